@@ -1,0 +1,78 @@
+// Command-line wiring: commander parses, commands run, and every known error becomes one line
+// on stderr with exit code 2. Never calls process.exit: the exit code is returned.
+import { Command, CommanderError, Option } from 'commander';
+import { formatProblem, isScreenError } from '../errors.js';
+import { toolInfo } from '../version.js';
+import { EXIT, type CliIo } from './io.js';
+import { runScreen, type ScreenFlags } from './screen-command.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  eligible (every criterion passes)
+  1  ineligible (an inclusion criterion is not met or an exclusion applies)
+  3  undetermined (data missing or a review item open; nothing fails)
+  2  usage or input error (bad flags, unreadable or invalid patient or criteria file)
+  70 internal error (a bug: please report it)
+
+Examples:
+  screen examples/im101-611-eligible.json --trial IM101-611
+  screen patient.json --trial IM101-611 --randomization 2026-12-01 --format json
+  cat patient.json | screen - --trial IM101-611`;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('screen')
+    .description('Check a patient against a clinical trial\'s eligibility criteria, criterion by criterion.')
+    .version(toolInfo().version, '-V, --version')
+    .argument('[patient]', 'patient JSON file, or - for standard input')
+    .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials)', collect)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening')
+    .option('--consent <date>', 'informed consent date; overrides referenceDates.consent')
+    .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization')
+    .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
+    .option('--brief', 'text report without the evidence under each criterion')
+    .option('--full', 'text report with every part of each rule, not only the deciding ones')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour (also NO_COLOR=1 or a non-terminal output)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith('error:') ? `screen: ${s}` : s),
+    })
+    .action(async (patient: string | undefined, flags: ScreenFlags) => {
+      setExit(await runScreen(patient, flags, io));
+    });
+  return program;
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.usage;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; parse errors were already printed on one line.
+      return e.exitCode === 0 ? 0 : EXIT.usage;
+    }
+    if (isScreenError(e)) {
+      for (const p of e.problems) io.stderr.write(`screen: ${formatProblem(p)}\n`);
+      return EXIT.usage;
+    }
+    const err = e as Error;
+    io.stderr.write(`screen: internal error (this is a bug; please report it with the command you ran): ${err?.message ?? String(e)}\n${err?.stack ?? ''}\n`);
+    return EXIT.internal;
+  }
+}

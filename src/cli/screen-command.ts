@@ -1,0 +1,60 @@
+// `screen <patient> --trial <id>`: read, validate, evaluate, format. Returns the exit code.
+import { openCriteriaDir, loadTrial } from '../criteria/criteria-dir.js';
+import { isValidIsoDate } from '../engine/dates.js';
+import { screenPatient } from '../engine/evaluate.js';
+import { resolveReferenceDates } from '../engine/reference-dates.js';
+import type { ReferenceDates } from '../engine/result.js';
+import { formatProblem, UsageError } from '../errors.js';
+import { parsePatientText } from '../patient/parse.js';
+import { formatJson } from '../report/json.js';
+import { formatText } from '../report/text.js';
+import { toolInfo } from '../version.js';
+import { EXIT, useColor, type CliIo } from './io.js';
+import { readPatientInput } from './read-patient.js';
+
+export type ScreenFlags = {
+  trial?: string[];
+  format?: string;
+  asOf?: string;
+  consent?: string;
+  randomization?: string;
+  criteriaDir?: string;
+  brief?: boolean;
+  full?: boolean;
+  color?: boolean;
+};
+
+export const FORMATS = ['text', 'json'] as const;
+
+export function flagDates(flags: ScreenFlags): ReferenceDates {
+  const dates: ReferenceDates = {};
+  for (const [key, flag] of [['screening', 'asOf'], ['consent', 'consent'], ['randomization', 'randomization']] as const) {
+    const v = flags[flag];
+    if (v === undefined) continue;
+    if (!isValidIsoDate(v)) throw new UsageError(`--${flag === 'asOf' ? 'as-of' : flag} needs a real date written YYYY-MM-DD, got "${v.slice(0, 20)}"`);
+    dates[key] = v;
+  }
+  return dates;
+}
+
+export async function runScreen(patientArg: string | undefined, flags: ScreenFlags, io: CliIo): Promise<number> {
+  if (!patientArg) throw new UsageError('missing patient file: screen <patient.json|-> --trial <id> (see screen --help)');
+  const trials = flags.trial ?? [];
+  if (trials.length === 0) throw new UsageError('missing --trial <id> (list them with: screen trials)');
+  if (trials.length > 1) throw new UsageError('screen one trial at a time: give --trial once');
+  const format = flags.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
+  const dates = flagDates(flags);
+
+  const set = openCriteriaDir(flags.criteriaDir);
+  const trial = loadTrial(set, trials[0] as string);
+  const input = await readPatientInput(patientArg, io);
+  const { record, warnings } = parsePatientText(input.text, input.name, set.dictionary);
+  for (const w of warnings) io.stderr.write(`warning: ${formatProblem(w)}\n`);
+
+  const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
+  const result = screenPatient(trial, set.dictionary, record, { referenceDates });
+  if (format === 'json') io.stdout.write(formatJson(result, { tool: toolInfo(), referenceDateSources: sources }));
+  else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
+  return EXIT[result.verdict];
+}

@@ -1,0 +1,72 @@
+// The shared data dictionary: every patient field any trial uses, defined once. The patient
+// file schema, the questionnaire and the CSV header are all derived from it.
+import { z } from 'zod';
+
+const common = {
+  label: z.string().min(1).describe('Short name used in reports.'),
+  question: z.string().optional().describe('Question asked in the interactive questionnaire.'),
+  help: z.string().optional().describe('Help text: where to find the value, what counts.'),
+};
+
+const EnumValues = z
+  .record(z.string().regex(/^[a-z0-9][A-Za-z0-9]*$/, 'enum values are camelCase identifiers'), z.union([z.string(), z.strictObject({ label: z.string(), class: z.string().optional() })]))
+  .describe('Allowed values: value -> label (or {label, class} for drugs).');
+
+const NumberField = z.strictObject({
+  type: z.enum(['number', 'integer']),
+  ...common,
+  unit: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  convert: z.record(z.string(), z.number().positive()).optional().describe('Other accepted units: unit -> factor to the canonical unit.'),
+});
+const BooleanField = z.strictObject({ type: z.literal('boolean'), ...common });
+const StringField = z.strictObject({ type: z.literal('string'), ...common, maxLength: z.number().int().positive().optional() });
+const DateField = z.strictObject({
+  type: z.literal('date'),
+  ...common,
+  past: z.boolean().optional().describe('The date cannot be after the screening date.'),
+});
+const EnumField = z.strictObject({ type: z.literal('enum'), ...common, values: EnumValues });
+const EnumListField = z.strictObject({ type: z.literal('enumList'), ...common, values: EnumValues });
+const LabField = z.strictObject({
+  type: z.literal('lab'),
+  ...common,
+  unit: z.string(),
+  convert: z.record(z.string(), z.number().positive()).optional(),
+});
+const ScaleField = z.strictObject({
+  type: z.literal('scale'),
+  ...common,
+  scales: z.array(z.number().positive()).min(1).describe('Accepted scale maxima.'),
+  unit: z.string().optional(),
+});
+
+const ItemField = z.discriminatedUnion('type', [NumberField, BooleanField, StringField, DateField, EnumField, EnumListField]);
+const DoseHistoryField = z.strictObject({ type: z.literal('doseHistory'), ...common });
+
+const RecordsField = z.strictObject({
+  type: z.literal('records'),
+  ...common,
+  item: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), z.union([ItemField, DoseHistoryField])),
+  kindOf: z.enum(['medication', 'generic']).default('generic').describe('medication: items have drug, start, stop/ongoing and doses.'),
+});
+
+export const FieldDef = z.discriminatedUnion('type', [
+  NumberField, BooleanField, StringField, DateField, EnumField, EnumListField, LabField, ScaleField, RecordsField,
+]);
+export type FieldDef = z.infer<typeof FieldDef>;
+export type ItemFieldDef = z.infer<typeof ItemField> | z.infer<typeof DoseHistoryField>;
+
+export const DictionaryFile = z.strictObject({
+  version: z.number().int().positive(),
+  sections: z.array(z.strictObject({ id: z.string().regex(/^[a-z][A-Za-z0-9]*$/), title: z.string() })).min(1),
+  fields: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$|^[a-z][A-Za-z0-9]*$/), FieldDef),
+});
+export type DictionaryFile = z.infer<typeof DictionaryFile>;
+
+export function enumLabel(values: z.infer<typeof EnumValues>, key: string): string {
+  const v = values[key];
+  if (v === undefined) return key;
+  return typeof v === 'string' ? v : v.label;
+}

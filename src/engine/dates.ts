@@ -1,0 +1,98 @@
+// Calendar-date arithmetic on ISO `YYYY-MM-DD` strings. Never touches the clock or the time
+// zone: every date is a day number, so results are the same on any machine.
+
+export type Duration = { days?: number; weeks?: number; months?: number; years?: number };
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isValidIsoDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
+}
+
+function parts(s: string): [number, number, number] {
+  const m = ISO_DATE.exec(s);
+  if (!m || !isValidIsoDate(s)) throw new Error(`not an ISO date: ${s}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** Days since 1970-01-01 (proleptic Gregorian), computed without Date or time zones. */
+export function toDayNumber(s: string): number {
+  const [y0, m, d] = parts(s);
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (m + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function fromDayNumber(n: number): string {
+  const z = n + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** Add calendar months, clamping to the month's last day (2026-03-31 - 1 month = 2026-02-28). */
+function addMonths(s: string, months: number): string {
+  const [y, m, d] = parts(s);
+  const total = y * 12 + (m - 1) + months;
+  const ny = Math.floor(total / 12);
+  const nm = (total % 12) + 1;
+  const nd = Math.min(d, daysInMonth(ny, nm));
+  return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(nd).padStart(2, '0')}`;
+}
+
+/** `date` shifted by `sign` × duration: years and months by the calendar, then weeks and days. */
+export function shift(date: string, duration: Duration, sign: 1 | -1): string {
+  const months = (duration.years ?? 0) * 12 + (duration.months ?? 0);
+  const shifted = months ? addMonths(date, sign * months) : date;
+  const days = (duration.weeks ?? 0) * 7 + (duration.days ?? 0);
+  return days ? fromDayNumber(toDayNumber(shifted) + sign * days) : shifted;
+}
+
+export function compareDates(a: string, b: string): number {
+  return toDayNumber(a) - toDayNumber(b);
+}
+
+/** Whole years from `birth` to `on` (a birthday on 29 February counts on 28 February). */
+export function ageInYears(birth: string, on: string): number {
+  const [by, bm, bd] = parts(birth);
+  const [oy, om, od] = parts(on);
+  let age = oy - by;
+  const birthdayDay = Math.min(bd, daysInMonth(oy, bm));
+  if (om < bm || (om === bm && od < birthdayDay)) age -= 1;
+  return age;
+}
+
+export function formatDuration(d: Duration): string {
+  const out: string[] = [];
+  const unit = (n: number | undefined, word: string) => {
+    if (n) out.push(`${n} ${word}${n === 1 ? '' : 's'}`);
+  };
+  unit(d.years, 'year');
+  unit(d.months, 'month');
+  unit(d.weeks, 'week');
+  unit(d.days, 'day');
+  return out.join(' ') || '0 days';
+}

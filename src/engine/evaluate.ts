@@ -1,0 +1,453 @@
+// Pure evaluation of a trial's criteria against one normalised patient record. No I/O, no
+// clock: reference dates come in as arguments, and absent data is `unknown`, never a guess.
+import type { Dictionary } from '../criteria/dictionary.js';
+import { fieldLabel, recordItemField } from '../criteria/dictionary.js';
+import { enumLabel } from '../criteria/dictionary-schema.js';
+import type { Trial } from '../criteria/load-trial.js';
+import type { Condition, Criterion, ReferenceDateName } from '../criteria/rule-schema.js';
+import { CALCULATORS } from './calculators.js';
+import { ageInYears, compareDates, formatDuration, shift, toDayNumber } from './dates.js';
+import { and, atLeast, countCompare, fromBoolean, isOpen, not, or, type Outcome } from './logic.js';
+import type { CriterionResult, Fact, ReferenceDates, ReviewItem, ScreeningResult, Trace, Verdict } from './result.js';
+import { getPath, type PatientRecord, type ReviewDecision } from './patient-record.js';
+
+type Scope = { records: string; index: number; item: Record<string, unknown> };
+
+type Ctx = {
+  patient: PatientRecord;
+  dict: Dictionary;
+  trial: Trial;
+  dates: ReferenceDates;
+  scope?: Scope;
+  reviews: ReviewItem[];
+  criterionId: string;
+  /** Definitions being expanded, to stop a cycle that slipped past the loader. */
+  expanding: string[];
+};
+
+const REF_PATH = (name: ReferenceDateName) => `referenceDates.${name}`;
+
+export type ScreenOptions = { referenceDates: ReferenceDates };
+
+export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRecord, options: ScreenOptions): ScreeningResult {
+  const criteria = trial.criteria.map((c) => evaluateCriterion(trial, dict, patient, options.referenceDates, c));
+  const verdict = decideVerdict(criteria);
+  const missing = new Map<string, { field: string; label: string; criteria: string[] }>();
+  for (const c of criteria) {
+    for (const m of c.missing) {
+      const entry = missing.get(m) ?? { field: m, label: labelForPath(dict, m), criteria: [] };
+      if (!entry.criteria.includes(c.id)) entry.criteria.push(c.id);
+      missing.set(m, entry);
+    }
+  }
+  const counts = { met: 0, not_met: 0, unknown: 0, needs_review: 0, failing: 0 };
+  for (const c of criteria) {
+    counts[c.outcome] += 1;
+    if (c.effect === 'fails') counts.failing += 1;
+  }
+  return {
+    trial: {
+      id: trial.meta.id,
+      nct: trial.meta.nct,
+      title: trial.meta.title,
+      version: trial.meta.criteriaVersion,
+      sha256: trial.sha256,
+      completeness: trial.meta.completeness,
+      ...(trial.meta.completenessNote ? { completenessNote: trial.meta.completenessNote } : {}),
+    },
+    patientId: typeof patient.id === 'string' ? patient.id : null,
+    referenceDates: options.referenceDates,
+    verdict,
+    criteria,
+    missing: [...missing.values()],
+    // A review matters only while its criterion is still open.
+    review: criteria.filter((c) => isOpen(c.outcome)).flatMap((c) => c.review).filter((r) => r.status === 'open'),
+    counts,
+  };
+}
+
+/** Ineligible beats everything; otherwise any open criterion leaves the verdict undetermined. */
+export function decideVerdict(criteria: Pick<CriterionResult, 'effect'>[]): Verdict {
+  if (criteria.some((c) => c.effect === 'fails')) return 'ineligible';
+  if (criteria.some((c) => c.effect === 'open')) return 'undetermined';
+  return 'eligible';
+}
+
+export function effectOf(type: 'inclusion' | 'exclusion', outcome: Outcome): CriterionResult['effect'] {
+  if (isOpen(outcome)) return 'open';
+  const passes = type === 'inclusion' ? outcome === 'met' : outcome === 'not_met';
+  return passes ? 'passes' : 'fails';
+}
+
+export function evaluateCriterion(trial: Trial, dict: Dictionary, patient: PatientRecord, dates: ReferenceDates, criterion: Criterion): CriterionResult {
+  const ctx: Ctx = { patient, dict, trial, dates, reviews: [], criterionId: criterion.id, expanding: [] };
+  const trace = evaluateCondition(criterion.rule, ctx);
+  return {
+    id: criterion.id,
+    type: criterion.type,
+    title: criterion.title,
+    source: criterion.source,
+    outcome: trace.outcome,
+    effect: effectOf(criterion.type, trace.outcome),
+    trace,
+    missing: trace.missing,
+    review: ctx.reviews,
+  };
+}
+
+function labelForPath(dict: Dictionary, path: string): string {
+  if (path.startsWith('referenceDates.')) return `${path.slice('referenceDates.'.length)} date`;
+  const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)$/.exec(path);
+  if (m) return `${fieldLabel(dict, m[3] ?? '', m[1])} of ${fieldLabel(dict, m[1] ?? '')} #${Number(m[2]) + 1}`;
+  const direct = dict.fields.get(path);
+  if (direct) return direct.label;
+  const parent = path.slice(0, path.lastIndexOf('.'));
+  const leaf = path.slice(path.lastIndexOf('.') + 1);
+  const pdef = dict.fields.get(parent);
+  if (pdef) return `${pdef.label} ${leaf === 'uln' ? 'upper limit of normal' : leaf}`;
+  return path;
+}
+
+function node(kind: string, outcome: Outcome, parts: Partial<Trace> = {}, noteText?: string): Trace {
+  const t: Trace = { kind, outcome, facts: parts.facts ?? [], missing: outcome === 'unknown' ? dedupe(parts.missing ?? []) : [] };
+  if (noteText) t.note = noteText;
+  if (parts.detail) t.detail = parts.detail;
+  if (parts.children) t.children = parts.children;
+  return t;
+}
+
+function dedupe(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function combine(kind: string, outcome: Outcome, children: Trace[], noteText?: string, detail?: Trace['detail']): Trace {
+  const missing = outcome === 'unknown' ? children.filter((c) => c.outcome === 'unknown').flatMap((c) => c.missing) : [];
+  return node(kind, outcome, { children, missing, ...(detail ? { detail } : {}) }, noteText);
+}
+
+/** Where a field lives: a bare name inside a record quantifier is a field of the current record. */
+function resolve(ctx: Ctx, field: string): { value: unknown; path: string; label: string; unit?: string } {
+  if (ctx.scope && !field.includes('.')) {
+    const def = recordItemField(ctx.dict, ctx.scope.records, field);
+    const value = Object.hasOwn(ctx.scope.item, field) ? ctx.scope.item[field] : undefined;
+    const unit = def && 'unit' in def ? def.unit : undefined;
+    return { value, path: `${ctx.scope.records}[${ctx.scope.index}].${field}`, label: def?.label ?? field, ...(unit ? { unit } : {}) };
+  }
+  const def = ctx.dict.fields.get(field);
+  const unit = def && 'unit' in def ? def.unit : undefined;
+  return { value: getPath(ctx.patient, field), path: field, label: def?.label ?? field, ...(unit ? { unit } : {}) };
+}
+
+function refDate(ctx: Ctx, name: ReferenceDateName): string | undefined {
+  return ctx.dates[name];
+}
+
+function missingRef(kind: string, name: ReferenceDateName, c: { note?: string | undefined }, facts: Fact[] = []): Trace {
+  return node(kind, 'unknown', { missing: [REF_PATH(name)], facts }, c.note);
+}
+
+function cmp(op: string, a: number, b: number): boolean {
+  switch (op) {
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+    case '==': return a === b;
+    case '!=': return a !== b;
+    default: throw new Error(`unknown operator ${op}`);
+  }
+}
+
+function enumDisplay(ctx: Ctx, field: string, v: string): string {
+  const def = ctx.scope && !field.includes('.') ? recordItemField(ctx.dict, ctx.scope.records, field) : ctx.dict.fields.get(field);
+  return def && (def.type === 'enum' || def.type === 'enumList') ? enumLabel(def.values, v) : v;
+}
+
+export function evaluateCondition(c: Condition, ctx: Ctx): Trace {
+  switch (c.kind) {
+    case 'all': {
+      const children = c.of.map((x) => evaluateCondition(x, ctx));
+      return combine('all', and(children.map((t) => t.outcome)), children, c.note);
+    }
+    case 'any': {
+      const children = c.of.map((x) => evaluateCondition(x, ctx));
+      return combine('any', or(children.map((t) => t.outcome)), children, c.note);
+    }
+    case 'not': {
+      const child = evaluateCondition(c.of, ctx);
+      return combine('not', not(child.outcome), [child], c.note);
+    }
+    case 'atLeast': {
+      const children = c.of.map((x) => evaluateCondition(x, ctx));
+      const met = children.filter((t) => t.outcome === 'met').length;
+      return combine('atLeast', atLeast(c.n, children.map((t) => t.outcome)), children, c.note, { n: c.n, of: children.length, metCount: met });
+    }
+    case 'compare': {
+      const r = resolve(ctx, c.field);
+      const threshold = c.value as number;
+      const detail = { op: c.op, threshold, unit: c.unit ?? r.unit ?? null, ...(c.scaleMax ? { scaleMax: c.scaleMax } : {}) };
+      if (r.value === undefined || r.value === null) return node('compare', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
+      if (c.scaleMax !== undefined) {
+        const s = r.value as { score?: number; max?: number };
+        if (typeof s.score !== 'number') return node('compare', 'unknown', { missing: [`${r.path}.score`], detail, facts: [] }, c.note);
+        const f: Fact = { field: r.path, label: r.label, value: s.score, unit: `/${s.max}` };
+        if (s.max !== c.scaleMax) {
+          return node('compare', 'unknown', { missing: [`${r.path} (on the 0–${c.scaleMax} scale)`], facts: [f], detail: { ...detail, scaleMismatch: true } }, c.note);
+        }
+        return node('compare', fromBoolean(cmp(c.op, s.score, threshold)), { facts: [f], detail }, c.note);
+      }
+      const value = r.value as number;
+      return node('compare', fromBoolean(cmp(c.op, value, threshold)), { facts: [fact(r, value)], detail }, c.note);
+    }
+    case 'is': {
+      const r = resolve(ctx, c.field);
+      const detail = { expected: c.value };
+      if (typeof r.value !== 'boolean') return node('is', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
+      return node('is', fromBoolean(r.value === c.value), { facts: [fact(r, r.value)], detail }, c.note);
+    }
+    case 'in': {
+      const r = resolve(ctx, c.field);
+      const detail = { values: c.values.map((v) => enumDisplay(ctx, c.field, v)).join(', ') };
+      if (typeof r.value !== 'string') return node('in', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
+      return node('in', fromBoolean(c.values.includes(r.value)), { facts: [fact(r, enumDisplay(ctx, c.field, r.value))], detail }, c.note);
+    }
+    case 'includesAny': {
+      const r = resolve(ctx, c.field);
+      const detail = { values: c.values.map((v) => enumDisplay(ctx, c.field, v)).join(', ') };
+      if (!Array.isArray(r.value)) return node('includesAny', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
+      const list = r.value as string[];
+      const hits = list.filter((v) => c.values.includes(v));
+      return node('includesAny', fromBoolean(hits.length > 0), { facts: [fact(r, list.map((v) => enumDisplay(ctx, c.field, v)))], detail: { ...detail, matched: hits.map((v) => enumDisplay(ctx, c.field, v)).join(', ') } }, c.note);
+    }
+    case 'labUln': {
+      const r = resolve(ctx, c.field);
+      const lab = r.value as { value?: number; uln?: number; unit?: string; date?: string; original?: { value: number; uln: number; unit: string } } | undefined;
+      const detail: Trace['detail'] = { op: c.op, times: c.times };
+      if (!lab || typeof lab.value !== 'number') return node('labUln', 'unknown', { missing: [`${r.path}.value`], facts: [fact(r, null)], detail }, c.note);
+      if (typeof lab.uln !== 'number' || lab.uln <= 0) return node('labUln', 'unknown', { missing: [`${r.path}.uln`], facts: [{ field: `${r.path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' }], detail }, c.note);
+      const ratio = lab.value / lab.uln;
+      const facts: Fact[] = [
+        { field: `${r.path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' },
+        { field: `${r.path}.uln`, label: `${r.label} ULN`, value: lab.uln, unit: lab.unit ?? '' },
+      ];
+      // Compare value against times × ULN without dividing, so 1.3 × 200 = 260 is exact at the boundary.
+      const limit = c.times * lab.uln;
+      const ok = cmp(c.op, lab.value, Number(limit.toPrecision(12)));
+      return node('labUln', fromBoolean(ok), { facts, detail: { ...detail, ratio: Number(ratio.toFixed(2)), limit: Number(limit.toPrecision(12)), date: lab.date ?? null } }, c.note);
+    }
+    case 'age': {
+      const on = refDate(ctx, c.at);
+      const birth = getPath(ctx.patient, 'demographics.birthDate');
+      const detail = { op: c.op, years: c.years, at: c.at };
+      const facts: Fact[] = typeof birth === 'string' ? [{ field: 'demographics.birthDate', label: fieldLabel(ctx.dict, 'demographics.birthDate'), value: birth }] : [];
+      const missing = [...(typeof birth === 'string' ? [] : ['demographics.birthDate']), ...(on ? [] : [REF_PATH(c.at)])];
+      if (missing.length || !on || typeof birth !== 'string') return node('age', 'unknown', { missing, facts, detail }, c.note);
+      const age = ageInYears(birth, on);
+      return node('age', fromBoolean(cmp(c.op, age, c.years)), { facts, detail: { ...detail, age, on } }, c.note);
+    }
+    case 'dateWithin': {
+      const r = resolve(ctx, c.field);
+      const ref = refDate(ctx, c.before);
+      const facts = typeof r.value === 'string' ? [fact(r, r.value)] : [];
+      const missing = [...(typeof r.value === 'string' ? [] : [r.path]), ...(ref ? [] : [REF_PATH(c.before)])];
+      const detail = { within: formatDuration(c.within), before: c.before };
+      if (missing.length || !ref || typeof r.value !== 'string') return node('dateWithin', 'unknown', { missing, facts, detail }, c.note);
+      const from = shift(ref, c.within, -1);
+      const ok = compareDates(r.value, from) >= 0 && compareDates(r.value, ref) <= 0;
+      return node('dateWithin', fromBoolean(ok), { facts, detail: { ...detail, from, to: ref } }, c.note);
+    }
+    case 'interval': {
+      const ends = (['from', 'to'] as const).map((side) => {
+        const operand = c[side];
+        if ('ref' in operand) {
+          const d = refDate(ctx, operand.ref);
+          return { date: d, path: REF_PATH(operand.ref), label: `${operand.ref} date` };
+        }
+        const r = resolve(ctx, operand.field);
+        return { date: typeof r.value === 'string' ? r.value : undefined, path: r.path, label: r.label };
+      });
+      const [a, b] = ends as [{ date?: string; path: string; label: string }, { date?: string; path: string; label: string }];
+      const facts: Fact[] = ends.filter((e) => e.date).map((e) => ({ field: e.path, label: e.label, value: e.date as string }));
+      const detail = { op: c.op, duration: formatDuration(c.duration), absolute: c.absolute };
+      const missing = ends.filter((e) => !e.date).map((e) => e.path);
+      if (!a.date || !b.date) return node('interval', 'unknown', { missing, facts, detail }, c.note);
+      let [start, end] = [a.date, b.date];
+      if (c.absolute && compareDates(start, end) > 0) [start, end] = [end, start];
+      // elapsed OP duration  <=>  end OP start + duration (calendar arithmetic).
+      const boundary = shift(start, c.duration, 1);
+      const elapsedDays = toDayNumber(end) - toDayNumber(start);
+      const ok = cmp(c.op, toDayNumber(end), toDayNumber(boundary));
+      return node('interval', fromBoolean(ok), { facts, detail: { ...detail, elapsedDays, boundary } }, c.note);
+    }
+    case 'known': {
+      const r = resolve(ctx, c.field);
+      const known = r.value !== undefined && r.value !== null;
+      return node('known', fromBoolean(known), { facts: known ? [fact(r, display(r.value))] : [{ field: r.path, label: r.label, value: null }] }, c.note);
+    }
+    case 'exists':
+    case 'forAll':
+    case 'count':
+      return evaluateQuantifier(c, ctx);
+    case 'ongoing':
+    case 'takenFor':
+    case 'stableDose':
+    case 'lastDoseWithin':
+      return evaluateMedication(c, ctx);
+    case 'review':
+      return evaluateReview(c, ctx);
+    case 'ref': {
+      const def = ctx.trial.definitions[c.definition];
+      if (!def || ctx.expanding.includes(c.definition)) throw new Error(`definition ${c.definition} is missing or cyclic`);
+      const child = evaluateCondition(def.rule, { ...ctx, expanding: [...ctx.expanding, c.definition] });
+      return combine('ref', child.outcome, [child], c.note, { definition: c.definition, description: def.description });
+    }
+    case 'calc': {
+      const calc = CALCULATORS[c.calculator];
+      if (!calc) throw new Error(`unknown calculator ${c.calculator}`);
+      const r = calc.evaluate({ get: (p) => getPath(ctx.patient, p), referenceDate: (n) => refDate(ctx, n) }, c.params ?? {});
+      return node('calc', r.outcome, { facts: r.facts, missing: r.missing, detail: { calculator: c.calculator, description: calc.description, ...(r.detail ?? {}) } }, c.note);
+    }
+  }
+}
+
+function display(v: unknown): Fact['value'] {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return JSON.stringify(v);
+}
+
+function fact(r: { path: string; label: string; unit?: string }, value: Fact['value']): Fact {
+  return { field: r.path, label: r.label, value, ...(r.unit ? { unit: r.unit } : {}) };
+}
+
+function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 'count' }>, ctx: Ctx): Trace {
+  const list = getPath(ctx.patient, c.records);
+  const label = fieldLabel(ctx.dict, c.records);
+  if (!Array.isArray(list)) {
+    return node(c.kind, 'unknown', { missing: [c.records], facts: [{ field: c.records, label, value: null }], detail: { records: c.records, ...(c.kind === 'count' ? { op: c.op, n: c.n } : {}) } }, c.note);
+  }
+  const perItem = list.map((item, index) => {
+    const scoped: Ctx = { ...ctx, scope: { records: c.records, index, item: item as Record<string, unknown> } };
+    const where = c.where ? evaluateCondition(c.where, scoped) : undefined;
+    const check = c.kind === 'forAll' ? evaluateCondition(c.check, scoped) : undefined;
+    return { index, where, check, name: itemName(ctx, c.records, item as Record<string, unknown>, index) };
+  });
+  const children: Trace[] = perItem.map((p) => {
+    const parts = [p.where, p.check].filter((t): t is Trace => t !== undefined);
+    let outcome: Outcome;
+    if (c.kind === 'forAll') {
+      // (where -> check) == not(where) or check
+      outcome = p.where ? or([not(p.where.outcome), (p.check as Trace).outcome]) : (p.check as Trace).outcome;
+    } else {
+      outcome = p.where ? p.where.outcome : 'met';
+    }
+    const applies = p.where ? p.where.outcome : 'met';
+    return combine('item', outcome, parts, undefined, { item: p.name, index: p.index, applies });
+  });
+  const outcomes = children.map((t) => t.outcome);
+  const detail: Trace['detail'] = { records: c.records, label, total: list.length };
+  if (c.kind === 'exists') return combine('exists', or(outcomes), children, c.note, detail);
+  if (c.kind === 'forAll') return combine('forAll', and(outcomes), children, c.note, detail);
+  const low = outcomes.filter((o) => o === 'met').length;
+  const high = low + outcomes.filter(isOpen).length;
+  const openValue: Outcome = outcomes.includes('unknown') ? 'unknown' : 'needs_review';
+  const outcome = countCompare(low, high, (n) => cmp(c.op, n, c.n), openValue);
+  return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high });
+}
+
+function itemName(ctx: Ctx, records: string, item: Record<string, unknown>, index: number): string {
+  for (const key of ['drug', 'type', 'name', 'test']) {
+    const v = item[key];
+    if (typeof v === 'string') {
+      const other = typeof item.otherName === 'string' ? ` (${item.otherName})` : '';
+      const def = recordItemField(ctx.dict, records, key);
+      return `${def && def.type === 'enum' ? enumLabel(def.values, v) : v}${other}`;
+    }
+  }
+  return `#${index + 1}`;
+}
+
+type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose: number; unit?: string }[] };
+
+function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin' }>, ctx: Ctx): Trace {
+  const scope = ctx.scope as Scope;
+  const med = scope.item as Medication;
+  const base = `${scope.records}[${scope.index}]`;
+  const refName = c.kind === 'ongoing' ? c.at : c.before;
+  const ref = refDate(ctx, refName);
+  const facts: Fact[] = [];
+  if (med.start) facts.push({ field: `${base}.start`, label: 'start', value: med.start });
+  if (med.stop) facts.push({ field: `${base}.stop`, label: 'last dose', value: med.stop });
+  else if (med.ongoing === true) facts.push({ field: `${base}.ongoing`, label: 'ongoing', value: true });
+  if (!ref) return missingRef(c.kind, refName, c, facts);
+  const missing: string[] = [];
+
+  // Is the drug being taken on `date`? met / not_met / unknown (stop date not recorded).
+  const takenOn = (date: string): Outcome => {
+    if (!med.start) return 'unknown';
+    if (compareDates(med.start, date) > 0) return 'not_met';
+    if (med.stop) return fromBoolean(compareDates(med.stop, date) >= 0);
+    return med.ongoing === true ? 'met' : 'unknown';
+  };
+  if (!med.start) missing.push(`${base}.start`);
+  if (!med.stop && med.ongoing !== true) missing.push(`${base}.stop`);
+
+  switch (c.kind) {
+    case 'ongoing': {
+      const o = takenOn(ref);
+      return node('ongoing', o, { facts, missing, detail: { at: c.at, date: ref } }, c.note);
+    }
+    case 'takenFor': {
+      const since = shift(ref, c.atLeast, -1);
+      const detail = { atLeast: formatDuration(c.atLeast), before: c.before, since, date: ref };
+      const startedInTime: Outcome = med.start ? fromBoolean(compareDates(med.start, since) <= 0) : 'unknown';
+      return node('takenFor', and([startedInTime, takenOn(ref)]), { facts, missing, detail }, c.note);
+    }
+    case 'lastDoseWithin': {
+      const from = shift(ref, c.within, -1);
+      const detail = { within: formatDuration(c.within), before: c.before, from, date: ref };
+      if (med.start && compareDates(med.start, ref) > 0) return node('lastDoseWithin', 'not_met', { facts, detail: { ...detail, notYetStarted: true } }, c.note);
+      if (med.stop) return node('lastDoseWithin', fromBoolean(compareDates(med.stop, from) >= 0), { facts, detail }, c.note);
+      if (med.ongoing === true) return node('lastDoseWithin', 'met', { facts, detail }, c.note);
+      return node('lastDoseWithin', 'unknown', { facts, missing: [`${base}.stop`], detail }, c.note);
+    }
+    case 'stableDose': {
+      const since = shift(ref, c.for, -1);
+      const detail: Trace['detail'] = { for: formatDuration(c.for), before: c.before, since, date: ref };
+      const doses = Array.isArray(med.doses) ? [...med.doses].sort((x, y) => compareDates(x.date, y.date)) : undefined;
+      if (!med.start) return node('stableDose', 'unknown', { facts, missing: [`${base}.start`], detail }, c.note);
+      if (compareDates(med.start, since) > 0) return node('stableDose', 'not_met', { facts, detail: { ...detail, startedInWindow: true } }, c.note);
+      if (!doses || doses.length === 0) return node('stableDose', 'unknown', { facts, missing: [`${base}.doses`], detail }, c.note);
+      const before = doses.filter((d) => compareDates(d.date, since) <= 0);
+      const inWindow = doses.filter((d) => compareDates(d.date, since) > 0 && compareDates(d.date, ref) <= 0);
+      const current = before[before.length - 1];
+      if (!current) return node('stableDose', 'unknown', { facts, missing: [`${base}.doses (dose on ${since})`], detail }, c.note);
+      const doseFacts: Fact[] = [{ field: `${base}.doses`, label: `dose from ${current.date}`, value: current.dose, ...(current.unit ? { unit: current.unit } : {}) }];
+      const change = inWindow.find((d) => d.dose !== current.dose || (d.unit ?? '') !== (current.unit ?? ''));
+      if (change) {
+        doseFacts.push({ field: `${base}.doses`, label: `dose from ${change.date}`, value: change.dose, ...(change.unit ? { unit: change.unit } : {}) });
+        return node('stableDose', 'not_met', { facts: [...facts, ...doseFacts], detail: { ...detail, changedOn: change.date } }, c.note);
+      }
+      const stillTaking = takenOn(ref);
+      return node('stableDose', stillTaking, { facts: [...facts, ...doseFacts], missing: stillTaking === 'unknown' ? [`${base}.stop`] : [], detail }, c.note);
+    }
+  }
+}
+
+function evaluateReview(c: Extract<Condition, { kind: 'review' }>, ctx: Ctx): Trace {
+  const decision: ReviewDecision | undefined = ctx.patient.reviews?.[ctx.trial.meta.id]?.[c.id];
+  const item: ReviewItem = { trial: ctx.trial.meta.id, criterion: ctx.criterionId, id: c.id, by: c.by, question: c.question, status: 'open' };
+  const detail: Trace['detail'] = { id: c.id, trial: ctx.trial.meta.id, by: c.by, question: c.question };
+  if (!decision) {
+    ctx.reviews.push(item);
+    return node('review', 'needs_review', { detail }, c.note);
+  }
+  item.status = decision.decision === 'yes' ? 'confirmed' : 'rejected';
+  item.decidedBy = decision.by;
+  item.decidedOn = decision.date;
+  if (decision.note) item.note = decision.note;
+  ctx.reviews.push(item);
+  return node('review', fromBoolean(decision.decision === 'yes'), {
+    detail: { ...detail, decision: decision.decision, decidedBy: decision.by, decidedOn: decision.date, ...(decision.note ? { reviewNote: decision.note } : {}) },
+  }, c.note);
+}

@@ -1,0 +1,50 @@
+// The known, user-facing errors. The CLI prints each problem on one line and exits 2; any
+// other exception is a bug and is reported as one.
+
+export type Problem = { location: string; message: string };
+
+abstract class ScreenError extends Error {
+  readonly problems: Problem[];
+  constructor(problems: Problem[], options?: { cause?: unknown }) {
+    super(problems.map(formatProblem).join('\n'), options);
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(p: Problem): string {
+  return p.location ? `${p.location}: ${p.message}` : p.message;
+}
+
+/** Wrong flags or arguments, an unknown trial. */
+export class UsageError extends ScreenError {
+  override name = 'UsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super([{ location: '', message }], options);
+  }
+}
+
+/** A criteria or dictionary file that cannot be used. */
+export class CriteriaError extends ScreenError {
+  override name = 'CriteriaError';
+}
+
+/** A patient file (or row) that cannot be screened as given. */
+export class PatientDataError extends ScreenError {
+  override name = 'PatientDataError';
+}
+
+export function isScreenError(e: unknown): e is ScreenError {
+  return e instanceof UsageError || e instanceof CriteriaError || e instanceof PatientDataError;
+}
+
+/** Truncate a value for messages so patient data never leaks beyond a short excerpt. */
+export function excerpt(value: unknown, max = 40): string {
+  let s: string;
+  try {
+    s = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  } catch {
+    s = String(value);
+  }
+  if (s === undefined) s = String(value);
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

@@ -1,0 +1,145 @@
+// Turns patient JSON text into a validated, normalised PatientRecord. Errors name the JSON
+// path (and line:column for syntax errors); unknown keys are warnings with a suggestion.
+import type { z } from 'zod';
+import type { Dictionary } from '../criteria/dictionary.js';
+import { compareDates } from '../engine/dates.js';
+import { getPath, type PatientRecord } from '../engine/patient-record.js';
+import { excerpt, PatientDataError, type Problem } from '../errors.js';
+import { suggest } from '../util/did-you-mean.js';
+import { knownKeyTree, patientSchema } from './schema.js';
+
+export type ParsedPatient = { record: PatientRecord; warnings: Problem[] };
+
+const schemaCache = new WeakMap<Dictionary, { schema: z.ZodType; keys: Map<string, Set<string>> }>();
+
+function compiled(dict: Dictionary) {
+  let c = schemaCache.get(dict);
+  if (!c) {
+    c = { schema: patientSchema(dict), keys: knownKeyTree(dict) };
+    schemaCache.set(dict, c);
+  }
+  return c;
+}
+
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('')}`;
+}
+
+export function parsePatientText(text: string, file: string, dict: Dictionary): ParsedPatient {
+  if (text.trim() === '') throw new PatientDataError([{ location: file, message: 'the file is empty: expected a patient JSON object' }]);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new PatientDataError([{ location: jsonErrorLocation(text, file, e as Error), message: `invalid JSON: ${jsonErrorReason(e as Error)}` }], { cause: e });
+  }
+  return parsePatientData(data, file, dict);
+}
+
+export function parsePatientData(data: unknown, file: string, dict: Dictionary): ParsedPatient {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new PatientDataError([{ location: file, message: `expected a JSON object describing one patient, got ${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data}` }]);
+  }
+  const { schema, keys } = compiled(dict);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new PatientDataError(parsed.error.issues.map((issue) => issueProblem(file, data, issue)));
+  }
+  const record = parsed.data as PatientRecord;
+  fillDrugClasses(record, dict);
+  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file)];
+  return { record, warnings };
+}
+
+function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue): Problem {
+  const path = jsonPath(issue.path);
+  const got = valueAt(data, issue.path);
+  let message = issue.message;
+  if (issue.code === 'invalid_type') message = `expected ${issue.expected}${got === undefined ? '' : `, got ${describe(got)}`}`;
+  else if (issue.code === 'invalid_value') message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got === undefined ? '' : `, got ${excerpt(got)}`}`;
+  else if (issue.code === 'too_big' || issue.code === 'too_small') message = `${issue.message.replace(/^Too (big|small): expected \w+ to (have|be) /, 'must be ')}${got === undefined || typeof got === 'object' ? '' : ` (got ${excerpt(got)})`}`;
+  else if (got !== undefined && typeof got !== 'object' && issue.code === 'custom') message = `${excerpt(got)} ${message}`;
+  else if (issue.code === 'custom' || issue.code === 'invalid_format') message = `${message}`;
+  return { location: `${file} ${path}`, message };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${excerpt(v)}`;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = data;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, k as string)) return undefined;
+    cur = (cur as Record<string, unknown>)[k as string];
+  }
+  return cur;
+}
+
+function unknownKeys(data: unknown, known: Map<string, Set<string>>, file: string): Problem[] {
+  const out: Problem[] = [];
+  const walk = (value: unknown, schemaPath: string, path: (string | number)[]) => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${schemaPath}[]`, [...path, i]));
+      return;
+    }
+    // reviews.<trial>.<review id> are free-form keys; their decisions are checked by the schema.
+    if (schemaPath === 'reviews') return;
+    const allowed = known.get(schemaPath);
+    if (!allowed) return;
+    for (const key of Object.keys(value)) {
+      if (!allowed.has(key)) {
+        const hint = suggest(key, allowed);
+        out.push({ location: `${file} ${jsonPath([...path, key])}`, message: `unknown key, ignored${hint ? ` (did you mean "${hint}"?)` : ''}` });
+        continue;
+      }
+      walk((value as Record<string, unknown>)[key], schemaPath ? `${schemaPath}.${key}` : key, [...path, key]);
+    }
+  };
+  walk(data, '', []);
+  return out;
+}
+
+function fillDrugClasses(record: PatientRecord, dict: Dictionary) {
+  for (const [path, def] of dict.fields) {
+    if (def.type !== 'records' || def.kindOf !== 'medication') continue;
+    const list = getPath(record, path);
+    if (!Array.isArray(list)) continue;
+    for (const med of list as Record<string, unknown>[]) {
+      const known = typeof med.drug === 'string' ? dict.drugClasses.get(med.drug) : undefined;
+      if (known && (med.class === undefined || med.class === null)) med.class = known;
+    }
+  }
+}
+
+function futureDates(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
+  const screening = record.referenceDates?.screening;
+  if (!screening) return [];
+  const out: Problem[] = [];
+  for (const [path, def] of dict.fields) {
+    if (def.type === 'date' && def.past) {
+      const v = getPath(record, path);
+      if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: `${file} ${jsonPath(path.split('.'))}`, message: `${v} is after the screening date ${screening}` });
+    }
+  }
+  return out;
+}
+
+function jsonErrorReason(e: Error): string {
+  return e.message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '').split('\n')[0] ?? 'syntax error';
+}
+
+function jsonErrorLocation(text: string, file: string, e: Error): string {
+  const m = /position (\d+)/.exec(e.message);
+  let pos = m ? Number(m[1]) : undefined;
+  if (pos === undefined && /Unexpected end of JSON input/.test(e.message)) pos = text.length;
+  if (pos === undefined) return file;
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const col = pos - before.lastIndexOf('\n');
+  return `${file}:${line}:${col}`;
+}

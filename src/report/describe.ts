@@ -1,0 +1,180 @@
+// Human wording for result objects. The engine records structured facts; this is the one place
+// that turns them into sentences, shared by every formatter.
+import type { Outcome } from '../engine/logic.js';
+import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
+
+const OP_WORDS: Record<string, string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥', '==': '=', '!=': '≠' };
+export const op = (o: unknown): string => OP_WORDS[String(o)] ?? String(o);
+
+export const OUTCOME_WORDS: Record<Outcome, string> = { met: 'met', not_met: 'not met', unknown: 'unknown', needs_review: 'needs review' };
+export const VERDICT_WORDS: Record<Verdict, string> = { eligible: 'ELIGIBLE', ineligible: 'INELIGIBLE', undetermined: 'UNDETERMINED' };
+
+export function criterionStatus(c: Pick<CriterionResult, 'type' | 'outcome'>): string {
+  if (c.type === 'exclusion') {
+    if (c.outcome === 'met') return 'applies — excluded';
+    if (c.outcome === 'not_met') return 'does not apply';
+  }
+  return OUTCOME_WORDS[c.outcome];
+}
+
+function num(n: unknown): string {
+  if (typeof n !== 'number') return String(n);
+  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3)));
+}
+
+export function factValue(f: Fact): string {
+  if (f.value === null) return 'not recorded';
+  if (typeof f.value === 'boolean') return f.value ? 'yes' : 'no';
+  if (Array.isArray(f.value)) return f.value.length ? f.value.join(', ') : 'none';
+  const unit = f.unit ? (f.unit.startsWith('/') ? f.unit : ` ${f.unit}`) : '';
+  return `${typeof f.value === 'number' ? num(f.value) : f.value}${unit}`;
+}
+
+function firstFact(t: Trace): Fact | undefined {
+  return t.facts[0];
+}
+
+function factLine(f: Fact | undefined, fallback = 'value'): string {
+  if (!f) return `${fallback}: not recorded`;
+  return `${f.label}: ${factValue(f)}`;
+}
+
+/** One line describing a node (without its children). */
+export function describeNode(t: Trace): string {
+  const d = t.detail ?? {};
+  const text = describeKind(t, d);
+  return t.note ? `${t.note} — ${text}` : text;
+}
+
+function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
+  const f = firstFact(t);
+  switch (t.kind) {
+    case 'all':
+      return 'all of:';
+    case 'any':
+      return 'any of:';
+    case 'not':
+      return 'not:';
+    case 'atLeast':
+      return `at least ${d.n} of ${d.of} (${d.metCount} met):`;
+    case 'compare': {
+      const unit = d.unit ? ` ${d.unit}` : '';
+      if (d.scaleMismatch) return `${factLine(f)} — the threshold ${op(d.op)} ${num(d.threshold)} is on the 0–${d.scaleMax} scale; a score on another scale cannot be compared`;
+      const scale = d.scaleMax ? ` on the 0–${d.scaleMax} scale` : '';
+      return `${factLine(f)}; rule: ${op(d.op)} ${num(d.threshold)}${unit}${scale}`;
+    }
+    case 'is':
+      return `${factLine(f)}; rule: ${d.expected ? 'yes' : 'no'}`;
+    case 'in':
+      return `${factLine(f)}; rule: one of ${d.values}`;
+    case 'includesAny':
+      return `${factLine(f)}; rule: any of ${d.values}${d.matched ? ` (found ${d.matched})` : ''}`;
+    case 'labUln': {
+      const value = t.facts[0];
+      const uln = t.facts[1];
+      const need = `rule: ${op(d.op)} ${num(d.times)} × ULN`;
+      if (!value || value.value === null) return `${value?.label ?? 'lab'}: not recorded; ${need}`;
+      if (!uln) return `${value.label} ${factValue(value)}, upper limit of normal not recorded; ${need}`;
+      const date = d.date ? ` (${d.date})` : '';
+      return `${value.label} ${factValue(value)} = ${num(d.ratio)} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${num(d.limit)} ${uln.unit ?? ''})`.trimEnd();
+    }
+    case 'age':
+      if (d.age === undefined) return `age on the ${d.at} date (${factLine(f, 'date of birth')}); rule: ${op(d.op)} ${d.years}`;
+      return `age ${d.age} on the ${d.at} date ${d.on} (born ${f?.value}); rule: ${op(d.op)} ${d.years}`;
+    case 'dateWithin':
+      if (!d.from) return `${factLine(f)}; rule: within ${d.within} before the ${d.before} date`;
+      return `${factLine(f)}; rule: ${d.from} to ${d.to} (within ${d.within} before the ${d.before} date)`;
+    case 'interval': {
+      const dates = t.facts.map((x) => `${x.label} ${x.value}`).join(', ');
+      const gap = d.elapsedDays === undefined ? '' : `: ${d.elapsedDays} days apart`;
+      return `${dates || 'dates not recorded'}${gap}; rule: ${d.absolute ? 'the two dates ' : ''}${op(d.op)} ${d.duration} apart${d.boundary ? ` (boundary ${d.boundary})` : ''}`;
+    }
+    case 'known':
+      return f && f.value !== null ? `${f.label} recorded: ${factValue(f)}` : `${f?.label ?? 'value'} not recorded`;
+    case 'exists':
+    case 'forAll':
+    case 'count': {
+      if (d.total === undefined) return `${f?.label ?? d.records}: not recorded (list them, or record an empty list for none)`;
+      const quant = t.kind === 'exists' ? 'any of' : t.kind === 'forAll' ? 'each of' : `count ${op(d.op)} ${d.n} among`;
+      const counted = t.kind === 'count' ? ` — counted ${d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
+      return `${quant} ${d.total} ${String(d.label).toLowerCase()} record${d.total === 1 ? '' : 's'}${counted}${d.total === 0 ? ' (none recorded)' : ':'}`;
+    }
+    case 'item':
+      if (d.applies === 'not_met') return `${d.item}: not concerned`;
+      return `${d.item}:`;
+    case 'ongoing':
+      return `${medDates(t)}; taken on the ${d.at} date ${d.date ?? ''}`.trim();
+    case 'takenFor':
+      if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;
+      return `${medDates(t)}; rule: started by ${d.since} (${d.atLeast} before the ${d.before} date ${d.date}) and still taken`;
+    case 'stableDose': {
+      if (!d.since) return `${medDates(t)}; rule: a stable dose for ${d.for} before the ${d.before} date`;
+      const doses = t.facts.filter((x) => x.field.endsWith('.doses')).map((x) => `${x.label}: ${factValue(x)}`).join(', ');
+      const what = d.startedInWindow ? 'started inside the window' : d.changedOn ? `dose changed on ${d.changedOn}` : doses || 'dose history not recorded';
+      return `${what}${d.changedOn && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} before the ${d.before} date ${d.date})`;
+    }
+    case 'lastDoseWithin':
+      if (!d.from) return `${medDates(t)}; rule: the last dose within ${d.within} before the ${d.before} date`;
+      return `${medDates(t)}; window ${d.from} to ${d.date} (${d.within} before the ${d.before} date)${d.notYetStarted ? ' — not started by then' : ''}`;
+    case 'review':
+      if (d.decision) return `${d.by} review: ${d.question} — ${d.decision === 'yes' ? 'confirmed' : 'not confirmed'} by ${d.decidedBy} on ${d.decidedOn}${d.reviewNote ? ` (${d.reviewNote})` : ''}`;
+      return `${d.by} review: ${d.question} — no decision recorded (reviews."${d.trial}"."${d.id}")`;
+    case 'ref':
+      return `${d.description}:`;
+    case 'calc':
+      return `${d.description}${t.facts.length ? `: ${t.facts.map((x) => `${x.label} ${factValue(x)}`).join(', ')}` : ''}${d.result ? ` → ${d.result}` : ''}`;
+    default:
+      return t.kind;
+  }
+}
+
+function medDates(t: Trace): string {
+  const parts = t.facts.filter((f) => !f.field.endsWith('.doses')).map((f) => (f.label === 'ongoing' ? 'still taking' : `${f.label} ${f.value}`));
+  return parts.length ? parts.join(', ') : 'start and stop dates not recorded';
+}
+
+export type TraceLine = { depth: number; outcome: Outcome; text: string };
+
+/**
+ * The trace as indented lines. By default only the evidence that decides each node is shown
+ * (the met alternative of an "any", the failing part of an "all", the open parts of an open
+ * node), with a count of what was left out; `full` shows every node.
+ */
+export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0): TraceLine[] {
+  const lines: TraceLine[] = [{ depth, outcome: t.outcome, text: describeNode(t) }];
+  let children = t.children ?? [];
+  if (t.kind === 'ref' && children.length === 1) {
+    // Show a definition's own operator children directly under its description.
+    const inner = children[0] as Trace;
+    children = inner.children && ['any', 'all'].includes(inner.kind) ? inner.children : [inner];
+  }
+  if (t.kind === 'item' && t.detail?.applies === 'not_met') children = [];
+  let shown = children;
+  if (!options.full) shown = decisive(t, children);
+  for (const c of shown) lines.push(...traceLines(c, options, depth + 1));
+  const hidden = children.length - shown.length;
+  if (hidden > 0) {
+    const records = ['exists', 'forAll', 'count'].includes(t.kind);
+    const text = records
+      ? `… ${hidden} other record${hidden === 1 ? '' : 's'} not concerned (--full shows them)`
+      : `… ${hidden} more not shown: they do not change this result (--full shows them)`;
+    lines.push({ depth: depth + 1, outcome: t.outcome, text });
+  }
+  return lines;
+}
+
+function decisive(t: Trace, children: Trace[]): Trace[] {
+  const disjunctive = ['any', 'exists'].includes(t.kind) || (t.kind === 'ref' && children.length > 1 && t.children?.[0]?.kind === 'any');
+  const conjunctive = ['all', 'forAll'].includes(t.kind) || (t.kind === 'ref' && children.length > 1 && t.children?.[0]?.kind === 'all');
+  let keep: Trace[] = children;
+  if (disjunctive && t.outcome === 'met') keep = children.filter((c) => c.outcome === 'met');
+  else if (conjunctive && t.outcome === 'not_met') keep = children.filter((c) => c.outcome === 'not_met');
+  else if ((disjunctive || conjunctive) && (t.outcome === 'unknown' || t.outcome === 'needs_review')) keep = children.filter((c) => c.outcome !== (disjunctive ? 'not_met' : 'met'));
+  if (t.kind === 'exists' || t.kind === 'forAll' || t.kind === 'count') keep = keep.filter((c) => c.detail?.applies !== 'not_met');
+  return keep;
+}
+
+/** A short one-line reason for a criterion, for summaries and CSV. */
+export function missingLabel(field: string, label: string): string {
+  return label && label !== field ? `${field} (${label})` : field;
+}

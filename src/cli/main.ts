@@ -5,6 +5,7 @@ import { formatProblem, isScreenError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, type CliIo } from './io.js';
 import { runScreen, type ScreenFlags } from './screen-command.js';
+import { SUBCOMMANDS } from './commands/index.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -51,6 +52,15 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (patient: string | undefined, flags: ScreenFlags) => {
       setExit(await runScreen(patient, flags, io));
     });
+  for (const register of SUBCOMMANDS) {
+    const sub = register(io, setExit);
+    sub.exitOverride().configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith('error:') ? `screen: ${s}` : s),
+    });
+    program.addCommand(sub);
+  }
   return program;
 }
 

@@ -57,7 +57,8 @@ export function findTrialFile(set: CriteriaSet, id: string): string {
   const exact = set.trialFiles.get(id);
   if (exact) return exact;
   for (const [key, file] of set.trialFiles) if (key.toLowerCase() === id.toLowerCase()) return file;
-  const hint = suggest(id, set.trialFiles.keys());
+  const prefixed = [...set.trialFiles.keys()].filter((k) => k.toLowerCase().startsWith(id.toLowerCase()));
+  const hint = prefixed.length === 1 ? prefixed[0] : suggest(id, set.trialFiles.keys());
   throw new UsageError(`unknown trial "${id.slice(0, 60)}"${hint ? ` (did you mean "${hint}"?)` : ''}; available: ${[...set.trialFiles.keys()].join(', ')}`);
 }
 

@@ -1,0 +1,9 @@
+// Subcommands of `screen` (the default command screens a patient). Each module builds one
+// commander Command; the exit code goes through setExit, never process.exit.
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import { trialsCommand } from './trials.js';
+
+export type SubcommandFactory = (io: CliIo, setExit: (code: number) => void) => Command;
+
+export const SUBCOMMANDS: SubcommandFactory[] = [trialsCommand];

@@ -55,7 +55,8 @@ function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue): Pro
   const path = jsonPath(issue.path);
   const got = valueAt(data, issue.path);
   let message = issue.message;
-  if (issue.code === 'invalid_type') message = `expected ${issue.expected}${got === undefined ? '' : `, got ${describe(got)}`}`;
+  if (issue.code === 'invalid_union') message = `expected a number or {"value": number, "unit": string}${got === undefined ? '' : `, got ${describe(got)}`}`;
+  else if (issue.code === 'invalid_type') message = `expected ${issue.expected}${got === undefined ? '' : `, got ${describe(got)}`}`;
   else if (issue.code === 'invalid_value') message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got === undefined ? '' : `, got ${excerpt(got)}`}`;
   else if (issue.code === 'too_big' || issue.code === 'too_small') message = `${issue.message.replace(/^Too (big|small): expected \w+ to (have|be) /, 'must be ')}${got === undefined || typeof got === 'object' ? '' : ` (got ${excerpt(got)})`}`;
   else if (got !== undefined && typeof got !== 'object' && issue.code === 'custom') message = `${excerpt(got)} ${message}`;

@@ -66,7 +66,7 @@ function leafSchema(def: FieldDef | ItemFieldDef): z.ZodType {
     case 'scale':
       return z
         .strictObject({ score: z.number().min(0), max: z.number().refine((m) => def.scales.includes(m), { message: `must be one of ${def.scales.join(', ')}` }) })
-        .refine((s) => s.score <= s.max, { message: 'score is above the scale maximum', path: ['score'] });
+        .refine((s) => s.score <= s.max, { message: 'is above the scale maximum', path: ['score'] });
     case 'records':
       return z.array(recordSchema(def)).max(500);
   }

@@ -1,0 +1,248 @@
+// Per-criterion tables for IM101-611, each threshold tested on both sides of its boundary.
+// The base patient (examples/im101-611-eligible.json) meets every criterion; each row changes
+// one thing. Randomization is 2026-12-01, consent and screening 2026-11-16.
+import { describe, expect, test } from 'vitest';
+import type { Outcome } from '../../src/engine/logic.js';
+import { criterion, example, screenExample, withChanges } from '../helpers/screening.js';
+
+const base = example('im101-611-eligible');
+type Row = [string, (p: Record<string, any>) => void, Outcome];
+
+function table(id: string, rows: Row[]) {
+  describe(id, () => {
+    test.each(rows)('%s', (_name, change, expected) => {
+      expect(criterion('IM101-611', id, withChanges(base, change)).outcome).toBe(expected);
+    });
+  });
+}
+
+const noop = () => {};
+const mmt = (score: number, max = 150) => (p: any) => void (p.assessments.mmt8 = { score, max });
+
+table('I1', [
+  ['18th birthday on the screening date', (p) => void (p.demographics.birthDate = '2008-11-16'), 'met'],
+  ['18th birthday the day after screening', (p) => void (p.demographics.birthDate = '2008-11-17'), 'not_met'],
+  ['no birth date', (p) => void delete p.demographics.birthDate, 'unknown'],
+  ['no screening date', (p) => void delete p.referenceDates.screening, 'unknown'],
+]);
+
+table('I2', [
+  ['DM with rash and 3 of 4 items', noop, 'met'],
+  ['DM with rash and exactly 2 of 4 items', (p) => void (p.bohanPeter = { weakness: true, enzymes: true, emg: false, biopsy: false }), 'met'],
+  ['DM with rash and only 1 of 4 items', (p) => void (p.bohanPeter = { weakness: true, enzymes: false, emg: false, biopsy: false }), 'not_met'],
+  ['DM with 1 item known, 2 unknown', (p) => void (p.bohanPeter = { weakness: true, enzymes: false }), 'unknown'],
+  ['DM without a confirmed rash', (p) => void (p.diagnosis.rashConfirmed = false), 'not_met'],
+  ['PM with a myositis-specific antibody', (p) => void Object.assign(p.diagnosis, { subtype: 'pm' }), 'met'],
+  ['PM with only anti-RNP and no diagnostic biopsy', (p) => void (Object.assign(p.diagnosis, { subtype: 'pm', priorBiopsyDiagnostic: false }), (p.antibodies.positive = ['rnp'])), 'not_met'],
+  ['PM with a diagnostic biopsy and no antibody', (p) => void (Object.assign(p.diagnosis, { subtype: 'pm', priorBiopsyDiagnostic: true }), (p.antibodies.positive = [])), 'met'],
+  ['overlap myositis, principal manifestation', (p) => void Object.assign(p.diagnosis, { subtype: 'overlap', overlapMyositisPrincipal: true }), 'met'],
+  ['overlap myositis, not the principal manifestation', (p) => void Object.assign(p.diagnosis, { subtype: 'overlap', overlapMyositisPrincipal: false }), 'not_met'],
+  ['overlap myositis, principal manifestation not recorded', (p) => void Object.assign(p.diagnosis, { subtype: 'overlap' }), 'unknown'],
+  ['inclusion body myositis', (p) => void (p.diagnosis.subtype = 'ibm'), 'not_met'],
+  ['documentation not on file', (p) => void (p.diagnosis.documentationOnFile = false), 'not_met'],
+  ['no diagnosis recorded', (p) => void delete p.diagnosis.subtype, 'unknown'],
+]);
+
+table('I3', [
+  ['MMT-8 135/150 (boundary, with 5 other items)', mmt(135), 'met'],
+  ['MMT-8 136/150', mmt(136), 'not_met'],
+  ['MMT-8 on the 0–80 scale is never compared', mmt(70, 80), 'unknown'],
+  ['MMT-8 126: item i fails, 5 others still met', mmt(126), 'met'],
+  [
+    'exactly 3 of 6: MMT 125, PGA 2, SGA 2; the rest below',
+    (p) => {
+      p.assessments = { ...p.assessments, mmt8: { score: 125, max: 150 }, pga: 2, sga: 2, haqDi: 0.49, extramuscularGlobal: 1.9 };
+      p.labs = { ck: { value: 259, unit: 'U/L', uln: 200 } };
+    },
+    'met',
+  ],
+  [
+    '2 of 6 met, 4 just below their thresholds',
+    (p) => {
+      p.assessments = { ...p.assessments, mmt8: { score: 126, max: 150 }, pga: 1.9, sga: 2, haqDi: 0.5, extramuscularGlobal: 1.9 };
+      p.labs = { ck: { value: 259, unit: 'U/L', uln: 200 }, aldolase: { value: 1, unit: 'U/L', uln: 7.6 }, ldh: { value: 100, unit: 'U/L', uln: 250 }, ast: { value: 10, unit: 'U/L', uln: 40 }, alt: { value: 10, unit: 'U/L', uln: 45 } };
+    },
+    'not_met',
+  ],
+  [
+    'CK exactly 1.3 × ULN is the third item',
+    (p) => {
+      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
+      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200 } };
+    },
+    'met',
+  ],
+  [
+    '2 met, the rest unknown: could still reach 3',
+    (p) => {
+      p.assessments = { mmt8: { score: 120, max: 150 }, pga: 3 };
+      p.labs = {};
+    },
+    'unknown',
+  ],
+  [
+    'CK in µkat/L is converted (5 µkat/L = 300 U/L vs ULN 3 µkat/L = 180 U/L)',
+    (p) => {
+      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
+      p.labs = { ck: { value: 5, unit: 'µkat/L', uln: 3 } };
+    },
+    'met',
+  ],
+  ['VAS in mm is converted: PGA 19 mm = 1.9 cm is below 2 cm', (p) => void (p.assessments = { mmt8: { score: 130, max: 150 }, pga: { value: 19, unit: 'mm' }, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 }, (p.labs = {})), 'not_met'],
+]);
+
+table('I4', [
+  ['active rash', noop, 'met'],
+  ['no rash, CK 1001/200 (> 5 × ULN)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 1001)), 'met'],
+  ['no rash, CK exactly 5 × ULN: adjudication', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 1000)), 'needs_review'],
+  ['no rash, MRI 3 months before consent (boundary)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'mri', date: '2026-08-16', showsActiveDisease: true }])), 'met'],
+  ['no rash, MRI 3 months and 1 day before consent', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'mri', date: '2026-08-15', showsActiveDisease: true }])), 'needs_review'],
+  ['no rash, recent EMG not showing active disease', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'emg', date: '2026-10-01', showsActiveDisease: false }])), 'needs_review'],
+  ['no rash, a skin biopsy does not count', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'skinBiopsy', date: '2026-10-01', showsActiveDisease: true }])), 'needs_review'],
+  ['rash unknown, CK low: data first', (p) => void (delete p.assessments.activeRash, (p.labs.ck.value = 300)), 'unknown'],
+  [
+    'committee confirmed',
+    (p) => {
+      p.assessments.activeRash = false;
+      p.labs.ck.value = 300;
+      p.reviews['IM101-611']['I4-adjudication'] = { decision: 'yes', by: 'Adjudication committee', date: '2026-11-20' };
+    },
+    'met',
+  ],
+  [
+    'committee declined',
+    (p) => {
+      p.assessments.activeRash = false;
+      p.labs.ck.value = 300;
+      p.reviews['IM101-611']['I4-adjudication'] = { decision: 'no', by: 'Adjudication committee', date: '2026-11-20' };
+    },
+    'not_met',
+  ],
+]);
+
+table('I5', [
+  ['investigator confirmed', noop, 'met'],
+  ['no decision recorded', (p) => void delete p.reviews['IM101-611']['I5-investigator'], 'needs_review'],
+  ['investigator said no', (p) => void (p.reviews['IM101-611']['I5-investigator'].decision = 'no'), 'not_met'],
+]);
+
+const med = (drug: string, start: string, doses: [string, number][], extra: Record<string, unknown> = { ongoing: true }) => ({
+  drug,
+  start,
+  ...extra,
+  doses: doses.map(([date, dose]) => ({ date, dose, unit: 'mg' })),
+});
+
+table('I6', [
+  ['prednisone + methotrexate, long stable', noop, 'met'],
+  ['corticosteroid alone', (p) => void p.medications.splice(1, 1), 'met'],
+  ['immunosuppressant alone', (p) => void p.medications.splice(0, 1), 'met'],
+  ['nothing current', (p) => void (p.medications = []), 'not_met'],
+  ['methotrexate started exactly 12 weeks before randomization', (p) => void (p.medications[1] = med('methotrexate', '2026-09-08', [['2026-09-08', 15]])), 'met'],
+  ['methotrexate started 12 weeks minus 1 day before', (p) => void (p.medications[1] = med('methotrexate', '2026-09-09', [['2026-09-09', 15]])), 'not_met'],
+  ['prednisone dose changed exactly 4 weeks before', (p) => void (p.medications[0].doses[1].date = '2026-11-03'), 'met'],
+  ['prednisone dose changed 4 weeks minus 1 day before', (p) => void (p.medications[0].doses[1].date = '2026-11-04'), 'not_met'],
+  ['a new entry with the same dose is not a change', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 10, unit: 'mg/day' }), 'met'],
+  ['dose history missing', (p) => void delete p.medications[0].doses, 'unknown'],
+  ['methotrexate + mycophenolate: combination', (p) => void p.medications.push(med('mycophenolateMofetil', '2024-01-01', [['2024-01-01', 1000]])), 'not_met'],
+  ['cyclophosphamide is not an allowed background', (p) => void (p.medications[1] = med('cyclophosphamide', '2024-01-01', [['2024-01-01', 500]])), 'not_met'],
+  ['a stopped immunosuppressant does not count', (p) => void p.medications.push(med('mycophenolateMofetil', '2023-01-01', [['2023-01-01', 1000]], { stop: '2024-01-01' })), 'met'],
+  ['azathioprine 24 weeks, stable 12 weeks (boundaries)', (p) => void (p.medications[1] = med('azathioprine', '2026-06-16', [['2026-06-16', 50], ['2026-09-08', 100]])), 'met'],
+  ['azathioprine 24 weeks minus 1 day', (p) => void (p.medications[1] = med('azathioprine', '2026-06-17', [['2026-06-17', 100]])), 'not_met'],
+  ['azathioprine dose changed 12 weeks minus 1 day before', (p) => void (p.medications[1] = med('azathioprine', '2026-01-01', [['2026-01-01', 50], ['2026-09-09', 100]])), 'not_met'],
+  ['stop date not recorded and not marked ongoing', (p) => void delete p.medications[1].ongoing, 'unknown'],
+  ['no randomization date', (p) => void delete p.referenceDates.randomization, 'unknown'],
+  ['medication list not recorded', (p) => void delete p.medications, 'unknown'],
+]);
+
+table('E1', [
+  ['dermatomyositis', noop, 'not_met'],
+  ['inclusion body myositis', (p) => void (p.diagnosis.subtype = 'ibm'), 'met'],
+  ['drug-induced', (p) => void (p.diagnosis.subtype = 'drugInduced'), 'met'],
+  ['PM with HIV', (p) => void (p.diagnosis.subtype = 'hivPm'), 'met'],
+  ['unknown diagnosis', (p) => void delete p.diagnosis.subtype, 'unknown'],
+]);
+
+table('E2', [
+  ['penicillamine last dose exactly 3 months before screening', (p) => void p.medications.push(med('penicillamine', '2026-01-01', [['2026-01-01', 250]], { stop: '2026-08-16' })), 'met'],
+  ['penicillamine last dose 3 months and 1 day before', (p) => void p.medications.push(med('penicillamine', '2026-01-01', [['2026-01-01', 250]], { stop: '2026-08-15' })), 'not_met'],
+  ['zidovudine ongoing', (p) => void p.medications.push(med('zidovudine', '2026-01-01', [['2026-01-01', 300]])), 'met'],
+  ['zidovudine, stop not recorded', (p) => void p.medications.push(med('zidovudine', '2026-01-01', [['2026-01-01', 300]], {})), 'unknown'],
+]);
+
+const rtx = (stop: string) => (p: any) => void p.medications.push(med('rituximab', '2025-01-01', [['2025-01-01', 1000]], { stop }));
+table('E3', [
+  ['no rituximab', noop, 'not_met'],
+  ['rituximab exactly 6 months before randomization', rtx('2026-06-01'), 'met'],
+  ['rituximab 6 months and 1 day before, B cells documented', (p) => void (rtx('2026-05-31')(p), (p.labs.bCellsPresent = true)), 'not_met'],
+  ['rituximab earlier, B cells not documented', (p) => void (rtx('2026-01-31')(p), (p.labs.bCellsPresent = false)), 'met'],
+  ['rituximab earlier, B cells not recorded', rtx('2026-01-31'), 'unknown'],
+]);
+
+table('E4', [
+  ['tocilizumab exactly 3 months before randomization', (p) => void p.medications.push(med('tocilizumab', '2026-01-01', [['2026-01-01', 162]], { stop: '2026-09-01' })), 'met'],
+  ['tocilizumab 3 months and 1 day before', (p) => void p.medications.push(med('tocilizumab', '2026-01-01', [['2026-01-01', 162]], { stop: '2026-08-31' })), 'not_met'],
+  ['IVIG 2 months before', (p) => void p.medications.push(med('ivig', '2026-01-01', [['2026-01-01', 2]], { stop: '2026-10-01' })), 'met'],
+  ['rituximab is E3, not E4', rtx('2026-10-01'), 'not_met'],
+]);
+
+table('E6', [
+  ['MDI 7 (boundary)', (p) => void (p.assessments.mdi = 7), 'not_met'],
+  ['MDI 7.5', (p) => void (p.assessments.mdi = 7.5), 'met'],
+  ['cardiac involvement', (p) => void (p.history.cardiacInvolvement = true), 'met'],
+  ['MDI unknown, others no', (p) => void delete p.assessments.mdi, 'unknown'],
+]);
+
+const malignancy = (m: Record<string, unknown>) => (p: any) => void (p.malignancies = [m]);
+table('E7', [
+  ['breast cancer 2 years before myositis (boundary)', malignancy({ type: 'other', diagnosisDate: '2021-05-02' }), 'met'],
+  ['breast cancer 2 years and 1 day before', malignancy({ type: 'other', diagnosisDate: '2021-05-01' }), 'not_met'],
+  ['cancer 1 year after myositis', malignancy({ type: 'other', diagnosisDate: '2024-05-02' }), 'met'],
+  ['basal cell carcinoma within 2 years: investigator decides', malignancy({ type: 'basalCellSkin', diagnosisDate: '2023-01-01' }), 'needs_review'],
+  ['malignancy list not recorded', (p) => void delete p.malignancies, 'unknown'],
+]);
+
+table('E8', [
+  ['anti-TIF1-γ, diagnosed exactly 1 year before randomization', (p) => void ((p.antibodies.positive = ['tif1g']), (p.diagnosis.date = '2025-12-01')), 'not_met'],
+  ['anti-TIF1-γ, diagnosed 1 year minus 1 day before', (p) => void ((p.antibodies.positive = ['tif1g']), (p.diagnosis.date = '2025-12-02')), 'met'],
+  ['recent diagnosis without anti-TIF1-γ', (p) => void (p.diagnosis.date = '2026-10-01'), 'not_met'],
+  ['anti-TIF1-γ, diagnosis date unknown', (p) => void ((p.antibodies.positive = ['tif1g']), delete p.diagnosis.date), 'unknown'],
+]);
+
+table('E12', [
+  ['none', noop, 'not_met'],
+  ['colon cancer resolved exactly 5 years before screening', malignancy({ type: 'other', diagnosisDate: '2019-01-01', active: false, resolvedDate: '2021-11-16' }), 'met'],
+  ['colon cancer resolved 5 years and 1 day before', malignancy({ type: 'other', diagnosisDate: '2019-01-01', active: false, resolvedDate: '2021-11-15' }), 'not_met'],
+  ['present malignancy', malignancy({ type: 'other', diagnosisDate: '2010-01-01', active: true }), 'met'],
+  ['cured non-metastatic basal cell carcinoma last year', malignancy({ type: 'basalCellSkin', diagnosisDate: '2025-06-01', active: false, resolvedDate: '2025-07-01', cured: true, metastatic: false }), 'not_met'],
+  ['basal cell carcinoma, cure not documented', malignancy({ type: 'basalCellSkin', diagnosisDate: '2025-06-01', active: false, resolvedDate: '2025-07-01', metastatic: false }), 'unknown'],
+  ['old cancer, resolution date unknown', malignancy({ type: 'other', diagnosisDate: '2015-01-01', active: false }), 'unknown'],
+]);
+
+table('P1', [
+  ['confirmed', noop, 'met'],
+  ['not recorded', (p) => void delete p.reviews['IM101-611']['P1-protocol'], 'needs_review'],
+]);
+
+describe('verdicts', () => {
+  test('a failing criterion makes the patient ineligible even when others are unknown', () => {
+    const p = withChanges(base, (x) => {
+      x.assessments.mmt8 = { score: 140, max: 150 };
+      delete x.infection;
+    });
+    const r = screenExample('IM101-611', p);
+    expect(r.verdict).toBe('ineligible');
+    expect(r.missing.map((m) => m.field)).toContain('infection.tbRisk');
+  });
+  test('open review items are listed only for open criteria', () => {
+    const r = screenExample('IM101-611', base);
+    expect(r.verdict).toBe('eligible');
+    expect(r.review).toEqual([]);
+    const r2 = screenExample('IM101-611', withChanges(base, (x) => void delete x.reviews));
+    expect(r2.verdict).toBe('undetermined');
+    expect(r2.review.map((x) => x.id)).toEqual(['I5-investigator', 'P1-protocol']);
+  });
+  test('every criterion quotes its source', () => {
+    for (const c of screenExample('IM101-611', base).criteria) expect(c.source.length).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, test } from 'vitest';
+import { PatientDataError } from '../../src/errors.js';
+import { parsePatientText } from '../../src/patient/parse.js';
+import { criteriaSet } from '../helpers/screening.js';
+
+const dict = criteriaSet.dictionary;
+const parse = (value: unknown) => parsePatientText(typeof value === 'string' ? value : JSON.stringify(value), 'p.json', dict);
+
+function problems(value: unknown): string[] {
+  try {
+    parse(value);
+  } catch (e) {
+    if (e instanceof PatientDataError) return e.problems.map((p) => `${p.location}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('errors name the JSON path', () => {
+  test.each([
+    [{ assessments: { pga: 'high' } }, 'p.json $.assessments.pga: expected a number or {"value": number, "unit": string}, got string "high"'],
+    [{ assessments: { mmt8: { score: 400, max: 150 } } }, 'p.json $.assessments.mmt8.score: 400 is above the scale maximum'],
+    [{ assessments: { mmt8: { score: 40, max: 100 } } }, 'p.json $.assessments.mmt8.max: 100 must be one of 150, 80'],
+    [{ assessments: { haqDi: '1' } }, 'p.json $.assessments.haqDi: expected number, got string "1"'],
+    [{ assessments: { sga: -1 } }, 'p.json $.assessments.sga: must be >=0 (got -1)'],
+    [{ demographics: { birthDate: '2026-02-30' } }, 'p.json $.demographics.birthDate: "2026-02-30" is not a real calendar date'],
+    [{ demographics: { birthDate: '30/01/1970' } }, 'p.json $.demographics.birthDate: "30/01/1970" must be a date written YYYY-MM-DD'],
+    [{ labs: { ck: { value: 1500, unit: 'U/L' } } }, "p.json $.labs.ck.uln: is required with a value: '× ULN' rules use the reporting lab's upper limit of normal"],
+    [{ labs: { ck: { value: 15, unit: 'mg/dL', uln: 2 } } }, 'p.json $.labs.ck.unit: must be one of "U/L", "µkat/L", "ukat/L", got "mg/dL"'],
+    [{ diagnosis: { subtype: 'dermatomyositis' } }, 'p.json $.diagnosis.subtype: must be one of'],
+    [{ medications: [{ drug: 'methotrexate', start: '2026-01-01', stop: '2025-01-01' }] }, 'p.json $.medications[0].stop: "2025-01-01" is before the start date'],
+    [{ medications: [{ drug: 'methotrexate', ongoing: true, stop: '2025-01-01' }] }, 'p.json $.medications[0].ongoing: true is true but a stop date is given'],
+    [{ reviews: { 'IM101-611': { P1: { decision: 'maybe', by: 'x', date: '2026-01-01' } } } }, 'p.json $.reviews["IM101-611"].P1.decision: must be one of "yes", "no"'],
+    [[], 'p.json: expected a JSON object describing one patient, got an array'],
+  ])('%j', (value, expected) => {
+    const found = problems(value);
+    expect(found.some((p) => p.startsWith(expected)), `got ${JSON.stringify(found)}`).toBe(true);
+  });
+
+  test('syntax errors give line and column', () => {
+    expect(problems('{\n  "id": "x",\n  "labs": {,}\n}')[0]).toMatch(/^p\.json:3:\d+: invalid JSON/);
+  });
+  test('an empty file says so', () => {
+    expect(problems('  \n')).toEqual(['p.json: the file is empty: expected a patient JSON object']);
+  });
+  test('long values are truncated in messages', () => {
+    const msg = problems({ assessments: { pga: 'x'.repeat(500) } })[0] ?? '';
+    expect(msg).toContain("…");
+    expect(msg.length).toBeLessThan(160);
+  });
+});
+
+describe('normalisation', () => {
+  test('units are converted to the canonical unit and the original is kept', () => {
+    const { record } = parse({ labs: { ck: { value: 5, unit: 'µkat/L', uln: 3 } }, assessments: { pga: { value: 25, unit: 'mm' } }, demographics: { weightKg: { value: 154, unit: 'lb' } } });
+    expect(record.labs).toEqual({ ck: { value: 300, uln: 180, unit: 'U/L', original: { value: 5, uln: 3, unit: 'µkat/L' } } });
+    expect((record.assessments as any).pga).toBe(2.5);
+    expect((record.demographics as any).weightKg).toBeCloseTo(69.85, 2);
+  });
+  test('drug class is filled in from the dictionary', () => {
+    const { record } = parse({ medications: [{ drug: 'rituximab', start: '2025-01-01', stop: '2025-01-15' }] });
+    expect((record.medications as any)[0].class).toBe('biologic');
+  });
+  test('null means not recorded', () => {
+    const { record } = parse({ assessments: { pga: null } });
+    expect((record.assessments as any).pga).toBeNull();
+  });
+});
+
+describe('warnings', () => {
+  test('unknown keys are warned about with a suggestion, and ignored', () => {
+    const { record, warnings } = parse({ assessments: { pgaa: 3 }, labz: {} });
+    expect(warnings.map((w) => `${w.location}: ${w.message}`)).toEqual([
+      'p.json $.assessments.pgaa: unknown key, ignored (did you mean "pga"?)',
+      'p.json $.labz: unknown key, ignored (did you mean "labs"?)',
+    ]);
+    expect(record.assessments).toEqual({});
+  });
+  test('__proto__, constructor and prototype keys do nothing', () => {
+    const { record, warnings } = parse('{"__proto__": {"polluted": true}, "constructor": {"x": 1}, "assessments": {"prototype": 1}}');
+    expect(({} as any).polluted).toBeUndefined();
+    expect((record as any).polluted).toBeUndefined();
+    expect(warnings).toHaveLength(3);
+  });
+  test('dates after the screening date are flagged', () => {
+    const { warnings } = parse({ referenceDates: { screening: '2026-11-16' }, diagnosis: { date: '2026-12-01' } });
+    expect(warnings[0]?.message).toBe('2026-12-01 is after the screening date 2026-11-16');
+  });
+});

@@ -10,7 +10,7 @@ export function parseYaml(text: string, file: string): YamlSource {
   const lines = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     throw new CriteriaError([{ location: file, message: `cannot parse YAML: ${(e as Error).message}` }], { cause: e });
   }
@@ -18,7 +18,7 @@ export function parseYaml(text: string, file: string): YamlSource {
   for (const err of [...doc.errors, ...doc.warnings]) {
     const pos = err.linePos?.[0];
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    problems.push({ location: where, message: firstLine(err.message) });
+    problems.push({ location: where, message: firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '') });
   }
   if (problems.length) throw new CriteriaError(problems);
   return { file, doc, lines };

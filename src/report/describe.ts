@@ -97,10 +97,10 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       if (d.total === undefined) return `${f?.label ?? d.records}: not recorded (list them, or record an empty list for none)`;
       const quant = t.kind === 'exists' ? 'any of' : t.kind === 'forAll' ? 'each of' : `count ${op(d.op)} ${d.n} among`;
       const counted = t.kind === 'count' ? ` — counted ${d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
-      return `${quant} ${d.total} ${String(d.label).toLowerCase()} record${d.total === 1 ? '' : 's'}${counted}${d.total === 0 ? ' (none recorded)' : ':'}`;
+      return `${quant} ${d.total} ${String(d.label)} record${d.total === 1 ? '' : 's'}${counted}${d.total === 0 ? ' (none recorded)' : ':'}`;
     }
     case 'item':
-      if (d.applies === 'not_met') return `${d.item}: not concerned`;
+      if (d.applies === 'not_met' && t.outcome === 'met') return `${d.item}: not concerned`;
       return `${d.item}:`;
     case 'ongoing':
       return `${medDates(t)}; taken on the ${d.at} date ${d.date ?? ''}`.trim();
@@ -137,8 +137,8 @@ export type TraceLine = { depth: number; outcome: Outcome; text: string };
 
 /**
  * The trace as indented lines. By default only the evidence that decides each node is shown
- * (the met alternative of an "any", the failing part of an "all", the open parts of an open
- * node), with a count of what was left out; `full` shows every node.
+ * (the met alternative of an "any", the failing part of an "all"; an open node shows all its
+ * parts), with a count of what was left out; `full` shows every node.
  */
 export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0): TraceLine[] {
   const lines: TraceLine[] = [{ depth, outcome: t.outcome, text: describeNode(t) }];
@@ -148,7 +148,7 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
     const inner = children[0] as Trace;
     children = inner.children && ['any', 'all'].includes(inner.kind) ? inner.children : [inner];
   }
-  if (t.kind === 'item' && t.detail?.applies === 'not_met') children = [];
+  if (t.kind === 'item' && t.detail?.applies === 'not_met' && t.outcome === 'met') children = [];
   let shown = children;
   if (!options.full) shown = decisive(t, children);
   for (const c of shown) lines.push(...traceLines(c, options, depth + 1));
@@ -156,8 +156,8 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
   if (hidden > 0) {
     const records = ['exists', 'forAll', 'count'].includes(t.kind);
     const text = records
-      ? `… ${hidden} other record${hidden === 1 ? '' : 's'} not concerned (--full shows them)`
-      : `… ${hidden} more not shown: they do not change this result (--full shows them)`;
+      ? `(+${hidden} record${hidden === 1 ? '' : 's'} not concerned)`
+      : `(+${hidden} more that do${hidden === 1 ? 'es' : ''} not change this result)`;
     lines.push({ depth: depth + 1, outcome: t.outcome, text });
   }
   return lines;
@@ -169,8 +169,9 @@ function decisive(t: Trace, children: Trace[]): Trace[] {
   let keep: Trace[] = children;
   if (disjunctive && t.outcome === 'met') keep = children.filter((c) => c.outcome === 'met');
   else if (conjunctive && t.outcome === 'not_met') keep = children.filter((c) => c.outcome === 'not_met');
-  else if ((disjunctive || conjunctive) && (t.outcome === 'unknown' || t.outcome === 'needs_review')) keep = children.filter((c) => c.outcome !== (disjunctive ? 'not_met' : 'met'));
-  if (t.kind === 'exists' || t.kind === 'forAll' || t.kind === 'count') keep = keep.filter((c) => c.detail?.applies !== 'not_met');
+  // An open node shows every part: what is settled explains why the rest still matters.
+  // In forAll/count the `where` is only a filter: records it excludes are not evidence.
+  if (t.kind === 'forAll' || t.kind === 'count') keep = keep.filter((c) => c.detail?.applies !== 'not_met');
   return keep;
 }
 

@@ -1,0 +1,127 @@
+// End-to-end: every example through the real CLI, report shapes, and error handling.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { ROOT } from '../helpers/screening.js';
+import { runBin, runInProcess } from './run-cli.js';
+
+const IM_EXAMPLES: [string, string, number][] = [
+  ['im101-611-eligible', 'eligible', 0],
+  ['im101-611-boundary', 'eligible', 0],
+  ['im101-611-ineligible-weakness', 'ineligible', 1],
+  ['im101-611-ineligible-background', 'ineligible', 1],
+  ['im101-611-excluded-rituximab', 'ineligible', 1],
+  ['im101-611-excluded-tif1', 'ineligible', 1],
+  ['im101-611-excluded-malignancy', 'ineligible', 1],
+  ['im101-611-needs-adjudication', 'undetermined', 3],
+  ['im101-611-undetermined-missing', 'undetermined', 3],
+  ['im101-611-mmt8-other-scale', 'undetermined', 3],
+];
+
+test('every IM101-611 example is in the table', () => {
+  const files = readdirSync(`${ROOT}examples`).filter((f) => f.startsWith('im101-611-')).map((f) => f.replace(/\.json$/, ''));
+  expect(files.sort()).toEqual(IM_EXAMPLES.map((e) => e[0]).sort());
+});
+
+describe('examples through the real bin', () => {
+  test.each(IM_EXAMPLES)('%s -> %s (exit %i)', (name, verdict, code) => {
+    const r = runBin([`examples/${name}.json`, '--trial', 'IM101-611', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(code);
+    expect(JSON.parse(r.stdout).verdict).toBe(verdict);
+  });
+});
+
+describe('text report', () => {
+  test('explains values and thresholds, lists data to collect and review items', async () => {
+    const r = await runInProcess(['examples/im101-611-needs-adjudication.json', '-t', 'IM101-611']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('Verdict: UNDETERMINED (needs review: I4)');
+    expect(r.stdout).toContain('CK 600 U/L = 3 × ULN 200 U/L (2026-11-16); rule: > 5 × ULN (> 1000 U/L)');
+    expect(r.stdout).toContain('adjudication committee review: Has the adjudication committee determined');
+    expect(r.stdout).toContain('record as reviews."IM101-611"."I4-adjudication"');
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+  });
+  test('missing data is listed with the criteria that need it', async () => {
+    const r = await runInProcess(['examples/im101-611-undetermined-missing.json', '-t', 'IM101-611', '--brief']);
+    expect(r.stdout).toContain('Data to collect\n  - referenceDates.randomization (randomization date) — for I6\n  - infection.tbRisk (At risk for tuberculosis) — for E9');
+  });
+  test('colour only when asked or on a terminal, and never with NO_COLOR', async () => {
+    const forced = await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611', '--color']);
+    expect(forced.stdout).toMatch(/\u001b\[/);
+    const env = await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611'], { env: { FORCE_COLOR: '1' } });
+    expect(env.stdout).toMatch(/\u001b\[/);
+    const none = await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611'], { env: { NO_COLOR: '1' } });
+    expect(none.stdout).not.toMatch(/\u001b\[/);
+  });
+});
+
+describe('JSON report', () => {
+  test('has the documented, versioned shape', async () => {
+    const r = await runInProcess(['examples/im101-611-undetermined-missing.json', '-t', 'IM101-611', '-f', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'tool', 'trial', 'patientId', 'referenceDates', 'referenceDateSources', 'verdict', 'counts', 'criteria', 'missing', 'review']);
+    expect(j.schemaVersion).toBe(1);
+    expect(j.tool.name).toBe('trial-screen');
+    expect(j.trial).toMatchObject({ id: 'IM101-611', nct: 'NCT02971683', completeness: 'complete' });
+    expect(j.trial.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const e9 = j.criteria.find((c: any) => c.id === 'E9');
+    expect(e9).toMatchObject({ kind: 'exclusion', outcome: 'unknown', effect: 'open', missing: ['infection.tbRisk'] });
+    expect(e9.explanation).toBe('unknown: At risk for tuberculosis: not recorded; rule: yes');
+    const i3 = j.criteria.find((c: any) => c.id === 'I3');
+    expect(i3.facts).toContainEqual({ field: 'assessments.mmt8', label: 'MMT-8 total', value: 118, unit: '/150' });
+  });
+  test('reference dates from flags override the file and are attributed', async () => {
+    const r = await runInProcess(['examples/im101-611-undetermined-missing.json', '-t', 'IM101-611', '-f', 'json', '--randomization', '2026-12-01']);
+    const j = JSON.parse(r.stdout);
+    expect(j.referenceDates).toEqual({ screening: '2026-11-16', consent: '2026-11-16', randomization: '2026-12-01' });
+    expect(j.referenceDateSources).toEqual({ screening: 'patient file', consent: 'patient file', randomization: 'command line' });
+    expect(j.criteria.find((c: any) => c.id === 'I6').outcome).toBe('met');
+  });
+  test('an earlier randomization date changes the windows', async () => {
+    // Methotrexate in the boundary example started exactly 12 weeks before 2026-12-01.
+    const r = await runInProcess(['examples/im101-611-boundary.json', '-t', 'IM101-611', '-f', 'json', '--randomization', '2026-11-30']);
+    expect(JSON.parse(r.stdout).criteria.find((c: any) => c.id === 'I6').outcome).toBe('not_met');
+    expect(r.code).toBe(1);
+  });
+  test('reads the patient from stdin', async () => {
+    const text = readFileSync(`${ROOT}examples/im101-611-eligible.json`, 'utf8');
+    const r = runBin(['-', '--trial', 'im101-611', '-f', 'json'], { stdin: text });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).patientId).toBe('IM-001');
+  });
+});
+
+describe('usage and input errors: one line, exit 2, no stack, no verdict', () => {
+  test.each([
+    [['examples/im101-611-eligible.json'], 'screen: missing --trial <id> (list them with: screen trials)'],
+    [[], 'screen: missing patient file: screen <patient.json|-> --trial <id> (see screen --help)'],
+    [['examples/im101-611-eligible.json', '-t', 'IM101'], 'screen: unknown trial "IM101" (did you mean "IM101-611"?); available:'],
+    [['examples/im101-611-eligible.json', '-t', '../../etc/passwd'], 'screen: unknown trial "../../etc/passwd"'],
+    [['nope.json', '-t', 'IM101-611'], 'screen: nope.json: no such file'],
+    [['examples', '-t', 'IM101-611'], 'screen: examples: is a directory, not a patient file'],
+    [['examples/im101-611-eligible.json', '-t', 'IM101-611', '--as-of', '2026-02-30'], 'screen: --as-of needs a real date written YYYY-MM-DD, got "2026-02-30"'],
+    [['examples/im101-611-eligible.json', '-t', 'IM101-611', '--format', 'xml'], "screen: error: option '-f, --format <format>' argument 'xml' is invalid."],
+    [['examples/im101-611-eligible.json', '-t', 'IM101-611', '--bogus'], "screen: error: unknown option '--bogus'"],
+    [['-', '-t', 'IM101-611'], 'screen: <stdin>: the file is empty: expected a patient JSON object'],
+  ])('%j', async (args, message) => {
+    const r = await runInProcess(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.startsWith(message), r.stderr).toBe(true);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a bad criteria directory is a one-line error', async () => {
+    const r = await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611', '--criteria-dir', 'test']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^screen: .*fields\.yaml: cannot read: ENOENT\n$/);
+  });
+
+  test('help documents the exit codes', async () => {
+    const r = await runInProcess(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0  eligible');
+    expect(r.stdout).toContain('3  undetermined');
+    expect(r.stdout).toContain('2  usage or input error');
+  });
+});

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
+import { run } from '../dist/bundle/screen.js';
 
 // A closed pipe (screen ... | head) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,5 +1,5 @@
 // `screen <patient> --trial <id>`: read, validate, evaluate, format. Returns the exit code.
-import { openCriteriaDir, loadTrial } from '../criteria/criteria-dir.js';
+import { loadCriteria } from '../criteria/load-for-cli.js';
 import { isValidIsoDate } from '../engine/dates.js';
 import { screenPatient } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
@@ -46,14 +46,15 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
   const dates = flagDates(flags);
 
-  const set = openCriteriaDir(flags.criteriaDir);
-  const trial = loadTrial(set, trials[0] as string);
+  const loaded = await loadCriteria(flags.criteriaDir, trials);
+  const trial = loaded.trials[0];
+  if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = parsePatientText(input.text, input.name, set.dictionary);
+  const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary);
   for (const w of warnings) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
-  const result = screenPatient(trial, set.dictionary, record, { referenceDates });
+  const result = screenPatient(trial, loaded.dictionary, record, { referenceDates });
   if (format === 'json') io.stdout.write(formatJson(result, { tool: toolInfo(), referenceDateSources: sources }));
   else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
   return EXIT[result.verdict];

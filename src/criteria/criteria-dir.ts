@@ -1,19 +1,18 @@
 // The file layer for criteria: finds trial files in a criteria directory by looking ids up in
 // its listing (a user-supplied id is never joined into a path), reads and parses them.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { CriteriaError, UsageError } from '../errors.js';
-import { suggest } from '../util/did-you-mean.js';
+import { CriteriaError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
 import { parseDictionary, type Dictionary } from './dictionary.js';
 import { parseSharedDefinitions, parseTrial, type SharedDefinitions, type Trial } from './load-trial.js';
+import { DEFINITIONS_FILE, DICTIONARY_FILE, lookupTrialFile, trialFilesIn } from './trial-lookup.js';
 
-export const DICTIONARY_FILE = 'fields.yaml';
-export const DEFINITIONS_FILE = 'definitions.yaml';
+export { DEFINITIONS_FILE, DICTIONARY_FILE } from './trial-lookup.js';
 
 /** The criteria/ directory shipped with the package. */
 export function defaultCriteriaDir(): string {
-  return fileURLToPath(new URL('../../criteria/', import.meta.url));
+  return join(packageRoot(), 'criteria');
 }
 
 function read(dir: string, name: string): string {
@@ -44,22 +43,12 @@ export function openCriteriaDir(dir = defaultCriteriaDir()): CriteriaSet {
   const shared = names.includes(DEFINITIONS_FILE)
     ? parseSharedDefinitions(read(dir, DEFINITIONS_FILE), join(dir, DEFINITIONS_FILE), dictionary)
     : { file: join(dir, DEFINITIONS_FILE), definitions: {} };
-  const trialFiles = new Map<string, string>();
-  for (const name of names.sort()) {
-    if (!name.endsWith('.yaml') || name === DICTIONARY_FILE || name === DEFINITIONS_FILE) continue;
-    trialFiles.set(name.slice(0, -'.yaml'.length), name);
-  }
-  return { dir, dictionary, shared, trialFiles };
+  return { dir, dictionary, shared, trialFiles: trialFilesIn(names) };
 }
 
-/** Resolve a trial id (case-insensitive, or its NCT number) to its file name in the listing. */
+/** Resolve a trial id (case-insensitive) to its file name in the listing. */
 export function findTrialFile(set: CriteriaSet, id: string): string {
-  const exact = set.trialFiles.get(id);
-  if (exact) return exact;
-  for (const [key, file] of set.trialFiles) if (key.toLowerCase() === id.toLowerCase()) return file;
-  const prefixed = [...set.trialFiles.keys()].filter((k) => k.toLowerCase().startsWith(id.toLowerCase()));
-  const hint = prefixed.length === 1 ? prefixed[0] : suggest(id, set.trialFiles.keys());
-  throw new UsageError(`unknown trial "${id.slice(0, 60)}"${hint ? ` (did you mean "${hint}"?)` : ''}; available: ${[...set.trialFiles.keys()].join(', ')}`);
+  return lookupTrialFile(set.trialFiles, id);
 }
 
 export function loadTrial(set: CriteriaSet, id: string): Trial {

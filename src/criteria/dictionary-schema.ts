@@ -65,8 +65,4 @@ export const DictionaryFile = z.strictObject({
 });
 export type DictionaryFile = z.infer<typeof DictionaryFile>;
 
-export function enumLabel(values: z.infer<typeof EnumValues>, key: string): string {
-  const v = values[key];
-  if (v === undefined) return key;
-  return typeof v === 'string' ? v : v.label;
-}
+export { enumLabel } from './dictionary-model.js';

@@ -1,8 +1,6 @@
 // Pure evaluation of a trial's criteria against one normalised patient record. No I/O, no
 // clock: reference dates come in as arguments, and absent data is `unknown`, never a guess.
-import type { Dictionary } from '../criteria/dictionary.js';
-import { fieldLabel, recordItemField } from '../criteria/dictionary.js';
-import { enumLabel } from '../criteria/dictionary-schema.js';
+import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { Condition, Criterion, ReferenceDateName } from '../criteria/rule-schema.js';
 import { CALCULATORS } from './calculators.js';

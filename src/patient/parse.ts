@@ -1,7 +1,7 @@
 // Turns patient JSON text into a validated, normalised PatientRecord. Errors name the JSON
 // path (and line:column for syntax errors); unknown keys are warnings with a suggestion.
-import type { z } from 'zod';
-import type { Dictionary } from '../criteria/dictionary.js';
+import type * as z from 'zod/mini';
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import { compareDates } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
 import { excerpt, PatientDataError, type Problem } from '../errors.js';
@@ -10,7 +10,7 @@ import { knownKeyTree, patientSchema } from './schema.js';
 
 export type ParsedPatient = { record: PatientRecord; warnings: Problem[] };
 
-const schemaCache = new WeakMap<Dictionary, { schema: z.ZodType; keys: Map<string, Set<string>> }>();
+const schemaCache = new WeakMap<Dictionary, { schema: z.ZodMiniType; keys: Map<string, Set<string>> }>();
 
 function compiled(dict: Dictionary) {
   let c = schemaCache.get(dict);
@@ -52,16 +52,35 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary):
 }
 
 function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue): Problem {
-  const path = jsonPath(issue.path);
   const got = valueAt(data, issue.path);
-  let message = issue.message;
-  if (issue.code === 'invalid_union') message = `expected a number or {"value": number, "unit": string}${got === undefined ? '' : `, got ${describe(got)}`}`;
-  else if (issue.code === 'invalid_type') message = `expected ${issue.expected}${got === undefined ? '' : `, got ${describe(got)}`}`;
-  else if (issue.code === 'invalid_value') message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got === undefined ? '' : `, got ${excerpt(got)}`}`;
-  else if (issue.code === 'too_big' || issue.code === 'too_small') message = `${issue.message.replace(/^Too (big|small): expected \w+ to (have|be) /, 'must be ')}${got === undefined || typeof got === 'object' ? '' : ` (got ${excerpt(got)})`}`;
-  else if (got !== undefined && typeof got !== 'object' && issue.code === 'custom') message = `${excerpt(got)} ${message}`;
-  else if (issue.code === 'custom' || issue.code === 'invalid_format') message = `${message}`;
-  return { location: `${file} ${path}`, message };
+  return { location: `${file} ${jsonPath(issue.path)}`, message: issueMessage(issue, got) };
+}
+
+/** Messages from the issue's structured fields (zod/mini carries no English locale). */
+function issueMessage(issue: z.core.$ZodIssue, got: unknown): string {
+  const gotText = got === undefined ? '' : `, got ${describe(got)}`;
+  switch (issue.code) {
+    case 'invalid_union':
+      return `expected a number or {"value": number, "unit": string}${gotText}`;
+    case 'invalid_type':
+      return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}${gotText}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got === undefined ? '' : `, got ${excerpt(got)}`}`;
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const word = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+      if (issue.origin === 'string') return `must be ${word} ${String(bound)} characters long`;
+      if (issue.origin === 'array') return `must have ${word} ${String(bound)} entries`;
+      return `must be ${word} ${String(bound)}${got === undefined || typeof got === 'object' ? '' : ` (got ${excerpt(got)})`}`;
+    }
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'custom':
+      return got !== undefined && typeof got !== 'object' ? `${excerpt(got)} ${issue.message}` : issue.message;
+    default:
+      return issue.message;
+  }
 }
 
 function describe(v: unknown): string {

@@ -1,40 +1,54 @@
 // The patient file schema, derived from the data dictionary with zod. Parsing also normalises:
 // units are converted to each field's canonical unit and drug classes are filled in.
-import { z } from 'zod';
-import type { Dictionary } from '../criteria/dictionary.js';
+// Built with zod/mini (same core, same issues, a twentieth of the code) because every
+// `screen` run loads it: start-up time matters to people who run the tool all day.
+import * as z from 'zod/mini';
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
-import { isValidIsoDate, compareDates } from '../engine/dates.js';
+import { compareDates, isValidIsoDate } from '../engine/dates.js';
 
-export const IsoDate = z
-  .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s), { message: 'must be a date written YYYY-MM-DD' })
-  .refine((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || isValidIsoDate(s), { message: 'is not a real calendar date' });
+const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const IsoDate = z.string().check(
+  z.refine((s) => ISO_SHAPE.test(s), { message: 'must be a date written YYYY-MM-DD' }),
+  z.refine((s) => !ISO_SHAPE.test(s) || isValidIsoDate(s), { message: 'is not a real calendar date' }),
+);
 
 export const ReferenceDatesSchema = z.strictObject({
-  screening: IsoDate.optional().describe('Screening visit date (the "as of" date).'),
-  consent: IsoDate.optional().describe('Date informed consent was signed.'),
-  randomization: IsoDate.optional().describe('Planned or actual randomization date.'),
+  screening: z.optional(IsoDate),
+  consent: z.optional(IsoDate),
+  randomization: z.optional(IsoDate),
 });
 
 export const ReviewDecisionSchema = z.strictObject({
-  decision: z.enum(['yes', 'no']).describe('yes: the reviewer confirms the condition; no: they do not.'),
-  by: z.string().min(1).max(200).describe('Who decided (name and role, or committee).'),
-  date: IsoDate.describe('When the decision was made.'),
-  note: z.string().max(2000).optional(),
+  decision: z.enum(['yes', 'no']),
+  by: z.string().check(z.minLength(1), z.maxLength(200)),
+  date: IsoDate,
+  note: z.optional(z.string().check(z.maxLength(2000))),
 });
 
-const nullable = <T extends z.ZodType>(s: T) => s.nullable().optional();
+const optionalNullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
 
-function numberSchema(def: Extract<FieldDef, { type: 'number' | 'integer' }>) {
-  let n = def.type === 'integer' ? z.number().int() : z.number();
-  if (def.min !== undefined) n = n.min(def.min);
-  if (def.max !== undefined) n = n.max(def.max);
+function bounded(def: { type: 'number' | 'integer'; min?: number | undefined; max?: number | undefined }) {
+  const checks = [];
+  if (def.min !== undefined) checks.push(z.minimum(def.min));
+  if (def.max !== undefined) checks.push(z.maximum(def.max));
+  const base = def.type === 'integer' ? z.int() : z.number();
+  return checks.length ? base.check(...checks) : base;
+}
+
+function numberSchema(def: Extract<FieldDef, { type: 'number' | 'integer' }>): z.ZodMiniType {
+  const n = bounded(def);
   if (!def.convert) return n;
-  const units = [def.unit ?? '', ...Object.keys(def.convert)];
-  const withUnit = z
-    .strictObject({ value: z.number(), unit: z.enum(units as [string, ...string[]]) })
-    .transform((q) => q.value * (q.unit === def.unit ? 1 : (def.convert?.[q.unit] ?? 1)))
-    .pipe(n);
+  const convert = def.convert;
+  const units = [def.unit ?? '', ...Object.keys(convert)] as [string, ...string[]];
+  const withUnit = z.pipe(
+    z.pipe(
+      z.strictObject({ value: z.number(), unit: z.enum(units) }),
+      z.transform((q) => q.value * (q.unit === def.unit ? 1 : (convert[q.unit] ?? 1))),
+    ),
+    n,
+  );
   return z.union([n, withUnit]);
 }
 
@@ -42,7 +56,7 @@ function enumSchema(values: Record<string, unknown>) {
   return z.enum(Object.keys(values) as [string, ...string[]]);
 }
 
-function leafSchema(def: FieldDef | ItemFieldDef): z.ZodType {
+function leafSchema(def: FieldDef | ItemFieldDef): z.ZodMiniType {
   switch (def.type) {
     case 'number':
     case 'integer':
@@ -50,45 +64,51 @@ function leafSchema(def: FieldDef | ItemFieldDef): z.ZodType {
     case 'boolean':
       return z.boolean();
     case 'string':
-      return z.string().max(def.maxLength ?? 500);
+      return z.string().check(z.maxLength(def.maxLength ?? 500));
     case 'date':
       return IsoDate;
     case 'enum':
       return enumSchema(def.values);
     case 'enumList':
-      return z.array(enumSchema(def.values)).refine((xs) => new Set(xs).size === xs.length, { message: 'lists a value twice' });
+      return z.array(enumSchema(def.values)).check(z.refine((xs) => new Set(xs).size === xs.length, { message: 'lists a value twice' }));
     case 'doseHistory':
       return z
-        .array(z.strictObject({ date: IsoDate, dose: z.number().min(0), unit: z.string().max(40).optional() }))
-        .refine((xs) => new Set(xs.map((x) => x.date)).size === xs.length, { message: 'has two dose entries on the same date' });
+        .array(z.strictObject({ date: IsoDate, dose: z.number().check(z.minimum(0)), unit: z.optional(z.string().check(z.maxLength(40))) }))
+        .check(z.refine((xs) => new Set(xs.map((x) => x.date)).size === xs.length, { message: 'has two dose entries on the same date' }));
     case 'lab':
       return labSchema(def);
     case 'scale':
-      return z
-        .strictObject({ score: z.number().min(0), max: z.number().refine((m) => def.scales.includes(m), { message: `must be one of ${def.scales.join(', ')}` }) })
-        .refine((s) => s.score <= s.max, { message: 'is above the scale maximum', path: ['score'] });
+      return z.strictObject({
+        score: z.number().check(z.minimum(0)),
+        max: z.number().check(z.refine((m) => def.scales.includes(m), { message: `must be one of ${def.scales.join(', ')}` })),
+      }).check(z.refine((s) => s.score <= s.max, { message: 'is above the scale maximum', path: ['score'] }));
     case 'records':
-      return z.array(recordSchema(def)).max(500);
+      return z.array(recordSchema(def)).check(z.maxLength(500));
   }
 }
 
-function labSchema(def: Extract<FieldDef, { type: 'lab' }>) {
-  const units = [def.unit, ...Object.keys(def.convert ?? {})] as [string, ...string[]];
-  return z
+function labSchema(def: Extract<FieldDef, { type: 'lab' }>): z.ZodMiniType {
+  const convert = def.convert ?? {};
+  const units = [def.unit, ...Object.keys(convert)] as [string, ...string[]];
+  const raw = z
     .strictObject({
-      value: z.number().min(0).nullable().optional(),
-      unit: z.enum(units, { message: `unit must be ${units.map((u) => `"${u}"`).join(' or ')}` }).optional(),
-      uln: z.number().positive().nullable().optional(),
-      date: IsoDate.optional(),
+      value: optionalNullable(z.number().check(z.minimum(0))),
+      unit: z.optional(z.enum(units)),
+      uln: optionalNullable(z.number().check(z.gt(0))),
+      date: z.optional(IsoDate),
     })
-    .superRefine((lab, ctx) => {
-      if (lab.value === undefined || lab.value === null) return;
-      if (lab.uln === undefined || lab.uln === null) ctx.addIssue({ code: 'custom', path: ['uln'], message: "is required with a value: '× ULN' rules use the reporting lab's upper limit of normal" });
-      if (lab.unit === undefined) ctx.addIssue({ code: 'custom', path: ['unit'], message: `is required with a value (${units.join(' or ')})` });
-    })
-    .transform((lab) => {
+    .check(
+      z.superRefine((lab, ctx) => {
+        if (lab.value === undefined || lab.value === null) return;
+        if (lab.uln === undefined || lab.uln === null) ctx.addIssue({ code: 'custom', path: ['uln'], message: "is required with a value: '× ULN' rules use the reporting lab's upper limit of normal", input: lab });
+        if (lab.unit === undefined) ctx.addIssue({ code: 'custom', path: ['unit'], message: `is required with a value (${units.join(' or ')})`, input: lab });
+      }),
+    );
+  return z.pipe(
+    raw,
+    z.transform((lab) => {
       if (lab.value === undefined || lab.value === null || !lab.unit) return { ...(lab.date ? { date: lab.date } : {}) };
-      const factor = lab.unit === def.unit ? 1 : (def.convert?.[lab.unit] ?? 1);
+      const factor = lab.unit === def.unit ? 1 : (convert[lab.unit] ?? 1);
       return {
         value: lab.value * factor,
         uln: (lab.uln ?? 0) * factor,
@@ -96,32 +116,35 @@ function labSchema(def: Extract<FieldDef, { type: 'lab' }>) {
         ...(lab.date ? { date: lab.date } : {}),
         ...(factor !== 1 ? { original: { value: lab.value, uln: lab.uln, unit: lab.unit } } : {}),
       };
-    });
+    }),
+  );
 }
 
-function recordSchema(def: Extract<FieldDef, { type: 'records' }>) {
-  const shape: Record<string, z.ZodType> = {};
-  for (const [name, item] of Object.entries(def.item)) shape[name] = nullable(leafSchema(item));
-  let obj: z.ZodType = z.object(shape);
-  if (def.kindOf === 'medication') obj = obj.superRefine(checkMedication);
-  return obj;
+function recordSchema(def: Extract<FieldDef, { type: 'records' }>): z.ZodMiniType {
+  const shape: Record<string, z.ZodMiniType> = {};
+  for (const [name, item] of Object.entries(def.item)) shape[name] = optionalNullable(leafSchema(item));
+  const obj = z.object(shape);
+  return def.kindOf === 'medication' ? obj.check(z.superRefine(checkMedication)) : obj;
 }
 
-type MedicationInput = { start?: string | null; stop?: string | null; ongoing?: boolean | null; doses?: { date: string }[] | null };
+type MedicationInput = { start?: unknown; stop?: unknown; ongoing?: unknown; doses?: unknown };
 
-function checkMedication(raw: unknown, ctx: z.RefinementCtx) {
-  const m = raw as MedicationInput;
+function checkMedication(m: MedicationInput, ctx: { addIssue: (i: { code: 'custom'; path: (string | number)[]; message: string; input: unknown }) => void }) {
   const valid = (d: unknown): d is string => typeof d === 'string' && isValidIsoDate(d);
-  if (m.ongoing === true && m.stop) ctx.addIssue({ code: 'custom', path: ['ongoing'], message: 'is true but a stop date is given' });
-  if (valid(m.start) && valid(m.stop) && compareDates(m.stop, m.start) < 0) ctx.addIssue({ code: 'custom', path: ['stop'], message: 'is before the start date' });
+  if (m.ongoing === true && m.stop) ctx.addIssue({ code: 'custom', path: ['ongoing'], message: 'is true but a stop date is given', input: m.ongoing });
+  if (valid(m.start) && valid(m.stop) && compareDates(m.stop, m.start) < 0) ctx.addIssue({ code: 'custom', path: ['stop'], message: 'is before the start date', input: m.stop });
   if (valid(m.start) && Array.isArray(m.doses)) {
-    m.doses.forEach((d, i) => {
-      if (valid(d.date) && compareDates(d.date, m.start as string) < 0) ctx.addIssue({ code: 'custom', path: ['doses', i, 'date'], message: 'is before the start date' });
+    (m.doses as { date?: unknown }[]).forEach((d, i) => {
+      if (valid(d.date) && compareDates(d.date, m.start as string) < 0) ctx.addIssue({ code: 'custom', path: ['doses', i, 'date'], message: 'is before the start date', input: d.date });
     });
   }
 }
 
-type Tree = { [key: string]: Tree | z.ZodType };
+type Tree = { [key: string]: Tree | z.ZodMiniType };
+
+function isSchema(x: Tree | z.ZodMiniType): x is z.ZodMiniType {
+  return typeof (x as { _zod?: unknown })._zod === 'object';
+}
 
 /** The patient schema for a dictionary: nested objects by field path, every field optional. */
 export function patientSchema(dict: Dictionary) {
@@ -129,27 +152,23 @@ export function patientSchema(dict: Dictionary) {
   for (const [path, def] of dict.fields) {
     const keys = path.split('.');
     let node = tree;
-    keys.slice(0, -1).forEach((k) => {
-      const next = node[k];
-      if (next === undefined) node[k] = {};
+    for (const k of keys.slice(0, -1)) {
+      if (node[k] === undefined) node[k] = {};
       node = node[k] as Tree;
-    });
+    }
     node[keys[keys.length - 1] as string] = leafSchema(def);
   }
-  const build = (t: Tree): z.ZodType => {
-    const shape: Record<string, z.ZodType> = {};
-    for (const [k, v] of Object.entries(t)) shape[k] = v instanceof z.ZodType ? nullable(v) : build(v).optional();
+  const build = (t: Tree): z.ZodMiniType => {
+    const shape: Record<string, z.ZodMiniType> = {};
+    for (const [k, v] of Object.entries(t)) shape[k] = isSchema(v) ? optionalNullable(v) : z.optional(build(v));
     return z.object(shape);
   };
-  const sections = (build(tree) as z.ZodObject).shape;
+  const sections = (build(tree) as z.ZodMiniObject).shape;
   return z.object({
-    $schema: z.string().optional(),
-    id: z.string().max(100).optional().describe('Patient or screening id (no names: this goes into reports).'),
-    referenceDates: ReferenceDatesSchema.optional(),
-    reviews: z
-      .record(z.string(), z.record(z.string(), ReviewDecisionSchema))
-      .optional()
-      .describe('Recorded decisions on review items: reviews.<trial id>.<review id>.'),
+    $schema: z.optional(z.string()),
+    id: z.optional(z.string().check(z.maxLength(100))),
+    referenceDates: z.optional(ReferenceDatesSchema),
+    reviews: z.optional(z.record(z.string(), z.record(z.string(), ReviewDecisionSchema))),
     ...sections,
   });
 }

@@ -22,7 +22,7 @@ describe('errors name the JSON path', () => {
     [{ assessments: { mmt8: { score: 400, max: 150 } } }, 'p.json $.assessments.mmt8.score: 400 is above the scale maximum'],
     [{ assessments: { mmt8: { score: 40, max: 100 } } }, 'p.json $.assessments.mmt8.max: 100 must be one of 150, 80'],
     [{ assessments: { haqDi: '1' } }, 'p.json $.assessments.haqDi: expected number, got string "1"'],
-    [{ assessments: { sga: -1 } }, 'p.json $.assessments.sga: must be >=0 (got -1)'],
+    [{ assessments: { sga: -1 } }, 'p.json $.assessments.sga: must be at least 0 (got -1)'],
     [{ demographics: { birthDate: '2026-02-30' } }, 'p.json $.demographics.birthDate: "2026-02-30" is not a real calendar date'],
     [{ demographics: { birthDate: '30/01/1970' } }, 'p.json $.demographics.birthDate: "30/01/1970" must be a date written YYYY-MM-DD'],
     [{ labs: { ck: { value: 1500, unit: 'U/L' } } }, "p.json $.labs.ck.uln: is required with a value: '× ULN' rules use the reporting lab's upper limit of normal"],

@@ -1,6 +1,6 @@
 // `screen trials`: which trials this installation can screen for.
 import { Command, Option } from 'commander';
-import { loadAllTrials, openCriteriaDir } from '../../criteria/criteria-dir.js';
+import { loadCriteria } from '../../criteria/load-for-cli.js';
 import type { CliIo } from '../io.js';
 
 export function trialsCommand(io: CliIo, setExit: (code: number) => void): Command {
@@ -8,9 +8,9 @@ export function trialsCommand(io: CliIo, setExit: (code: number) => void): Comma
     .description('list the trials whose criteria are available')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--criteria-dir <dir>', 'criteria directory instead of the built-in one')
-    .action((flags: { format: string; criteriaDir?: string }) => {
-      const set = openCriteriaDir(flags.criteriaDir);
-      const trials = loadAllTrials(set).map((t) => ({
+    .action(async (flags: { format: string; criteriaDir?: string }) => {
+      const loaded = await loadCriteria(flags.criteriaDir, 'all');
+      const trials = loaded.trials.map((t) => ({
         id: t.meta.id,
         nct: t.meta.nct,
         title: t.meta.title,

@@ -90,13 +90,15 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
       throw new PatientDataError([{ location: display, message: `cannot save the answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }], { cause: e });
     }
   };
-  const say = (text: string) => io.stdout.write(`${text}\n`);
+  // With --format json the questions go to stderr, so stdout carries only the JSON report.
+  const talk = format === 'json' ? io.stderr : io.stdout;
+  const say = (text: string) => talk.write(`${text}\n`);
   const resume = `screen --trial ${trial.meta.id} --interactive ${display} --save ${display}`;
 
   save(data);
   say(`Answers are saved to ${display} after every answer. Every question can be answered "unknown"; Ctrl-C stops, and this resumes: ${resume}`);
 
-  const prompter = deps.prompter ?? (await inquirerPrompter({ input: io.stdin, output: io.stdout as unknown as NodeJS.WritableStream }));
+  const prompter = deps.prompter ?? (await inquirerPrompter({ input: io.stdin, output: talk as unknown as NodeJS.WritableStream }));
   try {
     const outcome = await runQuestionnaire({ trial, dict: set.dictionary, data, file: display, flagDates: dates, today: localDate(now), prompter, say, save });
     say(`\n${outcome.asked} question${outcome.asked === 1 ? '' : 's'} asked${outcome.ending === 'stopped-ineligible' ? ' (stopped once the patient was ineligible)' : ''}; saved to ${display}.\n`);

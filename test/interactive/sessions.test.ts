@@ -280,6 +280,16 @@ describe('interactive sessions (IM101-611)', () => {
   });
 });
 
+test('--format json: questions go to stderr, stdout is only the JSON report', async () => {
+  const p = example('im101-611-eligible.json');
+  delete p.history.cardiacInvolvement;
+  const dir = setup(p);
+  const s = await session(dir, 'patient.json', { save: 'out.json', format: 'json' }, [['history.cardiacInvolvement', true]]);
+  expect(s.code).toBe(1);
+  expect(JSON.parse(s.stdout()).verdict).toBe('ineligible');
+  expect(s.stderr()).toContain('Answers are saved to out.json');
+});
+
 describe('interactive mode errors', () => {
   test.each([
     [['--trial', 'IM101-611', '--interactive'], '--interactive needs a terminal, but standard input is not one; to screen a patient file instead run: screen <patient.json> --trial IM101-611'],

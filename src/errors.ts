@@ -3,7 +3,11 @@
 
 export type Problem = { location: string; message: string };
 
+/** Brand shared by every copy of these classes (lazily loaded bundles each carry their own). */
+const BRAND = Symbol.for('trial-screen.ScreenError');
+
 abstract class ScreenError extends Error {
+  readonly [BRAND] = true;
   readonly problems: Problem[];
   constructor(problems: Problem[], options?: { cause?: unknown }) {
     super(problems.map(formatProblem).join('\n'), options);
@@ -33,8 +37,9 @@ export class PatientDataError extends ScreenError {
   override name = 'PatientDataError';
 }
 
+/** True for our known errors, also when thrown by another bundle's copy of these classes. */
 export function isScreenError(e: unknown): e is ScreenError {
-  return e instanceof UsageError || e instanceof CriteriaError || e instanceof PatientDataError;
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true && Array.isArray((e as ScreenError).problems);
 }
 
 /** Truncate a value for messages so patient data never leaks beyond a short excerpt. */

@@ -1,7 +1,7 @@
 // Command-line wiring: commander parses, commands run, and every known error becomes one line
 // on stderr with exit code 2. Never calls process.exit: the exit code is returned.
 import { Command, CommanderError, Option } from 'commander';
-import { formatProblem, isScreenError } from '../errors.js';
+import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, type CliIo } from './io.js';
 import { runScreen, type ScreenFlags } from './screen-command.js';
@@ -18,7 +18,9 @@ Exit codes:
 Examples:
   screen examples/im101-611-eligible.json --trial IM101-611
   screen patient.json --trial IM101-611 --randomization 2026-12-01 --format json
-  cat patient.json | screen - --trial IM101-611`;
+  cat patient.json | screen - --trial IM101-611
+  screen --trial IM101-611 --interactive                 (questionnaire; see docs/interactive.md)
+  screen --trial IM101-611 --interactive saved.json --save saved.json   (resume)`;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -39,6 +41,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
     .option('--brief', 'text report without the evidence under each criterion')
     .option('--full', 'text report with every part of each rule, not only the deciding ones')
+    .option('-i, --interactive', 'ask for the data the trial still needs, question by question (needs a terminal)')
+    .option('--save <file>', 'with --interactive: file the answers are saved to (default: a new file in the current directory)')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (also NO_COLOR=1 or a non-terminal output)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -49,7 +53,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(s.startsWith('error:') ? `screen: ${s}` : s),
     })
-    .action(async (patient: string | undefined, flags: ScreenFlags) => {
+    .action(async (patient: string | undefined, flags: ScreenFlags & { interactive?: boolean; save?: string }) => {
+      if (flags.interactive) {
+        // Loaded only here: prompts are not needed to screen a file.
+        const { runInteractive } = await import('./interactive-mode.js');
+        setExit(await runInteractive(patient, flags, io));
+        return;
+      }
+      if (flags.save !== undefined) throw new UsageError('--save is used with --interactive');
       setExit(await runScreen(patient, flags, io));
     });
   for (const register of SUBCOMMANDS) {

@@ -1,0 +1,111 @@
+// `screen --trial <id> --interactive [patient.json]`: the questionnaire on a terminal. Starts from
+// the file if given, saves every answer atomically, and ends with the same report and exit code
+// as `screen <saved file> --trial <id>`.
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { openCriteriaDir, loadTrial } from '../criteria/criteria-dir.js';
+import { formatProblem, PatientDataError, UsageError } from '../errors.js';
+import { inquirerPrompter, isPromptExit } from '../interactive/inquirer-prompter.js';
+import { runQuestionnaire, type PatientData, type Prompter } from '../interactive/questionnaire.js';
+import { parsePatientText } from '../patient/parse.js';
+import { writeFileAtomic } from './atomic-write.js';
+import type { CliIo } from './io.js';
+import { readPatientInput } from './read-patient.js';
+import { flagDates, FORMATS, runScreen, type ScreenFlags } from './screen-command.js';
+
+export type InteractiveFlags = ScreenFlags & { interactive?: boolean; save?: string };
+
+/** Exit code of a session stopped with Ctrl-C or a closed terminal (128 + SIGINT, by convention). */
+export const EXIT_INTERRUPTED = 130;
+
+/** What tests replace: the prompts and the clock. */
+export type InteractiveDeps = { prompter?: Prompter; now?: Date };
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** The local calendar date: a coordinator's "today". */
+export function localDate(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function defaultSaveName(trialId: string, patientId: string | undefined, now: Date): string {
+  const stamp = `${localDate(now).replaceAll('-', '')}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  const who = patientId && /^[A-Za-z0-9_-]{1,40}$/.test(patientId) ? `-${patientId}` : '';
+  return `screening-${trialId}${who}-${stamp}.json`;
+}
+
+function samePath(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return resolve(a) === resolve(b);
+  }
+}
+
+export async function runInteractive(patientArg: string | undefined, flags: InteractiveFlags, io: CliIo, deps: InteractiveDeps = {}): Promise<number> {
+  const trials = flags.trial ?? [];
+  if (trials.length === 0) throw new UsageError('missing --trial <id> (list them with: screen trials)');
+  if (trials.length > 1) throw new UsageError('screen one trial at a time: give --trial once');
+  const format = flags.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
+  if (patientArg === '-') throw new UsageError('--interactive reads answers from the terminal, so the patient cannot come from standard input: give a file name');
+  if (!deps.prompter && io.stdin.isTTY !== true) {
+    throw new UsageError(`--interactive needs a terminal, but standard input is not one; to screen a patient file instead run: screen <patient.json> --trial ${trials[0]}`);
+  }
+  const dates = flagDates(flags);
+  const set = openCriteriaDir(flags.criteriaDir);
+  const trial = loadTrial(set, trials[0] as string);
+
+  let data: PatientData = {};
+  let inputPath: string | undefined;
+  if (patientArg) {
+    const input = await readPatientInput(patientArg, io);
+    const { warnings } = parsePatientText(input.text, input.name, set.dictionary);
+    for (const w of warnings) io.stderr.write(`warning: ${formatProblem(w)}\n`);
+    data = JSON.parse(input.text) as PatientData;
+    inputPath = resolve(io.cwd, patientArg);
+  }
+
+  const now = deps.now ?? new Date();
+  let savePath: string;
+  if (flags.save !== undefined) {
+    if (flags.save.trim() === '') throw new UsageError('--save needs a file name');
+    savePath = resolve(io.cwd, flags.save);
+    if (existsSync(savePath) && !(inputPath && samePath(savePath, inputPath))) {
+      throw new UsageError(`--save ${flags.save}: the file exists; to continue it, give it as the patient file too (screen --trial ${trial.meta.id} --interactive ${flags.save} --save ${flags.save}), or choose a new name`);
+    }
+  } else {
+    const base = defaultSaveName(trial.meta.id, typeof data.id === 'string' ? data.id : undefined, now);
+    savePath = join(io.cwd, base);
+    for (let n = 2; existsSync(savePath); n++) savePath = join(io.cwd, base.replace(/\.json$/, `-${n}.json`));
+  }
+  const shown = relative(io.cwd, savePath);
+  const display = shown.startsWith('..') || isAbsolute(shown) ? savePath : shown;
+  const save = (d: PatientData) => {
+    try {
+      writeFileAtomic(savePath, `${JSON.stringify(d, null, 2)}\n`);
+    } catch (e) {
+      throw new PatientDataError([{ location: display, message: `cannot save the answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }], { cause: e });
+    }
+  };
+  // With --format json the questions go to stderr, so stdout carries only the JSON report.
+  const talk = format === 'json' ? io.stderr : io.stdout;
+  const say = (text: string) => talk.write(`${text}\n`);
+  const resume = `screen --trial ${trial.meta.id} --interactive ${display} --save ${display}`;
+
+  save(data);
+  say(`Answers are saved to ${display} after every answer. Every question can be answered "unknown"; Ctrl-C stops, and this resumes: ${resume}`);
+
+  const prompter = deps.prompter ?? (await inquirerPrompter({ input: io.stdin, output: talk as unknown as NodeJS.WritableStream }));
+  try {
+    const outcome = await runQuestionnaire({ trial, dict: set.dictionary, data, file: display, flagDates: dates, today: localDate(now), prompter, say, save });
+    say(`\n${outcome.asked} question${outcome.asked === 1 ? '' : 's'} asked${outcome.ending === 'stopped-ineligible' ? ' (stopped once the patient was ineligible)' : ''}; saved to ${display}.\n`);
+  } catch (e) {
+    if (!isPromptExit(e)) throw e;
+    io.stderr.write(`\nscreen: stopped; every answer given so far is saved in ${display}. Resume with: ${resume}\n`);
+    return EXIT_INTERRUPTED;
+  }
+  return runScreen(savePath, flags, io);
+}

@@ -1,0 +1,98 @@
+// Which patient data a trial's rules read: walks condition trees (following `ref` definitions) so
+// tools can list, order or ask for exactly the data a trial needs. Pure and self-contained.
+import type { Condition, ReferenceDateName } from './rule-schema.js';
+
+export type FieldRefs = {
+  /** Dictionary field paths read directly (records fields appear here too, e.g. "medications"). */
+  fields: Set<string>;
+  /** Records field path -> the item fields read inside quantifiers over it. */
+  recordFields: Map<string, Set<string>>;
+  referenceDates: Set<ReferenceDateName>;
+  /** Review items, in the order met. */
+  reviews: { id: string; by: string; question: string }[];
+};
+
+type DefinitionRules = Record<string, { rule: Condition }>;
+
+/** Item fields the medication operators read from the record in scope. */
+const MEDICATION_FIELDS = ['start', 'stop', 'ongoing', 'doses'];
+
+export function collectFieldRefs(conditions: readonly Condition[], definitions: DefinitionRules = {}): FieldRefs {
+  const refs: FieldRefs = { fields: new Set(), recordFields: new Map(), referenceDates: new Set(), reviews: [] };
+  const expanded = new Set<string>();
+
+  const addField = (field: string, scope: string | undefined) => {
+    if (scope && !field.includes('.')) {
+      const set = refs.recordFields.get(scope) ?? new Set<string>();
+      set.add(field);
+      refs.recordFields.set(scope, set);
+    } else refs.fields.add(field);
+  };
+
+  const walk = (c: Condition, scope: string | undefined): void => {
+    switch (c.kind) {
+      case 'all':
+      case 'any':
+      case 'atLeast':
+        c.of.forEach((x) => walk(x, scope));
+        return;
+      case 'not':
+        walk(c.of, scope);
+        return;
+      case 'compare':
+      case 'is':
+      case 'in':
+      case 'includesAny':
+      case 'labUln':
+      case 'known':
+        addField(c.field, scope);
+        return;
+      case 'dateWithin':
+        addField(c.field, scope);
+        refs.referenceDates.add(c.before);
+        return;
+      case 'age':
+        refs.fields.add('demographics.birthDate');
+        refs.referenceDates.add(c.at);
+        return;
+      case 'interval':
+        for (const operand of [c.from, c.to]) {
+          if ('ref' in operand) refs.referenceDates.add(operand.ref);
+          else addField(operand.field, scope);
+        }
+        return;
+      case 'exists':
+      case 'forAll':
+      case 'count':
+        refs.fields.add(c.records);
+        if (!refs.recordFields.has(c.records)) refs.recordFields.set(c.records, new Set());
+        if (c.where) walk(c.where, c.records);
+        if (c.kind === 'forAll') walk(c.check, c.records);
+        return;
+      case 'ongoing':
+      case 'takenFor':
+      case 'stableDose':
+      case 'lastDoseWithin':
+        for (const f of MEDICATION_FIELDS) if (scope) addField(f, scope);
+        refs.referenceDates.add(c.kind === 'ongoing' ? c.at : c.before);
+        return;
+      case 'review':
+        if (!refs.reviews.some((r) => r.id === c.id)) refs.reviews.push({ id: c.id, by: c.by, question: c.question });
+        return;
+      case 'ref': {
+        // Each definition is walked once per scope kind; the loader already rejects cycles.
+        const key = `${c.definition}@${scope ?? ''}`;
+        const def = definitions[c.definition];
+        if (!def || expanded.has(key)) return;
+        expanded.add(key);
+        walk(def.rule, scope);
+        return;
+      }
+      case 'calc':
+        // Calculators read fields through code, not the rule tree; their inputs are not listed here.
+        return;
+    }
+  };
+  for (const c of conditions) walk(c, undefined);
+  return refs;
+}

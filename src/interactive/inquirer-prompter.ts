@@ -1,0 +1,20 @@
+// Real terminal prompts for the questionnaire: @inquirer/prompts, imported only when an
+// interactive session starts so that ordinary `screen` runs never load it.
+import type { Prompter } from './questionnaire.js';
+
+export type PromptStreams = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
+
+export async function inquirerPrompter(streams: PromptStreams): Promise<Prompter> {
+  const { input, select, checkbox } = await import('@inquirer/prompts');
+  const context = { input: streams.input, output: streams.output };
+  return {
+    input: (q) => input({ message: q.message, validate: q.validate, ...(q.default !== undefined ? { default: q.default } : {}) }, context),
+    select: (q) => select({ message: q.message, choices: q.choices, pageSize: 12 }, context),
+    checkbox: (q) => checkbox({ message: q.message, choices: q.choices, pageSize: 12, validate: (picked) => q.validate(picked.map((c) => c.value)) }, context),
+  };
+}
+
+/** Ctrl-C or a closed terminal: inquirer rejects the open prompt with ExitPromptError. */
+export function isPromptExit(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError');
+}

@@ -1,0 +1,499 @@
+// The interactive questionnaire: asks only for the data the trial's still-open criteria miss,
+// re-screening after every answer. Prompts, output and saving are injected, so tests script
+// whole sessions in-process; nothing here touches the terminal, the file system or the clock.
+import type { Dictionary } from '../criteria/dictionary.js';
+import { recordItemField } from '../criteria/dictionary.js';
+import { enumLabel, type FieldDef, type ItemFieldDef } from '../criteria/dictionary-schema.js';
+import { collectFieldRefs } from '../criteria/field-refs.js';
+import type { Trial } from '../criteria/load-trial.js';
+import { REFERENCE_DATES, type ReferenceDateName } from '../criteria/rule-schema.js';
+import { screenPatient } from '../engine/evaluate.js';
+import { getPath } from '../engine/patient-record.js';
+import { resolveReferenceDates } from '../engine/reference-dates.js';
+import type { ReferenceDates, ReviewItem, ScreeningResult } from '../engine/result.js';
+import { formatProblem, isScreenError, type Problem } from '../errors.js';
+import { parsePatientData } from '../patient/parse.js';
+import { criterionStatus, traceLines } from '../report/describe.js';
+import { excerpt } from '../errors.js';
+import {
+  acceptedUnits, isUnknownAnswer, parseDateAnswer, parseNumberAnswer, parseTextAnswer, rangeText, UNKNOWN_HINT, validatorFor,
+  type DateLimit, type NumberSpec,
+} from './answers.js';
+
+export type Choice<T> = { name: string; value: T; description?: string };
+
+/** The prompts the questionnaire needs. `id` names the question (a field path) for tests and logs. */
+export type Prompter = {
+  input(q: { id: string; message: string; validate: (raw: string) => true | string; default?: string }): Promise<string>;
+  select<T>(q: { id: string; message: string; choices: Choice<T>[] }): Promise<T>;
+  checkbox<T>(q: { id: string; message: string; choices: Choice<T>[]; validate: (values: readonly T[]) => true | string }): Promise<T[]>;
+};
+
+export type PatientData = Record<string, unknown>;
+
+export type QuestionnaireOptions = {
+  trial: Trial;
+  dict: Dictionary;
+  /** The raw patient JSON to start from (already validated); it is what gets saved. */
+  data: PatientData;
+  /** Name used in validation messages. */
+  file: string;
+  /** Reference dates given on the command line (they override the file and are not asked). */
+  flagDates: ReferenceDates;
+  /** Today's calendar date, YYYY-MM-DD: dates in the past cannot be after it. */
+  today: string;
+  prompter: Prompter;
+  say: (text: string) => void;
+  /** Called with the whole patient after every accepted answer. */
+  save: (data: PatientData) => void;
+};
+
+export type QuestionnaireOutcome = {
+  data: PatientData;
+  result: ScreeningResult;
+  ending: 'complete' | 'stopped-ineligible';
+  asked: number;
+};
+
+type RecordsDef = Extract<FieldDef, { type: 'records' }>;
+type Loc = (string | number)[];
+
+export type Target =
+  | { kind: 'refDate'; key: string; name: ReferenceDateName }
+  | { kind: 'field'; key: string; path: string; def: Exclude<FieldDef, RecordsDef> }
+  | { kind: 'records'; key: string; path: string; def: RecordsDef }
+  | { kind: 'item'; key: string; records: string; index: number; name: string; def: ItemFieldDef; recordsDef: RecordsDef };
+
+const UNKNOWN_CHOICE = 'Unknown / skip';
+const NONE = '__none__';
+const UNKNOWN = '__unknown__';
+
+/** Maps an engine "missing" path to the question that fills it; undefined if no question can. */
+export function targetFor(dict: Dictionary, missing: string): Target | undefined {
+  const path = missing.replace(/\s*\(.*\)$/, '');
+  const ref = /^referenceDates\.(\w+)$/.exec(path);
+  if (ref) {
+    const name = ref[1] as ReferenceDateName;
+    return (REFERENCE_DATES as readonly string[]).includes(name) ? { kind: 'refDate', key: path, name } : undefined;
+  }
+  const item = /^([A-Za-z.]+)\[(\d+)\]\.(\w+)$/.exec(path);
+  if (item) {
+    const [, records, index, name] = item as unknown as [string, string, string, string];
+    const recordsDef = dict.fields.get(records);
+    const def = recordItemField(dict, records, name);
+    if (!def || recordsDef?.type !== 'records') return undefined;
+    // A medication's "stop" and "ongoing" are one question: still taking, or the last dose date.
+    const field = recordsDef.kindOf === 'medication' && name === 'ongoing' ? 'stop' : name;
+    return { kind: 'item', key: `${records}[${index}].${field}`, records, index: Number(index), name: field, def: recordItemField(dict, records, field) ?? def, recordsDef };
+  }
+  for (const candidate of [path, path.slice(0, Math.max(0, path.lastIndexOf('.')))]) {
+    const def = candidate ? dict.fields.get(candidate) : undefined;
+    if (!def) continue;
+    if (candidate !== path && def.type !== 'lab' && def.type !== 'scale') return undefined;
+    return def.type === 'records' ? { kind: 'records', key: candidate, path: candidate, def } : { kind: 'field', key: candidate, path: candidate, def };
+  }
+  return undefined;
+}
+
+/** Chart order: reference dates, then dictionary sections, fields in dictionary order, records by index. */
+export function orderKey(dict: Dictionary, t: Target): number[] {
+  if (t.kind === 'refDate') return [-1, REFERENCE_DATES.indexOf(t.name), 0, 0];
+  const path = t.kind === 'item' ? t.records : t.path;
+  const section = dict.sections.findIndex((s) => s.id === path.split('.')[0]);
+  const fieldIndex = [...dict.fields.keys()].indexOf(path);
+  if (t.kind !== 'item') return [section, fieldIndex, -1, 0];
+  const def = dict.fields.get(t.records) as RecordsDef;
+  return [section, fieldIndex, t.index, Object.keys(def.item).indexOf(t.name)];
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function clone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+function setAt(data: PatientData, loc: Loc, value: unknown): void {
+  let cur: Record<string | number, unknown> = data;
+  loc.slice(0, -1).forEach((k, i) => {
+    const next = cur[k];
+    if (next === null || typeof next !== 'object') cur[k] = typeof loc[i + 1] === 'number' ? [] : {};
+    cur = cur[k] as Record<string | number, unknown>;
+  });
+  cur[loc[loc.length - 1] as string | number] = value;
+}
+
+function locOf(path: string): Loc {
+  return path.split('.');
+}
+
+function yesNoChoices(): Choice<boolean | null>[] {
+  return [{ name: 'Yes', value: true }, { name: 'No', value: false }, { name: UNKNOWN_CHOICE, value: null }];
+}
+
+function enumChoices(values: Record<string, string | { label: string }>): Choice<string | null>[] {
+  return [...Object.keys(values).map((v) => ({ name: enumLabel(values, v), value: v as string | null })), { name: UNKNOWN_CHOICE, value: null }];
+}
+
+export async function runQuestionnaire(o: QuestionnaireOptions): Promise<QuestionnaireOutcome> {
+  const { dict, trial, prompter, say } = o;
+  let data = clone(o.data);
+  let asked = 0;
+  const skipped = new Set<string>();
+  let lastSection: string | undefined;
+
+  const evaluate = (d: PatientData = data): ScreeningResult => {
+    const { record } = parsePatientData(d, o.file, dict);
+    const { dates } = resolveReferenceDates(record.referenceDates, o.flagDates);
+    return screenPatient(trial, dict, record, { referenceDates: dates });
+  };
+  const screeningDate = (): string | undefined => o.flagDates.screening ?? (getPath(data, 'referenceDates.screening') as string | undefined) ?? undefined;
+  const pastLimits = (): DateLimit[] => {
+    const s = screeningDate();
+    return [{ date: o.today, what: 'today' }, ...(s && s !== o.today ? [{ date: s, what: 'the screening date' }] : [])];
+  };
+
+  /** Applies a change if the whole patient still validates; otherwise reports why and keeps the old data. */
+  const commit = (changes: [Loc, unknown][]): boolean => {
+    const next = clone(data);
+    for (const [loc, value] of changes) setAt(next, loc, value);
+    let problems: Problem[] = [];
+    try {
+      parsePatientData(next, o.file, dict);
+    } catch (e) {
+      if (!isScreenError(e)) throw e;
+      problems = e.problems;
+    }
+    if (problems.length) {
+      for (const p of problems) say(`  Not saved: ${formatProblem({ ...p, location: p.location.replace(`${o.file} `, '') })}. Please answer again.`);
+      return false;
+    }
+    data = next;
+    o.save(clone(data));
+    return true;
+  };
+
+  const input = async (id: string, message: string, validate: (raw: string) => true | string, def?: string): Promise<string> => {
+    asked += 1;
+    return prompter.input({ id, message, validate, ...(def !== undefined ? { default: def } : {}) });
+  };
+  const select = async <T>(id: string, message: string, choices: Choice<T>[]): Promise<T> => {
+    asked += 1;
+    return prompter.select({ id, message, choices });
+  };
+
+  const askDate = async (id: string, message: string, notAfter: DateLimit[], notBefore: DateLimit[] = []): Promise<string | null> => {
+    const raw = await input(id, `${message} (YYYY-MM-DD; ${UNKNOWN_HINT})`, validatorFor((r) => parseDateAnswer(r, notAfter, notBefore)));
+    if (isUnknownAnswer(raw)) return null;
+    const p = parseDateAnswer(raw, notAfter, notBefore);
+    return p.ok ? p.value : null;
+  };
+
+  const askNumber = async (id: string, message: string, spec: NumberSpec): Promise<unknown> => {
+    const units = acceptedUnits(spec);
+    const hint = [rangeText(spec), units.length > 1 ? `or give a unit: ${units.join(', ')}` : '', UNKNOWN_HINT].filter(Boolean).join('; ');
+    const raw = await input(id, `${message} (${hint})`, validatorFor((r) => parseNumberAnswer(r, spec)));
+    if (isUnknownAnswer(raw)) return null;
+    const p = parseNumberAnswer(raw, spec);
+    return p.ok ? p.value : null;
+  };
+
+  /** Asks one leaf value of a known type; returns the patient-file value (null = unknown). */
+  const askLeaf = async (id: string, message: string, def: FieldDef | ItemFieldDef, extra: { notBefore?: DateLimit[] } = {}): Promise<unknown> => {
+    switch (def.type) {
+      case 'boolean':
+        return select(id, message, yesNoChoices());
+      case 'enum':
+        return select(id, message, enumChoices(def.values));
+      case 'enumList': {
+        const choices: Choice<string>[] = [
+          ...Object.keys(def.values).map((v) => ({ name: enumLabel(def.values, v), value: v })),
+          { name: 'None of these (no positive result on file)', value: NONE },
+          { name: UNKNOWN_CHOICE, value: UNKNOWN },
+        ];
+        asked += 1;
+        const picked = await prompter.checkbox({ id, message: `${message} (space to select, enter to confirm)`, choices, validate: (vs) => enumListProblem(vs) ?? true });
+        if (picked.includes(UNKNOWN)) return null;
+        return picked.filter((v) => v !== NONE);
+      }
+      case 'number':
+      case 'integer':
+        return askNumber(id, message, def);
+      case 'date':
+        return askDate(id, message, def.past ? pastLimits() : [], extra.notBefore ?? []);
+      case 'string': {
+        const max = def.maxLength ?? 500;
+        const raw = await input(id, `${message} (${UNKNOWN_HINT})`, validatorFor((r) => parseTextAnswer(r, max)));
+        return isUnknownAnswer(raw) ? null : raw.trim();
+      }
+      case 'lab':
+        return askLab(id, message, def);
+      case 'scale':
+        return askScale(id, message, def);
+      case 'doseHistory':
+      case 'records':
+        throw new Error(`askLeaf cannot ask a ${def.type} field`);
+    }
+  };
+
+  const askLab = async (id: string, message: string, def: Extract<FieldDef, { type: 'lab' }>): Promise<unknown> => {
+    const spec: NumberSpec = { type: 'number', min: 0, unit: def.unit, convert: def.convert };
+    const units = acceptedUnits(spec);
+    const rawValue = await input(`${id}.value`, `${message} Result (${units.join(' or ')}; ${UNKNOWN_HINT})`, validatorFor((r) => parseNumberAnswer(r, spec)));
+    if (isUnknownAnswer(rawValue)) return null;
+    const value = parseNumberAnswer(rawValue, spec);
+    if (!value.ok) return null;
+    const [amount, unit] = typeof value.value === 'number' ? [value.value, def.unit] : [value.value.value, value.value.unit];
+    const ulnSpec: NumberSpec = { type: 'number', min: Number.MIN_VALUE };
+    const rawUln = await input(`${id}.uln`, `Upper limit of normal of the reporting lab, in ${unit} (${UNKNOWN_HINT})`, validatorFor((r) => {
+      const p = parseNumberAnswer(r, ulnSpec);
+      return p.ok ? p : { ok: false, reason: `type the ULN as a positive number in ${unit}` };
+    }));
+    if (isUnknownAnswer(rawUln)) {
+      say(`  A result without the lab's upper limit of normal cannot be compared with "× ULN" rules: ${id} is recorded as unknown.`);
+      return null;
+    }
+    const uln = Number(rawUln.trim());
+    const date = await askDate(`${id}.date`, 'Date of the result', pastLimits());
+    return { value: amount, unit, uln, ...(date ? { date } : {}) };
+  };
+
+  const askScale = async (id: string, message: string, def: Extract<FieldDef, { type: 'scale' }>): Promise<unknown> => {
+    const max = await select<number | null>(`${id}.max`, `${message} Which scale?`, [...def.scales.map((s) => ({ name: `0–${s}`, value: s as number | null })), { name: UNKNOWN_CHOICE, value: null }]);
+    if (max === null) return null;
+    const spec: NumberSpec = { type: 'number', min: 0, max };
+    const score = await askNumber(`${id}.score`, `Score on the 0–${max} scale`, spec);
+    return typeof score === 'number' ? { score, max } : null;
+  };
+
+  const askDoses = async (t: Extract<Target, { kind: 'item' }>, itemLabel: string): Promise<void> => {
+    const base: Loc = [t.records, t.index];
+    const med = (getPath(data, t.records) as PatientData[])[t.index] ?? {};
+    const start = typeof med.start === 'string' ? med.start : undefined;
+    const existing = Array.isArray(med.doses) ? (med.doses as { date: string }[]) : [];
+    say(`  Dose history of ${itemLabel}: each dose with the date it started${start && existing.length === 0 ? ` (the first on the start date, ${start})` : ''}.`);
+    for (let n = existing.length; ; n++) {
+      const id = `${t.key}[${n}]`;
+      const taken = ((getPath(data, t.records) as PatientData[])[t.index]?.doses as { date: string }[] | null | undefined) ?? [];
+      const usedDates = new Set(taken.map((d) => d.date));
+      const notBefore = start ? [{ date: start, what: 'the start date' }] : [];
+      const raw = await input(`${id}.date`, `Dose ${n + 1}: date this dose started (YYYY-MM-DD; ${UNKNOWN_HINT})`, (r) => {
+        if (isUnknownAnswer(r)) return true;
+        const p = parseDateAnswer(r, [], notBefore);
+        if (!p.ok) return p.reason;
+        return usedDates.has(p.value) ? `a dose is already recorded on ${p.value}` : true;
+      });
+      if (isUnknownAnswer(raw)) {
+        if (n === existing.length && taken.length === 0) commit([[[...base, 'doses'], null]]);
+        return;
+      }
+      const dose = await askNumber(`${id}.dose`, `Dose ${n + 1}: amount`, { type: 'number', min: 0 });
+      if (typeof dose !== 'number') return;
+      const unitRaw = await input(`${id}.unit`, `Dose ${n + 1}: unit, e.g. mg/day or mg/week (${UNKNOWN_HINT})`, validatorFor((r) => parseTextAnswer(r, 40)));
+      const entry = { date: raw.trim(), dose, ...(isUnknownAnswer(unitRaw) ? {} : { unit: unitRaw.trim() }) };
+      if (!commit([[[...base, 'doses'], [...taken, entry]]])) continue;
+      const more = await select(`${t.key}:more`, `Did the dose of ${itemLabel} change after ${entry.date}?`, [
+        { name: 'Yes: add the next dose', value: true },
+        { name: 'No: that is the current dose', value: false },
+      ]);
+      if (!more) return;
+    }
+  };
+
+  const itemName = (records: string, index: number): string => {
+    const item = ((getPath(data, records) as PatientData[] | undefined) ?? [])[index] ?? {};
+    for (const key of ['drug', 'type']) {
+      const v = item[key];
+      const def = recordItemField(dict, records, key);
+      if (typeof v === 'string' && def?.type === 'enum') return `${enumLabel(def.values, v)}${typeof item.otherName === 'string' ? ` (${item.otherName})` : ''}`;
+    }
+    return `${(dict.fields.get(records) as RecordsDef).label} #${index + 1}`;
+  };
+
+  const askItem = async (t: Extract<Target, { kind: 'item' }>): Promise<void> => {
+    const label = itemName(t.records, t.index);
+    const base: Loc = [t.records, t.index];
+    const record = (getPath(data, t.records) as PatientData[])[t.index] ?? {};
+    const start = typeof record.start === 'string' ? record.start : undefined;
+    if (t.recordsDef.kindOf === 'medication' && t.name === 'stop') {
+      for (;;) {
+        const status = await select<'ongoing' | 'stopped' | null>(t.key, `${label}: is it still being taken?`, [
+          { name: 'Still taking', value: 'ongoing' },
+          { name: 'Stopped: give the date of the last dose', value: 'stopped' },
+          { name: UNKNOWN_CHOICE, value: null },
+        ]);
+        if (status === 'ongoing' && commit([[[...base, 'ongoing'], true], [[...base, 'stop'], undefined]])) return;
+        if (status === null && commit([[[...base, 'ongoing'], null]])) return;
+        if (status === 'stopped') {
+          const stop = await askDate(`${t.key}.date`, `${label}: date of the last dose`, [{ date: o.today, what: 'today' }], start ? [{ date: start, what: 'the start date' }] : []);
+          if (commit([[[...base, 'ongoing'], stop === null ? null : false], [[...base, 'stop'], stop]])) return;
+        }
+      }
+    }
+    if (t.def.type === 'doseHistory') return askDoses(t, label);
+    for (;;) {
+      const value = await askLeaf(t.key, `${label}: ${t.def.label}?`, t.def);
+      if (commit([[[...base, t.name], value]])) return;
+    }
+  };
+
+  const identifyingField = (def: RecordsDef): string | undefined => Object.keys(def.item).find((k) => ['drug', 'type', 'name', 'test'].includes(k));
+
+  const askRecords = async (t: Extract<Target, { kind: 'records' }>): Promise<void> => {
+    const first = await select<'add' | 'none' | null>(t.key, `${t.def.question ?? t.def.label}`, [
+      { name: `Add a record`, value: 'add' },
+      { name: `None (no ${t.def.label.toLowerCase()} to record)`, value: 'none' },
+      { name: UNKNOWN_CHOICE, value: null },
+    ]);
+    if (first !== 'add') {
+      commit([[[t.path], first === 'none' ? [] : null]]);
+      return;
+    }
+    commit([[[t.path], []]]);
+    const idField = identifyingField(t.def);
+    for (let index = 0; ; index++) {
+      commit([[[t.path, index], {}]]);
+      if (idField) {
+        const def = t.def.item[idField] as ItemFieldDef;
+        const key = `${t.path}[${index}].${idField}`;
+        for (;;) {
+          const value = await askLeaf(key, `${t.def.label} #${index + 1}: ${def.label}?`, def);
+          if (commit([[[t.path, index, idField], value]])) break;
+        }
+        if (getPath(data, t.path) && (getPath(data, t.path) as PatientData[])[index]?.[idField] === 'other' && t.def.item.otherName) {
+          const value = await askLeaf(`${t.path}[${index}].otherName`, `${t.def.label} #${index + 1}: name it`, t.def.item.otherName);
+          commit([[[t.path, index, 'otherName'], value]]);
+        }
+      }
+      // Then what the open criteria still need about this record, before the next one.
+      for (;;) {
+        const next = nextTarget(evaluate()).find((x) => x.kind === 'item' && x.records === t.path && x.index === index);
+        if (!next || next.kind !== 'item') break;
+        skipped.add(next.key);
+        await askItem(next);
+      }
+      const more = await select(`${t.path}:more`, `Another ${t.def.label.toLowerCase()} record to add?`, [
+        { name: 'Yes: add another', value: true },
+        { name: 'No more', value: false },
+      ]);
+      if (!more) return;
+    }
+  };
+
+  const askReview = async (r: ReviewItem): Promise<void> => {
+    const key = `reviews.${r.id}`;
+    const decision = await select<'yes' | 'no' | null>(key, `[${r.criterion}, ${r.by}] ${r.question}`, [
+      { name: `Yes: the ${r.by} has confirmed this`, value: 'yes' },
+      { name: `No: the ${r.by} has decided it is not so`, value: 'no' },
+      { name: 'Leave open (not decided yet)', value: null },
+    ]);
+    if (decision === null) return;
+    const by = await input(`${key}.by`, 'Decided by (name and role, or committee; Enter = leave open)', (raw) => (raw.trim().length > 200 ? 'at most 200 characters' : true));
+    if (!by.trim()) return;
+    const date = await input(`${key}.date`, 'Date of the decision (YYYY-MM-DD)', (raw) => {
+      const p = parseDateAnswer(raw, [{ date: o.today, what: 'today' }]);
+      return p.ok ? true : p.reason;
+    }, o.today);
+    const note = await input(`${key}.note`, 'Note (optional; Enter = none)', validatorFor((raw) => parseTextAnswer(raw, 2000)));
+    commit([[['reviews', trial.meta.id, r.id], { decision, by: by.trim(), date: date.trim(), ...(isUnknownAnswer(note) ? {} : { note: note.trim() }) }]]);
+  };
+
+  const askTarget = async (t: Target): Promise<void> => {
+    if (t.kind === 'refDate') {
+      const notAfter = t.name === 'randomization' ? [] : [{ date: o.today, what: 'today' }];
+      const words = { screening: 'the screening visit', consent: 'informed consent was signed', randomization: 'randomization (planned or actual)' }[t.name];
+      const date = await askDate(t.key, `Date of ${words}`, notAfter);
+      // Reference dates cannot be recorded as unknown in the file: an unknown one is simply left out.
+      if (date !== null) commit([[['referenceDates', t.name], date]]);
+      return;
+    }
+    if (t.kind === 'item') return askItem(t);
+    if (t.kind === 'records') return askRecords(t);
+    const current = getPath(data, t.path);
+    const now = current === undefined || current === null ? '' : ` (recorded now: ${excerpt(current, 60)})`;
+    for (;;) {
+      const value = await askLeaf(t.key, `${t.def.question ?? `${t.def.label}?`}${now}`, t.def);
+      if (commit([[locOf(t.path), value]])) return;
+    }
+  };
+
+  const nextTarget = (result: ScreeningResult): Target[] => {
+    const targets = new Map<string, Target>();
+    for (const m of result.missing) {
+      const t = targetFor(dict, m.field);
+      if (t && !skipped.has(t.key)) targets.set(t.key, t);
+    }
+    return [...targets.values()].sort((a, b) => compareKeys(orderKey(dict, a), orderKey(dict, b)));
+  };
+
+  const sectionTitle = (t: Target): string => {
+    if (t.kind === 'refDate') return 'Visit dates';
+    const id = (t.kind === 'item' ? t.records : t.path).split('.')[0];
+    return dict.sections.find((s) => s.id === id)?.title ?? String(id);
+  };
+  const heading = (title: string) => {
+    if (title !== lastSection) say(`\n— ${title} —`);
+    lastSection = title;
+  };
+
+  const refs = collectFieldRefs(trial.criteria.map((c) => c.rule), trial.definitions);
+  const needed = [...refs.fields];
+  const known = needed.filter((f) => {
+    const v = getPath(data, f);
+    return v !== undefined && v !== null;
+  });
+  say(`${trial.meta.id}: the criteria read ${needed.length} patient fields and ${refs.reviews.length} review items; ${known.length} of the fields are in the file already. Only what the open criteria still need is asked.`);
+
+  let offeredStop = false;
+  let ending: QuestionnaireOutcome['ending'] = 'complete';
+  for (;;) {
+    const result = evaluate();
+    const targets = nextTarget(result);
+    const reviews = result.review.filter((r) => !skipped.has(`reviews.${r.id}`));
+    const open = targets.length > 0 || reviews.length > 0;
+    if (result.verdict === 'ineligible' && !offeredStop && open) {
+      offeredStop = true;
+      say('\nThe patient is INELIGIBLE whatever the remaining answers are:');
+      for (const c of result.criteria.filter((x) => x.effect === 'fails')) {
+        say(`  ${c.id} ${c.title} — ${criterionStatus(c)}`);
+        for (const line of traceLines(c.trace)) say(`${'    '.repeat(line.depth + 1)}${line.text}`);
+      }
+      const go = await select('continue-after-ineligible', 'Stop here, or continue for a complete checklist?', [
+        { name: 'Stop and show the report', value: false },
+        { name: 'Continue: ask what the other open criteria need', value: true },
+      ]);
+      if (!go) {
+        ending = 'stopped-ineligible';
+        break;
+      }
+    }
+    const t = targets[0];
+    if (t) {
+      heading(sectionTitle(t));
+      skipped.add(t.key);
+      await askTarget(t);
+      continue;
+    }
+    const r = reviews[0];
+    if (r) {
+      heading('Review items (a person must decide)');
+      skipped.add(`reviews.${r.id}`);
+      await askReview(r);
+      continue;
+    }
+    break;
+  }
+  return { data, result: evaluate(), ending, asked };
+}
+
+function enumListProblem(values: readonly string[]): string | undefined {
+  if (values.length === 0) return 'select the positive results, "None of these" or "Unknown"';
+  if (values.includes(UNKNOWN) && values.length > 1) return '"Unknown" cannot be combined with other choices';
+  if (values.includes(NONE) && values.length > 1) return '"None of these" cannot be combined with positive results';
+  return undefined;
+}

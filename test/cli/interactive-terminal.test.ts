@@ -1,0 +1,99 @@
+// End-to-end runs of `screen --interactive` through bin/screen.js: on a real pseudo-terminal
+// (util-linux `script`) with keystrokes sent as a person would, and without a terminal.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { openCriteriaDir } from '../../src/criteria/criteria-dir.js';
+import { parsePatientText } from '../../src/patient/parse.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/screen.js');
+const DOWN = '\x1b[B';
+const ENTER = '\r';
+const CTRL_C = '\x03';
+
+function patientDir(edit: (p: Record<string, any>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'screen-pty-'));
+  const p = JSON.parse(readFileSync(join(ROOT, 'examples/im101-611-eligible.json'), 'utf8'));
+  delete p.$schema;
+  edit(p);
+  writeFileSync(join(dir, 'p.json'), JSON.stringify(p));
+  return dir;
+}
+
+/** Runs the CLI on a pseudo-terminal; `steps` wait for a prompt text, then type keys. */
+async function onTerminal(dir: string, args: string, steps: [RegExp, string[]][]): Promise<{ code: number | null; out: string }> {
+  const child = spawn('script', ['-qfec', `node ${BIN} ${args}`, '/dev/null'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const waitFor = (re: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const t0 = Date.now();
+      const timer = setInterval(() => {
+        if (re.test(out)) {
+          clearInterval(timer);
+          resolve();
+        } else if (Date.now() - t0 > 10_000) {
+          clearInterval(timer);
+          reject(new Error(`no ${re} on the terminal:\n${out}`));
+        }
+      }, 20);
+    });
+  for (const [re, keys] of steps) {
+    await waitFor(re);
+    for (const k of keys) {
+      child.stdin.write(k);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+  }
+  const code = await exited;
+  child.stdin.end();
+  return { code, out };
+}
+
+const dict = openCriteriaDir().dictionary;
+const savedFile = (dir: string) => {
+  const text = readFileSync(join(dir, 'out.json'), 'utf8');
+  parsePatientText(text, 'out.json', dict);
+  return JSON.parse(text);
+};
+
+test('on a terminal: asks the one missing field, saves it, prints the file-mode report', async () => {
+  const dir = patientDir((p) => delete p.history.cardiacInvolvement);
+  const { code, out } = await onTerminal(dir, '--trial IM101-611 --interactive p.json --save out.json', [[/Does the myositis involve the heart\?/, [DOWN, ENTER]]]);
+  expect(out).toContain('✔ Does the myositis involve the heart? No');
+  expect(out).toContain('1 question asked; saved to out.json.');
+  expect(out).toContain('Verdict: ELIGIBLE (every criterion passes)');
+  expect(code).toBe(0);
+  expect(savedFile(dir).history.cardiacInvolvement).toBe(false);
+});
+
+test('on a terminal: Ctrl-C leaves a valid file with the answers given, exit 130', async () => {
+  const dir = patientDir((p) => {
+    delete p.history.cardiacInvolvement;
+    delete p.infection.tbRisk;
+  });
+  const { code, out } = await onTerminal(dir, '--trial IM101-611 --interactive p.json --save out.json', [
+    [/Does the myositis involve the heart\?/, [DOWN, DOWN, ENTER]],
+    [/at risk for tuberculosis/, [CTRL_C]],
+  ]);
+  expect(out).toContain('every answer given so far is saved in out.json. Resume with: screen --trial IM101-611 --interactive out.json --save out.json');
+  expect(code).toBe(130);
+  const file = savedFile(dir);
+  expect(file.history.cardiacInvolvement).toBeNull();
+  expect(file.infection.tbRisk).toBeUndefined();
+  expect(readdirSync(dir).sort()).toEqual(['out.json', 'p.json']);
+});
+
+test('without a terminal: one line suggesting file mode, exit 2, nothing written', () => {
+  const dir = patientDir(() => {});
+  const r = spawnSync(process.execPath, [BIN, '--trial', 'IM101-611', '--interactive', 'p.json'], { cwd: dir, input: '', encoding: 'utf8' });
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toBe('screen: --interactive needs a terminal, but standard input is not one; to screen a patient file instead run: screen <patient.json> --trial IM101-611\n');
+  expect(readdirSync(dir)).toEqual(['p.json']);
+});

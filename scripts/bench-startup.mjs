@@ -1,0 +1,41 @@
+// Start-up benchmark: wall time of the CLI against bare `node -e 0`, alternating runs so
+// machine noise hits both alike; reports medians and ratios. Not a test (timing is noisy).
+// Usage: npm run bench:startup [-- --runs 30]
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 25;
+
+const cases = [
+  { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
+  { name: 'screen <eligible>.json --trial IM101-611', args: ['bin/screen.js', 'examples/im101-611-eligible.json', '--trial', 'IM101-611'] },
+  { name: 'screen ... --format json', args: ['bin/screen.js', 'examples/im101-611-eligible.json', '--trial', 'IM101-611', '--format', 'json'] },
+  { name: 'screen --help', args: ['bin/screen.js', '--help'] },
+];
+
+function once(args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && r.status !== 1 && r.status !== 3) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+for (const c of cases) for (let i = 0; i < 3; i++) once(c.args); // warm-up (file cache)
+const times = cases.map(() => []);
+for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j].push(once(c.args)));
+
+const base = median(times[0]);
+console.log(`start-up, ${runs} alternating runs each, node ${process.version}, ${process.platform}/${process.arch}`);
+for (const [j, c] of cases.entries()) {
+  const m = median(times[j]);
+  console.log(`${c.name.padEnd(44)} median ${m.toFixed(1).padStart(6)} ms   ratio ${(m / base).toFixed(2)}×`);
+}

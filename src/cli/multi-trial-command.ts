@@ -1,0 +1,47 @@
+// `screen <patient> --all` or with --trial repeated: screens one patient against several trials
+// and ranks them. The exit code says whether any trial is open to the patient (see overallExit).
+import { findTrialFile, loadAllTrials, loadTrial, openCriteriaDir } from '../criteria/criteria-dir.js';
+import { screenPatient } from '../engine/evaluate.js';
+import { resolveReferenceDates } from '../engine/reference-dates.js';
+import { formatProblem, UsageError } from '../errors.js';
+import { parsePatientText } from '../patient/parse.js';
+import { formatMultiJson, formatMultiText } from '../report/multi-trial.js';
+import { overallExit } from '../report/ranking.js';
+import { toolInfo } from '../version.js';
+import { useColor, type CliIo } from './io.js';
+import { readPatientInput } from './read-patient.js';
+import { FORMATS, flagDates, type ScreenFlags } from './screen-command.js';
+
+export type MultiScreenFlags = ScreenFlags & { all?: boolean };
+
+/** True when the flags ask for more than one trial. */
+export function wantsMultiTrial(flags: MultiScreenFlags): boolean {
+  return flags.all === true || (flags.trial?.length ?? 0) > 1;
+}
+
+export async function runMultiScreen(patientArg: string | undefined, flags: MultiScreenFlags, io: CliIo): Promise<number> {
+  if (!patientArg) throw new UsageError('missing patient file: screen <patient.json|-> --all (see screen --help)');
+  if (flags.all && flags.trial?.length) throw new UsageError('give either --all or --trial, not both');
+  const format = flags.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
+  const dates = flagDates(flags);
+
+  const set = openCriteriaDir(flags.criteriaDir);
+  let trials;
+  if (flags.all) trials = loadAllTrials(set);
+  else {
+    // The same trial named twice (or by id and NCT number) is screened once.
+    const files = [...new Set((flags.trial ?? []).map((id) => findTrialFile(set, id)))];
+    trials = files.map((file) => loadTrial(set, file.slice(0, -'.yaml'.length)));
+  }
+  if (trials.length === 0) throw new UsageError(`no trial criteria found in ${set.dir}`);
+  const input = await readPatientInput(patientArg, io);
+  const { record, warnings } = parsePatientText(input.text, input.name, set.dictionary);
+  for (const w of warnings) io.stderr.write(`warning: ${formatProblem(w)}\n`);
+
+  const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
+  const results = trials.map((trial) => screenPatient(trial, set.dictionary, record, { referenceDates }));
+  if (format === 'json') io.stdout.write(formatMultiJson(results, { tool: toolInfo(), referenceDateSources: sources }));
+  else io.stdout.write(formatMultiText(results, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
+  return overallExit(results.map((r) => r.verdict));
+}

@@ -6,12 +6,13 @@ import { toolInfo } from '../version.js';
 import { EXIT, type CliIo } from './io.js';
 import { runScreen, type ScreenFlags } from './screen-command.js';
 import { SUBCOMMANDS } from './commands/index.js';
+import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  eligible (every criterion passes)
-  1  ineligible (an inclusion criterion is not met or an exclusion applies)
-  3  undetermined (data missing or a review item open; nothing fails)
+  0  eligible (every criterion passes); with --all or several --trial: eligible for at least one trial
+  1  ineligible (an inclusion criterion is not met or an exclusion applies); with several trials: for all of them
+  3  undetermined (data missing or a review item open; nothing fails); with several trials: none eligible, some undetermined
   2  usage or input error (bad flags, unreadable or invalid patient or criteria file)
   70 internal error (a bug: please report it)
 
@@ -19,6 +20,8 @@ Examples:
   screen examples/im101-611-eligible.json --trial IM101-611
   screen patient.json --trial IM101-611 --randomization 2026-12-01 --format json
   cat patient.json | screen - --trial IM101-611
+  screen patient.json --all                      (every trial, ranked)
+  screen patient.json -t IM101-611 -t NCT04946669
   screen --trial IM101-611 --interactive                 (questionnaire; see docs/interactive.md)
   screen --trial IM101-611 --interactive saved.json --save saved.json   (resume)`;
 
@@ -33,7 +36,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('Check a patient against a clinical trial\'s eligibility criteria, criterion by criterion.')
     .version(toolInfo().version, '-V, --version')
     .argument('[patient]', 'patient JSON file, or - for standard input')
-    .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials)', collect)
+    .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials); repeat it to screen several trials', collect)
+    .option('--all', 'screen against every available trial and rank them')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening')
     .option('--consent <date>', 'informed consent date; overrides referenceDates.consent')
@@ -53,15 +57,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(s.startsWith('error:') ? `screen: ${s}` : s),
     })
-    .action(async (patient: string | undefined, flags: ScreenFlags & { interactive?: boolean; save?: string }) => {
+    .action(async (patient: string | undefined, flags: MultiScreenFlags & { interactive?: boolean; save?: string }) => {
       if (flags.interactive) {
+        if (wantsMultiTrial(flags)) throw new UsageError('--interactive screens one trial: give --trial once, without --all');
         // Loaded only here: prompts are not needed to screen a file.
         const { runInteractive } = await import('./interactive-mode.js');
         setExit(await runInteractive(patient, flags, io));
         return;
       }
       if (flags.save !== undefined) throw new UsageError('--save is used with --interactive');
-      setExit(await runScreen(patient, flags, io));
+      setExit(await (wantsMultiTrial(flags) ? runMultiScreen : runScreen)(patient, flags, io));
     });
   for (const register of SUBCOMMANDS) {
     const sub = register(io, setExit);

@@ -207,9 +207,12 @@ class Checker {
         }
         return;
       }
-      case 'calc':
-        if (!(c.calculator in CALCULATORS)) this.fail([...path, 'calculator'], `unknown calculator "${c.calculator}" (${Object.keys(CALCULATORS).join(', ')})`);
+      case 'calc': {
+        const calc = Object.hasOwn(CALCULATORS, c.calculator) ? CALCULATORS[c.calculator] : undefined;
+        if (!calc) this.fail([...path, 'calculator'], `unknown calculator "${c.calculator}" (${Object.keys(CALCULATORS).join(', ')})`);
+        for (const message of calc?.checkParams?.(c.params ?? {}) ?? []) this.fail([...path, 'params'], message);
         return;
+      }
     }
   }
 

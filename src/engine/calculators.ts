@@ -2,6 +2,10 @@
 // is a pure function of the patient record that returns an outcome plus the facts it used.
 import type { Outcome } from './logic.js';
 import type { Fact } from './result.js';
+import { bohanPeterCalculator } from './calculators/bohan-peter.js';
+import { imacsImprovementCalculator } from './calculators/imacs-improvement.js';
+import { prednisoneEquivalentPerKgCalculator } from './calculators/prednisone-equivalent.js';
+import { sontheimerCadmCalculator } from './calculators/sontheimer-cadm.js';
 
 export type CalculatorResult = { outcome: Outcome; facts: Fact[]; missing: string[]; detail?: Record<string, string | number | boolean | null> };
 export type CalculatorContext = {
@@ -10,7 +14,14 @@ export type CalculatorContext = {
 };
 export type Calculator = {
   description: string;
+  /** Problems with a rule's params, checked when the criteria file is loaded (empty = fine). */
+  checkParams?: (params: Record<string, unknown>) => string[];
   evaluate: (ctx: CalculatorContext, params: Record<string, unknown>) => CalculatorResult;
 };
 
-export const CALCULATORS: Record<string, Calculator> = {};
+export const CALCULATORS: Record<string, Calculator> = {
+  bohanPeter: bohanPeterCalculator,
+  sontheimerCadm: sontheimerCadmCalculator,
+  imacsImprovement: imacsImprovementCalculator,
+  prednisoneEquivalentPerKg: prednisoneEquivalentPerKgCalculator,
+};

@@ -58,10 +58,22 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
     verdict,
     criteria,
     missing: [...missing.values()],
-    // A review matters only while its criterion is still open.
-    review: criteria.filter((c) => isOpen(c.outcome)).flatMap((c) => c.review).filter((r) => r.status === 'open'),
+    // A review matters only while its criterion is still open, and only on a branch whose
+    // outcome it can still change (every enclosing node open: Kleene logic is monotone).
+    review: criteria.flatMap((c) => {
+      const live = liveReviewIds(c.trace);
+      return c.review.filter((r) => r.status === 'open' && live.has(r.id));
+    }),
     counts,
   };
+}
+
+/** Ids of review nodes whose every enclosing node is still open. */
+export function liveReviewIds(t: Trace, out = new Set<string>()): Set<string> {
+  if (!isOpen(t.outcome)) return out;
+  if (t.kind === 'review' && typeof t.detail?.id === 'string') out.add(t.detail.id);
+  for (const c of t.children ?? []) liveReviewIds(c, out);
+  return out;
 }
 
 /** Ineligible beats everything; otherwise any open criterion leaves the verdict undetermined. */

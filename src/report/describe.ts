@@ -122,9 +122,52 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
     case 'ref':
       return `${d.description}:`;
     case 'calc':
-      return `${d.description}${t.facts.length ? `: ${t.facts.map((x) => `${x.label} ${factValue(x)}`).join(', ')}` : ''}${d.result ? ` → ${d.result}` : ''}`;
+      return describeCalc(t, d);
     default:
       return t.kind;
+  }
+}
+
+const CERTAINTY_ORDER = ['possible', 'probable', 'definite'];
+
+/** Calculator results: the inputs used, what they compute to, and the rule applied. */
+function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
+  const inputs = t.facts.map((x) => `${x.label} ${factValue(x)}`).join(', ');
+  switch (d.calculator) {
+    case 'bohanPeter': {
+      const subtypes = String(d.subtypes).split(',').map((s) => s.toUpperCase()).join(' or ');
+      const levels = CERTAINTY_ORDER.slice(CERTAINTY_ORDER.indexOf(String(d.minCertainty))).reverse().join(' or ');
+      const classes = String(d.classification).split(' | ');
+      const result = classes.length === 1 ? classes[0] : `one of ${classes.join(', ')} depending on the items not recorded`;
+      return `Bohan and Peter (${inputs}) → ${result === 'none' ? 'no PM/DM classification' : result}; rule: ${levels} ${subtypes}`;
+    }
+    case 'sontheimerCadm': {
+      const form = d.form ? ` (${d.form})` : '';
+      return `Revised Sontheimer CADM (${inputs})${t.outcome === 'met' ? ` → clinically amyopathic DM${form}` : ''}; rule: biopsy-confirmed hallmark skin disease for ≥ ${num(d.minSkinMonths)} months and no clinical proximal weakness`;
+    }
+    case 'imacsImprovement': {
+      const changes = t.facts
+        .filter((x, i) => i % 2 === 0)
+        .map((b, i) => {
+          const f = t.facts[i * 2 + 1];
+          const key = b.field.slice(b.field.lastIndexOf('.') + 1);
+          const pct = d[`change.${key}`];
+          const name = b.label.replace(/ baseline$/, '');
+          if (b.value === null || !f || f.value === null) return `${name} ${factValue(b)} → ${f ? factValue(f) : 'not recorded'}`;
+          return `${name} ${factValue(b)} → ${factValue(f)}${typeof pct === 'number' ? ` (${pct >= 0 ? '+' : ''}${num(Number(pct.toFixed(1)))}% better)` : ''}`;
+        })
+        .join('; ');
+      const counts = `${d.improvedCount} improved ≥ ${num(d.improvePct)}%${d.improved ? ` (${d.improved})` : ''}, ${d.worsenedCount} worsened ${op(d.worsenedWhen)} ${num(d.worsenPct)}%${d.worsened ? ` (${d.worsened})` : ''}${d.notKnown ? `, not known: ${d.notKnown}` : ''}`;
+      const rule = `≥ ${d.minImproved} improved, ≤ ${d.maxWorsened} worsened${d.mmtMayNotWorsen ? ', MMT-8 not worsened' : ''}`;
+      return `IMACS definition of improvement: ${changes} — ${counts}; rule: ${rule}`;
+    }
+    case 'prednisoneEquivalentPerKg': {
+      const range = d.totalHighMgPerDay === undefined ? '' : d.totalHighMgPerDay === null ? ' or more (a dose is not recorded)' : ` to ${num(d.totalHighMgPerDay)}`;
+      const perKg = d.totalMgPerDay === undefined ? '' : ` → ${num(d.totalMgPerDay)}${range} mg/day = ${num(d.perKg)}${range ? '+' : ''} mg/kg/day`;
+      return `Prednisone-equivalent dose on the ${d.at} date${d.date ? ` ${d.date}` : ''} (${inputs || 'no current glucocorticoid'})${perKg}; rule: ${op(d.op)} ${num(d.mgPerKgPerDay)} mg/kg/day${d.limitMgPerDay !== undefined ? ` (${op(d.op)} ${num(d.limitMgPerDay)} mg/day)` : ''}`;
+    }
+    default:
+      return `${d.description}${inputs ? `: ${inputs}` : ''}`;
   }
 }
 

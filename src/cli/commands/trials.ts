@@ -8,7 +8,13 @@ export function trialsCommand(io: CliIo, setExit: (code: number) => void): Comma
     .description('list the trials whose criteria are available')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--criteria-dir <dir>', 'criteria directory instead of the built-in one')
-    .action(async (flags: { format: string; criteriaDir?: string }) => {
+    .action(async (local: { format: string; criteriaDir?: string }, cmd: Command) => {
+      // The root command has --format and --criteria-dir too and takes them first, wherever they stand.
+      const flags = { ...local };
+      const parent = cmd.parent;
+      for (const key of ['format', 'criteriaDir'] as const) {
+        if (cmd.getOptionValueSource(key) !== 'cli' && parent?.getOptionValueSource(key) === 'cli') flags[key] = parent.opts()[key];
+      }
       const loaded = await loadCriteria(flags.criteriaDir, 'all');
       const trials = loaded.trials.map((t) => ({
         id: t.meta.id,
@@ -19,12 +25,13 @@ export function trialsCommand(io: CliIo, setExit: (code: number) => void): Comma
         criteriaVersion: t.meta.criteriaVersion,
         criteria: t.criteria.length,
         completeness: t.meta.completeness,
+        ...(t.meta.completenessNote ? { completenessNote: t.meta.completenessNote } : {}),
         sha256: t.sha256,
       }));
       if (flags.format === 'json') io.stdout.write(`${JSON.stringify(trials, null, 2)}\n`);
       else {
         for (const t of trials) {
-          io.stdout.write(`${t.id}  ${t.nct}  ${t.phase}  criteria ${t.criteriaVersion}  ${t.criteria} criteria  ${t.completeness}\n    ${t.title}\n`);
+          io.stdout.write(`${t.id}  ${t.nct}  ${t.phase}  criteria ${t.criteriaVersion}  ${t.criteria} criteria  ${t.completeness}\n    ${t.title}\n${t.completeness === 'partial' ? `    partial: ${t.completenessNote ?? 'check the full protocol'}\n` : ''}`);
         }
       }
       setExit(0);

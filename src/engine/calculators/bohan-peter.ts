@@ -1,0 +1,89 @@
+// Bohan and Peter (1975) classification of polymyositis/dermatomyositis from its five items
+// (clinical-reference.md). With items unrecorded, the rule is decided only if every possible
+// answer to them leads to the same outcome; otherwise it is unknown and names those items.
+import { z } from 'zod';
+import type { Calculator } from '../calculators.js';
+import type { Fact } from '../result.js';
+import { booleanFact, overCompletions, paramProblems } from './completions.js';
+
+export const BOHAN_PETER_ITEMS = [
+  { key: 'weakness', path: 'bohanPeter.weakness', label: 'item 1, symmetric proximal weakness' },
+  { key: 'enzymes', path: 'bohanPeter.enzymes', label: 'item 2, raised muscle enzymes' },
+  { key: 'emg', path: 'bohanPeter.emg', label: 'item 3, myopathic EMG' },
+  { key: 'biopsy', path: 'bohanPeter.biopsy', label: 'item 4, inflammatory muscle biopsy' },
+  { key: 'rash', path: 'bohanPeter.rash', label: 'item 5, typical DM rash' },
+] as const;
+
+export type BohanPeterItems = { weakness: boolean; enzymes: boolean; emg: boolean; biopsy: boolean; rash: boolean };
+export const CERTAINTIES = ['possible', 'probable', 'definite'] as const;
+export type Certainty = (typeof CERTAINTIES)[number];
+export type BohanPeterClass = { subtype: 'dm' | 'pm'; certainty: Certainty } | null;
+
+/**
+ * DM (rash present): definite = 3 of items 1–4, probable = 2, possible = 1.
+ * PM (no rash): definite = all 4 of items 1–4, probable = 3, possible = 2.
+ */
+export function classifyBohanPeter(items: BohanPeterItems): BohanPeterClass {
+  const n = [items.weakness, items.enzymes, items.emg, items.biopsy].filter(Boolean).length;
+  if (items.rash) {
+    if (n >= 3) return { subtype: 'dm', certainty: 'definite' };
+    if (n === 2) return { subtype: 'dm', certainty: 'probable' };
+    if (n === 1) return { subtype: 'dm', certainty: 'possible' };
+    return null;
+  }
+  if (n === 4) return { subtype: 'pm', certainty: 'definite' };
+  if (n === 3) return { subtype: 'pm', certainty: 'probable' };
+  if (n === 2) return { subtype: 'pm', certainty: 'possible' };
+  return null;
+}
+
+export function meetsClass(c: BohanPeterClass, subtypes: readonly ('dm' | 'pm')[], minCertainty: Certainty): boolean {
+  return c !== null && subtypes.includes(c.subtype) && CERTAINTIES.indexOf(c.certainty) >= CERTAINTIES.indexOf(minCertainty);
+}
+
+export function classCode(c: BohanPeterClass): string {
+  return c ? `${c.certainty} ${c.subtype.toUpperCase()}` : 'none';
+}
+
+const Params = z.strictObject({
+  subtypes: z.array(z.enum(['dm', 'pm'])).min(1).default(['dm', 'pm']),
+  minCertainty: z.enum(CERTAINTIES).default('possible'),
+});
+
+export const bohanPeterCalculator: Calculator = {
+  description: 'Bohan and Peter classification',
+  checkParams: (params) => paramProblems(Params, params),
+  evaluate(ctx, raw) {
+    const params = Params.parse(raw);
+    const facts: Fact[] = [];
+    const slots: boolean[][] = [];
+    const missing: string[] = [];
+    for (const item of BOHAN_PETER_ITEMS) {
+      const v = ctx.get(item.path);
+      facts.push(booleanFact(item.path, item.label, v));
+      if (typeof v === 'boolean') slots.push([v]);
+      else {
+        slots.push([false, true]);
+        missing.push(item.path);
+      }
+    }
+    const toItems = (xs: boolean[]): BohanPeterItems => ({ weakness: !!xs[0], enzymes: !!xs[1], emg: !!xs[2], biopsy: !!xs[3], rash: !!xs[4] });
+    const outcome = overCompletions(slots, (xs) => meetsClass(classifyBohanPeter(toItems(xs)), params.subtypes, params.minCertainty));
+    // Every classification the recorded items still allow, for the report.
+    const possible = new Set<string>();
+    overCompletions(slots, (xs) => {
+      possible.add(classCode(classifyBohanPeter(toItems(xs))));
+      return false;
+    });
+    return {
+      outcome,
+      facts,
+      missing,
+      detail: {
+        classification: [...possible].join(' | '),
+        subtypes: params.subtypes.join(','),
+        minCertainty: params.minCertainty,
+      },
+    };
+  },
+};

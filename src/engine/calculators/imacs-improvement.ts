@@ -1,0 +1,134 @@
+// IMACS preliminary Definition of Improvement (Rider et al. 2004, clinical-reference.md):
+// ≥ 20% improvement in at least 3 of the 6 core set measures, no more than 2 worsened by
+// ≥ 25%, and manual muscle testing not among the worsened. Measures missing at either visit
+// are tried as improved, worsened and unchanged: the result is decided only if all agree.
+import { z } from 'zod';
+import type { Calculator } from '../calculators.js';
+import type { Fact } from '../result.js';
+import { exact, overCompletions, paramProblems } from './completions.js';
+
+export type MeasureKey = 'pga' | 'sga' | 'mmt8' | 'haqDi' | 'enzyme' | 'extramuscularGlobal';
+export const IMACS_MEASURES: { key: MeasureKey; label: string; higherIsBetter: boolean; unit?: string }[] = [
+  { key: 'pga', label: 'physician global activity', higherIsBetter: false, unit: 'cm' },
+  { key: 'sga', label: 'patient global activity', higherIsBetter: false, unit: 'cm' },
+  { key: 'mmt8', label: 'MMT-8', higherIsBetter: true },
+  { key: 'haqDi', label: 'HAQ-DI', higherIsBetter: false },
+  { key: 'enzyme', label: 'most abnormal muscle enzyme', higherIsBetter: false, unit: 'U/L' },
+  { key: 'extramuscularGlobal', label: 'extramuscular global activity', higherIsBetter: false, unit: 'cm' },
+];
+
+export type MeasureStatus = 'improved' | 'worsened' | 'unchanged';
+export type ImacsRule = {
+  improvePct: number;
+  worsenPct: number;
+  /** '>=': worsened by 25% or more (IMACS); '>': by more than 25% (as some protocols word it). */
+  worsenedWhen: '>=' | '>';
+  minImproved: number;
+  maxWorsened: number;
+  /** IMACS: MMT may not be one of the worsened measures. */
+  mmtMayNotWorsen: boolean;
+};
+export const IMACS_DOI: ImacsRule = { improvePct: 20, worsenPct: 25, worsenedWhen: '>=', minImproved: 3, maxWorsened: 2, mmtMayNotWorsen: true };
+
+/**
+ * Percent change from baseline, signed so that positive is better. A baseline of 0 has no
+ * percent change: any change in the better direction counts as improved, in the worse
+ * direction as worsened.
+ */
+export function measureChange(baseline: number, followUp: number, higherIsBetter: boolean, rule: ImacsRule = IMACS_DOI): { status: MeasureStatus; percent: number | null } {
+  const better = higherIsBetter ? followUp - baseline : baseline - followUp;
+  const scale = Math.abs(baseline);
+  const percent = scale === 0 ? null : exact((better / scale) * 100);
+  if (better > 0 && exact(better * 100) >= exact(rule.improvePct * scale)) return { status: 'improved', percent };
+  if (better < 0) {
+    const worse = exact(-better * 100);
+    const limit = exact(rule.worsenPct * scale);
+    if (rule.worsenedWhen === '>=' ? worse >= limit : worse > limit) return { status: 'worsened', percent };
+  }
+  return { status: 'unchanged', percent };
+}
+
+/** The definition of improvement over the six statuses (in IMACS_MEASURES order). */
+export function meetsDefinition(statuses: readonly MeasureStatus[], rule: ImacsRule = IMACS_DOI): boolean {
+  const improved = statuses.filter((s) => s === 'improved').length;
+  const worsened = statuses.filter((s) => s === 'worsened').length;
+  const mmt = statuses[IMACS_MEASURES.findIndex((m) => m.key === 'mmt8')];
+  return improved >= rule.minImproved && worsened <= rule.maxWorsened && !(rule.mmtMayNotWorsen && mmt === 'worsened');
+}
+
+const Params = z.strictObject({
+  improvePct: z.number().positive().default(IMACS_DOI.improvePct),
+  worsenPct: z.number().positive().default(IMACS_DOI.worsenPct),
+  worsenedWhen: z.enum(['>=', '>']).default(IMACS_DOI.worsenedWhen),
+  minImproved: z.number().int().min(1).max(6).default(IMACS_DOI.minImproved),
+  maxWorsened: z.number().int().min(0).max(6).default(IMACS_DOI.maxWorsened),
+  mmtMayNotWorsen: z.boolean().default(IMACS_DOI.mmtMayNotWorsen),
+});
+
+/** A measure's value as a number, or why it cannot be used. */
+function readValue(key: MeasureKey, raw: unknown): { value?: number; max?: number } {
+  if (raw === undefined || raw === null) return {};
+  if (key === 'mmt8') {
+    const s = raw as { score?: unknown; max?: unknown };
+    return typeof s.score === 'number' && typeof s.max === 'number' ? { value: s.score, max: s.max } : {};
+  }
+  if (key === 'enzyme') {
+    const l = raw as { value?: unknown };
+    return typeof l.value === 'number' ? { value: l.value } : {};
+  }
+  return typeof raw === 'number' ? { value: raw } : {};
+}
+
+export const imacsImprovementCalculator: Calculator = {
+  description: 'IMACS definition of improvement (baseline vs follow-up)',
+  checkParams: (params) => paramProblems(Params, params),
+  evaluate(ctx, raw) {
+    const rule = Params.parse(raw);
+    const facts: Fact[] = [];
+    const missing: string[] = [];
+    const slots: MeasureStatus[][] = [];
+    const detail: Record<string, string | number | boolean | null> = {};
+    const named: Record<MeasureStatus | 'notKnown', string[]> = { improved: [], worsened: [], unchanged: [], notKnown: [] };
+    for (const m of IMACS_MEASURES) {
+      const paths = [`imacs.baseline.${m.key}`, `imacs.followUp.${m.key}`] as const;
+      const [b, f] = paths.map((p) => readValue(m.key, ctx.get(p))) as [{ value?: number; max?: number }, { value?: number; max?: number }];
+      [b, f].forEach((v, i) => {
+        const unit = m.key === 'mmt8' ? (v.max ? `/${v.max}` : undefined) : m.unit;
+        facts.push({ field: paths[i] as string, label: `${m.label} ${i === 0 ? 'baseline' : 'follow-up'}`, value: v.value ?? null, ...(unit ? { unit } : {}) });
+      });
+      const gaps = [b, f].flatMap((v, i) => (v.value === undefined ? [paths[i] as string] : []));
+      // MMT-8 on different scales (0–150 vs 0–80) cannot be compared as a percent change.
+      if (gaps.length === 0 && m.key === 'mmt8' && b.max !== f.max) gaps.push(`${paths[1]} (on the 0–${b.max} scale, as at baseline)`);
+      if (gaps.length) {
+        missing.push(...gaps);
+        slots.push(['improved', 'worsened', 'unchanged']);
+        named.notKnown.push(m.label);
+        continue;
+      }
+      const change = measureChange(b.value as number, f.value as number, m.higherIsBetter, rule);
+      slots.push([change.status]);
+      named[change.status].push(m.label);
+      detail[`change.${m.key}`] = change.percent;
+    }
+    const outcome = overCompletions(slots, (statuses) => meetsDefinition(statuses, rule));
+    return {
+      outcome,
+      facts,
+      missing,
+      detail: {
+        ...detail,
+        improved: named.improved.join(', '),
+        worsened: named.worsened.join(', '),
+        notKnown: named.notKnown.join(', '),
+        improvedCount: named.improved.length,
+        worsenedCount: named.worsened.length,
+        improvePct: rule.improvePct,
+        worsenPct: rule.worsenPct,
+        worsenedWhen: rule.worsenedWhen,
+        minImproved: rule.minImproved,
+        maxWorsened: rule.maxWorsened,
+        mmtMayNotWorsen: rule.mmtMayNotWorsen,
+      },
+    };
+  },
+};

@@ -1,0 +1,57 @@
+// Clinically amyopathic dermatomyositis by Sontheimer's revised classification
+// (clinical-reference.md): biopsy-confirmed hallmark skin disease for at least 6 months and no
+// clinical proximal weakness; muscle tests normal (amyopathic) or only subclinically abnormal
+// (hypomyopathic). Both forms count; which one it is, is reported when the items say so.
+import { z } from 'zod';
+import type { Calculator } from '../calculators.js';
+import { and, fromBoolean, type Outcome } from '../logic.js';
+import type { Fact } from '../result.js';
+import { booleanFact, paramProblems } from './completions.js';
+
+const Params = z.strictObject({ minSkinMonths: z.number().positive().default(6) });
+
+export type SontheimerInputs = { skinMonths?: number; skinBiopsyConfirmed?: boolean; clinicalWeakness?: boolean };
+
+/** The three conditions, each three-valued; met only when all hold. */
+export function sontheimerCadm(i: SontheimerInputs, minSkinMonths = 6): Outcome {
+  const months: Outcome = i.skinMonths === undefined ? 'unknown' : fromBoolean(i.skinMonths >= minSkinMonths);
+  const biopsy: Outcome = i.skinBiopsyConfirmed === undefined ? 'unknown' : fromBoolean(i.skinBiopsyConfirmed);
+  const noWeakness: Outcome = i.clinicalWeakness === undefined ? 'unknown' : fromBoolean(!i.clinicalWeakness);
+  return and([months, biopsy, noWeakness]);
+}
+
+/** amyopathic: enzymes, EMG and biopsy all normal; hypomyopathic: any of them abnormal. */
+export function sontheimerForm(subclinical: (boolean | undefined)[]): 'amyopathic' | 'hypomyopathic' | null {
+  if (subclinical.some((v) => v === true)) return 'hypomyopathic';
+  if (subclinical.every((v) => v === false)) return 'amyopathic';
+  return null;
+}
+
+const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+
+export const sontheimerCadmCalculator: Calculator = {
+  description: 'Clinically amyopathic DM (revised Sontheimer)',
+  checkParams: (params) => paramProblems(Params, params),
+  evaluate(ctx, raw) {
+    const { minSkinMonths } = Params.parse(raw);
+    const monthsRaw = ctx.get('diagnosis.sontheimerSkinMonths');
+    const inputs: SontheimerInputs = {};
+    if (typeof monthsRaw === 'number') inputs.skinMonths = monthsRaw;
+    const biopsy = bool(ctx.get('diagnosis.skinBiopsyConfirmed'));
+    if (biopsy !== undefined) inputs.skinBiopsyConfirmed = biopsy;
+    const weakness = bool(ctx.get('bohanPeter.weakness'));
+    if (weakness !== undefined) inputs.clinicalWeakness = weakness;
+    const facts: Fact[] = [
+      { field: 'diagnosis.sontheimerSkinMonths', label: 'hallmark skin disease for', value: inputs.skinMonths ?? null, unit: 'months' },
+      booleanFact('diagnosis.skinBiopsyConfirmed', 'confirmed by skin biopsy', biopsy),
+      booleanFact('bohanPeter.weakness', 'clinical proximal weakness', weakness),
+    ];
+    const missing: string[] = [];
+    if (inputs.skinMonths === undefined) missing.push('diagnosis.sontheimerSkinMonths');
+    if (biopsy === undefined) missing.push('diagnosis.skinBiopsyConfirmed');
+    if (weakness === undefined) missing.push('bohanPeter.weakness');
+    const outcome = sontheimerCadm(inputs, minSkinMonths);
+    const form = sontheimerForm(['bohanPeter.enzymes', 'bohanPeter.emg', 'bohanPeter.biopsy'].map((p) => bool(ctx.get(p))));
+    return { outcome, facts, missing, detail: { minSkinMonths, form } };
+  },
+};

@@ -1,0 +1,61 @@
+// NCT02347891 (partial encoding) criterion by criterion.
+import { describe, expect, test } from 'vitest';
+import { loadTrial, openCriteriaDir } from '../../src/criteria/criteria-dir.js';
+import { criterionEvaluator } from './helpers.js';
+
+const check = criterionEvaluator('NCT02347891', 'nct02347891-eligible-reviewed.json');
+
+describe('NCT02347891', () => {
+  test('the trial declares itself partial and always carries the full-protocol review', () => {
+    const trial = loadTrial(openCriteriaDir(), 'NCT02347891');
+    expect(trial.meta.completeness).toBe('partial');
+    expect(trial.meta.completenessNote).toMatch(/full protocol/);
+    expect(check('P1', (p) => { delete p.reviews; }).outcome).toBe('needs_review');
+  });
+
+  test.each([
+    ['19', '2007-11-16', 'met'],
+    ['18: protocol check', '2008-11-16', 'needs_review'],
+    ['17', '2009-11-16', 'not_met'],
+  ])('I1 age %s', (_n, birthDate, outcome) => {
+    expect(check('I1', (p) => { p.demographics.birthDate = birthDate; }).outcome).toBe(outcome);
+  });
+
+  test.each([
+    ['definite DM', () => {}, 'met'],
+    ['probable DM', (p: any) => { p.bohanPeter.biopsy = false; }, 'met'],
+    ['possible DM', (p: any) => { p.bohanPeter.biopsy = false; p.bohanPeter.enzymes = false; }, 'not_met'],
+    ['probable PM with anti-Jo-1', (p: any) => { p.bohanPeter.rash = false; p.bohanPeter.emg = true; p.bohanPeter.biopsy = false; p.antibodies.positive = ['jo1']; }, 'met'],
+    ['definite PM without a myositis-specific antibody: committee', (p: any) => { p.bohanPeter.rash = false; p.bohanPeter.emg = true; p.antibodies.positive = ['ssa']; }, 'needs_review'],
+    ['possible PM', (p: any) => { p.bohanPeter.rash = false; p.bohanPeter.biopsy = false; p.antibodies.positive = ['jo1']; }, 'not_met'],
+    ['other causes not excluded', (p: any) => { p.bohanPeter.otherCausesExcluded = false; }, 'not_met'],
+  ])('I2 %s', (_n, patch, outcome) => {
+    expect(check('I2', patch).outcome).toBe(outcome);
+  });
+
+  test.each([
+    ['ANA 1:80 only', { positive: [], anaTiter: 80 }, 'not_met'],
+    ['ANA 1:160', { positive: [], anaTiter: 160 }, 'met'],
+    ['anti-SSB', { positive: ['ssb'], anaTiter: 0 }, 'met'],
+    ['anti-NXP-2 (p140)', { positive: ['nxp2'], anaTiter: 0 }, 'met'],
+    ['no positive antibody, ANA not recorded', { positive: [] }, 'unknown'],
+  ])('I3 %s', (_n, antibodies, outcome) => {
+    expect(check('I3', (p) => { p.antibodies = antibodies; }).outcome).toBe(outcome);
+  });
+
+  test.each([
+    ['prednisone failed after > 3 months', () => {}, 'met'],
+    ['responders only', (p: any) => { p.medications.forEach((m: any) => (m.outcome = 'response')); }, 'not_met'],
+    ['IVIG not tolerated, given exactly 3 months', (p: any) => {
+      p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-10', outcome: 'intolerance' }];
+    }, 'met'],
+    ['IVIG not tolerated, under 3 months', (p: any) => {
+      p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-09', outcome: 'intolerance' }];
+    }, 'not_met'],
+    ['tofacitinib is not in the listed agents', (p: any) => {
+      p.medications = [{ drug: 'tofacitinib', start: '2025-01-10', stop: '2025-12-01', outcome: 'failure' }];
+    }, 'not_met'],
+  ])('I4 %s', (_n, patch, outcome) => {
+    expect(check('I4', patch).outcome).toBe(outcome);
+  });
+});

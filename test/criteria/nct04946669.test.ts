@@ -1,0 +1,116 @@
+// NCT04946669 criterion by criterion, with the boundaries the registry text sets.
+import { describe, expect, test } from 'vitest';
+import { criterionEvaluator } from './helpers.js';
+
+const check = criterionEvaluator('NCT04946669', 'nct04946669-eligible.json');
+
+describe('NCT04946669', () => {
+  test('the eligible example passes every criterion', () => {
+    for (const id of ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'E7', 'E8', 'E9']) {
+      expect(check(id).effect, id).toBe('passes');
+    }
+  });
+
+  test.each([
+    ['definite DM', (p: any) => {}, 'met'],
+    ['probable DM: investigator confirms', (p: any) => { p.bohanPeter.biopsy = false; }, 'needs_review'],
+    ['possible DM: investigator confirms', (p: any) => { p.bohanPeter.biopsy = false; p.bohanPeter.enzymes = false; }, 'needs_review'],
+    ['PM (no rash) and not CADM', (p: any) => { p.bohanPeter.rash = false; }, 'not_met'],
+    ['CADM by Sontheimer, exactly 6 months', (p: any) => {
+      p.bohanPeter = { weakness: false, enzymes: false, emg: false, biopsy: false, rash: true };
+      p.diagnosis.sontheimerSkinMonths = 6; p.diagnosis.skinBiopsyConfirmed = true;
+    }, 'met'],
+    ['rash without weakness, skin 5 months', (p: any) => {
+      p.bohanPeter = { weakness: false, enzymes: false, emg: false, biopsy: false, rash: true };
+      p.diagnosis.sontheimerSkinMonths = 5; p.diagnosis.skinBiopsyConfirmed = true;
+    }, 'not_met'],
+  ])('I1 %s', (_name, patch, outcome) => {
+    expect(check('I1', patch).outcome).toBe(outcome);
+  });
+
+  test.each([
+    ['18th birthday on the screening date', '2008-11-16', 'met'],
+    ['one day short of 18', '2008-11-17', 'not_met'],
+  ])('I2 %s', (_n, birthDate, outcome) => {
+    expect(check('I2', (p) => { p.demographics.birthDate = birthDate; }).outcome).toBe(outcome);
+  });
+
+  test.each([
+    ['IMACS failure', () => {}, 'met'],
+    ['IMACS improved, no intolerance', (p: any) => {
+      p.imacs.followUp = { pga: 4, sga: 5, mmt8: { score: 124, max: 150 }, haqDi: 1.1, enzyme: { value: 1500, unit: 'U/L', uln: 200 }, extramuscularGlobal: 3.5 };
+      p.medications.forEach((m: any) => (m.outcome = 'response'));
+    }, 'not_met'],
+    ['IMACS improved but intolerance recorded', (p: any) => {
+      p.imacs.followUp = { pga: 4, sga: 5, mmt8: { score: 124, max: 150 }, haqDi: 1.1, enzyme: { value: 1500, unit: 'U/L', uln: 200 }, extramuscularGlobal: 3.5 };
+      p.medications.forEach((m: any) => (m.outcome = 'response'));
+      p.diagnosis.refractoryIntolerance = true;
+    }, 'met'],
+    ['immunosuppressant started exactly 3 months before screening', (p: any) => {
+      p.medications[1].start = '2026-08-16'; p.medications[1].doses = [{ date: '2026-08-16', dose: 20, unit: 'mg/week' }];
+    }, 'met'],
+    ['immunosuppressant started 3 months minus a day before screening', (p: any) => {
+      p.medications[1].start = '2026-08-17'; p.medications[1].doses = [{ date: '2026-08-17', dose: 20, unit: 'mg/week' }];
+    }, 'not_met'],
+    ['no immunosuppressant', (p: any) => { p.medications.pop(); }, 'not_met'],
+    ['both stopped: the overlap is for the investigator', (p: any) => {
+      p.medications[0] = { ...p.medications[0], ongoing: false, stop: '2026-01-01' };
+      p.medications[1] = { ...p.medications[1], ongoing: false, stop: '2026-01-01' };
+    }, 'needs_review'],
+  ])('I3 %s', (_n, patch, outcome) => {
+    expect(check('I3', patch).outcome).toBe(outcome);
+  });
+
+  test.each([
+    [59.9, 'met'],
+    [60, 'not_met'], // exactly 1 mg/kg/day at 60 kg
+    [61, 'not_met'],
+  ])('I4 prednisone %d mg/day at 60 kg', (dose, outcome) => {
+    expect(check('I4', (p) => { p.medications[0].doses.push({ date: '2026-10-01', dose, unit: 'mg/day' }); }).outcome).toBe(outcome);
+  });
+  test('I4 without body weight is unknown', () => {
+    const r = check('I4', (p) => { delete p.demographics.weightKg; });
+    expect(r.outcome).toBe('unknown');
+    expect(r.missing).toEqual(['demographics.weightKg']);
+  });
+
+  test.each([
+    ['dose unchanged since 3 months and 1 day before screening', '2026-08-15', 'met'],
+    ['dose changed exactly 3 months before screening', '2026-08-16', 'needs_review'],
+  ])('I5 %s', (_n, date, outcome) => {
+    expect(check('I5', (p) => { p.medications[1].doses.push({ date, dose: 25, unit: 'mg/week' }); }).outcome).toBe(outcome);
+  });
+
+  test('I6 a previous biologic needs the investigator to confirm the washout', () => {
+    expect(check('I6', (p) => { p.medications.push({ drug: 'rituximab', start: '2025-01-01', stop: '2025-02-01' }); }).outcome).toBe('needs_review');
+  });
+
+  test.each([
+    ['ALT exactly 2 × ULN', 90, 'not_met'],
+    ['ALT just over 2 × ULN', 90.1, 'met'],
+  ])('E3 %s', (_n, value, outcome) => {
+    expect(check('E3', (p) => { p.labs.alt.value = value; }).outcome).toBe(outcome);
+  });
+  test('E3 AST over 2 × ULN excludes too', () => {
+    expect(check('E3', (p) => { p.labs.ast.value = 81; }).outcome).toBe('met');
+  });
+
+  test('E2 a recorded statin is for the investigator', () => {
+    expect(check('E2', (p) => { p.medications.push({ drug: 'statin', start: '2024-01-01', ongoing: true }); }).outcome).toBe('needs_review');
+  });
+
+  test.each([
+    ['hepatitis B', 'E5', (p: any) => { p.infection.hbsagPositive = true; }],
+    ['hepatitis C', 'E5', (p: any) => { p.infection.antiHcvPositive = true; }],
+    ['TB treated in 3 years', 'E6', (p: any) => { p.infection.activeTbTreatedWithin3Years = true; }],
+    ['sputum positive', 'E6', (p: any) => { p.infection.sputumPositive = true; }],
+    ['pregnant', 'E7', (p: any) => { p.reproductive.pregnant = true; }],
+    ['lactating', 'E7', (p: any) => { p.reproductive.lactating = true; }],
+    ['no contraception', 'E7', (p: any) => { p.reproductive.contraceptionAssured = false; }],
+  ])('%s excludes (%s)', (_n, id, patch) => {
+    expect(check(id, patch).outcome).toBe('met');
+  });
+  test('E7 does not apply to men even without reproductive data', () => {
+    expect(check('E7', (p) => { p.demographics.sex = 'male'; delete p.reproductive; }).outcome).toBe('not_met');
+  });
+});

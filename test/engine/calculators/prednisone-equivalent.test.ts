@@ -1,0 +1,54 @@
+// Prednisone-equivalent dose per kg per day: the 1 mg/kg boundary, what counts as current, and
+// three-valued results when a dose or stop date is not recorded.
+import { describe, expect, test } from 'vitest';
+import { compareDoseRange, prednisoneEquivalentPerKgCalculator } from '../../../src/engine/calculators/prednisone-equivalent.js';
+import { getPath } from '../../../src/engine/patient-record.js';
+
+const pred = (dose: number, extra: object = {}) => ({ drug: 'prednisone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose, unit: 'mg/day' }], ...extra });
+const run = (weightKg: number | undefined, medications: unknown, date: string | null = '2026-11-16') =>
+  prednisoneEquivalentPerKgCalculator.evaluate(
+    { get: (p) => getPath({ demographics: weightKg === undefined ? {} : { weightKg }, medications }, p), referenceDate: () => date ?? undefined },
+    { op: '<', mgPerKgPerDay: 1 },
+  );
+
+describe('prednisoneEquivalentPerKg', () => {
+  test.each([
+    [60, [pred(59.9)], 'met'],
+    [60, [pred(60)], 'not_met'], // exactly 1 mg/kg/day
+    [68, [pred(67.99)], 'met'],
+    [60, [pred(40), pred(20)], 'not_met'], // the sum counts
+    [60, [pred(80, { ongoing: false, stop: '2026-11-15' })], 'met'], // stopped before screening
+    [60, [], 'met'], // no glucocorticoid: 0 mg/kg/day
+    [60, [{ drug: 'methotrexate', class: 'immunosuppressant', start: '2026-01-01', ongoing: true }], 'met'],
+  ])('%d kg, %j -> %s', (w, meds, expected) => {
+    expect(run(w, meds).outcome).toBe(expected);
+  });
+
+  test('a recorded prednisone-equivalent dose is used for other steroids', () => {
+    const r = run(60, [{ drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, prednisoneEquivalentMgPerDay: 50 }]);
+    expect(r.outcome).toBe('met');
+    expect(r.detail?.totalMgPerDay).toBe(50);
+  });
+  test('another steroid without a recorded equivalent is unknown, not guessed', () => {
+    const r = run(60, [{ drug: 'dexamethasone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 4, unit: 'mg/day' }] }]);
+    expect(r.outcome).toBe('unknown');
+    expect(r.missing).toEqual(['medications[0].prednisoneEquivalentMgPerDay']);
+  });
+  test('an unknown stop date with a dose already over the limit is still decided', () => {
+    expect(run(60, [pred(70, { ongoing: undefined })]).outcome).toBe('unknown');
+    expect(run(60, [pred(70), pred(5, { ongoing: undefined })]).outcome).toBe('not_met');
+  });
+  test('weight, date and medication list are required', () => {
+    expect(run(undefined, [pred(10)]).missing).toEqual(['demographics.weightKg']);
+    expect(run(60, undefined).missing).toEqual(['medications']);
+    expect(run(60, [], null).missing).toEqual(['referenceDates.screening']);
+  });
+  test.each([
+    [0, 59, '<', 'met'],
+    [0, Infinity, '<', 'unknown'],
+    [61, Infinity, '<', 'not_met'],
+    [60, 60, '<=', 'met'],
+  ] as const)('range [%d, %d] %s 60 mg', (lo, hi, op, expected) => {
+    expect(compareDoseRange(lo, hi, 60, op, 1)).toBe(expected);
+  });
+});

@@ -4,7 +4,8 @@ import type * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { compareDates } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
-import { excerpt, PatientDataError, type Problem } from '../errors.js';
+import { PatientDataError, type Problem } from '../errors.js';
+import { issueMessage } from '../util/zod-issue-message.js';
 import { suggest } from '../util/did-you-mean.js';
 import { knownKeyTree, patientSchema } from './schema.js';
 
@@ -54,40 +55,6 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary):
 function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue): Problem {
   const got = valueAt(data, issue.path);
   return { location: `${file} ${jsonPath(issue.path)}`, message: issueMessage(issue, got) };
-}
-
-/** Messages from the issue's structured fields (zod/mini carries no English locale). */
-function issueMessage(issue: z.core.$ZodIssue, got: unknown): string {
-  const gotText = got === undefined ? '' : `, got ${describe(got)}`;
-  switch (issue.code) {
-    case 'invalid_union':
-      return `expected a number or {"value": number, "unit": string}${gotText}`;
-    case 'invalid_type':
-      return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}${gotText}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${got === undefined ? '' : `, got ${excerpt(got)}`}`;
-    case 'too_small':
-    case 'too_big': {
-      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-      const word = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
-      if (issue.origin === 'string') return `must be ${word} ${String(bound)} characters long`;
-      if (issue.origin === 'array') return `must have ${word} ${String(bound)} entries`;
-      return `must be ${word} ${String(bound)}${got === undefined || typeof got === 'object' ? '' : ` (got ${excerpt(got)})`}`;
-    }
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    case 'custom':
-      return got !== undefined && typeof got !== 'object' ? `${excerpt(got)} ${issue.message}` : issue.message;
-    default:
-      return issue.message;
-  }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${excerpt(v)}`;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,7 +1,7 @@
 // Bohan and Peter (1975) classification of polymyositis/dermatomyositis from its five items
 // (clinical-reference.md). With items unrecorded, the rule is decided only if every possible
 // answer to them leads to the same outcome; otherwise it is unknown and names those items.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import type { Fact } from '../result.js';
 import { booleanFact, overCompletions, paramProblems } from './completions.js';
@@ -46,8 +46,8 @@ export function classCode(c: BohanPeterClass): string {
 }
 
 const Params = z.strictObject({
-  subtypes: z.array(z.enum(['dm', 'pm'])).min(1).default(['dm', 'pm']),
-  minCertainty: z.enum(CERTAINTIES).default('possible'),
+  subtypes: z._default(z.array(z.enum(['dm', 'pm'])).check(z.minLength(1)), ['dm', 'pm']),
+  minCertainty: z._default(z.enum(CERTAINTIES), 'possible'),
 });
 
 export const bohanPeterCalculator: Calculator = {

@@ -2,7 +2,8 @@
 // decided only when every possible completion of the unknown inputs gives the same answer.
 import type { Outcome } from '../logic.js';
 import type { Fact } from '../result.js';
-import { z } from 'zod';
+import type * as z from 'zod/mini';
+import { issueMessage } from '../../util/zod-issue-message.js';
 
 /** met if `test` holds for every choice, not_met if for none, else unknown. */
 export function overCompletions<T>(slots: readonly (readonly T[])[], test: (choice: T[]) => boolean): Outcome {
@@ -32,8 +33,12 @@ export function booleanFact(field: string, label: string, v: unknown): Fact {
 }
 
 /** zod issues as one-line messages for the criteria loader. */
-export function paramProblems(schema: z.ZodType, params: Record<string, unknown>): string[] {
+export function paramProblems(schema: z.ZodMiniType, params: Record<string, unknown>): string[] {
   const r = schema.safeParse(params);
   if (r.success) return [];
-  return r.error.issues.map((i) => `params${i.path.map((p) => `.${String(p)}`).join('')}: ${i.message}`);
+  return r.error.issues.map((i) => {
+    let got: unknown = params;
+    for (const k of i.path) got = got !== null && typeof got === 'object' && Object.hasOwn(got, k as string) ? (got as Record<string, unknown>)[k as string] : undefined;
+    return `params${i.path.map((p) => `.${String(p)}`).join('')}: ${issueMessage(i, got)}`;
+  });
 }

@@ -2,7 +2,7 @@
 // ≥ 20% improvement in at least 3 of the 6 core set measures, no more than 2 worsened by
 // ≥ 25%, and manual muscle testing not among the worsened. Measures missing at either visit
 // are tried as improved, worsened and unchanged: the result is decided only if all agree.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import type { Fact } from '../result.js';
 import { exact, overCompletions, paramProblems } from './completions.js';
@@ -57,12 +57,12 @@ export function meetsDefinition(statuses: readonly MeasureStatus[], rule: ImacsR
 }
 
 const Params = z.strictObject({
-  improvePct: z.number().positive().default(IMACS_DOI.improvePct),
-  worsenPct: z.number().positive().default(IMACS_DOI.worsenPct),
-  worsenedWhen: z.enum(['>=', '>']).default(IMACS_DOI.worsenedWhen),
-  minImproved: z.number().int().min(1).max(6).default(IMACS_DOI.minImproved),
-  maxWorsened: z.number().int().min(0).max(6).default(IMACS_DOI.maxWorsened),
-  mmtMayNotWorsen: z.boolean().default(IMACS_DOI.mmtMayNotWorsen),
+  improvePct: z._default(z.number().check(z.gt(0)), IMACS_DOI.improvePct),
+  worsenPct: z._default(z.number().check(z.gt(0)), IMACS_DOI.worsenPct),
+  worsenedWhen: z._default(z.enum(['>=', '>']), IMACS_DOI.worsenedWhen),
+  minImproved: z._default(z.int().check(z.minimum(1), z.maximum(6)), IMACS_DOI.minImproved),
+  maxWorsened: z._default(z.int().check(z.minimum(0), z.maximum(6)), IMACS_DOI.maxWorsened),
+  mmtMayNotWorsen: z._default(z.boolean(), IMACS_DOI.mmtMayNotWorsen),
 });
 
 /** A measure's value as a number, or why it cannot be used. */

@@ -2,7 +2,7 @@
 // threshold (NCT04946669: "< 1 mg/kg/day"). Uses each current corticosteroid's recorded
 // prednisone-equivalent dose; only prednisone and prednisolone doses in mg/day are taken
 // as they are, because no conversion table for other steroids is verified in our sources.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
@@ -11,8 +11,8 @@ import { exact, paramProblems } from './completions.js';
 
 const Params = z.strictObject({
   op: z.enum(['<', '<=', '>', '>=']),
-  mgPerKgPerDay: z.number().positive(),
-  at: z.enum(['screening', 'consent', 'randomization']).default('screening'),
+  mgPerKgPerDay: z.number().check(z.gt(0)),
+  at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
 });
 
 type Med = {

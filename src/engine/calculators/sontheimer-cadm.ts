@@ -2,13 +2,13 @@
 // (clinical-reference.md): biopsy-confirmed hallmark skin disease for at least 6 months and no
 // clinical proximal weakness; muscle tests normal (amyopathic) or only subclinically abnormal
 // (hypomyopathic). Both forms count; which one it is, is reported when the items say so.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { and, fromBoolean, type Outcome } from '../logic.js';
 import type { Fact } from '../result.js';
 import { booleanFact, paramProblems } from './completions.js';
 
-const Params = z.strictObject({ minSkinMonths: z.number().positive().default(6) });
+const Params = z.strictObject({ minSkinMonths: z._default(z.number().check(z.gt(0)), 6) });
 
 export type SontheimerInputs = { skinMonths?: number; skinBiopsyConfirmed?: boolean; clinicalWeakness?: boolean };
 

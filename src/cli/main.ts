@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatProblem, isScreenError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, type CliIo } from './io.js';
-import { runScreen, type ScreenFlags } from './screen-command.js';
+import { FORMATS, runScreen, type ScreenFlags } from './screen-command.js';
 import { SUBCOMMANDS } from './commands/index.js';
 
 const EXIT_CODES_HELP = `
@@ -18,6 +18,7 @@ Exit codes:
 Examples:
   screen examples/im101-611-eligible.json --trial IM101-611
   screen patient.json --trial IM101-611 --randomization 2026-12-01 --format json
+  screen patient.json --trial IM101-611 --format html > checklist.html   (print and sign)
   cat patient.json | screen - --trial IM101-611`;
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -32,13 +33,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .version(toolInfo().version, '-V, --version')
     .argument('[patient]', 'patient JSON file, or - for standard input')
     .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials)', collect)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening')
     .option('--consent <date>', 'informed consent date; overrides referenceDates.consent')
     .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization')
     .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
+    .option('--generated-at <time>', 'time printed in html/md report footers (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
     .option('--brief', 'text report without the evidence under each criterion')
-    .option('--full', 'text report with every part of each rule, not only the deciding ones')
+    .option('--full', 'text/html/md report with every part of each rule, not only the deciding ones')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (also NO_COLOR=1 or a non-terminal output)')
     .addHelpText('after', EXIT_CODES_HELP)

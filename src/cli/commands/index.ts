@@ -3,8 +3,9 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { lintCommand } from './lint.js';
+import { showCommand } from './show.js';
 import { trialsCommand } from './trials.js';
 
 export type SubcommandFactory = (io: CliIo, setExit: (code: number) => void) => Command;
 
-export const SUBCOMMANDS: SubcommandFactory[] = [trialsCommand, lintCommand];
+export const SUBCOMMANDS: SubcommandFactory[] = [trialsCommand, lintCommand, showCommand];

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, type CliIo } from './io.js';
-import { runScreen, type ScreenFlags } from './screen-command.js';
+import { FORMATS, runScreen, type ScreenFlags } from './screen-command.js';
 import { SUBCOMMANDS } from './commands/index.js';
 import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
 
@@ -19,6 +19,7 @@ Exit codes:
 Examples:
   screen examples/im101-611-eligible.json --trial IM101-611
   screen patient.json --trial IM101-611 --randomization 2026-12-01 --format json
+  screen patient.json --trial IM101-611 --format html > checklist.html   (print and sign)
   cat patient.json | screen - --trial IM101-611
   screen patient.json --all                      (every trial, ranked)
   screen patient.json -t IM101-611 -t NCT04946669
@@ -38,19 +39,22 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument('[patient]', 'patient JSON file, or - for standard input')
     .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials); repeat it to screen several trials', collect)
     .option('--all', 'screen against every available trial and rank them')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening')
     .option('--consent <date>', 'informed consent date; overrides referenceDates.consent')
     .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization')
     .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
+    .option('--generated-at <time>', 'time printed in html/md report footers (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
     .option('--brief', 'text report without the evidence under each criterion')
-    .option('--full', 'text report with every part of each rule, not only the deciding ones')
+    .option('--full', 'text/html/md report with every part of each rule, not only the deciding ones')
     .option('-i, --interactive', 'ask for the data the trial still needs, question by question (needs a terminal)')
     .option('--save <file>', 'with --interactive: file the answers are saved to (default: a new file in the current directory)')
     .option('--color', 'force colour')
     .option('--no-color', 'no colour (also NO_COLOR=1 or a non-terminal output)')
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError(true)
+    // Without this the screen command's own --format/--criteria-dir swallow the subcommands' flags.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

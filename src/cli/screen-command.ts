@@ -6,9 +6,12 @@ import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { formatProblem, UsageError } from '../errors.js';
 import { parsePatientText } from '../patient/parse.js';
+import { formatHtml } from '../report/html.js';
 import { formatJson } from '../report/json.js';
+import { formatMarkdown } from '../report/markdown.js';
 import { formatText } from '../report/text.js';
 import { toolInfo } from '../version.js';
+import { resolveGeneratedAt } from './generated-at.js';
 import { EXIT, useColor, type CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
 
@@ -22,9 +25,10 @@ export type ScreenFlags = {
   brief?: boolean;
   full?: boolean;
   color?: boolean;
+  generatedAt?: string;
 };
 
-export const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'json', 'html', 'md'] as const;
 
 export function flagDates(flags: ScreenFlags): ReferenceDates {
   const dates: ReferenceDates = {};
@@ -45,6 +49,7 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const format = flags.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
   const dates = flagDates(flags);
+  const generatedAt = format === 'html' || format === 'md' ? resolveGeneratedAt(flags.generatedAt, io.env) : undefined;
 
   const loaded = await loadCriteria(flags.criteriaDir, trials);
   const trial = loaded.trials[0];
@@ -56,6 +61,9 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
   const result = screenPatient(trial, loaded.dictionary, record, { referenceDates });
   if (format === 'json') io.stdout.write(formatJson(result, { tool: toolInfo(), referenceDateSources: sources }));
-  else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
+  else if (generatedAt) {
+    const printable = format === 'html' ? formatHtml : formatMarkdown;
+    io.stdout.write(printable([result], { tool: toolInfo(), generatedAt, referenceDateSources: [sources], full: flags.full ?? false }));
+  } else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
   return EXIT[result.verdict];
 }

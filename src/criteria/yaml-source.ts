@@ -16,7 +16,8 @@ export function parseYaml(text: string, file: string): YamlSource {
   }
   const problems: Problem[] = [];
   for (const err of [...doc.errors, ...doc.warnings]) {
-    const pos = err.linePos?.[0];
+    // linePos is only filled in with prettyErrors; the offset is always there.
+    const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     problems.push({ location: where, message: firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '') });
   }

@@ -56,7 +56,17 @@ function enumSchema(values: Record<string, unknown>) {
   return z.enum(Object.keys(values) as [string, ...string[]]);
 }
 
+/** The field's dictionary text, shown by editors through the generated JSON Schema. */
+function described(def: FieldDef | ItemFieldDef, schema: z.ZodMiniType): z.ZodMiniType {
+  const unit = 'unit' in def && def.unit ? ` [${def.unit}]` : '';
+  return schema.check(z.describe(`${def.label}${unit}${def.help ? `. ${def.help}` : ''}`));
+}
+
 function leafSchema(def: FieldDef | ItemFieldDef): z.ZodMiniType {
+  return described(def, bareLeafSchema(def));
+}
+
+function bareLeafSchema(def: FieldDef | ItemFieldDef): z.ZodMiniType {
   switch (def.type) {
     case 'number':
     case 'integer':

@@ -1,0 +1,131 @@
+// The printable screening checklist as one self-contained HTML file (inline CSS, print stylesheet,
+// no scripts or external assets; a CSP forbids loading any). Every value is escaped: patient files
+// are untrusted input and this page is opened in a browser.
+import type { ScreeningResult } from '../engine/result.js';
+import { LINE_MARKS, MARKS, printableTrial, SIGNATURE_ROLES, type PrintableOptions, type PrintableTrial } from './printable.js';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** A CSS string literal: everything but plain letters and digits as a hex escape, so no value can end it. */
+export function cssString(s: string): string {
+  return `"${[...s].map((c) => (/[A-Za-z0-9 .-]/.test(c) ? c : `\\${(c.codePointAt(0) as number).toString(16)} `)).join('')}"`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+}
+
+export const PRINT_CSS = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font: 10pt/1.35 system-ui, "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 0; background: #fff; }
+.trial { max-width: 190mm; margin: 0 auto; padding: 10mm 8mm; }
+h1 { font-size: 14pt; margin: 0 0 2mm; }
+h2 { font-size: 11.5pt; margin: 5mm 0 1.5mm; border-bottom: 1px solid #999; padding-bottom: 0.5mm; }
+.meta { margin: 0 0 1mm; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 1mm 1.5mm; border: 1px solid #bbb; }
+th { background: #eee; font-weight: 600; }
+.verdict { border: 2px solid #111; padding: 2mm 3mm; margin: 3mm 0; font-size: 11.5pt; }
+.verdict strong { font-size: 13pt; letter-spacing: 0.03em; }
+.verdict.eligible { border-color: #1a6b2a; background: #eef8f0; }
+.verdict.ineligible { border-color: #a11; background: #fbeeee; }
+.verdict.undetermined { border-color: #8a6400; background: #fff7e0; }
+.warning { border-left: 3px solid #8a6400; padding-left: 2mm; }
+.criteria td.id { width: 11mm; font-weight: 700; }
+.criteria td.status { width: 30mm; white-space: nowrap; }
+.title { font-weight: 600; }
+.source { margin: 0.8mm 0 1mm; padding-left: 2mm; border-left: 2px solid #ccc; color: #333; font-size: 8.5pt; }
+.evidence { margin: 0; padding: 0; list-style: none; font-size: 8.5pt; }
+.evidence li { margin: 0; }
+.pass { color: #1a6b2a; } .fail { color: #a11; } .unknown { color: #8a6400; } .review { color: #6b2a8a; }
+.mark { display: inline-block; width: 1.2em; font-weight: 700; }
+.title, .source { break-inside: avoid; break-after: avoid; }
+.sign { margin-top: 4mm; break-inside: avoid; }
+.sign td { height: 12mm; border: none; border-bottom: 1px solid #111; vertical-align: bottom; }
+.sign th { background: none; border: none; padding-left: 0; width: 50mm; vertical-align: bottom; }
+.sign td.gap { border: none; width: 4mm; }
+.audit { margin-top: 5mm; padding-top: 1.5mm; border-top: 1px solid #999; font-size: 7.5pt; color: #444; word-break: break-all; }
+.audit p { margin: 0; }
+@page { size: A4; margin: 12mm 12mm 16mm; }
+@media print {
+  .trial { max-width: none; padding: 0; }
+  .trial + .trial { break-before: page; }
+  h2 { break-after: avoid; }
+  .verdict, .warning { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}`;
+
+function evidenceList(lines: PrintableTrial['sections'][number]['criteria'][number]['evidence']): string {
+  if (!lines.length) return '';
+  const items = lines.map((l) => {
+    const tone = l.outcome === 'met' ? 'pass' : l.outcome === 'not_met' ? 'fail' : l.outcome === 'unknown' ? 'unknown' : 'review';
+    return `<li style="padding-left:${(l.depth * 1.1).toFixed(1)}em"><span class="mark ${tone}">${LINE_MARKS[l.outcome]}</span>${escapeHtml(l.text)}</li>`;
+  });
+  return `<ul class="evidence">${items.join('')}</ul>`;
+}
+
+function trialSection(p: PrintableTrial): string {
+  const e = escapeHtml;
+  const out: string[] = [];
+  out.push('<section class="trial">');
+  out.push(`<h1>Screening checklist: ${e(p.heading)}</h1>`);
+  out.push(`<p class="meta"><strong>Patient:</strong> ${e(p.patientId)} · ${e(p.criteriaLine)}</p>`);
+  out.push(`<p class="meta"><strong>Reference dates:</strong> ${p.referenceDates.map((d) => `${e(d.name)} ${e(d.date)}${d.source ? ` (${e(d.source)})` : ''}`).join('; ')}</p>`);
+  out.push(`<div class="verdict ${e(p.verdict)}"><strong>${e(p.verdictText.replace(/ \(.*$/, ''))}</strong> ${e(p.verdictText.replace(/^[^(]*/, ''))}</div>`);
+  if (p.partialWarning) out.push(`<p class="warning">${e(p.partialWarning)}</p>`);
+  for (const s of p.sections) {
+    out.push(`<h2>${e(s.title)}</h2>`);
+    out.push('<table class="criteria"><thead><tr><th>Id</th><th>Criterion, protocol text and evidence</th><th>Outcome</th></tr></thead><tbody>');
+    for (const c of s.criteria) {
+      out.push(
+        `<tr><td class="id">${e(c.id)}</td><td><div class="title">${e(c.title)}</div><blockquote class="source">${e(c.source)}</blockquote>${evidenceList(c.evidence)}</td>` +
+          `<td class="status ${c.tone}"><span class="mark">${MARKS[c.tone]}</span>${e(c.status)}</td></tr>`,
+      );
+    }
+    out.push('</tbody></table>');
+  }
+  out.push('<h2>Open items</h2>');
+  if (p.review.length) {
+    out.push('<table><thead><tr><th>Criterion</th><th>Who decides</th><th>Question, and how to record the decision</th></tr></thead><tbody>');
+    for (const r of p.review) out.push(`<tr><td>${e(r.criterion)}</td><td>${e(r.by)}</td><td>${e(r.question)}<br><code>${e(r.recordAs)}</code></td></tr>`);
+    out.push('</tbody></table>');
+  } else out.push('<p>No review item is open.</p>');
+  out.push('<h2>Data to collect</h2>');
+  if (p.collect.length) {
+    out.push('<table><thead><tr><th>Data</th><th>Needed for</th></tr></thead><tbody>');
+    for (const m of p.collect) out.push(`<tr><td>${e(m.field)}</td><td>${e(m.criteria)}</td></tr>`);
+    out.push('</tbody></table>');
+  } else out.push('<p>No data is missing for these criteria.</p>');
+  out.push('<h2>Signatures</h2><table class="sign">');
+  for (const role of SIGNATURE_ROLES) out.push(`<tr><th>${e(role)}</th><td>Name</td><td class="gap"></td><td>Signature</td><td class="gap"></td><td>Date</td></tr>`);
+  out.push('</table>');
+  out.push(`<footer class="audit">${p.audit.map((a) => `<p>${e(a)}</p>`).join('')}</footer>`);
+  out.push('</section>');
+  return out.join('\n');
+}
+
+/** One section (one printed page or more, each starting on a new page) per screening result. */
+export function formatHtml(results: ScreeningResult[], options: PrintableOptions): string {
+  const trials = results.map((r, i) => printableTrial(r, options, i));
+  const title = `Screening checklist — ${trials.map((t) => t.heading.split(' ')[0]).join(', ')} — patient ${trials[0]?.patientId ?? ''}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${escapeHtml(`${options.tool.name} ${options.tool.version}`)}">
+<title>${escapeHtml(title)}</title>
+<style>${PRINT_CSS}
+@page {
+  @bottom-left { content: ${cssString(`Screening checklist, patient ${trials[0]?.patientId ?? ''}`)}; font: 8pt system-ui, sans-serif; color: #444; }
+  @bottom-right { content: "page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; color: #444; }
+}
+</style>
+</head>
+<body>
+${trials.map(trialSection).join('\n')}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,43 @@
+// The printable screening checklist as Markdown, with the same content as the HTML one. Values are
+// escaped so a patient file cannot inject markup (links, images, raw HTML) into a rendered page.
+import type { ScreeningResult } from '../engine/result.js';
+import { LINE_MARKS, MARKS, printableTrial, SIGNATURE_ROLES, type PrintableOptions, type PrintableTrial } from './printable.js';
+
+/** Backslash-escape Markdown punctuation and keep everything on one line (table cells, list items). */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\\`*_[\]<>#|&~]/g, (c) => `\\${c}`);
+}
+
+function trialSection(p: PrintableTrial): string {
+  const e = escapeMarkdown;
+  const out: string[] = [];
+  out.push(`# Screening checklist: ${e(p.heading)}`, '');
+  out.push(`**Patient:** ${e(p.patientId)} · ${e(p.criteriaLine)}  `);
+  out.push(`**Reference dates:** ${p.referenceDates.map((d) => `${d.name} ${e(d.date)}${d.source ? ` (${e(d.source)})` : ''}`).join('; ')}`, '');
+  out.push(`> **${e(p.verdictText)}**`, '');
+  if (p.partialWarning) out.push(`> ${e(p.partialWarning)}`, '');
+  for (const s of p.sections) {
+    out.push(`## ${s.title}`, '');
+    for (const c of s.criteria) {
+      out.push(`### ${MARKS[c.tone]} ${e(c.id)} ${e(c.title)}: ${e(c.status)}`, '');
+      out.push(`> ${e(c.source)}`, '');
+      for (const l of c.evidence) out.push(`${'  '.repeat(l.depth)}- ${LINE_MARKS[l.outcome]} ${e(l.text)}`);
+      out.push('');
+    }
+  }
+  out.push('## Open items', '');
+  if (p.review.length) {
+    for (const r of p.review) out.push(`- [ ] ${e(r.criterion)} (${e(r.by)}): ${e(r.question)}  `, `  record as \`${r.recordAs.replace(/`/g, "'")}\``);
+  } else out.push('No review item is open.');
+  out.push('', '## Data to collect', '');
+  if (p.collect.length) for (const m of p.collect) out.push(`- [ ] ${e(m.field)} (for ${e(m.criteria)})`);
+  else out.push('No data is missing for these criteria.');
+  out.push('', '## Signatures', '', '| Role | Name | Signature | Date |', '|---|---|---|---|');
+  for (const role of SIGNATURE_ROLES) out.push(`| ${role} | | | |`);
+  out.push('', '---', '', ...p.audit.map((a) => `${e(a)}  `), '');
+  return out.join('\n');
+}
+
+export function formatMarkdown(results: ScreeningResult[], options: PrintableOptions): string {
+  return `${results.map((r, i) => trialSection(printableTrial(r, options, i))).join('\n\n---\n\n')}`;
+}

@@ -46,7 +46,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
     .option('--generated-at <time>', 'time printed in html/md report footers (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
     .option('--brief', 'text report without the evidence under each criterion')
-    .option('--full', 'text/html/md report with every part of each rule, not only the deciding ones')
+    .addOption(new Option('--full', 'text/html/md report with every part of each rule, not only the deciding ones').conflicts('brief'))
     .option('-i, --interactive', 'ask for the data the trial still needs, question by question (needs a terminal)')
     .option('--save <file>', 'with --interactive: file the answers are saved to (default: a new file in the current directory)')
     .option('--color', 'force colour')

@@ -6,6 +6,10 @@ import { CriteriaError, type Problem } from '../errors.js';
 
 export type YamlSource = { file: string; doc: Document; lines: LineCounter };
 
+/** Real criteria nest a dozen levels; far deeper is a mistake or an attack on the recursion. */
+export const MAX_YAML_DEPTH = 64;
+const TOO_DEEP = `nested too deeply (more than ${MAX_YAML_DEPTH} levels): not a criteria file`;
+
 export function parseYaml(text: string, file: string): YamlSource {
   const lines = new LineCounter();
   let doc: Document;
@@ -19,7 +23,8 @@ export function parseYaml(text: string, file: string): YamlSource {
     // linePos is only filled in with prettyErrors; the offset is always there.
     const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    problems.push({ location: where, message: firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '') });
+    const message = firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '');
+    problems.push({ location: where, message: /Maximum call stack/.test(message) ? TOO_DEEP : message });
   }
   if (problems.length) throw new CriteriaError(problems);
   return { file, doc, lines };
@@ -27,11 +32,28 @@ export function parseYaml(text: string, file: string): YamlSource {
 
 /** The document as plain data; alias expansion is bounded by maxAliasCount. */
 export function toData(src: YamlSource): unknown {
+  let data: unknown;
   try {
-    return src.doc.toJS({ maxAliasCount: 50 });
+    data = src.doc.toJS({ maxAliasCount: 50 });
   } catch (e) {
-    throw new CriteriaError([{ location: src.file, message: firstLine((e as Error).message) }], { cause: e });
+    const message = firstLine((e as Error).message);
+    throw new CriteriaError([{ location: src.file, message: /Maximum call stack/.test(message) ? TOO_DEEP : message }], { cause: e });
   }
+  const deep = deepPath(data, MAX_YAML_DEPTH);
+  if (deep) throw new CriteriaError([{ location: locate(src, deep), message: TOO_DEEP }]);
+  return data;
+}
+
+/** Path to the first value nested deeper than `max`, found without recursion. */
+function deepPath(data: unknown, max: number): (string | number)[] | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop() as { value: unknown; path: (string | number)[] };
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length > max) return path.slice(0, max);
+    for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, Array.isArray(value) ? Number(k) : k] });
+  }
+  return undefined;
 }
 
 function firstLine(s: string): string {

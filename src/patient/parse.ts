@@ -5,6 +5,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import { compareDates } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
 import { PatientDataError, type Problem } from '../errors.js';
+import { findJsonTextProblem, MAX_JSON_DEPTH } from '../util/json-checks.js';
 import { issueMessage } from '../util/zod-issue-message.js';
 import { suggest } from '../util/did-you-mean.js';
 import { knownKeyTree, patientSchema } from './schema.js';
@@ -28,11 +29,19 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 
 export function parsePatientText(text: string, file: string, dict: Dictionary): ParsedPatient {
   if (text.trim() === '') throw new PatientDataError([{ location: file, message: 'the file is empty: expected a patient JSON object' }]);
+  // Scanned before JSON.parse so that absurd nesting is refused without deep recursion anywhere.
+  const textProblem = findJsonTextProblem(text);
+  if (textProblem?.kind === 'depth') {
+    throw new PatientDataError([{ location: `${file} ${jsonPath(textProblem.path.slice(0, 8))}${textProblem.path.length > 8 ? '…' : ''}`, message: `nested more than ${MAX_JSON_DEPTH} levels deep: not a patient file` }]);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
     throw new PatientDataError([{ location: jsonErrorLocation(text, file, e as Error), message: `invalid JSON: ${jsonErrorReason(e as Error)}` }], { cause: e });
+  }
+  if (textProblem?.kind === 'duplicate') {
+    throw new PatientDataError([{ location: `${file} ${jsonPath(textProblem.path)}`, message: `duplicate key "${textProblem.key.slice(0, 40)}": JSON would silently keep only the last value; remove one` }]);
   }
   return parsePatientData(data, file, dict);
 }

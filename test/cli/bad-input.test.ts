@@ -1,0 +1,119 @@
+// The bad-input corpus: every broken patient file, criteria file and flag gets exit 2, one line
+// naming the place (file, line:column or JSON path), no stack trace and no verdict.
+import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ROOT } from '../helpers/screening.js';
+import { runBin, runInProcess, type CliResult } from './run-cli.js';
+
+const BAD = 'test/fixtures/bad';
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'screen-bad-'));
+  mkdirSync(join(tmp, 'a-directory.json'));
+  writeFileSync(join(tmp, 'binary.json'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+  writeFileSync(join(tmp, 'latin1.json'), Buffer.from('{"id": "Ren\xe9"}', 'latin1'));
+  writeFileSync(join(tmp, 'deep.json'), `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+  writeFileSync(join(tmp, 'deep-object.json'), `{"assessments": ${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+  // 100 MB without writing 100 MB: a sparse file.
+  const fd = openSync(join(tmp, 'huge.json'), 'w');
+  ftruncateSync(fd, 100 * 1024 * 1024);
+  closeSync(fd);
+});
+
+function expectCleanError(r: CliResult, message: RegExp) {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at |internal error|Verdict/);
+}
+
+describe('patient files (committed corpus)', () => {
+  test.each([
+    ['invalid-json.json', /^screen: test\/fixtures\/bad\/patient\/invalid-json\.json:1:\d+: invalid JSON: /],
+    ['empty.json', /^screen: .*empty\.json: the file is empty/],
+    ['wrong-type.json', /^screen: .*wrong-type\.json \$\.assessments\.haqDi: expected number, got string "high"$/m],
+    ['mmt8-out-of-range.json', /\$\.assessments\.mmt8\.score: 400 is above the scale maximum$/m],
+    ['vas-negative.json', /\$\.assessments\.pga: must be at least 0 \(got -1\)$/m],
+    ['impossible-date.json', /\$\.demographics\.birthDate: "2026-02-30" is not a real calendar date$/m],
+    ['non-iso-date.json', /\$\.demographics\.birthDate: "02\/03\/1970" must be a date written YYYY-MM-DD$/m],
+    ['lab-without-uln.json', /\$\.labs\.ck\.uln: is required with a value/],
+    ['unknown-unit.json', /\$\.labs\.ck\.unit: must be one of "U\/L", "µkat\/L", "ukat\/L", got "mg\/dL"$/m],
+    ['duplicate-keys.json', /\$\.assessments\.pga: duplicate key "pga": JSON would silently keep only the last value/],
+    ['array-not-object.json', /array-not-object\.json: expected a JSON object describing one patient, got an array$/m],
+    ['bad-review-decision.json', /\$\.reviews\["IM101-611"\]\["P1-protocol"\]\.decision: must be one of "yes", "no"/],
+    ['stop-before-start.json', /\$\.medications\[0\]\.stop: "2026-01-01" is before the start date$/m],
+  ])('%s', (name, message) => {
+    expectCleanError(runBin([`${BAD}/patient/${name}`, '--trial', 'IM101-611']), message);
+  });
+});
+
+describe('patient files (generated)', () => {
+  test.each([
+    ['a-directory.json', /a-directory\.json: is a directory, not a patient file$/m],
+    ['binary.json', /binary\.json: is not UTF-8 text \(a binary file\?\)$|binary\.json: contains NUL bytes/m],
+    ['latin1.json', /latin1\.json: is not UTF-8 text/],
+    ['deep.json', /deep\.json \$(\[0\])+…: nested more than 64 levels deep: not a patient file$/m],
+    ['deep-object.json', /deep-object\.json \$\.assessments(\.a)+…: nested more than 64 levels deep/],
+    ['huge.json', /huge\.json: is 100\.0 MB; a patient file is at most 5 MB \(for many patients use "screen batch"\)$/m],
+  ])('%s', (name, message) => {
+    expectCleanError(runBin([join(tmp, name), '--trial', 'IM101-611']), message);
+  });
+});
+
+test('__proto__, constructor and prototype keys are ignored with warnings and change nothing', () => {
+  const base = JSON.parse(readFileSync(`${ROOT}examples/im101-611-eligible.json`, 'utf8'));
+  const hostile = `{"__proto__": {"verdict": "eligible", "polluted": true}, "constructor": {"prototype": {"x": 1}}, ${JSON.stringify(base).slice(1)}`;
+  const file = join(tmp, 'proto.json');
+  writeFileSync(file, hostile);
+  const plain = runBin(['examples/im101-611-eligible.json', '--trial', 'IM101-611', '-f', 'json']);
+  const r = runBin([file, '--trial', 'IM101-611', '-f', 'json']);
+  expect(r.code).toBe(plain.code);
+  expect(JSON.parse(r.stdout).criteria).toEqual(JSON.parse(plain.stdout).criteria);
+  expect(r.stderr).toMatch(/warning: .*proto\.json \$\.__proto__: unknown key, ignored/);
+  expect(r.stderr).toMatch(/warning: .*proto\.json \$\.constructor: unknown key, ignored/);
+});
+
+describe('criteria files', () => {
+  const dirFor = (name: string, text?: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'screen-crit-'));
+    copyFileSync(`${ROOT}criteria/fields.yaml`, join(dir, 'fields.yaml'));
+    copyFileSync(`${ROOT}criteria/definitions.yaml`, join(dir, 'definitions.yaml'));
+    if (text !== undefined) writeFileSync(join(dir, 'BAD.yaml'), text);
+    else copyFileSync(`${ROOT}${BAD}/criteria/${name}`, join(dir, 'BAD.yaml'));
+    return dir;
+  };
+  const deepRule = (() => {
+    let rule = '{ kind: is, field: assessments.activeRash }';
+    for (let i = 0; i < 10_000; i++) rule = `{ kind: not, of: ${rule} }`;
+    return `trial: { id: BAD, nct: NCT00000001, title: t, phase: p, sponsor: s, source: s, criteriaVersion: '1', completeness: complete }\ncriteria:\n  - { id: I1, type: inclusion, title: t, source: s, rule: ${rule} }\n`;
+  })();
+  test.each([
+    ['syntax-error.yaml', undefined, /BAD\.yaml:5:1: Flow sequence in block collection must be sufficiently indented and end with a \]$/m],
+    ['unknown-key.yaml', undefined, /BAD\.yaml:15:\d+: criteria\[0\]\.rule: unknown key "colour"$/m],
+    ['alias-bomb.yaml', undefined, /BAD\.yaml: .*alias/i],
+    ['custom-tag.yaml', undefined, /BAD\.yaml:1:\d+: Unresolved tag: tag:yaml\.org,2002:js\/function$/m],
+    ['self-reference.yaml', undefined, /BAD\.yaml:\d+:\d+: definitions\.loop: definition cycle: loop -> loop$/m],
+    ['10,000-deep rule', deepRule, /BAD\.yaml:\d+:\d+: nested too deeply \(more than 64 levels\): not a criteria file$/m],
+  ])('%s', (name, text, message) => {
+    const dir = dirFor(name, text);
+    expectCleanError(runBin(['examples/im101-611-eligible.json', '--trial', 'BAD', '--criteria-dir', dir]), message);
+  });
+});
+
+describe('command line', () => {
+  test.each([
+    [['examples/im101-611-eligible.json', '--trial', '../../etc/passwd'], /^screen: unknown trial "\.\.\/\.\.\/etc\/passwd"; available: IM101-611, NCT02347891, NCT04946669$/m],
+    [['examples/im101-611-eligible.json', '--trial', '/etc/passwd'], /^screen: unknown trial "\/etc\/passwd"/],
+    [['examples/im101-611-eligible.json', '--trial', 'fields'], /^screen: unknown trial "fields"/],
+    [['examples/im101-611-eligible.json', '--all', '--trial', 'IM101-611'], /^screen: give either --all or --trial, not both$/m],
+    [['examples/im101-611-eligible.json', '--trial', 'IM101-611', '--brief', '--full'], /^screen: error: option '--full' cannot be used with option '--brief'$/m],
+    [['examples/im101-611-eligible.json', '--trial', 'IM101-611', '--save', 'x.json'], /^screen: --save is used with --interactive$/m],
+    [['examples/im101-611-eligible.json', '--trial', 'IM101-611', '--randomization', 'tomorrow'], /^screen: --randomization needs a real date written YYYY-MM-DD, got "tomorrow"$/m],
+  ])('%j', async (args, message) => {
+    expectCleanError(await runInProcess(args as string[]), message);
+  });
+});

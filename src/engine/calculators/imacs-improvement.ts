@@ -38,7 +38,9 @@ export const IMACS_DOI: ImacsRule = { improvePct: 20, worsenPct: 25, worsenedWhe
 export function measureChange(baseline: number, followUp: number, higherIsBetter: boolean, rule: ImacsRule = IMACS_DOI): { status: MeasureStatus; percent: number | null } {
   const better = higherIsBetter ? followUp - baseline : baseline - followUp;
   const scale = Math.abs(baseline);
-  const percent = scale === 0 ? null : exact((better / scale) * 100);
+  const raw = scale === 0 ? null : exact((better / scale) * 100);
+  // A vanishingly small baseline can overflow to ±Infinity: no meaningful percent to report.
+  const percent = raw !== null && Number.isFinite(raw) ? raw : null;
   if (better > 0 && exact(better * 100) >= exact(rule.improvePct * scale)) return { status: 'improved', percent };
   if (better < 0) {
     const worse = exact(-better * 100);

@@ -77,3 +77,9 @@ describe('imacsImprovement calculator', () => {
     expect(r.missing[0]).toContain('imacs.followUp.mmt8');
   });
 });
+
+test('a vanishingly small baseline reports no percent (never Infinity), found by the property tests', () => {
+  const r = measureChange(5e-324, 8.9e-18, false);
+  expect(r.status).toBe('worsened');
+  expect(r.percent).toBeNull();
+});

@@ -1,0 +1,103 @@
+// The JSON report's shape as a zod schema: the published schema/report.schema.json is generated
+// from it, and tests check every report the tool writes against it. Not loaded by the CLI.
+import { z } from 'zod';
+
+const Outcome = z.enum(['met', 'not_met', 'unknown', 'needs_review']);
+const Verdict = z.enum(['eligible', 'ineligible', 'undetermined']);
+const Dates = z.strictObject({ screening: z.string().optional(), consent: z.string().optional(), randomization: z.string().optional() });
+const DateSources = z.record(z.string(), z.enum(['patient file', 'command line']));
+
+export const FactSchema = z.strictObject({
+  field: z.string().describe('Patient-file path of the value (records as medications[0].start).'),
+  label: z.string(),
+  value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).describe('null: not recorded.'),
+  unit: z.string().optional(),
+});
+
+const Detail = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+type TraceT = { kind: string; outcome: z.infer<typeof Outcome>; note?: string; facts: z.infer<typeof FactSchema>[]; missing: string[]; detail?: z.infer<typeof Detail>; children?: TraceT[] };
+export const TraceSchema: z.ZodType<TraceT> = z.lazy(() =>
+  z.strictObject({
+    kind: z.string(),
+    outcome: Outcome,
+    note: z.string().optional(),
+    facts: z.array(FactSchema),
+    missing: z.array(z.string()),
+    detail: Detail.optional(),
+    children: z.array(TraceSchema).optional(),
+  }),
+);
+
+const ReviewItem = z.strictObject({
+  trial: z.string(),
+  criterion: z.string(),
+  id: z.string(),
+  by: z.string(),
+  question: z.string(),
+  status: z.enum(['open', 'confirmed', 'rejected']),
+  decidedBy: z.string().optional(),
+  decidedOn: z.string().optional(),
+  note: z.string().optional(),
+});
+
+export const ReportSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  tool: z.strictObject({ name: z.string(), version: z.string() }),
+  trial: z.strictObject({
+    id: z.string(),
+    nct: z.string(),
+    title: z.string(),
+    version: z.string().describe('Criteria version.'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the criteria file used.'),
+    completeness: z.enum(['complete', 'partial']),
+    completenessNote: z.string().optional(),
+  }),
+  patientId: z.string().nullable(),
+  referenceDates: Dates,
+  referenceDateSources: DateSources,
+  verdict: Verdict,
+  counts: z.strictObject({ met: z.number().int(), not_met: z.number().int(), unknown: z.number().int(), needs_review: z.number().int(), failing: z.number().int() }),
+  criteria: z.array(
+    z.strictObject({
+      id: z.string(),
+      kind: z.enum(['inclusion', 'exclusion']),
+      title: z.string(),
+      source: z.string().describe('The protocol sentence(s) the criterion encodes.'),
+      outcome: Outcome.describe('For an exclusion, met means the exclusion applies.'),
+      effect: z.enum(['passes', 'fails', 'open']),
+      explanation: z.string(),
+      summary: z.string(),
+      facts: z.array(FactSchema),
+      missing: z.array(z.string()),
+      review: z.array(ReviewItem),
+      trace: TraceSchema,
+    }),
+  ),
+  missing: z.array(z.strictObject({ field: z.string(), label: z.string(), criteria: z.array(z.string()) })),
+  review: z.array(ReviewItem),
+});
+
+export const MultiReportSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  kind: z.literal('multi-trial'),
+  tool: z.strictObject({ name: z.string(), version: z.string() }),
+  patientId: z.string().nullable(),
+  exitCode: z.union([z.literal(0), z.literal(1), z.literal(3)]),
+  ranking: z.array(
+    z.strictObject({
+      rank: z.number().int().positive(),
+      trial: z.string(),
+      nct: z.string(),
+      title: z.string(),
+      completeness: z.enum(['complete', 'partial']),
+      verdict: Verdict,
+      openItems: z.array(z.strictObject({ criterion: z.string(), title: z.string(), outcome: Outcome, missing: z.array(z.string()), review: z.array(z.string()) })),
+      firstFailing: z.strictObject({ criterion: z.string(), title: z.string(), type: z.enum(['inclusion', 'exclusion']), reason: z.string() }).nullable(),
+    }),
+  ),
+  reports: z.array(ReportSchema),
+});
+
+/** Either report shape: one trial, or several with a ranking. */
+export const AnyReportSchema = z.union([ReportSchema, MultiReportSchema]);

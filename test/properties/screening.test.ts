@@ -1,0 +1,72 @@
+// Properties of screening on random valid patients (fixed seed, modest run counts).
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { evaluateCondition } from '../../src/engine/evaluate.js';
+import { criteriaSet, record, trial } from '../helpers/screening.js';
+import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
+import { screenPatient } from '../../src/engine/evaluate.js';
+
+const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
+const dict = criteriaSet.dictionary;
+void evaluateCondition;
+
+function reviewIdsOf(trialId: string): string[] {
+  const ids = new Set<string>();
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o.kind === 'review' && typeof o.id === 'string') ids.add(o.id);
+      Object.values(o).forEach(walk);
+    }
+  };
+  const t = trial(trialId);
+  walk(t.criteria);
+  walk(t.definitions);
+  return [...ids];
+}
+const reviewIds = Object.fromEntries(TRIALS.map((t) => [t, reviewIdsOf(t)]));
+
+const screen = (trialId: string, patient: Record<string, any>) => {
+  const r = record(patient);
+  return screenPatient(trial(trialId), dict, r, { referenceDates: r.referenceDates ?? {} });
+};
+
+describe('monotonicity: filling in missing data never flips a decided answer', () => {
+  test.each(TRIALS)('%s', (trialId) => {
+    fc.assert(
+      fc.property(fullPatient(dict, reviewIds).chain((p) => fc.tuple(fc.constant(p), fc.subarray(removablePaths(p, dict), { maxLength: 12 }))), ([full, removals]) => {
+        const partial = removals.reduce(without, full);
+        const before = screen(trialId, partial);
+        const after = screen(trialId, full);
+        before.criteria.forEach((c, i) => {
+          if (c.outcome === 'met' || c.outcome === 'not_met') expect(after.criteria[i]?.outcome, `${c.id} after removing ${JSON.stringify(removals)}`).toBe(c.outcome);
+        });
+        if (before.verdict === 'ineligible') expect(after.verdict).toBe('ineligible');
+        if (before.verdict === 'eligible') expect(after.verdict).toBe('eligible');
+      }),
+      { seed: 20261125, numRuns: 60 },
+    );
+  });
+});
+
+describe('the verdict follows from the criteria', () => {
+  test.each(TRIALS)('%s', (trialId) => {
+    fc.assert(
+      fc.property(fullPatient(dict, reviewIds).chain((p) => fc.tuple(fc.constant(p), fc.subarray(removablePaths(p, dict), { maxLength: 30 }))), ([full, removals]) => {
+        const r = screen(trialId, removals.reduce(without, full));
+        const fails = r.criteria.some((c) => (c.type === 'inclusion' ? c.outcome === 'not_met' : c.outcome === 'met'));
+        const open = r.criteria.some((c) => c.outcome === 'unknown' || c.outcome === 'needs_review');
+        expect(r.verdict).toBe(fails ? 'ineligible' : open ? 'undetermined' : 'eligible');
+        // Every unknown criterion names what to collect; nothing decided lists missing data.
+        for (const c of r.criteria) {
+          if (c.outcome === 'unknown') expect(c.missing.length, c.id).toBeGreaterThan(0);
+          else expect(c.missing, c.id).toEqual([]);
+        }
+        // The report is plain JSON data.
+        expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+      }),
+      { seed: 7, numRuns: 60 },
+    );
+  });
+});

@@ -43,6 +43,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--no-color', 'no colour (also NO_COLOR=1 or a non-terminal output)')
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError(true)
+    // Subcommands have their own --format; options after a subcommand name belong to it.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -53,7 +53,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--no-color', 'no colour (also NO_COLOR=1 or a non-terminal output)')
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError(true)
-    // Without this the screen command's own --format/--criteria-dir swallow the subcommands' flags.
+    // Subcommands have their own --format; options after a subcommand name belong to it.
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({

@@ -3,7 +3,8 @@
 // whole sessions in-process; nothing here touches the terminal, the file system or the clock.
 import type { Dictionary } from '../criteria/dictionary.js';
 import { recordItemField } from '../criteria/dictionary.js';
-import { enumLabel, type FieldDef, type ItemFieldDef } from '../criteria/dictionary-schema.js';
+import { enumLabel } from '../criteria/dictionary-model.js';
+import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { collectFieldRefs } from '../criteria/field-refs.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { REFERENCE_DATES, type ReferenceDateName } from '../criteria/rule-schema.js';

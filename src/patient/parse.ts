@@ -89,6 +89,8 @@ function unknownKeys(data: unknown, known: Map<string, Set<string>>, file: strin
     if (!allowed) return;
     for (const key of Object.keys(value)) {
       if (!allowed.has(key)) {
+        // "#key" entries are descriptions (screen template --format json writes them).
+        if (key.startsWith('#')) continue;
         const hint = suggest(key, allowed);
         out.push({ location: `${file} ${jsonPath([...path, key])}`, message: `unknown key, ignored${hint ? ` (did you mean "${hint}"?)` : ''}` });
         continue;

@@ -2,7 +2,7 @@
 // criterion, with the dictionary's field labels and allowed-value labels instead of field paths.
 import type { Dictionary } from '../criteria/dictionary.js';
 import { fieldLabel, recordItemField } from '../criteria/dictionary.js';
-import { enumLabel } from '../criteria/dictionary-schema.js';
+import { enumLabel } from '../criteria/dictionary-model.js';
 import type { Definitions } from '../criteria/load-trial.js';
 import type { Condition, DateOperand } from '../criteria/rule-schema.js';
 import { CALCULATORS } from '../engine/calculators.js';

@@ -2,10 +2,12 @@
 // commander Command; the exit code goes through setExit, never process.exit.
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { batchCommand } from './batch.js';
 import { lintCommand } from './lint.js';
 import { showCommand } from './show.js';
+import { templateCommand } from './template.js';
 import { trialsCommand } from './trials.js';
 
 export type SubcommandFactory = (io: CliIo, setExit: (code: number) => void) => Command;
 
-export const SUBCOMMANDS: SubcommandFactory[] = [trialsCommand, lintCommand, showCommand];
+export const SUBCOMMANDS: SubcommandFactory[] = [trialsCommand, batchCommand, templateCommand, showCommand, lintCommand];

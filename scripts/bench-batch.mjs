@@ -1,0 +1,245 @@
+// `npm run bench`: batch throughput and memory on a synthetic, seeded IM101-611 population,
+// against a bare parse of the same file and against json-rules-engine. Not part of the test suite.
+// Usage: node scripts/bench-batch.mjs [--rows 100000,1000000] [--seed 611] [--jre-rows 20000]
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
+const TRIAL = 'IM101-611';
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+// --- seeded population -------------------------------------------------------------------
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function population(seed) {
+  const r = mulberry32(seed);
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const weighted = (pairs) => {
+    let x = r() * pairs.reduce((n, [, w]) => n + w, 0);
+    for (const [v, w] of pairs) if ((x -= w) < 0) return v;
+    return pairs[0][0];
+  };
+  const maybe = (p, v) => (r() < p ? undefined : v);
+  const bool = (pTrue, pMissing = 0.08) => (r() < pMissing ? undefined : r() < pTrue);
+  const date = (y0, y1) => `${y0 + Math.floor(r() * (y1 - y0 + 1))}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
+  const lab = (lo, hi, uln) => maybe(0.1, { value: Math.round(lo + r() * (hi - lo)), unit: 'U/L', uln, date: '2026-11-10' });
+  return (i) => {
+    const subtype = maybe(0.04, weighted([['dm', 35], ['pm', 14], ['imnm', 10], ['overlap', 8], ['antisynthetase', 10], ['cadm', 4], ['ibm', 8], ['juvenile', 2], ['drugInduced', 3], ['otherNonIim', 6]]));
+    const meds = [];
+    if (r() < 0.85) meds.push({ drug: 'prednisone', start: date(2022, 2025), ongoing: true, doses: [{ date: '2022-01-10', dose: 40, unit: 'mg/day' }, ...(r() < 0.5 ? [{ date: date(2026, 2026), dose: 10, unit: 'mg/day' }] : [])] });
+    if (r() < 0.6) meds.push({ drug: weighted([['methotrexate', 5], ['azathioprine', 2], ['mycophenolateMofetil', 2], ['tacrolimus', 1], ['leflunomide', 1]]), start: date(2020, 2026), ongoing: true, doses: [{ date: '2026-01-01', dose: 15, unit: 'mg/week' }] });
+    if (r() < 0.08) meds.push({ drug: 'rituximab', start: '2025-06-01', stop: date(2025, 2026), doses: [{ date: '2025-06-01', dose: 1000, unit: 'mg' }] });
+    if (r() < 0.04) meds.push({ drug: 'ivig', start: '2026-01-01', stop: date(2026, 2026) });
+    for (const m of meds) if (m.doses && m.doses[0]) m.doses[0].date = m.start;
+    const malignancies = r() < 0.05 ? undefined : r() < 0.9 ? [] : [{ type: pick(['basalCellSkin', 'other', 'cervicalInSitu']), diagnosisDate: date(2012, 2026), active: r() < 0.3, cured: r() < 0.5, metastatic: false }];
+    const reviewed = r() < 0.5;
+    return {
+      id: `SYN-${i + 1}`,
+      referenceDates: { screening: '2026-11-16', consent: '2026-11-16', ...(r() < 0.95 ? { randomization: '2026-12-01' } : {}) },
+      demographics: { birthDate: maybe(0.03, date(1940, 2010)), sex: pick(['female', 'male']) },
+      diagnosis: { subtype, date: maybe(0.05, date(2015, 2026)), rashConfirmed: bool(0.7), priorBiopsyDiagnostic: bool(0.5), overlapMyositisPrincipal: bool(0.7), documentationOnFile: bool(0.9) },
+      bohanPeter: { weakness: bool(0.8), enzymes: bool(0.7), emg: bool(0.4), biopsy: bool(0.5) },
+      antibodies: { positive: maybe(0.1, r() < 0.4 ? [] : [pick(['jo1', 'mi2', 'tif1g', 'srp', 'hmgcr', 'mda5'])]) },
+      assessments: {
+        mmt8: maybe(0.06, r() < 0.05 ? { score: Math.round(30 + r() * 50), max: 80 } : { score: Math.round(80 + r() * 70), max: 150 }),
+        pga: maybe(0.07, Math.round(r() * 100) / 10),
+        sga: maybe(0.07, Math.round(r() * 100) / 10),
+        haqDi: maybe(0.07, Math.round(r() * 300) / 100),
+        extramuscularGlobal: maybe(0.1, Math.round(r() * 100) / 10),
+        mdi: maybe(0.1, Math.round(r() * 100) / 10),
+        activeRash: bool(0.5),
+      },
+      labs: { ck: lab(50, 5000, 200), aldolase: lab(2, 30, 8), ast: lab(10, 120, 40), alt: lab(10, 120, 45), bCellsPresent: bool(0.5) },
+      procedures: r() < 0.3 ? [{ type: pick(['mri', 'emg', 'muscleBiopsy']), date: date(2026, 2026), showsActiveDisease: r() < 0.7 }] : undefined,
+      medications: meds,
+      history: { ildUncontrolledOrRapid: bool(0.04), permanentWeaknessNonIim: bool(0.03), cardiacInvolvement: bool(0.03) },
+      infection: { tbRisk: bool(0.04), recentAcuteRequiringAntibiotics: bool(0.05), chronicOrRecurrent: bool(0.03) },
+      malignancies,
+      ...(reviewed ? { reviews: { [TRIAL]: { 'I5-investigator': { decision: 'yes', by: 'PI', date: '2026-11-16' }, 'P1-protocol': { decision: 'yes', by: 'PI', date: '2026-11-16' } } } } : {}),
+    };
+  };
+}
+
+function prune(v) {
+  if (Array.isArray(v)) return v.map(prune);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, prune(x)]));
+  return v;
+}
+
+async function generate(file, rows, seed) {
+  const { openCriteriaDir, loadTrial } = await import(dist('criteria/criteria-dir.js'));
+  const { trialFields } = await import(dist('criteria/trial-fields.js'));
+  const { csvTemplate } = await import(dist('cli/commands/template.js'));
+  const { patientToCells } = await import(dist('patient/csv-flatten.js'));
+  const { csvLine } = await import(dist('report/csv-cell.js'));
+  const set = openCriteriaDir();
+  const trial = loadTrial(set, TRIAL);
+  const header = csvTemplate(TRIAL, trialFields(trial, set.dictionary), set.dictionary, { slots: 4, doseSlots: 2 }).map((c) => c.name);
+  const make = population(seed);
+  const out = createWriteStream(file);
+  const write = (s) => (out.write(s) ? undefined : new Promise((ok) => out.once('drain', ok)));
+  await write(csvLine(header));
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const cells = patientToCells(prune(make(i)), set.dictionary);
+    chunk += csvLine(header.map((h) => cells.get(h) ?? ''));
+    if (chunk.length > 1 << 20) (await write(chunk), (chunk = ''));
+  }
+  await write(chunk);
+  await new Promise((ok) => out.end(ok));
+}
+
+// --- child processes: one measurement each, so peak RSS belongs to that measurement -----------
+async function child(mode, file, n) {
+  const started = performance.now();
+  let count = 0;
+  if (mode === 'parse') {
+    const { parse } = await import('csv-parse');
+    const { CSV_PARSE_OPTIONS } = await import(dist('batch/read-rows.js'));
+    const parser = createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(parse({ ...CSV_PARSE_OPTIONS }));
+    for await (const _ of parser) count++;
+    count -= 1;
+  } else if (mode === 'batch') {
+    const { run } = await import(dist('cli/main.js'));
+    const sink = { write: () => true };
+    const code = await run(['batch', file, '--trial', TRIAL, '--out', '/dev/null', '--no-progress'], { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, cwd: process.cwd() });
+    // 4: some rows are data errors (the generator makes a few, as real exports have).
+    if (code !== 0 && code !== 4) throw new Error(`batch exit ${code}`);
+    count = Number(n);
+  }
+  let seconds = (performance.now() - started) / 1000;
+  if (mode === 'jre' || mode === 'ours') ({ count, seconds } = await compareEngines(mode, file, Number(n)));
+  process.stdout.write(JSON.stringify({ seconds, count, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+/**
+ * json-rules-engine on the same patients (the first n rows, parsed by our CSV layer so both sides
+ * get identical objects). Its rule set covers the criteria it can express directly on facts:
+ * I1 (age as a computed fact), I2, I3, E1, E5, E6, E9, E10, E11. Medication, malignancy, date-window
+ * and review criteria are left out, so it does less work than our engine does.
+ */
+async function compareEngines(mode, file, n) {
+  const { openCriteriaDir, loadTrial } = await import(dist('criteria/criteria-dir.js'));
+  const { screenPatient } = await import(dist('engine/evaluate.js'));
+  const { readCsvRows } = await import(dist('batch/read-rows.js'));
+  const { resolveReferenceDates } = await import(dist('engine/reference-dates.js'));
+  const set = openCriteriaDir();
+  const trial = loadTrial(set, TRIAL);
+  const records = [];
+  for await (const item of readCsvRows(createReadStream(file), set.dictionary, file, () => {})) {
+    if (item.ok) records.push(item.parsed.record);
+    if (records.length >= n) break;
+  }
+  const started = performance.now();
+  if (mode === 'ours') {
+    let explained = 0;
+    for (const rec of records) {
+      const res = screenPatient(trial, set.dictionary, rec, { referenceDates: resolveReferenceDates(rec.referenceDates, {}).dates });
+      explained += res.criteria.length;
+    }
+    if (explained !== records.length * trial.criteria.length) throw new Error('missing explanations');
+  } else {
+    const { Engine } = await import('json-rules-engine');
+    const engine = new Engine(jreRules(), { allowUndefinedFacts: true });
+    engine.addFact('age', (_p, almanac) => almanac.factValue('birthDate').then((b) => (b ? Math.floor((Date.parse('2026-11-16') - Date.parse(b)) / 31557600000) : undefined)));
+    for (const rec of records) {
+      await engine.run({
+        birthDate: rec.demographics?.birthDate,
+        subtype: rec.diagnosis?.subtype,
+        rashConfirmed: rec.diagnosis?.rashConfirmed,
+        bp: rec.bohanPeter ?? {},
+        mmt8: rec.assessments?.mmt8?.max === 150 ? rec.assessments.mmt8.score : undefined,
+        pga: rec.assessments?.pga,
+        sga: rec.assessments?.sga,
+        haqDi: rec.assessments?.haqDi,
+        ema: rec.assessments?.extramuscularGlobal,
+        mdi: rec.assessments?.mdi,
+        history: rec.history ?? {},
+        infection: rec.infection ?? {},
+        ckUln: rec.labs?.ck?.value !== undefined ? rec.labs.ck.value / rec.labs.ck.uln : undefined,
+        documentationOnFile: rec.diagnosis?.documentationOnFile,
+      });
+    }
+  }
+  return { count: records.length, seconds: (performance.now() - started) / 1000 };
+}
+
+function jreRules() {
+  const f = (fact, operator, value, path) => ({ fact, operator, value, ...(path ? { path } : {}) });
+  const rule = (name, conditions) => ({ name, conditions, event: { type: name } });
+  return [
+    rule('I1', { all: [f('age', 'greaterThanInclusive', 18)] }),
+    rule('I2', {
+      all: [
+        { any: [{ all: [f('subtype', 'in', ['dm', 'cadm']), f('rashConfirmed', 'equal', true)] }, f('subtype', 'in', ['pm', 'imnm', 'overlap', 'antisynthetase', 'juvenile'])] },
+        f('documentationOnFile', 'equal', true),
+      ],
+    }),
+    rule('I3', {
+      all: [
+        f('mmt8', 'lessThanInclusive', 135),
+        { any: [f('mmt8', 'lessThanInclusive', 125), f('pga', 'greaterThanInclusive', 2), f('sga', 'greaterThanInclusive', 2), f('haqDi', 'greaterThanInclusive', 0.5), f('ckUln', 'greaterThanInclusive', 1.3), f('ema', 'greaterThanInclusive', 2)] },
+      ],
+    }),
+    rule('E1', { all: [f('subtype', 'in', ['ibm', 'drugInduced', 'hivPm', 'otherNonIim'])] }),
+    rule('E5', { all: [f('history', 'equal', true, '$.ildUncontrolledOrRapid')] }),
+    rule('E6', { any: [f('mdi', 'greaterThan', 7), f('history', 'equal', true, '$.permanentWeaknessNonIim'), f('history', 'equal', true, '$.cardiacInvolvement')] }),
+    rule('E9', { all: [f('infection', 'equal', true, '$.tbRisk')] }),
+    rule('E10', { all: [f('infection', 'equal', true, '$.recentAcuteRequiringAntibiotics')] }),
+    rule('E11', { all: [f('infection', 'equal', true, '$.chronicOrRecurrent')] }),
+  ];
+}
+
+function measure(mode, file, n = '') {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, file, String(n)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+async function main() {
+  if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4], process.argv[5]);
+  if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('run npm run build first');
+  const sizes = String(arg('--rows', '100000')).split(',').map(Number);
+  const seed = Number(arg('--seed', '611'));
+  const jreRows = Number(arg('--jre-rows', '20000'));
+  const dir = join(tmpdir(), 'trial-screen-bench');
+  mkdirSync(dir, { recursive: true });
+  console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, node ${process.version}; seed ${seed}`);
+  for (const rows of sizes) {
+    const file = join(dir, `im101-611-${rows}-seed${seed}.csv`);
+    if (!existsSync(file)) await generate(file, rows, seed);
+    const mb = statSync(file).size / 1e6;
+    const parse = measure('parse', file);
+    const batch = measure('batch', file, rows);
+    console.log(`\n${rows} rows (${mb.toFixed(0)} MB CSV)`);
+    console.log(`  bare csv-parse:  ${(rows / parse.seconds).toFixed(0)} rows/s, ${parse.seconds.toFixed(1)} s, peak RSS ${parse.maxRssMb.toFixed(0)} MB`);
+    console.log(`  screen batch:    ${(rows / batch.seconds).toFixed(0)} patients/s, ${batch.seconds.toFixed(1)} s, peak RSS ${batch.maxRssMb.toFixed(0)} MB`);
+    console.log(`  batch / bare parse time: ${(batch.seconds / parse.seconds).toFixed(2)}x (target <= 1.25x)`);
+    if (rows === sizes[0]) {
+      const n = Math.min(jreRows, rows);
+      const ours = measure('ours', file, n);
+      const jre = measure('jre', file, n);
+      console.log(`  engines only, same ${n} parsed patients: trial-screen ${(n / ours.seconds).toFixed(0)} patients/s (19 criteria, full traces); json-rules-engine ${(n / jre.seconds).toFixed(0)} patients/s (9 of 19 criteria, verdict events only)`);
+      console.log(`  trial-screen / json-rules-engine speed: ${(jre.seconds / ours.seconds).toFixed(2)}x (target >= 10x)`);
+    }
+  }
+}
+
+await main();

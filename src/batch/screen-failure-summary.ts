@@ -1,0 +1,77 @@
+// The screen-failure (attrition) table a site uses for feasibility: verdict counts per trial and,
+// per criterion, how many rows failed it, were unknown on it or need review on it.
+import type { ScreeningResult } from '../engine/result.js';
+import type { BatchVerdict } from './batch-row.js';
+
+export type CriterionTally = {
+  id: string;
+  type: 'inclusion' | 'exclusion';
+  title: string;
+  /** Rows where this criterion makes the patient ineligible. */
+  failed: number;
+  /** Rows where it is the only failing criterion (relaxing it alone would change the verdict). */
+  soleFailure: number;
+  unknown: number;
+  needsReview: number;
+};
+
+export type TrialTally = {
+  trial: string;
+  rows: number;
+  verdicts: Record<BatchVerdict, number>;
+  criteria: CriterionTally[];
+};
+
+export type ScreenFailureSummary = { summaryVersion: 1; rows: number; errorRows: number; trials: TrialTally[] };
+
+export class SummaryCounter {
+  private trials = new Map<string, { tally: TrialTally; byId: Map<string, CriterionTally> }>();
+  private inputRows = 0;
+  private errorRows = 0;
+
+  /** Register the trials up front so the table lists every criterion, even with no rows. */
+  addTrial(id: string, criteria: { id: string; type: 'inclusion' | 'exclusion'; title: string }[]): void {
+    const list = criteria.map((c) => ({ id: c.id, type: c.type, title: c.title, failed: 0, soleFailure: 0, unknown: 0, needsReview: 0 }));
+    this.trials.set(id, {
+      tally: { trial: id, rows: 0, verdicts: { eligible: 0, ineligible: 0, undetermined: 0, error: 0 }, criteria: list },
+      byId: new Map(list.map((c) => [c.id, c])),
+    });
+  }
+
+  inputRow(error: boolean): void {
+    this.inputRows += 1;
+    if (error) this.errorRows += 1;
+  }
+
+  screened(result: ScreeningResult): void {
+    const t = this.trials.get(result.trial.id);
+    if (!t) return;
+    t.tally.rows += 1;
+    t.tally.verdicts[result.verdict] += 1;
+    let failing = 0;
+    let sole: string | undefined;
+    for (const c of result.criteria) {
+      const tally = t.byId.get(c.id);
+      if (!tally) continue;
+      if (c.effect === 'fails') {
+        tally.failed += 1;
+        failing += 1;
+        sole = c.id;
+      }
+      if (c.outcome === 'unknown') tally.unknown += 1;
+      else if (c.outcome === 'needs_review') tally.needsReview += 1;
+    }
+    if (failing === 1 && sole !== undefined) (t.byId.get(sole) as CriterionTally).soleFailure += 1;
+  }
+
+  error(trial: string): void {
+    const t = this.trials.get(trial);
+    if (!t) return;
+    t.tally.rows += 1;
+    t.tally.verdicts.error += 1;
+  }
+
+  result(): ScreenFailureSummary {
+    return { summaryVersion: 1, rows: this.inputRows, errorRows: this.errorRows, trials: [...this.trials.values()].map((t) => t.tally) };
+  }
+}

@@ -1,0 +1,214 @@
+// Turns one CSV row into a patient object and validates it with the same parsePatientData used
+// for JSON files, so batch and single-patient screening cannot disagree. Problems name columns.
+import type { Dictionary } from '../criteria/dictionary.js';
+import { PatientDataError, excerpt, type Problem } from '../errors.js';
+import { EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget, type LeafType } from './csv-columns.js';
+import { parsePatientData, type ParsedPatient } from './parse.js';
+
+/** A header with each column resolved (undefined: unknown column, ignored). */
+export type CsvHeader = { names: string[]; targets: (ColumnTarget | undefined)[] };
+
+export type CsvRowResult = { ok: true; parsed: ParsedPatient } | { ok: false; problems: Problem[] };
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const TRUE = new Set(['true', 'yes']);
+const FALSE = new Set(['false', 'no']);
+
+function convert(cell: string, leaf: LeafType): { value: unknown } | { error: string } {
+  switch (leaf) {
+    case 'number':
+    case 'integer':
+    case 'count': {
+      if (!NUMBER.test(cell)) {
+        const hint = /^\d+,\d+$/.test(cell) ? ' (use a dot as the decimal separator)' : '';
+        return { error: `expected a number, got ${excerpt(cell)}${hint}` };
+      }
+      const n = Number(cell);
+      if (leaf === 'count' && (!Number.isInteger(n) || n < 0)) return { error: `expected a whole number of records (0 or more), got ${excerpt(cell)}` };
+      return { value: n };
+    }
+    case 'boolean': {
+      const v = cell.toLowerCase();
+      if (TRUE.has(v)) return { value: true };
+      if (FALSE.has(v)) return { value: false };
+      return { error: `expected true or false (or yes/no), got ${excerpt(cell)}` };
+    }
+    case 'enumList':
+      if (cell.toLowerCase() === EMPTY_LIST) return { value: [] };
+      return { value: cell.split(LIST_SEPARATOR).map((s) => s.trim()).filter((s) => s !== '') };
+    default:
+      return { value: cell };
+  }
+}
+
+type Slots = Map<number, Record<string, unknown>>;
+type RecordsState = { slots: Slots; count?: { n: number; column: string }; doseCounts: Map<string, { n: number; column: string }>; doses: Map<string, Slots> };
+
+function setPath(obj: Record<string, unknown>, keys: string[], value: unknown) {
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    const next = cur[k];
+    if (next === undefined || next === null || typeof next !== 'object') cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1] as string] = value;
+}
+
+/**
+ * Builds the patient object for a row. Empty cells are absent (unknown), never zero or false.
+ * `indexMaps` records, for each list built, which CSV index each array position came from.
+ */
+export function csvRowToData(header: CsvHeader, cells: string[]): { data: Record<string, unknown>; indexMaps: Map<string, number[]>; problems: Problem[] } {
+  const data: Record<string, unknown> = {};
+  const problems: Problem[] = [];
+  const records = new Map<string, RecordsState>();
+  const scalarsWithUnit = new Map<string, { value?: unknown; unit?: string }>();
+  const state = (path: string): RecordsState => {
+    let s = records.get(path);
+    if (!s) {
+      s = { slots: new Map(), doseCounts: new Map(), doses: new Map() };
+      records.set(path, s);
+    }
+    return s;
+  };
+  header.targets.forEach((target, i) => {
+    if (!target) return;
+    const raw = cells[i];
+    const cell = raw === undefined ? '' : raw.trim();
+    if (cell === '') return;
+    const column = header.names[i] as string;
+    const leaf: LeafType = target.kind === 'field' || target.kind === 'item' || target.kind === 'dose' ? target.leaf : target.kind === 'count' ? 'count' : 'string';
+    const converted = convert(cell, leaf);
+    if ('error' in converted) {
+      problems.push({ location: column, message: converted.error });
+      return;
+    }
+    const value = converted.value;
+    switch (target.kind) {
+      case 'id':
+        data.id = value;
+        return;
+      case 'referenceDate':
+        setPath(data, ['referenceDates', target.name], value);
+        return;
+      case 'review':
+        setPath(data, ['reviews', target.trial, target.review, target.key], value);
+        return;
+      case 'field': {
+        const keys = target.path.split('.');
+        if (target.part === undefined) {
+          const entry = scalarsWithUnit.get(target.path);
+          if (entry) entry.value = value;
+          else scalarsWithUnit.set(target.path, { value });
+          return;
+        }
+        if (target.part === NUMBER_UNIT) {
+          const entry = scalarsWithUnit.get(target.path) ?? {};
+          entry.unit = value as string;
+          scalarsWithUnit.set(target.path, entry);
+          return;
+        }
+        setPath(data, [...keys, target.part], value);
+        return;
+      }
+      case 'count': {
+        const s = state(target.records);
+        if (target.item === undefined) s.count = { n: value as number, column };
+        else s.doseCounts.set(`${target.index}.${target.item}`, { n: value as number, column });
+        return;
+      }
+      case 'item': {
+        const s = state(target.records);
+        const slot = s.slots.get(target.index) ?? {};
+        slot[target.item] = value;
+        s.slots.set(target.index, slot);
+        return;
+      }
+      case 'dose': {
+        const s = state(target.records);
+        if (!s.slots.has(target.index)) s.slots.set(target.index, {});
+        const key = `${target.index}.${target.item}`;
+        const doses = s.doses.get(key) ?? new Map();
+        const entry = doses.get(target.dose) ?? {};
+        entry[target.key] = value;
+        doses.set(target.dose, entry);
+        s.doses.set(key, doses);
+        return;
+      }
+    }
+  });
+  for (const [path, { value, unit }] of scalarsWithUnit) {
+    if (value === undefined) continue;
+    setPath(data, path.split('.'), unit === undefined ? value : { value, unit });
+  }
+  const indexMaps = new Map<string, number[]>();
+  for (const [path, s] of records) {
+    const indices = [...s.slots.keys()].sort((a, b) => a - b);
+    if (s.count) {
+      if (s.count.n !== indices.length) {
+        problems.push({
+          location: s.count.column,
+          message: `says ${s.count.n} record${s.count.n === 1 ? '' : 's'} but ${indices.length === 0 ? 'no numbered columns are filled' : `${indices.length} ${indices.length === 1 ? 'is' : 'are'} filled (${indices.map((n) => `${path}.${n}`).join(', ')})`}`,
+        });
+        continue;
+      }
+    } else if (indices.length === 0) continue;
+    indexMaps.set(path, indices);
+    const list = indices.map((n) => {
+      const item: Record<string, unknown> = { ...(s.slots.get(n) as Record<string, unknown>) };
+      for (const [key, doseSlots] of s.doses) {
+        const [idx, name] = key.split('.') as [string, string];
+        if (Number(idx) !== n) continue;
+        const doseIdx = [...doseSlots.keys()].sort((a, b) => a - b);
+        indexMaps.set(`${path}.${n}.${name}`, doseIdx);
+        item[name] = doseIdx.map((m) => doseSlots.get(m));
+      }
+      for (const [key, count] of s.doseCounts) {
+        const [idx, name] = key.split('.') as [string, string];
+        if (Number(idx) !== n) continue;
+        const have = Array.isArray(item[name]) ? (item[name] as unknown[]).length : 0;
+        if (have !== count.n) problems.push({ location: count.column, message: `says ${count.n} dose entries but ${have} ${have === 1 ? 'is' : 'are'} filled` });
+        else if (have === 0) item[name] = [];
+      }
+      return item;
+    });
+    setPath(data, path.split('.'), list);
+  }
+  return { data, indexMaps, problems };
+}
+
+/** "$.medications[0].doses[1].date" -> "medications.1.doses.2.date", using the CSV indices. */
+export function jsonPathToColumn(path: string, indexMaps: Map<string, number[]>, dict: Dictionary): string {
+  const segments: string[] = [];
+  const re = /\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
+  for (const m of path.slice(1).matchAll(re)) {
+    if (m[2] !== undefined) {
+      const map = indexMaps.get(segments.join('.'));
+      const i = Number(m[2]);
+      segments.push(String(map?.[i] ?? i + 1));
+    } else segments.push(m[1] ?? (JSON.parse(m[3] as string) as string));
+  }
+  // A number given with a unit is {value, unit} in JSON but the bare column in CSV.
+  const last = segments[segments.length - 1];
+  const parent = dict.fields.get(segments.slice(0, -1).join('.'));
+  if (last === 'value' && (parent?.type === 'number' || parent?.type === 'integer')) segments.pop();
+  return segments.join('.');
+}
+
+/** The patient for one row, validated; or the row's problems, each naming a column. */
+export function parseCsvRow(header: CsvHeader, cells: string[], dict: Dictionary): CsvRowResult {
+  // Cells that could not be converted are left out, so validation still reports every other problem.
+  const { data, indexMaps, problems } = csvRowToData(header, cells);
+  const relocate = (p: Problem): Problem => {
+    const at = p.location.trim();
+    return at.startsWith('$') ? { location: jsonPathToColumn(at, indexMaps, dict) || 'row', message: p.message } : p;
+  };
+  try {
+    const parsed = parsePatientData(data, '', dict);
+    if (problems.length) return { ok: false, problems };
+    return { ok: true, parsed: { record: parsed.record, warnings: parsed.warnings.map(relocate) } };
+  } catch (e) {
+    if (e instanceof PatientDataError) return { ok: false, problems: [...problems, ...e.problems.map(relocate)] };
+    throw e;
+  }
+}

@@ -1,0 +1,273 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, cpSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, test } from 'vitest';
+import { openCriteriaDir } from '../../src/criteria/criteria-dir.js';
+import { patientsToTable } from '../../src/patient/csv-flatten.js';
+import { csvLine } from '../../src/report/csv-cell.js';
+import { parseCsvOutput, runCli } from '../helpers/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'screen-batch-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dictionary: dict } = openCriteriaDir();
+const TRIAL = 'IM101-611';
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const exampleFiles = readdirSync('examples').filter((f) => f.endsWith('.json')).sort();
+const examples = exampleFiles.map((f) => JSON.parse(readFileSync(join('examples', f), 'utf8')) as Record<string, unknown>);
+
+function toCsv(patients: Record<string, unknown>[]): string {
+  const { header, rows } = patientsToTable(patients, dict);
+  return [csvLine(header), ...rows.map((r) => csvLine(r))].join('');
+}
+
+async function singleVerdicts(file: string) {
+  const r = await runCli([file, '--trial', TRIAL, '--format', 'json']);
+  const report = JSON.parse(r.stdout) as { verdict: string; criteria: { id: string; outcome: string }[]; missing: { field: string }[]; review: { id: string }[] };
+  return { verdict: report.verdict, outcomes: Object.fromEntries(report.criteria.map((c) => [c.id, c.outcome])), missing: report.missing.map((m) => m.field), review: report.review.map((x) => x.id) };
+}
+
+describe('round trip: batch agrees with single-patient screening', () => {
+  test('the examples cover every verdict', async () => {
+    const verdicts = new Set<string>();
+    for (const f of exampleFiles) verdicts.add((await singleVerdicts(join('examples', f))).verdict);
+    expect([...verdicts].sort()).toEqual(['eligible', 'ineligible', 'undetermined']);
+  });
+
+  test.each(['csv', 'ndjson', 'json'])('CSV input, %s output: every row equals `screen` on that patient', async (format) => {
+    const input = write(`examples-${format}.csv`, toCsv(examples));
+    const r = await runCli(['batch', input, '--trial', TRIAL, '--wide', '--format', format]);
+    expect(r.code).toBe(0);
+    const rows =
+      format === 'csv'
+        ? parseCsvOutput(r.stdout).map((row) => ({ ...row, outcomes: Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(`${TRIAL}:`)).map(([k, v]) => [k.slice(TRIAL.length + 1), v])) }))
+        : format === 'ndjson'
+          ? r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+          : JSON.parse(r.stdout);
+    expect(rows).toHaveLength(examples.length);
+    for (const [i, f] of exampleFiles.entries()) {
+      const single = await singleVerdicts(join('examples', f));
+      const row = rows[i];
+      expect(Number(row.row), f).toBe(i + 1);
+      expect(row.verdict, f).toBe(single.verdict);
+      expect(row.outcomes, f).toEqual(single.outcomes);
+      const list = (v: string | string[]) => (Array.isArray(v) ? v : v === '' ? [] : v.split(';'));
+      expect(list(row.missing), f).toEqual(single.missing);
+      expect(list(row.review), f).toEqual(single.review);
+      expect(list(row.failed), f).toEqual(Object.entries(single.outcomes).filter(([id, o]) => (id.startsWith('E') ? o === 'met' : o === 'not_met')).map(([id]) => id));
+    }
+  });
+
+  test('NDJSON input gives the same rows as CSV input', async () => {
+    const csv = await runCli(['batch', write('rt.csv', toCsv(examples)), '--trial', TRIAL, '--format', 'ndjson']);
+    const nd = await runCli(['batch', write('rt.ndjson', examples.map((e) => JSON.stringify(e)).join('\n') + '\n'), '--trial', TRIAL, '--format', 'ndjson']);
+    expect(nd.code).toBe(0);
+    expect(nd.stdout).toBe(csv.stdout);
+  });
+});
+
+describe('nothing lost: bad rows are isolated', () => {
+  const good = examples[0] as Record<string, unknown>;
+  const header = 'id,demographics.birthDate,labs.ck.value,labs.ck.unit,labs.ck.uln,referenceDates.screening';
+  const ok = (id: string) => `${id},1970-01-01,1500,U/L,200,2026-11-16`;
+
+  test.each([
+    ['wrong type', 'B,1970-01-01,lots,U/L,200,2026-11-16', 'labs.ck.value: expected a number, got "lots"'],
+    ['bad date', 'B,1970-02-31,1500,U/L,200,2026-11-16', 'demographics.birthDate: "1970-02-31" is not a real calendar date'],
+    ['ragged row', 'B,1970-01-01,1500', 'row: has 3 cells; the header has 6 columns'],
+    ['too many cells', 'B,1970-01-01,1500,U/L,200,2026-11-16,extra', 'row: has 7 cells; the header has 6 columns'],
+    ['unknown unit', 'B,1970-01-01,1500,mg,200,2026-11-16', 'labs.ck.unit: must be one of "U/L"'],
+  ])('%s: the row is verdict error with column and reason; the rows around it are screened', async (_name, bad, reason) => {
+    const file = write('bad.csv', [header, ok('A'), bad, ok('C')].join('\n') + '\n');
+    const r = await runCli(['batch', file, '--trial', TRIAL]);
+    expect(r.code).toBe(4);
+    const rows = parseCsvOutput(r.stdout);
+    expect(rows.map((x) => [x.row, x.patientId, x.verdict])).toEqual([
+      ['1', 'A', 'undetermined'],
+      ['2', 'B', 'error'],
+      ['3', 'C', 'undetermined'],
+    ]);
+    expect(rows[1]?.errors).toContain(reason);
+    expect(r.stderr).toContain('3 input rows, 1 with errors');
+  });
+
+  test('a stray quote and an unterminated quote at the end each stay one error row', async () => {
+    const file = write('quotes.csv', [header, ok('A'), 'B,"1970-01-01"x,1500,U/L,200,2026-11-16', ok('C'), 'D,"1970-01-01,1500,U/L,200,2026-11-16'].join('\n') + '\n');
+    const r = await runCli(['batch', file, '--trial', TRIAL]);
+    expect(r.code).toBe(4);
+    const rows = parseCsvOutput(r.stdout);
+    expect(rows.map((x) => [x.row, x.patientId, x.verdict])).toEqual([
+      ['1', 'A', 'undetermined'],
+      ['2', 'B', 'error'],
+      ['3', 'C', 'undetermined'],
+      ['4', '', 'error'],
+    ]);
+    expect(rows[3]?.errors).toMatch(/^row: not valid CSV: .*Quote Not Closed|^row: not valid CSV: .*opening quote/);
+  });
+
+  test('NDJSON: a line that is not JSON or not a valid patient is an error row with its line number', async () => {
+    const file = write('bad.ndjson', [JSON.stringify(good), '{not json', '', JSON.stringify({ id: 'X', labs: { ck: { value: 'high' } } }), JSON.stringify(good)].join('\n'));
+    const r = await runCli(['batch', file, '--trial', TRIAL, '--format', 'ndjson']);
+    expect(r.code).toBe(4);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => [x.row, x.verdict])).toEqual([
+      [1, 'eligible'],
+      [2, 'error'],
+      [4, 'error'],
+      [5, 'eligible'],
+    ]);
+    expect(rows[2].patientId).toBe('X');
+    expect(rows[2].errors[0]).toMatch(/^\$\.labs\.ck\.value: expected number/);
+  });
+});
+
+describe('CSV input details', () => {
+  test('BOM, CRLF, quoted commas and quoted newlines', async () => {
+    const text = '\uFEFFid,diagnosis.subtype,history.cardiacInvolvement\r\n"A, with comma",ibm,false\r\n"B\nsecond line",dm,true\r\n';
+    const r = await runCli(['batch', write('crlf.csv', text), '--trial', TRIAL, '--format', 'ndjson', '--wide']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => [x.row, x.patientId, x.verdict])).toEqual([
+      [1, 'A, with comma', 'ineligible'],
+      [2, 'B\nsecond line', 'ineligible'],
+    ]);
+    expect(rows[0].failed).toEqual(['I2', 'E1']);
+    expect(rows[1].outcomes.E6).toBe('met');
+  });
+
+  test('empty cells are unknown, not zero or false', async () => {
+    const r = await runCli(['batch', write('empty-cells.csv', 'id,assessments.mdi,history.cardiacInvolvement,history.permanentWeaknessNonIim\nA,,,\n'), '--trial', TRIAL, '--format', 'ndjson', '--wide']);
+    const row = JSON.parse(r.stdout);
+    expect(row.outcomes.E6).toBe('unknown');
+    expect(row.missing).toEqual(expect.arrayContaining(['assessments.mdi', 'history.cardiacInvolvement']));
+  });
+
+  test('an empty list is written as count 0 (records) or "none" (enum lists); blank stays unknown', async () => {
+    const text = 'id,malignancies.count,antibodies.positive,diagnosis.date,referenceDates.randomization\nNONE,0,none,2026-06-01,2026-12-01\nBLANK,,,2026-06-01,2026-12-01\n';
+    const r = await runCli(['batch', write('lists.csv', text), '--trial', TRIAL, '--format', 'ndjson', '--wide']);
+    const [none, blank] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect([none.outcomes.E7, none.outcomes.E8, none.outcomes.E12]).toEqual(['not_met', 'not_met', 'not_met']);
+    expect([blank.outcomes.E7, blank.outcomes.E8, blank.outcomes.E12]).toEqual(['unknown', 'unknown', 'unknown']);
+  });
+
+  test('an unknown column is warned about once, with a suggestion, and ignored', async () => {
+    const r = await runCli(['batch', write('unknown-col.csv', 'id,diagnosis.subtyp,labs.ck.valeu\nA,ibm,3\nB,dm,4\n'), '--trial', TRIAL]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.match(/unknown column "diagnosis.subtyp", ignored \(did you mean "diagnosis.subtype"\?\)/g)).toHaveLength(1);
+    expect(r.stderr).toContain('unknown column "labs.ck.valeu", ignored (did you mean "labs.ck.value"?)');
+    expect(parseCsvOutput(r.stdout).map((x) => x.verdict)).toEqual(['undetermined', 'undetermined']);
+  });
+
+  test('a header with no known column is an input error (e.g. a semicolon-separated file)', async () => {
+    const r = await runCli(['batch', write('semi.csv', 'id;diagnosis.subtype\nA;ibm\n'), '--trial', TRIAL]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/header: none of the 1 column is a data-dictionary path \(is the file separated by something other than commas\?\)/);
+    expect(r.stdout).toBe('');
+  });
+
+  test('empty file: one-line input error; header-only file: header-only output, exit 0', async () => {
+    const empty = await runCli(['batch', write('empty.csv', ''), '--trial', TRIAL]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.trim().split('\n')).toHaveLength(1);
+    expect(empty.stderr).toMatch(/empty\.csv: is empty: expected a header row/);
+    const headerOnly = await runCli(['batch', write('header.csv', 'id,diagnosis.subtype\r\n'), '--trial', TRIAL, '--summary', join(dir, 'h-summary.json')]);
+    expect(headerOnly.code).toBe(0);
+    expect(headerOnly.stdout).toBe('row,patientId,trial,verdict,failed,unknown,review,missing,warnings,errors\r\n');
+    expect(JSON.parse(readFileSync(join(dir, 'h-summary.json'), 'utf8')).rows).toBe(0);
+    const json = await runCli(['batch', write('header2.csv', 'id\n'), '--trial', TRIAL, '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+});
+
+describe('output', () => {
+  test('CSV output neutralises formula cells', async () => {
+    const r = await runCli(['batch', write('inject.csv', 'id,diagnosis.subtype\n"=HYPERLINK(""http://evil"",""x"")",ibm\n@SUM(1),ibm\n-1+2,ibm\n'), '--trial', TRIAL]);
+    const lines = r.stdout.split('\r\n');
+    expect(lines[1]).toMatch(/^1,"'=HYPERLINK\(""http:\/\/evil"",""x""\)",/);
+    expect(lines[2]).toMatch(/^2,'@SUM\(1\),/);
+    expect(lines[3]).toMatch(/^3,'-1\+2,/);
+    // NDJSON keeps values as they are: it is not opened by spreadsheets.
+    const nd = await runCli(['batch', join(dir, 'inject.csv'), '--trial', TRIAL, '--format', 'ndjson']);
+    expect(JSON.parse(nd.stdout.split('\n')[0] as string).patientId).toBe('=HYPERLINK("http://evil","x")');
+  });
+
+  test('--out and --summary files; summary counts verdicts and per-criterion failures, unknowns and reviews', async () => {
+    const input = write('sum.csv', toCsv(examples));
+    const out = join(dir, 'out.csv');
+    const summaryFile = join(dir, 'summary.json');
+    const r = await runCli(['batch', input, '--trial', TRIAL, '--out', out, '--summary', summaryFile]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const rows = parseCsvOutput(readFileSync(out, 'utf8'));
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    const t = summary.trials[0];
+    const count = (v: string) => rows.filter((x) => x.verdict === v).length;
+    expect(t.verdicts).toEqual({ eligible: count('eligible'), ineligible: count('ineligible'), undetermined: count('undetermined'), error: 0 });
+    for (const c of t.criteria) {
+      expect(c.failed, c.id).toBe(rows.filter((x) => (x.failed ?? '').split(';').includes(c.id)).length);
+      expect(c.unknown, c.id).toBe(rows.filter((x) => (x.unknown ?? '').split(';').includes(c.id)).length);
+      expect(c.soleFailure, c.id).toBe(rows.filter((x) => x.failed === c.id).length);
+    }
+    expect(t.criteria.reduce((n: number, c: { failed: number }) => n + c.failed, 0)).toBeGreaterThan(0);
+    expect(r.stderr).toContain(`${TRIAL}: ${examples.length} screened`);
+  });
+
+  test('several trials: one output row per input row per trial, in input order', async () => {
+    const criteria = join(dir, 'criteria');
+    cpSync('criteria', criteria, { recursive: true });
+    // Only IM101-611 and its copy, so that --all means exactly those two.
+    for (const f of readdirSync(criteria)) if (/^NCT\d+\.yaml$/.test(f)) rmSync(join(criteria, f));
+    writeFileSync(join(criteria, 'ZZ-COPY.yaml'), readFileSync('criteria/IM101-611.yaml', 'utf8').replace('id: IM101-611', 'id: ZZ-COPY'));
+    const input = write('multi.csv', toCsv(examples.slice(0, 3)));
+    const byFlag = await runCli(['batch', input, '--trial', TRIAL, '--trial', 'ZZ-COPY', '--criteria-dir', criteria, '--format', 'ndjson']);
+    const rows = byFlag.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => `${x.row}:${x.trial}`)).toEqual(['1:IM101-611', '1:ZZ-COPY', '2:IM101-611', '2:ZZ-COPY', '3:IM101-611', '3:ZZ-COPY']);
+    const all = await runCli(['batch', input, '--all', '--criteria-dir', criteria, '--format', 'ndjson']);
+    expect(all.stdout).toBe(byFlag.stdout);
+  });
+
+  test.each([
+    [['batch', 'x.csv'], 'missing --trial <id> or --all'],
+    [['batch', 'x.csv', '--trial', TRIAL, '--all'], 'give either --trial or --all, not both'],
+    [['batch', 'nope.csv', '--trial', TRIAL], 'nope.csv: no such file'],
+    [['batch', 'x.txt', '--trial', TRIAL], 'cannot tell the format of "x.txt"'],
+    [['batch', 'x.csv', '--trial', TRIAL, '--as-of', '2026-02-30'], '--as-of needs a real date'],
+  ])('usage error %j', async (args, message) => {
+    writeFileSync(join(dir, 'x.csv'), 'id\nA\n');
+    writeFileSync(join(dir, 'x.txt'), 'id\nA\n');
+    const r = await runCli(args, { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('end to end (bin/screen.js)', () => {
+  test('stdin, format detected from content; no progress output when stderr is not a terminal', () => {
+    const csv = toCsv(examples);
+    const r = spawnSync(process.execPath, ['bin/screen.js', 'batch', '-', '--trial', TRIAL, '--as-of', '2026-11-16'], { input: csv, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\r\n')).toHaveLength(examples.length + 1);
+    expect(r.stderr).not.toContain('rows/s');
+    expect(r.stderr).toContain('Screen-failure summary');
+    const nd = spawnSync(process.execPath, ['bin/screen.js', 'batch', '-', '--trial', TRIAL, '--format', 'ndjson'], { input: examples.map((e) => JSON.stringify(e)).join('\n'), encoding: 'utf8' });
+    expect(nd.status).toBe(0);
+    expect(nd.stdout.trim().split('\n')).toHaveLength(examples.length);
+  });
+
+  test('a progress line on stderr when it is a terminal', async () => {
+    const many = toCsv(Array.from({ length: 1030 }, (_, i) => ({ ...(examples[0] as object), id: `P${i}` })));
+    const r = await runCli(['batch', write('many.csv', many), '--trial', TRIAL, '--out', join(dir, 'many-out.csv')], { ttyStderr: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\r\x1b\[Kscreening: 1024 rows, \d+ rows\/s/);
+    expect(parseCsvOutput(readFileSync(join(dir, 'many-out.csv'), 'utf8'))).toHaveLength(1030);
+    const quiet = await runCli(['batch', join(dir, 'many.csv'), '--trial', TRIAL, '--out', join(dir, 'many-out.csv'), '--no-progress'], { ttyStderr: true });
+    expect(quiet.stderr).not.toContain('rows/s');
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { openCriteriaDir, loadTrial } from '../../src/criteria/criteria-dir.js';
+import { trialFields } from '../../src/criteria/trial-fields.js';
+import { resolveColumn } from '../../src/patient/csv-columns.js';
+import { parseCsvOutput, runCli } from '../helpers/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'screen-template-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const set = openCriteriaDir();
+const TRIAL = 'IM101-611';
+
+describe('screen template', () => {
+  test('the fields a trial reads: its rules, definitions and medication operators, in dictionary order', () => {
+    const used = trialFields(loadTrial(set, TRIAL), set.dictionary);
+    expect(used.fields).toContain('labs.aldolase'); // only through the shared definition anyMuscleEnzymeAtLeast1_3Uln
+    expect(used.fields).toContain('demographics.birthDate'); // age
+    expect(used.fields).not.toContain('demographics.weightKg');
+    expect(used.fields).not.toContain('reproductive.pregnant');
+    expect(used.recordItems.get('medications')).toEqual(['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses']);
+    expect(used.recordItems.get('procedures')).toEqual(['type', 'date', 'showsActiveDisease']);
+    expect(used.referenceDates).toEqual(['screening', 'consent', 'randomization']);
+    expect(used.reviews.map((r) => r.id)).toEqual(['I4-adjudication', 'I5-investigator', 'E7-skin-or-in-situ', 'P1-protocol']);
+  });
+
+  test('CSV header: every column is understood by screen batch; an empty row screens as undetermined', async () => {
+    const r = await runCli(['template', TRIAL, '--format', 'csv', '--records', '2', '--doses', '1']);
+    expect(r.code).toBe(0);
+    const header = r.stdout.trimEnd().split(',');
+    for (const name of header) expect(resolveColumn(name, set.dictionary), name).toBeDefined();
+    expect(header).toContain('medications.2.doses.1.dose');
+    expect(header).not.toContain('medications.3.drug');
+    expect(header).toContain(`reviews.${TRIAL}.P1-protocol.decision`);
+    const file = join(dir, 'empty-row.csv');
+    writeFileSync(file, `${r.stdout}${header.map(() => '').join(',')}\r\n`);
+    const batch = await runCli(['batch', file, '--trial', TRIAL]);
+    expect(batch.code).toBe(0);
+    expect(batch.stderr).not.toContain('unknown column');
+    expect(parseCsvOutput(batch.stdout)[0]?.verdict).toBe('undetermined');
+  });
+
+  test('--describe: one row per column with type, unit and allowed values', async () => {
+    const r = await runCli(['template', TRIAL, '--describe']);
+    const rows = parseCsvOutput(r.stdout);
+    const ck = rows.find((x) => x.column === 'labs.ck.unit');
+    expect(ck?.allowed).toBe('U/L | µkat/L | ukat/L');
+    expect(rows.find((x) => x.column === 'labs.ck.uln')?.unit).toBe('U/L');
+    expect(rows.find((x) => x.column === 'antibodies.positive')?.description).toContain('"none" for an empty list');
+  });
+
+  test('JSON skeleton: null placeholders with descriptions; it is a valid patient file that screens as undetermined', async () => {
+    const r = await runCli(['template', TRIAL, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const skeleton = JSON.parse(r.stdout);
+    expect(skeleton.labs.ck).toBeNull();
+    expect(skeleton.labs['#ck']).toContain('"unit": "U/L" | "µkat/L" | "ukat/L"');
+    expect(skeleton.diagnosis.subtype).toBeNull();
+    expect(skeleton.diagnosis['#subtype']).toContain('ibm (Inclusion body myositis)');
+    const file = join(dir, 'skeleton.json');
+    writeFileSync(file, r.stdout);
+    const screened = await runCli([file, '--trial', TRIAL, '--as-of', '2026-11-16', '--format', 'json']);
+    expect(screened.code).toBe(3);
+    expect(screened.stderr).toBe('');
+    const report = JSON.parse(screened.stdout);
+    expect(report.verdict).toBe('undetermined');
+    expect(report.criteria.filter((c: { outcome: string }) => c.outcome === 'not_met' || c.outcome === 'met')).toEqual([]);
+  });
+
+  test('unknown trial is a one-line usage error', async () => {
+    const r = await runCli(['template', 'IM101-61']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown trial "IM101-61" \(did you mean "IM101-611"\?\)/);
+  });
+});

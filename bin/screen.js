@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { run } from '../dist/bundle/screen.js';
+// Runs the bundled CLI (see scripts/bundle.mjs and src/cli/load-bundle.ts).
+import { loadBundle } from '../dist/cli/load-bundle.js';
 
 // A closed pipe (screen ... | head) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -9,7 +10,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await run(process.argv.slice(2), {
+const { exports: cli } = loadBundle(new URL('../dist/bundle/screen.cjs', import.meta.url).pathname);
+process.exitCode = await cli.run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

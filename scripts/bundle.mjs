@@ -1,17 +1,22 @@
-// Build step: bundle the CLI for fast start-up. dist/bundle/screen.js holds only what a plain
-// `screen patient.json --trial X` needs; every module the source loads with a dynamic
-// import() (the full criteria loader with yaml and zod, and the heavier subcommands) becomes
-// its own self-contained bundle, loaded only when used. No shared chunks: a shared chunk would
-// drag code used by a lazy path into start-up.
-import { rmSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+// Build step: bundle the CLI for fast start-up (see docs/performance.md).
+// - dist/bundle/screen.cjs holds only what a plain `screen patient.json --trial X` needs. It is
+//   CommonJS so that bin/screen.js can run it through vm.Script with a V8 code cache
+//   (screen.cjs.cache, written after a warm-up run), skipping parsing and compilation.
+// - Every module the source loads with a dynamic import() (which the main bundle calls through
+//   __lazyImport, see below) (the full criteria loader with yaml
+//   and zod, the printable reports, batch, lint, show, template, the questionnaire) becomes its
+//   own self-contained ESM bundle, loaded only when used. No shared chunks: a shared chunk would
+//   drag code used by a lazy path into start-up.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const outdir = 'dist/bundle';
 rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
 
 const built = new Set();
-const queue = [{ entry: 'src/cli/main.ts', name: 'screen' }];
+const queue = [];
 
 function lazyName(file) {
   return `lazy-${relative('src', file).replace(/\.ts$/, '').replaceAll('/', '-')}`;
@@ -31,20 +36,33 @@ const lazyImports = {
   },
 };
 
+const common = { bundle: true, platform: 'node', target: 'node20', minify: true, plugins: [lazyImports], logLevel: 'warning' };
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  format: 'cjs',
+  outfile: `${outdir}/screen.cjs`,
+  define: { 'import.meta.url': '__import_meta_url' },
+  banner: { js: "const __import_meta_url=require('node:url').pathToFileURL(__filename).href;" },
+});
+
+// Code run through vm.Script cannot use import() on Node 20 without an experimental flag, so the
+// main bundle's lazy imports call __lazyImport, which src/cli/load-bundle.ts passes in.
+const main = `${outdir}/screen.cjs`;
+const text = readFileSync(main, 'utf8');
+const rewritten = text.replace(/\bimport\((["'])\.\/lazy-/g, '__lazyImport($1./lazy-');
+if (/\bimport\(/.test(rewritten)) throw new Error('screen.cjs still contains an import() that load-bundle.ts cannot serve');
+writeFileSync(main, rewritten);
+
 while (queue.length) {
   const { entry, name } = queue.shift();
-  built.add(name);
   await build({
+    ...common,
     entryPoints: { [name]: entry },
-    bundle: true,
-    platform: 'node',
     format: 'esm',
-    target: 'node20',
-    minify: true,
     outdir,
-    plugins: [lazyImports],
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'warning',
   });
 }
-console.log(`bundled ${[...built].map((n) => basename(n)).join(', ')}`);
+console.log(`bundled screen.cjs and ${built.size} lazy bundles`);

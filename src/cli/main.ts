@@ -5,7 +5,7 @@ import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, type CliIo } from './io.js';
 import { FORMATS, runScreen, type ScreenFlags } from './screen-command.js';
-import { SUBCOMMANDS } from './commands/index.js';
+import { SUBCOMMAND_NAMES, SUBCOMMANDS } from './commands/index.js';
 import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
 
 const EXIT_CODES_HELP = `
@@ -30,7 +30,17 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+/**
+ * Subcommands are only built when the command line could name one (or asks for help): a plain
+ * `screen patient.json --trial X` never dispatches to a subcommand, so it need not build them.
+ */
+function mayUseSubcommand(argv: readonly string[] | undefined): boolean {
+  if (argv === undefined) return true;
+  const first = argv.find((a) => !a.startsWith('-'));
+  return argv.length === 0 || argv.some((a) => a === '-h' || a === '--help') || first === 'help' || SUBCOMMAND_NAMES.includes(first ?? '');
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: readonly string[]): Command {
   const program = new Command();
   program
     .name('screen')
@@ -72,7 +82,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       if (flags.save !== undefined) throw new UsageError('--save is used with --interactive');
       setExit(await (wantsMultiTrial(flags) ? runMultiScreen : runScreen)(patient, flags, io));
     });
-  for (const register of SUBCOMMANDS) {
+  for (const register of mayUseSubcommand(argv) ? SUBCOMMANDS : []) {
     const sub = register(io, setExit);
     sub.exitOverride().configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -86,9 +96,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let code: number = EXIT.usage;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    argv,
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

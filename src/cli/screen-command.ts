@@ -6,9 +6,7 @@ import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { formatProblem, UsageError } from '../errors.js';
 import { parsePatientText } from '../patient/parse.js';
-import { formatHtml } from '../report/html.js';
 import { formatJson } from '../report/json.js';
-import { formatMarkdown } from '../report/markdown.js';
 import { formatText } from '../report/text.js';
 import { toolInfo } from '../version.js';
 import { resolveGeneratedAt } from './generated-at.js';
@@ -62,7 +60,8 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const result = screenPatient(trial, loaded.dictionary, record, { referenceDates });
   if (format === 'json') io.stdout.write(formatJson(result, { tool: toolInfo(), referenceDateSources: sources }));
   else if (generatedAt) {
-    const printable = format === 'html' ? formatHtml : formatMarkdown;
+    // Printable formats are loaded on use: most runs print text or JSON.
+    const printable = format === 'html' ? (await import('../report/html.js')).formatHtml : (await import('../report/markdown.js')).formatMarkdown;
     io.stdout.write(printable([result], { tool: toolInfo(), generatedAt, referenceDateSources: [sources], full: flags.full ?? false }));
   } else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
   return EXIT[result.verdict];

@@ -62,11 +62,15 @@ function described(def: FieldDef | ItemFieldDef, schema: z.ZodMiniType): z.ZodMi
   return schema.check(z.describe(`${def.label}${unit}${def.help ? `. ${def.help}` : ''}`));
 }
 
-function leafSchema(def: FieldDef | ItemFieldDef): z.ZodMiniType {
-  return described(def, bareLeafSchema(def));
+/** docs: attach each field's description (for the JSON Schema only: it doubles construction time). */
+type Build = { docs: boolean };
+
+function leafSchema(def: FieldDef | ItemFieldDef, b: Build): z.ZodMiniType {
+  const schema = bareLeafSchema(def, b);
+  return b.docs ? described(def, schema) : schema;
 }
 
-function bareLeafSchema(def: FieldDef | ItemFieldDef): z.ZodMiniType {
+function bareLeafSchema(def: FieldDef | ItemFieldDef, b: Build): z.ZodMiniType {
   switch (def.type) {
     case 'number':
     case 'integer':
@@ -93,7 +97,7 @@ function bareLeafSchema(def: FieldDef | ItemFieldDef): z.ZodMiniType {
         max: z.number().check(z.refine((m) => def.scales.includes(m), { message: `must be one of ${def.scales.join(', ')}` })),
       }).check(z.refine((s) => s.score <= s.max, { message: 'is above the scale maximum', path: ['score'] }));
     case 'records':
-      return z.array(recordSchema(def)).check(z.maxLength(500));
+      return z.array(recordSchema(def, b)).check(z.maxLength(500));
   }
 }
 
@@ -130,9 +134,9 @@ function labSchema(def: Extract<FieldDef, { type: 'lab' }>): z.ZodMiniType {
   );
 }
 
-function recordSchema(def: Extract<FieldDef, { type: 'records' }>): z.ZodMiniType {
+function recordSchema(def: Extract<FieldDef, { type: 'records' }>, b: Build): z.ZodMiniType {
   const shape: Record<string, z.ZodMiniType> = {};
-  for (const [name, item] of Object.entries(def.item)) shape[name] = optionalNullable(leafSchema(item));
+  for (const [name, item] of Object.entries(def.item)) shape[name] = optionalNullable(leafSchema(item, b));
   const obj = z.object(shape);
   return def.kindOf === 'medication' ? obj.check(z.superRefine(checkMedication)) : obj;
 }
@@ -156,17 +160,40 @@ function isSchema(x: Tree | z.ZodMiniType): x is z.ZodMiniType {
   return typeof (x as { _zod?: unknown })._zod === 'object';
 }
 
-/** The patient schema for a dictionary: nested objects by field path, every field optional. */
-export function patientSchema(dict: Dictionary) {
+function hasPath(data: unknown, keys: string[]): boolean {
+  let cur = data;
+  for (const k of keys) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, k)) return false;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return true;
+}
+
+/**
+ * The patient schema for a dictionary: nested objects by field path, every field optional.
+ * With `onlyFor`, fields absent from that data are left out: every field is optional, so the
+ * result on that data is the same, and building a schema for a dozen fields instead of a hundred
+ * is what a single `screen` run would otherwise spend most of its validation time on.
+ */
+export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; docs?: boolean } = {}) {
+  const { onlyFor } = options;
+  const b: Build = { docs: options.docs ?? false };
   const tree: Tree = {};
   for (const [path, def] of dict.fields) {
     const keys = path.split('.');
     let node = tree;
-    for (const k of keys.slice(0, -1)) {
+    let present = true;
+    for (const [i, k] of keys.slice(0, -1).entries()) {
+      // A section the data has is always checked (it must be an object), even if it holds no known field.
+      if (onlyFor !== undefined && !hasPath(onlyFor, keys.slice(0, i + 1))) {
+        present = false;
+        break;
+      }
       if (node[k] === undefined) node[k] = {};
       node = node[k] as Tree;
     }
-    node[keys[keys.length - 1] as string] = leafSchema(def);
+    if (!present || (onlyFor !== undefined && !hasPath(onlyFor, keys))) continue;
+    node[keys[keys.length - 1] as string] = leafSchema(def, b);
   }
   const build = (t: Tree): z.ZodMiniType => {
     const shape: Record<string, z.ZodMiniType> = {};

@@ -125,3 +125,14 @@ describe('usage and input errors: one line, exit 2, no stack, no verdict', () =>
     expect(r.stdout).toContain('2  usage or input error');
   });
 });
+
+test('SUBCOMMAND_NAMES lists exactly the registered subcommands', async () => {
+  const { SUBCOMMANDS, SUBCOMMAND_NAMES } = await import('../../src/cli/commands/index.js');
+  const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {}, cwd: ROOT };
+  expect(SUBCOMMANDS.map((f) => f(io, () => {}).name())).toEqual(SUBCOMMAND_NAMES);
+});
+
+test('a patient file named like a subcommand is still a patient file when it is not the first word', async () => {
+  const r = await runInProcess(['--trial', 'IM101-611', 'examples/im101-611-eligible.json']);
+  expect(r.code).toBe(0);
+});

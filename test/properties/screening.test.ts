@@ -5,6 +5,8 @@ import { evaluateCondition } from '../../src/engine/evaluate.js';
 import { criteriaSet, record, trial } from '../helpers/screening.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { screenPatient } from '../../src/engine/evaluate.js';
+import type { PatientDataError } from '../../src/errors.js';
+import { parsePatientData } from '../../src/patient/parse.js';
 
 const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
 const dict = criteriaSet.dictionary;
@@ -67,6 +69,35 @@ describe('the verdict follows from the criteria', () => {
         expect(JSON.parse(JSON.stringify(r))).toEqual(r);
       }),
       { seed: 7, numRuns: 60 },
+    );
+  });
+});
+
+describe('validation with a schema pruned to the fields present equals the full schema', () => {
+  test('on random valid patients with random fields removed', () => {
+    fc.assert(
+      fc.property(fullPatient(dict, reviewIds).chain((p) => fc.tuple(fc.constant(p), fc.subarray(removablePaths(p, dict), { maxLength: 40 }))), ([full, removals]) => {
+        const p = removals.reduce(without, full);
+        expect(parsePatientData(p, 'p', dict, { pruned: true })).toEqual(parsePatientData(p, 'p', dict));
+      }),
+      { seed: 3, numRuns: 60 },
+    );
+  });
+  test('on random damage: the same errors', () => {
+    const damage = fc.tuple(fc.constantFrom('assessments', 'labs', 'medications', 'diagnosis', 'demographics', 'malignancies'), fc.oneof(fc.jsonValue(), fc.constant({ ck: { value: 'x' } }), fc.constant([{ drug: 'nope' }])));
+    fc.assert(
+      fc.property(fullPatient(dict, reviewIds), damage, (p, [key, value]) => {
+        const broken = { ...p, [key]: value };
+        const outcome = (pruned: boolean) => {
+          try {
+            return parsePatientData(broken, 'p', dict, { pruned });
+          } catch (e) {
+            return (e as PatientDataError).problems;
+          }
+        };
+        expect(outcome(true)).toEqual(outcome(false));
+      }),
+      { seed: 5, numRuns: 100 },
     );
   });
 });

@@ -11,3 +11,6 @@ import { trialsCommand } from './trials.js';
 export type SubcommandFactory = (io: CliIo, setExit: (code: number) => void) => Command;
 
 export const SUBCOMMANDS: SubcommandFactory[] = [trialsCommand, batchCommand, templateCommand, showCommand, lintCommand];
+
+/** Their names, so the CLI can tell without building them whether a command line may use one. */
+export const SUBCOMMAND_NAMES = ['trials', 'batch', 'template', 'show', 'lint'];

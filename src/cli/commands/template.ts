@@ -1,22 +1,9 @@
 // `screen template <trial>`: what a site must collect for a trial, as a CSV header for batch
 // screening or as an empty patient JSON file (null placeholders with a "#key" description beside each).
 import { Command, Option } from 'commander';
-import { loadCriteria } from '../../criteria/load-for-cli.js';
-import type { Dictionary } from '../../criteria/dictionary.js';
-import { enumLabel } from '../../criteria/dictionary-model.js';
-import type { FieldDef } from '../../criteria/dictionary-schema.js';
-import { trialFields, type TrialFields } from '../../criteria/trial-fields.js';
-import { UsageError } from '../../errors.js';
-import { columnsForField, type TemplateColumn } from '../../patient/csv-columns.js';
-import { csvLine } from '../../report/csv-cell.js';
 import type { CliIo } from '../io.js';
 
-type TemplateFlags = { format: 'csv' | 'json'; describe?: boolean; records: string; doses: string; criteriaDir?: string };
-
-function slots(value: string, flag: string): number {
-  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > 50) throw new UsageError(`${flag} must be a whole number from 1 to 50, got "${value.slice(0, 20)}"`);
-  return Number(value);
-}
+export type TemplateFlags = { format: 'csv' | 'json'; describe?: boolean; records: string; doses: string; criteriaDir?: string };
 
 export function templateCommand(io: CliIo, setExit: (code: number) => void): Command {
   return new Command('template')
@@ -28,98 +15,7 @@ export function templateCommand(io: CliIo, setExit: (code: number) => void): Com
     .option('--doses <n>', 'CSV: numbered dose columns per medication', '2')
     .option('--criteria-dir <dir>', 'criteria directory instead of the built-in one')
     .action(async (trialId: string, flags: TemplateFlags) => {
-      const loaded = await loadCriteria(flags.criteriaDir, [trialId]);
-      const trial = loaded.trials[0] as NonNullable<(typeof loaded.trials)[0]>;
-      const set = { dictionary: loaded.dictionary };
-      const used = trialFields(trial, set.dictionary);
-      if (flags.format === 'json') {
-        io.stdout.write(`${JSON.stringify(jsonTemplate(trial.meta.id, used, set.dictionary), null, 2)}\n`);
-      } else {
-        const columns = csvTemplate(trial.meta.id, used, set.dictionary, { slots: slots(flags.records, '--records'), doseSlots: slots(flags.doses, '--doses') });
-        if (flags.describe) {
-          io.stdout.write(csvLine(['column', 'type', 'unit', 'allowed', 'description']));
-          for (const c of columns) io.stdout.write(csvLine([c.name, c.type, c.unit ?? '', (c.allowed ?? []).join(' | '), c.description]));
-        } else io.stdout.write(csvLine(columns.map((c) => c.name)));
-      }
-      setExit(0);
+      const { runTemplate } = await import('../template-run.js');
+      setExit(await runTemplate(trialId, flags, io));
     });
-}
-
-export function csvTemplate(trialId: string, used: TrialFields, dict: Dictionary, options: { slots: number; doseSlots: number }): TemplateColumn[] {
-  const out: TemplateColumn[] = [{ name: 'id', type: 'string', description: 'Patient or screening id (no names: it goes into reports).' }];
-  for (const r of used.referenceDates) out.push({ name: `referenceDates.${r}`, type: 'date', description: `${r[0]?.toUpperCase()}${r.slice(1)} date (YYYY-MM-DD); --${r === 'screening' ? 'as-of' : r} sets it for every row.` });
-  for (const path of used.fields) {
-    const items = used.recordItems.get(path);
-    out.push(...columnsForField(dict, path, { ...(items ? { items } : {}), ...options }));
-  }
-  for (const r of used.reviews) {
-    out.push({ name: `reviews.${trialId}.${r.id}.decision`, type: 'enum', allowed: ['yes', 'no'], description: `Review ${r.id} (${r.by}, criterion ${r.criterion}): ${r.question}` });
-    out.push({ name: `reviews.${trialId}.${r.id}.by`, type: 'string', description: `Review ${r.id}: who decided.` });
-    out.push({ name: `reviews.${trialId}.${r.id}.date`, type: 'date', description: `Review ${r.id}: date of the decision (YYYY-MM-DD).` });
-  }
-  return out;
-}
-
-function describeField(def: FieldDef): string {
-  const parts = [def.label];
-  switch (def.type) {
-    case 'number':
-    case 'integer':
-      parts.push(`${def.type}${def.unit ? ` in ${def.unit}` : ''}${def.min !== undefined || def.max !== undefined ? ` (${def.min ?? '…'} to ${def.max ?? '…'})` : ''}`);
-      if (def.convert) parts.push(`or {"value": n, "unit": ${Object.keys(def.convert).map((u) => JSON.stringify(u)).join(' | ')}}`);
-      break;
-    case 'boolean':
-      parts.push('true or false');
-      break;
-    case 'date':
-      parts.push('date YYYY-MM-DD');
-      break;
-    case 'string':
-      parts.push('text');
-      break;
-    case 'enum':
-      parts.push(`one of: ${Object.keys(def.values).map((v) => `${v} (${enumLabel(def.values, v)})`).join(', ')}`);
-      break;
-    case 'enumList':
-      parts.push(`list of: ${Object.keys(def.values).join(', ')}; [] means none`);
-      break;
-    case 'lab':
-      parts.push(`{"value": n, "unit": ${[def.unit, ...Object.keys(def.convert ?? {})].map((u) => JSON.stringify(u)).join(' | ')}, "uln": the lab's upper limit of normal, "date": "YYYY-MM-DD"}`);
-      break;
-    case 'scale':
-      parts.push(`{"score": n, "max": ${def.scales.join(' | ')}}`);
-      break;
-    case 'records':
-      parts.push(`list of records, [] means none; each {${Object.entries(def.item).map(([k, v]) => `"${k}": ${v.type === 'enum' ? Object.keys(v.values).join('|') : v.type === 'doseHistory' ? '[{"date", "dose", "unit"}]' : v.type}`).join(', ')}}`);
-      break;
-  }
-  if (def.help) parts.push(def.help);
-  return parts.join(': ');
-}
-
-/** An empty patient file: every field the trial reads is null (unknown), described by "#<key>". */
-export function jsonTemplate(trialId: string, used: TrialFields, dict: Dictionary): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    '#template': `Patient file for ${trialId}. Replace each null with the value, or leave it null when unknown (never guess). Keys starting with # are descriptions and are ignored. Add "id" (no names).`,
-  };
-  if (used.referenceDates.length) {
-    out['#referenceDates'] = `Add "referenceDates": {${used.referenceDates.map((r) => `"${r}": "YYYY-MM-DD"`).join(', ')}}, or give them on the command line (--as-of, --consent, --randomization).`;
-  }
-  for (const path of used.fields) {
-    const def = dict.fields.get(path);
-    if (!def) continue;
-    const keys = path.split('.');
-    let node = out;
-    for (const k of keys.slice(0, -1)) {
-      node[k] ??= {};
-      node = node[k] as Record<string, unknown>;
-    }
-    const leaf = keys[keys.length - 1] as string;
-    node[leaf] = null;
-    node[`#${leaf}`] = describeField(def);
-  }
-  if (used.reviews.length) {
-    out['#reviews'] = `Record review decisions as "reviews": {"${trialId}": {"<review id>": {"decision": "yes" | "no", "by": "name and role", "date": "YYYY-MM-DD"}}}. Review ids: ${used.reviews.map((r) => `${r.id} (${r.by}: ${r.question})`).join(' ')}`;
-  }
-  return out;
 }

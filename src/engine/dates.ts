@@ -28,8 +28,24 @@ function parts(s: string): [number, number, number] {
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
+/**
+ * Memo of day numbers: screening compares the same few dates (reference dates, a patient's
+ * start dates) many times, and batch runs repeat them across rows. Bounded, so memory stays flat.
+ */
+const dayNumbers = new Map<string, number>();
+const MAX_MEMO = 50_000;
+
 /** Days since 1970-01-01 (proleptic Gregorian), computed without Date or time zones. */
 export function toDayNumber(s: string): number {
+  const known = dayNumbers.get(s);
+  if (known !== undefined) return known;
+  const n = computeDayNumber(s);
+  if (dayNumbers.size >= MAX_MEMO) dayNumbers.clear();
+  dayNumbers.set(s, n);
+  return n;
+}
+
+function computeDayNumber(s: string): number {
   const [y0, m, d] = parts(s);
   const y = m <= 2 ? y0 - 1 : y0;
   const era = Math.floor(y / 400);
@@ -63,8 +79,20 @@ function addMonths(s: string, months: number): string {
   return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(nd).padStart(2, '0')}`;
 }
 
+const shifts = new Map<string, string>();
+
 /** `date` shifted by `sign` × duration: years and months by the calendar, then weeks and days. */
 export function shift(date: string, duration: Duration, sign: 1 | -1): string {
+  const key = `${date}|${duration.years ?? 0}|${duration.months ?? 0}|${duration.weeks ?? 0}|${duration.days ?? 0}|${sign}`;
+  const known = shifts.get(key);
+  if (known !== undefined) return known;
+  const result = computeShift(date, duration, sign);
+  if (shifts.size >= MAX_MEMO) shifts.clear();
+  shifts.set(key, result);
+  return result;
+}
+
+function computeShift(date: string, duration: Duration, sign: 1 | -1): string {
   const months = (duration.years ?? 0) * 12 + (duration.months ?? 0);
   const shifted = months ? addMonths(date, sign * months) : date;
   const days = (duration.weeks ?? 0) * 7 + (duration.days ?? 0);

@@ -168,6 +168,27 @@ function cmp(op: string, a: number, b: number): boolean {
   }
 }
 
+/** Labels that depend only on the rule (and dictionary), computed once per rule node. */
+const staticLabels = new WeakMap<object, string>();
+
+function valuesLabel(ctx: Ctx, c: { field: string; values: string[] }): string {
+  let label = staticLabels.get(c);
+  if (label === undefined) {
+    label = c.values.map((v) => enumDisplay(ctx, c.field, v)).join(', ');
+    staticLabels.set(c, label);
+  }
+  return label;
+}
+
+function durationLabel(d: Parameters<typeof formatDuration>[0]): string {
+  let label = staticLabels.get(d);
+  if (label === undefined) {
+    label = formatDuration(d);
+    staticLabels.set(d, label);
+  }
+  return label;
+}
+
 function enumDisplay(ctx: Ctx, field: string, v: string): string {
   const def = ctx.scope && !field.includes('.') ? recordItemField(ctx.dict, ctx.scope.records, field) : ctx.dict.fields.get(field);
   return def && (def.type === 'enum' || def.type === 'enumList') ? enumLabel(def.values, v) : v;
@@ -217,13 +238,13 @@ export function evaluateCondition(c: Condition, ctx: Ctx): Trace {
     }
     case 'in': {
       const r = resolve(ctx, c.field);
-      const detail = { values: c.values.map((v) => enumDisplay(ctx, c.field, v)).join(', ') };
+      const detail = { values: valuesLabel(ctx, c) };
       if (typeof r.value !== 'string') return node('in', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
       return node('in', fromBoolean(c.values.includes(r.value)), { facts: [fact(r, enumDisplay(ctx, c.field, r.value))], detail }, c.note);
     }
     case 'includesAny': {
       const r = resolve(ctx, c.field);
-      const detail = { values: c.values.map((v) => enumDisplay(ctx, c.field, v)).join(', ') };
+      const detail = { values: valuesLabel(ctx, c) };
       if (!Array.isArray(r.value)) return node('includesAny', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
       const list = r.value as string[];
       const hits = list.filter((v) => c.values.includes(v));
@@ -260,7 +281,7 @@ export function evaluateCondition(c: Condition, ctx: Ctx): Trace {
       const ref = refDate(ctx, c.before);
       const facts = typeof r.value === 'string' ? [fact(r, r.value)] : [];
       const missing = [...(typeof r.value === 'string' ? [] : [r.path]), ...(ref ? [] : [REF_PATH(c.before)])];
-      const detail = { within: formatDuration(c.within), before: c.before };
+      const detail = { within: durationLabel(c.within), before: c.before };
       if (missing.length || !ref || typeof r.value !== 'string') return node('dateWithin', 'unknown', { missing, facts, detail }, c.note);
       const from = shift(ref, c.within, -1);
       const ok = compareDates(r.value, from) >= 0 && compareDates(r.value, ref) <= 0;
@@ -278,7 +299,7 @@ export function evaluateCondition(c: Condition, ctx: Ctx): Trace {
       });
       const [a, b] = ends as [{ date?: string; path: string; label: string }, { date?: string; path: string; label: string }];
       const facts: Fact[] = ends.filter((e) => e.date).map((e) => ({ field: e.path, label: e.label, value: e.date as string }));
-      const detail = { op: c.op, duration: formatDuration(c.duration), absolute: c.absolute };
+      const detail = { op: c.op, duration: durationLabel(c.duration), absolute: c.absolute };
       const missing = ends.filter((e) => !e.date).map((e) => e.path);
       if (!a.date || !b.date) return node('interval', 'unknown', { missing, facts, detail }, c.note);
       let [start, end] = [a.date, b.date];
@@ -409,13 +430,13 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
     }
     case 'takenFor': {
       const since = shift(ref, c.atLeast, -1);
-      const detail = { atLeast: formatDuration(c.atLeast), before: c.before, since, date: ref };
+      const detail = { atLeast: durationLabel(c.atLeast), before: c.before, since, date: ref };
       const startedInTime: Outcome = med.start ? fromBoolean(compareDates(med.start, since) <= 0) : 'unknown';
       return node('takenFor', and([startedInTime, takenOn(ref)]), { facts, missing, detail }, c.note);
     }
     case 'lastDoseWithin': {
       const from = shift(ref, c.within, -1);
-      const detail = { within: formatDuration(c.within), before: c.before, from, date: ref };
+      const detail = { within: durationLabel(c.within), before: c.before, from, date: ref };
       if (med.start && compareDates(med.start, ref) > 0) return node('lastDoseWithin', 'not_met', { facts, detail: { ...detail, notYetStarted: true } }, c.note);
       if (med.stop) return node('lastDoseWithin', fromBoolean(compareDates(med.stop, from) >= 0), { facts, detail }, c.note);
       if (med.ongoing === true) return node('lastDoseWithin', 'met', { facts, detail }, c.note);
@@ -423,7 +444,7 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
     }
     case 'stableDose': {
       const since = shift(ref, c.for, -1);
-      const detail: Trace['detail'] = { for: formatDuration(c.for), before: c.before, since, date: ref };
+      const detail: Trace['detail'] = { for: durationLabel(c.for), before: c.before, since, date: ref };
       const doses = Array.isArray(med.doses) ? [...med.doses].sort((x, y) => compareDates(x.date, y.date)) : undefined;
       if (!med.start) return node('stableDose', 'unknown', { facts, missing: [`${base}.start`], detail }, c.note);
       if (compareDates(med.start, since) > 0) return node('stableDose', 'not_met', { facts, detail: { ...detail, startedInWindow: true } }, c.note);

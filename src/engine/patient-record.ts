@@ -10,9 +10,21 @@ export type PatientRecord = {
   [section: string]: unknown;
 };
 
+/** Split field paths, memoised: the same few hundred paths are looked up for every patient. */
+const splitPaths = new Map<string, string[]>();
+
+function keysOf(path: string): string[] {
+  let keys = splitPaths.get(path);
+  if (!keys) {
+    keys = path.split('.');
+    if (splitPaths.size < 10_000) splitPaths.set(path, keys);
+  }
+  return keys;
+}
+
 export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
-  for (const key of path.split('.')) {
+  for (const key of keysOf(path)) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, key)) return undefined;
     cur = (cur as Record<string, unknown>)[key];
   }

@@ -86,7 +86,7 @@ function prune(v) {
 async function generate(file, rows, seed) {
   const { openCriteriaDir, loadTrial } = await import(dist('criteria/criteria-dir.js'));
   const { trialFields } = await import(dist('criteria/trial-fields.js'));
-  const { csvTemplate } = await import(dist('cli/commands/template.js'));
+  const { csvTemplate } = await import(dist('cli/template-run.js'));
   const { patientToCells } = await import(dist('patient/csv-flatten.js'));
   const { csvLine } = await import(dist('report/csv-cell.js'));
   const set = openCriteriaDir();

@@ -1,5 +1,7 @@
-// Which patient data a trial's rules read: walks condition trees (following `ref` definitions) so
-// tools can list, order or ask for exactly the data a trial needs. Pure and self-contained.
+// Which patient data a trial's rules read: walks condition trees (following `ref` definitions and
+// the inputs calculators declare) so templates and the questionnaire can list, order or ask for
+// exactly the data a trial needs. The one walker for that; pure.
+import { CALCULATORS } from '../engine/calculators.js';
 import type { Condition, ReferenceDateName } from './rule-schema.js';
 
 export type FieldRefs = {
@@ -8,8 +10,8 @@ export type FieldRefs = {
   /** Records field path -> the item fields read inside quantifiers over it. */
   recordFields: Map<string, Set<string>>;
   referenceDates: Set<ReferenceDateName>;
-  /** Review items, in the order met. */
-  reviews: { id: string; by: string; question: string }[];
+  /** Review items, in the order met, with the criterion (when ids were given) that asks them. */
+  reviews: { id: string; by: string; question: string; criterion?: string }[];
 };
 
 type DefinitionRules = Record<string, { rule: Condition }>;
@@ -17,7 +19,8 @@ type DefinitionRules = Record<string, { rule: Condition }>;
 /** Item fields the medication operators read from the record in scope. */
 const MEDICATION_FIELDS = ['start', 'stop', 'ongoing', 'doses'];
 
-export function collectFieldRefs(conditions: readonly Condition[], definitions: DefinitionRules = {}): FieldRefs {
+/** `ids[i]`, when given, names the criterion whose rule is `conditions[i]` (for review items). */
+export function collectFieldRefs(conditions: readonly Condition[], definitions: DefinitionRules = {}, ids: readonly string[] = []): FieldRefs {
   const refs: FieldRefs = { fields: new Set(), recordFields: new Map(), referenceDates: new Set(), reviews: [] };
   const expanded = new Set<string>();
 
@@ -29,6 +32,7 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
     } else refs.fields.add(field);
   };
 
+  let criterion: string | undefined;
   const walk = (c: Condition, scope: string | undefined): void => {
     switch (c.kind) {
       case 'all':
@@ -77,7 +81,7 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
         refs.referenceDates.add(c.kind === 'ongoing' ? c.at : c.before);
         return;
       case 'review':
-        if (!refs.reviews.some((r) => r.id === c.id)) refs.reviews.push({ id: c.id, by: c.by, question: c.question });
+        if (!refs.reviews.some((r) => r.id === c.id)) refs.reviews.push({ id: c.id, by: c.by, question: c.question, ...(criterion ? { criterion } : {}) });
         return;
       case 'ref': {
         // Each definition is walked once per scope kind; the loader already rejects cycles.
@@ -88,11 +92,21 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
         walk(def.rule, scope);
         return;
       }
-      case 'calc':
-        // Calculators read fields through code, not the rule tree; their inputs are not listed here.
+      case 'calc': {
+        // Calculators read the record in code; each declares what it reads.
+        const inputs = CALCULATORS[c.calculator]?.inputs;
+        for (const f of inputs?.fields ?? []) refs.fields.add(f);
+        for (const [records, items] of Object.entries(inputs?.records ?? {})) {
+          refs.fields.add(records);
+          for (const item of items) addField(item, records);
+        }
         return;
+      }
     }
   };
-  for (const c of conditions) walk(c, undefined);
+  conditions.forEach((c, i) => {
+    criterion = ids[i];
+    walk(c, undefined);
+  });
   return refs;
 }

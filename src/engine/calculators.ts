@@ -14,6 +14,11 @@ export type CalculatorContext = {
 };
 export type Calculator = {
   description: string;
+  /**
+   * The patient data it reads, so templates and questionnaires can ask for it: dictionary field
+   * paths, and for repeating records the record path with the item fields read.
+   */
+  inputs: { fields: readonly string[]; records?: Readonly<Record<string, readonly string[]>> };
   /** Problems with a rule's params, checked when the criteria file is loaded (empty = fine). */
   checkParams?: (params: Record<string, unknown>) => string[];
   evaluate: (ctx: CalculatorContext, params: Record<string, unknown>) => CalculatorResult;

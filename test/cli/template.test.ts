@@ -68,6 +68,14 @@ describe('screen template', () => {
     expect(report.criteria.filter((c: { outcome: string }) => c.outcome === 'not_met' || c.outcome === 'met')).toEqual([]);
   });
 
+  test('calculator inputs are part of what a trial needs (NCT04946669: IMACS measures, weight, Bohan and Peter)', () => {
+    const set = openCriteriaDir();
+    const used = trialFields(loadTrial(set, 'NCT04946669'), set.dictionary);
+    for (const f of ['imacs.baseline.pga', 'imacs.followUp.enzyme', 'demographics.weightKg', 'bohanPeter.rash', 'diagnosis.sontheimerSkinMonths', 'medications']) expect(used.fields).toContain(f);
+    expect(used.recordItems.get('medications')).toEqual(expect.arrayContaining(['drug', 'start', 'doses', 'prednisoneEquivalentMgPerDay']));
+    expect(used.reviews.every((r) => r.criterion !== '')).toBe(true);
+  });
+
   test('unknown trial is a one-line usage error', async () => {
     const r = await runCli(['template', 'IM101-61']);
     expect(r.code).toBe(2);

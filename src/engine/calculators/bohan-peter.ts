@@ -51,6 +51,7 @@ const Params = z.strictObject({
 });
 
 export const bohanPeterCalculator: Calculator = {
+  inputs: { fields: BOHAN_PETER_ITEMS.map((i) => i.path) },
   description: 'Bohan and Peter classification',
   checkParams: (params) => paramProblems(Params, params),
   evaluate(ctx, raw) {

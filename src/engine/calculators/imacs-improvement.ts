@@ -82,6 +82,7 @@ function readValue(key: MeasureKey, raw: unknown): { value?: number; max?: numbe
 }
 
 export const imacsImprovementCalculator: Calculator = {
+  inputs: { fields: IMACS_MEASURES.flatMap((m) => [`imacs.baseline.${m.key}`, `imacs.followUp.${m.key}`]) },
   description: 'IMACS definition of improvement (baseline vs follow-up)',
   checkParams: (params) => paramProblems(Params, params),
   evaluate(ctx, raw) {

@@ -57,6 +57,7 @@ export function compareDoseRange(low: number, high: number, weightKg: number, op
 }
 
 export const prednisoneEquivalentPerKgCalculator: Calculator = {
+  inputs: { fields: ['demographics.weightKg'], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses', 'prednisoneEquivalentMgPerDay'] } },
   description: 'Prednisone-equivalent glucocorticoid dose per kg per day',
   checkParams: (params) => paramProblems(Params, params),
   evaluate(ctx, raw) {

@@ -30,6 +30,7 @@ export function sontheimerForm(subclinical: (boolean | undefined)[]): 'amyopathi
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 export const sontheimerCadmCalculator: Calculator = {
+  inputs: { fields: ['diagnosis.sontheimerSkinMonths', 'diagnosis.skinBiopsyConfirmed', 'bohanPeter.weakness', 'bohanPeter.enzymes', 'bohanPeter.emg', 'bohanPeter.biopsy'] },
   description: 'Clinically amyopathic DM (revised Sontheimer)',
   checkParams: (params) => paramProblems(Params, params),
   evaluate(ctx, raw) {

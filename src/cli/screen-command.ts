@@ -1,6 +1,6 @@
 // `screen <patient> --trial <id>`: read, validate, evaluate, format. Returns the exit code.
 import { loadCriteria } from '../criteria/load-for-cli.js';
-import { isValidIsoDate } from '../engine/dates.js';
+import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
 import { screenPatient } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
@@ -33,7 +33,9 @@ export function flagDates(flags: ScreenFlags): ReferenceDates {
   for (const [key, flag] of [['screening', 'asOf'], ['consent', 'consent'], ['randomization', 'randomization']] as const) {
     const v = flags[flag];
     if (v === undefined) continue;
-    if (!isValidIsoDate(v)) throw new UsageError(`--${flag === 'asOf' ? 'as-of' : flag} needs a real date written YYYY-MM-DD, got "${v.slice(0, 20)}"`);
+    const name = `--${flag === 'asOf' ? 'as-of' : flag}`;
+    if (!isValidIsoDate(v)) throw new UsageError(`${name} needs a real date written YYYY-MM-DD, got "${v.slice(0, 20)}"`);
+    if (!inDateRange(v)) throw new UsageError(`${name} must be a date in the years ${MIN_YEAR}–${MAX_YEAR}, got "${v}"`);
     dates[key] = v;
   }
   return dates;

@@ -47,9 +47,12 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
       case 'is':
       case 'in':
       case 'includesAny':
-      case 'labUln':
       case 'known':
         addField(c.field, scope);
+        return;
+      case 'labUln':
+        addField(c.field, scope);
+        if (c.within) refs.referenceDates.add(c.before ?? 'screening');
         return;
       case 'dateWithin':
         addField(c.field, scope);

@@ -94,6 +94,8 @@ export const LabUln = z.strictObject({
   field: FieldPath.describe('A lab field (value, unit, uln, date).'),
   op: z.enum(['<', '<=', '>', '>=']),
   times: z.number().positive().describe('Multiple of the upper limit of normal.'),
+  within: Duration.optional().describe('Only a result dated within this long before the reference date counts; otherwise unknown.'),
+  before: ReferenceDateName.optional().describe('Reference date for `within` (default screening).'),
   note,
 });
 export const Age = z.strictObject({
@@ -212,7 +214,7 @@ export type ConditionT =
   | (Base & { kind: 'is'; field: string; value: boolean })
   | (Base & { kind: 'in'; field: string; values: string[] })
   | (Base & { kind: 'includesAny'; field: string; values: string[] })
-  | (Base & { kind: 'labUln'; field: string; op: '<' | '<=' | '>' | '>='; times: number })
+  | (Base & { kind: 'labUln'; field: string; op: '<' | '<=' | '>' | '>='; times: number; within?: Duration | undefined; before?: ReferenceDateName | undefined })
   | (Base & { kind: 'age'; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName })
   | (Base & { kind: 'dateWithin'; field: string; within: Duration; before: ReferenceDateName })
   | (Base & { kind: 'interval'; from: DateOperand; to: DateOperand; op: '<' | '<=' | '>' | '>='; duration: Duration; absolute: boolean })

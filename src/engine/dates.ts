@@ -14,6 +14,15 @@ export function isValidIsoDate(s: string): boolean {
   return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
 }
 
+/** Clinical dates fall in this range; anything else is a typo (and would overflow date arithmetic). */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2100;
+
+export function inDateRange(s: string): boolean {
+  const year = Number(s.slice(0, 4));
+  return year >= MIN_YEAR && year <= MAX_YEAR;
+}
+
 function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }

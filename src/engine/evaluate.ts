@@ -68,11 +68,20 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
   };
 }
 
-/** Ids of review nodes whose every enclosing node is still open. */
+/**
+ * Ids of the review items a person should decide now: inside nodes that are still open, and only
+ * where no sibling is still unknown. An unknown sibling is either a premise of the question (the
+ * other parts of an "all") or data that may make it unnecessary (another alternative of an
+ * "any"): collect that data first, so no question asserts what the data does not show.
+ */
 export function liveReviewIds(t: Trace, out = new Set<string>()): Set<string> {
   if (!isOpen(t.outcome)) return out;
   if (t.kind === 'review' && typeof t.detail?.id === 'string') out.add(t.detail.id);
-  for (const c of t.children ?? []) liveReviewIds(c, out);
+  const children = t.children ?? [];
+  children.forEach((c, i) => {
+    if (children.some((other, j) => j !== i && other.outcome === 'unknown')) return;
+    liveReviewIds(c, out);
+  });
   return out;
 }
 
@@ -101,7 +110,9 @@ export function evaluateCriterion(trial: Trial, dict: Dictionary, patient: Patie
     effect: effectOf(criterion.type, trace.outcome),
     trace,
     missing: trace.missing,
-    review: ctx.reviews,
+    // A review inside a record quantifier is met once per record: list it once.
+    review: ctx.reviews.filter((r, i, all) => all.findIndex((x) => x.id === r.id && x.status === r.status) === i),
+    ...(criterion.note ? { note: criterion.note } : {}),
   };
 }
 
@@ -261,10 +272,22 @@ export function evaluateCondition(c: Condition, ctx: Ctx): Trace {
         { field: `${r.path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' },
         { field: `${r.path}.uln`, label: `${r.label} ULN`, value: lab.uln, unit: lab.unit ?? '' },
       ];
-      // Compare value against times × ULN without dividing, so 1.3 × 200 = 260 is exact at the boundary.
-      const limit = c.times * lab.uln;
-      const ok = cmp(c.op, lab.value, Number(limit.toPrecision(12)));
-      return node('labUln', fromBoolean(ok), { facts, detail: { ...detail, ratio: Number(ratio.toFixed(2)), limit: Number(limit.toPrecision(12)), date: lab.date ?? null } }, c.note);
+      if (c.within) {
+        // Only a recent enough result counts as evidence; an undated or older one leaves this open.
+        const ref = refDate(ctx, c.before ?? 'screening');
+        const windowDetail = { ...detail, within: durationLabel(c.within), before: c.before ?? 'screening', date: lab.date ?? null };
+        if (!ref) return node('labUln', 'unknown', { missing: [REF_PATH(c.before ?? 'screening')], facts, detail: windowDetail }, c.note);
+        const from = shift(ref, c.within, -1);
+        if (!lab.date) return node('labUln', 'unknown', { missing: [`${r.path}.date`], facts, detail: { ...windowDetail, from, to: ref } }, c.note);
+        if (compareDates(lab.date, from) < 0 || compareDates(lab.date, ref) > 0) {
+          return node('labUln', 'unknown', { missing: [`${r.path} (a result from ${from} to ${ref})`], facts, detail: { ...windowDetail, from, to: ref, outOfWindow: true } }, c.note);
+        }
+      }
+      // Compare value against times × ULN without dividing, both rounded to 12 significant digits,
+      // so boundaries are exact also after unit conversion (1.56 µkat/L × 60 = 93.6 U/L, not 93.6000…1).
+      const limit = Number((c.times * lab.uln).toPrecision(12));
+      const ok = cmp(c.op, Number(lab.value.toPrecision(12)), limit);
+      return node('labUln', fromBoolean(ok), { facts, detail: { ...detail, ratio: Number(ratio.toFixed(2)), limit, date: lab.date ?? null } }, c.note);
     }
     case 'age': {
       const on = refDate(ctx, c.at);
@@ -454,7 +477,13 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
       const current = before[before.length - 1];
       if (!current) return node('stableDose', 'unknown', { facts, missing: [`${base}.doses (dose on ${since})`], detail }, c.note);
       const doseFacts: Fact[] = [{ field: `${base}.doses`, label: `dose from ${current.date}`, value: current.dose, ...(current.unit ? { unit: current.unit } : {}) }];
-      const change = inWindow.find((d) => d.dose !== current.dose || (d.unit ?? '') !== (current.unit ?? ''));
+      // Doses written in different units (or one without a unit) cannot be compared: never call that a change.
+      const incomparable = inWindow.find((d) => (d.unit ?? '') !== (current.unit ?? ''));
+      if (incomparable) {
+        doseFacts.push({ field: `${base}.doses`, label: `dose from ${incomparable.date}`, value: incomparable.dose, ...(incomparable.unit ? { unit: incomparable.unit } : {}) });
+        return node('stableDose', 'unknown', { facts: [...facts, ...doseFacts], missing: [`${base}.doses (every dose in the same unit)`], detail: { ...detail, unitMismatchOn: incomparable.date } }, c.note);
+      }
+      const change = inWindow.find((d) => d.dose !== current.dose);
       if (change) {
         doseFacts.push({ field: `${base}.doses`, label: `dose from ${change.date}`, value: change.dose, ...(change.unit ? { unit: change.unit } : {}) });
         return node('stableDose', 'not_met', { facts: [...facts, ...doseFacts], detail: { ...detail, changedOn: change.date } }, c.note);

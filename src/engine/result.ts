@@ -41,6 +41,8 @@ export type CriterionResult = {
   type: 'inclusion' | 'exclusion';
   title: string;
   source: string;
+  /** How the source was interpreted (shown in every report format). */
+  note?: string;
   /** For an exclusion, `met` means the exclusion applies. */
   outcome: Outcome;
   /** What this criterion does to eligibility. */

@@ -5,13 +5,14 @@
 import * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
-import { compareDates, isValidIsoDate } from '../engine/dates.js';
+import { compareDates, inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
 
 const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const IsoDate = z.string().check(
   z.refine((s) => ISO_SHAPE.test(s), { message: 'must be a date written YYYY-MM-DD' }),
   z.refine((s) => !ISO_SHAPE.test(s) || isValidIsoDate(s), { message: 'is not a real calendar date' }),
+  z.refine((s) => !ISO_SHAPE.test(s) || !isValidIsoDate(s) || inDateRange(s), { message: `is outside the years ${MIN_YEAR}–${MAX_YEAR}` }),
 );
 
 export const ReferenceDatesSchema = z.strictObject({

@@ -75,6 +75,11 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       const need = `rule: ${op(d.op)} ${num(d.times)} × ULN`;
       if (!value || value.value === null) return `${value?.label ?? 'lab'}: not recorded; ${need}`;
       if (!uln) return `${value.label} ${factValue(value)}, upper limit of normal not recorded; ${need}`;
+      if (d.within && d.ratio === undefined) {
+        const window = d.from ? `${d.from} to ${d.to}` : `within ${d.within} before the ${d.before} date`;
+        const when = d.date ? `dated ${d.date}` : 'with no date';
+        return `${value.label} ${factValue(value)} ${when}: only a result from ${window} counts (within ${d.within} before the ${d.before} date); ${need}`;
+      }
       const date = d.date ? ` (${d.date})` : '';
       return `${value.label} ${factValue(value)} = ${num(d.ratio)} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${num(d.limit)} ${uln.unit ?? ''})`.trimEnd();
     }
@@ -110,8 +115,14 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
     case 'stableDose': {
       if (!d.since) return `${medDates(t)}; rule: a stable dose for ${d.for} before the ${d.before} date`;
       const doses = t.facts.filter((x) => x.field.endsWith('.doses')).map((x) => `${x.label}: ${factValue(x)}`).join(', ');
-      const what = d.startedInWindow ? 'started inside the window' : d.changedOn ? `dose changed on ${d.changedOn}` : doses || 'dose history not recorded';
-      return `${what}${d.changedOn && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} before the ${d.before} date ${d.date})`;
+      const what = d.startedInWindow
+        ? 'started inside the window'
+        : d.changedOn
+          ? `dose changed on ${d.changedOn}`
+          : d.unitMismatchOn
+            ? `dose from ${d.unitMismatchOn} is written in another unit, so it cannot be compared`
+            : doses || 'dose history not recorded';
+      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} before the ${d.before} date ${d.date})`;
     }
     case 'lastDoseWithin':
       if (!d.from) return `${medDates(t)}; rule: the last dose within ${d.within} before the ${d.before} date`;

@@ -41,6 +41,7 @@ th { background: #eee; font-weight: 600; }
 .pass { color: #1a6b2a; } .fail { color: #a11; } .unknown { color: #8a6400; } .review { color: #6b2a8a; }
 .mark { display: inline-block; width: 1.2em; font-weight: 700; }
 .title, .source { break-inside: avoid; break-after: avoid; }
+.note { margin: 0 0 1mm; padding-left: 2mm; color: #444; font-size: 8pt; }
 .sign { margin-top: 4mm; break-inside: avoid; }
 .sign td { height: 12mm; border: none; border-bottom: 1px solid #111; vertical-align: bottom; }
 .sign th { background: none; border: none; padding-left: 0; width: 50mm; vertical-align: bottom; }
@@ -78,7 +79,7 @@ function trialSection(p: PrintableTrial): string {
     out.push('<table class="criteria"><thead><tr><th>Id</th><th>Criterion, protocol text and evidence</th><th>Outcome</th></tr></thead><tbody>');
     for (const c of s.criteria) {
       out.push(
-        `<tr><td class="id">${e(c.id)}</td><td><div class="title">${e(c.title)}</div><blockquote class="source">${e(c.source)}</blockquote>${evidenceList(c.evidence)}</td>` +
+        `<tr><td class="id">${e(c.id)}</td><td><div class="title">${e(c.title)}</div><blockquote class="source">${e(c.source)}</blockquote>${c.note ? `<p class="note"><em>Interpretation:</em> ${e(c.note)}</p>` : ''}${evidenceList(c.evidence)}</td>` +
           `<td class="status ${c.tone}"><span class="mark">${MARKS[c.tone]}</span>${e(c.status)}</td></tr>`,
       );
     }

@@ -32,6 +32,7 @@ export function toJsonReport(result: ScreeningResult, options: JsonReportOptions
       kind: c.type,
       title: c.title,
       source: c.source,
+      ...(c.note ? { note: c.note } : {}),
       outcome: c.outcome,
       effect: c.effect,
       explanation: traceLines(c.trace, { full: false }).map((l) => `${'  '.repeat(l.depth)}${l.outcome}: ${l.text}`).join('\n'),

@@ -21,6 +21,7 @@ function trialSection(p: PrintableTrial): string {
     for (const c of s.criteria) {
       out.push(`### ${MARKS[c.tone]} ${e(c.id)} ${e(c.title)}: ${e(c.status)}`, '');
       out.push(`> ${e(c.source)}`, '');
+      if (c.note) out.push(`*Interpretation:* ${e(c.note)}`, '');
       for (const l of c.evidence) out.push(`${'  '.repeat(l.depth)}- ${LINE_MARKS[l.outcome]} ${e(l.text)}`);
       out.push('');
     }

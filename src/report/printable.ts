@@ -23,6 +23,8 @@ export type PrintableCriterion = {
   /** The mark shown before the status: the effect on eligibility, or the open outcome. */
   tone: 'pass' | 'fail' | 'unknown' | 'review';
   source: string;
+  /** How the source was interpreted, when the criteria file says. */
+  note?: string;
   evidence: TraceLine[];
 };
 
@@ -57,7 +59,7 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
       title: type === 'inclusion' ? 'Inclusion criteria' : 'Exclusion criteria',
       criteria: result.criteria
         .filter((c) => c.type === type)
-        .map((c) => ({ id: c.id, title: c.title, status: criterionStatus(c), tone: tone(c), source: c.source, evidence: traceLines(c.trace, { full: options.full ?? false }) })),
+        .map((c) => ({ id: c.id, title: c.title, status: criterionStatus(c), tone: tone(c), source: c.source, ...(c.note ? { note: c.note } : {}), evidence: traceLines(c.trace, { full: options.full ?? false }) })),
     }))
     .filter((s) => s.criteria.length > 0);
   return {

@@ -64,6 +64,7 @@ export const ReportSchema = z.strictObject({
       kind: z.enum(['inclusion', 'exclusion']),
       title: z.string(),
       source: z.string().describe('The protocol sentence(s) the criterion encodes.'),
+      note: z.string().optional().describe('How the source was interpreted.'),
       outcome: Outcome.describe('For an exclusion, met means the exclusion applies.'),
       effect: z.enum(['passes', 'fails', 'open']),
       explanation: z.string(),

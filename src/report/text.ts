@@ -65,6 +65,7 @@ export function formatText(result: ScreeningResult, options: TextOptions): strin
       const { mark, tone } = effectMark(c);
       out.push(`${paint(ch, tone, mark)} ${ch.bold(c.id)} ${c.title} — ${paint(ch, tone, criterionStatus(c))}`);
       if (options.brief) continue;
+      if (c.note) out.push(`    ${ch.dim(`Interpretation: ${c.note}`)}`);
       for (const line of traceLines(c.trace, { full: options.full ?? false })) {
         out.push(`${'    '.repeat(line.depth + 1)}${paint(ch, line.outcome, MARK[line.outcome])} ${line.text}`);
       }

@@ -117,3 +117,17 @@ describe('command line', () => {
     expectCleanError(await runInProcess(args as string[]), message);
   });
 });
+
+describe('dates outside 1900–2100 are input errors, not crashes', () => {
+  test.each([
+    [{ diagnosis: { date: '9999-06-01' }, referenceDates: { randomization: '2026-12-01' } }, /\$\.diagnosis\.date: "9999-06-01" is outside the years 1900–2100$/m],
+    [{ referenceDates: { screening: '0002-01-01' }, malignancies: [{ type: 'other', diagnosisDate: '2001-06-01', active: false }] }, /\$\.referenceDates\.screening: "0002-01-01" is outside the years 1900–2100$/m],
+  ])('%j', (patient, message) => {
+    const file = join(tmp, `range-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(patient));
+    expectCleanError(runBin([file, '--trial', 'IM101-611']), message);
+  });
+  test('the same for flags', async () => {
+    expectCleanError(await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611', '--randomization', '2300-01-01']), /^screen: --randomization must be a date in the years 1900–2100, got "2300-01-01"$/m);
+  });
+});

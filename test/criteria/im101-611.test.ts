@@ -52,7 +52,7 @@ table('I3', [
     'exactly 3 of 6: MMT 125, PGA 2, SGA 2; the rest below',
     (p) => {
       p.assessments = { ...p.assessments, mmt8: { score: 125, max: 150 }, pga: 2, sga: 2, haqDi: 0.49, extramuscularGlobal: 1.9 };
-      p.labs = { ck: { value: 259, unit: 'U/L', uln: 200 } };
+      p.labs = { ck: { value: 259, unit: 'U/L', uln: 200, date: '2026-11-10' } };
     },
     'met',
   ],
@@ -60,7 +60,7 @@ table('I3', [
     '2 of 6 met, 4 just below their thresholds',
     (p) => {
       p.assessments = { ...p.assessments, mmt8: { score: 126, max: 150 }, pga: 1.9, sga: 2, haqDi: 0.5, extramuscularGlobal: 1.9 };
-      p.labs = { ck: { value: 259, unit: 'U/L', uln: 200 }, aldolase: { value: 1, unit: 'U/L', uln: 7.6 }, ldh: { value: 100, unit: 'U/L', uln: 250 }, ast: { value: 10, unit: 'U/L', uln: 40 }, alt: { value: 10, unit: 'U/L', uln: 45 } };
+      p.labs = { ck: { value: 259, unit: 'U/L', uln: 200, date: '2026-11-10' }, aldolase: { value: 1, unit: 'U/L', uln: 7.6, date: '2026-11-10' }, ldh: { value: 100, unit: 'U/L', uln: 250, date: '2026-11-10' }, ast: { value: 10, unit: 'U/L', uln: 40, date: '2026-11-10' }, alt: { value: 10, unit: 'U/L', uln: 45, date: '2026-11-10' } };
     },
     'not_met',
   ],
@@ -68,7 +68,7 @@ table('I3', [
     'CK exactly 1.3 × ULN is the third item',
     (p) => {
       p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
-      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200 } };
+      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200, date: '2026-11-10' } };
     },
     'met',
   ],
@@ -84,7 +84,39 @@ table('I3', [
     'CK in µkat/L is converted (5 µkat/L = 300 U/L vs ULN 3 µkat/L = 180 U/L)',
     (p) => {
       p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
-      p.labs = { ck: { value: 5, unit: 'µkat/L', uln: 3 } };
+      p.labs = { ck: { value: 5, unit: 'µkat/L', uln: 3, date: '2026-11-10' } };
+    },
+    'met',
+  ],
+  [
+    'CK 1.3 × ULN but dated 3 months and 1 day before screening: v is unknown, not met',
+    (p) => {
+      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
+      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200, date: '2026-08-15' } };
+    },
+    'unknown',
+  ],
+  [
+    'CK 1.3 × ULN dated exactly 3 months before screening counts',
+    (p) => {
+      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
+      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200, date: '2026-08-16' } };
+    },
+    'met',
+  ],
+  [
+    'CK 1.3 × ULN without a date is unknown',
+    (p) => {
+      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
+      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200 } };
+    },
+    'unknown',
+  ],
+  [
+    'µkat/L at exactly 1.3 × ULN stays exact after conversion (1.17 / 0.9)',
+    (p) => {
+      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
+      p.labs = { ck: { value: 1.17, unit: 'µkat/L', uln: 0.9, date: '2026-11-10' } };
     },
     'met',
   ],
@@ -100,6 +132,8 @@ table('I4', [
   ['no rash, recent EMG not showing active disease', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'emg', date: '2026-10-01', showsActiveDisease: false }])), 'needs_review'],
   ['no rash, a skin biopsy does not count', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'skinBiopsy', date: '2026-10-01', showsActiveDisease: true }])), 'needs_review'],
   ['rash unknown, CK low: data first', (p) => void (delete p.assessments.activeRash, (p.labs.ck.value = 300)), 'unknown'],
+  ['no rash, CK 7.5 × ULN but from 2019: not evidence of current activity', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.date = '2019-01-01')), 'unknown'],
+  ['no rash, CK 7.5 × ULN dated 3 months before consent (boundary)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.date = '2026-08-16')), 'met'],
   [
     'committee confirmed',
     (p) => {
@@ -144,6 +178,12 @@ table('I6', [
   ['prednisone dose changed 4 weeks minus 1 day before', (p) => void (p.medications[0].doses[1].date = '2026-11-04'), 'not_met'],
   ['a new entry with the same dose is not a change', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 10, unit: 'mg/day' }), 'met'],
   ['dose history missing', (p) => void delete p.medications[0].doses, 'unknown'],
+  ['a later dose without a unit cannot be compared: unknown, not a change', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 10 }), 'unknown'],
+  ['a later dose in another unit: unknown', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 70, unit: 'mg/week' }), 'unknown'],
+  ['methotrexate stopped 2 weeks before randomization: the medications changed', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-11-17')), 'not_met'],
+  ['methotrexate stopped exactly 12 weeks before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-08')), 'not_met'],
+  ['methotrexate stopped 12 weeks and 1 day before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-07')), 'met'],
+  ['mycophenolic acid instead of mofetil: the investigator decides', (p) => void (p.medications[1] = med('mycophenolicAcid', '2024-01-01', [['2024-01-01', 720]])), 'needs_review'],
   ['methotrexate + mycophenolate: combination', (p) => void p.medications.push(med('mycophenolateMofetil', '2024-01-01', [['2024-01-01', 1000]])), 'not_met'],
   ['cyclophosphamide is not an allowed background', (p) => void (p.medications[1] = med('cyclophosphamide', '2024-01-01', [['2024-01-01', 500]])), 'not_met'],
   ['a stopped immunosuppressant does not count', (p) => void p.medications.push(med('mycophenolateMofetil', '2023-01-01', [['2023-01-01', 1000]], { stop: '2024-01-01' })), 'met'],

@@ -91,6 +91,13 @@ describe('NCT04946669', () => {
   ])('E3 %s', (_n, value, outcome) => {
     expect(check('E3', (p) => { p.labs.alt.value = value; }).outcome).toBe(outcome);
   });
+  test('E3 exactly 2 × ULN in µkat/L stays exact after conversion (1.56 / 0.78)', () => {
+    expect(check('E3', (p) => { p.labs.alt = { value: 1.56, unit: 'µkat/L', uln: 0.78, date: p.labs.alt.date }; }).outcome).toBe('not_met');
+  });
+  test('E3 an old or undated transaminase does not clear the patient', () => {
+    expect(check('E3', (p) => { p.labs.alt.date = '2020-01-01'; }).outcome).toBe('unknown');
+    expect(check('E3', (p) => { delete p.labs.alt.date; }).outcome).toBe('unknown');
+  });
   test('E3 AST over 2 × ULN excludes too', () => {
     expect(check('E3', (p) => { p.labs.ast.value = 81; }).outcome).toBe('met');
   });

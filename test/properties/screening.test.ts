@@ -64,6 +64,8 @@ describe('the verdict follows from the criteria', () => {
         for (const c of r.criteria) {
           if (c.outcome === 'unknown') expect(c.missing.length, c.id).toBeGreaterThan(0);
           else expect(c.missing, c.id).toEqual([]);
+          // Every criterion waiting on a person lists the question to decide.
+          if (c.outcome === 'needs_review') expect(r.review.some((x) => x.criterion === c.id), c.id).toBe(true);
         }
         // The report is plain JSON data.
         expect(JSON.parse(JSON.stringify(r))).toEqual(r);

@@ -5,6 +5,7 @@ import { screenPatient } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { formatProblem, UsageError } from '../errors.js';
 import { parsePatientText } from '../patient/parse.js';
+import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { formatMultiJson, formatMultiText } from '../report/multi-trial.js';
 import { overallExit } from '../report/ranking.js';
 import { toolInfo } from '../version.js';
@@ -32,7 +33,7 @@ export async function runMultiScreen(patientArg: string | undefined, flags: Mult
   if (trials.length === 0) throw new UsageError(`no trial criteria found in ${loaded.dir}`);
   const input = await readPatientInput(patientArg, io);
   const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary);
-  for (const w of warnings) io.stderr.write(`warning: ${formatProblem(w)}\n`);
+  for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
   const results = trials.map((trial) => screenPatient(trial, loaded.dictionary, record, { referenceDates }));

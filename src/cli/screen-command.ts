@@ -6,6 +6,7 @@ import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { formatProblem, UsageError } from '../errors.js';
 import { parsePatientText } from '../patient/parse.js';
+import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
 import { toolInfo } from '../version.js';
@@ -56,7 +57,7 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
   const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary);
-  for (const w of warnings) io.stderr.write(`warning: ${formatProblem(w)}\n`);
+  for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
   const result = screenPatient(trial, loaded.dictionary, record, { referenceDates });

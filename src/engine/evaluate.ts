@@ -4,6 +4,7 @@ import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../crit
 import type { Trial } from '../criteria/load-trial.js';
 import type { Condition, Criterion, ReferenceDateName } from '../criteria/rule-schema.js';
 import { CALCULATORS } from './calculators.js';
+import { takenOn as medicationTakenOn } from './medication.js';
 import { ageInYears, compareDates, formatDuration, shift, toDayNumber } from './dates.js';
 import { and, atLeast, countCompare, fromBoolean, isOpen, not, or, type Outcome } from './logic.js';
 import type { CriterionResult, Fact, ReferenceDates, ReviewItem, ScreeningResult, Trace, Verdict } from './result.js';
@@ -33,7 +34,7 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
   const missing = new Map<string, { field: string; label: string; criteria: string[] }>();
   for (const c of criteria) {
     for (const m of c.missing) {
-      const entry = missing.get(m) ?? { field: m, label: labelForPath(dict, m), criteria: [] };
+      const entry = missing.get(m) ?? { field: m, label: labelForPath(dict, m, patient), criteria: [] };
       if (!entry.criteria.includes(c.id)) entry.criteria.push(c.id);
       missing.set(m, entry);
     }
@@ -116,10 +117,18 @@ export function evaluateCriterion(trial: Trial, dict: Dictionary, patient: Patie
   };
 }
 
-function labelForPath(dict: Dictionary, path: string): string {
+/** Words for a missing path, naming the record (e.g. the drug) when it is inside a list. */
+function labelForPath(dict: Dictionary, path: string, patient: PatientRecord): string {
   if (path.startsWith('referenceDates.')) return `${path.slice('referenceDates.'.length)} date`;
-  const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)$/.exec(path);
-  if (m) return `${fieldLabel(dict, m[3] ?? '', m[1])} of ${fieldLabel(dict, m[1] ?? '')} #${Number(m[2]) + 1}`;
+  const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)(.*)$/.exec(path);
+  if (m) {
+    const [, records = '', index = '0', field = '', rest = ''] = m;
+    const list = getPath(patient, records);
+    const item = Array.isArray(list) ? (list[Number(index)] as Record<string, unknown> | undefined) : undefined;
+    const what = field === 'stop' ? 'date of last dose (or "ongoing": true)' : fieldLabel(dict, field, records);
+    const name = item ? itemName(dict, records, item, Number(index)) : `#${Number(index) + 1}`;
+    return `${what}${rest} of ${name} (${fieldLabel(dict, records).toLowerCase()} #${Number(index) + 1})`;
+  }
   const direct = dict.fields.get(path);
   if (direct) return direct.label;
   const parent = path.slice(0, path.lastIndexOf('.'));
@@ -384,7 +393,7 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
     const scoped: Ctx = { ...ctx, scope: { records: c.records, index, item: item as Record<string, unknown> } };
     const where = c.where ? evaluateCondition(c.where, scoped) : undefined;
     const check = c.kind === 'forAll' ? evaluateCondition(c.check, scoped) : undefined;
-    return { index, where, check, name: itemName(ctx, c.records, item as Record<string, unknown>, index) };
+    return { index, where, check, name: itemName(ctx.dict, c.records, item as Record<string, unknown>, index) };
   });
   const children: Trace[] = perItem.map((p) => {
     const parts = [p.where, p.check].filter((t): t is Trace => t !== undefined);
@@ -409,12 +418,12 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
   return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high });
 }
 
-function itemName(ctx: Ctx, records: string, item: Record<string, unknown>, index: number): string {
+function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {
   for (const key of ['drug', 'type', 'name', 'test']) {
     const v = item[key];
     if (typeof v === 'string') {
       const other = typeof item.otherName === 'string' ? ` (${item.otherName})` : '';
-      const def = recordItemField(ctx.dict, records, key);
+      const def = recordItemField(dict, records, key);
       return `${def && def.type === 'enum' ? enumLabel(def.values, v) : v}${other}`;
     }
   }
@@ -437,12 +446,7 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
   const missing: string[] = [];
 
   // Is the drug being taken on `date`? met / not_met / unknown (stop date not recorded).
-  const takenOn = (date: string): Outcome => {
-    if (!med.start) return 'unknown';
-    if (compareDates(med.start, date) > 0) return 'not_met';
-    if (med.stop) return fromBoolean(compareDates(med.stop, date) >= 0);
-    return med.ongoing === true ? 'met' : 'unknown';
-  };
+  const takenOn = (date: string): Outcome => medicationTakenOn(med, date);
   if (!med.start) missing.push(`${base}.start`);
   if (!med.stop && med.ongoing !== true) missing.push(`${base}.stop`);
 

@@ -139,7 +139,18 @@ function recordSchema(def: Extract<FieldDef, { type: 'records' }>, b: Build): z.
   const shape: Record<string, z.ZodMiniType> = {};
   for (const [name, item] of Object.entries(def.item)) shape[name] = optionalNullable(leafSchema(item, b));
   const obj = z.object(shape);
-  return def.kindOf === 'medication' ? obj.check(z.superRefine(checkMedication)) : obj;
+  if (def.kindOf !== 'medication') return obj;
+  const drug = def.item.drug;
+  const classes = new Map<string, string>();
+  if (drug?.type === 'enum') for (const [value, entry] of Object.entries(drug.values)) if (typeof entry !== 'string' && entry.class) classes.set(value, entry.class);
+  return obj.check(
+    z.superRefine(checkMedication),
+    z.superRefine((m: { drug?: unknown; class?: unknown }, ctx) => {
+      // The class of a known drug comes from the dictionary; a different one is a contradiction.
+      const known = typeof m.drug === 'string' ? classes.get(m.drug) : undefined;
+      if (known && typeof m.class === 'string' && m.class !== known) ctx.addIssue({ code: 'custom', path: ['class'], message: `contradicts the drug, which is a ${known}`, input: m.class });
+    }),
+  );
 }
 
 type MedicationInput = { start?: unknown; stop?: unknown; ongoing?: unknown; doses?: unknown };

@@ -136,3 +136,12 @@ test('a patient file named like a subcommand is still a patient file when it is 
   const r = await runInProcess(['--trial', 'IM101-611', 'examples/im101-611-eligible.json']);
   expect(r.code).toBe(0);
 });
+
+test('mistyped review keys are warned about with a suggestion (the review stays open)', async () => {
+  const p = JSON.parse(readFileSync(`${ROOT}examples/im101-611-eligible.json`, 'utf8'));
+  p.reviews = { 'IM101-611': { 'I5-investigatr': { decision: 'yes', by: 'PI', date: '2026-11-16' } }, 'IM101-6111': {} };
+  const r = await runInProcess(['-', '-t', 'IM101-611', '--brief'], { stdin: JSON.stringify(p) });
+  expect(r.stderr).toContain('warning: <stdin> $.reviews["IM101-611"]["I5-investigatr"]: not a review item of IM101-611 (did you mean "I5-investigator"?): ignored');
+  expect(r.stderr).toContain('warning: <stdin> $.reviews["IM101-6111"]: no trial "IM101-6111" (did you mean "IM101-611"?): these decisions are not used');
+  expect(r.code).toBe(3);
+});

@@ -56,6 +56,10 @@ function record(def: Extract<FieldDef, { type: 'records' }>): fc.Arbitrary<Recor
       if (stopAfter === null) med.ongoing = true;
       else med.stop = fromDayNumber(start + stopAfter);
       med.doses = [0, ...doseOffsets.filter((d) => d > 0)].map((off, i) => ({ date: fromDayNumber(start + off), dose: doses[i % 3], unit: 'mg/day' }));
+      // A known drug's class comes from the dictionary (a different one is a validation error).
+      const drugDef = def.item.drug;
+      const entry = drugDef?.type === 'enum' && typeof med.drug === 'string' ? drugDef.values[med.drug] : undefined;
+      if (entry && typeof entry !== 'string' && entry.class) med.class = entry.class;
       if (med.drug === 'other' && med.class === undefined) med.class = 'other';
       return med;
     });

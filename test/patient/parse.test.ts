@@ -32,6 +32,7 @@ describe('errors name the JSON path', () => {
     [{ medications: [{ drug: 'methotrexate', ongoing: true, stop: '2025-01-01' }] }, 'p.json $.medications[0].ongoing: true is true but a stop date is given'],
     [{ reviews: { 'IM101-611': { P1: { decision: 'maybe', by: 'x', date: '2026-01-01' } } } }, 'p.json $.reviews["IM101-611"].P1.decision: must be one of "yes", "no"'],
     [[], 'p.json: expected a JSON object describing one patient, got an array'],
+    [{ medications: [{ drug: 'methotrexate', class: 'biologic' }] }, 'p.json $.medications[0].class: "biologic" contradicts the drug, which is a immunosuppressant'],
   ])('%j', (value, expected) => {
     const found = problems(value);
     expect(found.some((p) => p.startsWith(expected)), `got ${JSON.stringify(found)}`).toBe(true);

@@ -4,6 +4,7 @@
 // as they are, because no conversion table for other steroids is verified in our sources.
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
+import { takenOn } from '../medication.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact } from '../result.js';
@@ -26,13 +27,6 @@ type Med = {
   doses?: { date: string; dose: number; unit?: string }[];
 };
 
-/** Taken on `date`: met / not_met / unknown (start, or stop/ongoing, not recorded). */
-export function takenOn(med: Med, date: string): Outcome {
-  if (!med.start) return 'unknown';
-  if (compareDates(med.start, date) > 0) return 'not_met';
-  if (med.stop) return compareDates(med.stop, date) >= 0 ? 'met' : 'not_met';
-  return med.ongoing === true ? 'met' : 'unknown';
-}
 
 /** The prednisone-equivalent mg/day of one corticosteroid on `date`, if the record gives it. */
 export function prednisoneEquivalentMgPerDay(med: Med, date: string): number | undefined {

@@ -1,0 +1,13 @@
+// What a medication record says about one date, shared by the rule operators and the calculators.
+import { compareDates } from './dates.js';
+import type { Outcome } from './logic.js';
+
+export type MedicationRecord = { start?: string; stop?: string; ongoing?: boolean };
+
+/** Taken on `date`: met / not_met / unknown (start, or stop/ongoing, not recorded). */
+export function takenOn(med: MedicationRecord, date: string): Outcome {
+  if (!med.start) return 'unknown';
+  if (compareDates(med.start, date) > 0) return 'not_met';
+  if (med.stop) return compareDates(med.stop, date) >= 0 ? 'met' : 'not_met';
+  return med.ongoing === true ? 'met' : 'unknown';
+}

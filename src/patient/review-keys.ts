@@ -1,0 +1,28 @@
+// Warnings for recorded review decisions that no screened trial can use: a mistyped trial id or
+// review id would otherwise be ignored without a word, and the review would stay open.
+import { collectFieldRefs } from '../criteria/field-refs.js';
+import type { Trial } from '../criteria/load-trial.js';
+import type { PatientRecord } from '../engine/patient-record.js';
+import type { Problem } from '../errors.js';
+import { suggest } from '../util/did-you-mean.js';
+import { jsonPath } from './parse.js';
+
+export function reviewKeyWarnings(record: PatientRecord, file: string, screened: readonly Trial[], knownTrialIds: readonly string[]): Problem[] {
+  const out: Problem[] = [];
+  for (const [trialId, decisions] of Object.entries(record.reviews ?? {})) {
+    if (!knownTrialIds.includes(trialId)) {
+      const hint = suggest(trialId, knownTrialIds);
+      out.push({ location: `${file} ${jsonPath(['reviews', trialId])}`, message: `no trial "${trialId.slice(0, 40)}"${hint ? ` (did you mean "${hint}"?)` : ''}: these decisions are not used` });
+      continue;
+    }
+    const trial = screened.find((t) => t.meta.id === trialId);
+    if (!trial) continue;
+    const ids = collectFieldRefs(trial.criteria.map((c) => c.rule), trial.definitions).reviews.map((r) => r.id);
+    for (const reviewId of Object.keys(decisions)) {
+      if (ids.includes(reviewId)) continue;
+      const hint = suggest(reviewId, ids);
+      out.push({ location: `${file} ${jsonPath(['reviews', trialId, reviewId])}`, message: `not a review item of ${trialId}${hint ? ` (did you mean "${hint}"?)` : ''}: ignored` });
+    }
+  }
+  return out;
+}

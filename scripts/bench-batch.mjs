@@ -117,7 +117,9 @@ async function child(mode, file, n) {
     for await (const _ of parser) count++;
     count -= 1;
   } else if (mode === 'batch') {
-    const { run } = await import(dist('cli/main.js'));
+    // The bundled CLI, loaded the way bin/screen.js loads it: what users run.
+    const { loadBundle } = await import(dist('cli/load-bundle.js'));
+    const { run } = loadBundle(fileURLToPath(new URL('../dist/bundle/screen.cjs', import.meta.url))).exports;
     const sink = { write: () => true };
     const code = await run(['batch', file, '--trial', TRIAL, '--out', '/dev/null', '--no-progress'], { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, cwd: process.cwd() });
     // 4: some rows are data errors (the generator makes a few, as real exports have).

@@ -28,12 +28,20 @@ type Med = {
 };
 
 
-/** The prednisone-equivalent mg/day of one corticosteroid on `date`, if the record gives it. */
+/**
+ * The prednisone-equivalent mg/day of one corticosteroid on `date`, if the record gives it: the
+ * dose history for prednisone and prednisolone in mg/day, else the recorded equivalent. When both
+ * are there and disagree, the record contradicts itself: undefined (unknown), never a pick.
+ */
 export function prednisoneEquivalentMgPerDay(med: Med, date: string): number | undefined {
-  if (typeof med.prednisoneEquivalentMgPerDay === 'number') return med.prednisoneEquivalentMgPerDay;
-  if (med.drug !== 'prednisone' && med.drug !== 'prednisolone') return undefined;
-  const current = (med.doses ?? []).filter((d) => compareDates(d.date, date) <= 0).sort((a, b) => compareDates(a.date, b.date)).at(-1);
-  return current && current.unit === 'mg/day' ? current.dose : undefined;
+  const summary = typeof med.prednisoneEquivalentMgPerDay === 'number' ? med.prednisoneEquivalentMgPerDay : undefined;
+  let fromDoses: number | undefined;
+  if (med.drug === 'prednisone' || med.drug === 'prednisolone') {
+    const current = (med.doses ?? []).filter((d) => compareDates(d.date, date) <= 0).sort((a, b) => compareDates(a.date, b.date)).at(-1);
+    if (current && current.unit === 'mg/day') fromDoses = current.dose;
+  }
+  if (summary !== undefined && fromDoses !== undefined && summary !== fromDoses) return undefined;
+  return fromDoses ?? summary;
 }
 
 /**

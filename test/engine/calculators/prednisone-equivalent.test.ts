@@ -52,3 +52,12 @@ describe('prednisoneEquivalentPerKg', () => {
     expect(compareDoseRange(lo, hi, 60, op, 1)).toBe(expected);
   });
 });
+
+test('a recorded equivalent that contradicts the prednisone dose history gives no dose (unknown), not a pick', async () => {
+  const { prednisoneEquivalentMgPerDay } = await import('../../../src/engine/calculators/prednisone-equivalent.js');
+  const med = { drug: 'prednisone', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 40, unit: 'mg/day' }, { date: '2026-10-01', dose: 10, unit: 'mg/day' }] };
+  expect(prednisoneEquivalentMgPerDay(med, '2026-11-16')).toBe(10);
+  expect(prednisoneEquivalentMgPerDay({ ...med, prednisoneEquivalentMgPerDay: 10 }, '2026-11-16')).toBe(10);
+  expect(prednisoneEquivalentMgPerDay({ ...med, prednisoneEquivalentMgPerDay: 40 }, '2026-11-16')).toBeUndefined();
+  expect(prednisoneEquivalentMgPerDay({ drug: 'methylprednisolone', prednisoneEquivalentMgPerDay: 25 }, '2026-11-16')).toBe(25);
+});

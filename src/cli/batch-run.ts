@@ -15,8 +15,9 @@ import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
+import { reviewKeyWarnings } from '../patient/review-keys.js';
 
-async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; dictionary: import('../criteria/dictionary-model.js').Dictionary }> {
+async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; dictionary: import('../criteria/dictionary-model.js').Dictionary; trialIds: string[] }> {
   const ids = flags.trial ?? [];
   if (flags.all && ids.length) throw new UsageError('give either --trial or --all, not both');
   if (!flags.all && ids.length === 0) throw new UsageError('missing --trial <id> or --all (list trials with: screen trials)');
@@ -26,7 +27,7 @@ async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; diction
     if (seen.has(t.meta.id)) throw new UsageError(`trial ${t.meta.id} is given twice`);
     seen.add(t.meta.id);
   }
-  return { trials: loaded.trials, dictionary: loaded.dictionary };
+  return { trials: loaded.trials, dictionary: loaded.dictionary, trialIds: loaded.trialIds };
 }
 
 function openInput(arg: string, io: CliIo): { stream: AsyncIterable<Buffer | string>; name: string } {
@@ -120,7 +121,7 @@ function progressReporter(io: CliIo, enabled: boolean) {
 }
 
 export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promise<number> {
-  const { trials, dictionary: dict } = await pickTrials(flags);
+  const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
   // csv-parse is loaded only for batch runs.
   const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
   const dates = flagDates(flags);
@@ -159,7 +160,8 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
         }
         continue;
       }
-      const { record, warnings } = item.parsed;
+      const { record } = item.parsed;
+      const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds).map((w) => ({ ...w, location: w.location.trim() }))];
       const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
       for (const t of trials) {
         const result = screenPatient(t, dict, record, { referenceDates });

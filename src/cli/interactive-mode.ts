@@ -8,6 +8,7 @@ import { formatProblem, PatientDataError, UsageError } from '../errors.js';
 import { inquirerPrompter, isPromptExit } from '../interactive/inquirer-prompter.js';
 import { runQuestionnaire, type PatientData, type Prompter } from '../interactive/questionnaire.js';
 import { parsePatientText } from '../patient/parse.js';
+import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
@@ -62,8 +63,8 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   let inputPath: string | undefined;
   if (patientArg) {
     const input = await readPatientInput(patientArg, io);
-    const { warnings } = parsePatientText(input.text, input.name, set.dictionary);
-    for (const w of warnings) io.stderr.write(`warning: ${formatProblem(w)}\n`);
+    const { warnings, record } = parsePatientText(input.text, input.name, set.dictionary);
+    for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], [...set.trialFiles.keys()])]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
     data = JSON.parse(input.text) as PatientData;
     inputPath = resolve(io.cwd, patientArg);
   }

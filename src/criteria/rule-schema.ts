@@ -158,6 +158,7 @@ export const Count = z.strictObject({
 export const Ongoing = z.strictObject({
   kind: z.literal('ongoing'),
   at: ReferenceDateName,
+  continuing: z.boolean().optional().describe('Also require that no last dose is recorded: "ongoing": true, not a stop date on or after the reference date.'),
   note,
 });
 export const TakenFor = z.strictObject({
@@ -222,7 +223,7 @@ export type ConditionT =
   | (Base & { kind: 'exists'; records: string; where: ConditionT })
   | (Base & { kind: 'forAll'; records: string; where?: ConditionT | undefined; check: ConditionT })
   | (Base & { kind: 'count'; records: string; op: ComparisonOp; n: number; where?: ConditionT | undefined })
-  | (Base & { kind: 'ongoing'; at: ReferenceDateName })
+  | (Base & { kind: 'ongoing'; at: ReferenceDateName; continuing?: boolean | undefined })
   | (Base & { kind: 'takenFor'; atLeast: Duration; before: ReferenceDateName })
   | (Base & { kind: 'stableDose'; for: Duration; before: ReferenceDateName })
   | (Base & { kind: 'lastDoseWithin'; within: Duration; before: ReferenceDateName })

@@ -59,12 +59,8 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
     verdict,
     criteria,
     missing: [...missing.values()],
-    // A review matters only while its criterion is still open, and only on a branch whose
-    // outcome it can still change (every enclosing node open: Kleene logic is monotone).
-    review: criteria.flatMap((c) => {
-      const live = liveReviewIds(c.trace);
-      return c.review.filter((r) => r.status === 'open' && live.has(r.id));
-    }),
+    // Each criterion already lists only the open questions that matter now (see evaluateCriterion).
+    review: criteria.flatMap((c) => c.review.filter((r) => r.status === 'open')),
     counts,
   };
 }
@@ -102,6 +98,7 @@ export function effectOf(type: 'inclusion' | 'exclusion', outcome: Outcome): Cri
 export function evaluateCriterion(trial: Trial, dict: Dictionary, patient: PatientRecord, dates: ReferenceDates, criterion: Criterion): CriterionResult {
   const ctx: Ctx = { patient, dict, trial, dates, reviews: [], criterionId: criterion.id, expanding: [] };
   const trace = evaluateCondition(criterion.rule, ctx);
+  const live = liveReviewIds(trace);
   return {
     id: criterion.id,
     type: criterion.type,
@@ -111,8 +108,11 @@ export function evaluateCriterion(trial: Trial, dict: Dictionary, patient: Patie
     effect: effectOf(criterion.type, trace.outcome),
     trace,
     missing: trace.missing,
-    // A review inside a record quantifier is met once per record: list it once.
-    review: ctx.reviews.filter((r, i, all) => all.findIndex((x) => x.id === r.id && x.status === r.status) === i),
+    // Open questions only where they can still change the result (liveReviewIds); decided ones
+    // always, as the record of who decided. A review met once per record is listed once.
+    review: ctx.reviews
+      .filter((r) => r.status !== 'open' || live.has(r.id))
+      .filter((r, i, all) => all.findIndex((x) => x.id === r.id && x.status === r.status) === i),
     ...(criterion.note ? { note: criterion.note } : {}),
   };
 }
@@ -453,7 +453,11 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
   switch (c.kind) {
     case 'ongoing': {
       const o = takenOn(ref);
-      return node('ongoing', o, { facts, missing, detail: { at: c.at, date: ref } }, c.note);
+      // continuing: a recorded last dose (even a planned one on or after the date) means it ends.
+      if (c.continuing && o === 'met' && med.ongoing !== true) {
+        return node('ongoing', 'not_met', { facts, detail: { at: c.at, date: ref, continuing: true, ends: med.stop ?? null } }, c.note);
+      }
+      return node('ongoing', o, { facts, missing, detail: { at: c.at, date: ref, ...(c.continuing ? { continuing: true } : {}) } }, c.note);
     }
     case 'takenFor': {
       const since = shift(ref, c.atLeast, -1);

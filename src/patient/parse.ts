@@ -131,6 +131,18 @@ function futureDates(record: PatientRecord, dict: Dictionary, file: string): Pro
       const v = getPath(record, path);
       if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: `${file} ${jsonPath(path.split('.'))}`, message: `${v} is after the screening date ${screening}` });
     }
+    // The same for dates inside records (a medication started after screening, say).
+    if (def.type === 'records') {
+      const list = getPath(record, path);
+      if (!Array.isArray(list)) continue;
+      const pastFields = Object.entries(def.item).filter(([, item]) => item.type === 'date' && item.past).map(([name]) => name);
+      list.forEach((item: Record<string, unknown>, i) => {
+        for (const name of pastFields) {
+          const v = item[name];
+          if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: `${file} ${jsonPath([...path.split('.'), i, name])}`, message: `${v} is after the screening date ${screening}` });
+        }
+      });
+    }
   }
   return out;
 }

@@ -108,6 +108,7 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       if (d.applies === 'not_met' && t.outcome === 'met') return `${d.item}: not concerned`;
       return `${d.item}:`;
     case 'ongoing':
+      if (d.continuing) return `${medDates(t)}; rule: still taken on the ${d.at} date ${d.date ?? ''} and continuing${d.ends ? ` (a last dose is recorded: ${d.ends})` : ''}`;
       return `${medDates(t)}; taken on the ${d.at} date ${d.date ?? ''}`.trim();
     case 'takenFor':
       if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;

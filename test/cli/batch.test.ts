@@ -271,3 +271,13 @@ describe('end to end (bin/screen.js)', () => {
     expect(quiet.stderr).not.toContain('rows/s');
   });
 });
+
+test('batch rows warn about mistyped review keys too', async () => {
+  const p = JSON.parse(readFileSync('examples/im101-611-eligible.json', 'utf8'));
+  p.reviews['IM101-611']['I5-investigatr'] = p.reviews['IM101-611']['I5-investigator'];
+  delete p.reviews['IM101-611']['I5-investigator'];
+  const r = await runCli(['batch', '-', '--trial', 'IM101-611', '--format', 'ndjson', '--input-format', 'ndjson'], { stdin: `${JSON.stringify(p)}\n` });
+  const row = JSON.parse(r.stdout.trim());
+  expect(row.verdict).toBe('undetermined');
+  expect(JSON.stringify(row.warnings)).toContain('not a review item of IM101-611 (did you mean \\"I5-investigator\\"?)');
+});

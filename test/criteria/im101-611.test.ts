@@ -183,6 +183,8 @@ table('I6', [
   ['methotrexate stopped 2 weeks before randomization: the medications changed', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-11-17')), 'not_met'],
   ['methotrexate stopped exactly 12 weeks before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-08')), 'not_met'],
   ['methotrexate stopped 12 weeks and 1 day before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-07')), 'met'],
+  ['methotrexate with a last dose recorded on the randomization date: is it continued? investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-12-01')), 'needs_review'],
+  ['methotrexate with a planned last dose after randomization: investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2027-01-01')), 'needs_review'],
   ['mycophenolic acid instead of mofetil: the investigator decides', (p) => void (p.medications[1] = med('mycophenolicAcid', '2024-01-01', [['2024-01-01', 720]])), 'needs_review'],
   ['methotrexate + mycophenolate: combination', (p) => void p.medications.push(med('mycophenolateMofetil', '2024-01-01', [['2024-01-01', 1000]])), 'not_met'],
   ['cyclophosphamide is not an allowed background', (p) => void (p.medications[1] = med('cyclophosphamide', '2024-01-01', [['2024-01-01', 500]])), 'not_met'],
@@ -207,6 +209,8 @@ table('E2', [
   ['penicillamine last dose exactly 3 months before screening', (p) => void p.medications.push(med('penicillamine', '2026-01-01', [['2026-01-01', 250]], { stop: '2026-08-16' })), 'met'],
   ['penicillamine last dose 3 months and 1 day before', (p) => void p.medications.push(med('penicillamine', '2026-01-01', [['2026-01-01', 250]], { stop: '2026-08-15' })), 'not_met'],
   ['zidovudine ongoing', (p) => void p.medications.push(med('zidovudine', '2026-01-01', [['2026-01-01', 300]])), 'met'],
+  ['penicillamine started between screening and randomization', (p) => void p.medications.push(med('penicillamine', '2026-11-20', [['2026-11-20', 250]])), 'met'],
+  ['penicillamine stopped 3 months before randomization (2 months 15 days before screening)', (p) => void p.medications.push(med('penicillamine', '2026-01-01', [['2026-01-01', 250]], { stop: '2026-09-01' })), 'met'],
   ['zidovudine, stop not recorded', (p) => void p.medications.push(med('zidovudine', '2026-01-01', [['2026-01-01', 300]], {})), 'unknown'],
 ]);
 
@@ -273,6 +277,11 @@ describe('verdicts', () => {
     const r = screenExample('IM101-611', p);
     expect(r.verdict).toBe('ineligible');
     expect(r.missing.map((m) => m.field)).toContain('infection.tbRisk');
+  });
+  test('a criterion lists no open question whose premise the data contradicts (JSON too)', () => {
+    const r = screenExample('IM101-611', base);
+    expect(r.criteria.flatMap((c) => c.review.filter((x) => x.status === 'open'))).toEqual([]);
+    expect(r.criteria.find((c) => c.id === 'I5')?.review.map((x) => x.status)).toEqual(['confirmed']);
   });
   test('open review items are listed only for open criteria', () => {
     const r = screenExample('IM101-611', base);

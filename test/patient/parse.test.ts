@@ -83,6 +83,10 @@ describe('warnings', () => {
     expect((record as any).polluted).toBeUndefined();
     expect(warnings).toHaveLength(3);
   });
+  test('dates after the screening date inside records are flagged too', () => {
+    const { warnings } = parse({ referenceDates: { screening: '2026-11-16' }, medications: [{ drug: 'penicillamine', start: '2026-11-20', ongoing: true }] });
+    expect(warnings.map((w) => `${w.location}: ${w.message}`)).toEqual(['p.json $.medications[0].start: 2026-11-20 is after the screening date 2026-11-16']);
+  });
   test('dates after the screening date are flagged', () => {
     const { warnings } = parse({ referenceDates: { screening: '2026-11-16' }, diagnosis: { date: '2026-12-01' } });
     expect(warnings[0]?.message).toBe('2026-12-01 is after the screening date 2026-11-16');

@@ -36,14 +36,23 @@ const lazyImports = {
   },
 };
 
-const common = { bundle: true, platform: 'node', target: 'node20', minify: true, plugins: [lazyImports], logLevel: 'warning' };
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  plugins: [lazyImports],
+  logLevel: 'warning',
+  define: { __TRIAL_SCREEN_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
+};
 
 await build({
   ...common,
   entryPoints: ['src/cli/main.ts'],
   format: 'cjs',
   outfile: `${outdir}/screen.cjs`,
-  define: { 'import.meta.url': '__import_meta_url' },
+  define: { ...common.define, 'import.meta.url': '__import_meta_url' },
   banner: { js: "const __import_meta_url=require('node:url').pathToFileURL(__filename).href;" },
 });
 

@@ -1,7 +1,8 @@
-// A validated, compiled form of a criteria directory, keyed by the SHA-256 of every source file.
-// The CLI uses it to skip YAML parsing and schema validation at start-up; any file whose bytes
-// differ from what was compiled is loaded and checked the slow way, so it is never stale.
-import { createHash } from 'node:crypto';
+// A validated, compiled form of a criteria directory, holding the exact text of every source file
+// it was compiled from. The CLI uses it to skip YAML parsing and schema validation at start-up; a
+// file whose text differs in any way is loaded and checked the slow way, so it is never stale.
+// (Comparing the text is exact and costs microseconds; hashing would mean loading node:crypto,
+// about 3 ms of start-up. Each trial's SHA-256 for the audit trail is computed when compiling.)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CriteriaError } from '../errors.js';
@@ -10,21 +11,16 @@ import type { DictionaryFile } from './dictionary-schema.js';
 import type { Trial } from './load-trial.js';
 import { DEFINITIONS_FILE, DICTIONARY_FILE, lookupTrialFile, trialFilesIn } from './trial-lookup.js';
 
-export const COMPILED_FORMAT = 1;
+export const COMPILED_FORMAT = 2;
 
 export type CompiledCriteria = {
   format: typeof COMPILED_FORMAT;
-  /** SHA-256 of fields.yaml and of definitions.yaml ("" when absent). */
-  dictionarySha256: string;
-  definitionsSha256: string;
+  /** File name -> the exact text compiled (fields.yaml, definitions.yaml if any, every trial file). */
+  sources: Record<string, string>;
   dictionary: DictionaryFile;
-  /** Trial file name -> trial, with the file's SHA-256 in `sha256`. */
+  /** Trial file name -> trial (its `sha256` is the file's, for reports). */
   trials: Record<string, Omit<Trial, 'file'>>;
 };
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 export function dictionaryData(dict: Dictionary): DictionaryFile {
   return { version: dict.version, sections: dict.sections, fields: Object.fromEntries(dict.fields) };
@@ -54,13 +50,14 @@ export function loadFromCompiled(dir: string, compiled: CompiledCriteria | undef
   }
   const trialFiles = trialFilesIn(names);
   const wanted = ids === 'all' ? [...trialFiles.values()] : ids.map((id) => lookupTrialFile(trialFiles, id));
-  if (sha256(readText(join(dir, DICTIONARY_FILE))) !== compiled.dictionarySha256) return undefined;
-  const defs = names.includes(DEFINITIONS_FILE) ? sha256(readText(join(dir, DEFINITIONS_FILE))) : '';
-  if (defs !== compiled.definitionsSha256) return undefined;
+  const same = (name: string) => compiled.sources[name] !== undefined && readText(join(dir, name)) === compiled.sources[name];
+  if (!same(DICTIONARY_FILE)) return undefined;
+  if (names.includes(DEFINITIONS_FILE) !== (DEFINITIONS_FILE in compiled.sources)) return undefined;
+  if (names.includes(DEFINITIONS_FILE) && !same(DEFINITIONS_FILE)) return undefined;
   const trials: Trial[] = [];
   for (const name of wanted) {
     const cached = compiled.trials[name];
-    if (!cached || cached.sha256 !== sha256(readText(join(dir, name)))) return undefined;
+    if (!cached || !same(name)) return undefined;
     trials.push({ ...cached, file: join(dir, name) });
   }
   return { dir, dictionary: buildDictionary(compiled.dictionary), trials, trialIds: [...trialFiles.keys()], fromCache: true };

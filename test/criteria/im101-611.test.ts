@@ -17,6 +17,11 @@ function table(id: string, rows: Row[]) {
 }
 
 const noop = () => {};
+/** Two of I3's six items met (PGA 2.5 cm, HAQ-DI 0.5), three not (MMT-8 130, SGA 1, MDAAT 0): the CK result decides item v. */
+const enzymesDecide = (ck: Record<string, unknown>) => (p: any) => {
+  p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
+  p.labs = { ck };
+};
 const mmt = (score: number, max = 150) => (p: any) => void (p.assessments.mmt8 = { score, max });
 
 table('I1', [
@@ -64,14 +69,7 @@ table('I3', [
     },
     'not_met',
   ],
-  [
-    'CK exactly 1.3 × ULN is the third item',
-    (p) => {
-      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
-      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200, date: '2026-11-10' } };
-    },
-    'met',
-  ],
+  ['CK exactly 1.3 × ULN is the third item', enzymesDecide({ value: 260, unit: 'U/L', uln: 200, date: '2026-11-10' }), 'met'],
   [
     '2 met, the rest unknown: could still reach 3',
     (p) => {
@@ -80,46 +78,11 @@ table('I3', [
     },
     'unknown',
   ],
-  [
-    'CK in µkat/L is converted (5 µkat/L = 300 U/L vs ULN 3 µkat/L = 180 U/L)',
-    (p) => {
-      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
-      p.labs = { ck: { value: 5, unit: 'µkat/L', uln: 3, date: '2026-11-10' } };
-    },
-    'met',
-  ],
-  [
-    'CK 1.3 × ULN but dated 3 months and 1 day before screening: v is unknown, not met',
-    (p) => {
-      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
-      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200, date: '2026-08-15' } };
-    },
-    'unknown',
-  ],
-  [
-    'CK 1.3 × ULN dated exactly 3 months before screening counts',
-    (p) => {
-      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
-      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200, date: '2026-08-16' } };
-    },
-    'met',
-  ],
-  [
-    'CK 1.3 × ULN without a date is unknown',
-    (p) => {
-      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
-      p.labs = { ck: { value: 260, unit: 'U/L', uln: 200 } };
-    },
-    'unknown',
-  ],
-  [
-    'µkat/L at exactly 1.3 × ULN stays exact after conversion (1.17 / 0.9)',
-    (p) => {
-      p.assessments = { ...p.assessments, mmt8: { score: 130, max: 150 }, pga: 2.5, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 };
-      p.labs = { ck: { value: 1.17, unit: 'µkat/L', uln: 0.9, date: '2026-11-10' } };
-    },
-    'met',
-  ],
+  ['CK in µkat/L is converted (5 µkat/L = 300 U/L vs ULN 3 µkat/L = 180 U/L)', enzymesDecide({ value: 5, unit: 'µkat/L', uln: 3, date: '2026-11-10' }), 'met'],
+  ['CK 1.3 × ULN but dated 3 months and 1 day before screening: v is unknown, not met', enzymesDecide({ value: 260, unit: 'U/L', uln: 200, date: '2026-08-15' }), 'unknown'],
+  ['CK 1.3 × ULN dated exactly 3 months before screening counts', enzymesDecide({ value: 260, unit: 'U/L', uln: 200, date: '2026-08-16' }), 'met'],
+  ['CK 1.3 × ULN without a date is unknown', enzymesDecide({ value: 260, unit: 'U/L', uln: 200 }), 'unknown'],
+  ['µkat/L at exactly 1.3 × ULN stays exact after conversion (1.17 / 0.9)', enzymesDecide({ value: 1.17, unit: 'µkat/L', uln: 0.9, date: '2026-11-10' }), 'met'],
   ['VAS in mm is converted: PGA 19 mm = 1.9 cm is below 2 cm', (p) => void (p.assessments = { mmt8: { score: 130, max: 150 }, pga: { value: 19, unit: 'mm' }, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 }, (p.labs = {})), 'not_met'],
 ]);
 

@@ -29,7 +29,8 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('')}`;
 }
 
-export function parsePatientText(text: string, file: string, dict: Dictionary): ParsedPatient {
+/** `screening`: the screening date given on the command line, if any (it wins over the file's). */
+export function parsePatientText(text: string, file: string, dict: Dictionary, options: { screening?: string } = {}): ParsedPatient {
   if (text.trim() === '') throw new PatientDataError([{ location: file, message: 'the file is empty: expected a patient JSON object' }]);
   // Scanned before JSON.parse so that absurd nesting is refused without deep recursion anywhere.
   const textProblem = findJsonTextProblem(text);
@@ -45,7 +46,7 @@ export function parsePatientText(text: string, file: string, dict: Dictionary): 
   if (textProblem?.kind === 'duplicate') {
     throw new PatientDataError([{ location: `${file} ${jsonPath(textProblem.path)}`, message: `duplicate key "${textProblem.key.slice(0, 40)}": JSON would silently keep only the last value; remove one` }]);
   }
-  return parsePatientData(data, file, dict, { pruned: true });
+  return parsePatientData(data, file, dict, { pruned: true, ...options });
 }
 
 /**
@@ -53,7 +54,7 @@ export function parsePatientText(text: string, file: string, dict: Dictionary): 
  * object has (faster for one patient); without it the full schema is built once per dictionary
  * and reused (faster for many rows). Both give the same result.
  */
-export function parsePatientData(data: unknown, file: string, dict: Dictionary, options: { pruned?: boolean } = {}): ParsedPatient {
+export function parsePatientData(data: unknown, file: string, dict: Dictionary, options: { pruned?: boolean; screening?: string } = {}): ParsedPatient {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PatientDataError([{ location: file, message: `expected a JSON object describing one patient, got ${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data}` }]);
   }
@@ -65,7 +66,7 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
   }
   const record = parsed.data as PatientRecord;
   fillDrugClasses(record, dict);
-  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file)];
+  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, options.screening ?? record.referenceDates?.screening)];
   return { record, warnings };
 }
 
@@ -122,8 +123,7 @@ function fillDrugClasses(record: PatientRecord, dict: Dictionary) {
   }
 }
 
-function futureDates(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
-  const screening = record.referenceDates?.screening;
+function futureDates(record: PatientRecord, dict: Dictionary, file: string, screening: string | undefined): Problem[] {
   if (!screening) return [];
   const out: Problem[] = [];
   for (const [path, def] of dict.fields) {

@@ -145,3 +145,8 @@ test('mistyped review keys are warned about with a suggestion (the review stays 
   expect(r.stderr).toContain('warning: <stdin> $.reviews["IM101-6111"]: no trial "IM101-6111" (did you mean "IM101-611"?): these decisions are not used');
   expect(r.code).toBe(3);
 });
+
+test('dates after the screening date given with --as-of are warned about', async () => {
+  const r = await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611', '--as-of', '2023-01-01', '--brief']);
+  expect(r.stderr).toContain('warning: examples/im101-611-eligible.json $.diagnosis.date: 2023-05-02 is after the screening date 2023-01-01');
+});

@@ -1,7 +1,9 @@
 // Same inputs, same flags: byte-identical output in any time zone (dates are calendar dates, and
 // the generation time of printable reports is fixed by --generated-at or SOURCE_DATE_EPOCH).
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { runBin } from './run-cli.js';
+import { ROOT } from '../helpers/screening.js';
 
 const ZONES = ['UTC', 'Pacific/Kiritimati', 'America/Adak'];
 const CASES: [string, string[], Record<string, string>][] = [
@@ -20,4 +22,14 @@ describe.each(CASES)('%s', (_name, args, env) => {
     expect(first.length).toBeGreaterThan(100);
     for (const o of outputs) expect(o.stdout).toBe(first);
   });
+});
+
+test('batch CSV output (with --wide and the summary) is byte-identical across time zones', () => {
+  const ndjson = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).map((f) => JSON.stringify(JSON.parse(readFileSync(`${ROOT}examples/${f}`, 'utf8')))).join('\n');
+  const runs = ZONES.map((TZ) => runBin(['batch', '-', '--all', '--input-format', 'ndjson', '--wide', '--no-progress'], { stdin: `${ndjson}\n`, env: { TZ } }));
+  expect(runs[0]?.stdout.split('\n').length).toBeGreaterThan(100);
+  for (const r of runs) {
+    expect(r.stdout).toBe(runs[0]?.stdout);
+    expect(r.stderr).toBe(runs[0]?.stderr);
+  }
 });

@@ -3,7 +3,7 @@
 // as `screen <saved file> --trial <id>`.
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { openCriteriaDir, loadTrial } from '../criteria/criteria-dir.js';
+import { loadCriteria } from '../criteria/load-for-cli.js';
 import { formatProblem, PatientDataError, UsageError } from '../errors.js';
 import { inquirerPrompter, isPromptExit } from '../interactive/inquirer-prompter.js';
 import { runQuestionnaire, type PatientData, type Prompter } from '../interactive/questionnaire.js';
@@ -56,15 +56,16 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
     throw new UsageError(`--interactive needs a terminal, but standard input is not one; to screen a patient file instead run: screen <patient.json> --trial ${trials[0]}`);
   }
   const dates = flagDates(flags);
-  const set = openCriteriaDir(flags.criteriaDir);
-  const trial = loadTrial(set, trials[0] as string);
+  const loaded = await loadCriteria(flags.criteriaDir, [trials[0] as string]);
+  const trial = loaded.trials[0] as NonNullable<(typeof loaded.trials)[0]>;
+  const set = { dictionary: loaded.dictionary };
 
   let data: PatientData = {};
   let inputPath: string | undefined;
   if (patientArg) {
     const input = await readPatientInput(patientArg, io);
-    const { warnings, record } = parsePatientText(input.text, input.name, set.dictionary);
-    for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], [...set.trialFiles.keys()])]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
+    const { warnings, record } = parsePatientText(input.text, input.name, set.dictionary, dates.screening ? { screening: dates.screening } : {});
+    for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
     data = JSON.parse(input.text) as PatientData;
     inputPath = resolve(io.cwd, patientArg);
   }

@@ -36,11 +36,17 @@ function collect(value: string, previous: string[] = []): string[] {
  */
 function mayUseSubcommand(argv: readonly string[] | undefined): boolean {
   if (argv === undefined) return true;
-  const first = argv.find((a) => !a.startsWith('-'));
-  return argv.length === 0 || argv.some((a) => a === '-h' || a === '--help') || first === 'help' || SUBCOMMAND_NAMES.includes(first ?? '');
+  // Any word could be the subcommand's name (`screen --format json trials`): building them when
+  // not needed only costs time, while not building them when needed would misread the command.
+  return argv.length === 0 || argv.some((a) => a === '-h' || a === '--help' || a === 'help' || SUBCOMMAND_NAMES.includes(a));
 }
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: readonly string[]): Command {
+  const output = {
+    writeOut: (s: string) => io.stdout.write(s),
+    writeErr: (s: string) => io.stderr.write(s),
+    outputError: (s: string, write: (str: string) => void) => write(s.startsWith('error:') ? `screen: ${s}` : s),
+  };
   const program = new Command();
   program
     .name('screen')
@@ -66,11 +72,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     // Subcommands have their own --format; options after a subcommand name belong to it.
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(s.startsWith('error:') ? `screen: ${s}` : s),
-    })
+    .configureOutput(output)
     .action(async (patient: string | undefined, flags: MultiScreenFlags & { interactive?: boolean; save?: string }) => {
       if (flags.interactive) {
         if (wantsMultiTrial(flags)) throw new UsageError('--interactive screens one trial: give --trial once, without --all');
@@ -84,10 +86,19 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     });
   for (const register of mayUseSubcommand(argv) ? SUBCOMMANDS : []) {
     const sub = register(io, setExit);
-    sub.exitOverride().configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(s.startsWith('error:') ? `screen: ${s}` : s),
+    sub.exitOverride().configureOutput(output);
+    // `screen --criteria-dir x show T`: an option the root command took before the subcommand's
+    // name belongs to the subcommand when it has that option too (and must fit its choices).
+    sub.hook('preAction', (_root, action) => {
+      for (const option of action.options) {
+        const key = option.attributeName();
+        if (action.getOptionValueSource(key) === 'cli' || program.getOptionValueSource(key) !== 'cli') continue;
+        const value = program.getOptionValue(key) as unknown;
+        if (option.argChoices && !option.argChoices.includes(String(value))) {
+          throw new UsageError(`${option.long ?? key} for "${action.name()}" must be one of ${option.argChoices.join(', ')}, got "${String(value).slice(0, 20)}"`);
+        }
+        action.setOptionValueWithSource(key, value, 'cli');
+      }
     });
     program.addCommand(sub);
   }

@@ -10,6 +10,7 @@ import { formatMultiJson, formatMultiText } from '../report/multi-trial.js';
 import { overallExit } from '../report/ranking.js';
 import { toolInfo } from '../version.js';
 import { useColor, type CliIo } from './io.js';
+import { resolveGeneratedAt } from './generated-at.js';
 import { readPatientInput } from './read-patient.js';
 import { FORMATS, flagDates, type ScreenFlags } from './screen-command.js';
 
@@ -38,6 +39,11 @@ export async function runMultiScreen(patientArg: string | undefined, flags: Mult
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
   const results = trials.map((trial) => screenPatient(trial, loaded.dictionary, record, { referenceDates }));
   if (format === 'json') io.stdout.write(formatMultiJson(results, { tool: toolInfo(), referenceDateSources: sources }));
-  else io.stdout.write(formatMultiText(results, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
+  else if (format === 'html' || format === 'md') {
+    // One printable record per trial (each on its own page in HTML).
+    const generatedAt = resolveGeneratedAt(flags.generatedAt, io.env);
+    const printable = format === 'html' ? (await import('../report/html.js')).formatHtml : (await import('../report/markdown.js')).formatMarkdown;
+    io.stdout.write(printable(results, { tool: toolInfo(), generatedAt, referenceDateSources: results.map(() => sources), full: flags.full ?? false }));
+  } else io.stdout.write(formatMultiText(results, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
   return overallExit(results.map((r) => r.verdict));
 }

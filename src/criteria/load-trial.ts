@@ -115,16 +115,16 @@ class Checker {
     });
   }
 
-  check(c: Condition, path: (string | number)[], scope: string | undefined, currentDef?: string): void {
+  check(c: Condition, path: (string | number)[], scope: string | undefined): void {
     switch (c.kind) {
       case 'all':
       case 'any':
       case 'atLeast':
-        c.of.forEach((child, i) => this.check(child, [...path, 'of', i], scope, currentDef));
+        c.of.forEach((child, i) => this.check(child, [...path, 'of', i], scope));
         if (c.kind === 'atLeast' && c.n > c.of.length) this.fail([...path, 'n'], `needs ${c.n} of only ${c.of.length} conditions: can never be met`);
         return;
       case 'not':
-        return this.check(c.of, [...path, 'of'], scope, currentDef);
+        return this.check(c.of, [...path, 'of'], scope);
       case 'compare': {
         const def = this.field(path, c.field, scope);
         if (!this.expectType(path, c.field, def, ['number', 'integer', 'scale'])) return;
@@ -176,8 +176,8 @@ class Checker {
           this.fail([...path, 'records'], `"${c.records}" is not a repeating-record field`);
           return;
         }
-        if (c.where) this.check(c.where, [...path, 'where'], c.records, currentDef);
-        if (c.kind === 'forAll') this.check(c.check, [...path, 'check'], c.records, currentDef);
+        if (c.where) this.check(c.where, [...path, 'where'], c.records);
+        if (c.kind === 'forAll') this.check(c.check, [...path, 'check'], c.records);
         return;
       }
       case 'ongoing':
@@ -199,11 +199,6 @@ class Checker {
         if (!(c.definition in this.definitions)) {
           this.fail([...path, 'definition'], `unknown definition "${c.definition}"`);
           return;
-        }
-        if (currentDef) {
-          const set = this.refs.get(currentDef) ?? new Set();
-          set.add(c.definition);
-          this.refs.set(currentDef, set);
         }
         return;
       }

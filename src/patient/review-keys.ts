@@ -7,6 +7,18 @@ import type { Problem } from '../errors.js';
 import { suggest } from '../util/did-you-mean.js';
 import { jsonPath } from './parse.js';
 
+/** Review ids per trial, computed once (batch asks for every row). */
+const reviewIdsOf = new WeakMap<Trial, string[]>();
+
+function reviewIds(trial: Trial): string[] {
+  let ids = reviewIdsOf.get(trial);
+  if (!ids) {
+    ids = collectFieldRefs(trial.criteria.map((c) => c.rule), trial.definitions).reviews.map((r) => r.id);
+    reviewIdsOf.set(trial, ids);
+  }
+  return ids;
+}
+
 export function reviewKeyWarnings(record: PatientRecord, file: string, screened: readonly Trial[], knownTrialIds: readonly string[]): Problem[] {
   const out: Problem[] = [];
   for (const [trialId, decisions] of Object.entries(record.reviews ?? {})) {
@@ -17,7 +29,7 @@ export function reviewKeyWarnings(record: PatientRecord, file: string, screened:
     }
     const trial = screened.find((t) => t.meta.id === trialId);
     if (!trial) continue;
-    const ids = collectFieldRefs(trial.criteria.map((c) => c.rule), trial.definitions).reviews.map((r) => r.id);
+    const ids = reviewIds(trial);
     for (const reviewId of Object.keys(decisions)) {
       if (ids.includes(reviewId)) continue;
       const hint = suggest(reviewId, ids);

@@ -150,3 +150,26 @@ test('dates after the screening date given with --as-of are warned about', async
   const r = await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611', '--as-of', '2023-01-01', '--brief']);
   expect(r.stderr).toContain('warning: examples/im101-611-eligible.json $.diagnosis.date: 2023-05-02 is after the screening date 2023-01-01');
 });
+
+describe('options given before a subcommand name', () => {
+  test('belong to the subcommand when it has them', async () => {
+    const r = await runInProcess(['--format', 'json', 'trials']);
+    expect(JSON.parse(r.stdout).map((t: { id: string }) => t.id)).toContain('IM101-611');
+    const show = await runInProcess(['--criteria-dir', 'criteria', 'show', 'IM101-611']);
+    expect(show.code).toBe(0);
+    const missing = await runInProcess(['--criteria-dir', 'no-such-dir', 'show', 'IM101-611']);
+    expect(missing.code).toBe(2);
+  });
+  test('must fit the subcommand\'s choices', async () => {
+    const r = await runInProcess(['--format', 'html', 'trials']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('screen: --format for "trials" must be one of text, json, got "html"\n');
+  });
+});
+
+test('several trials in a printable report: one record per trial', async () => {
+  const r = await runInProcess(['examples/im101-611-eligible.json', '--all', '-f', 'md', '--generated-at', '2026-11-25']);
+  expect(r.code).toBe(0);
+  for (const id of ['IM101-611', 'NCT04946669', 'NCT02347891']) expect(r.stdout).toContain(id);
+  expect(r.stdout).not.toContain('═══');
+});

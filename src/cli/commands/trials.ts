@@ -8,13 +8,7 @@ export function trialsCommand(io: CliIo, setExit: (code: number) => void): Comma
     .description('list the trials whose criteria are available')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--criteria-dir <dir>', 'criteria directory instead of the built-in one')
-    .action(async (local: { format: string; criteriaDir?: string }, cmd: Command) => {
-      // The root command has --format and --criteria-dir too and takes them first, wherever they stand.
-      const flags = { ...local };
-      const parent = cmd.parent;
-      for (const key of ['format', 'criteriaDir'] as const) {
-        if (cmd.getOptionValueSource(key) !== 'cli' && parent?.getOptionValueSource(key) === 'cli') flags[key] = parent.opts()[key];
-      }
+    .action(async (flags: { format: string; criteriaDir?: string }) => {
       const loaded = await loadCriteria(flags.criteriaDir, 'all');
       const trials = loaded.trials.map((t) => ({
         id: t.meta.id,

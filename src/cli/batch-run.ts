@@ -10,7 +10,7 @@ import { PatientDataError, UsageError } from '../errors.js';
 import { errorRow, screenedRow } from '../batch/batch-row.js';
 import type { InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
-import { BATCH_FORMATS, batchWriter, type BatchFormat } from '../report/batch-output.js';
+import { batchWriter } from '../report/batch-output.js';
 import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, type CliIo } from './io.js';
-import { FORMATS, runScreen, type ScreenFlags } from './screen-command.js';
+import { FORMATS, runScreen } from './screen-command.js';
 import { SUBCOMMAND_NAMES, SUBCOMMANDS } from './commands/index.js';
 import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
 

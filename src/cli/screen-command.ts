@@ -62,7 +62,7 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
   const result = screenPatient(trial, loaded.dictionary, record, { referenceDates });
   if (format === 'json') io.stdout.write(formatJson(result, { tool: toolInfo(), referenceDateSources: sources }));
-  else if (generatedAt) {
+  else if ((format === 'html' || format === 'md') && generatedAt) {
     // Printable formats are loaded on use: most runs print text or JSON.
     const printable = format === 'html' ? (await import('../report/html.js')).formatHtml : (await import('../report/markdown.js')).formatMarkdown;
     io.stdout.write(printable([result], { tool: toolInfo(), generatedAt, referenceDateSources: [sources], full: flags.full ?? false }));

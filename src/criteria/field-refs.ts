@@ -1,6 +1,6 @@
 // Which patient data a trial's rules read: walks condition trees (following `ref` definitions and
 // the inputs calculators declare) so templates and the questionnaire can list, order or ask for
-// exactly the data a trial needs. The one walker for that; pure.
+// exactly the data a trial needs (the loader's and lint's walkers check rules; this one lists data). Pure.
 import { CALCULATORS } from '../engine/calculators.js';
 import type { Condition, ReferenceDateName } from './rule-schema.js';
 

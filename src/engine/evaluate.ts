@@ -6,7 +6,7 @@ import type { Condition, Criterion, ReferenceDateName } from '../criteria/rule-s
 import { CALCULATORS } from './calculators.js';
 import { takenOn as medicationTakenOn } from './medication.js';
 import { ageInYears, compareDates, formatDuration, shift, toDayNumber } from './dates.js';
-import { and, atLeast, countCompare, fromBoolean, isOpen, not, or, type Outcome } from './logic.js';
+import { and, atLeast, countCompare, fromBoolean, isOpen, not, openOf, or, type Outcome } from './logic.js';
 import type { CriterionResult, Fact, ReferenceDates, ReviewItem, ScreeningResult, Trace, Verdict } from './result.js';
 import { getPath, type PatientRecord, type ReviewDecision } from './patient-record.js';
 
@@ -413,8 +413,7 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
   if (c.kind === 'forAll') return combine('forAll', and(outcomes), children, c.note, detail);
   const low = outcomes.filter((o) => o === 'met').length;
   const high = low + outcomes.filter(isOpen).length;
-  const openValue: Outcome = outcomes.includes('unknown') ? 'unknown' : 'needs_review';
-  const outcome = countCompare(low, high, (n) => cmp(c.op, n, c.n), openValue);
+  const outcome = countCompare(low, high, (n) => cmp(c.op, n, c.n), openOf(outcomes));
   return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high });
 }
 

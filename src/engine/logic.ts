@@ -10,7 +10,7 @@ export function isOpen(o: Outcome): boolean {
 }
 
 /** The open value to report when several operands are open: unknown before needs_review. */
-function openOf(values: readonly Outcome[]): Outcome {
+export function openOf(values: readonly Outcome[]): Outcome {
   return values.includes('unknown') ? 'unknown' : 'needs_review';
 }
 

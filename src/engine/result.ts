@@ -1,7 +1,7 @@
 // Result objects: plain JSON data. Formatters turn them into sentences; the engine never does.
 import type { Outcome } from './logic.js';
 
-/** A value the engine looked at. `value` is undefined when the field was absent. */
+/** A value the engine looked at. `value` is null when the field was not recorded. */
 export type Fact = {
   field: string;
   label: string;

@@ -1,5 +1,5 @@
 // The patient file schema, derived from the data dictionary with zod. Parsing also normalises:
-// units are converted to each field's canonical unit and drug classes are filled in.
+// units are converted to each field's canonical unit (parse.ts fills in drug classes).
 // Built with zod/mini (same core, same issues, a twentieth of the code) because every
 // `screen` run loads it: start-up time matters to people who run the tool all day.
 import * as z from 'zod/mini';

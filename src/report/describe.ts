@@ -159,7 +159,7 @@ function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
     }
     case 'imacsImprovement': {
       const changes = t.facts
-        .filter((x, i) => i % 2 === 0)
+        .filter((_, i) => i % 2 === 0)
         .map((b, i) => {
           const f = t.facts[i * 2 + 1];
           const key = b.field.slice(b.field.lastIndexOf('.') + 1);
@@ -230,7 +230,7 @@ function decisive(t: Trace, children: Trace[]): Trace[] {
   return keep;
 }
 
-/** A short one-line reason for a criterion, for summaries and CSV. */
+/** A missing field's path with its label, for lists of data to collect. */
 export function missingLabel(field: string, label: string): string {
   return label && label !== field ? `${field} (${label})` : field;
 }

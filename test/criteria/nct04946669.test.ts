@@ -12,7 +12,7 @@ describe('NCT04946669', () => {
   });
 
   test.each([
-    ['definite DM', (p: any) => {}, 'met'],
+    ['definite DM', (_p: any) => {}, 'met'],
     ['probable DM: investigator confirms', (p: any) => { p.bohanPeter.biopsy = false; }, 'needs_review'],
     ['possible DM: investigator confirms', (p: any) => { p.bohanPeter.biopsy = false; p.bohanPeter.enzymes = false; }, 'needs_review'],
     ['PM (no rash) and not CADM', (p: any) => { p.bohanPeter.rash = false; }, 'not_met'],

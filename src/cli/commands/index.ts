@@ -10,7 +10,8 @@ import { trialsCommand } from './trials.js';
 
 export type SubcommandFactory = (io: CliIo, setExit: (code: number) => void) => Command;
 
-export const SUBCOMMANDS: SubcommandFactory[] = [trialsCommand, batchCommand, templateCommand, showCommand, lintCommand];
+/** By name, so the CLI can tell without building them whether a command line may use one. */
+const BY_NAME = { trials: trialsCommand, batch: batchCommand, template: templateCommand, show: showCommand, lint: lintCommand } satisfies Record<string, SubcommandFactory>;
 
-/** Their names, so the CLI can tell without building them whether a command line may use one. */
-export const SUBCOMMAND_NAMES = ['trials', 'batch', 'template', 'show', 'lint'];
+export const SUBCOMMANDS: SubcommandFactory[] = Object.values(BY_NAME);
+export const SUBCOMMAND_NAMES: string[] = Object.keys(BY_NAME);

@@ -125,6 +125,7 @@ export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dic
   }
 }
 
+/** Problems of a whole line (no JSON path) are located at the line. */
 function trimLocation(p: Problem): Problem {
-  return { location: p.location.trim() || 'line', message: p.message };
+  return { location: p.location || 'line', message: p.message };
 }

@@ -161,7 +161,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
         continue;
       }
       const { record } = item.parsed;
-      const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds).map((w) => ({ ...w, location: w.location.trim() }))];
+      const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
       const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
       for (const t of trials) {
         const result = screenPatient(t, dict, record, { referenceDates });

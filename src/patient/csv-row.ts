@@ -200,7 +200,7 @@ export function parseCsvRow(header: CsvHeader, cells: string[], dict: Dictionary
   // Cells that could not be converted are left out, so validation still reports every other problem.
   const { data, indexMaps, problems } = csvRowToData(header, cells);
   const relocate = (p: Problem): Problem => {
-    const at = p.location.trim();
+    const at = p.location;
     return at.startsWith('$') ? { location: jsonPathToColumn(at, indexMaps, dict) || 'row', message: p.message } : p;
   };
   try {

@@ -25,6 +25,11 @@ function cached<T>(map: WeakMap<Dictionary, T>, dict: Dictionary, build: (d: Dic
   return v;
 }
 
+/** "file $.path", or just "$.path" when there is no file name (batch rows name their row instead). */
+export function locationOf(file: string, path: readonly PropertyKey[]): string {
+  return file ? `${file} ${jsonPath(path)}` : jsonPath(path);
+}
+
 export function jsonPath(path: readonly PropertyKey[]): string {
   return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('')}`;
 }
@@ -35,7 +40,7 @@ export function parsePatientText(text: string, file: string, dict: Dictionary, o
   // Scanned before JSON.parse so that absurd nesting is refused without deep recursion anywhere.
   const textProblem = findJsonTextProblem(text);
   if (textProblem?.kind === 'depth') {
-    throw new PatientDataError([{ location: `${file} ${jsonPath(textProblem.path.slice(0, 8))}${textProblem.path.length > 8 ? '…' : ''}`, message: `nested more than ${MAX_JSON_DEPTH} levels deep: not a patient file` }]);
+    throw new PatientDataError([{ location: `${locationOf(file, textProblem.path.slice(0, 8))}${textProblem.path.length > 8 ? '…' : ''}`, message: `nested more than ${MAX_JSON_DEPTH} levels deep: not a patient file` }]);
   }
   let data: unknown;
   try {
@@ -44,7 +49,7 @@ export function parsePatientText(text: string, file: string, dict: Dictionary, o
     throw new PatientDataError([{ location: jsonErrorLocation(text, file, e as Error), message: `invalid JSON: ${jsonErrorReason(e as Error)}` }], { cause: e });
   }
   if (textProblem?.kind === 'duplicate') {
-    throw new PatientDataError([{ location: `${file} ${jsonPath(textProblem.path)}`, message: `duplicate key "${textProblem.key.slice(0, 40)}": JSON would silently keep only the last value; remove one` }]);
+    throw new PatientDataError([{ location: locationOf(file, textProblem.path), message: `duplicate key "${textProblem.key.slice(0, 40)}": JSON would silently keep only the last value; remove one` }]);
   }
   return parsePatientData(data, file, dict, { pruned: true, ...options });
 }
@@ -72,7 +77,7 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
 
 function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue): Problem {
   const got = valueAt(data, issue.path);
-  return { location: `${file} ${jsonPath(issue.path)}`, message: issueMessage(issue, got) };
+  return { location: locationOf(file, issue.path), message: issueMessage(issue, got) };
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -101,7 +106,7 @@ function unknownKeys(data: unknown, known: Map<string, Set<string>>, file: strin
         // "#key" entries are descriptions (screen template --format json writes them).
         if (key.startsWith('#')) continue;
         const hint = suggest(key, allowed);
-        out.push({ location: `${file} ${jsonPath([...path, key])}`, message: `unknown key, ignored${hint ? ` (did you mean "${hint}"?)` : ''}` });
+        out.push({ location: locationOf(file, [...path, key]), message: `unknown key, ignored${hint ? ` (did you mean "${hint}"?)` : ''}` });
         continue;
       }
       walk((value as Record<string, unknown>)[key], schemaPath ? `${schemaPath}.${key}` : key, [...path, key]);
@@ -129,7 +134,7 @@ function futureDates(record: PatientRecord, dict: Dictionary, file: string, scre
   for (const [path, def] of dict.fields) {
     if (def.type === 'date' && def.past) {
       const v = getPath(record, path);
-      if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: `${file} ${jsonPath(path.split('.'))}`, message: `${v} is after the screening date ${screening}` });
+      if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, path.split('.')), message: `${v} is after the screening date ${screening}` });
     }
     // The same for dates inside records (a medication started after screening, say).
     if (def.type === 'records') {
@@ -139,7 +144,7 @@ function futureDates(record: PatientRecord, dict: Dictionary, file: string, scre
       list.forEach((item: Record<string, unknown>, i) => {
         for (const name of pastFields) {
           const v = item[name];
-          if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: `${file} ${jsonPath([...path.split('.'), i, name])}`, message: `${v} is after the screening date ${screening}` });
+          if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, [...path.split('.'), i, name]), message: `${v} is after the screening date ${screening}` });
         }
       });
     }

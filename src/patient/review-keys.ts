@@ -5,7 +5,7 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { Problem } from '../errors.js';
 import { suggest } from '../util/did-you-mean.js';
-import { jsonPath } from './parse.js';
+import { locationOf } from './parse.js';
 
 /** Review ids per trial, computed once (batch asks for every row). */
 const reviewIdsOf = new WeakMap<Trial, string[]>();
@@ -24,7 +24,7 @@ export function reviewKeyWarnings(record: PatientRecord, file: string, screened:
   for (const [trialId, decisions] of Object.entries(record.reviews ?? {})) {
     if (!knownTrialIds.includes(trialId)) {
       const hint = suggest(trialId, knownTrialIds);
-      out.push({ location: `${file} ${jsonPath(['reviews', trialId])}`, message: `no trial "${trialId.slice(0, 40)}"${hint ? ` (did you mean "${hint}"?)` : ''}: these decisions are not used` });
+      out.push({ location: locationOf(file, ['reviews', trialId]), message: `no trial "${trialId.slice(0, 40)}"${hint ? ` (did you mean "${hint}"?)` : ''}: these decisions are not used` });
       continue;
     }
     const trial = screened.find((t) => t.meta.id === trialId);
@@ -33,7 +33,7 @@ export function reviewKeyWarnings(record: PatientRecord, file: string, screened:
     for (const reviewId of Object.keys(decisions)) {
       if (ids.includes(reviewId)) continue;
       const hint = suggest(reviewId, ids);
-      out.push({ location: `${file} ${jsonPath(['reviews', trialId, reviewId])}`, message: `not a review item of ${trialId}${hint ? ` (did you mean "${hint}"?)` : ''}: ignored` });
+      out.push({ location: locationOf(file, ['reviews', trialId, reviewId]), message: `not a review item of ${trialId}${hint ? ` (did you mean "${hint}"?)` : ''}: ignored` });
     }
   }
   return out;

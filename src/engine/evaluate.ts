@@ -215,138 +215,35 @@ function enumDisplay(ctx: Ctx, field: string, v: string): string {
 }
 
 export function evaluateCondition(c: Condition, ctx: Ctx): Trace {
+  // One small function per kind: each sees a single node shape, which V8 optimises far better
+  // than one large switch reading every kind's properties.
   switch (c.kind) {
-    case 'all': {
-      const children = c.of.map((x) => evaluateCondition(x, ctx));
-      return combine('all', and(children.map((t) => t.outcome)), children, c.note);
-    }
-    case 'any': {
-      const children = c.of.map((x) => evaluateCondition(x, ctx));
-      return combine('any', or(children.map((t) => t.outcome)), children, c.note);
-    }
-    case 'not': {
-      const child = evaluateCondition(c.of, ctx);
-      return combine('not', not(child.outcome), [child], c.note);
-    }
-    case 'atLeast': {
-      const children = c.of.map((x) => evaluateCondition(x, ctx));
-      const met = children.filter((t) => t.outcome === 'met').length;
-      return combine('atLeast', atLeast(c.n, children.map((t) => t.outcome)), children, c.note, { n: c.n, of: children.length, metCount: met });
-    }
-    case 'compare': {
-      const r = resolve(ctx, c.field);
-      const threshold = c.value as number;
-      const detail = { op: c.op, threshold, unit: c.unit ?? r.unit ?? null, ...(c.scaleMax ? { scaleMax: c.scaleMax } : {}) };
-      if (r.value === undefined || r.value === null) return node('compare', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
-      if (c.scaleMax !== undefined) {
-        const s = r.value as { score?: number; max?: number };
-        if (typeof s.score !== 'number') return node('compare', 'unknown', { missing: [`${r.path}.score`], detail, facts: [] }, c.note);
-        const f: Fact = { field: r.path, label: r.label, value: s.score, unit: `/${s.max}` };
-        if (s.max !== c.scaleMax) {
-          return node('compare', 'unknown', { missing: [`${r.path} (on the 0–${c.scaleMax} scale)`], facts: [f], detail: { ...detail, scaleMismatch: true } }, c.note);
-        }
-        return node('compare', fromBoolean(cmp(c.op, s.score, threshold)), { facts: [f], detail }, c.note);
-      }
-      const value = r.value as number;
-      return node('compare', fromBoolean(cmp(c.op, value, threshold)), { facts: [fact(r, value)], detail }, c.note);
-    }
-    case 'is': {
-      const r = resolve(ctx, c.field);
-      const detail = { expected: c.value };
-      if (typeof r.value !== 'boolean') return node('is', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
-      return node('is', fromBoolean(r.value === c.value), { facts: [fact(r, r.value)], detail }, c.note);
-    }
-    case 'in': {
-      const r = resolve(ctx, c.field);
-      const detail = { values: valuesLabel(ctx, c) };
-      if (typeof r.value !== 'string') return node('in', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
-      return node('in', fromBoolean(c.values.includes(r.value)), { facts: [fact(r, enumDisplay(ctx, c.field, r.value))], detail }, c.note);
-    }
-    case 'includesAny': {
-      const r = resolve(ctx, c.field);
-      const detail = { values: valuesLabel(ctx, c) };
-      if (!Array.isArray(r.value)) return node('includesAny', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
-      const list = r.value as string[];
-      const hits = list.filter((v) => c.values.includes(v));
-      return node('includesAny', fromBoolean(hits.length > 0), { facts: [fact(r, list.map((v) => enumDisplay(ctx, c.field, v)))], detail: { ...detail, matched: hits.map((v) => enumDisplay(ctx, c.field, v)).join(', ') } }, c.note);
-    }
-    case 'labUln': {
-      const r = resolve(ctx, c.field);
-      const lab = r.value as { value?: number; uln?: number; unit?: string; date?: string; original?: { value: number; uln: number; unit: string } } | undefined;
-      const detail: Trace['detail'] = { op: c.op, times: c.times };
-      if (!lab || typeof lab.value !== 'number') return node('labUln', 'unknown', { missing: [`${r.path}.value`], facts: [fact(r, null)], detail }, c.note);
-      if (typeof lab.uln !== 'number' || lab.uln <= 0) return node('labUln', 'unknown', { missing: [`${r.path}.uln`], facts: [{ field: `${r.path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' }], detail }, c.note);
-      const ratio = lab.value / lab.uln;
-      const facts: Fact[] = [
-        { field: `${r.path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' },
-        { field: `${r.path}.uln`, label: `${r.label} ULN`, value: lab.uln, unit: lab.unit ?? '' },
-      ];
-      if (c.within) {
-        // Only a recent enough result counts as evidence; an undated or older one leaves this open.
-        const ref = refDate(ctx, c.before ?? 'screening');
-        const windowDetail = { ...detail, within: durationLabel(c.within), before: c.before ?? 'screening', date: lab.date ?? null };
-        if (!ref) return node('labUln', 'unknown', { missing: [REF_PATH(c.before ?? 'screening')], facts, detail: windowDetail }, c.note);
-        const from = shift(ref, c.within, -1);
-        if (!lab.date) return node('labUln', 'unknown', { missing: [`${r.path}.date`], facts, detail: { ...windowDetail, from, to: ref } }, c.note);
-        if (compareDates(lab.date, from) < 0 || compareDates(lab.date, ref) > 0) {
-          return node('labUln', 'unknown', { missing: [`${r.path} (a result from ${from} to ${ref})`], facts, detail: { ...windowDetail, from, to: ref, outOfWindow: true } }, c.note);
-        }
-      }
-      // Compare value against times × ULN without dividing, both rounded to 12 significant digits,
-      // so boundaries are exact also after unit conversion (1.56 µkat/L × 60 = 93.6 U/L, not 93.6000…1).
-      const limit = Number((c.times * lab.uln).toPrecision(12));
-      const ok = cmp(c.op, Number(lab.value.toPrecision(12)), limit);
-      return node('labUln', fromBoolean(ok), { facts, detail: { ...detail, ratio: Number(ratio.toFixed(2)), limit, date: lab.date ?? null } }, c.note);
-    }
-    case 'age': {
-      const on = refDate(ctx, c.at);
-      const birth = getPath(ctx.patient, 'demographics.birthDate');
-      const detail = { op: c.op, years: c.years, at: c.at };
-      const facts: Fact[] = typeof birth === 'string' ? [{ field: 'demographics.birthDate', label: fieldLabel(ctx.dict, 'demographics.birthDate'), value: birth }] : [];
-      const missing = [...(typeof birth === 'string' ? [] : ['demographics.birthDate']), ...(on ? [] : [REF_PATH(c.at)])];
-      if (missing.length || !on || typeof birth !== 'string') return node('age', 'unknown', { missing, facts, detail }, c.note);
-      const age = ageInYears(birth, on);
-      return node('age', fromBoolean(cmp(c.op, age, c.years)), { facts, detail: { ...detail, age, on } }, c.note);
-    }
-    case 'dateWithin': {
-      const r = resolve(ctx, c.field);
-      const ref = refDate(ctx, c.before);
-      const facts = typeof r.value === 'string' ? [fact(r, r.value)] : [];
-      const missing = [...(typeof r.value === 'string' ? [] : [r.path]), ...(ref ? [] : [REF_PATH(c.before)])];
-      const detail = { within: durationLabel(c.within), before: c.before };
-      if (missing.length || !ref || typeof r.value !== 'string') return node('dateWithin', 'unknown', { missing, facts, detail }, c.note);
-      const from = shift(ref, c.within, -1);
-      const ok = compareDates(r.value, from) >= 0 && compareDates(r.value, ref) <= 0;
-      return node('dateWithin', fromBoolean(ok), { facts, detail: { ...detail, from, to: ref } }, c.note);
-    }
-    case 'interval': {
-      const ends = (['from', 'to'] as const).map((side) => {
-        const operand = c[side];
-        if ('ref' in operand) {
-          const d = refDate(ctx, operand.ref);
-          return { date: d, path: REF_PATH(operand.ref), label: `${operand.ref} date` };
-        }
-        const r = resolve(ctx, operand.field);
-        return { date: typeof r.value === 'string' ? r.value : undefined, path: r.path, label: r.label };
-      });
-      const [a, b] = ends as [{ date?: string; path: string; label: string }, { date?: string; path: string; label: string }];
-      const facts: Fact[] = ends.filter((e) => e.date).map((e) => ({ field: e.path, label: e.label, value: e.date as string }));
-      const detail = { op: c.op, duration: durationLabel(c.duration), absolute: c.absolute };
-      const missing = ends.filter((e) => !e.date).map((e) => e.path);
-      if (!a.date || !b.date) return node('interval', 'unknown', { missing, facts, detail }, c.note);
-      let [start, end] = [a.date, b.date];
-      if (c.absolute && compareDates(start, end) > 0) [start, end] = [end, start];
-      // elapsed OP duration  <=>  end OP start + duration (calendar arithmetic).
-      const boundary = shift(start, c.duration, 1);
-      const elapsedDays = toDayNumber(end) - toDayNumber(start);
-      const ok = cmp(c.op, toDayNumber(end), toDayNumber(boundary));
-      return node('interval', fromBoolean(ok), { facts, detail: { ...detail, elapsedDays, boundary } }, c.note);
-    }
-    case 'known': {
-      const r = resolve(ctx, c.field);
-      const known = r.value !== undefined && r.value !== null;
-      return node('known', fromBoolean(known), { facts: known ? [fact(r, display(r.value))] : [{ field: r.path, label: r.label, value: null }] }, c.note);
-    }
+    case 'all':
+      return evalAll(c, ctx);
+    case 'any':
+      return evalAny(c, ctx);
+    case 'not':
+      return evalNot(c, ctx);
+    case 'atLeast':
+      return evalAtLeast(c, ctx);
+    case 'compare':
+      return evalCompare(c, ctx);
+    case 'is':
+      return evalIs(c, ctx);
+    case 'in':
+      return evalIn(c, ctx);
+    case 'includesAny':
+      return evalIncludesAny(c, ctx);
+    case 'labUln':
+      return evalLabUln(c, ctx);
+    case 'age':
+      return evalAge(c, ctx);
+    case 'dateWithin':
+      return evalDateWithin(c, ctx);
+    case 'interval':
+      return evalInterval(c, ctx);
+    case 'known':
+      return evalKnown(c, ctx);
     case 'exists':
     case 'forAll':
     case 'count':
@@ -358,19 +255,169 @@ export function evaluateCondition(c: Condition, ctx: Ctx): Trace {
       return evaluateMedication(c, ctx);
     case 'review':
       return evaluateReview(c, ctx);
-    case 'ref': {
-      const def = ctx.trial.definitions[c.definition];
-      if (!def || ctx.expanding.includes(c.definition)) throw new Error(`definition ${c.definition} is missing or cyclic`);
-      const child = evaluateCondition(def.rule, { ...ctx, expanding: [...ctx.expanding, c.definition] });
-      return combine('ref', child.outcome, [child], c.note, { definition: c.definition, description: def.description });
+    case 'ref':
+      return evalRef(c, ctx);
+    case 'calc':
+      return evalCalc(c, ctx);
+  }
+}
+
+function evalAll(c: Extract<Condition, { kind: 'all' }>, ctx: Ctx): Trace {
+  const children = c.of.map((x) => evaluateCondition(x, ctx));
+  return combine('all', and(children.map((t) => t.outcome)), children, c.note);
+}
+
+function evalAny(c: Extract<Condition, { kind: 'any' }>, ctx: Ctx): Trace {
+  const children = c.of.map((x) => evaluateCondition(x, ctx));
+  return combine('any', or(children.map((t) => t.outcome)), children, c.note);
+}
+
+function evalNot(c: Extract<Condition, { kind: 'not' }>, ctx: Ctx): Trace {
+  const child = evaluateCondition(c.of, ctx);
+  return combine('not', not(child.outcome), [child], c.note);
+}
+
+function evalAtLeast(c: Extract<Condition, { kind: 'atLeast' }>, ctx: Ctx): Trace {
+  const children = c.of.map((x) => evaluateCondition(x, ctx));
+  const met = children.filter((t) => t.outcome === 'met').length;
+  return combine('atLeast', atLeast(c.n, children.map((t) => t.outcome)), children, c.note, { n: c.n, of: children.length, metCount: met });
+}
+
+function evalCompare(c: Extract<Condition, { kind: 'compare' }>, ctx: Ctx): Trace {
+  const r = resolve(ctx, c.field);
+  const threshold = c.value as number;
+  const detail = { op: c.op, threshold, unit: c.unit ?? r.unit ?? null, ...(c.scaleMax ? { scaleMax: c.scaleMax } : {}) };
+  if (r.value === undefined || r.value === null) return node('compare', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
+  if (c.scaleMax !== undefined) {
+    const s = r.value as { score?: number; max?: number };
+    if (typeof s.score !== 'number') return node('compare', 'unknown', { missing: [`${r.path}.score`], detail, facts: [] }, c.note);
+    const f: Fact = { field: r.path, label: r.label, value: s.score, unit: `/${s.max}` };
+    if (s.max !== c.scaleMax) {
+      return node('compare', 'unknown', { missing: [`${r.path} (on the 0–${c.scaleMax} scale)`], facts: [f], detail: { ...detail, scaleMismatch: true } }, c.note);
     }
-    case 'calc': {
-      const calc = CALCULATORS[c.calculator];
-      if (!calc) throw new Error(`unknown calculator ${c.calculator}`);
-      const r = calc.evaluate({ get: (p) => getPath(ctx.patient, p), referenceDate: (n) => refDate(ctx, n) }, c.params ?? {});
-      return node('calc', r.outcome, { facts: r.facts, missing: r.missing, detail: { calculator: c.calculator, description: calc.description, ...(r.detail ?? {}) } }, c.note);
+    return node('compare', fromBoolean(cmp(c.op, s.score, threshold)), { facts: [f], detail }, c.note);
+  }
+  const value = r.value as number;
+  return node('compare', fromBoolean(cmp(c.op, value, threshold)), { facts: [fact(r, value)], detail }, c.note);
+}
+
+function evalIs(c: Extract<Condition, { kind: 'is' }>, ctx: Ctx): Trace {
+  const r = resolve(ctx, c.field);
+  const detail = { expected: c.value };
+  if (typeof r.value !== 'boolean') return node('is', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
+  return node('is', fromBoolean(r.value === c.value), { facts: [fact(r, r.value)], detail }, c.note);
+}
+
+function evalIn(c: Extract<Condition, { kind: 'in' }>, ctx: Ctx): Trace {
+  const r = resolve(ctx, c.field);
+  const detail = { values: valuesLabel(ctx, c) };
+  if (typeof r.value !== 'string') return node('in', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
+  return node('in', fromBoolean(c.values.includes(r.value)), { facts: [fact(r, enumDisplay(ctx, c.field, r.value))], detail }, c.note);
+}
+
+function evalIncludesAny(c: Extract<Condition, { kind: 'includesAny' }>, ctx: Ctx): Trace {
+  const r = resolve(ctx, c.field);
+  const detail = { values: valuesLabel(ctx, c) };
+  if (!Array.isArray(r.value)) return node('includesAny', 'unknown', { missing: [r.path], facts: [fact(r, null)], detail }, c.note);
+  const list = r.value as string[];
+  const hits = list.filter((v) => c.values.includes(v));
+  return node('includesAny', fromBoolean(hits.length > 0), { facts: [fact(r, list.map((v) => enumDisplay(ctx, c.field, v)))], detail: { ...detail, matched: hits.map((v) => enumDisplay(ctx, c.field, v)).join(', ') } }, c.note);
+}
+
+function evalLabUln(c: Extract<Condition, { kind: 'labUln' }>, ctx: Ctx): Trace {
+  const r = resolve(ctx, c.field);
+  const lab = r.value as { value?: number; uln?: number; unit?: string; date?: string; original?: { value: number; uln: number; unit: string } } | undefined;
+  const detail: Trace['detail'] = { op: c.op, times: c.times };
+  if (!lab || typeof lab.value !== 'number') return node('labUln', 'unknown', { missing: [`${r.path}.value`], facts: [fact(r, null)], detail }, c.note);
+  if (typeof lab.uln !== 'number' || lab.uln <= 0) return node('labUln', 'unknown', { missing: [`${r.path}.uln`], facts: [{ field: `${r.path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' }], detail }, c.note);
+  const ratio = lab.value / lab.uln;
+  const facts: Fact[] = [
+    { field: `${r.path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' },
+    { field: `${r.path}.uln`, label: `${r.label} ULN`, value: lab.uln, unit: lab.unit ?? '' },
+  ];
+  if (c.within) {
+    // Only a recent enough result counts as evidence; an undated or older one leaves this open.
+    const ref = refDate(ctx, c.before ?? 'screening');
+    const windowDetail = { ...detail, within: durationLabel(c.within), before: c.before ?? 'screening', date: lab.date ?? null };
+    if (!ref) return node('labUln', 'unknown', { missing: [REF_PATH(c.before ?? 'screening')], facts, detail: windowDetail }, c.note);
+    const from = shift(ref, c.within, -1);
+    if (!lab.date) return node('labUln', 'unknown', { missing: [`${r.path}.date`], facts, detail: { ...windowDetail, from, to: ref } }, c.note);
+    if (compareDates(lab.date, from) < 0 || compareDates(lab.date, ref) > 0) {
+      return node('labUln', 'unknown', { missing: [`${r.path} (a result from ${from} to ${ref})`], facts, detail: { ...windowDetail, from, to: ref, outOfWindow: true } }, c.note);
     }
   }
+  // Compare value against times × ULN without dividing, both rounded to 12 significant digits,
+  // so boundaries are exact also after unit conversion (1.56 µkat/L × 60 = 93.6 U/L, not 93.6000…1).
+  const limit = Number((c.times * lab.uln).toPrecision(12));
+  const ok = cmp(c.op, Number(lab.value.toPrecision(12)), limit);
+  return node('labUln', fromBoolean(ok), { facts, detail: { ...detail, ratio: Number(ratio.toFixed(2)), limit, date: lab.date ?? null } }, c.note);
+}
+
+function evalAge(c: Extract<Condition, { kind: 'age' }>, ctx: Ctx): Trace {
+  const on = refDate(ctx, c.at);
+  const birth = getPath(ctx.patient, 'demographics.birthDate');
+  const detail = { op: c.op, years: c.years, at: c.at };
+  const facts: Fact[] = typeof birth === 'string' ? [{ field: 'demographics.birthDate', label: fieldLabel(ctx.dict, 'demographics.birthDate'), value: birth }] : [];
+  const missing = [...(typeof birth === 'string' ? [] : ['demographics.birthDate']), ...(on ? [] : [REF_PATH(c.at)])];
+  if (missing.length || !on || typeof birth !== 'string') return node('age', 'unknown', { missing, facts, detail }, c.note);
+  const age = ageInYears(birth, on);
+  return node('age', fromBoolean(cmp(c.op, age, c.years)), { facts, detail: { ...detail, age, on } }, c.note);
+}
+
+function evalDateWithin(c: Extract<Condition, { kind: 'dateWithin' }>, ctx: Ctx): Trace {
+  const r = resolve(ctx, c.field);
+  const ref = refDate(ctx, c.before);
+  const facts = typeof r.value === 'string' ? [fact(r, r.value)] : [];
+  const missing = [...(typeof r.value === 'string' ? [] : [r.path]), ...(ref ? [] : [REF_PATH(c.before)])];
+  const detail = { within: durationLabel(c.within), before: c.before };
+  if (missing.length || !ref || typeof r.value !== 'string') return node('dateWithin', 'unknown', { missing, facts, detail }, c.note);
+  const from = shift(ref, c.within, -1);
+  const ok = compareDates(r.value, from) >= 0 && compareDates(r.value, ref) <= 0;
+  return node('dateWithin', fromBoolean(ok), { facts, detail: { ...detail, from, to: ref } }, c.note);
+}
+
+function evalInterval(c: Extract<Condition, { kind: 'interval' }>, ctx: Ctx): Trace {
+  const ends = (['from', 'to'] as const).map((side) => {
+    const operand = c[side];
+    if ('ref' in operand) {
+      const d = refDate(ctx, operand.ref);
+      return { date: d, path: REF_PATH(operand.ref), label: `${operand.ref} date` };
+    }
+    const r = resolve(ctx, operand.field);
+    return { date: typeof r.value === 'string' ? r.value : undefined, path: r.path, label: r.label };
+  });
+  const [a, b] = ends as [{ date?: string; path: string; label: string }, { date?: string; path: string; label: string }];
+  const facts: Fact[] = ends.filter((e) => e.date).map((e) => ({ field: e.path, label: e.label, value: e.date as string }));
+  const detail = { op: c.op, duration: durationLabel(c.duration), absolute: c.absolute };
+  const missing = ends.filter((e) => !e.date).map((e) => e.path);
+  if (!a.date || !b.date) return node('interval', 'unknown', { missing, facts, detail }, c.note);
+  let [start, end] = [a.date, b.date];
+  if (c.absolute && compareDates(start, end) > 0) [start, end] = [end, start];
+  // elapsed OP duration  <=>  end OP start + duration (calendar arithmetic).
+  const boundary = shift(start, c.duration, 1);
+  const elapsedDays = toDayNumber(end) - toDayNumber(start);
+  const ok = cmp(c.op, toDayNumber(end), toDayNumber(boundary));
+  return node('interval', fromBoolean(ok), { facts, detail: { ...detail, elapsedDays, boundary } }, c.note);
+}
+
+function evalKnown(c: Extract<Condition, { kind: 'known' }>, ctx: Ctx): Trace {
+  const r = resolve(ctx, c.field);
+  const known = r.value !== undefined && r.value !== null;
+  return node('known', fromBoolean(known), { facts: known ? [fact(r, display(r.value))] : [{ field: r.path, label: r.label, value: null }] }, c.note);
+}
+
+function evalRef(c: Extract<Condition, { kind: 'ref' }>, ctx: Ctx): Trace {
+  const def = ctx.trial.definitions[c.definition];
+  if (!def || ctx.expanding.includes(c.definition)) throw new Error(`definition ${c.definition} is missing or cyclic`);
+  const child = evaluateCondition(def.rule, { ...ctx, expanding: [...ctx.expanding, c.definition] });
+  return combine('ref', child.outcome, [child], c.note, { definition: c.definition, description: def.description });
+}
+
+function evalCalc(c: Extract<Condition, { kind: 'calc' }>, ctx: Ctx): Trace {
+  const calc = CALCULATORS[c.calculator];
+  if (!calc) throw new Error(`unknown calculator ${c.calculator}`);
+  const r = calc.evaluate({ get: (p) => getPath(ctx.patient, p), referenceDate: (n) => refDate(ctx, n) }, c.params ?? {});
+  return node('calc', r.outcome, { facts: r.facts, missing: r.missing, detail: { calculator: c.calculator, description: calc.description, ...(r.detail ?? {}) } }, c.note);
 }
 
 function display(v: unknown): Fact['value'] {

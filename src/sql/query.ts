@@ -1,0 +1,161 @@
+// One SQL query per trial over the normalised layout (layout.ts): per patient, each criterion's
+// outcome, the verdict, and the failed / unknown / open-review ids of the JS batch output.
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { Trial } from '../criteria/load-trial.js';
+import type { Condition } from '../criteria/rule-schema.js';
+import type { Dialect } from './dialect.js';
+import { MET, NOT_MET, NotExpressible, REVIEW, REVIEW_PIVOT, isOpen, fromClause, lit, quantifierOf, rowKey, toSql, UNKNOWN, type SqlCtx } from './kinds.js';
+import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
+
+const ROW_ALIAS = 'row_no';
+const OUTCOME_NAMES: [number, string][] = [[NOT_MET, 'not_met'], [UNKNOWN, 'unknown'], [REVIEW, 'needs_review'], [MET, 'met']];
+
+export type CompiledTrial = {
+  sql: string;
+  /** Criteria the SQL cannot decide (always unknown there), with the reason. */
+  notExpressible: { criterion: string; reason: string }[];
+};
+
+/** The outcome code of a criterion; an inexpressible one is unknown, never a decision. */
+function criterionSql(rule: Condition, ctx: SqlCtx, id: string, out: CompiledTrial['notExpressible']): string {
+  try {
+    return toSql(rule, ctx);
+  } catch (e) {
+    if (!(e instanceof NotExpressible)) throw e;
+    out.push({ criterion: id, reason: e.message });
+    return String(UNKNOWN);
+  }
+}
+
+/**
+ * When is an undecided review item worth asking (liveReviewIds in evaluate.ts)? Every node on
+ * its path is open, and no sibling along the path is unknown. Returns, per review id, the SQL
+ * conditions (one per place it occurs) in the order the JS engine meets them.
+ */
+function liveReviews(rule: Condition, ctx: SqlCtx): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (c: Condition, ctx: SqlCtx, conds: string[], wrap: (s: string) => string): void => {
+    const self = toSql(c, ctx);
+    const here = [...conds, isOpen(self)];
+    const kids = (children: Condition[], kctx: SqlCtx) => {
+      const sql = children.map((k) => toSql(k, kctx));
+      children.forEach((k, i) => {
+        const siblings = sql.filter((_, j) => j !== i).map((s) => `${s} <> ${UNKNOWN}`);
+        walk(k, kctx, [...here, ...siblings], wrap);
+      });
+    };
+    switch (c.kind) {
+      case 'review': {
+        const list = out.get(c.id) ?? [];
+        list.push(wrap(here.join(' AND ')));
+        out.set(c.id, list);
+        return;
+      }
+      case 'all':
+      case 'any':
+      case 'atLeast':
+        return kids(c.of, ctx);
+      case 'not':
+        return kids([c.of], ctx);
+      case 'ref': {
+        const def = ctx.trial.definitions[c.definition];
+        if (def) kids([def.rule], { ...ctx, expanding: [...ctx.expanding, c.definition] });
+        return;
+      }
+      case 'exists':
+      case 'forAll':
+      case 'count': {
+        // Items are the children: one is live while it is open and no other item is unknown
+        // (checked in the quantifier's table); below it, where and check are siblings.
+        const quant = quantifierOf(c, ctx);
+        const outer = here;
+        const iwrap = (s: string) => wrap([...outer, `COALESCE(${quant.alias}.lv${quant.addLive(s)}, 0) = 1`].join(' AND '));
+        const parts = [c.where, c.kind === 'forAll' ? c.check : undefined].filter((x): x is Condition => x !== undefined);
+        const sql = parts.map((k) => toSql(k, quant.ictx));
+        parts.forEach((k, i) => {
+          const siblings = sql.filter((_, j) => j !== i).map((s) => `${s} <> ${UNKNOWN}`);
+          walk(k, quant.ictx, siblings.length ? siblings : ['TRUE'], iwrap);
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  walk(rule, ctx, [], (s) => s);
+  return out;
+}
+
+/** The conditions directly inside a condition (a definition's rule for a ref). */
+function children(c: Condition, trial: Trial): Condition[] {
+  switch (c.kind) {
+    case 'all':
+    case 'any':
+    case 'atLeast':
+      return c.of;
+    case 'not':
+      return [c.of];
+    case 'exists':
+    case 'count':
+      return [c.where].filter((x): x is Condition => x !== undefined);
+    case 'forAll':
+      return [c.where, c.check].filter((x): x is Condition => x !== undefined);
+    case 'ref': {
+      const def = trial.definitions[c.definition];
+      return def ? [def.rule] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): CompiledTrial {
+  const notExpressible: CompiledTrial['notExpressible'] = [];
+  const reviewColumns = new Map<string, string>();
+  const collect = (c: Condition): void => {
+    if (c.kind === 'review' && !reviewColumns.has(c.id)) reviewColumns.set(c.id, `d${reviewColumns.size}`);
+    for (const k of children(c, trial)) collect(k);
+  };
+  for (const c of trial.criteria) collect(c.rule);
+  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns };
+  const cols: string[] = [`${rowKey(ctx)} AS ${ROW_ALIAS}`, `p.${q('patient_id')} AS patient_id`];
+  const reviewCols: { criterion: string; id: string; column: string }[] = [];
+  trial.criteria.forEach((c, i) => {
+    const expr = criterionSql(c.rule, ctx, c.id, notExpressible);
+    cols.push(`${expr} AS ${q(`c${i}`)}`);
+    if (notExpressible.some((n) => n.criterion === c.id)) return;
+    for (const [id, conds] of process.env.NOLIVE ? [] : liveReviews(c.rule, ctx)) {
+      const column = `r${reviewCols.length}`;
+      reviewCols.push({ criterion: c.id, id, column });
+      cols.push(`(${conds.map((x) => `(${x})`).join(' OR ')}) AS ${q(column)}`);
+    }
+  });
+  const outcome = (i: number) => q(`c${i}`);
+  // Effect: inclusion passes on met, exclusion on not met; open stays open.
+  const fails = trial.criteria.map((c, i) => `${outcome(i)} = ${c.type === 'inclusion' ? NOT_MET : MET}`);
+  const open = trial.criteria.map((_, i) => isOpen(outcome(i)));
+  const idList = (parts: string[]) => (parts.length ? `concat_ws(';', ${parts.join(', ')})` : `''`);
+  const select = [
+    ROW_ALIAS,
+    'patient_id',
+    `${lit(trial.meta.id)} AS trial`,
+    `(CASE WHEN ${fails.join(' OR ')} THEN 'ineligible' WHEN ${open.join(' OR ')} THEN 'undetermined' ELSE 'eligible' END) AS verdict`,
+    `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${fails[i]} THEN ${lit(c.id)} END)`))} AS failed`,
+    `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${lit(c.id)} END)`))} AS unknown`,
+    // Open review items that can still change the result, criterion by criterion, each once.
+    `${idList(reviewCols.map((r) => `(CASE WHEN ${q(r.column)} THEN ${lit(r.id)} END)`))} AS review`,
+    ...trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`),
+  ];
+  const header = [
+    `-- trial-screen: ${trial.meta.id} ${trial.meta.criteriaVersion} (${dialect.name}); criteria file sha256 ${trial.sha256}`,
+    '-- Reads the normalised layout of docs/sql.md: "patients" plus one table per record list, its doses and "reviews".',
+    ...notExpressible.map((n) => `-- ${n.criterion} cannot be expressed in SQL (${n.reason}): it is always unknown here.`),
+  ];
+  // Recorded review decisions, one column per review item of this trial (NULL: not decided).
+  const pivot = `(SELECT ${q(ROW)}${[...reviewColumns].map(([id, column]) => `, MAX(CASE WHEN ${q('trial')} = ${lit(trial.meta.id)} AND ${q('review_id')} = ${lit(id)} THEN ${q('decision')} END) AS ${q(column)}`).join('')} FROM ${q(REVIEWS)} GROUP BY ${q(ROW)})`;
+  const from = fromClause(`${q('patients')} AS p LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = p.${q(ROW)}`, ctx);
+  const body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  SELECT\n    ${cols.join(',\n    ')}\n  FROM ${from}\n) AS screened\nORDER BY ${ROW_ALIAS}`;
+  const sql = `${header.join('\n')}\n${body.replaceAll(REVIEW_PIVOT, pivot)}`;
+  return { sql, notExpressible };
+}
+

@@ -1,0 +1,233 @@
+// Differential tests: the SQL query of every trial, run on DuckDB (embedded) and on a real,
+// throwaway PostgreSQL server, agrees with the JS engine on every criterion outcome, verdict and
+// failed / unknown / review list, for every example patient and a seeded random population.
+// A disagreement names the row (example file or random patient), the trial and the criterion.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { screenedRow } from '../../src/batch/batch-row.js';
+import { collectFieldRefs } from '../../src/criteria/field-refs.js';
+import { screenPatient } from '../../src/engine/evaluate.js';
+import type { PatientRecord } from '../../src/engine/patient-record.js';
+import { fromDayNumber, toDayNumber } from '../../src/engine/dates.js';
+import { DUCKDB, POSTGRES } from '../../src/sql/dialect.js';
+import { openDuckDb } from '../../src/sql/duckdb.js';
+import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../../src/sql/layout.js';
+import { compileTrial } from '../../src/sql/query.js';
+import { parsePatientData } from '../../src/patient/parse.js';
+import { startPostgres } from '../../scripts/pg-cluster.mjs';
+import { fullPatient, removablePaths } from '../helpers/arbitrary-patient.js';
+import { ROOT, criteriaSet, example, trial } from '../helpers/screening.js';
+
+const dict = criteriaSet.dictionary;
+const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
+const RANDOM_ROWS = 5000;
+
+type Row = { name: string; record: PatientRecord };
+type Expected = { verdict: string; failed: string; unknown: string; review: string; outcomes: Record<string, string> };
+
+/**
+ * Dates near the windows the criteria use (3 months, 12/24 weeks, 1 and 2 years before a
+ * reference date, a day either side, month ends), so boundaries are hit often, not by chance.
+ */
+function boundaryDates(): string[] {
+  const refs = ['2026-11-16', '2026-12-01', '2026-02-28', '2024-02-29', '2026-03-31'];
+  const out = new Set<string>();
+  for (const r of refs) {
+    const [y, m, d] = r.split('-').map(Number) as [number, number, number];
+    for (const months of [0, 1, 3, 12, 24]) {
+      const total = y * 12 + (m - 1) - months;
+      const ny = Math.floor(total / 12);
+      const nm = (total % 12) + 1;
+      const dim = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+      const base = toDayNumber(`${ny}-${String(nm).padStart(2, '0')}-${String(Math.min(d, dim)).padStart(2, '0')}`);
+      for (const days of [-85, -84, -28, -1, 0, 1, 2]) out.add(fromDayNumber(base + days));
+    }
+  }
+  return [...out];
+}
+
+/** A small seeded PRNG (mulberry32): cheap enough to vary thousands of patients. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function removeInPlace(patient: Record<string, any>, path: string[]): void {
+  let node: any = patient;
+  for (const k of path.slice(0, -1)) {
+    node = node?.[k];
+    if (node === undefined || node === null) return;
+  }
+  if (node && typeof node === 'object') delete node[path[path.length - 1] as string];
+}
+
+/**
+ * Random patients: complete ones from the dictionary (fast-check, seeded), each varied many times
+ * with fields removed and every other one with its dates moved onto window boundaries. Rows that
+ * do not validate (a moved stop date before its start) are left out.
+ */
+function population(): Row[] {
+  const reviewIds = Object.fromEntries(TRIALS.map((id) => [id, collectFieldRefs(trial(id).criteria.map((c) => c.rule), trial(id).definitions).reviews.map((r) => r.id)]));
+  const bases = fc.sample(fullPatient(dict, reviewIds), { seed: 1611, numRuns: 250 });
+  const removable = bases.map((b) => removablePaths(b, dict));
+  const edges = boundaryDates();
+  const random = prng(611);
+  const rows: Row[] = [];
+  for (let k = 0; rows.length < RANDOM_ROWS; k++) {
+    const patient = JSON.parse(JSON.stringify(bases[k % bases.length])) as Record<string, any>;
+    const paths = removable[k % bases.length] as string[][];
+    const removals = Math.floor(random() * 40);
+    for (let r = 0; r < removals; r++) removeInPlace(patient, paths[Math.floor(random() * paths.length)] as string[]);
+    const move = (node: unknown): unknown => {
+      if (typeof node === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(node)) return random() < 0.7 ? (edges[Math.floor(random() * edges.length)] as string) : node;
+      if (Array.isArray(node)) return node.map(move);
+      if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([key, v]) => [key, key === 'referenceDates' || key === 'reviews' ? v : move(v)]));
+      return node;
+    };
+    try {
+      rows.push({ name: `random patient #${k}`, record: parsePatientData(k % 2 ? patient : move(patient), '', dict).record });
+    } catch {
+      // not a valid patient: nothing to compare
+    }
+  }
+  return rows;
+}
+
+let rows: Row[];
+const expected = new Map<string, Expected[]>();
+let tables: TableRows;
+
+beforeAll(() => {
+  const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
+  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population()];
+  const layout = layoutTables(dict);
+  tables = new Map();
+  rows.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.record.referenceDates ?? {}, tables));
+  for (const id of TRIALS) {
+    const t = trial(id);
+    expected.set(
+      id,
+      rows.map((r, i) => {
+        const b = screenedRow(i + 1, screenPatient(t, dict, r.record, { referenceDates: r.record.referenceDates ?? {} }), [], true);
+        return { verdict: b.verdict, failed: b.failed.join(';'), unknown: b.unknown.join(';'), review: b.review.join(';'), outcomes: b.outcomes as Record<string, string> };
+      }),
+    );
+  }
+}, 120_000);
+
+/** Every disagreement, one line each: row, trial, criterion (or column), JS value, SQL value. */
+function disagreements(id: string, got: Record<string, unknown>[]): string[] {
+  const want = expected.get(id) as Expected[];
+  const out: string[] = [];
+  if (got.length !== want.length) out.push(`${id}: SQL returned ${got.length} rows, JS screened ${want.length}`);
+  want.forEach((w, i) => {
+    const g = got[i] ?? {};
+    const where = `row ${i + 1} (${rows[i]?.name}) ${id}`;
+    if (Number(g.row_no) !== i + 1) out.push(`${where}: SQL row_no ${String(g.row_no)}`);
+    for (const [criterion, outcome] of Object.entries(w.outcomes)) if (g[criterion] !== outcome) out.push(`${where} ${criterion}: JS ${outcome}, SQL ${String(g[criterion])}`);
+    for (const column of ['verdict', 'failed', 'unknown', 'review'] as const) if (g[column] !== w[column]) out.push(`${where} ${column}: JS "${w[column]}", SQL "${String(g[column])}"`);
+  });
+  return out.slice(0, 20);
+}
+
+test('the population is large and mixed: every outcome of every trial occurs', () => {
+  expect(rows.length).toBeGreaterThan(RANDOM_ROWS);
+  for (const id of TRIALS) {
+    const verdicts = new Set((expected.get(id) as Expected[]).map((e) => e.verdict));
+    expect([...verdicts].sort()).toEqual(['eligible', 'ineligible', 'undetermined'].filter((v) => id !== 'NCT04946669' || v !== 'eligible' || verdicts.has(v)));
+    const outcomes = new Set((expected.get(id) as Expected[]).flatMap((e) => Object.values(e.outcomes)));
+    expect([...outcomes].sort()).toEqual(['met', 'needs_review', 'not_met', 'unknown']);
+  }
+});
+
+describe('DuckDB', () => {
+  let db: Awaited<ReturnType<typeof openDuckDb>>;
+  beforeAll(async () => {
+    db = await openDuckDb(dict);
+    await db.load(tables);
+  });
+  afterAll(() => db?.close());
+
+  test.each(TRIALS)('%s: every criterion outcome, verdict and id list agrees with the JS engine', async (id) => {
+    const got = await db.all(compileTrial(trial(id), dict, DUCKDB).sql);
+    expect(disagreements(id, got)).toEqual([]);
+  });
+
+  test('calendar arithmetic agrees with dates.ts to the day', async () => {
+    expect(await dateDisagreements((sql) => db.all(sql))).toEqual([]);
+  });
+});
+
+describe('PostgreSQL', () => {
+  let server: ReturnType<typeof startPostgres>;
+  let client: pg.Client;
+  beforeAll(async () => {
+    server = startPostgres();
+    client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
+    await client.connect();
+    await client.query(createTablesSql(dict, POSTGRES));
+    // Loaded as a site would: COPY from CSV files.
+    for (const t of layoutTables(dict)) {
+      const data = tables.get(t.name);
+      if (!data?.length) continue;
+      const file = join(server.dir, `${t.name}.csv`);
+      writeFileSync(file, rowsToCsv(data), { mode: 0o644 });
+      await client.query(`COPY ${quoteIdent(t.name)} FROM '${file}' WITH (FORMAT csv)`);
+    }
+    await client.query('ANALYZE');
+  }, 60_000);
+  afterAll(async () => {
+    await client?.end();
+    server?.stop();
+  });
+
+  test.each(TRIALS)('%s: every criterion outcome, verdict and id list agrees with the JS engine', async (id) => {
+    const got = (await client.query(compileTrial(trial(id), dict, POSTGRES).sql)).rows;
+    expect(disagreements(id, got)).toEqual([]);
+  });
+
+  test('calendar arithmetic agrees with dates.ts to the day', async () => {
+    expect(await dateDisagreements(async (sql) => (await client.query(sql)).rows)).toEqual([]);
+  });
+});
+
+import { ageInYears, shift } from '../../src/engine/dates.js';
+import { ageSql, shiftSql } from '../../src/sql/kinds.js';
+
+/**
+ * shift() and ageInYears() against their SQL on random dates and month ends around leap days:
+ * one SELECT per duration (the SQL takes the duration as a literal) over a VALUES list of dates.
+ */
+async function dateDisagreements(all: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string[]> {
+  const day = fc.integer({ min: toDayNumber('1900-01-01'), max: toDayNumber('2100-12-31') }).map(fromDayNumber);
+  const monthEnds = fc.constantFrom('2024-02-29', '2023-02-28', '2026-03-31', '2026-01-31', '2100-02-28', '2000-02-29', '2026-12-31', '2026-05-31', '1900-02-28');
+  const dates = fc.sample(fc.tuple(fc.oneof(day, monthEnds), fc.oneof(day, monthEnds)), { seed: 29, numRuns: 100 });
+  const durations = fc.sample(fc.record({ months: fc.integer({ min: 0, max: 30 }), days: fc.integer({ min: 0, max: 100 }), sign: fc.constantFrom(1, -1) }), { seed: 2, numRuns: 20 });
+  const values = dates.map(([a, b], i) => `(${i}, CAST('${a}' AS DATE), CAST('${b}' AS DATE))`).join(', ');
+  const selects = durations.map((d, k) => {
+    const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
+    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted, CAST(${ageSql('v.a', 'v.b')} AS INTEGER) AS age FROM (VALUES ${values}) AS v(i, a, b)`;
+  });
+  const got = await all(`${selects.join(' UNION ALL ')} ORDER BY k, i`);
+  const out: string[] = [];
+  let n = 0;
+  durations.forEach((d) => {
+    const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
+    dates.forEach(([a, b]) => {
+      const g = got[n++] as { shifted: string; age: number };
+      const want = shift(a, duration, d.sign as 1 | -1);
+      if (g.shifted !== want) out.push(`${a} ${d.sign > 0 ? '+' : '-'} ${d.months} months ${d.days} days: JS ${want}, SQL ${g.shifted}`);
+      if (Number(g.age) !== ageInYears(a, b)) out.push(`age from ${a} on ${b}: JS ${ageInYears(a, b)}, SQL ${g.age}`);
+    });
+  });
+  if (got.length !== n) out.push(`SQL returned ${got.length} rows for ${n} cases`);
+  return out.slice(0, 20);
+}

@@ -1,6 +1,9 @@
 // The readings an independent clinical audit disputed (issue 12), each as patients that differ by
 // one fact from a shipped example, with the boundary to the day where there is one.
 import { describe, expect, test } from 'vitest';
+import type { Trace } from '../../src/engine/result.js';
+import { decisionMeaning, describeNode } from '../../src/report/describe.js';
+import { trial } from '../helpers/screening.js';
 import { criterionEvaluator } from './helpers.js';
 
 const im = criterionEvaluator('IM101-611', 'im101-611-eligible.json');
@@ -253,5 +256,35 @@ describe('E7 (IM101-611): the question never asserts the 2-year premise', () => 
     });
     expect(r.outcome).toBe('not_met');
     expect(r.review[0]?.noMeans).toBe('investigator: exclusion does not apply for this carcinoma');
+  });
+});
+
+describe('recorded review decisions read as what they mean', () => {
+  const reviewNodes = (t: Trace): Trace[] => [...(t.kind === 'review' ? [t] : []), ...(t.children ?? []).flatMap(reviewNodes)];
+  test.each([
+    ['no', 'investigator: exclusion does not apply for this carcinoma (answered "no" by Dr A on 2026-11-16)'],
+    ['yes', 'investigator: counts as cancer, so the exclusion applies if the dates are within 2 years (answered "yes" by Dr A on 2026-11-16)'],
+  ])('IM101-611 E7 answered %s', (decision, words) => {
+    const r = im('E7', (p) => {
+      p.malignancies = [{ type: 'basalCellSkin', active: false, cured: true, metastatic: false }];
+      p.reviews = { 'IM101-611': { 'E7-skin-or-in-situ': { decision, by: 'Dr A', date: '2026-11-16' } } };
+    });
+    const [node] = reviewNodes(r.trace);
+    const line = describeNode(node as Trace);
+    expect(line.endsWith(words)).toBe(true);
+    expect(line).not.toMatch(/not confirmed/);
+  });
+  test('a review without yesMeans/noMeans shows the bare answer, never "not confirmed"', () => {
+    expect(decisionMeaning({ by: 'investigator', decision: 'no' })).toBe('investigator answered no');
+  });
+  test('every review item of every shipped trial says what yes and no mean', () => {
+    const reviews = (x: unknown): Record<string, unknown>[] =>
+      Array.isArray(x) ? x.flatMap(reviews) : x && typeof x === 'object' ? [...((x as { kind?: unknown }).kind === 'review' ? [x as Record<string, unknown>] : []), ...Object.values(x).flatMap(reviews)] : [];
+    const all = ['IM101-611', 'NCT04946669', 'NCT02347891'].flatMap((id) => reviews(trial(id).criteria));
+    expect(all.length).toBeGreaterThan(15);
+    for (const r of all) {
+      expect(typeof r.yesMeans, String(r.id)).toBe('string');
+      expect(typeof r.noMeans, String(r.id)).toBe('string');
+    }
   });
 });

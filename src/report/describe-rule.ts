@@ -83,7 +83,9 @@ export function ruleLines(c: Condition, ctx: Ctx, depth = 0): RuleLine[] {
     case 'lastDoseWithin':
       return line(`taken at some time in the ${formatDuration(c.within)} before the ${c.before} date (last dose on or after the start of that window)`);
     case 'review':
-      return line(`${c.by} decides: ${c.question} (recorded in the patient file as reviews."${ctx.trialId}"."${c.id}")`);
+      return line(
+        `${c.by} decides: ${c.question}${c.yesMeans && c.noMeans ? ` (yes: ${c.yesMeans}; no: ${c.noMeans})` : ''} (recorded in the patient file as reviews."${ctx.trialId}"."${c.id}")`,
+      );
     case 'ref': {
       const def = ctx.definitions[c.definition];
       if (!def) return line(`definition ${c.definition}`);

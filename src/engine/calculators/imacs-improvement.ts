@@ -135,7 +135,8 @@ export const imacsImprovementCalculator: Calculator = {
       const reading = zero && params.zeroBaseline === 'either' && status !== 'unchanged';
       slots.push(reading ? [status, 'unchanged'] : [status]);
       byReading.push(reading);
-      named[status].push(m.label);
+      // A measure whose status depends on the reading is named only under zeroBaselineMeasures.
+      if (!reading) named[status].push(m.label);
       detail[`change.${m.key}`] = change.percent;
     }
     // Each reading (a choice for every zero-baseline measure, and for the MMT rule) is decided

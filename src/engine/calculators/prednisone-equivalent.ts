@@ -125,7 +125,7 @@ export const prednisoneEquivalentPerKgCalculator: Calculator = {
         high = Infinity;
       } else {
         const dose = source.mgPerDay;
-        const how = source.from === 'table' ? (med.drug === 'prednisone' ? '' : ` ${source.drugMgPerDay} mg/day`) : ' (recorded prednisone equivalent)';
+        const how = source.from === 'table' ? (med.drug === 'prednisone' ? '' : ` ${source.drugMgPerDay} mg/day as prednisone`) : ' (recorded prednisone equivalent)';
         facts.push({ field: source.from === 'table' ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`, label: `${name}${how}${on === 'unknown' ? ' (if still taken)' : ''}`, value: dose, unit: 'mg/day' });
         if (on === 'met') low += dose;
         high += dose;

@@ -255,7 +255,7 @@ describe('E7 (IM101-611): the question never asserts the 2-year premise', () => 
       p.reviews = { 'IM101-611': { 'E7-skin-or-in-situ': { decision: 'no', by: 'Dr A', date: '2026-11-16' } } };
     });
     expect(r.outcome).toBe('not_met');
-    expect(r.review[0]?.noMeans).toBe('investigator: exclusion does not apply for this carcinoma');
+    expect(r.review[0]?.noMeans).toBe('exclusion does not apply for this carcinoma');
   });
 });
 

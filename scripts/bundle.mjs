@@ -43,6 +43,8 @@ const common = {
   target: 'node20',
   minify: true,
   plugins: [lazyImports],
+  // Native bindings cannot be bundled: loaded from node_modules by the lazy bundle that uses it.
+  external: ['@duckdb/node-api'],
   logLevel: 'warning',
   define: { __TRIAL_SCREEN_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
 };

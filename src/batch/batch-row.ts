@@ -1,7 +1,7 @@
 // One line of batch output: the verdict of one input row for one trial, with the criteria that
 // failed, stayed unknown or need review, and the missing fields. Plain data; formatters write it.
 import type { Outcome } from '../engine/logic.js';
-import type { ScreeningResult, Verdict } from '../engine/result.js';
+import type { CriterionResult, ReviewItem, ScreeningResult, Verdict } from '../engine/result.js';
 import { formatProblem, type Problem } from '../errors.js';
 
 export type BatchVerdict = Verdict | 'error';
@@ -26,7 +26,17 @@ export type BatchRow = {
   outcomes?: Record<string, Outcome>;
 };
 
-export function screenedRow(row: number, result: ScreeningResult, warnings: Problem[], wide: boolean): BatchRow {
+/** What a batch row needs of a screening: a full ScreeningResult, or the SQL engine's answer. */
+export type ScreenedSummary = {
+  patientId: string | null;
+  trial: Pick<ScreeningResult['trial'], 'id' | 'completeness'>;
+  verdict: Verdict;
+  criteria: readonly Pick<CriterionResult, 'id' | 'outcome' | 'effect'>[];
+  review: readonly Pick<ReviewItem, 'id'>[];
+  missing: readonly { field: string }[];
+};
+
+export function screenedRow(row: number, result: ScreenedSummary, warnings: Problem[], wide: boolean): BatchRow {
   const out: BatchRow = {
     row,
     patientId: result.patientId,

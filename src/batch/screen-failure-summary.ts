@@ -1,7 +1,6 @@
 // The screen-failure (attrition) table a site uses for feasibility: verdict counts per trial and,
 // per criterion, how many rows failed it, were unknown on it or need review on it.
-import type { ScreeningResult } from '../engine/result.js';
-import type { BatchVerdict } from './batch-row.js';
+import type { BatchVerdict, ScreenedSummary } from './batch-row.js';
 
 export type CriterionTally = {
   id: string;
@@ -51,7 +50,7 @@ export class SummaryCounter {
     if (error) this.errorRows += 1;
   }
 
-  screened(result: ScreeningResult): void {
+  screened(result: Pick<ScreenedSummary, 'trial' | 'verdict' | 'criteria'>): void {
     const t = this.trials.get(result.trial.id);
     if (!t) return;
     t.tally.rows += 1;

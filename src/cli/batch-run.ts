@@ -5,9 +5,15 @@ import { extname, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { screenPatient } from '../engine/evaluate.js';
+import type { PatientRecord } from '../engine/patient-record.js';
+import type { ReferenceDates } from '../engine/result.js';
+import type { Problem } from '../errors.js';
+
+/** Rows per DuckDB chunk (see src/sql/duckdb-batch.ts). */
+const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { PatientDataError, UsageError } from '../errors.js';
-import { errorRow, screenedRow } from '../batch/batch-row.js';
+import { errorRow, screenedRow, type ScreenedSummary } from '../batch/batch-row.js';
 import type { InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
 import { batchWriter } from '../report/batch-output.js';
@@ -146,6 +152,35 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   const sink = sinkFor(flags, io);
   const progress = progressReporter(io, flags.progress !== false);
   let errors = 0;
+  // --engine duckdb: valid rows wait in a chunk (error rows too, to keep the input order) and the
+  // chunk is screened by one SQL query per trial. Loaded only when asked for.
+  const engine = flags.engine ?? 'js';
+  const duck = engine === 'duckdb' ? await (await import('../sql/duckdb-batch.js')).duckDbScreener(trials, dict) : undefined;
+  type Pending = { item: InputItem; warnings: Problem[]; patientId: string | null; record?: PatientRecord; referenceDates?: ReferenceDates };
+  let pending: Pending[] = [];
+  const writeScreened = async (p: Pending, results: ScreenedSummary[]) => {
+    for (const result of results) {
+      summary.screened(result);
+      await sink.write(writer.row(screenedRow(p.item.row, result, p.warnings, flags.wide === true)));
+    }
+  };
+  const writeError = async (item: Extract<InputItem, { ok: false }>) => {
+    for (const t of trials) {
+      summary.error(t.meta.id);
+      await sink.write(writer.row(errorRow(item.row, item.patientId, t.meta.id, item.problems, t.meta.completeness)));
+    }
+  };
+  const flush = async () => {
+    if (!duck) return;
+    const ok = pending.filter((p) => p.record);
+    const results = await duck.screen(ok.map((p) => ({ record: p.record as PatientRecord, referenceDates: p.referenceDates as ReferenceDates })));
+    let n = 0;
+    for (const p of pending) {
+      if (p.item.ok) await writeScreened(p, results[n++] as ScreenedSummary[]);
+      else await writeError(p.item);
+    }
+    pending = [];
+  };
   try {
     await sink.write(writer.start());
     for (; !next.done; next = await iterator.next()) {
@@ -154,23 +189,25 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
       progress.tick();
       if (!item.ok) {
         errors += 1;
-        for (const t of trials) {
-          summary.error(t.meta.id);
-          await sink.write(writer.row(errorRow(item.row, item.patientId, t.meta.id, item.problems, t.meta.completeness)));
-        }
+        if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
+        else await writeError(item);
         continue;
       }
       const { record } = item.parsed;
       const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
       const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
-      for (const t of trials) {
-        const result = screenPatient(t, dict, record, { referenceDates });
-        summary.screened(result);
-        await sink.write(writer.row(screenedRow(item.row, result, warnings, flags.wide === true)));
+      const patientId = typeof record.id === 'string' ? record.id : null;
+      if (duck) {
+        pending.push({ item, warnings, patientId, record, referenceDates });
+        if (pending.length >= CHUNK_ROWS) await flush();
+        continue;
       }
+      await writeScreened({ item, warnings, patientId }, trials.map((t) => screenPatient(t, dict, record, { referenceDates })));
     }
+    await flush();
     await sink.write(writer.end());
   } finally {
+    duck?.close();
     progress.done();
     await sink.close();
   }

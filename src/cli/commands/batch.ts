@@ -22,6 +22,7 @@ export type BatchFlags = {
   randomization?: string;
   criteriaDir?: string;
   progress?: boolean;
+  engine?: 'js' | 'duckdb';
 };
 
 const HELP = `
@@ -57,6 +58,7 @@ export function batchCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option('--consent <date>', 'informed consent date for every row; overrides referenceDates.consent')
     .option('--randomization <date>', 'randomization date for every row; overrides referenceDates.randomization')
     .option('--criteria-dir <dir>', 'criteria directory instead of the built-in one')
+    .addOption(new Option('--engine <engine>', 'screening engine: js, or duckdb (the criteria as SQL, run embedded; see docs/sql.md)').choices(['js', 'duckdb']).default('js'))
     .option('--no-progress', 'no progress line on stderr (it is shown only when stderr is a terminal)')
     .addHelpText('after', HELP)
     .action(async (patients: string, flags: BatchFlags) => {

@@ -1,0 +1,60 @@
+// `screen batch --engine duckdb`: rows are read and validated exactly as by the JS engine (so a
+// bad row gets the same located message), valid rows are loaded chunk by chunk into DuckDB's
+// normalised tables, and each trial's SQL query screens the chunk. Output rows are written in input
+// order through the same writer and screen-failure summary. The SQL yields outcomes, verdicts and
+// id lists; the missing-field list of a row with unknown criteria comes from the JS engine, so
+// the output is the same, byte for byte, as with --engine js.
+import type { ScreenedSummary } from '../batch/batch-row.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { Trial } from '../criteria/load-trial.js';
+import { decideVerdict, effectOf, screenPatient } from '../engine/evaluate.js';
+import type { Outcome } from '../engine/logic.js';
+import type { PatientRecord } from '../engine/patient-record.js';
+import type { ReferenceDates } from '../engine/result.js';
+import { DUCKDB } from './dialect.js';
+import { openDuckDb } from './duckdb.js';
+import { layoutTables, recordRows, type TableRows } from './layout.js';
+import { compileTrial } from './query.js';
+
+export type ScreenedRecord = { record: PatientRecord; referenceDates: ReferenceDates };
+
+export type DuckDbScreener = {
+  /** One summary per trial (in `trials` order) for each record, in order. */
+  screen(records: ScreenedRecord[]): Promise<ScreenedSummary[][]>;
+  close(): void;
+};
+
+export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise<DuckDbScreener> {
+  const db = await openDuckDb(dict);
+  const layout = layoutTables(dict);
+  const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
+  return {
+    async screen(records) {
+      const tables: TableRows = new Map();
+      records.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.referenceDates, tables));
+      await db.load(tables);
+      const perTrial: Record<string, unknown>[][] = [];
+      for (const sql of queries) perTrial.push(await db.all(sql));
+      return records.map((r, i) =>
+        trials.map((t, k) => {
+          const row = (perTrial[k] as Record<string, unknown>[])[i] as Record<string, unknown>;
+          if (Number(row.row_no) !== i + 1) throw new Error(`DuckDB returned row ${String(row.row_no)} where ${i + 1} was expected`);
+          const criteria = t.criteria.map((c) => ({ id: c.id, outcome: row[c.id] as Outcome, effect: effectOf(c.type, row[c.id] as Outcome) }));
+          const verdict = decideVerdict(criteria);
+          if (verdict !== row.verdict) throw new Error(`DuckDB verdict ${String(row.verdict)} disagrees with its outcomes (${verdict})`);
+          // Which fields to collect: the JS engine's list, for the rows that have any unknown.
+          const missing = row.unknown ? screenPatient(t, dict, r.record, { referenceDates: r.referenceDates }).missing : [];
+          return {
+            patientId: typeof r.record.id === 'string' ? r.record.id : null,
+            trial: { id: t.meta.id, completeness: t.meta.completeness },
+            verdict,
+            criteria,
+            review: row.review ? String(row.review).split(';').map((id) => ({ id })) : [],
+            missing,
+          };
+        }),
+      );
+    },
+    close: () => db.close(),
+  };
+}

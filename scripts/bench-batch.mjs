@@ -2,7 +2,7 @@
 // against a bare parse of the same file and against json-rules-engine. Not part of the test suite.
 // Usage: node scripts/bench-batch.mjs [--rows 100000,1000000] [--seed 611] [--jre-rows 20000]
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,10 +125,114 @@ async function child(mode, file, n) {
     // 4: some rows are data errors (the generator makes a few, as real exports have).
     if (code !== 0 && code !== 4) throw new Error(`batch exit ${code}`);
     count = Number(n);
+  } else if (mode === 'duckdb-batch') {
+    const { loadBundle } = await import(dist('cli/load-bundle.js'));
+    const { run } = loadBundle(fileURLToPath(new URL('../dist/bundle/screen.cjs', import.meta.url))).exports;
+    const sink = { write: () => true };
+    const code = await run(['batch', file, '--trial', TRIAL, '--engine', 'duckdb', '--out', '/dev/null', '--no-progress'], { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, cwd: process.cwd() });
+    if (code !== 0 && code !== 4) throw new Error(`batch exit ${code}`);
+    count = Number(n);
+  } else if (mode === 'duckdb-scan') {
+    // DuckDB merely reading the wide CSV: every column, as text, nothing computed.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const r = await db.runAndReadAll(`SELECT count(*) AS n, max(COLUMNS(*)) FROM read_csv('${file}', all_varchar = true, header = true)`);
+    count = Number(r.getRowObjectsJS()[0].n);
+  } else if (mode === 'duckdb-query' || mode === 'postgres') {
+    return sqlOverLayout(mode, file, Number(n));
   }
   let seconds = (performance.now() - started) / 1000;
   if (mode === 'jre' || mode === 'ours') ({ count, seconds } = await compareEngines(mode, file, Number(n)));
   process.stdout.write(JSON.stringify({ seconds, count, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+/** The normalised layout of the file's rows as CSV files (one per table), written once and cached. */
+async function layoutFiles(file) {
+  const dir = `${file}.layout`;
+  const { openCriteriaDir } = await import(dist('criteria/criteria-dir.js'));
+  const { layoutTables, recordRows, rowsToCsv } = await import(dist('sql/layout.js'));
+  const set = openCriteriaDir();
+  const tables = layoutTables(set.dictionary);
+  if (!existsSync(join(dir, 'done'))) {
+    mkdirSync(dir, { recursive: true });
+    const { readCsvRows } = await import(dist('batch/read-rows.js'));
+    const { resolveReferenceDates } = await import(dist('engine/reference-dates.js'));
+    const outs = new Map(tables.map((t) => [t.name, createWriteStream(join(dir, `${t.name}.csv`))]));
+    let rows = new Map();
+    let row = 0;
+    const flush = async () => {
+      for (const [name, data] of rows) {
+        const out = outs.get(name);
+        if (!out.write(rowsToCsv(data))) await new Promise((ok) => out.once('drain', ok));
+      }
+      rows = new Map();
+    };
+    for await (const item of readCsvRows(createReadStream(file), set.dictionary, file, () => {})) {
+      row += 1;
+      if (!item.ok) continue;
+      recordRows(set.dictionary, tables, item.parsed.record, row, resolveReferenceDates(item.parsed.record.referenceDates, {}).dates, rows);
+      if (row % 10000 === 0) await flush();
+    }
+    await flush();
+    for (const out of outs.values()) await new Promise((ok) => out.end(ok));
+    writeFileSync(join(dir, 'done'), '');
+  }
+  return { dir, set, tables };
+}
+
+/**
+ * The warehouse case: the patients already in the normalised layout. Loads it by COPY (timed
+ * apart) and runs `screen sql`'s query, on DuckDB or on a throwaway PostgreSQL server.
+ */
+async function sqlOverLayout(mode, file, n) {
+  const { dir, set, tables } = await layoutFiles(file);
+  const { loadTrial } = await import(dist('criteria/criteria-dir.js'));
+  const { compileTrial } = await import(dist('sql/query.js'));
+  const { createTablesSql, quoteIdent } = await import(dist('sql/layout.js'));
+  const { DUCKDB, POSTGRES } = await import(dist('sql/dialect.js'));
+  const trial = loadTrial(set, TRIAL);
+  let load;
+  let query;
+  let count;
+  if (mode === 'duckdb-query') {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    await db.run(createTablesSql(set.dictionary, DUCKDB));
+    let t0 = performance.now();
+    for (const t of tables) await db.run(`COPY ${quoteIdent(t.name)} FROM '${join(dir, `${t.name}.csv`)}' (FORMAT csv, HEADER false, NULL '', ALLOW_QUOTED_NULLS false)`);
+    load = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const r = await db.runAndReadAll(`SELECT count(*) AS n, count(verdict) AS v FROM (${compileTrial(trial, set.dictionary, DUCKDB).sql.replace(/^--.*\n/gm, '')}) AS s`);
+    query = (performance.now() - t0) / 1000;
+    count = Number(r.getRowObjectsJS()[0].n);
+  } else {
+    const { startPostgres } = await import('./pg-cluster.mjs');
+    const pg = (await import('pg')).default;
+    const server = startPostgres();
+    try {
+      const client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
+      await client.connect();
+      await client.query(createTablesSql(set.dictionary, POSTGRES));
+      let t0 = performance.now();
+      for (const t of tables) {
+        const copy = join(server.dir, `${t.name}.csv`);
+        copyFileSync(join(dir, `${t.name}.csv`), copy);
+        chmodSync(copy, 0o644);
+        await client.query(`COPY ${quoteIdent(t.name)} FROM '${copy}' WITH (FORMAT csv)`);
+      }
+      await client.query('ANALYZE');
+      load = (performance.now() - t0) / 1000;
+      t0 = performance.now();
+      const r = await client.query(`SELECT count(*) AS n, count(verdict) AS v FROM (${compileTrial(trial, set.dictionary, POSTGRES).sql.replace(/^--.*\n/gm, '')}) AS s`);
+      query = (performance.now() - t0) / 1000;
+      count = Number(r.rows[0].n);
+      await client.end();
+    } finally {
+      server.stop();
+    }
+  }
+  if (count < n * 0.95) throw new Error(`${mode}: ${count} rows screened of ${n}`);
+  process.stdout.write(JSON.stringify({ seconds: query, load, count, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 }
 
 /**
@@ -234,6 +338,21 @@ async function main() {
     console.log(`  bare csv-parse:  ${(rows / parse.seconds).toFixed(0)} rows/s, ${parse.seconds.toFixed(1)} s, peak RSS ${parse.maxRssMb.toFixed(0)} MB`);
     console.log(`  screen batch:    ${(rows / batch.seconds).toFixed(0)} patients/s, ${batch.seconds.toFixed(1)} s, peak RSS ${batch.maxRssMb.toFixed(0)} MB`);
     console.log(`  batch / bare parse time: ${(batch.seconds / parse.seconds).toFixed(2)}x (target <= 1.25x)`);
+    const line = (name, r, unit = 'rows/s') => console.log(`  ${name.padEnd(32)} ${String((rows / r.seconds).toFixed(0)).padStart(7)} ${unit}, ${r.seconds.toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB`);
+    // The SQL target (docs/sql.md), side by side with the JS path above.
+    const duckBatch = measure('duckdb-batch', file, rows);
+    const scan = measure('duckdb-scan', file, rows);
+    const duckQuery = measure('duckdb-query', file, rows);
+    line('batch --engine duckdb:', duckBatch, 'patients/s');
+    line('DuckDB bare scan of the CSV:', scan);
+    line('DuckDB query on the layout:', duckQuery, 'patients/s');
+    console.log(`    (loading the layout by COPY: ${duckQuery.load.toFixed(1)} s)`);
+    console.log(`  --engine duckdb / js speed: ${(batch.seconds / duckBatch.seconds).toFixed(2)}x; DuckDB query on the layout / JS batch: ${(batch.seconds / duckQuery.seconds).toFixed(1)}x; query time / bare scan: ${(duckQuery.seconds / scan.seconds).toFixed(2)}x`);
+    if (rows <= Number(arg('--pg-rows', '100000'))) {
+      const pgr = measure('postgres', file, rows);
+      line('PostgreSQL query on the layout:', pgr, 'patients/s');
+      console.log(`    (loading the layout by COPY + ANALYZE: ${pgr.load.toFixed(1)} s); PostgreSQL query / JS batch speed: ${(batch.seconds / pgr.seconds).toFixed(2)}x; PostgreSQL query time / DuckDB query time: ${(pgr.seconds / duckQuery.seconds).toFixed(2)}x`);
+    }
     if (rows === sizes[0]) {
       const n = Math.min(jreRows, rows);
       const ours = measure('ours', file, n);

@@ -2,10 +2,10 @@
 // names. Where a calculator enumerates completions of unknown inputs, the truth table is worked
 // out here at compile time by the calculator's own JS functions, so SQL and JS cannot drift.
 import { BOHAN_PETER_ITEMS, CERTAINTIES, classifyBohanPeter, meetsClass, type Certainty } from '../engine/calculators/bohan-peter.js';
-import { overCompletions } from '../engine/calculators/completions.js';
-import { IMACS_DOI, IMACS_MEASURES, meetsDefinition, type ImacsRule, type MeasureStatus } from '../engine/calculators/imacs-improvement.js';
+import { IMACS_DOI, IMACS_MEASURES, imacsImprovementCalculator, type ImacsRule } from '../engine/calculators/imacs-improvement.js';
 import { ROW, quoteIdent as q } from './layout.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, addJoin, and, col, currentDoseTable, memo, refCol, takenOnSql, tri, type SqlCtx } from './kinds.js';
+import { GLUCOCORTICOID_EQUIVALENTS } from '../engine/calculators/prednisone-equivalent.js';
+import { MET, NOT_MET, SQL_OPS, UNKNOWN, addJoin, and, col, lit, currentDoseTable, memo, refCol, takenOnSql, tri, type SqlCtx } from './kinds.js';
 import type { ReferenceDateName } from '../criteria/rule-schema.js';
 
 type CalcSql = (ctx: SqlCtx, params: Record<string, unknown>) => string;
@@ -42,14 +42,29 @@ const sontheimerCadm: CalcSql = (ctx, params) => {
   return and([tri([months], `${months} >= ${minSkinMonths}`), tri([biopsy], `${biopsy} = TRUE`), tri([weakness], `${weakness} = FALSE`)]);
 };
 
-const STATUS_CODE: Record<MeasureStatus, number> = { improved: 0, worsened: 1, unchanged: 2 };
-const UNKNOWN_STATUS = 3;
+// A measure's state in SQL: its status, unknown (missing at a visit), or, for a changed zero
+// baseline read both ways (zeroBaseline: either), "improved or unchanged" / "worsened or unchanged".
+const IMPROVED = 0;
+const WORSENED = 1;
+const UNCHANGED = 2;
+const MISSING = 3;
+const ZERO_IMPROVED = 4;
+const ZERO_WORSENED = 5;
+
+/** Values of one measure that give a state, to run the JS calculator on (lower is better unless MMT). */
+function sampleValues(key: string, higherIsBetter: boolean, state: number): [unknown, unknown] {
+  const pair = (b: number, f: number): [number, number] => (higherIsBetter ? [b, f] : [-b, -f]);
+  const [b, f] = state === IMPROVED ? pair(100, 150) : state === WORSENED ? pair(100, 50) : state === UNCHANGED ? pair(100, 100) : state === ZERO_IMPROVED ? pair(0, 10) : pair(0, -10);
+  const wrap = (v: number) => (key === 'mmt8' ? { score: v, max: 150 } : key === 'enzyme' ? { value: v, unit: 'U/L' } : v);
+  return state === MISSING ? [undefined, undefined] : [wrap(b), wrap(f)];
+}
 
 const imacsImprovement: CalcSql = (ctx, params) => {
-  const rule: ImacsRule = { ...IMACS_DOI, ...(params as Partial<ImacsRule>) };
+  const rule: ImacsRule = { ...IMACS_DOI, ...(params as Partial<ImacsRule>), mmtMayNotWorsen: params.mmtMayNotWorsen !== false };
+  const zeroBaseline = (params.zeroBaseline as string | undefined) ?? 'asChange';
   const { exact } = ctx.dialect;
-  // Each measure's status code (measureChange in imacs-improvement.ts), 3 when not known.
-  const statuses = IMACS_MEASURES.map((m) => {
+  // Each measure's state code (measureChange in imacs-improvement.ts).
+  const states = IMACS_MEASURES.map((m) => {
     const [b, f] = (['baseline', 'followUp'] as const).map((visit) => {
       const path = `imacs.${visit}.${m.key}`;
       return m.key === 'mmt8' ? col(ctx, path, 'score') : m.key === 'enzyme' ? col(ctx, path, 'value') : col(ctx, path);
@@ -63,50 +78,60 @@ const imacsImprovement: CalcSql = (ctx, params) => {
     const scale = `abs(${b})`;
     const worse = exact(`-${better} * 100`);
     const limit = exact(`${rule.worsenPct} * ${scale}`);
-    return `(CASE WHEN ${gaps.join(' OR ')} THEN ${UNKNOWN_STATUS} WHEN ${better} > 0 AND ${exact(`${better} * 100`)} >= ${exact(`${rule.improvePct} * ${scale}`)} THEN ${STATUS_CODE.improved} WHEN ${better} < 0 AND ${worse} ${rule.worsenedWhen === '>=' ? '>=' : '>'} ${limit} THEN ${STATUS_CODE.worsened} ELSE ${STATUS_CODE.unchanged} END)`;
+    const regular = `CASE WHEN ${better} > 0 AND ${exact(`${better} * 100`)} >= ${exact(`${rule.improvePct} * ${scale}`)} THEN ${IMPROVED} WHEN ${better} < 0 AND ${worse} ${rule.worsenedWhen === '>=' ? '>=' : '>'} ${limit} THEN ${WORSENED} ELSE ${UNCHANGED} END`;
+    // A changed zero baseline has no percent change: its status is a reading (zeroBaseline).
+    const zero = zeroBaseline === 'unchanged' ? String(UNCHANGED) : zeroBaseline === 'either' ? `CASE WHEN ${better} > 0 THEN ${ZERO_IMPROVED} ELSE ${ZERO_WORSENED} END` : regular;
+    return `(CASE WHEN ${gaps.join(' OR ')} THEN ${MISSING} WHEN ${b} = 0 AND ${f} <> ${b} THEN ${zero} ELSE ${regular} END)`;
   });
   const mmtIndex = IMACS_MEASURES.findIndex((m) => m.key === 'mmt8');
-  // The statuses as columns of a per-patient table, so the counts below read each one cheaply.
-  const j = memo(ctx, params, () => addJoin(ctx, 'im', false, () => `SELECT p.${q(ROW)}${statuses.map((s, i) => `, ${s} AS s${i}`).join('')} FROM ${q('patients')} AS p`));
-  const countOf = (code: number) => `(${statuses.map((_, i) => `(CASE WHEN ${j}.s${i} = ${code} THEN 1 ELSE 0 END)`).join(' + ')})`;
-  const key = `(${countOf(STATUS_CODE.improved)} * 1000 + ${countOf(STATUS_CODE.worsened)} * 100 + ${countOf(UNKNOWN_STATUS)} * 10 + ${j}.s${mmtIndex})`;
-  // The outcome depends only on how many measures improved / worsened / are unknown and on
-  // the MMT's status (meetsDefinition): tabulate every such case with the JS functions.
+  const codes = zeroBaseline === 'either' ? [IMPROVED, WORSENED, UNCHANGED, MISSING, ZERO_IMPROVED, ZERO_WORSENED] : [IMPROVED, WORSENED, UNCHANGED, MISSING];
+  // Computed once per patient in its own table: the states, then the outcome from the table.
+  const j = memo(ctx, params, () =>
+    addJoin(ctx, 'im', false, () => {
+      const countOf = (code: number) => `(${states.map((_, i) => `(CASE WHEN t.s${i} = ${code} THEN 1 ELSE 0 END)`).join(' + ')})`;
+      const key = `(${codes.map((code) => `${countOf(code)} * ${10 ** (code + 1)}`).join(' + ')} + t.s${mmtIndex})`;
+      const { met, notMet } = imacsTable(params, codes, mmtIndex);
+      const inList = (xs: number[]) => (xs.length ? `${key} IN (${xs.join(', ')})` : 'FALSE');
+      return `SELECT t.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (SELECT p.${q(ROW)}${states.map((s, i) => `, ${s} AS s${i}`).join('')} FROM ${q('patients')} AS p) AS t`;
+    }),
+  );
+  return `${j}.o`;
+};
+
+/**
+ * The outcome depends only on how many measures are in each state and on the MMT's state (the
+ * definition counts measures; only the MMT is named): every case, tabulated by running the JS
+ * calculator itself on values that give those states. Keys as in the SQL above.
+ */
+function imacsTable(params: Record<string, unknown>, codes: number[], mmtIndex: number): { met: number[]; notMet: number[] } {
   const met: number[] = [];
   const notMet: number[] = [];
-  const all: (MeasureStatus | undefined)[] = ['improved', 'worsened', 'unchanged', undefined];
   const n = IMACS_MEASURES.length;
-  for (const mmt of all) {
-    for (let imp = 0; imp <= n; imp++) {
-      for (let wor = 0; imp + wor <= n; wor++) {
-        for (let unk = 0; imp + wor + unk <= n; unk++) {
-          const known: MeasureStatus[] = [...Array(imp).fill('improved'), ...Array(wor).fill('worsened'), ...Array(n - imp - wor - unk).fill('unchanged')];
-          // Place the MMT's own status; skip combinations the counts cannot hold.
-          const others = [...known];
-          if (mmt === undefined) {
-            if (unk === 0) continue;
-          } else {
-            const at = others.indexOf(mmt);
-            if (at < 0) continue;
-            others.splice(at, 1);
-          }
-          const slots: MeasureStatus[][] = [];
-          for (let i = 0; i < n; i++) {
-            if (i === mmtIndex) slots.push(mmt === undefined ? ['improved', 'worsened', 'unchanged'] : [mmt]);
-            else if (others.length) slots.push([others.shift() as MeasureStatus]);
-            else slots.push(['improved', 'worsened', 'unchanged']);
-          }
-          const outcome = overCompletions(slots, (s) => meetsDefinition(s, rule));
-          const code = imp * 1000 + wor * 100 + unk * 10 + (mmt === undefined ? UNKNOWN_STATUS : STATUS_CODE[mmt]);
-          if (outcome === 'met') met.push(code);
-          else if (outcome === 'not_met') notMet.push(code);
-        }
-      }
-    }
+  const compositions = (left: number, from: number): number[][] => {
+    if (from === codes.length - 1) return [[left]];
+    const out: number[][] = [];
+    for (let k = 0; k <= left; k++) for (const rest of compositions(left - k, from + 1)) out.push([k, ...rest]);
+    return out;
+  };
+  for (const counts of compositions(n, 0)) {
+    codes.forEach((mmtState, ci) => {
+      if ((counts[ci] as number) === 0) return;
+      const others = codes.flatMap((code, i) => Array<number>((counts[i] as number) - (i === ci ? 1 : 0)).fill(code));
+      const values = new Map<string, unknown>();
+      IMACS_MEASURES.forEach((m, i) => {
+        const state = i === mmtIndex ? mmtState : (others.shift() as number);
+        const [b, f] = sampleValues(m.key, m.higherIsBetter, state);
+        values.set(`imacs.baseline.${m.key}`, b);
+        values.set(`imacs.followUp.${m.key}`, f);
+      });
+      const outcome = imacsImprovementCalculator.evaluate({ get: (p) => values.get(p), referenceDate: () => undefined }, params).outcome;
+      const code = codes.reduce((sum, c, i) => sum + (counts[i] as number) * 10 ** (c + 1), 0) + mmtState;
+      if (outcome === 'met') met.push(code);
+      else if (outcome === 'not_met') notMet.push(code);
+    });
   }
-  const inList = (xs: number[]) => (xs.length ? `${key} IN (${xs.join(', ')})` : 'FALSE');
-  return `(CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
-};
+  return { met, notMet };
+}
 
 const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
   const op = SQL_OPS[params.op as string] as string;
@@ -122,9 +147,11 @@ const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
     // One medication's prednisone-equivalent mg/day (prednisoneEquivalentMgPerDay): the current
     // dose of prednisone/prednisolone in mg/day, else the recorded equivalent; both and unequal
     // is a contradiction (NULL, so its dose is not known).
-    const fromDoses = `(CASE WHEN ${m}.${q('drug')} IN ('prednisone', 'prednisolone') AND ${cur}.${q('unit')} = 'mg/day' THEN ${cur}.${q('dose')} END)`;
+    // The dose history in mg/day converted with the glucocorticoid table (toPrednisoneMg).
+    const equivalent = `(CASE ${m}.${q('drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
+    const fromDoses = `(CASE WHEN ${cur}.${q('unit')} = 'mg/day' AND ${equivalent} IS NOT NULL THEN ${exact(`${cur}.${q('dose')} * 5 / ${equivalent}`)} END)`;
     const summary = `${m}.${q('prednisoneEquivalentMgPerDay')}`;
-    const dose = `(CASE WHEN ${summary} IS NOT NULL AND ${fromDoses} IS NOT NULL AND ${summary} <> ${fromDoses} THEN NULL ELSE COALESCE(${fromDoses}, ${summary}) END)`;
+    const dose = `(CASE WHEN ${fromDoses} IS NOT NULL THEN (CASE WHEN ${summary} IS NOT NULL AND ${exact(summary)} <> ${fromDoses} THEN NULL ELSE ${fromDoses} END) ELSE ${summary} END)`;
     const on = takenOnSql(m, date);
     const steroid = `${m}.${q('class')} = 'corticosteroid' AND ${on} <> ${NOT_MET}`;
     const perMed = `SELECT ${m}.${q(ROW)}, (CASE WHEN ${m}.${q('class')} IS NULL THEN 1 WHEN ${steroid} AND ${dose} IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${steroid} AND ${on} = ${MET} THEN ${dose} ELSE 0 END) AS low, (CASE WHEN ${steroid} THEN ${dose} ELSE 0 END) AS high FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}`;

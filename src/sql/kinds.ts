@@ -148,7 +148,7 @@ export function addJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, render:
 }
 
 /** A record quantifier's derived table: one row per patient with items, aggregated. */
-export type Quantifier = { alias: string; ictx: SqlCtx; addLive(cond: string): number };
+export type Quantifier = { alias: string; ictx: SqlCtx; addLive(cond: string, quiet: boolean): number };
 
 export function quantifierOf(c: Extract<Condition, { kind: 'exists' | 'forAll' | 'count' }>, ctx: SqlCtx): Quantifier {
   if (ctx.item) throw new NotExpressible('a record quantifier inside another');
@@ -157,7 +157,7 @@ export function quantifierOf(c: Extract<Condition, { kind: 'exists' | 'forAll' |
     const ictx: SqlCtx = { ...ctx, item: { records: c.records, alias: i }, joins: [] };
     const where = c.where ? toSql(c.where, ictx) : undefined;
     const item = c.kind === 'forAll' ? (where ? or([not(where), toSql(c.check, ictx)]) : toSql(c.check, ictx)) : (where ?? String(MET));
-    const lives: string[] = [];
+    const lives: { cond: string; quiet: boolean }[] = [];
     let agg: string;
     if (c.kind === 'exists') agg = swap(`MAX(${swap('x.io')})`);
     else if (c.kind === 'forAll') agg = 'MIN(x.io)';
@@ -168,11 +168,11 @@ export function quantifierOf(c: Extract<Condition, { kind: 'exists' | 'forAll' |
     const a = addJoin(ctx, 'q', false, () => {
       // A review inside an item can change the result only while that item is open and no
       // other item is unknown (liveReviewIds): the window sum counts the unknown items.
-      const liveAggs = lives.map((_, k) => `MAX(CASE WHEN x.lc${k} AND ${isOpen('x.io')} AND x.unk - (CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 0 THEN 1 ELSE 0 END) AS lv${k}`);
-      const inner = `SELECT ${i}.${q(ROW)}, ${item} AS io${lives.map((l, k) => `, (${l}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
+      const liveAggs = lives.map((l, k) => `MAX(CASE WHEN x.lc${k} AND ${isOpen('x.io')}${l.quiet ? ` AND x.unk - (CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 0` : ''} THEN 1 ELSE 0 END) AS lv${k}`);
+      const inner = `SELECT ${i}.${q(ROW)}, ${item} AS io${lives.map((l, k) => `, (${l.cond}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
       return `SELECT x.${q(ROW)}, ${agg} AS o${liveAggs.map((l) => `, ${l}`).join('')} FROM (SELECT y.*, SUM(CASE WHEN y.io = ${UNKNOWN} THEN 1 ELSE 0 END) OVER (PARTITION BY y.${q(ROW)}) AS unk FROM (${inner}) AS y) AS x GROUP BY x.${q(ROW)}`;
     });
-    return { alias: a, ictx, addLive: (cond: string) => lives.push(cond) - 1, empty: emptyOutcome(c) } as Quantifier & { empty: number };
+    return { alias: a, ictx, addLive: (cond: string, quiet: boolean) => lives.push({ cond, quiet }) - 1, empty: emptyOutcome(c) } as Quantifier & { empty: number };
   });
 }
 
@@ -258,8 +258,11 @@ export const SQL_KINDS: Kinds = {
     const base = `WHEN ${value} IS NULL THEN ${UNKNOWN} WHEN ${uln} IS NULL OR ${uln} <= 0 THEN ${UNKNOWN}`;
     if (!c.within) return `(CASE ${base} ${decide} END)`;
     const ref = refCol(ctx, c.before ?? 'screening');
+    // `through`: the window runs on past `before` up to that date (both known, so GREATEST sees no NULL).
+    const through = c.through ? refCol(ctx, c.through) : undefined;
+    const to = through ? `GREATEST(${through}, ${ref})` : ref;
     // Only a result dated inside the window counts; an undated or older one stays unknown.
-    return `(CASE ${base} WHEN ${ref} IS NULL OR ${date} IS NULL THEN ${UNKNOWN} WHEN ${date} < ${shiftSql(ref, c.within, -1)} OR ${date} > ${ref} THEN ${UNKNOWN} ${decide} END)`;
+    return `(CASE ${base} WHEN ${ref} IS NULL${through ? ` OR ${through} IS NULL` : ''} OR ${date} IS NULL THEN ${UNKNOWN} WHEN ${date} < ${shiftSql(ref, c.within, -1)} OR ${date} > ${to} THEN ${UNKNOWN} ${decide} END)`;
   },
   age: (c, ctx) => {
     const birth = `${ctx.p}.${q('demographics.birthDate')}`;

@@ -34,55 +34,53 @@ function criterionSql(rule: Condition, ctx: SqlCtx, id: string, out: CompiledTri
  */
 function liveReviews(rule: Condition, ctx: SqlCtx): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const walk = (c: Condition, ctx: SqlCtx, conds: string[], wrap: (s: string) => string): void => {
-    const self = toSql(c, ctx);
-    const here = [...conds, isOpen(self)];
-    const kids = (children: Condition[], kctx: SqlCtx) => {
+  // `open`: every node on the path is open. `quiet`: no sibling along the path is unknown, which
+  // a question marked listWhileOpen does not need (it assumes nothing the missing data would show).
+  type Wrap = (open: string, quiet: string, listWhileOpen: boolean) => string;
+  const all = (xs: string[]) => (xs.length ? xs.join(' AND ') : 'TRUE');
+  const walk = (c: Condition, ctx: SqlCtx, open: string[], quiet: string[], wrap: Wrap): void => {
+    const here = [...open, isOpen(toSql(c, ctx))];
+    const kids = (children: Condition[], kctx: SqlCtx, w: Wrap, base: string[], baseQuiet: string[]) => {
       const sql = children.map((k) => toSql(k, kctx));
-      children.forEach((k, i) => {
-        const siblings = sql.filter((_, j) => j !== i).map((s) => `${s} <> ${UNKNOWN}`);
-        walk(k, kctx, [...here, ...siblings], wrap);
-      });
+      children.forEach((k, i) => walk(k, kctx, base, [...baseQuiet, ...sql.filter((_, j) => j !== i).map((x) => `${x} <> ${UNKNOWN}`)], w));
     };
     switch (c.kind) {
       case 'review': {
         const list = out.get(c.id) ?? [];
-        list.push(wrap(here.join(' AND ')));
+        list.push(wrap(all(here), all(quiet), c.listWhileOpen === true));
         out.set(c.id, list);
         return;
       }
       case 'all':
       case 'any':
       case 'atLeast':
-        return kids(c.of, ctx);
+        return kids(c.of, ctx, wrap, here, quiet);
       case 'not':
-        return kids([c.of], ctx);
+        return kids([c.of], ctx, wrap, here, quiet);
       case 'ref': {
         const def = ctx.trial.definitions[c.definition];
-        if (def) kids([def.rule], { ...ctx, expanding: [...ctx.expanding, c.definition] });
+        if (def) kids([def.rule], { ...ctx, expanding: [...ctx.expanding, c.definition] }, wrap, here, quiet);
         return;
       }
       case 'exists':
       case 'forAll':
       case 'count': {
-        // Items are the children: one is live while it is open and no other item is unknown
-        // (checked in the quantifier's table); below it, where and check are siblings.
+        // Items are the children: one is live while it is open (and, unless listWhileOpen, no other
+        // item is unknown: checked in the quantifier's table); below it, where and check are siblings.
         const quant = quantifierOf(c, ctx);
-        const outer = here;
-        const iwrap = (s: string) => wrap([...outer, `COALESCE(${quant.alias}.lv${quant.addLive(s)}, 0) = 1`].join(' AND '));
+        const iwrap: Wrap = (iopen, iquiet, listWhileOpen) => {
+          const k = quant.addLive(listWhileOpen ? iopen : `${iopen} AND ${iquiet}`, !listWhileOpen);
+          return wrap(`${all(here)} AND COALESCE(${quant.alias}.lv${k}, 0) = 1`, all(quiet), listWhileOpen);
+        };
         const parts = [c.where, c.kind === 'forAll' ? c.check : undefined].filter((x): x is Condition => x !== undefined);
-        const sql = parts.map((k) => toSql(k, quant.ictx));
-        parts.forEach((k, i) => {
-          const siblings = sql.filter((_, j) => j !== i).map((s) => `${s} <> ${UNKNOWN}`);
-          walk(k, quant.ictx, siblings.length ? siblings : ['TRUE'], iwrap);
-        });
+        kids(parts, quant.ictx, iwrap, [], []);
         return;
       }
       default:
         return;
     }
   };
-  walk(rule, ctx, [], (s) => s);
+  walk(rule, ctx, [], [], (open, quiet, listWhileOpen) => (listWhileOpen ? open : `${open} AND ${quiet}`));
   return out;
 }
 

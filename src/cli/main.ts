@@ -86,7 +86,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     });
   for (const register of mayUseSubcommand(argv) ? SUBCOMMANDS : []) {
     const sub = register(io, setExit);
-    sub.exitOverride().configureOutput(output);
+    for (const c of [sub, ...sub.commands]) c.exitOverride().configureOutput(output);
     // `screen --criteria-dir x show T`: an option the root command took before the subcommand's
     // name belongs to the subcommand when it has that option too (and must fit its choices).
     sub.hook('preAction', (_root, action) => {

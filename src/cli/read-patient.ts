@@ -1,7 +1,9 @@
 // Reads a patient file (or stdin) with clear errors for missing, unreadable, huge or binary input.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import { PatientDataError } from '../errors.js';
+import { parsePatientText, type ParsedPatient } from '../patient/parse.js';
 import { readStdin, type CliIo } from './io.js';
 
 /** Patient files are small; anything bigger is a mistake (a wrong file, a database dump). */
@@ -50,4 +52,16 @@ function decode(buf: Buffer, name: string): string {
 function checkText(text: string, name: string): string {
   if (text.includes('\u0000')) throw new PatientDataError([{ location: name, message: 'contains NUL bytes: not a JSON text file' }]);
   return text;
+}
+
+/** Cheap test on the text: only a file that may be a FHIR Bundle loads the importer (lazily). */
+const MAYBE_BUNDLE = /"resourceType"\s*:\s*"Bundle"/;
+
+/** The patient record from a patient file, or from a FHIR R4 Bundle imported on the fly. */
+export async function parsePatientInput(input: { text: string; name: string }, dict: Dictionary, screening: string | undefined, io: CliIo): Promise<ParsedPatient> {
+  if (MAYBE_BUNDLE.test(input.text)) {
+    const { parseBundleOrPatient } = await import('./fhir-input.js');
+    return parseBundleOrPatient(input.text, input.name, dict, screening, io);
+  }
+  return parsePatientText(input.text, input.name, dict, screening ? { screening } : {});
 }

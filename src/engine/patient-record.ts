@@ -7,6 +7,8 @@ export type PatientRecord = {
   id?: string;
   referenceDates?: { screening?: string; consent?: string; randomization?: string };
   reviews?: Record<string, Record<string, ReviewDecision>>;
+  /** Patient-file path -> the record(s) an imported value came from ("Observation/abc"). */
+  provenance?: Record<string, string>;
   [section: string]: unknown;
 };
 

@@ -97,8 +97,8 @@ function unknownKeys(data: unknown, known: Map<string, Set<string>>, file: strin
       value.forEach((v, i) => walk(v, `${schemaPath}[]`, [...path, i]));
       return;
     }
-    // reviews.<trial>.<review id> are free-form keys; their decisions are checked by the schema.
-    if (schemaPath === 'reviews') return;
+    // reviews.<trial>.<review id> and provenance paths are free-form keys, checked by the schema.
+    if (schemaPath === 'reviews' || schemaPath === 'provenance') return;
     const allowed = known.get(schemaPath);
     if (!allowed) return;
     for (const key of Object.keys(value)) {

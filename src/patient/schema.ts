@@ -28,6 +28,14 @@ export const ReviewDecisionSchema = z.strictObject({
   note: z.optional(z.string().check(z.maxLength(2000))),
 });
 
+/**
+ * Where imported values came from: patient-file path (labs.ck, medications[0]) -> the source
+ * record(s) ("Observation/abc"). Written by `screen import fhir`; reports show it beside the value.
+ */
+export const ProvenanceSchema = z
+  .record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(2000)))
+  .check(z.describe('Where imported values came from: patient-file path (labs.ck, medications[0]) -> source record ("Observation/abc"). Written by screen import fhir.'));
+
 const optionalNullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
 
 function bounded(def: { type: 'number' | 'integer'; min?: number | undefined; max?: number | undefined }) {
@@ -218,6 +226,7 @@ export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; do
     id: z.optional(z.string().check(z.maxLength(100))),
     referenceDates: z.optional(ReferenceDatesSchema),
     reviews: z.optional(z.record(z.string(), z.record(z.string(), ReviewDecisionSchema))),
+    provenance: z.optional(ProvenanceSchema),
     ...sections,
   });
 }
@@ -230,7 +239,7 @@ export function knownKeyTree(dict: Dictionary): Map<string, Set<string>> {
     set.add(key);
     children.set(parent, set);
   };
-  for (const k of ['$schema', 'id', 'referenceDates', 'reviews']) add('', k);
+  for (const k of ['$schema', 'id', 'referenceDates', 'reviews', 'provenance']) add('', k);
   for (const k of ['screening', 'consent', 'randomization']) add('referenceDates', k);
   for (const [path, def] of dict.fields) {
     const keys = path.split('.');

@@ -424,15 +424,20 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
   if (state === 'unknown') note(`status ${m.status}: whether it is still taken is unknown`);
   if (state === 'ended' && !end) note('ended, but no end date: the date of the last dose is unknown');
   const dose = doseOf(dosage);
-  if (!dose) note('dose not given as an amount in mg with a daily or weekly timing: dose history left unknown');
+  if (!dose) note('dose not given as an amount in mg (daily, weekly, or once): dose history left unknown');
   return { drug, ref, ...(start ? { start } : {}), ...(end ? { end } : {}), state, ...(dose ? { dose } : {}) };
 }
 
-/** mg/day or mg/week from a dose quantity in mg and a timing of n times per period. */
+/**
+ * mg/day or mg/week from a dose quantity in mg and a timing of n times per period; with no timing
+ * at all (an infusion), the amount given, in mg.
+ */
 function doseOf(d: R4.Dosage | undefined): { dose: number; unit: string } | undefined {
   const q = d?.doseAndRate?.[0]?.doseQuantity;
+  if (!q || typeof q.value !== 'number' || unitOf(q) !== 'mg') return undefined;
   const repeat = d?.timing?.repeat;
-  if (!q || typeof q.value !== 'number' || unitOf(q) !== 'mg' || !repeat) return undefined;
+  if (!d?.timing) return { dose: q.value, unit: 'mg' };
+  if (!repeat) return undefined;
   const frequency = repeat.frequency ?? 1;
   const period = repeat.period ?? 1;
   if (repeat.frequencyMax !== undefined || repeat.periodMax !== undefined || period <= 0) return undefined;

@@ -95,6 +95,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
     const latest = pickLatest(values, path, ctx);
     if (!latest) continue;
     set(path, latest.value, latest.ref);
+    for (const v of values) if (v !== latest && v.ref !== latest.ref) ctx.notes.push({ resource: v.ref, message: `an earlier ${path} result; the latest (${latest.date}) is used` });
     // A lab carries its date; other values do not, so say how old the one taken is.
     if (ctx.dict.fields.get(path)?.type !== 'lab') ctx.notes.push({ resource: latest.ref, message: `${path} taken from the latest result, dated ${latest.date}` });
   }

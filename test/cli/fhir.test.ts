@@ -60,6 +60,13 @@ describe('screen <bundle.json> --trial X', () => {
     expect(r.stderr).toMatch(/^import: /);
   });
 
+  test('a lone FHIR resource given as a patient file is refused, never read as an empty patient', async () => {
+    const r = await runInProcess(['node_modules/cql-exec-fhir/test/fixtures/r4/Condition_f201.json', '--trial', 'IM101-611']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Condition_f201\.json \$\.resourceType: this is a FHIR Condition, not a patient file: import a Bundle with "screen import fhir/);
+  });
+
   test('an imported file screens undetermined, naming the lists to confirm, until a person confirms them', async () => {
     const r = await runInProcess([`${FIXTURES}/im101-611-eligible.bundle.json`, '--trial', 'IM101-611', '--as-of', '2026-11-16']);
     expect(r.stdout).toContain('completeness.medications');

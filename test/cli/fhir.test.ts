@@ -70,6 +70,8 @@ describe('screen <bundle.json> --trial X', () => {
   test('an imported file screens undetermined, naming the lists to confirm, until a person confirms them', async () => {
     const r = await runInProcess([`${FIXTURES}/im101-611-eligible.bundle.json`, '--trial', 'IM101-611', '--as-of', '2026-11-16']);
     expect(r.stdout).toContain('completeness.medications');
+    expect(r.stdout).toContain('Imported values and their source records\n  - demographics.birthDate: Patient/im-001\n');
+    expect(r.stdout).toContain('  - labs.ck: Observation/im-001-ck\n');
   });
 
   test('the real bin screens a Synthea bundle directly: no crash, sensible unknowns', () => {

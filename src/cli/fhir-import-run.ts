@@ -6,13 +6,13 @@ import { parsePatientData } from '../patient/parse.js';
 import type { ImportFlags } from './commands/import.js';
 import { importWithSummary } from './fhir-input.js';
 import type { CliIo } from './io.js';
-import { readPatientInput } from './read-patient.js';
+import { MAX_BUNDLE_BYTES, readPatientInput } from './read-patient.js';
 import { flagDates } from './screen-command.js';
 
 export async function runFhirImport(bundleArg: string, flags: ImportFlags, io: CliIo): Promise<number> {
   const dates = flagDates({ ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}) });
   const loaded = await loadCriteria(flags.criteriaDir, []);
-  const input = await readPatientInput(bundleArg, io);
+  const input = await readPatientInput(bundleArg, io, MAX_BUNDLE_BYTES);
   let data: unknown;
   try {
     data = JSON.parse(input.text);

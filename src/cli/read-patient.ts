@@ -9,10 +9,13 @@ import { readStdin, type CliIo } from './io.js';
 /** Patient files are small; anything bigger is a mistake (a wrong file, a database dump). */
 export const MAX_PATIENT_BYTES = 5 * 1024 * 1024;
 
-export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: string; name: string }> {
+/** One patient's FHIR export holds years of encounters and claims: bundles may be larger. */
+export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
+
+export async function readPatientInput(arg: string, io: CliIo, maxBytes = MAX_PATIENT_BYTES): Promise<{ text: string; name: string }> {
   if (arg === '-') {
     try {
-      return { text: checkText(await readStdin(io.stdin, MAX_PATIENT_BYTES), '<stdin>'), name: '<stdin>' };
+      return { text: checkText(await readStdin(io.stdin, maxBytes), '<stdin>'), name: '<stdin>' };
     } catch (e) {
       if (e instanceof PatientDataError) throw e;
       throw new PatientDataError([{ location: '<stdin>', message: (e as Error).message }], { cause: e });
@@ -29,8 +32,9 @@ export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: 
     const code = (e as NodeJS.ErrnoException).code;
     throw new PatientDataError([{ location: arg, message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})` }], { cause: e });
   }
-  if (size > MAX_PATIENT_BYTES) {
-    throw new PatientDataError([{ location: arg, message: `is ${(size / 1024 / 1024).toFixed(1)} MB; a patient file is at most ${MAX_PATIENT_BYTES / 1024 / 1024} MB (for many patients use "screen batch")` }]);
+  if (size > maxBytes) {
+    const limit = maxBytes === MAX_PATIENT_BYTES ? `a patient file is at most ${maxBytes / 1024 / 1024} MB (for many patients use "screen batch")` : `one patient's bundle is at most ${maxBytes / 1024 / 1024} MB`;
+    throw new PatientDataError([{ location: arg, message: `is ${(size / 1024 / 1024).toFixed(1)} MB; ${limit}` }]);
   }
   let buf: Buffer;
   try {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 const common = {
   label: z.string().min(1).describe('Short name used in reports.'),
+  askAfter: z.string().optional().describe('The questionnaire asks this only after the named record list (e.g. B cells after the medications).'),
   question: z.string().optional().describe('Question asked in the interactive questionnaire.'),
   help: z.string().optional().describe('Help text: where to find the value, what counts.'),
 };
@@ -43,7 +44,11 @@ const ScaleField = z.strictObject({
 });
 
 const ItemField = z.discriminatedUnion('type', [NumberField, BooleanField, StringField, DateField, EnumField, EnumListField]);
-const DoseHistoryField = z.strictObject({ type: z.literal('doseHistory'), ...common });
+const DoseHistoryField = z.strictObject({
+  type: z.literal('doseHistory'),
+  ...common,
+  units: z.array(z.string().min(1)).min(1).optional().describe('The dose units a patient file may use (the questionnaire offers them as choices).'),
+});
 
 const RecordsField = z.strictObject({
   type: z.literal('records'),

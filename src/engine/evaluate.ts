@@ -493,7 +493,7 @@ function itemName(dict: Dictionary, records: string, item: Record<string, unknow
   return `#${index + 1}`;
 }
 
-type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose: number; unit?: string }[] };
+type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose?: number; unit?: string }[] };
 
 function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin' }>, ctx: Ctx): Trace {
   const scope = ctx.scope as Scope;
@@ -547,17 +547,22 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
       const inWindow = doses.filter((d) => compareDates(d.date, since) > 0 && compareDates(d.date, ref) <= 0);
       const current = before[before.length - 1];
       if (!current) return node('stableDose', 'unknown', { facts, missing: [`${base}.doses (dose on ${since})`], detail }, c.note);
-      const doseFacts: Fact[] = [{ field: `${base}.doses`, label: `dose from ${current.date}`, value: current.dose, ...(current.unit ? { unit: current.unit } : {}) }];
+      const doseFacts: Fact[] = [{ field: `${base}.doses`, label: `dose from ${current.date}`, value: current.dose ?? null, ...(current.unit ? { unit: current.unit } : {}) }];
       // Doses written in different units (or one without a unit) cannot be compared: never call that a change.
       const incomparable = inWindow.find((d) => (d.unit ?? '') !== (current.unit ?? ''));
       if (incomparable) {
-        doseFacts.push({ field: `${base}.doses`, label: `dose from ${incomparable.date}`, value: incomparable.dose, ...(incomparable.unit ? { unit: incomparable.unit } : {}) });
+        doseFacts.push({ field: `${base}.doses`, label: `dose from ${incomparable.date}`, value: incomparable.dose ?? null, ...(incomparable.unit ? { unit: incomparable.unit } : {}) });
         return node('stableDose', 'unknown', { facts: [...facts, ...doseFacts], missing: [`${base}.doses (every dose in the same unit)`], detail: { ...detail, unitMismatchOn: incomparable.date } }, c.note);
       }
-      const change = inWindow.find((d) => d.dose !== current.dose);
+      // A dose entry without an amount ("unchanged since" a date) cannot be compared with another amount.
+      const change = inWindow.find((d) => d.dose !== undefined && current.dose !== undefined && d.dose !== current.dose);
       if (change) {
-        doseFacts.push({ field: `${base}.doses`, label: `dose from ${change.date}`, value: change.dose, ...(change.unit ? { unit: change.unit } : {}) });
+        doseFacts.push({ field: `${base}.doses`, label: `dose from ${change.date}`, value: change.dose ?? null, ...(change.unit ? { unit: change.unit } : {}) });
         return node('stableDose', 'not_met', { facts: [...facts, ...doseFacts], detail: { ...detail, changedOn: change.date } }, c.note);
+      }
+      const unknownAmount = inWindow.find((d) => d.dose === undefined || current.dose === undefined);
+      if (unknownAmount) {
+        return node('stableDose', 'unknown', { facts: [...facts, ...doseFacts], missing: [`${base}.doses (amount of the dose from ${unknownAmount.dose === undefined ? unknownAmount.date : current.date})`], detail }, c.note);
       }
       const stillTaking = takenOn(ref);
       return node('stableDose', stillTaking, { facts: [...facts, ...doseFacts], missing: stillTaking === 'unknown' ? [`${base}.stop`] : [], detail }, c.note);

@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { compareDates, inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
+import { suggestUnit } from '../util/did-you-mean.js';
 
 const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -88,7 +89,7 @@ function bareLeafSchema(def: FieldDef | ItemFieldDef, b: Build): z.ZodMiniType {
       return z.array(enumSchema(def.values)).check(z.refine((xs) => new Set(xs).size === xs.length, { message: 'lists a value twice' }));
     case 'doseHistory':
       return z
-        .array(z.strictObject({ date: IsoDate, dose: z.number().check(z.minimum(0)), unit: z.optional(z.string().check(z.maxLength(40))) }))
+        .array(z.strictObject({ date: IsoDate, dose: z.optional(z.number().check(z.minimum(0))), unit: z.optional(doseUnitSchema(def.units)) }))
         .check(z.refine((xs) => new Set(xs.map((x) => x.date)).size === xs.length, { message: 'has two dose entries on the same date' }));
     case 'lab':
       return labSchema(def);
@@ -100,6 +101,19 @@ function bareLeafSchema(def: FieldDef | ItemFieldDef, b: Build): z.ZodMiniType {
     case 'records':
       return z.array(recordSchema(def, b)).check(z.maxLength(500));
   }
+}
+
+/** A dose unit from the dictionary's list; a near miss gets a did-you-mean ("mg/d" → "mg/day"). */
+function doseUnitSchema(units: readonly string[] | undefined): z.ZodMiniType {
+  const text = z.string().check(z.maxLength(40));
+  if (!units) return text;
+  return text.check(
+    z.superRefine((u, ctx) => {
+      if (units.includes(u)) return;
+      const hint = suggestUnit(u, units);
+      ctx.addIssue({ code: 'custom', message: `is not a dose unit the criteria can use${hint ? ` (did you mean "${hint}"?)` : ''}: write one of ${units.join(', ')}`, input: u });
+    }),
+  );
 }
 
 function labSchema(def: Extract<FieldDef, { type: 'lab' }>): z.ZodMiniType {

@@ -24,7 +24,7 @@ type Med = {
   stop?: string;
   ongoing?: boolean;
   prednisoneEquivalentMgPerDay?: number;
-  doses?: { date: string; dose: number; unit?: string }[];
+  doses?: { date: string; dose?: number; unit?: string }[];
 };
 
 

@@ -54,6 +54,7 @@ const RecordsField = z.strictObject({
   type: z.literal('records'),
   ...common,
   item: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), z.union([ItemField, DoseHistoryField])),
+  dated: z.string().optional().describe('The date field of an item: completeness.<list>.since then says the list holds every record dated on or after that date.'),
   confirm: z.string().optional().describe('Question that confirms the list holds every record (recorded under completeness.<list>).'),
   kindOf: z.enum(['medication', 'generic']).default('generic').describe('medication: items have drug, start, stop/ongoing and doses.'),
 });

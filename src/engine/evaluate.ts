@@ -360,9 +360,37 @@ function evalAge(c: Extract<Condition, { kind: 'age' }>, ctx: Ctx): Trace {
   const detail = { op: c.op, years: c.years, at: c.at };
   const facts: Fact[] = typeof birth === 'string' ? [{ field: 'demographics.birthDate', label: fieldLabel(ctx.dict, 'demographics.birthDate'), value: birth }] : [];
   const missing = [...(typeof birth === 'string' ? [] : ['demographics.birthDate']), ...(on ? [] : [REF_PATH(c.at)])];
+  if (typeof birth !== 'string' && on) {
+    const stated = statedAge(ctx);
+    if (stated) {
+      // Every birth date that fits the stated age: decided only when they all give the same answer.
+      const low = ageInYears(stated.latestBirth, on);
+      const high = ageInYears(stated.earliestBirth, on);
+      const outcome = countCompare(low, high, (n) => cmp(c.op, n, c.years));
+      return node('age', outcome, { missing, facts: stated.facts, detail: { ...detail, on, ageLow: low, ageHigh: high, statedAge: stated.years, statedOn: stated.on } }, c.note);
+    }
+  }
   if (missing.length || !on || typeof birth !== 'string') return node('age', 'unknown', { missing, facts, detail }, c.note);
   const age = ageInYears(birth, on);
   return node('age', fromBoolean(cmp(c.op, age, c.years)), { facts, detail: { ...detail, age, on } }, c.note);
+}
+
+/** An age stated on a date without a birth date: the range of birth dates it allows. */
+function statedAge(ctx: Ctx): { years: number; on: string; earliestBirth: string; latestBirth: string; facts: Fact[] } | undefined {
+  const years = getPath(ctx.patient, 'demographics.ageYears');
+  const on = getPath(ctx.patient, 'demographics.ageOn');
+  if (typeof years !== 'number' || typeof on !== 'string') return undefined;
+  return {
+    years,
+    on,
+    // Aged `years` on `on`: born after on − (years + 1) and on or before on − years.
+    earliestBirth: shift(shift(on, { years: years + 1 }, -1), { days: 1 }, 1),
+    latestBirth: shift(on, { years }, -1),
+    facts: [
+      { field: 'demographics.ageYears', label: fieldLabel(ctx.dict, 'demographics.ageYears'), value: years },
+      { field: 'demographics.ageOn', label: fieldLabel(ctx.dict, 'demographics.ageOn'), value: on },
+    ],
+  };
 }
 
 function evalDateWithin(c: Extract<Condition, { kind: 'dateWithin' }>, ctx: Ctx): Trace {
@@ -457,10 +485,11 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
   });
   // A list not confirmed complete may lack records: they stand in as one unknown item, so a
   // recorded match still decides and the absence of one stays unknown (Kleene).
-  const incomplete = listIncomplete(ctx.patient, c.records);
+  const incomplete = listIncomplete(ctx.patient, c.records) && !olderOnlyCannotMatch(c, ctx);
   if (incomplete) children.push(unrecordedItem(c.records, label));
   const outcomes = children.map((t) => t.outcome);
-  const detail: Trace['detail'] = { records: c.records, label, total: list.length, ...(incomplete ? { complete: false } : {}) };
+  const since = ctx.patient.completeness?.[c.records]?.since;
+  const detail: Trace['detail'] = { records: c.records, label, total: list.length, ...(incomplete ? { complete: false } : {}), ...(since ? { completeSince: since } : {}) };
   if (c.kind === 'exists') return combine('exists', or(outcomes), children, c.note, detail);
   if (c.kind === 'forAll') return combine('forAll', and(outcomes), children, c.note, detail);
   const low = outcomes.filter((o) => o === 'met').length;
@@ -470,10 +499,47 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
   return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high: incomplete ? null : high });
 }
 
-/** `completeness.<list>.complete` is false: the list may lack records (no entry: complete). */
+/**
+ * The list may lack records: `complete: false`, or complete only `since` a date (records dated
+ * earlier may be missing). No entry: a present list is complete.
+ */
 function listIncomplete(patient: PatientRecord, records: string): boolean {
   const entry = patient.completeness?.[records];
-  return entry !== undefined && entry !== null && entry.complete === false;
+  return entry !== undefined && entry !== null && (entry.complete === false || typeof entry.since === 'string');
+}
+
+/**
+ * For a list complete since a date ("no MRI in the last 3 months"): true when no record dated
+ * before that date could satisfy the `where`. Decided on a stand-in record dated the day before,
+ * and only when the rule reads the date solely through date windows ending at a reference date
+ * (not negated): then an earlier record falls outside every window the stand-in falls outside.
+ */
+function olderOnlyCannotMatch(c: Extract<Condition, { kind: 'exists' | 'forAll' | 'count' }>, ctx: Ctx): boolean {
+  const since = ctx.patient.completeness?.[c.records]?.since;
+  const def = ctx.dict.fields.get(c.records);
+  const dated = def?.type === 'records' ? def.dated : undefined;
+  if (typeof since !== 'string' || !dated || !c.where || !readsDateOnlyInWindows(c.where, dated, false)) return false;
+  const standIn = { [dated]: shift(since, { days: 1 }, -1) };
+  const where = evaluateCondition(c.where, { ...ctx, reviews: [], scope: { records: c.records, index: -1, item: standIn } });
+  return where.outcome === 'not_met';
+}
+
+function readsDateOnlyInWindows(c: Condition, field: string, negated: boolean): boolean {
+  switch (c.kind) {
+    case 'all':
+    case 'any':
+    case 'atLeast':
+      return c.of.every((x) => readsDateOnlyInWindows(x, field, negated));
+    case 'not':
+      return readsDateOnlyInWindows(c.of, field, !negated);
+    case 'dateWithin':
+      return c.field !== field || !negated;
+    case 'ref':
+    case 'calc':
+      return false;
+    default:
+      return !JSON.stringify(c).includes(`"${field}"`);
+  }
 }
 
 function unrecordedItem(records: string, label: string): Trace {

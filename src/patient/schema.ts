@@ -244,6 +244,7 @@ export function recordLists(dict: Dictionary): string[] {
 
 export const ListCompletenessSchema = z.strictObject({
   complete: z.boolean(),
+  since: z.optional(IsoDate),
   by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   date: z.optional(IsoDate),
   note: z.optional(z.string().check(z.maxLength(2000))),
@@ -257,7 +258,16 @@ export const ListCompletenessSchema = z.strictObject({
 function completenessSchema(dict: Dictionary, b: Build): z.ZodMiniType {
   const shape: Record<string, z.ZodMiniType> = {};
   for (const path of recordLists(dict)) {
-    const entry = optionalNullable(ListCompletenessSchema);
+    const dated = (dict.fields.get(path) as Extract<FieldDef, { type: 'records' }>).dated;
+    const entry = optionalNullable(
+      ListCompletenessSchema.check(
+        z.superRefine((e, ctx) => {
+          if (e.since === undefined) return;
+          if (!dated) ctx.addIssue({ code: 'custom', path: ['since'], message: `is not available for this list (its records have no single date)`, input: e.since });
+          else if (!e.complete) ctx.addIssue({ code: 'custom', path: ['since'], message: 'goes with "complete": true (every record dated on or after it is in the list)', input: e.since });
+        }),
+      ),
+    );
     shape[path] = b.docs ? entry.check(z.describe(`Is the ${(dict.fields.get(path) as FieldDef).label.toLowerCase()} list complete? {"complete": false} while records may be missing; {"complete": true, "by", "date"} once confirmed.`)) : entry;
   }
   return z.strictObject(shape);
@@ -274,7 +284,7 @@ export function knownKeyTree(dict: Dictionary): Map<string, Set<string>> {
   for (const k of ['$schema', 'id', 'referenceDates', 'reviews', 'completeness']) add('', k);
   for (const list of recordLists(dict)) {
     add('completeness', list);
-    for (const k of ['complete', 'by', 'date', 'note']) add(`completeness.${list}`, k);
+    for (const k of ['complete', 'since', 'by', 'date', 'note']) add(`completeness.${list}`, k);
   }
   for (const k of ['screening', 'consent', 'randomization']) add('referenceDates', k);
   for (const [path, def] of dict.fields) {

@@ -1,6 +1,7 @@
 // fast-check arbitraries for valid patient files, generated from the data dictionary itself, so
 // every field any trial uses is exercised with values across (and at the edges of) its range.
 import fc from 'fast-check';
+import { ageInYears } from '../../src/engine/dates.js';
 import type { Dictionary } from '../../src/criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../../src/criteria/dictionary-schema.js';
 import { fromDayNumber, toDayNumber } from '../../src/engine/dates.js';
@@ -79,6 +80,12 @@ export function fullPatient(dict: Dictionary, reviewIds: Record<string, string[]
       let node = patient;
       for (const k of keys.slice(0, -1)) node = node[k] ??= {};
       node[keys[keys.length - 1] as string] = value;
+    }
+    // A stated age must agree with the date of birth (the patient file refuses a contradiction).
+    const demo = patient.demographics;
+    if (demo && typeof demo.birthDate === 'string' && typeof demo.ageOn === 'string') {
+      if (demo.ageOn < demo.birthDate) delete demo.ageOn;
+      else demo.ageYears = ageInYears(demo.birthDate, demo.ageOn);
     }
     return patient;
   });

@@ -431,8 +431,8 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   const askReview = async (r: ReviewItem): Promise<void> => {
     const key = `reviews.${r.id}`;
     const decision = await select<'yes' | 'no' | null>(key, `[${r.criterion}, ${r.by}] ${r.question}`, [
-      { name: `Yes: the ${r.by} has answered yes (you record who decided, and when)`, value: 'yes' },
-      { name: `No: the ${r.by} has answered no (you record who decided, and when)`, value: 'no' },
+      { name: r.yesMeans ? `Yes (${r.yesMeans})` : `Yes: the ${r.by} has answered yes (you record who decided, and when)`, value: 'yes' },
+      { name: r.noMeans ? `No (${r.noMeans})` : `No: the ${r.by} has answered no (you record who decided, and when)`, value: 'no' },
       { name: `Leave open: the ${r.by} has not decided yet`, value: null },
     ]);
     if (decision === null) return;

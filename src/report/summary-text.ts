@@ -22,6 +22,7 @@ export function formatSummaryText(summary: ScreenFailureSummary): string {
     lines.push('');
     const p = (n: number) => withPercent(n, t.rows);
     lines.push(`${t.trial}: ${t.rows} screened; eligible ${p(v.eligible)}, ineligible ${p(v.ineligible)}, undetermined ${p(v.undetermined)}, error ${p(v.error)}`);
+    if (t.encoding === 'partial') lines.push(`  PARTIAL encoding: ${t.encodingNote ?? 'only part of the protocol criteria is encoded; check the full protocol.'}`);
     const width = Math.max(9, ...t.criteria.map((c) => c.id.length));
     const cells = t.criteria.map((c) => [c.failed, c.soleFailure, c.unknown, c.needsReview].map(p));
     const w = Math.max(7, ...cells.flat().map((x) => x.length));

@@ -62,6 +62,9 @@ function record(def: Extract<FieldDef, { type: 'records' }>): fc.Arbitrary<Recor
       const entry = drugDef?.type === 'enum' && typeof med.drug === 'string' ? drugDef.values[med.drug] : undefined;
       if (entry && typeof entry !== 'string' && entry.class) med.class = entry.class;
       if (med.drug === 'other' && med.class === undefined) med.class = 'other';
+      // A recorded prednisone equivalent beside a dose history it contradicts is a contradictory
+      // record (read as unknown); monotonicity is about consistent patients, so keep one of the two.
+      if (med.class === 'corticosteroid' && Array.isArray(med.doses) && med.doses.length > 0) delete med.prednisoneEquivalentMgPerDay;
       return med;
     });
 }

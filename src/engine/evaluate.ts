@@ -55,6 +55,7 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
       ...(trial.meta.completenessNote ? { completenessNote: trial.meta.completenessNote } : {}),
     },
     patientId: typeof patient.id === 'string' ? patient.id : null,
+    ...(patient.provenance ? { provenance: patient.provenance } : {}),
     referenceDates: options.referenceDates,
     verdict,
     criteria,

@@ -11,6 +11,8 @@ export type PatientRecord = {
   completeness?: Record<string, ListCompleteness | null | undefined>;
   referenceDates?: { screening?: string; consent?: string; randomization?: string };
   reviews?: Record<string, Record<string, ReviewDecision>>;
+  /** Patient-file path -> the record(s) an imported value came from ("Observation/abc"). */
+  provenance?: Record<string, string>;
   [section: string]: unknown;
 };
 

@@ -29,6 +29,14 @@ export const ReviewDecisionSchema = z.strictObject({
   note: z.optional(z.string().check(z.maxLength(2000))),
 });
 
+/**
+ * Where imported values came from: patient-file path (labs.ck, medications[0]) -> the source
+ * record(s) ("Observation/abc"). Written by `screen import fhir`; reports show it beside the value.
+ */
+export const ProvenanceSchema = z
+  .record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(2000)))
+  .check(z.describe('Where imported values came from: patient-file path (labs.ck, medications[0]) -> source record ("Observation/abc"). Written by screen import fhir.'));
+
 const optionalNullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
 
 function bounded(def: { type: 'number' | 'integer'; min?: number | undefined; max?: number | undefined }) {
@@ -232,6 +240,7 @@ export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; do
     id: z.optional(z.string().check(z.maxLength(100))),
     referenceDates: z.optional(ReferenceDatesSchema),
     reviews: z.optional(z.record(z.string(), z.record(z.string(), ReviewDecisionSchema))),
+    provenance: z.optional(ProvenanceSchema),
     ...(onlyFor === undefined || hasPath(onlyFor, ['completeness']) ? { completeness: z.optional(completenessSchema(dict, b)) } : {}),
     ...sections,
   });
@@ -281,7 +290,7 @@ export function knownKeyTree(dict: Dictionary): Map<string, Set<string>> {
     set.add(key);
     children.set(parent, set);
   };
-  for (const k of ['$schema', 'id', 'referenceDates', 'reviews', 'completeness']) add('', k);
+  for (const k of ['$schema', 'id', 'referenceDates', 'reviews', 'provenance', 'completeness']) add('', k);
   for (const list of recordLists(dict)) {
     add('completeness', list);
     for (const k of ['complete', 'since', 'by', 'date', 'note']) add(`completeness.${list}`, k);

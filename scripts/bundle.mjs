@@ -43,8 +43,9 @@ const common = {
   target: 'node20',
   minify: true,
   plugins: [lazyImports],
-  // Native bindings cannot be bundled: loaded from node_modules by the lazy bundle that uses it.
-  external: ['@duckdb/node-api'],
+  // Loaded at run time from node_modules, only by lazy bundles: exceljs (the .xlsx reader) and
+  // DuckDB (native bindings cannot be bundled; --engine duckdb).
+  external: ['exceljs', '@duckdb/node-api'],
   logLevel: 'warning',
   define: { __TRIAL_SCREEN_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
 };

@@ -2,6 +2,7 @@
 // against a bare parse of the same file and against json-rules-engine. Not part of the test suite.
 // Usage: node scripts/bench-batch.mjs [--rows 100000,1000000] [--seed 611] [--jre-rows 20000]
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,11 +149,12 @@ async function child(mode, file, n) {
 
 /** The normalised layout of the file's rows as CSV files (one per table), written once and cached. */
 async function layoutFiles(file) {
-  const dir = `${file}.layout`;
   const { openCriteriaDir } = await import(dist('criteria/criteria-dir.js'));
   const { layoutTables, recordRows, rowsToCsv } = await import(dist('sql/layout.js'));
   const set = openCriteriaDir();
   const tables = layoutTables(set.dictionary);
+  // Cached per layout: a dictionary change (a new column) gives new files.
+  const dir = `${file}.layout-${createHash('sha256').update(JSON.stringify(tables)).digest('hex').slice(0, 12)}`;
   if (!existsSync(join(dir, 'done'))) {
     mkdirSync(dir, { recursive: true });
     const { readCsvRows } = await import(dist('batch/read-rows.js'));

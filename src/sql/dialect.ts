@@ -14,6 +14,8 @@ export type Dialect = {
    * so a boundary survives float noise (1.3 × 72 = 93.60000000000001 counts as 93.6).
    */
   exact(x: string): string;
+  /** An interval of `n` months, `n` an expression (a column): the SQL has no portable spelling. */
+  months(n: string): string;
 };
 
 const sigDigits = (x: string, cast: (s: string) => string) =>
@@ -23,6 +25,7 @@ export const DUCKDB: Dialect = {
   name: 'duckdb',
   types: { int: 'INTEGER', double: 'DOUBLE', text: 'VARCHAR', date: 'DATE', bool: 'BOOLEAN' },
   exact: (x) => sigDigits(x, (s) => `(${s})`),
+  months: (n) => `to_months(CAST(${n} AS INTEGER))`,
 };
 
 /** PostgreSQL: round(double, int) does not exist; the value is rounded as numeric. */
@@ -30,6 +33,7 @@ export const POSTGRES: Dialect = {
   name: 'postgres',
   types: { int: 'integer', double: 'double precision', text: 'text', date: 'date', bool: 'boolean' },
   exact: (x) => sigDigits(x, (s) => `CAST(${s} AS numeric)`),
+  months: (n) => `make_interval(months => CAST(${n} AS integer))`,
 };
 
 export function dialectNamed(name: DialectName): Dialect {

@@ -267,7 +267,15 @@ export const SQL_KINDS: Kinds = {
   age: (c, ctx) => {
     const birth = `${ctx.p}.${q('demographics.birthDate')}`;
     const on = refCol(ctx, c.at);
-    return tri([birth, on], `${ageSql(birth, on)} ${SQL_OPS[c.op]} ${c.years}`);
+    const op = SQL_OPS[c.op] as string;
+    // No birth date but an age stated on a date: every birth date that fits it (statedAge in
+    // evaluate.ts), decided only when the youngest and the oldest reading agree.
+    const years = `${ctx.p}.${q('demographics.ageYears')}`;
+    const statedOn = `${ctx.p}.${q('demographics.ageOn')}`;
+    const latest = `CAST(${statedOn} - ${ctx.dialect.months(`12 * ${years}`)} AS DATE)`;
+    const earliest = `(CAST(${statedOn} - ${ctx.dialect.months(`12 * (${years} + 1)`)} AS DATE) + 1)`;
+    const [allTrue, allFalse] = countRange(c.op, c.years, ageSql(latest, on), ageSql(earliest, on));
+    return `(CASE WHEN ${on} IS NULL THEN ${UNKNOWN} WHEN ${birth} IS NOT NULL THEN (CASE WHEN ${ageSql(birth, on)} ${op} ${c.years} THEN ${MET} ELSE ${NOT_MET} END) WHEN ${years} IS NULL OR ${statedOn} IS NULL THEN ${UNKNOWN} WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
   },
   dateWithin: (c, ctx) => {
     const v = col(ctx, c.field);

@@ -138,7 +138,7 @@ export function takenOnSql(med: string, date: string): string {
  */
 export function currentDoseTable(records: string, date: string): string {
   const d = q(`${records}${DOSES_SUFFIX}`);
-  return `SELECT z.${q(ROW)}, z.${q('idx')}, z.${q('dose')}, z.${q('unit')} FROM (SELECT d.${q(ROW)}, d.${q('idx')}, d.${q('dose')}, d.${q('unit')}, ROW_NUMBER() OVER (PARTITION BY d.${q(ROW)}, d.${q('idx')} ORDER BY d.${q('date')} DESC, d.${q('pos')} DESC) AS rk FROM ${d} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} WHERE d.${q('date')} <= ${date}) AS z WHERE z.rk = 1`;
+  return `SELECT z.${q(ROW)}, z.${q('idx')}, z.${q('pos')}, z.${q('dose')}, z.${q('unit')} FROM (SELECT d.${q(ROW)}, d.${q('idx')}, d.${q('pos')}, d.${q('dose')}, d.${q('unit')}, ROW_NUMBER() OVER (PARTITION BY d.${q(ROW)}, d.${q('idx')} ORDER BY d.${q('date')} DESC, d.${q('pos')} DESC) AS rk FROM ${d} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} WHERE d.${q('date')} <= ${date}) AS z WHERE z.rk = 1`;
 }
 
 export function addJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, render: () => string): string {
@@ -326,12 +326,13 @@ export const SQL_KINDS: Kinds = {
     const [cur, win, any] = memo(ctx, c, () => {
       const doses = q(`${records}${DOSES_SUFFIX}`);
       const current = currentDoseTable(records, since);
-      // Doses in different units (or one without a unit) cannot be compared: never a change.
-      const window = `SELECT d.${q(ROW)}, d.${q('idx')}, MAX(CASE WHEN COALESCE(d.${q('unit')}, '') <> COALESCE(c.${q('unit')}, '') THEN 1 ELSE 0 END) AS incomparable, MAX(CASE WHEN d.${q('dose')} <> c.${q('dose')} THEN 1 ELSE 0 END) AS changed FROM ${doses} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} JOIN (${current}) AS c ON c.${q(ROW)} = d.${q(ROW)} AND c.${q('idx')} = d.${q('idx')} WHERE d.${q('date')} > ${since} AND d.${q('date')} <= ${ref} GROUP BY d.${q(ROW)}, d.${q('idx')}`;
+      // Doses in different units (or one without a unit) cannot be compared: never a change; a dose
+      // entry without an amount ("unchanged since") is no change, but next to another amount unknown.
+      const window = `SELECT d.${q(ROW)}, d.${q('idx')}, MAX(CASE WHEN COALESCE(d.${q('unit')}, '') <> COALESCE(c.${q('unit')}, '') THEN 1 ELSE 0 END) AS incomparable, MAX(CASE WHEN d.${q('dose')} <> c.${q('dose')} THEN 1 ELSE 0 END) AS changed, MAX(CASE WHEN d.${q('dose')} IS NULL OR c.${q('dose')} IS NULL THEN 1 ELSE 0 END) AS unknown_amount FROM ${doses} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} JOIN (${current}) AS c ON c.${q(ROW)} = d.${q(ROW)} AND c.${q('idx')} = d.${q('idx')} WHERE d.${q('date')} > ${since} AND d.${q('date')} <= ${ref} GROUP BY d.${q(ROW)}, d.${q('idx')}`;
       const counted = `SELECT d.${q(ROW)}, d.${q('idx')}, COUNT(*) AS n FROM ${doses} AS d GROUP BY d.${q(ROW)}, d.${q('idx')}`;
       return [addJoin(ctx, 'sc', true, () => current), addJoin(ctx, 'sw', true, () => window), addJoin(ctx, 'sn', true, () => counted)];
     });
-    return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} WHEN ${start} IS NULL THEN ${UNKNOWN} WHEN ${start} > ${since} THEN ${NOT_MET} WHEN ${any}.n IS NULL THEN ${UNKNOWN} WHEN ${cur}.${q('dose')} IS NULL THEN ${UNKNOWN} WHEN ${win}.incomparable = 1 THEN ${UNKNOWN} WHEN ${win}.changed = 1 THEN ${NOT_MET} ELSE ${takenOnSql(m, ref)} END)`;
+    return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} WHEN ${start} IS NULL THEN ${UNKNOWN} WHEN ${start} > ${since} THEN ${NOT_MET} WHEN ${any}.n IS NULL THEN ${UNKNOWN} WHEN ${cur}.${q('pos')} IS NULL THEN ${UNKNOWN} WHEN ${win}.incomparable = 1 THEN ${UNKNOWN} WHEN ${win}.changed = 1 THEN ${NOT_MET} WHEN ${win}.unknown_amount = 1 THEN ${UNKNOWN} ELSE ${takenOnSql(m, ref)} END)`;
   },
   review: (c, ctx) => {
     const column = ctx.reviewColumns.get(c.id);

@@ -7,7 +7,7 @@ import type { Dictionary } from '../criteria/dictionary.js';
 import { PatientDataError, excerpt, type Problem } from '../errors.js';
 import { knownColumnNames, resolveColumn } from '../patient/csv-columns.js';
 import { parseCsvRow, type CsvHeader } from '../patient/csv-row.js';
-import { parsePatientData, type ParsedPatient } from '../patient/parse.js';
+import { parsePatientData, parsePatientJson, type ParsedPatient } from '../patient/parse.js';
 import { suggest } from '../util/did-you-mean.js';
 
 export type InputItem =
@@ -109,9 +109,10 @@ export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dic
     if (line.trim() === '') continue;
     let data: unknown;
     try {
-      data = JSON.parse(line);
+      data = parsePatientJson(line, '');
     } catch (e) {
-      yield { row: lineNo, ok: false, patientId: null, problems: [{ location: 'line', message: `invalid JSON: ${(e as Error).message.split('\n')[0]?.slice(0, 120)}` }] };
+      if (!(e instanceof PatientDataError)) throw e;
+      yield { row: lineNo, ok: false, patientId: null, problems: e.problems.map(trimLocation) };
       continue;
     }
     const id = data !== null && typeof data === 'object' && typeof (data as { id?: unknown }).id === 'string' ? ((data as { id: string }).id as string) : null;

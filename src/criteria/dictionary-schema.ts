@@ -16,8 +16,8 @@ const NumberField = z.strictObject({
   type: z.enum(['number', 'integer']),
   ...common,
   unit: z.string().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
+  min: z.number().describe('Lowest plausible value (in the canonical unit, after conversion); below it is an input error.'),
+  max: z.number().describe('Highest plausible value (in the canonical unit, after conversion); above it is an input error.'),
   convert: z.record(z.string(), z.number().positive()).optional().describe('Other accepted units: unit -> factor to the canonical unit.'),
 });
 const BooleanField = z.strictObject({ type: z.literal('boolean'), ...common });
@@ -34,6 +34,7 @@ const LabField = z.strictObject({
   ...common,
   unit: z.string(),
   convert: z.record(z.string(), z.number().positive()).optional(),
+  max: z.number().positive().describe('Highest plausible value and upper limit of normal, in the canonical unit after conversion; above it is an input error.'),
 });
 const ScaleField = z.strictObject({
   type: z.literal('scale'),
@@ -43,7 +44,11 @@ const ScaleField = z.strictObject({
 });
 
 const ItemField = z.discriminatedUnion('type', [NumberField, BooleanField, StringField, DateField, EnumField, EnumListField]);
-const DoseHistoryField = z.strictObject({ type: z.literal('doseHistory'), ...common });
+const DoseHistoryField = z.strictObject({
+  type: z.literal('doseHistory'),
+  ...common,
+  max: z.number().positive().describe('Highest plausible dose in any unit the doses are written in; above it is an input error.'),
+});
 
 const RecordsField = z.strictObject({
   type: z.literal('records'),

@@ -18,7 +18,7 @@ export function parseDictionary(text: string, file: string): Dictionary {
     if (!sectionIds.has(section)) problems.push({ location: file, message: `fields.${path}: section "${section}" is not listed in sections` });
     if (def.type === 'records' && def.kindOf === 'medication') {
       for (const required of ['drug', 'class', 'start', 'stop', 'ongoing', 'doses']) {
-        if (!(required in def.item)) problems.push({ location: file, message: `fields.${path}: a medication record needs an item field "${required}"` });
+        if (!Object.hasOwn(def.item, required)) problems.push({ location: file, message: `fields.${path}: a medication record needs an item field "${required}"` });
       }
     }
   }

@@ -1,6 +1,7 @@
 // `screen lint` core: checks criteria files and reports every problem as a finding with a severity,
 // a rule name and a file:line:column location, instead of stopping at the first bad file like the
 // loader does. Pure: file texts in, findings out (the CLI command does the reading).
+import { own } from '../util/own.js';
 import { isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { CriteriaError, type Problem } from '../errors.js';
@@ -231,7 +232,7 @@ function reachableDefinitions(rules: Condition[], definitions: Definitions): Set
   };
   rules.forEach(visit);
   while (queue.length) {
-    const def = definitions[queue.shift() as string];
+    const def = own(definitions, queue.shift() as string);
     if (def) visit(def.rule);
   }
   return seen;

@@ -44,7 +44,7 @@ export function parseTrial(text: string, file: string, dict: Dictionary, shared?
   const data = parsed.data;
   const problems: Problem[] = [];
   for (const name of Object.keys(data.definitions)) {
-    if (shared && name in shared.definitions) {
+    if (shared && Object.hasOwn(shared.definitions, name)) {
       problems.push({ location: locate(src, ['definitions', name]), message: `definitions.${name}: already defined in ${shared.file}` });
     }
   }
@@ -111,7 +111,7 @@ class Checker {
   private enumValues(path: (string | number)[], def: AnyField, values: string[]) {
     if (def.type !== 'enum' && def.type !== 'enumList') return;
     values.forEach((v, i) => {
-      if (!(v in def.values)) this.fail([...path, 'values', i], `"${v}" is not an allowed value (${Object.keys(def.values).join(', ')})`);
+      if (!Object.hasOwn(def.values, v)) this.fail([...path, 'values', i], `"${v}" is not an allowed value (${Object.keys(def.values).join(', ')})`);
     });
   }
 
@@ -196,7 +196,7 @@ class Checker {
         return;
       }
       case 'ref': {
-        if (!(c.definition in this.definitions)) {
+        if (!Object.hasOwn(this.definitions, c.definition)) {
           this.fail([...path, 'definition'], `unknown definition "${c.definition}"`);
           return;
         }

@@ -37,6 +37,14 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 /** `screening`: the screening date given on the command line, if any (it wins over the file's). */
 export function parsePatientText(text: string, file: string, dict: Dictionary, options: { screening?: string } = {}): ParsedPatient {
   if (text.trim() === '') throw new PatientDataError([{ location: file, message: 'the file is empty: expected a patient JSON object' }]);
+  return parsePatientData(parsePatientJson(text, file), file, dict, { pruned: true, ...options });
+}
+
+/**
+ * The one JSON reader for patient data (files, stdin, NDJSON lines): JSON.parse plus what it does
+ * not check — nesting depth, duplicate keys, and keys such as __proto__ that reach Object.prototype.
+ */
+export function parsePatientJson(text: string, file: string): unknown {
   // Scanned before JSON.parse so that absurd nesting is refused without deep recursion anywhere.
   const textProblem = findJsonTextProblem(text);
   if (textProblem?.kind === 'depth') {
@@ -51,7 +59,10 @@ export function parsePatientText(text: string, file: string, dict: Dictionary, o
   if (textProblem?.kind === 'duplicate') {
     throw new PatientDataError([{ location: locationOf(file, textProblem.path), message: `duplicate key "${textProblem.key.slice(0, 40)}": JSON would silently keep only the last value; remove one` }]);
   }
-  return parsePatientData(data, file, dict, { pruned: true, ...options });
+  if (textProblem?.kind === 'reserved') {
+    throw new PatientDataError([{ location: locationOf(file, textProblem.path), message: `"${textProblem.key}" cannot be used as a key (it names a built-in property of every object)` }]);
+  }
+  return data;
 }
 
 /**
@@ -160,9 +171,10 @@ function jsonErrorLocation(text: string, file: string, e: Error): string {
   const m = /position (\d+)/.exec(e.message);
   let pos = m ? Number(m[1]) : undefined;
   if (pos === undefined && /Unexpected end of JSON input/.test(e.message)) pos = text.length;
-  if (pos === undefined) return file;
+  if (pos === undefined) return file || 'line';
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const col = pos - before.lastIndexOf('\n');
-  return `${file}:${line}:${col}`;
+  // An NDJSON line has no file name of its own: its row names the line.
+  return file ? `${file}:${line}:${col}` : `column ${col}`;
 }

@@ -88,7 +88,7 @@ function bareLeafSchema(def: FieldDef | ItemFieldDef, b: Build): z.ZodMiniType {
       return z.array(enumSchema(def.values)).check(z.refine((xs) => new Set(xs).size === xs.length, { message: 'lists a value twice' }));
     case 'doseHistory':
       return z
-        .array(z.strictObject({ date: IsoDate, dose: z.number().check(z.minimum(0)), unit: z.optional(z.string().check(z.maxLength(40))) }))
+        .array(z.strictObject({ date: IsoDate, dose: z.number().check(z.minimum(0), z.maximum(def.max)), unit: z.optional(z.string().check(z.maxLength(40))) }))
         .check(z.refine((xs) => new Set(xs.map((x) => x.date)).size === xs.length, { message: 'has two dose entries on the same date' }));
     case 'lab':
       return labSchema(def);
@@ -121,12 +121,20 @@ function labSchema(def: Extract<FieldDef, { type: 'lab' }>): z.ZodMiniType {
     );
   return z.pipe(
     raw,
-    z.transform((lab) => {
+    z.transform((lab, ctx) => {
       if (lab.value === undefined || lab.value === null || !lab.unit) return { ...(lab.date ? { date: lab.date } : {}) };
       const factor = lab.unit === def.unit ? 1 : (convert[lab.unit] ?? 1);
+      const value = lab.value * factor;
+      const uln = (lab.uln ?? 0) * factor;
+      // The plausible range is checked after conversion: 1e307 µkat/L is finite, but Infinity U/L.
+      for (const [key, n] of [['value', value], ['uln', uln]] as const) {
+        if (Number.isFinite(n) && n <= def.max) continue;
+        const converted = factor !== 1 ? ` (${Number.isFinite(n) ? `${n} ${def.unit}` : 'too large to represent'} after conversion from ${lab.unit})` : '';
+        ctx.issues.push({ code: 'custom', path: [key], message: `is outside the plausible range 0–${def.max} ${def.unit}${converted}`, input: lab[key] });
+      }
       return {
-        value: lab.value * factor,
-        uln: (lab.uln ?? 0) * factor,
+        value,
+        uln,
         unit: def.unit,
         ...(lab.date ? { date: lab.date } : {}),
         ...(factor !== 1 ? { original: { value: lab.value, uln: lab.uln, unit: lab.unit } } : {}),

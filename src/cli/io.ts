@@ -13,6 +13,8 @@ export const EXIT = {
   usage: 2,
   undetermined: 3,
   internal: 70,
+  /** The output could not be written in full (disk full, closed pipe): the results are incomplete. */
+  output: 74,
 } as const;
 
 /** Colour when writing to a terminal, unless NO_COLOR is set; FORCE_COLOR forces it. */
@@ -24,7 +26,8 @@ export function useColor(io: CliIo, flag: boolean | undefined): boolean {
   return io.stdout.isTTY === true;
 }
 
-export function readStdin(stream: NodeJS.ReadableStream, limit: number): Promise<string> {
+/** Standard input as bytes, refusing (and stopping reading) once more than `limit` bytes arrive. */
+export function readStdin(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -32,13 +35,14 @@ export function readStdin(stream: NodeJS.ReadableStream, limit: number): Promise
       const b = typeof c === 'string' ? Buffer.from(c) : c;
       size += b.length;
       if (size > limit) {
-        reject(new Error(`standard input is larger than ${Math.round(limit / 1e6)} MB`));
+        reject(new Error(`standard input is larger than ${Math.round(limit / 1024 / 1024)} MB; a patient file is at most that (for many patients use "screen batch")`));
         stream.removeAllListeners('data');
+        stream.pause();
         return;
       }
       chunks.push(b);
     });
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
   });
 }

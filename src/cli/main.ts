@@ -14,6 +14,8 @@ Exit codes:
   1  ineligible (an inclusion criterion is not met or an exclusion applies); with several trials: for all of them
   3  undetermined (data missing or a review item open; nothing fails); with several trials: none eligible, some undetermined
   2  usage or input error (bad flags, unreadable or invalid patient or criteria file)
+  4  screen batch: some rows could not be screened (verdict "error" in the output)
+  74 the output could not be written in full (disk full, closed pipe, unwritable --out): results are incomplete
   70 internal error (a bug: please report it)
 
 Examples:
@@ -124,7 +126,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (isScreenError(e)) {
       for (const p of e.problems) io.stderr.write(`screen: ${formatProblem(p)}\n`);
-      return EXIT.usage;
+      return (e as { outputFailed?: boolean }).outputFailed === true ? EXIT.output : EXIT.usage;
     }
     const err = e as Error;
     io.stderr.write(`screen: internal error (this is a bug; please report it with the command you ran): ${err?.message ?? String(e)}\n${err?.stack ?? ''}\n`);

@@ -56,7 +56,7 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary, dates.screening ? { screening: dates.screening } : {});
+  const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary, { referenceDates: dates });
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);

@@ -21,7 +21,8 @@ export type Trial = {
   file: string;
 };
 
-export type SharedDefinitions = { file: string; definitions: Definitions };
+/** reviewIds: review id -> where it is (file and path), so a trial cannot reuse one for another question. */
+export type SharedDefinitions = { file: string; definitions: Definitions; reviewIds?: ReadonlyMap<string, string> };
 
 export function parseSharedDefinitions(text: string, file: string, dict: Dictionary): SharedDefinitions {
   const src = parseYaml(text, file);
@@ -34,7 +35,7 @@ export function parseSharedDefinitions(text: string, file: string, dict: Diction
   for (const [name, def] of Object.entries(parsed.data)) checker.check(def.rule, ['definitions', name, 'rule'], undefined);
   checker.checkCycles(['definitions']);
   if (problems.length) throw new CriteriaError(problems);
-  return { file, definitions: parsed.data };
+  return { file, definitions: parsed.data, reviewIds: checker.reviewIdsAt(file) };
 }
 
 export function parseTrial(text: string, file: string, dict: Dictionary, shared?: SharedDefinitions): Trial {
@@ -49,7 +50,7 @@ export function parseTrial(text: string, file: string, dict: Dictionary, shared?
     }
   }
   const definitions: Definitions = { ...(shared?.definitions ?? {}), ...data.definitions };
-  const checker = new Checker(src, dict, definitions, problems);
+  const checker = new Checker(src, dict, definitions, problems, shared?.reviewIds);
   for (const [name, def] of Object.entries(data.definitions)) checker.check(def.rule, ['definitions', name, 'rule'], undefined);
   const ids = new Set<string>();
   data.criteria.forEach((c, i) => {
@@ -83,7 +84,14 @@ class Checker {
     private dict: Dictionary,
     private definitions: Definitions,
     private problems: Problem[],
+    /** Review ids of the shared definitions: one decision must never answer two questions. */
+    private sharedReviewIds: ReadonlyMap<string, string> = new Map(),
   ) {}
+
+  /** Review id -> "file path" of every review node checked. */
+  reviewIdsAt(file: string): Map<string, string> {
+    return new Map([...this.reviewIds].map(([id, path]) => [id, `${file} ${path}`]));
+  }
 
   private fail(path: (string | number)[], message: string) {
     const at = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
@@ -192,6 +200,8 @@ class Checker {
         const seen = this.reviewIds.get(c.id);
         const here = path.join('.');
         if (seen !== undefined && seen !== here) this.fail([...path, 'id'], `review id "${c.id}" is used twice`);
+        const shared = this.sharedReviewIds.get(c.id);
+        if (shared !== undefined) this.fail([...path, 'id'], `review id "${c.id}" is used twice: also by ${shared}; one recorded decision would answer both`);
         this.reviewIds.set(c.id, here);
         return;
       }

@@ -3,7 +3,7 @@
 import type { Dictionary } from '../criteria/dictionary.js';
 import { PatientDataError, excerpt, type Problem } from '../errors.js';
 import { EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget, type LeafType } from './csv-columns.js';
-import { parsePatientData, type ParsedPatient } from './parse.js';
+import { parsePatientData, type ParsedPatient, type ParseOptions } from './parse.js';
 
 /** A header with each column resolved (undefined: unknown column, ignored). */
 export type CsvHeader = { names: string[]; targets: (ColumnTarget | undefined)[] };
@@ -196,7 +196,7 @@ export function jsonPathToColumn(path: string, indexMaps: Map<string, number[]>,
 }
 
 /** The patient for one row, validated; or the row's problems, each naming a column. */
-export function parseCsvRow(header: CsvHeader, cells: string[], dict: Dictionary): CsvRowResult {
+export function parseCsvRow(header: CsvHeader, cells: string[], dict: Dictionary, options: ParseOptions = {}): CsvRowResult {
   // Cells that could not be converted are left out, so validation still reports every other problem.
   const { data, indexMaps, problems } = csvRowToData(header, cells);
   const relocate = (p: Problem): Problem => {
@@ -204,7 +204,7 @@ export function parseCsvRow(header: CsvHeader, cells: string[], dict: Dictionary
     return at.startsWith('$') ? { location: jsonPathToColumn(at, indexMaps, dict) || 'row', message: p.message } : p;
   };
   try {
-    const parsed = parsePatientData(data, '', dict);
+    const parsed = parsePatientData(data, '', dict, options);
     if (problems.length) return { ok: false, problems };
     return { ok: true, parsed: { record: parsed.record, warnings: parsed.warnings.map(relocate) } };
   } catch (e) {

@@ -4,6 +4,8 @@ import type * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { compareDates } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
+import { resolveReferenceDates, type ResolvedReferenceDates } from '../engine/reference-dates.js';
+import type { ReferenceDates } from '../engine/result.js';
 import { PatientDataError, type Problem } from '../errors.js';
 import { findJsonTextProblem, MAX_JSON_DEPTH } from '../util/json-checks.js';
 import { issueMessage } from '../util/zod-issue-message.js';
@@ -34,8 +36,10 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('')}`;
 }
 
-/** `screening`: the screening date given on the command line, if any (it wins over the file's). */
-export function parsePatientText(text: string, file: string, dict: Dictionary, options: { screening?: string } = {}): ParsedPatient {
+/** Reference dates given on the command line (they win over the file's), checked with the file's. */
+export type ParseOptions = { pruned?: boolean; referenceDates?: ReferenceDates };
+
+export function parsePatientText(text: string, file: string, dict: Dictionary, options: ParseOptions = {}): ParsedPatient {
   if (text.trim() === '') throw new PatientDataError([{ location: file, message: 'the file is empty: expected a patient JSON object' }]);
   return parsePatientData(parsePatientJson(text, file), file, dict, { pruned: true, ...options });
 }
@@ -70,7 +74,7 @@ export function parsePatientJson(text: string, file: string): unknown {
  * object has (faster for one patient); without it the full schema is built once per dictionary
  * and reused (faster for many rows). Both give the same result.
  */
-export function parsePatientData(data: unknown, file: string, dict: Dictionary, options: { pruned?: boolean; screening?: string } = {}): ParsedPatient {
+export function parsePatientData(data: unknown, file: string, dict: Dictionary, options: ParseOptions = {}): ParsedPatient {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PatientDataError([{ location: file, message: `expected a JSON object describing one patient, got ${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data}` }]);
   }
@@ -81,9 +85,35 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
     throw new PatientDataError(parsed.error.issues.map((issue) => issueProblem(file, data, issue)));
   }
   const record = parsed.data as PatientRecord;
+  const { dates, sources } = resolveReferenceDates(record.referenceDates, options.referenceDates ?? {});
+  const orderProblems = referenceDateOrder(dates, sources, file);
+  if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
-  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, options.screening ?? record.referenceDates?.screening)];
+  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, latestAllowed(dates))];
   return { record, warnings };
+}
+
+/** Orders no real visit can have: randomization comes after screening and after consent. */
+const DATE_ORDER = [['screening', 'randomization'], ['consent', 'randomization']] as const;
+
+function referenceDateOrder(dates: ReferenceDates, sources: ResolvedReferenceDates['sources'], file: string): Problem[] {
+  const out: Problem[] = [];
+  for (const [earlier, later] of DATE_ORDER) {
+    const a = dates[earlier];
+    const b = dates[later];
+    if (!a || !b || compareDates(b, a) >= 0) continue;
+    const where = (name: keyof ReferenceDates) => (sources[name] === 'command line' ? `--${name === 'screening' ? 'as-of' : name}` : locationOf(file, ['referenceDates', name]));
+    out.push({ location: where(later), message: `${b} is before the ${earlier} date ${a} (${where(earlier)}): ${later} cannot come before ${earlier}; check both dates` });
+  }
+  return out;
+}
+
+/** The date no recorded past event can follow: screening, else the earliest other reference date. */
+function latestAllowed(dates: ReferenceDates): { name: string; date: string } | undefined {
+  if (dates.screening) return { name: 'screening', date: dates.screening };
+  const others = (['consent', 'randomization'] as const).filter((n) => dates[n]).sort((x, y) => compareDates(dates[x] as string, dates[y] as string));
+  const first = others[0];
+  return first ? { name: first, date: dates[first] as string } : undefined;
 }
 
 function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue): Problem {
@@ -139,13 +169,15 @@ function fillDrugClasses(record: PatientRecord, dict: Dictionary) {
   }
 }
 
-function futureDates(record: PatientRecord, dict: Dictionary, file: string, screening: string | undefined): Problem[] {
-  if (!screening) return [];
+function futureDates(record: PatientRecord, dict: Dictionary, file: string, reference: { name: string; date: string } | undefined): Problem[] {
+  if (!reference) return [];
+  const { date: screening } = reference;
+  const after = `is after the ${reference.name} date ${screening}`;
   const out: Problem[] = [];
   for (const [path, def] of dict.fields) {
     if (def.type === 'date' && def.past) {
       const v = getPath(record, path);
-      if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, path.split('.')), message: `${v} is after the screening date ${screening}` });
+      if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, path.split('.')), message: `${v} ${after}` });
     }
     // The same for dates inside records (a medication started after screening, say).
     if (def.type === 'records') {
@@ -155,7 +187,7 @@ function futureDates(record: PatientRecord, dict: Dictionary, file: string, scre
       list.forEach((item: Record<string, unknown>, i) => {
         for (const name of pastFields) {
           const v = item[name];
-          if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, [...path.split('.'), i, name]), message: `${v} is after the screening date ${screening}` });
+          if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, [...path.split('.'), i, name]), message: `${v} ${after}` });
         }
       });
     }

@@ -31,7 +31,9 @@ Input: CSV (one patient per row, column names are data-dictionary paths; get a h
 Exit codes:
   0  every row was screened (whatever the verdicts)
   4  the batch finished, but some rows could not be screened (verdict "error" in the output)
-  2  usage or input error before any screening (bad flags, unreadable file, unusable header)
+  2  usage or input error (bad flags, unreadable file, unusable header, --out or --summary naming the
+     input or each other; a binary, non-UTF-8 or NUL-containing input stops the run where it is found)
+  74 the output could not be written in full (disk full, closed pipe): the results are incomplete
 
 Examples:
   screen batch clinic.csv --trial IM101-611 --out results.csv --summary attrition.json

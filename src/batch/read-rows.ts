@@ -9,6 +9,7 @@ import { knownColumnNames, resolveColumn } from '../patient/csv-columns.js';
 import { parseCsvRow, type CsvHeader } from '../patient/csv-row.js';
 import { parsePatientData, parsePatientJson, type ParsedPatient, type ParseOptions } from '../patient/parse.js';
 import { suggest } from '../util/did-you-mean.js';
+import { reservedSegment } from '../util/own.js';
 
 export type InputItem =
   | { row: number; ok: true; parsed: ParsedPatient }
@@ -38,6 +39,10 @@ export function resolveHeader(names: string[], dict: Dictionary, name: string): 
   for (const n of names) {
     if (seen.has(n)) throw new PatientDataError([{ location: `${name} header`, message: `column ${excerpt(n)} appears twice: which one holds the value is ambiguous` }]);
     seen.add(n);
+  }
+  for (const n of names) {
+    const bad = reservedSegment(n);
+    if (bad !== undefined) throw new PatientDataError([{ location: `${name} header`, message: `column ${excerpt(n)}: "${bad}" cannot be part of a column name (it names a built-in property of every object)` }]);
   }
   const targets = names.map((n) => resolveColumn(n, dict));
   const unknown: HeaderInfo['unknown'] = [];

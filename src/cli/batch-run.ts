@@ -6,7 +6,7 @@ import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { screenPatient } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
-import { OutputError, PatientDataError, UsageError } from '../errors.js';
+import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
 import { errorRow, screenedRow } from '../batch/batch-row.js';
 import type { InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
@@ -211,7 +211,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   const rows: AsyncIterable<InputItem> =
     inputFormat === 'csv'
       ? readCsvRows(stream, dict, opened.name, ({ unknown }) => {
-          for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: unknown column "${u.name.slice(0, 80)}", ignored${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}\n`);
+          for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: unknown column ${excerpt(u.name, 80)}, ignored${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}\n`);
         }, { referenceDates: dates })
       : readNdjsonRows(stream, dict, { referenceDates: dates });
 

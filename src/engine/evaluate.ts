@@ -174,7 +174,7 @@ function refDate(ctx: Ctx, name: ReferenceDateName): string | undefined {
 }
 
 function missingRef(kind: string, name: ReferenceDateName, c: { note?: string | undefined }, facts: Fact[] = []): Trace {
-  return node(kind, 'unknown', { missing: [REF_PATH(name)], facts }, c.note);
+  return node(kind, 'unknown', { missing: [REF_PATH(name)], facts, detail: { noReferenceDate: name } }, c.note);
 }
 
 function cmp(op: string, a: number, b: number): boolean {

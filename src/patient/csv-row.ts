@@ -3,6 +3,7 @@
 import type { Dictionary } from '../criteria/dictionary.js';
 import { PatientDataError, excerpt, type Problem } from '../errors.js';
 import { EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget, type LeafType } from './csv-columns.js';
+import { isReservedName } from '../util/own.js';
 import { parsePatientData, type ParsedPatient, type ParseOptions } from './parse.js';
 
 /** A header with each column resolved (undefined: unknown column, ignored). */
@@ -45,6 +46,8 @@ type Slots = Map<number, Record<string, unknown>>;
 type RecordsState = { slots: Slots; count?: { n: number; column: string }; doseCounts: Map<string, { n: number; column: string }>; doses: Map<string, Slots> };
 
 function setPath(obj: Record<string, unknown>, keys: string[], value: unknown) {
+  // resolveHeader refuses such columns; this keeps any other caller from reaching Object.prototype.
+  if (keys.some(isReservedName)) throw new Error(`reserved key in path ${keys.join('.')}`);
   let cur = obj;
   for (const k of keys.slice(0, -1)) {
     const next = cur[k];

@@ -32,8 +32,16 @@ export function locationOf(file: string, path: readonly PropertyKey[]): string {
   return file ? `${file} ${jsonPath(path)}` : jsonPath(path);
 }
 
+/** Keys are echoed at most this long: a 1 MB key is not worth a 1 MB error line. */
+const MAX_KEY_ECHO = 80;
+
 export function jsonPath(path: readonly PropertyKey[]): string {
-  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('')}`;
+  const key = (p: PropertyKey) => {
+    const s = String(p);
+    if (s.length > MAX_KEY_ECHO) return `[${JSON.stringify(`${s.slice(0, MAX_KEY_ECHO)}…`)}]`;
+    return /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
+  };
+  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : key(p))).join('')}`;
 }
 
 /** Reference dates given on the command line (they win over the file's), checked with the file's. */
@@ -89,7 +97,7 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
   const orderProblems = referenceDateOrder(dates, sources, file);
   if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
-  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, latestAllowed(dates))];
+  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
   return { record, warnings };
 }
 
@@ -167,6 +175,61 @@ function fillDrugClasses(record: PatientRecord, dict: Dictionary) {
       if (known && (med.class === undefined || med.class === null)) med.class = known;
     }
   }
+}
+
+type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose: number; unit?: string }[] };
+
+/**
+ * Two records of one drug whose dates overlap describe one course of treatment (entered twice):
+ * counted twice they would make a "combination" of immunosuppressants. They are merged into the
+ * first (earliest start, latest end, doses combined) with a warning; doses that disagree on a
+ * date are an input error, since which one is right cannot be told.
+ */
+function mergeDuplicateMedications(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
+  const warnings: Problem[] = [];
+  for (const [path, def] of dict.fields) {
+    if (def.type !== 'records' || def.kindOf !== 'medication') continue;
+    const list = getPath(record, path);
+    if (!Array.isArray(list)) continue;
+    const meds = list as MedRecord[];
+    const identity = (m: MedRecord) => (m.drug === undefined ? undefined : m.drug === 'other' ? (m.otherName ? `other:${m.otherName.trim().toLowerCase()}` : undefined) : m.drug);
+    const end = (m: MedRecord) => (m.stop ?? (m.ongoing === true ? '9999-12-31' : undefined));
+    const overlap = (a: MedRecord, b: MedRecord) => {
+      const ea = end(a);
+      const eb = end(b);
+      return a.start !== undefined && b.start !== undefined && ea !== undefined && eb !== undefined && compareDates(a.start, eb) <= 0 && compareDates(b.start, ea) <= 0;
+    };
+    const kept: MedRecord[] = [];
+    const keptIndex: number[] = [];
+    meds.forEach((m, i) => {
+      const id = identity(m);
+      const k = id === undefined ? -1 : kept.findIndex((o) => identity(o) === id && overlap(o, m));
+      if (k < 0) {
+        kept.push(m);
+        keptIndex.push(i);
+        return;
+      }
+      const into = kept[k] as MedRecord;
+      const at = keptIndex[k] as number;
+      const doses = new Map((into.doses ?? []).map((d) => [d.date, d]));
+      for (const d of m.doses ?? []) {
+        const other = doses.get(d.date);
+        if (other && (other.dose !== d.dose || (other.unit ?? '') !== (d.unit ?? ''))) {
+          throw new PatientDataError([{ location: locationOf(file, [...path.split('.'), i, 'doses']), message: `records the same ${id} course as [${at}] (overlapping dates) but a different dose on ${d.date}; correct one of them` }]);
+        }
+        doses.set(d.date, d);
+      }
+      if (into.doses || m.doses) into.doses = [...doses.values()].sort((x, y) => compareDates(x.date, y.date));
+      if (compareDates(m.start as string, into.start as string) < 0) into.start = m.start as string;
+      if (m.ongoing === true || into.ongoing === true) {
+        into.ongoing = true;
+        delete into.stop;
+      } else if (compareDates(m.stop as string, into.stop as string) > 0) into.stop = m.stop as string;
+      warnings.push({ location: locationOf(file, [...path.split('.'), i]), message: `repeats ${id} of ${jsonPath([...path.split('.'), at])} with overlapping dates: taken as one course of treatment (merged, counted once)` });
+    });
+    if (kept.length !== meds.length) meds.splice(0, meds.length, ...kept);
+  }
+  return warnings;
 }
 
 function futureDates(record: PatientRecord, dict: Dictionary, file: string, reference: { name: string; date: string } | undefined): Problem[] {

@@ -1,4 +1,5 @@
 // What the CLI needs from the outside world, passed in so tests run it in-process.
+import { InvalidArgumentError } from 'commander';
 export type CliIo = {
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
@@ -17,10 +18,20 @@ export const EXIT = {
   output: 74,
 } as const;
 
+/** An option parser that refuses a second value instead of silently keeping the last one. */
+export function onlyOnce(flag: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined) throw new InvalidArgumentError(`${flag} is given twice ("${previous.slice(0, 20)}" and "${value.slice(0, 20)}"); give it once`);
+    return value;
+  };
+}
+
 /** Colour when writing to a terminal, unless NO_COLOR is set; FORCE_COLOR forces it. */
 export function useColor(io: CliIo, flag: boolean | undefined): boolean {
   if (flag !== undefined) return flag;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  // FORCE_COLOR=0 (or false) means no colour, as in chalk and Node itself.
+  if (io.env.FORCE_COLOR === '0' || io.env.FORCE_COLOR === 'false') return false;
+  if (io.env.FORCE_COLOR !== undefined) return true;
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   if (io.env.TERM === 'dumb') return false;
   return io.stdout.isTTY === true;

@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, onlyOnce, type CliIo } from './io.js';
 import { FORMATS, runScreen } from './screen-command.js';
 import { SUBCOMMAND_NAMES, SUBCOMMANDS } from './commands/index.js';
 import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
@@ -58,9 +58,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials); repeat it to screen several trials', collect)
     .option('--all', 'screen against every available trial and rank them')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
-    .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening')
-    .option('--consent <date>', 'informed consent date; overrides referenceDates.consent')
-    .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization')
+    .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening', onlyOnce('--as-of'))
+    .option('--consent <date>', 'informed consent date; overrides referenceDates.consent', onlyOnce('--consent'))
+    .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization', onlyOnce('--randomization'))
     .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
     .option('--generated-at <time>', 'time printed in html/md report footers (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
     .option('--brief', 'text report without the evidence under each criterion')

@@ -26,6 +26,7 @@ const DateField = z.strictObject({
   type: z.literal('date'),
   ...common,
   past: z.boolean().optional().describe('The date cannot be after the screening date.'),
+  notBefore: z.string().optional().describe('In a record: another date item of the same record this date cannot precede (resolved after diagnosed).'),
 });
 const EnumField = z.strictObject({ type: z.literal('enum'), ...common, values: EnumValues });
 const EnumListField = z.strictObject({ type: z.literal('enumList'), ...common, values: EnumValues });

@@ -23,7 +23,7 @@ export const ReferenceDatesSchema = z.strictObject({
 
 export const ReviewDecisionSchema = z.strictObject({
   decision: z.enum(['yes', 'no']),
-  by: z.string().check(z.minLength(1), z.maxLength(200)),
+  by: z.string().check(z.maxLength(200), z.refine((s) => s.trim() !== '', { message: 'must name who decided (a name and role)' })),
   date: IsoDate,
   note: z.optional(z.string().check(z.maxLength(2000))),
 });
@@ -146,7 +146,21 @@ function labSchema(def: Extract<FieldDef, { type: 'lab' }>): z.ZodMiniType {
 function recordSchema(def: Extract<FieldDef, { type: 'records' }>, b: Build): z.ZodMiniType {
   const shape: Record<string, z.ZodMiniType> = {};
   for (const [name, item] of Object.entries(def.item)) shape[name] = optionalNullable(leafSchema(item, b));
-  const obj = z.object(shape);
+  // Date items that cannot precede another item of the same record (resolved before diagnosed).
+  const orders = Object.entries(def.item).flatMap(([name, item]) => (item.type === 'date' && item.notBefore ? [[name, item.notBefore] as const] : []));
+  const obj = orders.length
+    ? z.object(shape).check(
+        z.superRefine((r: Record<string, unknown>, ctx) => {
+          for (const [name, before] of orders) {
+            const a = r[name];
+            const b = r[before];
+            if (typeof a === 'string' && typeof b === 'string' && isValidIsoDate(a) && isValidIsoDate(b) && compareDates(a, b) < 0) {
+              ctx.addIssue({ code: 'custom', path: [name], message: `is before ${before} (${b})`, input: a });
+            }
+          }
+        }),
+      )
+    : z.object(shape);
   if (def.kindOf !== 'medication') return obj;
   const drug = def.item.drug;
   const classes = new Map<string, string>();

@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import type { InputFormat } from '../../batch/read-rows.js';
 import { BATCH_FORMATS, type BatchFormat } from '../../report/batch-output.js';
-import type { CliIo } from '../io.js';
+import { onlyOnce, type CliIo } from '../io.js';
 
 /** Exit code when the batch ran to the end but some rows could not be screened (verdict error). */
 export const EXIT_ROW_ERRORS = 4;
@@ -55,9 +55,9 @@ export function batchCommand(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(new Option('--input-format <format>', 'input format (default: from the file extension, or by looking at standard input)').choices(['csv', 'ndjson']))
     .option('--summary <file>', 'also write the screen-failure summary as JSON to this file')
     .option('--wide', 'add one column per criterion with its outcome')
-    .option('--as-of <date>', 'screening date (YYYY-MM-DD) for every row; overrides referenceDates.screening')
-    .option('--consent <date>', 'informed consent date for every row; overrides referenceDates.consent')
-    .option('--randomization <date>', 'randomization date for every row; overrides referenceDates.randomization')
+    .option('--as-of <date>', 'screening date (YYYY-MM-DD) for every row; overrides referenceDates.screening', onlyOnce('--as-of'))
+    .option('--consent <date>', 'informed consent date for every row; overrides referenceDates.consent', onlyOnce('--consent'))
+    .option('--randomization <date>', 'randomization date for every row; overrides referenceDates.randomization', onlyOnce('--randomization'))
     .option('--criteria-dir <dir>', 'criteria directory instead of the built-in one')
     .option('--no-progress', 'no progress line on stderr (it is shown only when stderr is a terminal)')
     .addHelpText('after', HELP)

@@ -32,6 +32,10 @@ export async function* checkedText(input: AsyncIterable<Buffer | string>, name: 
     try {
       text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     } catch {
+      // Name the line: the lenient decoding marks the first bad byte with U+FFFD.
+      const lenient = new TextDecoder('utf-8').decode(chunk as Buffer);
+      const bad = lenient.indexOf('\uFFFD');
+      for (let i = lenient.indexOf('\n'); i >= 0 && i < bad; i = lenient.indexOf('\n', i + 1)) line += 1;
       fail('is not UTF-8 text (save it as UTF-8; a binary file?)');
       return;
     }

@@ -72,13 +72,14 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
  * other parts of an "all") or data that may make it unnecessary (another alternative of an
  * "any"): collect that data first, so no question asserts what the data does not show.
  */
-export function liveReviewIds(t: Trace, out = new Set<string>()): Set<string> {
+export function liveReviewIds(t: Trace, out = new Set<string>(), onlyListWhileOpen = false): Set<string> {
   if (!isOpen(t.outcome)) return out;
-  if (t.kind === 'review' && typeof t.detail?.id === 'string') out.add(t.detail.id);
+  if (t.kind === 'review' && typeof t.detail?.id === 'string' && (!onlyListWhileOpen || t.detail.listWhileOpen === true)) out.add(t.detail.id);
   const children = t.children ?? [];
   children.forEach((c, i) => {
-    if (children.some((other, j) => j !== i && other.outcome === 'unknown')) return;
-    liveReviewIds(c, out);
+    // A question marked listWhileOpen assumes nothing the missing data would show: ask it anyway.
+    const waiting = children.some((other, j) => j !== i && other.outcome === 'unknown');
+    liveReviewIds(c, out, onlyListWhileOpen || waiting);
   });
   return out;
 }
@@ -338,13 +339,17 @@ function evalLabUln(c: Extract<Condition, { kind: 'labUln' }>, ctx: Ctx): Trace 
   ];
   if (c.within) {
     // Only a recent enough result counts as evidence; an undated or older one leaves this open.
+    // `through`: the window runs on past the `before` date up to this one (e.g. labs drawn at screening, after consent).
     const ref = refDate(ctx, c.before ?? 'screening');
-    const windowDetail = { ...detail, within: durationLabel(c.within), before: c.before ?? 'screening', date: lab.date ?? null };
-    if (!ref) return node('labUln', 'unknown', { missing: [REF_PATH(c.before ?? 'screening')], facts, detail: windowDetail }, c.note);
+    const end = c.through ? refDate(ctx, c.through) : ref;
+    const windowDetail = { ...detail, within: durationLabel(c.within), before: c.before ?? 'screening', ...(c.through ? { through: c.through } : {}), date: lab.date ?? null };
+    const refsMissing = [...(ref ? [] : [REF_PATH(c.before ?? 'screening')]), ...(c.through && !end ? [REF_PATH(c.through)] : [])];
+    if (!ref || !end) return node('labUln', 'unknown', { missing: refsMissing, facts, detail: windowDetail }, c.note);
     const from = shift(ref, c.within, -1);
-    if (!lab.date) return node('labUln', 'unknown', { missing: [`${r.path}.date`], facts, detail: { ...windowDetail, from, to: ref } }, c.note);
-    if (compareDates(lab.date, from) < 0 || compareDates(lab.date, ref) > 0) {
-      return node('labUln', 'unknown', { missing: [`${r.path} (a result from ${from} to ${ref})`], facts, detail: { ...windowDetail, from, to: ref, outOfWindow: true } }, c.note);
+    const to = compareDates(end, ref) > 0 ? end : ref;
+    if (!lab.date) return node('labUln', 'unknown', { missing: [`${r.path}.date`], facts, detail: { ...windowDetail, from, to } }, c.note);
+    if (compareDates(lab.date, from) < 0 || compareDates(lab.date, to) > 0) {
+      return node('labUln', 'unknown', { missing: [`${r.path} (a result from ${from} to ${to})`], facts, detail: { ...windowDetail, from, to, outOfWindow: true } }, c.note);
     }
   }
   // Compare value against times × ULN without dividing, both rounded to 12 significant digits,
@@ -551,8 +556,9 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
 
 function evaluateReview(c: Extract<Condition, { kind: 'review' }>, ctx: Ctx): Trace {
   const decision: ReviewDecision | undefined = own(own(ctx.patient.reviews, ctx.trial.meta.id), c.id);
-  const item: ReviewItem = { trial: ctx.trial.meta.id, criterion: ctx.criterionId, id: c.id, by: c.by, question: c.question, status: 'open' };
-  const detail: Trace['detail'] = { id: c.id, trial: ctx.trial.meta.id, by: c.by, question: c.question };
+  const meanings = { ...(c.yesMeans ? { yesMeans: c.yesMeans } : {}), ...(c.noMeans ? { noMeans: c.noMeans } : {}) };
+  const item: ReviewItem = { trial: ctx.trial.meta.id, criterion: ctx.criterionId, id: c.id, by: c.by, question: c.question, status: 'open', ...meanings };
+  const detail: Trace['detail'] = { id: c.id, trial: ctx.trial.meta.id, by: c.by, question: c.question, ...meanings, ...(c.listWhileOpen ? { listWhileOpen: true } : {}) };
   if (!decision) {
     ctx.reviews.push(item);
     return node('review', 'needs_review', { detail }, c.note);

@@ -305,8 +305,8 @@ describe('16, 17: reports state only what the data supports', () => {
     if (f === 'text' && t === 'IM101-611') expect(r.stdout).toMatch(/no randomization date given/);
   });
   test('a collapsed line carries the mark of what it hides', () => {
-    const leaf = (outcome: Trace['outcome']): Trace => ({ kind: 'known', outcome, facts: [{ field: 'x', label: 'x', value: 1 }] });
-    const any: Trace = { kind: 'any', outcome: 'met', facts: [], children: [leaf('met'), leaf('not_met'), leaf('unknown')] };
+    const leaf = (outcome: Trace['outcome']): Trace => ({ kind: 'known', outcome, facts: [{ field: 'x', label: 'x', value: 1 }], missing: [] });
+    const any: Trace = { kind: 'any', outcome: 'met', facts: [], missing: [], children: [leaf('met'), leaf('not_met'), leaf('unknown')] };
     const collapsed = traceLines(any).filter((l) => l.text.startsWith('(+'));
     expect(collapsed.map((l) => [l.outcome, l.text])).toEqual([
       ['not_met', '(+1 more not met, which does not change this result)'],

@@ -33,13 +33,13 @@ export function sizeText(bytes: number): string {
 /** Criteria files (YAML) are a few hundred KB at most. */
 export const MAX_CRITERIA_BYTES = 5 * 1024 * 1024;
 
-/** A text file read with the bound; `fail` turns a problem into the caller's error. */
+/** A text file read with the bound; `fail` turns a problem (and the error code, if any) into the caller's error. */
 export function readTextBounded(path: string, limit: number, fail: (message: string, cause?: unknown) => Error): string {
   let read: BoundedRead;
   try {
     read = readFileBounded(path, limit);
   } catch (e) {
-    throw fail(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, e);
+    throw fail(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, e);
   }
   if (!read.ok) throw fail(read.reason === 'directory' ? 'is a directory' : `is larger than ${sizeText(limit)}: not a criteria file`);
   return read.bytes.toString('utf8');

@@ -14,7 +14,7 @@ type LintFlags = { format: string; criteriaDir?: string };
 
 function readText(path: string, shown: string): LintFile {
   const text = readTextBounded(path, MAX_CRITERIA_BYTES, (message) =>
-    new UsageError(`${shown}: ${message === 'is a directory' ? 'is a directory; give criteria files, or no files to lint the criteria directory' : message}`),
+    new UsageError(`${shown}: ${message === 'is a directory' ? 'is a directory; give criteria files, or no files to lint the criteria directory' : message.replace(/^cannot read: (.*)$/, 'cannot read ($1)')}`),
   );
   return { file: shown, text };
 }

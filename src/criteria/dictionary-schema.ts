@@ -26,6 +26,7 @@ const DateField = z.strictObject({
   type: z.literal('date'),
   ...common,
   past: z.boolean().optional().describe('The date cannot be after the screening date.'),
+  beforeReferenceDates: z.boolean().optional().describe('The date cannot be after any reference date (a birth date): after one is an input error, not a warning.'),
   notBefore: z.string().optional().describe('In a record: another date item of the same record this date cannot precede (resolved after diagnosed).'),
 });
 const EnumField = z.strictObject({ type: z.literal('enum'), ...common, values: EnumValues });

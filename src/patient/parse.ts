@@ -94,7 +94,7 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
   }
   const record = parsed.data as PatientRecord;
   const { dates, sources } = resolveReferenceDates(record.referenceDates, options.referenceDates ?? {});
-  const orderProblems = referenceDateOrder(dates, sources, file);
+  const orderProblems = [...referenceDateOrder(dates, sources, file), ...datesAfterReference(record, dict, dates, file)];
   if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
   const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
@@ -112,6 +112,19 @@ function referenceDateOrder(dates: ReferenceDates, sources: ResolvedReferenceDat
     if (!a || !b || compareDates(b, a) >= 0) continue;
     const where = (name: keyof ReferenceDates) => (sources[name] === 'command line' ? `--${name === 'screening' ? 'as-of' : name}` : locationOf(file, ['referenceDates', name]));
     out.push({ location: where(later), message: `${b} is before the ${earlier} date ${a} (${where(earlier)}): ${later} cannot come before ${earlier}; check both dates` });
+  }
+  return out;
+}
+
+/** Dates the dictionary says must precede every reference date (a birth date after screening). */
+function datesAfterReference(record: PatientRecord, dict: Dictionary, dates: ReferenceDates, file: string): Problem[] {
+  const out: Problem[] = [];
+  for (const [path, def] of dict.fields) {
+    if (def.type !== 'date' || !def.beforeReferenceDates) continue;
+    const v = getPath(record, path);
+    if (typeof v !== 'string') continue;
+    const after = (['screening', 'consent', 'randomization'] as const).find((n) => dates[n] !== undefined && compareDates(v, dates[n] as string) > 0);
+    if (after) out.push({ location: locationOf(file, path.split('.')), message: `${v} is after the ${after} date ${dates[after]}: check the date` });
   }
   return out;
 }

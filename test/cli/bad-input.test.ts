@@ -49,6 +49,7 @@ describe('patient files (committed corpus)', () => {
     ['ck-overflow.json', /\$\.labs\.ck\.value: 1e\+307 is outside the plausible range 0–1000000 U\/L \(too large to represent after conversion from ukat\/L\)$/m],
     ['randomization-before-screening.json', /\$\.referenceDates\.randomization: 2025-12-01 is before the screening date 2026-11-16/],
     ['reserved-review-key.json', /\$\.reviews\["IM101-611"\]\.constructor: "constructor" cannot be used as a key/],
+    ['birth-after-screening.json', /\$\.demographics\.birthDate: 2027-01-01 is after the screening date 2026-11-16: check the date$/m],
     ['blank-review-by.json', /\.by: "   " must name who decided/],
     ['malignancy-resolved-before-diagnosis.json', /\$\.malignancies\[0\]\.resolvedDate: "2019-01-01" is before diagnosisDate \(2020-05-01\)$/m],
   ])('%s', (name, message) => {

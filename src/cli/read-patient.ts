@@ -2,19 +2,25 @@
 // File and stdin go through the same checks: at most MAX_PATIENT_BYTES read, UTF-8, no NUL.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { ReferenceDates } from '../engine/result.js';
 import { PatientDataError } from '../errors.js';
+import { parsePatientText, type ParsedPatient } from '../patient/parse.js';
 import { readFileBounded } from '../util/read-bounded.js';
 import { readStdin, type CliIo } from './io.js';
 
 /** Patient files are small; anything bigger is a mistake (a wrong file, a database dump). */
 export const MAX_PATIENT_BYTES = 5 * 1024 * 1024;
-const TOO_LARGE = `a patient file is at most ${MAX_PATIENT_BYTES / 1024 / 1024} MB (for many patients use "screen batch")`;
 
-export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: string; name: string }> {
+/** One patient's FHIR export holds years of encounters and claims: bundles may be larger. */
+export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
+
+export async function readPatientInput(arg: string, io: CliIo, maxBytes = MAX_PATIENT_BYTES): Promise<{ text: string; name: string }> {
+  const TOO_LARGE = maxBytes === MAX_PATIENT_BYTES ? `a patient file is at most ${maxBytes / 1024 / 1024} MB (for many patients use "screen batch")` : `one patient's bundle is at most ${maxBytes / 1024 / 1024} MB`;
   if (arg === '-') {
     let buf: Buffer;
     try {
-      buf = await readStdin(io.stdin, MAX_PATIENT_BYTES);
+      buf = await readStdin(io.stdin, maxBytes);
     } catch (e) {
       throw new PatientDataError([{ location: '<stdin>', message: (e as Error).message }], { cause: e });
     }
@@ -32,15 +38,15 @@ export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: 
     throw cannotRead(e);
   }
   // A regular file's size is known up front; devices and pipes are caught by the bounded read.
-  if (size > MAX_PATIENT_BYTES) throw new PatientDataError([{ location: arg, message: `is ${(size / 1024 / 1024).toFixed(1)} MB; ${TOO_LARGE}` }]);
+  if (size > maxBytes) throw new PatientDataError([{ location: arg, message: `is ${(size / 1024 / 1024).toFixed(1)} MB; ${TOO_LARGE}` }]);
   let read;
   try {
-    read = readFileBounded(path, MAX_PATIENT_BYTES);
+    read = readFileBounded(path, maxBytes);
   } catch (e) {
     throw cannotRead(e);
   }
   if (!read.ok) {
-    throw new PatientDataError([{ location: arg, message: read.reason === 'directory' ? 'is a directory, not a patient file' : `is larger than ${MAX_PATIENT_BYTES / 1024 / 1024} MB; ${TOO_LARGE}` }]);
+    throw new PatientDataError([{ location: arg, message: read.reason === 'directory' ? 'is a directory, not a patient file' : `is larger than ${maxBytes / 1024 / 1024} MB; ${TOO_LARGE}` }]);
   }
   return { text: checkText(decode(read.bytes, arg), arg), name: arg };
 }
@@ -56,4 +62,16 @@ function decode(buf: Buffer, name: string): string {
 function checkText(text: string, name: string): string {
   if (text.includes('\u0000')) throw new PatientDataError([{ location: name, message: 'contains NUL bytes: not a JSON text file' }]);
   return text;
+}
+
+/** Cheap test on the text: only a file that may be a FHIR Bundle loads the importer (lazily). */
+const MAYBE_BUNDLE = /"resourceType"\s*:\s*"Bundle"/;
+
+/** The patient record from a patient file, or from a FHIR R4 Bundle imported on the fly. */
+export async function parsePatientInput(input: { text: string; name: string }, dict: Dictionary, dates: ReferenceDates, io: CliIo): Promise<ParsedPatient> {
+  if (MAYBE_BUNDLE.test(input.text)) {
+    const { parseBundleOrPatient } = await import('./fhir-input.js');
+    return parseBundleOrPatient(input.text, input.name, dict, dates, io);
+  }
+  return parsePatientText(input.text, input.name, dict, { referenceDates: dates });
 }

@@ -32,7 +32,7 @@ export async function runMultiScreen(patientArg: string | undefined, flags: Mult
   const trials = loaded.trials.filter((t, i, all) => all.findIndex((u) => u.file === t.file) === i);
   if (trials.length === 0) throw new UsageError(`no trial criteria found in ${loaded.dir}`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates.screening, io);
+  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates, io);
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);

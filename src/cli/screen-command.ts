@@ -55,7 +55,7 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates.screening, io);
+  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates, io);
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);

@@ -219,8 +219,9 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
 
 /** The reference a resource gives for the patient it is about. */
 function subjectOf(r: R4.Resource): string | undefined {
-  const s = (r as { subject?: R4.Reference; patient?: R4.Reference }).subject ?? (r as { patient?: R4.Reference }).patient;
-  return s?.reference;
+  const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
+  const ref = (s as { reference?: unknown } | null | undefined)?.reference;
+  return typeof ref === 'string' ? ref : undefined;
 }
 
 /** Resources about another patient than the bundle's Patient are left out and listed. */
@@ -641,6 +642,7 @@ function doseOf(dosages: R4.Dosage[]): Dose {
     perPeriod = q.value * count;
     unit = expectedUnit;
   }
+  if (!Number.isFinite(perPeriod / period) || perPeriod < 0) return { reason: 'a frequency that gives no possible dose' };
   if (unit === 'd') return { dose: perPeriod / period, unit: 'mg/day' };
   if (unit === 'wk') return { dose: perPeriod / period, unit: 'mg/week' };
   return { reason: 'a timing that is not daily or weekly' };

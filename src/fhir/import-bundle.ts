@@ -408,8 +408,9 @@ function pickLatest(values: Result[], path: string, ctx: Ctx): Result | undefine
   const same = sorted.filter((v) => v.date === latest.date);
   const unread = same.filter((v) => v.value === undefined);
   if (unread.length > 0) {
+    // Alone, the unreadable result's own note says it all; with older results, say why they are not used.
     const older = sorted.filter((v) => v.date !== latest.date && v.value !== undefined).length;
-    ctx.notes.push({ resource: unread.map((v) => v.ref).join(', '), message: `the latest ${path} result (${latest.date}) cannot be read: ${path} left unknown${older ? `; ${older} older result${older > 1 ? 's are' : ' is'} not used in its place` : ''}` });
+    if (older > 0) ctx.notes.push({ resource: unread.map((v) => v.ref).join(', '), message: `the latest ${path} result (${latest.date}) cannot be read: ${path} left unknown; ${older} older result${older > 1 ? 's are' : ' is'} not used in its place` });
     return undefined;
   }
   if (new Set(same.map((v) => JSON.stringify(v.value))).size > 1) {

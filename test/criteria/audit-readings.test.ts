@@ -71,15 +71,34 @@ const responder = (p: any) => {
   p.imacs.followUp = { pga: 4, sga: 5, mmt8: { score: 132, max: 150 }, haqDi: 1.1, enzyme: { value: 1500, unit: 'U/L', uln: 200 }, extramuscularGlobal: 3 };
   p.medications.forEach((m: any) => (m.outcome = 'response'));
 };
-const azathioprine = (stop: string) => ({ drug: 'azathioprine', start: '2025-03-01', stop, outcome: 'intolerance' });
+const azathioprine = (start: string, stop: string) => ({ drug: 'azathioprine', start, stop, outcome: 'intolerance' });
 
-describe('3. NCT04946669 I3: intolerance must concern the 3-month treatment', () => {
+// Prednisone runs from 2025-06-01 (ongoing); azathioprine counts only while given together with it.
+describe('3. NCT04946669 I3: intolerance must concern the 3-month combined treatment', () => {
   test.each([
-    ['a two-week azathioprine course stopped for intolerance', '2025-03-14', 'not_met'],
-    ['azathioprine stopped for intolerance one day short of 3 months', '2025-05-31', 'not_met'],
-    ['azathioprine stopped for intolerance after exactly 3 months', '2025-06-01', 'met'],
-  ])('responder with %s', (_n, stop, outcome) => {
-    expect(aba('I3', (p) => { responder(p); p.medications.push(azathioprine(stop)); }).outcome).toBe(outcome);
+    ['a two-week azathioprine course stopped for intolerance', '2025-06-01', '2025-06-14', 'not_met'],
+    ['azathioprine with prednisone one day short of 3 months', '2025-06-01', '2025-08-31', 'not_met'],
+    ['azathioprine with prednisone for exactly 3 months', '2025-06-01', '2025-09-01', 'met'],
+    ['3 months of azathioprine ending the day prednisone starts (together 1 day)', '2025-03-01', '2025-06-01', 'not_met'],
+    ['3 months of azathioprine in 2010, long before any glucocorticoid', '2010-01-01', '2010-04-01', 'not_met'],
+    ['azathioprine overlapping prednisone for 3 months, started before it', '2025-03-01', '2025-09-01', 'met'],
+  ])('responder with %s', (_n, start, stop, outcome) => {
+    expect(aba('I3', (p) => { responder(p); p.medications.push(azathioprine(start, stop)); }).outcome).toBe(outcome);
+  });
+  test('an intolerant course without its last dose recorded is unknown and asks for it', () => {
+    const r = aba('I3', (p) => { responder(p); p.medications.push({ drug: 'azathioprine', start: '2025-06-01', outcome: 'intolerance' }); });
+    expect(r.outcome).toBe('unknown');
+    expect(r.missing).toContain('medications[2].stop');
+  });
+  test.each([
+    ['2025-10-01', 'met'],
+    ['2025-09-30', 'not_met'],
+  ])('a glucocorticoid stopped for intolerance on %s, given with methotrexate from 2025-07-01: %s', (stop, outcome) => {
+    const r = aba('I3', (p) => {
+      responder(p);
+      p.medications.push({ drug: 'methylprednisolone', start: '2025-07-01', stop, outcome: 'intolerance' });
+    });
+    expect(r.outcome).toBe(outcome);
   });
   test('intolerance to a drug of another class (a statin) does not count', () => {
     expect(aba('I3', (p) => { responder(p); p.medications.push({ drug: 'statin', start: '2024-01-01', stop: '2025-01-01', outcome: 'intolerance' }); }).outcome).toBe('not_met');

@@ -192,6 +192,18 @@ describe('7. NCT04946669 I1: only definite (or probable, with review) DM is "con
   });
 });
 
+describe('7b. NCT04946669 I1: Bohan and Peter classify only once other causes are excluded', () => {
+  test.each([
+    ['definite DM, other causes excluded', true, 'met'],
+    ['definite DM, other causes not excluded', false, 'not_met'],
+    ['definite DM, exclusion of other causes not recorded', undefined, 'unknown'],
+  ])('%s', (_n, excluded, outcome) => {
+    const r = aba('I1', (p) => { p.bohanPeter.otherCausesExcluded = excluded; });
+    expect(r.outcome).toBe(outcome);
+    if (outcome === 'unknown') expect(r.missing).toContain('bohanPeter.otherCausesExcluded');
+  });
+});
+
 // Four measures improved; only MMT-8 moves the wrong way (baseline 110 on the 0-150 scale).
 const mmtDrop = (mmt: number) => (p: any) => {
   p.imacs.followUp = { pga: 4, sga: 5, mmt8: { score: mmt, max: 150 }, haqDi: 1.1, enzyme: { value: 1500, unit: 'U/L', uln: 200 }, extramuscularGlobal: 4 };

@@ -225,8 +225,11 @@ describe('9. NCT02347891: the listing\'s own antibody list', () => {
     ['anti-Jo-1', ['jo1'], 'met'],
     ['p140 (anti-NXP-2)', ['nxp2'], 'met'],
     ['anti-HMGCR only', ['hmgcr'], 'not_met'],
+    ['anti-TIF1-γ (p155/140) only: which antibody "p140" means is not settled', ['tif1g'], 'needs_review'],
   ])('I3 %s, ANA negative', (_n, positive, outcome) => {
-    expect(bel('I3', (p) => { p.antibodies = { positive, anaTiter: 0 }; }).outcome).toBe(outcome);
+    const r = bel('I3', (p) => { p.antibodies = { positive, anaTiter: 0 }; });
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(outcome === 'needs_review' ? ['I3-p140-tif1g'] : []);
   });
   test.each([
     ['anti-HMGCR', ['hmgcr'], 'needs_review'],

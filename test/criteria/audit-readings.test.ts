@@ -180,6 +180,57 @@ describe('6. drug classes the sources do not decide go to the investigator', () 
   });
 });
 
+describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are asked about, never counted silently', () => {
+  const jak = (extra: object) => (p: any) => { p.medications.push({ start: '2025-01-01', stop: '2025-06-01', ...extra }); };
+  test.each([
+    ['no such drug', {}, 'met', []],
+    ['upadacitinib (dictionary)', { drug: 'upadacitinib' }, 'needs_review', ['I6-washout']],
+    ['ruxolitinib (dictionary)', { drug: 'ruxolitinib' }, 'needs_review', ['I6-washout']],
+    ['filgotinib (dictionary)', { drug: 'filgotinib' }, 'needs_review', ['I6-washout']],
+    ['upadacitinib as "other", class immunosuppressant', { drug: 'other', otherName: 'upadacitinib', class: 'immunosuppressant' }, 'needs_review', ['I6-washout']],
+    ['an unnamed "other" biologic', { drug: 'other', otherName: 'anifrolumab', class: 'biologic' }, 'needs_review', ['I6-washout']],
+    ['an unnamed "other" drug of class other (dapsone)', { drug: 'other', otherName: 'dapsone', class: 'other' }, 'met', []],
+  ])('I6 with %s', (_n, extra, outcome, ids) => {
+    const r = aba('I6', Object.keys(extra).length ? jak(extra) : () => {});
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(ids);
+  });
+
+  // The only immunosuppressive therapy: the example's methotrexate (medications[1]) replaced.
+  const only = (drug: object) => (p: any) => {
+    p.medications[1] = { start: '2025-06-15', ongoing: true, outcome: 'failure', doses: [{ date: '2025-06-15', dose: 10, unit: 'mg/day' }], ...drug };
+  };
+  test.each([
+    ['methotrexate (named by the record)', { drug: 'methotrexate' }, 'met', 'met', []],
+    ['tofacitinib', { drug: 'tofacitinib' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    ['upadacitinib as "other", class immunosuppressant', { drug: 'other', otherName: 'upadacitinib', class: 'immunosuppressant' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    ['rituximab', { drug: 'rituximab' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    ['IVIG', { drug: 'ivig' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+  ])('I3 and I5 with %s as the only immunosuppressive therapy', (_n, drug, i3, i5, ids) => {
+    const r3 = aba('I3', only(drug));
+    const r5 = aba('I5', only(drug));
+    expect([r3.outcome, r5.outcome]).toEqual([i3, i5]);
+    // (rituximab and IVIG are not class immunosuppressant, so I3 also asks whether they were combined)
+    expect([...openIds(r3), ...openIds(r5)].filter((id) => id !== 'I3-combined-3-months')).toEqual(ids);
+  });
+  test('I3 and I5 ask the same question about the drug', () => {
+    const q = (r: { review: { question: string }[] }) => r.review[0]?.question ?? '';
+    const [q3, q5] = [q(aba('I3', only({ drug: 'tofacitinib' }))), q(aba('I5', only({ drug: 'tofacitinib' })))];
+    expect(q3.length).toBeGreaterThan(50);
+    expect(q5.startsWith(q3)).toBe(true);
+  });
+  test.each([
+    ['yes', 'met'],
+    ['no', 'not_met'],
+  ])('I5: the investigator answers %s about tofacitinib', (decision, outcome) => {
+    const r = aba('I5', (p) => {
+      only({ drug: 'tofacitinib' })(p);
+      p.reviews = { NCT04946669: { 'I5-rituximab-ivig': { decision, by: 'Dr A', date: '2026-11-16' } } };
+    });
+    expect(r.outcome).toBe(outcome);
+  });
+});
+
 describe('7. NCT04946669 I1: only definite (or probable, with review) DM is "confirmed"', () => {
   test.each([
     ['definite DM (rash + 3 items)', (_p: any) => {}, 'met'],

@@ -58,13 +58,13 @@ export const combinedIntoleranceCalculator: Calculator = {
     const name = (m: Med, i: number) => (m.drug === 'other' && m.otherName ? m.otherName : (m.drug ?? `#${i + 1}`));
     const facts: Fact[] = [];
     const missing = new Set<string>();
-    let outcome: Outcome = 'not_met';
+    let outcome = 'not_met' as Outcome;
     list.forEach((med, i) => {
       const partnerClass = med.outcome === 'intolerance' && med.class ? PARTNER[med.class] : undefined;
       if (!partnerClass) return;
       const mine = course(med, date);
       const partners: string[] = [];
-      let best: Outcome = 'not_met';
+      let best = 'not_met' as Outcome;
       list.forEach((other, j) => {
         if (j === i || other.class !== partnerClass) return;
         const o = overlapAtLeast(mine, course(other, date), params.months, date);

@@ -167,8 +167,18 @@ describe('6. drug classes the sources do not decide go to the investigator', () 
     const r = im('I6', hcq('2024-01-01'));
     expect(r.outcome).toBe('needs_review');
     expect(openIds(r)).toEqual(['I6-antimalarial']);
-    // Stopped the day before randomization (2026-12-01): not taken at randomization, so not asked.
-    expect(im('I6', hcq('2024-01-01', '2026-11-30')).outcome).toBe('met');
+  });
+  // Randomization 2026-12-01: the 12 weeks before it start on 2026-09-08.
+  test.each([
+    ['hydroxychloroquine stopped the day before randomization', { drug: 'hydroxychloroquine', stop: '2026-11-30' }, 'needs_review'],
+    ['hydroxychloroquine stopped on the first day of the 12 weeks', { drug: 'hydroxychloroquine', stop: '2026-09-08' }, 'needs_review'],
+    ['hydroxychloroquine stopped the day before the 12 weeks', { drug: 'hydroxychloroquine', stop: '2026-09-07' }, 'met'],
+    ['dapsone ("other", class other) taken at randomization', { drug: 'other', otherName: 'dapsone', class: 'other', ongoing: true }, 'needs_review'],
+    ['a statin (named, class other) taken at randomization', { drug: 'statin', ongoing: true }, 'met'],
+  ])('IM101-611 I6: %s', (_n, med, outcome) => {
+    const r = im('I6', (p) => { p.medications.push({ start: '2024-01-01', ...med }); });
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(outcome === 'needs_review' ? ['I6-antimalarial'] : []);
   });
   test.each([
     ['rituximab', 'rituximab'],

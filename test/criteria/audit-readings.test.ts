@@ -148,10 +148,29 @@ describe('5. NCT04946669 I4: glucocorticoids converted with the standard table (
     ['methylprednisolone', 47.9, 48],
     ['dexamethasone', 8.99, 9],
     ['hydrocortisone', 239, 240],
-    ['deflazacort', 71.9, 72],
   ])('%s %d mg/day qualifies, %d mg/day (= 1 mg/kg/day) does not', (drug, below, atLimit) => {
     expect(aba('I4', glucocorticoid(drug, below)).outcome).toBe('met');
     expect(aba('I4', glucocorticoid(drug, atLimit)).outcome).toBe('not_met');
+  });
+  // Deflazacort read at 1.14 and 2.77 mg per mg prednisone: 60 mg prednisone = 68.4 or 166.2 mg.
+  test.each([
+    [68.3, 'met'],
+    [68.4, 'needs_review'],
+    [72, 'needs_review'], // = 1 mg/kg/day at the conventional 1.2 : 1
+    [166.1, 'needs_review'],
+    [166.2, 'not_met'],
+  ])('deflazacort %d mg/day: %s', (dose, outcome) => {
+    const r = aba('I4', glucocorticoid('deflazacort', dose));
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(outcome === 'needs_review' ? ['I4-deflazacort-ratio'] : []);
+  });
+  test.each([
+    ['methylprednisolone with a hand-typed 40 mg equivalent and no doses: unknown, asks for the doses', { prednisoneEquivalentMgPerDay: 40 }, 'unknown'],
+    ['methylprednisolone 48 mg/day with a hand-typed 40 mg equivalent: the table decides', { prednisoneEquivalentMgPerDay: 40, doses: [{ date: '2025-06-01', dose: 48, unit: 'mg/day' }] }, 'not_met'],
+  ])('%s', (_n, extra, outcome) => {
+    const r = aba('I4', (p) => { p.medications[0] = { drug: 'methylprednisolone', start: '2025-06-01', ongoing: true, outcome: 'failure', ...extra }; });
+    expect(r.outcome).toBe(outcome);
+    if (outcome === 'unknown') expect(r.missing).toEqual(['medications[0].doses']);
   });
 });
 

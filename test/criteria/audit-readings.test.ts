@@ -171,6 +171,7 @@ describe('5. NCT04946669 I4: glucocorticoids converted with the standard table (
     const r = aba('I4', (p) => { p.medications[0] = { drug: 'methylprednisolone', start: '2025-06-01', ongoing: true, outcome: 'failure', ...extra }; });
     expect(r.outcome).toBe(outcome);
     if (outcome === 'unknown') expect(r.missing).toEqual(['medications[0].doses']);
+    expect(r.review).toEqual([]); // no deflazacort: the ratio question is not raised
   });
 });
 

@@ -5,14 +5,13 @@ import { screenPatient } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { formatProblem, UsageError } from '../errors.js';
-import { parsePatientText } from '../patient/parse.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
 import { toolInfo } from '../version.js';
 import { resolveGeneratedAt } from './generated-at.js';
 import { EXIT, useColor, type CliIo } from './io.js';
-import { readPatientInput } from './read-patient.js';
+import { parsePatientInput, readPatientInput } from './read-patient.js';
 
 export type ScreenFlags = {
   trial?: string[];
@@ -56,7 +55,7 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary, dates.screening ? { screening: dates.screening } : {});
+  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates.screening, io);
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);

@@ -8,7 +8,7 @@ import { takenOn as medicationTakenOn } from './medication.js';
 import { ageInYears, compareDates, formatDuration, shift, toDayNumber } from './dates.js';
 import { and, atLeast, countCompare, fromBoolean, isOpen, not, openOf, or, type Outcome } from './logic.js';
 import type { CriterionResult, Fact, ReferenceDates, ReviewItem, ScreeningResult, Trace, Verdict } from './result.js';
-import { getPath, type PatientRecord, type ReviewDecision } from './patient-record.js';
+import { COMPLETENESS_PREFIX, completenessPath, getPath, type PatientRecord, type ReviewDecision } from './patient-record.js';
 
 type Scope = { records: string; index: number; item: Record<string, unknown> };
 
@@ -55,6 +55,7 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
       ...(trial.meta.completenessNote ? { completenessNote: trial.meta.completenessNote } : {}),
     },
     patientId: typeof patient.id === 'string' ? patient.id : null,
+    ...(patient.provenance ? { provenance: patient.provenance } : {}),
     referenceDates: options.referenceDates,
     verdict,
     criteria,
@@ -121,6 +122,7 @@ export function evaluateCriterion(trial: Trial, dict: Dictionary, patient: Patie
 /** Words for a missing path, naming the record (e.g. the drug) when it is inside a list. */
 function labelForPath(dict: Dictionary, path: string, patient: PatientRecord): string {
   if (path.startsWith('referenceDates.')) return `${path.slice('referenceDates.'.length)} date`;
+  if (path.startsWith(COMPLETENESS_PREFIX)) return `confirmation that the ${fieldLabel(dict, path.slice(COMPLETENESS_PREFIX.length)).toLowerCase()} list is complete`;
   const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)(.*)$/.exec(path);
   if (m) {
     const [, records = '', index = '0', field = '', rest = ''] = m;
@@ -459,14 +461,30 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
     const applies = p.where ? p.where.outcome : 'met';
     return combine('item', outcome, parts, undefined, { item: p.name, index: p.index, applies });
   });
+  // A list not confirmed complete may lack records: they stand in as one unknown item, so a
+  // recorded match still decides and the absence of one stays unknown (Kleene).
+  const incomplete = listIncomplete(ctx.patient, c.records);
+  if (incomplete) children.push(unrecordedItem(c.records, label));
   const outcomes = children.map((t) => t.outcome);
-  const detail: Trace['detail'] = { records: c.records, label, total: list.length };
+  const detail: Trace['detail'] = { records: c.records, label, total: list.length, ...(incomplete ? { complete: false } : {}) };
   if (c.kind === 'exists') return combine('exists', or(outcomes), children, c.note, detail);
   if (c.kind === 'forAll') return combine('forAll', and(outcomes), children, c.note, detail);
   const low = outcomes.filter((o) => o === 'met').length;
+  // Any number of unrecorded records may match: beyond n + 1 no comparison with n changes.
   const high = low + outcomes.filter(isOpen).length;
-  const outcome = countCompare(low, high, (n) => cmp(c.op, n, c.n), openOf(outcomes));
-  return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high });
+  const outcome = countCompare(low, incomplete ? Math.max(high, c.n + 1) : high, (n) => cmp(c.op, n, c.n), openOf(outcomes));
+  return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high: incomplete ? null : high });
+}
+
+/** `completeness.<list>.complete` is false: the list may lack records (no entry: complete). */
+function listIncomplete(patient: PatientRecord, records: string): boolean {
+  const entry = patient.completeness?.[records];
+  return entry !== undefined && entry !== null && entry.complete === false;
+}
+
+function unrecordedItem(records: string, label: string): Trace {
+  const path = completenessPath(records);
+  return node('unrecorded', 'unknown', { missing: [path], facts: [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], detail: { records, label } });
 }
 
 function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {

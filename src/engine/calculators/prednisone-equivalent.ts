@@ -28,7 +28,7 @@ type Med = {
   stop?: string;
   ongoing?: boolean;
   prednisoneEquivalentMgPerDay?: number;
-  doses?: { date: string; dose: number; unit?: string }[];
+  doses?: { date: string; dose?: number; unit?: string }[];
 };
 
 
@@ -65,8 +65,9 @@ export type DoseSource = { mgPerDay: number; from: 'table'; drugMgPerDay: number
 export function prednisoneEquivalentDose(med: Med, date: string, deflazacortRatio?: number): DoseSource | undefined {
   if (inTable(med.drug)) {
     const current = (med.doses ?? []).filter((d) => compareDates(d.date, date) <= 0).sort((a, b) => compareDates(a.date, b.date)).at(-1);
-    const converted = current && current.unit === 'mg/day' ? toPrednisoneMg(med.drug, current.dose, deflazacortRatio) : undefined;
-    return converted !== undefined && current ? { mgPerDay: converted, from: 'table', drugMgPerDay: current.dose } : undefined;
+    // A dose entry without an amount ("unchanged since") gives no amount to convert.
+    const converted = current && current.unit === 'mg/day' && current.dose !== undefined ? toPrednisoneMg(med.drug, current.dose, deflazacortRatio) : undefined;
+    return converted !== undefined && current && current.dose !== undefined ? { mgPerDay: converted, from: 'table', drugMgPerDay: current.dose } : undefined;
   }
   const summary = typeof med.prednisoneEquivalentMgPerDay === 'number' ? med.prednisoneEquivalentMgPerDay : undefined;
   return summary === undefined ? undefined : { mgPerDay: summary, from: 'recorded' };

@@ -54,6 +54,6 @@ test('a damaged bundle is imported into a valid patient file, or refused with a 
       }
       expect(() => parsePatientData(patient, 'imported', criteriaSet.dictionary, { pruned: true, screening: '2026-11-16' })).not.toThrow();
     }),
-    { seed: 1710, numRuns: 250 },
+    { seed: 1710, numRuns: 150 },
   );
 });

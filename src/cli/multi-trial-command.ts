@@ -44,6 +44,6 @@ export async function runMultiScreen(patientArg: string | undefined, flags: Mult
     const generatedAt = resolveGeneratedAt(flags.generatedAt, io.env);
     const printable = format === 'html' ? (await import('../report/html.js')).formatHtml : (await import('../report/markdown.js')).formatMarkdown;
     io.stdout.write(printable(results, { tool: toolInfo(), generatedAt, referenceDateSources: results.map(() => sources), full: flags.full ?? false }));
-  } else io.stdout.write(formatMultiText(results, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
+  } else io.stdout.write(formatMultiText(results, { color: useColor(io, flags.color), brief: flags.brief ?? false, explain: flags.explain ?? false, full: flags.full ?? false, referenceDateSources: sources, dictionary: loaded.dictionary }));
   return overallExit(results.map((r) => r.verdict));
 }

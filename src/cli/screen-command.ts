@@ -22,6 +22,7 @@ export type ScreenFlags = {
   randomization?: string;
   criteriaDir?: string;
   brief?: boolean;
+  explain?: boolean;
   full?: boolean;
   color?: boolean;
   generatedAt?: string;
@@ -66,6 +67,6 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
     // Printable formats are loaded on use: most runs print text or JSON.
     const printable = format === 'html' ? (await import('../report/html.js')).formatHtml : (await import('../report/markdown.js')).formatMarkdown;
     io.stdout.write(printable([result], { tool: toolInfo(), generatedAt, referenceDateSources: [sources], full: flags.full ?? false }));
-  } else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
+  } else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, explain: flags.explain ?? false, full: flags.full ?? false, referenceDateSources: sources, dictionary: loaded.dictionary }));
   return EXIT[result.verdict];
 }

@@ -205,7 +205,7 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
   }
   if (t.kind === 'item' && t.detail?.applies === 'not_met' && t.outcome === 'met') children = [];
   let shown = children;
-  if (!options.full) shown = decisive(t, children);
+  if (!options.full) shown = decisiveChildren(t, children);
   for (const c of shown) lines.push(...traceLines(c, options, depth + 1));
   const hidden = children.length - shown.length;
   if (hidden > 0) {
@@ -218,7 +218,8 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
   return lines;
 }
 
-function decisive(t: Trace, children: Trace[]): Trace[] {
+/** The children that decide a node (all of them while it is open). */
+export function decisiveChildren(t: Trace, children: Trace[]): Trace[] {
   const disjunctive = ['any', 'exists'].includes(t.kind) || (t.kind === 'ref' && children.length > 1 && t.children?.[0]?.kind === 'any');
   const conjunctive = ['all', 'forAll'].includes(t.kind) || (t.kind === 'ref' && children.length > 1 && t.children?.[0]?.kind === 'all');
   let keep: Trace[] = children;

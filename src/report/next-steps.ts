@@ -1,0 +1,74 @@
+// "What to do next", in plain words: each value to collect by its dictionary label, where it is
+// found (the dictionary section) and the question to answer; each open review with its question,
+// who decides and how the decision is recorded. Shared by the text, HTML, Markdown and PDF reports.
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { ScreeningResult } from '../engine/result.js';
+
+export type CollectStep = { label: string; question?: string; where?: string; criteria: string[] };
+export type ReviewStep = { criterion: string; by: string; question: string; record: string };
+
+const REFERENCE_QUESTIONS: Record<string, string> = {
+  screening: 'On what date is (or was) the screening visit?',
+  consent: 'On what date did the patient sign informed consent?',
+  randomization: 'On what date is randomization planned?',
+};
+
+/** The dictionary entry behind a missing path: `labs.ck.uln` → labs.ck, `medications[1].stop` → medications / stop. */
+function lookup(dict: Dictionary | undefined, path: string): { question?: string; where?: string } {
+  const bare = path.replace(/ \(.*\)$/, '');
+  if (bare.startsWith('referenceDates.')) {
+    const q = REFERENCE_QUESTIONS[bare.slice('referenceDates.'.length)];
+    return { ...(q ? { question: q } : {}), where: 'visit schedule (or --as-of, --consent, --randomization)' };
+  }
+  if (!dict) return {};
+  const section = dict.sections.find((s) => s.id === bare.split(/[.[]/)[0])?.title;
+  const where = section ? { where: section } : {};
+  const item = /^([\w.]+)\[\d+\]\.(\w+)/.exec(bare);
+  if (item) {
+    const def = dict.fields.get(item[1] as string);
+    const field = def?.type === 'records' ? def.item[item[2] as string] : undefined;
+    return { ...where, ...(field?.question ? { question: field.question } : {}) };
+  }
+  for (let p = bare; p; p = p.slice(0, Math.max(0, p.lastIndexOf('.')))) {
+    const def = dict.fields.get(p);
+    if (def) {
+      const leaf = bare.slice(p.length + 1);
+      const extra = leaf === 'uln' ? ' (with the reporting lab\'s upper limit of normal)' : leaf === 'date' ? ' (with the date of the result)' : '';
+      return { ...where, ...(def.question ? { question: `${def.question}${extra}` } : {}) };
+    }
+    if (!p.includes('.')) break;
+  }
+  return where;
+}
+
+export function collectSteps(result: ScreeningResult, dict?: Dictionary): CollectStep[] {
+  return result.missing.map((m) => {
+    const qualifier = / \((.*)\)$/.exec(m.field)?.[1];
+    const label = m.label === m.field && qualifier ? `${m.field.replace(/ \(.*\)$/, '')} ${qualifier}` : m.label;
+    return { label: label.replace(/^referenceDates\./, ''), ...lookup(dict, m.field), criteria: m.criteria };
+  });
+}
+
+export function reviewSteps(result: ScreeningResult): ReviewStep[] {
+  return result.review.map((r) => ({
+    criterion: r.criterion,
+    by: r.by,
+    question: r.question,
+    record: `Record the decision (yes or no), who made it and the date: answer it in "screen --interactive", or add it to the patient file under reviews, ${r.trial}, ${r.id}.`,
+  }));
+}
+
+/** Words wrapped to `width` columns, continuation lines indented by `indent`. */
+export function wrap(text: string, width: number, indent: string, first = ''): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(' ')) {
+    const sep = line.trim() === '' ? '' : ' ';
+    if (line.length + sep.length + word.length > width && line.trim() !== '') {
+      lines.push(line);
+      line = indent + word;
+    } else line += sep + word;
+  }
+  if (line.trim() !== '') lines.push(line);
+  return lines;
+}

@@ -43,6 +43,8 @@ const common = {
   target: 'node20',
   minify: true,
   plugins: [lazyImports],
+  // pdfkit reads its font metrics from its own directory at run time: it stays in node_modules.
+  external: ['pdfkit'],
   logLevel: 'warning',
   define: { __TRIAL_SCREEN_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
 };

@@ -1,6 +1,6 @@
 // What the CLI needs from the outside world, passed in so tests run it in-process.
 export type CliIo = {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;

@@ -7,10 +7,12 @@ import { readStdin, type CliIo } from './io.js';
 /** Patient files are small; anything bigger is a mistake (a wrong file, a database dump). */
 export const MAX_PATIENT_BYTES = 5 * 1024 * 1024;
 
-export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: string; name: string }> {
+/** The patient text, the name to show for it, and the bytes read (for the report's SHA-256). */
+export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: string; name: string; bytes: Uint8Array | string }> {
   if (arg === '-') {
     try {
-      return { text: checkText(await readStdin(io.stdin, MAX_PATIENT_BYTES), '<stdin>'), name: '<stdin>' };
+      const text = checkText(await readStdin(io.stdin, MAX_PATIENT_BYTES), '<stdin>');
+      return { text, name: '<stdin>', bytes: text };
     } catch (e) {
       if (e instanceof PatientDataError) throw e;
       throw new PatientDataError([{ location: '<stdin>', message: (e as Error).message }], { cause: e });
@@ -36,7 +38,7 @@ export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: 
   } catch (e) {
     throw new PatientDataError([{ location: arg, message: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` }], { cause: e });
   }
-  return { text: checkText(decode(buf, arg), arg), name: arg };
+  return { text: checkText(decode(buf, arg), arg), name: arg, bytes: buf };
 }
 
 function decode(buf: Buffer, name: string): string {

@@ -4,6 +4,8 @@
 import type { ScreeningResult } from '../engine/result.js';
 import { LINE_MARKS, MARKS, printableTrial, SIGNATURE_ROLES, type PrintableOptions, type PrintableTrial } from './printable.js';
 
+const EFFECT_WORDS: Record<PrintableTrial['sections'][number]['criteria'][number]['tone'], string> = { pass: 'passes', fail: 'FAILS', unknown: 'open', review: 'open' };
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** A CSS string literal: everything but plain letters and digits as a hex escape, so no value can end it. */
@@ -18,13 +20,13 @@ export function escapeHtml(s: string): string {
 export const PRINT_CSS = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { font: 9pt/1.3 system-ui, "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 0; background: #fff; }
+body { font: 8.5pt/1.25 system-ui, "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 0; background: #fff; }
 .trial { max-width: 190mm; margin: 0 auto; padding: 10mm 8mm; }
-h1 { font-size: 14pt; margin: 0 0 2mm; }
+h1 { font-size: 12pt; margin: 0 0 1mm; }
 h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #999; padding-bottom: 0.5mm; }
 .meta { margin: 0 0 1mm; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 0.6mm 1.2mm; border: 1px solid #bbb; }
+th, td { text-align: left; vertical-align: top; padding: 0.4mm 1mm; border: 0.5px solid #bbb; }
 th { background: #eee; font-weight: 600; }
 .verdict { border: 2px solid #111; padding: 1.5mm 3mm; margin: 2mm 0; font-size: 11.5pt; }
 .verdict strong { font-size: 13pt; letter-spacing: 0.03em; }
@@ -33,23 +35,22 @@ th { background: #eee; font-weight: 600; }
 .verdict.undetermined { border-color: #8a6400; background: #fff7e0; }
 .warning { border-left: 3px solid #8a6400; padding-left: 2mm; }
 .criteria td.id { width: 11mm; font-weight: 700; }
-.criteria td.status { width: 30mm; white-space: nowrap; }
+.criteria td.status { width: 17mm; white-space: nowrap; }
 .title { font-weight: 600; }
-.source { margin: 0.5mm 0 0.3mm; padding-left: 1.5mm; border-left: 2px solid #ccc; color: #444; font-size: 6.8pt; line-height: 1.25; }
+.source { margin: 0.5mm 0 0.3mm; padding-left: 1.5mm; border-left: 2px solid #ccc; color: #444; font-size: 6.3pt; line-height: 1.2; }
 .evidence { margin: 0; padding: 0; list-style: none; font-size: 8.5pt; }
 .evidence li { margin: 0; }
 .pass { color: #1a6b2a; } .fail { color: #a11; } .unknown { color: #8a6400; } .review { color: #6b2a8a; }
 .mark { display: inline-block; width: 1.2em; font-weight: 700; }
 .title { break-after: avoid; }
-.facts { font-size: 8.5pt; margin: 0.3mm 0; }
-.criteria tr { break-inside: avoid; }
+.facts { font-size: 8pt; margin: 0.2mm 0; }
 .sub { margin: 1mm 0 0.5mm; font-weight: 600; }
 .open { margin: 0; padding-left: 5mm; font-size: 8.5pt; }
 .attest { margin: 1mm 0; }
 .blank { display: inline-block; width: 45mm; border-bottom: 1px solid #111; }
 .keep { break-inside: avoid; }
 .appendix { break-before: page; }
-.note { margin: 0; padding-left: 1.5mm; color: #444; font-size: 6.8pt; line-height: 1.25; }
+.note { margin: 0; padding-left: 1.5mm; color: #444; font-size: 6.3pt; line-height: 1.2; }
 .sign { margin-top: 4mm; break-inside: avoid; }
 .sign td { height: 9mm; border: none; border-bottom: 1px solid #111; vertical-align: bottom; }
 .sign th { background: none; border: none; padding-left: 0; width: 50mm; vertical-align: bottom; }
@@ -89,7 +90,7 @@ function trialSection(p: PrintableTrial): string {
       const facts = c.facts.length ? `<div class="facts">${c.facts.map((f) => e(f)).join('; ')}</div>` : '';
       out.push(
         `<tr><td class="id">${e(c.id)}</td><td><div class="title">${e(c.title)}</div>${facts}<blockquote class="source">${e(c.source)}</blockquote>${c.note ? `<p class="note"><em>Interpretation:</em> ${e(c.note)}</p>` : ''}</td>` +
-          `<td class="status ${c.tone}"><span class="mark">${MARKS[c.tone]}</span>${e(c.status)}</td></tr>`,
+          `<td class="status ${c.tone}"><span class="mark">${MARKS[c.tone]}</span>${EFFECT_WORDS[c.tone]}</td></tr>`,
       );
     }
     out.push('</tbody></table>');

@@ -127,7 +127,7 @@ function trialSection(p: PrintableTrial): string {
 /** One section (one printed page or more, each starting on a new page) per screening result. */
 export function formatHtml(results: ScreeningResult[], options: PrintableOptions): string {
   const trials = results.map((r, i) => printableTrial(r, options, i));
-  const title = `Screening checklist — ${trials.map((t) => t.heading.split(' ')[0]).join(', ')} — patient ${trials[0]?.patientId ?? ''}`;
+  const title = `Screening record — ${trials.map((t) => t.heading.split(' ')[0]).join(', ')} — patient ${trials[0]?.patientId ?? ''}`;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -11,7 +11,7 @@ export function escapeMarkdown(s: string): string {
 function trialSection(p: PrintableTrial): string {
   const e = escapeMarkdown;
   const out: string[] = [];
-  out.push(`# Screening checklist: ${e(p.heading)}`, '');
+  out.push(`# Screening record: ${e(p.heading)}`, '');
   out.push(`**Patient:** ${e(p.patientId)} · ${e(p.criteriaLine)} · **Screener:** ${p.screener ? e(p.screener) : '\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_'}  `);
   out.push(`**Reference dates:** ${p.referenceDates.map((d) => `${d.name} ${e(d.date)}${d.source ? ` (${e(d.source)})` : ''}`).join('; ')}`, '');
   out.push(`> **${e(p.verdictText)}**`, '');

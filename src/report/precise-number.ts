@@ -35,3 +35,17 @@ export function sign(x: number): -1 | 0 | 1 {
 export function exact(n: number): string {
   return String(n);
 }
+
+/**
+ * The sign of value − threshold that the engine's outcome implies for `value op threshold`: the
+ * engine may compare at another precision (12 significant digits for lab limits), and the display
+ * must agree with its decision. Open outcomes give the plain sign.
+ */
+export function sideFromOutcome(outcome: string, op: string, value: number, threshold: number): -1 | 0 | 1 {
+  const raw = sign(value - threshold);
+  if (outcome !== 'met' && outcome !== 'not_met') return raw;
+  const holds = outcome === 'met';
+  const agrees = (s: -1 | 0 | 1) => ({ '<': s < 0, '<=': s <= 0, '>': s > 0, '>=': s >= 0, '==': s === 0, '!=': s !== 0 })[op] === holds;
+  if (agrees(raw)) return raw;
+  return ([0, -1, 1] as const).find(agrees) ?? raw;
+}

@@ -2,7 +2,7 @@
 // chart ("MMT-8 total 140/150, needs ≤ 135"), shared by the text, HTML, Markdown and PDF reports.
 import type { Reason, ReasonFact } from './reason.js';
 import { formatAgainst, roundTo } from './precise-number.js';
-import { op } from './describe.js';
+import { op, unitSuffix } from './describe.js';
 
 export const EMPTY_LIST = 'none (the list is recorded as complete)';
 export const NOT_RECORDED = 'not recorded';
@@ -12,8 +12,7 @@ function yesNo(v: unknown): string {
 }
 
 function withUnit(n: string, unit: string | undefined): string {
-  if (!unit) return n;
-  return unit.startsWith('/') ? `${n}${unit}` : `${n} ${unit}`;
+  return `${n}${unitSuffix(unit)}`;
 }
 
 function ruleWord(f: ReasonFact): string {

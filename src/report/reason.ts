@@ -5,6 +5,7 @@
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, ScreeningResult, Trace } from '../engine/result.js';
 import { decisiveChildren } from './describe.js';
+import { sideFromOutcome } from './precise-number.js';
 
 /** What the rule asks of the value: `needs` (it must hold for the criterion to pass) or `excludes` (it fails the criterion). */
 export type Sense = 'needs' | 'excludes';
@@ -154,7 +155,7 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
       if (typeof d.unit === 'string' && d.unit) threshold.unit = d.unit;
       if (typeof d.scaleMax === 'number') threshold.scaleMax = d.scaleMax;
       const out: ReasonFact = { ...head, threshold };
-      if (typeof head.value === 'number' && !d.scaleMismatch) out.side = sideOf(t.outcome, String(d.op), head.value, Number(d.threshold));
+      if (typeof head.value === 'number' && !d.scaleMismatch) out.side = sideFromOutcome(t.outcome, String(d.op), head.value, Number(d.threshold));
       return out;
     }
     case 'is':
@@ -175,7 +176,7 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
         // The rule compares the value with times × ULN (in the lab's unit); the display shows both.
         if (typeof d.limit === 'number') {
           threshold.value = d.limit;
-          out.side = sideOf(t.outcome, String(d.op), value.value, d.limit);
+          out.side = sideFromOutcome(t.outcome, String(d.op), value.value, d.limit);
         }
       }
       if (d.from || d.within) out.window = window(d);
@@ -242,15 +243,4 @@ function window(d: Record<string, unknown>): ReasonWindow {
     ...(typeof d.before === 'string' ? { reference: d.before } : {}),
     ...(typeof d.within === 'string' ? { length: d.within } : {}),
   };
-}
-
-/** The sign of value − threshold that the engine's outcome implies (for display only). */
-function sideOf(outcome: Outcome, op: string, value: number, threshold: number): -1 | 0 | 1 {
-  const raw = value > threshold ? 1 : value < threshold ? -1 : 0;
-  // The engine may compare at a different precision: trust its outcome where it is decisive.
-  const holds = outcome === 'met';
-  if (outcome !== 'met' && outcome !== 'not_met') return raw;
-  const agrees = (s: -1 | 0 | 1) => ({ '<': s < 0, '<=': s <= 0, '>': s > 0, '>=': s >= 0, '==': s === 0, '!=': s !== 0 })[op] === holds;
-  if (agrees(raw)) return raw;
-  return ([0, -1, 1] as const).find(agrees) ?? raw;
 }

@@ -39,7 +39,7 @@ describe('native PDF (--format pdf)', () => {
       const args = ['examples/im101-611-eligible.json', '-t', 'IM101-611', '-f', 'pdf', '--generated-at', '2026-11-16T09:30:00Z'];
       const a = await runInProcess([...args, '--out', join(dir, 'a.pdf')]);
       const b = await runInProcess([...args, '--out', join(dir, 'b.pdf'), '--screener', 'J. Smith']);
-      expect([a.code, a.stdout, a.stderr]).toEqual([0, '', '']);
+      expect([a.code, a.stdout, a.stderr, b.code]).toEqual([0, '', '', 0]);
       const bytes = readFileSync(join(dir, 'a.pdf'));
       expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
       expect(readFileSync(join(dir, 'b.pdf')).equals(bytes)).toBe(false);

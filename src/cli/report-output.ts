@@ -10,6 +10,7 @@ import { formatMultiJson, formatMultiText } from '../report/multi-trial.js';
 import { formatText } from '../report/text.js';
 import { toolInfo } from '../version.js';
 import { resolveGeneratedAt } from './generated-at.js';
+import { sha256Hex } from './input-hash.js';
 import { useColor, type CliIo } from './io.js';
 
 export const FORMATS = ['text', 'json', 'html', 'md', 'pdf'] as const;
@@ -55,7 +56,6 @@ export async function writeReport(r: ReportInput, flags: ReportFlags, io: CliIo)
     return;
   }
   const generatedAt = resolveGeneratedAt(flags.generatedAt, io.env);
-  const { sha256Hex } = await import('./input-hash.js');
   const input = { name: r.input.name, sha256: sha256Hex(r.input.bytes) };
   const tool = toolInfo();
   if (format === 'json') {

@@ -41,12 +41,17 @@ function lookup(dict: Dictionary | undefined, path: string): { question?: string
   return where;
 }
 
+/** Words for a missing path whose label is the path itself ("assessments.mmt8 (on the 0–150 scale)"). */
+export function missingWords(field: string, label: string, dict?: Dictionary): string {
+  if (label !== field) return label;
+  const qualifier = / \((.*)\)$/.exec(field)?.[1];
+  const bare = field.replace(/ \(.*\)$/, '');
+  const name = dict?.fields.get(bare)?.label ?? bare.replace(/^referenceDates\./, '');
+  return qualifier ? `${name} (${qualifier})` : name;
+}
+
 export function collectSteps(result: ScreeningResult, dict?: Dictionary): CollectStep[] {
-  return result.missing.map((m) => {
-    const qualifier = / \((.*)\)$/.exec(m.field)?.[1];
-    const label = m.label === m.field && qualifier ? `${m.field.replace(/ \(.*\)$/, '')} ${qualifier}` : m.label;
-    return { label: label.replace(/^referenceDates\./, ''), ...lookup(dict, m.field), criteria: m.criteria };
-  });
+  return result.missing.map((m) => ({ label: missingWords(m.field, m.label, dict), ...lookup(dict, m.field), criteria: m.criteria }));
 }
 
 export function reviewSteps(result: ScreeningResult): ReviewStep[] {

@@ -106,7 +106,13 @@ export function factWords(f: ReasonFact, rule = true, title = ''): string {
       if (f.value === null) return `${f.label}: no decision recorded`;
       return `${f.label} review: ${f.value === 'yes' ? 'yes' : 'no'} (${f.decidedBy ?? 'not recorded'}, ${f.date ?? 'no date'})`;
     case 'calc':
-      return `${f.label}${f.text ? `: ${f.text}` : ''}`;
+      if (f.threshold && f.unit === 'mg/day') {
+        if (f.value === null) return `${f.label}: ${NOT_RECORDED}`;
+        const limit = Number(f.threshold.value);
+        return `${f.label}${f.date ? ` on ${f.date}` : ''}: ${formatAgainst(Number(f.value), limit, f.side)} mg/day, ${needs} ${op(f.threshold.op)} ${roundTo(limit, 12)} mg/day (${f.text ?? ''} × body weight)`;
+      }
+      if (f.threshold) return `${f.label}: ${f.text ?? f.value}, ${needs} ≥ ${f.threshold.value} improved`;
+      return `${f.label}: ${String(f.value)}`;
     default:
       return `${who}${f.label}: ${f.value === null ? NOT_RECORDED : String(f.value)}`;
   }

@@ -65,8 +65,8 @@ export type Reason = {
 type Labels = (field: string) => string;
 
 /** The reason for every criterion of a result, with the labels the result gives missing fields. */
-export function reasonsOf(result: ScreeningResult): Reason[] {
-  const labels = new Map(result.missing.map((m) => [m.field, m.label]));
+export function reasonsOf(result: ScreeningResult, labelOf: (field: string, label: string) => string = (_f, l) => l): Reason[] {
+  const labels = new Map(result.missing.map((m) => [m.field, labelOf(m.field, m.label)]));
   return result.criteria.map((c) => reasonOf(c, (f) => labels.get(f) ?? f));
 }
 
@@ -101,8 +101,10 @@ function collect(t: Trace, sense: Sense, record: string | undefined): ReasonFact
     const [where, check] = t.children ?? [];
     const applies = t.detail?.applies;
     const name = String(t.detail?.item ?? record ?? '');
-    if (check && where && applies === 'met') return collect(check, sense, name);
-    return (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name));
+    const facts = check && where && applies === 'met' ? collect(check, sense, name) : (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name));
+    // "Prednisone: Drug class: Corticosteroid" only says which records count; keep it when it is all there is.
+    const telling = facts.filter((f) => !(f.kind === 'in' && /\.(drug|class)$/.test(f.field ?? '')));
+    return telling.length ? telling : facts;
   }
   const children = t.children ?? [];
   if (t.kind === 'atLeast' && (t.outcome === 'met' || t.outcome === 'not_met')) {
@@ -215,9 +217,31 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
         ...(typeof d.decidedOn === 'string' ? { date: d.decidedOn } : {}),
       };
     case 'calc':
-      return { ...head, label: String(d.description ?? d.calculator), value: null, text: String(d.classification ?? d.form ?? '') };
+      return calcFact(t, head);
     default:
       return head;
+  }
+}
+
+/** A calculator's result: the computed value against its threshold where it has one. */
+function calcFact(t: Trace, head: ReasonFact): ReasonFact {
+  const d = t.detail ?? {};
+  const label = String(d.description ?? d.calculator);
+  switch (d.calculator) {
+    case 'prednisoneEquivalentPerKg': {
+      // The decision compares mg/day with mg/kg/day × weight exactly; mg/kg/day is a rounded view.
+      const total = typeof d.totalMgPerDay === 'number' ? d.totalMgPerDay : null;
+      const out: ReasonFact = { ...head, field: 'medications', label: 'prednisone-equivalent dose', value: total, unit: 'mg/day', threshold: { op: String(d.op), value: Number(d.limitMgPerDay), unit: 'mg/day' } };
+      if (total !== null && typeof d.limitMgPerDay === 'number') out.side = sideFromOutcome(t.outcome, String(d.op), total, d.limitMgPerDay);
+      if (typeof d.mgPerKgPerDay === 'number') out.text = `${d.mgPerKgPerDay} mg/kg/day`;
+      if (typeof d.date === 'string') out.date = d.date;
+      if (d.totalHighMgPerDay !== undefined) out.text = `${out.text ?? ''}; up to ${d.totalHighMgPerDay ?? 'more'} mg/day if every drug not known to be stopped is still taken`;
+      return out;
+    }
+    case 'imacsImprovement':
+      return { ...head, label, value: Number(d.improvedCount), threshold: { op: '>=', value: Number(d.minImproved) }, text: `${d.improvedCount} improved, ${d.worsenedCount} worsened` };
+    default:
+      return { ...head, label, value: String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : 'no')) };
   }
 }
 

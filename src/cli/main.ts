@@ -65,7 +65,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .option('--generated-at <time>', 'generation time in json/html/md/pdf reports (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
     .option('--screener <name>', 'who screened the patient, printed on the html/md/pdf record')
     .option('-o, --out <file>', 'write the report to this file (pdf: needed when standard output is a terminal)')
-    .option('--brief', 'text report with one line per criterion and no facts')
+    .option('--brief', 'text report with only the criteria that fail or are open')
     .addOption(new Option('--explain', 'text report with the evidence tree under each criterion (the deciding parts)').conflicts('brief'))
     .addOption(new Option('--full', 'every part of each rule: text evidence trees, html/md/pdf an evidence appendix').conflicts('brief'))
     .option('-i, --interactive', 'ask for the data the trial still needs, question by question (needs a terminal)')

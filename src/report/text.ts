@@ -14,7 +14,7 @@ import { reasonWords } from './reason-words.js';
 
 export type TextOptions = {
   color: boolean;
-  /** Only the criterion lines, without the evidence tree. */
+  /** Only the criteria that fail or are open (with their facts); the passing ones are counted. */
   brief?: boolean;
   /** The evidence tree under each criterion (the deciding parts), instead of the deciding facts. */
   explain?: boolean;
@@ -73,18 +73,17 @@ export function formatText(result: ScreeningResult, options: TextOptions): strin
   if (t.completeness === 'partial') out.push(...wrap(`Only part of this trial's criteria is encoded: ${t.completenessNote ?? 'check the full protocol.'}`, WIDTH, '').map((l) => ch.yellow(l)));
   const reasons = reasonsOf(result, (field, label) => missingWords(field, label, options.dictionary));
   for (const type of ['inclusion', 'exclusion'] as const) {
-    const list = result.criteria.map((c, i) => ({ c, reason: reasons[i] as Reason })).filter(({ c }) => c.type === type);
-    if (!list.length) continue;
+    const all = result.criteria.map((c, i) => ({ c, reason: reasons[i] as Reason })).filter(({ c }) => c.type === type);
+    // --brief: only what fails or is open, with its facts; the passing ones are counted.
+    const list = options.brief ? all.filter(({ c }) => c.effect !== 'passes') : all;
+    if (!all.length) continue;
     out.push('');
     const heading = type === 'inclusion' ? 'Inclusion criteria' : 'Exclusion criteria';
-    out.push(`${ch.bold(heading)}${explain || type === 'exclusion' ? '' : ch.dim(` (${LEGEND})`)}`);
+    const passing = all.length - list.length;
+    out.push(`${ch.bold(heading)}${options.brief ? `: ${passing} of ${all.length} pass${list.length ? ', and:' : ''}` : explain || type === 'exclusion' ? '' : ch.dim(` (${LEGEND})`)}`);
     for (const { c, reason } of list) {
       const { mark, tone } = effectMark(c);
       const head = `${paint(ch, tone, mark)} ${ch.bold(c.id)} ${c.title}${paint(ch, tone, EFFECT_WORDS[c.effect])}`;
-      if (options.brief) {
-        out.push(head);
-        continue;
-      }
       if (explain) {
         out.push(`${head}${c.effect === 'passes' ? ' —' : ''} ${criterionStatus(c)}`);
         if (c.note) out.push(`    ${ch.dim(`Interpretation: ${c.note}`)}`);

@@ -53,3 +53,9 @@ describe('default text report', () => {
     expect(full.stdout.split('\n').length).toBeGreaterThan(explain.stdout.split('\n').length);
   });
 });
+
+test('--brief keeps only what fails or is open, with its facts, and counts the rest', async () => {
+  const r = await screen('im101-611-ineligible-weakness', ['--brief']);
+  expect(r.stdout).toContain('Inclusion criteria: 6 of 7 pass, and:\n✘ I3 Demonstrable muscle weakness (MMT-8 and 3 of 6 measures) — FAILS\n    MMT-8 total 140/150, needs ≤ 135 points\n');
+  expect(r.stdout).toContain('Exclusion criteria: 12 of 12 pass\n');
+});

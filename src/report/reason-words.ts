@@ -111,6 +111,7 @@ export function factWords(f: ReasonFact, rule = true, title = ''): string {
         const limit = Number(f.threshold.value);
         return `${f.label}${f.date ? ` on ${f.date}` : ''}: ${formatAgainst(Number(f.value), limit, f.side)} mg/day, ${needs} ${op(f.threshold.op)} ${roundTo(limit, 12)} mg/day (${f.text ?? ''} × body weight)`;
       }
+      if (f.threshold?.op === 'is') return `${f.label}: ${String(f.value)}${rule ? ` (${needs} ${f.threshold.value})` : ''}`;
       if (f.threshold) return `${f.label}: ${f.text ?? f.value}, ${needs} ≥ ${f.threshold.value} improved`;
       return `${f.label}: ${String(f.value)}`;
     default:

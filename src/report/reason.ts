@@ -4,7 +4,7 @@
 // facts; words for them are in reason-words.ts.
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, ScreeningResult, Trace } from '../engine/result.js';
-import { decisiveChildren } from './describe.js';
+import { decisiveChildren, describeNode } from './describe.js';
 import { sideFromOutcome } from './precise-number.js';
 
 /** What the rule asks of the value: `needs` (it must hold for the criterion to pass) or `excludes` (it fails the criterion). */
@@ -240,8 +240,11 @@ function calcFact(t: Trace, head: ReasonFact): ReasonFact {
     }
     case 'imacsImprovement':
       return { ...head, label, value: Number(d.improvedCount), threshold: { op: '>=', value: Number(d.minImproved) }, text: `${d.improvedCount} improved, ${d.worsenedCount} worsened` };
-    default:
-      return { ...head, label, value: String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : 'no')) };
+    default: {
+      // The rule the result is held against, in the words every report uses for it.
+      const rule = describeNode({ ...t, note: undefined } as Trace).split('; rule: ')[1];
+      return { ...head, label, value: String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : 'no')), ...(rule ? { threshold: { op: 'is', value: rule } } : {}) };
+    }
   }
 }
 

@@ -12,6 +12,8 @@ export type BatchRow = {
   patientId: string | null;
   trial: string;
   verdict: BatchVerdict;
+  /** Whether the trial's criteria are fully encoded; a partial encoding can never be the full answer. */
+  encoding: 'complete' | 'partial';
   failed: string[];
   unknown: string[];
   /** Open review items, as review ids. */
@@ -30,6 +32,7 @@ export function screenedRow(row: number, result: ScreeningResult, warnings: Prob
     patientId: result.patientId,
     trial: result.trial.id,
     verdict: result.verdict,
+    encoding: result.trial.completeness,
     failed: result.criteria.filter((c) => c.effect === 'fails').map((c) => c.id),
     unknown: result.criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id),
     review: result.review.map((r) => r.id),
@@ -41,6 +44,6 @@ export function screenedRow(row: number, result: ScreeningResult, warnings: Prob
   return out;
 }
 
-export function errorRow(row: number, patientId: string | null, trial: string, problems: Problem[]): BatchRow {
-  return { row, patientId, trial, verdict: 'error', failed: [], unknown: [], review: [], missing: [], warnings: [], errors: problems.map(formatProblem) };
+export function errorRow(row: number, patientId: string | null, trial: string, problems: Problem[], encoding: BatchRow['encoding']): BatchRow {
+  return { row, patientId, trial, verdict: 'error', encoding, failed: [], unknown: [], review: [], missing: [], warnings: [], errors: problems.map(formatProblem) };
 }

@@ -129,7 +129,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   const { format: inputFormat, stream } = await detectFormat(arg, flags.inputFormat, opened.stream);
 
   const summary = new SummaryCounter();
-  for (const t of trials) summary.addTrial(t.meta.id, t.criteria);
+  for (const t of trials) summary.addTrial(t.meta.id, t.criteria, t.meta);
   const wideColumns = flags.wide && flags.format === 'csv' ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
   const writer = batchWriter(flags.format, wideColumns);
 
@@ -156,7 +156,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
         errors += 1;
         for (const t of trials) {
           summary.error(t.meta.id);
-          await sink.write(writer.row(errorRow(item.row, item.patientId, t.meta.id, item.problems)));
+          await sink.write(writer.row(errorRow(item.row, item.patientId, t.meta.id, item.problems, t.meta.completeness)));
         }
         continue;
       }

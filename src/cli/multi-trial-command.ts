@@ -4,11 +4,10 @@ import { loadCriteria } from '../criteria/load-for-cli.js';
 import { screenPatient } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { formatProblem, UsageError } from '../errors.js';
-import { parsePatientText } from '../patient/parse.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { overallExit } from '../report/ranking.js';
 import type { CliIo } from './io.js';
-import { readPatientInput } from './read-patient.js';
+import { parsePatientInput, readPatientInput } from './read-patient.js';
 import { checkReportFlags, writeReport } from './report-output.js';
 import { flagDates, type ScreenFlags } from './screen-command.js';
 
@@ -30,7 +29,7 @@ export async function runMultiScreen(patientArg: string | undefined, flags: Mult
   const trials = loaded.trials.filter((t, i, all) => all.findIndex((u) => u.file === t.file) === i);
   if (trials.length === 0) throw new UsageError(`no trial criteria found in ${loaded.dir}`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary, dates.screening ? { screening: dates.screening } : {});
+  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates.screening, io);
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);

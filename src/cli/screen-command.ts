@@ -5,10 +5,9 @@ import { screenPatient } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { formatProblem, UsageError } from '../errors.js';
-import { parsePatientText } from '../patient/parse.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { EXIT, type CliIo } from './io.js';
-import { readPatientInput } from './read-patient.js';
+import { parsePatientInput, readPatientInput } from './read-patient.js';
 import { checkReportFlags, writeReport, type ReportFlags } from './report-output.js';
 
 export type ScreenFlags = ReportFlags & {
@@ -46,7 +45,7 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary, dates.screening ? { screening: dates.screening } : {});
+  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates.screening, io);
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);

@@ -53,6 +53,7 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
       case 'labUln':
         addField(c.field, scope);
         if (c.within) refs.referenceDates.add(c.before ?? 'screening');
+        if (c.within && c.through) refs.referenceDates.add(c.through);
         return;
       case 'dateWithin':
         addField(c.field, scope);

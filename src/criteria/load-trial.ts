@@ -151,6 +151,7 @@ class Checker {
       }
       case 'labUln':
         this.expectType(path, c.field, this.field(path, c.field, scope), ['lab']);
+        if (c.through && !c.within) this.fail([...path, 'through'], '"through" extends a "within" window: give "within" too');
         return;
       case 'dateWithin':
         this.expectType(path, c.field, this.field(path, c.field, scope), ['date']);

@@ -96,6 +96,7 @@ export const LabUln = z.strictObject({
   times: z.number().positive().describe('Multiple of the upper limit of normal.'),
   within: Duration.optional().describe('Only a result dated within this long before the reference date counts; otherwise unknown.'),
   before: ReferenceDateName.optional().describe('Reference date for `within` (default screening).'),
+  through: ReferenceDateName.optional().describe('Also count results dated after `before` up to and including this reference date (e.g. labs drawn at screening, after consent).'),
   note,
 });
 export const Age = z.strictObject({
@@ -183,7 +184,10 @@ export const Review = z.strictObject({
   kind: z.literal('review'),
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/).describe('Key of the confirmation in the patient file: reviews.<trial>.<id>.'),
   by: z.enum(['investigator', 'adjudication committee', 'sponsor', 'protocol']),
-  question: z.string().min(1),
+  question: z.string().min(1).describe('A plain question that asserts only what the data shows (or states its premise as a condition).'),
+  yesMeans: z.string().min(1).optional().describe('What a "yes" decision means for the criterion, in plain words (e.g. "exclusion applies").'),
+  noMeans: z.string().min(1).optional().describe('What a "no" decision means for the criterion, in plain words (e.g. "exclusion does not apply").'),
+  listWhileOpen: z.boolean().optional().describe('List this question even while other data of the criterion is missing (it assumes nothing that data would show).'),
   note,
 });
 export const Ref = z.strictObject({
@@ -215,7 +219,7 @@ export type ConditionT =
   | (Base & { kind: 'is'; field: string; value: boolean })
   | (Base & { kind: 'in'; field: string; values: string[] })
   | (Base & { kind: 'includesAny'; field: string; values: string[] })
-  | (Base & { kind: 'labUln'; field: string; op: '<' | '<=' | '>' | '>='; times: number; within?: Duration | undefined; before?: ReferenceDateName | undefined })
+  | (Base & { kind: 'labUln'; field: string; op: '<' | '<=' | '>' | '>='; times: number; within?: Duration | undefined; before?: ReferenceDateName | undefined; through?: ReferenceDateName | undefined })
   | (Base & { kind: 'age'; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName })
   | (Base & { kind: 'dateWithin'; field: string; within: Duration; before: ReferenceDateName })
   | (Base & { kind: 'interval'; from: DateOperand; to: DateOperand; op: '<' | '<=' | '>' | '>='; duration: Duration; absolute: boolean })
@@ -227,7 +231,15 @@ export type ConditionT =
   | (Base & { kind: 'takenFor'; atLeast: Duration; before: ReferenceDateName })
   | (Base & { kind: 'stableDose'; for: Duration; before: ReferenceDateName })
   | (Base & { kind: 'lastDoseWithin'; within: Duration; before: ReferenceDateName })
-  | (Base & { kind: 'review'; id: string; by: 'investigator' | 'adjudication committee' | 'sponsor' | 'protocol'; question: string })
+  | (Base & {
+      kind: 'review';
+      id: string;
+      by: 'investigator' | 'adjudication committee' | 'sponsor' | 'protocol';
+      question: string;
+      yesMeans?: string | undefined;
+      noMeans?: string | undefined;
+      listWhileOpen?: boolean | undefined;
+    })
   | (Base & { kind: 'ref'; definition: string })
   | (Base & { kind: 'calc'; calculator: string; params?: Record<string, unknown> | undefined });
 export type Condition = ConditionT;

@@ -8,7 +8,7 @@ import { takenOn as medicationTakenOn } from './medication.js';
 import { ageInYears, compareDates, formatDuration, shift, toDayNumber } from './dates.js';
 import { and, atLeast, countCompare, fromBoolean, isOpen, not, openOf, or, type Outcome } from './logic.js';
 import type { CriterionResult, Fact, ReferenceDates, ReviewItem, ScreeningResult, Trace, Verdict } from './result.js';
-import { getPath, type PatientRecord, type ReviewDecision } from './patient-record.js';
+import { COMPLETENESS_PREFIX, completenessPath, getPath, type PatientRecord, type ReviewDecision } from './patient-record.js';
 
 type Scope = { records: string; index: number; item: Record<string, unknown> };
 
@@ -55,6 +55,7 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
       ...(trial.meta.completenessNote ? { completenessNote: trial.meta.completenessNote } : {}),
     },
     patientId: typeof patient.id === 'string' ? patient.id : null,
+    ...(patient.provenance ? { provenance: patient.provenance } : {}),
     referenceDates: options.referenceDates,
     verdict,
     criteria,
@@ -71,13 +72,14 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
  * other parts of an "all") or data that may make it unnecessary (another alternative of an
  * "any"): collect that data first, so no question asserts what the data does not show.
  */
-export function liveReviewIds(t: Trace, out = new Set<string>()): Set<string> {
+export function liveReviewIds(t: Trace, out = new Set<string>(), onlyListWhileOpen = false): Set<string> {
   if (!isOpen(t.outcome)) return out;
-  if (t.kind === 'review' && typeof t.detail?.id === 'string') out.add(t.detail.id);
+  if (t.kind === 'review' && typeof t.detail?.id === 'string' && (!onlyListWhileOpen || t.detail.listWhileOpen === true)) out.add(t.detail.id);
   const children = t.children ?? [];
   children.forEach((c, i) => {
-    if (children.some((other, j) => j !== i && other.outcome === 'unknown')) return;
-    liveReviewIds(c, out);
+    // A question marked listWhileOpen assumes nothing the missing data would show: ask it anyway.
+    const waiting = children.some((other, j) => j !== i && other.outcome === 'unknown');
+    liveReviewIds(c, out, onlyListWhileOpen || waiting);
   });
   return out;
 }
@@ -120,6 +122,7 @@ export function evaluateCriterion(trial: Trial, dict: Dictionary, patient: Patie
 /** Words for a missing path, naming the record (e.g. the drug) when it is inside a list. */
 function labelForPath(dict: Dictionary, path: string, patient: PatientRecord): string {
   if (path.startsWith('referenceDates.')) return `${path.slice('referenceDates.'.length)} date`;
+  if (path.startsWith(COMPLETENESS_PREFIX)) return `confirmation that the ${fieldLabel(dict, path.slice(COMPLETENESS_PREFIX.length)).toLowerCase()} list is complete`;
   const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)(.*)$/.exec(path);
   if (m) {
     const [, records = '', index = '0', field = '', rest = ''] = m;
@@ -337,13 +340,17 @@ function evalLabUln(c: Extract<Condition, { kind: 'labUln' }>, ctx: Ctx): Trace 
   ];
   if (c.within) {
     // Only a recent enough result counts as evidence; an undated or older one leaves this open.
+    // `through`: the window runs on past the `before` date up to this one (e.g. labs drawn at screening, after consent).
     const ref = refDate(ctx, c.before ?? 'screening');
-    const windowDetail = { ...detail, within: durationLabel(c.within), before: c.before ?? 'screening', date: lab.date ?? null };
-    if (!ref) return node('labUln', 'unknown', { missing: [REF_PATH(c.before ?? 'screening')], facts, detail: windowDetail }, c.note);
+    const end = c.through ? refDate(ctx, c.through) : ref;
+    const windowDetail = { ...detail, within: durationLabel(c.within), before: c.before ?? 'screening', ...(c.through ? { through: c.through } : {}), date: lab.date ?? null };
+    const refsMissing = [...(ref ? [] : [REF_PATH(c.before ?? 'screening')]), ...(c.through && !end ? [REF_PATH(c.through)] : [])];
+    if (!ref || !end) return node('labUln', 'unknown', { missing: refsMissing, facts, detail: windowDetail }, c.note);
     const from = shift(ref, c.within, -1);
-    if (!lab.date) return node('labUln', 'unknown', { missing: [`${r.path}.date`], facts, detail: { ...windowDetail, from, to: ref } }, c.note);
-    if (compareDates(lab.date, from) < 0 || compareDates(lab.date, ref) > 0) {
-      return node('labUln', 'unknown', { missing: [`${r.path} (a result from ${from} to ${ref})`], facts, detail: { ...windowDetail, from, to: ref, outOfWindow: true } }, c.note);
+    const to = compareDates(end, ref) > 0 ? end : ref;
+    if (!lab.date) return node('labUln', 'unknown', { missing: [`${r.path}.date`], facts, detail: { ...windowDetail, from, to } }, c.note);
+    if (compareDates(lab.date, from) < 0 || compareDates(lab.date, to) > 0) {
+      return node('labUln', 'unknown', { missing: [`${r.path} (a result from ${from} to ${to})`], facts, detail: { ...windowDetail, from, to, outOfWindow: true } }, c.note);
     }
   }
   // Compare value against times × ULN without dividing, both rounded to 12 significant digits,
@@ -454,14 +461,30 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
     const applies = p.where ? p.where.outcome : 'met';
     return combine('item', outcome, parts, undefined, { item: p.name, index: p.index, applies });
   });
+  // A list not confirmed complete may lack records: they stand in as one unknown item, so a
+  // recorded match still decides and the absence of one stays unknown (Kleene).
+  const incomplete = listIncomplete(ctx.patient, c.records);
+  if (incomplete) children.push(unrecordedItem(c.records, label));
   const outcomes = children.map((t) => t.outcome);
-  const detail: Trace['detail'] = { records: c.records, label, total: list.length };
+  const detail: Trace['detail'] = { records: c.records, label, total: list.length, ...(incomplete ? { complete: false } : {}) };
   if (c.kind === 'exists') return combine('exists', or(outcomes), children, c.note, detail);
   if (c.kind === 'forAll') return combine('forAll', and(outcomes), children, c.note, detail);
   const low = outcomes.filter((o) => o === 'met').length;
+  // Any number of unrecorded records may match: beyond n + 1 no comparison with n changes.
   const high = low + outcomes.filter(isOpen).length;
-  const outcome = countCompare(low, high, (n) => cmp(c.op, n, c.n), openOf(outcomes));
-  return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high });
+  const outcome = countCompare(low, incomplete ? Math.max(high, c.n + 1) : high, (n) => cmp(c.op, n, c.n), openOf(outcomes));
+  return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high: incomplete ? null : high });
+}
+
+/** `completeness.<list>.complete` is false: the list may lack records (no entry: complete). */
+function listIncomplete(patient: PatientRecord, records: string): boolean {
+  const entry = patient.completeness?.[records];
+  return entry !== undefined && entry !== null && entry.complete === false;
+}
+
+function unrecordedItem(records: string, label: string): Trace {
+  const path = completenessPath(records);
+  return node('unrecorded', 'unknown', { missing: [path], facts: [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], detail: { records, label } });
 }
 
 function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {
@@ -550,8 +573,9 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
 
 function evaluateReview(c: Extract<Condition, { kind: 'review' }>, ctx: Ctx): Trace {
   const decision: ReviewDecision | undefined = ctx.patient.reviews?.[ctx.trial.meta.id]?.[c.id];
-  const item: ReviewItem = { trial: ctx.trial.meta.id, criterion: ctx.criterionId, id: c.id, by: c.by, question: c.question, status: 'open' };
-  const detail: Trace['detail'] = { id: c.id, trial: ctx.trial.meta.id, by: c.by, question: c.question };
+  const meanings = { ...(c.yesMeans ? { yesMeans: c.yesMeans } : {}), ...(c.noMeans ? { noMeans: c.noMeans } : {}) };
+  const item: ReviewItem = { trial: ctx.trial.meta.id, criterion: ctx.criterionId, id: c.id, by: c.by, question: c.question, status: 'open', ...meanings };
+  const detail: Trace['detail'] = { id: c.id, trial: ctx.trial.meta.id, by: c.by, question: c.question, ...meanings, ...(c.listWhileOpen ? { listWhileOpen: true } : {}) };
   if (!decision) {
     ctx.reviews.push(item);
     return node('review', 'needs_review', { detail }, c.note);

@@ -31,6 +31,9 @@ export type ReviewItem = {
   by: string;
   question: string;
   status: 'open' | 'confirmed' | 'rejected';
+  /** What each answer means for the criterion, in plain words (from the criteria file). */
+  yesMeans?: string;
+  noMeans?: string;
   decidedBy?: string;
   decidedOn?: string;
   note?: string;
@@ -59,6 +62,8 @@ export type ReferenceDates = { screening?: string; consent?: string; randomizati
 export type ScreeningResult = {
   trial: { id: string; nct: string; title: string; version: string; sha256: string; completeness: 'complete' | 'partial'; completenessNote?: string };
   patientId: string | null;
+  /** Patient-file path -> source record of imported values (from the patient file's provenance). */
+  provenance?: Record<string, string>;
   referenceDates: ReferenceDates;
   verdict: Verdict;
   criteria: CriterionResult[];

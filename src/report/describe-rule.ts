@@ -54,7 +54,9 @@ export function ruleLines(c: Condition, ctx: Ctx, depth = 0): RuleLine[] {
     case 'includesAny':
       return line(`${label(ctx, c.field)} include any of: ${valueLabels(ctx, c.field, c.values)}`);
     case 'labUln':
-      return line(`${label(ctx, c.field)} ${op(c.op)} ${c.times} × the reporting lab's upper limit of normal`);
+      return line(
+        `${label(ctx, c.field)} ${op(c.op)} ${c.times} × the reporting lab's upper limit of normal${c.within ? `, in a result dated within ${formatDuration(c.within)} before the ${c.before ?? 'screening'} date${c.through ? ` or after it up to the ${c.through} date` : ''}` : ''}`,
+      );
     case 'age':
       return line(`age in whole years on the ${c.at} date ${op(c.op)} ${c.years}`);
     case 'dateWithin':
@@ -81,7 +83,9 @@ export function ruleLines(c: Condition, ctx: Ctx, depth = 0): RuleLine[] {
     case 'lastDoseWithin':
       return line(`taken at some time in the ${formatDuration(c.within)} before the ${c.before} date (last dose on or after the start of that window)`);
     case 'review':
-      return line(`${c.by} decides: ${c.question} (recorded in the patient file as reviews."${ctx.trialId}"."${c.id}")`);
+      return line(
+        `${c.by} decides: ${c.question}${c.yesMeans && c.noMeans ? ` (yes: ${c.yesMeans}; no: ${c.noMeans})` : ''} (recorded in the patient file as reviews."${ctx.trialId}"."${c.id}")`,
+      );
     case 'ref': {
       const def = ctx.definitions[c.definition];
       if (!def) return line(`definition ${c.definition}`);

@@ -90,7 +90,8 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       if (d.within && d.ratio === undefined) {
         const window = d.from ? `${d.from} to ${d.to}` : `within ${d.within} before the ${d.before} date`;
         const when = d.date ? `dated ${d.date}` : 'with no date';
-        return `${value.label} ${factValue(value)} ${when}: only a result from ${window} counts (within ${d.within} before the ${d.before} date); ${need}`;
+        const span = `within ${d.within} before the ${d.before} date${d.through ? ` or after it up to the ${d.through} date` : ''}`;
+        return `${value.label} ${factValue(value)} ${when}: only a result from ${window} counts (${span}); ${need}`;
       }
       const date = d.date ? ` (${d.date})` : '';
       // value / ULN from the facts, not the engine's 2-decimal ratio: never rounded onto or across times.
@@ -117,9 +118,13 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
     case 'count': {
       if (d.total === undefined) return `${f?.label ?? d.records}: not recorded (list them, or record an empty list for none)`;
       const quant = t.kind === 'exists' ? 'any of' : t.kind === 'forAll' ? 'each of' : `count ${op(d.op)} ${d.n} among`;
-      const counted = t.kind === 'count' ? ` — counted ${d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
-      return `${quant} ${d.total} ${String(d.label)} record${d.total === 1 ? '' : 's'}${counted}${d.total === 0 ? ' (none recorded)' : ':'}`;
+      const counted = t.kind === 'count' ? ` — counted ${d.high === null ? `${d.low} or more` : d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
+      const records = `${quant} ${d.total} ${String(d.label)} record${d.total === 1 ? '' : 's'}`;
+      if (d.complete === false) return `${records} entered so far${counted} (the list is not confirmed complete):`;
+      return `${records}${counted}${d.total === 0 ? ' (none recorded)' : ':'}`;
     }
+    case 'unrecorded':
+      return `records not entered yet: the ${String(d.label).toLowerCase()} list is not confirmed complete`;
     case 'item':
       if (d.applies === 'not_met' && t.outcome === 'met') return `${d.item}: not concerned`;
       return `${d.item}:`;
@@ -145,7 +150,7 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       if (!d.from) return `${medDates(t)}; rule: the last dose within ${d.within} before the ${d.before} date`;
       return `${medDates(t)}; window ${d.from} to ${d.date} (${d.within} before the ${d.before} date)${d.notYetStarted ? ' — not started by then' : ''}`;
     case 'review':
-      if (d.decision) return `${d.by} review: ${d.question} — ${d.decision === 'yes' ? 'confirmed' : 'not confirmed'} by ${d.decidedBy} on ${d.decidedOn}${d.reviewNote ? ` (${d.reviewNote})` : ''}`;
+      if (d.decision) return `${d.by} review: ${d.question} — ${decisionMeaning(d)} (answered "${d.decision}" by ${d.decidedBy} on ${d.decidedOn}${d.reviewNote ? `: ${d.reviewNote}` : ''})`;
       return `${d.by} review: ${d.question} — no decision recorded (reviews."${d.trial}"."${d.id}")`;
     case 'ref':
       return `${d.description}:`;
@@ -154,6 +159,16 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
     default:
       return t.kind;
   }
+}
+
+/**
+ * What a recorded review decision means for its criterion, in plain words: the criteria file's
+ * yesMeans/noMeans (e.g. "investigator: exclusion does not apply"), else the bare answer.
+ */
+export function decisionMeaning(d: { by?: unknown; decision?: unknown; yesMeans?: unknown; noMeans?: unknown }): string {
+  const meaning = d.decision === 'yes' ? d.yesMeans : d.noMeans;
+  if (typeof meaning === 'string') return `${String(d.by)}: ${meaning}`;
+  return `${String(d.by)} answered ${d.decision === 'yes' ? 'yes' : 'no'}`;
 }
 
 const CERTAINTY_ORDER = ['possible', 'probable', 'definite'];
@@ -171,7 +186,8 @@ function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
     }
     case 'sontheimerCadm': {
       const form = d.form ? ` (${d.form})` : '';
-      return `Revised Sontheimer CADM (${inputs})${t.outcome === 'met' ? ` → clinically amyopathic DM${form}` : ''}; rule: biopsy-confirmed hallmark skin disease for ≥ ${num(d.minSkinMonths)} months and no clinical proximal weakness`;
+      const unchecked = d.unchecked ? `; not checked here: ${d.unchecked}` : '';
+      return `Revised Sontheimer CADM (${inputs})${t.outcome === 'met' ? ` → clinically amyopathic DM${form}` : ''}; rule: biopsy-confirmed hallmark skin disease for ≥ ${num(d.minSkinMonths)} months and no clinical proximal weakness${unchecked}`;
     }
     case 'imacsImprovement': {
       const changes = t.facts
@@ -188,8 +204,16 @@ function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
         })
         .join('; ');
       const counts = `${d.improvedCount} improved ≥ ${num(d.improvePct)}%${d.improved ? ` (${d.improved})` : ''}, ${d.worsenedCount} worsened ${op(d.worsenedWhen)} ${num(d.worsenPct)}%${d.worsened ? ` (${d.worsened})` : ''}${d.notKnown ? `, not known: ${d.notKnown}` : ''}`;
-      const rule = `≥ ${d.minImproved} improved, ≤ ${d.maxWorsened} worsened${d.mmtMayNotWorsen ? ', MMT-8 not worsened' : ''}`;
-      return `IMACS definition of improvement: ${changes} — ${counts}; rule: ${rule}`;
+      const mmt = d.mmtMayNotWorsen === 'either' ? ', read both with and without the IMACS rule that MMT-8 may not worsen' : d.mmtMayNotWorsen ? ', MMT-8 not worsened' : '';
+      const rule = `≥ ${d.minImproved} improved, ≤ ${d.maxWorsened} worsened${mmt}`;
+      const zeroWords: Record<string, string> = {
+        asChange: 'counted by the direction of the change',
+        unchanged: 'counted as unchanged',
+        either: 'read both ways (counted by the direction of the change, and as unchanged)',
+      };
+      const zero = d.zeroBaselineMeasures ? `; baseline 0, so no percent change: ${d.zeroBaselineMeasures}, ${zeroWords[String(d.zeroBaseline)] ?? ''}` : '';
+      const readings = d.require ? ` — improvement ${d.require === 'every' ? 'under every reading' : 'under at least one reading'}` : '';
+      return `IMACS definition of improvement: ${changes} — ${counts}${zero}; rule: ${rule}${readings}`;
     }
     case 'prednisoneEquivalentPerKg': {
       const range = d.totalHighMgPerDay === undefined ? '' : d.totalHighMgPerDay === null ? ' or more (a dose is not recorded)' : ` to ${num(d.totalHighMgPerDay)}`;
@@ -222,6 +246,8 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
     children = inner.children && ['any', 'all'].includes(inner.kind) ? inner.children : [inner];
   }
   if (t.kind === 'item' && t.detail?.applies === 'not_met' && t.outcome === 'met') children = [];
+  // Records not entered yet matter only while they leave the answer open.
+  if (t.outcome === 'met' || t.outcome === 'not_met') children = children.filter((c) => c.kind !== 'unrecorded');
   let shown = children;
   if (!options.full) shown = decisiveChildren(t, children);
   for (const c of shown) lines.push(...traceLines(c, options, depth + 1));

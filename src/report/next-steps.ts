@@ -54,12 +54,18 @@ export function collectSteps(result: ScreeningResult, dict?: Dictionary): Collec
   return result.missing.map((m) => ({ label: missingWords(m.field, m.label, dict), ...lookup(dict, m.field), criteria: m.criteria }));
 }
 
+/** "Yes: I4 met. No: ..." from the criteria file, when it says what each answer means. */
+function meanings(r: { yesMeans?: string; noMeans?: string }): string {
+  const parts = [r.yesMeans ? `Yes: ${r.yesMeans}.` : '', r.noMeans ? `No: ${r.noMeans}.` : ''].filter(Boolean);
+  return parts.length ? `${parts.join(' ')} ` : '';
+}
+
 export function reviewSteps(result: ScreeningResult): ReviewStep[] {
   return result.review.map((r) => ({
     criterion: r.criterion,
     by: r.by,
     question: r.question,
-    record: `Record the decision (yes or no), who made it and the date: answer it in "screen --interactive", or add it to the patient file under reviews, ${r.trial}, ${r.id}.`,
+    record: `${meanings(r)}Record the decision (yes or no), who made it and the date: answer it in "screen --interactive", or add it to the patient file under reviews, ${r.trial}, ${r.id}.`,
   }));
 }
 

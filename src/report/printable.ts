@@ -80,7 +80,7 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
         .map((c, i) => ({ c, i }))
         .filter(({ c }) => c.type === type)
         .map(({ c, i }) => {
-          const { parts, hidden } = reasonWords(reasons[i] as NonNullable<(typeof reasons)[number]>, 3, c.title);
+          const { parts, hidden } = reasonWords(reasons[i] as NonNullable<(typeof reasons)[number]>, 3, c.title, true);
           const facts = hidden ? [...parts, `+${hidden} more ${c.effect === 'passes' ? 'passing' : 'deciding'} fact${hidden === 1 ? '' : 's'}${options.full ? ' (appendix)' : ''}`] : parts;
           return {
             id: c.id,

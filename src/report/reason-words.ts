@@ -39,7 +39,7 @@ function referenceWords(reference: string | undefined): string {
 }
 
 /** One fact in a few words. `rule` adds what the rule asks for even where the value alone reads clearly. */
-export function factWords(f: ReasonFact, rule = true, title = ''): string {
+export function factWords(f: ReasonFact, rule = true, title = '', dated = false): string {
   const who = f.record ? `${f.record}: ` : '';
   // "At risk for tuberculosis: no" under the criterion "At risk for tuberculosis" reads "no".
   if (f.kind === 'is' && !f.record && f.label.toLowerCase() === title.toLowerCase()) return f.value === null ? NOT_RECORDED : yesNo(f.value);
@@ -90,7 +90,7 @@ export function factWords(f: ReasonFact, rule = true, title = ''): string {
       return medicationWords(f, who);
     case 'records':
       if (f.value === null) return `${f.label}: ${NOT_RECORDED}`;
-      if (f.value === 0) return `${f.label}: ${EMPTY_LIST}`;
+      if (f.value === 0) return `${f.label}: ${f.complete === false ? 'none entered so far (the list is not confirmed complete)' : EMPTY_LIST}`;
       {
         // exists not met: none of them matches; forAll met: each of them passes the check.
         const n = Number(f.value);
@@ -104,7 +104,12 @@ export function factWords(f: ReasonFact, rule = true, title = ''): string {
       return `${f.label === 'parts met' ? '' : `${f.label}: `}${f.value} ${f.text ?? ''} met, ${needs} ${f.threshold?.value}`.replace(/\s+/g, ' ');
     case 'review':
       if (f.value === null) return `${f.label}: no decision recorded`;
-      return `${f.label} review: ${f.value === 'yes' ? 'yes' : 'no'} (${f.decidedBy ?? 'not recorded'}, ${f.date ?? 'no date'})`;
+      {
+        // The answer's meaning without the decider's role ("investigator: ..."), then who decided.
+        const prefix = `${f.label}: `;
+        const meaning = f.meaning ? (f.meaning.startsWith(prefix) ? f.meaning.slice(prefix.length) : f.meaning) : `${f.label} answered ${f.value === 'yes' ? 'yes' : 'no'}`;
+        return `${meaning} (${f.decidedBy ?? 'decider not recorded'}${dated ? `, ${f.date ?? 'no date'}` : ''})`;
+      }
     case 'calc':
       if (f.threshold && f.unit === 'mg/day') {
         if (f.value === null) return `${f.label}: ${NOT_RECORDED}`;
@@ -137,7 +142,8 @@ function medicationWords(f: ReasonFact, who: string): string {
 }
 
 /** What a decided criterion rests on, or what an open one waits for, in at most `max` facts. */
-export function reasonWords(r: Reason, max = 2, title = ''): { parts: string[]; hidden: number } {
+/** `dated`: decisions with their date (the printed record); the chart checklist keeps them short. */
+export function reasonWords(r: Reason, max = 2, title = '', dated = false): { parts: string[]; hidden: number } {
   if (r.effect === 'open') {
     const parts: string[] = [];
     if (r.missing.length) parts.push(`no data: ${shortList(r.missing.map((m) => m.label), max + 1)}`);
@@ -146,6 +152,6 @@ export function reasonWords(r: Reason, max = 2, title = ''): { parts: string[]; 
     if (!parts.length) parts.push('open');
     return { parts, hidden: 0 };
   }
-  const texts = [...new Set(r.facts.map((f) => factWords(f, r.effect === 'fails', title)))].filter((t, i, all) => !all.some((o, j) => j !== i && o.length > t.length && o.endsWith(t)));
+  const texts = [...new Set(r.facts.map((f) => factWords(f, r.effect === 'fails', title, dated)))].filter((t, i, all) => !all.some((o, j) => j !== i && o.length > t.length && o.endsWith(t)));
   return { parts: texts.slice(0, max), hidden: Math.max(0, texts.length - max) };
 }

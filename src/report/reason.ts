@@ -4,7 +4,7 @@
 // facts; words for them are in reason-words.ts.
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, ScreeningResult, Trace } from '../engine/result.js';
-import { decisiveChildren, describeNode } from './describe.js';
+import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
 import { sideFromOutcome } from './precise-number.js';
 
 /** What the rule asks of the value: `needs` (it must hold for the criterion to pass) or `excludes` (it fails the criterion). */
@@ -48,8 +48,11 @@ export type ReasonFact = {
   window?: ReasonWindow;
   /** For lists: how many records, and their names. */
   records?: string[];
-  /** review: who recorded the decision (its date is `date`). */
+  /** review: who recorded the decision (its date is `date`) and what the answer means. */
   decidedBy?: string;
+  meaning?: string;
+  /** records: false when the list is not confirmed complete (records may be missing). */
+  complete?: boolean;
   /** A free description: a review's question, a calculator's result, a dose change. */
   text?: string;
 };
@@ -121,8 +124,13 @@ function collect(t: Trace, sense: Sense, record: string | undefined): ReasonFact
   return [fact];
 }
 
+/** The record items of a list node (not the stand-in for records not entered yet). */
+function items(t: Trace): Trace[] {
+  return (t.children ?? []).filter((c) => c.kind === 'item');
+}
+
 function names(t: Trace): string[] {
-  return (t.children ?? []).map((c) => String(c.detail?.item ?? ''));
+  return items(t).map((c) => String(c.detail?.item ?? ''));
 }
 
 /** A list: one fact for "none recorded" or "none of them", else the facts of the records that decide. */
@@ -131,15 +139,16 @@ function recordFacts(t: Trace, sense: Sense): ReasonFact[] {
   const label = String(d.label ?? t.facts[0]?.label ?? d.records ?? 'records');
   const base: ReasonFact = { kind: 'records', outcome: t.outcome, sense, field: String(d.records ?? t.facts[0]?.field ?? ''), label, value: null };
   if (t.note) base.note = t.note;
+  if (d.complete === false) base.complete = false;
   if (d.total === undefined) return [base];
   const all = names(t);
-  const counted = (t.children ?? []).filter((c) => c.outcome === 'met').map((c) => String(c.detail?.item ?? ''));
+  const counted = items(t).filter((c) => c.outcome === 'met').map((c) => String(c.detail?.item ?? ''));
   if (t.kind === 'count') {
     return [{ ...base, kind: 'count', value: Number(d.low), records: counted, threshold: { op: String(d.op), value: Number(d.n) } }];
   }
   const decidedByOne = (t.kind === 'exists' && t.outcome === 'met') || (t.kind === 'forAll' && t.outcome === 'not_met');
   if (all.length === 0 || !decidedByOne) return [{ ...base, value: all.length, records: all }];
-  const deciding = (t.children ?? []).filter((c) => c.outcome === t.outcome);
+  const deciding = items(t).filter((c) => c.outcome === t.outcome);
   return deciding.flatMap((c) => collect(c, sense, String(c.detail?.item ?? '')));
 }
 
@@ -214,6 +223,8 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
         value: typeof d.decision === 'string' ? d.decision : null,
         text: String(d.question),
         ...(typeof d.decidedBy === 'string' ? { decidedBy: d.decidedBy } : {}),
+        // What the recorded answer means for the criterion (the criteria file's yesMeans/noMeans).
+        ...(typeof d.decision === 'string' ? { meaning: decisionMeaning(d) } : {}),
         ...(typeof d.decidedOn === 'string' ? { date: d.decidedOn } : {}),
       };
     case 'calc':

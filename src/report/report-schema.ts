@@ -12,6 +12,7 @@ export const FactSchema = z.strictObject({
   label: z.string(),
   value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).describe('null: not recorded.'),
   unit: z.string().optional(),
+  source: z.string().optional().describe('The record an imported value came from ("Observation/abc"), from the patient file\'s provenance.'),
 });
 
 const Detail = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -56,6 +57,8 @@ export const ReasonFactSchema = z.strictObject({
   window: z.strictObject({ from: z.string().optional(), to: z.string().optional(), reference: z.string().optional(), length: z.string().optional() }).optional().describe('A date window: from..to, its length before a reference date.'),
   records: z.array(z.string()).optional().describe('The list items considered.'),
   decidedBy: z.string().optional(),
+  meaning: z.string().optional().describe('review: what the recorded answer means for the criterion.'),
+  complete: z.boolean().optional().describe('records: false when the list is not confirmed complete.'),
   text: z.string().optional(),
 });
 
@@ -88,6 +91,8 @@ const ReviewItem = z.strictObject({
   by: z.string(),
   question: z.string(),
   status: z.enum(['open', 'confirmed', 'rejected']),
+  yesMeans: z.string().optional(),
+  noMeans: z.string().optional(),
   decidedBy: z.string().optional(),
   decidedOn: z.string().optional(),
   note: z.string().optional(),

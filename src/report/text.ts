@@ -96,6 +96,12 @@ export function formatText(result: ScreeningResult, options: TextOptions): strin
     }
   }
   out.push(...nextStepLines(result, options, ch));
+  const sources = Object.entries(result.provenance ?? {});
+  if (sources.length && !options.brief) {
+    out.push('');
+    out.push(ch.bold('Imported values and their source records'));
+    for (const [path, source] of sources) out.push(...wrap(`${path}: ${source}`, WIDTH, '    ', '  -'));
+  }
   if (explain) out.push('', verdictLine(result, ch));
   else if (!options.brief) out.push(ch.dim('The evidence behind each line and the interpretations: --explain (every rule part: --full).'));
   return `${out.join('\n')}\n`;

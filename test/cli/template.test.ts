@@ -22,7 +22,7 @@ describe('screen template', () => {
     expect(used.recordItems.get('medications')).toEqual(['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses']);
     expect(used.recordItems.get('procedures')).toEqual(['type', 'date', 'showsActiveDisease']);
     expect(used.referenceDates).toEqual(['screening', 'consent', 'randomization']);
-    expect(used.reviews.map((r) => r.id)).toEqual(['I4-adjudication', 'I5-investigator', 'I6-mycophenolic-acid', 'I6-background-ending', 'E7-skin-or-in-situ', 'P1-protocol']);
+    expect(used.reviews.map((r) => r.id)).toEqual(['I2-juvenile-age-18', 'I4-adjudication', 'I5-investigator', 'I6-mycophenolic-acid', 'I6-antimalarial', 'I6-background-ending', 'E7-skin-or-in-situ', 'P1-protocol']);
   });
 
   test('CSV header: every column is understood by screen batch; an empty row screens as undetermined', async () => {
@@ -48,6 +48,18 @@ describe('screen template', () => {
     expect(ck?.allowed).toBe('U/L | µkat/L | ukat/L');
     expect(rows.find((x) => x.column === 'labs.ck.uln')?.unit).toBe('U/L');
     expect(rows.find((x) => x.column === 'antibodies.positive')?.description).toContain('"none" for an empty list');
+  });
+
+  test('--describe and the JSON skeleton show the terminology codes that fill each field from an EHR', async () => {
+    const rows = parseCsvOutput((await runCli(['template', TRIAL, '--describe'])).stdout);
+    expect(rows.find((x) => x.column === 'labs.ck.value')?.codes).toBe('LOINC 2157-6 Creatine kinase [Enzymatic activity/volume] in Serum or Plasma (U/L)');
+    expect(rows.find((x) => x.column === 'labs.ck.uln')?.codes).toBe('');
+    expect(rows.find((x) => x.column === 'diagnosis.subtype')?.codes).toContain('ibm: SNOMED CT 72315009 Inclusion body myositis; ICD-10-CM G72.41');
+    expect(rows.find((x) => x.column === 'medications.1.drug')?.codes).toContain('rituximab: RxNorm 121191 rituximab');
+    expect(rows.find((x) => x.column === 'history.ildUncontrolledOrRapid')?.codes).toContain('SNOMED CT 233703007 Interstitial lung disease [evidence only]');
+    const skeleton = JSON.parse((await runCli(['template', TRIAL, '--format', 'json'])).stdout);
+    expect(skeleton.labs['#ck']).toContain('EHR codes (screen import fhir): LOINC 2157-6');
+    expect(skeleton['#medications']).toContain('prednisone: RxNorm 8640 prednisone');
   });
 
   test('JSON skeleton: null placeholders with descriptions; it is a valid patient file that screens as undetermined', async () => {

@@ -20,10 +20,10 @@ export function escapeHtml(s: string): string {
 export const PRINT_CSS = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { font: 8.5pt/1.25 system-ui, "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 0; background: #fff; }
+body { font: 8.2pt/1.22 system-ui, "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #111; margin: 0; background: #fff; }
 .trial { max-width: 190mm; margin: 0 auto; padding: 10mm 8mm; }
 h1 { font-size: 12pt; margin: 0 0 1mm; }
-h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #999; padding-bottom: 0.5mm; }
+h2 { font-size: 10pt; margin: 2.5mm 0 0.8mm; border-bottom: 1px solid #999; padding-bottom: 0.5mm; }
 .meta { margin: 0 0 1mm; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 0.4mm 1mm; border: 0.5px solid #bbb; }
@@ -37,27 +37,27 @@ th { background: #eee; font-weight: 600; }
 .criteria td.id { width: 11mm; font-weight: 700; }
 .criteria td.status { width: 17mm; white-space: nowrap; }
 .title { font-weight: 600; }
-.source { margin: 0.5mm 0 0.3mm; padding-left: 1.5mm; border-left: 2px solid #ccc; color: #444; font-size: 6.3pt; line-height: 1.2; }
+.source { margin: 0.5mm 0 0.3mm; padding-left: 1.5mm; border-left: 2px solid #ccc; color: #444; font-size: 6pt; line-height: 1.17; }
 .evidence { margin: 0; padding: 0; list-style: none; font-size: 8.5pt; }
 .evidence li { margin: 0; }
 .pass { color: #1a6b2a; } .fail { color: #a11; } .unknown { color: #8a6400; } .review { color: #6b2a8a; }
 .mark { display: inline-block; width: 1.2em; font-weight: 700; }
 .title { break-after: avoid; }
-.facts { font-size: 8pt; margin: 0.2mm 0; }
+.facts { font-size: 7.7pt; margin: 0.1mm 0; }
 .sub { margin: 1mm 0 0.5mm; font-weight: 600; }
 .open { margin: 0; padding-left: 5mm; font-size: 8.5pt; }
 .attest { margin: 1mm 0; }
 .blank { display: inline-block; width: 45mm; border-bottom: 1px solid #111; }
 .keep { break-inside: avoid; }
 .appendix { break-before: page; }
-.note { margin: 0; padding-left: 1.5mm; color: #444; font-size: 6.3pt; line-height: 1.2; }
+.note { margin: 0; padding-left: 1.5mm; color: #444; font-size: 6pt; line-height: 1.17; }
 .sign { margin-top: 4mm; break-inside: avoid; }
 .sign td { height: 9mm; border: none; border-bottom: 1px solid #111; vertical-align: bottom; }
 .sign th { background: none; border: none; padding-left: 0; width: 50mm; vertical-align: bottom; }
 .sign td.gap { border: none; width: 4mm; }
 .audit { margin-top: 3mm; padding-top: 1.5mm; border-top: 1px solid #999; font-size: 7.5pt; color: #444; word-break: break-all; }
 .audit p { margin: 0; }
-@page { size: A4; margin: 10mm 10mm 14mm; }
+@page { size: A4; margin: 9mm 9mm 13mm; }
 @media print {
   .trial { max-width: none; padding: 0; }
   .trial + .trial { break-before: page; }

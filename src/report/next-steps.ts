@@ -20,6 +20,14 @@ function lookup(dict: Dictionary | undefined, path: string): { question?: string
     const q = REFERENCE_QUESTIONS[bare.slice('referenceDates.'.length)];
     return { ...(q ? { question: q } : {}), where: 'visit schedule (or --as-of, --consent, --randomization)' };
   }
+  if (bare.startsWith('completeness.')) {
+    const list = bare.slice('completeness.'.length);
+    const where = dict?.sections.find((s) => s.id === list.split('.')[0])?.title ?? dict?.fields.get(list)?.label;
+    return {
+      question: `Check that every record is entered, then confirm it in the patient file (under completeness, ${list}, complete: true)`,
+      ...(where ? { where } : {}),
+    };
+  }
   if (!dict) return {};
   const section = dict.sections.find((s) => s.id === bare.split(/[.[]/)[0])?.title;
   const where = section ? { where: section } : {};

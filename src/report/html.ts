@@ -104,7 +104,7 @@ function trialSection(p: PrintableTrial): string {
   }
   if (p.review.length) {
     out.push('<p class="sub">Decisions a person must make:</p><ul class="open">');
-    for (const r of p.review) out.push(`<li><strong>${e(r.criterion)}</strong>, the ${e(r.by)} decides: ${e(r.question)} ${e(r.recordAs)}</li>`);
+    for (const r of p.review) out.push(`<li><strong>${e(r.criterion)}</strong>, ${e(r.who)}: ${e(r.question)} ${e(r.recordAs)}</li>`);
     out.push('</ul>');
   }
   out.push('</div>');

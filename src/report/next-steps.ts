@@ -5,7 +5,12 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { ScreeningResult } from '../engine/result.js';
 
 export type CollectStep = { label: string; question?: string; where?: string; criteria: string[] };
-export type ReviewStep = { criterion: string; by: string; question: string; record: string };
+export type ReviewStep = { criterion: string; by: string; who: string; question: string; record: string };
+
+/** Who settles a review item, in words: "the investigator decides"; a protocol item is a check. */
+export function whoDecides(by: string): string {
+  return by === 'protocol' ? 'check against the full protocol' : `the ${by} decides`;
+}
 
 const REFERENCE_QUESTIONS: Record<string, string> = {
   screening: 'On what date is (or was) the screening visit?',
@@ -72,6 +77,7 @@ export function reviewSteps(result: ScreeningResult): ReviewStep[] {
   return result.review.map((r) => ({
     criterion: r.criterion,
     by: r.by,
+    who: whoDecides(r.by),
     question: r.question,
     record: `${meanings(r)}Record the decision (yes or no), who made it and the date: answer it in "screen --interactive", or add it to the patient file under reviews, ${r.trial}, ${r.id}.`,
   }));

@@ -104,7 +104,7 @@ function trialPages(doc: Doc, p: PrintableTrial): void {
   }
   const open: string[] = [];
   for (const m of p.collect) open.push(`Collect ${m.field}${m.where ? ` (${m.where})` : ''}, for ${m.criteria}${m.question ? `: ${m.question}` : ''}`);
-  for (const r of p.review) open.push(`${r.criterion}, the ${r.by} decides: ${r.question} ${r.recordAs}`);
+  for (const r of p.review) open.push(`${r.criterion}, ${r.who}: ${r.question} ${r.recordAs}`);
   heading(doc, 'Open items');
   if (!open.length) para(doc, 'None: every criterion is decided.', 8.5);
   for (const o of open) {

@@ -53,7 +53,7 @@ export type PrintableTrial = {
   /** Undetermined: the record is provisional until the open items are settled. */
   provisional: boolean;
   sections: { title: string; criteria: PrintableCriterion[] }[];
-  review: { criterion: string; by: string; question: string; recordAs: string }[];
+  review: { criterion: string; by: string; who: string; question: string; recordAs: string }[];
   collect: { field: string; criteria: string; question?: string; where?: string }[];
   screener?: string;
   attestation: string;
@@ -110,7 +110,7 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
     verdictText: `${verdictLine(result)}${provisional ? ' — PROVISIONAL until the open items below are settled' : ''}`,
     provisional,
     sections,
-    review: reviewSteps(result).map((r) => ({ criterion: r.criterion, by: r.by, question: r.question, recordAs: r.record })),
+    review: reviewSteps(result).map((r) => ({ criterion: r.criterion, by: r.by, who: r.who, question: r.question, recordAs: r.record })),
     collect: collectSteps(result, options.dictionary).map((m) => ({ field: m.label, criteria: m.criteria.join(', '), ...(m.question ? { question: m.question } : {}), ...(m.where ? { where: m.where } : {}) })),
     ...(options.screener ? { screener: options.screener } : {}),
     attestation: provisional

@@ -148,7 +148,7 @@ export function reasonWords(r: Reason, max = 2, title = '', dated = false): { pa
     const parts: string[] = [];
     if (r.missing.length) parts.push(`no data: ${shortList(r.missing.map((m) => m.label), max + 1)}`);
     const open = r.reviews.filter((x) => x.status === 'open');
-    if (open.length) parts.push(`waiting for the ${shortList([...new Set(open.map((x) => x.by))])} to decide`);
+    if (open.length) parts.push(`waiting for ${shortList([...new Set(open.map((x) => (x.by === 'protocol' ? 'the check against the full protocol' : `the ${x.by} to decide`)))])}`);
     if (!parts.length) parts.push('open');
     return { parts, hidden: 0 };
   }

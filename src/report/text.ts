@@ -137,7 +137,7 @@ function nextStepLines(result: ScreeningResult, options: TextOptions, ch: ChalkI
   if (reviews.length) {
     out.push('Decisions a person must make:');
     for (const r of reviews) {
-      out.push(...wrap(`${r.criterion}, the ${r.by} decides: ${r.question}`, WIDTH, '    ', '  -'));
+      out.push(...wrap(`${r.criterion}, ${r.who}: ${r.question}`, WIDTH, '    ', '  -'));
       out.push(...wrap(r.record, WIDTH, '    ', '    '));
     }
   }

@@ -366,9 +366,37 @@ function evalAge(c: Extract<Condition, { kind: 'age' }>, ctx: Ctx): Trace {
   const detail = { op: c.op, years: c.years, at: c.at };
   const facts: Fact[] = typeof birth === 'string' ? [{ field: 'demographics.birthDate', label: fieldLabel(ctx.dict, 'demographics.birthDate'), value: birth }] : [];
   const missing = [...(typeof birth === 'string' ? [] : ['demographics.birthDate']), ...(on ? [] : [REF_PATH(c.at)])];
+  if (typeof birth !== 'string' && on) {
+    const stated = statedAge(ctx);
+    if (stated) {
+      // Every birth date that fits the stated age: decided only when they all give the same answer.
+      const low = ageInYears(stated.latestBirth, on);
+      const high = ageInYears(stated.earliestBirth, on);
+      const outcome = countCompare(low, high, (n) => cmp(c.op, n, c.years));
+      return node('age', outcome, { missing, facts: stated.facts, detail: { ...detail, on, ageLow: low, ageHigh: high, statedAge: stated.years, statedOn: stated.on } }, c.note);
+    }
+  }
   if (missing.length || !on || typeof birth !== 'string') return node('age', 'unknown', { missing, facts, detail }, c.note);
   const age = ageInYears(birth, on);
   return node('age', fromBoolean(cmp(c.op, age, c.years)), { facts, detail: { ...detail, age, on } }, c.note);
+}
+
+/** An age stated on a date without a birth date: the range of birth dates it allows. */
+function statedAge(ctx: Ctx): { years: number; on: string; earliestBirth: string; latestBirth: string; facts: Fact[] } | undefined {
+  const years = getPath(ctx.patient, 'demographics.ageYears');
+  const on = getPath(ctx.patient, 'demographics.ageOn');
+  if (typeof years !== 'number' || typeof on !== 'string') return undefined;
+  return {
+    years,
+    on,
+    // Aged `years` on `on`: born after on − (years + 1) and on or before on − years.
+    earliestBirth: shift(shift(on, { years: years + 1 }, -1), { days: 1 }, 1),
+    latestBirth: shift(on, { years }, -1),
+    facts: [
+      { field: 'demographics.ageYears', label: fieldLabel(ctx.dict, 'demographics.ageYears'), value: years },
+      { field: 'demographics.ageOn', label: fieldLabel(ctx.dict, 'demographics.ageOn'), value: on },
+    ],
+  };
 }
 
 function evalDateWithin(c: Extract<Condition, { kind: 'dateWithin' }>, ctx: Ctx): Trace {
@@ -463,10 +491,11 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
   });
   // A list not confirmed complete may lack records: they stand in as one unknown item, so a
   // recorded match still decides and the absence of one stays unknown (Kleene).
-  const incomplete = listIncomplete(ctx.patient, c.records);
+  const incomplete = listIncomplete(ctx.patient, c.records) && !olderOnlyCannotMatch(c, ctx);
   if (incomplete) children.push(unrecordedItem(c.records, label));
   const outcomes = children.map((t) => t.outcome);
-  const detail: Trace['detail'] = { records: c.records, label, total: list.length, ...(incomplete ? { complete: false } : {}) };
+  const since = ctx.patient.completeness?.[c.records]?.since;
+  const detail: Trace['detail'] = { records: c.records, label, total: list.length, ...(incomplete ? { complete: false } : {}), ...(since ? { completeSince: since } : {}) };
   if (c.kind === 'exists') return combine('exists', or(outcomes), children, c.note, detail);
   if (c.kind === 'forAll') return combine('forAll', and(outcomes), children, c.note, detail);
   const low = outcomes.filter((o) => o === 'met').length;
@@ -476,10 +505,47 @@ function evaluateQuantifier(c: Extract<Condition, { kind: 'exists' | 'forAll' | 
   return combine('count', outcome, children, c.note, { ...detail, op: c.op, n: c.n, low, high: incomplete ? null : high });
 }
 
-/** `completeness.<list>.complete` is false: the list may lack records (no entry: complete). */
+/**
+ * The list may lack records: `complete: false`, or complete only `since` a date (records dated
+ * earlier may be missing). No entry: a present list is complete.
+ */
 function listIncomplete(patient: PatientRecord, records: string): boolean {
   const entry = patient.completeness?.[records];
-  return entry !== undefined && entry !== null && entry.complete === false;
+  return entry !== undefined && entry !== null && (entry.complete === false || typeof entry.since === 'string');
+}
+
+/**
+ * For a list complete since a date ("no MRI in the last 3 months"): true when no record dated
+ * before that date could satisfy the `where`. Decided on a stand-in record dated the day before,
+ * and only when the rule reads the date solely through date windows ending at a reference date
+ * (not negated): then an earlier record falls outside every window the stand-in falls outside.
+ */
+function olderOnlyCannotMatch(c: Extract<Condition, { kind: 'exists' | 'forAll' | 'count' }>, ctx: Ctx): boolean {
+  const since = ctx.patient.completeness?.[c.records]?.since;
+  const def = ctx.dict.fields.get(c.records);
+  const dated = def?.type === 'records' ? def.dated : undefined;
+  if (typeof since !== 'string' || !dated || !c.where || !readsDateOnlyInWindows(c.where, dated, false)) return false;
+  const standIn = { [dated]: shift(since, { days: 1 }, -1) };
+  const where = evaluateCondition(c.where, { ...ctx, reviews: [], scope: { records: c.records, index: -1, item: standIn } });
+  return where.outcome === 'not_met';
+}
+
+function readsDateOnlyInWindows(c: Condition, field: string, negated: boolean): boolean {
+  switch (c.kind) {
+    case 'all':
+    case 'any':
+    case 'atLeast':
+      return c.of.every((x) => readsDateOnlyInWindows(x, field, negated));
+    case 'not':
+      return readsDateOnlyInWindows(c.of, field, !negated);
+    case 'dateWithin':
+      return c.field !== field || !negated;
+    case 'ref':
+    case 'calc':
+      return false;
+    default:
+      return !JSON.stringify(c).includes(`"${field}"`);
+  }
 }
 
 function unrecordedItem(records: string, label: string): Trace {
@@ -499,7 +565,7 @@ function itemName(dict: Dictionary, records: string, item: Record<string, unknow
   return `#${index + 1}`;
 }
 
-type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose: number; unit?: string }[] };
+type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose?: number; unit?: string }[] };
 
 function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin' }>, ctx: Ctx): Trace {
   const scope = ctx.scope as Scope;
@@ -553,17 +619,22 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
       const inWindow = doses.filter((d) => compareDates(d.date, since) > 0 && compareDates(d.date, ref) <= 0);
       const current = before[before.length - 1];
       if (!current) return node('stableDose', 'unknown', { facts, missing: [`${base}.doses (dose on ${since})`], detail }, c.note);
-      const doseFacts: Fact[] = [{ field: `${base}.doses`, label: `dose from ${current.date}`, value: current.dose, ...(current.unit ? { unit: current.unit } : {}) }];
+      const doseFacts: Fact[] = [{ field: `${base}.doses`, label: `dose from ${current.date}`, value: current.dose ?? null, ...(current.unit ? { unit: current.unit } : {}) }];
       // Doses written in different units (or one without a unit) cannot be compared: never call that a change.
       const incomparable = inWindow.find((d) => (d.unit ?? '') !== (current.unit ?? ''));
       if (incomparable) {
-        doseFacts.push({ field: `${base}.doses`, label: `dose from ${incomparable.date}`, value: incomparable.dose, ...(incomparable.unit ? { unit: incomparable.unit } : {}) });
+        doseFacts.push({ field: `${base}.doses`, label: `dose from ${incomparable.date}`, value: incomparable.dose ?? null, ...(incomparable.unit ? { unit: incomparable.unit } : {}) });
         return node('stableDose', 'unknown', { facts: [...facts, ...doseFacts], missing: [`${base}.doses (every dose in the same unit)`], detail: { ...detail, unitMismatchOn: incomparable.date } }, c.note);
       }
-      const change = inWindow.find((d) => d.dose !== current.dose);
+      // A dose entry without an amount ("unchanged since" a date) cannot be compared with another amount.
+      const change = inWindow.find((d) => d.dose !== undefined && current.dose !== undefined && d.dose !== current.dose);
       if (change) {
-        doseFacts.push({ field: `${base}.doses`, label: `dose from ${change.date}`, value: change.dose, ...(change.unit ? { unit: change.unit } : {}) });
+        doseFacts.push({ field: `${base}.doses`, label: `dose from ${change.date}`, value: change.dose ?? null, ...(change.unit ? { unit: change.unit } : {}) });
         return node('stableDose', 'not_met', { facts: [...facts, ...doseFacts], detail: { ...detail, changedOn: change.date } }, c.note);
+      }
+      const unknownAmount = inWindow.find((d) => d.dose === undefined || current.dose === undefined);
+      if (unknownAmount) {
+        return node('stableDose', 'unknown', { facts: [...facts, ...doseFacts], missing: [`${base}.doses (amount of the dose from ${unknownAmount.dose === undefined ? unknownAmount.date : current.date})`], detail }, c.note);
       }
       const stillTaking = takenOn(ref);
       return node('stableDose', stillTaking, { facts: [...facts, ...doseFacts], missing: stillTaking === 'unknown' ? [`${base}.stop`] : [], detail }, c.note);

@@ -43,9 +43,10 @@ const common = {
   target: 'node20',
   minify: true,
   plugins: [lazyImports],
-  // Loaded at run time from node_modules, only by lazy bundles: exceljs (the .xlsx reader) and
-  // DuckDB (native bindings cannot be bundled; --engine duckdb).
-  external: ['exceljs', '@duckdb/node-api'],
+  // Loaded at run time from node_modules, and only by lazy bundles: exceljs by the .xlsx reader,
+  // pdfkit (which reads its font metrics from its own directory) by the PDF report, DuckDB
+  // (native bindings cannot be bundled) by --engine duckdb and `screen sql --run`.
+  external: ['exceljs', 'pdfkit', '@duckdb/node-api'],
   logLevel: 'warning',
   define: { __TRIAL_SCREEN_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
 };

@@ -6,27 +6,19 @@ import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { formatProblem, UsageError } from '../errors.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { formatJson } from '../report/json.js';
-import { formatText } from '../report/text.js';
-import { toolInfo } from '../version.js';
-import { resolveGeneratedAt } from './generated-at.js';
-import { EXIT, useColor, type CliIo } from './io.js';
+import { EXIT, type CliIo } from './io.js';
 import { parsePatientInput, readPatientInput } from './read-patient.js';
+import { checkReportFlags, writeReport, type ReportFlags } from './report-output.js';
 
-export type ScreenFlags = {
+export type ScreenFlags = ReportFlags & {
   trial?: string[];
-  format?: string;
   asOf?: string;
   consent?: string;
   randomization?: string;
   criteriaDir?: string;
-  brief?: boolean;
-  full?: boolean;
-  color?: boolean;
-  generatedAt?: string;
 };
 
-export const FORMATS = ['text', 'json', 'html', 'md'] as const;
+export { FORMATS } from './report-output.js';
 
 export function flagDates(flags: ScreenFlags): ReferenceDates {
   const dates: ReferenceDates = {};
@@ -46,25 +38,18 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const trials = flags.trial ?? [];
   if (trials.length === 0) throw new UsageError('missing --trial <id> (list them with: screen trials)');
   if (trials.length > 1) throw new UsageError('screen one trial at a time: give --trial once');
-  const format = flags.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
+  checkReportFlags(flags, io);
   const dates = flagDates(flags);
-  const generatedAt = format === 'html' || format === 'md' ? resolveGeneratedAt(flags.generatedAt, io.env) : undefined;
 
   const loaded = await loadCriteria(flags.criteriaDir, trials);
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates.screening, io);
+  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates, io);
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
 
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
   const result = screenPatient(trial, loaded.dictionary, record, { referenceDates });
-  if (format === 'json') io.stdout.write(formatJson(result, { tool: toolInfo(), referenceDateSources: sources }));
-  else if ((format === 'html' || format === 'md') && generatedAt) {
-    // Printable formats are loaded on use: most runs print text or JSON.
-    const printable = format === 'html' ? (await import('../report/html.js')).formatHtml : (await import('../report/markdown.js')).formatMarkdown;
-    io.stdout.write(printable([result], { tool: toolInfo(), generatedAt, referenceDateSources: [sources], full: flags.full ?? false }));
-  } else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
+  await writeReport({ results: [result], sources, input, dictionary: loaded.dictionary, multi: false }, flags, io);
   return EXIT[result.verdict];
 }

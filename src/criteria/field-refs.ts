@@ -1,6 +1,7 @@
 // Which patient data a trial's rules read: walks condition trees (following `ref` definitions and
 // the inputs calculators declare) so templates and the questionnaire can list, order or ask for
 // exactly the data a trial needs (the loader's and lint's walkers check rules; this one lists data). Pure.
+import { own } from '../util/own.js';
 import { CALCULATORS } from '../engine/calculators.js';
 import type { Condition, ReferenceDateName } from './rule-schema.js';
 
@@ -90,7 +91,7 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
       case 'ref': {
         // Each definition is walked once per scope kind; the loader already rejects cycles.
         const key = `${c.definition}@${scope ?? ''}`;
-        const def = definitions[c.definition];
+        const def = own(definitions, c.definition);
         if (!def || expanded.has(key)) return;
         expanded.add(key);
         walk(def.rule, scope);
@@ -98,7 +99,7 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
       }
       case 'calc': {
         // Calculators read the record in code; each declares what it reads.
-        const inputs = CALCULATORS[c.calculator]?.inputs;
+        const inputs = own(CALCULATORS, c.calculator)?.inputs;
         for (const f of inputs?.fields ?? []) refs.fields.add(f);
         for (const [records, items] of Object.entries(inputs?.records ?? {})) {
           refs.fields.add(records);

@@ -1,6 +1,10 @@
 // The rule language: a zod discriminated union keyed by `kind`, so a bad rule gets an error at
 // its exact path. TypeScript types and the editor JSON Schema are both derived from here.
 import { z } from 'zod';
+import { isReservedName } from '../util/own.js';
+
+/** Ids and names become keys (reviews.<trial>.<review id>, definitions); built-in object property names cannot be. */
+const notReserved = <T extends z.ZodString>(s: T) => s.refine((v) => !isReservedName(v), { message: 'names a built-in property of every JavaScript object (constructor, toString, __proto__, …): choose another name' });
 
 export const REFERENCE_DATES = ['screening', 'consent', 'randomization'] as const;
 export const ReferenceDateName = z.enum(REFERENCE_DATES).describe('A named reference date of the screening visit.');
@@ -182,7 +186,7 @@ export const LastDoseWithin = z.strictObject({
 });
 export const Review = z.strictObject({
   kind: z.literal('review'),
-  id: z.string().regex(/^[A-Za-z0-9_.-]+$/).describe('Key of the confirmation in the patient file: reviews.<trial>.<id>.'),
+  id: notReserved(z.string().regex(/^[A-Za-z0-9_.-]+$/)).describe('Key of the confirmation in the patient file: reviews.<trial>.<id>.'),
   by: z.enum(['investigator', 'adjudication committee', 'sponsor', 'protocol']),
   question: z.string().min(1).describe('A plain question that asserts only what the data shows (or states its premise as a condition).'),
   yesMeans: z.string().min(1).optional().describe('What a "yes" decision means for the criterion, in plain words (e.g. "exclusion applies").'),
@@ -192,7 +196,7 @@ export const Review = z.strictObject({
 });
 export const Ref = z.strictObject({
   kind: z.literal('ref'),
-  definition: z.string().min(1),
+  definition: notReserved(z.string().min(1)),
   note,
 });
 export const Calc = z.strictObject({
@@ -245,7 +249,7 @@ export type ConditionT =
 export type Condition = ConditionT;
 
 export const Criterion = z.strictObject({
-  id: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/).describe('Stable id, e.g. I1 or E4.'),
+  id: notReserved(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/)).describe('Stable id, e.g. I1 or E4.'),
   type: z.enum(['inclusion', 'exclusion']),
   title: z.string().min(1).describe('A short name for reports.'),
   source: z.string().min(1).describe('The exact source sentence(s) this criterion encodes.'),
@@ -262,7 +266,7 @@ export const Definition = z.strictObject({
 
 export const TrialFile = z.strictObject({
   trial: z.strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+    id: notReserved(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/)),
     nct: z.string().regex(/^NCT\d{8}$/),
     title: z.string().min(1),
     phase: z.string().min(1),
@@ -272,7 +276,7 @@ export const TrialFile = z.strictObject({
     completeness: z.enum(['complete', 'partial']).describe('partial: the source does not give every protocol criterion.'),
     completenessNote: z.string().optional(),
   }),
-  definitions: z.record(z.string(), Definition).default({}),
+  definitions: z.record(notReserved(z.string()), Definition).default({}),
   criteria: z.array(Criterion).min(1),
 });
 export type TrialFile = z.infer<typeof TrialFile>;

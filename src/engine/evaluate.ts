@@ -9,6 +9,7 @@ import { ageInYears, compareDates, formatDuration, shift, toDayNumber } from './
 import { and, atLeast, countCompare, fromBoolean, isOpen, not, openOf, or, type Outcome } from './logic.js';
 import type { CriterionResult, Fact, ReferenceDates, ReviewItem, ScreeningResult, Trace, Verdict } from './result.js';
 import { COMPLETENESS_PREFIX, completenessPath, getPath, type PatientRecord, type ReviewDecision } from './patient-record.js';
+import { own } from '../util/own.js';
 
 type Scope = { records: string; index: number; item: Record<string, unknown> };
 
@@ -176,7 +177,7 @@ function refDate(ctx: Ctx, name: ReferenceDateName): string | undefined {
 }
 
 function missingRef(kind: string, name: ReferenceDateName, c: { note?: string | undefined }, facts: Fact[] = []): Trace {
-  return node(kind, 'unknown', { missing: [REF_PATH(name)], facts }, c.note);
+  return node(kind, 'unknown', { missing: [REF_PATH(name)], facts, detail: { noReferenceDate: name } }, c.note);
 }
 
 function cmp(op: string, a: number, b: number): boolean {
@@ -442,14 +443,14 @@ function evalKnown(c: Extract<Condition, { kind: 'known' }>, ctx: Ctx): Trace {
 }
 
 function evalRef(c: Extract<Condition, { kind: 'ref' }>, ctx: Ctx): Trace {
-  const def = ctx.trial.definitions[c.definition];
+  const def = own(ctx.trial.definitions, c.definition);
   if (!def || ctx.expanding.includes(c.definition)) throw new Error(`definition ${c.definition} is missing or cyclic`);
   const child = evaluateCondition(def.rule, { ...ctx, expanding: [...ctx.expanding, c.definition] });
   return combine('ref', child.outcome, [child], c.note, { definition: c.definition, description: def.description });
 }
 
 function evalCalc(c: Extract<Condition, { kind: 'calc' }>, ctx: Ctx): Trace {
-  const calc = CALCULATORS[c.calculator];
+  const calc = own(CALCULATORS, c.calculator);
   if (!calc) throw new Error(`unknown calculator ${c.calculator}`);
   const r = calc.evaluate({ get: (p) => getPath(ctx.patient, p), referenceDate: (n) => refDate(ctx, n) }, c.params ?? {});
   return node('calc', r.outcome, { facts: r.facts, missing: r.missing, detail: { calculator: c.calculator, description: calc.description, ...(r.detail ?? {}) } }, c.note);
@@ -643,7 +644,7 @@ function evaluateMedication(c: Extract<Condition, { kind: 'ongoing' | 'takenFor'
 }
 
 function evaluateReview(c: Extract<Condition, { kind: 'review' }>, ctx: Ctx): Trace {
-  const decision: ReviewDecision | undefined = ctx.patient.reviews?.[ctx.trial.meta.id]?.[c.id];
+  const decision: ReviewDecision | undefined = own(own(ctx.patient.reviews, ctx.trial.meta.id), c.id);
   const meanings = { ...(c.yesMeans ? { yesMeans: c.yesMeans } : {}), ...(c.noMeans ? { noMeans: c.noMeans } : {}) };
   const item: ReviewItem = { trial: ctx.trial.meta.id, criterion: ctx.criterionId, id: c.id, by: c.by, question: c.question, status: 'open', ...meanings };
   const detail: Trace['detail'] = { id: c.id, trial: ctx.trial.meta.id, by: c.by, question: c.question, ...meanings, ...(c.listWhileOpen ? { listWhileOpen: true } : {}) };

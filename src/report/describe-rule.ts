@@ -1,5 +1,6 @@
 // Plain-words descriptions of rules (not results), for `screen show`: what the tool checks for each
 // criterion, with the dictionary's field labels and allowed-value labels instead of field paths.
+import { own } from '../util/own.js';
 import type { Dictionary } from '../criteria/dictionary.js';
 import { fieldLabel, recordItemField } from '../criteria/dictionary.js';
 import { enumLabel } from '../criteria/dictionary-model.js';
@@ -87,7 +88,7 @@ export function ruleLines(c: Condition, ctx: Ctx, depth = 0): RuleLine[] {
         `${c.by} decides: ${c.question}${c.yesMeans && c.noMeans ? ` (yes: ${c.yesMeans}; no: ${c.noMeans})` : ''} (recorded in the patient file as reviews."${ctx.trialId}"."${c.id}")`,
       );
     case 'ref': {
-      const def = ctx.definitions[c.definition];
+      const def = own(ctx.definitions, c.definition);
       if (!def) return line(`definition ${c.definition}`);
       const inner = def.rule;
       // Show an any/all definition's parts directly under its description.

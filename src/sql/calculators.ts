@@ -5,7 +5,7 @@ import { BOHAN_PETER_ITEMS, CERTAINTIES, classifyBohanPeter, meetsClass, type Ce
 import { IMACS_DOI, IMACS_MEASURES, imacsImprovementCalculator, type ImacsRule } from '../engine/calculators/imacs-improvement.js';
 import { ROW, quoteIdent as q } from './layout.js';
 import { GLUCOCORTICOID_EQUIVALENTS } from '../engine/calculators/prednisone-equivalent.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, addJoin, and, col, lit, currentDoseTable, memo, refCol, takenOnSql, tri, type SqlCtx } from './kinds.js';
+import { MET, NOT_MET, SQL_OPS, UNKNOWN, addJoin, and, col, lit, currentDoseTable, memo, refCol, shiftSql, takenOnSql, tri, type SqlCtx } from './kinds.js';
 import type { ReferenceDateName } from '../criteria/rule-schema.js';
 
 type CalcSql = (ctx: SqlCtx, params: Record<string, unknown>) => string;
@@ -166,5 +166,29 @@ const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
   return `(CASE WHEN ${weight} IS NULL OR ${date} IS NULL OR ${list} IS NULL THEN ${UNKNOWN} WHEN ${lo} AND ${hi} THEN ${MET} WHEN NOT ${lo} AND NOT ${hi} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
 };
 
-export const CALCULATOR_SQL: Record<string, CalcSql> = { bohanPeter, sontheimerCadm, imacsImprovement, prednisoneEquivalentPerKg };
+/**
+ * combinedIntolerance (combined-intolerance.ts): a course stopped for intolerance that overlapped a
+ * course of the partner class (glucocorticoid / immunosuppressant) for at least `months` before the
+ * reference date. Per pair as overlapAtLeast: unknown dates bounded by start ≤ end ≤ the date; the
+ * patient is met when a pair is, else unknown when a pair is, else not met (MAX of the codes).
+ */
+const combinedIntolerance: CalcSql = (ctx, params) => {
+  const months = params.months as number;
+  const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
+  const date = refCol(ctx, at);
+  const list = col(ctx, 'medications');
+  const j = memo(ctx, params, () => {
+    const end = (x: string) => `(CASE WHEN ${x}.${q('stop')} IS NOT NULL THEN LEAST(${x}.${q('stop')}, ${date}) WHEN ${x}.${q('ongoing')} IS TRUE THEN ${date} END)`;
+    const start = (x: string) => `${x}.${q('start')}`;
+    const reached = shiftSql(`GREATEST(${start('a')}, ${start('b')})`, { months }, 1);
+    const minEnd = (x: string) => `COALESCE(${end(x)}, ${start(x)})`;
+    const maxEnd = (x: string) => `COALESCE(${end(x)}, ${date})`;
+    const pair = `(CASE WHEN ${start('a')} IS NULL OR ${start('b')} IS NULL THEN ${UNKNOWN} WHEN ${reached} <= LEAST(${minEnd('a')}, ${minEnd('b')}) THEN ${MET} WHEN ${reached} > LEAST(${maxEnd('a')}, ${maxEnd('b')}) THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
+    const partner = `((a.${q('class')} = 'immunosuppressant' AND b.${q('class')} = 'corticosteroid') OR (a.${q('class')} = 'corticosteroid' AND b.${q('class')} = 'immunosuppressant'))`;
+    return addJoin(ctx, 'ci', false, () => `SELECT p.${q(ROW)}, MAX(${pair}) AS o FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE a.${q('outcome')} = 'intolerance' AND ${partner} GROUP BY p.${q(ROW)}`);
+  });
+  return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${j}.o, ${NOT_MET}) END)`;
+};
+
+export const CALCULATOR_SQL: Record<string, CalcSql> = { bohanPeter, sontheimerCadm, imacsImprovement, prednisoneEquivalentPerKg, combinedIntolerance };
 

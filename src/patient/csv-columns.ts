@@ -2,7 +2,7 @@
 // JSON file can say a CSV row can say too. Resolves header names to where their cells go.
 import type { Dictionary } from '../criteria/dictionary.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
-import type { ReferenceDateName } from '../criteria/rule-schema.js';
+import type { ReferenceDateName } from '../rules/types.js';
 
 /** Repeating records are numbered from 1; the schema allows at most this many per patient. */
 export const MAX_RECORD_INDEX = 500;

@@ -81,12 +81,12 @@ function readValue(key: MeasureKey, raw: unknown): { value?: number; max?: numbe
   return typeof raw === 'number' ? { value: raw } : {};
 }
 
-export const imacsImprovementCalculator: Calculator = {
+export const imacsImprovementCalculator: Calculator<z.infer<typeof Params>> = {
   inputs: { fields: IMACS_MEASURES.flatMap((m) => [`imacs.baseline.${m.key}`, `imacs.followUp.${m.key}`]) },
   description: 'IMACS definition of improvement (baseline vs follow-up)',
   checkParams: (params) => paramProblems(Params, params),
-  evaluate(ctx, raw) {
-    const rule = Params.parse(raw);
+  prepare: (raw) => Params.parse(raw),
+  evaluate(ctx, rule) {
     const facts: Fact[] = [];
     const missing: string[] = [];
     const slots: MeasureStatus[][] = [];

@@ -1,0 +1,41 @@
+// `age`: age in whole years on a reference date, from the birth date.
+import { ageInYears } from '../engine/dates.js';
+import { fromBoolean } from '../engine/logic.js';
+import { getPath } from '../engine/patient-record.js';
+import { fieldLabel } from '../criteria/dictionary-model.js';
+import { cmp, leaf, REF_PATH } from './kit.js';
+import type { ReferenceDateName, RuleKind } from './types.js';
+
+export type Age = { kind: 'age'; note?: string | undefined; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName };
+const BIRTH = 'demographics.birthDate';
+
+export const age: RuleKind<Age> = {
+  kind: 'age',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('age'), op: k.Ordering, years: k.z.number().int().nonnegative(), at: k.ReferenceDateName, note: k.note }),
+  check(_n, cx) {
+    if (!cx.dict.fields.has(BIRTH)) cx.report('unknown-field', [], `age needs the field ${BIRTH} in the data dictionary`);
+  },
+  range: (n) => ({ key: `age|${n.at}`, what: `age at ${n.at}`, op: n.op, value: n.years, lo: 0, hi: Infinity, integer: true, text: `age ${n.op} ${n.years}` }),
+  reads(n, cx) {
+    cx.path(BIRTH);
+    cx.date(n.at);
+  },
+  compile(n, cx) {
+    const label = fieldLabel(cx.dict, BIRTH);
+    const detail = { op: n.op, years: n.years, at: n.at };
+    return leaf('age', n.note, (env, x) => {
+      const on = env.dates[n.at];
+      const birth = getPath(env.patient, BIRTH);
+      if (x) x.detail = detail;
+      if (typeof birth === 'string') {
+        if (x) x.facts.push({ field: BIRTH, label, value: birth });
+      } else env.missing.push(BIRTH);
+      if (!on) env.missing.push(REF_PATH[n.at]);
+      if (!on || typeof birth !== 'string') return 'unknown';
+      const years = ageInYears(birth, on);
+      if (x) x.detail = { ...detail, age: years, on };
+      return fromBoolean(cmp(n.op, years, n.years));
+    });
+  },
+  describe: (n, cx) => ({ text: `age in whole years on the ${n.at} date ${cx.op(n.op)} ${n.years}` }),
+};

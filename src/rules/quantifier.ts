@@ -1,0 +1,114 @@
+// What exists, forAll and count share: a list of records, each evaluated with the record in scope.
+import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../criteria/dictionary-model.js';
+import { getPath } from '../engine/patient-record.js';
+import type { Outcome } from '../engine/logic.js';
+import type { Detail, Trace } from '../engine/result.js';
+import { combined, trace } from './kit.js';
+import type { CheckContext, Child, CompileContext, CompiledNode, Condition, Env, ReadContext } from './types.js';
+
+export type Quantifier = { kind: string; note?: string | undefined; records: string; where?: Condition | undefined; check?: Condition | undefined };
+
+export function quantifierChildren(n: Quantifier): Child[] {
+  const out: Child[] = [];
+  if (n.where) out.push({ at: ['where'], node: n.where, records: n.records });
+  if (n.check) out.push({ at: ['check'], node: n.check, records: n.records });
+  return out;
+}
+
+export function checkRecords(n: Quantifier, cx: CheckContext): void {
+  if (cx.scope) cx.report('record-scope', ['records'], 'record quantifiers cannot be nested');
+  if (cx.dict.fields.get(n.records)?.type !== 'records') cx.report('record-scope', ['records'], `"${n.records}" is not a repeating-record field`);
+}
+
+export function readRecords(n: Quantifier, cx: ReadContext): void {
+  cx.records(n.records);
+}
+
+/** A record's name in reports: its drug, type, name or test, else its position. */
+export function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {
+  for (const key of ['drug', 'type', 'name', 'test']) {
+    const v = item[key];
+    if (typeof v === 'string') {
+      const other = typeof item.otherName === 'string' ? ` (${item.otherName})` : '';
+      const def = recordItemField(dict, records, key);
+      return `${def && def.type === 'enum' ? enumLabel(def.values, v) : v}${other}`;
+    }
+  }
+  return `#${index + 1}`;
+}
+
+export type ItemOutcomes = {
+  /** One record's outcome from its where/check outcomes (check is undefined for exists/count). */
+  item(where: Outcome, check: Outcome | undefined): Outcome;
+  /** The quantifier's outcome from its records' outcomes; `stop` is an outcome that decides at once. */
+  all(outcomes: Outcome[]): Outcome;
+  stop?: Outcome;
+  detail?: (outcomes: Outcome[]) => Detail;
+};
+
+/** The shared compiled node; `logic` says how records' outcomes combine. */
+export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: ItemOutcomes, unknownDetail: Detail): CompiledNode {
+  const where = n.where ? cx.child(n.where, n.records) : undefined;
+  const check = n.check ? cx.child(n.check, n.records) : undefined;
+  const label = fieldLabel(cx.dict, n.records);
+  const dict = cx.dict;
+  const records = n.records;
+  const kind = n.kind;
+  const outcomes: Outcome[] = [];
+  const missingList = (env: Env, x: boolean): Trace | 'unknown' => {
+    if (!x) env.missing.push(records);
+    return x ? trace(kind, 'unknown', [{ field: records, label, value: null }], [records], n.note, unknownDetail) : 'unknown';
+  };
+  return {
+    kind,
+    evaluate(env) {
+      const list = getPath(env.patient, records);
+      if (!Array.isArray(list)) return missingList(env, false) as Outcome;
+      const mark = env.missing.length;
+      const [savedItem, savedIndex] = [env.item, env.index];
+      outcomes.length = 0;
+      let result: Outcome | undefined;
+      for (let i = 0; i < list.length; i++) {
+        env.item = list[i] as Record<string, unknown>;
+        env.index = i;
+        const itemMark = env.missing.length;
+        const w = where ? where.evaluate(env) : 'met';
+        const o = logic.item(w, check && w !== 'not_met' ? check.evaluate(env) : check ? 'met' : undefined);
+        if (o !== 'unknown') env.missing.length = itemMark;
+        if (o === logic.stop) {
+          result = o;
+          break;
+        }
+        outcomes.push(o);
+      }
+      env.item = savedItem;
+      env.index = savedIndex;
+      result ??= logic.all(outcomes);
+      if (result !== 'unknown') env.missing.length = mark;
+      return result;
+    },
+    explain(env) {
+      const list = getPath(env.patient, records);
+      if (!Array.isArray(list)) return missingList(env, true) as Trace;
+      const [savedItem, savedIndex] = [env.item, env.index];
+      const children = list.map((item, index) => {
+        env.item = item as Record<string, unknown>;
+        env.index = index;
+        const w = where?.explain(env);
+        const c = check?.explain(env);
+        const parts = [w, c].filter((t): t is Trace => t !== undefined);
+        const applies = w ? w.outcome : 'met';
+        return combined('item', logic.item(applies, c?.outcome), parts, undefined, { item: itemName(dict, records, item as Record<string, unknown>, index), index, applies });
+      });
+      env.item = savedItem;
+      env.index = savedIndex;
+      const itemOutcomes = children.map((t) => t.outcome);
+      const detail: Detail = { records, label, total: list.length, ...(logic.detail ? logic.detail(itemOutcomes) : {}) };
+      return combined(kind, logic.all(itemOutcomes), children, n.note, detail);
+    },
+  };
+}
+
+export function describeRecords(cx: { label(field: string): string }, records: string): string {
+  return cx.label(records).toLowerCase();
+}

@@ -1,7 +1,8 @@
 // One line of batch output: the verdict of one input row for one trial, with the criteria that
 // failed, stayed unknown or need review, and the missing fields. Plain data; formatters write it.
 import type { Outcome } from '../engine/logic.js';
-import type { ScreeningResult, Verdict } from '../engine/result.js';
+import type { OutcomeSummary } from '../engine/evaluate.js';
+import type { Verdict } from '../engine/result.js';
 import { formatProblem, type Problem } from '../errors.js';
 
 export type BatchVerdict = Verdict | 'error';
@@ -24,16 +25,16 @@ export type BatchRow = {
   outcomes?: Record<string, Outcome>;
 };
 
-export function screenedRow(row: number, result: ScreeningResult, warnings: Problem[], wide: boolean): BatchRow {
+export function screenedRow(row: number, trial: string, patientId: string | null, result: OutcomeSummary, warnings: Problem[], wide: boolean): BatchRow {
   const out: BatchRow = {
     row,
-    patientId: result.patientId,
-    trial: result.trial.id,
+    patientId,
+    trial,
     verdict: result.verdict,
     failed: result.criteria.filter((c) => c.effect === 'fails').map((c) => c.id),
     unknown: result.criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id),
-    review: result.review.map((r) => r.id),
-    missing: result.missing.map((m) => m.field),
+    review: result.review,
+    missing: result.missing,
     warnings: warnings.map(formatProblem),
     errors: [],
   };

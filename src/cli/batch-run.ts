@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream, statSync, writeFileSync } from 'no
 import { extname, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
-import { screenPatient } from '../engine/evaluate.js';
+import { compileTrial, screenOutcomes } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { PatientDataError, UsageError } from '../errors.js';
 import { errorRow, screenedRow } from '../batch/batch-row.js';
@@ -128,6 +128,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   const opened = openInput(arg, io);
   const { format: inputFormat, stream } = await detectFormat(arg, flags.inputFormat, opened.stream);
 
+  const compiled = trials.map((t) => compileTrial(t, dict));
   const summary = new SummaryCounter();
   for (const t of trials) summary.addTrial(t.meta.id, t.criteria);
   const wideColumns = flags.wide && flags.format === 'csv' ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
@@ -163,10 +164,12 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
       const { record } = item.parsed;
       const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
       const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
-      for (const t of trials) {
-        const result = screenPatient(t, dict, record, { referenceDates });
-        summary.screened(result);
-        await sink.write(writer.row(screenedRow(item.row, result, warnings, flags.wide === true)));
+      const patientId = typeof record.id === 'string' ? record.id : null;
+      for (const t of compiled) {
+        // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
+        const result = screenOutcomes(t, record, referenceDates);
+        summary.screened(t.trial.meta.id, result);
+        await sink.write(writer.row(screenedRow(item.row, t.trial.meta.id, patientId, result, warnings, flags.wide === true)));
       }
     }
     await sink.write(writer.end());

@@ -12,7 +12,10 @@ import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
-import { flagDates, FORMATS, runScreen, type ScreenFlags } from './screen-command.js';
+import { flagDates, FORMATS, type ScreenFlags } from './screen-command.js';
+import { screenAndReport } from './screen-pipeline.js';
+import { resolveGeneratedAt } from './generated-at.js';
+import type { FormatName } from '../report/formatters.js';
 
 export type InteractiveFlags = ScreenFlags & { interactive?: boolean; save?: string };
 
@@ -85,9 +88,11 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   }
   const shown = relative(io.cwd, savePath);
   const display = shown.startsWith('..') || isAbsolute(shown) ? savePath : shown;
+  let saved = '';
   const save = (d: PatientData) => {
     try {
-      writeFileAtomic(savePath, `${JSON.stringify(d, null, 2)}\n`);
+      saved = `${JSON.stringify(d, null, 2)}\n`;
+      writeFileAtomic(savePath, saved);
     } catch (e) {
       throw new PatientDataError([{ location: display, message: `cannot save the answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }], { cause: e });
     }
@@ -109,5 +114,8 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
     io.stderr.write(`\nscreen: stopped; every answer given so far is saved in ${display}. Resume with: ${resume}\n`);
     return EXIT_INTERRUPTED;
   }
-  return runScreen(savePath, flags, io);
+  // The report of what was just saved, from memory: the same text the file now holds.
+  const generatedAt = format === 'html' || format === 'md' ? resolveGeneratedAt(flags.generatedAt, io.env) : undefined;
+  const options = { format: format as FormatName, ranked: false, flagDates: dates, color: flags.color, brief: flags.brief, full: flags.full, generatedAt, trialIds: loaded.trialIds };
+  return screenAndReport({ text: saved, name: savePath }, [trial], set.dictionary, options, io);
 }

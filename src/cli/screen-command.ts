@@ -1,18 +1,14 @@
-// `screen <patient> --trial <id>`: read, validate, evaluate, format. Returns the exit code.
+// `screen <patient> --trial <id>`: check the flags, load the trial, read the patient, then the
+// shared pipeline (screen-pipeline.ts) validates, screens and formats. Returns the exit code.
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
-import { screenPatient } from '../engine/evaluate.js';
-import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
-import { formatProblem, UsageError } from '../errors.js';
-import { parsePatientText } from '../patient/parse.js';
-import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { formatJson } from '../report/json.js';
-import { formatText } from '../report/text.js';
-import { toolInfo } from '../version.js';
+import { UsageError } from '../errors.js';
+import { FORMAT_NAMES, type FormatName } from '../report/formatters.js';
 import { resolveGeneratedAt } from './generated-at.js';
-import { EXIT, useColor, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
+import { screenAndReport } from './screen-pipeline.js';
 
 export type ScreenFlags = {
   trial?: string[];
@@ -27,7 +23,7 @@ export type ScreenFlags = {
   generatedAt?: string;
 };
 
-export const FORMATS = ['text', 'json', 'html', 'md'] as const;
+export const FORMATS = FORMAT_NAMES;
 
 export function flagDates(flags: ScreenFlags): ReferenceDates {
   const dates: ReferenceDates = {};
@@ -56,16 +52,5 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = parsePatientText(input.text, input.name, loaded.dictionary, dates.screening ? { screening: dates.screening } : {});
-  for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
-
-  const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
-  const result = screenPatient(trial, loaded.dictionary, record, { referenceDates });
-  if (format === 'json') io.stdout.write(formatJson(result, { tool: toolInfo(), referenceDateSources: sources }));
-  else if ((format === 'html' || format === 'md') && generatedAt) {
-    // Printable formats are loaded on use: most runs print text or JSON.
-    const printable = format === 'html' ? (await import('../report/html.js')).formatHtml : (await import('../report/markdown.js')).formatMarkdown;
-    io.stdout.write(printable([result], { tool: toolInfo(), generatedAt, referenceDateSources: [sources], full: flags.full ?? false }));
-  } else io.stdout.write(formatText(result, { color: useColor(io, flags.color), brief: flags.brief ?? false, full: flags.full ?? false, referenceDateSources: sources }));
-  return EXIT[result.verdict];
+  return screenAndReport(input, [trial], loaded.dictionary, { format: format as FormatName, ranked: false, flagDates: dates, color: flags.color, brief: flags.brief, full: flags.full, generatedAt, trialIds: loaded.trialIds }, io);
 }

@@ -13,6 +13,8 @@ export type BatchRow = {
   patientId: string | null;
   trial: string;
   verdict: BatchVerdict;
+  /** Whether the trial's criteria are fully encoded; a partial encoding can never be the full answer. */
+  encoding: 'complete' | 'partial';
   failed: string[];
   unknown: string[];
   /** Open review items, as review ids. */
@@ -25,12 +27,13 @@ export type BatchRow = {
   outcomes?: Record<string, Outcome>;
 };
 
-export function screenedRow(row: number, trial: string, patientId: string | null, result: OutcomeSummary, warnings: Problem[], wide: boolean): BatchRow {
+export function screenedRow(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary, warnings: Problem[], wide: boolean): BatchRow {
   const out: BatchRow = {
     row,
     patientId,
-    trial,
+    trial: trial.id,
     verdict: result.verdict,
+    encoding: trial.completeness,
     failed: result.criteria.filter((c) => c.effect === 'fails').map((c) => c.id),
     unknown: result.criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id),
     review: result.review,
@@ -42,6 +45,6 @@ export function screenedRow(row: number, trial: string, patientId: string | null
   return out;
 }
 
-export function errorRow(row: number, patientId: string | null, trial: string, problems: Problem[]): BatchRow {
-  return { row, patientId, trial, verdict: 'error', failed: [], unknown: [], review: [], missing: [], warnings: [], errors: problems.map(formatProblem) };
+export function errorRow(row: number, patientId: string | null, trial: string, problems: Problem[], encoding: BatchRow['encoding']): BatchRow {
+  return { row, patientId, trial, verdict: 'error', encoding, failed: [], unknown: [], review: [], missing: [], warnings: [], errors: problems.map(formatProblem) };
 }

@@ -17,6 +17,9 @@ export type CriterionTally = {
 
 export type TrialTally = {
   trial: string;
+  /** partial: the trial's criteria are not all encoded, so no verdict here is the full answer. */
+  encoding: 'complete' | 'partial';
+  encodingNote?: string;
   rows: number;
   verdicts: Record<BatchVerdict, number>;
   criteria: CriterionTally[];
@@ -30,10 +33,15 @@ export class SummaryCounter {
   private errorRows = 0;
 
   /** Register the trials up front so the table lists every criterion, even with no rows. */
-  addTrial(id: string, criteria: { id: string; type: 'inclusion' | 'exclusion'; title: string }[]): void {
+  addTrial(
+    id: string,
+    criteria: { id: string; type: 'inclusion' | 'exclusion'; title: string }[],
+    meta: { completeness: 'complete' | 'partial'; completenessNote?: string | undefined },
+  ): void {
     const list = criteria.map((c) => ({ id: c.id, type: c.type, title: c.title, failed: 0, soleFailure: 0, unknown: 0, needsReview: 0 }));
+    const encoding = { encoding: meta.completeness, ...(meta.completeness === 'partial' && meta.completenessNote ? { encodingNote: meta.completenessNote } : {}) };
     this.trials.set(id, {
-      tally: { trial: id, rows: 0, verdicts: { eligible: 0, ineligible: 0, undetermined: 0, error: 0 }, criteria: list },
+      tally: { trial: id, ...encoding, rows: 0, verdicts: { eligible: 0, ineligible: 0, undetermined: 0, error: 0 }, criteria: list },
       byId: new Map(list.map((c) => [c.id, c])),
     });
   }

@@ -130,7 +130,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
 
   const compiled = trials.map((t) => compileTrial(t, dict));
   const summary = new SummaryCounter();
-  for (const t of trials) summary.addTrial(t.meta.id, t.criteria);
+  for (const t of trials) summary.addTrial(t.meta.id, t.criteria, t.meta);
   const wideColumns = flags.wide && flags.format === 'csv' ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
   const writer = batchWriter(flags.format, wideColumns);
 
@@ -157,7 +157,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
         errors += 1;
         for (const t of trials) {
           summary.error(t.meta.id);
-          await sink.write(writer.row(errorRow(item.row, item.patientId, t.meta.id, item.problems)));
+          await sink.write(writer.row(errorRow(item.row, item.patientId, t.meta.id, item.problems, t.meta.completeness)));
         }
         continue;
       }
@@ -169,7 +169,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
         // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
         const result = screenOutcomes(t, record, referenceDates);
         summary.screened(t.trial.meta.id, result);
-        await sink.write(writer.row(screenedRow(item.row, t.trial.meta.id, patientId, result, warnings, flags.wide === true)));
+        await sink.write(writer.row(screenedRow(item.row, t.trial.meta, patientId, result, warnings, flags.wide === true)));
       }
     }
     await sink.write(writer.end());

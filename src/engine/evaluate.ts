@@ -3,7 +3,7 @@
 import { fieldLabel, type Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { Criterion } from '../criteria/rule-schema.js';
-import { ruleCompiler } from '../rules/registry.js';
+import { ruleCompiler, walkRule, type Condition } from '../rules/registry.js';
 import { itemName } from '../rules/quantifier.js';
 import type { CompiledNode, Env } from '../rules/types.js';
 import { isOpen, type Outcome } from './logic.js';
@@ -11,7 +11,35 @@ import type { CriterionResult, ReferenceDates, ScreeningResult, Trace, Verdict }
 import { getPath, type PatientRecord } from './patient-record.js';
 
 /** A trial's criteria compiled once (per dictionary): every patient reuses the same nodes. */
-export type CompiledTrial = { trial: Trial; dict: Dictionary; criteria: { criterion: Criterion; node: CompiledNode }[] };
+export type CompiledTrial = {
+  trial: Trial;
+  dict: Dictionary;
+  criteria: {
+    criterion: Criterion;
+    node: CompiledNode;
+    /** Which open outcomes can list review questions (listWhileOpen ones are listed while data is missing too). */
+    asks: { needsReview: boolean; unknown: boolean };
+  }[];
+};
+
+/** Does the rule (with the definitions it uses) hold review items, and any listed while data is missing? */
+function reviewsIn(rule: Condition, definitions: Trial['definitions']): { needsReview: boolean; unknown: boolean } {
+  const found = { needsReview: false, unknown: false };
+  const seen = new Set<string>();
+  const visit = (c: Condition) =>
+    walkRule(c, (node) => {
+      if (node.kind === 'review') {
+        found.needsReview = true;
+        if (node.listWhileOpen) found.unknown = true;
+      }
+      if (node.kind === 'ref' && !seen.has(node.definition) && Object.hasOwn(definitions, node.definition)) {
+        seen.add(node.definition);
+        visit((definitions[node.definition] as { rule: Condition }).rule);
+      }
+    });
+  visit(rule);
+  return found;
+}
 
 const compiledTrials = new WeakMap<Trial, CompiledTrial>();
 
@@ -19,7 +47,8 @@ export function compileTrial(trial: Trial, dict: Dictionary): CompiledTrial {
   const cached = compiledTrials.get(trial);
   if (cached && cached.dict === dict) return cached;
   const compile = ruleCompiler(dict, trial.definitions, trial.meta.id);
-  const compiled: CompiledTrial = { trial, dict, criteria: trial.criteria.map((criterion) => ({ criterion, node: compile(criterion.rule) })) };
+  const criteria = trial.criteria.map((criterion) => ({ criterion, node: compile(criterion.rule), asks: reviewsIn(criterion.rule, trial.definitions) }));
+  const compiled: CompiledTrial = { trial, dict, criteria };
   compiledTrials.set(trial, compiled);
   return compiled;
 }
@@ -75,13 +104,14 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
  * other parts of an "all") or data that may make it unnecessary (another alternative of an
  * "any"): collect that data first, so no question asserts what the data does not show.
  */
-export function liveReviewIds(t: Trace, out = new Set<string>()): Set<string> {
+export function liveReviewIds(t: Trace, out = new Set<string>(), onlyListWhileOpen = false): Set<string> {
   if (!isOpen(t.outcome)) return out;
-  if (t.kind === 'review' && typeof t.detail?.id === 'string') out.add(t.detail.id);
+  if (t.kind === 'review' && typeof t.detail?.id === 'string' && (!onlyListWhileOpen || t.detail.listWhileOpen === true)) out.add(t.detail.id);
   const children = t.children ?? [];
   children.forEach((c, i) => {
-    if (children.some((other, j) => j !== i && other.outcome === 'unknown')) return;
-    liveReviewIds(c, out);
+    // A question marked listWhileOpen assumes nothing the missing data would show: ask it anyway.
+    const waiting = children.some((other, j) => j !== i && other.outcome === 'unknown');
+    liveReviewIds(c, out, onlyListWhileOpen || waiting);
   });
   return out;
 }
@@ -140,20 +170,21 @@ export type OutcomeSummary = {
 
 /**
  * The same verdict, outcomes, missing fields and open reviews as screenPatient, without building
- * explanations: only a criterion that needs review is explained, to find which questions are live.
+ * explanations: only an open criterion that may list review questions is explained, to find which
+ * questions are live.
  */
 export function screenOutcomes(compiled: CompiledTrial, patient: PatientRecord, referenceDates: ReferenceDates): OutcomeSummary {
   const env = newEnv(patient, referenceDates, compiled.trial.meta.id);
   const criteria: OutcomeSummary['criteria'] = [];
   const missing: string[] = [];
   const review: string[] = [];
-  for (const { criterion, node } of compiled.criteria) {
+  for (const { criterion, node, asks } of compiled.criteria) {
     env.criterionId = criterion.id;
     env.missing.length = 0;
     const outcome = node.evaluate(env);
     criteria.push({ id: criterion.id, outcome, effect: effectOf(criterion.type, outcome) });
     for (const m of env.missing) if (!missing.includes(m)) missing.push(m);
-    if (outcome === 'needs_review') {
+    if ((outcome === 'needs_review' && asks.needsReview) || (outcome === 'unknown' && asks.unknown)) {
       for (const r of explainCriterion(criterion, node, env).review) if (r.status === 'open') review.push(r.id);
     }
   }

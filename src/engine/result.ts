@@ -31,6 +31,9 @@ export type ReviewItem = {
   by: string;
   question: string;
   status: 'open' | 'confirmed' | 'rejected';
+  /** What each answer means for the criterion, in plain words (from the criteria file). */
+  yesMeans?: string;
+  noMeans?: string;
   decidedBy?: string;
   decidedOn?: string;
   note?: string;

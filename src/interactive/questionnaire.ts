@@ -389,8 +389,8 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   const askReview = async (r: ReviewItem): Promise<void> => {
     const key = `reviews.${r.id}`;
     const decision = await select<'yes' | 'no' | null>(key, `[${r.criterion}, ${r.by}] ${r.question}`, [
-      { name: `Yes: the ${r.by} has confirmed this`, value: 'yes' },
-      { name: `No: the ${r.by} has decided it is not so`, value: 'no' },
+      { name: r.yesMeans ? `Yes (${r.yesMeans})` : `Yes: the ${r.by} has confirmed this`, value: 'yes' },
+      { name: r.noMeans ? `No (${r.noMeans})` : `No: the ${r.by} has decided it is not so`, value: 'no' },
       { name: 'Leave open (not decided yet)', value: null },
     ]);
     if (decision === null) return;

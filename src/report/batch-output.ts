@@ -14,7 +14,7 @@ export type BatchWriter = { start(): string; row(r: BatchRow): string; end(): st
 export function batchWriter(format: BatchFormat, wideColumns?: { trial: string; criterion: string }[]): BatchWriter {
   switch (format) {
     case 'csv': {
-      const base = ['row', 'patientId', 'trial', 'verdict', 'failed', 'unknown', 'review', 'missing', 'warnings', 'errors'];
+      const base = ['row', 'patientId', 'trial', 'verdict', 'encoding', 'failed', 'unknown', 'review', 'missing', 'warnings', 'errors'];
       const wide = wideColumns ?? [];
       return {
         start: () => csvLine([...base, ...wide.map((w) => `${w.trial}:${w.criterion}`)]),
@@ -24,6 +24,7 @@ export function batchWriter(format: BatchFormat, wideColumns?: { trial: string; 
             r.patientId,
             r.trial,
             r.verdict,
+            r.encoding,
             r.failed.join(LIST),
             r.unknown.join(LIST),
             r.review.join(LIST),

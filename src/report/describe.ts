@@ -78,7 +78,8 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       if (d.within && d.ratio === undefined) {
         const window = d.from ? `${d.from} to ${d.to}` : `within ${d.within} before the ${d.before} date`;
         const when = d.date ? `dated ${d.date}` : 'with no date';
-        return `${value.label} ${factValue(value)} ${when}: only a result from ${window} counts (within ${d.within} before the ${d.before} date); ${need}`;
+        const span = `within ${d.within} before the ${d.before} date${d.through ? ` or after it up to the ${d.through} date` : ''}`;
+        return `${value.label} ${factValue(value)} ${when}: only a result from ${window} counts (${span}); ${need}`;
       }
       const date = d.date ? ` (${d.date})` : '';
       return `${value.label} ${factValue(value)} = ${num(d.ratio)} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${num(d.limit)} ${uln.unit ?? ''})`.trimEnd();
@@ -129,7 +130,7 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       if (!d.from) return `${medDates(t)}; rule: the last dose within ${d.within} before the ${d.before} date`;
       return `${medDates(t)}; window ${d.from} to ${d.date} (${d.within} before the ${d.before} date)${d.notYetStarted ? ' — not started by then' : ''}`;
     case 'review':
-      if (d.decision) return `${d.by} review: ${d.question} — ${d.decision === 'yes' ? 'confirmed' : 'not confirmed'} by ${d.decidedBy} on ${d.decidedOn}${d.reviewNote ? ` (${d.reviewNote})` : ''}`;
+      if (d.decision) return `${d.by} review: ${d.question} — ${decisionMeaning(d)} (answered "${d.decision}" by ${d.decidedBy} on ${d.decidedOn}${d.reviewNote ? `: ${d.reviewNote}` : ''})`;
       return `${d.by} review: ${d.question} — no decision recorded (reviews."${d.trial}"."${d.id}")`;
     case 'ref':
       return `${d.description}:`;
@@ -138,6 +139,16 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
     default:
       return t.kind;
   }
+}
+
+/**
+ * What a recorded review decision means for its criterion, in plain words: the criteria file's
+ * yesMeans/noMeans (e.g. "investigator: exclusion does not apply"), else the bare answer.
+ */
+export function decisionMeaning(d: { by?: unknown; decision?: unknown; yesMeans?: unknown; noMeans?: unknown }): string {
+  const meaning = d.decision === 'yes' ? d.yesMeans : d.noMeans;
+  if (typeof meaning === 'string') return `${String(d.by)}: ${meaning}`;
+  return `${String(d.by)} answered ${d.decision === 'yes' ? 'yes' : 'no'}`;
 }
 
 const CERTAINTY_ORDER = ['possible', 'probable', 'definite'];
@@ -155,7 +166,8 @@ function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
     }
     case 'sontheimerCadm': {
       const form = d.form ? ` (${d.form})` : '';
-      return `Revised Sontheimer CADM (${inputs})${t.outcome === 'met' ? ` → clinically amyopathic DM${form}` : ''}; rule: biopsy-confirmed hallmark skin disease for ≥ ${num(d.minSkinMonths)} months and no clinical proximal weakness`;
+      const unchecked = d.unchecked ? `; not checked here: ${d.unchecked}` : '';
+      return `Revised Sontheimer CADM (${inputs})${t.outcome === 'met' ? ` → clinically amyopathic DM${form}` : ''}; rule: biopsy-confirmed hallmark skin disease for ≥ ${num(d.minSkinMonths)} months and no clinical proximal weakness${unchecked}`;
     }
     case 'imacsImprovement': {
       const changes = t.facts
@@ -170,8 +182,16 @@ function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
         })
         .join('; ');
       const counts = `${d.improvedCount} improved ≥ ${num(d.improvePct)}%${d.improved ? ` (${d.improved})` : ''}, ${d.worsenedCount} worsened ${op(d.worsenedWhen)} ${num(d.worsenPct)}%${d.worsened ? ` (${d.worsened})` : ''}${d.notKnown ? `, not known: ${d.notKnown}` : ''}`;
-      const rule = `≥ ${d.minImproved} improved, ≤ ${d.maxWorsened} worsened${d.mmtMayNotWorsen ? ', MMT-8 not worsened' : ''}`;
-      return `IMACS definition of improvement: ${changes} — ${counts}; rule: ${rule}`;
+      const mmt = d.mmtMayNotWorsen === 'either' ? ', read both with and without the IMACS rule that MMT-8 may not worsen' : d.mmtMayNotWorsen ? ', MMT-8 not worsened' : '';
+      const rule = `≥ ${d.minImproved} improved, ≤ ${d.maxWorsened} worsened${mmt}`;
+      const zeroWords: Record<string, string> = {
+        asChange: 'counted by the direction of the change',
+        unchanged: 'counted as unchanged',
+        either: 'read both ways (counted by the direction of the change, and as unchanged)',
+      };
+      const zero = d.zeroBaselineMeasures ? `; baseline 0, so no percent change: ${d.zeroBaselineMeasures}, ${zeroWords[String(d.zeroBaseline)] ?? ''}` : '';
+      const readings = d.require ? ` — improvement ${d.require === 'every' ? 'under every reading' : 'under at least one reading'}` : '';
+      return `IMACS definition of improvement: ${changes} — ${counts}${zero}; rule: ${rule}${readings}`;
     }
     case 'prednisoneEquivalentPerKg': {
       const range = d.totalHighMgPerDay === undefined ? '' : d.totalHighMgPerDay === null ? ' or more (a dose is not recorded)' : ` to ${num(d.totalHighMgPerDay)}`;

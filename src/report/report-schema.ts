@@ -36,6 +36,8 @@ const ReviewItem = z.strictObject({
   by: z.string(),
   question: z.string(),
   status: z.enum(['open', 'confirmed', 'rejected']),
+  yesMeans: z.string().optional(),
+  noMeans: z.string().optional(),
   decidedBy: z.string().optional(),
   decidedOn: z.string().optional(),
   note: z.string().optional(),

@@ -13,6 +13,7 @@ export function formatSummaryText(summary: ScreenFailureSummary): string {
     const v = t.verdicts;
     lines.push('');
     lines.push(`${t.trial}: ${t.rows} screened; eligible ${v.eligible}, ineligible ${v.ineligible}, undetermined ${v.undetermined}, error ${v.error}`);
+    if (t.encoding === 'partial') lines.push(`  PARTIAL encoding: ${t.encodingNote ?? 'only part of the protocol criteria is encoded; check the full protocol.'}`);
     const width = Math.max(9, ...t.criteria.map((c) => c.id.length));
     lines.push(`  ${pad('criterion', width)}  ${pad('failed', 7, true)}  ${pad('only', 7, true)}  ${pad('unknown', 7, true)}  ${pad('review', 7, true)}  title`);
     for (const c of t.criteria) {

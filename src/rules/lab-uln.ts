@@ -6,7 +6,16 @@ import type { Detail, Fact } from '../engine/result.js';
 import { cmp, fact, fieldReader, leaf, REF_PATH, windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 
-export type LabUln = { kind: 'labUln'; note?: string | undefined; field: string; op: '<' | '<=' | '>' | '>='; times: number; within?: Duration | undefined; before?: ReferenceDateName | undefined };
+export type LabUln = {
+  kind: 'labUln';
+  note?: string | undefined;
+  field: string;
+  op: '<' | '<=' | '>' | '>=';
+  times: number;
+  within?: Duration | undefined;
+  before?: ReferenceDateName | undefined;
+  through?: ReferenceDateName | undefined;
+};
 type Lab = { value?: number; uln?: number; unit?: string; date?: string };
 
 export const labUln: RuleKind<LabUln> = {
@@ -19,20 +28,26 @@ export const labUln: RuleKind<LabUln> = {
       times: k.z.number().positive().describe('Multiple of the upper limit of normal.'),
       within: k.Duration.optional().describe('Only a result dated within this long before the reference date counts; otherwise unknown.'),
       before: k.ReferenceDateName.optional().describe('Reference date for `within` (default screening).'),
+      through: k.ReferenceDateName.optional().describe('Also count results dated after `before` up to and including this reference date (e.g. labs drawn at screening, after consent).'),
       note: k.note,
     }),
-  check: (n, cx) => void cx.expectType([], n.field, cx.field([], n.field), ['lab']),
+  check(n, cx) {
+    cx.expectType([], n.field, cx.field([], n.field), ['lab']);
+    if (n.through && !n.within) cx.report('criteria', ['through'], '"through" extends a "within" window: give "within" too');
+  },
   range: (n, cx) => ({ key: `labUln|${cx.scope ?? ''}|${n.field}`, what: `${n.field} × ULN`, op: n.op, value: n.times, lo: 0, hi: Infinity, integer: false, text: `${n.field} ${n.op} ${n.times} × ULN` }),
   reads(n, cx) {
     cx.field(n.field);
     if (n.within) cx.date(n.before ?? 'screening');
+    if (n.within && n.through) cx.date(n.through);
   },
   compile(n, cx) {
     const r = fieldReader(cx.dict, cx.scope, n.field);
     const detail: Detail = { op: n.op, times: n.times };
     const before = n.before ?? 'screening';
     const within = n.within;
-    const windowDetail = within ? { ...detail, within: formatDuration(within), before } : detail;
+    const through = n.through;
+    const windowDetail = within ? { ...detail, within: formatDuration(within), before, ...(through ? { through } : {}) } : detail;
     const from = within ? windowStart(within) : undefined;
     return leaf('labUln', n.note, (env, x) => {
       const lab = r.read(env) as Lab | undefined;
@@ -53,21 +68,23 @@ export const labUln: RuleKind<LabUln> = {
       }
       if (from) {
         // Only a recent enough result counts as evidence; an undated or older one leaves this open.
+        // `through`: the window runs on past the `before` date up to this one (e.g. labs drawn at screening, after consent).
         const ref = env.dates[before];
+        const end = through ? env.dates[through] : ref;
         if (x) x.detail = { ...windowDetail, date: lab.date ?? null };
-        if (!ref) {
-          env.missing.push(REF_PATH[before]);
-          return 'unknown';
-        }
+        if (!ref) env.missing.push(REF_PATH[before]);
+        if (through && !end) env.missing.push(REF_PATH[through]);
+        if (!ref || !end) return 'unknown';
         const start = from(ref);
-        if (x) x.detail = { ...windowDetail, date: lab.date ?? null, from: start, to: ref };
+        const to = compareDates(end, ref) > 0 ? end : ref;
+        if (x) x.detail = { ...windowDetail, date: lab.date ?? null, from: start, to };
         if (!lab.date) {
           env.missing.push(`${path}.date`);
           return 'unknown';
         }
-        if (compareDates(lab.date, start) < 0 || compareDates(lab.date, ref) > 0) {
-          env.missing.push(`${path} (a result from ${start} to ${ref})`);
-          if (x) x.detail = { ...windowDetail, date: lab.date, from: start, to: ref, outOfWindow: true };
+        if (compareDates(lab.date, start) < 0 || compareDates(lab.date, to) > 0) {
+          env.missing.push(`${path} (a result from ${start} to ${to})`);
+          if (x) x.detail = { ...windowDetail, date: lab.date, from: start, to, outOfWindow: true };
           return 'unknown';
         }
       }
@@ -79,5 +96,7 @@ export const labUln: RuleKind<LabUln> = {
       return fromBoolean(ok);
     });
   },
-  describe: (n, cx) => ({ text: `${cx.label(n.field)} ${cx.op(n.op)} ${n.times} × the reporting lab's upper limit of normal` }),
+  describe: (n, cx) => ({
+    text: `${cx.label(n.field)} ${cx.op(n.op)} ${n.times} × the reporting lab's upper limit of normal${n.within ? `, in a result dated within ${formatDuration(n.within)} before the ${n.before ?? 'screening'} date${n.through ? ` or after it up to the ${n.through} date` : ''}` : ''}`,
+  }),
 };

@@ -178,7 +178,7 @@ describe('CSV input details', () => {
     expect(empty.stderr).toMatch(/empty\.csv: is empty: expected a header row/);
     const headerOnly = await runCli(['batch', write('header.csv', 'id,diagnosis.subtype\r\n'), '--trial', TRIAL, '--summary', join(dir, 'h-summary.json')]);
     expect(headerOnly.code).toBe(0);
-    expect(headerOnly.stdout).toBe('row,patientId,trial,verdict,failed,unknown,review,missing,warnings,errors\r\n');
+    expect(headerOnly.stdout).toBe('row,patientId,trial,verdict,encoding,failed,unknown,review,missing,warnings,errors\r\n');
     expect(JSON.parse(readFileSync(join(dir, 'h-summary.json'), 'utf8')).rows).toBe(0);
     const json = await runCli(['batch', write('header2.csv', 'id\n'), '--trial', TRIAL, '--format', 'json']);
     expect(JSON.parse(json.stdout)).toEqual([]);
@@ -186,6 +186,26 @@ describe('CSV input details', () => {
 });
 
 describe('output', () => {
+  test.each(['csv', 'ndjson', 'json'])('%s rows and the screen-failure summary say when a trial is only partly encoded', async (format) => {
+    // The second row has too few cells: verdict error.
+    const input = write(`partial-${format}.csv`, `${toCsv(examples.slice(0, 1))}ragged-row,1970-01-01\n`);
+    const summaryFile = join(dir, `partial-${format}-summary.json`);
+    const r = await runCli(['batch', input, '--trial', 'NCT02347891', '--trial', TRIAL, '--format', format, '--summary', summaryFile]);
+    const rows: Record<string, unknown>[] =
+      format === 'csv' ? parseCsvOutput(r.stdout) : format === 'ndjson' ? r.stdout.trim().split('\n').map((l) => JSON.parse(l)) : JSON.parse(r.stdout);
+    expect(rows.map((x) => [x.trial, x.encoding])).toEqual([
+      ['NCT02347891', 'partial'],
+      [TRIAL, 'complete'],
+      ['NCT02347891', 'partial'],
+      [TRIAL, 'complete'],
+    ]);
+    expect(rows[2]?.verdict).toBe('error'); // a row that cannot be screened still carries the trial's encoding
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary.trials.map((t: { trial: string; encoding: string }) => [t.trial, t.encoding])).toEqual([['NCT02347891', 'partial'], [TRIAL, 'complete']]);
+    expect(summary.trials[0].encodingNote).toMatch(/Only the first five inclusion criteria are known/);
+    expect(r.stderr).toMatch(/NCT02347891: 2 screened;[^\n]*\n  PARTIAL encoding: Only the first five inclusion criteria are known/);
+    expect(r.stderr).not.toMatch(/IM101-611: 2 screened;[^\n]*\n  PARTIAL/);
+  });
   test('CSV output neutralises formula cells', async () => {
     const r = await runCli(['batch', write('inject.csv', 'id,diagnosis.subtype\n"=HYPERLINK(""http://evil"",""x"")",ibm\n@SUM(1),ibm\n-1+2,ibm\n'), '--trial', TRIAL]);
     const lines = r.stdout.split('\r\n');

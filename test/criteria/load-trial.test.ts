@@ -38,6 +38,7 @@ describe('criteria file errors name file:line:column', () => {
     ['unit mismatch', crit('{ kind: compare, field: assessments.pga, op: ">=", value: 20, unit: mm }'), /unit "mm" does not match the field's unit "cm"/],
     ['scale not given', crit('{ kind: compare, field: assessments.mmt8, op: "<=", value: 135 }'), /is a scale field: say which scale/],
     ['unknown definition', crit('{ kind: ref, definition: nothing }'), /unknown definition "nothing"/],
+    ['labUln "through" without "within"', crit('{ kind: labUln, field: labs.ck, op: ">", times: 5, through: screening }'), /criteria\[0\]\.rule\.through: "through" extends a "within" window: give "within" too/],
     ['unknown calculator', crit('{ kind: calc, calculator: nope }'), /unknown calculator "nope"/],
     ['medication operator outside a medication quantifier', crit('{ kind: ongoing, at: randomization }'), /ongoing applies to a medication record/],
     ['at least more than there are', crit('{ kind: atLeast, n: 3, of: [{ kind: is, field: assessments.activeRash }] }'), /needs 3 of only 1 conditions: can never be met/],

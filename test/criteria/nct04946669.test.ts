@@ -14,11 +14,16 @@ describe('NCT04946669', () => {
   test.each([
     ['definite DM', (_p: any) => {}, 'met'],
     ['probable DM: investigator confirms', (p: any) => { p.bohanPeter.biopsy = false; }, 'needs_review'],
-    ['possible DM: investigator confirms', (p: any) => { p.bohanPeter.biopsy = false; p.bohanPeter.enzymes = false; }, 'needs_review'],
+    ['possible DM is not "confirmed" and does not reach review', (p: any) => { p.bohanPeter.biopsy = false; p.bohanPeter.enzymes = false; }, 'not_met'],
     ['PM (no rash) and not CADM', (p: any) => { p.bohanPeter.rash = false; }, 'not_met'],
-    ['CADM by Sontheimer, exactly 6 months', (p: any) => {
+    ['CADM by Sontheimer, exactly 6 months: the 2002 exclusions go to the investigator', (p: any) => {
       p.bohanPeter = { weakness: false, enzymes: false, emg: false, biopsy: false, rash: true };
       p.diagnosis.sontheimerSkinMonths = 6; p.diagnosis.skinBiopsyConfirmed = true;
+    }, 'needs_review'],
+    ['CADM by Sontheimer, exclusions confirmed absent by the investigator', (p: any) => {
+      p.bohanPeter = { weakness: false, enzymes: false, emg: false, biopsy: false, rash: true };
+      p.diagnosis.sontheimerSkinMonths = 6; p.diagnosis.skinBiopsyConfirmed = true;
+      p.reviews = { NCT04946669: { 'I1-cadm-exclusions': { decision: 'yes', by: 'Dr A', date: '2026-11-16' } } };
     }, 'met'],
     ['rash without weakness, skin 5 months', (p: any) => {
       p.bohanPeter = { weakness: false, enzymes: false, emg: false, biopsy: false, rash: true };
@@ -41,11 +46,11 @@ describe('NCT04946669', () => {
       p.imacs.followUp = { pga: 4, sga: 5, mmt8: { score: 124, max: 150 }, haqDi: 1.1, enzyme: { value: 1500, unit: 'U/L', uln: 200 }, extramuscularGlobal: 3.5 };
       p.medications.forEach((m: any) => (m.outcome = 'response'));
     }, 'not_met'],
-    ['IMACS improved but intolerance recorded', (p: any) => {
+    ['IMACS improved but the physician flags intolerance: was it to the 3-month treatment?', (p: any) => {
       p.imacs.followUp = { pga: 4, sga: 5, mmt8: { score: 124, max: 150 }, haqDi: 1.1, enzyme: { value: 1500, unit: 'U/L', uln: 200 }, extramuscularGlobal: 3.5 };
       p.medications.forEach((m: any) => (m.outcome = 'response'));
       p.diagnosis.refractoryIntolerance = true;
-    }, 'met'],
+    }, 'needs_review'],
     ['immunosuppressant started exactly 3 months before screening', (p: any) => {
       p.medications[1].start = '2026-08-16'; p.medications[1].doses = [{ date: '2026-08-16', dose: 20, unit: 'mg/week' }];
     }, 'met'],

@@ -2,9 +2,13 @@
 // ≥ 20% improvement in at least 3 of the 6 core set measures, no more than 2 worsened by
 // ≥ 25%, and manual muscle testing not among the worsened. Measures missing at either visit
 // are tried as improved, worsened and unchanged: the result is decided only if all agree.
+// Two readings a protocol may leave open can be tried the same way (params `zeroBaseline` and
+// `mmtMayNotWorsen` set to 'either'), and `require` says whether improvement must hold under
+// every reading or under some: a criterion uses both to send a disagreement to the investigator.
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import type { Fact } from '../result.js';
+import { and, or, type Outcome } from '../logic.js';
 import { exact, overCompletions, paramProblems } from './completions.js';
 
 export type MeasureKey = 'pga' | 'sga' | 'mmt8' | 'haqDi' | 'enzyme' | 'extramuscularGlobal';
@@ -32,8 +36,9 @@ export const IMACS_DOI: ImacsRule = { improvePct: 20, worsenPct: 25, worsenedWhe
 
 /**
  * Percent change from baseline, signed so that positive is better. A baseline of 0 has no
- * percent change: any change in the better direction counts as improved, in the worse
- * direction as worsened.
+ * percent change; this function counts any change in the better direction as improved and in
+ * the worse direction as worsened (`zeroBaseline: 'asChange'`); `zeroBaselineChanged` tells the
+ * calculator when that convention was used, so it can try the other reading ('unchanged').
  */
 export function measureChange(baseline: number, followUp: number, higherIsBetter: boolean, rule: ImacsRule = IMACS_DOI): { status: MeasureStatus; percent: number | null } {
   const better = higherIsBetter ? followUp - baseline : baseline - followUp;
@@ -50,6 +55,11 @@ export function measureChange(baseline: number, followUp: number, higherIsBetter
   return { status: 'unchanged', percent };
 }
 
+/** A baseline of 0 that changed: the percent change is undefined and the status is a convention. */
+export function zeroBaselineChanged(baseline: number, followUp: number): boolean {
+  return baseline === 0 && followUp !== baseline;
+}
+
 /** The definition of improvement over the six statuses (in IMACS_MEASURES order). */
 export function meetsDefinition(statuses: readonly MeasureStatus[], rule: ImacsRule = IMACS_DOI): boolean {
   const improved = statuses.filter((s) => s === 'improved').length;
@@ -64,7 +74,12 @@ const Params = z.strictObject({
   worsenedWhen: z._default(z.enum(['>=', '>']), IMACS_DOI.worsenedWhen),
   minImproved: z._default(z.int().check(z.minimum(1), z.maximum(6)), IMACS_DOI.minImproved),
   maxWorsened: z._default(z.int().check(z.minimum(0), z.maximum(6)), IMACS_DOI.maxWorsened),
-  mmtMayNotWorsen: z._default(z.boolean(), IMACS_DOI.mmtMayNotWorsen),
+  /** true/false: the MMT rule applies or not; 'either': try both readings. */
+  mmtMayNotWorsen: z._default(z.union([z.boolean(), z.literal('either')]), IMACS_DOI.mmtMayNotWorsen),
+  /** A changed measure with a baseline of 0: 'asChange' (by its direction), 'unchanged', or 'either'. */
+  zeroBaseline: z._default(z.enum(['asChange', 'unchanged', 'either']), 'asChange'),
+  /** With 'either' readings: improvement must hold under every reading, or under some. */
+  require: z._default(z.enum(['every', 'some']), 'every'),
 });
 
 /** A measure's value as a number, or why it cannot be used. */
@@ -81,15 +96,21 @@ function readValue(key: MeasureKey, raw: unknown): { value?: number; max?: numbe
   return typeof raw === 'number' ? { value: raw } : {};
 }
 
-export const imacsImprovementCalculator: Calculator<z.infer<typeof Params>> = {
+export const imacsImprovementCalculator: Calculator<{ params: z.infer<typeof Params>; rule: ImacsRule }> = {
   inputs: { fields: IMACS_MEASURES.flatMap((m) => [`imacs.baseline.${m.key}`, `imacs.followUp.${m.key}`]) },
   description: 'IMACS definition of improvement (baseline vs follow-up)',
   checkParams: (params) => paramProblems(Params, params),
-  prepare: (raw) => Params.parse(raw),
-  evaluate(ctx, rule) {
+  prepare: (raw) => {
+    const params = Params.parse(raw);
+    return { params, rule: { ...params, mmtMayNotWorsen: params.mmtMayNotWorsen === true } };
+  },
+  evaluate(ctx, { params, rule }) {
     const facts: Fact[] = [];
     const missing: string[] = [];
     const slots: MeasureStatus[][] = [];
+    /** Per measure: true when its status depends on a reading (a zero baseline). */
+    const byReading: boolean[] = [];
+    const zeroBaselines: string[] = [];
     const detail: Record<string, string | number | boolean | null> = {};
     const named: Record<MeasureStatus | 'notKnown', string[]> = { improved: [], worsened: [], unchanged: [], notKnown: [] };
     for (const m of IMACS_MEASURES) {
@@ -105,15 +126,33 @@ export const imacsImprovementCalculator: Calculator<z.infer<typeof Params>> = {
       if (gaps.length) {
         missing.push(...gaps);
         slots.push(['improved', 'worsened', 'unchanged']);
+        byReading.push(false);
         named.notKnown.push(m.label);
         continue;
       }
       const change = measureChange(b.value as number, f.value as number, m.higherIsBetter, rule);
-      slots.push([change.status]);
-      named[change.status].push(m.label);
+      const zero = zeroBaselineChanged(b.value as number, f.value as number);
+      if (zero) zeroBaselines.push(m.label);
+      const status: MeasureStatus = zero && params.zeroBaseline === 'unchanged' ? 'unchanged' : change.status;
+      const reading = zero && params.zeroBaseline === 'either' && status !== 'unchanged';
+      slots.push(reading ? [status, 'unchanged'] : [status]);
+      byReading.push(reading);
+      // A measure whose status depends on the reading is named only under zeroBaselineMeasures.
+      if (!reading) named[status].push(m.label);
       detail[`change.${m.key}`] = change.percent;
     }
-    const outcome = overCompletions(slots, (statuses) => meetsDefinition(statuses, rule));
+    // Each reading (a choice for every zero-baseline measure, and for the MMT rule) is decided
+    // over the completions of the missing data; the readings then combine by `require`.
+    const readingSlots = slots.map((options, i) => (byReading[i] ? options.map((o) => [o]) : [options]));
+    const mmtRules = params.mmtMayNotWorsen === 'either' ? [true, false] : [rule.mmtMayNotWorsen];
+    const perReading: Outcome[] = [];
+    for (const mmt of mmtRules) {
+      overCompletions(readingSlots, (choice) => {
+        perReading.push(overCompletions(choice, (statuses) => meetsDefinition(statuses, { ...rule, mmtMayNotWorsen: mmt })));
+        return false;
+      });
+    }
+    const outcome = params.require === 'every' ? and(perReading) : or(perReading);
     return {
       outcome,
       facts,
@@ -130,7 +169,10 @@ export const imacsImprovementCalculator: Calculator<z.infer<typeof Params>> = {
         worsenedWhen: rule.worsenedWhen,
         minImproved: rule.minImproved,
         maxWorsened: rule.maxWorsened,
-        mmtMayNotWorsen: rule.mmtMayNotWorsen,
+        mmtMayNotWorsen: params.mmtMayNotWorsen,
+        zeroBaseline: params.zeroBaseline,
+        zeroBaselineMeasures: zeroBaselines.join(', '),
+        ...(params.zeroBaseline === 'either' || params.mmtMayNotWorsen === 'either' ? { require: params.require } : {}),
       },
     };
   },

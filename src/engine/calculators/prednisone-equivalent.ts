@@ -1,7 +1,7 @@
 // Prednisone-equivalent glucocorticoid dose per kg of body weight per day, compared with a
-// threshold (NCT04946669: "< 1 mg/kg/day"). Uses each current corticosteroid's recorded
-// prednisone-equivalent dose; only prednisone and prednisolone doses in mg/day are taken
-// as they are, because no conversion table for other steroids is verified in our sources.
+// threshold (NCT04946669: "< 1 mg/kg/day"). A dose history in mg/day is converted with the
+// standard anti-inflammatory equivalence table (GLUCOCORTICOID_EQUIVALENTS, sources in
+// docs/trials.md); a steroid outside the table needs its prednisone equivalent recorded.
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { takenOn } from '../medication.js';
@@ -29,19 +29,46 @@ type Med = {
 
 
 /**
- * The prednisone-equivalent mg/day of one corticosteroid on `date`, if the record gives it: the
- * dose history for prednisone and prednisolone in mg/day, else the recorded equivalent. When both
- * are there and disagree, the record contradicts itself: undefined (unknown), never a pick.
+ * mg of each glucocorticoid equivalent in anti-inflammatory effect to 5 mg of prednisone: the
+ * standard table (prednisone 5 = prednisolone 5 = methylprednisolone 4 = dexamethasone 0.75 =
+ * hydrocortisone 20) and deflazacort 6 (the conventional 1.2 : 1 ratio). Sources: docs/trials.md.
  */
-export function prednisoneEquivalentMgPerDay(med: Med, date: string): number | undefined {
+export const GLUCOCORTICOID_EQUIVALENTS: Readonly<Record<string, number>> = {
+  prednisone: 5,
+  prednisolone: 5,
+  methylprednisolone: 4,
+  dexamethasone: 0.75,
+  hydrocortisone: 20,
+  deflazacort: 6,
+};
+
+/** `mg` of `drug` as prednisone mg (undefined for a drug outside the table). */
+export function toPrednisoneMg(drug: string | undefined, mg: number): number | undefined {
+  const equivalent = drug !== undefined && Object.hasOwn(GLUCOCORTICOID_EQUIVALENTS, drug) ? GLUCOCORTICOID_EQUIVALENTS[drug] : undefined;
+  return equivalent === undefined ? undefined : exact((mg * 5) / equivalent);
+}
+
+/** Where a prednisone-equivalent dose came from, for the report. */
+export type DoseSource = { mgPerDay: number; from: 'table'; drugMgPerDay: number } | { mgPerDay: number; from: 'recorded' };
+
+/**
+ * The prednisone-equivalent mg/day of one corticosteroid on `date`, if the record gives it: the
+ * dose history in mg/day converted with the table, else the recorded equivalent. When both are
+ * there and disagree, the record contradicts itself: undefined (unknown), never a pick.
+ */
+export function prednisoneEquivalentDose(med: Med, date: string): DoseSource | undefined {
   const summary = typeof med.prednisoneEquivalentMgPerDay === 'number' ? med.prednisoneEquivalentMgPerDay : undefined;
-  let fromDoses: number | undefined;
-  if (med.drug === 'prednisone' || med.drug === 'prednisolone') {
-    const current = (med.doses ?? []).filter((d) => compareDates(d.date, date) <= 0).sort((a, b) => compareDates(a.date, b.date)).at(-1);
-    if (current && current.unit === 'mg/day') fromDoses = current.dose;
+  const current = (med.doses ?? []).filter((d) => compareDates(d.date, date) <= 0).sort((a, b) => compareDates(a.date, b.date)).at(-1);
+  const converted = current && current.unit === 'mg/day' ? toPrednisoneMg(med.drug, current.dose) : undefined;
+  if (converted !== undefined && current) {
+    if (summary !== undefined && exact(summary) !== converted) return undefined;
+    return { mgPerDay: converted, from: 'table', drugMgPerDay: current.dose };
   }
-  if (summary !== undefined && fromDoses !== undefined && summary !== fromDoses) return undefined;
-  return fromDoses ?? summary;
+  return summary === undefined ? undefined : { mgPerDay: summary, from: 'recorded' };
+}
+
+export function prednisoneEquivalentMgPerDay(med: Med, date: string): number | undefined {
+  return prednisoneEquivalentDose(med, date)?.mgPerDay;
 }
 
 /**
@@ -91,12 +118,15 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Para
       const on = takenOn(med, date);
       if (on === 'not_met') return;
       if (on === 'unknown') missing.push(med.start ? `${path}.stop` : `${path}.start`);
-      const dose = prednisoneEquivalentMgPerDay(med, date);
-      if (dose === undefined) {
-        missing.push(`${path}.prednisoneEquivalentMgPerDay`);
+      const source = prednisoneEquivalentDose(med, date);
+      if (source === undefined) {
+        // A dose history in mg/day for a drug in the table is what to collect; otherwise the equivalent.
+        missing.push(Object.hasOwn(GLUCOCORTICOID_EQUIVALENTS, med.drug ?? '') && med.prednisoneEquivalentMgPerDay === undefined ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`);
         high = Infinity;
       } else {
-        facts.push({ field: `${path}.prednisoneEquivalentMgPerDay`, label: `${name}${on === 'unknown' ? ' (if still taken)' : ''}`, value: dose, unit: 'mg/day' });
+        const dose = source.mgPerDay;
+        const how = source.from === 'table' ? (med.drug === 'prednisone' ? '' : ` ${source.drugMgPerDay} mg/day as prednisone`) : ' (recorded prednisone equivalent)';
+        facts.push({ field: source.from === 'table' ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`, label: `${name}${how}${on === 'unknown' ? ' (if still taken)' : ''}`, value: dose, unit: 'mg/day' });
         if (on === 'met') low += dose;
         high += dose;
       }

@@ -2,6 +2,10 @@
 // (clinical-reference.md): biopsy-confirmed hallmark skin disease for at least 6 months and no
 // clinical proximal weakness; muscle tests normal (amyopathic) or only subclinically abnormal
 // (hypomyopathic). Both forms count; which one it is, is reported when the items say so.
+// NOT checked: the exclusions of Sontheimer's 2002 definition (systemic immunosuppressive therapy
+// for 2 or more consecutive months within the first 6 months of skin disease; drugs known to cause
+// DM-like skin changes). The result says so (detail.unchecked), and a criterion using it should ask
+// the investigator about them (NCT04946669 I1 does).
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { and, fromBoolean, type Outcome } from '../logic.js';
@@ -26,6 +30,10 @@ export function sontheimerForm(subclinical: (boolean | undefined)[]): 'amyopathi
   if (subclinical.every((v) => v === false)) return 'amyopathic';
   return null;
 }
+
+/** What this calculator does not check, stated with every result. */
+export const SONTHEIMER_UNCHECKED =
+  'the exclusions of the 2002 definition (systemic immunosuppressive therapy for 2 or more consecutive months within the first 6 months of skin disease; drugs known to cause DM-like skin changes)';
 
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
@@ -53,6 +61,6 @@ export const sontheimerCadmCalculator: Calculator<z.infer<typeof Params>> = {
     if (weakness === undefined) missing.push('bohanPeter.weakness');
     const outcome = sontheimerCadm(inputs, minSkinMonths);
     const form = sontheimerForm(['bohanPeter.enzymes', 'bohanPeter.emg', 'bohanPeter.biopsy'].map((p) => bool(ctx.get(p))));
-    return { outcome, facts, missing, detail: { minSkinMonths, form } };
+    return { outcome, facts, missing, detail: { minSkinMonths, form, unchecked: SONTHEIMER_UNCHECKED } };
   },
 };

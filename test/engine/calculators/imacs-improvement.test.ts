@@ -83,3 +83,33 @@ test('a vanishingly small baseline reports no percent (never Infinity), found by
   expect(r.status).toBe('worsened');
   expect(r.percent).toBeNull();
 });
+
+describe('readings a protocol leaves open: zeroBaseline and mmtMayNotWorsen "either"', () => {
+  // pga, sga and enzyme improve; HAQ-DI and extramuscular rise from a baseline of 0.
+  const zero = { baseline: visit(6, 6, 100, 0, 2000, 0), followUp: visit(4, 4, 100, 0.125, 1500, 0.1) };
+  const strict = { worsenedWhen: '>', maxWorsened: 1 };
+  test.each([
+    ['asChange', 'every', 'not_met'], // 2 worsened > 1
+    ['unchanged', 'every', 'met'],
+    ['either', 'every', 'not_met'],
+    ['either', 'some', 'met'],
+  ])('zeroBaseline %s, require %s -> %s', (zeroBaseline, require, outcome) => {
+    const r = run(zero, { ...strict, zeroBaseline, require });
+    expect(r.outcome).toBe(outcome);
+    expect(r.detail?.zeroBaselineMeasures).toBe('HAQ-DI, extramuscular global activity');
+  });
+  test('missing data stays unknown under the readings (collect it first)', () => {
+    const followUp: Record<string, unknown> = { ...zero.followUp };
+    delete followUp.pga;
+    expect(run({ ...zero, followUp }, { ...strict, zeroBaseline: 'either', require: 'some' }).outcome).toBe('unknown');
+  });
+  test.each([
+    [true, 'not_met'],
+    [false, 'met'],
+  ])('MMT-8 worsened with 4 improved: rule %s -> %s; "either" gives every: not_met, some: met', (mmt, outcome) => {
+    const data = { baseline: visit(6, 6, 100, 1.5, 2000, 4), followUp: visit(4, 4, 70, 1.0, 1500, 4) };
+    expect(run(data, { mmtMayNotWorsen: mmt }).outcome).toBe(outcome);
+    expect(run(data, { mmtMayNotWorsen: 'either', require: 'every' }).outcome).toBe('not_met');
+    expect(run(data, { mmtMayNotWorsen: 'either', require: 'some' }).outcome).toBe('met');
+  });
+});

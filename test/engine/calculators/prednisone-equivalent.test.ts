@@ -29,10 +29,36 @@ describe('prednisoneEquivalentPerKg', () => {
     expect(r.outcome).toBe('met');
     expect(r.detail?.totalMgPerDay).toBe(50);
   });
-  test('another steroid without a recorded equivalent is unknown, not guessed', () => {
-    const r = run(60, [{ drug: 'dexamethasone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 4, unit: 'mg/day' }] }]);
+  // The standard table, one case per drug: exactly 60 mg prednisone-equivalent at 60 kg is 1 mg/kg/day
+  // (not < 1), and the smallest step below it qualifies.
+  test.each([
+    ['prednisone', 60, 59.9],
+    ['prednisolone', 60, 59.9],
+    ['methylprednisolone', 48, 47.9], // 4 mg = 5 mg prednisone
+    ['dexamethasone', 9, 8.99], // 0.75 mg = 5 mg prednisone
+    ['hydrocortisone', 240, 239], // 20 mg = 5 mg prednisone
+    ['deflazacort', 72, 71.9], // 6 mg = 5 mg prednisone (1.2 : 1)
+  ])('%s: %d mg/day at 60 kg is 1 mg/kg/day prednisone-equivalent; %d mg/day is below', (drug, atLimit, below) => {
+    const med = (dose: number) => [{ drug, class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose, unit: 'mg/day' }] }];
+    const at = run(60, med(atLimit));
+    expect(at.outcome).toBe('not_met');
+    expect(at.detail?.totalMgPerDay).toBe(60);
+    expect(run(60, med(below)).outcome).toBe('met');
+  });
+  test('a steroid outside the table without a recorded equivalent is unknown, not guessed', () => {
+    const r = run(60, [{ drug: 'other', otherName: 'budesonide', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 9, unit: 'mg/day' }] }]);
     expect(r.outcome).toBe('unknown');
     expect(r.missing).toEqual(['medications[0].prednisoneEquivalentMgPerDay']);
+  });
+  test('a dose in another unit is not converted: the dose history in mg/day is what to collect', () => {
+    const r = run(60, [{ drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 500, unit: 'mg/pulse' }] }]);
+    expect(r.outcome).toBe('unknown');
+    expect(r.missing).toEqual(['medications[0].doses']);
+  });
+  test('a hand-typed equivalent that contradicts the table is not used (unknown)', () => {
+    const med = { drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 40, unit: 'mg/day' }] };
+    expect(run(60, [{ ...med, prednisoneEquivalentMgPerDay: 50 }]).outcome).toBe('met');
+    expect(run(60, [{ ...med, prednisoneEquivalentMgPerDay: 40 }]).outcome).toBe('unknown');
   });
   test('an unknown stop date with a dose already over the limit is still decided', () => {
     expect(run(60, [pred(70, { ongoing: undefined })]).outcome).toBe('unknown');

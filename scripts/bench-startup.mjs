@@ -13,6 +13,7 @@ const cases = [
   { name: 'screen <eligible>.json --trial IM101-611', args: ['bin/screen.js', 'examples/im101-611-eligible.json', '--trial', 'IM101-611'] },
   { name: 'screen ... --format json', args: ['bin/screen.js', 'examples/im101-611-eligible.json', '--trial', 'IM101-611', '--format', 'json'] },
   { name: 'screen --help', args: ['bin/screen.js', '--help'] },
+  { name: 'screen <FHIR bundle> (import, lazily loaded)', args: ['bin/screen.js', 'test/fixtures/fhir/im101-611-eligible.bundle.json', '--trial', 'IM101-611'] },
 ];
 
 function once(args) {

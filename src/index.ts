@@ -7,6 +7,7 @@ export { TrialFile, Condition, Criterion } from './criteria/rule-schema.js';
 export { DictionaryFile } from './criteria/dictionary-schema.js';
 export { parsePatientText, parsePatientData, type ParsedPatient } from './patient/parse.js';
 export { patientSchema } from './patient/schema.js';
+export { importFhirBundle, type ImportNote, type ImportResult } from './fhir/import-bundle.js';
 export { screenPatient, evaluateCriterion, decideVerdict, type ScreenOptions } from './engine/evaluate.js';
 export { resolveReferenceDates } from './engine/reference-dates.js';
 export type { PatientRecord } from './engine/patient-record.js';

@@ -24,7 +24,9 @@ Examples:
   screen patient.json --all                      (every trial, ranked)
   screen patient.json -t IM101-611 -t NCT04946669
   screen --trial IM101-611 --interactive                 (questionnaire; see docs/interactive.md)
-  screen --trial IM101-611 --interactive saved.json --save saved.json   (resume)`;
+  screen --trial IM101-611 --interactive saved.json --save saved.json   (resume)
+  screen import fhir bundle.json > patient.json  (prefill from an EHR's FHIR R4 export; see docs/fhir.md)
+  screen bundle.json --trial IM101-611           (a FHIR Bundle is imported and screened)`;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -86,7 +88,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     });
   for (const register of mayUseSubcommand(argv) ? SUBCOMMANDS : []) {
     const sub = register(io, setExit);
-    sub.exitOverride().configureOutput(output);
+    for (const c of [sub, ...sub.commands]) c.exitOverride().configureOutput(output);
     // `screen --criteria-dir x show T`: an option the root command took before the subcommand's
     // name belongs to the subcommand when it has that option too (and must fit its choices).
     sub.hook('preAction', (_root, action) => {

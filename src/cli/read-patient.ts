@@ -1,16 +1,21 @@
 // Reads a patient file (or stdin) with clear errors for missing, unreadable, huge or binary input.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import { PatientDataError } from '../errors.js';
+import { parsePatientText, type ParsedPatient } from '../patient/parse.js';
 import { readStdin, type CliIo } from './io.js';
 
 /** Patient files are small; anything bigger is a mistake (a wrong file, a database dump). */
 export const MAX_PATIENT_BYTES = 5 * 1024 * 1024;
 
-export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: string; name: string }> {
+/** One patient's FHIR export holds years of encounters and claims: bundles may be larger. */
+export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
+
+export async function readPatientInput(arg: string, io: CliIo, maxBytes = MAX_PATIENT_BYTES): Promise<{ text: string; name: string }> {
   if (arg === '-') {
     try {
-      return { text: checkText(await readStdin(io.stdin, MAX_PATIENT_BYTES), '<stdin>'), name: '<stdin>' };
+      return { text: checkText(await readStdin(io.stdin, maxBytes), '<stdin>'), name: '<stdin>' };
     } catch (e) {
       if (e instanceof PatientDataError) throw e;
       throw new PatientDataError([{ location: '<stdin>', message: (e as Error).message }], { cause: e });
@@ -27,8 +32,9 @@ export async function readPatientInput(arg: string, io: CliIo): Promise<{ text: 
     const code = (e as NodeJS.ErrnoException).code;
     throw new PatientDataError([{ location: arg, message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})` }], { cause: e });
   }
-  if (size > MAX_PATIENT_BYTES) {
-    throw new PatientDataError([{ location: arg, message: `is ${(size / 1024 / 1024).toFixed(1)} MB; a patient file is at most ${MAX_PATIENT_BYTES / 1024 / 1024} MB (for many patients use "screen batch")` }]);
+  if (size > maxBytes) {
+    const limit = maxBytes === MAX_PATIENT_BYTES ? `a patient file is at most ${maxBytes / 1024 / 1024} MB (for many patients use "screen batch")` : `one patient's bundle is at most ${maxBytes / 1024 / 1024} MB`;
+    throw new PatientDataError([{ location: arg, message: `is ${(size / 1024 / 1024).toFixed(1)} MB; ${limit}` }]);
   }
   let buf: Buffer;
   try {
@@ -50,4 +56,16 @@ function decode(buf: Buffer, name: string): string {
 function checkText(text: string, name: string): string {
   if (text.includes('\u0000')) throw new PatientDataError([{ location: name, message: 'contains NUL bytes: not a JSON text file' }]);
   return text;
+}
+
+/** Cheap test on the text: only a file that may be a FHIR Bundle loads the importer (lazily). */
+const MAYBE_BUNDLE = /"resourceType"\s*:\s*"Bundle"/;
+
+/** The patient record from a patient file, or from a FHIR R4 Bundle imported on the fly. */
+export async function parsePatientInput(input: { text: string; name: string }, dict: Dictionary, screening: string | undefined, io: CliIo): Promise<ParsedPatient> {
+  if (MAYBE_BUNDLE.test(input.text)) {
+    const { parseBundleOrPatient } = await import('./fhir-input.js');
+    return parseBundleOrPatient(input.text, input.name, dict, screening, io);
+  }
+  return parsePatientText(input.text, input.name, dict, screening ? { screening } : {});
 }

@@ -7,12 +7,12 @@ import { screenPatient } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { formatProblem } from '../errors.js';
-import { parsePatientText } from '../patient/parse.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { FORMATTERS, type FormatName } from '../report/formatters.js';
 import { overallExit } from '../report/ranking.js';
 import { toolInfo } from '../version.js';
 import { EXIT, useColor, type CliIo } from './io.js';
+import { parsePatientInput } from './read-patient.js';
 
 export type PipelineOptions = {
   format: FormatName;
@@ -28,7 +28,8 @@ export type PipelineOptions = {
 };
 
 export async function screenAndReport(input: { text: string; name: string }, trials: Trial[], dict: Dictionary, o: PipelineOptions, io: CliIo): Promise<number> {
-  const { record, warnings } = parsePatientText(input.text, input.name, dict, o.flagDates.screening ? { screening: o.flagDates.screening } : {});
+  // A FHIR Bundle is imported on the fly (the importer is loaded only then).
+  const { record, warnings } = await parsePatientInput(input, dict, o.flagDates.screening, io);
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, o.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, o.flagDates);
   const results = trials.map((trial) => screenPatient(trial, dict, record, { referenceDates }));

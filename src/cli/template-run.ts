@@ -3,7 +3,7 @@
 // description beside each).
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Dictionary } from '../criteria/dictionary.js';
-import { enumLabel } from '../criteria/dictionary-model.js';
+import { enumLabel, fieldCodesText } from '../criteria/dictionary-model.js';
 import type { FieldDef } from '../criteria/dictionary-schema.js';
 import { trialFields, type TrialFields } from '../criteria/trial-fields.js';
 import { UsageError } from '../errors.js';
@@ -66,6 +66,9 @@ function describeField(def: FieldDef): string {
       break;
   }
   if (def.help) parts.push(def.help);
+  const coded = def.type === 'records' ? Object.values(def.item) : [def];
+  const codes = coded.map((d) => fieldCodesText(d as Parameters<typeof fieldCodesText>[0])).filter(Boolean).join(' | ');
+  if (codes) parts.push(`EHR codes (screen import fhir): ${codes}`);
   return parts.join(': ');
 }
 
@@ -106,8 +109,8 @@ export async function runTemplate(trialId: string, flags: TemplateFlags, io: Cli
   } else {
     const columns = csvTemplate(trial.meta.id, used, set.dictionary, { slots: slots(flags.records, '--records'), doseSlots: slots(flags.doses, '--doses') });
     if (flags.describe) {
-      io.stdout.write(csvLine(['column', 'type', 'unit', 'allowed', 'description']));
-      for (const c of columns) io.stdout.write(csvLine([c.name, c.type, c.unit ?? '', (c.allowed ?? []).join(' | '), c.description]));
+      io.stdout.write(csvLine(['column', 'type', 'unit', 'allowed', 'description', 'codes']));
+      for (const c of columns) io.stdout.write(csvLine([c.name, c.type, c.unit ?? '', (c.allowed ?? []).join(' | '), c.description, c.codes ?? '']));
     } else io.stdout.write(csvLine(columns.map((c) => c.name)));
   }
   return 0;

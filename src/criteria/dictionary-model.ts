@@ -42,3 +42,28 @@ export function enumLabel(values: Record<string, string | { label: string; class
   if (v === undefined) return key;
   return typeof v === 'string' ? v : v.label;
 }
+
+/** Terminology systems a binding may name: id -> the FHIR system URI and the name people use. */
+export const CODE_SYSTEMS = {
+  loinc: { uri: 'http://loinc.org', name: 'LOINC' },
+  rxnorm: { uri: 'http://www.nlm.nih.gov/research/umls/rxnorm', name: 'RxNorm' },
+  snomed: { uri: 'http://snomed.info/sct', name: 'SNOMED CT' },
+  icd10cm: { uri: 'http://hl7.org/fhir/sid/icd-10-cm', name: 'ICD-10-CM' },
+} as const;
+
+type BindingLike = { system: keyof typeof CODE_SYSTEMS; code: string; display: string; unit?: string | undefined; evidenceOnly?: boolean | undefined };
+
+/** "LOINC 2157-6 Creatine kinase […] (U/L)", for templates and documentation. */
+export function bindingText(b: BindingLike): string {
+  return `${CODE_SYSTEMS[b.system].name} ${b.code} ${b.display}${b.unit ? ` (${b.unit})` : ''}${b.evidenceOnly ? ' [evidence only]' : ''}`;
+}
+
+/** Every binding of a field, as text: the field's own codes, or "value: codes" for each coded enum value. */
+export function fieldCodesText(def: { codes?: BindingLike[] | undefined; values?: Record<string, string | { label: string; codes?: BindingLike[] | undefined }> }): string {
+  const parts: string[] = [];
+  if (def.codes) parts.push(def.codes.map(bindingText).join('; '));
+  for (const [value, entry] of Object.entries(def.values ?? {})) {
+    if (typeof entry !== 'string' && entry.codes) parts.push(`${value}: ${entry.codes.map(bindingText).join('; ')}`);
+  }
+  return parts.join(' | ');
+}

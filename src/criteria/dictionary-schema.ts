@@ -8,9 +8,29 @@ const common = {
   help: z.string().optional().describe('Help text: where to find the value, what counts.'),
 };
 
+/** A terminology code that fills a field (or one enum value) when a record is imported from an EHR. */
+export const Binding = z
+  .strictObject({
+    system: z.enum(['loinc', 'rxnorm', 'snomed', 'icd10cm']).describe('Code system: LOINC, RxNorm (ingredient), SNOMED CT or ICD-10-CM.'),
+    code: z.string().min(1).describe('The code, exactly as the code system writes it.'),
+    display: z.string().min(1).describe("The code system's display name for the code."),
+    unit: z.string().optional().describe('The unit the code reports in (UCUM), when it has one.'),
+    evidenceOnly: z
+      .boolean()
+      .optional()
+      .describe('The code is evidence a person must weigh (a problem-list entry for a yes/no question), never the value itself: the importer notes it and leaves the field unknown.'),
+  })
+  .describe('A terminology binding: the code that fills this field from an EHR record.');
+export type Binding = z.infer<typeof Binding>;
+
+const codes = z.array(Binding).min(1).optional().describe('Terminology codes that fill this field from an EHR (FHIR import).');
+
 const EnumValues = z
-  .record(z.string().regex(/^[a-z0-9][A-Za-z0-9]*$/, 'enum values are camelCase identifiers'), z.union([z.string(), z.strictObject({ label: z.string(), class: z.string().optional() })]))
-  .describe('Allowed values: value -> label (or {label, class} for drugs).');
+  .record(
+    z.string().regex(/^[a-z0-9][A-Za-z0-9]*$/, 'enum values are camelCase identifiers'),
+    z.union([z.string(), z.strictObject({ label: z.string(), class: z.string().optional(), codes })]),
+  )
+  .describe('Allowed values: value -> label (or {label, class, codes} for drugs and coded values).');
 
 const NumberField = z.strictObject({
   type: z.enum(['number', 'integer']),
@@ -19,8 +39,9 @@ const NumberField = z.strictObject({
   min: z.number().optional(),
   max: z.number().optional(),
   convert: z.record(z.string(), z.number().positive()).optional().describe('Other accepted units: unit -> factor to the canonical unit.'),
+  codes,
 });
-const BooleanField = z.strictObject({ type: z.literal('boolean'), ...common });
+const BooleanField = z.strictObject({ type: z.literal('boolean'), ...common, codes });
 const StringField = z.strictObject({ type: z.literal('string'), ...common, maxLength: z.number().int().positive().optional() });
 const DateField = z.strictObject({
   type: z.literal('date'),
@@ -34,6 +55,7 @@ const LabField = z.strictObject({
   ...common,
   unit: z.string(),
   convert: z.record(z.string(), z.number().positive()).optional(),
+  codes,
 });
 const ScaleField = z.strictObject({
   type: z.literal('scale'),
@@ -49,6 +71,7 @@ const RecordsField = z.strictObject({
   type: z.literal('records'),
   ...common,
   item: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), z.union([ItemField, DoseHistoryField])),
+  confirm: z.string().optional().describe('Question that confirms the list holds every record (recorded under completeness.<list>).'),
   kindOf: z.enum(['medication', 'generic']).default('generic').describe('medication: items have drug, start, stop/ongoing and doses.'),
 });
 

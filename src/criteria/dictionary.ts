@@ -1,6 +1,7 @@
 // Loads the data dictionary from YAML text and checks it. Pure: takes text, never reads files.
 import { CriteriaError } from '../errors.js';
-import { DictionaryFile } from './dictionary-schema.js';
+import { DictionaryFile, type FieldDef, type ItemFieldDef } from './dictionary-schema.js';
+import type { Problem } from '../errors.js';
 import { buildDictionary, type Dictionary } from './dictionary-model.js';
 import { parseYaml, toData, zodProblems } from './yaml-source.js';
 
@@ -22,6 +23,30 @@ export function parseDictionary(text: string, file: string): Dictionary {
       }
     }
   }
+  problems.push(...duplicateBindings(data, file));
   if (problems.length) throw new CriteriaError(problems);
   return buildDictionary(data);
+}
+
+/** A code that fills two fields would make an import ambiguous: each code fills one place. */
+function duplicateBindings(data: DictionaryFile, file: string): Problem[] {
+  const seen = new Map<string, string>();
+  const problems: Problem[] = [];
+  const visit = (where: string, codes: { system: string; code: string; evidenceOnly?: boolean | undefined }[] | undefined) => {
+    for (const b of codes ?? []) {
+      if (b.evidenceOnly) continue;
+      const key = `${b.system} ${b.code}`;
+      const first = seen.get(key);
+      if (first) problems.push({ location: file, message: `${where}: ${key} is already bound to ${first}; a code fills one field` });
+      else seen.set(key, where);
+    }
+  };
+  for (const [path, def] of Object.entries(data.fields)) {
+    const defs: [string, FieldDef | ItemFieldDef][] = def.type === 'records' ? Object.entries(def.item).map(([k, v]) => [`${path}.${k}`, v]) : [[path, def]];
+    for (const [where, d] of defs) {
+      if ('codes' in d) visit(`fields.${where}`, d.codes);
+      if (d.type === 'enum' || d.type === 'enumList') for (const [value, entry] of Object.entries(d.values)) if (typeof entry !== 'string') visit(`fields.${where} value ${value}`, entry.codes);
+    }
+  }
+  return problems;
 }

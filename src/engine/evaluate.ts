@@ -8,7 +8,7 @@ import { itemName } from '../rules/quantifier.js';
 import type { CompiledNode, Env } from '../rules/types.js';
 import { isOpen, type Outcome } from './logic.js';
 import type { CriterionResult, ReferenceDates, ScreeningResult, Trace, Verdict } from './result.js';
-import { getPath, type PatientRecord } from './patient-record.js';
+import { COMPLETENESS_PREFIX, getPath, type PatientRecord } from './patient-record.js';
 
 /** A trial's criteria compiled once (per dictionary): every patient reuses the same nodes. */
 export type CompiledTrial = {
@@ -88,6 +88,7 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
       ...(trial.meta.completenessNote ? { completenessNote: trial.meta.completenessNote } : {}),
     },
     patientId: typeof patient.id === 'string' ? patient.id : null,
+    ...(patient.provenance ? { provenance: patient.provenance } : {}),
     referenceDates: options.referenceDates,
     verdict,
     criteria,
@@ -194,6 +195,8 @@ export function screenOutcomes(compiled: CompiledTrial, patient: PatientRecord, 
 /** Words for a missing path, naming the record (e.g. the drug) when it is inside a list. */
 function labelForPath(dict: Dictionary, path: string, patient: PatientRecord): string {
   if (path.startsWith('referenceDates.')) return `${path.slice('referenceDates.'.length)} date`;
+  if (path.startsWith(COMPLETENESS_PREFIX)) return `confirmation that the ${fieldLabel(dict, path.slice(COMPLETENESS_PREFIX.length)).toLowerCase()} list is complete`;
+  if (path.startsWith(COMPLETENESS_PREFIX)) return `confirmation that the ${fieldLabel(dict, path.slice(COMPLETENESS_PREFIX.length)).toLowerCase()} list is complete`;
   const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)(.*)$/.exec(path);
   if (m) {
     const [, records = '', index = '0', field = '', rest = ''] = m;

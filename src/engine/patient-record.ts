@@ -3,12 +3,25 @@
 
 export type ReviewDecision = { decision: 'yes' | 'no'; by: string; date: string; note?: string };
 
+/** Whether a record list is known to hold every record (absent: a present list is taken as complete). */
+export type ListCompleteness = { complete: boolean; by?: string; date?: string; note?: string };
+
 export type PatientRecord = {
   id?: string;
+  completeness?: Record<string, ListCompleteness | null | undefined>;
   referenceDates?: { screening?: string; consent?: string; randomization?: string };
   reviews?: Record<string, Record<string, ReviewDecision>>;
+  /** Patient-file path -> the record(s) an imported value came from ("Observation/abc"). */
+  provenance?: Record<string, string>;
   [section: string]: unknown;
 };
+
+/** Missing-data paths that ask to confirm a list complete: `completeness.<records>`. */
+export const COMPLETENESS_PREFIX = 'completeness.';
+
+export function completenessPath(records: string): string {
+  return `${COMPLETENESS_PREFIX}${records}`;
+}
 
 /** Split field paths, memoised: the same few hundred paths are looked up for every patient. */
 const splitPaths = new Map<string, string[]>();

@@ -62,6 +62,8 @@ export type ReferenceDates = { screening?: string; consent?: string; randomizati
 export type ScreeningResult = {
   trial: { id: string; nct: string; title: string; version: string; sha256: string; completeness: 'complete' | 'partial'; completenessNote?: string };
   patientId: string | null;
+  /** Patient-file path -> source record of imported values (from the patient file's provenance). */
+  provenance?: Record<string, string>;
   referenceDates: ReferenceDates;
   verdict: Verdict;
   criteria: CriterionResult[];

@@ -1,6 +1,7 @@
 // The CSV column convention: every column name is a data-dictionary path, so anything a patient
 // JSON file can say a CSV row can say too. Resolves header names to where their cells go.
 import type { Dictionary } from '../criteria/dictionary.js';
+import { fieldCodesText } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import type { ReferenceDateName } from '../rules/types.js';
 
@@ -102,7 +103,7 @@ export function resolveColumn(name: string, dict: Dictionary): ColumnTarget | un
 }
 
 /** A column a template offers, with what it holds. */
-export type TemplateColumn = { name: string; type: string; unit?: string; allowed?: string[]; description: string };
+export type TemplateColumn = { name: string; type: string; unit?: string; allowed?: string[]; description: string; codes?: string };
 
 /** The columns for one dictionary field (records get `slots` numbered entries, doses `doseSlots`). */
 export function columnsForField(dict: Dictionary, path: string, options: { items?: string[]; slots: number; doseSlots: number }): TemplateColumn[] {
@@ -115,11 +116,13 @@ export function columnsForField(dict: Dictionary, path: string, options: { items
     if (d.type === 'enum' || d.type === 'enumList') col.allowed = Object.keys(d.values);
     if (d.type === 'enumList') col.description += ` Several values separated by "${LIST_SEPARATOR}"; "${EMPTY_LIST}" for an empty list.`;
     if (d.type === 'boolean') col.allowed = ['true', 'false'];
+    const codes = fieldCodesText(d as Parameters<typeof fieldCodesText>[0]);
+    if (codes) col.codes = codes;
     return col;
   };
   switch (def.type) {
     case 'lab':
-      out.push({ name: `${path}.value`, type: 'number', unit: def.unit, description: `${def.label}: result.` });
+      out.push({ name: `${path}.value`, type: 'number', unit: def.unit, description: `${def.label}: result.`, ...(def.codes ? { codes: fieldCodesText(def) } : {}) });
       out.push({ name: `${path}.unit`, type: 'enum', allowed: [def.unit, ...Object.keys(def.convert ?? {})], description: `${def.label}: unit of value and uln.` });
       out.push({ name: `${path}.uln`, type: 'number', unit: def.unit, description: `${def.label}: the reporting lab's upper limit of normal.` });
       out.push({ name: `${path}.date`, type: 'date', description: `${def.label}: date of the sample (YYYY-MM-DD).` });

@@ -63,6 +63,11 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PatientDataError([{ location: file, message: `expected a JSON object describing one patient, got ${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data}` }]);
   }
+  const resourceType = (data as { resourceType?: unknown }).resourceType;
+  if (typeof resourceType === 'string') {
+    // A FHIR resource read as a patient file would lose every value as an "unknown key".
+    throw new PatientDataError([{ location: locationOf(file, ['resourceType']), message: `this is a FHIR ${resourceType.slice(0, 40)}, not a patient file: import a Bundle with "screen import fhir <file> > patient.json" (or screen it directly: screen <file> --trial <id>)` }]);
+  }
   const schema = options.pruned ? patientSchema(dict, { onlyFor: data }) : cached(fullSchemas, dict, (d) => patientSchema(d));
   const keys = cached(keyTrees, dict, knownKeyTree);
   const parsed = schema.safeParse(data);
@@ -97,8 +102,8 @@ function unknownKeys(data: unknown, known: Map<string, Set<string>>, file: strin
       value.forEach((v, i) => walk(v, `${schemaPath}[]`, [...path, i]));
       return;
     }
-    // reviews.<trial>.<review id> are free-form keys; their decisions are checked by the schema.
-    if (schemaPath === 'reviews') return;
+    // reviews.<trial>.<review id> and provenance paths are free-form keys, checked by the schema.
+    if (schemaPath === 'reviews' || schemaPath === 'provenance') return;
     const allowed = known.get(schemaPath);
     if (!allowed) return;
     for (const key of Object.keys(value)) {

@@ -28,6 +28,14 @@ export const ReviewDecisionSchema = z.strictObject({
   note: z.optional(z.string().check(z.maxLength(2000))),
 });
 
+/**
+ * Where imported values came from: patient-file path (labs.ck, medications[0]) -> the source
+ * record(s) ("Observation/abc"). Written by `screen import fhir`; reports show it beside the value.
+ */
+export const ProvenanceSchema = z
+  .record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(2000)))
+  .check(z.describe('Where imported values came from: patient-file path (labs.ck, medications[0]) -> source record ("Observation/abc"). Written by screen import fhir.'));
+
 const optionalNullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
 
 function bounded(def: { type: 'number' | 'integer'; min?: number | undefined; max?: number | undefined }) {
@@ -218,8 +226,36 @@ export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; do
     id: z.optional(z.string().check(z.maxLength(100))),
     referenceDates: z.optional(ReferenceDatesSchema),
     reviews: z.optional(z.record(z.string(), z.record(z.string(), ReviewDecisionSchema))),
+    provenance: z.optional(ProvenanceSchema),
+    ...(onlyFor === undefined || hasPath(onlyFor, ['completeness']) ? { completeness: z.optional(completenessSchema(dict, b)) } : {}),
     ...sections,
   });
+}
+
+/** The dictionary's record lists, in dictionary order. */
+export function recordLists(dict: Dictionary): string[] {
+  return [...dict.fields].filter(([, def]) => def.type === 'records').map(([path]) => path);
+}
+
+export const ListCompletenessSchema = z.strictObject({
+  complete: z.boolean(),
+  by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  date: z.optional(IsoDate),
+  note: z.optional(z.string().check(z.maxLength(2000))),
+});
+
+/**
+ * `completeness.<list>`: whether each record list holds every record. `complete: false` keeps
+ * every criterion that depends on the absence of a record unknown; no entry keeps the rule that
+ * a present list is complete.
+ */
+function completenessSchema(dict: Dictionary, b: Build): z.ZodMiniType {
+  const shape: Record<string, z.ZodMiniType> = {};
+  for (const path of recordLists(dict)) {
+    const entry = optionalNullable(ListCompletenessSchema);
+    shape[path] = b.docs ? entry.check(z.describe(`Is the ${(dict.fields.get(path) as FieldDef).label.toLowerCase()} list complete? {"complete": false} while records may be missing; {"complete": true, "by", "date"} once confirmed.`)) : entry;
+  }
+  return z.strictObject(shape);
 }
 
 /** Every key path the dictionary allows, for unknown-key warnings. Records use "[]". */
@@ -230,7 +266,11 @@ export function knownKeyTree(dict: Dictionary): Map<string, Set<string>> {
     set.add(key);
     children.set(parent, set);
   };
-  for (const k of ['$schema', 'id', 'referenceDates', 'reviews']) add('', k);
+  for (const k of ['$schema', 'id', 'referenceDates', 'reviews', 'provenance', 'completeness']) add('', k);
+  for (const list of recordLists(dict)) {
+    add('completeness', list);
+    for (const k of ['complete', 'by', 'date', 'note']) add(`completeness.${list}`, k);
+  }
   for (const k of ['screening', 'consent', 'randomization']) add('referenceDates', k);
   for (const [path, def] of dict.fields) {
     const keys = path.split('.');

@@ -102,9 +102,13 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
     case 'count': {
       if (d.total === undefined) return `${f?.label ?? d.records}: not recorded (list them, or record an empty list for none)`;
       const quant = t.kind === 'exists' ? 'any of' : t.kind === 'forAll' ? 'each of' : `count ${op(d.op)} ${d.n} among`;
-      const counted = t.kind === 'count' ? ` — counted ${d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
-      return `${quant} ${d.total} ${String(d.label)} record${d.total === 1 ? '' : 's'}${counted}${d.total === 0 ? ' (none recorded)' : ':'}`;
+      const counted = t.kind === 'count' ? ` — counted ${d.high === null ? `${d.low} or more` : d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
+      const records = `${quant} ${d.total} ${String(d.label)} record${d.total === 1 ? '' : 's'}`;
+      if (d.complete === false) return `${records} entered so far${counted} (the list is not confirmed complete):`;
+      return `${records}${counted}${d.total === 0 ? ' (none recorded)' : ':'}`;
     }
+    case 'unrecorded':
+      return `records not entered yet: the ${String(d.label).toLowerCase()} list is not confirmed complete`;
     case 'item':
       if (d.applies === 'not_met' && t.outcome === 'met') return `${d.item}: not concerned`;
       return `${d.item}:`;
@@ -224,6 +228,8 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
     children = inner.children && ['any', 'all'].includes(inner.kind) ? inner.children : [inner];
   }
   if (t.kind === 'item' && t.detail?.applies === 'not_met' && t.outcome === 'met') children = [];
+  // Records not entered yet matter only while they leave the answer open.
+  if (t.outcome === 'met' || t.outcome === 'not_met') children = children.filter((c) => c.kind !== 'unrecorded');
   let shown = children;
   if (!options.full) shown = decisive(t, children);
   for (const c of shown) lines.push(...traceLines(c, options, depth + 1));

@@ -17,6 +17,23 @@ function allFacts(t: Trace, out: Fact[] = []): Fact[] {
   return out;
 }
 
+/** The record an imported value came from: the provenance entry for the fact's path or the nearest enclosing one. */
+export function sourceOf(field: string, provenance: Record<string, string> | undefined): string | undefined {
+  if (!provenance) return undefined;
+  let path = field;
+  for (;;) {
+    if (Object.hasOwn(provenance, path)) return provenance[path];
+    const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    if (cut <= 0) return undefined;
+    path = path.slice(0, cut);
+  }
+}
+
+function withSource(f: Fact, provenance: Record<string, string> | undefined): Fact & { source?: string } {
+  const source = sourceOf(f.field, provenance);
+  return source ? { ...f, source } : f;
+}
+
 export function toJsonReport(result: ScreeningResult, options: JsonReportOptions) {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -37,7 +54,7 @@ export function toJsonReport(result: ScreeningResult, options: JsonReportOptions
       effect: c.effect,
       explanation: traceLines(c.trace, { full: false }).map((l) => `${'  '.repeat(l.depth)}${l.outcome}: ${l.text}`).join('\n'),
       summary: describeNode(c.trace),
-      facts: allFacts(c.trace),
+      facts: allFacts(c.trace).map((f) => withSource(f, result.provenance)),
       missing: c.missing,
       review: c.review,
       trace: c.trace,

@@ -12,6 +12,7 @@ export const FactSchema = z.strictObject({
   label: z.string(),
   value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).describe('null: not recorded.'),
   unit: z.string().optional(),
+  source: z.string().optional().describe('The record an imported value came from ("Observation/abc"), from the patient file\'s provenance.'),
 });
 
 const Detail = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));

@@ -84,6 +84,12 @@ export function formatText(result: ScreeningResult, options: TextOptions): strin
       out.push(`      record as reviews."${r.trial}"."${r.id}": {"decision": "yes"|"no", "by": "...", "date": "YYYY-MM-DD"}`);
     }
   }
+  const sources = Object.entries(result.provenance ?? {});
+  if (sources.length && !options.brief) {
+    out.push('');
+    out.push(ch.bold('Imported values and their source records'));
+    for (const [path, source] of sources) out.push(`  - ${path}: ${source}`);
+  }
   out.push('');
   out.push(verdictLine(result, ch));
   return `${out.join('\n')}\n`;

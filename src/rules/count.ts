@@ -35,11 +35,15 @@ export const count: RuleKind<Count> = {
       cx,
       {
         item: (w) => w,
-        all(outcomes) {
+        all(outcomes, incomplete) {
           const { low, high } = bounds(outcomes);
-          return countCompare(low, high, (k) => cmp(n.op, k, n.n), openOf(outcomes));
+          // Any number of unrecorded records may match: beyond n + 1 no comparison with n changes.
+          return countCompare(low, incomplete ? Math.max(high, n.n + 1) : high, (k) => cmp(n.op, k, n.n), openOf(outcomes));
         },
-        detail: (outcomes) => ({ op: n.op, n: n.n, ...bounds(outcomes) }),
+        detail: (outcomes, incomplete) => {
+          const { low, high } = bounds(outcomes);
+          return { op: n.op, n: n.n, low, high: incomplete ? null : high };
+        },
       },
       { records: n.records, op: n.op, n: n.n },
     );

@@ -1,6 +1,6 @@
 // What exists, forAll and count share: a list of records, each evaluated with the record in scope.
 import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../criteria/dictionary-model.js';
-import { getPath } from '../engine/patient-record.js';
+import { completenessPath, getPath, type PatientRecord } from '../engine/patient-record.js';
 import type { Outcome } from '../engine/logic.js';
 import type { Detail, Trace } from '../engine/result.js';
 import { combined, trace } from './kit.js';
@@ -24,6 +24,12 @@ export function readRecords(n: Quantifier, cx: ReadContext): void {
   cx.records(n.records);
 }
 
+/** `completeness.<list>.complete` is false: the list may lack records (no entry: complete). */
+function listIncomplete(patient: PatientRecord, records: string): boolean {
+  const entry = patient.completeness?.[records];
+  return entry !== undefined && entry !== null && entry.complete === false;
+}
+
 /** A record's name in reports: its drug, type, name or test, else its position. */
 export function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {
   for (const key of ['drug', 'type', 'name', 'test']) {
@@ -40,10 +46,13 @@ export function itemName(dict: Dictionary, records: string, item: Record<string,
 export type ItemOutcomes = {
   /** One record's outcome from its where/check outcomes (check is undefined for exists/count). */
   item(where: Outcome, check: Outcome | undefined): Outcome;
-  /** The quantifier's outcome from its records' outcomes; `stop` is an outcome that decides at once. */
-  all(outcomes: Outcome[]): Outcome;
+  /**
+   * The quantifier's outcome from its records' outcomes (with one unknown standing for the records
+   * a list not confirmed complete may lack); `stop` is an outcome that decides at once.
+   */
+  all(outcomes: Outcome[], incomplete: boolean): Outcome;
   stop?: Outcome;
-  detail?: (outcomes: Outcome[]) => Detail;
+  detail?: (outcomes: Outcome[], incomplete: boolean) => Detail;
 };
 
 /** The shared compiled node; `logic` says how records' outcomes combine. */
@@ -83,7 +92,15 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
       }
       env.item = savedItem;
       env.index = savedIndex;
-      result ??= logic.all(outcomes);
+      if (result === undefined) {
+        // A list not confirmed complete may lack records: they stand in as one unknown item.
+        const incomplete = listIncomplete(env.patient, records);
+        if (incomplete) {
+          env.missing.push(completenessPath(records));
+          outcomes.push('unknown');
+        }
+        result = logic.all(outcomes, incomplete);
+      }
       if (result !== 'unknown') env.missing.length = mark;
       return result;
     },
@@ -102,9 +119,16 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
       });
       env.item = savedItem;
       env.index = savedIndex;
+      // A list not confirmed complete may lack records: they stand in as one unknown item, so a
+      // recorded match still decides and the absence of one stays unknown (Kleene).
+      const incomplete = listIncomplete(env.patient, records);
+      if (incomplete) {
+        const path = completenessPath(records);
+        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [path], undefined, { records, label }));
+      }
       const itemOutcomes = children.map((t) => t.outcome);
-      const detail: Detail = { records, label, total: list.length, ...(logic.detail ? logic.detail(itemOutcomes) : {}) };
-      return combined(kind, logic.all(itemOutcomes), children, n.note, detail);
+      const detail: Detail = { records, label, total: list.length, ...(incomplete ? { complete: false } : {}), ...(logic.detail ? logic.detail(itemOutcomes, incomplete) : {}) };
+      return combined(kind, logic.all(itemOutcomes, incomplete), children, n.note, detail);
     },
   };
 }

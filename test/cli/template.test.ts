@@ -50,6 +50,18 @@ describe('screen template', () => {
     expect(rows.find((x) => x.column === 'antibodies.positive')?.description).toContain('"none" for an empty list');
   });
 
+  test('--describe and the JSON skeleton show the terminology codes that fill each field from an EHR', async () => {
+    const rows = parseCsvOutput((await runCli(['template', TRIAL, '--describe'])).stdout);
+    expect(rows.find((x) => x.column === 'labs.ck.value')?.codes).toBe('LOINC 2157-6 Creatine kinase [Enzymatic activity/volume] in Serum or Plasma (U/L)');
+    expect(rows.find((x) => x.column === 'labs.ck.uln')?.codes).toBe('');
+    expect(rows.find((x) => x.column === 'diagnosis.subtype')?.codes).toContain('ibm: SNOMED CT 72315009 Inclusion body myositis; ICD-10-CM G72.41');
+    expect(rows.find((x) => x.column === 'medications.1.drug')?.codes).toContain('rituximab: RxNorm 121191 rituximab');
+    expect(rows.find((x) => x.column === 'history.ildUncontrolledOrRapid')?.codes).toContain('SNOMED CT 233703007 Interstitial lung disease [evidence only]');
+    const skeleton = JSON.parse((await runCli(['template', TRIAL, '--format', 'json'])).stdout);
+    expect(skeleton.labs['#ck']).toContain('EHR codes (screen import fhir): LOINC 2157-6');
+    expect(skeleton['#medications']).toContain('prednisone: RxNorm 8640 prednisone');
+  });
+
   test('JSON skeleton: null placeholders with descriptions; it is a valid patient file that screens as undetermined', async () => {
     const r = await runCli(['template', TRIAL, '--format', 'json']);
     expect(r.code).toBe(0);

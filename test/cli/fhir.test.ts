@@ -1,0 +1,90 @@
+// End to end: `screen import fhir` and `screen bundle.json --trial X`, in-process and through the
+// real bin (the importer is a lazily loaded bundle there), on the hand-built and Synthea bundles.
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { ReportSchema } from '../../src/report/report-schema.js';
+import { ROOT } from '../helpers/screening.js';
+import { runBin, runInProcess } from './run-cli.js';
+
+const FIXTURES = 'test/fixtures/fhir';
+const SYNTHEA = 'node_modules/cql-exec-fhir/test/fixtures/r4/Johnnie679_Hermiston71_2cd30bd6-3a87-4191-af90-6daa70f58f55.json';
+
+describe('screen import fhir', () => {
+  test('writes a valid patient file with provenance and unconfirmed lists; the summary goes to stderr', async () => {
+    const r = await runInProcess(['import', 'fhir', `${FIXTURES}/im101-611-eligible.bundle.json`, '--as-of', '2026-11-16']);
+    expect(r.code).toBe(0);
+    const patient = JSON.parse(r.stdout);
+    expect(patient.referenceDates).toEqual({ screening: '2026-11-16' });
+    expect(patient.labs.ck).toEqual({ value: 1500, unit: 'U/L', uln: 200, date: '2026-11-16' });
+    expect(patient.provenance['labs.ck']).toBe('Observation/im-001-ck');
+    expect(patient.completeness.medications).toEqual({ complete: false });
+    expect(r.stderr).toMatch(/^import: test\/fixtures\/fhir\/im101-611-eligible\.bundle\.json: \d+ notes/);
+    expect(r.stderr).toContain('Encounter ×1: not used for screening');
+    expect(r.stderr).not.toContain('warning');
+  });
+
+  test.each([
+    { args: [`${FIXTURES}/nope.json`], error: /nope\.json: no such file/ },
+    { args: ['node_modules/cql-exec-fhir/test/fixtures/r4/Condition_f201.json'], error: /Condition_f201\.json \$\.resourceType: expected a FHIR Bundle, got a Condition resource/ },
+    { args: ['examples/im101-611-eligible.json'], error: /\$\.resourceType: expected a FHIR Bundle, got no resourceType/ },
+    { args: [`${FIXTURES}/im101-611-eligible.bundle.json`, '--as-of', '2026-02-30'], error: /--as-of needs a real date/ },
+  ])('exit 2 with a located one-line error: $error', async ({ args, error }) => {
+    const r = await runInProcess(['import', 'fhir', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(error);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('the real bin imports a Synthea bundle from standard input', () => {
+    const r = runBin(['import', 'fhir', '-', '--as-of', '2026-11-16'], { stdin: readFileSync(`${ROOT}${SYNTHEA}`, 'utf8') });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).demographics).toMatchObject({ birthDate: '2009-03-20', sex: 'female' });
+    expect(r.stderr).toMatch(/Claim ×\d+: not used for screening/);
+  });
+});
+
+describe('screen <bundle.json> --trial X', () => {
+  test.each([
+    { bundle: 'im101-611-excluded-rituximab', trial: 'IM101-611', exit: 1, verdict: 'ineligible' },
+    { bundle: 'nct04946669-excluded-hepatitis', trial: 'NCT04946669', exit: 1, verdict: 'ineligible' },
+    { bundle: 'im101-611-eligible', trial: 'IM101-611', exit: 3, verdict: 'undetermined' },
+  ])('$bundle: $verdict (exit $exit), facts name their source record', async ({ bundle, trial, exit, verdict }) => {
+    const r = await runInProcess([`${FIXTURES}/${bundle}.bundle.json`, '--trial', trial, '--as-of', '2026-11-16', '--randomization', '2026-12-01', '--format', 'json']);
+    expect(r.code).toBe(exit);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.verdict).toBe(verdict);
+    const facts = report.criteria.flatMap((c) => c.facts);
+    expect(facts.find((f) => f.field === 'demographics.birthDate')?.source).toMatch(/^Patient\//);
+    expect(facts.filter((f) => f.field.startsWith('medications[')).every((f) => /^Medication(Request|Statement)\//.test(f.source ?? ''))).toBe(true);
+    expect(r.stderr).toMatch(/^import: /);
+  });
+
+  test('a lone FHIR resource given as a patient file is refused, never read as an empty patient', async () => {
+    const r = await runInProcess(['node_modules/cql-exec-fhir/test/fixtures/r4/Condition_f201.json', '--trial', 'IM101-611']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Condition_f201\.json \$\.resourceType: this is a FHIR Condition, not a patient file: import a Bundle with "screen import fhir/);
+  });
+
+  test('an imported file screens undetermined, naming the lists to confirm, until a person confirms them', async () => {
+    const r = await runInProcess([`${FIXTURES}/im101-611-eligible.bundle.json`, '--trial', 'IM101-611', '--as-of', '2026-11-16']);
+    expect(r.stdout).toContain('completeness.medications');
+    expect(r.stdout).toContain('Imported values and their source records\n  - demographics.birthDate: Patient/im-001\n');
+    expect(r.stdout).toContain('  - labs.ck: Observation/im-001-ck\n');
+  });
+
+  test('the real bin screens a Synthea bundle directly: no crash, sensible unknowns', () => {
+    const r = runBin([SYNTHEA, '--trial', 'IM101-611', '--as-of', '2026-11-16', '--format', 'json']);
+    expect(r.code).toBe(1); // born 2009: 17 at screening, so the age inclusion fails
+    const report = JSON.parse(r.stdout);
+    expect(report.criteria.find((c: { id: string }) => c.id === 'I1').outcome).toBe('not_met');
+    expect(report.missing.map((m: { field: string }) => m.field)).toEqual(expect.arrayContaining(['completeness.medications', 'labs.ck.value']));
+  });
+
+  test('an ordinary patient file never loads the importer', async () => {
+    const bundle = readFileSync(`${ROOT}dist/bundle/screen.cjs`, 'utf8');
+    expect(bundle).not.toContain('not an RxNorm ingredient the dictionary binds');
+    expect(readFileSync(`${ROOT}dist/bundle/lazy-cli-fhir-input.js`, 'utf8')).toContain('not an RxNorm ingredient the dictionary binds');
+  });
+});

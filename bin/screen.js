@@ -17,4 +17,5 @@ process.exitCode = await cli.run(process.argv.slice(2), {
   stdin: process.stdin,
   env: process.env,
   cwd: process.cwd(),
+  script: process.argv[1],
 });

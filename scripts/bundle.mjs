@@ -43,6 +43,8 @@ const common = {
   target: 'node20',
   minify: true,
   plugins: [lazyImports],
+  // Loaded at run time from node_modules, and only by the .xlsx reader (a lazy bundle).
+  external: ['exceljs'],
   logLevel: 'warning',
   define: { __TRIAL_SCREEN_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
 };

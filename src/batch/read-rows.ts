@@ -14,7 +14,7 @@ export type InputItem =
   | { row: number; ok: true; parsed: ParsedPatient }
   | { row: number; ok: false; patientId: string | null; problems: Problem[] };
 
-export type InputFormat = 'csv' | 'ndjson';
+export type InputFormat = 'csv' | 'ndjson' | 'xlsx';
 
 /** Csv-parse options shared with the benchmark's bare parse, so the comparison is like for like. */
 export const CSV_PARSE_OPTIONS = {
@@ -53,12 +53,12 @@ export function resolveHeader(names: string[], dict: Dictionary, name: string): 
 
 type Seq = { seq: number; cells: string[] } | { seq: number; skipped: string };
 
-export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, name: string, onHeader: (info: HeaderInfo) => void): AsyncGenerator<InputItem> {
+export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, name: string, onHeader: (info: HeaderInfo) => void, csv: { delimiter?: string } = {}): AsyncGenerator<InputItem> {
   let seq = 0;
   const skipped: Seq[] = [];
   // Stamping records and skips from one counter keeps a skipped (malformed) row in its place.
   const stamp = (cells: string[]) => ({ seq: seq++, cells });
-  const options: Options = { ...CSV_PARSE_OPTIONS, on_record: stamp as unknown as Options['on_record'] };
+  const options: Options = { ...CSV_PARSE_OPTIONS, ...(csv.delimiter ? { delimiter: csv.delimiter } : {}), on_record: stamp as unknown as Options['on_record'] };
   const parser = parse(options);
   parser.on('skip', (err: Error & { lines?: number }) => {
     skipped.push({ seq: seq++, skipped: `${err.message.replace(/^[^:]*: /, '').replace(/ at line \d+.*$/s, '')} (line ${err.lines ?? '?'})` });

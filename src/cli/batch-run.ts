@@ -49,7 +49,9 @@ async function detectFormat(arg: string, flag: InputFormat | undefined, stream: 
   const ext = extname(arg).toLowerCase();
   if (ext === '.csv') return { format: 'csv', stream };
   if (ext === '.ndjson' || ext === '.jsonl') return { format: 'ndjson', stream };
-  if (arg !== '-') throw new UsageError(`cannot tell the format of "${arg.slice(0, 80)}" from its extension: name it .csv or .ndjson, or give --input-format csv|ndjson`);
+  if (ext === '.xlsx') return { format: 'xlsx', stream };
+  if (ext === '.xls') throw new UsageError(`"${arg.slice(0, 80)}" is an old-style .xls workbook: save it as .xlsx (or CSV) first`);
+  if (arg !== '-') throw new UsageError(`cannot tell the format of "${arg.slice(0, 80)}" from its extension: name it .csv, .xlsx or .ndjson, or give --input-format csv|xlsx|ndjson`);
   const it = stream[Symbol.asyncIterator]();
   const first = await it.next();
   const head = first.done ? '' : String(first.value).replace(/^\uFEFF/, '').trimStart();
@@ -97,19 +99,22 @@ function sinkFor(flags: BatchFlags, io: CliIo): Sink {
   };
 }
 
-function progressReporter(io: CliIo, enabled: boolean) {
+/**
+ * The progress line on a terminal: rows done, and with the input's size known, the share read,
+ * a percentage and the time left (`bytesRead` tells how far the file has been read).
+ */
+function progressReporter(io: CliIo, enabled: boolean, totalBytes: number | undefined, bytesRead: () => number) {
   if (!enabled || io.stderr.isTTY !== true) return { tick: () => {}, done: () => {} };
   const started = Date.now();
   let last = 0;
   let rows = 0;
   const show = () => {
-    const secs = (Date.now() - started) / 1000;
-    io.stderr.write(`\r\x1b[Kscreening: ${rows} rows, ${secs > 0 ? Math.round(rows / secs) : 0} rows/s`);
+    io.stderr.write(`\r\x1b[K${progressText(rows, (Date.now() - started) / 1000, totalBytes, bytesRead())}`);
   };
   return {
     tick() {
       rows += 1;
-      if ((rows & 1023) === 0 && Date.now() - last > 250) {
+      if ((rows & 255) === 0 && Date.now() - last > 250) {
         last = Date.now();
         show();
       }
@@ -120,13 +125,47 @@ function progressReporter(io: CliIo, enabled: boolean) {
   };
 }
 
+/** "screening: 12,000 rows · 48% of 20 MB · 00:41 left" (time left from bytes read so far). */
+export function progressText(rows: number, secs: number, totalBytes: number | undefined, readBytes: number): string {
+  const rate = secs > 0 ? Math.round(rows / secs) : 0;
+  const head = `screening: ${rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s`;
+  if (!totalBytes || readBytes <= 0) return head;
+  const share = Math.min(1, readBytes / totalBytes);
+  const left = share > 0 ? secs * (1 / share - 1) : 0;
+  const mm = Math.floor(left / 60);
+  const ss = Math.round(left % 60);
+  return `${head} · ${Math.floor(share * 100)}% of ${(totalBytes / 1e6).toFixed(totalBytes < 1e7 ? 1 : 0)} MB · ${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')} left`;
+}
+
 export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promise<number> {
   const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
   // csv-parse is loaded only for batch runs.
   const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
   const dates = flagDates(flags);
   const opened = openInput(arg, io);
-  const { format: inputFormat, stream } = await detectFormat(arg, flags.inputFormat, opened.stream);
+  const detected = await detectFormat(arg, flags.inputFormat, opened.stream);
+  const inputFormat = detected.format;
+  let stream = detected.stream;
+  let delimiter: string | undefined;
+  if (inputFormat === 'xlsx') {
+    if (arg === '-') throw new UsageError('an .xlsx workbook cannot be read from standard input: give its file name');
+    (opened.stream as unknown as { destroy?: () => void }).destroy?.();
+    const { xlsxAsCsv } = await import('../batch/read-xlsx.js');
+    stream = await xlsxAsCsv(resolve(io.cwd, arg), opened.name, flags.sheet);
+    delimiter = ',';
+  } else if (inputFormat === 'csv') {
+    const { parseDelimiterFlag, withDetectedDelimiter } = await import('../batch/delimiter.js');
+    if (flags.delimiter !== undefined) delimiter = parseDelimiterFlag(flags.delimiter);
+    else ({ delimiter, stream } = await withDetectedDelimiter(stream));
+  }
+  if (flags.sheet !== undefined && inputFormat !== 'xlsx') throw new UsageError('--sheet is for .xlsx workbooks');
+  let totalBytes: number | undefined;
+  try {
+    totalBytes = arg === '-' || inputFormat === 'xlsx' ? undefined : statSync(resolve(io.cwd, arg)).size;
+  } catch {
+    totalBytes = undefined;
+  }
+  const bytesRead = () => (opened.stream as unknown as { bytesRead?: number }).bytesRead ?? 0;
 
   const compiled = trials.map((t) => compileTrial(t, dict));
   const summary = new SummaryCounter();
@@ -135,24 +174,46 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   const writer = batchWriter(flags.format, wideColumns);
 
   const rows: AsyncIterable<InputItem> =
-    inputFormat === 'csv'
-      ? readCsvRows(stream, dict, opened.name, ({ unknown }) => {
-          for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: unknown column "${u.name.slice(0, 80)}", ignored${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}\n`);
-        })
-      : readNdjsonRows(stream, dict);
+    inputFormat === 'ndjson'
+      ? readNdjsonRows(stream, dict)
+      : readCsvRows(stream, dict, opened.name, ({ unknown }) => {
+          const line = (u: { name: string; suggestion?: string }) => `unknown column "${u.name.slice(0, 80)}"${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
+          if (unknown.length && !flags.ignoreUnknownColumns) {
+            // Before any row is screened: a misspelt column would silently leave every patient undetermined.
+            throw new PatientDataError([
+              ...unknown.map((u) => ({ location: `${opened.name} header`, message: `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
+              { location: `${opened.name} header`, message: 'no row was screened; fix the header, or give --ignore-unknown-columns to screen without those columns' },
+            ]);
+          }
+          for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
+        }, delimiter ? { delimiter } : {});
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();
   let next = await iterator.next();
   const sink = sinkFor(flags, io);
-  const progress = progressReporter(io, flags.progress !== false);
+  const progress = progressReporter(io, flags.progress !== false, totalBytes, bytesRead);
   let errors = 0;
+  // Duplicate patient ids: the first row of each id, and a warning per repeat (at most 20 lines).
+  const firstRowOf = new Map<string, number>();
+  let duplicates = 0;
+  const checkId = (id: string | null | undefined, row: number) => {
+    if (!id) return;
+    const first = firstRowOf.get(id);
+    if (first === undefined) {
+      firstRowOf.set(id, row);
+      return;
+    }
+    duplicates += 1;
+    if (duplicates <= 20) io.stderr.write(`warning: ${opened.name} row ${row}: patient id "${id.slice(0, 60)}" also in row ${first}\n`);
+  };
   try {
     await sink.write(writer.start());
     for (; !next.done; next = await iterator.next()) {
       const item = next.value;
       summary.inputRow(!item.ok);
       progress.tick();
+      checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
       if (!item.ok) {
         errors += 1;
         for (const t of trials) {
@@ -177,6 +238,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
     progress.done();
     await sink.close();
   }
+  if (duplicates > 20) io.stderr.write(`warning: ${opened.name}: ${duplicates} rows repeat a patient id seen earlier (the first 20 are listed above)\n`);
   const result = summary.result();
   io.stderr.write(formatSummaryText(result));
   if (flags.summary) {

@@ -16,6 +16,7 @@ import { flagDates, FORMATS, type ScreenFlags } from './screen-command.js';
 import { screenAndReport } from './screen-pipeline.js';
 import { resolveGeneratedAt } from './generated-at.js';
 import type { FormatName } from '../report/formatters.js';
+import { commandAsInvoked } from './invoked-as.js';
 
 export type InteractiveFlags = ScreenFlags & { interactive?: boolean; save?: string };
 
@@ -56,7 +57,7 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
   if (patientArg === '-') throw new UsageError('--interactive reads answers from the terminal, so the patient cannot come from standard input: give a file name');
   if (!deps.prompter && io.stdin.isTTY !== true) {
-    throw new UsageError(`--interactive needs a terminal, but standard input is not one; to screen a patient file instead run: screen <patient.json> --trial ${trials[0]}`);
+    throw new UsageError(`--interactive needs a terminal, but standard input is not one; to screen a patient file instead run: ${commandAsInvoked(io.script, io.env, io.cwd)} <patient.json> --trial ${trials[0]}`);
   }
   const dates = flagDates(flags);
   const loaded = await loadCriteria(flags.criteriaDir, [trials[0] as string]);
@@ -79,7 +80,7 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
     if (flags.save.trim() === '') throw new UsageError('--save needs a file name');
     savePath = resolve(io.cwd, flags.save);
     if (existsSync(savePath) && !(inputPath && samePath(savePath, inputPath))) {
-      throw new UsageError(`--save ${flags.save}: the file exists; to continue it, give it as the patient file too (screen --trial ${trial.meta.id} --interactive ${flags.save} --save ${flags.save}), or choose a new name`);
+      throw new UsageError(`--save ${flags.save}: the file exists; to continue it, give it as the patient file too (${commandAsInvoked(io.script, io.env, io.cwd)} --trial ${trial.meta.id} --interactive ${flags.save} --save ${flags.save}), or choose a new name`);
     }
   } else {
     const base = defaultSaveName(trial.meta.id, typeof data.id === 'string' ? data.id : undefined, now);
@@ -100,7 +101,7 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   // With --format json the questions go to stderr, so stdout carries only the JSON report.
   const talk = format === 'json' ? io.stderr : io.stdout;
   const say = (text: string) => talk.write(`${text}\n`);
-  const resume = `screen --trial ${trial.meta.id} --interactive ${display} --save ${display}`;
+  const resume = `${commandAsInvoked(io.script, io.env, io.cwd)} --trial ${trial.meta.id} --interactive ${display} --save ${display}`;
 
   save(data);
   say(`Answers are saved to ${display} after every answer. Every question can be answered "unknown"; Ctrl-C stops, and this resumes: ${resume}`);

@@ -5,6 +5,8 @@ export type CliIo = {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   cwd: string;
+  /** The script path the CLI was started as (process.argv[1]), for commands printed back. */
+  script?: string;
 };
 
 export const EXIT = {

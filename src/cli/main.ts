@@ -1,6 +1,9 @@
 // Command-line wiring: commander parses, commands run, and every known error becomes one line
 // on stderr with exit code 2. Never calls process.exit: the exit code is returned.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { suggest } from '../util/did-you-mean.js';
 import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, type CliIo } from './io.js';
@@ -107,8 +110,36 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
   return program;
 }
 
+/**
+ * What the first word could have meant, before commander reads it as a patient file:
+ * `screen help batch` is `screen batch --help`, `-v` is `--version`, and a misspelt subcommand
+ * that is not a file (`screen bach x.csv`) gets a did-you-mean instead of "too many arguments".
+ */
+function rewriteFirstWord(argv: string[], io: CliIo): string[] | UsageError {
+  const [first, ...rest] = argv;
+  if (first === '-v' && rest.length === 0) return ['--version'];
+  if (first === 'help') {
+    if (rest.length === 0) return ['--help'];
+    const [name = ''] = rest;
+    if (SUBCOMMAND_NAMES.includes(name)) return [name, '--help'];
+    const hint = suggest(name, SUBCOMMAND_NAMES);
+    return new UsageError(`no help for "${name.slice(0, 40)}": not a command${hint ? ` (did you mean "${hint}"?)` : ''}; commands: ${SUBCOMMAND_NAMES.join(', ')}`);
+  }
+  if (first && !first.startsWith('-') && !SUBCOMMAND_NAMES.includes(first) && !/[./\\]/.test(first) && !existsSync(resolve(io.cwd, first))) {
+    const hint = suggest(first, SUBCOMMAND_NAMES);
+    if (hint) return new UsageError(`unknown command "${first.slice(0, 40)}" (did you mean "${hint}"?); commands: ${SUBCOMMAND_NAMES.join(', ')}`);
+  }
+  return argv;
+}
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let code: number = EXIT.usage;
+  const rewritten = rewriteFirstWord(argv, io);
+  if (rewritten instanceof UsageError) {
+    io.stderr.write(`screen: ${rewritten.message}\n`);
+    return EXIT.usage;
+  }
+  argv = rewritten;
   const program = buildProgram(
     io,
     (c) => {

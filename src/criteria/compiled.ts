@@ -49,7 +49,7 @@ export function loadFromCompiled(dir: string, compiled: CompiledCriteria | undef
     return undefined;
   }
   const trialFiles = trialFilesIn(names);
-  const wanted = ids === 'all' ? [...trialFiles.values()] : ids.map((id) => lookupTrialFile(trialFiles, id));
+  const wanted = ids === 'all' ? [...trialFiles.values()] : ids.map((id) => lookupTrialFile(trialFiles, id, (file) => compiled.trials[file]?.meta.nct));
   const same = (name: string) => compiled.sources[name] !== undefined && readText(join(dir, name)) === compiled.sources[name];
   if (!same(DICTIONARY_FILE)) return undefined;
   if (names.includes(DEFINITIONS_FILE) !== (DEFINITIONS_FILE in compiled.sources)) return undefined;

@@ -6,7 +6,7 @@ import { CriteriaError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { parseDictionary, type Dictionary } from './dictionary.js';
 import { parseSharedDefinitions, parseTrial, type SharedDefinitions, type Trial } from './load-trial.js';
-import { DEFINITIONS_FILE, DICTIONARY_FILE, lookupTrialFile, trialFilesIn } from './trial-lookup.js';
+import { DEFINITIONS_FILE, DICTIONARY_FILE, lookupTrialFile, nctInText, trialFilesIn } from './trial-lookup.js';
 
 export { DEFINITIONS_FILE, DICTIONARY_FILE } from './trial-lookup.js';
 
@@ -48,7 +48,13 @@ export function openCriteriaDir(dir = defaultCriteriaDir()): CriteriaSet {
 
 /** Resolve a trial id (case-insensitive) to its file name in the listing. */
 export function findTrialFile(set: CriteriaSet, id: string): string {
-  return lookupTrialFile(set.trialFiles, id);
+  return lookupTrialFile(set.trialFiles, id, (file) => {
+    try {
+      return nctInText(readFileSync(join(set.dir, file), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 export function loadTrial(set: CriteriaSet, id: string): Trial {

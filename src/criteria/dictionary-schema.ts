@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 const common = {
   label: z.string().min(1).describe('Short name used in reports.'),
+  askAfter: z.string().optional().describe('The questionnaire asks this only after the named record list (e.g. B cells after the medications).'),
   question: z.string().optional().describe('Question asked in the interactive questionnaire.'),
   help: z.string().optional().describe('Help text: where to find the value, what counts.'),
 };
@@ -65,12 +66,17 @@ const ScaleField = z.strictObject({
 });
 
 const ItemField = z.discriminatedUnion('type', [NumberField, BooleanField, StringField, DateField, EnumField, EnumListField]);
-const DoseHistoryField = z.strictObject({ type: z.literal('doseHistory'), ...common });
+const DoseHistoryField = z.strictObject({
+  type: z.literal('doseHistory'),
+  ...common,
+  units: z.array(z.string().min(1)).min(1).optional().describe('The dose units a patient file may use (the questionnaire offers them as choices).'),
+});
 
 const RecordsField = z.strictObject({
   type: z.literal('records'),
   ...common,
   item: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), z.union([ItemField, DoseHistoryField])),
+  dated: z.string().optional().describe('The date field of an item: completeness.<list>.since then says the list holds every record dated on or after that date.'),
   confirm: z.string().optional().describe('Question that confirms the list holds every record (recorded under completeness.<list>).'),
   kindOf: z.enum(['medication', 'generic']).default('generic').describe('medication: items have drug, start, stop/ongoing and doses.'),
 });

@@ -16,11 +16,24 @@ export function trialFilesIn(names: string[]): Map<string, string> {
   return out;
 }
 
-/** Resolve a trial id (exact, then case-insensitive) to its file name, or a UsageError with a hint. */
-export function lookupTrialFile(trialFiles: ReadonlyMap<string, string>, id: string): string {
+const NCT_ID = /^NCT\d{8}$/i;
+
+/** The `nct:` of a trial file's text, without parsing the YAML. */
+export function nctInText(text: string): string | undefined {
+  return /^\s+nct:\s*['"]?(NCT\d{8})\b/m.exec(text)?.[1];
+}
+
+/**
+ * Resolve a trial id (exact, then case-insensitive, then an NCT number as `screen trials` lists
+ * it, through `nctOf`) to its file name, or a UsageError with a hint.
+ */
+export function lookupTrialFile(trialFiles: ReadonlyMap<string, string>, id: string, nctOf?: (file: string) => string | undefined): string {
   const exact = trialFiles.get(id);
   if (exact) return exact;
   for (const [key, file] of trialFiles) if (key.toLowerCase() === id.toLowerCase()) return file;
+  if (nctOf && NCT_ID.test(id)) {
+    for (const file of trialFiles.values()) if (nctOf(file)?.toUpperCase() === id.toUpperCase()) return file;
+  }
   const prefixed = [...trialFiles.keys()].filter((k) => k.toLowerCase().startsWith(id.toLowerCase()));
   const hint = prefixed.length === 1 ? prefixed[0] : suggest(id, trialFiles.keys());
   throw new UsageError(`unknown trial "${id.slice(0, 60)}"${hint ? ` (did you mean "${hint}"?)` : ''}; available: ${[...trialFiles.keys()].join(', ')}`);

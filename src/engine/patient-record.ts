@@ -4,7 +4,7 @@
 export type ReviewDecision = { decision: 'yes' | 'no'; by: string; date: string; note?: string };
 
 /** Whether a record list is known to hold every record (absent: a present list is taken as complete). */
-export type ListCompleteness = { complete: boolean; by?: string; date?: string; note?: string };
+export type ListCompleteness = { complete: boolean; since?: string; by?: string; date?: string; note?: string };
 
 export type PatientRecord = {
   id?: string;

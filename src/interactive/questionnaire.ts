@@ -9,7 +9,7 @@ import { collectFieldRefs } from '../criteria/field-refs.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { REFERENCE_DATES, type ReferenceDateName } from '../rules/types.js';
 import { screenPatient } from '../engine/evaluate.js';
-import { getPath } from '../engine/patient-record.js';
+import { COMPLETENESS_PREFIX, getPath } from '../engine/patient-record.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates, ReviewItem, ScreeningResult } from '../engine/result.js';
 import { formatProblem, isScreenError, type Problem } from '../errors.js';
@@ -63,6 +63,7 @@ export type Target =
   | { kind: 'refDate'; key: string; name: ReferenceDateName }
   | { kind: 'field'; key: string; path: string; def: Exclude<FieldDef, RecordsDef> }
   | { kind: 'records'; key: string; path: string; def: RecordsDef }
+  | { kind: 'confirmList'; key: string; path: string; def: RecordsDef }
   | { kind: 'item'; key: string; records: string; index: number; name: string; def: ItemFieldDef; recordsDef: RecordsDef };
 
 const UNKNOWN_CHOICE = 'Unknown / skip';
@@ -72,6 +73,11 @@ const UNKNOWN = '__unknown__';
 /** Maps an engine "missing" path to the question that fills it; undefined if no question can. */
 export function targetFor(dict: Dictionary, missing: string): Target | undefined {
   const path = missing.replace(/\s*\(.*\)$/, '');
+  if (path.startsWith(COMPLETENESS_PREFIX)) {
+    const list = path.slice(COMPLETENESS_PREFIX.length);
+    const def = dict.fields.get(list);
+    return def?.type === 'records' ? { kind: 'confirmList', key: path, path: list, def } : undefined;
+  }
   const ref = /^referenceDates\.(\w+)$/.exec(path);
   if (ref) {
     const name = ref[1] as ReferenceDateName;
@@ -99,9 +105,14 @@ export function targetFor(dict: Dictionary, missing: string): Target | undefined
 /** Chart order: reference dates, then dictionary sections, fields in dictionary order, records by index. */
 export function orderKey(dict: Dictionary, t: Target): number[] {
   if (t.kind === 'refDate') return [-1, REFERENCE_DATES.indexOf(t.name), 0, 0];
+  // A field asked only after a record list (B cells after the medications) sorts right after that list.
+  const after = t.kind === 'field' ? t.def.askAfter : undefined;
+  if (after && dict.fields.has(after)) return [...orderKey(dict, { kind: 'confirmList', key: '', path: after, def: dict.fields.get(after) as RecordsDef }), 1];
   const path = t.kind === 'item' ? t.records : t.path;
   const section = dict.sections.findIndex((s) => s.id === path.split('.')[0]);
   const fieldIndex = [...dict.fields.keys()].indexOf(path);
+  // The list's completeness is confirmed after what its records still need.
+  if (t.kind === 'confirmList') return [section, fieldIndex, Number.MAX_SAFE_INTEGER, 0];
   if (t.kind !== 'item') return [section, fieldIndex, -1, 0];
   const def = dict.fields.get(t.records) as RecordsDef;
   return [section, fieldIndex, t.index, Object.keys(def.item).indexOf(t.name)];
@@ -293,10 +304,13 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
         if (n === existing.length && taken.length === 0) commit([[[...base, 'doses'], null]]);
         return;
       }
-      const dose = await askNumber(`${id}.dose`, `Dose ${n + 1}: amount`, { type: 'number', min: 0 });
-      if (typeof dose !== 'number') return;
-      const unitRaw = await input(`${id}.unit`, `Dose ${n + 1}: unit, e.g. mg/day or mg/week (${UNKNOWN_HINT})`, validatorFor((r) => parseTextAnswer(r, 40)));
-      const entry = { date: raw.trim(), dose, ...(isUnknownAnswer(unitRaw) ? {} : { unit: unitRaw.trim() }) };
+      const dose = await askNumber(`${id}.dose`, `Dose ${n + 1}: amount (unknown: the dose is recorded as unchanged since ${raw.trim()}, amount not given)`, { type: 'number', min: 0 });
+      const units = t.def.type === 'doseHistory' ? (t.def.units ?? []) : [];
+      const unit = typeof dose !== 'number' ? null
+        : units.length > 0
+          ? await select<string | null>(`${id}.unit`, `Dose ${n + 1}: unit`, [...units.map((u) => ({ name: u, value: u as string | null })), { name: UNKNOWN_CHOICE, value: null }])
+          : await input(`${id}.unit`, `Dose ${n + 1}: unit (${UNKNOWN_HINT})`, validatorFor((r) => parseTextAnswer(r, 40))).then((r) => (isUnknownAnswer(r) ? null : r.trim()));
+      const entry = { date: raw.trim(), ...(typeof dose === 'number' ? { dose } : {}), ...(unit ? { unit } : {}) };
       if (!commit([[[...base, 'doses'], [...taken, entry]]])) continue;
       const more = await select(`${t.key}:more`, `Did the dose of ${itemLabel} change after ${entry.date}?`, [
         { name: 'Yes: add the next dose', value: true },
@@ -355,30 +369,37 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
       commit([[[t.path], first === 'none' ? [] : null]]);
       return;
     }
-    commit([[[t.path], []]]);
-    const idField = identifyingField(t.def);
-    for (let index = 0; ; index++) {
-      commit([[[t.path, index], {}]]);
+    // Until the person confirms the list, it is not complete: an interrupted session resumes
+    // with every criterion that depends on the absence of a record still unknown.
+    commit([[[t.path], []], [['completeness', t.path], { complete: false }]]);
+    await addRecords(t.path, t.def, 0);
+    await confirmList(t.path, t.def);
+  };
+
+  const addRecords = async (path: string, def: RecordsDef, from: number): Promise<void> => {
+    const idField = identifyingField(def);
+    for (let index = from; ; index++) {
+      commit([[[path, index], {}]]);
       if (idField) {
-        const def = t.def.item[idField] as ItemFieldDef;
-        const key = `${t.path}[${index}].${idField}`;
+        const itemDef = def.item[idField] as ItemFieldDef;
+        const key = `${path}[${index}].${idField}`;
         for (;;) {
-          const value = await askLeaf(key, `${t.def.label} #${index + 1}: ${def.label}?`, def);
-          if (commit([[[t.path, index, idField], value]])) break;
+          const value = await askLeaf(key, `${def.label} #${index + 1}: ${itemDef.label}?`, itemDef);
+          if (commit([[[path, index, idField], value]])) break;
         }
-        if (getPath(data, t.path) && (getPath(data, t.path) as PatientData[])[index]?.[idField] === 'other' && t.def.item.otherName) {
-          const value = await askLeaf(`${t.path}[${index}].otherName`, `${t.def.label} #${index + 1}: name it`, t.def.item.otherName);
-          commit([[[t.path, index, 'otherName'], value]]);
+        if (getPath(data, path) && (getPath(data, path) as PatientData[])[index]?.[idField] === 'other' && def.item.otherName) {
+          const value = await askLeaf(`${path}[${index}].otherName`, `${def.label} #${index + 1}: name it`, def.item.otherName);
+          commit([[[path, index, 'otherName'], value]]);
         }
       }
       // Then what the open criteria still need about this record, before the next one.
       for (;;) {
-        const next = nextTarget(evaluate()).find((x) => x.kind === 'item' && x.records === t.path && x.index === index);
+        const next = nextTarget(evaluate()).find((x) => x.kind === 'item' && x.records === path && x.index === index);
         if (!next || next.kind !== 'item') break;
         skipped.add(next.key);
         await askItem(next);
       }
-      const more = await select(`${t.path}:more`, `Another ${t.def.label.toLowerCase()} record to add?`, [
+      const more = await select(`${path}:more`, `Another ${def.label.toLowerCase()} record to add?`, [
         { name: 'Yes: add another', value: true },
         { name: 'No more', value: false },
       ]);
@@ -386,12 +407,33 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     }
   };
 
+  /** "Is this every medication ...?": yes records the list complete; more adds records first. */
+  const confirmList = async (path: string, def: RecordsDef): Promise<void> => {
+    const key = `${COMPLETENESS_PREFIX}${path}`;
+    for (;;) {
+      const list = (getPath(data, path) as PatientData[] | null | undefined) ?? [];
+      const names = list.map((_, i) => itemName(path, i));
+      say(`  ${def.label} entered: ${names.length ? names.join(', ') : 'none'}.`);
+      const answer = await select<'yes' | 'more' | null>(key, def.confirm ?? `Is this every ${def.label.toLowerCase()} record?`, [
+        { name: `Yes: the list is complete (recorded as confirmed on ${o.today})`, value: 'yes' },
+        { name: 'No: add the missing records now', value: 'more' },
+        { name: 'Not sure yet: leave the list unconfirmed (criteria that need it stay unknown)', value: null },
+      ]);
+      if (answer === null) return;
+      if (answer === 'yes') {
+        commit([[['completeness', path], { complete: true, date: o.today }]]);
+        return;
+      }
+      await addRecords(path, def, list.length);
+    }
+  };
+
   const askReview = async (r: ReviewItem): Promise<void> => {
     const key = `reviews.${r.id}`;
     const decision = await select<'yes' | 'no' | null>(key, `[${r.criterion}, ${r.by}] ${r.question}`, [
-      { name: r.yesMeans ? `Yes (${r.yesMeans})` : `Yes: the ${r.by} has confirmed this`, value: 'yes' },
-      { name: r.noMeans ? `No (${r.noMeans})` : `No: the ${r.by} has decided it is not so`, value: 'no' },
-      { name: 'Leave open (not decided yet)', value: null },
+      { name: r.yesMeans ? `Yes (${r.yesMeans})` : `Yes: the ${r.by} has answered yes (you record who decided, and when)`, value: 'yes' },
+      { name: r.noMeans ? `No (${r.noMeans})` : `No: the ${r.by} has answered no (you record who decided, and when)`, value: 'no' },
+      { name: `Leave open: the ${r.by} has not decided yet`, value: null },
     ]);
     if (decision === null) return;
     const by = await input(`${key}.by`, 'Decided by (name and role, or committee; Enter = leave open)', (raw) => (raw.trim().length > 200 ? 'at most 200 characters' : true));
@@ -415,6 +457,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     }
     if (t.kind === 'item') return askItem(t);
     if (t.kind === 'records') return askRecords(t);
+    if (t.kind === 'confirmList') return confirmList(t.path, t.def);
     const current = getPath(data, t.path);
     const now = current === undefined || current === null ? '' : ` (recorded now: ${excerpt(current, 60)})`;
     for (;;) {
@@ -434,7 +477,8 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
 
   const sectionTitle = (t: Target): string => {
     if (t.kind === 'refDate') return 'Visit dates';
-    const id = (t.kind === 'item' ? t.records : t.path).split('.')[0];
+    const path = t.kind === 'item' ? t.records : t.kind === 'field' && t.def.askAfter ? t.def.askAfter : t.path;
+    const id = path.split('.')[0];
     return dict.sections.find((s) => s.id === id)?.title ?? String(id);
   };
   const heading = (title: string) => {
@@ -449,6 +493,13 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     return v !== undefined && v !== null;
   });
   say(`${trial.meta.id}: the criteria read ${needed.length} patient fields and ${refs.reviews.length} review items; ${known.length} of the fields are in the file already. Only what the open criteria still need is asked.`);
+
+  if (typeof data.id !== 'string') {
+    // Asked first, so the saved file and every report name the patient.
+    heading('Patient');
+    const id = await input('id', 'Patient id, as on the screening log (Enter = none)', (raw) => (raw.trim().length > 100 ? 'at most 100 characters' : true));
+    if (id.trim()) commit([[['id'], id.trim()]]);
+  }
 
   let offeredStop = false;
   let ending: QuestionnaireOutcome['ending'] = 'complete';

@@ -1,6 +1,8 @@
 // Turns one CSV row into a patient object and validates it with the same parsePatientData used
 // for JSON files, so batch and single-patient screening cannot disagree. Problems name columns.
 import type { Dictionary } from '../criteria/dictionary.js';
+import { enumLabel, recordItemField } from '../criteria/dictionary-model.js';
+import { suggest } from '../util/did-you-mean.js';
 import { PatientDataError, excerpt, type Problem } from '../errors.js';
 import { EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget, type LeafType } from './csv-columns.js';
 import { parsePatientData, type ParsedPatient } from './parse.js';
@@ -20,7 +22,12 @@ function convert(cell: string, leaf: LeafType): { value: unknown } | { error: st
     case 'integer':
     case 'count': {
       if (!NUMBER.test(cell)) {
-        const hint = /^\d+,\d+$/.test(cell) ? ' (use a dot as the decimal separator)' : '';
+        // "1,500" may be 1500 (thousands separator) or 1.5 (decimal comma): say so, and never
+        // propose a rewrite, which would pick one of the two values for the person.
+        if (/^[+-]?\d{1,3}(,\d{3})+$/.test(cell)) {
+          return { error: `${excerpt(cell)} is ambiguous: the comma may separate thousands (${cell.replaceAll(',', '')}) or decimals (${String(Number(cell.replace(',', '.')))}); write the value as meant, without a thousands separator and with a dot for decimals` };
+        }
+        const hint = /^[+-]?\d+,\d+$/.test(cell) ? ` (a decimal comma: write it with a dot, ${cell.replace(',', '.')})` : '';
         return { error: `expected a number, got ${excerpt(cell)}${hint}` };
       }
       const n = Number(cell);
@@ -206,10 +213,72 @@ export function jsonPathToColumn(path: string, indexMaps: Map<string, number[]>,
   return segments.join('.');
 }
 
+type EnumValues = Record<string, string | { label: string }>;
+
+/** Per header: the columns holding a choice (enum or enumList), with the dictionary's values. */
+const enumColumnsOf = new WeakMap<CsvHeader, Map<number, { values: EnumValues; list: boolean; byWord: Map<string, string> }>>();
+
+function enumColumns(header: CsvHeader, dict: Dictionary) {
+  let out = enumColumnsOf.get(header);
+  if (out) return out;
+  out = new Map();
+  header.targets.forEach((t, i) => {
+    if (!t || (t.kind !== 'field' && t.kind !== 'item') || (t.leaf !== 'enum' && t.leaf !== 'enumList')) return;
+    const def = t.kind === 'field' ? dict.fields.get(t.path) : recordItemField(dict, t.records, t.item);
+    if (!def || (def.type !== 'enum' && def.type !== 'enumList')) return;
+    const byWord = new Map<string, string>();
+    for (const code of Object.keys(def.values)) {
+      byWord.set(code.toLowerCase(), code);
+      byWord.set(enumLabel(def.values, code).toLowerCase(), code);
+    }
+    out?.set(i, { values: def.values, list: def.type === 'enumList', byWord });
+  });
+  enumColumnsOf.set(header, out);
+  return out;
+}
+
+/** A code, or its label in any case ("Dermatomyositis" → "dm"); a near miss gets a did-you-mean. */
+function enumCode(word: string, col: { values: EnumValues; byWord: Map<string, string> }): { code: string } | { error: string } {
+  if (Object.hasOwn(col.values, word)) return { code: word };
+  const hit = col.byWord.get(word.toLowerCase());
+  if (hit) return { code: hit };
+  const codes = Object.keys(col.values);
+  const labels = new Map(codes.map((c) => [enumLabel(col.values, c), c]));
+  const near = suggest(word, [...codes, ...labels.keys()]);
+  const hint = near === undefined ? '' : labels.has(near) ? ` (did you mean "${near}", code ${labels.get(near)}?)` : ` (did you mean "${near}"?)`;
+  return { error: `${excerpt(word)} is not one of the choices${hint}: ${codes.map((c) => `${c} (${enumLabel(col.values, c)})`).join(', ').slice(0, 400)}` };
+}
+
+/** Choice cells as codes: labels are accepted case-insensitively. Unmatched cells become problems. */
+function normaliseChoices(header: CsvHeader, cells: string[], dict: Dictionary): { cells: string[]; problems: Problem[] } {
+  const columns = enumColumns(header, dict);
+  if (columns.size === 0) return { cells, problems: [] };
+  const out = [...cells];
+  const problems: Problem[] = [];
+  for (const [i, col] of columns) {
+    const cell = (cells[i] ?? '').trim();
+    if (cell === '' || (col.list && cell.toLowerCase() === EMPTY_LIST)) continue;
+    const words = col.list ? cell.split(LIST_SEPARATOR).map((w) => w.trim()).filter((w) => w !== '') : [cell];
+    const codes: string[] = [];
+    for (const w of words) {
+      const r = enumCode(w, col);
+      if ('error' in r) problems.push({ location: header.names[i] as string, message: r.error });
+      else codes.push(r.code);
+    }
+    // A cell with a problem is left out, so validation still reports every other problem.
+    out[i] = codes.length === words.length ? codes.join(LIST_SEPARATOR) : '';
+  }
+  return { cells: out, problems };
+}
+
 /** The patient for one row, validated; or the row's problems, each naming a column. */
-export function parseCsvRow(header: CsvHeader, cells: string[], dict: Dictionary): CsvRowResult {
+export function parseCsvRow(header: CsvHeader, rawCells: string[], dict: Dictionary): CsvRowResult {
+  const choices = normaliseChoices(header, rawCells, dict);
+  const cells = choices.cells;
   // Cells that could not be converted are left out, so validation still reports every other problem.
-  const { data, indexMaps, problems } = csvRowToData(header, cells);
+  const converted = csvRowToData(header, cells);
+  const { data, indexMaps } = converted;
+  const problems = [...choices.problems, ...converted.problems];
   const relocate = (p: Problem): Problem => {
     const at = p.location;
     return at.startsWith('$') ? { location: jsonPathToColumn(at, indexMaps, dict) || 'row', message: p.message } : p;

@@ -2,7 +2,7 @@
 // path (and line:column for syntax errors); unknown keys are warnings with a suggestion.
 import type * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
-import { compareDates } from '../engine/dates.js';
+import { ageInYears, compareDates } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
 import { PatientDataError, type Problem } from '../errors.js';
 import { findJsonTextProblem, MAX_JSON_DEPTH } from '../util/json-checks.js';
@@ -75,6 +75,8 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
     throw new PatientDataError(parsed.error.issues.map((issue) => issueProblem(file, data, issue)));
   }
   const record = parsed.data as PatientRecord;
+  const contradiction = statedAgeContradiction(record, file);
+  if (contradiction) throw new PatientDataError([contradiction]);
   fillDrugClasses(record, dict);
   const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, options.screening ?? record.referenceDates?.screening)];
   return { record, warnings };
@@ -119,6 +121,15 @@ function unknownKeys(data: unknown, known: Map<string, Set<string>>, file: strin
   };
   walk(data, '', []);
   return out;
+}
+
+/** An age stated on a date that the date of birth contradicts: which one is right is not ours to pick. */
+function statedAgeContradiction(record: PatientRecord, file: string): Problem | undefined {
+  const d = record.demographics as { birthDate?: unknown; ageYears?: unknown; ageOn?: unknown } | null | undefined;
+  if (!d || typeof d.birthDate !== 'string' || typeof d.ageYears !== 'number' || typeof d.ageOn !== 'string') return undefined;
+  if (compareDates(d.ageOn, d.birthDate) < 0) return { location: locationOf(file, ['demographics', 'ageOn']), message: `${d.ageOn} is before the date of birth ${d.birthDate}` };
+  const age = ageInYears(d.birthDate, d.ageOn);
+  return age === d.ageYears ? undefined : { location: locationOf(file, ['demographics', 'ageYears']), message: `is ${d.ageYears} on ${d.ageOn}, but the date of birth ${d.birthDate} gives ${age}: correct one of them` };
 }
 
 function fillDrugClasses(record: PatientRecord, dict: Dictionary) {

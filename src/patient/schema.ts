@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { compareDates, inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
+import { suggestUnit } from '../util/did-you-mean.js';
 
 const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -96,7 +97,7 @@ function bareLeafSchema(def: FieldDef | ItemFieldDef, b: Build): z.ZodMiniType {
       return z.array(enumSchema(def.values)).check(z.refine((xs) => new Set(xs).size === xs.length, { message: 'lists a value twice' }));
     case 'doseHistory':
       return z
-        .array(z.strictObject({ date: IsoDate, dose: z.number().check(z.minimum(0)), unit: z.optional(z.string().check(z.maxLength(40))) }))
+        .array(z.strictObject({ date: IsoDate, dose: z.optional(z.number().check(z.minimum(0))), unit: z.optional(doseUnitSchema(def.units)) }))
         .check(z.refine((xs) => new Set(xs.map((x) => x.date)).size === xs.length, { message: 'has two dose entries on the same date' }));
     case 'lab':
       return labSchema(def);
@@ -108,6 +109,19 @@ function bareLeafSchema(def: FieldDef | ItemFieldDef, b: Build): z.ZodMiniType {
     case 'records':
       return z.array(recordSchema(def, b)).check(z.maxLength(500));
   }
+}
+
+/** A dose unit from the dictionary's list; a near miss gets a did-you-mean ("mg/d" → "mg/day"). */
+function doseUnitSchema(units: readonly string[] | undefined): z.ZodMiniType {
+  const text = z.string().check(z.maxLength(40));
+  if (!units) return text;
+  return text.check(
+    z.superRefine((u, ctx) => {
+      if (units.includes(u)) return;
+      const hint = suggestUnit(u, units);
+      ctx.addIssue({ code: 'custom', message: `is not a dose unit the criteria can use${hint ? ` (did you mean "${hint}"?)` : ''}: write one of ${units.join(', ')}`, input: u });
+    }),
+  );
 }
 
 function labSchema(def: Extract<FieldDef, { type: 'lab' }>): z.ZodMiniType {
@@ -239,6 +253,7 @@ export function recordLists(dict: Dictionary): string[] {
 
 export const ListCompletenessSchema = z.strictObject({
   complete: z.boolean(),
+  since: z.optional(IsoDate),
   by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   date: z.optional(IsoDate),
   note: z.optional(z.string().check(z.maxLength(2000))),
@@ -252,7 +267,16 @@ export const ListCompletenessSchema = z.strictObject({
 function completenessSchema(dict: Dictionary, b: Build): z.ZodMiniType {
   const shape: Record<string, z.ZodMiniType> = {};
   for (const path of recordLists(dict)) {
-    const entry = optionalNullable(ListCompletenessSchema);
+    const dated = (dict.fields.get(path) as Extract<FieldDef, { type: 'records' }>).dated;
+    const entry = optionalNullable(
+      ListCompletenessSchema.check(
+        z.superRefine((e, ctx) => {
+          if (e.since === undefined) return;
+          if (!dated) ctx.addIssue({ code: 'custom', path: ['since'], message: `is not available for this list (its records have no single date)`, input: e.since });
+          else if (!e.complete) ctx.addIssue({ code: 'custom', path: ['since'], message: 'goes with "complete": true (every record dated on or after it is in the list)', input: e.since });
+        }),
+      ),
+    );
     shape[path] = b.docs ? entry.check(z.describe(`Is the ${(dict.fields.get(path) as FieldDef).label.toLowerCase()} list complete? {"complete": false} while records may be missing; {"complete": true, "by", "date"} once confirmed.`)) : entry;
   }
   return z.strictObject(shape);
@@ -269,7 +293,7 @@ export function knownKeyTree(dict: Dictionary): Map<string, Set<string>> {
   for (const k of ['$schema', 'id', 'referenceDates', 'reviews', 'provenance', 'completeness']) add('', k);
   for (const list of recordLists(dict)) {
     add('completeness', list);
-    for (const k of ['complete', 'by', 'date', 'note']) add(`completeness.${list}`, k);
+    for (const k of ['complete', 'since', 'by', 'date', 'note']) add(`completeness.${list}`, k);
   }
   for (const k of ['screening', 'consent', 'randomization']) add('referenceDates', k);
   for (const [path, def] of dict.fields) {

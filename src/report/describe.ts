@@ -85,6 +85,10 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       return `${value.label} ${factValue(value)} = ${num(d.ratio)} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${num(d.limit)} ${uln.unit ?? ''})`.trimEnd();
     }
     case 'age':
+      if (d.statedAge !== undefined) {
+        const range = d.ageLow === d.ageHigh ? `${d.ageLow}` : `${d.ageLow} or ${d.ageHigh}`;
+        return `age ${range} on the ${d.at} date ${d.on} (stated as ${d.statedAge} on ${d.statedOn}; no date of birth); rule: ${op(d.op)} ${d.years}`;
+      }
       if (d.age === undefined) return `age on the ${d.at} date (${factLine(f, 'date of birth')}); rule: ${op(d.op)} ${d.years}`;
       return `age ${d.age} on the ${d.at} date ${d.on} (born ${f?.value}); rule: ${op(d.op)} ${d.years}`;
     case 'dateWithin':
@@ -105,7 +109,8 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       const counted = t.kind === 'count' ? ` — counted ${d.high === null ? `${d.low} or more` : d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
       const records = `${quant} ${d.total} ${String(d.label)} record${d.total === 1 ? '' : 's'}`;
       if (d.complete === false) return `${records} entered so far${counted} (the list is not confirmed complete):`;
-      return `${records}${counted}${d.total === 0 ? ' (none recorded)' : ':'}`;
+      const from = d.completeSince ? `; the list holds every record from ${d.completeSince} on` : '';
+      return `${records}${counted}${d.total === 0 ? ` (none recorded${from})` : from ? ` (${from.slice(2)}):` : ':'}`;
     }
     case 'unrecorded':
       return `records not entered yet: the ${String(d.label).toLowerCase()} list is not confirmed complete`;

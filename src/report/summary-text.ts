@@ -6,22 +6,34 @@ function pad(s: string | number, n: number, right = false): string {
   return right ? t.padStart(n) : t.padEnd(n);
 }
 
+/** "12 (34%)": a count with its share of the rows screened (whole percent, "<1%" for a few). */
+export function withPercent(n: number, of: number): string {
+  if (of === 0) return String(n);
+  const pct = (n / of) * 100;
+  const shown = n > 0 && pct < 1 ? '<1' : String(Math.round(pct));
+  return `${n} (${shown}%)`;
+}
+
 export function formatSummaryText(summary: ScreenFailureSummary): string {
   const lines: string[] = [];
   lines.push(`Screen-failure summary: ${summary.rows} input row${summary.rows === 1 ? '' : 's'}, ${summary.errorRows} with errors`);
   for (const t of summary.trials) {
     const v = t.verdicts;
     lines.push('');
-    lines.push(`${t.trial}: ${t.rows} screened; eligible ${v.eligible}, ineligible ${v.ineligible}, undetermined ${v.undetermined}, error ${v.error}`);
+    const p = (n: number) => withPercent(n, t.rows);
+    lines.push(`${t.trial}: ${t.rows} screened; eligible ${p(v.eligible)}, ineligible ${p(v.ineligible)}, undetermined ${p(v.undetermined)}, error ${p(v.error)}`);
     if (t.encoding === 'partial') lines.push(`  PARTIAL encoding: ${t.encodingNote ?? 'only part of the protocol criteria is encoded; check the full protocol.'}`);
     const width = Math.max(9, ...t.criteria.map((c) => c.id.length));
-    lines.push(`  ${pad('criterion', width)}  ${pad('failed', 7, true)}  ${pad('only', 7, true)}  ${pad('unknown', 7, true)}  ${pad('review', 7, true)}  title`);
-    for (const c of t.criteria) {
-      lines.push(`  ${pad(c.id, width)}  ${pad(c.failed, 7, true)}  ${pad(c.soleFailure, 7, true)}  ${pad(c.unknown, 7, true)}  ${pad(c.needsReview, 7, true)}  ${c.title}`);
-    }
+    const cells = t.criteria.map((c) => [c.failed, c.soleFailure, c.unknown, c.needsReview].map(p));
+    const w = Math.max(7, ...cells.flat().map((x) => x.length));
+    lines.push(`  ${pad('criterion', width)}  ${pad('failed', w, true)}  ${pad('only', w, true)}  ${pad('unknown', w, true)}  ${pad('review', w, true)}  title`);
+    t.criteria.forEach((c, i) => {
+      lines.push(`  ${pad(c.id, width)}  ${(cells[i] as string[]).map((x) => pad(x, w, true)).join('  ')}  ${c.title}`);
+    });
   }
   lines.push('');
   lines.push('failed: rows this criterion makes ineligible; only: rows where it is the sole failing criterion;');
   lines.push('unknown: rows with data missing for it; review: rows waiting for a recorded review decision on it.');
+  lines.push('Percentages are of the rows screened for that trial.');
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import type { Outcome } from '../engine/logic.js';
 import { leaf, REF_PATH, type Explaining } from './kit.js';
 import type { CheckContext, CompileContext, CompiledNode, Env, ReadContext, ReferenceDateName } from './types.js';
 
-export type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose: number; unit?: string }[] };
+export type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose?: number; unit?: string }[] };
 export type MedicationScope = { med: Medication; ref: string; base(): string };
 
 const MEDICATION_FIELDS = ['start', 'stop', 'ongoing', 'doses'];

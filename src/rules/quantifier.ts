@@ -1,5 +1,6 @@
 // What exists, forAll and count share: a list of records, each evaluated with the record in scope.
 import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../criteria/dictionary-model.js';
+import { shift } from '../engine/dates.js';
 import { completenessPath, getPath, type PatientRecord } from '../engine/patient-record.js';
 import type { Outcome } from '../engine/logic.js';
 import type { Detail, Trace } from '../engine/result.js';
@@ -24,10 +25,40 @@ export function readRecords(n: Quantifier, cx: ReadContext): void {
   cx.records(n.records);
 }
 
-/** `completeness.<list>.complete` is false: the list may lack records (no entry: complete). */
+/**
+ * The list may lack records: `complete: false`, or complete only `since` a date (records dated
+ * earlier may be missing). No entry: a present list is complete.
+ */
 function listIncomplete(patient: PatientRecord, records: string): boolean {
   const entry = patient.completeness?.[records];
-  return entry !== undefined && entry !== null && entry.complete === false;
+  return entry !== undefined && entry !== null && (entry.complete === false || typeof entry.since === 'string');
+}
+
+function completeSince(patient: PatientRecord, records: string): string | undefined {
+  const since = patient.completeness?.[records]?.since;
+  return typeof since === 'string' ? since : undefined;
+}
+
+/**
+ * Whether the rule reads the record's date field only through date windows ending at a reference
+ * date (not negated): then a record dated earlier falls outside every window a later one does.
+ */
+function readsDateOnlyInWindows(c: Condition, field: string, negated: boolean): boolean {
+  switch (c.kind) {
+    case 'all':
+    case 'any':
+    case 'atLeast':
+      return c.of.every((x) => readsDateOnlyInWindows(x, field, negated));
+    case 'not':
+      return readsDateOnlyInWindows(c.of, field, !negated);
+    case 'dateWithin':
+      return c.field !== field || !negated;
+    case 'ref':
+    case 'calc':
+      return false;
+    default:
+      return !JSON.stringify(c).includes(`"${field}"`);
+  }
 }
 
 /** A record's name in reports: its drug, type, name or test, else its position. */
@@ -64,6 +95,25 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
   const records = n.records;
   const kind = n.kind;
   const outcomes: Outcome[] = [];
+  // For a list complete since a date ("no MRI in the last 3 months"): older records can be missing
+  // only harmlessly when none of them could satisfy the `where`. Decided on a stand-in record dated
+  // the day before `since`, and only when the rule reads the date solely through date windows.
+  const def = cx.dict.fields.get(records);
+  const dated = def?.type === 'records' ? def.dated : undefined;
+  const windowsOnly = dated !== undefined && where !== undefined && n.where !== undefined && readsDateOnlyInWindows(n.where, dated, false);
+  const olderOnlyCannotMatch = (env: Env): boolean => {
+    const since = completeSince(env.patient, records);
+    if (since === undefined || !windowsOnly || !where || !dated) return false;
+    const [savedItem, savedIndex, mark] = [env.item, env.index, env.missing.length];
+    env.item = { [dated]: shift(since, { days: 1 }, -1) };
+    env.index = -1;
+    const o = where.evaluate(env);
+    env.item = savedItem;
+    env.index = savedIndex;
+    env.missing.length = mark;
+    return o === 'not_met';
+  };
+  const incompleteFor = (env: Env): boolean => listIncomplete(env.patient, records) && !olderOnlyCannotMatch(env);
   const missingList = (env: Env, x: boolean): Trace | 'unknown' => {
     if (!x) env.missing.push(records);
     return x ? trace(kind, 'unknown', [{ field: records, label, value: null }], [records], n.note, unknownDetail) : 'unknown';
@@ -94,7 +144,7 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
       env.index = savedIndex;
       if (result === undefined) {
         // A list not confirmed complete may lack records: they stand in as one unknown item.
-        const incomplete = listIncomplete(env.patient, records);
+        const incomplete = incompleteFor(env);
         if (incomplete) {
           env.missing.push(completenessPath(records));
           outcomes.push('unknown');
@@ -121,13 +171,14 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
       env.index = savedIndex;
       // A list not confirmed complete may lack records: they stand in as one unknown item, so a
       // recorded match still decides and the absence of one stays unknown (Kleene).
-      const incomplete = listIncomplete(env.patient, records);
+      const incomplete = incompleteFor(env);
       if (incomplete) {
         const path = completenessPath(records);
         children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [path], undefined, { records, label }));
       }
       const itemOutcomes = children.map((t) => t.outcome);
-      const detail: Detail = { records, label, total: list.length, ...(incomplete ? { complete: false } : {}), ...(logic.detail ? logic.detail(itemOutcomes, incomplete) : {}) };
+      const since = completeSince(env.patient, records);
+      const detail: Detail = { records, label, total: list.length, ...(incomplete ? { complete: false } : {}), ...(since ? { completeSince: since } : {}), ...(logic.detail ? logic.detail(itemOutcomes, incomplete) : {}) };
       return combined(kind, logic.all(itemOutcomes, incomplete), children, n.note, detail);
     },
   };

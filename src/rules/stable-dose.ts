@@ -7,7 +7,7 @@ import { checkMedicationScope, medicationLeaf, readMedication } from './medicati
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 
 export type StableDose = { kind: 'stableDose'; note?: string | undefined; for: Duration; before: ReferenceDateName };
-type Dose = { date: string; dose: number; unit?: string };
+type Dose = { date: string; dose?: number; unit?: string };
 
 export const stableDose: RuleKind<StableDose> = {
   kind: 'stableDose',
@@ -21,7 +21,7 @@ export const stableDose: RuleKind<StableDose> = {
       const since = windowFrom(ref);
       const detail: Detail = { for: forText, before: n.before, since, date: ref };
       if (x) x.detail = detail;
-      const doseFact = (d: Dose): Fact => ({ field: `${base()}.doses`, label: `dose from ${d.date}`, value: d.dose, ...(d.unit ? { unit: d.unit } : {}) });
+      const doseFact = (d: Dose): Fact => ({ field: `${base()}.doses`, label: `dose from ${d.date}`, value: d.dose ?? null, ...(d.unit ? { unit: d.unit } : {}) });
       if (!med.start) {
         env.missing.push(`${base()}.start`);
         return 'unknown';
@@ -50,10 +50,16 @@ export const stableDose: RuleKind<StableDose> = {
         env.missing.push(`${base()}.doses (every dose in the same unit)`);
         return 'unknown';
       }
-      const change = inWindow.find((d) => d.dose !== current.dose);
+      // A dose entry without an amount ("unchanged since" a date) cannot be compared with another amount.
+      const change = inWindow.find((d) => d.dose !== undefined && current.dose !== undefined && d.dose !== current.dose);
       if (change) {
         if (x) (x.facts.push(doseFact(change)), (x.detail = { ...detail, changedOn: change.date }));
         return 'not_met';
+      }
+      const unknownAmount = inWindow.find((d) => d.dose === undefined || current.dose === undefined);
+      if (unknownAmount) {
+        env.missing.push(`${base()}.doses (amount of the dose from ${unknownAmount.dose === undefined ? unknownAmount.date : current.date})`);
+        return 'unknown';
       }
       const stillTaking = takenOn(med, ref);
       if (stillTaking === 'unknown') env.missing.push(`${base()}.stop`);

@@ -29,3 +29,25 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   const limit = Math.max(1, Math.floor(word.length / 3));
   return bestDistance <= limit ? best : undefined;
 }
+
+/**
+ * The unit a near miss most likely means: the same amount unit with an abbreviated time or
+ * body unit ("mg/d" → "mg/day", "mg/wk" → "mg/week"), else the closest spelling.
+ */
+export function suggestUnit(word: string, units: readonly string[]): string | undefined {
+  const [num = '', den] = word.trim().toLowerCase().split('/');
+  if (den !== undefined && den !== '') {
+    const hit = units.find((u) => {
+      const [n = '', d = ''] = u.toLowerCase().split('/');
+      return n === num && d !== den && isSubsequence(den, d) && d.startsWith(den[0] as string);
+    });
+    if (hit) return hit;
+  }
+  return suggest(word.trim(), units);
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i += 1;
+  return i === short.length;
+}

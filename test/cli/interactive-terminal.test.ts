@@ -81,7 +81,8 @@ test('on a terminal: Ctrl-C leaves a valid file with the answers given, exit 130
     [/Does the myositis involve the heart\?/, [DOWN, DOWN, ENTER]],
     [/at risk for tuberculosis/, [CTRL_C]],
   ]);
-  expect(out).toContain('every answer given so far is saved in out.json. Resume with: screen --trial IM101-611 --interactive out.json --save out.json');
+  // The resume command is printed as the tool was started (here: node <path to bin/screen.js>).
+  expect(out).toContain(`every answer given so far is saved in out.json. Resume with: node ${BIN} --trial IM101-611 --interactive out.json --save out.json`);
   expect(code).toBe(130);
   const file = savedFile(dir);
   expect(file.history.cardiacInvolvement).toBeNull();
@@ -94,6 +95,43 @@ test('without a terminal: one line suggesting file mode, exit 2, nothing written
   const r = spawnSync(process.execPath, [BIN, '--trial', 'IM101-611', '--interactive', 'p.json'], { cwd: dir, input: '', encoding: 'utf8' });
   expect(r.status).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toBe('screen: --interactive needs a terminal, but standard input is not one; to screen a patient file instead run: screen <patient.json> --trial IM101-611\n');
+  expect(r.stderr).toBe(`screen: --interactive needs a terminal, but standard input is not one; to screen a patient file instead run: node ${BIN} <patient.json> --trial IM101-611\n`);
   expect(readdirSync(dir)).toEqual(['p.json']);
+});
+
+test('on a terminal: a medication list interrupted half-way stays unconfirmed, so I6 and the medication exclusions stay unknown until it is confirmed', async () => {
+  const dir = patientDir((p) => delete p.medications);
+  const first = await onTerminal(dir, '--trial IM101-611 --interactive p.json --save out.json', [
+    [/Record every corticosteroid/, [ENTER]], // Add a record
+    [/Medications #1: Drug\?/, [ENTER]], // Prednisone
+    [/Prednisone: Start date\?/, ['2025-01-10', ENTER]],
+    [/Prednisone: is it still being taken\?/, [ENTER]], // Still taking
+    [/Dose 1: date this dose started/, ['2025-01-10', ENTER]],
+    [/Dose 1: amount/, ['10', ENTER]],
+    [/Dose 1: unit/, [ENTER]], // mg/day, the first of the dictionary's units
+    [/Did the dose of Prednisone change/, [DOWN, ENTER]],
+    [/Another medications record to add\?/, [CTRL_C]],
+  ]);
+  expect(first.code).toBe(130);
+  expect(first.out).toContain('✔ Dose 1: unit mg/day');
+  const saved = savedFile(dir);
+  expect(saved.medications).toEqual([{ drug: 'prednisone', start: '2025-01-10', ongoing: true, doses: [{ date: '2025-01-10', dose: 10, unit: 'mg/day' }] }]);
+  expect(saved.completeness).toEqual({ medications: { complete: false } });
+
+  // File mode on the interrupted file: prednisone alone would pass I6, but the list is not confirmed.
+  const report = spawnSync(process.execPath, [BIN, 'out.json', '--trial', 'IM101-611', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+  expect(report.status).toBe(3);
+  const json = JSON.parse(report.stdout);
+  const outcome = (id: string) => json.criteria.find((c: { id: string }) => c.id === id).outcome;
+  for (const id of ['I6', 'E2', 'E3', 'E4']) expect(outcome(id), id).toBe('unknown');
+  expect(json.missing.find((m: { field: string }) => m.field === 'completeness.medications').label).toBe('confirmation that the medications list is complete');
+
+  // Resuming asks to confirm the list first; once confirmed, the same criteria are decided.
+  const second = await onTerminal(dir, '--trial IM101-611 --interactive out.json --save out.json', [
+    [/Is this every corticosteroid, immunosuppressant, biologic/, [ENTER]],
+  ]);
+  expect(second.out).toContain('Medications entered: Prednisone.');
+  expect(second.out).toContain('Verdict: ELIGIBLE');
+  expect(second.code).toBe(0);
+  expect(savedFile(dir).completeness.medications.complete).toBe(true);
 });

@@ -15,6 +15,10 @@ const IM_EXAMPLES: [string, string, number][] = [
   ['im101-611-needs-adjudication', 'undetermined', 3],
   ['im101-611-undetermined-missing', 'undetermined', 3],
   ['im101-611-mmt8-other-scale', 'undetermined', 3],
+  ['im101-611-age-stated', 'eligible', 0],
+  ['im101-611-dose-unchanged-since', 'eligible', 0],
+  ['im101-611-no-recent-procedure', 'undetermined', 3],
+  ['im101-611-treated-breast-cancer', 'eligible', 0],
 ];
 
 test('every IM101-611 example is in the table', () => {

@@ -1,6 +1,7 @@
 // fast-check arbitraries for valid patient files, generated from the data dictionary itself, so
 // every field any trial uses is exercised with values across (and at the edges of) its range.
 import fc from 'fast-check';
+import { ageInYears } from '../../src/engine/dates.js';
 import type { Dictionary } from '../../src/criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../../src/criteria/dictionary-schema.js';
 import { fromDayNumber, toDayNumber } from '../../src/engine/dates.js';
@@ -61,6 +62,9 @@ function record(def: Extract<FieldDef, { type: 'records' }>): fc.Arbitrary<Recor
       const entry = drugDef?.type === 'enum' && typeof med.drug === 'string' ? drugDef.values[med.drug] : undefined;
       if (entry && typeof entry !== 'string' && entry.class) med.class = entry.class;
       if (med.drug === 'other' && med.class === undefined) med.class = 'other';
+      // A recorded prednisone equivalent beside a dose history it contradicts is a contradictory
+      // record (read as unknown); monotonicity is about consistent patients, so keep one of the two.
+      if (med.class === 'corticosteroid' && Array.isArray(med.doses) && med.doses.length > 0) delete med.prednisoneEquivalentMgPerDay;
       return med;
     });
 }
@@ -79,6 +83,12 @@ export function fullPatient(dict: Dictionary, reviewIds: Record<string, string[]
       let node = patient;
       for (const k of keys.slice(0, -1)) node = node[k] ??= {};
       node[keys[keys.length - 1] as string] = value;
+    }
+    // A stated age must agree with the date of birth (the patient file refuses a contradiction).
+    const demo = patient.demographics;
+    if (demo && typeof demo.birthDate === 'string' && typeof demo.ageOn === 'string') {
+      if (demo.ageOn < demo.birthDate) delete demo.ageOn;
+      else demo.ageYears = ageInYears(demo.birthDate, demo.ageOn);
     }
     return patient;
   });

@@ -107,10 +107,13 @@ describe('interactive sessions (IM101-611)', () => {
   test('ineligible early stop: says why, offers to stop, asks nothing more', async () => {
     const dir = setup();
     const s = await session(dir, undefined, FLAG_DATES, [
+      ['id', ' IM-042 '],
       ['demographics.birthDate', '2010-01-01'],
       ['continue-after-ineligible', false],
     ]);
-    expect(s.asked).toEqual(['demographics.birthDate', 'continue-after-ineligible']);
+    // The patient id is asked first, so the report names the patient.
+    expect(s.asked).toEqual(['id', 'demographics.birthDate', 'continue-after-ineligible']);
+    expect(s.stdout()).toContain('IM-042');
     expect(s.code).toBe(1);
     expect(s.stdout()).toContain('The patient is INELIGIBLE whatever the remaining answers are:');
     expect(s.stdout()).toMatch(/I1 Adult \(18 or older\) — not met/);
@@ -118,7 +121,7 @@ describe('interactive sessions (IM101-611)', () => {
     // The default save file: new, in the working directory, announced at the start.
     const name = 'screening-IM101-611-20261116-103000.json';
     expect(s.stdout()).toContain(`Answers are saved to ${name}`);
-    expect(saved(dir, name)).toEqual({ demographics: { birthDate: '2010-01-01' } });
+    expect(saved(dir, name)).toEqual({ id: 'IM-042', demographics: { birthDate: '2010-01-01' } });
   });
 
   test('continuing after ineligible asks what the other open criteria need', async () => {
@@ -187,8 +190,7 @@ describe('interactive sessions (IM101-611)', () => {
     delete p.medications;
     const dir = setup(p);
     const s = await session(dir, 'patient.json', { save: 'out.json' }, [
-      // Asked before the medication list by chart order: E3 is open until rituximab is ruled out.
-      ['labs.bCellsPresent', null],
+      // No B-cell question: it matters only after rituximab, and the confirmed list has none.
       ['medications', 'add'],
       ['medications[0].drug', 'prednisone'],
       ['medications[0].start', '2025-01-10'],
@@ -203,8 +205,11 @@ describe('interactive sessions (IM101-611)', () => {
       ['medications[0].doses[1].unit', 'mg/day'],
       ['medications[0].doses:more', false],
       ['medications:more', false],
+      ['completeness.medications', 'yes'],
     ]);
     expect(s.remaining).toBe(0);
+    expect(s.asked).not.toContain('labs.bCellsPresent');
+    expect(saved(dir, 'out.json').completeness).toEqual({ medications: { complete: true, date: '2026-11-16' } });
     expect(s.log.find((a) => a.error)?.error).toBe('2024-12-31 is before the start date (2025-01-10)');
     expect(s.code).toBe(0);
     expect(saved(dir, 'out.json').medications).toEqual([want]);
@@ -251,6 +256,7 @@ describe('interactive sessions (IM101-611)', () => {
   test('resume after an interruption: the file stays valid and answered questions are not asked again', async () => {
     const dir = setup();
     const first = await session(dir, undefined, { ...FLAG_DATES, save: 'screening.json' }, [
+      ['id', ''],
       ['demographics.birthDate', '1972-04-10'],
       ['diagnosis.subtype', 'dm'],
       ['diagnosis.date', INTERRUPT],
@@ -260,10 +266,11 @@ describe('interactive sessions (IM101-611)', () => {
     expect(saved(dir, 'screening.json')).toEqual({ demographics: { birthDate: '1972-04-10' }, diagnosis: { subtype: 'dm' } });
 
     const second = await session(dir, 'screening.json', { ...FLAG_DATES, save: 'screening.json' }, [
+      ['id', ''],
       ['diagnosis.date', '2023-05-02'],
       ['diagnosis.rashConfirmed', INTERRUPT],
     ]);
-    expect(second.asked).toEqual(['diagnosis.date']);
+    expect(second.asked).toEqual(['id', 'diagnosis.date']);
     expect(second.code).toBe(EXIT_INTERRUPTED);
     expect(saved(dir, 'screening.json')).toEqual({ demographics: { birthDate: '1972-04-10' }, diagnosis: { subtype: 'dm', date: '2023-05-02' } });
     // No temporary files are left next to it.
@@ -273,12 +280,13 @@ describe('interactive sessions (IM101-611)', () => {
   test('reference dates missing from the file and the flags are asked first', async () => {
     const dir = setup({ demographics: { birthDate: '1972-04-10' } });
     const s = await session(dir, 'patient.json', { save: 'out.json' }, [
+      ['id', 'IM-7'],
       ['referenceDates.screening', '2026-11-17'],
       ['referenceDates.screening', '2026-11-16'],
       ['referenceDates.randomization', '2026-12-01'],
       ['diagnosis.subtype', INTERRUPT],
     ]);
-    expect(s.log[0]?.error).toBe('2026-11-17 is after today (2026-11-16)');
+    expect(s.log[1]?.error).toBe('2026-11-17 is after today (2026-11-16)');
     expect(saved(dir, 'out.json').referenceDates).toEqual({ screening: '2026-11-16', randomization: '2026-12-01' });
   });
 });

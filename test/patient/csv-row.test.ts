@@ -114,7 +114,8 @@ describe('cells to patient', () => {
 
   test.each([
     [{ 'labs.ck.value': 'abc' }, 'labs.ck.value: expected a number, got "abc"'],
-    [{ 'assessments.pga': '4,5' }, 'assessments.pga: expected a number, got "4,5" (use a dot as the decimal separator)'],
+    [{ 'assessments.pga': '4,5' }, 'assessments.pga: expected a number, got "4,5" (a decimal comma: write it with a dot, 4.5)'],
+    [{ 'labs.ck.value': '1,500', 'labs.ck.uln': '200', 'labs.ck.unit': 'U/L' }, 'labs.ck.value: "1,500" is ambiguous: the comma may separate thousands (1500) or decimals (1.5); write the value as meant, without a thousands separator and with a dot for decimals'],
     [{ 'history.cardiacInvolvement': 'maybe' }, 'history.cardiacInvolvement: expected true or false (or yes/no), got "maybe"'],
     [{ 'demographics.birthDate': '1970-02-30' }, 'demographics.birthDate: "1970-02-30" is not a real calendar date'],
     [{ 'demographics.birthDate': '01/02/1970' }, 'demographics.birthDate: "01/02/1970" must be a date written YYYY-MM-DD'],
@@ -130,7 +131,7 @@ describe('cells to patient', () => {
     expect(problems({ 'medications.2.drug': 'prednisone', 'medications.2.doses.3.date': '2025-13-01', 'medications.2.doses.3.dose': '5' })).toEqual([
       'medications.2.doses.3.date: "2025-13-01" is not a real calendar date',
     ]);
-    expect(problems({ 'medications.4.drug': 'aspirin' })[0]).toMatch(/^medications\.4\.drug: must be one of /);
+    expect(problems({ 'medications.4.drug': 'aspirin' })[0]).toMatch(/^medications\.4\.drug: "aspirin" is not one of the choices: prednisone \(Prednisone\), /);
   });
 
   test('every bad cell of a row is reported, not only the first', () => {

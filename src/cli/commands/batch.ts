@@ -22,11 +22,18 @@ export type BatchFlags = {
   randomization?: string;
   criteriaDir?: string;
   progress?: boolean;
+  delimiter?: string;
+  sheet?: string;
+  ignoreUnknownColumns?: boolean;
 };
 
 const HELP = `
 Input: CSV (one patient per row, column names are data-dictionary paths; get a header with
-"screen template <trial> --format csv") or NDJSON (one patient JSON object per line). See docs/batch.md.
+"screen template <trial> --format csv"; comma, semicolon or tab separated), an .xlsx workbook
+(the first sheet, or --sheet NAME), or NDJSON (one patient JSON object per line). A column that
+is not a data-dictionary path stops the batch before any row is screened (--ignore-unknown-columns
+screens anyway). Codes or their labels are accepted for lists of choices ("dm" or "Dermatomyositis").
+A number such as 1,500 is refused: it may be 1500 or 1.5. See docs/batch.md.
 
 Exit codes:
   0  every row was screened (whatever the verdicts)
@@ -36,6 +43,7 @@ Exit codes:
 Examples:
   screen batch clinic.csv --trial IM101-611 --out results.csv --summary attrition.json
   screen batch patients.ndjson --all --format ndjson
+  screen batch export.xlsx --sheet Patients --trial NCT02971683
   cat clinic.csv | screen batch - --trial IM101-611 --as-of 2026-11-16`;
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -45,12 +53,15 @@ function collect(value: string, previous: string[] = []): string[] {
 export function batchCommand(io: CliIo, setExit: (code: number) => void): Command {
   return new Command('batch')
     .description('screen every patient in a CSV or NDJSON file, one output row per patient per trial')
-    .argument('<patients>', 'patients.csv, patients.ndjson, or - for standard input')
+    .argument('<patients>', 'patients.csv, patients.xlsx, patients.ndjson, or - for standard input')
     .option('-t, --trial <id>', 'trial id (repeat for several trials)', collect)
     .option('--all', 'screen against every trial in the criteria directory')
     .option('-o, --out <file>', 'write results to this file instead of standard output')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...BATCH_FORMATS]).default('csv'))
-    .addOption(new Option('--input-format <format>', 'input format (default: from the file extension, or by looking at standard input)').choices(['csv', 'ndjson']))
+    .addOption(new Option('--input-format <format>', 'input format (default: from the file extension, or by looking at standard input)').choices(['csv', 'ndjson', 'xlsx']))
+    .option('--delimiter <char>', 'CSV delimiter: , ; tab | (default: detected from the header line)')
+    .option('--sheet <name>', 'the worksheet of an .xlsx workbook (default: the first)')
+    .option('--ignore-unknown-columns', 'screen even though some columns are not data-dictionary paths (they are ignored)')
     .option('--summary <file>', 'also write the screen-failure summary as JSON to this file')
     .option('--wide', 'add one column per criterion with its outcome')
     .option('--as-of <date>', 'screening date (YYYY-MM-DD) for every row; overrides referenceDates.screening')

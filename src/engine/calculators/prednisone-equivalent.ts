@@ -24,7 +24,7 @@ type Med = {
   stop?: string;
   ongoing?: boolean;
   prednisoneEquivalentMgPerDay?: number;
-  doses?: { date: string; dose: number; unit?: string }[];
+  doses?: { date: string; dose?: number; unit?: string }[];
 };
 
 
@@ -59,8 +59,9 @@ export type DoseSource = { mgPerDay: number; from: 'table'; drugMgPerDay: number
 export function prednisoneEquivalentDose(med: Med, date: string): DoseSource | undefined {
   const summary = typeof med.prednisoneEquivalentMgPerDay === 'number' ? med.prednisoneEquivalentMgPerDay : undefined;
   const current = (med.doses ?? []).filter((d) => compareDates(d.date, date) <= 0).sort((a, b) => compareDates(a.date, b.date)).at(-1);
-  const converted = current && current.unit === 'mg/day' ? toPrednisoneMg(med.drug, current.dose) : undefined;
-  if (converted !== undefined && current) {
+  // A dose entry without an amount ("unchanged since") gives no amount to convert.
+  const converted = current && current.unit === 'mg/day' && current.dose !== undefined ? toPrednisoneMg(med.drug, current.dose) : undefined;
+  if (converted !== undefined && current && current.dose !== undefined) {
     if (summary !== undefined && exact(summary) !== converted) return undefined;
     return { mgPerDay: converted, from: 'table', drugMgPerDay: current.dose };
   }

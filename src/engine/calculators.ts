@@ -3,6 +3,7 @@
 import type { Outcome } from './logic.js';
 import type { Fact } from './result.js';
 import { bohanPeterCalculator } from './calculators/bohan-peter.js';
+import { combinedIntoleranceCalculator } from './calculators/combined-intolerance.js';
 import { imacsImprovementCalculator } from './calculators/imacs-improvement.js';
 import { prednisoneEquivalentPerKgCalculator } from './calculators/prednisone-equivalent.js';
 import { sontheimerCadmCalculator } from './calculators/sontheimer-cadm.js';
@@ -31,4 +32,5 @@ export const CALCULATORS: Record<string, Calculator> = {
   sontheimerCadm: sontheimerCadmCalculator,
   imacsImprovement: imacsImprovementCalculator,
   prednisoneEquivalentPerKg: prednisoneEquivalentPerKgCalculator,
+  combinedIntolerance: combinedIntoleranceCalculator,
 };

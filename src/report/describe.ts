@@ -205,7 +205,7 @@ function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
     case 'prednisoneEquivalentPerKg': {
       const range = d.totalHighMgPerDay === undefined ? '' : d.totalHighMgPerDay === null ? ' or more (a dose is not recorded)' : ` to ${num(d.totalHighMgPerDay)}`;
       const perKg = d.totalMgPerDay === undefined ? '' : ` → ${num(d.totalMgPerDay)}${range} mg/day = ${num(d.perKg)}${range ? '+' : ''} mg/kg/day`;
-      return `Prednisone-equivalent dose on the ${d.at} date${d.date ? ` ${d.date}` : ''} (${inputs || 'no current glucocorticoid'})${perKg}; rule: ${op(d.op)} ${num(d.mgPerKgPerDay)} mg/kg/day${d.limitMgPerDay !== undefined ? ` (${op(d.op)} ${num(d.limitMgPerDay)} mg/day)` : ''}`;
+      return `Prednisone-equivalent dose on the ${d.at} date${d.date ? ` ${d.date}` : ''} (${inputs || 'no current glucocorticoid'})${perKg}; rule: ${op(d.op)} ${num(d.mgPerKgPerDay)} mg/kg/day${d.limitMgPerDay !== undefined ? ` (${op(d.op)} ${num(d.limitMgPerDay)} mg/day)` : ''}${d.deflazacortRatio !== undefined ? `; deflazacort read at ${num(d.deflazacortRatio)} mg per mg of prednisone` : ''}`;
     }
     default:
       return `${d.description}${inputs ? `: ${inputs}` : ''}`;

@@ -71,15 +71,34 @@ const responder = (p: any) => {
   p.imacs.followUp = { pga: 4, sga: 5, mmt8: { score: 132, max: 150 }, haqDi: 1.1, enzyme: { value: 1500, unit: 'U/L', uln: 200 }, extramuscularGlobal: 3 };
   p.medications.forEach((m: any) => (m.outcome = 'response'));
 };
-const azathioprine = (stop: string) => ({ drug: 'azathioprine', start: '2025-03-01', stop, outcome: 'intolerance' });
+const azathioprine = (start: string, stop: string) => ({ drug: 'azathioprine', start, stop, outcome: 'intolerance' });
 
-describe('3. NCT04946669 I3: intolerance must concern the 3-month treatment', () => {
+// Prednisone runs from 2025-06-01 (ongoing); azathioprine counts only while given together with it.
+describe('3. NCT04946669 I3: intolerance must concern the 3-month combined treatment', () => {
   test.each([
-    ['a two-week azathioprine course stopped for intolerance', '2025-03-14', 'not_met'],
-    ['azathioprine stopped for intolerance one day short of 3 months', '2025-05-31', 'not_met'],
-    ['azathioprine stopped for intolerance after exactly 3 months', '2025-06-01', 'met'],
-  ])('responder with %s', (_n, stop, outcome) => {
-    expect(aba('I3', (p) => { responder(p); p.medications.push(azathioprine(stop)); }).outcome).toBe(outcome);
+    ['a two-week azathioprine course stopped for intolerance', '2025-06-01', '2025-06-14', 'not_met'],
+    ['azathioprine with prednisone one day short of 3 months', '2025-06-01', '2025-08-31', 'not_met'],
+    ['azathioprine with prednisone for exactly 3 months', '2025-06-01', '2025-09-01', 'met'],
+    ['3 months of azathioprine ending the day prednisone starts (together 1 day)', '2025-03-01', '2025-06-01', 'not_met'],
+    ['3 months of azathioprine in 2010, long before any glucocorticoid', '2010-01-01', '2010-04-01', 'not_met'],
+    ['azathioprine overlapping prednisone for 3 months, started before it', '2025-03-01', '2025-09-01', 'met'],
+  ])('responder with %s', (_n, start, stop, outcome) => {
+    expect(aba('I3', (p) => { responder(p); p.medications.push(azathioprine(start, stop)); }).outcome).toBe(outcome);
+  });
+  test('an intolerant course without its last dose recorded is unknown and asks for it', () => {
+    const r = aba('I3', (p) => { responder(p); p.medications.push({ drug: 'azathioprine', start: '2025-06-01', outcome: 'intolerance' }); });
+    expect(r.outcome).toBe('unknown');
+    expect(r.missing).toContain('medications[2].stop');
+  });
+  test.each([
+    ['2025-10-01', 'met'],
+    ['2025-09-30', 'not_met'],
+  ])('a glucocorticoid stopped for intolerance on %s, given with methotrexate from 2025-07-01: %s', (stop, outcome) => {
+    const r = aba('I3', (p) => {
+      responder(p);
+      p.medications.push({ drug: 'methylprednisolone', start: '2025-07-01', stop, outcome: 'intolerance' });
+    });
+    expect(r.outcome).toBe(outcome);
   });
   test('intolerance to a drug of another class (a statin) does not count', () => {
     expect(aba('I3', (p) => { responder(p); p.medications.push({ drug: 'statin', start: '2024-01-01', stop: '2025-01-01', outcome: 'intolerance' }); }).outcome).toBe('not_met');
@@ -129,10 +148,30 @@ describe('5. NCT04946669 I4: glucocorticoids converted with the standard table (
     ['methylprednisolone', 47.9, 48],
     ['dexamethasone', 8.99, 9],
     ['hydrocortisone', 239, 240],
-    ['deflazacort', 71.9, 72],
   ])('%s %d mg/day qualifies, %d mg/day (= 1 mg/kg/day) does not', (drug, below, atLimit) => {
     expect(aba('I4', glucocorticoid(drug, below)).outcome).toBe('met');
     expect(aba('I4', glucocorticoid(drug, atLimit)).outcome).toBe('not_met');
+  });
+  // Deflazacort read at 1.14 and 2.77 mg per mg prednisone: 60 mg prednisone = 68.4 or 166.2 mg.
+  test.each([
+    [68.3, 'met'],
+    [68.4, 'needs_review'],
+    [72, 'needs_review'], // = 1 mg/kg/day at the conventional 1.2 : 1
+    [166.1, 'needs_review'],
+    [166.2, 'not_met'],
+  ])('deflazacort %d mg/day: %s', (dose, outcome) => {
+    const r = aba('I4', glucocorticoid('deflazacort', dose));
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(outcome === 'needs_review' ? ['I4-deflazacort-ratio'] : []);
+  });
+  test.each([
+    ['methylprednisolone with a hand-typed 40 mg equivalent and no doses: unknown, asks for the doses', { prednisoneEquivalentMgPerDay: 40 }, 'unknown'],
+    ['methylprednisolone 48 mg/day with a hand-typed 40 mg equivalent: the table decides', { prednisoneEquivalentMgPerDay: 40, doses: [{ date: '2025-06-01', dose: 48, unit: 'mg/day' }] }, 'not_met'],
+  ])('%s', (_n, extra, outcome) => {
+    const r = aba('I4', (p) => { p.medications[0] = { drug: 'methylprednisolone', start: '2025-06-01', ongoing: true, outcome: 'failure', ...extra }; });
+    expect(r.outcome).toBe(outcome);
+    if (outcome === 'unknown') expect(r.missing).toEqual(['medications[0].doses']);
+    expect(r.review).toEqual([]); // no deflazacort: the ratio question is not raised
   });
 });
 
@@ -148,8 +187,18 @@ describe('6. drug classes the sources do not decide go to the investigator', () 
     const r = im('I6', hcq('2024-01-01'));
     expect(r.outcome).toBe('needs_review');
     expect(openIds(r)).toEqual(['I6-antimalarial']);
-    // Stopped the day before randomization (2026-12-01): not taken at randomization, so not asked.
-    expect(im('I6', hcq('2024-01-01', '2026-11-30')).outcome).toBe('met');
+  });
+  // Randomization 2026-12-01: the 12 weeks before it start on 2026-09-08.
+  test.each([
+    ['hydroxychloroquine stopped the day before randomization', { drug: 'hydroxychloroquine', stop: '2026-11-30' }, 'needs_review'],
+    ['hydroxychloroquine stopped on the first day of the 12 weeks', { drug: 'hydroxychloroquine', stop: '2026-09-08' }, 'needs_review'],
+    ['hydroxychloroquine stopped the day before the 12 weeks', { drug: 'hydroxychloroquine', stop: '2026-09-07' }, 'met'],
+    ['dapsone ("other", class other) taken at randomization', { drug: 'other', otherName: 'dapsone', class: 'other', ongoing: true }, 'needs_review'],
+    ['a statin (named, class other) taken at randomization', { drug: 'statin', ongoing: true }, 'met'],
+  ])('IM101-611 I6: %s', (_n, med, outcome) => {
+    const r = im('I6', (p) => { p.medications.push({ start: '2024-01-01', ...med }); });
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(outcome === 'needs_review' ? ['I6-antimalarial'] : []);
   });
   test.each([
     ['rituximab', 'rituximab'],
@@ -158,6 +207,57 @@ describe('6. drug classes the sources do not decide go to the investigator', () 
     const r = aba('I3', (p) => { p.medications[1] = { drug, start: '2025-06-15', ongoing: true, outcome: 'failure' }; });
     expect(r.outcome).toBe('needs_review');
     expect(openIds(r)).toContain('I3-rituximab-ivig');
+  });
+});
+
+describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are asked about, never counted silently', () => {
+  const jak = (extra: object) => (p: any) => { p.medications.push({ start: '2025-01-01', stop: '2025-06-01', ...extra }); };
+  test.each([
+    ['no such drug', {}, 'met', []],
+    ['upadacitinib (dictionary)', { drug: 'upadacitinib' }, 'needs_review', ['I6-washout']],
+    ['ruxolitinib (dictionary)', { drug: 'ruxolitinib' }, 'needs_review', ['I6-washout']],
+    ['filgotinib (dictionary)', { drug: 'filgotinib' }, 'needs_review', ['I6-washout']],
+    ['upadacitinib as "other", class immunosuppressant', { drug: 'other', otherName: 'upadacitinib', class: 'immunosuppressant' }, 'needs_review', ['I6-washout']],
+    ['an unnamed "other" biologic', { drug: 'other', otherName: 'anifrolumab', class: 'biologic' }, 'needs_review', ['I6-washout']],
+    ['an unnamed "other" drug of class other (dapsone)', { drug: 'other', otherName: 'dapsone', class: 'other' }, 'met', []],
+  ])('I6 with %s', (_n, extra, outcome, ids) => {
+    const r = aba('I6', Object.keys(extra).length ? jak(extra) : () => {});
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(ids);
+  });
+
+  // The only immunosuppressive therapy: the example's methotrexate (medications[1]) replaced.
+  const only = (drug: object) => (p: any) => {
+    p.medications[1] = { start: '2025-06-15', ongoing: true, outcome: 'failure', doses: [{ date: '2025-06-15', dose: 10, unit: 'mg/day' }], ...drug };
+  };
+  test.each([
+    ['methotrexate (named by the record)', { drug: 'methotrexate' }, 'met', 'met', []],
+    ['tofacitinib', { drug: 'tofacitinib' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    ['upadacitinib as "other", class immunosuppressant', { drug: 'other', otherName: 'upadacitinib', class: 'immunosuppressant' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    ['rituximab', { drug: 'rituximab' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    ['IVIG', { drug: 'ivig' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+  ])('I3 and I5 with %s as the only immunosuppressive therapy', (_n, drug, i3, i5, ids) => {
+    const r3 = aba('I3', only(drug));
+    const r5 = aba('I5', only(drug));
+    expect([r3.outcome, r5.outcome]).toEqual([i3, i5]);
+    // (rituximab and IVIG are not class immunosuppressant, so I3 also asks whether they were combined)
+    expect([...openIds(r3), ...openIds(r5)].filter((id) => id !== 'I3-combined-3-months')).toEqual(ids);
+  });
+  test('I3 and I5 ask the same question about the drug', () => {
+    const q = (r: { review: { question: string }[] }) => r.review[0]?.question ?? '';
+    const [q3, q5] = [q(aba('I3', only({ drug: 'tofacitinib' }))), q(aba('I5', only({ drug: 'tofacitinib' })))];
+    expect(q3.length).toBeGreaterThan(50);
+    expect(q5.startsWith(q3)).toBe(true);
+  });
+  test.each([
+    ['yes', 'met'],
+    ['no', 'not_met'],
+  ])('I5: the investigator answers %s about tofacitinib', (decision, outcome) => {
+    const r = aba('I5', (p) => {
+      only({ drug: 'tofacitinib' })(p);
+      p.reviews = { NCT04946669: { 'I5-rituximab-ivig': { decision, by: 'Dr A', date: '2026-11-16' } } };
+    });
+    expect(r.outcome).toBe(outcome);
   });
 });
 
@@ -170,6 +270,18 @@ describe('7. NCT04946669 I1: only definite (or probable, with review) DM is "con
     const r = aba('I1', patch);
     expect(r.outcome).toBe(outcome);
     if (outcome === 'not_met') expect(r.review).toEqual([]);
+  });
+});
+
+describe('7b. NCT04946669 I1: Bohan and Peter classify only once other causes are excluded', () => {
+  test.each([
+    ['definite DM, other causes excluded', true, 'met'],
+    ['definite DM, other causes not excluded', false, 'not_met'],
+    ['definite DM, exclusion of other causes not recorded', undefined, 'unknown'],
+  ])('%s', (_n, excluded, outcome) => {
+    const r = aba('I1', (p) => { p.bohanPeter.otherCausesExcluded = excluded; });
+    expect(r.outcome).toBe(outcome);
+    if (outcome === 'unknown') expect(r.missing).toContain('bohanPeter.otherCausesExcluded');
   });
 });
 
@@ -194,8 +306,11 @@ describe('9. NCT02347891: the listing\'s own antibody list', () => {
     ['anti-Jo-1', ['jo1'], 'met'],
     ['p140 (anti-NXP-2)', ['nxp2'], 'met'],
     ['anti-HMGCR only', ['hmgcr'], 'not_met'],
+    ['anti-TIF1-γ (p155/140) only: which antibody "p140" means is not settled', ['tif1g'], 'needs_review'],
   ])('I3 %s, ANA negative', (_n, positive, outcome) => {
-    expect(bel('I3', (p) => { p.antibodies = { positive, anaTiter: 0 }; }).outcome).toBe(outcome);
+    const r = bel('I3', (p) => { p.antibodies = { positive, anaTiter: 0 }; });
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(outcome === 'needs_review' ? ['I3-p140-tif1g'] : []);
   });
   test.each([
     ['anti-HMGCR', ['hmgcr'], 'needs_review'],

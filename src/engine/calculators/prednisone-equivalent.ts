@@ -1,7 +1,9 @@
 // Prednisone-equivalent glucocorticoid dose per kg of body weight per day, compared with a
 // threshold (NCT04946669: "< 1 mg/kg/day"). A dose history in mg/day is converted with the
 // standard anti-inflammatory equivalence table (GLUCOCORTICOID_EQUIVALENTS, sources in
-// docs/trials.md); a steroid outside the table needs its prednisone equivalent recorded.
+// docs/trials.md); a steroid outside the table needs its prednisone equivalent recorded. The
+// deflazacort ratio can be set per rule (params.deflazacortRatio) to read a criterion under the
+// published ratios.
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { takenOn } from '../medication.js';
@@ -14,6 +16,8 @@ const Params = z.strictObject({
   op: z.enum(['<', '<=', '>', '>=']),
   mgPerKgPerDay: z.number().check(z.gt(0)),
   at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
+  /** mg of deflazacort per mg of prednisone (default the conventional 1.2; the ratio is disputed). */
+  deflazacortRatio: z.optional(z.number().check(z.gt(0))),
 });
 
 type Med = {
@@ -43,7 +47,8 @@ export const GLUCOCORTICOID_EQUIVALENTS: Readonly<Record<string, number>> = {
 };
 
 /** `mg` of `drug` as prednisone mg (undefined for a drug outside the table). */
-export function toPrednisoneMg(drug: string | undefined, mg: number): number | undefined {
+export function toPrednisoneMg(drug: string | undefined, mg: number, deflazacortRatio?: number): number | undefined {
+  if (drug === 'deflazacort' && deflazacortRatio !== undefined) return exact(mg / deflazacortRatio);
   const equivalent = drug !== undefined && Object.hasOwn(GLUCOCORTICOID_EQUIVALENTS, drug) ? GLUCOCORTICOID_EQUIVALENTS[drug] : undefined;
   return equivalent === undefined ? undefined : exact((mg * 5) / equivalent);
 }
@@ -52,21 +57,23 @@ export function toPrednisoneMg(drug: string | undefined, mg: number): number | u
 export type DoseSource = { mgPerDay: number; from: 'table'; drugMgPerDay: number } | { mgPerDay: number; from: 'recorded' };
 
 /**
- * The prednisone-equivalent mg/day of one corticosteroid on `date`, if the record gives it: the
- * dose history in mg/day converted with the table, else the recorded equivalent. When both are
- * there and disagree, the record contradicts itself: undefined (unknown), never a pick.
+ * The prednisone-equivalent mg/day of one corticosteroid on `date`, if the record gives it. A drug
+ * in the table is converted from its dose history in mg/day only: the hand-typed equivalent
+ * (undated, unchecked) is ignored, and without the doses the answer is undefined (collect the
+ * doses). Only a steroid outside the table uses the recorded equivalent.
  */
-export function prednisoneEquivalentDose(med: Med, date: string): DoseSource | undefined {
-  const summary = typeof med.prednisoneEquivalentMgPerDay === 'number' ? med.prednisoneEquivalentMgPerDay : undefined;
-  const current = (med.doses ?? []).filter((d) => compareDates(d.date, date) <= 0).sort((a, b) => compareDates(a.date, b.date)).at(-1);
-  // A dose entry without an amount ("unchanged since") gives no amount to convert.
-  const converted = current && current.unit === 'mg/day' && current.dose !== undefined ? toPrednisoneMg(med.drug, current.dose) : undefined;
-  if (converted !== undefined && current && current.dose !== undefined) {
-    if (summary !== undefined && exact(summary) !== converted) return undefined;
-    return { mgPerDay: converted, from: 'table', drugMgPerDay: current.dose };
+export function prednisoneEquivalentDose(med: Med, date: string, deflazacortRatio?: number): DoseSource | undefined {
+  if (inTable(med.drug)) {
+    const current = (med.doses ?? []).filter((d) => compareDates(d.date, date) <= 0).sort((a, b) => compareDates(a.date, b.date)).at(-1);
+    // A dose entry without an amount ("unchanged since") gives no amount to convert.
+    const converted = current && current.unit === 'mg/day' && current.dose !== undefined ? toPrednisoneMg(med.drug, current.dose, deflazacortRatio) : undefined;
+    return converted !== undefined && current && current.dose !== undefined ? { mgPerDay: converted, from: 'table', drugMgPerDay: current.dose } : undefined;
   }
+  const summary = typeof med.prednisoneEquivalentMgPerDay === 'number' ? med.prednisoneEquivalentMgPerDay : undefined;
   return summary === undefined ? undefined : { mgPerDay: summary, from: 'recorded' };
 }
+
+const inTable = (drug: string | undefined): boolean => drug !== undefined && Object.hasOwn(GLUCOCORTICOID_EQUIVALENTS, drug);
 
 export function prednisoneEquivalentMgPerDay(med: Med, date: string): number | undefined {
   return prednisoneEquivalentDose(med, date)?.mgPerDay;
@@ -101,7 +108,7 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Para
     if (!date) missing.push(`referenceDates.${params.at}`);
     const meds = ctx.get('medications');
     if (!Array.isArray(meds)) missing.push('medications');
-    const base = { op: params.op, mgPerKgPerDay: params.mgPerKgPerDay, at: params.at, date: date ?? null };
+    const base = { op: params.op, mgPerKgPerDay: params.mgPerKgPerDay, at: params.at, date: date ?? null, ...(params.deflazacortRatio !== undefined ? { deflazacortRatio: params.deflazacortRatio } : {}) };
     if (typeof weight !== 'number' || !date || !Array.isArray(meds)) return { outcome: 'unknown', facts, missing, detail: base };
 
     let low = 0;
@@ -119,10 +126,10 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Para
       const on = takenOn(med, date);
       if (on === 'not_met') return;
       if (on === 'unknown') missing.push(med.start ? `${path}.stop` : `${path}.start`);
-      const source = prednisoneEquivalentDose(med, date);
+      const source = prednisoneEquivalentDose(med, date, params.deflazacortRatio);
       if (source === undefined) {
         // A dose history in mg/day for a drug in the table is what to collect; otherwise the equivalent.
-        missing.push(Object.hasOwn(GLUCOCORTICOID_EQUIVALENTS, med.drug ?? '') && med.prednisoneEquivalentMgPerDay === undefined ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`);
+        missing.push(inTable(med.drug) ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`);
         high = Infinity;
       } else {
         const dose = source.mgPerDay;

@@ -24,10 +24,14 @@ describe('prednisoneEquivalentPerKg', () => {
     expect(run(w, meds).outcome).toBe(expected);
   });
 
-  test('a recorded prednisone-equivalent dose is used for other steroids', () => {
-    const r = run(60, [{ drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, prednisoneEquivalentMgPerDay: 50 }]);
+  test('a recorded prednisone-equivalent dose is used for steroids outside the table only', () => {
+    const r = run(60, [{ drug: 'other', otherName: 'budesonide', class: 'corticosteroid', start: '2026-01-01', ongoing: true, prednisoneEquivalentMgPerDay: 50 }]);
     expect(r.outcome).toBe('met');
     expect(r.detail?.totalMgPerDay).toBe(50);
+    // methylprednisolone is in the table: without its doses the hand-typed equivalent is not used
+    const m = run(60, [{ drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, prednisoneEquivalentMgPerDay: 50 }]);
+    expect(m.outcome).toBe('unknown');
+    expect(m.missing).toEqual(['medications[0].doses']);
   });
   // The standard table, one case per drug: exactly 60 mg prednisone-equivalent at 60 kg is 1 mg/kg/day
   // (not < 1), and the smallest step below it qualifies.
@@ -55,10 +59,11 @@ describe('prednisoneEquivalentPerKg', () => {
     expect(r.outcome).toBe('unknown');
     expect(r.missing).toEqual(['medications[0].doses']);
   });
-  test('a hand-typed equivalent that contradicts the table is not used (unknown)', () => {
+  test('for a drug in the table the dose history decides: a hand-typed equivalent is ignored', () => {
     const med = { drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 40, unit: 'mg/day' }] };
-    expect(run(60, [{ ...med, prednisoneEquivalentMgPerDay: 50 }]).outcome).toBe('met');
-    expect(run(60, [{ ...med, prednisoneEquivalentMgPerDay: 40 }]).outcome).toBe('unknown');
+    expect(run(60, [{ ...med, prednisoneEquivalentMgPerDay: 50 }]).detail?.totalMgPerDay).toBe(50);
+    expect(run(60, [{ ...med, prednisoneEquivalentMgPerDay: 10 }]).detail?.totalMgPerDay).toBe(50);
+    expect(run(60, [{ ...med, doses: [{ date: '2026-01-01', dose: 48, unit: 'mg/day' }], prednisoneEquivalentMgPerDay: 40 }]).outcome).toBe('not_met');
   });
   test('an unknown stop date with a dose already over the limit is still decided', () => {
     expect(run(60, [pred(70, { ongoing: undefined })]).outcome).toBe('unknown');
@@ -79,11 +84,11 @@ describe('prednisoneEquivalentPerKg', () => {
   });
 });
 
-test('a recorded equivalent that contradicts the prednisone dose history gives no dose (unknown), not a pick', async () => {
+test('the current dose of the history is used; a hand-typed equivalent counts only outside the table', async () => {
   const { prednisoneEquivalentMgPerDay } = await import('../../../src/engine/calculators/prednisone-equivalent.js');
   const med = { drug: 'prednisone', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 40, unit: 'mg/day' }, { date: '2026-10-01', dose: 10, unit: 'mg/day' }] };
   expect(prednisoneEquivalentMgPerDay(med, '2026-11-16')).toBe(10);
-  expect(prednisoneEquivalentMgPerDay({ ...med, prednisoneEquivalentMgPerDay: 10 }, '2026-11-16')).toBe(10);
-  expect(prednisoneEquivalentMgPerDay({ ...med, prednisoneEquivalentMgPerDay: 40 }, '2026-11-16')).toBeUndefined();
-  expect(prednisoneEquivalentMgPerDay({ drug: 'methylprednisolone', prednisoneEquivalentMgPerDay: 25 }, '2026-11-16')).toBe(25);
+  expect(prednisoneEquivalentMgPerDay({ ...med, prednisoneEquivalentMgPerDay: 40 }, '2026-11-16')).toBe(10);
+  expect(prednisoneEquivalentMgPerDay({ drug: 'methylprednisolone', prednisoneEquivalentMgPerDay: 25 }, '2026-11-16')).toBeUndefined();
+  expect(prednisoneEquivalentMgPerDay({ drug: 'other', prednisoneEquivalentMgPerDay: 25 }, '2026-11-16')).toBe(25);
 });

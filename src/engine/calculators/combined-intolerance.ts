@@ -1,0 +1,87 @@
+// NCT04946669 I3: "have received glucocorticoid combined with at least one immunosuppressive therapy
+// for at least 3 months and have failed treatment or intolerance to treatment". Intolerance counts
+// only for a course that was part of that combined treatment: an immunosuppressant stopped for
+// intolerance that overlapped a glucocorticoid for at least `months`, or a glucocorticoid stopped for
+// intolerance that overlapped an immunosuppressant for that long (before the reference date).
+// A course whose dates are not recorded leaves the answer unknown and names the dates to collect.
+import * as z from 'zod/mini';
+import type { Calculator } from '../calculators.js';
+import { compareDates, shift } from '../dates.js';
+import type { Outcome } from '../logic.js';
+import type { Fact } from '../result.js';
+import { paramProblems } from './completions.js';
+
+const Params = z.strictObject({
+  months: z.number().check(z.gt(0)),
+  at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
+});
+
+type Med = { drug?: string; otherName?: string; class?: string; start?: string; stop?: string; ongoing?: boolean; outcome?: string };
+
+const PARTNER: Readonly<Record<string, string>> = { immunosuppressant: 'corticosteroid', corticosteroid: 'immunosuppressant' };
+
+/**
+ * The days a course covers up to `date`: [start, end]. The end is the last dose, the reference
+ * date while still taken, and unknown (undefined) when neither is recorded.
+ */
+function course(med: Med, date: string): { start?: string; end?: string } {
+  const end = med.stop ? (compareDates(med.stop, date) < 0 ? med.stop : date) : med.ongoing === true ? date : undefined;
+  return { ...(med.start ? { start: med.start } : {}), ...(end ? { end } : {}) };
+}
+
+/** Do two courses overlap for at least `months`? Unknown dates are bounded: start ≤ end ≤ `date`. */
+export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?: string; end?: string }, months: number, date: string): Outcome {
+  if (!a.start || !b.start) return 'unknown';
+  const from = compareDates(a.start, b.start) >= 0 ? a.start : b.start;
+  const longEnough = (to: string) => compareDates(shift(from, { months }, 1), to) <= 0;
+  const minEnd = (x: { start?: string; end?: string }) => x.end ?? (x.start as string);
+  const maxEnd = (x: { end?: string }) => x.end ?? date;
+  const earliest = (p: string, q: string) => (compareDates(p, q) <= 0 ? p : q);
+  if (longEnough(earliest(minEnd(a), minEnd(b)))) return 'met';
+  if (!longEnough(earliest(maxEnd(a), maxEnd(b)))) return 'not_met';
+  return 'unknown';
+}
+
+export const combinedIntoleranceCalculator: Calculator = {
+  inputs: { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] } },
+  description: 'Intolerance to a course given combined (glucocorticoid with an immunosuppressant)',
+  checkParams: (params) => paramProblems(Params, params),
+  evaluate(ctx, raw) {
+    const params = Params.parse(raw);
+    const date = ctx.referenceDate(params.at);
+    const meds = ctx.get('medications');
+    const base = { months: params.months, at: params.at, date: date ?? null };
+    if (!date || !Array.isArray(meds)) {
+      return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [`referenceDates.${params.at}`]), ...(Array.isArray(meds) ? [] : ['medications'])], detail: base };
+    }
+    const list = meds as Med[];
+    const name = (m: Med, i: number) => (m.drug === 'other' && m.otherName ? m.otherName : (m.drug ?? `#${i + 1}`));
+    const facts: Fact[] = [];
+    const missing = new Set<string>();
+    let outcome = 'not_met' as Outcome;
+    list.forEach((med, i) => {
+      const partnerClass = med.outcome === 'intolerance' && med.class ? PARTNER[med.class] : undefined;
+      if (!partnerClass) return;
+      const mine = course(med, date);
+      const partners: string[] = [];
+      let best = 'not_met' as Outcome;
+      list.forEach((other, j) => {
+        if (j === i || other.class !== partnerClass) return;
+        const o = overlapAtLeast(mine, course(other, date), params.months, date);
+        if (o === 'met') partners.push(name(other, j));
+        if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
+        if (o === 'unknown') {
+          for (const [k, m] of [[i, med], [j, other]] as const) {
+            if (!m.start) missing.add(`medications[${k}].start`);
+            if (!m.stop && m.ongoing !== true) missing.add(`medications[${k}].stop`);
+          }
+        }
+      });
+      const withWhat = partnerClass === 'corticosteroid' ? 'a glucocorticoid' : 'an immunosuppressant';
+      const value = best === 'met' ? `yes, with ${partners.join(', ')}` : best === 'unknown' ? 'not known (dates missing)' : 'no';
+      facts.push({ field: `medications[${i}]`, label: `${name(med, i)} (intolerance, ${mine.start ?? '?'} to ${mine.end ?? '?'}) together with ${withWhat} for ≥ ${params.months} months`, value });
+      if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
+    });
+    return { outcome, facts, missing: outcome === 'unknown' ? [...missing] : [], detail: base };
+  },
+};

@@ -8,6 +8,7 @@ import type { FieldDef } from '../criteria/dictionary-schema.js';
 import { compareDates, isValidIsoDate, shift } from '../engine/dates.js';
 import { PatientDataError } from '../errors.js';
 import { buildCodeIndex, codeKey, systemName, type CodeIndex, type CodeTarget } from './code-index.js';
+import { shapeProblem } from './shape.js';
 
 /** One line of the import summary: which resource, which code, and why it was not (fully) used. */
 export type ImportNote = { resource: string; code?: string; message: string };
@@ -20,6 +21,7 @@ export const IMPORTED_LISTS = ['medications', 'procedures', 'malignancies'] as c
 const UCUM = 'http://unitsofmeasure.org';
 const SNOMED = 'http://snomed.info/sct';
 const INTERPRETATION = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
+const RANGE_MEANING = 'http://terminology.hl7.org/CodeSystem/referencerange-meaning';
 /** UCUM codes whose dictionary spelling differs. */
 const UNIT_ALIASES: Record<string, string> = { '[lb_av]': 'lb' };
 /** SNOMED CT qualifier values for a qualitative result: Positive, Negative. */
@@ -29,6 +31,8 @@ const INTERPRETATION_CODES: Record<string, boolean> = { POS: true, NEG: false };
 const MAPPED = new Set(['Patient', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement', 'Procedure', 'Medication']);
 
 type Dated<T> = { date: string; value: T; ref: string };
+/** A result on a date; `value` undefined when it could not be read (the reason is already noted). */
+type Result = { date: string; value: unknown; ref: string };
 
 type Ctx = {
   dict: Dictionary;
@@ -39,8 +43,8 @@ type Ctx = {
 };
 
 export function importFhirBundle(bundle: unknown, dict: Dictionary, options: ImportOptions = {}): ImportResult {
-  const resources = bundleResources(bundle);
   const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: new Map() };
+  const resources = aboutOnePatient(currentVersions(wellFormed(bundleResources(bundle, ctx), ctx), ctx), ctx);
   for (const { resource, fullUrl } of resources) {
     if (resource.resourceType !== 'Medication') continue;
     const med = resource as R4.Medication;
@@ -48,7 +52,6 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
     if (fullUrl) ctx.medications.set(fullUrl, med);
   }
   const patients = resources.filter((r) => r.resource.resourceType === 'Patient');
-  if (patients.length > 1) throw new PatientDataError([{ location: '$.entry', message: `the bundle holds ${patients.length} Patient resources; import one patient's bundle at a time` }]);
 
   const out: Record<string, unknown> = {};
   const provenance: Record<string, string> = {};
@@ -61,7 +64,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   if (patient) importPatient(patient, ctx, out, set);
   else ctx.notes.push({ resource: 'Bundle', message: 'no Patient resource: birth date and sex stay unknown' });
 
-  const fieldValues = new Map<string, Dated<unknown>[]>();
+  const fieldValues = new Map<string, Result[]>();
   const subtypes: Dated<string>[] = [];
   const records = new Map<string, Record<string, unknown>[]>(IMPORTED_LISTS.map((l) => [l, []]));
   const recordRefs = new Map<string, string[]>(IMPORTED_LISTS.map((l) => [l, []]));
@@ -70,6 +73,16 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
 
   for (const { resource } of resources) {
     const ref = `${resource.resourceType}/${resource.id ?? '?'}`;
+    try {
+      importResource(resource, ref);
+    } catch (e) {
+      // The shape guards should make this unreachable; if not, the resource is left out, said so.
+      if (e instanceof PatientDataError) throw e;
+      ctx.notes.push({ resource: ref, message: `could not be read (${(e as Error).message.slice(0, 80)}); not used` });
+    }
+  }
+
+  function importResource(resource: R4.Resource, ref: string) {
     switch (resource.resourceType) {
       case 'Observation':
         importObservation(resource as R4.Observation, ref, ctx, fieldValues);
@@ -85,6 +98,9 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
       }
       case 'Procedure':
         importProcedure(resource as R4.Procedure, ref, ctx, records, recordRefs);
+        break;
+      case 'OperationOutcome':
+        ctx.notes.push({ resource: ref, message: 'the server reported a problem with the export: the bundle may be incomplete' });
         break;
       default:
         if (!MAPPED.has(resource.resourceType)) skippedTypes.set(resource.resourceType, (skippedTypes.get(resource.resourceType) ?? 0) + 1);
@@ -123,14 +139,18 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   return { patient: out, notes: ctx.notes };
 }
 
-type Entry = { resource: R4.Resource; fullUrl: string | undefined };
+type Entry = { resource: R4.Resource; fullUrl: string | undefined; index: number };
 
-function bundleResources(bundle: unknown): Entry[] {
+function bundleResources(bundle: unknown, ctx: Ctx): Entry[] {
   if (bundle === null || typeof bundle !== 'object' || Array.isArray(bundle)) throw new PatientDataError([{ location: '$', message: 'expected a FHIR Bundle (a JSON object)' }]);
-  const b = bundle as { resourceType?: unknown; entry?: unknown };
+  const b = bundle as { resourceType?: unknown; entry?: unknown; type?: unknown; link?: unknown };
   if (b.resourceType !== 'Bundle') {
     const got = typeof b.resourceType === 'string' ? `a ${b.resourceType.slice(0, 40)} resource` : 'no resourceType';
     throw new PatientDataError([{ location: '$.resourceType', message: `expected a FHIR Bundle, got ${got}` }]);
+  }
+  if (b.type === 'history') throw new PatientDataError([{ location: '$.type', message: 'a history bundle holds past versions of each resource; export the current resources (a collection or searchset)' }]);
+  if (Array.isArray(b.link) && b.link.some((l: unknown) => (l as { relation?: unknown } | null)?.relation === 'next')) {
+    ctx.notes.push({ resource: 'Bundle', message: 'one page of a search (it links to a next page): the bundle may be incomplete; export every page' });
   }
   if (b.entry === undefined) return [];
   if (!Array.isArray(b.entry)) throw new PatientDataError([{ location: '$.entry', message: 'must be a list of entries' }]);
@@ -140,7 +160,87 @@ function bundleResources(bundle: unknown): Entry[] {
       throw new PatientDataError([{ location: `$.entry[${i}].resource`, message: 'must be a FHIR resource with a resourceType' }]);
     }
     const fullUrl = (e as { fullUrl?: unknown }).fullUrl;
-    return { resource: resource as R4.Resource, fullUrl: typeof fullUrl === 'string' ? fullUrl : undefined };
+    return { resource: resource as R4.Resource, fullUrl: typeof fullUrl === 'string' ? fullUrl : undefined, index: i };
+  });
+}
+
+/** The resources whose elements have the types the importer reads; the others are left out, located. */
+function wellFormed(entries: Entry[], ctx: Ctx): Entry[] {
+  return entries.filter(({ resource, index }) => {
+    if (!MAPPED.has(resource.resourceType)) return true;
+    const problem = shapeProblem(resource as unknown as Record<string, unknown>, `$.entry[${index}].resource`);
+    if (problem) ctx.notes.push({ resource: `${resource.resourceType}/${resource.id ?? '?'}`, message: `${problem} has the wrong type; not used` });
+    return !problem;
+  });
+}
+
+/** A number when a version id is one (versions are usually counters), else undefined. */
+const versionNumber = (r: R4.Resource) => (r.meta?.versionId !== undefined && /^\d+$/.test(r.meta.versionId) ? Number(r.meta.versionId) : undefined);
+
+/**
+ * One resource per type and id. Copies that are the same are one; otherwise the newest by
+ * meta.versionId (or meta.lastUpdated) is used and the others listed; copies that differ with
+ * nothing to say which is current contradict each other and none is used.
+ */
+function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
+  const byId = new Map<string, Entry[]>();
+  for (const e of entries) {
+    if (!e.resource.id) continue;
+    const key = `${e.resource.resourceType}/${e.resource.id}`;
+    byId.set(key, [...(byId.get(key) ?? []), e]);
+  }
+  const drop = new Set<Entry>();
+  for (const [ref, copies] of byId) {
+    if (copies.length < 2) continue;
+    const distinct = new Set(copies.map((c) => JSON.stringify(c.resource)));
+    if (distinct.size === 1) {
+      copies.slice(1).forEach((c) => drop.add(c));
+      continue;
+    }
+    const rank = (c: Entry): number | undefined => {
+      const v = versionNumber(c.resource);
+      if (copies.every((x) => versionNumber(x.resource) !== undefined)) return v;
+      const t = c.resource.meta?.lastUpdated ? Date.parse(c.resource.meta.lastUpdated) : NaN;
+      return copies.every((x) => !Number.isNaN(Date.parse(x.resource.meta?.lastUpdated ?? ''))) ? t : undefined;
+    };
+    const ranks = copies.map(rank);
+    const top = Math.max(...ranks.map((r) => r ?? -Infinity));
+    const newest = copies.filter((_, i) => ranks[i] === top);
+    if (ranks.some((r) => r === undefined) || new Set(newest.map((c) => JSON.stringify(c.resource))).size > 1) {
+      copies.forEach((c) => drop.add(c));
+      ctx.notes.push({ resource: ref, message: `${copies.length} different copies of this resource and nothing says which is current: not used` });
+      continue;
+    }
+    copies.filter((c) => !newest.includes(c) || c !== newest[0]).forEach((c) => drop.add(c));
+    ctx.notes.push({ resource: ref, message: `${copies.length} versions of this resource: the newest is used` });
+  }
+  return entries.filter((e) => !drop.has(e));
+}
+
+/** The reference a resource gives for the patient it is about. */
+function subjectOf(r: R4.Resource): string | undefined {
+  const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
+  const ref = (s as { reference?: unknown } | null | undefined)?.reference;
+  return typeof ref === 'string' ? ref : undefined;
+}
+
+/** Resources about another patient than the bundle's Patient are left out and listed. */
+function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
+  const patients = entries.filter((e) => e.resource.resourceType === 'Patient');
+  if (patients.length > 1) throw new PatientDataError([{ location: '$.entry', message: `the bundle holds ${patients.length} Patient resources; import one patient's bundle at a time` }]);
+  const patient = patients[0];
+  if (!patient) {
+    const subjects = new Set(entries.map((e) => subjectOf(e.resource)).filter((s) => s !== undefined));
+    if (subjects.size > 1) throw new PatientDataError([{ location: '$.entry', message: `no Patient resource, and the resources are about ${subjects.size} different patients; import one patient's bundle at a time` }]);
+    return entries;
+  }
+  const id = patient.resource.id;
+  const isThePatient = (ref: string) => ref === patient.fullUrl || (id !== undefined && (ref === `Patient/${id}` || ref.endsWith(`/Patient/${id}`)));
+  return entries.filter((e) => {
+    const subject = subjectOf(e.resource);
+    if (subject === undefined || isThePatient(subject)) return true;
+    ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message: `about another patient (${subject.slice(0, 80)}), not Patient/${id ?? '?'}: not used` });
+    return false;
   });
 }
 
@@ -154,11 +254,20 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown) {
   node[keys[keys.length - 1] as string] = value;
 }
 
-/** The calendar date of a FHIR date or dateTime as written (no time-zone shift); partial dates are not dates. */
+/** FHIR R4 date / dateTime / instant: a time needs seconds and a time zone; a year or year-month is partial. */
+const FHIR_DATE_TIME = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00)))?)?)?$/;
+
+/** The calendar date of a FHIR date or dateTime as written (no time-zone shift); partial or invalid dates are not dates. */
 function dateOf(s: string | undefined): string | undefined {
-  if (typeof s !== 'string') return undefined;
+  if (typeof s !== 'string' || !FHIR_DATE_TIME.test(s)) return undefined;
   const d = s.slice(0, 10);
-  return /^\d{4}-\d{2}-\d{2}$/.test(d) && isValidIsoDate(d) ? d : undefined;
+  return d.length === 10 && isValidIsoDate(d) ? d : undefined;
+}
+
+/** Why a date element that is present is not used (partial or not a FHIR date), for a note. */
+function dateProblem(s: string | undefined, what: string): string | undefined {
+  if (s === undefined || dateOf(s) !== undefined) return undefined;
+  return FHIR_DATE_TIME.test(s) && s.length < 10 ? `${what} "${s}" is not a full date` : `${what} "${s.slice(0, 40)}" is not a valid FHIR date`;
 }
 
 function codingText(c: R4.Coding): string {
@@ -208,9 +317,10 @@ function importPatient(p: R4.Patient, ctx: Ctx, out: Record<string, unknown>, se
   else ctx.notes.push({ resource: ref, message: `gender ${p.gender ?? 'not given'}: sex left unknown` });
 }
 
-const UNUSABLE_OBSERVATION = new Set(['registered', 'preliminary', 'cancelled', 'entered-in-error', 'unknown']);
+/** The only statuses of a result that has been released and stands. */
+const FINAL_OBSERVATION = new Set(['final', 'amended', 'corrected']);
 
-function importObservation(o: R4.Observation, ref: string, ctx: Ctx, values: Map<string, Dated<unknown>[]>) {
+function importObservation(o: R4.Observation, ref: string, ctx: Ctx, values: Map<string, Result[]>) {
   const target = targetOf(o.code, ctx, ref);
   const code = conceptText(o.code);
   if (!target) {
@@ -222,18 +332,19 @@ function importObservation(o: R4.Observation, ref: string, ctx: Ctx, values: Map
     ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: 'this code names a diagnosis or drug, not an observation result; not imported' });
     return;
   }
-  if (UNUSABLE_OBSERVATION.has(o.status)) {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `status ${o.status}: not a final result; not used` });
+  if (!FINAL_OBSERVATION.has(o.status)) {
+    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `status ${o.status ?? 'not given'}: not a final result; not used` });
     return;
   }
-  const date = dateOf(o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.effectiveInstant);
+  const rawDate = o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.effectiveInstant;
+  const date = dateOf(rawDate);
   if (!date) {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: 'no effective date: not used' });
+    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `${dateProblem(rawDate, 'effective date') ?? 'no effective date'}: not used` });
     return;
   }
   if (afterAsOf(date, ctx, ref, code)) return;
+  // Kept even when it cannot be read: the latest result decides, and an unreadable one leaves the field unknown.
   const value = observationValue(o, target.def, ref, code, ctx, date);
-  if (value === undefined) return;
   const list = values.get(target.path) ?? [];
   list.push({ date, value, ref });
   values.set(target.path, list);
@@ -260,25 +371,48 @@ function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: s
   const q = o.valueQuantity;
   if (!q || typeof q.value !== 'number') return note(o.dataAbsentReason ? 'no value (data absent)' : 'the value is not a quantity; left unknown');
   if (q.comparator) return note(`the value is "${q.comparator} ${q.value}", not an exact number; left unknown`);
+  if (!Number.isFinite(q.value)) return note(`the value ${q.value} is not a finite number; left unknown`);
   const unit = unitOf(q);
   const accepted = [def.unit ?? '', ...Object.keys(def.convert ?? {})];
   if (!unit || !accepted.includes(unit)) return note(`unit "${unit ?? 'none'}" cannot be converted to ${def.unit ?? 'the field unit'} (accepted: ${accepted.join(', ')}); left unknown`);
-  if (def.type !== 'lab') return unit === def.unit ? q.value : { value: q.value, unit };
-  const highs = (o.referenceRange ?? []).map((r) => r.high).filter((h): h is R4.Quantity => typeof h?.value === 'number');
+  if (def.type !== 'lab') {
+    const canonical = q.value * (unit === def.unit ? 1 : (def.convert?.[unit] ?? 1));
+    if ((def.min !== undefined && canonical < def.min) || (def.max !== undefined && canonical > def.max)) return note(`the value ${q.value} ${unit} is outside the possible range (${def.min ?? '…'} to ${def.max ?? '…'} ${def.unit ?? ''}); left unknown`);
+    if (def.type === 'integer' && !Number.isInteger(canonical)) return note(`the value ${q.value} is not a whole number; left unknown`);
+    return unit === def.unit ? q.value : { value: q.value, unit };
+  }
+  if (q.value < 0) return note(`the value ${q.value} is negative; left unknown`);
+  // Only the normal range for everyone: a range for a subgroup (appliesTo: another sex or age) or of another kind is not the ULN.
+  const ranges = (o.referenceRange ?? []).filter((r) => !r.appliesTo?.length && (!r.type || r.type.coding?.some((c) => c.system === RANGE_MEANING && c.code === 'normal')));
+  if (ranges.length < (o.referenceRange ?? []).length) note('a reference range for a subgroup (appliesTo) or not the normal range is not used as the ULN');
+  const highs = ranges.map((r) => r.high).filter((h): h is R4.Quantity => typeof h?.value === 'number');
   if (highs.length === 0) return note("no reference range with an upper limit: the lab's ULN is unknown, so the result is not imported (enter it with the lab's ULN)");
-  if (new Set(highs.map((h) => `${h.value} ${unitOf(h) ?? unit}`)).size > 1) return note('several different reference ranges: which ULN applies is for a person to say; not imported');
-  const high = highs[0] as R4.Quantity;
-  const highUnit = unitOf(high) ?? unit;
+  if (new Set(highs.map((h) => `${h.value} ${unitOf(h) ?? ''}`)).size > 1) return note('several different reference ranges: which ULN applies is for a person to say; not imported');
+  const high = highs[0] as R4.Quantity & { value: number };
+  const highUnit = unitOf(high);
+  if (!highUnit) return note('the reference range has no unit: whether it is in the value\'s unit is unknown; not imported');
   if (highUnit !== unit) return note(`the reference range is in ${highUnit}, the value in ${unit}; not imported`);
+  if (!Number.isFinite(high.value) || high.value <= 0) return note(`the reference range upper limit ${high.value} is not a positive number; not imported`);
   return { value: q.value, unit, uln: high.value, date };
 }
 
-/** The latest value; two different values on the latest date are a conflict and stay unknown. */
-function pickLatest(values: Dated<unknown>[], path: string, ctx: Ctx): Dated<unknown> | undefined {
+/**
+ * The latest result, chosen by date before anything else: when the latest cannot be read, the field
+ * stays unknown (an older result is not the current one). Two different values on the latest date
+ * are a conflict and stay unknown.
+ */
+function pickLatest(values: Result[], path: string, ctx: Ctx): Result | undefined {
   const sorted = [...values].sort((a, b) => compareDates(b.date, a.date));
   const latest = sorted[0];
   if (!latest) return undefined;
   const same = sorted.filter((v) => v.date === latest.date);
+  const unread = same.filter((v) => v.value === undefined);
+  if (unread.length > 0) {
+    // Alone, the unreadable result's own note says it all; with older results, say why they are not used.
+    const older = sorted.filter((v) => v.date !== latest.date && v.value !== undefined).length;
+    if (older > 0) ctx.notes.push({ resource: unread.map((v) => v.ref).join(', '), message: `the latest ${path} result (${latest.date}) cannot be read: ${path} left unknown; ${older} older result${older > 1 ? 's are' : ' is'} not used in its place` });
+    return undefined;
+  }
   if (new Set(same.map((v) => JSON.stringify(v.value))).size > 1) {
     ctx.notes.push({ resource: same.map((v) => v.ref).join(', '), message: `different ${path} results on ${latest.date}; left unknown` });
     return undefined;
@@ -291,8 +425,21 @@ const UNCONFIRMED_VERIFICATION = new Set(['unconfirmed', 'provisional', 'differe
 const ACTIVE_CLINICAL = new Set(['active', 'recurrence', 'relapse']);
 const ENDED_CLINICAL = new Set(['inactive', 'remission', 'resolved']);
 
-function statusCode(cc: R4.CodeableConcept | undefined): string | undefined {
-  return cc?.coding?.[0]?.code;
+const VERIFICATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
+const CLINICAL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+const VERIFICATION_CODES = new Set(['confirmed', ...IGNORED_VERIFICATION, ...UNCONFIRMED_VERIFICATION]);
+const CLINICAL_CODES = new Set([...ACTIVE_CLINICAL, ...ENDED_CLINICAL]);
+
+/**
+ * A Condition status from the coding in HL7's code system (whichever position it is in), or a
+ * coding with no system whose code is one of that system's; 'unreadable' when the concept is
+ * given but says neither.
+ */
+function statusCode(cc: R4.CodeableConcept | undefined, system: string, known: Set<string>): string | undefined {
+  if (!cc) return undefined;
+  const codes = new Set((cc.coding ?? []).flatMap((c) => (c.code !== undefined && (c.system === system || (c.system === undefined && known.has(c.code))) ? [c.code] : [])));
+  if (codes.size === 1) return [...codes][0];
+  return 'unreadable';
 }
 
 function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Dated<string>[], records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
@@ -303,14 +450,17 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Dated
     if (!c.code?.coding?.some((x) => ctx.index.has(codeKey(x.system, x.code)))) note('no dictionary field is bound to this code');
     return;
   }
-  const verification = statusCode(c.verificationStatus);
+  const verification = statusCode(c.verificationStatus, VERIFICATION_SYSTEM, VERIFICATION_CODES);
+  if (verification === 'unreadable') return note(`verification status ${conceptText(c.verificationStatus) ?? 'given'} is not one coding in ${VERIFICATION_SYSTEM}: whether it is confirmed is unknown; not imported`);
   if (verification && IGNORED_VERIFICATION.has(verification)) return note(`verification status ${verification}: ignored`);
   if (verification && UNCONFIRMED_VERIFICATION.has(verification)) return note(`verification status ${verification}: not a confirmed diagnosis; not imported`);
   const onset = dateOf(c.onsetDateTime ?? c.onsetPeriod?.start);
   const recorded = dateOf(c.recordedDate);
   const date = onset ?? recorded;
   if (afterAsOf(date, ctx, ref, code)) return;
-  const clinical = statusCode(c.clinicalStatus);
+  const clinicalCode = statusCode(c.clinicalStatus, CLINICAL_SYSTEM, CLINICAL_CODES);
+  const clinical = clinicalCode === 'unreadable' ? undefined : clinicalCode;
+  if (clinicalCode === 'unreadable') note(`clinical status ${conceptText(c.clinicalStatus) ?? 'given'} is not one coding in ${CLINICAL_SYSTEM}: read as not given`);
   if (target.kind === 'evidence') {
     return note(`on the record${clinical ? ` (${clinical})` : ''}${date ? ` since ${date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
   }
@@ -378,6 +528,8 @@ type MedEntry = {
 };
 
 const REQUEST_IGNORED = new Set(['cancelled', 'entered-in-error', 'draft']);
+/** Intents of a request that is an actual order; a plan, proposal or option is not a drug given. */
+const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order']);
 const STATEMENT_IGNORED = new Set(['entered-in-error', 'intended', 'not-taken']);
 
 /** The medication's concept: its own code, or the referenced Medication's code and ingredients. */
@@ -403,14 +555,25 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
   const drug = [...drugs][0] as string;
   const isRequest = m.resourceType === 'MedicationRequest';
   if (isRequest ? REQUEST_IGNORED.has(m.status) : STATEMENT_IGNORED.has(m.status)) return note(`status ${m.status}: ignored`);
-  if (isRequest && (m as R4.MedicationRequest).intent === 'proposal') return note('a proposal, not an order: ignored');
-  const dosage = isRequest ? (m as R4.MedicationRequest).dosageInstruction?.[0] : (m as R4.MedicationStatement).dosage?.[0];
-  const bounds = dosage?.timing?.repeat?.boundsPeriod;
+  if (isRequest) {
+    const req = m as R4.MedicationRequest;
+    if (req.doNotPerform === true) return note('doNotPerform: an instruction not to give it; ignored');
+    if (!ORDER_INTENTS.has(req.intent)) return note(`intent ${req.intent ?? 'not given'}: not an order; ignored`);
+  }
+  const dosages = (isRequest ? (m as R4.MedicationRequest).dosageInstruction : (m as R4.MedicationStatement).dosage) ?? [];
+  const bounds = dosages.map((d) => d.timing?.repeat?.boundsPeriod);
+  for (const b of bounds) for (const [what, raw] of [['dosage start', b?.start], ['dosage end', b?.end]] as const) {
+    const problem = dateProblem(raw, what);
+    if (problem) note(`${problem}: not used`);
+  }
   let start: string | undefined;
   let end: string | undefined;
   if (isRequest) {
-    start = dateOf(bounds?.start);
-    end = dateOf(bounds?.end);
+    // Several dosage instructions (a taper): from the first start to the last end, if every one has an end.
+    const starts = bounds.map((b) => dateOf(b?.start)).filter((d) => d !== undefined).sort(compareDates);
+    const ends = bounds.map((b) => dateOf(b?.end));
+    start = starts[0];
+    end = ends.length > 0 && ends.every((d) => d !== undefined) ? [...ends].sort(compareDates)[ends.length - 1] : undefined;
     if (!start) {
       start = dateOf((m as R4.MedicationRequest).authoredOn);
       if (start) note(`no dosage start date: the date prescribed (${start}) is taken as the start`);
@@ -421,31 +584,69 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
     end = dateOf(s.effectivePeriod?.end);
   }
   if (afterAsOf(start, ctx, ref, code)) return undefined;
-  const state: MedEntry['state'] = m.status === 'active' ? 'active' : m.status === 'completed' || m.status === 'stopped' ? 'ended' : 'unknown';
+  let state: MedEntry['state'] = m.status === 'active' ? 'active' : m.status === 'completed' || m.status === 'stopped' ? 'ended' : 'unknown';
   if (state === 'unknown') note(`status ${m.status}: whether it is still taken is unknown`);
-  if (state === 'ended' && !end) note('ended, but no end date: the date of the last dose is unknown');
-  const dose = doseOf(dosage);
-  if (!dose) note('dose not given as an amount in mg (daily, weekly, or once): dose history left unknown');
-  return { drug, ref, ...(start ? { start } : {}), ...(end ? { end } : {}), state, ...(dose ? { dose } : {}) };
+  if (state === 'active' && end) {
+    // "active" does not outweigh a recorded end: an end before the screening date means not ongoing.
+    if (!ctx.asOf) {
+      state = 'unknown';
+      note(`status active with an end date (${end}) and no screening date: whether it is still taken is unknown`);
+    } else if (compareDates(end, ctx.asOf) < 0) {
+      state = 'ended';
+      note(`status active, but it ended on ${end}, before the screening date ${ctx.asOf}: not ongoing; ${end} is taken as the last dose`);
+    } else end = undefined; // a planned end still to come
+  } else if (state === 'ended' && end && ctx.asOf && compareDates(end, ctx.asOf) > 0) {
+    note(`${m.status}, with an end date (${end}) after the screening date: a planned end, not the last dose; the date of the last dose is unknown`);
+    end = undefined;
+  } else if (state === 'ended' && !end) note('ended, but no end date: the date of the last dose is unknown');
+  const dose = doseOf(dosages);
+  if ('reason' in dose) note(`${dose.reason}: dose history left unknown`);
+  return { drug, ref, ...(start ? { start } : {}), ...(end ? { end } : {}), state, ...('dose' in dose ? { dose } : {}) };
 }
 
+type Dose = { dose: number; unit: string } | { reason: string };
+
 /**
- * mg/day or mg/week from a dose quantity in mg and a timing of n times per period; with no timing
- * at all (an infusion), the amount given, in mg.
+ * mg/day or mg/week from one dosage instruction with one dose quantity in mg and a timing of n
+ * times per period; with no timing at all (an infusion), the amount given, in mg. Anything that
+ * would need interpreting (several instructions, a taper, a timing code, times of day that do
+ * not agree with the frequency) is a reason, not a dose.
  */
-function doseOf(d: R4.Dosage | undefined): { dose: number; unit: string } | undefined {
-  const q = d?.doseAndRate?.[0]?.doseQuantity;
-  if (!q || typeof q.value !== 'number' || unitOf(q) !== 'mg') return undefined;
-  const repeat = d?.timing?.repeat;
-  if (!d?.timing) return { dose: q.value, unit: 'mg' };
-  if (!repeat) return undefined;
-  const frequency = repeat.frequency ?? 1;
+function doseOf(dosages: R4.Dosage[]): Dose {
+  if (dosages.length === 0) return { reason: 'no dosage' };
+  if (dosages.length > 1) return { reason: dosages.some((d) => d.sequence !== undefined) ? 'a sequence of dosage instructions (a taper)' : 'several dosage instructions' };
+  const d = dosages[0] as R4.Dosage;
+  if ((d.doseAndRate?.length ?? 0) > 1) return { reason: 'several doses in one instruction' };
+  if (d.asNeededBoolean === true || d.asNeededCodeableConcept) return { reason: 'taken as needed' };
+  const q = d.doseAndRate?.[0]?.doseQuantity;
+  if (!q || typeof q.value !== 'number' || unitOf(q) !== 'mg') return { reason: 'dose not given as an amount in mg' };
+  if (!Number.isFinite(q.value) || q.value < 0) return { reason: `dose ${q.value} mg is not a possible amount` };
+  if (!d.timing) return { dose: q.value, unit: 'mg' };
+  const repeat = d.timing.repeat;
+  if (!repeat) return { reason: 'a timing without a frequency' };
+  if (d.timing.code && repeat.frequency === undefined) return { reason: `a timing code (${conceptText(d.timing.code) ?? 'given'}) without an explicit frequency` };
+  if (repeat.frequencyMax !== undefined || repeat.periodMax !== undefined) return { reason: 'a range of frequencies' };
+  const times = [repeat.timeOfDay, repeat.when].filter((x) => x?.length);
+  const days = repeat.dayOfWeek?.length ?? 0;
   const period = repeat.period ?? 1;
-  if (repeat.frequencyMax !== undefined || repeat.periodMax !== undefined || period <= 0) return undefined;
-  const perPeriod = (q.value * frequency) / period;
-  if (repeat.periodUnit === 'd') return { dose: perPeriod, unit: 'mg/day' };
-  if (repeat.periodUnit === 'wk') return { dose: perPeriod, unit: 'mg/week' };
-  return undefined;
+  if (period <= 0) return { reason: 'a timing period that is not positive' };
+  let perPeriod = q.value * (repeat.frequency ?? 1);
+  let unit = repeat.periodUnit;
+  if (times.length > 0 || days > 0) {
+    // Times of day or days of the week, exactly: n times a day (or on n days a week), once a day or once a week.
+    const n = times[0]?.length ?? 0;
+    if (times.length > 1 || (n > 0 && days > 0)) return { reason: 'both times of day and days of the week' };
+    const perDay = n > 0;
+    const expectedUnit = perDay ? 'd' : 'wk';
+    const count = perDay ? n : days;
+    if (period !== 1 || (unit !== undefined && unit !== expectedUnit) || (repeat.frequency !== undefined && repeat.frequency !== count)) return { reason: 'times of day or days of the week that do not agree with the frequency' };
+    perPeriod = q.value * count;
+    unit = expectedUnit;
+  }
+  if (!Number.isFinite(perPeriod / period) || perPeriod < 0) return { reason: 'a frequency that gives no possible dose' };
+  if (unit === 'd') return { dose: perPeriod / period, unit: 'mg/day' };
+  if (unit === 'wk') return { dose: perPeriod / period, unit: 'mg/week' };
+  return { reason: 'a timing that is not daily or weekly' };
 }
 
 /**

@@ -44,6 +44,41 @@ describe('screen import fhir', () => {
   });
 });
 
+describe('screen import fhir: what it cannot read stays unknown, named in the summary', () => {
+  const bundle = (...resources: Record<string, unknown>[]) => JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p1', birthDate: '1970-01-01', gender: 'female' } }, ...resources.map((resource) => ({ resource }))] });
+  const hbsag = (id: string, date: string, value: Record<string, unknown>) => ({ resourceType: 'Observation', id, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '5195-3' }] }, effectiveDateTime: date, ...value });
+  const rituximab = (extra: Record<string, unknown>) => ({ resourceType: 'MedicationRequest', id: 'rtx', status: 'active', intent: 'order', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '121191' }] }, authoredOn: '2026-06-01', ...extra });
+
+  test.each([
+    {
+      defect: 'an unreadable latest HBsAg is not replaced by an older negative',
+      stdin: bundle(hbsag('hbs-new', '2026-11-01', { valueString: 'Reactive' }), hbsag('hbs-old', '2020-01-01', { valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260385009' }] } })),
+      check: (p: Record<string, any>) => expect(p.infection?.hbsagPositive).toBeUndefined(),
+      summary: /Observation: the latest infection\.hbsagPositive result \(2026-11-01\) cannot be read.*\[Observation\/hbs-new\]/,
+    },
+    { defect: 'a do-not-perform rituximab order is not a drug given', stdin: bundle(rituximab({ doNotPerform: true })), check: (p: Record<string, any>) => expect(p.medications).toEqual([]), summary: /doNotPerform: an instruction not to give it; ignored \[MedicationRequest\/rtx\]/ },
+    { defect: 'a rituximab plan is not a drug given', stdin: bundle(rituximab({ intent: 'plan' })), check: (p: Record<string, any>) => expect(p.medications).toEqual([]), summary: /intent plan: not an order; ignored/ },
+    {
+      defect: 'a mistyped coding leaves that resource out, located; the rest is imported',
+      stdin: bundle({ resourceType: 'Observation', id: 'bad', status: 'final', code: { coding: { system: 'http://loinc.org', code: '2157-6' } } }, hbsag('h', '2026-11-01', { valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '10828004' }] } })),
+      check: (p: Record<string, any>) => expect(p.infection.hbsagPositive).toBe(true),
+      summary: /\$\.entry\[1\]\.resource\.code\.coding has the wrong type; not used \[Observation\/bad\]/,
+    },
+    {
+      defect: 'an impossible body weight leaves the weight unknown; the import goes on',
+      stdin: bundle({ resourceType: 'Observation', id: 'w', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] }, effectiveDateTime: '2026-11-01', valueQuantity: { value: -70, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' } }),
+      check: (p: Record<string, any>) => expect(p.demographics).toEqual({ birthDate: '1970-01-01', sex: 'female' }),
+      summary: /outside the possible range.*\[Observation\/w\]/,
+    },
+  ])('the real bin: $defect', ({ stdin, check, summary }) => {
+    const r = runBin(['import', 'fhir', '-', '--as-of', '2026-11-16'], { stdin });
+    expect(r.code).toBe(0);
+    check(JSON.parse(r.stdout));
+    expect(r.stderr).toMatch(summary);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
 describe('screen <bundle.json> --trial X', () => {
   test.each([
     { bundle: 'im101-611-excluded-rituximab', trial: 'IM101-611', exit: 1, verdict: 'ineligible' },

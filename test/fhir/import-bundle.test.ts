@@ -114,3 +114,117 @@ describe('patient and bundle', () => {
     expect(text).toBe('import: b.json: 3 notes (resource, code, why)\n  Observation ×2 LOINC 8302-2 Body Height: no dictionary field is bound to this code [Observation/a, …]\n  Claim ×3: not used for screening\n');
   });
 });
+
+// The reviewer's defects, one row each: the importer never guesses.
+const hbsag = (id: string, date: string, extra: Record<string, unknown>) => ({ resourceType: 'Observation', id, status: 'final', code: code(LOINC, '5195-3'), effectiveDateTime: date, ...extra });
+const POS = { valueCodeableConcept: code(SCT, '10828004') };
+const NEG = { valueCodeableConcept: code(SCT, '260385009') };
+const weight = (id: string, value: number, unit: string) => ({ resourceType: 'Observation', id, status: 'final', code: code(LOINC, '29463-7'), effectiveDateTime: '2026-11-01', valueQuantity: q(value, unit) });
+const dosed = (dosageInstruction: unknown[]) => medRequest('m1', '8640', '2026-01-01', { dosageInstruction });
+const daily = (repeat: Record<string, unknown>, dose = 10, extra: Record<string, unknown> = {}) => ({ timing: { repeat: { boundsPeriod: { start: '2026-01-01' }, ...repeat } }, doseAndRate: [{ doseQuantity: q(dose, 'mg') }], ...extra });
+const withEnd = (status: string, end: string) => medRequest('m1', '8640', '2026-01-01', { status, dosageInstruction: [daily({ frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: '2026-01-01', end } })] });
+const range = (high: unknown, extra: Record<string, unknown> = {}) => ({ high, ...extra });
+
+describe('never guessing: what cannot be read faithfully stays unknown, with a note naming the resource', () => {
+  test.each([
+    // D1: the latest result decides, even when it cannot be read.
+    { rule: 'D1 the latest HBsAg is free text: unknown, not the older negative', resources: [hbsag('old', '2025-01-01', NEG), hbsag('new', '2026-10-01', { valueString: 'Reactive' })], path: 'infection.hbsagPositive', value: undefined, note: /the latest infection.hbsagPositive result \(2026-10-01\) cannot be read: infection.hbsagPositive left unknown; 1 older result is not used/, resource: 'Observation/new' },
+    { rule: 'D1 the latest CK has a comparator: unknown, not the older value', resources: [ck({ id: 'old', effectiveDateTime: '2026-01-01' }), ck({ id: 'new', valueQuantity: { ...q(5000, 'U/L'), comparator: '>' } })], path: 'labs.ck', value: undefined, note: /latest labs.ck result \(2026-11-10\) cannot be read/ },
+    { rule: 'D1 the latest weight in grams: unknown, not the older kg', resources: [{ ...weight('old', 70, 'kg'), effectiveDateTime: '2025-01-01' }, weight('new', 70000, 'g')], path: 'demographics.weightKg', value: undefined, note: /latest demographics.weightKg result \(2026-11-01\) cannot be read/ },
+    { rule: 'D1 an older unreadable result does not hide a newer readable one', resources: [hbsag('old', '2025-01-01', { valueString: 'Reactive' }), hbsag('new', '2026-10-01', POS)], path: 'infection.hbsagPositive', value: true },
+    // D2: not an order of a drug given.
+    { rule: 'D2 doNotPerform is not a drug given', resources: [medRequest('m1', '121191', '2026-01-01', { doNotPerform: true })], path: 'medications', value: [], note: /doNotPerform: an instruction not to give it; ignored/, resource: 'MedicationRequest/m1' },
+    ...['plan', 'proposal', 'option'].map((intent) => ({ rule: `D2 intent ${intent} is not an order`, resources: [medRequest('m1', '121191', '2026-01-01', { intent })], path: 'medications', value: [], note: new RegExp(`intent ${intent}: not an order; ignored`) })),
+    { rule: 'D2 intent original-order is an order', resources: [medRequest('m1', '121191', '2026-01-01', { intent: 'original-order' })], path: 'medications[0].drug', value: 'rituximab' },
+    // D3 / D4: a recorded end against the screening date.
+    { rule: 'D3 active, but ended before the screening date: not ongoing, stop = end', resources: [withEnd('active', '2026-06-30')], asOf: '2026-11-16', path: 'medications[0]', value: { drug: 'prednisone', start: '2026-01-01', stop: '2026-06-30', doses: [{ date: '2026-01-01', dose: 10, unit: 'mg/day' }] }, note: /status active, but it ended on 2026-06-30, before the screening date/ },
+    { rule: 'D3 active, ending after the screening date: ongoing (a planned end)', resources: [withEnd('active', '2027-06-30')], asOf: '2026-11-16', path: 'medications[0].ongoing', value: true },
+    { rule: 'D3 active with an end and no screening date: whether still taken is unknown', resources: [withEnd('active', '2026-06-30')], path: 'medications[0]', value: { drug: 'prednisone', start: '2026-01-01', doses: [{ date: '2026-01-01', dose: 10, unit: 'mg/day' }] }, note: /no screening date: whether it is still taken is unknown/ },
+    { rule: 'D3 a statement active with a past effectivePeriod.end', resources: [{ resourceType: 'MedicationStatement', id: 's', status: 'active', medicationCodeableConcept: code(RX, '6851'), effectivePeriod: { start: '2025-01-01', end: '2026-03-01' } }], asOf: '2026-11-16', path: 'medications[0]', value: { drug: 'methotrexate', start: '2025-01-01', stop: '2026-03-01' } },
+    { rule: 'D4 completed with a planned end after the screening date: last dose unknown', resources: [withEnd('completed', '2027-01-31')], asOf: '2026-11-16', path: 'medications[0]', value: { drug: 'prednisone', start: '2026-01-01', doses: [{ date: '2026-01-01', dose: 10, unit: 'mg/day' }] }, note: /a planned end, not the last dose; the date of the last dose is unknown/ },
+    { rule: 'D4 stopped on the screening date: that is the last dose (boundary)', resources: [withEnd('stopped', '2026-11-16')], asOf: '2026-11-16', path: 'medications[0].stop', value: '2026-11-16' },
+    // D5: doses that need interpreting.
+    { rule: 'D5 two dosage instructions: dose unknown', resources: [dosed([daily({ frequency: 1, periodUnit: 'd' }), daily({ frequency: 1, periodUnit: 'd' }, 5)])], path: 'medications[0].doses', value: undefined, note: /several dosage instructions: dose history left unknown/ },
+    { rule: 'D5 a taper (sequenced instructions): dose unknown', resources: [dosed([daily({ frequency: 1, periodUnit: 'd' }, 40, { sequence: 1 }), daily({ frequency: 1, periodUnit: 'd' }, 20, { sequence: 2 })])], path: 'medications[0].doses', value: undefined, note: /a taper/ },
+    { rule: 'D5 two doseAndRate entries: dose unknown', resources: [dosed([{ ...daily({ frequency: 1, periodUnit: 'd' }), doseAndRate: [{ doseQuantity: q(10, 'mg') }, { doseQuantity: q(5, 'mg') }] }])], path: 'medications[0].doses', value: undefined, note: /several doses in one instruction/ },
+    { rule: 'D5 a timing code (BID) without a frequency: dose unknown', resources: [dosed([{ ...daily({ period: 1, periodUnit: 'd' }), timing: { code: { text: 'BID' }, repeat: { period: 1, periodUnit: 'd' } } }])], path: 'medications[0].doses', value: undefined, note: /timing code \(BID\) without an explicit frequency/ },
+    { rule: 'D5 two times of day, no frequency: exactly twice a day', resources: [dosed([daily({ period: 1, periodUnit: 'd', timeOfDay: ['08:00:00', '20:00:00'] })])], path: 'medications[0].doses[0]', value: { date: '2026-01-01', dose: 20, unit: 'mg/day' } },
+    { rule: 'D5 when [MORN, EVE] with frequency 2: twice a day', resources: [dosed([daily({ frequency: 2, period: 1, periodUnit: 'd', when: ['MORN', 'EVE'] })])], path: 'medications[0].doses[0].dose', value: 20 },
+    { rule: 'D5 times of day that contradict the frequency: unknown', resources: [dosed([daily({ frequency: 1, period: 1, periodUnit: 'd', timeOfDay: ['08:00:00', '20:00:00'] })])], path: 'medications[0].doses', value: undefined, note: /do not agree with the frequency/ },
+    { rule: 'D5 methotrexate on Monday and Thursday: twice a week', resources: [medRequest('m1', '6851', '2026-01-01', { dosageInstruction: [daily({ period: 1, periodUnit: 'wk', dayOfWeek: ['mon', 'thu'] })] })], path: 'medications[0].doses[0]', value: { date: '2026-01-01', dose: 20, unit: 'mg/week' } },
+    { rule: 'D5 as needed: dose unknown', resources: [dosed([daily({ frequency: 1, periodUnit: 'd' }, 10, { asNeededBoolean: true })])], path: 'medications[0].doses', value: undefined, note: /taken as needed/ },
+    // D6: an allow-list of statuses.
+    ...['retracted', 'partial', 'final ', undefined].map((st) => ({ rule: `D6 status ${String(st)} is not a final result`, resources: [ck({ status: st })], path: 'labs.ck', value: undefined, note: new RegExp(`status ${st === undefined ? 'not given' : st}: not a final result`) })),
+    { rule: 'D6 corrected is final', resources: [ck({ status: 'corrected' })], path: 'labs.ck.value', value: 900 },
+    // D7: another patient.
+    { rule: 'D7 an observation about another patient is not used', resources: [ck({ subject: { reference: 'Patient/other' } })], path: 'labs.ck', value: undefined, note: /about another patient \(Patient\/other\), not Patient\/p: not used/, resource: 'Observation/ck' },
+    { rule: 'D7 a rituximab order for another patient is not used', resources: [medRequest('m1', '121191', '2026-01-01', { subject: { reference: 'urn:uuid:someone-else' } })], path: 'medications', value: [], note: /about another patient/ },
+    { rule: 'D7 the patient by a server URL is the patient', resources: [ck({ subject: { reference: 'https://ehr.example/fhir/Patient/p' } })], path: 'labs.ck.value', value: 900 },
+    // D8: copies of one resource.
+    { rule: 'D8 two different copies with no version: neither is used', resources: [ck({}), ck({ status: 'entered-in-error' })], path: 'labs.ck', value: undefined, note: /2 different copies of this resource and nothing says which is current: not used/, resource: 'Observation/ck' },
+    { rule: 'D8 the newest versionId is used', resources: [ck({ meta: { versionId: '2' }, valueQuantity: q(400, 'U/L') }), ck({ meta: { versionId: '1' } })], path: 'labs.ck.value', value: 400, note: /2 versions of this resource: the newest is used/ },
+    { rule: 'D8 the newest version is entered-in-error: not used', resources: [ck({ meta: { versionId: '1' } }), ck({ meta: { versionId: '10' }, status: 'entered-in-error' })], path: 'labs.ck', value: undefined },
+    { rule: 'D8 identical copies are one', resources: [ck({}), ck({})], path: 'labs.ck.value', value: 900 },
+    { rule: 'D8 an OperationOutcome warns the bundle may be partial', resources: [{ resourceType: 'OperationOutcome', id: 'oo', issue: [{ severity: 'warning', code: 'incomplete' }] }], path: 'labs', value: undefined, note: /the bundle may be incomplete/ },
+    // D9: the HL7 coding, wherever it is.
+    { rule: 'D9 verification status: the HL7 coding second, after a local one', resources: [condition('dm', '396230008', { verificationStatus: { coding: [{ system: 'urn:local', code: 'C' }, { system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'refuted' }] } })], path: 'diagnosis', value: undefined, note: /verification status refuted: ignored/ },
+    { rule: 'D9 verification status only in a local code system: not imported', resources: [condition('dm', '396230008', { verificationStatus: { coding: [{ system: 'urn:local', code: 'confirmed' }] } })], path: 'diagnosis', value: undefined, note: /whether it is confirmed is unknown; not imported/ },
+    { rule: 'D9 clinical status: the HL7 coding second', resources: [condition('ca', '363346000', { clinicalStatus: { coding: [{ system: 'urn:local', code: 'A' }, { system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] } })], path: 'malignancies[0].active', value: true },
+    // D11: one impossible value leaves that field unknown, the rest is imported.
+    { rule: 'D11 ULN 0', resources: [ck({ referenceRange: [range(q(0, 'U/L'))] }), hbsag('h', '2026-10-01', POS)], path: 'labs.ck', value: undefined, note: /upper limit 0 is not a positive number/, resource: 'Observation/ck', also: { path: 'infection.hbsagPositive', value: true } },
+    { rule: 'D11 weight -70 kg', resources: [weight('w', -70, 'kg')], path: 'demographics.weightKg', value: undefined, note: /-70 kg is outside the possible range/, resource: 'Observation/w' },
+    { rule: 'D11 weight 1e400 (Infinity)', resources: [weight('w', Number.POSITIVE_INFINITY, 'kg')], path: 'demographics.weightKg', value: undefined, note: /not a finite number/ },
+    { rule: 'D11 a negative lab value', resources: [ck({ valueQuantity: q(-5, 'U/L') })], path: 'labs.ck', value: undefined, note: /negative/ },
+    // D12: which range is the ULN.
+    { rule: 'D12 a range with no unit', resources: [ck({ referenceRange: [range({ value: 200 })] })], path: 'labs.ck', value: undefined, note: /the reference range has no unit/ },
+    { rule: 'D12 a range for one sex is not used, the general one is', resources: [ck({ referenceRange: [range(q(170, 'U/L'), { appliesTo: [code(SCT, '248152002')] }), range(q(200, 'U/L'))] })], path: 'labs.ck.uln', value: 200, note: /subgroup \(appliesTo\)/ },
+    { rule: 'D12 only a range for one sex: ULN unknown', resources: [ck({ referenceRange: [range(q(170, 'U/L'), { appliesTo: [code(SCT, '248152002')] })] })], path: 'labs.ck', value: undefined, note: /ULN is unknown/ },
+    { rule: 'D12 a therapeutic range is not the ULN', resources: [ck({ referenceRange: [range(q(500, 'U/L'), { type: code('http://terminology.hl7.org/CodeSystem/referencerange-meaning', 'therapeutic') })] })], path: 'labs.ck', value: undefined, note: /ULN is unknown/ },
+    { rule: 'D12 a range typed normal is the ULN', resources: [ck({ referenceRange: [range(q(200, 'U/L'), { type: code('http://terminology.hl7.org/CodeSystem/referencerange-meaning', 'normal') })] })], path: 'labs.ck.uln', value: 200 },
+    // D13: the whole dateTime is checked.
+    ...['2026-11-10garbage', '2026-11-10T25:00:00Z', '2026-11-10T08:00', '2026-11-10T08:00:00', '2026-02-30'].map((d) => ({ rule: `D13 "${d}" is not a FHIR dateTime`, resources: [ck({ effectiveDateTime: d })], path: 'labs.ck', value: undefined, note: /not a valid FHIR date: not used/ })),
+    { rule: 'D13 a dateTime with fractional seconds and an offset is valid', resources: [ck({ effectiveDateTime: '2026-11-10T08:00:00.123+14:00' })], path: 'labs.ck.date', value: '2026-11-10' },
+    // Bindings added after verification.
+    { rule: 'HBsAg by immunoassay (LOINC 5196-1)', resources: [{ ...hbsag('h', '2026-10-01', POS), code: code(LOINC, '5196-1') }], path: 'infection.hbsagPositive', value: true },
+    { rule: 'anti-HCV by immunoassay (LOINC 13955-0)', resources: [{ ...hbsag('h', '2026-10-01', NEG), code: code(LOINC, '13955-0') }], path: 'infection.antiHcvPositive', value: false },
+    ...['M33.12', 'M33.21', 'M33.22', 'M33.29'].map((icd) => ({ rule: `ICD-10-CM ${icd}`, resources: [{ ...condition('c', 'x'), code: code('http://hl7.org/fhir/sid/icd-10-cm', icd) }], path: 'diagnosis.subtype', value: icd === 'M33.12' ? 'dm' : 'pm' })),
+  ] as { rule: string; resources: Record<string, unknown>[]; asOf?: string; path: string; value: unknown; note?: RegExp; resource?: string; also?: { path: string; value: unknown } }[])('$rule', ({ resources, asOf, path, value, note, resource, also }) => {
+    const r = imported(resources, asOf);
+    expect(at(r.patient, path)).toEqual(value);
+    if (note) expect(r.notes.map((n) => n.message)).toEqual(expect.arrayContaining([expect.stringMatching(note)]));
+    if (resource) expect(r.notes.filter((n) => note?.test(n.message)).map((n) => n.resource)).toContain(resource);
+    if (also) expect(at(r.patient, also.path)).toEqual(also.value);
+    expect(() => parsePatientData(r.patient, 'imported', criteriaSet.dictionary)).not.toThrow();
+  });
+
+  test.each([
+    { damage: 'coding as an object', resource: ck({ code: { coding: { system: LOINC, code: '2157-6' } } }), path: '$.entry[1].resource.code.coding' },
+    { damage: 'coding: [null]', resource: ck({ code: { coding: [null] } }), path: '$.entry[1].resource.code.coding[0]' },
+    { damage: 'referenceRange as an object', resource: ck({ referenceRange: { high: q(200, 'U/L') } }), path: '$.entry[1].resource.referenceRange' },
+    { damage: 'interpretation as an object', resource: hbsag('ck', '2026-10-01', { interpretation: { coding: [] } }), path: '$.entry[1].resource.interpretation' },
+    { damage: 'a value as a string', resource: ck({ valueQuantity: { value: '900', unit: 'U/L' } }), path: '$.entry[1].resource.valueQuantity.value' },
+    { damage: 'ingredient as an object', resource: { resourceType: 'Medication', id: 'ck', ingredient: { itemCodeableConcept: code(RX, '6851') } }, path: '$.entry[1].resource.ingredient' },
+    { damage: 'dosageInstruction timing as a string', resource: medRequest('ck', '8640', '2026-01-01', { dosageInstruction: [{ timing: 'daily' }] }), path: '$.entry[1].resource.dosageInstruction[0].timing' },
+  ])('D10 $damage: the resource is left out with a note naming the JSON path', ({ resource, path }) => {
+    const r = imported([resource]);
+    expect(r.notes).toContainEqual({ resource: `${resource.resourceType}/ck`, message: `${path} has the wrong type; not used` });
+  });
+
+  test.each([
+    { bundle: { resourceType: 'Bundle', type: 'history', entry: [] }, error: /\$\.type: a history bundle holds past versions/ },
+    { bundle: { resourceType: 'Bundle', entry: [{ resource: ck({ subject: { reference: 'Patient/a' } }) }, { resource: ck({ id: 'x', subject: { reference: 'Patient/b' } }) }] }, error: /no Patient resource, and the resources are about 2 different patients/ },
+  ])('D7/D8 refused: $error', ({ bundle, error }) => {
+    expect(() => importFhirBundle(bundle, criteriaSet.dictionary)).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ location: expect.stringMatching(/^\$/) })] }));
+    try {
+      importFhirBundle(bundle, criteriaSet.dictionary);
+    } catch (e) {
+      const p = (e as { problems: { location: string; message: string }[] }).problems[0];
+      expect(`${p?.location}: ${p?.message}`).toMatch(error);
+    }
+  });
+
+  test('D8 a searchset with a next page warns that the bundle may be partial', () => {
+    const r = importFhirBundle({ resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'https://ehr.example/fhir/Observation?page=2' }], entry: [] }, criteriaSet.dictionary);
+    expect(r.notes).toContainEqual({ resource: 'Bundle', message: expect.stringMatching(/links to a next page\): the bundle may be incomplete/) });
+  });
+});

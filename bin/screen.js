@@ -2,11 +2,17 @@
 // Runs the bundled CLI (see scripts/bundle.mjs and src/cli/load-bundle.ts).
 import { loadBundle } from '../dist/cli/load-bundle.js';
 
-// A closed pipe (screen ... | head) is not an error worth a stack trace.
+// Output that cannot be written (a closed pipe such as "| head", a full disk, /dev/full) means the
+// results are incomplete: one line on stderr and exit 74, never a stack trace and never success.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (stream === process.stdout) {
+      const why = e.code === 'EPIPE' ? 'the reader closed the pipe' : (e.code ?? e.message);
+      try {
+        process.stderr.write(`screen: cannot write standard output (${why}): the output is incomplete\n`);
+      } catch {}
+    }
+    process.exit(74);
   });
 }
 

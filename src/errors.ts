@@ -38,6 +38,15 @@ export class PatientDataError extends ScreenError {
   override name = 'PatientDataError';
 }
 
+/** Output that could not be written (disk full, closed pipe, unwritable file): exit 74. */
+export class OutputError extends ScreenError {
+  override name = 'OutputError';
+  readonly outputFailed = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super([{ location: '', message }], options);
+  }
+}
+
 /** True for our known errors, also when thrown by another bundle's copy of these classes. */
 export function isScreenError(e: unknown): e is ScreenError {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true && Array.isArray((e as ScreenError).problems);

@@ -30,7 +30,7 @@ import { parsePatientData } from './patient/parse.js';
 export function screen(options: { trial: string; patient: unknown; referenceDates?: ReferenceDates; criteriaDir?: string }): ScreeningResult & { warnings: import('./errors.js').Problem[] } {
   const set = openCriteriaDir(options.criteriaDir);
   const trial = loadTrial(set, options.trial);
-  const { record, warnings } = parsePatientData(options.patient, 'patient', set.dictionary);
+  const { record, warnings } = parsePatientData(options.patient, 'patient', set.dictionary, { referenceDates: options.referenceDates ?? {} });
   const { dates } = resolveReferenceDates(record.referenceDates, options.referenceDates ?? {});
   return { ...screenPatient(trial, set.dictionary, record, { referenceDates: dates }), warnings };
 }

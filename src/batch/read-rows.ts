@@ -7,8 +7,9 @@ import type { Dictionary } from '../criteria/dictionary.js';
 import { PatientDataError, excerpt, type Problem } from '../errors.js';
 import { knownColumnNames, resolveColumn } from '../patient/csv-columns.js';
 import { parseCsvRow, type CsvHeader } from '../patient/csv-row.js';
-import { parsePatientData, type ParsedPatient } from '../patient/parse.js';
+import { parsePatientData, parsePatientJson, type ParsedPatient, type ParseOptions } from '../patient/parse.js';
 import { suggest } from '../util/did-you-mean.js';
+import { reservedSegment } from '../util/own.js';
 
 export type InputItem =
   | { row: number; ok: true; parsed: ParsedPatient }
@@ -24,6 +25,11 @@ export const CSV_PARSE_OPTIONS = {
   relax_quotes: true,
   skip_records_with_error: true,
   skip_empty_lines: true,
+  // LF, CRLF and a mix of both (a CRLF template with LF rows appended by a script) all end a row;
+  // csv-parse would otherwise take the first line's ending for the whole file.
+  record_delimiter: ['\r\n', '\n'] as string[],
+  // A record this large is not a patient: bounds memory when a quote is never closed.
+  max_record_size: 4 * 1024 * 1024,
 } as const;
 
 export type HeaderInfo = { header: CsvHeader; unknown: { name: string; suggestion?: string }[] };
@@ -33,6 +39,10 @@ export function resolveHeader(names: string[], dict: Dictionary, name: string): 
   for (const n of names) {
     if (seen.has(n)) throw new PatientDataError([{ location: `${name} header`, message: `column ${excerpt(n)} appears twice: which one holds the value is ambiguous` }]);
     seen.add(n);
+  }
+  for (const n of names) {
+    const bad = reservedSegment(n);
+    if (bad !== undefined) throw new PatientDataError([{ location: `${name} header`, message: `column ${excerpt(n)}: "${bad}" cannot be part of a column name (it names a built-in property of every object)` }]);
   }
   const targets = names.map((n) => resolveColumn(n, dict));
   const unknown: HeaderInfo['unknown'] = [];
@@ -51,17 +61,36 @@ export function resolveHeader(names: string[], dict: Dictionary, name: string): 
   return { header: { names, targets }, unknown };
 }
 
-type Seq = { seq: number; cells: string[] } | { seq: number; skipped: string };
+/** A record with the physical lines it came from, or a stretch of lines csv-parse could not read. */
+type Seq = { seq: number; cells: string[]; from: number; to: number } | { seq: number; skipped: string; from: number; to: number };
 
-export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, name: string, onHeader: (info: HeaderInfo) => void, csv: { delimiter?: string } = {}): AsyncGenerator<InputItem> {
+const linesText = (from: number, to: number) => (from === to ? `line ${from}` : `lines ${from}–${to}`);
+
+/**
+ * Every physical line of the input ends up in the header, a screened row, or an error row that
+ * names the lines it covers: a quote that is never closed makes one error row for the rest of the
+ * file instead of silently swallowing the rows after it.
+ */
+export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, name: string, onHeader: (info: HeaderInfo) => void, parseOptions: ParseOptions = {}, csv: { delimiter?: string } = {}): AsyncGenerator<InputItem> {
   let seq = 0;
+  let lastLine = 0;
   const skipped: Seq[] = [];
   // Stamping records and skips from one counter keeps a skipped (malformed) row in its place.
-  const stamp = (cells: string[]) => ({ seq: seq++, cells });
+  const stamp = (cells: string[], context: { lines: number }) => {
+    const from = lastLine + 1;
+    lastLine = context.lines;
+    return { seq: seq++, cells, from, to: context.lines };
+  };
   const options: Options = { ...CSV_PARSE_OPTIONS, ...(csv.delimiter ? { delimiter: csv.delimiter } : {}), on_record: stamp as unknown as Options['on_record'] };
   const parser = parse(options);
-  parser.on('skip', (err: Error & { lines?: number }) => {
-    skipped.push({ seq: seq++, skipped: `${err.message.replace(/^[^:]*: /, '').replace(/ at line \d+.*$/s, '')} (line ${err.lines ?? '?'})` });
+  parser.on('skip', (err: Error & { code?: string; lines?: number }) => {
+    const from = lastLine + 1;
+    const to = Math.max(from, err.lines ?? from);
+    lastLine = to;
+    const reason = err.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? `a quoted cell opened on line ${from} is never closed, so ${linesText(from, to)} could not be read (check the quotes; nothing from these lines was screened)`
+      : `${err.message.replace(/^[^:]*: /, '').replace(/ at line \d+.*$/s, '')} (${linesText(from, to)}; nothing from these lines was screened)`;
+    skipped.push({ seq: seq++, skipped: reason, from, to });
   });
   Readable.from(input).on('error', (e) => parser.destroy(e)).pipe(parser);
   let header: CsvHeader | undefined;
@@ -80,12 +109,14 @@ export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: 
     }
     const patientId = idIndex >= 0 ? (s.cells[idIndex]?.trim() || null) : null;
     if (s.cells.length !== header.names.length) {
-      return { row: s.seq, ok: false, patientId, problems: [{ location: 'row', message: `has ${s.cells.length} cells; the header has ${header.names.length} columns` }] };
+      // A record spanning several lines with the wrong cell count is usually a stray quote.
+      const where = s.to > s.from ? ` (${linesText(s.from, s.to)}: is a quote out of place?)` : '';
+      return { row: s.seq, ok: false, patientId, problems: [{ location: 'row', message: `has ${s.cells.length} cells; the header has ${header.names.length} columns${where}` }] };
     }
-    const result = parseCsvRow(header, s.cells, dict);
+    const result = parseCsvRow(header, s.cells, dict, parseOptions);
     return result.ok ? { row: s.seq, ok: true, parsed: result.parsed } : { row: s.seq, ok: false, patientId, problems: result.problems };
   };
-  for await (const rec of parser as AsyncIterable<{ seq: number; cells: string[] }>) {
+  for await (const rec of parser as AsyncIterable<Seq>) {
     while (skipped.length && (skipped[0] as Seq).seq < rec.seq) {
       const item = emit(skipped.shift() as Seq);
       if (item) yield item;
@@ -100,7 +131,7 @@ export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: 
   if (!header) throw new PatientDataError([{ location: name, message: 'is empty: expected a header row of data-dictionary paths (see: screen template <trial> --format csv)' }]);
 }
 
-export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dict: Dictionary): AsyncGenerator<InputItem> {
+export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, options: ParseOptions = {}): AsyncGenerator<InputItem> {
   const lines = createInterface({ input: Readable.from(input), crlfDelay: Infinity });
   let lineNo = 0;
   for await (const raw of lines) {
@@ -109,14 +140,15 @@ export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dic
     if (line.trim() === '') continue;
     let data: unknown;
     try {
-      data = JSON.parse(line);
+      data = parsePatientJson(line, '');
     } catch (e) {
-      yield { row: lineNo, ok: false, patientId: null, problems: [{ location: 'line', message: `invalid JSON: ${(e as Error).message.split('\n')[0]?.slice(0, 120)}` }] };
+      if (!(e instanceof PatientDataError)) throw e;
+      yield { row: lineNo, ok: false, patientId: null, problems: e.problems.map(trimLocation) };
       continue;
     }
     const id = data !== null && typeof data === 'object' && typeof (data as { id?: unknown }).id === 'string' ? ((data as { id: string }).id as string) : null;
     try {
-      const parsed = parsePatientData(data, '', dict);
+      const parsed = parsePatientData(data, '', dict, options);
       yield { row: lineNo, ok: true, parsed: { record: parsed.record, warnings: parsed.warnings.map(trimLocation) } };
     } catch (e) {
       if (!(e instanceof PatientDataError)) throw e;

@@ -1,15 +1,16 @@
 // The work of `screen batch`, loaded only when it runs (see commands/batch.ts): screens every row
 // of a CSV or NDJSON file in one streaming pass and ends with a screen-failure summary.
-import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { closeSync, createReadStream, openSync, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { compileTrial, screenOutcomes } from '../engine/evaluate.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
-import { PatientDataError, UsageError } from '../errors.js';
+import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
 import { errorRow, screenedRow } from '../batch/batch-row.js';
 import type { InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
+import { checkedText } from '../batch/checked-text.js';
 import { batchWriter } from '../report/batch-output.js';
 import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
@@ -30,8 +31,11 @@ async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; diction
   return { trials: loaded.trials, dictionary: loaded.dictionary, trialIds: loaded.trialIds };
 }
 
-function openInput(arg: string, io: CliIo): { stream: AsyncIterable<Buffer | string>; name: string } {
-  if (arg === '-') return { stream: io.stdin as AsyncIterable<Buffer | string>, name: '<stdin>' };
+/** `raw` is the file stream under the text checks: how far it has read, and closing it. */
+type OpenedInput = { stream: AsyncIterable<Buffer | string>; name: string; raw?: { bytesRead: number; destroy(): void } };
+
+function openInput(arg: string, io: CliIo): OpenedInput {
+  if (arg === '-') return { stream: checkedText(io.stdin as AsyncIterable<Buffer | string>, '<stdin>'), name: '<stdin>' };
   const path = resolve(io.cwd, arg);
   try {
     if (statSync(path).isDirectory()) throw new PatientDataError([{ location: arg, message: 'is a directory, not a patients file' }]);
@@ -40,7 +44,8 @@ function openInput(arg: string, io: CliIo): { stream: AsyncIterable<Buffer | str
     const code = (e as NodeJS.ErrnoException).code;
     throw new PatientDataError([{ location: arg, message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})` }], { cause: e });
   }
-  return { stream: createReadStream(path, { highWaterMark: 256 * 1024 }), name: arg };
+  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+  return { stream: checkedText(raw, arg), name: arg, raw };
 }
 
 /** The format from --input-format, the extension, or (for stdin) the first non-blank character. */
@@ -65,20 +70,71 @@ async function detectFormat(arg: string, flag: InputFormat | undefined, stream: 
 
 type Sink = { write(s: string): Promise<void>; close(): Promise<void> };
 
-/** Buffers output into large writes and waits for the stream to drain, so memory stays flat. */
+type Target = { write(s: string, cb?: (e?: Error | null) => void): unknown; once?: (ev: string, fn: (e?: unknown) => void) => unknown; writableLength?: number };
+
+/**
+ * Buffers output into large writes. Every write is checked: --out is written with writeSync (an
+ * error such as ENOSPC surfaces at once); a real stdout stream reports errors through its write
+ * callbacks (EPIPE when the reader, e.g. head, has gone). A failure is an OutputError (exit 74).
+ */
 function sinkFor(flags: BatchFlags, io: CliIo): Sink {
-  const target = flags.out
-    ? createWriteStream(resolve(io.cwd, flags.out))
-    : (io.stdout as { write(s: string): unknown; once?: (ev: string, fn: () => void) => unknown });
-  let failed: Error | undefined;
-  if (flags.out) (target as NodeJS.WritableStream).on('error', (e) => (failed = e));
+  const fail = (where: string, e: unknown) => new OutputError(`cannot write ${where}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the output is incomplete`, { cause: e });
   let buffer = '';
+  if (flags.out) {
+    const out = flags.out;
+    let fd: number;
+    try {
+      fd = openSync(resolve(io.cwd, out), 'w');
+    } catch (e) {
+      throw fail(out, e);
+    }
+    const flush = () => {
+      if (!buffer) return;
+      const bytes = Buffer.from(buffer);
+      buffer = '';
+      try {
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      } catch (e) {
+        throw fail(out, e);
+      }
+    };
+    return {
+      async write(s) {
+        buffer += s;
+        if (buffer.length >= 64 * 1024) flush();
+      },
+      async close() {
+        try {
+          flush();
+        } finally {
+          closeSync(fd);
+        }
+      },
+    };
+  }
+  const target = io.stdout as Target;
+  // A real stream (process.stdout) calls back after each write, with the error if there is one.
+  const isStream = typeof target.writableLength === 'number';
+  let failed: unknown;
+  let pending: Promise<void> = Promise.resolve();
   const flush = async () => {
-    if (failed) throw new UsageError(`cannot write ${flags.out}: ${(failed as NodeJS.ErrnoException).code ?? failed.message}`);
+    if (failed) throw fail('standard output', failed);
     if (!buffer) return;
-    const ok = target.write(buffer);
+    const chunk = buffer;
     buffer = '';
-    if (ok === false && typeof target.once === 'function') await new Promise<void>((done) => target.once?.('drain', done));
+    if (!isStream) {
+      target.write(chunk);
+      return;
+    }
+    await pending;
+    pending = new Promise<void>((done) => {
+      target.write(chunk, (e) => {
+        if (e) failed ??= e;
+        done();
+      });
+    });
+    if ((target.writableLength ?? 0) > 1024 * 1024) await pending;
+    if (failed) throw fail('standard output', failed);
   };
   return {
     async write(s) {
@@ -87,16 +143,38 @@ function sinkFor(flags: BatchFlags, io: CliIo): Sink {
     },
     async close() {
       await flush();
-      if (flags.out) {
-        const stream = target as NodeJS.WritableStream;
-        await new Promise<void>((done, fail) => {
-          stream.once('error', fail);
-          stream.end(() => done());
-        });
-        if (failed) throw new UsageError(`cannot write ${flags.out}: ${(failed as NodeJS.ErrnoException).code ?? failed.message}`);
-      }
+      await pending;
+      if (failed) throw fail('standard output', failed);
     },
   };
+}
+
+/** Refuse --out/--summary that name the input or each other (also through links): dev+inode. */
+function checkDistinctFiles(arg: string, flags: BatchFlags, io: CliIo): void {
+  const files: { flag: string; path: string }[] = [];
+  if (arg !== '-') files.push({ flag: 'the input', path: resolve(io.cwd, arg) });
+  if (flags.out) files.push({ flag: '--out', path: resolve(io.cwd, flags.out) });
+  if (flags.summary) files.push({ flag: '--summary', path: resolve(io.cwd, flags.summary) });
+  const identity = (path: string): string => {
+    try {
+      const st = statSync(path);
+      return `${st.dev}:${st.ino}`;
+    } catch {
+      // Not there yet: it is the same as another only if it resolves to the same name.
+      try {
+        return `path:${join(realpathSync(dirname(path)), basename(path))}`;
+      } catch {
+        return `path:${path}`;
+      }
+    }
+  };
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const id = identity(f.path);
+    const other = seen.get(id);
+    if (other) throw new UsageError(`${f.flag} is the same file as ${other}${other === 'the input' ? ': writing it would destroy the input' : ''}; choose another file`);
+    seen.set(id, f.flag);
+  }
 }
 
 /**
@@ -142,6 +220,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   // csv-parse is loaded only for batch runs.
   const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
   const dates = flagDates(flags);
+  checkDistinctFiles(arg, flags, io);
   const opened = openInput(arg, io);
   const detected = await detectFormat(arg, flags.inputFormat, opened.stream);
   const inputFormat = detected.format;
@@ -149,7 +228,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   let delimiter: string | undefined;
   if (inputFormat === 'xlsx') {
     if (arg === '-') throw new UsageError('an .xlsx workbook cannot be read from standard input: give its file name');
-    (opened.stream as unknown as { destroy?: () => void }).destroy?.();
+    opened.raw?.destroy();
     const { xlsxAsCsv } = await import('../batch/read-xlsx.js');
     stream = await xlsxAsCsv(resolve(io.cwd, arg), opened.name, flags.sheet);
     delimiter = ',';
@@ -165,7 +244,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   } catch {
     totalBytes = undefined;
   }
-  const bytesRead = () => (opened.stream as unknown as { bytesRead?: number }).bytesRead ?? 0;
+  const bytesRead = () => opened.raw?.bytesRead ?? 0;
 
   const compiled = trials.map((t) => compileTrial(t, dict));
   const summary = new SummaryCounter();
@@ -175,9 +254,9 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
 
   const rows: AsyncIterable<InputItem> =
     inputFormat === 'ndjson'
-      ? readNdjsonRows(stream, dict)
+      ? readNdjsonRows(stream, dict, { referenceDates: dates })
       : readCsvRows(stream, dict, opened.name, ({ unknown }) => {
-          const line = (u: { name: string; suggestion?: string }) => `unknown column "${u.name.slice(0, 80)}"${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
+          const line = (u: { name: string; suggestion?: string }) => `unknown column ${excerpt(u.name, 80)}${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
           if (unknown.length && !flags.ignoreUnknownColumns) {
             // Before any row is screened: a misspelt column would silently leave every patient undetermined.
             throw new PatientDataError([
@@ -186,7 +265,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
             ]);
           }
           for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
-        }, delimiter ? { delimiter } : {});
+        }, { referenceDates: dates }, delimiter ? { delimiter } : {});
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();
@@ -245,7 +324,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
     try {
       writeFileSync(resolve(io.cwd, flags.summary), `${JSON.stringify(result, null, 2)}\n`);
     } catch (e) {
-      throw new UsageError(`cannot write ${flags.summary}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      throw new OutputError(`cannot write ${flags.summary}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
     }
   }
   return errors > 0 ? EXIT_ROW_ERRORS : 0;

@@ -1,8 +1,8 @@
 // The work of `screen import fhir`, loaded only when it runs: read the bundle, import it through the
 // dictionary's bindings, check the result is a valid patient file, print it.
 import { loadCriteria } from '../criteria/load-for-cli.js';
-import { formatProblem, PatientDataError } from '../errors.js';
-import { parsePatientData } from '../patient/parse.js';
+import { formatProblem } from '../errors.js';
+import { parsePatientData, parsePatientJson } from '../patient/parse.js';
 import type { ImportFlags } from './commands/import.js';
 import { importWithSummary } from './fhir-input.js';
 import type { CliIo } from './io.js';
@@ -13,15 +13,11 @@ export async function runFhirImport(bundleArg: string, flags: ImportFlags, io: C
   const dates = flagDates({ ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}) });
   const loaded = await loadCriteria(flags.criteriaDir, []);
   const input = await readPatientInput(bundleArg, io, MAX_BUNDLE_BYTES);
-  let data: unknown;
-  try {
-    data = JSON.parse(input.text);
-  } catch (e) {
-    throw new PatientDataError([{ location: input.name, message: `invalid JSON: ${(e as Error).message.split('\n')[0] ?? ''}` }], { cause: e });
-  }
+  // The one JSON reader: located syntax errors, duplicate keys, depth and reserved keys refused.
+  const data = parsePatientJson(input.text, input.name);
   const { patient } = importWithSummary(data, input.name, loaded.dictionary, dates.screening, io);
   // What we print must be a valid patient file: check it exactly as `screen` will.
-  const { warnings } = parsePatientData(patient, `${input.name} (imported)`, loaded.dictionary, { pruned: true, ...(dates.screening ? { screening: dates.screening } : {}) });
+  const { warnings } = parsePatientData(patient, `${input.name} (imported)`, loaded.dictionary, { pruned: true, referenceDates: dates });
   for (const w of warnings) io.stderr.write(`warning: ${formatProblem(w)}\n`);
   io.stdout.write(`${JSON.stringify(patient, null, 2)}\n`);
   return 0;

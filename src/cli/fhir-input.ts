@@ -4,14 +4,18 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import { PatientDataError } from '../errors.js';
 import { importFhirBundle, type ImportResult } from '../fhir/import-bundle.js';
 import { formatImportSummary } from '../fhir/import-summary.js';
-import { parsePatientData, parsePatientText, type ParsedPatient } from '../patient/parse.js';
+import { parsePatientData, parsePatientJson, parsePatientText, type ParsedPatient } from '../patient/parse.js';
 import type { CliIo } from './io.js';
+import type { ReferenceDates } from '../engine/result.js';
 
-/** The bundle's JSON, or undefined when the text is not a FHIR Bundle at its top level. */
+/**
+ * The bundle's JSON, or undefined when the text is not a FHIR Bundle at its top level (or not
+ * JSON the patient reader accepts: parsePatientText then reports where and why).
+ */
 export function bundleData(text: string): unknown {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parsePatientJson(text, '');
   } catch {
     return undefined;
   }
@@ -33,9 +37,9 @@ export function importWithSummary(data: unknown, name: string, dict: Dictionary,
 }
 
 /** A patient record from patient-file text that is a FHIR Bundle (or an ordinary patient file after all). */
-export function parseBundleOrPatient(text: string, name: string, dict: Dictionary, screening: string | undefined, io: CliIo): ParsedPatient {
+export function parseBundleOrPatient(text: string, name: string, dict: Dictionary, dates: ReferenceDates, io: CliIo): ParsedPatient {
   const data = bundleData(text);
-  if (data === undefined) return parsePatientText(text, name, dict, screening ? { screening } : {});
-  const { patient } = importWithSummary(data, name, dict, screening, io);
-  return parsePatientData(patient, `${name} (imported)`, dict, { pruned: true, ...(screening ? { screening } : {}) });
+  if (data === undefined) return parsePatientText(text, name, dict, { referenceDates: dates });
+  const { patient } = importWithSummary(data, name, dict, dates.screening, io);
+  return parsePatientData(patient, `${name} (imported)`, dict, { pruned: true, referenceDates: dates });
 }

@@ -68,7 +68,7 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   let inputPath: string | undefined;
   if (patientArg) {
     const input = await readPatientInput(patientArg, io);
-    const { warnings, record } = parsePatientText(input.text, input.name, set.dictionary, dates.screening ? { screening: dates.screening } : {});
+    const { warnings, record } = parsePatientText(input.text, input.name, set.dictionary, { referenceDates: dates });
     for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
     data = JSON.parse(input.text) as PatientData;
     inputPath = resolve(io.cwd, patientArg);

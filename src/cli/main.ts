@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { suggest } from '../util/did-you-mean.js';
 import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, onlyOnce, type CliIo } from './io.js';
 import { FORMATS, runScreen } from './screen-command.js';
 import { SUBCOMMAND_NAMES, SUBCOMMANDS } from './commands/index.js';
 import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
@@ -17,6 +17,8 @@ Exit codes:
   1  ineligible (an inclusion criterion is not met or an exclusion applies); with several trials: for all of them
   3  undetermined (data missing or a review item open; nothing fails); with several trials: none eligible, some undetermined
   2  usage or input error (bad flags, unreadable or invalid patient or criteria file)
+  4  screen batch: some rows could not be screened (verdict "error" in the output)
+  74 the output could not be written in full (disk full, closed pipe, unwritable --out): results are incomplete
   70 internal error (a bug: please report it)
 
 Examples:
@@ -61,9 +63,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials); repeat it to screen several trials', collect)
     .option('--all', 'screen against every available trial and rank them')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
-    .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening')
-    .option('--consent <date>', 'informed consent date; overrides referenceDates.consent')
-    .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization')
+    .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening', onlyOnce('--as-of'))
+    .option('--consent <date>', 'informed consent date; overrides referenceDates.consent', onlyOnce('--consent'))
+    .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization', onlyOnce('--randomization'))
     .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
     .option('--generated-at <time>', 'time printed in html/md report footers (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
     .option('--brief', 'text report without the evidence under each criterion')
@@ -157,7 +159,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (isScreenError(e)) {
       for (const p of e.problems) io.stderr.write(`screen: ${formatProblem(p)}\n`);
-      return EXIT.usage;
+      return (e as { outputFailed?: boolean }).outputFailed === true ? EXIT.output : EXIT.usage;
     }
     const err = e as Error;
     io.stderr.write(`screen: internal error (this is a bug; please report it with the command you ran): ${err?.message ?? String(e)}\n${err?.stack ?? ''}\n`);

@@ -1,9 +1,12 @@
 // Reads a patient file (or stdin) with clear errors for missing, unreadable, huge or binary input.
-import { readFileSync, statSync } from 'node:fs';
+// File and stdin go through the same checks: at most MAX_PATIENT_BYTES read, UTF-8, no NUL.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { ReferenceDates } from '../engine/result.js';
 import { PatientDataError } from '../errors.js';
 import { parsePatientText, type ParsedPatient } from '../patient/parse.js';
+import { readFileBounded } from '../util/read-bounded.js';
 import { readStdin, type CliIo } from './io.js';
 
 /** Patient files are small; anything bigger is a mistake (a wrong file, a database dump). */
@@ -13,36 +16,39 @@ export const MAX_PATIENT_BYTES = 5 * 1024 * 1024;
 export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
 
 export async function readPatientInput(arg: string, io: CliIo, maxBytes = MAX_PATIENT_BYTES): Promise<{ text: string; name: string }> {
+  const TOO_LARGE = maxBytes === MAX_PATIENT_BYTES ? `a patient file is at most ${maxBytes / 1024 / 1024} MB (for many patients use "screen batch")` : `one patient's bundle is at most ${maxBytes / 1024 / 1024} MB`;
   if (arg === '-') {
+    let buf: Buffer;
     try {
-      return { text: checkText(await readStdin(io.stdin, maxBytes), '<stdin>'), name: '<stdin>' };
+      buf = await readStdin(io.stdin, maxBytes);
     } catch (e) {
-      if (e instanceof PatientDataError) throw e;
       throw new PatientDataError([{ location: '<stdin>', message: (e as Error).message }], { cause: e });
     }
+    return { text: checkText(decode(buf, '<stdin>'), '<stdin>'), name: '<stdin>' };
   }
   const path = resolve(io.cwd, arg);
+  const cannotRead = (e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    return new PatientDataError([{ location: arg, message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})` }], { cause: e });
+  };
   let size: number;
   try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new PatientDataError([{ location: arg, message: 'is a directory, not a patient file' }]);
-    size = st.size;
+    size = statSync(path).size;
   } catch (e) {
-    if (e instanceof PatientDataError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PatientDataError([{ location: arg, message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})` }], { cause: e });
+    throw cannotRead(e);
   }
-  if (size > maxBytes) {
-    const limit = maxBytes === MAX_PATIENT_BYTES ? `a patient file is at most ${maxBytes / 1024 / 1024} MB (for many patients use "screen batch")` : `one patient's bundle is at most ${maxBytes / 1024 / 1024} MB`;
-    throw new PatientDataError([{ location: arg, message: `is ${(size / 1024 / 1024).toFixed(1)} MB; ${limit}` }]);
-  }
-  let buf: Buffer;
+  // A regular file's size is known up front; devices and pipes are caught by the bounded read.
+  if (size > maxBytes) throw new PatientDataError([{ location: arg, message: `is ${(size / 1024 / 1024).toFixed(1)} MB; ${TOO_LARGE}` }]);
+  let read;
   try {
-    buf = readFileSync(path);
+    read = readFileBounded(path, maxBytes);
   } catch (e) {
-    throw new PatientDataError([{ location: arg, message: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` }], { cause: e });
+    throw cannotRead(e);
   }
-  return { text: checkText(decode(buf, arg), arg), name: arg };
+  if (!read.ok) {
+    throw new PatientDataError([{ location: arg, message: read.reason === 'directory' ? 'is a directory, not a patient file' : `is larger than ${maxBytes / 1024 / 1024} MB; ${TOO_LARGE}` }]);
+  }
+  return { text: checkText(decode(read.bytes, arg), arg), name: arg };
 }
 
 function decode(buf: Buffer, name: string): string {
@@ -62,10 +68,10 @@ function checkText(text: string, name: string): string {
 const MAYBE_BUNDLE = /"resourceType"\s*:\s*"Bundle"/;
 
 /** The patient record from a patient file, or from a FHIR R4 Bundle imported on the fly. */
-export async function parsePatientInput(input: { text: string; name: string }, dict: Dictionary, screening: string | undefined, io: CliIo): Promise<ParsedPatient> {
+export async function parsePatientInput(input: { text: string; name: string }, dict: Dictionary, dates: ReferenceDates, io: CliIo): Promise<ParsedPatient> {
   if (MAYBE_BUNDLE.test(input.text)) {
     const { parseBundleOrPatient } = await import('./fhir-input.js');
-    return parseBundleOrPatient(input.text, input.name, dict, screening, io);
+    return parseBundleOrPatient(input.text, input.name, dict, dates, io);
   }
-  return parsePatientText(input.text, input.name, dict, screening ? { screening } : {});
+  return parsePatientText(input.text, input.name, dict, { referenceDates: dates });
 }

@@ -29,7 +29,7 @@ export type PipelineOptions = {
 
 export async function screenAndReport(input: { text: string; name: string }, trials: Trial[], dict: Dictionary, o: PipelineOptions, io: CliIo): Promise<number> {
   // A FHIR Bundle is imported on the fly (the importer is loaded only then).
-  const { record, warnings } = await parsePatientInput(input, dict, o.flagDates.screening, io);
+  const { record, warnings } = await parsePatientInput(input, dict, o.flagDates, io);
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, o.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, o.flagDates);
   const results = trials.map((trial) => screenPatient(trial, dict, record, { referenceDates }));

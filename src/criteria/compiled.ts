@@ -3,7 +3,8 @@
 // file whose text differs in any way is loaded and checked the slow way, so it is never stale.
 // (Comparing the text is exact and costs microseconds; hashing would mean loading node:crypto,
 // about 3 ms of start-up. Each trial's SHA-256 for the audit trail is computed when compiling.)
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { MAX_CRITERIA_BYTES, readTextBounded } from '../util/read-bounded.js';
 import { join } from 'node:path';
 import { CriteriaError } from '../errors.js';
 import { buildDictionary, type Dictionary } from './dictionary-model.js';
@@ -29,11 +30,7 @@ export function dictionaryData(dict: Dictionary): DictionaryFile {
 export type LoadedCriteria = { dir: string; dictionary: Dictionary; trials: Trial[]; trialIds: string[]; fromCache: boolean };
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CriteriaError([{ location: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], { cause: e });
-  }
+  return readTextBounded(file, MAX_CRITERIA_BYTES, (message, cause) => new CriteriaError([{ location: file, message }], { cause }));
 }
 
 /**
@@ -48,7 +45,7 @@ export function loadFromCompiled(dir: string, compiled: CompiledCriteria | undef
   } catch {
     return undefined;
   }
-  const trialFiles = trialFilesIn(names);
+  const trialFiles = trialFilesIn(names, dir);
   const wanted = ids === 'all' ? [...trialFiles.values()] : ids.map((id) => lookupTrialFile(trialFiles, id, (file) => compiled.trials[file]?.meta.nct));
   const same = (name: string) => compiled.sources[name] !== undefined && readText(join(dir, name)) === compiled.sources[name];
   if (!same(DICTIONARY_FILE)) return undefined;

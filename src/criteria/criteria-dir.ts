@@ -1,12 +1,13 @@
 // The file layer for criteria: finds trial files in a criteria directory by looking ids up in
 // its listing (a user-supplied id is never joined into a path), reads and parses them.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { MAX_CRITERIA_BYTES, readTextBounded } from '../util/read-bounded.js';
 import { join } from 'node:path';
 import { CriteriaError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { parseDictionary, type Dictionary } from './dictionary.js';
 import { parseSharedDefinitions, parseTrial, type SharedDefinitions, type Trial } from './load-trial.js';
-import { DEFINITIONS_FILE, DICTIONARY_FILE, lookupTrialFile, nctInText, trialFilesIn } from './trial-lookup.js';
+import { checkTrialIdMatchesFile, DEFINITIONS_FILE, DICTIONARY_FILE, lookupTrialFile, nctInText, trialFilesIn } from './trial-lookup.js';
 
 export { DEFINITIONS_FILE, DICTIONARY_FILE } from './trial-lookup.js';
 
@@ -17,11 +18,7 @@ export function defaultCriteriaDir(): string {
 
 function read(dir: string, name: string): string {
   const file = join(dir, name);
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CriteriaError([{ location: file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], { cause: e });
-  }
+  return readTextBounded(file, MAX_CRITERIA_BYTES, (message, cause) => new CriteriaError([{ location: file, message }], { cause }));
 }
 
 export type CriteriaSet = {
@@ -43,14 +40,14 @@ export function openCriteriaDir(dir = defaultCriteriaDir()): CriteriaSet {
   const shared = names.includes(DEFINITIONS_FILE)
     ? parseSharedDefinitions(read(dir, DEFINITIONS_FILE), join(dir, DEFINITIONS_FILE), dictionary)
     : { file: join(dir, DEFINITIONS_FILE), definitions: {} };
-  return { dir, dictionary, shared, trialFiles: trialFilesIn(names) };
+  return { dir, dictionary, shared, trialFiles: trialFilesIn(names, dir) };
 }
 
 /** Resolve a trial id (case-insensitive) to its file name in the listing. */
 export function findTrialFile(set: CriteriaSet, id: string): string {
   return lookupTrialFile(set.trialFiles, id, (file) => {
     try {
-      return nctInText(readFileSync(join(set.dir, file), 'utf8'));
+      return nctInText(read(set.dir, file));
     } catch {
       return undefined;
     }
@@ -58,10 +55,16 @@ export function findTrialFile(set: CriteriaSet, id: string): string {
 }
 
 export function loadTrial(set: CriteriaSet, id: string): Trial {
-  const name = findTrialFile(set, id);
-  return parseTrial(read(set.dir, name), join(set.dir, name), set.dictionary, set.shared);
+  return loadTrialFile(set, findTrialFile(set, id));
 }
 
 export function loadAllTrials(set: CriteriaSet): Trial[] {
-  return [...set.trialFiles.values()].map((name) => parseTrial(read(set.dir, name), join(set.dir, name), set.dictionary, set.shared));
+  return [...set.trialFiles.values()].map((name) => loadTrialFile(set, name));
+}
+
+function loadTrialFile(set: CriteriaSet, name: string): Trial {
+  const file = join(set.dir, name);
+  const trial = parseTrial(read(set.dir, name), file, set.dictionary, set.shared);
+  checkTrialIdMatchesFile(trial.meta.id, name, file);
+  return trial;
 }

@@ -26,7 +26,7 @@ export function buildDictionary(data: DictionaryFile): Dictionary {
 
 export function recordItemField(dict: Dictionary, records: string, name: string): ItemFieldDef | undefined {
   const def = dict.fields.get(records);
-  return def?.type === 'records' ? def.item[name] : undefined;
+  return def?.type === 'records' && Object.hasOwn(def.item, name) ? def.item[name] : undefined;
 }
 
 export function fieldLabel(dict: Dictionary, path: string, scope?: string): string {
@@ -38,7 +38,7 @@ export function fieldLabel(dict: Dictionary, path: string, scope?: string): stri
 }
 
 export function enumLabel(values: Record<string, string | { label: string; class?: string | undefined }>, key: string): string {
-  const v = values[key];
+  const v = Object.hasOwn(values, key) ? values[key] : undefined;
   if (v === undefined) return key;
   return typeof v === 'string' ? v : v.label;
 }

@@ -37,8 +37,8 @@ const NumberField = z.strictObject({
   type: z.enum(['number', 'integer']),
   ...common,
   unit: z.string().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
+  min: z.number().describe('Lowest plausible value (in the canonical unit, after conversion); below it is an input error.'),
+  max: z.number().describe('Highest plausible value (in the canonical unit, after conversion); above it is an input error.'),
   convert: z.record(z.string(), z.number().positive()).optional().describe('Other accepted units: unit -> factor to the canonical unit.'),
   codes,
 });
@@ -48,6 +48,8 @@ const DateField = z.strictObject({
   type: z.literal('date'),
   ...common,
   past: z.boolean().optional().describe('The date cannot be after the screening date.'),
+  beforeReferenceDates: z.boolean().optional().describe('The date cannot be after any reference date (a birth date): after one is an input error, not a warning.'),
+  notBefore: z.string().optional().describe('In a record: another date item of the same record this date cannot precede (resolved after diagnosed).'),
 });
 const EnumField = z.strictObject({ type: z.literal('enum'), ...common, values: EnumValues });
 const EnumListField = z.strictObject({ type: z.literal('enumList'), ...common, values: EnumValues });
@@ -56,6 +58,7 @@ const LabField = z.strictObject({
   ...common,
   unit: z.string(),
   convert: z.record(z.string(), z.number().positive()).optional(),
+  max: z.number().positive().describe('Highest plausible value and upper limit of normal, in the canonical unit after conversion; above it is an input error.'),
   codes,
 });
 const ScaleField = z.strictObject({
@@ -70,6 +73,7 @@ const DoseHistoryField = z.strictObject({
   type: z.literal('doseHistory'),
   ...common,
   units: z.array(z.string().min(1)).min(1).optional().describe('The dose units a patient file may use (the questionnaire offers them as choices).'),
+  max: z.number().positive().describe('Highest plausible dose in any unit the doses are written in; above it is an input error.'),
 });
 
 const RecordsField = z.strictObject({

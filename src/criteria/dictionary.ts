@@ -1,4 +1,5 @@
 // Loads the data dictionary from YAML text and checks it. Pure: takes text, never reads files.
+import { own } from '../util/own.js';
 import { CriteriaError } from '../errors.js';
 import { DictionaryFile, type FieldDef, type ItemFieldDef } from './dictionary-schema.js';
 import type { Problem } from '../errors.js';
@@ -17,9 +18,14 @@ export function parseDictionary(text: string, file: string): Dictionary {
   for (const [path, def] of Object.entries(data.fields)) {
     const section = path.split('.')[0] ?? path;
     if (!sectionIds.has(section)) problems.push({ location: file, message: `fields.${path}: section "${section}" is not listed in sections` });
+    if (def.type === 'records') {
+      for (const [name, item] of Object.entries(def.item)) {
+        if (item.type === 'date' && item.notBefore !== undefined && own(def.item, item.notBefore)?.type !== 'date') problems.push({ location: file, message: `fields.${path}.item.${name}.notBefore: "${item.notBefore}" is not a date item of the same record` });
+      }
+    }
     if (def.type === 'records' && def.kindOf === 'medication') {
       for (const required of ['drug', 'class', 'start', 'stop', 'ongoing', 'doses']) {
-        if (!(required in def.item)) problems.push({ location: file, message: `fields.${path}: a medication record needs an item field "${required}"` });
+        if (!Object.hasOwn(def.item, required)) problems.push({ location: file, message: `fields.${path}: a medication record needs an item field "${required}"` });
       }
     }
   }

@@ -1,6 +1,7 @@
 // Which patient data a trial's rules read: walks condition trees (following `ref` definitions and
 // the inputs calculators declare) so templates and the questionnaire can list, order or ask for
 // exactly the data a trial needs (the loader's and lint's walkers check rules; this one lists data). Pure.
+import { own } from '../util/own.js';
 import { CALCULATORS } from '../engine/calculators.js';
 import { ruleOf, walkRule, type Condition } from '../rules/registry.js';
 import type { ReadContext, ReferenceDateName } from '../rules/types.js';
@@ -42,7 +43,7 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
     },
     calculatorInputs(name) {
       // Calculators read the record in code; each declares what it reads.
-      const inputs = Object.hasOwn(CALCULATORS, name) ? CALCULATORS[name]?.inputs : undefined;
+      const inputs = own(CALCULATORS, name)?.inputs;
       for (const f of inputs?.fields ?? []) refs.fields.add(f);
       for (const [records, items] of Object.entries(inputs?.records ?? {})) {
         refs.fields.add(records);
@@ -56,7 +57,7 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
       if (node.kind === 'ref') {
         // Each definition is walked once per scope; the loader already rejects cycles.
         const key = `${node.definition}@${inner ?? ''}`;
-        const def = Object.hasOwn(definitions, node.definition) ? definitions[node.definition] : undefined;
+        const def = own(definitions, node.definition);
         if (def && !expanded.has(key)) {
           expanded.add(key);
           walk(def.rule, inner);

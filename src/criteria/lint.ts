@@ -1,6 +1,7 @@
 // `screen lint` core: checks criteria files and reports every problem as a finding with a severity,
 // a rule name and a file:line:column location, instead of stopping at the first bad file like the
 // loader does. Pure: file texts in, findings out (the CLI command does the reading).
+import { basename } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { CriteriaError, type Problem } from '../errors.js';
@@ -11,6 +12,7 @@ import { TrialFile } from './rule-schema.js';
 import { definitionsUsed, ruleOf, RULE_KINDS, walkRule, type Condition } from '../rules/registry.js';
 import type { LintContext, LintRange } from '../rules/types.js';
 import { locate, parseYaml, pathText, toData, zodProblems, type YamlSource } from './yaml-source.js';
+import { own } from '../util/own.js';
 
 export type LintSeverity = 'error' | 'warning';
 
@@ -31,6 +33,7 @@ export const LINT_RULES = {
   'record-scope': { severity: 'error', description: 'A record quantifier or medication operator is used where it cannot apply.' },
   'duplicate-id': { severity: 'error', description: 'Two criteria have the same id.' },
   'duplicate-review-id': { severity: 'error', description: 'Two review items share an id, so one decision would answer both.' },
+  'duplicate-trial-id': { severity: 'error', description: 'Two trial files have the same trial id (or, linting a criteria directory, a trial id is not its file name), so reports would be matched to the wrong trial.' },
   'duplicate-definition': { severity: 'error', description: 'A trial file redefines a shared definition.' },
   'definition-cycle': { severity: 'error', description: 'Definitions refer to each other in a cycle.' },
   'never-met': { severity: 'error', description: 'A rule (or part of one) can never be met, e.g. `x > 5` and `x < 3`.' },
@@ -149,6 +152,7 @@ export function lintCriteria(input: LintInput): LintResult {
   }
 
   const usedShared = new Set<string>();
+  const trialIds = new Map<string, string>();
   let everyTrialRead = true;
   for (const f of input.trials) {
     const parsed = parseSource(f, findings);
@@ -161,6 +165,13 @@ export function lintCriteria(input: LintInput): LintResult {
       everyTrialRead = false;
       findings.push(...schemaFindings(parsed.src, schema.error));
       continue;
+    }
+    const trialId = schema.data.trial.id;
+    const otherFile = trialIds.get(trialId.toLowerCase());
+    if (otherFile !== undefined) findings.push(finding('duplicate-trial-id', locate(parsed.src, ['trial', 'id']), `trial.id: "${trialId}" is also the trial id of ${otherFile}`));
+    else trialIds.set(trialId.toLowerCase(), f.file);
+    if (input.checkSharedUsage && trialId.toLowerCase() !== basename(f.file).replace(/\.yaml$/, '').toLowerCase()) {
+      findings.push(finding('duplicate-trial-id', locate(parsed.src, ['trial', 'id']), `trial.id: "${trialId}" does not match the file name ${basename(f.file)} (a trial's id is its file name)`));
     }
     try {
       parseTrial(f.text, f.file, dict, shared);
@@ -215,7 +226,7 @@ function reachableDefinitions(rules: Condition[], definitions: Definitions): Set
   };
   rules.forEach(visit);
   while (queue.length) {
-    const def = definitions[queue.shift() as string];
+    const def = own(definitions, queue.shift() as string);
     if (def) visit(def.rule);
   }
   return seen;

@@ -21,7 +21,8 @@ export type Trial = {
   file: string;
 };
 
-export type SharedDefinitions = { file: string; definitions: Definitions };
+/** reviewIds: review id -> where it is (file and path), so a trial cannot reuse one for another question. */
+export type SharedDefinitions = { file: string; definitions: Definitions; reviewIds?: ReadonlyMap<string, string> };
 
 export function parseSharedDefinitions(text: string, file: string, dict: Dictionary): SharedDefinitions {
   const src = parseYaml(text, file);
@@ -34,7 +35,7 @@ export function parseSharedDefinitions(text: string, file: string, dict: Diction
   for (const [name, def] of Object.entries(parsed.data)) checker.check(def.rule, ['definitions', name, 'rule'], undefined);
   checker.checkCycles(['definitions']);
   if (problems.length) throw new CriteriaError(problems);
-  return { file, definitions: parsed.data };
+  return { file, definitions: parsed.data, reviewIds: checker.reviewIdsAt(file) };
 }
 
 export function parseTrial(text: string, file: string, dict: Dictionary, shared?: SharedDefinitions): Trial {
@@ -44,12 +45,12 @@ export function parseTrial(text: string, file: string, dict: Dictionary, shared?
   const data = parsed.data;
   const problems: Problem[] = [];
   for (const name of Object.keys(data.definitions)) {
-    if (shared && name in shared.definitions) {
+    if (shared && Object.hasOwn(shared.definitions, name)) {
       problems.push({ location: locate(src, ['definitions', name]), message: `definitions.${name}: already defined in ${shared.file}`, code: 'duplicate-definition' });
     }
   }
   const definitions: Definitions = { ...(shared?.definitions ?? {}), ...data.definitions };
-  const checker = new Checker(src, dict, definitions, problems);
+  const checker = new Checker(src, dict, definitions, problems, shared?.reviewIds);
   for (const [name, def] of Object.entries(data.definitions)) checker.check(def.rule, ['definitions', name, 'rule'], undefined);
   const ids = new Set<string>();
   data.criteria.forEach((c, i) => {
@@ -81,7 +82,14 @@ class Checker {
     private dict: Dictionary,
     private definitions: Definitions,
     private problems: Problem[],
+    /** Review ids of the shared definitions: one decision must never answer two questions. */
+    private sharedReviewIds: ReadonlyMap<string, string> = new Map(),
   ) {}
+
+  /** Review id -> "file path" of every review node checked. */
+  reviewIdsAt(file: string): Map<string, string> {
+    return new Map([...this.reviewIds].map(([id, path]) => [id, `${file} ${path}`]));
+  }
 
   private fail(path: (string | number)[], message: string, code: RuleCode | 'definition-cycle') {
     const at = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
@@ -122,6 +130,8 @@ class Checker {
           const seen = this.reviewIds.get(id);
           const here = path.join('.');
           if (seen !== undefined && seen !== here) this.fail(abs(at), `review id "${id}" is used twice`, 'duplicate-review-id');
+          const shared = this.sharedReviewIds.get(id);
+          if (shared !== undefined) this.fail(abs(at), `review id "${id}" is used twice: also by ${shared}; one recorded decision would answer both`, 'duplicate-review-id');
           this.reviewIds.set(id, here);
         },
       };

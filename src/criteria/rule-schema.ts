@@ -2,14 +2,14 @@
 // the rule kinds of src/rules (their union and types come from there). TypeScript types and the
 // editor JSON Schema are both derived from here.
 import { z } from 'zod';
-import { Condition } from '../rules/schema.js';
+import { Condition, notReserved } from '../rules/schema.js';
 
 export { Condition, ComparisonOp, Duration, ReferenceDateName } from '../rules/schema.js';
 export { REFERENCE_DATES } from '../rules/types.js';
 export type { DateOperand } from '../rules/types.js';
 
 export const Criterion = z.strictObject({
-  id: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/).describe('Stable id, e.g. I1 or E4.'),
+  id: notReserved(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/)).describe('Stable id, e.g. I1 or E4.'),
   type: z.enum(['inclusion', 'exclusion']),
   title: z.string().min(1).describe('A short name for reports.'),
   source: z.string().min(1).describe('The exact source sentence(s) this criterion encodes.'),
@@ -26,7 +26,7 @@ export const Definition = z.strictObject({
 
 export const TrialFile = z.strictObject({
   trial: z.strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+    id: notReserved(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/)),
     nct: z.string().regex(/^NCT\d{8}$/),
     title: z.string().min(1),
     phase: z.string().min(1),
@@ -36,7 +36,7 @@ export const TrialFile = z.strictObject({
     completeness: z.enum(['complete', 'partial']).describe('partial: the source does not give every protocol criterion.'),
     completenessNote: z.string().optional(),
   }),
-  definitions: z.record(z.string(), Definition).default({}),
+  definitions: z.record(notReserved(z.string()), Definition).default({}),
   criteria: z.array(Criterion).min(1),
 });
 export type TrialFile = z.infer<typeof TrialFile>;

@@ -1,19 +1,36 @@
 // Trial ids are looked up in a criteria directory's listing — never joined into a path — so an
 // id such as "../../etc/passwd" can only ever be "unknown trial".
-import { UsageError } from '../errors.js';
+import { CriteriaError, UsageError } from '../errors.js';
 import { suggest } from '../util/did-you-mean.js';
 
 export const DICTIONARY_FILE = 'fields.yaml';
 export const DEFINITIONS_FILE = 'definitions.yaml';
 
-/** Trial id -> file name for every trial file in a directory listing. */
-export function trialFilesIn(names: string[]): Map<string, string> {
+/**
+ * Trial id -> file name for every trial file in a directory listing. A trial's id is its file
+ * name (the loader checks the file's trial.id against it), and ids are looked up
+ * case-insensitively, so two names differing only in case would be two files for one trial.
+ */
+export function trialFilesIn(names: string[], dir = ''): Map<string, string> {
   const out = new Map<string, string>();
+  const folded = new Map<string, string>();
   for (const name of [...names].sort()) {
     if (!name.endsWith('.yaml') || name === DICTIONARY_FILE || name === DEFINITIONS_FILE) continue;
-    out.set(name.slice(0, -'.yaml'.length), name);
+    const id = name.slice(0, -'.yaml'.length);
+    const other = folded.get(id.toLowerCase());
+    if (other !== undefined) throw new CriteriaError([{ location: dir ? `${dir}/${name}` : name, message: `trial id "${id}" is also the id of ${other}: each trial needs exactly one criteria file` }]);
+    folded.set(id.toLowerCase(), name);
+    out.set(id, name);
   }
   return out;
+}
+
+/** A trial file's trial.id must be its file name: that is how reports, rankings and reviews find it. */
+export function checkTrialIdMatchesFile(id: string, fileName: string, file: string): void {
+  const expected = fileName.slice(0, -'.yaml'.length);
+  if (id.toLowerCase() !== expected.toLowerCase()) {
+    throw new CriteriaError([{ location: file, message: `trial.id "${id.slice(0, 60)}" does not match the file name ${fileName}: name the file ${id.slice(0, 60)}.yaml (a trial's id is its file name, so no two files can claim one id)` }]);
+  }
 }
 
 const NCT_ID = /^NCT\d{8}$/i;

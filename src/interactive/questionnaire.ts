@@ -160,7 +160,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   let lastSection: string | undefined;
 
   const evaluate = (d: PatientData = data): ScreeningResult => {
-    const { record } = parsePatientData(d, o.file, dict);
+    const { record } = parsePatientData(d, o.file, dict, { referenceDates: o.flagDates });
     const { dates } = resolveReferenceDates(record.referenceDates, o.flagDates);
     return screenPatient(trial, dict, record, { referenceDates: dates });
   };
@@ -176,7 +176,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     for (const [loc, value] of changes) setAt(next, loc, value);
     let problems: Problem[] = [];
     try {
-      parsePatientData(next, o.file, dict);
+      parsePatientData(next, o.file, dict, { referenceDates: o.flagDates });
     } catch (e) {
       if (!isScreenError(e)) throw e;
       problems = e.problems;

@@ -72,8 +72,8 @@ export function resolveColumn(name: string, dict: Dictionary): ColumnTarget | un
   const last = parts[parts.length - 1] as string;
   const parentPath = parts.slice(0, -1).join('.');
   const parent = dict.fields.get(parentPath);
-  if (parent?.type === 'lab' && last in LAB_PARTS) return { kind: 'field', path: parentPath, part: last, leaf: LAB_PARTS[last] as LeafType };
-  if (parent?.type === 'scale' && last in SCALE_PARTS) return { kind: 'field', path: parentPath, part: last, leaf: SCALE_PARTS[last] as LeafType };
+  if (parent?.type === 'lab' && Object.hasOwn(LAB_PARTS, last)) return { kind: 'field', path: parentPath, part: last, leaf: LAB_PARTS[last] as LeafType };
+  if (parent?.type === 'scale' && Object.hasOwn(SCALE_PARTS, last)) return { kind: 'field', path: parentPath, part: last, leaf: SCALE_PARTS[last] as LeafType };
   if ((parent?.type === 'number' || parent?.type === 'integer') && parent.convert && last === 'unit') return { kind: 'field', path: parentPath, part: NUMBER_UNIT, leaf: 'string' };
   // Repeating records: <records>.count, <records>.<n>.<item>, <records>.<n>.<doses>.count, <records>.<n>.<doses>.<m>.<key>.
   for (let i = parts.length - 1; i >= 1; i--) {
@@ -94,7 +94,7 @@ export function resolveColumn(name: string, dict: Dictionary): ColumnTarget | un
     if (rest.length === 3 && rest[2] === 'count') return { kind: 'count', records, index: n, item: itemName };
     const m = index(rest[2]);
     const key = rest[3];
-    if (rest.length === 4 && m !== undefined && key !== undefined && key in DOSE_PARTS) {
+    if (rest.length === 4 && m !== undefined && key !== undefined && Object.hasOwn(DOSE_PARTS, key)) {
       return { kind: 'dose', records, index: n, item: itemName, dose: m, key: key as 'date' | 'dose' | 'unit', leaf: DOSE_PARTS[key] as LeafType };
     }
     return undefined;

@@ -5,7 +5,8 @@ import { enumLabel, recordItemField } from '../criteria/dictionary-model.js';
 import { suggest } from '../util/did-you-mean.js';
 import { PatientDataError, excerpt, type Problem } from '../errors.js';
 import { EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget, type LeafType } from './csv-columns.js';
-import { parsePatientData, type ParsedPatient } from './parse.js';
+import { isReservedName } from '../util/own.js';
+import { parsePatientData, type ParsedPatient, type ParseOptions } from './parse.js';
 
 /** A header with each column resolved (undefined: unknown column, ignored). */
 export type CsvHeader = { names: string[]; targets: (ColumnTarget | undefined)[] };
@@ -63,6 +64,8 @@ type Slots = Map<number, Record<string, unknown>>;
 type RecordsState = { slots: Slots; count?: { n: number; column: string }; doseCounts: Map<string, { n: number; column: string }>; doses: Map<string, Slots> };
 
 function setPath(obj: Record<string, unknown>, keys: readonly string[], value: unknown) {
+  // resolveHeader refuses such columns; this keeps any other caller from reaching Object.prototype.
+  if (keys.some(isReservedName)) throw new Error(`reserved key in path ${keys.join('.')}`);
   let cur = obj;
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i] as string;
@@ -272,7 +275,7 @@ function normaliseChoices(header: CsvHeader, cells: string[], dict: Dictionary):
 }
 
 /** The patient for one row, validated; or the row's problems, each naming a column. */
-export function parseCsvRow(header: CsvHeader, rawCells: string[], dict: Dictionary): CsvRowResult {
+export function parseCsvRow(header: CsvHeader, rawCells: string[], dict: Dictionary, options: ParseOptions = {}): CsvRowResult {
   const choices = normaliseChoices(header, rawCells, dict);
   const cells = choices.cells;
   // Cells that could not be converted are left out, so validation still reports every other problem.
@@ -284,7 +287,7 @@ export function parseCsvRow(header: CsvHeader, rawCells: string[], dict: Diction
     return at.startsWith('$') ? { location: jsonPathToColumn(at, indexMaps, dict) || 'row', message: p.message } : p;
   };
   try {
-    const parsed = parsePatientData(data, '', dict);
+    const parsed = parsePatientData(data, '', dict, options);
     if (problems.length) return { ok: false, problems };
     return { ok: true, parsed: { record: parsed.record, warnings: parsed.warnings.map(relocate) } };
   } catch (e) {

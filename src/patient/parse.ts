@@ -4,6 +4,8 @@ import type * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { ageInYears, compareDates } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
+import { resolveReferenceDates, type ResolvedReferenceDates } from '../engine/reference-dates.js';
+import type { ReferenceDates } from '../engine/result.js';
 import { PatientDataError, type Problem } from '../errors.js';
 import { findJsonTextProblem, MAX_JSON_DEPTH } from '../util/json-checks.js';
 import { issueMessage } from '../util/zod-issue-message.js';
@@ -30,13 +32,31 @@ export function locationOf(file: string, path: readonly PropertyKey[]): string {
   return file ? `${file} ${jsonPath(path)}` : jsonPath(path);
 }
 
+/** Keys are echoed at most this long: a 1 MB key is not worth a 1 MB error line. */
+const MAX_KEY_ECHO = 80;
+
 export function jsonPath(path: readonly PropertyKey[]): string {
-  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('')}`;
+  const key = (p: PropertyKey) => {
+    const s = String(p);
+    if (s.length > MAX_KEY_ECHO) return `[${JSON.stringify(`${s.slice(0, MAX_KEY_ECHO)}…`)}]`;
+    return /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`;
+  };
+  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : key(p))).join('')}`;
 }
 
-/** `screening`: the screening date given on the command line, if any (it wins over the file's). */
-export function parsePatientText(text: string, file: string, dict: Dictionary, options: { screening?: string } = {}): ParsedPatient {
+/** Reference dates given on the command line (they win over the file's), checked with the file's. */
+export type ParseOptions = { pruned?: boolean; referenceDates?: ReferenceDates };
+
+export function parsePatientText(text: string, file: string, dict: Dictionary, options: ParseOptions = {}): ParsedPatient {
   if (text.trim() === '') throw new PatientDataError([{ location: file, message: 'the file is empty: expected a patient JSON object' }]);
+  return parsePatientData(parsePatientJson(text, file), file, dict, { pruned: true, ...options });
+}
+
+/**
+ * The one JSON reader for patient data (files, stdin, NDJSON lines): JSON.parse plus what it does
+ * not check — nesting depth, duplicate keys, and keys such as __proto__ that reach Object.prototype.
+ */
+export function parsePatientJson(text: string, file: string): unknown {
   // Scanned before JSON.parse so that absurd nesting is refused without deep recursion anywhere.
   const textProblem = findJsonTextProblem(text);
   if (textProblem?.kind === 'depth') {
@@ -51,7 +71,10 @@ export function parsePatientText(text: string, file: string, dict: Dictionary, o
   if (textProblem?.kind === 'duplicate') {
     throw new PatientDataError([{ location: locationOf(file, textProblem.path), message: `duplicate key "${textProblem.key.slice(0, 40)}": JSON would silently keep only the last value; remove one` }]);
   }
-  return parsePatientData(data, file, dict, { pruned: true, ...options });
+  if (textProblem?.kind === 'reserved') {
+    throw new PatientDataError([{ location: locationOf(file, textProblem.path), message: `"${textProblem.key}" cannot be used as a key (it names a built-in property of every object)` }]);
+  }
+  return data;
 }
 
 /**
@@ -59,7 +82,7 @@ export function parsePatientText(text: string, file: string, dict: Dictionary, o
  * object has (faster for one patient); without it the full schema is built once per dictionary
  * and reused (faster for many rows). Both give the same result.
  */
-export function parsePatientData(data: unknown, file: string, dict: Dictionary, options: { pruned?: boolean; screening?: string } = {}): ParsedPatient {
+export function parsePatientData(data: unknown, file: string, dict: Dictionary, options: ParseOptions = {}): ParsedPatient {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new PatientDataError([{ location: file, message: `expected a JSON object describing one patient, got ${Array.isArray(data) ? 'an array' : data === null ? 'null' : typeof data}` }]);
   }
@@ -75,11 +98,49 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
     throw new PatientDataError(parsed.error.issues.map((issue) => issueProblem(file, data, issue)));
   }
   const record = parsed.data as PatientRecord;
+  const { dates, sources } = resolveReferenceDates(record.referenceDates, options.referenceDates ?? {});
   const contradiction = statedAgeContradiction(record, file);
-  if (contradiction) throw new PatientDataError([contradiction]);
+  const orderProblems = [...(contradiction ? [contradiction] : []), ...referenceDateOrder(dates, sources, file), ...datesAfterReference(record, dict, dates, file)];
+  if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
-  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, options.screening ?? record.referenceDates?.screening)];
+  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
   return { record, warnings };
+}
+
+/** Orders no real visit can have: randomization comes after screening and after consent. */
+const DATE_ORDER = [['screening', 'randomization'], ['consent', 'randomization']] as const;
+
+function referenceDateOrder(dates: ReferenceDates, sources: ResolvedReferenceDates['sources'], file: string): Problem[] {
+  const out: Problem[] = [];
+  for (const [earlier, later] of DATE_ORDER) {
+    const a = dates[earlier];
+    const b = dates[later];
+    if (!a || !b || compareDates(b, a) >= 0) continue;
+    const where = (name: keyof ReferenceDates) => (sources[name] === 'command line' ? `--${name === 'screening' ? 'as-of' : name}` : locationOf(file, ['referenceDates', name]));
+    out.push({ location: where(later), message: `${b} is before the ${earlier} date ${a} (${where(earlier)}): ${later} cannot come before ${earlier}; check both dates` });
+  }
+  return out;
+}
+
+/** Dates the dictionary says must precede every reference date (a birth date after screening). */
+function datesAfterReference(record: PatientRecord, dict: Dictionary, dates: ReferenceDates, file: string): Problem[] {
+  const out: Problem[] = [];
+  for (const [path, def] of dict.fields) {
+    if (def.type !== 'date' || !def.beforeReferenceDates) continue;
+    const v = getPath(record, path);
+    if (typeof v !== 'string') continue;
+    const after = (['screening', 'consent', 'randomization'] as const).find((n) => dates[n] !== undefined && compareDates(v, dates[n] as string) > 0);
+    if (after) out.push({ location: locationOf(file, path.split('.')), message: `${v} is after the ${after} date ${dates[after]}: check the date` });
+  }
+  return out;
+}
+
+/** The date no recorded past event can follow: screening, else the earliest other reference date. */
+function latestAllowed(dates: ReferenceDates): { name: string; date: string } | undefined {
+  if (dates.screening) return { name: 'screening', date: dates.screening };
+  const others = (['consent', 'randomization'] as const).filter((n) => dates[n]).sort((x, y) => compareDates(dates[x] as string, dates[y] as string));
+  const first = others[0];
+  return first ? { name: first, date: dates[first] as string } : undefined;
 }
 
 function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue): Problem {
@@ -144,13 +205,70 @@ function fillDrugClasses(record: PatientRecord, dict: Dictionary) {
   }
 }
 
-function futureDates(record: PatientRecord, dict: Dictionary, file: string, screening: string | undefined): Problem[] {
-  if (!screening) return [];
+type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose: number; unit?: string }[] };
+
+/**
+ * Two records of one drug whose dates overlap describe one course of treatment (entered twice):
+ * counted twice they would make a "combination" of immunosuppressants. They are merged into the
+ * first (earliest start, latest end, doses combined) with a warning; doses that disagree on a
+ * date are an input error, since which one is right cannot be told.
+ */
+function mergeDuplicateMedications(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
+  const warnings: Problem[] = [];
+  for (const [path, def] of dict.fields) {
+    if (def.type !== 'records' || def.kindOf !== 'medication') continue;
+    const list = getPath(record, path);
+    if (!Array.isArray(list)) continue;
+    const meds = list as MedRecord[];
+    const identity = (m: MedRecord) => (m.drug === undefined ? undefined : m.drug === 'other' ? (m.otherName ? `other:${m.otherName.trim().toLowerCase()}` : undefined) : m.drug);
+    const end = (m: MedRecord) => (m.stop ?? (m.ongoing === true ? '9999-12-31' : undefined));
+    const overlap = (a: MedRecord, b: MedRecord) => {
+      const ea = end(a);
+      const eb = end(b);
+      return a.start !== undefined && b.start !== undefined && ea !== undefined && eb !== undefined && compareDates(a.start, eb) <= 0 && compareDates(b.start, ea) <= 0;
+    };
+    const kept: MedRecord[] = [];
+    const keptIndex: number[] = [];
+    meds.forEach((m, i) => {
+      const id = identity(m);
+      const k = id === undefined ? -1 : kept.findIndex((o) => identity(o) === id && overlap(o, m));
+      if (k < 0) {
+        kept.push(m);
+        keptIndex.push(i);
+        return;
+      }
+      const into = kept[k] as MedRecord;
+      const at = keptIndex[k] as number;
+      const doses = new Map((into.doses ?? []).map((d) => [d.date, d]));
+      for (const d of m.doses ?? []) {
+        const other = doses.get(d.date);
+        if (other && (other.dose !== d.dose || (other.unit ?? '') !== (d.unit ?? ''))) {
+          throw new PatientDataError([{ location: locationOf(file, [...path.split('.'), i, 'doses']), message: `records the same ${id} course as [${at}] (overlapping dates) but a different dose on ${d.date}; correct one of them` }]);
+        }
+        doses.set(d.date, d);
+      }
+      if (into.doses || m.doses) into.doses = [...doses.values()].sort((x, y) => compareDates(x.date, y.date));
+      if (compareDates(m.start as string, into.start as string) < 0) into.start = m.start as string;
+      if (m.ongoing === true || into.ongoing === true) {
+        into.ongoing = true;
+        delete into.stop;
+      } else if (compareDates(m.stop as string, into.stop as string) > 0) into.stop = m.stop as string;
+      warnings.push({ location: locationOf(file, [...path.split('.'), i]), message: `repeats ${id} of ${jsonPath([...path.split('.'), at])} with overlapping dates: taken as one course of treatment (merged, counted once)` });
+    });
+    if (kept.length !== meds.length) meds.splice(0, meds.length, ...kept);
+  }
+  return warnings;
+}
+
+function futureDates(record: PatientRecord, dict: Dictionary, file: string, reference: { name: string; date: string } | undefined): Problem[] {
+  if (!reference) return [];
+  const { date: screening } = reference;
+  const after = `is after the ${reference.name} date ${screening}`;
   const out: Problem[] = [];
   for (const [path, def] of dict.fields) {
     if (def.type === 'date' && def.past) {
       const v = getPath(record, path);
-      if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, path.split('.')), message: `${v} is after the screening date ${screening}` });
+      if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, path.split('.')), message: `${v} ${after}` });
     }
     // The same for dates inside records (a medication started after screening, say).
     if (def.type === 'records') {
@@ -160,7 +278,7 @@ function futureDates(record: PatientRecord, dict: Dictionary, file: string, scre
       list.forEach((item: Record<string, unknown>, i) => {
         for (const name of pastFields) {
           const v = item[name];
-          if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, [...path.split('.'), i, name]), message: `${v} is after the screening date ${screening}` });
+          if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, [...path.split('.'), i, name]), message: `${v} ${after}` });
         }
       });
     }
@@ -176,9 +294,10 @@ function jsonErrorLocation(text: string, file: string, e: Error): string {
   const m = /position (\d+)/.exec(e.message);
   let pos = m ? Number(m[1]) : undefined;
   if (pos === undefined && /Unexpected end of JSON input/.test(e.message)) pos = text.length;
-  if (pos === undefined) return file;
+  if (pos === undefined) return file || 'line';
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const col = pos - before.lastIndexOf('\n');
-  return `${file}:${line}:${col}`;
+  // An NDJSON line has no file name of its own: its row names the line.
+  return file ? `${file}:${line}:${col}` : `column ${col}`;
 }

@@ -24,7 +24,7 @@ export const ReferenceDatesSchema = z.strictObject({
 
 export const ReviewDecisionSchema = z.strictObject({
   decision: z.enum(['yes', 'no']),
-  by: z.string().check(z.minLength(1), z.maxLength(200)),
+  by: z.string().check(z.maxLength(200), z.refine((s) => s.trim() !== '', { message: 'must name who decided (a name and role)' })),
   date: IsoDate,
   note: z.optional(z.string().check(z.maxLength(2000))),
 });
@@ -97,7 +97,7 @@ function bareLeafSchema(def: FieldDef | ItemFieldDef, b: Build): z.ZodMiniType {
       return z.array(enumSchema(def.values)).check(z.refine((xs) => new Set(xs).size === xs.length, { message: 'lists a value twice' }));
     case 'doseHistory':
       return z
-        .array(z.strictObject({ date: IsoDate, dose: z.optional(z.number().check(z.minimum(0))), unit: z.optional(doseUnitSchema(def.units)) }))
+        .array(z.strictObject({ date: IsoDate, dose: z.optional(z.number().check(z.minimum(0), z.maximum(def.max))), unit: z.optional(doseUnitSchema(def.units)) }))
         .check(z.refine((xs) => new Set(xs.map((x) => x.date)).size === xs.length, { message: 'has two dose entries on the same date' }));
     case 'lab':
       return labSchema(def);
@@ -143,12 +143,20 @@ function labSchema(def: Extract<FieldDef, { type: 'lab' }>): z.ZodMiniType {
     );
   return z.pipe(
     raw,
-    z.transform((lab) => {
+    z.transform((lab, ctx) => {
       if (lab.value === undefined || lab.value === null || !lab.unit) return { ...(lab.date ? { date: lab.date } : {}) };
       const factor = lab.unit === def.unit ? 1 : (convert[lab.unit] ?? 1);
+      const value = lab.value * factor;
+      const uln = (lab.uln ?? 0) * factor;
+      // The plausible range is checked after conversion: 1e307 µkat/L is finite, but Infinity U/L.
+      for (const [key, n] of [['value', value], ['uln', uln]] as const) {
+        if (Number.isFinite(n) && n <= def.max) continue;
+        const converted = factor !== 1 ? ` (${Number.isFinite(n) ? `${n} ${def.unit}` : 'too large to represent'} after conversion from ${lab.unit})` : '';
+        ctx.issues.push({ code: 'custom', path: [key], message: `is outside the plausible range 0–${def.max} ${def.unit}${converted}`, input: lab[key] });
+      }
       return {
-        value: lab.value * factor,
-        uln: (lab.uln ?? 0) * factor,
+        value,
+        uln,
         unit: def.unit,
         ...(lab.date ? { date: lab.date } : {}),
         ...(factor !== 1 ? { original: { value: lab.value, uln: lab.uln, unit: lab.unit } } : {}),
@@ -160,7 +168,21 @@ function labSchema(def: Extract<FieldDef, { type: 'lab' }>): z.ZodMiniType {
 function recordSchema(def: Extract<FieldDef, { type: 'records' }>, b: Build): z.ZodMiniType {
   const shape: Record<string, z.ZodMiniType> = {};
   for (const [name, item] of Object.entries(def.item)) shape[name] = optionalNullable(leafSchema(item, b));
-  const obj = z.object(shape);
+  // Date items that cannot precede another item of the same record (resolved before diagnosed).
+  const orders = Object.entries(def.item).flatMap(([name, item]) => (item.type === 'date' && item.notBefore ? [[name, item.notBefore] as const] : []));
+  const obj = orders.length
+    ? z.object(shape).check(
+        z.superRefine((r: Record<string, unknown>, ctx) => {
+          for (const [name, before] of orders) {
+            const a = r[name];
+            const b = r[before];
+            if (typeof a === 'string' && typeof b === 'string' && isValidIsoDate(a) && isValidIsoDate(b) && compareDates(a, b) < 0) {
+              ctx.addIssue({ code: 'custom', path: [name], message: `is before ${before} (${b})`, input: a });
+            }
+          }
+        }),
+      )
+    : z.object(shape);
   if (def.kindOf !== 'medication') return obj;
   const drug = def.item.drug;
   const classes = new Map<string, string>();

@@ -31,7 +31,7 @@ export function batchWriter(format: BatchFormat, wideColumns?: { trial: string; 
             r.missing.join(LIST),
             r.warnings.join(' | '),
             r.errors.join(' | '),
-            ...wide.map((w) => (w.trial === r.trial ? (r.outcomes?.[w.criterion] ?? '') : '')),
+            ...wide.map((w) => (w.trial === r.trial ? ((r.outcomes && Object.hasOwn(r.outcomes, w.criterion) ? r.outcomes[w.criterion] : undefined) ?? '') : '')),
           ]),
         end: () => '',
       };

@@ -48,6 +48,11 @@ export function describeNode(t: Trace): string {
 
 function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
   const f = firstFact(t);
+  // Without its reference date a rule has no window to state: say what is missing instead.
+  if (typeof d.noReferenceDate === 'string') {
+    const about = ['ongoing', 'takenFor', 'stableDose', 'lastDoseWithin'].includes(t.kind) ? medDates(t) : factLine(f);
+    return `${about}; no ${d.noReferenceDate} date given, so this cannot be checked`;
+  }
   switch (t.kind) {
     case 'all':
       return 'all of:';
@@ -238,16 +243,21 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
   let shown = children;
   if (!options.full) shown = decisive(t, children);
   for (const c of shown) lines.push(...traceLines(c, options, depth + 1));
-  const hidden = children.length - shown.length;
-  if (hidden > 0) {
-    const records = ['exists', 'forAll', 'count'].includes(t.kind);
+  // One collapsed line per outcome among the hidden parts, each with its own mark: a "✔ (+1 more)"
+  // must never hide a ✘.
+  const hiddenByOutcome = new Map<Outcome, number>();
+  for (const c of children) if (!shown.includes(c)) hiddenByOutcome.set(c.outcome, (hiddenByOutcome.get(c.outcome) ?? 0) + 1);
+  const records = ['exists', 'forAll', 'count'].includes(t.kind);
+  for (const [outcome, hidden] of hiddenByOutcome) {
     const text = records
       ? `(+${hidden} record${hidden === 1 ? '' : 's'} not concerned)`
-      : `(+${hidden} more that do${hidden === 1 ? 'es' : ''} not change this result)`;
-    lines.push({ depth: depth + 1, outcome: t.outcome, text });
+      : `(+${hidden} more ${HIDDEN_WORDS[outcome]}, which do${hidden === 1 ? 'es' : ''} not change this result)`;
+    lines.push({ depth: depth + 1, outcome, text });
   }
   return lines;
 }
+
+const HIDDEN_WORDS: Record<Outcome, string> = { met: 'met', not_met: 'not met', unknown: 'unknown', needs_review: 'needing review' };
 
 function decisive(t: Trace, children: Trace[]): Trace[] {
   const disjunctive = ['any', 'exists'].includes(t.kind) || (t.kind === 'ref' && children.length > 1 && t.children?.[0]?.kind === 'any');

@@ -2,13 +2,14 @@
 // when the rule is compiled.
 import { CALCULATORS } from '../engine/calculators.js';
 import { getPath } from '../engine/patient-record.js';
+import { own } from '../util/own.js';
 import { leaf } from './kit.js';
 import type { RuleKind } from './types.js';
 
 export type Calc = { kind: 'calc'; note?: string | undefined; calculator: string; params?: Record<string, unknown> | undefined };
 
 function calculatorOf(name: string) {
-  return Object.hasOwn(CALCULATORS, name) ? CALCULATORS[name] : undefined;
+  return own(CALCULATORS, name);
 }
 
 export const calc: RuleKind<Calc> = {

@@ -34,6 +34,7 @@ export function medicationLeaf(kind: string, note: string | undefined, refName: 
     }
     const ref = env.dates[refName];
     if (!ref) {
+      if (x) x.detail = { noReferenceDate: refName };
       env.missing.push(REF_PATH[refName]);
       return 'unknown';
     }

@@ -1,4 +1,5 @@
 // `ref`: a named definition (from the trial file or the shared definitions), compiled once.
+import { own } from '../util/own.js';
 import { combined } from './kit.js';
 import type { RuleKind } from './types.js';
 
@@ -6,7 +7,7 @@ export type Ref = { kind: 'ref'; note?: string | undefined; definition: string }
 
 export const ref: RuleKind<Ref> = {
   kind: 'ref',
-  schema: (k) => k.z.strictObject({ kind: k.z.literal('ref'), definition: k.z.string().min(1), note: k.note }),
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('ref'), definition: k.notReserved(k.z.string().min(1)), note: k.note }),
   check(n, cx) {
     if (!Object.hasOwn(cx.definitions, n.definition)) cx.report('unknown-definition', ['definition'], `unknown definition "${n.definition}"`);
   },
@@ -23,7 +24,7 @@ export const ref: RuleKind<Ref> = {
     };
   },
   describe(n, cx) {
-    const def = Object.hasOwn(cx.definitions, n.definition) ? cx.definitions[n.definition] : undefined;
+    const def = own(cx.definitions, n.definition);
     if (!def) return { text: `definition ${n.definition}` };
     const inner = def.rule;
     // Show an any/all definition's parts directly under its description.

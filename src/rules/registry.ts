@@ -1,5 +1,6 @@
 // Every rule kind, registered once. The rule-language type, the zod union (schema.ts), lint's
 // kind list, the field walker and the compiler all come from this list.
+import { own } from '../util/own.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { age, type Age } from './age.js';
 import { all, type All } from './all.js';
@@ -81,7 +82,7 @@ export function ruleCompiler(dict: Dictionary, definitions: Definitions, trialId
       scope,
       child: (node, records) => compileIn(node, records ?? scope),
       definition(name) {
-        const def = Object.hasOwn(definitions, name) ? definitions[name] : undefined;
+        const def = own(definitions, name);
         if (!def || expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
         const key = `${name}@${scope ?? ''}`;
         let node = compiledDefinitions.get(key);

@@ -1,5 +1,6 @@
 // `review`: a protocol judgement call, needs_review until the patient file records a decision
 // under reviews.<trial>.<id>.
+import { own } from '../util/own.js';
 import { fromBoolean } from '../engine/logic.js';
 import type { Detail, ReviewItem } from '../engine/result.js';
 import type { ReviewDecision } from '../engine/patient-record.js';
@@ -22,7 +23,7 @@ export const review: RuleKind<Review> = {
   schema: (k) =>
     k.z.strictObject({
       kind: k.z.literal('review'),
-      id: k.z.string().regex(/^[A-Za-z0-9_.-]+$/).describe('Key of the confirmation in the patient file: reviews.<trial>.<id>.'),
+      id: k.notReserved(k.z.string().regex(/^[A-Za-z0-9_.-]+$/)).describe('Key of the confirmation in the patient file: reviews.<trial>.<id>.'),
       by: k.z.enum(['investigator', 'adjudication committee', 'sponsor', 'protocol']),
       question: k.z.string().min(1).describe('A plain question that asserts only what the data shows (or states its premise as a condition).'),
       yesMeans: k.z.string().min(1).optional().describe('What a "yes" decision means for the criterion, in plain words (e.g. "exclusion applies").'),
@@ -34,7 +35,7 @@ export const review: RuleKind<Review> = {
   reads: (n, cx) => cx.review({ id: n.id, by: n.by, question: n.question }),
   compile(n, cx) {
     const trialId = cx.trialId;
-    const decisionOf = (env: Env): ReviewDecision | undefined => env.patient.reviews?.[trialId]?.[n.id];
+    const decisionOf = (env: Env): ReviewDecision | undefined => own(own(env.patient.reviews, trialId), n.id);
     const meanings = { ...(n.yesMeans ? { yesMeans: n.yesMeans } : {}), ...(n.noMeans ? { noMeans: n.noMeans } : {}) };
     const detail: Detail = { id: n.id, trial: trialId, by: n.by, question: n.question, ...meanings, ...(n.listWhileOpen ? { listWhileOpen: true } : {}) };
     return {

@@ -1,6 +1,7 @@
 // The rule language as zod schemas, built from each kind's schema: a discriminated union keyed by
 // `kind`, so a bad rule gets an error at its exact path. Loaded only with the full criteria loader.
 import { z } from 'zod';
+import { isReservedName } from '../util/own.js';
 import { RULES, type Condition as ConditionT } from './registry.js';
 import { REFERENCE_DATES, type ComparisonOp as ComparisonOpT, type Duration as DurationT, type ReferenceDateName as ReferenceDateNameT, type SchemaKit } from './types.js';
 
@@ -23,6 +24,9 @@ export const Duration = z
 
 export const ComparisonOp = z.enum(['<', '<=', '>', '>=', '==', '!=']);
 
+/** Ids and names become keys (reviews.<trial>.<review id>, definitions); built-in object property names cannot be. */
+export const notReserved = <T extends z.ZodString>(s: T): T => s.refine((v) => !isReservedName(v), { message: 'names a built-in property of every JavaScript object (constructor, toString, __proto__, …): choose another name' });
+
 const kit: SchemaKit = {
   z,
   get Condition() {
@@ -36,6 +40,7 @@ const kit: SchemaKit = {
   ReferenceDateName,
   ComparisonOp,
   Ordering: z.enum(['<', '<=', '>', '>=']),
+  notReserved,
   note: z.string().optional().describe('Shown in reports next to this part of the rule.'),
 };
 

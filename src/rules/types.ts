@@ -29,6 +29,8 @@ export type SchemaKit = {
   ComparisonOp: zod.ZodEnum<{ '<': '<'; '<=': '<='; '>': '>'; '>=': '>='; '==': '=='; '!=': '!=' }>;
   Ordering: zod.ZodEnum<{ '<': '<'; '<=': '<='; '>': '>'; '>=': '>=' }>;
   note: zod.ZodOptional<zod.ZodString>;
+  /** Refuses names of built-in object properties (they become keys). */
+  notReserved: <T extends zod.ZodString>(s: T) => T;
 };
 
 /** Codes of the problems a rule's semantic check reports (lint's rule names). */

@@ -15,11 +15,17 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
+/** Names longer than this are not typos of a known name: no suggestion, and no quadratic work. */
+export const MAX_SUGGEST_LENGTH = 100;
+
 /** The closest candidate within a distance that scales with the word's length. */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  if (word.length > MAX_SUGGEST_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length: skip candidates that cannot win.
+    if (Math.abs(c.length - word.length) >= bestDistance) continue;
     const d = editDistance(word, c);
     if (d < bestDistance) {
       best = c;

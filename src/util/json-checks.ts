@@ -1,10 +1,16 @@
 // Checks JSON.parse does not make: duplicate keys (JSON.parse silently keeps the last one, which
-// could hide a contradictory value) and excessive nesting (no patient file nests deeply; a
+// could hide a contradictory value), keys such as __proto__ or constructor (read as data they
+// reach Object.prototype) and excessive nesting (no patient file nests deeply; a
 // 10,000-level document is an attack or a mistake). One pass over the text, no recursion.
+
+import { isReservedName } from './own.js';
 
 export const MAX_JSON_DEPTH = 64;
 
-export type JsonTextProblem = { kind: 'duplicate'; path: (string | number)[]; key: string } | { kind: 'depth'; path: (string | number)[] };
+export type JsonTextProblem =
+  | { kind: 'duplicate'; path: (string | number)[]; key: string }
+  | { kind: 'reserved'; path: (string | number)[]; key: string }
+  | { kind: 'depth'; path: (string | number)[] };
 
 type Frame = { object: boolean; keys: Set<string>; key: string; index: number; expectKey: boolean };
 
@@ -35,6 +41,7 @@ export function findJsonTextProblem(text: string, maxDepth = MAX_JSON_DEPTH): Js
           key = text.slice(i + 1, j);
         }
         if (top.keys.has(key)) return { kind: 'duplicate', path: [...pathOf(stack.slice(0, -1)), key], key };
+        if (isReservedName(key)) return { kind: 'reserved', path: [...pathOf(stack.slice(0, -1)), key], key };
         top.keys.add(key);
         top.key = key;
         top.expectKey = false;

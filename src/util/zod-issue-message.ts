@@ -7,8 +7,12 @@ import { excerpt } from '../errors.js';
 export function issueMessage(issue: z.core.$ZodIssue, got: unknown): string {
   const gotText = got === undefined ? '' : `, got ${describe(got)}`;
   switch (issue.code) {
-    case 'invalid_union':
+    case 'invalid_union': {
+      // {"value": 25, "unit": "MM"}: say which units are allowed, not just the two shapes.
+      const unit = issue.errors.flat().find((i) => i.code === 'invalid_value' && i.path[0] === 'unit');
+      if (unit && unit.code === 'invalid_value') return `unit must be one of ${unit.values.map((v) => JSON.stringify(v)).join(', ')}${gotUnit(got)}`;
       return `expected a number or {"value": number, "unit": string}${gotText}`;
+    }
     case 'invalid_type':
       return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}${gotText}`;
     case 'invalid_value':
@@ -30,8 +34,15 @@ export function issueMessage(issue: z.core.$ZodIssue, got: unknown): string {
   }
 }
 
+function gotUnit(got: unknown): string {
+  const unit = got !== null && typeof got === 'object' && Object.hasOwn(got, 'unit') ? (got as { unit: unknown }).unit : undefined;
+  return unit === undefined ? '' : `, got ${excerpt(unit)}`;
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
+  // JSON.parse reads 1e309 as Infinity, which JSON.stringify would print as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number too large to represent';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   return `${typeof v} ${excerpt(v)}`;

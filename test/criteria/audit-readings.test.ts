@@ -53,7 +53,7 @@ describe('2. NCT04946669: a recorded present cancer never passes', () => {
   test.each([
     ['no malignancy recorded', [], 'not_met'],
     ['a present cancer excludes (E3 "such as tumor")', [malignancy({})], 'met'],
-    ['a cancer no longer present goes to the investigator', [malignancy({ active: false, resolvedDate: '2020-01-01', cured: true })], 'needs_review'],
+    ['a cancer no longer present goes to the investigator', [malignancy({ active: false, resolvedDate: '2026-07-01', cured: true })], 'needs_review'],
     ['a present basal cell skin carcinoma goes to the investigator', [malignancy({ type: 'basalCellSkin' })], 'needs_review'],
     ['whether it is present is not recorded: unknown', [malignancy({ active: undefined })], 'unknown'],
   ])('%s', (_n, malignancies, outcome) => {

@@ -46,7 +46,16 @@ function leaf(def: FieldDef | ItemFieldDef): fc.Arbitrary<unknown> {
 function record(def: Extract<FieldDef, { type: 'records' }>): fc.Arbitrary<Record<string, unknown>> {
   const parts: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, item] of Object.entries(def.item)) if (item.type !== 'doseHistory') parts[name] = leaf(item);
-  const base = fc.record(parts, { requiredKeys: [] });
+  // A date item that cannot precede another (resolved after diagnosed) is generated in order.
+  const orders = Object.entries(def.item).flatMap(([name, item]) => (item.type === 'date' && item.notBefore ? [[name, item.notBefore] as const] : []));
+  const base = fc.record(parts, { requiredKeys: [] }).map((r) => {
+    for (const [later, earlier] of orders) {
+      const a = r[later];
+      const b = r[earlier];
+      if (typeof a === 'string' && typeof b === 'string' && a < b) [r[later], r[earlier]] = [b, a];
+    }
+    return r;
+  });
   if (def.kindOf !== 'medication') return base;
   // Medications: start <= stop, or ongoing; doses start on or after the start date, one per date.
   return fc

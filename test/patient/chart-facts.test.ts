@@ -46,12 +46,13 @@ describe('an age stated without a birth date (examples/im101-611-age-stated.json
         const birth = shift('1940-01-01', { days: birthOffset }, 1);
         const on = shift(birth, { days: toStated }, 1);
         const screening = shift(on, { days: toScreening }, 1);
+        // Randomization cannot precede screening (issue 11): the moved screening date goes alone.
         const withBirth = withChanges(stated, (p) => {
-          p.referenceDates.screening = screening;
+          p.referenceDates = { screening };
           p.demographics = { birthDate: birth, sex: 'female' };
         });
         const withAge = withChanges(stated, (p) => {
-          p.referenceDates.screening = screening;
+          p.referenceDates = { screening };
           p.demographics = { ageYears: ageInYears(birth, on), ageOn: on, sex: 'female' };
         });
         const truth = criterion('IM101-611', 'I1', withBirth).outcome;
@@ -117,7 +118,11 @@ describe('a treated cancer (examples/im101-611-treated-breast-cancer.json)', () 
   test('the site and treatment are recorded; E7 counts the diagnosis date whatever the treatment', () => {
     expect(record(treated).malignancies).toEqual([expect.objectContaining({ site: 'breast', treatment: 'completed', treatmentEndDate: '2019-09-30' })]);
     expect(criterion('IM101-611', 'E7', treated).outcome).toBe('not_met');
-    expect(criterion('IM101-611', 'E7', withChanges(treated, (p) => (p.malignancies[0].diagnosisDate = '2022-01-01'))).outcome).toBe('met');
+    expect(criterion('IM101-611', 'E7', withChanges(treated, (p) => {
+      // A cancer cannot resolve before it is diagnosed (an input error since issue 11): move both.
+      p.malignancies[0].diagnosisDate = '2022-01-01';
+      p.malignancies[0].resolvedDate = '2022-09-30';
+    })).outcome).toBe('met');
   });
 });
 

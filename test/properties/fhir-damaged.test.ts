@@ -52,7 +52,18 @@ test('a damaged bundle is imported into a valid patient file, or refused with a 
         expect((e as PatientDataError).problems[0]?.location).toMatch(/^\$/);
         return;
       }
-      expect(() => parsePatientData(patient, 'imported', criteriaSet.dictionary, { pruned: true, screening: '2026-11-16' })).not.toThrow();
+      try {
+        parsePatientData(patient, 'imported', criteriaSet.dictionary, { pruned: true, referenceDates: { screening: '2026-11-16' } });
+      } catch (e) {
+        // Issue 11's plausible ranges apply to imported values too: an absurd value (a damaged
+        // reference range of 1e308) is refused by the patient check with a located problem,
+        // which is what `screen import fhir` and `screen bundle.json` then report (exit 2).
+        expect(e).toBeInstanceOf(PatientDataError);
+        for (const p of (e as PatientDataError).problems) {
+          expect(p.location).toMatch(/^imported \$/);
+          expect(p.message).toMatch(/outside the plausible range/);
+        }
+      }
     }),
     { seed: 1710, numRuns: 150 },
   );

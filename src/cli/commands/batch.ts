@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import type { InputFormat } from '../../batch/read-rows.js';
 import { BATCH_FORMATS, type BatchFormat } from '../../report/batch-output.js';
-import type { CliIo } from '../io.js';
+import { onlyOnce, type CliIo } from '../io.js';
 
 /** Exit code when the batch ran to the end but some rows could not be screened (verdict error). */
 export const EXIT_ROW_ERRORS = 4;
@@ -38,7 +38,9 @@ A number such as 1,500 is refused: it may be 1500 or 1.5. See docs/batch.md.
 Exit codes:
   0  every row was screened (whatever the verdicts)
   4  the batch finished, but some rows could not be screened (verdict "error" in the output)
-  2  usage or input error before any screening (bad flags, unreadable file, unusable header)
+  2  usage or input error (bad flags, unreadable file, unusable header, --out or --summary naming the
+     input or each other; a binary, non-UTF-8 or NUL-containing input stops the run where it is found)
+  74 the output could not be written in full (disk full, closed pipe): the results are incomplete
 
 Examples:
   screen batch clinic.csv --trial IM101-611 --out results.csv --summary attrition.json
@@ -64,9 +66,9 @@ export function batchCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option('--ignore-unknown-columns', 'screen even though some columns are not data-dictionary paths (they are ignored)')
     .option('--summary <file>', 'also write the screen-failure summary as JSON to this file')
     .option('--wide', 'add one column per criterion with its outcome')
-    .option('--as-of <date>', 'screening date (YYYY-MM-DD) for every row; overrides referenceDates.screening')
-    .option('--consent <date>', 'informed consent date for every row; overrides referenceDates.consent')
-    .option('--randomization <date>', 'randomization date for every row; overrides referenceDates.randomization')
+    .option('--as-of <date>', 'screening date (YYYY-MM-DD) for every row; overrides referenceDates.screening', onlyOnce('--as-of'))
+    .option('--consent <date>', 'informed consent date for every row; overrides referenceDates.consent', onlyOnce('--consent'))
+    .option('--randomization <date>', 'randomization date for every row; overrides referenceDates.randomization', onlyOnce('--randomization'))
     .option('--criteria-dir <dir>', 'criteria directory instead of the built-in one')
     .option('--no-progress', 'no progress line on stderr (it is shown only when stderr is a terminal)')
     .addHelpText('after', HELP)

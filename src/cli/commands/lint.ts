@@ -1,6 +1,7 @@
 // `screen lint [files...]`: checks criteria files for the person who writes them, reporting every
 // finding (not only the first) with severity, rule and file:line:column. Exit 0 clean, 1 errors.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { MAX_CRITERIA_BYTES, readTextBounded } from '../../util/read-bounded.js';
 import { basename, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { LintFile, LintResult } from '../../criteria/lint.js';
@@ -12,13 +13,10 @@ import type { CliIo } from '../io.js';
 type LintFlags = { format: string; criteriaDir?: string };
 
 function readText(path: string, shown: string): LintFile {
-  try {
-    if (statSync(path).isDirectory()) throw new UsageError(`${shown}: is a directory; give criteria files, or no files to lint the criteria directory`);
-    return { file: shown, text: readFileSync(path, 'utf8') };
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${shown}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const text = readTextBounded(path, MAX_CRITERIA_BYTES, (message) =>
+    new UsageError(`${shown}: ${message === 'is a directory' ? 'is a directory; give criteria files, or no files to lint the criteria directory' : message.replace(/^cannot read: (.*)$/, 'cannot read ($1)')}`),
+  );
+  return { file: shown, text };
 }
 
 export function formatLintText(result: LintResult): string {

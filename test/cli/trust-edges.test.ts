@@ -1,0 +1,341 @@
+// Issue "Trust at the edges": one regression test per family of unusual input. Each failed on the
+// main branch before the fix (a wrong verdict, a crash, a hang or a lost row).
+import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { lintCriteria } from '../../src/criteria/lint.js';
+import { screenPatient } from '../../src/engine/evaluate.js';
+import { traceLines } from '../../src/report/describe.js';
+import type { Trace } from '../../src/engine/result.js';
+import { suggest } from '../../src/util/did-you-mean.js';
+import { clone, criteriaSet, example, ROOT, trial } from '../helpers/screening.js';
+import { parsePatientData } from '../../src/patient/parse.js';
+import { runBin, runInProcess } from './run-cli.js';
+
+let tmp: string;
+const eligible = example('im101-611-eligible');
+const json = (x: unknown) => JSON.stringify(x);
+const file = (name: string, text: string | Buffer) => {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+};
+/** A copy of the criteria directory with one file's text changed. */
+function criteriaWith(name: string, edit: (text: string) => string, extra: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmp, 'criteria-'));
+  cpSync(`${ROOT}criteria`, dir, { recursive: true });
+  writeFileSync(join(dir, name), edit(readFileSync(join(dir, name), 'utf8')));
+  for (const [n, text] of Object.entries(extra)) writeFileSync(join(dir, n), text);
+  return dir;
+}
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at |internal error/);
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'screen-edges-'));
+});
+
+describe('1, 9: names that live on Object.prototype', () => {
+  test.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'])('an unrecorded review with id %s stays open (never "rejected")', (id) => {
+    const t = clone(trial('IM101-611'));
+    const i5 = t.criteria.find((c) => c.id === 'I5');
+    if (i5?.rule.kind !== 'review') throw new Error('I5 is a review');
+    i5.rule.id = id;
+    const { record } = parsePatientData(clone(eligible), 'p', criteriaSet.dictionary);
+    const r = screenPatient(t, criteriaSet.dictionary, record, { referenceDates: record.referenceDates ?? {} });
+    expect(r.criteria.find((c) => c.id === 'I5')?.outcome).toBe('needs_review');
+    expect(r.verdict).not.toBe('ineligible');
+  });
+  test.each(['constructor', 'toString'])('a trial id %s finds no recorded review', (id) => {
+    const t = { ...clone(trial('IM101-611')), meta: { ...trial('IM101-611').meta, id } };
+    const { record } = parsePatientData(clone(eligible), 'p', criteriaSet.dictionary);
+    const r = screenPatient(t, criteriaSet.dictionary, record, { referenceDates: record.referenceDates ?? {} });
+    expect(r.review.every((x) => x.status === 'open')).toBe(true);
+  });
+  test.each([
+    ['review id', (s: string) => s.replace('id: I5-investigator', 'id: constructor')],
+    ['ref to toString', (s: string) => s.replace('definition: myositisSpecificAntibody }', 'definition: toString }')],
+    ['ref to __proto__', (s: string) => s.replace('definition: myositisSpecificAntibody }', 'definition: __proto__ }')],
+    ['criterion id', (s: string) => s.replace('  - id: I5\n', '  - id: valueOf\n')],
+  ])('criteria with a %s naming a built-in property: clean errors in every command', async (_, edit) => {
+    const dir = criteriaWith('IM101-611.yaml', edit);
+    const lint = await runInProcess(['lint', '--criteria-dir', dir]);
+    expect(lint.code, lint.stdout + lint.stderr).toBe(1);
+    for (const args of [['examples/im101-611-eligible.json', '--trial', 'IM101-611'], ['show', 'IM101-611'], ['template', 'IM101-611'], ['batch', 'examples/im101-611-eligible.json', '--input-format', 'ndjson', '--trial', 'IM101-611']]) {
+      const r = await runInProcess([...args, '--criteria-dir', dir]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/IM101-611\.yaml:\d+:\d+: .*(built-in property|unknown definition)/);
+      noStack(r.stderr);
+    }
+  });
+  test('a shared definition named __proto__ is a clean error', async () => {
+    const dir = criteriaWith('definitions.yaml', (s) => s.replace('  myositisSpecificAntibody:', '  __proto__:'));
+    const r = await runInProcess(['examples/im101-611-eligible.json', '--trial', 'IM101-611', '--criteria-dir', dir]);
+    expect(r.code).toBe(2);
+    noStack(r.stderr);
+    expect((await runInProcess(['lint', '--criteria-dir', dir])).code).toBe(1);
+  });
+});
+
+describe('2: one JSON reader for patient data', () => {
+  test('duplicate keys in an NDJSON row are a row error, as in a file', async () => {
+    const line = json({ ...eligible, diagnosis: { ...eligible.diagnosis, subtype: 'ibm' } }).replace('"subtype":"ibm"', '"subtype":"ibm","subtype":"dm"');
+    const r = await runInProcess(['batch', file('dup.ndjson', `${line}\n`), '--trial', 'IM101-611']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/error,.*\$\.diagnosis\.subtype: duplicate key ""subtype""/);
+    const single = await runInProcess([file('dup.json', line), '--trial', 'IM101-611']);
+    expect(single.code).toBe(2);
+  });
+  test('stdin gets the file checks: a BOM is accepted, invalid UTF-8 and NUL are refused', async () => {
+    const bom = runBin(['-', '--trial', 'IM101-611'], { stdin: `\uFEFF${json(eligible)}` });
+    expect(bom.code).toBe(0);
+    const nul = await runInProcess(['-', '--trial', 'IM101-611'], { stdin: `${json(eligible)}\u0000` });
+    expect(nul.code).toBe(2);
+    expect(nul.stderr).toMatch(/<stdin>: contains NUL bytes/);
+  });
+});
+
+describe('3: plausible ranges after unit conversion', () => {
+  const ck = { value: 1e307, unit: 'ukat/L', uln: 1e307, date: '2026-11-16' };
+  test('CK that overflows on conversion is a located input error (file and batch)', async () => {
+    const p = { ...clone(eligible), labs: { ...eligible.labs, ck } };
+    const r = await runInProcess([file('ck.json', json(p)), '--trial', 'IM101-611']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\$\.labs\.ck\.value: .*outside the plausible range 0–1000000 U\/L/);
+    expect(r.stderr + r.stdout).not.toMatch(/Infinity|NaN/);
+    const b = await runInProcess(['batch', file('ck.ndjson', `${json(p)}\n`), '--trial', 'IM101-611']);
+    expect(b.code).toBe(4);
+    expect(b.stdout).toMatch(/,error,.*plausible range/);
+  });
+  test.each([
+    ['1e309', { assessments: { pga: 1e309 } }, '{"assessments": {"pga": 1e309}}', /a number too large to represent/],
+    ['VAS in "MM"', {}, '{"assessments": {"sga": {"value": 25, "unit": "MM"}}}', /unit must be one of "cm", "mm", got "MM"/],
+  ])('%s: the message says what is wrong', async (_, __, text, message) => {
+    const r = await runInProcess([file('n.json', text), '--trial', 'IM101-611']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('4: reference dates in an impossible order', () => {
+  test.each([
+    [{ screening: '2026-11-16', randomization: '2025-12-01' }, [], /randomization: 2025-12-01 is before the screening date/],
+    [{ screening: '2026-11-16', consent: '2026-11-16', randomization: '2026-11-01' }, [], /before the screening date|before the consent date/],
+    [{ screening: '2026-11-16' }, ['--randomization', '2025-12-01'], /^screen: --randomization: 2025-12-01 is before the screening date 2026-11-16/m],
+  ])('%j %j is an input error', async (referenceDates, flags, message) => {
+    const r = await runInProcess([file('d.json', json({ ...clone(eligible), referenceDates })), '--trial', 'IM101-611', ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+  test('in batch, the flag dates are checked with every row', async () => {
+    const r = await runInProcess(['batch', file('d.ndjson', `${json(eligible)}\n`), '--trial', 'IM101-611', '--as-of', '2027-01-01']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/before the screening date 2027-01-01/);
+  });
+});
+
+describe('5, 6: ids unique across files', () => {
+  const sharedReview = `  sharedReview:\n    description: A shared judgement\n    rule: { kind: review, id: I5-investigator, by: investigator, question: Shared? }\n`;
+  test('a review id used in the shared definitions and in a trial is refused by the loader and lint', async () => {
+    const dir = criteriaWith('definitions.yaml', (s) => s.replace('definitions:\n', `definitions:\n${sharedReview}`));
+    const r = await runInProcess(['examples/im101-611-eligible.json', '--trial', 'IM101-611', '--criteria-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/review id "I5-investigator" is used twice: also by .*definitions\.yaml/);
+    const lint = await runInProcess(['lint', '--criteria-dir', dir]);
+    expect(lint.stdout).toMatch(/error {2}duplicate-review-id/);
+  });
+  test('two files for one trial id are refused in every command', async () => {
+    const dir = criteriaWith('IM101-611.yaml', (s) => s, { 'im101-611.yaml': readFileSync(`${ROOT}criteria/IM101-611.yaml`, 'utf8') });
+    for (const args of [['examples/im101-611-eligible.json', '--all'], ['examples/im101-611-eligible.json', '--trial', 'NCT04946669'], ['show', 'IM101-611'], ['template', 'IM101-611'], ['trials']]) {
+      const r = await runInProcess([...args, '--criteria-dir', dir]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/trial id "(IM101-611|im101-611)" is also the id of/);
+    }
+  });
+  test('a trial file whose trial.id is not its file name is refused; lint reports duplicate ids', async () => {
+    const dir = criteriaWith('NCT04946669.yaml', (s) => s.replace(/^  id: NCT04946669$/m, '  id: IM101-611'));
+    const r = await runInProcess(['examples/im101-611-eligible.json', '--all', '--format', 'json', '--criteria-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/trial\.id "IM101-611" does not match the file name NCT04946669\.yaml/);
+    const lint = await runInProcess(['lint', '--criteria-dir', dir]);
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toMatch(/duplicate-trial-id {2}trial\.id: "IM101-611" is also the trial id of/);
+  });
+});
+
+describe('7: duplicate records of one drug', () => {
+  test('two overlapping records of methotrexate are one course: warned about, not a "combination"', () => {
+    const p = clone(eligible);
+    p.medications.push(clone(p.medications[1]));
+    const t = trial('IM101-611');
+    const one = parsePatientData(clone(eligible), 'p', criteriaSet.dictionary);
+    const two = parsePatientData(p, 'p', criteriaSet.dictionary);
+    expect(two.warnings.map((w) => `${w.location}: ${w.message}`)).toContain('p $.medications[2]: repeats methotrexate of $.medications[1] with overlapping dates: taken as one course of treatment (merged, counted once)');
+    const screen = (r: typeof one) => screenPatient(t, criteriaSet.dictionary, r.record, { referenceDates: r.record.referenceDates ?? {} });
+    expect(screen(two).criteria.map((c) => [c.id, c.outcome])).toEqual(screen(one).criteria.map((c) => [c.id, c.outcome]));
+  });
+  test('doses that disagree on a date are an input error', () => {
+    const p = clone(eligible);
+    const again = clone(p.medications[1]);
+    again.doses[0].dose = 25;
+    p.medications.push(again);
+    expect(() => parsePatientData(p, 'p', criteriaSet.dictionary)).toThrow(/different dose on 2024-09-01/);
+  });
+});
+
+describe('8: CSV headers cannot reach Object.prototype', () => {
+  test.each(['reviews.__proto__.I5-investigator.decision', 'reviews.IM101-611.constructor.decision', 'labs.prototype.value'])('%s is a header error, exit 2', async (column) => {
+    const csv = `id,${column}\nA,yes\nB,yes\n`;
+    const r = await runInProcess(['batch', file('p.csv', csv), '--trial', 'IM101-611']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/header: column .* cannot be part of a column name/);
+    expect(({} as Record<string, unknown>)['I5-investigator']).toBeUndefined();
+  });
+});
+
+describe('10, 11: bounded work', () => {
+  test.each([
+    [['/dev/zero', '--trial', 'IM101-611'], /\/dev\/zero: is larger than 5 MB/],
+    [['lint', '/dev/zero'], /\/dev\/zero: is larger than 5 MB/],
+    [['batch', '/dev/zero', '--input-format', 'csv', '--trial', 'IM101-611'], /\/dev\/zero:1: contains a NUL byte/],
+  ])('%j stops at the byte cap', (args, message) => {
+    const r = runBin(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+  test('a 600 KB unknown column name: no quadratic suggestion, a short echo', async () => {
+    const long = 'x'.repeat(600_000);
+    const started = Date.now();
+    expect(suggest(long, ['labs.ck.value'])).toBeUndefined();
+    const r = await runInProcess(['batch', file('long.csv', `id,labs.ck.value,${long}\nA,,\n`), '--trial', 'IM101-611', '--ignore-unknown-columns']);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.code).toBe(0);
+    expect(Math.max(...r.stderr.split('\n').map((l) => l.length))).toBeLessThan(300);
+  });
+});
+
+describe('12, 13: every CSV line accounted for', () => {
+  const head = 'id,labs.ck.value,labs.ck.unit,labs.ck.uln';
+  test.each([
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['mixed', 'mixed'],
+  ])('%s line endings: one output row per input row', async (_, eol) => {
+    const lines = [head, 'A,100,U/L,200', 'B,100,U/L,200', 'C,100,U/L,200'];
+    const text = eol === 'mixed' ? `${lines[0]}\r\n${lines.slice(1).join('\n')}\n` : `${lines.join(eol)}${eol}`;
+    const r = await runInProcess(['batch', file('e.csv', text), '--trial', 'IM101-611']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[1])).toEqual(['A', 'B', 'C']);
+  });
+  test('an unclosed quote becomes an error row naming the lines it covers; never exit 0', async () => {
+    const text = `${head}\nA,100,U/L,200\n"B,100,U/L,200\nC,100,U/L,200\nD,100,U/L,200\n`;
+    const r = await runInProcess(['batch', file('q.csv', text), '--trial', 'IM101-611']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/a quoted cell opened on line 3 is never closed, so lines 3–5 could not be read/);
+    expect(r.stderr).toMatch(/2 input rows, 1 with errors/);
+  });
+  test.each([
+    ['NUL', Buffer.from(`${head}\nA,100,U/L,200\nB,1\u00000,U/L,200\n`), /q\.csv:3: contains a NUL byte/],
+    ['invalid UTF-8', Buffer.concat([Buffer.from(`${head}\nA,100,U/L,200\n`), Buffer.from([0xc3, 0x28]), Buffer.from(',1,U/L,200\n')]), /q\.csv:3: is not UTF-8 text/],
+  ])('%s in a batch file is an input error, never exit 0', async (_, bytes, message) => {
+    const r = await runInProcess(['batch', file('q.csv', bytes), '--trial', 'IM101-611']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+  test('a BOM is dropped', async () => {
+    const r = await runInProcess(['batch', file('bom.csv', Buffer.from(`\uFEFF${head}\nA,100,U/L,200\n`)), '--trial', 'IM101-611']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/unknown column/);
+  });
+});
+
+describe('14, 15: outputs never destroy the input; write errors are errors', () => {
+  const csv = 'id,labs.ck.value,labs.ck.unit,labs.ck.uln\nA,100,U/L,200\n';
+  test.each([
+    ['the input', (input: string) => ['--out', input]],
+    ['a symlink to the input', (input: string) => {
+      const link = join(tmp, `link-${Math.random()}.csv`);
+      symlinkSync(input, link);
+      return ['--out', link];
+    }],
+    ['a hard link to the input', (input: string) => {
+      const link = join(tmp, `hard-${Math.random()}.csv`);
+      linkSync(input, link);
+      return ['--summary', link];
+    }],
+    ['--summary equal to --out', () => ['--out', join(tmp, 'same.csv'), '--summary', join(tmp, '.', 'same.csv')]],
+  ])('--out/--summary naming %s is refused and the input is intact', async (_, flags) => {
+    const input = file(`in-${Math.random()}.csv`, csv);
+    const r = await runInProcess(['batch', input, '--trial', 'IM101-611', ...flags(input)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is the same file as/);
+    expect(readFileSync(input, 'utf8')).toBe(csv);
+  });
+  test.each([
+    [['batch', 'IN', '--trial', 'IM101-611', '--out', '/dev/full'], /cannot write \/dev\/full: ENOSPC/],
+    [['batch', 'IN', '--trial', 'IM101-611', '--summary', '/dev/full'], /cannot write \/dev\/full: ENOSPC/],
+  ])('%j exits 74 with a message', async (args, message) => {
+    const input = file('w.csv', csv);
+    const r = await runInProcess(args.map((a) => (a === 'IN' ? input : a)));
+    expect(r.code).toBe(74);
+    expect(r.stderr).toMatch(message);
+  });
+  test('stdout to /dev/full and a pipe closed by head are not success (exit 74)', () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `P${i},100,U/L,200`).join('\n');
+    const input = file('many.csv', `id,labs.ck.value,labs.ck.unit,labs.ck.uln\n${rows}\n`);
+    const sh = (cmd: string) => spawnSync('bash', ['-c', cmd], { cwd: ROOT, encoding: 'utf8' });
+    const full = sh(`node bin/screen.js examples/im101-611-eligible.json --trial IM101-611 > /dev/full; echo "exit=$?"`);
+    expect(full.stdout).toMatch(/exit=74/);
+    expect(full.stderr).toMatch(/cannot write standard output/);
+    const head = sh(`node bin/screen.js batch ${input} --trial IM101-611 | head -c 100 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`);
+    expect(head.stdout).toMatch(/exit=74/);
+  });
+});
+
+describe('16, 17: reports state only what the data supports', () => {
+  const noRandomization = () => {
+    const p = clone(eligible);
+    delete p.referenceDates.randomization;
+    return file('norand.json', json(p));
+  };
+  test.each(['IM101-611', 'NCT04946669', 'NCT02347891'].flatMap((t) => ['text', 'json', 'html', 'md'].map((f) => [t, f])))('%s %s: no "undefined" without a randomization date', async (t, f) => {
+    const r = await runInProcess([noRandomization(), '--trial', t, '--format', f, '--full', '--generated-at', '2026-11-16T00:00:00Z']);
+    expect(r.stdout).not.toMatch(/undefined/);
+    if (f === 'text' && t === 'IM101-611') expect(r.stdout).toMatch(/no randomization date given/);
+  });
+  test('a collapsed line carries the mark of what it hides', () => {
+    const leaf = (outcome: Trace['outcome']): Trace => ({ kind: 'known', outcome, facts: [{ field: 'x', label: 'x', value: 1 }], missing: [] });
+    const any: Trace = { kind: 'any', outcome: 'met', facts: [], missing: [], children: [leaf('met'), leaf('not_met'), leaf('unknown')] };
+    const collapsed = traceLines(any).filter((l) => l.text.startsWith('(+'));
+    expect(collapsed.map((l) => [l.outcome, l.text])).toEqual([
+      ['not_met', '(+1 more not met, which does not change this result)'],
+      ['unknown', '(+1 more unknown, which does not change this result)'],
+    ]);
+  });
+});
+
+describe('lint sees across files', () => {
+  test('duplicate trial ids among linted files', () => {
+    const text = readFileSync(`${ROOT}criteria/IM101-611.yaml`, 'utf8');
+    const r = lintCriteria({ dictionary: { file: 'fields.yaml', text: readFileSync(`${ROOT}criteria/fields.yaml`, 'utf8') }, trials: [{ file: 'a.yaml', text }, { file: 'b.yaml', text }] });
+    expect(r.findings.filter((f) => f.rule === 'duplicate-trial-id')).toHaveLength(1);
+  });
+});
+
+test.each([
+  [['--as-of', '2026-11-16', '--as-of', '2026-11-17'], /--as-of is given twice/],
+])('smaller items: %j', async (flags, message) => {
+  const r = await runInProcess(['examples/im101-611-eligible.json', '--trial', 'IM101-611', ...flags]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(message);
+});
+
+test('FORCE_COLOR=0 means no colour', async () => {
+  const r = await runInProcess(['examples/im101-611-eligible.json', '--trial', 'IM101-611'], { env: { FORCE_COLOR: '0' } });
+  expect(r.stdout).not.toMatch(/\x1b\[/);
+});
+
+test('cleanup', () => {
+  rmSync(tmp, { recursive: true, force: true });
+});

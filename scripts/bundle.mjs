@@ -43,8 +43,9 @@ const common = {
   target: 'node20',
   minify: true,
   plugins: [lazyImports],
-  // Loaded at run time from node_modules, and only by the .xlsx reader (a lazy bundle).
-  external: ['exceljs'],
+  // Loaded at run time from node_modules, and only by lazy bundles: exceljs by the .xlsx reader,
+  // pdfkit (which reads its font metrics from its own directory) by the PDF report.
+  external: ['exceljs', 'pdfkit'],
   logLevel: 'warning',
   define: { __TRIAL_SCREEN_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
 };

@@ -1,55 +1,59 @@
-// `npm run render-check`: renders the printable reports in headless Chromium (Debian's `chromium`)
-// to PNG and PDF under tmp/render-check/, so a person can look at what will be printed and signed.
-// Not part of `npm test`: the suite checks structure and escaping without a browser.
+// `npm run render-check`: prints every example's HTML record with headless Chromium (Debian's
+// `chromium`) and writes every example's native PDF, then turns each page into a PNG (pdftoppm)
+// under tmp/render-check/, so a person can look at what will be printed and signed. Fails when a
+// record takes more than 2 A4 pages. Not part of `npm test` (test/cli/printed-pages.test.ts checks
+// the page counts there).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'tmp', 'render-check');
+rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const browser = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => spawnSync(b, ['--version'], { stdio: 'ignore' }).status === 0);
+const has = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const browser = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => has(b, ['--version']));
 if (!browser) {
   console.error('render-check: no chromium found (Debian: apt-get install -y chromium)');
   process.exit(2);
 }
+if (!has('pdftoppm', ['-v'])) {
+  console.error('render-check: no pdftoppm found (Debian: apt-get install -y poppler-utils)');
+  process.exit(2);
+}
 
-const cases = [
-  ['needs-adjudication', ['examples/im101-611-needs-adjudication.json', '--trial', 'IM101-611', '--format', 'html']],
-  ['ineligible-weakness', ['examples/im101-611-ineligible-weakness.json', '--trial', 'IM101-611', '--format', 'html']],
-  ['undetermined-missing', ['examples/im101-611-undetermined-missing.json', '--trial', 'IM101-611', '--format', 'html']],
-  ['show', ['show', 'IM101-611', '--format', 'html']],
-];
+export const trialOf = (file) => (file.startsWith('im101-611') ? 'IM101-611' : file.startsWith('nct02347891') ? 'NCT02347891' : 'NCT04946669');
+const pages = (pdf) => Number(/Pages:\s+(\d+)/.exec(spawnSync('pdfinfo', [pdf], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? NaN);
 
 let failed = 0;
-for (const [name, args] of cases) {
-  const screen = spawnSync(process.execPath, ['bin/screen.js', ...args, ...(args[0] === 'show' ? [] : ['--generated-at', '2026-11-16T09:30:00Z'])], { cwd: root, encoding: 'utf8' });
-  if (screen.status === 2 || screen.status === 70 || !screen.stdout) {
-    console.error(`render-check: ${name}: screen failed (${screen.status}): ${screen.stderr}`);
+for (const file of readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).sort()) {
+  const name = file.replace(/\.json$/, '');
+  const args = ['bin/screen.js', `examples/${file}`, '--trial', trialOf(file), '--generated-at', '2026-11-16T09:30:00Z', '--screener', 'J. Smith (site coordinator)'];
+  const html = join(out, `${name}.html`);
+  const htmlPdf = join(out, `${name}.html.pdf`);
+  const pdf = join(out, `${name}.pdf`);
+  const h = spawnSync(process.execPath, [...args, '--format', 'html'], { cwd: root, encoding: 'utf8' });
+  const p = spawnSync(process.execPath, [...args, '--format', 'pdf', '--out', pdf], { cwd: root, encoding: 'utf8' });
+  if (!h.stdout || [2, 70].includes(h.status) || [2, 70].includes(p.status)) {
+    console.error(`render-check: ${name}: screen failed: ${h.stderr}${p.stderr}`);
     failed++;
     continue;
   }
-  const html = join(out, `${name}.html`);
-  writeFileSync(html, screen.stdout);
+  writeFileSync(html, h.stdout);
   const profile = mkdtempSync(join(tmpdir(), 'render-check-'));
-  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--hide-scrollbars'];
-  const png = join(out, `${name}.png`);
-  const pdf = join(out, `${name}.pdf`);
-  const shot = spawnSync(browser, [...flags, `--screenshot=${png}`, '--window-size=900,1800', `file://${html}`], { encoding: 'utf8', timeout: 60_000 });
-  const print = spawnSync(browser, [...flags, `--print-to-pdf=${pdf}`, '--no-pdf-header-footer', `file://${html}`], { encoding: 'utf8', timeout: 60_000 });
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`];
+  spawnSync(browser, [...flags, `--print-to-pdf=${htmlPdf}`, '--no-pdf-header-footer', `file://${html}`], { encoding: 'utf8', timeout: 60_000 });
   rmSync(profile, { recursive: true, force: true });
-  for (const [what, file, r] of [['PNG', png, shot], ['PDF', pdf, print]]) {
-    let size = 0;
-    try {
-      size = statSync(file).size;
-    } catch {}
-    if (r.status !== 0 || size === 0) {
-      console.error(`render-check: ${name}: ${what} failed (${r.status}): ${(r.stderr ?? '').split('\n').slice(-3).join(' ')}`);
-      failed++;
-    } else console.log(`${name}: ${what} ${file} (${Math.round(size / 1024)} kB)`);
+  for (const [what, file] of [['HTML printed by Chromium', htmlPdf], ['PDF', pdf]]) {
+    const n = pages(file);
+    spawnSync('pdftoppm', ['-r', '60', '-png', file, file.replace(/\.pdf$/, '')]);
+    const ok = n >= 1 && n <= 2;
+    if (!ok) failed++;
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${what}, ${Number.isNaN(n) ? 'unreadable' : `${n} A4 page${n === 1 ? '' : 's'}`}`);
   }
 }
+console.log(`PNGs in ${out}: look at them before calling a report change done.`);
 process.exit(failed ? 1 : 0);

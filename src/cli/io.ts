@@ -1,7 +1,7 @@
 // What the CLI needs from the outside world, passed in so tests run it in-process.
 import { InvalidArgumentError } from 'commander';
 export type CliIo = {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;

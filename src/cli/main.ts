@@ -7,7 +7,8 @@ import { suggest } from '../util/did-you-mean.js';
 import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, onlyOnce, type CliIo } from './io.js';
-import { FORMATS, runScreen } from './screen-command.js';
+import { runScreen } from './screen-command.js';
+import { FORMATS } from './report-output.js';
 import { SUBCOMMAND_NAMES, SUBCOMMANDS } from './commands/index.js';
 import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
 
@@ -25,6 +26,7 @@ Examples:
   screen examples/im101-611-eligible.json --trial IM101-611
   screen patient.json --trial IM101-611 --randomization 2026-12-01 --format json
   screen patient.json --trial IM101-611 --format html > checklist.html   (print and sign)
+  screen patient.json --trial IM101-611 --format pdf --out record.pdf --screener "J. Smith"
   cat patient.json | screen - --trial IM101-611
   screen patient.json --all                      (every trial, ranked)
   screen patient.json -t IM101-611 -t NCT04946669
@@ -67,9 +69,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .option('--consent <date>', 'informed consent date; overrides referenceDates.consent', onlyOnce('--consent'))
     .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization', onlyOnce('--randomization'))
     .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
-    .option('--generated-at <time>', 'time printed in html/md report footers (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
-    .option('--brief', 'text report without the evidence under each criterion')
-    .addOption(new Option('--full', 'text/html/md report with every part of each rule, not only the deciding ones').conflicts('brief'))
+    .option('--generated-at <time>', 'generation time in json/html/md/pdf reports (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
+    .option('--screener <name>', 'who screened the patient, printed on the html/md/pdf record')
+    .option('-o, --out <file>', 'write the report to this file (pdf: needed when standard output is a terminal)')
+    .option('--brief', 'text report with only the criteria that fail or are open')
+    .addOption(new Option('--explain', 'text report with the evidence tree under each criterion (the deciding parts)').conflicts('brief'))
+    .addOption(new Option('--full', 'every part of each rule: text evidence trees, html/md/pdf an evidence appendix').conflicts('brief'))
     .option('-i, --interactive', 'ask for the data the trial still needs, question by question (needs a terminal)')
     .option('--save <file>', 'with --interactive: file the answers are saved to (default: a new file in the current directory)')
     .option('--color', 'force colour')

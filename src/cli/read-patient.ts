@@ -15,7 +15,8 @@ export const MAX_PATIENT_BYTES = 5 * 1024 * 1024;
 /** One patient's FHIR export holds years of encounters and claims: bundles may be larger. */
 export const MAX_BUNDLE_BYTES = 50 * 1024 * 1024;
 
-export async function readPatientInput(arg: string, io: CliIo, maxBytes = MAX_PATIENT_BYTES): Promise<{ text: string; name: string }> {
+/** The patient text, the name to show for it, and the bytes read (for the report's SHA-256). */
+export async function readPatientInput(arg: string, io: CliIo, maxBytes = MAX_PATIENT_BYTES): Promise<{ text: string; name: string; bytes: Uint8Array | string }> {
   const TOO_LARGE = maxBytes === MAX_PATIENT_BYTES ? `a patient file is at most ${maxBytes / 1024 / 1024} MB (for many patients use "screen batch")` : `one patient's bundle is at most ${maxBytes / 1024 / 1024} MB`;
   if (arg === '-') {
     let buf: Buffer;
@@ -24,7 +25,7 @@ export async function readPatientInput(arg: string, io: CliIo, maxBytes = MAX_PA
     } catch (e) {
       throw new PatientDataError([{ location: '<stdin>', message: (e as Error).message }], { cause: e });
     }
-    return { text: checkText(decode(buf, '<stdin>'), '<stdin>'), name: '<stdin>' };
+    return { text: checkText(decode(buf, '<stdin>'), '<stdin>'), name: '<stdin>', bytes: buf };
   }
   const path = resolve(io.cwd, arg);
   const cannotRead = (e: unknown) => {
@@ -48,7 +49,7 @@ export async function readPatientInput(arg: string, io: CliIo, maxBytes = MAX_PA
   if (!read.ok) {
     throw new PatientDataError([{ location: arg, message: read.reason === 'directory' ? 'is a directory, not a patient file' : `is larger than ${maxBytes / 1024 / 1024} MB; ${TOO_LARGE}` }]);
   }
-  return { text: checkText(decode(read.bytes, arg), arg), name: arg };
+  return { text: checkText(decode(read.bytes, arg), arg), name: arg, bytes: read.bytes };
 }
 
 function decode(buf: Buffer, name: string): string {

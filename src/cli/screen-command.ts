@@ -1,29 +1,22 @@
-// `screen <patient> --trial <id>`: check the flags, load the trial, read the patient, then the
-// shared pipeline (screen-pipeline.ts) validates, screens and formats. Returns the exit code.
+// `screen <patient> --trial <id>`: read, validate, evaluate, format. Returns the exit code.
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { UsageError } from '../errors.js';
-import { FORMAT_NAMES, type FormatName } from '../report/formatters.js';
-import { resolveGeneratedAt } from './generated-at.js';
 import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
+import { checkReportFlags, type ReportFlags } from './report-output.js';
 import { screenAndReport } from './screen-pipeline.js';
 
-export type ScreenFlags = {
+export type ScreenFlags = ReportFlags & {
   trial?: string[];
-  format?: string;
   asOf?: string;
   consent?: string;
   randomization?: string;
   criteriaDir?: string;
-  brief?: boolean;
-  full?: boolean;
-  color?: boolean;
-  generatedAt?: string;
 };
 
-export const FORMATS = FORMAT_NAMES;
+export { FORMATS } from './report-output.js';
 
 export function flagDates(flags: ScreenFlags): ReferenceDates {
   const dates: ReferenceDates = {};
@@ -43,14 +36,12 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const trials = flags.trial ?? [];
   if (trials.length === 0) throw new UsageError('missing --trial <id> (list them with: screen trials)');
   if (trials.length > 1) throw new UsageError('screen one trial at a time: give --trial once');
-  const format = flags.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
+  checkReportFlags(flags, io);
   const dates = flagDates(flags);
-  const generatedAt = format === 'html' || format === 'md' ? resolveGeneratedAt(flags.generatedAt, io.env) : undefined;
 
   const loaded = await loadCriteria(flags.criteriaDir, trials);
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  return screenAndReport(input, [trial], loaded.dictionary, { format: format as FormatName, ranked: false, flagDates: dates, color: flags.color, brief: flags.brief, full: flags.full, generatedAt, trialIds: loaded.trialIds }, io);
+  return screenAndReport(input, [trial], loaded.dictionary, { ranked: false, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io);
 }

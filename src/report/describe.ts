@@ -2,6 +2,7 @@
 // that turns them into sentences, shared by every formatter.
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
+import { formatAgainst, roundTo, sideFromOutcome } from './precise-number.js';
 
 const OP_WORDS: Record<string, string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥', '==': '=', '!=': '≠' };
 export const op = (o: unknown): string => OP_WORDS[String(o)] ?? String(o);
@@ -17,17 +18,27 @@ export function criterionStatus(c: Pick<CriterionResult, 'type' | 'outcome'>): s
   return OUTCOME_WORDS[c.outcome];
 }
 
+/** A number not compared with anything shown here: 3 decimals at most (thresholds are exact). */
 function num(n: unknown): string {
   if (typeof n !== 'number') return String(n);
-  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(3)));
+  return roundTo(n, 3);
+}
+
+/** A value compared with a threshold: as many decimals as keep it on the side the engine decided. */
+function against(t: Trace, value: number, op: unknown, threshold: number): string {
+  return formatAgainst(value, threshold, sideFromOutcome(t.outcome, String(op), value, threshold), 3);
 }
 
 export function factValue(f: Fact): string {
   if (f.value === null) return 'not recorded';
   if (typeof f.value === 'boolean') return f.value ? 'yes' : 'no';
   if (Array.isArray(f.value)) return f.value.length ? f.value.join(', ') : 'none';
-  const unit = f.unit ? (f.unit.startsWith('/') ? f.unit : ` ${f.unit}`) : '';
-  return `${typeof f.value === 'number' ? num(f.value) : f.value}${unit}`;
+  return `${typeof f.value === 'number' ? num(f.value) : f.value}${unitSuffix(f.unit)}`;
+}
+
+/** "/150" sticks to the score; other units follow a space. */
+export function unitSuffix(unit: string | undefined): string {
+  return unit ? (unit.startsWith('/') ? unit : ` ${unit}`) : '';
 }
 
 function firstFact(t: Trace): Fact | undefined {
@@ -66,7 +77,8 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       const unit = d.unit ? ` ${d.unit}` : '';
       if (d.scaleMismatch) return `${factLine(f)} — the threshold ${op(d.op)} ${num(d.threshold)} is on the 0–${d.scaleMax} scale; a score on another scale cannot be compared`;
       const scale = d.scaleMax ? ` on the 0–${d.scaleMax} scale` : '';
-      return `${factLine(f)}; rule: ${op(d.op)} ${num(d.threshold)}${unit}${scale}`;
+      const shown = f && typeof f.value === 'number' ? `${f.label}: ${against(t, f.value, d.op, Number(d.threshold))}${unitSuffix(f.unit)}` : factLine(f);
+      return `${shown}; rule: ${op(d.op)} ${roundTo(Number(d.threshold), 12)}${unit}${scale}`;
     }
     case 'is':
       return `${factLine(f)}; rule: ${d.expected ? 'yes' : 'no'}`;
@@ -87,7 +99,11 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
         return `${value.label} ${factValue(value)} ${when}: only a result from ${window} counts (${span}); ${need}`;
       }
       const date = d.date ? ` (${d.date})` : '';
-      return `${value.label} ${factValue(value)} = ${num(d.ratio)} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${num(d.limit)} ${uln.unit ?? ''})`.trimEnd();
+      // value / ULN from the facts, not the engine's 2-decimal ratio: never rounded onto or across times.
+      const ratio = typeof value.value === 'number' && typeof uln.value === 'number' && typeof d.limit === 'number'
+        ? formatAgainst(value.value / uln.value, Number(d.times), sideFromOutcome(t.outcome, String(d.op), value.value, d.limit))
+        : num(d.ratio);
+      return `${value.label} ${factValue(value)} = ${ratio} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${roundTo(Number(d.limit), 12)} ${uln.unit ?? ''})`.trimEnd();
     }
     case 'age':
       if (d.statedAge !== undefined) {
@@ -192,7 +208,9 @@ function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
           const pct = d[`change.${key}`];
           const name = b.label.replace(/ baseline$/, '');
           if (b.value === null || !f || f.value === null) return `${name} ${factValue(b)} → ${f ? factValue(f) : 'not recorded'}`;
-          return `${name} ${factValue(b)} → ${factValue(f)}${typeof pct === 'number' ? ` (${pct >= 0 ? '+' : ''}${num(Number(pct.toFixed(1)))}% better)` : ''}`;
+          // Shown against the cut-off it was judged by (improved ≥ improvePct, worsened ≥ worsenPct).
+          const shownPct = typeof pct === 'number' ? (pct >= 0 ? formatAgainst(pct, Number(d.improvePct), undefined, 1) : formatAgainst(pct, -Number(d.worsenPct), undefined, 1)) : '';
+          return `${name} ${factValue(b)} → ${factValue(f)}${typeof pct === 'number' ? ` (${pct >= 0 ? '+' : ''}${shownPct}% better)` : ''}`;
         })
         .join('; ');
       const counts = `${d.improvedCount} improved ≥ ${num(d.improvePct)}%${d.improved ? ` (${d.improved})` : ''}, ${d.worsenedCount} worsened ${op(d.worsenedWhen)} ${num(d.worsenPct)}%${d.worsened ? ` (${d.worsened})` : ''}${d.notKnown ? `, not known: ${d.notKnown}` : ''}`;
@@ -241,7 +259,7 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
   // Records not entered yet matter only while they leave the answer open.
   if (t.outcome === 'met' || t.outcome === 'not_met') children = children.filter((c) => c.kind !== 'unrecorded');
   let shown = children;
-  if (!options.full) shown = decisive(t, children);
+  if (!options.full) shown = decisiveChildren(t, children);
   for (const c of shown) lines.push(...traceLines(c, options, depth + 1));
   // One collapsed line per outcome among the hidden parts, each with its own mark: a "✔ (+1 more)"
   // must never hide a ✘.
@@ -259,7 +277,8 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
 
 const HIDDEN_WORDS: Record<Outcome, string> = { met: 'met', not_met: 'not met', unknown: 'unknown', needs_review: 'needing review' };
 
-function decisive(t: Trace, children: Trace[]): Trace[] {
+/** The children that decide a node (all of them while it is open). */
+export function decisiveChildren(t: Trace, children: Trace[]): Trace[] {
   const disjunctive = ['any', 'exists'].includes(t.kind) || (t.kind === 'ref' && children.length > 1 && t.children?.[0]?.kind === 'any');
   const conjunctive = ['all', 'forAll'].includes(t.kind) || (t.kind === 'ref' && children.length > 1 && t.children?.[0]?.kind === 'all');
   let keep: Trace[] = children;

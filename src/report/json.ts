@@ -3,11 +3,16 @@
 import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Fact, ScreeningResult, Trace } from '../engine/result.js';
 import { describeNode, traceLines } from './describe.js';
+import { reasonsOf } from './reason.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type JsonReportOptions = {
   tool: { name: string; version: string };
+  /** The patient file as read: its name and the SHA-256 of its bytes (the CLI always gives it). */
+  input?: { name: string; sha256: string };
+  /** ISO 8601 UTC time of the report (--generated-at, SOURCE_DATE_EPOCH, else the clock). */
+  generatedAt?: string;
   referenceDateSources?: Partial<Record<string, ReferenceDateSource>>;
 };
 
@@ -15,6 +20,13 @@ function allFacts(t: Trace, out: Fact[] = []): Fact[] {
   for (const f of t.facts) if (!out.some((g) => g.field === f.field && g.label === f.label)) out.push(f);
   for (const c of t.children ?? []) allFacts(c, out);
   return out;
+}
+
+/** How many criteria pass, fail and are open: what the verdict rests on (raw outcomes sit beside it). */
+export function effectCounts(result: ScreeningResult): { passes: number; fails: number; open: number } {
+  const counts = { passes: 0, fails: 0, open: 0 };
+  for (const c of result.criteria) counts[c.effect] += 1;
+  return counts;
 }
 
 /** The record an imported value came from: the provenance entry for the fact's path or the nearest enclosing one. */
@@ -35,16 +47,19 @@ function withSource(f: Fact, provenance: Record<string, string> | undefined): Fa
 }
 
 export function toJsonReport(result: ScreeningResult, options: JsonReportOptions) {
+  const reasons = reasonsOf(result);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: options.tool,
+    generatedAt: options.generatedAt ?? null,
+    input: options.input ?? null,
     trial: result.trial,
     patientId: result.patientId,
     referenceDates: result.referenceDates,
     referenceDateSources: options.referenceDateSources ?? {},
     verdict: result.verdict,
-    counts: result.counts,
-    criteria: result.criteria.map((c) => ({
+    counts: { ...effectCounts(result), outcomes: result.counts },
+    criteria: result.criteria.map((c, i) => ({
       id: c.id,
       kind: c.type,
       title: c.title,
@@ -52,6 +67,7 @@ export function toJsonReport(result: ScreeningResult, options: JsonReportOptions
       ...(c.note ? { note: c.note } : {}),
       outcome: c.outcome,
       effect: c.effect,
+      reason: reasons[i],
       explanation: traceLines(c.trace, { full: false }).map((l) => `${'  '.repeat(l.depth)}${l.outcome}: ${l.text}`).join('\n'),
       summary: describeNode(c.trace),
       facts: allFacts(c.trace).map((f) => withSource(f, result.provenance)),

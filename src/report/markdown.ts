@@ -11,8 +11,8 @@ export function escapeMarkdown(s: string): string {
 function trialSection(p: PrintableTrial): string {
   const e = escapeMarkdown;
   const out: string[] = [];
-  out.push(`# Screening checklist: ${e(p.heading)}`, '');
-  out.push(`**Patient:** ${e(p.patientId)} · ${e(p.criteriaLine)}  `);
+  out.push(`# Screening record: ${e(p.heading)}`, '');
+  out.push(`**Patient:** ${e(p.patientId)} · ${e(p.criteriaLine)} · **Screener:** ${p.screener ? e(p.screener) : '\\_\\_\\_\\_\\_\\_\\_\\_\\_\\_'}  `);
   out.push(`**Reference dates:** ${p.referenceDates.map((d) => `${d.name} ${e(d.date)}${d.source ? ` (${e(d.source)})` : ''}`).join('; ')}`, '');
   out.push(`> **${e(p.verdictText)}**`, '');
   if (p.partialWarning) out.push(`> ${e(p.partialWarning)}`, '');
@@ -20,20 +20,19 @@ function trialSection(p: PrintableTrial): string {
     out.push(`## ${s.title}`, '');
     for (const c of s.criteria) {
       out.push(`### ${MARKS[c.tone]} ${e(c.id)} ${e(c.title)}: ${e(c.status)}`, '');
+      for (const f of c.facts) out.push(`- ${e(f)}`);
+      if (c.facts.length) out.push('');
       out.push(`> ${e(c.source)}`, '');
       if (c.note) out.push(`*Interpretation:* ${e(c.note)}`, '');
       for (const l of c.evidence) out.push(`${'  '.repeat(l.depth)}- ${LINE_MARKS[l.outcome]} ${e(l.text)}`);
-      out.push('');
+      if (c.evidence.length) out.push('');
     }
   }
   out.push('## Open items', '');
-  if (p.review.length) {
-    for (const r of p.review) out.push(`- [ ] ${e(r.criterion)} (${e(r.by)}): ${e(r.question)}  `, `  record as \`${r.recordAs.replace(/`/g, "'")}\``);
-  } else out.push('No review item is open.');
-  out.push('', '## Data to collect', '');
-  if (p.collect.length) for (const m of p.collect) out.push(`- [ ] ${e(m.field)} (for ${e(m.criteria)})`);
-  else out.push('No data is missing for these criteria.');
-  out.push('', '## Signatures', '', '| Role | Name | Signature | Date |', '|---|---|---|---|');
+  if (!p.review.length && !p.collect.length) out.push('None: every criterion is decided.');
+  for (const m of p.collect) out.push(`- [ ] collect **${e(m.field)}**${m.where ? ` (${e(m.where)})` : ''}, for ${e(m.criteria)}${m.question ? `: ${e(m.question)}` : ''}`);
+  for (const r of p.review) out.push(`- [ ] ${e(r.criterion)}, ${e(r.who)}: ${e(r.question)} ${e(r.recordAs)}`);
+  out.push('', '## Attestation', '', e(p.attestation), '', '| Role | Name | Signature | Date |', '|---|---|---|---|');
   for (const role of SIGNATURE_ROLES) out.push(`| ${role} | | | |`);
   out.push('', '---', '', ...p.audit.map((a) => `${e(a)}  `), '');
   return out.join('\n');

@@ -2,9 +2,8 @@
 // the ranked summary; the JSON form carries the same ranking next to each full report.
 import { Chalk } from 'chalk';
 import type { ScreeningResult } from '../engine/result.js';
-import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import { missingLabel, OUTCOME_WORDS, VERDICT_WORDS } from './describe.js';
-import { REPORT_SCHEMA_VERSION, toJsonReport } from './json.js';
+import { REPORT_SCHEMA_VERSION, toJsonReport, type JsonReportOptions } from './json.js';
 import { formatText, type TextOptions } from './text.js';
 import { overallExit, rankResults, type RankedTrial } from './ranking.js';
 
@@ -38,13 +37,15 @@ export function formatMultiText(results: ScreeningResult[], options: TextOptions
 
 export function toMultiJsonReport(
   results: ScreeningResult[],
-  options: { tool: { name: string; version: string }; referenceDateSources?: Partial<Record<string, ReferenceDateSource>> },
+  options: JsonReportOptions,
 ) {
   const ranking = rankResults(results);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     kind: 'multi-trial' as const,
     tool: options.tool,
+    generatedAt: options.generatedAt ?? null,
+    input: options.input ?? null,
     patientId: results[0]?.patientId ?? null,
     exitCode: overallExit(results.map((r) => r.verdict)),
     ranking,

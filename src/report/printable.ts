@@ -3,7 +3,11 @@
 import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, ScreeningResult } from '../engine/result.js';
-import { criterionStatus, missingLabel, traceLines, type TraceLine } from './describe.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import { criterionStatus, traceLines, type TraceLine } from './describe.js';
+import { collectSteps, missingWords, reviewSteps } from './next-steps.js';
+import { reasonsOf } from './reason.js';
+import { reasonWords } from './reason-words.js';
 import { verdictLine } from './text.js';
 
 export type PrintableOptions = {
@@ -12,8 +16,14 @@ export type PrintableOptions = {
   generatedAt: string;
   /** Per result, where each reference date came from. */
   referenceDateSources?: Partial<Record<string, ReferenceDateSource>>[];
-  /** Every node of the evidence tree, not only the deciding ones (--full). */
+  /** --full: an appendix with every node of every evidence tree. */
   full?: boolean;
+  /** The patient file and the SHA-256 of its bytes, for the audit footer. */
+  input?: { name: string; sha256: string };
+  /** Who screened the patient (--screener); else a blank line to fill in. */
+  screener?: string;
+  /** Questions and sections for the data to collect. */
+  dictionary?: Dictionary;
 };
 
 export type PrintableCriterion = {
@@ -22,9 +32,13 @@ export type PrintableCriterion = {
   status: string;
   /** The mark shown before the status: the effect on eligibility, or the open outcome. */
   tone: 'pass' | 'fail' | 'unknown' | 'review';
+  /** The protocol text, whitespace collapsed. */
   source: string;
   /** How the source was interpreted, when the criteria file says. */
   note?: string;
+  /** The deciding facts (or what an open criterion waits for), in words. */
+  facts: string[];
+  /** The evidence tree: only with --full (the appendix). */
   evidence: TraceLine[];
 };
 
@@ -36,9 +50,13 @@ export type PrintableTrial = {
   referenceDates: { name: string; date: string; source: string }[];
   verdict: ScreeningResult['verdict'];
   verdictText: string;
+  /** Undetermined: the record is provisional until the open items are settled. */
+  provisional: boolean;
   sections: { title: string; criteria: PrintableCriterion[] }[];
-  review: { criterion: string; by: string; question: string; recordAs: string }[];
-  collect: { field: string; criteria: string }[];
+  review: { criterion: string; by: string; who: string; question: string; recordAs: string }[];
+  collect: { field: string; criteria: string; question?: string; where?: string }[];
+  screener?: string;
+  attestation: string;
   audit: string[];
 };
 
@@ -54,14 +72,30 @@ function tone(c: CriterionResult): PrintableCriterion['tone'] {
 export function printableTrial(result: ScreeningResult, options: PrintableOptions, index = 0): PrintableTrial {
   const t = result.trial;
   const sources = options.referenceDateSources?.[index] ?? {};
+  const reasons = reasonsOf(result, (field, label) => missingWords(field, label, options.dictionary));
   const sections = (['inclusion', 'exclusion'] as const)
     .map((type) => ({
       title: type === 'inclusion' ? 'Inclusion criteria' : 'Exclusion criteria',
       criteria: result.criteria
-        .filter((c) => c.type === type)
-        .map((c) => ({ id: c.id, title: c.title, status: criterionStatus(c), tone: tone(c), source: c.source, ...(c.note ? { note: c.note } : {}), evidence: traceLines(c.trace, { full: options.full ?? false }) })),
+        .map((c, i) => ({ c, i }))
+        .filter(({ c }) => c.type === type)
+        .map(({ c, i }) => {
+          const { parts, hidden } = reasonWords(reasons[i] as NonNullable<(typeof reasons)[number]>, 3, c.title, true);
+          const facts = hidden ? [...parts, `+${hidden} more ${c.effect === 'passes' ? 'passing' : 'deciding'} fact${hidden === 1 ? '' : 's'}${options.full ? ' (appendix)' : ''}`] : parts;
+          return {
+            id: c.id,
+            title: c.title,
+            status: criterionStatus(c),
+            tone: tone(c),
+            source: c.source.replace(/\s+/g, ' ').trim(),
+            ...(c.note ? { note: c.note } : {}),
+            facts,
+            evidence: options.full ? traceLines(c.trace, { full: true }) : [],
+          };
+        }),
     }))
     .filter((s) => s.criteria.length > 0);
+  const provisional = result.verdict === 'undetermined';
   return {
     heading: `${t.id} (${t.nct}) — ${t.title}`,
     patientId: result.patientId ?? '(no id in the patient file)',
@@ -73,18 +107,19 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
       source: result.referenceDates[name] ? (sources[name] ?? '') : '',
     })),
     verdict: result.verdict,
-    verdictText: verdictLine(result),
+    verdictText: `${verdictLine(result)}${provisional ? ' — PROVISIONAL until the open items below are settled' : ''}`,
+    provisional,
     sections,
-    review: result.review.map((r) => ({
-      criterion: r.criterion,
-      by: r.by,
-      question: r.question,
-      recordAs: `reviews."${r.trial}"."${r.id}": {"decision": "yes"|"no", "by": "...", "date": "YYYY-MM-DD"}`,
-    })),
-    collect: result.missing.map((m) => ({ field: missingLabel(m.field, m.label), criteria: m.criteria.join(', ') })),
+    review: reviewSteps(result).map((r) => ({ criterion: r.criterion, by: r.by, who: r.who, question: r.question, recordAs: r.record })),
+    collect: collectSteps(result, options.dictionary).map((m) => ({ field: m.label, criteria: m.criteria.join(', '), ...(m.question ? { question: m.question } : {}), ...(m.where ? { where: m.where } : {}) })),
+    ...(options.screener ? { screener: options.screener } : {}),
+    attestation: provisional
+      ? `I have reviewed this provisional screening record for patient ${result.patientId ?? '(no id)'} against trial ${t.id}. It is not an eligibility decision until every open item above is settled and the record is screened again.`
+      : `I have reviewed this screening record for patient ${result.patientId ?? '(no id)'} against trial ${t.id} (criteria version ${t.version}) and confirm that the patient is ${result.verdict.toUpperCase()}, for the reasons shown.`,
     audit: [
       `Generated by ${options.tool.name} ${options.tool.version} at ${options.generatedAt}`,
       `Criteria ${t.id} version ${t.version}, SHA-256 ${t.sha256}`,
+      ...(options.input ? [`Patient file ${options.input.name}, SHA-256 ${options.input.sha256}`] : []),
     ],
   };
 }

@@ -30,6 +30,60 @@ export const TraceSchema: z.ZodType<TraceT> = z.lazy(() =>
   }),
 );
 
+const Op = z.string().describe('Comparison: <, <=, >, >=, ==, !=, or in / includesAny for lists of values.');
+export const ReasonFactSchema = z.strictObject({
+  kind: z.string().describe('The rule kind the fact comes from (compare, labUln, dateWithin, records, count, review...).'),
+  outcome: Outcome.describe('That part of the rule\'s own outcome.'),
+  sense: z.enum(['needs', 'excludes']).describe('needs: the criterion passes only if this holds; excludes: it fails the criterion.'),
+  record: z.string().optional().describe('The list item (a drug, a malignancy) the fact is about.'),
+  note: z.string().optional().describe('How the protocol describes this part.'),
+  field: z.string().optional().describe('Patient-file path of the value.'),
+  label: z.string(),
+  value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).describe('null: not recorded.'),
+  unit: z.string().optional(),
+  date: z.string().optional().describe('The date of the value (a lab result, a decision).'),
+  uln: z.number().optional().describe('labUln: the lab\'s upper limit of normal.'),
+  ratio: z.number().optional().describe('labUln: value / ULN, not rounded.'),
+  side: z.union([z.literal(-1), z.literal(0), z.literal(1)]).optional().describe('The sign of value − threshold as the rule compared them.'),
+  threshold: z
+    .strictObject({
+      op: Op,
+      value: z.union([z.number(), z.boolean(), z.string()]),
+      unit: z.string().optional(),
+      timesUln: z.number().optional(),
+      scaleMax: z.number().optional(),
+    })
+    .optional(),
+  window: z.strictObject({ from: z.string().optional(), to: z.string().optional(), reference: z.string().optional(), length: z.string().optional() }).optional().describe('A date window: from..to, its length before a reference date.'),
+  records: z.array(z.string()).optional().describe('The list items considered.'),
+  decidedBy: z.string().optional(),
+  meaning: z.string().optional().describe('review: what the recorded answer means for the criterion.'),
+  complete: z.boolean().optional().describe('records: false when the list is not confirmed complete.'),
+  text: z.string().optional(),
+});
+
+export const ReasonSchema = z.strictObject({
+  effect: z.enum(['passes', 'fails', 'open']),
+  outcome: Outcome,
+  facts: z.array(ReasonFactSchema).describe('The deciding facts of a decided criterion, in rule order.'),
+  missing: z.array(z.strictObject({ field: z.string(), label: z.string() })).describe('What an open criterion still needs.'),
+  reviews: z.array(
+    z.strictObject({
+      id: z.string(),
+      by: z.string(),
+      question: z.string(),
+      status: z.enum(['open', 'confirmed', 'rejected']),
+      decidedBy: z.string().optional(),
+      decidedOn: z.string().optional(),
+    }),
+  ),
+});
+
+const Generated = {
+  generatedAt: z.string().nullable().describe('ISO 8601 UTC time of the report (null from library calls that do not give one).'),
+  input: z.strictObject({ name: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).nullable().describe('The patient file and the SHA-256 of its bytes.'),
+};
+
 const ReviewItem = z.strictObject({
   trial: z.string(),
   criterion: z.string(),
@@ -45,8 +99,9 @@ const ReviewItem = z.strictObject({
 });
 
 export const ReportSchema = z.strictObject({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   tool: z.strictObject({ name: z.string(), version: z.string() }),
+  ...Generated,
   trial: z.strictObject({
     id: z.string(),
     nct: z.string(),
@@ -60,7 +115,14 @@ export const ReportSchema = z.strictObject({
   referenceDates: Dates,
   referenceDateSources: DateSources,
   verdict: Verdict,
-  counts: z.strictObject({ met: z.number().int(), not_met: z.number().int(), unknown: z.number().int(), needs_review: z.number().int(), failing: z.number().int() }),
+  counts: z
+    .strictObject({
+      passes: z.number().int(),
+      fails: z.number().int(),
+      open: z.number().int(),
+      outcomes: z.strictObject({ met: z.number().int(), not_met: z.number().int(), unknown: z.number().int(), needs_review: z.number().int(), failing: z.number().int() }).describe('Raw outcomes: for an exclusion, met means it applies.'),
+    })
+    .describe('Criteria by their effect on eligibility, and by raw outcome.'),
   criteria: z.array(
     z.strictObject({
       id: z.string(),
@@ -70,6 +132,7 @@ export const ReportSchema = z.strictObject({
       note: z.string().optional().describe('How the source was interpreted.'),
       outcome: Outcome.describe('For an exclusion, met means the exclusion applies.'),
       effect: z.enum(['passes', 'fails', 'open']),
+      reason: ReasonSchema,
       explanation: z.string(),
       summary: z.string(),
       facts: z.array(FactSchema),
@@ -83,9 +146,10 @@ export const ReportSchema = z.strictObject({
 });
 
 export const MultiReportSchema = z.strictObject({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   kind: z.literal('multi-trial'),
   tool: z.strictObject({ name: z.string(), version: z.string() }),
+  ...Generated,
   patientId: z.string().nullable(),
   exitCode: z.union([z.literal(0), z.literal(1), z.literal(3)]),
   ranking: z.array(

@@ -26,6 +26,9 @@ test('dist/bundle/screen.cjs carries none of the lazily loaded libraries', () =>
 test('the lazy bundles hold what was moved out', () => {
   expect(readFileSync(`${ROOT}dist/bundle/lazy-criteria-criteria-dir.js`, 'utf8')).toContain('YAMLParseError');
   expect(readFileSync(`${ROOT}dist/bundle/lazy-batch-read-rows.js`, 'utf8')).toContain('CSV_INVALID_CLOSING_QUOTE');
+  // pdfkit is required from node_modules (it reads its font metrics from there) only for --format pdf.
+  expect(readFileSync(MAIN, 'utf8')).not.toContain('pdfkit');
+  expect(readFileSync(`${ROOT}dist/bundle/lazy-report-pdf.js`, 'utf8')).toMatch(/from\s*"pdfkit"|require\("pdfkit"\)/);
 });
 
 test('the V8 code cache matches this Node.js and this bundle', () => {

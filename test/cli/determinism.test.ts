@@ -1,5 +1,5 @@
 // Same inputs, same flags: byte-identical output in any time zone (dates are calendar dates, and
-// the generation time of printable reports is fixed by --generated-at or SOURCE_DATE_EPOCH).
+// the generation time of JSON and printable reports is fixed by --generated-at or SOURCE_DATE_EPOCH).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { runBin } from './run-cli.js';
@@ -7,11 +7,12 @@ import { ROOT } from '../helpers/screening.js';
 
 const ZONES = ['UTC', 'Pacific/Kiritimati', 'America/Adak'];
 const CASES: [string, string[], Record<string, string>][] = [
-  ['json', ['examples/im101-611-boundary.json', '-t', 'IM101-611', '-f', 'json'], {}],
+  ['json with SOURCE_DATE_EPOCH', ['examples/im101-611-boundary.json', '-t', 'IM101-611', '-f', 'json'], { SOURCE_DATE_EPOCH: '1795000000' }],
+  ['pdf with --generated-at', ['examples/im101-611-needs-adjudication.json', '-t', 'IM101-611', '-f', 'pdf', '--generated-at', '2026-11-25T10:00:00Z'], {}],
   ['text', ['examples/im101-611-needs-adjudication.json', '-t', 'IM101-611'], {}],
   ['html with --generated-at', ['examples/im101-611-eligible.json', '-t', 'IM101-611', '-f', 'html', '--generated-at', '2026-11-25T10:00:00Z'], {}],
   ['md with SOURCE_DATE_EPOCH', ['examples/im101-611-eligible.json', '-t', 'IM101-611', '-f', 'md'], { SOURCE_DATE_EPOCH: '1795000000' }],
-  ['multi-trial json', ['examples/nct04946669-eligible.json', '--all', '-f', 'json'], {}],
+  ['multi-trial json with --generated-at', ['examples/nct04946669-eligible.json', '--all', '-f', 'json', '--generated-at', '2026-11-25'], {}],
 ];
 
 describe.each(CASES)('%s', (_name, args, env) => {

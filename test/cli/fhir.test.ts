@@ -104,7 +104,7 @@ describe('screen <bundle.json> --trial X', () => {
 
   test('an imported file screens undetermined, naming the lists to confirm, until a person confirms them', async () => {
     const r = await runInProcess([`${FIXTURES}/im101-611-eligible.bundle.json`, '--trial', 'IM101-611', '--as-of', '2026-11-16']);
-    expect(r.stdout).toContain('completeness.medications');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('confirmation that the medications list is complete [Medications] — for I6, E2, E3, E4: Check that every record is entered, then confirm it in the patient file (under completeness, medications, complete: true)');
     expect(r.stdout).toContain('Imported values and their source records\n  - demographics.birthDate: Patient/im-001\n');
     expect(r.stdout).toContain('  - labs.ck: Observation/im-001-ck\n');
   });

@@ -1,4 +1,5 @@
 // End-to-end: every example through the real CLI, report shapes, and error handling.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ROOT } from '../helpers/screening.js';
@@ -37,17 +38,20 @@ describe('examples through the real bin', () => {
 
 describe('text report', () => {
   test('explains values and thresholds, lists data to collect and review items', async () => {
-    const r = await runInProcess(['examples/im101-611-needs-adjudication.json', '-t', 'IM101-611']);
+    const r = await runInProcess(['examples/im101-611-needs-adjudication.json', '-t', 'IM101-611', '--explain']);
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('Verdict: UNDETERMINED (needs review: I4)');
     expect(r.stdout).toContain('CK 600 U/L = 3 × ULN 200 U/L (2026-11-16); rule: > 5 × ULN (> 1000 U/L)');
     expect(r.stdout).toContain('adjudication committee review: Has the adjudication committee determined');
-    expect(r.stdout).toContain('record as reviews."IM101-611"."I4-adjudication"');
+    expect(r.stdout).toContain('I4, the adjudication committee decides: Has the adjudication committee determined');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('add it to the patient file under reviews, IM101-611, I4-adjudication.');
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });
   test('missing data is listed with the criteria that need it', async () => {
     const r = await runInProcess(['examples/im101-611-undetermined-missing.json', '-t', 'IM101-611', '--brief']);
-    expect(r.stdout).toContain('Data to collect\n  - referenceDates.randomization (randomization date) — for I6\n  - infection.tbRisk (At risk for tuberculosis) — for E9');
+    expect(r.stdout).toContain(
+      'Collect these values (then screen again):\n  - randomization date [visit schedule (or --as-of, --consent, --randomization)] — for I6: On what\n    date is randomization planned?\n  - At risk for tuberculosis [Infections] — for E9:',
+    );
   });
   test('colour only when asked or on a terminal, and never with NO_COLOR', async () => {
     const forced = await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611', '--color']);
@@ -63,8 +67,11 @@ describe('JSON report', () => {
   test('has the documented, versioned shape', async () => {
     const r = await runInProcess(['examples/im101-611-undetermined-missing.json', '-t', 'IM101-611', '-f', 'json']);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['schemaVersion', 'tool', 'trial', 'patientId', 'referenceDates', 'referenceDateSources', 'verdict', 'counts', 'criteria', 'missing', 'review']);
-    expect(j.schemaVersion).toBe(1);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'tool', 'generatedAt', 'input', 'trial', 'patientId', 'referenceDates', 'referenceDateSources', 'verdict', 'counts', 'criteria', 'missing', 'review']);
+    expect(j.schemaVersion).toBe(2);
+    expect(j.generatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(j.input).toEqual({ name: 'examples/im101-611-undetermined-missing.json', sha256: createHash('sha256').update(readFileSync(`${ROOT}examples/im101-611-undetermined-missing.json`)).digest('hex') });
+    expect(j.counts).toEqual({ passes: 15, fails: 0, open: 4, outcomes: { met: 6, not_met: 9, unknown: 4, needs_review: 0, failing: 0 } });
     expect(j.tool.name).toBe('trial-screen');
     expect(j.trial).toMatchObject({ id: 'IM101-611', nct: 'NCT02971683', completeness: 'complete' });
     expect(j.trial.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -73,6 +80,8 @@ describe('JSON report', () => {
     expect(e9.explanation).toBe('unknown: At risk for tuberculosis: not recorded; rule: yes');
     const i3 = j.criteria.find((c: any) => c.id === 'I3');
     expect(i3.facts).toContainEqual({ field: 'assessments.mmt8', label: 'MMT-8 total', value: 118, unit: '/150' });
+    expect(i3.reason.facts[0]).toMatchObject({ kind: 'compare', field: 'assessments.mmt8', value: 118, unit: '/150', threshold: { op: '<=', value: 135 }, sense: 'needs' });
+    expect(e9.reason).toMatchObject({ effect: 'open', facts: [], missing: [{ field: 'infection.tbRisk', label: 'At risk for tuberculosis' }] });
   });
   test('reference dates from flags override the file and are attributed', async () => {
     const r = await runInProcess(['examples/im101-611-undetermined-missing.json', '-t', 'IM101-611', '-f', 'json', '--randomization', '2026-12-01']);

@@ -1,5 +1,6 @@
 // The printable screening checklist (--format html|md): structure, escaping of hostile patient
 // values, self-containment, and reproducible output (--generated-at, SOURCE_DATE_EPOCH).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { resolveGeneratedAt } from '../../src/cli/generated-at.js';
@@ -30,13 +31,15 @@ describe('HTML report', () => {
     const html = r.stdout;
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(html).toContain('<strong>Patient:</strong> IM-005');
+    expect(html).toContain('<strong>Screener:</strong> <span class="blank"></span>');
     expect(html).toContain('screening 2026-11-16 (patient file); consent 2026-11-16 (patient file); randomization 2026-12-01 (patient file)');
-    expect(html).toContain('<div class="verdict undetermined"><strong>Verdict: UNDETERMINED</strong> (needs review: I4)</div>');
+    expect(html).toContain('<div class="verdict undetermined"><strong>Verdict: UNDETERMINED</strong> (needs review: I4) — PROVISIONAL until the open items below are settled</div>');
     const ids = [...html.matchAll(/<td class="id">([^<]+)<\/td>/g)].map((m) => m[1]);
     expect(ids).toEqual(['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'P1', 'E1', 'E2', 'E3', 'E4', 'E5', 'E6', 'E7', 'E8', 'E9', 'E10', 'E11', 'E12']);
     expect(html).toContain('<blockquote class="source">Age Range: 18+</blockquote>');
-    expect(html).toContain('age 54 on the screening date 2026-11-16 (born 1972-04-10); rule: ≥ 18');
-    expect(html).toMatch(/<td>I4<\/td><td>adjudication committee<\/td><td>Has the adjudication committee determined/);
+    expect(html).toContain('<div class="facts">age 54 on 2026-11-16, needs ≥ 18</div>');
+    expect(html).toContain('<li><strong>I4</strong>, the adjudication committee decides: Has the adjudication committee determined');
+    expect(html).toContain('I have reviewed this provisional screening record for patient IM-005');
     expect(html).toContain('<th>Screened by (site coordinator)</th>');
     expect(html).toContain('<th>Reviewed by (investigator)</th>');
     const sha = /SHA-256 ([0-9a-f]{64})/.exec(html)?.[1];
@@ -44,12 +47,15 @@ describe('HTML report', () => {
     const json = JSON.parse((await runInProcess(['examples/im101-611-needs-adjudication.json', '--trial', 'IM101-611', '--format', 'json'])).stdout);
     expect(sha).toBe(json.trial.sha256);
     expect(html).toContain(`Criteria IM101-611 version ${json.trial.version}, SHA-256 ${sha}`);
+    const stdinSha = createHash('sha256').update(JSON.stringify(example('im101-611-needs-adjudication.json'))).digest('hex');
+    expect(html).toContain(`Patient file &lt;stdin&gt;, SHA-256 ${stdinSha}`);
   });
 
   test('missing data is listed to collect and the verdict is not stated as eligible', async () => {
     const r = await screen(example('im101-611-undetermined-missing.json'), 'html');
     expect(r.code).toBe(3);
-    expect(r.stdout).toContain('<h2>Data to collect</h2><table>'.replace('</h2><table>', '</h2>\n<table>'));
+    expect(r.stdout).toContain('<p class="sub">Values to collect, then screen again:</p><ul class="open">\n<li><strong>randomization date</strong>');
+    expect(r.stdout).toContain('<li><strong>At risk for tuberculosis</strong> (Infections), for E9: Is the patient at risk for tuberculosis');
     expect(r.stdout).not.toContain('ELIGIBLE<');
     expect(r.stdout).toContain('Verdict: UNDETERMINED');
   });
@@ -71,7 +77,7 @@ describe('HTML report', () => {
     expect(html.match(/<\/style>/g)).toHaveLength(1);
     // The page footer names the patient inside a CSS string: only hex escapes, never a quote or brace.
     const footer = /@bottom-left \{ content: ("[^"]*");/.exec(html)?.[1] ?? '';
-    expect(footer).toMatch(/^"Screening checklist\\2c  patient \\3c script\\3e alert\\28 1\\29 /);
+    expect(footer).toMatch(/^"Screening record\\2c  patient \\3c script\\3e alert\\28 1\\29 /);
     expect(footer.slice(1, -1)).not.toMatch(/["{};<>]/);
   });
 
@@ -88,7 +94,8 @@ describe('Markdown report', () => {
     const r = await screen(example('im101-611-ineligible-weakness.json'), 'md');
     expect(r.code).toBe(1);
     const md = r.stdout;
-    expect(md).toMatch(/^# Screening checklist: IM101-611 \(NCT02971683\)/);
+    expect(md).toMatch(/^# Screening record: IM101-611 \(NCT02971683\)/);
+    expect(md).toContain('- MMT-8 total 140/150, needs ≤ 135 points');
     expect(md).toMatch(/^> \*\*Verdict: INELIGIBLE \(fails I3\)\*\*$/m);
     expect(md).toMatch(/^### ✘ I3 Demonstrable muscle weakness/m);
     expect(md).toContain('| Reviewed by (investigator) | | | |');

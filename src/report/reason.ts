@@ -1,0 +1,284 @@
+// The deciding facts of a criterion, as data: which values (field, value, unit), compared with
+// which threshold, in which date window, decided it, or which data and decisions it still needs.
+// Built from the evaluation trace, so every report format (text, JSON, HTML, PDF) states the same
+// facts; words for them are in reason-words.ts.
+import type { Outcome } from '../engine/logic.js';
+import type { CriterionResult, Fact, ScreeningResult, Trace } from '../engine/result.js';
+import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
+import { sideFromOutcome } from './precise-number.js';
+
+/** What the rule asks of the value: `needs` (it must hold for the criterion to pass) or `excludes` (it fails the criterion). */
+export type Sense = 'needs' | 'excludes';
+
+export type ReasonThreshold = {
+  op: string;
+  /** The number, yes/no, or list of values the rule compares with. */
+  value: number | boolean | string;
+  unit?: string;
+  /** For "× ULN" rules: the multiple of the lab's upper limit of normal. */
+  timesUln?: number;
+  /** The scale a score is on (MMT-8: 150 or 80). */
+  scaleMax?: number;
+};
+
+export type ReasonWindow = { from?: string; to?: string; reference?: string; length?: string };
+
+export type ReasonFact = {
+  /** The rule kind the fact comes from (compare, labUln, dateWithin, records, review...). */
+  kind: string;
+  /** That part of the rule's own outcome (the criterion's effect is on the reason). */
+  outcome: Outcome;
+  sense: Sense;
+  /** The list item (a drug, a malignancy) the fact is about. */
+  record?: string;
+  /** How the protocol describes this part, when the criteria file says. */
+  note?: string;
+  field?: string;
+  label: string;
+  /** null: not recorded. */
+  value: string | number | boolean | string[] | null;
+  unit?: string;
+  date?: string;
+  /** labUln: the lab's upper limit of normal and value / ULN (not rounded). */
+  uln?: number;
+  ratio?: number;
+  /** The engine's comparison, value − threshold, as a sign: the display never contradicts it. */
+  side?: -1 | 0 | 1;
+  threshold?: ReasonThreshold;
+  window?: ReasonWindow;
+  /** For lists: how many records, and their names. */
+  records?: string[];
+  /** review: who recorded the decision (its date is `date`) and what the answer means. */
+  decidedBy?: string;
+  meaning?: string;
+  /** records: false when the list is not confirmed complete (records may be missing). */
+  complete?: boolean;
+  /** A free description: a review's question, a calculator's result, a dose change. */
+  text?: string;
+};
+
+export type Reason = {
+  effect: CriterionResult['effect'];
+  outcome: Outcome;
+  facts: ReasonFact[];
+  missing: { field: string; label: string }[];
+  reviews: { id: string; by: string; question: string; status: 'open' | 'confirmed' | 'rejected'; decidedBy?: string; decidedOn?: string }[];
+};
+
+type Labels = (field: string) => string;
+
+/** The reason for every criterion of a result, with the labels the result gives missing fields. */
+export function reasonsOf(result: ScreeningResult, labelOf: (field: string, label: string) => string = (_f, l) => l): Reason[] {
+  const labels = new Map(result.missing.map((m) => [m.field, labelOf(m.field, m.label)]));
+  return result.criteria.map((c) => reasonOf(c, (f) => labels.get(f) ?? f));
+}
+
+export function reasonOf(c: CriterionResult, label: Labels = (f) => f): Reason {
+  const base = c.type === 'exclusion' ? 'excludes' : 'needs';
+  // An open criterion is explained by what it still needs; a decided one by the facts that decided it.
+  const facts = c.effect === 'open' ? [] : collect(c.trace, base, undefined);
+  return {
+    effect: c.effect,
+    outcome: c.outcome,
+    facts,
+    missing: c.missing.map((field) => ({ field, label: label(field) })),
+    reviews: c.review.map((r) => ({
+      id: r.id,
+      by: r.by,
+      question: r.question,
+      status: r.status,
+      ...(r.decidedBy ? { decidedBy: r.decidedBy } : {}),
+      ...(r.decidedOn ? { decidedOn: r.decidedOn } : {}),
+    })),
+  };
+}
+
+const flip = (s: Sense): Sense => (s === 'needs' ? 'excludes' : 'needs');
+const RECORD_KINDS = new Set(['exists', 'forAll', 'count']);
+
+function collect(t: Trace, sense: Sense, record: string | undefined): ReasonFact[] {
+  if (t.kind === 'not') return (t.children ?? []).flatMap((c) => collect(c, flip(sense), record));
+  if (RECORD_KINDS.has(t.kind)) return recordFacts(t, sense);
+  if (t.kind === 'item') {
+    // [where, check]: in "each of", the filter picks the records the check applies to.
+    const [where, check] = t.children ?? [];
+    const applies = t.detail?.applies;
+    const name = String(t.detail?.item ?? record ?? '');
+    const facts = check && where && applies === 'met' ? collect(check, sense, name) : (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name));
+    // "Prednisone: Drug class: Corticosteroid" only says which records count; keep it when it is all there is.
+    const telling = facts.filter((f) => !(f.kind === 'in' && /\.(drug|class)$/.test(f.field ?? '')));
+    return telling.length ? telling : facts;
+  }
+  const children = t.children ?? [];
+  if (t.kind === 'atLeast' && (t.outcome === 'met' || t.outcome === 'not_met')) {
+    // Enough met (or too few possible): the parts on the deciding side say why.
+    const side = children.filter((c) => c.outcome === t.outcome);
+    return [{ kind: 'atLeast', outcome: t.outcome, sense, label: t.note ?? 'parts met', value: Number(t.detail?.metCount), threshold: { op: '>=', value: Number(t.detail?.n) }, text: `of ${t.detail?.of}` }, ...side.flatMap((c) => collect(c, sense, record))];
+  }
+  if (children.length && !['review', 'calc'].includes(t.kind)) {
+    return decisiveChildren(t, children).flatMap((c) => collect(c, sense, record));
+  }
+  const fact = leafFact(t, sense, record);
+  // "Rituximab: Drug: Rituximab" says nothing the record's name does not.
+  if (record && (t.kind === 'in' || t.kind === 'is') && fact.value === record) return [];
+  return [fact];
+}
+
+/** The record items of a list node (not the stand-in for records not entered yet). */
+function items(t: Trace): Trace[] {
+  return (t.children ?? []).filter((c) => c.kind === 'item');
+}
+
+function names(t: Trace): string[] {
+  return items(t).map((c) => String(c.detail?.item ?? ''));
+}
+
+/** A list: one fact for "none recorded" or "none of them", else the facts of the records that decide. */
+function recordFacts(t: Trace, sense: Sense): ReasonFact[] {
+  const d = t.detail ?? {};
+  const label = String(d.label ?? t.facts[0]?.label ?? d.records ?? 'records');
+  const base: ReasonFact = { kind: 'records', outcome: t.outcome, sense, field: String(d.records ?? t.facts[0]?.field ?? ''), label, value: null };
+  if (t.note) base.note = t.note;
+  if (d.complete === false) base.complete = false;
+  if (d.total === undefined) return [base];
+  const all = names(t);
+  const counted = items(t).filter((c) => c.outcome === 'met').map((c) => String(c.detail?.item ?? ''));
+  if (t.kind === 'count') {
+    return [{ ...base, kind: 'count', value: Number(d.low), records: counted, threshold: { op: String(d.op), value: Number(d.n) } }];
+  }
+  const decidedByOne = (t.kind === 'exists' && t.outcome === 'met') || (t.kind === 'forAll' && t.outcome === 'not_met');
+  if (all.length === 0 || !decidedByOne) return [{ ...base, value: all.length, records: all }];
+  const deciding = items(t).filter((c) => c.outcome === t.outcome);
+  return deciding.flatMap((c) => collect(c, sense, String(c.detail?.item ?? '')));
+}
+
+function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {
+  if (!f) return { label: 'value', value: null };
+  return { field: f.field, label: f.label, value: f.value, ...(f.unit ? { unit: f.unit } : {}) };
+}
+
+function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFact {
+  const d = t.detail ?? {};
+  const head: ReasonFact = { kind: t.kind, outcome: t.outcome, sense, ...fieldOf(t.facts[0]), ...(record ? { record } : {}), ...(t.note ? { note: t.note } : {}) };
+  switch (t.kind) {
+    case 'compare': {
+      const threshold: ReasonThreshold = { op: String(d.op), value: Number(d.threshold) };
+      if (typeof d.unit === 'string' && d.unit) threshold.unit = d.unit;
+      if (typeof d.scaleMax === 'number') threshold.scaleMax = d.scaleMax;
+      const out: ReasonFact = { ...head, threshold };
+      if (typeof head.value === 'number' && !d.scaleMismatch) out.side = sideFromOutcome(t.outcome, String(d.op), head.value, Number(d.threshold));
+      return out;
+    }
+    case 'is':
+      return { ...head, threshold: { op: '==', value: d.expected !== false } };
+    case 'in':
+    case 'includesAny':
+      return { ...head, threshold: { op: t.kind === 'in' ? 'in' : 'includesAny', value: String(d.values) } };
+    case 'labUln': {
+      const value = t.facts[0];
+      const uln = t.facts[1];
+      const threshold: ReasonThreshold = { op: String(d.op), value: Number(d.times), timesUln: Number(d.times) };
+      if (value?.unit) threshold.unit = value.unit;
+      const out: ReasonFact = { ...head, threshold };
+      if (typeof d.date === 'string') out.date = d.date;
+      if (typeof uln?.value === 'number' && typeof value?.value === 'number') {
+        out.uln = uln.value;
+        out.ratio = value.value / uln.value;
+        // The rule compares the value with times × ULN (in the lab's unit); the display shows both.
+        if (typeof d.limit === 'number') {
+          threshold.value = d.limit;
+          out.side = sideFromOutcome(t.outcome, String(d.op), value.value, d.limit);
+        }
+      }
+      if (d.from || d.within) out.window = window(d);
+      return out;
+    }
+    case 'age': {
+      const out: ReasonFact = { ...head, field: 'demographics.birthDate', label: 'age', value: typeof d.age === 'number' ? d.age : null, unit: 'years', threshold: { op: String(d.op), value: Number(d.years) } };
+      if (typeof d.on === 'string') out.date = d.on;
+      out.window = { reference: String(d.at), ...(typeof d.on === 'string' ? { to: d.on } : {}) };
+      return out;
+    }
+    case 'dateWithin':
+      return { ...head, window: window(d) };
+    case 'interval': {
+      const out: ReasonFact = { ...head, label: t.facts.map((f) => f.label).join(' to ') || 'dates', value: t.facts.map((f) => String(f.value)), threshold: { op: String(d.op), value: String(d.duration) } };
+      if (typeof d.elapsedDays === 'number') {
+        out.unit = 'days apart';
+        out.text = `${d.elapsedDays}`;
+      }
+      if (typeof d.boundary === 'string') out.window = { to: d.boundary };
+      return out;
+    }
+    case 'ongoing':
+    case 'takenFor':
+    case 'stableDose':
+    case 'lastDoseWithin':
+      return medicationFact(t, head);
+    case 'review':
+      return {
+        ...head,
+        label: String(d.by),
+        field: `reviews.${d.trial}.${d.id}`,
+        value: typeof d.decision === 'string' ? d.decision : null,
+        text: String(d.question),
+        ...(typeof d.decidedBy === 'string' ? { decidedBy: d.decidedBy } : {}),
+        // What the recorded answer means for the criterion (the criteria file's yesMeans/noMeans).
+        ...(typeof d.decision === 'string' ? { meaning: decisionMeaning(d) } : {}),
+        ...(typeof d.decidedOn === 'string' ? { date: d.decidedOn } : {}),
+      };
+    case 'calc':
+      return calcFact(t, head);
+    default:
+      return head;
+  }
+}
+
+/** A calculator's result: the computed value against its threshold where it has one. */
+function calcFact(t: Trace, head: ReasonFact): ReasonFact {
+  const d = t.detail ?? {};
+  const label = String(d.description ?? d.calculator);
+  switch (d.calculator) {
+    case 'prednisoneEquivalentPerKg': {
+      // The decision compares mg/day with mg/kg/day × weight exactly; mg/kg/day is a rounded view.
+      const total = typeof d.totalMgPerDay === 'number' ? d.totalMgPerDay : null;
+      const out: ReasonFact = { ...head, field: 'medications', label: 'prednisone-equivalent dose', value: total, unit: 'mg/day', threshold: { op: String(d.op), value: Number(d.limitMgPerDay), unit: 'mg/day' } };
+      if (total !== null && typeof d.limitMgPerDay === 'number') out.side = sideFromOutcome(t.outcome, String(d.op), total, d.limitMgPerDay);
+      if (typeof d.mgPerKgPerDay === 'number') out.text = `${d.mgPerKgPerDay} mg/kg/day`;
+      if (typeof d.date === 'string') out.date = d.date;
+      if (d.totalHighMgPerDay !== undefined) out.text = `${out.text ?? ''}; up to ${d.totalHighMgPerDay ?? 'more'} mg/day if every drug not known to be stopped is still taken`;
+      return out;
+    }
+    case 'imacsImprovement':
+      return { ...head, label, value: Number(d.improvedCount), threshold: { op: '>=', value: Number(d.minImproved) }, text: `${d.improvedCount} improved, ${d.worsenedCount} worsened` };
+    default: {
+      // The rule the result is held against, in the words every report uses for it.
+      const rule = describeNode({ ...t, note: undefined } as Trace).split('; rule: ')[1];
+      return { ...head, label, value: String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : 'no')), ...(rule ? { threshold: { op: 'is', value: rule } } : {}) };
+    }
+  }
+}
+
+function medicationFact(t: Trace, head: ReasonFact): ReasonFact {
+  const d = t.detail ?? {};
+  const start = t.facts.find((f) => f.label === 'start')?.value;
+  const stop = t.facts.find((f) => f.label === 'last dose')?.value;
+  const ongoing = t.facts.some((f) => f.label === 'ongoing');
+  const out: ReasonFact = { ...head, field: t.facts[0]?.field ?? '', label: 'dates', value: [start ? `start ${start}` : 'start not recorded', stop ? `last dose ${stop}` : ongoing ? 'ongoing' : 'last dose not recorded'] };
+  const reference = String(d.at ?? d.before ?? '');
+  const length = d.within ?? d.atLeast ?? d.for;
+  out.window = { reference, ...(typeof length === 'string' ? { length } : {}), ...(typeof (d.from ?? d.since) === 'string' ? { from: String(d.from ?? d.since) } : {}), ...(typeof d.date === 'string' ? { to: d.date } : {}) };
+  if (t.kind === 'stableDose' && typeof d.changedOn === 'string') out.text = `dose changed on ${d.changedOn}`;
+  if (t.kind === 'stableDose' && d.startedInWindow) out.text = 'started inside the window';
+  if (t.kind === 'lastDoseWithin' && d.notYetStarted) out.text = 'not started by then';
+  return out;
+}
+
+function window(d: Record<string, unknown>): ReasonWindow {
+  return {
+    ...(typeof d.from === 'string' ? { from: d.from } : {}),
+    ...(typeof d.to === 'string' ? { to: d.to } : {}),
+    ...(typeof d.before === 'string' ? { reference: d.before } : {}),
+    ...(typeof d.within === 'string' ? { length: d.within } : {}),
+  };
+}

@@ -1,0 +1,61 @@
+// The default text report is a checklist at the chart: short, one line per criterion with the
+// deciding facts, marks that show the effect on eligibility, and lines that fit 100 columns.
+import { describe, expect, test } from 'vitest';
+import { runInProcess } from './run-cli-env.js';
+
+const screen = (file: string, extra: string[] = []) => runInProcess([`examples/${file}.json`, '--trial', file.startsWith('im101') ? 'IM101-611' : file.startsWith('nct02347891') ? 'NCT02347891' : 'NCT04946669', ...extra]);
+
+describe('default text report', () => {
+  test('the eligible IM101-611 example fits in 40 lines', async () => {
+    const r = await screen('im101-611-eligible');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('Verdict: ELIGIBLE (every criterion passes)');
+    expect(r.stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(40);
+  });
+
+  test('the ineligible-weakness example shows the MMT-8 value and the threshold on I3', async () => {
+    const r = await screen('im101-611-ineligible-weakness');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    const i3 = lines.findIndex((l) => l.startsWith('✘ I3 '));
+    expect(lines[i3]).toContain('FAILS');
+    expect(`${lines[i3]} ${lines[i3 + 1]}`).toContain('MMT-8 total 140/150, needs ≤ 135');
+  });
+
+  test.each(['im101-611-eligible', 'im101-611-ineligible-weakness', 'im101-611-excluded-rituximab', 'im101-611-undetermined-missing', 'im101-611-needs-adjudication', 'nct04946669-eligible', 'nct04946669-undetermined-missing', 'nct02347891-open-protocol-review'])(
+    '%s: no ✘ under a passing criterion, no line over 100 columns but the trial title',
+    async (file) => {
+      const r = await screen(file);
+      const lines = r.stdout.trimEnd().split('\n');
+      let passing = false;
+      for (const line of lines) {
+        if (/^[✔✘?⚑] /.test(line)) passing = line.startsWith('✔');
+        else if (passing && line.startsWith('    ')) expect(line).not.toContain('✘');
+      }
+      for (const line of lines.slice(2)) expect([...line].length, line).toBeLessThanOrEqual(100);
+    },
+  );
+
+  test('open items say what to collect by label and where, and how to record a decision in words', async () => {
+    const missing = await screen('im101-611-undetermined-missing');
+    expect(missing.stdout).toContain('What to do next');
+    expect(missing.stdout).toMatch(/At risk for tuberculosis \[Infections\] — for E9: Is the patient at risk/);
+    expect(missing.stdout).not.toContain('infection.tbRisk');
+    const review = await screen('im101-611-needs-adjudication');
+    expect(review.stdout).toContain('I4, the adjudication committee decides: Has the adjudication committee');
+    expect(review.stdout).not.toContain('{"decision"');
+  });
+
+  test('--explain and --full show the evidence trees', async () => {
+    const explain = await screen('im101-611-eligible', ['--explain']);
+    expect(explain.stdout).toContain('age 54 on the screening date 2026-11-16 (born 1972-04-10); rule: ≥ 18');
+    const full = await screen('im101-611-eligible', ['--full']);
+    expect(full.stdout.split('\n').length).toBeGreaterThan(explain.stdout.split('\n').length);
+  });
+});
+
+test('--brief keeps only what fails or is open, with its facts, and counts the rest', async () => {
+  const r = await screen('im101-611-ineligible-weakness', ['--brief']);
+  expect(r.stdout).toContain('Inclusion criteria: 6 of 7 pass, and:\n✘ I3 Demonstrable muscle weakness (MMT-8 and 3 of 6 measures) — FAILS\n    MMT-8 total 140/150, needs ≤ 135 points\n');
+  expect(r.stdout).toContain('Exclusion criteria: 12 of 12 pass\n');
+});

@@ -1,0 +1,114 @@
+// The deciding facts (reason.ts) on hand-built results, their words, and numbers shown next to a
+// threshold: never rounded onto or across it (property test over random value, ULN, threshold).
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import type { CriterionResult, Trace } from '../../src/engine/result.js';
+import { formatAgainst } from '../../src/report/precise-number.js';
+import { reasonOf } from '../../src/report/reason.js';
+import { EMPTY_LIST, factWords, reasonWords } from '../../src/report/reason-words.js';
+
+function criterion(type: 'inclusion' | 'exclusion', trace: Trace, effect: CriterionResult['effect'], extra: Partial<CriterionResult> = {}): CriterionResult {
+  return { id: 'X1', type, title: 'Test', source: 'src', outcome: trace.outcome, effect, trace, missing: trace.missing, review: [], ...extra };
+}
+
+const mmt8 = (score: number, outcome: 'met' | 'not_met'): Trace => ({
+  kind: 'compare',
+  outcome,
+  facts: [{ field: 'assessments.mmt8', label: 'MMT-8 total', value: score, unit: '/150' }],
+  missing: [],
+  detail: { op: '<=', threshold: 135, unit: 'points', scaleMax: 150 },
+});
+
+const ck = (value: number, uln: number, outcome: 'met' | 'not_met', limit = 5 * uln): Trace => ({
+  kind: 'labUln',
+  outcome,
+  facts: [
+    { field: 'labs.ck.value', label: 'CK', value, unit: 'U/L' },
+    { field: 'labs.ck.uln', label: 'CK ULN', value: uln, unit: 'U/L' },
+  ],
+  missing: [],
+  detail: { op: '>', times: 5, ratio: Number((value / uln).toFixed(2)), limit, date: '2026-11-16' },
+});
+
+describe('reason: the deciding facts', () => {
+  test('a failing inclusion names the value and the threshold it needs', () => {
+    const r = reasonOf(criterion('inclusion', { kind: 'all', outcome: 'not_met', facts: [], missing: [], children: [mmt8(140, 'not_met'), { ...mmt8(118, 'met') }] }, 'fails'));
+    expect(r.facts).toHaveLength(1);
+    expect(r.facts[0]).toMatchObject({ field: 'assessments.mmt8', value: 140, unit: '/150', threshold: { op: '<=', value: 135, unit: 'points', scaleMax: 150 }, sense: 'needs', side: 1 });
+    expect(factWords(r.facts[0]!)).toBe('MMT-8 total 140/150, needs ≤ 135 points');
+  });
+
+  test('under an exclusion, and under "not", the sense flips', () => {
+    const is: Trace = { kind: 'is', outcome: 'not_met', facts: [{ field: 'history.ild', label: 'Uncontrolled ILD', value: false }], missing: [], detail: { expected: true } };
+    expect(reasonOf(criterion('exclusion', is, 'passes')).facts[0]?.sense).toBe('excludes');
+    const negated: Trace = { kind: 'not', outcome: 'met', facts: [], missing: [], children: [is] };
+    expect(reasonOf(criterion('inclusion', negated, 'passes')).facts[0]?.sense).toBe('excludes');
+    expect(reasonOf(criterion('exclusion', negated, 'fails')).facts[0]?.sense).toBe('needs');
+  });
+
+  test('an open criterion is explained by what it needs, with labels', () => {
+    const t: Trace = { kind: 'compare', outcome: 'unknown', facts: [], missing: ['assessments.mmt8'], detail: { op: '<=', threshold: 135 } };
+    const r = reasonOf(criterion('inclusion', t, 'open'), () => 'MMT-8 total');
+    expect(r.facts).toEqual([]);
+    expect(r.missing).toEqual([{ field: 'assessments.mmt8', label: 'MMT-8 total' }]);
+    expect(reasonWords(r).parts).toEqual(['no data: MMT-8 total']);
+  });
+
+  test.each([
+    [0, EMPTY_LIST],
+    [undefined, 'not recorded'],
+  ])('a list with %s records reads "%s"', (total, words) => {
+    const t: Trace = { kind: 'exists', outcome: total === undefined ? 'unknown' : 'not_met', facts: [{ field: 'malignancies', label: 'Malignancies', value: null }], missing: [], detail: { records: 'malignancies', label: 'Malignancies', ...(total === undefined ? {} : { total }) }, children: [] };
+    const r = reasonOf(criterion('exclusion', t, total === undefined ? 'open' : 'passes'));
+    if (total === undefined) expect(r.facts).toEqual([]);
+    else expect(factWords(r.facts[0]!)).toBe(`Malignancies: ${words}`);
+  });
+
+  test('collapsed facts are counted, never dropped silently', () => {
+    const leaves = [1, 2, 3, 4].map((i): Trace => ({ kind: 'is', outcome: 'met', facts: [{ field: `f${i}`, label: `Item ${i}`, value: true }], missing: [], detail: { expected: true } }));
+    const r = reasonOf(criterion('inclusion', { kind: 'all', outcome: 'met', facts: [], missing: [], children: leaves }, 'passes'));
+    expect(reasonWords(r, 1)).toEqual({ parts: ['Item 1: yes'], hidden: 3 });
+  });
+});
+
+describe('numbers next to their threshold', () => {
+  test.each([
+    [1001, 200, 'met', '5.005'],
+    [1000, 200, 'not_met', '5'],
+    [999, 200, 'not_met', '4.995'],
+    [1500, 200, 'met', '7.5'],
+  ] as const)('CK %s U/L with ULN %s against > 5 × ULN shows %s × ULN', (value, uln, outcome, shown) => {
+    const r = reasonOf(criterion('inclusion', ck(value, uln, outcome), outcome === 'met' ? 'passes' : 'fails'));
+    expect(factWords(r.facts[0]!)).toContain(`= ${shown} × ULN`);
+  });
+
+  test('the engine decides the side: a ratio equal at 12 digits shows as equal', () => {
+    // 93.60000000000001 / 18.72 is not exactly 5 in floating point, but the engine compared 93.6 with 93.6.
+    const r = reasonOf(criterion('inclusion', ck(93.60000000000001, 18.72, 'not_met', 93.6), 'fails'));
+    expect(factWords(r.facts[0]!)).toContain('= 5 × ULN');
+  });
+
+  test('property: a value shown against a threshold is never rounded onto or across it', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 1e6, noNaN: true }), fc.double({ min: 0.001, max: 1e5, noNaN: true }), fc.integer({ min: 1, max: 200 }), (value, uln, tenths) => {
+        const times = tenths / 10;
+        const ratio = value / uln;
+        const side = ratio > times ? 1 : ratio < times ? -1 : 0;
+        const shown = Number(formatAgainst(ratio, times));
+        expect(Math.sign(shown - times)).toBe(side);
+      }),
+      { seed: 14, numRuns: 2000 },
+    );
+  });
+
+  test('property: values near a threshold keep their side at any scale', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e4, max: 1e4, noNaN: true }), fc.double({ min: -1e-3, max: 1e-3, noNaN: true }), (threshold, delta) => {
+        const value = threshold + delta;
+        const side = value > threshold ? 1 : value < threshold ? -1 : 0;
+        expect(Math.sign(Number(formatAgainst(value, threshold)) - threshold)).toBe(side);
+      }),
+      { seed: 1414, numRuns: 2000 },
+    );
+  });
+});

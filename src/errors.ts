@@ -1,7 +1,8 @@
 // The known, user-facing errors. The CLI prints each problem on one line and exits 2; any
 // other exception is a bug and is reported as one.
 
-export type Problem = { location: string; message: string };
+/** `code` names the check that found a criteria problem (lint's rule names). */
+export type Problem = { location: string; message: string; code?: string };
 
 /** Brand shared by every copy of these classes (lazily loaded bundles each carry their own). */
 const BRAND = Symbol.for('trial-screen.ScreenError');

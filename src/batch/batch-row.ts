@@ -1,7 +1,8 @@
 // One line of batch output: the verdict of one input row for one trial, with the criteria that
 // failed, stayed unknown or need review, and the missing fields. Plain data; formatters write it.
 import type { Outcome } from '../engine/logic.js';
-import type { CriterionResult, ReviewItem, ScreeningResult, Verdict } from '../engine/result.js';
+import type { OutcomeSummary } from '../engine/evaluate.js';
+import type { Verdict } from '../engine/result.js';
 import { formatProblem, type Problem } from '../errors.js';
 
 export type BatchVerdict = Verdict | 'error';
@@ -26,27 +27,17 @@ export type BatchRow = {
   outcomes?: Record<string, Outcome>;
 };
 
-/** What a batch row needs of a screening: a full ScreeningResult, or the SQL engine's answer. */
-export type ScreenedSummary = {
-  patientId: string | null;
-  trial: Pick<ScreeningResult['trial'], 'id' | 'completeness'>;
-  verdict: Verdict;
-  criteria: readonly Pick<CriterionResult, 'id' | 'outcome' | 'effect'>[];
-  review: readonly Pick<ReviewItem, 'id'>[];
-  missing: readonly { field: string }[];
-};
-
-export function screenedRow(row: number, result: ScreenedSummary, warnings: Problem[], wide: boolean): BatchRow {
+export function screenedRow(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary, warnings: Problem[], wide: boolean): BatchRow {
   const out: BatchRow = {
     row,
-    patientId: result.patientId,
-    trial: result.trial.id,
+    patientId,
+    trial: trial.id,
     verdict: result.verdict,
-    encoding: result.trial.completeness,
+    encoding: trial.completeness,
     failed: result.criteria.filter((c) => c.effect === 'fails').map((c) => c.id),
     unknown: result.criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id),
-    review: result.review.map((r) => r.id),
-    missing: result.missing.map((m) => m.field),
+    review: result.review,
+    missing: result.missing,
     warnings: warnings.map(formatProblem),
     errors: [],
   };

@@ -1,6 +1,7 @@
 // The screen-failure (attrition) table a site uses for feasibility: verdict counts per trial and,
 // per criterion, how many rows failed it, were unknown on it or need review on it.
-import type { BatchVerdict, ScreenedSummary } from './batch-row.js';
+import type { OutcomeSummary } from '../engine/evaluate.js';
+import type { BatchVerdict } from './batch-row.js';
 
 export type CriterionTally = {
   id: string;
@@ -50,8 +51,8 @@ export class SummaryCounter {
     if (error) this.errorRows += 1;
   }
 
-  screened(result: Pick<ScreenedSummary, 'trial' | 'verdict' | 'criteria'>): void {
-    const t = this.trials.get(result.trial.id);
+  screened(trialId: string, result: Pick<OutcomeSummary, 'verdict' | 'criteria'>): void {
+    const t = this.trials.get(trialId);
     if (!t) return;
     t.tally.rows += 1;
     t.tally.verdicts[result.verdict] += 1;

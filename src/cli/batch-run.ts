@@ -4,7 +4,7 @@ import { closeSync, createReadStream, openSync, realpathSync, statSync, writeFil
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
-import { screenPatient } from '../engine/evaluate.js';
+import { compileTrial, screenOutcomes, type OutcomeSummary } from '../engine/evaluate.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
 import type { Problem } from '../errors.js';
@@ -13,7 +13,7 @@ import type { Problem } from '../errors.js';
 const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
-import { errorRow, screenedRow, type ScreenedSummary } from '../batch/batch-row.js';
+import { errorRow, screenedRow } from '../batch/batch-row.js';
 import type { InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
 import { checkedText } from '../batch/checked-text.js';
@@ -252,6 +252,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   }
   const bytesRead = () => opened.raw?.bytesRead ?? 0;
 
+  const compiled = trials.map((t) => compileTrial(t, dict));
   const summary = new SummaryCounter();
   for (const t of trials) summary.addTrial(t.meta.id, t.criteria, t.meta);
   const wideColumns = flags.wide && flags.format === 'csv' ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
@@ -284,10 +285,12 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   const duck = engine === 'duckdb' ? await (await import('../sql/duckdb-batch.js')).duckDbScreener(trials, dict) : undefined;
   type Pending = { item: InputItem; warnings: Problem[]; patientId: string | null; record?: PatientRecord; referenceDates?: ReferenceDates };
   let pending: Pending[] = [];
-  const writeScreened = async (p: Pending, results: ScreenedSummary[]) => {
-    for (const result of results) {
-      summary.screened(result);
-      await sink.write(writer.row(screenedRow(p.item.row, result, p.warnings, flags.wide === true)));
+  // One result per trial, in `trials` order (the JS engine's outcomes, or the SQL query's).
+  const writeScreened = async (p: Pending, results: OutcomeSummary[]) => {
+    for (const [k, result] of results.entries()) {
+      const meta = (trials[k] as Trial).meta;
+      summary.screened(meta.id, result);
+      await sink.write(writer.row(screenedRow(p.item.row, meta, p.patientId, result, p.warnings, flags.wide === true)));
     }
   };
   const writeError = async (item: Extract<InputItem, { ok: false }>) => {
@@ -302,7 +305,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
     const results = await duck.screen(ok.map((p) => ({ record: p.record as PatientRecord, referenceDates: p.referenceDates as ReferenceDates })));
     let n = 0;
     for (const p of pending) {
-      if (p.item.ok) await writeScreened(p, results[n++] as ScreenedSummary[]);
+      if (p.item.ok) await writeScreened(p, results[n++] as OutcomeSummary[]);
       else await writeError(p.item);
     }
     pending = [];
@@ -342,7 +345,8 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
         if (pending.length >= CHUNK_ROWS) await flush();
         continue;
       }
-      await writeScreened({ item, warnings, patientId }, trials.map((t) => screenPatient(t, dict, record, { referenceDates })));
+      // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
+      await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
     }
     await flush();
     await sink.write(writer.end());

@@ -12,7 +12,9 @@ import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
-import { flagDates, FORMATS, runScreen, type ScreenFlags } from './screen-command.js';
+import { flagDates, type ScreenFlags } from './screen-command.js';
+import { checkReportFlags } from './report-output.js';
+import { screenAndReport } from './screen-pipeline.js';
 import { commandAsInvoked } from './invoked-as.js';
 
 export type InteractiveFlags = ScreenFlags & { interactive?: boolean; save?: string };
@@ -50,8 +52,7 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   const trials = flags.trial ?? [];
   if (trials.length === 0) throw new UsageError('missing --trial <id> (list them with: screen trials)');
   if (trials.length > 1) throw new UsageError('screen one trial at a time: give --trial once');
-  const format = flags.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format.slice(0, 20)}"`);
+  const format = checkReportFlags(flags, io);
   if (patientArg === '-') throw new UsageError('--interactive reads answers from the terminal, so the patient cannot come from standard input: give a file name');
   if (!deps.prompter && io.stdin.isTTY !== true) {
     throw new UsageError(`--interactive needs a terminal, but standard input is not one; to screen a patient file instead run: ${commandAsInvoked(io.script, io.env, io.cwd)} <patient.json> --trial ${trials[0]}`);
@@ -86,9 +87,11 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   }
   const shown = relative(io.cwd, savePath);
   const display = shown.startsWith('..') || isAbsolute(shown) ? savePath : shown;
+  let saved = '';
   const save = (d: PatientData) => {
     try {
-      writeFileAtomic(savePath, `${JSON.stringify(d, null, 2)}\n`);
+      saved = `${JSON.stringify(d, null, 2)}\n`;
+      writeFileAtomic(savePath, saved);
     } catch (e) {
       throw new PatientDataError([{ location: display, message: `cannot save the answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }], { cause: e });
     }
@@ -110,5 +113,6 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
     io.stderr.write(`\nscreen: stopped; every answer given so far is saved in ${display}. Resume with: ${resume}\n`);
     return EXIT_INTERRUPTED;
   }
-  return runScreen(savePath, flags, io);
+  // The report of what was just saved, from memory: the same text the file now holds.
+  return screenAndReport({ text: saved, name: savePath, bytes: saved }, [trial], set.dictionary, { ranked: false, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io);
 }

@@ -1,15 +1,12 @@
 // `screen <patient> --all` or with --trial repeated: screens one patient against several trials
 // and ranks them. The exit code says whether any trial is open to the patient (see overallExit).
 import { loadCriteria } from '../criteria/load-for-cli.js';
-import { screenPatient } from '../engine/evaluate.js';
-import { resolveReferenceDates } from '../engine/reference-dates.js';
-import { formatProblem, UsageError } from '../errors.js';
-import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { overallExit } from '../report/ranking.js';
 import type { CliIo } from './io.js';
-import { parsePatientInput, readPatientInput } from './read-patient.js';
-import { checkReportFlags, writeReport } from './report-output.js';
 import { flagDates, type ScreenFlags } from './screen-command.js';
+import { UsageError } from '../errors.js';
+import { readPatientInput } from './read-patient.js';
+import { checkReportFlags } from './report-output.js';
+import { screenAndReport } from './screen-pipeline.js';
 
 export type MultiScreenFlags = ScreenFlags & { all?: boolean };
 
@@ -29,11 +26,5 @@ export async function runMultiScreen(patientArg: string | undefined, flags: Mult
   const trials = loaded.trials.filter((t, i, all) => all.findIndex((u) => u.file === t.file) === i);
   if (trials.length === 0) throw new UsageError(`no trial criteria found in ${loaded.dir}`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates, io);
-  for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
-
-  const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
-  const results = trials.map((trial) => screenPatient(trial, loaded.dictionary, record, { referenceDates }));
-  await writeReport({ results, sources, input, dictionary: loaded.dictionary, multi: true }, flags, io);
-  return overallExit(results.map((r) => r.verdict));
+  return screenAndReport(input, trials, loaded.dictionary, { ranked: true, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io);
 }

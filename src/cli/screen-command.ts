@@ -1,14 +1,12 @@
 // `screen <patient> --trial <id>`: read, validate, evaluate, format. Returns the exit code.
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
-import { screenPatient } from '../engine/evaluate.js';
-import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
-import { formatProblem, UsageError } from '../errors.js';
-import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { EXIT, type CliIo } from './io.js';
-import { parsePatientInput, readPatientInput } from './read-patient.js';
-import { checkReportFlags, writeReport, type ReportFlags } from './report-output.js';
+import { UsageError } from '../errors.js';
+import type { CliIo } from './io.js';
+import { readPatientInput } from './read-patient.js';
+import { checkReportFlags, type ReportFlags } from './report-output.js';
+import { screenAndReport } from './screen-pipeline.js';
 
 export type ScreenFlags = ReportFlags & {
   trial?: string[];
@@ -45,11 +43,5 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
   const input = await readPatientInput(patientArg, io);
-  const { record, warnings } = await parsePatientInput(input, loaded.dictionary, dates, io);
-  for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, [trial], loaded.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
-
-  const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, dates);
-  const result = screenPatient(trial, loaded.dictionary, record, { referenceDates });
-  await writeReport({ results: [result], sources, input, dictionary: loaded.dictionary, multi: false }, flags, io);
-  return EXIT[result.verdict];
+  return screenAndReport(input, [trial], loaded.dictionary, { ranked: false, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io);
 }

@@ -6,10 +6,11 @@ import { isMap, isScalar } from 'yaml';
 import type { z } from 'zod';
 import { CriteriaError, type Problem } from '../errors.js';
 import { parseDictionary, recordItemField, type Dictionary } from './dictionary.js';
-import type { FieldDef, ItemFieldDef } from './dictionary-schema.js';
-import { collectRefs, parseSharedDefinitions, parseTrial, type Definitions, type SharedDefinitions } from './load-trial.js';
+import { parseSharedDefinitions, parseTrial, type Definitions, type SharedDefinitions } from './load-trial.js';
 import { DefinitionsFile } from './json-schemas.js';
-import { TrialFile, type Condition } from './rule-schema.js';
+import { TrialFile } from './rule-schema.js';
+import { definitionsUsed, ruleOf, RULE_KINDS, walkRule, type Condition } from '../rules/registry.js';
+import type { LintContext, LintRange } from '../rules/types.js';
 import { locate, parseYaml, pathText, toData, zodProblems, type YamlSource } from './yaml-source.js';
 import { own } from '../util/own.js';
 
@@ -56,24 +57,6 @@ export type LintInput = {
 };
 export type LintResult = { findings: LintFinding[]; errorCount: number; warningCount: number; fileCount: number };
 
-// The loader reports its semantic problems as sentences; these patterns name the rule for each.
-const LOADER_RULES: [RegExp, LintRule][] = [
-  [/is not a field in the data dictionary|is not a field of .* records|needs the field .* in the data dictionary/, 'unknown-field'],
-  [/is not an allowed value/, 'unknown-enum-value'],
-  [/does not match the field's unit/, 'unit-mismatch'],
-  [/duplicate criterion id/, 'duplicate-id'],
-  [/unknown definition/, 'unknown-definition'],
-  [/already defined in/, 'duplicate-definition'],
-  [/definition cycle/, 'definition-cycle'],
-  [/can never be met/, 'never-met'],
-  [/review id .* is used twice/, 'duplicate-review-id'],
-  [/unknown calculator/, 'unknown-calculator'],
-  [/this operator needs|compare needs a number/, 'field-type'],
-  [/scale/, 'scale'],
-  [/record quantifiers|repeating-record field|applies to a medication record/, 'record-scope'],
-];
-
-const KINDS = ['all', 'any', 'not', 'atLeast', 'compare', 'is', 'in', 'includesAny', 'labUln', 'age', 'dateWithin', 'interval', 'known', 'exists', 'forAll', 'count', 'ongoing', 'takenFor', 'stableDose', 'lastDoseWithin', 'review', 'ref', 'calc'];
 const DATE_RULE_KEYS = new Set(['before', 'at']);
 
 /** file:line:column of a mapping key (the name of a definition), rather than of its value. */
@@ -94,8 +77,9 @@ function finding(rule: LintRule, location: string, message: string): LintFinding
   return { severity: LINT_RULES[rule].severity, rule, location, message };
 }
 
+/** The loader's problems, by the code of the check that found each. */
 function fromLoader(problems: Problem[], fallback: LintRule): LintFinding[] {
-  return problems.map((p) => finding(LOADER_RULES.find(([re]) => re.test(p.message))?.[1] ?? fallback, p.location, p.message));
+  return problems.map((p) => finding(p.code !== undefined && Object.hasOwn(LINT_RULES, p.code) ? (p.code as LintRule) : fallback, p.location, p.message));
 }
 
 /** Zod issues as findings, with the rule refined where the path says more than "schema". */
@@ -109,7 +93,7 @@ function schemaFindings(src: YamlSource, error: z.ZodError): LintFinding[] {
     if (typeof last === 'string' && DATE_RULE_KEYS.has(last) && missing) {
       return finding('date-window-reference', p.location, `${pathText(issue.path)}: say which reference date the window counts from (screening, consent or randomization)`);
     }
-    if (p.message.endsWith('unknown or missing "kind"')) return finding('schema', p.location, `${p.message} (expected one of: ${KINDS.join(', ')})`);
+    if (p.message.endsWith('unknown or missing "kind"')) return finding('schema', p.location, `${p.message} (expected one of: ${RULE_KINDS.join(', ')})`);
     return finding('schema', p.location, p.message);
   });
 }
@@ -234,7 +218,7 @@ function reachableDefinitions(rules: Condition[], definitions: Definitions): Set
   const queue: string[] = [];
   const visit = (c: Condition) => {
     const refs = new Set<string>();
-    collectRefs(c, refs);
+    definitionsUsed(c, refs);
     for (const r of refs) if (!seen.has(r)) {
       seen.add(r);
       queue.push(r);
@@ -300,7 +284,10 @@ function covers(sets: Iv[][], d: Domain): boolean {
 
 type NumericTest = { key: string; what: string; set: Iv[]; domain: Domain; text: string };
 
-const OP_TEXT: Record<string, string> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '==', '!=': '!=' };
+function numericTest(r: LintRange): NumericTest {
+  const domain: Domain = { iv: { lo: r.lo, loIn: Number.isFinite(r.lo), hi: r.hi, hiIn: Number.isFinite(r.hi) }, integer: r.integer };
+  return { key: r.key, what: r.what, set: opInterval(r.op, r.value), domain, text: r.text };
+}
 
 class SemanticChecks {
   constructor(
@@ -313,97 +300,43 @@ class SemanticChecks {
     return locate(this.src, path);
   }
 
-  private field(name: string, scope: string | undefined): FieldDef | ItemFieldDef | undefined {
-    return scope && !name.includes('.') ? recordItemField(this.dict, scope, name) : this.dict.fields.get(name);
+  private context(path: (string | number)[], scope: string | undefined): LintContext {
+    return {
+      dict: this.dict,
+      scope,
+      field: (name) => (scope && !name.includes('.') ? recordItemField(this.dict, scope, name) : this.dict.fields.get(name)),
+      warn: (rule, at, message) => this.out.push(finding(rule, this.at([...path, ...at]), `${pathText([...path, ...at])}: ${message}`)),
+      combined: (kind, children) => this.combined(kind, children, path, scope),
+    };
   }
 
   /** The numeric condition a node tests, if it is one, with the values it can take. */
-  private numeric(c: Condition, scope: string | undefined): NumericTest | undefined {
-    const open: Domain = { iv: { lo: -Infinity, loIn: false, hi: Infinity, hiIn: false }, integer: false };
-    const atLeastZero = (integer: boolean): Domain => ({ iv: { lo: 0, loIn: true, hi: Infinity, hiIn: false }, integer });
-    switch (c.kind) {
-      case 'compare': {
-        if (typeof c.value !== 'number') return undefined;
-        const def = this.field(c.field, scope);
-        let domain = open;
-        if (def?.type === 'scale' && c.scaleMax !== undefined) domain = { iv: { lo: 0, loIn: true, hi: c.scaleMax, hiIn: true }, integer: false };
-        else if (def?.type === 'number' || def?.type === 'integer') {
-          domain = {
-            iv: { lo: def.min ?? -Infinity, loIn: def.min !== undefined, hi: def.max ?? Infinity, hiIn: def.max !== undefined },
-            integer: def.type === 'integer',
-          };
-        }
-        return { key: `compare|${scope ?? ''}|${c.field}|${c.scaleMax ?? ''}`, what: c.field, set: opInterval(c.op, c.value), domain, text: `${c.field} ${OP_TEXT[c.op]} ${c.value}` };
-      }
-      case 'age':
-        return { key: `age|${c.at}`, what: `age at ${c.at}`, set: opInterval(c.op, c.years), domain: atLeastZero(true), text: `age ${OP_TEXT[c.op]} ${c.years}` };
-      case 'labUln':
-        return { key: `labUln|${scope ?? ''}|${c.field}`, what: `${c.field} × ULN`, set: opInterval(c.op, c.times), domain: atLeastZero(false), text: `${c.field} ${OP_TEXT[c.op]} ${c.times} × ULN` };
-      case 'count':
-        return { key: `count|${c.records}|${JSON.stringify(c.where ?? null)}`, what: `the count of ${c.records}`, set: opInterval(c.op, c.n), domain: atLeastZero(true), text: `count of ${c.records} ${OP_TEXT[c.op]} ${c.n}` };
-      default:
-        return undefined;
-    }
+  private numeric(c: Condition, path: (string | number)[], scope: string | undefined): NumericTest | undefined {
+    const range = ruleOf(c).range?.(c, this.context(path, scope));
+    return range ? numericTest(range) : undefined;
   }
 
-  rule(c: Condition, path: (string | number)[], scope: string | undefined): void {
-    const here = pathText(path);
-    const test = this.numeric(c, scope);
-    if (test) {
-      if (intersect(test.set, [test.domain.iv], test.domain.integer).length === 0) {
-        this.out.push(finding('never-met', this.at(path), `${here}: ${test.text} can never be met (${test.what} is always ${describeDomain(test.domain)})`));
-      } else if (covers([test.set], test.domain)) {
-        this.out.push(finding('never-fails', this.at(path), `${here}: ${test.text} can never fail once recorded (${test.what} is always ${describeDomain(test.domain)})`));
-      }
-    }
-    switch (c.kind) {
-      case 'all':
-      case 'any': {
-        this.combined(c.kind, c.of, path, scope);
-        c.of.forEach((x, i) => this.rule(x, [...path, 'of', i], scope));
-        return;
-      }
-      case 'atLeast':
-        c.of.forEach((x, i) => this.rule(x, [...path, 'of', i], scope));
-        return;
-      case 'not':
-        this.rule(c.of, [...path, 'of'], scope);
-        return;
-      case 'exists':
-      case 'count':
-        if (c.where) this.rule(c.where, [...path, 'where'], c.records);
-        return;
-      case 'forAll':
-        if (c.where) this.rule(c.where, [...path, 'where'], c.records);
-        this.rule(c.check, [...path, 'check'], c.records);
-        return;
-      case 'compare': {
-        const def = this.field(c.field, scope);
-        if (def?.type !== 'number' && def?.type !== 'integer' && def?.type !== 'scale') return;
-        if (c.unit !== undefined && def.unit === undefined) this.out.push(finding('unit-mismatch', this.at([...path, 'unit']), `${here}.unit: "${c.unit}" is given but ${c.field} has no unit`));
-        if (c.unit === undefined && def.unit !== undefined) this.out.push(finding('unit-missing', this.at(path), `${here}: ${c.field} is in ${def.unit}; state it (unit: ${def.unit}) so a reader can check the threshold`));
-        return;
-      }
-      case 'in': {
-        const def = this.field(c.field, scope);
-        if (def?.type === 'enum' && Object.keys(def.values).every((v) => c.values.includes(v))) {
-          this.out.push(finding('lists-every-value', this.at([...path, 'values']), `${here}.values: lists every allowed value of ${c.field}, so it only checks that it is recorded (use kind: known)`));
+  rule(root: Condition, rootPath: (string | number)[], rootScope: string | undefined): void {
+    walkRule(root, (c, rel, scope) => {
+      const path = [...rootPath, ...rel];
+      const here = pathText(path);
+      const test = this.numeric(c, path, scope);
+      if (test) {
+        if (intersect(test.set, [test.domain.iv], test.domain.integer).length === 0) {
+          this.out.push(finding('never-met', this.at(path), `${here}: ${test.text} can never be met (${test.what} is always ${describeDomain(test.domain)})`));
+        } else if (covers([test.set], test.domain)) {
+          this.out.push(finding('never-fails', this.at(path), `${here}: ${test.text} can never fail once recorded (${test.what} is always ${describeDomain(test.domain)})`));
         }
-        return;
       }
-      case 'interval':
-        if (JSON.stringify(c.from) === JSON.stringify(c.to)) this.out.push(finding('same-dates', this.at(path), `${here}: from and to are the same date, so the interval is always 0 days`));
-        return;
-      default:
-        return;
-    }
+      ruleOf(c).lint?.(c, this.context(path, scope));
+    }, [], rootScope);
   }
 
   /** x > 5 and x < 3 (never met), or x > 5 or x <= 5 (never fails), among the direct children. */
   private combined(kind: 'all' | 'any', children: Condition[], path: (string | number)[], scope: string | undefined): void {
     const groups = new Map<string, NumericTest[]>();
     for (const child of children) {
-      const t = this.numeric(child, scope);
+      const t = this.numeric(child, path, scope);
       if (t) groups.set(t.key, [...(groups.get(t.key) ?? []), t]);
     }
     for (const tests of groups.values()) {

@@ -3,11 +3,11 @@
 // definitions resolve without cycles). Pure: text in, a checked Trial out.
 import { createHash } from 'node:crypto';
 import { CriteriaError, type Problem } from '../errors.js';
-import { CALCULATORS } from '../engine/calculators.js';
 import type { Dictionary } from './dictionary.js';
 import { recordItemField } from './dictionary.js';
-import type { FieldDef, ItemFieldDef } from './dictionary-schema.js';
-import { TrialFile, type Condition, type Criterion } from './rule-schema.js';
+import { TrialFile, type Criterion } from './rule-schema.js';
+import { definitionsUsed, ruleOf, walkRule, type Condition } from '../rules/registry.js';
+import type { CheckContext, Path, RuleCode } from '../rules/types.js';
 import { locate, parseYaml, toData, zodProblems, type YamlSource } from './yaml-source.js';
 
 export type Definitions = Record<string, { description: string; source?: string | undefined; rule: Condition }>;
@@ -46,7 +46,7 @@ export function parseTrial(text: string, file: string, dict: Dictionary, shared?
   const problems: Problem[] = [];
   for (const name of Object.keys(data.definitions)) {
     if (shared && Object.hasOwn(shared.definitions, name)) {
-      problems.push({ location: locate(src, ['definitions', name]), message: `definitions.${name}: already defined in ${shared.file}` });
+      problems.push({ location: locate(src, ['definitions', name]), message: `definitions.${name}: already defined in ${shared.file}`, code: 'duplicate-definition' });
     }
   }
   const definitions: Definitions = { ...(shared?.definitions ?? {}), ...data.definitions };
@@ -54,7 +54,7 @@ export function parseTrial(text: string, file: string, dict: Dictionary, shared?
   for (const [name, def] of Object.entries(data.definitions)) checker.check(def.rule, ['definitions', name, 'rule'], undefined);
   const ids = new Set<string>();
   data.criteria.forEach((c, i) => {
-    if (ids.has(c.id)) problems.push({ location: locate(src, ['criteria', i, 'id']), message: `criteria[${i}].id: duplicate criterion id "${c.id}"` });
+    if (ids.has(c.id)) problems.push({ location: locate(src, ['criteria', i, 'id']), message: `criteria[${i}].id: duplicate criterion id "${c.id}"`, code: 'duplicate-id' });
     ids.add(c.id);
     checker.check(c.rule, ['criteria', i, 'rule'], undefined);
   });
@@ -74,8 +74,6 @@ function prefixIssues(error: import('zod').ZodError, prefix: string): import('zo
   return error;
 }
 
-type AnyField = FieldDef | ItemFieldDef;
-
 class Checker {
   private reviewIds = new Map<string, string>();
   private refs = new Map<string, Set<string>>();
@@ -93,133 +91,55 @@ class Checker {
     return new Map([...this.reviewIds].map(([id, path]) => [id, `${file} ${path}`]));
   }
 
-  private fail(path: (string | number)[], message: string) {
+  private fail(path: (string | number)[], message: string, code: RuleCode | 'definition-cycle') {
     const at = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
-    this.problems.push({ location: locate(this.src, path), message: `${at}: ${message}` });
+    this.problems.push({ location: locate(this.src, path), message: `${at}: ${message}`, code });
   }
 
-  private field(path: (string | number)[], name: string, scope: string | undefined): AnyField | undefined {
-    const def = scope && !name.includes('.') ? recordItemField(this.dict, scope, name) : this.dict.fields.get(name);
-    if (!def) {
-      const where = scope && !name.includes('.') ? `a field of ${scope} records` : 'a field in the data dictionary';
-      this.fail([...path, 'field'], `"${name}" is not ${where}`);
-    }
-    return def;
-  }
-
-  private expectType(path: (string | number)[], name: string, def: AnyField | undefined, types: string[]): boolean {
-    if (!def) return false;
-    if (!types.includes(def.type)) {
-      this.fail([...path, 'field'], `"${name}" is a ${def.type} field; this operator needs ${types.join(' or ')}`);
-      return false;
-    }
-    return true;
-  }
-
-  private enumValues(path: (string | number)[], def: AnyField, values: string[]) {
-    if (def.type !== 'enum' && def.type !== 'enumList') return;
-    values.forEach((v, i) => {
-      if (!Object.hasOwn(def.values, v)) this.fail([...path, 'values', i], `"${v}" is not an allowed value (${Object.keys(def.values).join(', ')})`);
-    });
-  }
-
-  check(c: Condition, path: (string | number)[], scope: string | undefined): void {
-    switch (c.kind) {
-      case 'all':
-      case 'any':
-      case 'atLeast':
-        c.of.forEach((child, i) => this.check(child, [...path, 'of', i], scope));
-        if (c.kind === 'atLeast' && c.n > c.of.length) this.fail([...path, 'n'], `needs ${c.n} of only ${c.of.length} conditions: can never be met`);
-        return;
-      case 'not':
-        return this.check(c.of, [...path, 'of'], scope);
-      case 'compare': {
-        const def = this.field(path, c.field, scope);
-        if (!this.expectType(path, c.field, def, ['number', 'integer', 'scale'])) return;
-        if (typeof c.value !== 'number') this.fail([...path, 'value'], 'compare needs a number');
-        if (def && def.type === 'scale') {
-          if (c.scaleMax === undefined) this.fail(path, `"${c.field}" is a scale field: say which scale the threshold is on (scaleMax)`);
-          else if (!def.scales.includes(c.scaleMax)) this.fail([...path, 'scaleMax'], `scale ${c.scaleMax} is not one of ${def.scales.join(', ')}`);
-        }
-        if (def && c.unit !== undefined && 'unit' in def && def.unit !== c.unit) this.fail([...path, 'unit'], `unit "${c.unit}" does not match the field's unit "${def.unit ?? '(none)'}"`);
-        return;
-      }
-      case 'is':
-        this.expectType(path, c.field, this.field(path, c.field, scope), ['boolean']);
-        return;
-      case 'in': {
-        const def = this.field(path, c.field, scope);
-        if (this.expectType(path, c.field, def, ['enum']) && def) this.enumValues(path, def, c.values);
-        return;
-      }
-      case 'includesAny': {
-        const def = this.field(path, c.field, scope);
-        if (this.expectType(path, c.field, def, ['enumList']) && def) this.enumValues(path, def, c.values);
-        return;
-      }
-      case 'labUln':
-        this.expectType(path, c.field, this.field(path, c.field, scope), ['lab']);
-        if (c.through && !c.within) this.fail([...path, 'through'], '"through" extends a "within" window: give "within" too');
-        return;
-      case 'dateWithin':
-        this.expectType(path, c.field, this.field(path, c.field, scope), ['date']);
-        return;
-      case 'interval':
-        for (const side of ['from', 'to'] as const) {
-          const operand = c[side];
-          if ('field' in operand) this.expectType([...path, side], operand.field, this.field([...path, side], operand.field, scope), ['date']);
-        }
-        return;
-      case 'known':
-        this.field(path, c.field, scope);
-        return;
-      case 'age':
-        if (!this.dict.fields.has('demographics.birthDate')) this.fail(path, 'age needs the field demographics.birthDate in the data dictionary');
-        return;
-      case 'exists':
-      case 'forAll':
-      case 'count': {
-        if (scope) this.fail([...path, 'records'], 'record quantifiers cannot be nested');
-        const def = this.dict.fields.get(c.records);
-        if (def?.type !== 'records') {
-          this.fail([...path, 'records'], `"${c.records}" is not a repeating-record field`);
-          return;
-        }
-        if (c.where) this.check(c.where, [...path, 'where'], c.records);
-        if (c.kind === 'forAll') this.check(c.check, [...path, 'check'], c.records);
-        return;
-      }
-      case 'ongoing':
-      case 'takenFor':
-      case 'stableDose':
-      case 'lastDoseWithin': {
-        const def = scope ? this.dict.fields.get(scope) : undefined;
-        if (def?.type !== 'records' || def.kindOf !== 'medication') this.fail(path, `${c.kind} applies to a medication record: use it inside exists/forAll/count over medications`);
-        return;
-      }
-      case 'review': {
-        const seen = this.reviewIds.get(c.id);
-        const here = path.join('.');
-        if (seen !== undefined && seen !== here) this.fail([...path, 'id'], `review id "${c.id}" is used twice`);
-        const shared = this.sharedReviewIds.get(c.id);
-        if (shared !== undefined) this.fail([...path, 'id'], `review id "${c.id}" is used twice: also by ${shared}; one recorded decision would answer both`);
-        this.reviewIds.set(c.id, here);
-        return;
-      }
-      case 'ref': {
-        if (!Object.hasOwn(this.definitions, c.definition)) {
-          this.fail([...path, 'definition'], `unknown definition "${c.definition}"`);
-          return;
-        }
-        return;
-      }
-      case 'calc': {
-        const calc = Object.hasOwn(CALCULATORS, c.calculator) ? CALCULATORS[c.calculator] : undefined;
-        if (!calc) this.fail([...path, 'calculator'], `unknown calculator "${c.calculator}" (${Object.keys(CALCULATORS).join(', ')})`);
-        for (const message of calc?.checkParams?.(c.params ?? {}) ?? []) this.fail([...path, 'params'], message);
-        return;
-      }
-    }
+  /** Every node's own checks (src/rules/<kind>.ts), with paths relative to the node. */
+  check(rule: Condition, root: (string | number)[], rootScope: string | undefined): void {
+    walkRule(rule, (node, rel, scope) => {
+      const path = [...root, ...rel];
+      const abs = (at: Path) => [...path, ...at];
+      const cx: CheckContext = {
+        dict: this.dict,
+        definitions: this.definitions,
+        scope,
+        report: (code, at, message) => this.fail(abs(at), message, code),
+        field: (at, name) => {
+          const def = scope && !name.includes('.') ? recordItemField(this.dict, scope, name) : this.dict.fields.get(name);
+          if (!def) {
+            const where = scope && !name.includes('.') ? `a field of ${scope} records` : 'a field in the data dictionary';
+            this.fail(abs([...at, 'field']), `"${name}" is not ${where}`, 'unknown-field');
+          }
+          return def;
+        },
+        expectType: (at, name, def, types) => {
+          if (!def) return false;
+          if (types.includes(def.type)) return true;
+          this.fail(abs([...at, 'field']), `"${name}" is a ${def.type} field; this operator needs ${types.join(' or ')}`, 'field-type');
+          return false;
+        },
+        enumValues: (at, def, values) => {
+          if (def.type !== 'enum' && def.type !== 'enumList') return;
+          values.forEach((v, i) => {
+            if (!Object.hasOwn(def.values, v)) this.fail(abs([...at, 'values', i]), `"${v}" is not an allowed value (${Object.keys(def.values).join(', ')})`, 'unknown-enum-value');
+          });
+        },
+        reviewId: (at, id) => {
+          const seen = this.reviewIds.get(id);
+          const here = path.join('.');
+          if (seen !== undefined && seen !== here) this.fail(abs(at), `review id "${id}" is used twice`, 'duplicate-review-id');
+          const shared = this.sharedReviewIds.get(id);
+          if (shared !== undefined) this.fail(abs(at), `review id "${id}" is used twice: also by ${shared}; one recorded decision would answer both`, 'duplicate-review-id');
+          this.reviewIds.set(id, here);
+        },
+      };
+      ruleOf(node).check?.(node, cx);
+      // A misplaced quantifier's sub-rules would only repeat the same complaint.
+      if ((node.kind === 'exists' || node.kind === 'forAll' || node.kind === 'count') && this.dict.fields.get(node.records)?.type !== 'records') return false;
+      return true;
+    }, [], rootScope);
   }
 
   /** Definitions may use each other, but never in a cycle. */
@@ -233,7 +153,7 @@ class Checker {
     const visit = (name: string, trail: string[]): void => {
       if (state.get(name) === 'done') return;
       if (state.get(name) === 'visiting') {
-        this.fail([...path, name], `definition cycle: ${[...trail, name].join(' -> ')}`);
+        this.fail([...path, name], `definition cycle: ${[...trail, name].join(' -> ')}`, 'definition-cycle');
         return;
       }
       state.set(name, 'visiting');
@@ -244,28 +164,7 @@ class Checker {
   }
 }
 
+/** Names of the definitions a rule uses directly. */
 export function collectRefs(c: Condition, out: Set<string>): void {
-  switch (c.kind) {
-    case 'all':
-    case 'any':
-    case 'atLeast':
-      c.of.forEach((x) => collectRefs(x, out));
-      return;
-    case 'not':
-      collectRefs(c.of, out);
-      return;
-    case 'exists':
-    case 'count':
-      if (c.where) collectRefs(c.where, out);
-      return;
-    case 'forAll':
-      if (c.where) collectRefs(c.where, out);
-      collectRefs(c.check, out);
-      return;
-    case 'ref':
-      out.add(c.definition);
-      return;
-    default:
-      return;
-  }
+  definitionsUsed(c, out);
 }

@@ -4,7 +4,7 @@
 import type { Dictionary } from './dictionary-model.js';
 import { collectFieldRefs } from './field-refs.js';
 import type { Trial } from './load-trial.js';
-import type { ReferenceDateName } from './rule-schema.js';
+import type { ReferenceDateName } from '../rules/types.js';
 
 export type TrialFields = {
   /** Dictionary field paths, in dictionary order. */

@@ -13,7 +13,7 @@ export type CalculatorContext = {
   get: (path: string) => unknown;
   referenceDate: (name: 'screening' | 'consent' | 'randomization') => string | undefined;
 };
-export type Calculator = {
+export type Calculator<P = any> = {
   description: string;
   /**
    * The patient data it reads, so templates and questionnaires can ask for it: dictionary field
@@ -22,7 +22,9 @@ export type Calculator = {
   inputs: { fields: readonly string[]; records?: Readonly<Record<string, readonly string[]>> };
   /** Problems with a rule's params, checked when the criteria file is loaded (empty = fine). */
   checkParams?: (params: Record<string, unknown>) => string[];
-  evaluate: (ctx: CalculatorContext, params: Record<string, unknown>) => CalculatorResult;
+  /** The rule's params, parsed once when the rule is compiled (already checked by checkParams). */
+  prepare: (params: Record<string, unknown>) => P;
+  evaluate: (ctx: CalculatorContext, params: P) => CalculatorResult;
 };
 
 export const CALCULATORS: Record<string, Calculator> = {

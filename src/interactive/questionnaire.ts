@@ -7,7 +7,7 @@ import { enumLabel } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { collectFieldRefs } from '../criteria/field-refs.js';
 import type { Trial } from '../criteria/load-trial.js';
-import { REFERENCE_DATES, type ReferenceDateName } from '../criteria/rule-schema.js';
+import { REFERENCE_DATES, type ReferenceDateName } from '../rules/types.js';
 import { screenPatient } from '../engine/evaluate.js';
 import { COMPLETENESS_PREFIX, getPath } from '../engine/patient-record.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';

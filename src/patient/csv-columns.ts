@@ -3,7 +3,7 @@
 import type { Dictionary } from '../criteria/dictionary.js';
 import { fieldCodesText } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
-import type { ReferenceDateName } from '../criteria/rule-schema.js';
+import type { ReferenceDateName } from '../rules/types.js';
 
 /** Repeating records are numbered from 1; the schema allows at most this many per patient. */
 export const MAX_RECORD_INDEX = 500;

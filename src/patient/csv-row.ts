@@ -49,14 +49,26 @@ function convert(cell: string, leaf: LeafType): { value: unknown } | { error: st
   }
 }
 
+/** Column paths split once: the same few hundred are set for every row. */
+const splitPaths = new Map<string, readonly string[]>();
+function keysOf(path: string): readonly string[] {
+  let keys = splitPaths.get(path);
+  if (!keys) {
+    keys = path.split('.');
+    if (splitPaths.size < 10_000) splitPaths.set(path, keys);
+  }
+  return keys;
+}
+
 type Slots = Map<number, Record<string, unknown>>;
 type RecordsState = { slots: Slots; count?: { n: number; column: string }; doseCounts: Map<string, { n: number; column: string }>; doses: Map<string, Slots> };
 
-function setPath(obj: Record<string, unknown>, keys: string[], value: unknown) {
+function setPath(obj: Record<string, unknown>, keys: readonly string[], value: unknown) {
   // resolveHeader refuses such columns; this keeps any other caller from reaching Object.prototype.
   if (keys.some(isReservedName)) throw new Error(`reserved key in path ${keys.join('.')}`);
   let cur = obj;
-  for (const k of keys.slice(0, -1)) {
+  for (let i = 0; i < keys.length - 1; i++) {
+    const k = keys[i] as string;
     const next = cur[k];
     if (next === undefined || next === null || typeof next !== 'object') cur[k] = {};
     cur = cur[k] as Record<string, unknown>;
@@ -105,7 +117,6 @@ export function csvRowToData(header: CsvHeader, cells: string[]): { data: Record
         setPath(data, ['reviews', target.trial, target.review, target.key], value);
         return;
       case 'field': {
-        const keys = target.path.split('.');
         if (target.part === undefined) {
           const entry = scalarsWithUnit.get(target.path);
           if (entry) entry.value = value;
@@ -118,7 +129,7 @@ export function csvRowToData(header: CsvHeader, cells: string[]): { data: Record
           scalarsWithUnit.set(target.path, entry);
           return;
         }
-        setPath(data, [...keys, target.part], value);
+        setPath(data, keysOf(`${target.path}.${target.part}`), value);
         return;
       }
       case 'count': {
@@ -149,7 +160,7 @@ export function csvRowToData(header: CsvHeader, cells: string[]): { data: Record
   });
   for (const [path, { value, unit }] of scalarsWithUnit) {
     if (value === undefined) continue;
-    setPath(data, path.split('.'), unit === undefined ? value : { value, unit });
+    setPath(data, keysOf(path), unit === undefined ? value : { value, unit });
   }
   const indexMaps = new Map<string, number[]>();
   for (const [path, s] of records) {
@@ -182,7 +193,7 @@ export function csvRowToData(header: CsvHeader, cells: string[]): { data: Record
       }
       return item;
     });
-    setPath(data, path.split('.'), list);
+    setPath(data, keysOf(path), list);
   }
   return { data, indexMaps, problems };
 }

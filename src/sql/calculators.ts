@@ -113,6 +113,7 @@ function imacsTable(params: Record<string, unknown>, codes: number[], mmtIndex: 
     for (let k = 0; k <= left; k++) for (const rest of compositions(left - k, from + 1)) out.push([k, ...rest]);
     return out;
   };
+  const prepared = imacsImprovementCalculator.prepare(params);
   for (const counts of compositions(n, 0)) {
     codes.forEach((mmtState, ci) => {
       if ((counts[ci] as number) === 0) return;
@@ -124,7 +125,7 @@ function imacsTable(params: Record<string, unknown>, codes: number[], mmtIndex: 
         values.set(`imacs.baseline.${m.key}`, b);
         values.set(`imacs.followUp.${m.key}`, f);
       });
-      const outcome = imacsImprovementCalculator.evaluate({ get: (p) => values.get(p), referenceDate: () => undefined }, params).outcome;
+      const outcome = imacsImprovementCalculator.evaluate({ get: (p) => values.get(p), referenceDate: () => undefined }, prepared).outcome;
       const code = codes.reduce((sum, c, i) => sum + (counts[i] as number) * 10 ** (c + 1), 0) + mmtState;
       if (outcome === 'met') met.push(code);
       else if (outcome === 'not_met') notMet.push(code);

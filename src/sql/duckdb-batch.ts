@@ -4,10 +4,9 @@
 // order through the same writer and screen-failure summary. The SQL yields outcomes, verdicts and
 // id lists; the missing-field list of a row with unknown criteria comes from the JS engine, so
 // the output is the same, byte for byte, as with --engine js.
-import type { ScreenedSummary } from '../batch/batch-row.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
-import { decideVerdict, effectOf, screenPatient } from '../engine/evaluate.js';
+import { compileTrial as compileRules, decideVerdict, effectOf, screenOutcomes, type OutcomeSummary } from '../engine/evaluate.js';
 import type { Outcome } from '../engine/logic.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
@@ -20,7 +19,7 @@ export type ScreenedRecord = { record: PatientRecord; referenceDates: ReferenceD
 
 export type DuckDbScreener = {
   /** One summary per trial (in `trials` order) for each record, in order. */
-  screen(records: ScreenedRecord[]): Promise<ScreenedSummary[][]>;
+  screen(records: ScreenedRecord[]): Promise<OutcomeSummary[][]>;
   close(): void;
 };
 
@@ -28,6 +27,7 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
   const db = await openDuckDb(dict);
   const layout = layoutTables(dict);
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
+  const rules = trials.map((t) => compileRules(t, dict));
   return {
     async screen(records) {
       const tables: TableRows = new Map();
@@ -43,15 +43,8 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
           const verdict = decideVerdict(criteria);
           if (verdict !== row.verdict) throw new Error(`DuckDB verdict ${String(row.verdict)} disagrees with its outcomes (${verdict})`);
           // Which fields to collect: the JS engine's list, for the rows that have any unknown.
-          const missing = row.unknown ? screenPatient(t, dict, r.record, { referenceDates: r.referenceDates }).missing : [];
-          return {
-            patientId: typeof r.record.id === 'string' ? r.record.id : null,
-            trial: { id: t.meta.id, completeness: t.meta.completeness },
-            verdict,
-            criteria,
-            review: row.review ? String(row.review).split(';').map((id) => ({ id })) : [],
-            missing,
-          };
+          const missing = row.unknown ? screenOutcomes(rules[k] as ReturnType<typeof compileRules>, r.record, r.referenceDates).missing : [];
+          return { verdict, criteria, review: row.review ? String(row.review).split(';') : [], missing };
         }),
       );
     },

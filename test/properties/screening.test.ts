@@ -1,7 +1,6 @@
 // Properties of screening on random valid patients (fixed seed, modest run counts).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { evaluateCondition } from '../../src/engine/evaluate.js';
 import { criteriaSet, record, trial } from '../helpers/screening.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { screenPatient } from '../../src/engine/evaluate.js';
@@ -10,7 +9,6 @@ import { parsePatientData } from '../../src/patient/parse.js';
 
 const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
 const dict = criteriaSet.dictionary;
-void evaluateCondition;
 
 function reviewIdsOf(trialId: string): string[] {
   const ids = new Set<string>();

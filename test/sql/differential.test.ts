@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
 import { collectFieldRefs } from '../../src/criteria/field-refs.js';
-import { screenPatient } from '../../src/engine/evaluate.js';
+import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
 import { fromDayNumber, toDayNumber } from '../../src/engine/dates.js';
 import { DUCKDB, POSTGRES } from '../../src/sql/dialect.js';
@@ -114,10 +114,11 @@ beforeAll(() => {
   rows.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.record.referenceDates ?? {}, tables));
   for (const id of TRIALS) {
     const t = trial(id);
+    const compiled = compileRules(t, dict);
     expected.set(
       id,
       rows.map((r, i) => {
-        const b = screenedRow(i + 1, screenPatient(t, dict, r.record, { referenceDates: r.record.referenceDates ?? {} }), [], true);
+        const b = screenedRow(i + 1, t.meta, null, screenOutcomes(compiled, r.record, r.record.referenceDates ?? {}), [], true);
         return { verdict: b.verdict, failed: b.failed.join(';'), unknown: b.unknown.join(';'), review: b.review.join(';'), outcomes: b.outcomes as Record<string, string> };
       }),
     );

@@ -50,12 +50,12 @@ const Params = z.strictObject({
   minCertainty: z._default(z.enum(CERTAINTIES), 'possible'),
 });
 
-export const bohanPeterCalculator: Calculator = {
+export const bohanPeterCalculator: Calculator<z.infer<typeof Params>> = {
   inputs: { fields: BOHAN_PETER_ITEMS.map((i) => i.path) },
   description: 'Bohan and Peter classification',
   checkParams: (params) => paramProblems(Params, params),
-  evaluate(ctx, raw) {
-    const params = Params.parse(raw);
+  prepare: (raw) => Params.parse(raw),
+  evaluate(ctx, params) {
     const facts: Fact[] = [];
     const slots: boolean[][] = [];
     const missing: string[] = [];

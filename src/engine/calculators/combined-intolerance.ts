@@ -42,12 +42,12 @@ export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?:
   return 'unknown';
 }
 
-export const combinedIntoleranceCalculator: Calculator = {
+export const combinedIntoleranceCalculator: Calculator<z.infer<typeof Params>> = {
   inputs: { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] } },
   description: 'Intolerance to a course given combined (glucocorticoid with an immunosuppressant)',
   checkParams: (params) => paramProblems(Params, params),
-  evaluate(ctx, raw) {
-    const params = Params.parse(raw);
+  prepare: (raw) => Params.parse(raw),
+  evaluate(ctx, params) {
     const date = ctx.referenceDate(params.at);
     const meds = ctx.get('medications');
     const base = { months: params.months, at: params.at, date: date ?? null };

@@ -96,13 +96,15 @@ function readValue(key: MeasureKey, raw: unknown): { value?: number; max?: numbe
   return typeof raw === 'number' ? { value: raw } : {};
 }
 
-export const imacsImprovementCalculator: Calculator = {
+export const imacsImprovementCalculator: Calculator<{ params: z.infer<typeof Params>; rule: ImacsRule }> = {
   inputs: { fields: IMACS_MEASURES.flatMap((m) => [`imacs.baseline.${m.key}`, `imacs.followUp.${m.key}`]) },
   description: 'IMACS definition of improvement (baseline vs follow-up)',
   checkParams: (params) => paramProblems(Params, params),
-  evaluate(ctx, raw) {
+  prepare: (raw) => {
     const params = Params.parse(raw);
-    const rule: ImacsRule = { ...params, mmtMayNotWorsen: params.mmtMayNotWorsen === true };
+    return { params, rule: { ...params, mmtMayNotWorsen: params.mmtMayNotWorsen === true } };
+  },
+  evaluate(ctx, { params, rule }) {
     const facts: Fact[] = [];
     const missing: string[] = [];
     const slots: MeasureStatus[][] = [];

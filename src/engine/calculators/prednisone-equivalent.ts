@@ -93,12 +93,12 @@ export function compareDoseRange(low: number, high: number, weightKg: number, op
   return 'unknown';
 }
 
-export const prednisoneEquivalentPerKgCalculator: Calculator = {
+export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Params>> = {
   inputs: { fields: ['demographics.weightKg'], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses', 'prednisoneEquivalentMgPerDay'] } },
   description: 'Prednisone-equivalent glucocorticoid dose per kg per day',
   checkParams: (params) => paramProblems(Params, params),
-  evaluate(ctx, raw) {
-    const params = Params.parse(raw);
+  prepare: (raw) => Params.parse(raw),
+  evaluate(ctx, params) {
     const facts: Fact[] = [];
     const missing: string[] = [];
     const date = ctx.referenceDate(params.at);

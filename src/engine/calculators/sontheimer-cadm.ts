@@ -37,12 +37,12 @@ export const SONTHEIMER_UNCHECKED =
 
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
-export const sontheimerCadmCalculator: Calculator = {
+export const sontheimerCadmCalculator: Calculator<z.infer<typeof Params>> = {
   inputs: { fields: ['diagnosis.sontheimerSkinMonths', 'diagnosis.skinBiopsyConfirmed', 'bohanPeter.weakness', 'bohanPeter.enzymes', 'bohanPeter.emg', 'bohanPeter.biopsy'] },
   description: 'Clinically amyopathic DM (revised Sontheimer)',
   checkParams: (params) => paramProblems(Params, params),
-  evaluate(ctx, raw) {
-    const { minSkinMonths } = Params.parse(raw);
+  prepare: (raw) => Params.parse(raw),
+  evaluate(ctx, { minSkinMonths }) {
     const monthsRaw = ctx.get('diagnosis.sontheimerSkinMonths');
     const inputs: SontheimerInputs = {};
     if (typeof monthsRaw === 'number') inputs.skinMonths = monthsRaw;

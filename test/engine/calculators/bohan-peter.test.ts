@@ -22,7 +22,7 @@ describe('classifyBohanPeter', () => {
 });
 
 const run = (patient: object, params: Record<string, unknown>) =>
-  bohanPeterCalculator.evaluate({ get: (p) => getPath(patient, p), referenceDate: () => undefined }, params);
+  bohanPeterCalculator.evaluate({ get: (p) => getPath(patient, p), referenceDate: () => undefined }, bohanPeterCalculator.prepare(params));
 
 describe('bohanPeter calculator', () => {
   test('definite DM meets "probable or definite DM"', () => {

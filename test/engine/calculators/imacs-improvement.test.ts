@@ -46,7 +46,7 @@ const visit = (pga: number, sga: number, mmt: number, haq: number, ck: number, e
   pga, sga, mmt8: { score: mmt, max: 150 }, haqDi: haq, enzyme: { value: ck, uln: 200, unit: 'U/L' }, extramuscularGlobal: extra,
 });
 const run = (imacs: object, params: Record<string, unknown> = {}) =>
-  imacsImprovementCalculator.evaluate({ get: (p) => getPath({ imacs }, p), referenceDate: () => undefined }, params);
+  imacsImprovementCalculator.evaluate({ get: (p) => getPath({ imacs }, p), referenceDate: () => undefined }, imacsImprovementCalculator.prepare(params));
 
 describe('imacsImprovement calculator', () => {
   test('improved: 4 measures better by ≥ 20%', () => {

@@ -8,7 +8,7 @@ const pred = (dose: number, extra: object = {}) => ({ drug: 'prednisone', class:
 const run = (weightKg: number | undefined, medications: unknown, date: string | null = '2026-11-16') =>
   prednisoneEquivalentPerKgCalculator.evaluate(
     { get: (p) => getPath({ demographics: weightKg === undefined ? {} : { weightKg }, medications }, p), referenceDate: () => date ?? undefined },
-    { op: '<', mgPerKgPerDay: 1 },
+    prednisoneEquivalentPerKgCalculator.prepare({ op: '<', mgPerKgPerDay: 1 }),
   );
 
 describe('prednisoneEquivalentPerKg', () => {

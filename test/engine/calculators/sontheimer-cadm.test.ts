@@ -25,7 +25,7 @@ describe('sontheimerCadm', () => {
 
   test('the calculator reads the dictionary fields and names the missing one', () => {
     const patient = { diagnosis: { sontheimerSkinMonths: 12 }, bohanPeter: { weakness: false, enzymes: false, emg: false, biopsy: false } };
-    const r = sontheimerCadmCalculator.evaluate({ get: (p) => getPath(patient, p), referenceDate: () => undefined }, {});
+    const r = sontheimerCadmCalculator.evaluate({ get: (p) => getPath(patient, p), referenceDate: () => undefined }, sontheimerCadmCalculator.prepare({}));
     expect(r.outcome).toBe('unknown');
     expect(r.missing).toEqual(['diagnosis.skinBiopsyConfirmed']);
     expect(r.detail?.form).toBe('amyopathic');

@@ -1,0 +1,40 @@
+// The one screening pipeline behind `screen <patient>` (one trial or several) and the end of the
+// questionnaire: validate the patient, warn, resolve reference dates, screen every trial, write the
+// report in the chosen format (report-output.ts), and turn the verdicts into the exit code.
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { Trial } from '../criteria/load-trial.js';
+import { screenPatient } from '../engine/evaluate.js';
+import { resolveReferenceDates } from '../engine/reference-dates.js';
+import type { ReferenceDates } from '../engine/result.js';
+import { formatProblem } from '../errors.js';
+import { reviewKeyWarnings } from '../patient/review-keys.js';
+import { overallExit } from '../report/ranking.js';
+import { EXIT, type CliIo } from './io.js';
+import { parsePatientInput } from './read-patient.js';
+import { writeReport, type ReportFlags } from './report-output.js';
+
+export type PipelineOptions = {
+  /** Several trials (--all, or --trial repeated): ranked reports and the overall exit code. */
+  ranked: boolean;
+  flagDates: ReferenceDates;
+  /** Every trial id in the criteria directory (to spot review decisions filed under a wrong trial). */
+  trialIds: string[];
+  report: ReportFlags;
+};
+
+export async function screenAndReport(
+  input: { text: string; name: string; bytes: Uint8Array | string },
+  trials: Trial[],
+  dict: Dictionary,
+  o: PipelineOptions,
+  io: CliIo,
+): Promise<number> {
+  // A FHIR Bundle is imported on the fly (the importer is loaded only then).
+  const { record, warnings } = await parsePatientInput(input, dict, o.flagDates, io);
+  for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, o.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
+  const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, o.flagDates);
+  const results = trials.map((trial) => screenPatient(trial, dict, record, { referenceDates }));
+  await writeReport({ results, sources, input, dictionary: dict, multi: o.ranked }, o.report, io);
+  // One trial: its verdict; several: whether any trial is open to the patient.
+  return o.ranked ? overallExit(results.map((r) => r.verdict)) : EXIT[(results[0] as (typeof results)[0]).verdict];
+}

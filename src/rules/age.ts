@@ -1,0 +1,73 @@
+// `age`: age in whole years on a reference date, from the birth date.
+import { ageInYears, shift } from '../engine/dates.js';
+import { countCompare, fromBoolean } from '../engine/logic.js';
+import type { PatientRecord } from '../engine/patient-record.js';
+import { getPath } from '../engine/patient-record.js';
+import { fieldLabel } from '../criteria/dictionary-model.js';
+import { cmp, leaf, REF_PATH } from './kit.js';
+import type { ReferenceDateName, RuleKind } from './types.js';
+
+export type Age = { kind: 'age'; note?: string | undefined; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName };
+const BIRTH = 'demographics.birthDate';
+const AGE_YEARS = 'demographics.ageYears';
+const AGE_ON = 'demographics.ageOn';
+
+export const age: RuleKind<Age> = {
+  kind: 'age',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('age'), op: k.Ordering, years: k.z.number().int().nonnegative(), at: k.ReferenceDateName, note: k.note }),
+  check(_n, cx) {
+    if (!cx.dict.fields.has(BIRTH)) cx.report('unknown-field', [], `age needs the field ${BIRTH} in the data dictionary`);
+  },
+  range: (n) => ({ key: `age|${n.at}`, what: `age at ${n.at}`, op: n.op, value: n.years, lo: 0, hi: Infinity, integer: true, text: `age ${n.op} ${n.years}` }),
+  reads(n, cx) {
+    cx.path(BIRTH);
+    cx.date(n.at);
+  },
+  compile(n, cx) {
+    const label = fieldLabel(cx.dict, BIRTH);
+    const yearsLabel = fieldLabel(cx.dict, AGE_YEARS);
+    const onLabel = fieldLabel(cx.dict, AGE_ON);
+    const detail = { op: n.op, years: n.years, at: n.at };
+    return leaf('age', n.note, (env, x) => {
+      const on = env.dates[n.at];
+      const birth = getPath(env.patient, BIRTH);
+      if (x) x.detail = detail;
+      if (typeof birth === 'string') {
+        if (x) x.facts.push({ field: BIRTH, label, value: birth });
+      } else env.missing.push(BIRTH);
+      if (!on) env.missing.push(REF_PATH[n.at]);
+      if (typeof birth !== 'string' && on) {
+        const stated = statedAge(env.patient);
+        if (stated) {
+          // Every birth date that fits the stated age: decided only when they all give the same answer.
+          const low = ageInYears(stated.latestBirth, on);
+          const high = ageInYears(stated.earliestBirth, on);
+          if (x) {
+            x.facts.push({ field: AGE_YEARS, label: yearsLabel, value: stated.years }, { field: AGE_ON, label: onLabel, value: stated.on });
+            x.detail = { ...detail, on, ageLow: low, ageHigh: high, statedAge: stated.years, statedOn: stated.on };
+          }
+          return countCompare(low, high, (k) => cmp(n.op, k, n.years));
+        }
+      }
+      if (!on || typeof birth !== 'string') return 'unknown';
+      const years = ageInYears(birth, on);
+      if (x) x.detail = { ...detail, age: years, on };
+      return fromBoolean(cmp(n.op, years, n.years));
+    });
+  },
+  describe: (n, cx) => ({ text: `age in whole years on the ${n.at} date ${cx.op(n.op)} ${n.years}` }),
+};
+
+/** An age stated on a date without a birth date: the range of birth dates it allows. */
+function statedAge(patient: PatientRecord): { years: number; on: string; earliestBirth: string; latestBirth: string } | undefined {
+  const years = getPath(patient, AGE_YEARS);
+  const on = getPath(patient, AGE_ON);
+  if (typeof years !== 'number' || typeof on !== 'string') return undefined;
+  return {
+    years,
+    on,
+    // Aged `years` on `on`: born after on − (years + 1) and on or before on − years.
+    earliestBirth: shift(shift(on, { years: years + 1 }, -1), { days: 1 }, 1),
+    latestBirth: shift(on, { years }, -1),
+  };
+}

@@ -1,0 +1,39 @@
+// `atLeast`: n of the sub-rules must be met; not met once the open ones could not reach n.
+import { atLeast as atLeastOf } from '../engine/logic.js';
+import { combined } from './kit.js';
+import type { Condition, RuleKind } from './types.js';
+import { listChildren, listDescription, listNode } from './list-kinds.js';
+
+export type AtLeast = { kind: 'atLeast'; note?: string | undefined; n: number; of: Condition[] };
+
+export const atLeast: RuleKind<AtLeast> = {
+  kind: 'atLeast',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('atLeast'), n: k.z.number().int().positive(), note: k.note, get of() { return k.z.array(k.Condition).min(1); } }),
+  children: listChildren,
+  check(n, cx) {
+    if (n.n > n.of.length) cx.report('never-met', ['n'], `needs ${n.n} of only ${n.of.length} conditions: can never be met`);
+  },
+  compile(n, cx) {
+    const kids = n.of.map((x) => cx.child(x));
+    return listNode('atLeast', kids, (env) => {
+      let met = 0;
+      let open = 0;
+      let unknown = false;
+      for (const kid of kids) {
+        const o = kid.evaluate(env);
+        if (o === 'met') met++;
+        else if (o !== 'not_met') {
+          open++;
+          if (o === 'unknown') unknown = true;
+        }
+      }
+      if (met >= n.n) return 'met';
+      if (met + open < n.n) return 'not_met';
+      return unknown ? 'unknown' : 'needs_review';
+    }, (children) => {
+      const metCount = children.filter((t) => t.outcome === 'met').length;
+      return combined('atLeast', atLeastOf(n.n, children.map((t) => t.outcome)), children, n.note, { n: n.n, of: children.length, metCount });
+    });
+  },
+  describe: (n, cx) => listDescription(`at least ${n.n} of these ${n.of.length}:`, n.of, cx),
+};

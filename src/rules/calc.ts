@@ -1,0 +1,37 @@
+// `calc`: a built-in clinical calculator (src/engine/calculators); its params are parsed once,
+// when the rule is compiled.
+import { CALCULATORS } from '../engine/calculators.js';
+import { getPath } from '../engine/patient-record.js';
+import { own } from '../util/own.js';
+import { leaf } from './kit.js';
+import type { RuleKind } from './types.js';
+
+export type Calc = { kind: 'calc'; note?: string | undefined; calculator: string; params?: Record<string, unknown> | undefined };
+
+function calculatorOf(name: string) {
+  return own(CALCULATORS, name);
+}
+
+export const calc: RuleKind<Calc> = {
+  kind: 'calc',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('calc'), calculator: k.z.string().min(1), note: k.note, params: k.z.record(k.z.string(), k.z.unknown()).optional() }),
+  check(n, cx) {
+    const calculator = calculatorOf(n.calculator);
+    if (!calculator) cx.report('unknown-calculator', ['calculator'], `unknown calculator "${n.calculator}" (${Object.keys(CALCULATORS).join(', ')})`);
+    for (const message of calculator?.checkParams?.(n.params ?? {}) ?? []) cx.report('criteria', ['params'], message);
+  },
+  reads: (n, cx) => cx.calculatorInputs(n.calculator),
+  compile(n) {
+    const calculator = calculatorOf(n.calculator);
+    if (!calculator) throw new Error(`unknown calculator ${n.calculator}`);
+    const params = calculator.prepare(n.params ?? {});
+    const base = { calculator: n.calculator, description: calculator.description };
+    return leaf('calc', n.note, (env, x) => {
+      const r = calculator.evaluate({ get: (p) => getPath(env.patient, p), referenceDate: (name) => env.dates[name] }, params);
+      for (const m of r.missing) env.missing.push(m);
+      if (x) (x.facts.push(...r.facts), (x.detail = { ...base, ...(r.detail ?? {}) }));
+      return r.outcome;
+    });
+  },
+  describe: (n) => ({ text: `calculated: ${calculatorOf(n.calculator)?.description ?? n.calculator}` }),
+};

@@ -1,0 +1,71 @@
+// `interval`: the time from one date to another against a calendar duration.
+import { compareDates, formatDuration, shift, toDayNumber } from '../engine/dates.js';
+import { fromBoolean } from '../engine/logic.js';
+import type { Fact } from '../engine/result.js';
+import { cmp, fieldReader, leaf, REF_PATH } from './kit.js';
+import type { DateOperand, Duration, Env, RuleKind } from './types.js';
+
+export type Interval = { kind: 'interval'; note?: string | undefined; from: DateOperand; to: DateOperand; op: '<' | '<=' | '>' | '>='; duration: Duration; absolute: boolean };
+type End = { date(env: Env): string | undefined; path(env: Env): string; label: string };
+
+export const interval: RuleKind<Interval> = {
+  kind: 'interval',
+  schema: (k) => {
+    const operand = k.z.union([k.z.strictObject({ field: k.FieldPath }), k.z.strictObject({ ref: k.ReferenceDateName })]);
+    return k.z.strictObject({
+      kind: k.z.literal('interval'),
+      from: operand,
+      to: operand,
+      op: k.Ordering,
+      duration: k.Duration,
+      absolute: k.z.boolean().default(false).describe('Compare the distance between the dates whichever comes first.'),
+      note: k.note,
+    });
+  },
+  check(n, cx) {
+    for (const side of ['from', 'to'] as const) {
+      const o = n[side];
+      if ('field' in o) cx.expectType([side], o.field, cx.field([side], o.field), ['date']);
+    }
+  },
+  lint(n, cx) {
+    if (JSON.stringify(n.from) === JSON.stringify(n.to)) cx.warn('same-dates', [], 'from and to are the same date, so the interval is always 0 days');
+  },
+  reads(n, cx) {
+    for (const o of [n.from, n.to]) {
+      if ('ref' in o) cx.date(o.ref);
+      else cx.field(o.field);
+    }
+  },
+  compile(n, cx) {
+    const end = (o: DateOperand): End => {
+      if ('ref' in o) return { date: (env) => env.dates[o.ref], path: () => REF_PATH[o.ref], label: `${o.ref} date` };
+      const r = fieldReader(cx.dict, cx.scope, o.field);
+      return { date: (env) => { const v = r.read(env); return typeof v === 'string' ? v : undefined; }, path: r.path, label: r.label };
+    };
+    const [a, b] = [end(n.from), end(n.to)];
+    const detail = { op: n.op, duration: formatDuration(n.duration), absolute: n.absolute };
+    return leaf('interval', n.note, (env, x) => {
+      const da = a.date(env);
+      const db = b.date(env);
+      if (x) {
+        x.detail = detail;
+        if (da) x.facts.push({ field: a.path(env), label: a.label, value: da } satisfies Fact);
+        if (db) x.facts.push({ field: b.path(env), label: b.label, value: db } satisfies Fact);
+      }
+      if (!da) env.missing.push(a.path(env));
+      if (!db) env.missing.push(b.path(env));
+      if (!da || !db) return 'unknown';
+      let [start, stop] = [da, db];
+      if (n.absolute && compareDates(start, stop) > 0) [start, stop] = [stop, start];
+      // elapsed OP duration  <=>  end OP start + duration (calendar arithmetic).
+      const boundary = shift(start, n.duration, 1);
+      if (x) x.detail = { ...detail, elapsedDays: toDayNumber(stop) - toDayNumber(start), boundary };
+      return fromBoolean(cmp(n.op, toDayNumber(stop), toDayNumber(boundary)));
+    });
+  },
+  describe(n, cx) {
+    const operand = (o: DateOperand) => ('ref' in o ? `the ${o.ref} date` : cx.label(o.field));
+    return { text: `from ${operand(n.from)} to ${operand(n.to)}: ${n.absolute ? 'whichever comes first, ' : ''}${cx.op(n.op)} ${formatDuration(n.duration)}` };
+  },
+};

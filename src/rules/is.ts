@@ -1,0 +1,29 @@
+// `is`: a yes/no field has the expected answer.
+import { fromBoolean } from '../engine/logic.js';
+import { fact, fieldReader, leaf } from './kit.js';
+import type { RuleKind } from './types.js';
+
+export type Is = { kind: 'is'; note?: string | undefined; field: string; value: boolean };
+
+export const is: RuleKind<Is> = {
+  kind: 'is',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('is'), field: k.FieldPath, value: k.z.boolean().default(true), note: k.note }),
+  check: (n, cx) => void cx.expectType([], n.field, cx.field([], n.field), ['boolean']),
+  reads: (n, cx) => cx.field(n.field),
+  compile(n, cx) {
+    const r = fieldReader(cx.dict, cx.scope, n.field);
+    const detail = { expected: n.value };
+    return leaf('is', n.note, (env, x) => {
+      const value = r.read(env);
+      if (x) x.detail = detail;
+      if (typeof value !== 'boolean') {
+        env.missing.push(r.path(env));
+        if (x) x.facts.push(fact(r.path(env), r, null));
+        return 'unknown';
+      }
+      if (x) x.facts.push(fact(r.path(env), r, value));
+      return fromBoolean(value === n.value);
+    });
+  },
+  describe: (n, cx) => ({ text: `${cx.label(n.field)}: ${n.value ? 'yes' : 'no'}` }),
+};

@@ -1,0 +1,30 @@
+// `known`: the field is recorded, whatever its value.
+import { fromBoolean } from '../engine/logic.js';
+import type { Fact } from '../engine/result.js';
+import { fact, fieldReader, leaf } from './kit.js';
+import type { RuleKind } from './types.js';
+
+export type Known = { kind: 'known'; note?: string | undefined; field: string };
+
+function display(v: unknown): Fact['value'] {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return JSON.stringify(v);
+}
+
+export const known: RuleKind<Known> = {
+  kind: 'known',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('known'), field: k.FieldPath, note: k.note }),
+  check: (n, cx) => void cx.field([], n.field),
+  reads: (n, cx) => cx.field(n.field),
+  compile(n, cx) {
+    const r = fieldReader(cx.dict, cx.scope, n.field);
+    return leaf('known', n.note, (env, x) => {
+      const value = r.read(env);
+      const isKnown = value !== undefined && value !== null;
+      if (x) x.facts.push(isKnown ? fact(r.path(env), r, display(value)) : { field: r.path(env), label: r.label, value: null });
+      return fromBoolean(isKnown);
+    });
+  },
+  describe: (n, cx) => ({ text: `${cx.label(n.field)} is recorded` }),
+};

@@ -1,0 +1,32 @@
+// `lastDoseWithin`: taken at some time in a window before a reference date.
+import { compareDates, formatDuration } from '../engine/dates.js';
+import { fromBoolean } from '../engine/logic.js';
+import { windowStart } from './kit.js';
+import { checkMedicationScope, medicationLeaf, readMedication } from './medication-kinds.js';
+import type { Duration, ReferenceDateName, RuleKind } from './types.js';
+
+export type LastDoseWithin = { kind: 'lastDoseWithin'; note?: string | undefined; within: Duration; before: ReferenceDateName };
+
+export const lastDoseWithin: RuleKind<LastDoseWithin> = {
+  kind: 'lastDoseWithin',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('lastDoseWithin'), within: k.Duration, before: k.ReferenceDateName, note: k.note }),
+  check: checkMedicationScope,
+  reads: (n, cx) => readMedication(n.before, cx),
+  compile(n, cx) {
+    const windowFrom = windowStart(n.within);
+    const within = formatDuration(n.within);
+    return medicationLeaf('lastDoseWithin', n.note, n.before, cx, (env, { med, ref, base }, x) => {
+      const from = windowFrom(ref);
+      if (x) x.detail = { within, before: n.before, from, date: ref };
+      if (med.start && compareDates(med.start, ref) > 0) {
+        if (x) x.detail = { within, before: n.before, from, date: ref, notYetStarted: true };
+        return 'not_met';
+      }
+      if (med.stop) return fromBoolean(compareDates(med.stop, from) >= 0);
+      if (med.ongoing === true) return 'met';
+      env.missing.push(`${base()}.stop`);
+      return 'unknown';
+    });
+  },
+  describe: (n) => ({ text: `taken at some time in the ${formatDuration(n.within)} before the ${n.before} date (last dose on or after the start of that window)` }),
+};

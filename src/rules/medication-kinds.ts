@@ -1,0 +1,49 @@
+// What ongoing, takenFor, stableDose and lastDoseWithin share: they read the medication record in
+// scope (start, stop or "ongoing", doses) against a reference date.
+import type { Fact } from '../engine/result.js';
+import type { Outcome } from '../engine/logic.js';
+import { leaf, REF_PATH, type Explaining } from './kit.js';
+import type { CheckContext, CompileContext, CompiledNode, Env, ReadContext, ReferenceDateName } from './types.js';
+
+export type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose?: number; unit?: string }[] };
+export type MedicationScope = { med: Medication; ref: string; base(): string };
+
+const MEDICATION_FIELDS = ['start', 'stop', 'ongoing', 'doses'];
+
+export function checkMedicationScope(n: { kind: string }, cx: CheckContext): void {
+  const def = cx.scope ? cx.dict.fields.get(cx.scope) : undefined;
+  if (def?.type !== 'records' || def.kindOf !== 'medication') cx.report('record-scope', [], `${n.kind} applies to a medication record: use it inside exists/forAll/count over medications`);
+}
+
+export function readMedication(refName: ReferenceDateName, cx: ReadContext): void {
+  if (cx.scope) for (const f of MEDICATION_FIELDS) cx.field(f);
+  cx.date(refName);
+}
+
+/** A medication leaf: base facts and the reference date handled here, the decision in `decide`. */
+export function medicationLeaf(kind: string, note: string | undefined, refName: ReferenceDateName, cx: CompileContext, decide: (env: Env, m: MedicationScope, x: Explaining | null) => Outcome): CompiledNode {
+  const records = cx.scope ?? '';
+  return leaf(kind, note, (env, x) => {
+    const med = (env.item ?? {}) as Medication;
+    const index = env.index;
+    const base = () => `${records}[${index}]`;
+    if (x) {
+      if (med.start) x.facts.push({ field: `${base()}.start`, label: 'start', value: med.start } satisfies Fact);
+      if (med.stop) x.facts.push({ field: `${base()}.stop`, label: 'last dose', value: med.stop });
+      else if (med.ongoing === true) x.facts.push({ field: `${base()}.ongoing`, label: 'ongoing', value: true });
+    }
+    const ref = env.dates[refName];
+    if (!ref) {
+      if (x) x.detail = { noReferenceDate: refName };
+      env.missing.push(REF_PATH[refName]);
+      return 'unknown';
+    }
+    return decide(env, { med, ref, base }, x);
+  });
+}
+
+/** The start and the end of taking the drug, when not recorded. */
+export function pushUnrecordedSpan(env: Env, m: MedicationScope): void {
+  if (!m.med.start) env.missing.push(`${m.base()}.start`);
+  if (!m.med.stop && m.med.ongoing !== true) env.missing.push(`${m.base()}.stop`);
+}

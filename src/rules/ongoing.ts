@@ -1,0 +1,32 @@
+// `ongoing`: the drug is being taken on a reference date (optionally: with no last dose recorded).
+import { takenOn } from '../engine/medication.js';
+import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication } from './medication-kinds.js';
+import type { ReferenceDateName, RuleKind } from './types.js';
+
+export type Ongoing = { kind: 'ongoing'; note?: string | undefined; at: ReferenceDateName; continuing?: boolean | undefined };
+
+export const ongoing: RuleKind<Ongoing> = {
+  kind: 'ongoing',
+  schema: (k) =>
+    k.z.strictObject({
+      kind: k.z.literal('ongoing'),
+      at: k.ReferenceDateName,
+      continuing: k.z.boolean().optional().describe('Also require that no last dose is recorded: "ongoing": true, not a stop date on or after the reference date.'),
+      note: k.note,
+    }),
+  check: checkMedicationScope,
+  reads: (n, cx) => readMedication(n.at, cx),
+  compile: (n, cx) =>
+    medicationLeaf('ongoing', n.note, n.at, cx, (env, m, x) => {
+      const o = takenOn(m.med, m.ref);
+      // continuing: a recorded last dose (even a planned one on or after the date) means it ends.
+      if (n.continuing && o === 'met' && m.med.ongoing !== true) {
+        if (x) x.detail = { at: n.at, date: m.ref, continuing: true, ends: m.med.stop ?? null };
+        return 'not_met';
+      }
+      if (x) x.detail = { at: n.at, date: m.ref, ...(n.continuing ? { continuing: true } : {}) };
+      pushUnrecordedSpan(env, m);
+      return o;
+    }),
+  describe: (n) => ({ text: `being taken on the ${n.at} date` }),
+};

@@ -1,0 +1,189 @@
+// What exists, forAll and count share: a list of records, each evaluated with the record in scope.
+import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../criteria/dictionary-model.js';
+import { shift } from '../engine/dates.js';
+import { completenessPath, getPath, type PatientRecord } from '../engine/patient-record.js';
+import type { Outcome } from '../engine/logic.js';
+import type { Detail, Trace } from '../engine/result.js';
+import { combined, trace } from './kit.js';
+import type { CheckContext, Child, CompileContext, CompiledNode, Condition, Env, ReadContext } from './types.js';
+
+export type Quantifier = { kind: string; note?: string | undefined; records: string; where?: Condition | undefined; check?: Condition | undefined };
+
+export function quantifierChildren(n: Quantifier): Child[] {
+  const out: Child[] = [];
+  if (n.where) out.push({ at: ['where'], node: n.where, records: n.records });
+  if (n.check) out.push({ at: ['check'], node: n.check, records: n.records });
+  return out;
+}
+
+export function checkRecords(n: Quantifier, cx: CheckContext): void {
+  if (cx.scope) cx.report('record-scope', ['records'], 'record quantifiers cannot be nested');
+  if (cx.dict.fields.get(n.records)?.type !== 'records') cx.report('record-scope', ['records'], `"${n.records}" is not a repeating-record field`);
+}
+
+export function readRecords(n: Quantifier, cx: ReadContext): void {
+  cx.records(n.records);
+}
+
+/**
+ * The list may lack records: `complete: false`, or complete only `since` a date (records dated
+ * earlier may be missing). No entry: a present list is complete.
+ */
+function listIncomplete(patient: PatientRecord, records: string): boolean {
+  const entry = patient.completeness?.[records];
+  return entry !== undefined && entry !== null && (entry.complete === false || typeof entry.since === 'string');
+}
+
+function completeSince(patient: PatientRecord, records: string): string | undefined {
+  const since = patient.completeness?.[records]?.since;
+  return typeof since === 'string' ? since : undefined;
+}
+
+/**
+ * Whether the rule reads the record's date field only through date windows ending at a reference
+ * date (not negated): then a record dated earlier falls outside every window a later one does.
+ */
+function readsDateOnlyInWindows(c: Condition, field: string, negated: boolean): boolean {
+  switch (c.kind) {
+    case 'all':
+    case 'any':
+    case 'atLeast':
+      return c.of.every((x) => readsDateOnlyInWindows(x, field, negated));
+    case 'not':
+      return readsDateOnlyInWindows(c.of, field, !negated);
+    case 'dateWithin':
+      return c.field !== field || !negated;
+    case 'ref':
+    case 'calc':
+      return false;
+    default:
+      return !JSON.stringify(c).includes(`"${field}"`);
+  }
+}
+
+/** A record's name in reports: its drug, type, name or test, else its position. */
+export function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {
+  for (const key of ['drug', 'type', 'name', 'test']) {
+    const v = item[key];
+    if (typeof v === 'string') {
+      const other = typeof item.otherName === 'string' ? ` (${item.otherName})` : '';
+      const def = recordItemField(dict, records, key);
+      return `${def && def.type === 'enum' ? enumLabel(def.values, v) : v}${other}`;
+    }
+  }
+  return `#${index + 1}`;
+}
+
+export type ItemOutcomes = {
+  /** One record's outcome from its where/check outcomes (check is undefined for exists/count). */
+  item(where: Outcome, check: Outcome | undefined): Outcome;
+  /**
+   * The quantifier's outcome from its records' outcomes (with one unknown standing for the records
+   * a list not confirmed complete may lack); `stop` is an outcome that decides at once.
+   */
+  all(outcomes: Outcome[], incomplete: boolean): Outcome;
+  stop?: Outcome;
+  detail?: (outcomes: Outcome[], incomplete: boolean) => Detail;
+};
+
+/** The shared compiled node; `logic` says how records' outcomes combine. */
+export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: ItemOutcomes, unknownDetail: Detail): CompiledNode {
+  const where = n.where ? cx.child(n.where, n.records) : undefined;
+  const check = n.check ? cx.child(n.check, n.records) : undefined;
+  const label = fieldLabel(cx.dict, n.records);
+  const dict = cx.dict;
+  const records = n.records;
+  const kind = n.kind;
+  const outcomes: Outcome[] = [];
+  // For a list complete since a date ("no MRI in the last 3 months"): older records can be missing
+  // only harmlessly when none of them could satisfy the `where`. Decided on a stand-in record dated
+  // the day before `since`, and only when the rule reads the date solely through date windows.
+  const def = cx.dict.fields.get(records);
+  const dated = def?.type === 'records' ? def.dated : undefined;
+  const windowsOnly = dated !== undefined && where !== undefined && n.where !== undefined && readsDateOnlyInWindows(n.where, dated, false);
+  const olderOnlyCannotMatch = (env: Env): boolean => {
+    const since = completeSince(env.patient, records);
+    if (since === undefined || !windowsOnly || !where || !dated) return false;
+    const [savedItem, savedIndex, mark] = [env.item, env.index, env.missing.length];
+    env.item = { [dated]: shift(since, { days: 1 }, -1) };
+    env.index = -1;
+    const o = where.evaluate(env);
+    env.item = savedItem;
+    env.index = savedIndex;
+    env.missing.length = mark;
+    return o === 'not_met';
+  };
+  const incompleteFor = (env: Env): boolean => listIncomplete(env.patient, records) && !olderOnlyCannotMatch(env);
+  const missingList = (env: Env, x: boolean): Trace | 'unknown' => {
+    if (!x) env.missing.push(records);
+    return x ? trace(kind, 'unknown', [{ field: records, label, value: null }], [records], n.note, unknownDetail) : 'unknown';
+  };
+  return {
+    kind,
+    evaluate(env) {
+      const list = getPath(env.patient, records);
+      if (!Array.isArray(list)) return missingList(env, false) as Outcome;
+      const mark = env.missing.length;
+      const [savedItem, savedIndex] = [env.item, env.index];
+      outcomes.length = 0;
+      let result: Outcome | undefined;
+      for (let i = 0; i < list.length; i++) {
+        env.item = list[i] as Record<string, unknown>;
+        env.index = i;
+        const itemMark = env.missing.length;
+        const w = where ? where.evaluate(env) : 'met';
+        const o = logic.item(w, check && w !== 'not_met' ? check.evaluate(env) : check ? 'met' : undefined);
+        if (o !== 'unknown') env.missing.length = itemMark;
+        if (o === logic.stop) {
+          result = o;
+          break;
+        }
+        outcomes.push(o);
+      }
+      env.item = savedItem;
+      env.index = savedIndex;
+      if (result === undefined) {
+        // A list not confirmed complete may lack records: they stand in as one unknown item.
+        const incomplete = incompleteFor(env);
+        if (incomplete) {
+          env.missing.push(completenessPath(records));
+          outcomes.push('unknown');
+        }
+        result = logic.all(outcomes, incomplete);
+      }
+      if (result !== 'unknown') env.missing.length = mark;
+      return result;
+    },
+    explain(env) {
+      const list = getPath(env.patient, records);
+      if (!Array.isArray(list)) return missingList(env, true) as Trace;
+      const [savedItem, savedIndex] = [env.item, env.index];
+      const children = list.map((item, index) => {
+        env.item = item as Record<string, unknown>;
+        env.index = index;
+        const w = where?.explain(env);
+        const c = check?.explain(env);
+        const parts = [w, c].filter((t): t is Trace => t !== undefined);
+        const applies = w ? w.outcome : 'met';
+        return combined('item', logic.item(applies, c?.outcome), parts, undefined, { item: itemName(dict, records, item as Record<string, unknown>, index), index, applies });
+      });
+      env.item = savedItem;
+      env.index = savedIndex;
+      // A list not confirmed complete may lack records: they stand in as one unknown item, so a
+      // recorded match still decides and the absence of one stays unknown (Kleene).
+      const incomplete = incompleteFor(env);
+      if (incomplete) {
+        const path = completenessPath(records);
+        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [path], undefined, { records, label }));
+      }
+      const itemOutcomes = children.map((t) => t.outcome);
+      const since = completeSince(env.patient, records);
+      const detail: Detail = { records, label, total: list.length, ...(incomplete ? { complete: false } : {}), ...(since ? { completeSince: since } : {}), ...(logic.detail ? logic.detail(itemOutcomes, incomplete) : {}) };
+      return combined(kind, logic.all(itemOutcomes, incomplete), children, n.note, detail);
+    },
+  };
+}
+
+export function describeRecords(cx: { label(field: string): string }, records: string): string {
+  return cx.label(records).toLowerCase();
+}

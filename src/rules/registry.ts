@@ -1,0 +1,99 @@
+// Every rule kind, registered once. The rule-language type, the zod union (schema.ts), lint's
+// kind list, the field walker and the compiler all come from this list.
+import { own } from '../util/own.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import { age, type Age } from './age.js';
+import { all, type All } from './all.js';
+import { any, type AnyOf } from './any.js';
+import { atLeast, type AtLeast } from './at-least.js';
+import { calc, type Calc } from './calc.js';
+import { compare, type Compare } from './compare.js';
+import { count, type Count } from './count.js';
+import { dateWithin, type DateWithin } from './date-within.js';
+import { exists, type Exists } from './exists.js';
+import { forAll, type ForAll } from './for-all.js';
+import { includesAny, type IncludesAny } from './includes-any.js';
+import { inValues, type In } from './in.js';
+import { interval, type Interval } from './interval.js';
+import { is, type Is } from './is.js';
+import { known, type Known } from './known.js';
+import { labUln, type LabUln } from './lab-uln.js';
+import { lastDoseWithin, type LastDoseWithin } from './last-dose-within.js';
+import { not, type Not } from './not.js';
+import { ongoing, type Ongoing } from './ongoing.js';
+import { ref, type Ref } from './ref.js';
+import { review, type Review } from './review.js';
+import { stableDose, type StableDose } from './stable-dose.js';
+import { takenFor, type TakenFor } from './taken-for.js';
+import type { Child, CompiledNode, Definitions, RuleKind } from './types.js';
+
+/** One rule of the language: a node of a criterion's condition tree. */
+export type Condition =
+  | All | AnyOf | Not | AtLeast | Compare | Is | In | IncludesAny | LabUln | Age | DateWithin | Interval | Known
+  | Exists | ForAll | Count | Ongoing | TakenFor | StableDose | LastDoseWithin | Review | Ref | Calc;
+
+type Registry = { [K in Condition['kind']]: RuleKind<Extract<Condition, { kind: K }>> };
+
+export const RULES: Registry = {
+  all, any, not, atLeast, compare, is, in: inValues, includesAny, labUln, age, dateWithin, interval, known,
+  exists, forAll, count, ongoing, takenFor, stableDose, lastDoseWithin, review, ref, calc,
+};
+
+export const RULE_KINDS = Object.keys(RULES) as Condition['kind'][];
+
+/** The module of a node's kind. */
+export function ruleOf<C extends Condition>(c: C): RuleKind<C> {
+  return RULES[c.kind] as unknown as RuleKind<C>;
+}
+
+/** A node's sub-rules, with their relative paths and the records they are evaluated over. */
+export function childrenOf(c: Condition): Child[] {
+  return ruleOf(c).children?.(c) ?? [];
+}
+
+/**
+ * Visit a rule tree depth first. `visit` returns false to skip a node's sub-rules. `scope` is the
+ * records field the node is evaluated over.
+ */
+export function walkRule(c: Condition, visit: (node: Condition, path: (string | number)[], scope: string | undefined) => boolean | void, path: (string | number)[] = [], scope?: string): void {
+  if (visit(c, path, scope) === false) return;
+  for (const child of childrenOf(c)) walkRule(child.node, visit, [...path, ...child.at], child.records ?? scope);
+}
+
+/** Names of the definitions a rule uses directly. */
+export function definitionsUsed(c: Condition, out = new Set<string>()): Set<string> {
+  walkRule(c, (node) => {
+    if (node.kind === 'ref') out.add(node.definition);
+  });
+  return out;
+}
+
+/**
+ * Compile rule trees once per trial; definitions are compiled once per records scope and shared by
+ * every criterion that uses them.
+ */
+export function ruleCompiler(dict: Dictionary, definitions: Definitions, trialId: string): (c: Condition, scope?: string) => CompiledNode {
+  const compiledDefinitions = new Map<string, CompiledNode>();
+  const expanding: string[] = [];
+  const compileIn = (c: Condition, scope: string | undefined): CompiledNode =>
+    ruleOf(c).compile(c, {
+      dict,
+      trialId,
+      scope,
+      child: (node, records) => compileIn(node, records ?? scope),
+      definition(name) {
+        const def = own(definitions, name);
+        if (!def || expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
+        const key = `${name}@${scope ?? ''}`;
+        let node = compiledDefinitions.get(key);
+        if (!node) {
+          expanding.push(name);
+          node = compileIn(def.rule, scope);
+          expanding.pop();
+          compiledDefinitions.set(key, node);
+        }
+        return { node, description: def.description };
+      },
+    });
+  return (c, scope) => compileIn(c, scope);
+}

@@ -1,0 +1,70 @@
+// `stableDose`: started before a window, no dose change within it, and still taken at its end.
+import { compareDates, formatDuration } from '../engine/dates.js';
+import { takenOn } from '../engine/medication.js';
+import type { Detail, Fact } from '../engine/result.js';
+import { windowStart } from './kit.js';
+import { checkMedicationScope, medicationLeaf, readMedication } from './medication-kinds.js';
+import type { Duration, ReferenceDateName, RuleKind } from './types.js';
+
+export type StableDose = { kind: 'stableDose'; note?: string | undefined; for: Duration; before: ReferenceDateName };
+type Dose = { date: string; dose?: number; unit?: string };
+
+export const stableDose: RuleKind<StableDose> = {
+  kind: 'stableDose',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('stableDose'), for: k.Duration, before: k.ReferenceDateName, note: k.note }),
+  check: checkMedicationScope,
+  reads: (n, cx) => readMedication(n.before, cx),
+  compile(n, cx) {
+    const windowFrom = windowStart(n.for);
+    const forText = formatDuration(n.for);
+    return medicationLeaf('stableDose', n.note, n.before, cx, (env, { med, ref, base }, x) => {
+      const since = windowFrom(ref);
+      const detail: Detail = { for: forText, before: n.before, since, date: ref };
+      if (x) x.detail = detail;
+      const doseFact = (d: Dose): Fact => ({ field: `${base()}.doses`, label: `dose from ${d.date}`, value: d.dose ?? null, ...(d.unit ? { unit: d.unit } : {}) });
+      if (!med.start) {
+        env.missing.push(`${base()}.start`);
+        return 'unknown';
+      }
+      if (compareDates(med.start, since) > 0) {
+        if (x) x.detail = { ...detail, startedInWindow: true };
+        return 'not_met';
+      }
+      const doses = Array.isArray(med.doses) ? [...med.doses].sort((a, b) => compareDates(a.date, b.date)) : undefined;
+      if (!doses || doses.length === 0) {
+        env.missing.push(`${base()}.doses`);
+        return 'unknown';
+      }
+      const before = doses.filter((d) => compareDates(d.date, since) <= 0);
+      const inWindow = doses.filter((d) => compareDates(d.date, since) > 0 && compareDates(d.date, ref) <= 0);
+      const current = before[before.length - 1];
+      if (!current) {
+        env.missing.push(`${base()}.doses (dose on ${since})`);
+        return 'unknown';
+      }
+      if (x) x.facts.push(doseFact(current));
+      // Doses written in different units (or one without a unit) cannot be compared: never call that a change.
+      const incomparable = inWindow.find((d) => (d.unit ?? '') !== (current.unit ?? ''));
+      if (incomparable) {
+        if (x) (x.facts.push(doseFact(incomparable)), (x.detail = { ...detail, unitMismatchOn: incomparable.date }));
+        env.missing.push(`${base()}.doses (every dose in the same unit)`);
+        return 'unknown';
+      }
+      // A dose entry without an amount ("unchanged since" a date) cannot be compared with another amount.
+      const change = inWindow.find((d) => d.dose !== undefined && current.dose !== undefined && d.dose !== current.dose);
+      if (change) {
+        if (x) (x.facts.push(doseFact(change)), (x.detail = { ...detail, changedOn: change.date }));
+        return 'not_met';
+      }
+      const unknownAmount = inWindow.find((d) => d.dose === undefined || current.dose === undefined);
+      if (unknownAmount) {
+        env.missing.push(`${base()}.doses (amount of the dose from ${unknownAmount.dose === undefined ? unknownAmount.date : current.date})`);
+        return 'unknown';
+      }
+      const stillTaking = takenOn(med, ref);
+      if (stillTaking === 'unknown') env.missing.push(`${base()}.stop`);
+      return stillTaking;
+    });
+  },
+  describe: (n) => ({ text: `started at least ${formatDuration(n.for)} before the ${n.before} date, no dose change since then, and still taken on it` }),
+};

@@ -1,0 +1,27 @@
+// `takenFor`: started at least a duration before a reference date and still taken on it.
+import { compareDates, formatDuration } from '../engine/dates.js';
+import { and, fromBoolean } from '../engine/logic.js';
+import { takenOn } from '../engine/medication.js';
+import { windowStart } from './kit.js';
+import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication } from './medication-kinds.js';
+import type { Duration, ReferenceDateName, RuleKind } from './types.js';
+
+export type TakenFor = { kind: 'takenFor'; note?: string | undefined; atLeast: Duration; before: ReferenceDateName };
+
+export const takenFor: RuleKind<TakenFor> = {
+  kind: 'takenFor',
+  schema: (k) => k.z.strictObject({ kind: k.z.literal('takenFor'), atLeast: k.Duration, before: k.ReferenceDateName, note: k.note }),
+  check: checkMedicationScope,
+  reads: (n, cx) => readMedication(n.before, cx),
+  compile(n, cx) {
+    const since = windowStart(n.atLeast);
+    const atLeast = formatDuration(n.atLeast);
+    return medicationLeaf('takenFor', n.note, n.before, cx, (env, m, x) => {
+      const start = since(m.ref);
+      if (x) x.detail = { atLeast, before: n.before, since: start, date: m.ref };
+      pushUnrecordedSpan(env, m);
+      return and([m.med.start ? fromBoolean(compareDates(m.med.start, start) <= 0) : 'unknown', takenOn(m.med, m.ref)]);
+    });
+  },
+  describe: (n) => ({ text: `started at least ${formatDuration(n.atLeast)} before the ${n.before} date and still taken on it` }),
+};

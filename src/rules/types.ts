@@ -1,0 +1,137 @@
+// What one rule kind is made of (one module per kind under src/rules, listed in registry.ts):
+// its schema, its semantic checks with rule codes, the data it reads, how it compiles into an
+// evaluable node, and its wording for `screen show`. Type-only imports: no zod at run time here.
+import type * as zod from 'zod';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
+import type { Outcome } from '../engine/logic.js';
+import type { PatientRecord } from '../engine/patient-record.js';
+import type { ReferenceDates, ReviewItem, Trace } from '../engine/result.js';
+import type { Condition } from './registry.js';
+
+export type { Condition };
+export const REFERENCE_DATES = ['screening', 'consent', 'randomization'] as const;
+export type ReferenceDateName = (typeof REFERENCE_DATES)[number];
+export type Duration = { days?: number | undefined; weeks?: number | undefined; months?: number | undefined; years?: number | undefined };
+export type DateOperand = { field: string } | { ref: ReferenceDateName };
+export type ComparisonOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+export type Path = (string | number)[];
+export type AnyField = FieldDef | ItemFieldDef;
+export type Definitions = Record<string, { description: string; source?: string | undefined; rule: Condition }>;
+
+/** The zod pieces a kind's schema is built from (schema.ts passes the real ones in). */
+export type SchemaKit = {
+  z: typeof zod.z;
+  Condition: zod.ZodType<Condition>;
+  FieldPath: zod.ZodString;
+  Duration: zod.ZodType<Duration>;
+  ReferenceDateName: zod.ZodEnum<{ screening: 'screening'; consent: 'consent'; randomization: 'randomization' }>;
+  ComparisonOp: zod.ZodEnum<{ '<': '<'; '<=': '<='; '>': '>'; '>=': '>='; '==': '=='; '!=': '!=' }>;
+  Ordering: zod.ZodEnum<{ '<': '<'; '<=': '<='; '>': '>'; '>=': '>=' }>;
+  note: zod.ZodOptional<zod.ZodString>;
+  /** Refuses names of built-in object properties (they become keys). */
+  notReserved: <T extends zod.ZodString>(s: T) => T;
+};
+
+/** Codes of the problems a rule's semantic check reports (lint's rule names). */
+export type RuleCode =
+  | 'unknown-field' | 'unknown-enum-value' | 'unknown-definition' | 'unknown-calculator' | 'field-type'
+  | 'unit-mismatch' | 'scale' | 'record-scope' | 'duplicate-review-id' | 'never-met' | 'criteria';
+
+/** A sub-rule of a node: where it sits (relative path) and the records it is evaluated over. */
+export type Child = { at: Path; node: Condition; records?: string };
+
+export type CheckContext = {
+  dict: Dictionary;
+  definitions: Definitions;
+  /** Records field when inside exists/forAll/count. */
+  scope: string | undefined;
+  report(code: RuleCode, at: Path, message: string): void;
+  /** The field's definition (a bare name inside a quantifier is a field of the record); reports unknown ones. */
+  field(at: Path, name: string): AnyField | undefined;
+  /** Reports a field of the wrong type; true when it fits. */
+  expectType(at: Path, name: string, def: AnyField | undefined, types: string[]): boolean;
+  enumValues(at: Path, def: AnyField, values: string[]): void;
+  reviewId(at: Path, id: string): void;
+};
+
+export type LintRange = { key: string; what: string; op: ComparisonOp; value: number; lo: number; hi: number; integer: boolean; text: string };
+export type LintContext = {
+  dict: Dictionary;
+  scope: string | undefined;
+  field(name: string): AnyField | undefined;
+  warn(code: 'unit-mismatch' | 'unit-missing' | 'lists-every-value' | 'same-dates', at: Path, message: string): void;
+  /** Numeric tests among direct children that can never all hold / never fail together. */
+  combined(kind: 'all' | 'any', children: Condition[]): void;
+};
+
+export type ReadContext = {
+  scope: string | undefined;
+  /** A field (a bare name inside a quantifier is a field of the record). */
+  field(name: string): void;
+  /** A dictionary field path, whatever the scope. */
+  path(name: string): void;
+  records(name: string): void;
+  date(name: ReferenceDateName): void;
+  review(r: { id: string; by: string; question: string }): void;
+  calculatorInputs(name: string): void;
+};
+
+/** What compiled nodes read while evaluating: the patient, the dates, and the record in scope. */
+export type Env = {
+  patient: PatientRecord;
+  dates: ReferenceDates;
+  trialId: string;
+  criterionId: string;
+  /** Missing field paths of the node being evaluated; a node that is not unknown leaves none. */
+  missing: string[];
+  /** Review items met while explaining (evaluate leaves this alone). */
+  reviews: ReviewItem[];
+  item: Record<string, unknown> | undefined;
+  index: number;
+};
+
+export interface CompiledNode {
+  readonly kind: string;
+  /** The outcome only (missing paths go to env.missing): no trace, no facts. */
+  evaluate(env: Env): Outcome;
+  /** The same outcome with its explanation. */
+  explain(env: Env): Trace;
+}
+
+export type CompileContext = {
+  dict: Dictionary;
+  trialId: string;
+  scope: string | undefined;
+  child(node: Condition, records?: string): CompiledNode;
+  definition(name: string): { node: CompiledNode; description: string };
+};
+
+export type RuleLine = { depth: number; text: string };
+export type DescribeContext = {
+  dict: Dictionary;
+  definitions: Definitions;
+  trialId: string;
+  scope: string | undefined;
+  depth: number;
+  label(field: string): string;
+  values(field: string, values: string[]): string;
+  unit(field: string): string | undefined;
+  op(op: string): string;
+  /** A sub-rule's lines, `extra` levels below the next one. */
+  lines(node: Condition, records?: string, extra?: number): RuleLine[];
+};
+
+export interface RuleKind<N extends { kind: string; note?: string | undefined }> {
+  readonly kind: N['kind'];
+  schema(k: SchemaKit): zod.ZodType<N>;
+  children?(node: N): Child[];
+  check?(node: N, cx: CheckContext): void;
+  lint?(node: N, cx: LintContext): void;
+  range?(node: N, cx: LintContext): LintRange | undefined;
+  reads?(node: N, cx: ReadContext): void;
+  compile(node: N, cx: CompileContext): CompiledNode;
+  describe(node: N, cx: DescribeContext): { text: string; lines?: RuleLine[] };
+  /** Room for other back ends (e.g. SQL) to add one method per kind. */
+  toSql?: unknown;
+}

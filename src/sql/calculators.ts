@@ -150,7 +150,10 @@ const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
     // is a contradiction (NULL, so its dose is not known).
     // The dose history in mg/day converted with the glucocorticoid table (toPrednisoneMg).
     const equivalent = `(CASE ${m}.${q('drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
-    const fromDoses = `(CASE WHEN ${cur}.${q('unit')} = 'mg/day' AND ${equivalent} IS NOT NULL THEN ${exact(`${cur}.${q('dose')} * 5 / ${equivalent}`)} END)`;
+    // A rule may read deflazacort at its own ratio (params.deflazacortRatio, toPrednisoneMg).
+    const ratio = params.deflazacortRatio as number | undefined;
+    const deflazacort = ratio === undefined ? '' : `WHEN ${cur}.${q('unit')} = 'mg/day' AND ${m}.${q('drug')} = 'deflazacort' THEN ${exact(`${cur}.${q('dose')} / ${ratio}`)} `;
+    const fromDoses = `(CASE ${deflazacort}WHEN ${cur}.${q('unit')} = 'mg/day' AND ${equivalent} IS NOT NULL THEN ${exact(`${cur}.${q('dose')} * 5 / ${equivalent}`)} END)`;
     const summary = `${m}.${q('prednisoneEquivalentMgPerDay')}`;
     const dose = `(CASE WHEN ${fromDoses} IS NOT NULL THEN (CASE WHEN ${summary} IS NOT NULL AND ${exact(summary)} <> ${fromDoses} THEN NULL ELSE ${fromDoses} END) ELSE ${summary} END)`;
     const on = takenOnSql(m, date);

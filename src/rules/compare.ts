@@ -1,7 +1,7 @@
 // `compare`: a number (or a score on a named scale) against a threshold.
 import { fromBoolean } from '../engine/logic.js';
 import type { Fact } from '../engine/result.js';
-import { cmp, fact, fieldReader, leaf } from './kit.js';
+import { cmp, fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import type { ComparisonOp, RuleKind } from './types.js';
 
 export type Compare = { kind: 'compare'; note?: string | undefined; field: string; op: ComparisonOp; value: number | boolean | string; unit?: string | undefined; scaleMax?: number | undefined };
@@ -53,11 +53,7 @@ export const compare: RuleKind<Compare> = {
     return leaf('compare', n.note, (env, x) => {
       const value = r.read(env);
       if (x) x.detail = detail;
-      if (value === undefined || value === null) {
-        env.missing.push(r.path(env));
-        if (x) x.facts.push(fact(r.path(env), r, null));
-        return 'unknown';
-      }
+      if (value === undefined || value === null) return fieldMissing(env, x, r);
       if (scaleMax !== undefined) {
         const s = value as { score?: number; max?: number };
         if (typeof s.score !== 'number') {

@@ -1,6 +1,6 @@
 // `in`: a one-choice field holds one of the listed values.
 import { fromBoolean } from '../engine/logic.js';
-import { fact, fieldReader, leaf } from './kit.js';
+import { fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import { checkEnumField, enumDisplay } from './enum-kinds.js';
 import type { RuleKind } from './types.js';
 
@@ -25,11 +25,7 @@ export const inValues: RuleKind<In> = {
     return leaf('in', n.note, (env, x) => {
       const value = r.read(env);
       if (x) x.detail = detail;
-      if (typeof value !== 'string') {
-        env.missing.push(r.path(env));
-        if (x) x.facts.push(fact(r.path(env), r, null));
-        return 'unknown';
-      }
+      if (typeof value !== 'string') return fieldMissing(env, x, r);
       if (x) x.facts.push(fact(r.path(env), r, label(value)));
       return fromBoolean(allowed.has(value));
     });

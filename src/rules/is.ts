@@ -1,6 +1,6 @@
 // `is`: a yes/no field has the expected answer.
 import { fromBoolean } from '../engine/logic.js';
-import { fact, fieldReader, leaf } from './kit.js';
+import { fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import type { RuleKind } from './types.js';
 
 export type Is = { kind: 'is'; note?: string | undefined; field: string; value: boolean };
@@ -16,11 +16,7 @@ export const is: RuleKind<Is> = {
     return leaf('is', n.note, (env, x) => {
       const value = r.read(env);
       if (x) x.detail = detail;
-      if (typeof value !== 'boolean') {
-        env.missing.push(r.path(env));
-        if (x) x.facts.push(fact(r.path(env), r, null));
-        return 'unknown';
-      }
+      if (typeof value !== 'boolean') return fieldMissing(env, x, r);
       if (x) x.facts.push(fact(r.path(env), r, value));
       return fromBoolean(value === n.value);
     });

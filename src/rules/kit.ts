@@ -48,6 +48,13 @@ export function fact(path: string, r: { label: string; unit: string | undefined 
 /** What a leaf records when explaining; null while only evaluating. */
 export type Explaining = { facts: Fact[]; detail: Detail | undefined };
 
+/** The field a leaf reads is not recorded: name it as missing (and, when explaining, as a fact). */
+export function fieldMissing(env: Env, x: Explaining | null, r: FieldReader): 'unknown' {
+  env.missing.push(r.path(env));
+  if (x) x.facts.push(fact(r.path(env), r, null));
+  return 'unknown';
+}
+
 /**
  * A node without sub-rules. `run` decides the outcome and pushes missing paths to env.missing;
  * given a recorder it also records facts and detail, so evaluate and explain cannot disagree.

@@ -1,12 +1,17 @@
 // Start-up benchmark: wall time of the CLI against bare `node -e 0`, alternating runs so
 // machine noise hits both alike; reports medians and ratios. Not a test (timing is noisy).
-// Usage: npm run bench:startup [-- --runs 30]
+// Usage: npm run bench:startup [-- --runs 30] [-- --baseline DIR]
+// --baseline DIR: also run every screen case from another built checkout (e.g. a copy of main's
+// bin/, dist/, criteria/, examples/, test/fixtures/), interleaved with this one, so a before/after
+// comparison shares the same machine noise.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 25;
+const baselineArg = process.argv.indexOf('--baseline');
+const baseline = baselineArg > 0 ? process.argv[baselineArg + 1] : undefined;
 
 const cases = [
   { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
@@ -16,9 +21,13 @@ const cases = [
   { name: 'screen <FHIR bundle> (import, lazily loaded)', args: ['bin/screen.js', 'test/fixtures/fhir/im101-611-eligible.bundle.json', '--trial', 'IM101-611'] },
 ];
 
-function once(args) {
+if (baseline) {
+  for (const c of cases.slice(1)) cases.push({ ...c, name: `${c.name.slice(0, 33)} [baseline]`, cwd: baseline });
+}
+
+function once(args, cwd = root) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 1 && r.status !== 3) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
@@ -30,9 +39,9 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-for (const c of cases) for (let i = 0; i < 3; i++) once(c.args); // warm-up (file cache)
+for (const c of cases) for (let i = 0; i < 3; i++) once(c.args, c.cwd); // warm-up (file cache)
 const times = cases.map(() => []);
-for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j].push(once(c.args)));
+for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j].push(once(c.args, c.cwd)));
 
 const base = median(times[0]);
 console.log(`start-up, ${runs} alternating runs each, node ${process.version}, ${process.platform}/${process.arch}`);

@@ -1,6 +1,6 @@
 // Start-up benchmark: wall time of the CLI against bare `node -e 0`, alternating runs so
 // machine noise hits both alike; reports medians and ratios. Not a test (timing is noisy).
-// Usage: npm run bench:startup [-- --runs 30] [-- --baseline DIR]
+// Usage: npm run bench:startup [-- --runs 30] [-- --warmup 3] [-- --baseline DIR]
 // --baseline DIR: also run every screen case from another built checkout (e.g. a copy of main's
 // bin/, dist/, criteria/, examples/, test/fixtures/), interleaved with this one, so a before/after
 // comparison shares the same machine noise.
@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 25;
+const warmupArg = process.argv.indexOf('--warmup');
+const warmup = warmupArg > 0 ? Number(process.argv[warmupArg + 1]) : 3;
 const baselineArg = process.argv.indexOf('--baseline');
 const baseline = baselineArg > 0 ? process.argv[baselineArg + 1] : undefined;
 
@@ -39,7 +41,7 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-for (const c of cases) for (let i = 0; i < 3; i++) once(c.args, c.cwd); // warm-up (file cache)
+for (const c of cases) for (let i = 0; i < warmup; i++) once(c.args, c.cwd); // warm-up (file cache)
 const times = cases.map(() => []);
 for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j].push(once(c.args, c.cwd)));
 

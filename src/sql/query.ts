@@ -4,7 +4,8 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
 import type { Dialect } from './dialect.js';
-import { MET, NOT_MET, NotExpressible, REVIEW, REVIEW_PIVOT, isOpen, fromClause, lit, quantifierOf, rowKey, toSql, UNKNOWN, type SqlCtx } from './kinds.js';
+import { NotExpressible, REVIEW_PIVOT, fromClause, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { MET, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 
 const ROW_ALIAS = 'row_no';

@@ -108,7 +108,7 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
     const expr = criterionSql(c.rule, ctx, c.id, notExpressible);
     cols.push(`${expr} AS ${q(`c${i}`)}`);
     if (notExpressible.some((n) => n.criterion === c.id)) return;
-    for (const [id, conds] of process.env.NOLIVE ? [] : liveReviews(c.rule, ctx)) {
+    for (const [id, conds] of liveReviews(c.rule, ctx)) {
       const column = `r${reviewCols.length}`;
       reviewCols.push({ criterion: c.id, id, column });
       cols.push(`(${conds.map((x) => `(${x})`).join(' OR ')}) AS ${q(column)}`);

@@ -5,6 +5,7 @@
 // bin/, dist/, criteria/, examples/, test/fixtures/), interleaved with this one, so a before/after
 // comparison shares the same machine noise.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,10 +28,25 @@ if (baseline) {
   for (const c of cases.slice(1)) cases.push({ ...c, name: `${c.name.slice(0, 33)} [baseline]`, cwd: baseline });
 }
 
-function once(args, cwd = root) {
+// CPU time (user + system) of the children this process has waited for, from /proc/self/stat
+// (Linux; clock ticks, usually 10 ms). Summed over many runs its mean is a steadier measure than
+// wall time on a machine shared with other work, which delays a process without adding to its CPU.
+function childCpuTicks() {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+    return Number(fields[13]) + Number(fields[14]); // cutime, cstime (fields 16 and 17 of stat)
+  } catch {
+    return NaN;
+  }
+}
+const TICK_MS = 10;
+
+function once(args, cwd = root, cpu = undefined) {
   const t0 = process.hrtime.bigint();
+  const c0 = childCpuTicks();
   const r = spawnSync(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (cpu) cpu.ticks += childCpuTicks() - c0;
   if (r.status !== 0 && r.status !== 1 && r.status !== 3) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
@@ -43,11 +59,15 @@ const median = (xs) => {
 
 for (const c of cases) for (let i = 0; i < warmup; i++) once(c.args, c.cwd); // warm-up (file cache)
 const times = cases.map(() => []);
-for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j].push(once(c.args, c.cwd)));
+const cpu = cases.map(() => ({ ticks: 0 }));
+for (let i = 0; i < runs; i++) cases.forEach((c, j) => times[j].push(once(c.args, c.cwd, cpu[j])));
 
 const base = median(times[0]);
+const cpuMs = (j) => (cpu[j].ticks * TICK_MS) / runs;
 console.log(`start-up, ${runs} alternating runs each, node ${process.version}, ${process.platform}/${process.arch}`);
+console.log(`${''.padEnd(44)} wall time (median, ratio)      CPU time (mean, ratio)`);
 for (const [j, c] of cases.entries()) {
   const m = median(times[j]);
-  console.log(`${c.name.padEnd(44)} median ${m.toFixed(1).padStart(6)} ms   ratio ${(m / base).toFixed(2)}×`);
+  const cpuText = Number.isNaN(cpuMs(j)) ? '' : `   cpu ${cpuMs(j).toFixed(1).padStart(6)} ms   ${(cpuMs(j) / cpuMs(0)).toFixed(2)}×`;
+  console.log(`${c.name.padEnd(44)} median ${m.toFixed(1).padStart(6)} ms   ratio ${(m / base).toFixed(2)}×${cpuText}`);
 }

@@ -289,8 +289,3 @@ export function decisiveChildren(t: Trace, children: Trace[]): Trace[] {
   if (t.kind === 'forAll' || t.kind === 'count') keep = keep.filter((c) => c.detail?.applies !== 'not_met');
   return keep;
 }
-
-/** A missing field's path with its label, for lists of data to collect. */
-export function missingLabel(field: string, label: string): string {
-  return label && label !== field ? `${field} (${label})` : field;
-}

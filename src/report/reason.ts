@@ -2,9 +2,11 @@
 // which threshold, in which date window, decided it, or which data and decisions it still needs.
 // Built from the evaluation trace, so every report format (text, JSON, HTML, PDF) states the same
 // facts; words for them are in reason-words.ts.
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
-import type { CriterionResult, Fact, ScreeningResult, Trace } from '../engine/result.js';
+import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
+import { missingText, missingWords } from './missing-words.js';
 import { sideFromOutcome } from './precise-number.js';
 
 /** What the rule asks of the value: `needs` (it must hold for the criterion to pass) or `excludes` (it fails the criterion). */
@@ -61,19 +63,20 @@ export type Reason = {
   effect: CriterionResult['effect'];
   outcome: Outcome;
   facts: ReasonFact[];
-  missing: { field: string; label: string }[];
+  /** What an open criterion still needs, each worded for people in `label`. */
+  missing: (Missing & { label: string })[];
   reviews: { id: string; by: string; question: string; status: 'open' | 'confirmed' | 'rejected'; decidedBy?: string; decidedOn?: string }[];
 };
 
-type Labels = (field: string) => string;
+type Labels = (m: Missing) => string;
 
-/** The reason for every criterion of a result, with the labels the result gives missing fields. */
-export function reasonsOf(result: ScreeningResult, labelOf: (field: string, label: string) => string = (_f, l) => l): Reason[] {
-  const labels = new Map(result.missing.map((m) => [m.field, labelOf(m.field, m.label)]));
-  return result.criteria.map((c) => reasonOf(c, (f) => labels.get(f) ?? f));
+/** The reason for every criterion of a result, its missing entries worded with the labels the result gives them. */
+export function reasonsOf(result: ScreeningResult, dict?: Dictionary): Reason[] {
+  const labels = new Map(result.missing.map((m) => [missingText(m), missingWords(m, m.label, dict)]));
+  return result.criteria.map((c) => reasonOf(c, (m) => labels.get(missingText(m)) ?? missingWords(m, undefined, dict)));
 }
 
-export function reasonOf(c: CriterionResult, label: Labels = (f) => f): Reason {
+export function reasonOf(c: CriterionResult, label: Labels = (m) => missingWords(m)): Reason {
   const base = c.type === 'exclusion' ? 'excludes' : 'needs';
   // An open criterion is explained by what it still needs; a decided one by the facts that decided it.
   const facts = c.effect === 'open' ? [] : collect(c.trace, base, undefined);
@@ -81,7 +84,7 @@ export function reasonOf(c: CriterionResult, label: Labels = (f) => f): Reason {
     effect: c.effect,
     outcome: c.outcome,
     facts,
-    missing: c.missing.map((field) => ({ field, label: label(field) })),
+    missing: c.missing.map((m) => ({ ...m, label: label(m) })),
     reviews: c.review.map((r) => ({
       id: r.id,
       by: r.by,

@@ -34,8 +34,8 @@ export const age: RuleKind<Age> = {
       if (x) x.detail = detail;
       if (typeof birth === 'string') {
         if (x) x.facts.push({ field: BIRTH, label, value: birth });
-      } else env.missing.push(BIRTH);
-      if (!on) env.missing.push(REF_PATH[n.at]);
+      } else env.missing.push({ field: BIRTH });
+      if (!on) env.missing.push({ field: REF_PATH[n.at] });
       if (typeof birth !== 'string' && on) {
         const stated = statedAge(env.patient);
         if (stated) {

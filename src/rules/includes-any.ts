@@ -19,7 +19,7 @@ export const includesAny: RuleKind<IncludesAny> = {
     return leaf('includesAny', n.note, (env, x) => {
       const value = r.read(env);
       if (!Array.isArray(value)) {
-        env.missing.push(r.path(env));
+        env.missing.push({ field: r.path(env) });
         if (x) (x.facts.push(fact(r.path(env), r, null)), (x.detail = { values }));
         return 'unknown';
       }

@@ -53,8 +53,8 @@ export const interval: RuleKind<Interval> = {
         if (da) x.facts.push({ field: a.path(env), label: a.label, value: da } satisfies Fact);
         if (db) x.facts.push({ field: b.path(env), label: b.label, value: db } satisfies Fact);
       }
-      if (!da) env.missing.push(a.path(env));
-      if (!db) env.missing.push(b.path(env));
+      if (!da) env.missing.push({ field: a.path(env) });
+      if (!db) env.missing.push({ field: b.path(env) });
       if (!da || !db) return 'unknown';
       let [start, stop] = [da, db];
       if (n.absolute && compareDates(start, stop) > 0) [start, stop] = [stop, start];

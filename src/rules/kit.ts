@@ -4,7 +4,7 @@ import { recordItemField, type Dictionary } from '../criteria/dictionary-model.j
 import { shift, type Duration } from '../engine/dates.js';
 import { getPath } from '../engine/patient-record.js';
 import type { Outcome } from '../engine/logic.js';
-import type { Detail, Fact, Trace } from '../engine/result.js';
+import { sameMissing, type Detail, type Fact, type Missing, type Trace } from '../engine/result.js';
 import type { CompiledNode, Env, ReferenceDateName } from './types.js';
 
 export const REF_PATH: Record<ReferenceDateName, string> = { screening: 'referenceDates.screening', consent: 'referenceDates.consent', randomization: 'referenceDates.randomization' };
@@ -50,7 +50,7 @@ export type Explaining = { facts: Fact[]; detail: Detail | undefined };
 
 /** The field a leaf reads is not recorded: name it as missing (and, when explaining, as a fact). */
 export function fieldMissing(env: Env, x: Explaining | null, r: FieldReader): 'unknown' {
-  env.missing.push(r.path(env));
+  env.missing.push({ field: r.path(env) });
   if (x) x.facts.push(fact(r.path(env), r, null));
   return 'unknown';
 }
@@ -79,7 +79,7 @@ export function leaf(kind: string, note: string | undefined, run: (env: Env, x: 
   };
 }
 
-export function trace(kind: string, outcome: Outcome, facts: Fact[], missing: string[], note: string | undefined, detail?: Detail, children?: Trace[]): Trace {
+export function trace(kind: string, outcome: Outcome, facts: Fact[], missing: Missing[], note: string | undefined, detail?: Detail, children?: Trace[]): Trace {
   const t: Trace = { kind, outcome, facts, missing };
   if (note) t.note = note;
   if (detail) t.detail = detail;
@@ -87,8 +87,11 @@ export function trace(kind: string, outcome: Outcome, facts: Fact[], missing: st
   return t;
 }
 
-export function dedupe(xs: string[]): string[] {
-  return xs.length < 2 ? xs : [...new Set(xs)];
+export function dedupe(xs: Missing[]): Missing[] {
+  if (xs.length < 2) return xs;
+  const out: Missing[] = [];
+  for (const m of xs) if (!out.some((o) => sameMissing(o, m))) out.push(m);
+  return out;
 }
 
 /** A parent's trace: its missing paths are its unknown children's, when it is unknown itself. */

@@ -54,12 +54,12 @@ export const labUln: RuleKind<LabUln> = {
       const path = r.path(env);
       if (x) x.detail = detail;
       if (!lab || typeof lab.value !== 'number') {
-        env.missing.push(`${path}.value`);
+        env.missing.push({ field: `${path}.value` });
         if (x) x.facts.push(fact(path, r, null));
         return 'unknown';
       }
       if (typeof lab.uln !== 'number' || lab.uln <= 0) {
-        env.missing.push(`${path}.uln`);
+        env.missing.push({ field: `${path}.uln` });
         if (x) x.facts.push({ field: `${path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' });
         return 'unknown';
       }
@@ -72,18 +72,18 @@ export const labUln: RuleKind<LabUln> = {
         const ref = env.dates[before];
         const end = through ? env.dates[through] : ref;
         if (x) x.detail = { ...windowDetail, date: lab.date ?? null };
-        if (!ref) env.missing.push(REF_PATH[before]);
-        if (through && !end) env.missing.push(REF_PATH[through]);
+        if (!ref) env.missing.push({ field: REF_PATH[before] });
+        if (through && !end) env.missing.push({ field: REF_PATH[through] });
         if (!ref || !end) return 'unknown';
         const start = from(ref);
         const to = compareDates(end, ref) > 0 ? end : ref;
         if (x) x.detail = { ...windowDetail, date: lab.date ?? null, from: start, to };
         if (!lab.date) {
-          env.missing.push(`${path}.date`);
+          env.missing.push({ field: `${path}.date` });
           return 'unknown';
         }
         if (compareDates(lab.date, start) < 0 || compareDates(lab.date, to) > 0) {
-          env.missing.push(`${path} (a result from ${start} to ${to})`);
+          env.missing.push({ field: path, need: { kind: 'resultBetween', from: start, to } });
           if (x) x.detail = { ...windowDetail, date: lab.date, from: start, to, outOfWindow: true };
           return 'unknown';
         }

@@ -24,7 +24,7 @@ export const lastDoseWithin: RuleKind<LastDoseWithin> = {
       }
       if (med.stop) return fromBoolean(compareDates(med.stop, from) >= 0);
       if (med.ongoing === true) return 'met';
-      env.missing.push(`${base()}.stop`);
+      env.missing.push({ field: `${base()}.stop` });
       return 'unknown';
     });
   },

@@ -35,7 +35,7 @@ export function medicationLeaf(kind: string, note: string | undefined, refName: 
     const ref = env.dates[refName];
     if (!ref) {
       if (x) x.detail = { noReferenceDate: refName };
-      env.missing.push(REF_PATH[refName]);
+      env.missing.push({ field: REF_PATH[refName] });
       return 'unknown';
     }
     return decide(env, { med, ref, base }, x);
@@ -44,6 +44,6 @@ export function medicationLeaf(kind: string, note: string | undefined, refName: 
 
 /** The start and the end of taking the drug, when not recorded. */
 export function pushUnrecordedSpan(env: Env, m: MedicationScope): void {
-  if (!m.med.start) env.missing.push(`${m.base()}.start`);
-  if (!m.med.stop && m.med.ongoing !== true) env.missing.push(`${m.base()}.stop`);
+  if (!m.med.start) env.missing.push({ field: `${m.base()}.start` });
+  if (!m.med.stop && m.med.ongoing !== true) env.missing.push({ field: `${m.base()}.stop` });
 }

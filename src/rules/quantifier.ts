@@ -115,8 +115,8 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
   };
   const incompleteFor = (env: Env): boolean => listIncomplete(env.patient, records) && !olderOnlyCannotMatch(env);
   const missingList = (env: Env, x: boolean): Trace | 'unknown' => {
-    if (!x) env.missing.push(records);
-    return x ? trace(kind, 'unknown', [{ field: records, label, value: null }], [records], n.note, unknownDetail) : 'unknown';
+    if (!x) env.missing.push({ field: records });
+    return x ? trace(kind, 'unknown', [{ field: records, label, value: null }], [{ field: records }], n.note, unknownDetail) : 'unknown';
   };
   return {
     kind,
@@ -146,7 +146,7 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
         // A list not confirmed complete may lack records: they stand in as one unknown item.
         const incomplete = incompleteFor(env);
         if (incomplete) {
-          env.missing.push(completenessPath(records));
+          env.missing.push({ field: completenessPath(records) });
           outcomes.push('unknown');
         }
         result = logic.all(outcomes, incomplete);
@@ -174,7 +174,7 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
       const incomplete = incompleteFor(env);
       if (incomplete) {
         const path = completenessPath(records);
-        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [path], undefined, { records, label }));
+        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [{ field: path }], undefined, { records, label }));
       }
       const itemOutcomes = children.map((t) => t.outcome);
       const since = completeSince(env.patient, records);

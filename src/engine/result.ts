@@ -1,5 +1,6 @@
 // Result objects: plain JSON data. Formatters turn them into sentences; the engine never does.
 import type { Outcome } from './logic.js';
+import type { TraceDetails } from '../rules/registry.js';
 
 /** A value the engine looked at. `value` is null when the field was not recorded. */
 export type Fact = {
@@ -8,8 +9,6 @@ export type Fact = {
   value: string | number | boolean | null | string[];
   unit?: string;
 };
-
-export type Detail = Record<string, string | number | boolean | null>;
 
 /**
  * What a missing field must hold to settle a rule, when its path alone does not say: data, worded
@@ -30,18 +29,23 @@ export type Need =
 /** A value to collect: the patient-file path, and what it must hold when the path alone does not say. */
 export type Missing = { field: string; need?: Need };
 
-/** One node of the evaluated condition tree. */
-export type Trace = {
-  kind: string;
+/** A node of one kind, with the detail its rule module declares (src/rules/registry.ts lists them). */
+export type TraceOf<K extends TraceKind> = {
+  kind: K;
   outcome: Outcome;
   note?: string;
   facts: Fact[];
   /** What left this node open (only when outcome is unknown). */
   missing: Missing[];
-  /** Operator-specific data the formatter needs (threshold, op, dates compared...). */
-  detail?: Detail;
+  /** Kind-specific data the formatter needs (threshold, op, dates compared...). */
+  detail?: TraceDetails[K];
   children?: Trace[];
 };
+
+export type TraceKind = keyof TraceDetails;
+
+/** One node of the evaluated condition tree: a union keyed by kind, so formatters switch on typed data. */
+export type Trace = { [K in TraceKind]: TraceOf<K> }[TraceKind];
 
 export type ReviewItem = {
   trial: string;

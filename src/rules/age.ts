@@ -8,6 +8,8 @@ import { cmp, leaf, REF_PATH } from './kit.js';
 import type { ReferenceDateName, RuleKind } from './types.js';
 
 export type Age = { kind: 'age'; note?: string | undefined; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName };
+/** What an age rule's trace records (explain only). */
+export type AgeDetail = { op: Age['op']; years: number; at: ReferenceDateName; on?: string; age?: number; ageLow?: number; ageHigh?: number; statedAge?: number; statedOn?: string };
 const BIRTH = 'demographics.birthDate';
 const AGE_YEARS = 'demographics.ageYears';
 const AGE_ON = 'demographics.ageOn';

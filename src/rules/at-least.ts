@@ -5,6 +5,8 @@ import type { Condition, RuleKind } from './types.js';
 import { listChildren, listDescription, listNode } from './list-kinds.js';
 
 export type AtLeast = { kind: 'atLeast'; note?: string | undefined; n: number; of: Condition[] };
+/** What an atLeast node's trace records. */
+export type AtLeastDetail = { n: number; of: number; metCount: number };
 
 export const atLeast: RuleKind<AtLeast> = {
   kind: 'atLeast',

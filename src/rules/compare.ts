@@ -5,6 +5,8 @@ import { cmp, fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import type { ComparisonOp, RuleKind } from './types.js';
 
 export type Compare = { kind: 'compare'; note?: string | undefined; field: string; op: ComparisonOp; value: number | boolean | string; unit?: string | undefined; scaleMax?: number | undefined };
+/** What a compare rule's trace records. */
+export type CompareDetail = { op: ComparisonOp; threshold: number; unit: string | null; scaleMax?: number; scaleMismatch?: true };
 
 export const compare: RuleKind<Compare> = {
   kind: 'compare',

@@ -5,6 +5,8 @@ import { fact, fieldReader, leaf, REF_PATH, windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 
 export type DateWithin = { kind: 'dateWithin'; note?: string | undefined; field: string; within: Duration; before: ReferenceDateName };
+/** What a dateWithin rule's trace records. */
+export type DateWithinDetail = { within: string; before: ReferenceDateName; from?: string; to?: string };
 
 export const dateWithin: RuleKind<DateWithin> = {
   kind: 'dateWithin',

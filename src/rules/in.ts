@@ -5,6 +5,8 @@ import { checkEnumField, enumDisplay } from './enum-kinds.js';
 import type { RuleKind } from './types.js';
 
 export type In = { kind: 'in'; note?: string | undefined; field: string; values: string[] };
+/** What an in rule's trace records: the allowed values, in words. */
+export type InDetail = { values: string };
 
 export const inValues: RuleKind<In> = {
   kind: 'in',

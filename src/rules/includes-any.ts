@@ -5,6 +5,8 @@ import { checkEnumField, enumDisplay } from './enum-kinds.js';
 import type { RuleKind } from './types.js';
 
 export type IncludesAny = { kind: 'includesAny'; note?: string | undefined; field: string; values: string[] };
+/** What an includesAny rule's trace records: the values, and those found. */
+export type IncludesAnyDetail = { values: string; matched?: string };
 
 export const includesAny: RuleKind<IncludesAny> = {
   kind: 'includesAny',

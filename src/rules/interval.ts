@@ -6,6 +6,8 @@ import { cmp, fieldReader, leaf, REF_PATH } from './kit.js';
 import type { DateOperand, Duration, Env, RuleKind } from './types.js';
 
 export type Interval = { kind: 'interval'; note?: string | undefined; from: DateOperand; to: DateOperand; op: '<' | '<=' | '>' | '>='; duration: Duration; absolute: boolean };
+/** What an interval rule's trace records. */
+export type IntervalDetail = { op: Interval['op']; duration: string; absolute: boolean; elapsedDays?: number; boundary?: string };
 type End = { date(env: Env): string | undefined; path(env: Env): string; label: string };
 
 export const interval: RuleKind<Interval> = {

@@ -4,6 +4,8 @@ import { fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import type { RuleKind } from './types.js';
 
 export type Is = { kind: 'is'; note?: string | undefined; field: string; value: boolean };
+/** What an is rule's trace records. */
+export type IsDetail = { expected: boolean };
 
 export const is: RuleKind<Is> = {
   kind: 'is',

@@ -5,6 +5,8 @@ import { fact, fieldReader, leaf } from './kit.js';
 import type { RuleKind } from './types.js';
 
 export type Known = { kind: 'known'; note?: string | undefined; field: string };
+/** A known rule's trace records its fact only. */
+export type KnownDetail = never;
 
 function display(v: unknown): Fact['value'] {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;

@@ -2,7 +2,7 @@
 // optionally only when dated within a window before a reference date.
 import { compareDates, formatDuration } from '../engine/dates.js';
 import { fromBoolean } from '../engine/logic.js';
-import type { Detail, Fact } from '../engine/result.js';
+import type { Fact } from '../engine/result.js';
 import { cmp, fact, fieldReader, leaf, REF_PATH, windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 
@@ -15,6 +15,20 @@ export type LabUln = {
   within?: Duration | undefined;
   before?: ReferenceDateName | undefined;
   through?: ReferenceDateName | undefined;
+};
+/** What a labUln rule's trace records: the rule, its window once dated, the ratio once decided. */
+export type LabUlnDetail = {
+  op: LabUln['op'];
+  times: number;
+  within?: string;
+  before?: ReferenceDateName;
+  through?: ReferenceDateName;
+  date?: string | null;
+  from?: string;
+  to?: string;
+  outOfWindow?: true;
+  ratio?: number;
+  limit?: number;
 };
 type Lab = { value?: number; uln?: number; unit?: string; date?: string };
 
@@ -43,7 +57,7 @@ export const labUln: RuleKind<LabUln> = {
   },
   compile(n, cx) {
     const r = fieldReader(cx.dict, cx.scope, n.field);
-    const detail: Detail = { op: n.op, times: n.times };
+    const detail: LabUlnDetail = { op: n.op, times: n.times };
     const before = n.before ?? 'screening';
     const within = n.within;
     const through = n.through;

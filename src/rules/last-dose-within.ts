@@ -2,10 +2,12 @@
 import { compareDates, formatDuration } from '../engine/dates.js';
 import { fromBoolean } from '../engine/logic.js';
 import { windowStart } from './kit.js';
-import { checkMedicationScope, medicationLeaf, readMedication } from './medication-kinds.js';
+import { checkMedicationScope, medicationLeaf, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 
 export type LastDoseWithin = { kind: 'lastDoseWithin'; note?: string | undefined; within: Duration; before: ReferenceDateName };
+/** What a lastDoseWithin rule's trace records. */
+export type LastDoseWithinDetail = WithoutReferenceDate | { within: string; before: ReferenceDateName; from: string; date: string; notYetStarted?: true };
 
 export const lastDoseWithin: RuleKind<LastDoseWithin> = {
   kind: 'lastDoseWithin',

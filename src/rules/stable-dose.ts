@@ -1,12 +1,14 @@
 // `stableDose`: started before a window, no dose change within it, and still taken at its end.
 import { compareDates, formatDuration } from '../engine/dates.js';
 import { takenOn } from '../engine/medication.js';
-import type { Detail, Fact } from '../engine/result.js';
+import type { Fact } from '../engine/result.js';
 import { windowStart } from './kit.js';
-import { checkMedicationScope, medicationLeaf, readMedication } from './medication-kinds.js';
+import { checkMedicationScope, medicationLeaf, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 
 export type StableDose = { kind: 'stableDose'; note?: string | undefined; for: Duration; before: ReferenceDateName };
+/** What a stableDose rule's trace records: the window, and what decided it. */
+export type StableDoseDetail = WithoutReferenceDate | { for: string; before: ReferenceDateName; since: string; date: string; startedInWindow?: true; unitMismatchOn?: string; changedOn?: string };
 type Dose = { date: string; dose?: number; unit?: string };
 
 export const stableDose: RuleKind<StableDose> = {
@@ -19,7 +21,7 @@ export const stableDose: RuleKind<StableDose> = {
     const forText = formatDuration(n.for);
     return medicationLeaf('stableDose', n.note, n.before, cx, (env, { med, ref, base }, x) => {
       const since = windowFrom(ref);
-      const detail: Detail = { for: forText, before: n.before, since, date: ref };
+      const detail = { for: forText, before: n.before, since, date: ref };
       if (x) x.detail = detail;
       const doseFact = (d: Dose): Fact => ({ field: `${base()}.doses`, label: `dose from ${d.date}`, value: d.dose ?? null, ...(d.unit ? { unit: d.unit } : {}) });
       if (!med.start) {

@@ -97,13 +97,22 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
   if (!parsed.success) {
     throw new PatientDataError(parsed.error.issues.map((issue) => issueProblem(file, data, issue)));
   }
-  const record = parsed.data as PatientRecord;
+  return checkedRecord(parsed.data as PatientRecord, data, file, dict, options, keys);
+}
+
+/**
+ * What validation does after the schema (shared with the fast CSV reader, csv-fast-row.ts): the
+ * checks across fields (dates in order, a stated age against the birth date), the drug classes,
+ * and the warnings (unknown keys, dates after screening, one course entered twice).
+ */
+export function checkedRecord(record: PatientRecord, data: unknown, file: string, dict: Dictionary, options: ParseOptions, keys = cached(keyTrees, dict, knownKeyTree)): ParsedPatient {
+  // data undefined: built from dictionary paths only (csv-fast-row.ts), so no key can be unknown.
   const { dates, sources } = resolveReferenceDates(record.referenceDates, options.referenceDates ?? {});
   const contradiction = statedAgeContradiction(record, file);
   const orderProblems = [...(contradiction ? [contradiction] : []), ...referenceDateOrder(dates, sources, file), ...datesAfterReference(record, dict, dates, file)];
   if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
-  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
+  const warnings = [...(data === undefined ? [] : unknownKeys(data, keys, file)), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
   return { record, warnings };
 }
 

@@ -7,7 +7,7 @@
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { enumLabel } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
-import { compareDates, inDateRange, isValidIsoDate } from '../engine/dates.js';
+import { daysInMonth, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import { PatientDataError } from '../errors.js';
 import { CSV_NUMBER, EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget } from './csv-columns.js';
@@ -23,24 +23,58 @@ type Obj = Record<string, unknown>;
 
 type RecordsPlan = { path: readonly string[]; def: Extract<FieldDef, { type: 'records' }>; classes: Map<string, string>; orders: [string, string][] };
 
-/** One compiled column: where its value goes, and how a cell is read. */
-type Column =
-  | { at: number; kind: 'set'; keys: readonly string[]; read: Read }
-  | { at: number; kind: 'defer' }
-  | { at: number; kind: 'numberUnit'; path: string; value: number }
-  | { at: number; kind: 'part'; slot: number; part: string; read: Read }
-  | { at: number; kind: 'review'; trial: string; review: string; key: string; read: Read }
-  | { at: number; kind: 'count'; list: number; index?: number; item?: string }
-  | { at: number; kind: 'item'; list: number; index: number; item: string; read: Read }
-  | { at: number; kind: 'dose'; list: number; index: number; item: string; dose: number; key: string; read: Read };
+/**
+ * One compiled column: where its value goes, and how a cell is read. Every column has the same
+ * fields (unused ones hold a default), so the per-cell loop sees one object shape.
+ */
+type Column = {
+  at: number;
+  kind: 'set' | 'defer' | 'numberUnit' | 'part' | 'review' | 'count' | 'item' | 'dose';
+  read: Read;
+  /** set: the path; numberUnit: its number column's path. */
+  keys: readonly string[];
+  /** part: which lab or scale; numberUnit: the column of its value; count, item, dose: which list. */
+  slot: number;
+  /** part: the part; review: the key; dose: date, dose or unit. */
+  key: string;
+  trial: string;
+  review: string;
+  index: number;
+  item: string;
+  dose: number;
+  /** "<index>.<item>" of a dose history (count of doses, or a dose). */
+  doseKey: string;
+};
+
+const noRead: Read = () => DEFER;
+
+function column(at: number, kind: Column['kind'], extra: Partial<Column>): Column {
+  return { at, kind, read: noRead, keys: [], slot: -1, key: '', trial: '', review: '', index: -1, item: '', dose: -1, doseKey: '', ...extra };
+}
 
 type PartsPlan = { keys: readonly string[]; def: Extract<FieldDef, { type: 'lab' | 'scale' }> };
 
 type Plan = { columns: Column[]; parts: PartsPlan[]; lists: RecordsPlan[] };
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
+/** Two or four ASCII digits at `at` as a number, or -1. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
 
-const isDate = (s: string) => ISO.test(s) && isValidIsoDate(s) && inDateRange(s);
+/** What the schema's IsoDate accepts (YYYY-MM-DD, a real day, years MIN_YEAR–MAX_YEAR), without regexes. */
+function isDate(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y = digits(s, 0, 4);
+  const m = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  return y >= MIN_YEAR && y <= MAX_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
 
 function numberReader(check: (n: number) => boolean): Read {
   return (cell) => {
@@ -130,17 +164,17 @@ function compile(header: Header, dict: Dictionary): Plan {
   };
   header.targets.forEach((t, at) => {
     if (!t) return;
-    const defer = () => columns.push({ at, kind: 'defer' });
+    const defer = () => columns.push(column(at, 'defer', {}));
     switch (t.kind) {
       case 'id':
-        columns.push({ at, kind: 'set', keys: ['id'], read: stringReader(100) });
+        columns.push(column(at, 'set', { keys: ['id'], read: stringReader(100) }));
         return;
       case 'referenceDate':
-        columns.push({ at, kind: 'set', keys: ['referenceDates', t.name], read: dateReader });
+        columns.push(column(at, 'set', { keys: ['referenceDates', t.name], read: dateReader }));
         return;
       case 'review': {
         const read: Read = t.key === 'decision' ? (c) => (c === 'yes' || c === 'no' ? c : DEFER) : t.key === 'date' ? dateReader : stringReader(t.key === 'by' ? 200 : 2000);
-        columns.push({ at, kind: 'review', trial: t.trial, review: t.review, key: t.key, read });
+        columns.push(column(at, 'review', { trial: t.trial, review: t.review, key: t.key, read }));
         return;
       }
       case 'field': {
@@ -150,10 +184,10 @@ function compile(header: Header, dict: Dictionary): Plan {
           const read = leafReader(def);
           if (!read) return defer();
           valueAt.set(t.path, at);
-          columns.push({ at, kind: 'set', keys: t.path.split('.'), read });
+          columns.push(column(at, 'set', { keys: t.path.split('.'), read }));
           return;
         }
-        if (t.part === NUMBER_UNIT) return void columns.push({ at, kind: 'numberUnit', path: t.path, value: -1 });
+        if (t.part === NUMBER_UNIT) return void columns.push(column(at, 'numberUnit', { keys: [t.path] }));
         if (def.type !== 'lab' && def.type !== 'scale') return defer();
         let slot = partSlot.get(t.path);
         if (slot === undefined) {
@@ -165,30 +199,30 @@ function compile(header: Header, dict: Dictionary): Plan {
           const units = [def.unit, ...Object.keys(def.convert ?? {})];
           read = t.part === 'value' ? numberReader((n) => n >= 0) : t.part === 'uln' ? numberReader((n) => n > 0) : t.part === 'date' ? dateReader : (c) => (units.includes(c) ? c : DEFER);
         } else read = t.part === 'score' ? numberReader((n) => n >= 0) : anyNumber;
-        columns.push({ at, kind: 'part', slot, part: t.part, read });
+        columns.push(column(at, 'part', { slot, key: t.part, read }));
         return;
       }
       case 'count':
-        columns.push({ at, kind: 'count', list: list(t.records), ...(t.index !== undefined ? { index: t.index, item: t.item as string } : {}) });
+        columns.push(column(at, 'count', { slot: list(t.records), ...(t.index !== undefined ? { doseKey: `${t.index}.${t.item as string}` } : {}) }));
         return;
       case 'item': {
         const def = (dict.fields.get(t.records) as RecordsPlan['def']).item[t.item] as ItemFieldDef;
         const read = leafReader(def);
         if (!read) return defer();
-        columns.push({ at, kind: 'item', list: list(t.records), index: t.index, item: t.item, read });
+        columns.push(column(at, 'item', { slot: list(t.records), index: t.index, item: t.item, read }));
         return;
       }
       case 'dose': {
         const def = (dict.fields.get(t.records) as RecordsPlan['def']).item[t.item] as Extract<ItemFieldDef, { type: 'doseHistory' }>;
         const units = def.units;
         const read: Read = t.key === 'date' ? dateReader : t.key === 'dose' ? numberReader((n) => n >= 0 && n <= def.max) : (c) => (c.length <= 40 && (!units || units.includes(c)) ? c : DEFER);
-        columns.push({ at, kind: 'dose', list: list(t.records), index: t.index, item: t.item, dose: t.dose, key: t.key, read });
+        columns.push(column(at, 'dose', { slot: list(t.records), index: t.index, doseKey: `${t.index}.${t.item}`, dose: t.dose, key: t.key, read }));
         return;
       }
     }
   });
   // A number column with a unit column: the unit is used only with a value, and then converted.
-  for (const c of columns) if (c.kind === 'numberUnit') c.value = valueAt.get(c.path) ?? -1;
+  for (const c of columns) if (c.kind === 'numberUnit') c.slot = valueAt.get(c.keys[0] as string) ?? -1;
   return { columns, parts, lists };
 }
 
@@ -233,16 +267,16 @@ export function fastCsvRow(header: Header, cells: string[], dict: Dictionary, op
     if (c.kind === 'defer') return undefined;
     if (c.kind === 'numberUnit') {
       // A unit beside a value asks for a conversion: the full path does it. Alone it is ignored.
-      if (c.value >= 0 && (cells[c.value] ?? '').trim() !== '') return undefined;
+      if (c.slot >= 0 && (cells[c.slot] ?? '').trim() !== '') return undefined;
       continue;
     }
     if (c.kind === 'count') {
       if (!CSV_NUMBER.test(cell)) return undefined;
       const n = Number(cell);
       if (!Number.isInteger(n) || n < 0) return undefined;
-      const s = (lists[c.list] ??= newList());
-      if (c.index === undefined) s.count = n;
-      else (s.doseCounts ??= new Map()).set(`${c.index}.${c.item}`, n);
+      const s = (lists[c.slot] ??= newList());
+      if (c.doseKey === '') s.count = n;
+      else (s.doseCounts ??= new Map()).set(c.doseKey, n);
       continue;
     }
     const value = c.read(cell);
@@ -252,7 +286,7 @@ export function fastCsvRow(header: Header, cells: string[], dict: Dictionary, op
         setIn(data, c.keys, value);
         break;
       case 'part':
-        (parts[c.slot] ??= {})[c.part] = value;
+        (parts[c.slot] ??= {})[c.key] = value;
         break;
       case 'review': {
         const byTrial = ((data.reviews ??= {}) as Record<string, Record<string, Obj>>);
@@ -267,16 +301,16 @@ export function fastCsvRow(header: Header, cells: string[], dict: Dictionary, op
         break;
       }
       case 'item': {
-        const s = (lists[c.list] ??= newList());
+        const s = (lists[c.slot] ??= newList());
         let slot = s.slots.get(c.index);
         if (!slot) s.slots.set(c.index, (slot = {}));
         slot[c.item] = value;
         break;
       }
       case 'dose': {
-        const s = (lists[c.list] ??= newList());
+        const s = (lists[c.slot] ??= newList());
         if (!s.slots.has(c.index)) s.slots.set(c.index, {});
-        const key = `${c.index}.${c.item}`;
+        const key = c.doseKey;
         const doses = ((s.doses ??= new Map()).get(key) ?? new Map<number, Obj>());
         s.doses.set(key, doses);
         let entry = doses.get(c.dose);
@@ -374,7 +408,7 @@ function listValue(s: ListState, plan: RecordsPlan): Obj[] | undefined | typeof 
     for (const [name, before] of plan.orders) {
       const a = item[name];
       const b = item[before];
-      if (typeof a === 'string' && typeof b === 'string' && compareDates(a, b) < 0) return DEFER;
+      if (typeof a === 'string' && typeof b === 'string' && a < b) return DEFER;
     }
     if (plan.def.kindOf === 'medication' && !medicationConsistent(item, plan.classes)) return DEFER;
     out.push(item);
@@ -382,13 +416,16 @@ function listValue(s: ListState, plan: RecordsPlan): Obj[] | undefined | typeof 
   return out;
 }
 
-/** The schema's medication checks (csv-row.ts words them): anything off goes to the full path. */
+/**
+ * The schema's medication checks (csv-row.ts words them): anything off goes to the full path.
+ * Dates here are checked YYYY-MM-DD, so their text order is their calendar order.
+ */
 function medicationConsistent(m: Obj, classes: Map<string, string>): boolean {
   const start = m.start as string | undefined;
   const stop = m.stop as string | undefined;
   if (m.ongoing === true && stop) return false;
-  if (start !== undefined && stop !== undefined && compareDates(stop, start) < 0) return false;
-  if (start !== undefined && Array.isArray(m.doses)) for (const d of m.doses as Obj[]) if (compareDates(d.date as string, start) < 0) return false;
+  if (start !== undefined && stop !== undefined && stop < start) return false;
+  if (start !== undefined && Array.isArray(m.doses)) for (const d of m.doses as Obj[]) if ((d.date as string) < start) return false;
   const known = typeof m.drug === 'string' ? classes.get(m.drug) : undefined;
   return !(known && typeof m.class === 'string' && m.class !== known);
 }

@@ -65,7 +65,8 @@ export function leaf(kind: string, note: string | undefined, run: (env: Env, x: 
     evaluate(env) {
       const mark = env.missing.length;
       const o = run(env, null);
-      if (o !== 'unknown') env.missing.length = mark;
+      // Setting an array's length is a slow runtime call even when it changes nothing.
+      if (o !== 'unknown' && env.missing.length !== mark) env.missing.length = mark;
       return o;
     },
     explain(env) {

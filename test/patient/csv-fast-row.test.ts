@@ -36,7 +36,7 @@ function defOf(t: ColumnTarget): FieldDef | ItemFieldDef | undefined {
 
 /** Cells a person might type in a column: right and wrong ones, labels, units, edges. */
 function oddCell(t: ColumnTarget | undefined): fc.Arbitrary<string> {
-  const common = fc.constantFrom('', ' ', 'abc', '1,5', '1,500', '-1', '0', '1e999', '2026-02-30', '1899-12-31', '2026-12-24', 'yes', 'none', ';', 'x'.repeat(501));
+  const common = fc.constantFrom('', ' ', 'abc', '1,5', '1,500', '-1', '0', '1e999', '2026-02-30', '2024-02-29', '2023-02-29', '1899-12-31', '2100-12-31', '2101-01-01', '2026-1-01', '2026-12-24', 'yes', 'none', ';', 'x'.repeat(501));
   const def = t ? defOf(t) : undefined;
   const choices: string[] = [];
   if (def && (def.type === 'enum' || def.type === 'enumList')) {

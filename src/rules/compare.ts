@@ -3,6 +3,7 @@ import { fromBoolean } from '../engine/logic.js';
 import type { Fact } from '../engine/result.js';
 import { cmp, fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import type { ComparisonOp, RuleKind } from './types.js';
+import { MET, NOT_MET, SQL_OPS, UNKNOWN, tri } from '../sql/kit.js';
 
 export type Compare = { kind: 'compare'; note?: string | undefined; field: string; op: ComparisonOp; value: number | boolean | string; unit?: string | undefined; scaleMax?: number | undefined };
 
@@ -76,5 +77,19 @@ export const compare: RuleKind<Compare> = {
   describe(n, cx) {
     const unit = n.unit ?? cx.unit(n.field);
     return { text: `${cx.label(n.field)} ${cx.op(n.op)} ${n.value}${unit ? ` ${unit}` : ''}${n.scaleMax ? ` on the 0–${n.scaleMax} scale` : ''}` };
+  },
+  toSql(n, cx) {
+    if (typeof n.value !== 'number') cx.notExpressible('a comparison with a non-number');
+    const op = SQL_OPS[n.op] as string;
+    if (n.scaleMax !== undefined) {
+      const score = cx.col(n.field, 'score');
+      const max = cx.col(n.field, 'max');
+      // A score on another scale (or without one) is unknown, never compared.
+      return `(CASE WHEN ${score} IS NULL THEN ${UNKNOWN} WHEN ${max} IS NULL OR ${max} <> ${n.scaleMax} THEN ${UNKNOWN} WHEN ${score} ${op} ${n.value} THEN ${MET} ELSE ${NOT_MET} END)`;
+    }
+    const def = cx.field(n.field);
+    if (def && def.type !== 'number' && def.type !== 'integer') cx.notExpressible(`a comparison on a ${def.type} field`);
+    const v = cx.col(n.field);
+    return tri([v], `${v} ${op} ${n.value}`);
   },
 };

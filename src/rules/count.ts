@@ -4,6 +4,7 @@ import { countCompare, isOpen, openOf } from '../engine/logic.js';
 import { cmp } from './kit.js';
 import { checkRecords, compileQuantifier, describeRecords, quantifierChildren, readRecords } from './quantifier.js';
 import type { ComparisonOp, Condition, RuleKind } from './types.js';
+import { MET, NOT_MET, REVIEW, UNKNOWN, countRange } from '../sql/kit.js';
 
 export type Count = { kind: 'count'; note?: string | undefined; records: string; op: ComparisonOp; n: number; where?: Condition | undefined };
 
@@ -52,4 +53,9 @@ export const count: RuleKind<Count> = {
     text: `the number of ${describeRecords(cx, n.records)} records${n.where ? ' where the following holds' : ''} ${cx.op(n.op)} ${n.n}${n.where ? ':' : ''}`,
     lines: n.where ? cx.lines(n.where, n.records) : [],
   }),
+  toSql(n, cx) {
+    const [allTrue, allFalse] = countRange(n.op, n.n, `SUM(CASE WHEN x.io = ${MET} THEN 1 ELSE 0 END)`, `SUM(CASE WHEN x.io <> ${NOT_MET} THEN 1 ELSE 0 END)`);
+    const aggregate = `(CASE WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} WHEN MAX(CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 1 THEN ${UNKNOWN} ELSE ${REVIEW} END)`;
+    return cx.records(n, { item: (where) => where ?? String(MET), aggregate, empty: cmp(n.op, 0, n.n) ? MET : NOT_MET });
+  },
 };

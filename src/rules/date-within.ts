@@ -3,6 +3,7 @@ import { compareDates, formatDuration } from '../engine/dates.js';
 import { fromBoolean } from '../engine/logic.js';
 import { fact, fieldReader, leaf, REF_PATH, windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
+import { shiftSql, tri } from '../sql/kit.js';
 
 export type DateWithin = { kind: 'dateWithin'; note?: string | undefined; field: string; within: Duration; before: ReferenceDateName };
 
@@ -33,4 +34,9 @@ export const dateWithin: RuleKind<DateWithin> = {
     });
   },
   describe: (n, cx) => ({ text: `${cx.label(n.field)} within ${formatDuration(n.within)} before the ${n.before} date (up to and including it)` }),
+  toSql(n, cx) {
+    const v = cx.col(n.field);
+    const ref = cx.refCol(n.before);
+    return tri([v, ref], `${v} >= ${shiftSql(ref, n.within, -1)} AND ${v} <= ${ref}`);
+  },
 };

@@ -3,6 +3,7 @@ import { fromBoolean } from '../engine/logic.js';
 import { fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import { checkEnumField, enumDisplay } from './enum-kinds.js';
 import type { RuleKind } from './types.js';
+import { lit, tri } from '../sql/kit.js';
 
 export type In = { kind: 'in'; note?: string | undefined; field: string; values: string[] };
 
@@ -31,4 +32,8 @@ export const inValues: RuleKind<In> = {
     });
   },
   describe: (n, cx) => ({ text: `${cx.label(n.field)} is one of: ${cx.values(n.field, n.values)}` }),
+  toSql(n, cx) {
+    const v = cx.col(n.field);
+    return tri([v], `${v} IN (${n.values.map(lit).join(', ')})`);
+  },
 };

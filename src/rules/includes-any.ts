@@ -3,6 +3,7 @@ import { fromBoolean } from '../engine/logic.js';
 import { fact, fieldReader, leaf } from './kit.js';
 import { checkEnumField, enumDisplay } from './enum-kinds.js';
 import type { RuleKind } from './types.js';
+import { lit, tri } from '../sql/kit.js';
 
 export type IncludesAny = { kind: 'includesAny'; note?: string | undefined; field: string; values: string[] };
 
@@ -32,4 +33,9 @@ export const includesAny: RuleKind<IncludesAny> = {
     });
   },
   describe: (n, cx) => ({ text: `${cx.label(n.field)} include any of: ${cx.values(n.field, n.values)}` }),
+  toSql(n, cx) {
+    // An enum list is stored as ';a;b;' (';' when recorded empty): portable to every engine.
+    const v = cx.col(n.field);
+    return tri([v], `(${n.values.map((x) => `${v} LIKE ${lit(`%;${x};%`)}`).join(' OR ')})`);
+  },
 };

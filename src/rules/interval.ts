@@ -4,6 +4,7 @@ import { fromBoolean } from '../engine/logic.js';
 import type { Fact } from '../engine/result.js';
 import { cmp, fieldReader, leaf, REF_PATH } from './kit.js';
 import type { DateOperand, Duration, Env, RuleKind } from './types.js';
+import { SQL_OPS, shiftSql, tri } from '../sql/kit.js';
 
 export type Interval = { kind: 'interval'; note?: string | undefined; from: DateOperand; to: DateOperand; op: '<' | '<=' | '>' | '>='; duration: Duration; absolute: boolean };
 type End = { date(env: Env): string | undefined; path(env: Env): string; label: string };
@@ -67,5 +68,12 @@ export const interval: RuleKind<Interval> = {
   describe(n, cx) {
     const operand = (o: DateOperand) => ('ref' in o ? `the ${o.ref} date` : cx.label(o.field));
     return { text: `from ${operand(n.from)} to ${operand(n.to)}: ${n.absolute ? 'whichever comes first, ' : ''}${cx.op(n.op)} ${formatDuration(n.duration)}` };
+  },
+  toSql(n, cx) {
+    const end = (o: DateOperand) => ('ref' in o ? cx.refCol(o.ref) : cx.col(o.field));
+    const [a, b] = [end(n.from), end(n.to)];
+    // With both dates known, LEAST/GREATEST see no NULL (they would skip one).
+    const [start, stop] = n.absolute ? [`LEAST(${a}, ${b})`, `GREATEST(${a}, ${b})`] : [a, b];
+    return tri([a, b], `${stop} ${SQL_OPS[n.op]} ${shiftSql(start, n.duration, 1)}`);
   },
 };

@@ -2,6 +2,7 @@
 import { fromBoolean } from '../engine/logic.js';
 import { fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import type { RuleKind } from './types.js';
+import { tri } from '../sql/kit.js';
 
 export type Is = { kind: 'is'; note?: string | undefined; field: string; value: boolean };
 
@@ -22,4 +23,8 @@ export const is: RuleKind<Is> = {
     });
   },
   describe: (n, cx) => ({ text: `${cx.label(n.field)}: ${n.value ? 'yes' : 'no'}` }),
+  toSql(n, cx) {
+    const v = cx.col(n.field);
+    return tri([v], `${v} = ${n.value ? 'TRUE' : 'FALSE'}`);
+  },
 };

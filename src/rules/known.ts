@@ -3,6 +3,7 @@ import { fromBoolean } from '../engine/logic.js';
 import type { Fact } from '../engine/result.js';
 import { fact, fieldReader, leaf } from './kit.js';
 import type { RuleKind } from './types.js';
+import { bool } from '../sql/kit.js';
 
 export type Known = { kind: 'known'; note?: string | undefined; field: string };
 
@@ -27,4 +28,9 @@ export const known: RuleKind<Known> = {
     });
   },
   describe: (n, cx) => ({ text: `${cx.label(n.field)} is recorded` }),
+  toSql(n, cx) {
+    const def = cx.field(n.field);
+    const parts = def?.type === 'lab' ? ['value', 'uln', 'date'] : def?.type === 'scale' ? ['score', 'max'] : [undefined];
+    return bool(parts.map((p) => `${cx.col(n.field, p)} IS NOT NULL`).join(' OR '));
+  },
 };

@@ -5,6 +5,7 @@ import { fromBoolean } from '../engine/logic.js';
 import type { Detail, Fact } from '../engine/result.js';
 import { cmp, fact, fieldReader, leaf, REF_PATH, windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
+import { MET, NOT_MET, SQL_OPS, UNKNOWN, shiftSql } from '../sql/kit.js';
 
 export type LabUln = {
   kind: 'labUln';
@@ -99,4 +100,19 @@ export const labUln: RuleKind<LabUln> = {
   describe: (n, cx) => ({
     text: `${cx.label(n.field)} ${cx.op(n.op)} ${n.times} × the reporting lab's upper limit of normal${n.within ? `, in a result dated within ${formatDuration(n.within)} before the ${n.before ?? 'screening'} date${n.through ? ` or after it up to the ${n.through} date` : ''}` : ''}`,
   }),
+  toSql(n, cx) {
+    const value = cx.col(n.field, 'value');
+    const uln = cx.col(n.field, 'uln');
+    const date = cx.col(n.field, 'date');
+    const { exact } = cx.dialect;
+    const decide = `WHEN ${exact(value)} ${SQL_OPS[n.op]} ${exact(`${n.times} * ${uln}`)} THEN ${MET} ELSE ${NOT_MET}`;
+    const base = `WHEN ${value} IS NULL THEN ${UNKNOWN} WHEN ${uln} IS NULL OR ${uln} <= 0 THEN ${UNKNOWN}`;
+    if (!n.within) return `(CASE ${base} ${decide} END)`;
+    const ref = cx.refCol(n.before ?? 'screening');
+    // `through`: the window runs on past `before` up to that date (both known, so GREATEST sees no NULL).
+    const through = n.through ? cx.refCol(n.through) : undefined;
+    const to = through ? `GREATEST(${through}, ${ref})` : ref;
+    // Only a result dated inside the window counts; an undated or older one stays unknown.
+    return `(CASE ${base} WHEN ${ref} IS NULL${through ? ` OR ${through} IS NULL` : ''} OR ${date} IS NULL THEN ${UNKNOWN} WHEN ${date} < ${shiftSql(ref, n.within, -1)} OR ${date} > ${to} THEN ${UNKNOWN} ${decide} END)`;
+  },
 };

@@ -4,6 +4,7 @@ import { fromBoolean } from '../engine/logic.js';
 import { windowStart } from './kit.js';
 import { checkMedicationScope, medicationLeaf, readMedication } from './medication-kinds.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
+import { MET, NOT_MET, q, shiftSql, UNKNOWN } from '../sql/kit.js';
 
 export type LastDoseWithin = { kind: 'lastDoseWithin'; note?: string | undefined; within: Duration; before: ReferenceDateName };
 
@@ -29,4 +30,10 @@ export const lastDoseWithin: RuleKind<LastDoseWithin> = {
     });
   },
   describe: (n) => ({ text: `taken at some time in the ${formatDuration(n.within)} before the ${n.before} date (last dose on or after the start of that window)` }),
+  toSql(n, cx) {
+    const { alias: m } = cx.medication();
+    const ref = cx.refCol(n.before);
+    const [start, stop] = [`${m}.${q('start')}`, `${m}.${q('stop')}`];
+    return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} WHEN ${start} IS NOT NULL AND ${start} > ${ref} THEN ${NOT_MET} WHEN ${stop} IS NOT NULL THEN (CASE WHEN ${stop} >= ${shiftSql(ref, n.within, -1)} THEN ${MET} ELSE ${NOT_MET} END) WHEN ${m}.${q('ongoing')} IS TRUE THEN ${MET} ELSE ${UNKNOWN} END)`;
+  },
 };

@@ -2,6 +2,7 @@
 import { and, or, type Outcome } from '../engine/logic.js';
 import type { Trace } from '../engine/result.js';
 import { combined } from './kit.js';
+import { and as andSql, or as orSql } from '../sql/kit.js';
 import type { Child, CompiledNode, Condition, DescribeContext, Env, RuleKind, RuleLine } from './types.js';
 
 export function listChildren(n: { of: Condition[] }): Child[] {
@@ -32,6 +33,7 @@ export function listNode(kind: string, kids: CompiledNode[], decide: (env: Env) 
  */
 export function junction<K extends 'all' | 'any'>(kind: K, decisive: Outcome, otherwise: Outcome, words: string): RuleKind<{ kind: K; note?: string | undefined; of: Condition[] }> {
   const combine = kind === 'all' ? and : or;
+  const combineSql = kind === 'all' ? andSql : orSql;
   return {
     kind,
     schema: (k) => k.z.strictObject({ kind: k.z.literal(kind), note: k.note, get of() { return k.z.array(k.Condition).min(1); } }),
@@ -52,5 +54,6 @@ export function junction<K extends 'all' | 'any'>(kind: K, decisive: Outcome, ot
       }, (children) => combined(kind, combine(children.map((t) => t.outcome)), children, n.note));
     },
     describe: (n, cx) => listDescription(words, n.of, cx),
+    toSql: (n, cx) => combineSql(n.of.map((x) => cx.child(x))),
   };
 }

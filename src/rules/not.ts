@@ -2,6 +2,7 @@
 import { not as notOf } from '../engine/logic.js';
 import { combined } from './kit.js';
 import type { Condition, RuleKind } from './types.js';
+import { not as notSql } from '../sql/kit.js';
 
 export type Not = { kind: 'not'; note?: string | undefined; of: Condition };
 
@@ -21,4 +22,5 @@ export const not: RuleKind<Not> = {
     };
   },
   describe: (n, cx) => ({ text: 'not:', lines: cx.lines(n.of) }),
+  toSql: (n, cx) => notSql(cx.child(n.of)),
 };

@@ -2,6 +2,7 @@
 import { takenOn } from '../engine/medication.js';
 import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication } from './medication-kinds.js';
 import type { ReferenceDateName, RuleKind } from './types.js';
+import { MET, NOT_MET, q, takenOnSql, UNKNOWN } from '../sql/kit.js';
 
 export type Ongoing = { kind: 'ongoing'; note?: string | undefined; at: ReferenceDateName; continuing?: boolean | undefined };
 
@@ -29,4 +30,12 @@ export const ongoing: RuleKind<Ongoing> = {
       return o;
     }),
   describe: (n) => ({ text: `being taken on the ${n.at} date` }),
+  toSql(n, cx) {
+    const { alias: m } = cx.medication();
+    const ref = cx.refCol(n.at);
+    const taken = takenOnSql(m, ref);
+    // continuing: a recorded last dose (even on or after the date) means it ends.
+    const body = n.continuing ? `(CASE WHEN ${taken} = ${MET} AND ${m}.${q('ongoing')} IS NOT TRUE THEN ${NOT_MET} ELSE ${taken} END)` : taken;
+    return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} ELSE ${body} END)`;
+  },
 };

@@ -31,4 +31,5 @@ export const ref: RuleKind<Ref> = {
     if (inner.kind === 'any' || inner.kind === 'all') return { text: `${def.description} (${inner.kind} of):`, lines: inner.of.flatMap((x) => cx.lines(x)) };
     return { text: `${def.description}:`, lines: cx.lines(inner) };
   },
+  toSql: (n, cx) => cx.definition(n.definition),
 };

@@ -6,6 +6,7 @@ import type { Detail, ReviewItem } from '../engine/result.js';
 import type { ReviewDecision } from '../engine/patient-record.js';
 import { trace } from './kit.js';
 import type { Env, RuleKind } from './types.js';
+import { MET, NOT_MET, REVIEW } from '../sql/kit.js';
 
 export type Review = {
   kind: 'review';
@@ -66,4 +67,6 @@ export const review: RuleKind<Review> = {
   describe: (n, cx) => ({
     text: `${n.by} decides: ${n.question}${n.yesMeans && n.noMeans ? ` (yes: ${n.yesMeans}; no: ${n.noMeans})` : ''} (recorded in the patient file as reviews."${cx.trialId}"."${n.id}")`,
   }),
+  // No recorded decision: needs review (the simple CASE sends NULL to ELSE on purpose).
+  toSql: (n, cx) => `(CASE ${cx.review(n.id)} WHEN 'yes' THEN ${MET} WHEN 'no' THEN ${NOT_MET} ELSE ${REVIEW} END)`,
 };

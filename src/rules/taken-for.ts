@@ -5,6 +5,7 @@ import { takenOn } from '../engine/medication.js';
 import { windowStart } from './kit.js';
 import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication } from './medication-kinds.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
+import { and as andSql, q, shiftSql, takenOnSql, tri, UNKNOWN } from '../sql/kit.js';
 
 export type TakenFor = { kind: 'takenFor'; note?: string | undefined; atLeast: Duration; before: ReferenceDateName };
 
@@ -24,4 +25,11 @@ export const takenFor: RuleKind<TakenFor> = {
     });
   },
   describe: (n) => ({ text: `started at least ${formatDuration(n.atLeast)} before the ${n.before} date and still taken on it` }),
+  toSql(n, cx) {
+    const { alias: m } = cx.medication();
+    const ref = cx.refCol(n.before);
+    const start = `${m}.${q('start')}`;
+    const started = tri([start], `${start} <= ${shiftSql(ref, n.atLeast, -1)}`);
+    return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} ELSE ${andSql([started, takenOnSql(m, ref)])} END)`;
+  },
 };

@@ -8,6 +8,8 @@ import type { Outcome } from '../engine/logic.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates, ReviewItem, Trace } from '../engine/result.js';
 import type { Condition } from './registry.js';
+import type { Quantifier } from './quantifier.js';
+import type { Dialect } from '../sql/dialect.js';
 
 export type { Condition };
 export const REFERENCE_DATES = ['screening', 'consent', 'randomization'] as const;
@@ -132,6 +134,54 @@ export interface RuleKind<N extends { kind: string; note?: string | undefined }>
   reads?(node: N, cx: ReadContext): void;
   compile(node: N, cx: CompileContext): CompiledNode;
   describe(node: N, cx: DescribeContext): { text: string; lines?: RuleLine[] };
-  /** Room for other back ends (e.g. SQL) to add one method per kind. */
-  toSql?: unknown;
+  /**
+   * The rule as one SQL expression yielding its outcome code (src/sql/kit.ts: never NULL, a NULL
+   * input is unknown); src/sql/query.ts assembles the trial's query from them (docs/sql.md).
+   */
+  toSql(node: N, cx: SqlContext): string;
 }
+
+/** How a record quantifier's items combine in SQL (x.io: one item's outcome code). */
+export type RecordsSql = {
+  /** One record's outcome from its where (and, for forAll, check) expressions. */
+  item(where: string | undefined, check: string | undefined): string;
+  /** The aggregate over the items' x.io, per patient. */
+  aggregate: string;
+  /** The outcome code over an empty list. */
+  empty: number;
+};
+
+/**
+ * What a kind's toSql is given (built by src/sql/context.ts, loaded only for SQL): the columns in
+ * scope, its sub-rules' expressions, and the shared derived tables. Rule modules import nothing of
+ * src/sql but the small string kit (kit.ts), so the start-up bundle stays light.
+ */
+export type SqlContext = {
+  dialect: Dialect;
+  /** A sub-rule's outcome expression at this level. */
+  child(node: Condition): string;
+  /** A patient column, or (bare name inside a record quantifier) a column of the current record. */
+  col(field: string, part?: string): string;
+  /** The patient's column of a reference date. */
+  refCol(name: ReferenceDateName): string;
+  /** A field's definition (a bare name inside a quantifier is a field of the record). */
+  field(name: string): AnyField | undefined;
+  /** The medication record in scope: its alias and list (not expressible outside one). */
+  medication(): { alias: string; records: string };
+  /** A rule the SQL target cannot express faithfully: its criterion becomes unknown. */
+  notExpressible(reason: string): never;
+  /** A record quantifier's outcome, from one derived table per node aggregated per patient. */
+  records(node: Quantifier, how: RecordsSql): string;
+  /** Made once per key (a rule node or its params) for the whole query. */
+  memo<T>(key: object, make: () => T): T;
+  /** A derived table joined at this level on the row (and, per record, the record index): its alias. */
+  join(prefix: string, perRecord: boolean, render: () => string): string;
+  /** Per record of `records`: the latest dose on or before `date`, as a derived table. */
+  currentDoseTable(records: string, date: string): string;
+  /** The recorded decision column of a review item (NULL: not decided). */
+  review(id: string): string;
+  /** A definition's rule, expanded here (cycles refused). */
+  definition(name: string): string;
+  /** A built-in calculator compiled to SQL (src/sql/calculators.ts). */
+  calculator(name: string, params: Record<string, unknown>): string;
+};

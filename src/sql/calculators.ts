@@ -5,8 +5,9 @@ import { BOHAN_PETER_ITEMS, CERTAINTIES, classifyBohanPeter, meetsClass, type Ce
 import { IMACS_DOI, IMACS_MEASURES, imacsImprovementCalculator, type ImacsRule } from '../engine/calculators/imacs-improvement.js';
 import { ROW, quoteIdent as q } from './layout.js';
 import { GLUCOCORTICOID_EQUIVALENTS } from '../engine/calculators/prednisone-equivalent.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, addJoin, and, col, lit, currentDoseTable, memo, refCol, shiftSql, takenOnSql, tri, type SqlCtx } from './kinds.js';
-import type { ReferenceDateName } from '../criteria/rule-schema.js';
+import { addJoin, col, currentDoseTable, memo, refCol, type SqlCtx } from './context.js';
+import { MET, NOT_MET, SQL_OPS, UNKNOWN, and, lit, shiftSql, takenOnSql, tri } from './kit.js';
+import type { ReferenceDateName } from '../rules/types.js';
 
 type CalcSql = (ctx: SqlCtx, params: Record<string, unknown>) => string;
 

@@ -3,8 +3,10 @@
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
+import { childrenOf } from '../rules/registry.js';
 import type { Dialect } from './dialect.js';
-import { MET, NOT_MET, NotExpressible, REVIEW, REVIEW_PIVOT, isOpen, fromClause, lit, quantifierOf, rowKey, toSql, UNKNOWN, type SqlCtx } from './kinds.js';
+import { NotExpressible, REVIEW_PIVOT, fromClause, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { MET, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 
 const ROW_ALIAS = 'row_no';
@@ -86,25 +88,9 @@ function liveReviews(rule: Condition, ctx: SqlCtx): Map<string, string[]> {
 
 /** The conditions directly inside a condition (a definition's rule for a ref). */
 function children(c: Condition, trial: Trial): Condition[] {
-  switch (c.kind) {
-    case 'all':
-    case 'any':
-    case 'atLeast':
-      return c.of;
-    case 'not':
-      return [c.of];
-    case 'exists':
-    case 'count':
-      return [c.where].filter((x): x is Condition => x !== undefined);
-    case 'forAll':
-      return [c.where, c.check].filter((x): x is Condition => x !== undefined);
-    case 'ref': {
-      const def = trial.definitions[c.definition];
-      return def ? [def.rule] : [];
-    }
-    default:
-      return [];
-  }
+  if (c.kind !== 'ref') return childrenOf(c).map((k) => k.node);
+  const def = trial.definitions[c.definition];
+  return def ? [def.rule] : [];
 }
 
 export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): CompiledTrial {
@@ -122,7 +108,7 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
     const expr = criterionSql(c.rule, ctx, c.id, notExpressible);
     cols.push(`${expr} AS ${q(`c${i}`)}`);
     if (notExpressible.some((n) => n.criterion === c.id)) return;
-    for (const [id, conds] of process.env.NOLIVE ? [] : liveReviews(c.rule, ctx)) {
+    for (const [id, conds] of liveReviews(c.rule, ctx)) {
       const column = `r${reviewCols.length}`;
       reviewCols.push({ criterion: c.id, id, column });
       cols.push(`(${conds.map((x) => `(${x})`).join(' OR ')}) AS ${q(column)}`);

@@ -204,7 +204,7 @@ describe('PostgreSQL', () => {
 });
 
 import { ageInYears, shift } from '../../src/engine/dates.js';
-import { ageSql, shiftSql } from '../../src/sql/kinds.js';
+import { ageSql, shiftSql } from '../../src/sql/kit.js';
 
 /**
  * shift() and ageInYears() against their SQL on random dates and month ends around leap days:

@@ -1,0 +1,79 @@
+// The SQL kit the rule kinds' `toSql` methods build their expressions with: outcome codes,
+// three-valued operators and the calendar arithmetic of src/engine/dates.ts, as pure string code.
+// Rule modules import it statically, so it is part of the start-up bundle: keep it small, no
+// engine, no driver (the query assembly, derived tables and calculators stay in context.ts, loaded
+// only by `screen sql` and `--engine duckdb`).
+//
+// An expression yields an integer outcome code that is never NULL:
+//   0 = not met, 12 = unknown, 21 = needs review, 33 = met.
+// With this order "all" is LEAST (not met < unknown < needs review < met). "any" is GREATEST
+// after swapping unknown and needs review (unknown outranks needs review in both, as openOf in
+// logic.ts); the swap reverses the two digits, MOD(10x, 99), so each operand appears once in
+// the SQL text (a CASE on it would copy it into every branch, and nesting grows exponentially).
+// Every leaf guards its NULL inputs first, so a NULL never falls through a CASE into a decision.
+import type { Duration } from '../rules/types.js';
+import { quoteIdent as q } from './layout.js';
+
+export const NOT_MET = 0;
+export const UNKNOWN = 12;
+export const REVIEW = 21;
+export const MET = 33;
+
+/** Open (unknown or needs review): neither 0 nor 33. */
+export const isOpen = (x: string): string => `MOD(${x}, ${MET}) <> 0`;
+
+export const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** unknown when any input is NULL, else met/not met by `test`. */
+export function tri(nullable: string[], test: string): string {
+  const guard = nullable.map((x) => `${x} IS NULL`).join(' OR ');
+  return `(CASE WHEN ${guard} THEN ${UNKNOWN} WHEN ${test} THEN ${MET} ELSE ${NOT_MET} END)`;
+}
+
+export const bool = (test: string): string => `(CASE WHEN ${test} THEN ${MET} ELSE ${NOT_MET} END)`;
+
+export const swap = (x: string): string => `MOD(${x} * 10, 99)`;
+export const and = (xs: string[]): string => (xs.length === 1 ? (xs[0] as string) : `LEAST(${xs.join(', ')})`);
+export const or = (xs: string[]): string => (xs.length === 1 ? (xs[0] as string) : swap(`GREATEST(${xs.map(swap).join(', ')})`));
+export const not = (x: string): string => swap(`(${MET} - ${x})`);
+
+export const SQL_OPS: Record<string, string> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '=', '!=': '<>' };
+
+/** `date` shifted by sign × duration, as shift() in dates.ts: calendar months (clamped), then days. */
+export function shiftSql(date: string, d: Duration, sign: 1 | -1): string {
+  const months = (d.years ?? 0) * 12 + (d.months ?? 0);
+  const days = (d.weeks ?? 0) * 7 + (d.days ?? 0);
+  // DATE + INTERVAL gives a timestamp in both engines: cast back to a date.
+  let out = months ? `CAST(${date} + INTERVAL '${sign * months} months' AS DATE)` : date;
+  if (days) out = `(${out} + ${sign * days})`;
+  return out;
+}
+
+/** Whole years from birth to on, a 29 February birthday counting on 28 February (ageInYears). */
+export function ageSql(birth: string, on: string): string {
+  const y = (d: string) => `EXTRACT(YEAR FROM ${d})`;
+  const m = (d: string) => `EXTRACT(MONTH FROM ${d})`;
+  const day = (d: string) => `EXTRACT(DAY FROM ${d})`;
+  const leap = `(MOD(CAST(${y(on)} AS INTEGER), 4) = 0 AND (MOD(CAST(${y(on)} AS INTEGER), 100) <> 0 OR MOD(CAST(${y(on)} AS INTEGER), 400) = 0))`;
+  const birthday = `(CASE WHEN ${m(birth)} = 2 AND ${day(birth)} = 29 AND NOT ${leap} THEN 28 ELSE ${day(birth)} END)`;
+  return `(${y(on)} - ${y(birth)} - (CASE WHEN ${m(on)} < ${m(birth)} OR (${m(on)} = ${m(birth)} AND ${day(on)} < ${birthday}) THEN 1 ELSE 0 END))`;
+}
+
+/** Taken on `date` (medication.ts takenOn): met / not met / unknown. */
+export function takenOnSql(med: string, date: string): string {
+  return `(CASE WHEN ${med}.${q('start')} IS NULL THEN ${UNKNOWN} WHEN ${med}.${q('start')} > ${date} THEN ${NOT_MET} WHEN ${med}.${q('stop')} IS NOT NULL THEN (CASE WHEN ${med}.${q('stop')} >= ${date} THEN ${MET} ELSE ${NOT_MET} END) WHEN ${med}.${q('ongoing')} IS TRUE THEN ${MET} ELSE ${UNKNOWN} END)`;
+}
+
+/** [every count in low..high passes, none does] for `count OP n` (countCompare in logic.ts). */
+export function countRange(op: string, n: number, low: string, high: string): [string, string] {
+  switch (op) {
+    case '>=': return [`${low} >= ${n}`, `${high} < ${n}`];
+    case '>': return [`${low} > ${n}`, `${high} <= ${n}`];
+    case '<=': return [`${high} <= ${n}`, `${low} > ${n}`];
+    case '<': return [`${high} < ${n}`, `${low} >= ${n}`];
+    case '==': return [`(${low} = ${n} AND ${high} = ${n})`, `(${n} < ${low} OR ${n} > ${high})`];
+    default: return [`(${n} < ${low} OR ${n} > ${high})`, `(${low} = ${n} AND ${high} = ${n})`];
+  }
+}
+
+export { DOSES_SUFFIX, ROW, quoteIdent as q } from './layout.js';

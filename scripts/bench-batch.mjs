@@ -134,11 +134,13 @@ async function child(mode, file, n) {
     // 4: some rows are data errors (the generator makes a few, as real exports have).
     if (code !== 0 && code !== 4) throw new Error(`batch exit ${code}`);
     count = Number(n);
-  } else if (mode === 'duckdb-batch') {
+  } else if (mode === 'duckdb-batch' || mode === 'duckdb-batch-parquet') {
     const { loadBundle } = await import(dist('cli/load-bundle.js'));
     const { run } = loadBundle(fileURLToPath(new URL('../dist/bundle/screen.cjs', import.meta.url))).exports;
     const sink = { write: () => true };
-    const code = await run(['batch', file, '--trial', TRIAL, '--engine', 'duckdb', '--out', '/dev/null', '--no-progress'], { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, cwd: process.cwd() });
+    // The same rows as a Parquet file (text columns), written once beside the CSV, not timed.
+    const input = mode === 'duckdb-batch' ? file : `${file}.parquet`;
+    const code = await run(['batch', input, '--trial', TRIAL, '--engine', 'duckdb', '--out', '/dev/null', '--no-progress'], { stdout: sink, stderr: sink, stdin: process.stdin, env: {}, cwd: process.cwd() });
     if (code !== 0 && code !== 4) throw new Error(`batch exit ${code}`);
     count = Number(n);
   } else if (mode === 'duckdb-scan') {
@@ -330,6 +332,14 @@ function jreRules() {
   ];
 }
 
+/** The CSV's rows as a Parquet file beside it, every column as text (DuckDB COPY). */
+async function toParquet(file) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  await db.run(`COPY (SELECT * FROM read_csv('${file}', all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')) TO '${file}.parquet' (FORMAT parquet)`);
+  db.closeSync();
+}
+
 function measure(mode, file, n = '', dir = root) {
   const script = join(dir, 'scripts/bench-batch.mjs');
   const r = spawnSync(process.execPath, [script, '--child', mode, file, String(n)], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -368,13 +378,20 @@ async function main() {
     console.log(`  batch time / bare csv-parse: ${(batch.seconds / parse.seconds).toFixed(2)}x; / bare papaparse: ${(batch.seconds / papa.seconds).toFixed(2)}x`);
     // The SQL target (docs/sql.md), side by side with the JS path above.
     const duckBatch = measure('duckdb-batch', file, rows);
+    if (!existsSync(`${file}.parquet`)) await toParquet(file);
+    const duckParquet = measure('duckdb-batch-parquet', `${file}`, rows);
     const scan = measure('duckdb-scan', file, rows);
     const duckQuery = measure('duckdb-query', file, rows);
     line('batch --engine duckdb:', duckBatch, 'patients/s');
+    line('batch --engine duckdb, Parquet:', duckParquet, 'patients/s');
     line('DuckDB bare scan of the CSV:', scan);
     line('DuckDB query on the layout:', duckQuery, 'patients/s');
     console.log(`    (loading the layout by COPY: ${duckQuery.load.toFixed(1)} s)`);
     console.log(`  --engine duckdb / js speed: ${(batch.seconds / duckBatch.seconds).toFixed(2)}x; DuckDB query on the layout / JS batch: ${(batch.seconds / duckQuery.seconds).toFixed(1)}x; query time / bare scan: ${(duckQuery.seconds / scan.seconds).toFixed(2)}x`);
+    if (baseline) {
+      const before = measure('batch', file, rows, baseline);
+      console.log(`  against the baseline's JS batch (${(rows / before.seconds).toFixed(0)} patients/s, measured again here): --engine duckdb ${(before.seconds / duckBatch.seconds).toFixed(2)}x, with Parquet input ${(before.seconds / duckParquet.seconds).toFixed(2)}x, DuckDB query on the layout ${(before.seconds / duckQuery.seconds).toFixed(1)}x (target >= 20x)`);
+    }
     if (rows <= Number(arg('--pg-rows', '100000'))) {
       const pgr = measure('postgres', file, rows);
       line('PostgreSQL query on the layout:', pgr, 'patients/s');

@@ -4,6 +4,7 @@ import type { Outcome } from '../engine/logic.js';
 import type { OutcomeSummary } from '../engine/evaluate.js';
 import type { Verdict } from '../engine/result.js';
 import { formatProblem, type Problem } from '../errors.js';
+import { missingText } from '../report/missing-words.js';
 
 export type BatchVerdict = Verdict | 'error';
 
@@ -37,7 +38,7 @@ export function screenedRow(row: number, trial: { id: string; completeness: Batc
     failed: result.criteria.filter((c) => c.effect === 'fails').map((c) => c.id),
     unknown: result.criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id),
     review: result.review,
-    missing: result.missing,
+    missing: result.missing.map(missingText),
     warnings: warnings.map(formatProblem),
     errors: [],
   };

@@ -15,7 +15,7 @@ export type InputItem =
   | { row: number; ok: true; parsed: ParsedPatient }
   | { row: number; ok: false; patientId: string | null; problems: Problem[] };
 
-export type InputFormat = 'csv' | 'ndjson' | 'xlsx';
+export type InputFormat = 'csv' | 'ndjson' | 'xlsx' | 'parquet';
 
 /** Csv-parse options shared with the benchmark's bare parse, so the comparison is like for like. */
 export const CSV_PARSE_OPTIONS = {

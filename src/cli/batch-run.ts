@@ -14,7 +14,7 @@ const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
 import { errorRow, screenedRow } from '../batch/batch-row.js';
-import type { InputFormat, InputItem } from '../batch/read-rows.js';
+import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
 import { checkedText } from '../batch/checked-text.js';
 import { batchWriter } from '../report/batch-output.js';
@@ -61,8 +61,9 @@ async function detectFormat(arg: string, flag: InputFormat | undefined, stream: 
   if (ext === '.csv') return { format: 'csv', stream };
   if (ext === '.ndjson' || ext === '.jsonl') return { format: 'ndjson', stream };
   if (ext === '.xlsx') return { format: 'xlsx', stream };
+  if (ext === '.parquet') return { format: 'parquet', stream };
   if (ext === '.xls') throw new UsageError(`"${arg.slice(0, 80)}" is an old-style .xls workbook: save it as .xlsx (or CSV) first`);
-  if (arg !== '-') throw new UsageError(`cannot tell the format of "${arg.slice(0, 80)}" from its extension: name it .csv, .xlsx or .ndjson, or give --input-format csv|xlsx|ndjson`);
+  if (arg !== '-') throw new UsageError(`cannot tell the format of "${arg.slice(0, 80)}" from its extension: name it .csv, .xlsx, .parquet or .ndjson, or give --input-format csv|xlsx|parquet|ndjson`);
   const it = stream[Symbol.asyncIterator]();
   const first = await it.next();
   const head = first.done ? '' : String(first.value).replace(/^\uFEFF/, '').trimStart();
@@ -238,6 +239,9 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
     const { xlsxAsCsv } = await import('../batch/read-xlsx.js');
     stream = await xlsxAsCsv(resolve(io.cwd, arg), opened.name, flags.sheet);
     delimiter = ',';
+  } else if (inputFormat === 'parquet') {
+    if (arg === '-') throw new UsageError('a Parquet file cannot be read from standard input: give its file name');
+    opened.raw?.destroy();
   } else if (inputFormat === 'csv') {
     const { parseDelimiterFlag, withDetectedDelimiter } = await import('../batch/delimiter.js');
     if (flags.delimiter !== undefined) delimiter = parseDelimiterFlag(flags.delimiter);
@@ -246,7 +250,7 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   if (flags.sheet !== undefined && inputFormat !== 'xlsx') throw new UsageError('--sheet is for .xlsx workbooks');
   let totalBytes: number | undefined;
   try {
-    totalBytes = arg === '-' || inputFormat === 'xlsx' ? undefined : statSync(resolve(io.cwd, arg)).size;
+    totalBytes = arg === '-' || inputFormat === 'xlsx' || inputFormat === 'parquet' ? undefined : statSync(resolve(io.cwd, arg)).size;
   } catch {
     totalBytes = undefined;
   }
@@ -258,20 +262,24 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   const wideColumns = flags.wide && flags.format === 'csv' ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
   const writer = batchWriter(flags.format, wideColumns);
 
+  const onHeader = ({ unknown }: HeaderInfo) => {
+    const line = (u: { name: string; suggestion?: string }) => `unknown column ${excerpt(u.name, 80)}${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
+    if (unknown.length && !flags.ignoreUnknownColumns) {
+      // Before any row is screened: a misspelt column would silently leave every patient undetermined.
+      throw new PatientDataError([
+        ...unknown.map((u) => ({ location: `${opened.name} header`, message: `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
+        { location: `${opened.name} header`, message: 'no row was screened; fix the header, or give --ignore-unknown-columns to screen without those columns' },
+      ]);
+    }
+    for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
+  };
+  // Parquet is read by DuckDB, loaded only for it.
   const rows: AsyncIterable<InputItem> =
     inputFormat === 'ndjson'
       ? readNdjsonRows(stream, dict, { referenceDates: dates })
-      : readCsvRows(stream, dict, opened.name, ({ unknown }) => {
-          const line = (u: { name: string; suggestion?: string }) => `unknown column ${excerpt(u.name, 80)}${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
-          if (unknown.length && !flags.ignoreUnknownColumns) {
-            // Before any row is screened: a misspelt column would silently leave every patient undetermined.
-            throw new PatientDataError([
-              ...unknown.map((u) => ({ location: `${opened.name} header`, message: `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
-              { location: `${opened.name} header`, message: 'no row was screened; fix the header, or give --ignore-unknown-columns to screen without those columns' },
-            ]);
-          }
-          for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
-        }, { referenceDates: dates }, delimiter ? { delimiter } : {});
+      : inputFormat === 'parquet'
+        ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
+        : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {});
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();

@@ -14,18 +14,19 @@ export function parseDictionary(text: string, file: string): Dictionary {
   if (!parsed.success) throw new CriteriaError(zodProblems(src, parsed.error));
   const data = parsed.data;
   const sectionIds = new Set(data.sections.map((s) => s.id));
-  const problems = [];
+  // Consistency problems carry lint's rule code `dictionary` (zod's shape problems have none: `schema`).
+  const problems: Problem[] = [];
   for (const [path, def] of Object.entries(data.fields)) {
     const section = path.split('.')[0] ?? path;
-    if (!sectionIds.has(section)) problems.push({ location: file, message: `fields.${path}: section "${section}" is not listed in sections` });
+    if (!sectionIds.has(section)) problems.push({ location: file, code: 'dictionary', message: `fields.${path}: section "${section}" is not listed in sections` });
     if (def.type === 'records') {
       for (const [name, item] of Object.entries(def.item)) {
-        if (item.type === 'date' && item.notBefore !== undefined && own(def.item, item.notBefore)?.type !== 'date') problems.push({ location: file, message: `fields.${path}.item.${name}.notBefore: "${item.notBefore}" is not a date item of the same record` });
+        if (item.type === 'date' && item.notBefore !== undefined && own(def.item, item.notBefore)?.type !== 'date') problems.push({ location: file, code: 'dictionary', message: `fields.${path}.item.${name}.notBefore: "${item.notBefore}" is not a date item of the same record` });
       }
     }
     if (def.type === 'records' && def.kindOf === 'medication') {
       for (const required of ['drug', 'class', 'start', 'stop', 'ongoing', 'doses']) {
-        if (!Object.hasOwn(def.item, required)) problems.push({ location: file, message: `fields.${path}: a medication record needs an item field "${required}"` });
+        if (!Object.hasOwn(def.item, required)) problems.push({ location: file, code: 'dictionary', message: `fields.${path}: a medication record needs an item field "${required}"` });
       }
     }
   }
@@ -43,7 +44,7 @@ function duplicateBindings(data: DictionaryFile, file: string): Problem[] {
       if (b.evidenceOnly) continue;
       const key = `${b.system} ${b.code}`;
       const first = seen.get(key);
-      if (first) problems.push({ location: file, message: `${where}: ${key} is already bound to ${first}; a code fills one field` });
+      if (first) problems.push({ location: file, code: 'dictionary', message: `${where}: ${key} is already bound to ${first}; a code fills one field` });
       else seen.set(key, where);
     }
   };

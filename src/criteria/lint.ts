@@ -41,7 +41,7 @@ export const LINT_RULES = {
   'lists-every-value': { severity: 'warning', description: 'An `in` lists every allowed value, so it only checks that the field is recorded (use `known`).' },
   'same-dates': { severity: 'error', description: 'An `interval` measures from a date to the same date.' },
   'unused-definition': { severity: 'warning', description: 'A definition that no criterion uses.' },
-  dictionary: { severity: 'error', description: 'The data dictionary is inconsistent (section not listed, medication record incomplete).' },
+  dictionary: { severity: 'error', description: 'The data dictionary is inconsistent (section not listed, medication record incomplete, notBefore not a date item of the record, a code bound to two fields).' },
   criteria: { severity: 'error', description: 'Any other problem the loader reports.' },
 } as const satisfies Record<string, { severity: LintSeverity; description: string }>;
 
@@ -121,8 +121,8 @@ export function lintCriteria(input: LintInput): LintResult {
       dict = parseDictionary(input.dictionary.text, input.dictionary.file);
     } catch (e) {
       if (!(e instanceof CriteriaError)) throw e;
-      // parseDictionary reports zod problems first; without the issues, classify by shape of the message.
-      findings.push(...e.problems.map((p) => finding(/section|medication record/.test(p.message) ? 'dictionary' : 'schema', p.location, p.message)));
+      // The loader's consistency problems carry the rule code `dictionary`; its shape problems have none.
+      findings.push(...fromLoader(e.problems, 'schema'));
     }
   }
   if (!dict) {

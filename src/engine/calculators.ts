@@ -1,14 +1,14 @@
 // Registry of built-in clinical calculators usable from rules (`kind: calc`). Each calculator
 // is a pure function of the patient record that returns an outcome plus the facts it used.
 import type { Outcome } from './logic.js';
-import type { Fact } from './result.js';
+import type { Fact, Missing } from './result.js';
 import { bohanPeterCalculator } from './calculators/bohan-peter.js';
 import { combinedIntoleranceCalculator } from './calculators/combined-intolerance.js';
 import { imacsImprovementCalculator } from './calculators/imacs-improvement.js';
 import { prednisoneEquivalentPerKgCalculator } from './calculators/prednisone-equivalent.js';
 import { sontheimerCadmCalculator } from './calculators/sontheimer-cadm.js';
 
-export type CalculatorResult = { outcome: Outcome; facts: Fact[]; missing: string[]; detail?: Record<string, string | number | boolean | null> };
+export type CalculatorResult = { outcome: Outcome; facts: Fact[]; missing: Missing[]; detail?: Record<string, string | number | boolean | null> };
 export type CalculatorContext = {
   get: (path: string) => unknown;
   referenceDate: (name: 'screening' | 'consent' | 'randomization') => string | undefined;

@@ -7,7 +7,7 @@ import { ruleCompiler, walkRule, type Condition } from '../rules/registry.js';
 import { itemName } from '../rules/quantifier.js';
 import type { CompiledNode, Env } from '../rules/types.js';
 import { isOpen, type Outcome } from './logic.js';
-import type { CriterionResult, ReferenceDates, ScreeningResult, Trace, Verdict } from './result.js';
+import { sameMissing, type CriterionResult, type Missing, type ReferenceDates, type ScreeningResult, type Trace, type Verdict } from './result.js';
 import { COMPLETENESS_PREFIX, getPath, type PatientRecord } from './patient-record.js';
 
 /** A trial's criteria compiled once (per dictionary): every patient reuses the same nodes. */
@@ -64,12 +64,12 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
   const env = newEnv(patient, options.referenceDates, trial.meta.id);
   const criteria = compiled.criteria.map((c) => explainCriterion(c.criterion, c.node, env));
   const verdict = decideVerdict(criteria);
-  const missing = new Map<string, { field: string; label: string; criteria: string[] }>();
+  const missing: ScreeningResult['missing'] = [];
   for (const c of criteria) {
     for (const m of c.missing) {
-      const entry = missing.get(m) ?? { field: m, label: labelForPath(dict, m, patient), criteria: [] };
+      let entry = missing.find((e) => sameMissing(e, m));
+      if (!entry) missing.push((entry = { ...m, label: labelForPath(dict, m.field, patient), criteria: [] }));
       if (!entry.criteria.includes(c.id)) entry.criteria.push(c.id);
-      missing.set(m, entry);
     }
   }
   const counts = { met: 0, not_met: 0, unknown: 0, needs_review: 0, failing: 0 };
@@ -92,7 +92,7 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
     referenceDates: options.referenceDates,
     verdict,
     criteria,
-    missing: [...missing.values()],
+    missing,
     // Each criterion already lists only the open questions that matter now (see evaluateCriterion).
     review: criteria.flatMap((c) => c.review.filter((r) => r.status === 'open')),
     counts,
@@ -163,8 +163,8 @@ function explainCriterion(criterion: Criterion, node: CompiledNode, env: Env): C
 export type OutcomeSummary = {
   verdict: Verdict;
   criteria: { id: string; outcome: Outcome; effect: CriterionResult['effect'] }[];
-  /** Missing field paths across criteria, deduplicated, in criterion order. */
-  missing: string[];
+  /** What open criteria still need, deduplicated, in criterion order. */
+  missing: Missing[];
   /** Open review ids, as in ScreeningResult.review. */
   review: string[];
 };
@@ -177,14 +177,14 @@ export type OutcomeSummary = {
 export function screenOutcomes(compiled: CompiledTrial, patient: PatientRecord, referenceDates: ReferenceDates): OutcomeSummary {
   const env = newEnv(patient, referenceDates, compiled.trial.meta.id);
   const criteria: OutcomeSummary['criteria'] = [];
-  const missing: string[] = [];
+  const missing: Missing[] = [];
   const review: string[] = [];
   for (const { criterion, node, asks } of compiled.criteria) {
     env.criterionId = criterion.id;
     env.missing.length = 0;
     const outcome = node.evaluate(env);
     criteria.push({ id: criterion.id, outcome, effect: effectOf(criterion.type, outcome) });
-    for (const m of env.missing) if (!missing.includes(m)) missing.push(m);
+    for (const m of env.missing) if (!missing.some((x) => sameMissing(x, m))) missing.push(m);
     if ((outcome === 'needs_review' && asks.needsReview) || (outcome === 'unknown' && asks.unknown)) {
       for (const r of explainCriterion(criterion, node, env).review) if (r.status === 'open') review.push(r.id);
     }
@@ -196,15 +196,14 @@ export function screenOutcomes(compiled: CompiledTrial, patient: PatientRecord, 
 function labelForPath(dict: Dictionary, path: string, patient: PatientRecord): string {
   if (path.startsWith('referenceDates.')) return `${path.slice('referenceDates.'.length)} date`;
   if (path.startsWith(COMPLETENESS_PREFIX)) return `confirmation that the ${fieldLabel(dict, path.slice(COMPLETENESS_PREFIX.length)).toLowerCase()} list is complete`;
-  if (path.startsWith(COMPLETENESS_PREFIX)) return `confirmation that the ${fieldLabel(dict, path.slice(COMPLETENESS_PREFIX.length)).toLowerCase()} list is complete`;
-  const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)(.*)$/.exec(path);
+  const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)$/.exec(path);
   if (m) {
-    const [, records = '', index = '0', field = '', rest = ''] = m;
+    const [, records = '', index = '0', field = ''] = m;
     const list = getPath(patient, records);
     const item = Array.isArray(list) ? (list[Number(index)] as Record<string, unknown> | undefined) : undefined;
     const what = field === 'stop' ? 'date of last dose (or "ongoing": true)' : fieldLabel(dict, field, records);
     const name = item ? itemName(dict, records, item, Number(index)) : `#${Number(index) + 1}`;
-    return `${what}${rest} of ${name} (${fieldLabel(dict, records).toLowerCase()} #${Number(index) + 1})`;
+    return `${what} of ${name} (${fieldLabel(dict, records).toLowerCase()} #${Number(index) + 1})`;
   }
   const direct = dict.fields.get(path);
   if (direct) return direct.label;

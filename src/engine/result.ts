@@ -1,5 +1,6 @@
 // Result objects: plain JSON data. Formatters turn them into sentences; the engine never does.
 import type { Outcome } from './logic.js';
+import type { TraceDetails } from '../rules/registry.js';
 
 /** A value the engine looked at. `value` is null when the field was not recorded. */
 export type Fact = {
@@ -9,20 +10,42 @@ export type Fact = {
   unit?: string;
 };
 
-export type Detail = Record<string, string | number | boolean | null>;
+/**
+ * What a missing field must hold to settle a rule, when its path alone does not say: data, worded
+ * only in src/report/missing-words.ts.
+ */
+export type Need =
+  /** A result dated within the rule's window (the recorded one is outside it). */
+  | { kind: 'resultBetween'; from: string; to: string }
+  /** A score on the 0–max scale (the recorded one is on another scale); `asBaseline`: the baseline's scale. */
+  | { kind: 'scale'; max: number; asBaseline?: true }
+  /** The dose taken on this date (the start of a stable-dose window). */
+  | { kind: 'doseOn'; date: string }
+  /** Every dose in the same unit (doses in different units cannot be compared). */
+  | { kind: 'sameUnit' }
+  /** The amount of the dose taken from this date. */
+  | { kind: 'doseAmount'; date: string };
 
-/** One node of the evaluated condition tree. */
-export type Trace = {
-  kind: string;
+/** A value to collect: the patient-file path, and what it must hold when the path alone does not say. */
+export type Missing = { field: string; need?: Need };
+
+/** A node of one kind, with the detail its rule module declares (src/rules/registry.ts lists them). */
+export type TraceOf<K extends TraceKind> = {
+  kind: K;
   outcome: Outcome;
   note?: string;
   facts: Fact[];
-  /** Field paths whose absence left this node open (only when outcome is unknown). */
-  missing: string[];
-  /** Operator-specific data the formatter needs (threshold, op, dates compared...). */
-  detail?: Detail;
+  /** What left this node open (only when outcome is unknown). */
+  missing: Missing[];
+  /** Kind-specific data the formatter needs (threshold, op, dates compared...). */
+  detail?: TraceDetails[K];
   children?: Trace[];
 };
+
+export type TraceKind = keyof TraceDetails;
+
+/** One node of the evaluated condition tree: a union keyed by kind, so formatters switch on typed data. */
+export type Trace = { [K in TraceKind]: TraceOf<K> }[TraceKind];
 
 export type ReviewItem = {
   trial: string;
@@ -51,7 +74,7 @@ export type CriterionResult = {
   /** What this criterion does to eligibility. */
   effect: 'passes' | 'fails' | 'open';
   trace: Trace;
-  missing: string[];
+  missing: Missing[];
   review: ReviewItem[];
 };
 
@@ -68,7 +91,17 @@ export type ScreeningResult = {
   verdict: Verdict;
   criteria: CriterionResult[];
   /** Every missing field across open criteria, deduplicated, in criterion order. */
-  missing: { field: string; label: string; criteria: string[] }[];
+  missing: (Missing & { label: string; criteria: string[] })[];
   review: ReviewItem[];
   counts: { met: number; not_met: number; unknown: number; needs_review: number; failing: number };
 };
+
+/** Two entries ask for the same value (the same path, and the same need if any). */
+export function sameMissing(a: Missing, b: Missing): boolean {
+  if (a.field !== b.field) return false;
+  const x = a.need as Record<string, unknown> | undefined;
+  const y = b.need as Record<string, unknown> | undefined;
+  if (!x || !y) return x === y;
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
+}

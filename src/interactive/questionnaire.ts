@@ -11,7 +11,7 @@ import { REFERENCE_DATES, type ReferenceDateName } from '../rules/types.js';
 import { screenPatient } from '../engine/evaluate.js';
 import { COMPLETENESS_PREFIX, getPath } from '../engine/patient-record.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
-import type { ReferenceDates, ReviewItem, ScreeningResult } from '../engine/result.js';
+import type { Missing, ReferenceDates, ReviewItem, ScreeningResult } from '../engine/result.js';
 import { formatProblem, isScreenError, type Problem } from '../errors.js';
 import { parsePatientData } from '../patient/parse.js';
 import { criterionStatus, traceLines } from '../report/describe.js';
@@ -70,9 +70,9 @@ const UNKNOWN_CHOICE = 'Unknown / skip';
 const NONE = '__none__';
 const UNKNOWN = '__unknown__';
 
-/** Maps an engine "missing" path to the question that fills it; undefined if no question can. */
-export function targetFor(dict: Dictionary, missing: string): Target | undefined {
-  const path = missing.replace(/\s*\(.*\)$/, '');
+/** Maps what the engine says is missing to the question that fills it; undefined if no question can. */
+export function targetFor(dict: Dictionary, missing: Missing): Target | undefined {
+  const path = missing.field;
   if (path.startsWith(COMPLETENESS_PREFIX)) {
     const list = path.slice(COMPLETENESS_PREFIX.length);
     const def = dict.fields.get(list);
@@ -469,7 +469,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   const nextTarget = (result: ScreeningResult): Target[] => {
     const targets = new Map<string, Target>();
     for (const m of result.missing) {
-      const t = targetFor(dict, m.field);
+      const t = targetFor(dict, m);
       if (t && !skipped.has(t.key)) targets.set(t.key, t);
     }
     return [...targets.values()].sort((a, b) => compareKeys(orderKey(dict, a), orderKey(dict, b)));

@@ -2,6 +2,7 @@
 // that turns them into sentences, shared by every formatter.
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
+import { detailOf } from './trace-detail.js';
 import { formatAgainst, roundTo, sideFromOutcome } from './precise-number.js';
 
 const OP_WORDS: Record<string, string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥', '==': '=', '!=': '≠' };
@@ -52,41 +53,54 @@ function factLine(f: Fact | undefined, fallback = 'value'): string {
 
 /** One line describing a node (without its children). */
 export function describeNode(t: Trace): string {
-  const d = t.detail ?? {};
-  const text = describeKind(t, d);
+  const text = describeKind(t);
   return t.note ? `${t.note} — ${text}` : text;
 }
 
-function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
+function describeKind(t: Trace): string {
   const f = firstFact(t);
   // Without its reference date a rule has no window to state: say what is missing instead.
-  if (typeof d.noReferenceDate === 'string') {
+  const noDate = detailOf(t).noReferenceDate;
+  if (typeof noDate === 'string') {
     const about = ['ongoing', 'takenFor', 'stableDose', 'lastDoseWithin'].includes(t.kind) ? medDates(t) : factLine(f);
-    return `${about}; no ${d.noReferenceDate} date given, so this cannot be checked`;
+    return `${about}; no ${noDate} date given, so this cannot be checked`;
   }
   switch (t.kind) {
-    case 'all':
+    case 'all': {
       return 'all of:';
-    case 'any':
+    }
+    case 'any': {
       return 'any of:';
-    case 'not':
+    }
+    case 'not': {
       return 'not:';
-    case 'atLeast':
+    }
+    case 'atLeast': {
+      const d = detailOf(t);
       return `at least ${d.n} of ${d.of} (${d.metCount} met):`;
+    }
     case 'compare': {
+      const d = detailOf(t);
       const unit = d.unit ? ` ${d.unit}` : '';
       if (d.scaleMismatch) return `${factLine(f)} — the threshold ${op(d.op)} ${num(d.threshold)} is on the 0–${d.scaleMax} scale; a score on another scale cannot be compared`;
       const scale = d.scaleMax ? ` on the 0–${d.scaleMax} scale` : '';
       const shown = f && typeof f.value === 'number' ? `${f.label}: ${against(t, f.value, d.op, Number(d.threshold))}${unitSuffix(f.unit)}` : factLine(f);
       return `${shown}; rule: ${op(d.op)} ${roundTo(Number(d.threshold), 12)}${unit}${scale}`;
     }
-    case 'is':
+    case 'is': {
+      const d = detailOf(t);
       return `${factLine(f)}; rule: ${d.expected ? 'yes' : 'no'}`;
-    case 'in':
+    }
+    case 'in': {
+      const d = detailOf(t);
       return `${factLine(f)}; rule: one of ${d.values}`;
-    case 'includesAny':
+    }
+    case 'includesAny': {
+      const d = detailOf(t);
       return `${factLine(f)}; rule: any of ${d.values}${d.matched ? ` (found ${d.matched})` : ''}`;
+    }
     case 'labUln': {
+      const d = detailOf(t);
       const value = t.facts[0];
       const uln = t.facts[1];
       const need = `rule: ${op(d.op)} ${num(d.times)} × ULN`;
@@ -105,26 +119,33 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
         : num(d.ratio);
       return `${value.label} ${factValue(value)} = ${ratio} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${roundTo(Number(d.limit), 12)} ${uln.unit ?? ''})`.trimEnd();
     }
-    case 'age':
+    case 'age': {
+      const d = detailOf(t);
       if (d.statedAge !== undefined) {
         const range = d.ageLow === d.ageHigh ? `${d.ageLow}` : `${d.ageLow} or ${d.ageHigh}`;
         return `age ${range} on the ${d.at} date ${d.on} (stated as ${d.statedAge} on ${d.statedOn}; no date of birth); rule: ${op(d.op)} ${d.years}`;
       }
       if (d.age === undefined) return `age on the ${d.at} date (${factLine(f, 'date of birth')}); rule: ${op(d.op)} ${d.years}`;
       return `age ${d.age} on the ${d.at} date ${d.on} (born ${f?.value}); rule: ${op(d.op)} ${d.years}`;
-    case 'dateWithin':
+    }
+    case 'dateWithin': {
+      const d = detailOf(t);
       if (!d.from) return `${factLine(f)}; rule: within ${d.within} before the ${d.before} date`;
       return `${factLine(f)}; rule: ${d.from} to ${d.to} (within ${d.within} before the ${d.before} date)`;
+    }
     case 'interval': {
+      const d = detailOf(t);
       const dates = t.facts.map((x) => `${x.label} ${x.value}`).join(', ');
       const gap = d.elapsedDays === undefined ? '' : `: ${d.elapsedDays} days apart`;
       return `${dates || 'dates not recorded'}${gap}; rule: ${d.absolute ? 'the two dates ' : ''}${op(d.op)} ${d.duration} apart${d.boundary ? ` (boundary ${d.boundary})` : ''}`;
     }
-    case 'known':
+    case 'known': {
       return f && f.value !== null ? `${f.label} recorded: ${factValue(f)}` : `${f?.label ?? 'value'} not recorded`;
+    }
     case 'exists':
     case 'forAll':
     case 'count': {
+      const d = detailOf(t);
       if (d.total === undefined) return `${f?.label ?? d.records}: not recorded (list them, or record an empty list for none)`;
       const quant = t.kind === 'exists' ? 'any of' : t.kind === 'forAll' ? 'each of' : `count ${op(d.op)} ${d.n} among`;
       const counted = t.kind === 'count' ? ` — counted ${d.high === null ? `${d.low} or more` : d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
@@ -133,18 +154,27 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
       const from = d.completeSince ? `; the list holds every record from ${d.completeSince} on` : '';
       return `${records}${counted}${d.total === 0 ? ` (none recorded${from})` : from ? ` (${from.slice(2)}):` : ':'}`;
     }
-    case 'unrecorded':
+    case 'unrecorded': {
+      const d = detailOf(t);
       return `records not entered yet: the ${String(d.label).toLowerCase()} list is not confirmed complete`;
-    case 'item':
+    }
+    case 'item': {
+      const d = detailOf(t);
       if (d.applies === 'not_met' && t.outcome === 'met') return `${d.item}: not concerned`;
       return `${d.item}:`;
-    case 'ongoing':
+    }
+    case 'ongoing': {
+      const d = detailOf(t);
       if (d.continuing) return `${medDates(t)}; rule: still taken on the ${d.at} date ${d.date ?? ''} and continuing${d.ends ? ` (a last dose is recorded: ${d.ends})` : ''}`;
       return `${medDates(t)}; taken on the ${d.at} date ${d.date ?? ''}`.trim();
-    case 'takenFor':
+    }
+    case 'takenFor': {
+      const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;
       return `${medDates(t)}; rule: started by ${d.since} (${d.atLeast} before the ${d.before} date ${d.date}) and still taken`;
+    }
     case 'stableDose': {
+      const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: a stable dose for ${d.for} before the ${d.before} date`;
       const doses = t.facts.filter((x) => x.field.endsWith('.doses')).map((x) => `${x.label}: ${factValue(x)}`).join(', ');
       const what = d.startedInWindow
@@ -156,18 +186,24 @@ function describeKind(t: Trace, d: NonNullable<Trace['detail']>): string {
             : doses || 'dose history not recorded';
       return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} before the ${d.before} date ${d.date})`;
     }
-    case 'lastDoseWithin':
+    case 'lastDoseWithin': {
+      const d = detailOf(t);
       if (!d.from) return `${medDates(t)}; rule: the last dose within ${d.within} before the ${d.before} date`;
       return `${medDates(t)}; window ${d.from} to ${d.date} (${d.within} before the ${d.before} date)${d.notYetStarted ? ' — not started by then' : ''}`;
-    case 'review':
+    }
+    case 'review': {
+      const d = detailOf(t);
       if (d.decision) return `${d.by} review: ${d.question} — ${decisionMeaning(d)} (answered "${d.decision}" by ${d.decidedBy} on ${d.decidedOn}${d.reviewNote ? `: ${d.reviewNote}` : ''})`;
       return `${d.by} review: ${d.question} — no decision recorded (reviews."${d.trial}"."${d.id}")`;
-    case 'ref':
+    }
+    case 'ref': {
+      const d = detailOf(t);
       return `${d.description}:`;
+    }
     case 'calc':
-      return describeCalc(t, d);
+      return describeCalc(t);
     default:
-      return t.kind;
+      return (t as Trace).kind;
   }
 }
 
@@ -184,7 +220,8 @@ export function decisionMeaning(d: { by?: unknown; decision?: unknown; yesMeans?
 const CERTAINTY_ORDER = ['possible', 'probable', 'definite'];
 
 /** Calculator results: the inputs used, what they compute to, and the rule applied. */
-function describeCalc(t: Trace, d: NonNullable<Trace['detail']>): string {
+function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
+  const d = detailOf(t);
   const inputs = t.facts.map((x) => `${x.label} ${factValue(x)}`).join(', ');
   switch (d.calculator) {
     case 'bohanPeter': {
@@ -286,11 +323,6 @@ export function decisiveChildren(t: Trace, children: Trace[]): Trace[] {
   else if (conjunctive && t.outcome === 'not_met') keep = children.filter((c) => c.outcome === 'not_met');
   // An open node shows every part: what is settled explains why the rest still matters.
   // In forAll/count the `where` is only a filter: records it excludes are not evidence.
-  if (t.kind === 'forAll' || t.kind === 'count') keep = keep.filter((c) => c.detail?.applies !== 'not_met');
+  if (t.kind === 'forAll' || t.kind === 'count') keep = keep.filter((c) => !(c.kind === 'item' && c.detail?.applies === 'not_met'));
   return keep;
-}
-
-/** A missing field's path with its label, for lists of data to collect. */
-export function missingLabel(field: string, label: string): string {
-  return label && label !== field ? `${field} (${label})` : field;
 }

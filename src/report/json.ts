@@ -3,9 +3,10 @@
 import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Fact, ScreeningResult, Trace } from '../engine/result.js';
 import { describeNode, traceLines } from './describe.js';
+import { missingWords } from './missing-words.js';
 import { reasonsOf } from './reason.js';
 
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 
 export type JsonReportOptions = {
   tool: { name: string; version: string };
@@ -75,7 +76,8 @@ export function toJsonReport(result: ScreeningResult, options: JsonReportOptions
       review: c.review,
       trace: c.trace,
     })),
-    missing: result.missing,
+    // `label` in words with what the value must hold; `need` the same as data.
+    missing: result.missing.map((m) => ({ ...m, label: missingWords(m, m.label) })),
     review: result.review,
   };
 }

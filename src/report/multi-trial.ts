@@ -2,7 +2,8 @@
 // the ranked summary; the JSON form carries the same ranking next to each full report.
 import { Chalk } from 'chalk';
 import type { ScreeningResult } from '../engine/result.js';
-import { missingLabel, OUTCOME_WORDS, VERDICT_WORDS } from './describe.js';
+import { OUTCOME_WORDS, VERDICT_WORDS } from './describe.js';
+import { missingText } from './missing-words.js';
 import { REPORT_SCHEMA_VERSION, toJsonReport, type JsonReportOptions } from './json.js';
 import { formatText, type TextOptions } from './text.js';
 import { overallExit, rankResults, type RankedTrial } from './ranking.js';
@@ -22,7 +23,7 @@ export function formatRankingText(ranking: RankedTrial[], patientId: string | nu
     out.push(`  ${r.rank}. ${r.trial} (${r.nct})${partial}: ${tone(VERDICT_WORDS[r.verdict])}${why}`);
     for (const o of r.openItems) {
       out.push(`       - ${o.criterion} ${o.title} — ${OUTCOME_WORDS[o.outcome]}`);
-      if (o.missing.length) out.push(`           collect: ${o.missing.map((m) => missingLabel(m, m)).join(', ')}`);
+      if (o.missing.length) out.push(`           collect: ${o.missing.map(missingText).join(', ')}`);
       for (const q of o.review) out.push(`           decide: ${q}`);
     }
   }

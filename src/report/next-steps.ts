@@ -3,6 +3,7 @@
 // who decides and how the decision is recorded. Shared by the text, HTML, Markdown and PDF reports.
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { ScreeningResult } from '../engine/result.js';
+import { missingWords } from './missing-words.js';
 
 export type CollectStep = { label: string; question?: string; where?: string; criteria: string[] };
 export type ReviewStep = { criterion: string; by: string; who: string; question: string; record: string };
@@ -19,8 +20,7 @@ const REFERENCE_QUESTIONS: Record<string, string> = {
 };
 
 /** The dictionary entry behind a missing path: `labs.ck.uln` → labs.ck, `medications[1].stop` → medications / stop. */
-function lookup(dict: Dictionary | undefined, path: string): { question?: string; where?: string } {
-  const bare = path.replace(/ \(.*\)$/, '');
+function lookup(dict: Dictionary | undefined, bare: string): { question?: string; where?: string } {
   if (bare.startsWith('referenceDates.')) {
     const q = REFERENCE_QUESTIONS[bare.slice('referenceDates.'.length)];
     return { ...(q ? { question: q } : {}), where: 'visit schedule (or --as-of, --consent, --randomization)' };
@@ -54,17 +54,8 @@ function lookup(dict: Dictionary | undefined, path: string): { question?: string
   return where;
 }
 
-/** Words for a missing path whose label is the path itself ("assessments.mmt8 (on the 0–150 scale)"). */
-export function missingWords(field: string, label: string, dict?: Dictionary): string {
-  if (label !== field) return label;
-  const qualifier = / \((.*)\)$/.exec(field)?.[1];
-  const bare = field.replace(/ \(.*\)$/, '');
-  const name = dict?.fields.get(bare)?.label ?? bare.replace(/^referenceDates\./, '');
-  return qualifier ? `${name} (${qualifier})` : name;
-}
-
 export function collectSteps(result: ScreeningResult, dict?: Dictionary): CollectStep[] {
-  return result.missing.map((m) => ({ label: missingWords(m.field, m.label, dict), ...lookup(dict, m.field), criteria: m.criteria }));
+  return result.missing.map((m) => ({ label: missingWords(m, m.label, dict), ...lookup(dict, m.field), criteria: m.criteria }));
 }
 
 /** "Yes: I4 met. No: ..." from the criteria file, when it says what each answer means. */

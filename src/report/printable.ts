@@ -5,7 +5,7 @@ import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, ScreeningResult } from '../engine/result.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { criterionStatus, traceLines, type TraceLine } from './describe.js';
-import { collectSteps, missingWords, reviewSteps } from './next-steps.js';
+import { collectSteps, reviewSteps } from './next-steps.js';
 import { reasonsOf } from './reason.js';
 import { reasonWords } from './reason-words.js';
 import { verdictLine } from './text.js';
@@ -72,7 +72,7 @@ function tone(c: CriterionResult): PrintableCriterion['tone'] {
 export function printableTrial(result: ScreeningResult, options: PrintableOptions, index = 0): PrintableTrial {
   const t = result.trial;
   const sources = options.referenceDateSources?.[index] ?? {};
-  const reasons = reasonsOf(result, (field, label) => missingWords(field, label, options.dictionary));
+  const reasons = reasonsOf(result, options.dictionary);
   const sections = (['inclusion', 'exclusion'] as const)
     .map((type) => ({
       title: type === 'inclusion' ? 'Inclusion criteria' : 'Exclusion criteria',

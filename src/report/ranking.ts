@@ -1,9 +1,9 @@
 // Ranks one patient's results across several trials: eligible first, then undetermined (fewest
 // open criteria first), then ineligible (with the first failing criterion). Plain data only.
-import type { CriterionResult, ScreeningResult, Trace, Verdict } from '../engine/result.js';
+import type { CriterionResult, Missing, ScreeningResult, Trace, Verdict } from '../engine/result.js';
 import { describeNode } from './describe.js';
 
-export type OpenItem = { criterion: string; title: string; outcome: CriterionResult['outcome']; missing: string[]; review: string[] };
+export type OpenItem = { criterion: string; title: string; outcome: CriterionResult['outcome']; missing: Missing[]; review: string[] };
 export type RankedTrial = {
   rank: number;
   trial: string;

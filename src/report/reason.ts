@@ -2,9 +2,12 @@
 // which threshold, in which date window, decided it, or which data and decisions it still needs.
 // Built from the evaluation trace, so every report format (text, JSON, HTML, PDF) states the same
 // facts; words for them are in reason-words.ts.
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
-import type { CriterionResult, Fact, ScreeningResult, Trace } from '../engine/result.js';
+import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
+import { missingText, missingWords } from './missing-words.js';
+import { detailOf } from './trace-detail.js';
 import { sideFromOutcome } from './precise-number.js';
 
 /** What the rule asks of the value: `needs` (it must hold for the criterion to pass) or `excludes` (it fails the criterion). */
@@ -61,19 +64,20 @@ export type Reason = {
   effect: CriterionResult['effect'];
   outcome: Outcome;
   facts: ReasonFact[];
-  missing: { field: string; label: string }[];
+  /** What an open criterion still needs, each worded for people in `label`. */
+  missing: (Missing & { label: string })[];
   reviews: { id: string; by: string; question: string; status: 'open' | 'confirmed' | 'rejected'; decidedBy?: string; decidedOn?: string }[];
 };
 
-type Labels = (field: string) => string;
+type Labels = (m: Missing) => string;
 
-/** The reason for every criterion of a result, with the labels the result gives missing fields. */
-export function reasonsOf(result: ScreeningResult, labelOf: (field: string, label: string) => string = (_f, l) => l): Reason[] {
-  const labels = new Map(result.missing.map((m) => [m.field, labelOf(m.field, m.label)]));
-  return result.criteria.map((c) => reasonOf(c, (f) => labels.get(f) ?? f));
+/** The reason for every criterion of a result, its missing entries worded with the labels the result gives them. */
+export function reasonsOf(result: ScreeningResult, dict?: Dictionary): Reason[] {
+  const labels = new Map(result.missing.map((m) => [missingText(m), missingWords(m, m.label, dict)]));
+  return result.criteria.map((c) => reasonOf(c, (m) => labels.get(missingText(m)) ?? missingWords(m, undefined, dict)));
 }
 
-export function reasonOf(c: CriterionResult, label: Labels = (f) => f): Reason {
+export function reasonOf(c: CriterionResult, label: Labels = (m) => missingWords(m)): Reason {
   const base = c.type === 'exclusion' ? 'excludes' : 'needs';
   // An open criterion is explained by what it still needs; a decided one by the facts that decided it.
   const facts = c.effect === 'open' ? [] : collect(c.trace, base, undefined);
@@ -81,7 +85,7 @@ export function reasonOf(c: CriterionResult, label: Labels = (f) => f): Reason {
     effect: c.effect,
     outcome: c.outcome,
     facts,
-    missing: c.missing.map((field) => ({ field, label: label(field) })),
+    missing: c.missing.map((m) => ({ ...m, label: label(m) })),
     reviews: c.review.map((r) => ({
       id: r.id,
       by: r.by,
@@ -94,11 +98,13 @@ export function reasonOf(c: CriterionResult, label: Labels = (f) => f): Reason {
 }
 
 const flip = (s: Sense): Sense => (s === 'needs' ? 'excludes' : 'needs');
-const RECORD_KINDS = new Set(['exists', 'forAll', 'count']);
+type ListTrace = Extract<Trace, { kind: 'exists' | 'forAll' | 'count' }>;
+type ItemTrace = Extract<Trace, { kind: 'item' }>;
+const isList = (t: Trace): t is ListTrace => t.kind === 'exists' || t.kind === 'forAll' || t.kind === 'count';
 
 function collect(t: Trace, sense: Sense, record: string | undefined): ReasonFact[] {
   if (t.kind === 'not') return (t.children ?? []).flatMap((c) => collect(c, flip(sense), record));
-  if (RECORD_KINDS.has(t.kind)) return recordFacts(t, sense);
+  if (isList(t)) return recordFacts(t, sense);
   if (t.kind === 'item') {
     // [where, check]: in "each of", the filter picks the records the check applies to.
     const [where, check] = t.children ?? [];
@@ -125,8 +131,8 @@ function collect(t: Trace, sense: Sense, record: string | undefined): ReasonFact
 }
 
 /** The record items of a list node (not the stand-in for records not entered yet). */
-function items(t: Trace): Trace[] {
-  return (t.children ?? []).filter((c) => c.kind === 'item');
+function items(t: Trace): ItemTrace[] {
+  return (t.children ?? []).filter((c): c is ItemTrace => c.kind === 'item');
 }
 
 function names(t: Trace): string[] {
@@ -134,8 +140,8 @@ function names(t: Trace): string[] {
 }
 
 /** A list: one fact for "none recorded" or "none of them", else the facts of the records that decide. */
-function recordFacts(t: Trace, sense: Sense): ReasonFact[] {
-  const d = t.detail ?? {};
+function recordFacts(t: ListTrace, sense: Sense): ReasonFact[] {
+  const d = detailOf(t);
   const label = String(d.label ?? t.facts[0]?.label ?? d.records ?? 'records');
   const base: ReasonFact = { kind: 'records', outcome: t.outcome, sense, field: String(d.records ?? t.facts[0]?.field ?? ''), label, value: null };
   if (t.note) base.note = t.note;
@@ -158,10 +164,10 @@ function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'val
 }
 
 function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFact {
-  const d = t.detail ?? {};
   const head: ReasonFact = { kind: t.kind, outcome: t.outcome, sense, ...fieldOf(t.facts[0]), ...(record ? { record } : {}), ...(t.note ? { note: t.note } : {}) };
   switch (t.kind) {
     case 'compare': {
+      const d = detailOf(t);
       const threshold: ReasonThreshold = { op: String(d.op), value: Number(d.threshold) };
       if (typeof d.unit === 'string' && d.unit) threshold.unit = d.unit;
       if (typeof d.scaleMax === 'number') threshold.scaleMax = d.scaleMax;
@@ -169,12 +175,17 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
       if (typeof head.value === 'number' && !d.scaleMismatch) out.side = sideFromOutcome(t.outcome, String(d.op), head.value, Number(d.threshold));
       return out;
     }
-    case 'is':
+    case 'is': {
+      const d = detailOf(t);
       return { ...head, threshold: { op: '==', value: d.expected !== false } };
+    }
     case 'in':
-    case 'includesAny':
+    case 'includesAny': {
+      const d = detailOf(t);
       return { ...head, threshold: { op: t.kind === 'in' ? 'in' : 'includesAny', value: String(d.values) } };
+    }
     case 'labUln': {
+      const d = detailOf(t);
       const value = t.facts[0];
       const uln = t.facts[1];
       const threshold: ReasonThreshold = { op: String(d.op), value: Number(d.times), timesUln: Number(d.times) };
@@ -194,14 +205,18 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
       return out;
     }
     case 'age': {
+      const d = detailOf(t);
       const out: ReasonFact = { ...head, field: 'demographics.birthDate', label: 'age', value: typeof d.age === 'number' ? d.age : null, unit: 'years', threshold: { op: String(d.op), value: Number(d.years) } };
       if (typeof d.on === 'string') out.date = d.on;
       out.window = { reference: String(d.at), ...(typeof d.on === 'string' ? { to: d.on } : {}) };
       return out;
     }
-    case 'dateWithin':
+    case 'dateWithin': {
+      const d = detailOf(t);
       return { ...head, window: window(d) };
+    }
     case 'interval': {
+      const d = detailOf(t);
       const out: ReasonFact = { ...head, label: t.facts.map((f) => f.label).join(' to ') || 'dates', value: t.facts.map((f) => String(f.value)), threshold: { op: String(d.op), value: String(d.duration) } };
       if (typeof d.elapsedDays === 'number') {
         out.unit = 'days apart';
@@ -213,9 +228,11 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
     case 'ongoing':
     case 'takenFor':
     case 'stableDose':
-    case 'lastDoseWithin':
+    case 'lastDoseWithin': {
       return medicationFact(t, head);
-    case 'review':
+    }
+    case 'review': {
+      const d = detailOf(t);
       return {
         ...head,
         label: String(d.by),
@@ -227,16 +244,19 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
         ...(typeof d.decision === 'string' ? { meaning: decisionMeaning(d) } : {}),
         ...(typeof d.decidedOn === 'string' ? { date: d.decidedOn } : {}),
       };
-    case 'calc':
+    }
+    case 'calc': {
       return calcFact(t, head);
-    default:
+    }
+    default: {
       return head;
+    }
   }
 }
 
 /** A calculator's result: the computed value against its threshold where it has one. */
-function calcFact(t: Trace, head: ReasonFact): ReasonFact {
-  const d = t.detail ?? {};
+function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): ReasonFact {
+  const d = detailOf(t);
   const label = String(d.description ?? d.calculator);
   switch (d.calculator) {
     case 'prednisoneEquivalentPerKg': {
@@ -259,8 +279,8 @@ function calcFact(t: Trace, head: ReasonFact): ReasonFact {
   }
 }
 
-function medicationFact(t: Trace, head: ReasonFact): ReasonFact {
-  const d = t.detail ?? {};
+function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin' }>, head: ReasonFact): ReasonFact {
+  const d = detailOf(t);
   const start = t.facts.find((f) => f.label === 'start')?.value;
   const stop = t.facts.find((f) => f.label === 'last dose')?.value;
   const ongoing = t.facts.some((f) => f.label === 'ongoing');

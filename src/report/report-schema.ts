@@ -1,6 +1,7 @@
 // The JSON report's shape as a zod schema: the published schema/report.schema.json is generated
 // from it, and tests check every report the tool writes against it. Not loaded by the CLI.
 import { z } from 'zod';
+import type { Need as EngineNeed } from '../engine/result.js';
 
 const Outcome = z.enum(['met', 'not_met', 'unknown', 'needs_review']);
 const Verdict = z.enum(['eligible', 'ineligible', 'undetermined']);
@@ -15,16 +16,33 @@ export const FactSchema = z.strictObject({
   source: z.string().optional().describe('The record an imported value came from ("Observation/abc"), from the patient file\'s provenance.'),
 });
 
+const Need = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('resultBetween'), from: z.string(), to: z.string() }).describe('A result dated from..to (the recorded one is outside that window).'),
+    z.strictObject({ kind: z.literal('scale'), max: z.number(), asBaseline: z.literal(true).optional() }).describe('A score on the 0–max scale (asBaseline: the scale of the baseline score).'),
+    z.strictObject({ kind: z.literal('doseOn'), date: z.string() }).describe('The dose taken on this date.'),
+    z.strictObject({ kind: z.literal('sameUnit') }).describe('Every dose in the same unit.'),
+    z.strictObject({ kind: z.literal('doseAmount'), date: z.string() }).describe('The amount of the dose taken from this date.'),
+  ])
+  .describe('What the value must hold, when the field alone does not say.');
+// The schema and the engine's type describe the same data.
+type SameAs<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const needMatches: SameAs<z.infer<typeof Need>, EngineNeed> = true;
+void needMatches;
+
+const missingFields = { field: z.string().describe('Patient-file path of the value to collect.'), need: Need.optional() };
+export const MissingSchema = z.strictObject(missingFields);
+
 const Detail = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
-type TraceT = { kind: string; outcome: z.infer<typeof Outcome>; note?: string; facts: z.infer<typeof FactSchema>[]; missing: string[]; detail?: z.infer<typeof Detail>; children?: TraceT[] };
+type TraceT = { kind: string; outcome: z.infer<typeof Outcome>; note?: string; facts: z.infer<typeof FactSchema>[]; missing: z.infer<typeof MissingSchema>[]; detail?: z.infer<typeof Detail>; children?: TraceT[] };
 export const TraceSchema: z.ZodType<TraceT> = z.lazy(() =>
   z.strictObject({
     kind: z.string(),
     outcome: Outcome,
     note: z.string().optional(),
     facts: z.array(FactSchema),
-    missing: z.array(z.string()),
+    missing: z.array(MissingSchema),
     detail: Detail.optional(),
     children: z.array(TraceSchema).optional(),
   }),
@@ -66,7 +84,7 @@ export const ReasonSchema = z.strictObject({
   effect: z.enum(['passes', 'fails', 'open']),
   outcome: Outcome,
   facts: z.array(ReasonFactSchema).describe('The deciding facts of a decided criterion, in rule order.'),
-  missing: z.array(z.strictObject({ field: z.string(), label: z.string() })).describe('What an open criterion still needs.'),
+  missing: z.array(z.strictObject({ ...missingFields, label: z.string().describe('In words, with what the value must hold.') })).describe('What an open criterion still needs.'),
   reviews: z.array(
     z.strictObject({
       id: z.string(),
@@ -99,7 +117,7 @@ const ReviewItem = z.strictObject({
 });
 
 export const ReportSchema = z.strictObject({
-  schemaVersion: z.literal(2),
+  schemaVersion: z.literal(3),
   tool: z.strictObject({ name: z.string(), version: z.string() }),
   ...Generated,
   trial: z.strictObject({
@@ -136,17 +154,17 @@ export const ReportSchema = z.strictObject({
       explanation: z.string(),
       summary: z.string(),
       facts: z.array(FactSchema),
-      missing: z.array(z.string()),
+      missing: z.array(MissingSchema),
       review: z.array(ReviewItem),
       trace: TraceSchema,
     }),
   ),
-  missing: z.array(z.strictObject({ field: z.string(), label: z.string(), criteria: z.array(z.string()) })),
+  missing: z.array(z.strictObject({ ...missingFields, label: z.string().describe('In words, with what the value must hold.'), criteria: z.array(z.string()) })),
   review: z.array(ReviewItem),
 });
 
 export const MultiReportSchema = z.strictObject({
-  schemaVersion: z.literal(2),
+  schemaVersion: z.literal(3),
   kind: z.literal('multi-trial'),
   tool: z.strictObject({ name: z.string(), version: z.string() }),
   ...Generated,
@@ -160,7 +178,7 @@ export const MultiReportSchema = z.strictObject({
       title: z.string(),
       completeness: z.enum(['complete', 'partial']),
       verdict: Verdict,
-      openItems: z.array(z.strictObject({ criterion: z.string(), title: z.string(), outcome: Outcome, missing: z.array(z.string()), review: z.array(z.string()) })),
+      openItems: z.array(z.strictObject({ criterion: z.string(), title: z.string(), outcome: Outcome, missing: z.array(MissingSchema), review: z.array(z.string()) })),
       firstFailing: z.strictObject({ criterion: z.string(), title: z.string(), type: z.enum(['inclusion', 'exclusion']), reason: z.string() }).nullable(),
     }),
   ),

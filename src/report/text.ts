@@ -8,7 +8,7 @@ import type { CriterionResult, ScreeningResult } from '../engine/result.js';
 import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { criterionStatus, traceLines, VERDICT_WORDS } from './describe.js';
-import { collectSteps, missingWords, reviewSteps, wrap } from './next-steps.js';
+import { collectSteps, reviewSteps, wrap } from './next-steps.js';
 import { reasonsOf, type Reason } from './reason.js';
 import { reasonWords } from './reason-words.js';
 
@@ -71,7 +71,7 @@ export function formatText(result: ScreeningResult, options: TextOptions): strin
     .join('; ');
   out.push(`reference dates: ${dates}`);
   if (t.completeness === 'partial') out.push(...wrap(`Only part of this trial's criteria is encoded: ${t.completenessNote ?? 'check the full protocol.'}`, WIDTH, '').map((l) => ch.yellow(l)));
-  const reasons = reasonsOf(result, (field, label) => missingWords(field, label, options.dictionary));
+  const reasons = reasonsOf(result, options.dictionary);
   for (const type of ['inclusion', 'exclusion'] as const) {
     const all = result.criteria.map((c, i) => ({ c, reason: reasons[i] as Reason })).filter(({ c }) => c.type === type);
     // --brief: only what fails or is open, with its facts; the passing ones are counted.

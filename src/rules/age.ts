@@ -9,6 +9,8 @@ import type { ReferenceDateName, RuleKind } from './types.js';
 import { MET, NOT_MET, SQL_OPS, UNKNOWN, ageSql, countRange } from '../sql/kit.js';
 
 export type Age = { kind: 'age'; note?: string | undefined; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName };
+/** What an age rule's trace records (explain only). */
+export type AgeDetail = { op: Age['op']; years: number; at: ReferenceDateName; on?: string; age?: number; ageLow?: number; ageHigh?: number; statedAge?: number; statedOn?: string };
 const BIRTH = 'demographics.birthDate';
 const AGE_YEARS = 'demographics.ageYears';
 const AGE_ON = 'demographics.ageOn';
@@ -35,8 +37,8 @@ export const age: RuleKind<Age> = {
       if (x) x.detail = detail;
       if (typeof birth === 'string') {
         if (x) x.facts.push({ field: BIRTH, label, value: birth });
-      } else env.missing.push(BIRTH);
-      if (!on) env.missing.push(REF_PATH[n.at]);
+      } else env.missing.push({ field: BIRTH });
+      if (!on) env.missing.push({ field: REF_PATH[n.at] });
       if (typeof birth !== 'string' && on) {
         const stated = statedAge(env.patient);
         if (stated) {

@@ -6,6 +6,8 @@ import { listChildren, listDescription, listNode } from './list-kinds.js';
 import { MET, NOT_MET, REVIEW, UNKNOWN } from '../sql/kit.js';
 
 export type AtLeast = { kind: 'atLeast'; note?: string | undefined; n: number; of: Condition[] };
+/** What an atLeast node's trace records. */
+export type AtLeastDetail = { n: number; of: number; metCount: number };
 
 export const atLeast: RuleKind<AtLeast> = {
   kind: 'atLeast',

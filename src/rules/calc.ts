@@ -7,6 +7,8 @@ import { leaf } from './kit.js';
 import type { RuleKind } from './types.js';
 
 export type Calc = { kind: 'calc'; note?: string | undefined; calculator: string; params?: Record<string, unknown> | undefined };
+/** What a calc node's trace records: the calculator, and whatever the calculator reports. */
+export type CalcDetail = { calculator: string; description: string } & Record<string, string | number | boolean | null>;
 
 function calculatorOf(name: string) {
   return own(CALCULATORS, name);

@@ -6,6 +6,8 @@ import type { ComparisonOp, RuleKind } from './types.js';
 import { MET, NOT_MET, SQL_OPS, UNKNOWN, tri } from '../sql/kit.js';
 
 export type Compare = { kind: 'compare'; note?: string | undefined; field: string; op: ComparisonOp; value: number | boolean | string; unit?: string | undefined; scaleMax?: number | undefined };
+/** What a compare rule's trace records. */
+export type CompareDetail = { op: ComparisonOp; threshold: number; unit: string | null; scaleMax?: number; scaleMismatch?: true };
 
 export const compare: RuleKind<Compare> = {
   kind: 'compare',
@@ -58,13 +60,13 @@ export const compare: RuleKind<Compare> = {
       if (scaleMax !== undefined) {
         const s = value as { score?: number; max?: number };
         if (typeof s.score !== 'number') {
-          env.missing.push(`${r.path(env)}.score`);
+          env.missing.push({ field: `${r.path(env)}.score` });
           return 'unknown';
         }
         const f: Fact = { field: r.path(env), label: r.label, value: s.score, unit: `/${s.max}` };
         if (x) x.facts.push(f);
         if (s.max !== scaleMax) {
-          env.missing.push(`${r.path(env)} (on the 0–${scaleMax} scale)`);
+          env.missing.push({ field: r.path(env), need: { kind: 'scale', max: scaleMax } });
           if (x) x.detail = { ...detail, scaleMismatch: true };
           return 'unknown';
         }

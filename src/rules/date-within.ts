@@ -6,6 +6,8 @@ import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 import { shiftSql, tri } from '../sql/kit.js';
 
 export type DateWithin = { kind: 'dateWithin'; note?: string | undefined; field: string; within: Duration; before: ReferenceDateName };
+/** What a dateWithin rule's trace records. */
+export type DateWithinDetail = { within: string; before: ReferenceDateName; from?: string; to?: string };
 
 export const dateWithin: RuleKind<DateWithin> = {
   kind: 'dateWithin',
@@ -25,8 +27,8 @@ export const dateWithin: RuleKind<DateWithin> = {
       if (x) x.detail = detail;
       if (typeof value === 'string') {
         if (x) x.facts.push(fact(r.path(env), r, value));
-      } else env.missing.push(r.path(env));
-      if (!ref) env.missing.push(REF_PATH[n.before]);
+      } else env.missing.push({ field: r.path(env) });
+      if (!ref) env.missing.push({ field: REF_PATH[n.before] });
       if (!ref || typeof value !== 'string') return 'unknown';
       const start = from(ref);
       if (x) x.detail = { ...detail, from: start, to: ref };

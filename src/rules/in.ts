@@ -6,6 +6,8 @@ import type { RuleKind } from './types.js';
 import { lit, tri } from '../sql/kit.js';
 
 export type In = { kind: 'in'; note?: string | undefined; field: string; values: string[] };
+/** What an in rule's trace records: the allowed values, in words. */
+export type InDetail = { values: string };
 
 export const inValues: RuleKind<In> = {
   kind: 'in',

@@ -6,6 +6,8 @@ import type { RuleKind } from './types.js';
 import { lit, tri } from '../sql/kit.js';
 
 export type IncludesAny = { kind: 'includesAny'; note?: string | undefined; field: string; values: string[] };
+/** What an includesAny rule's trace records: the values, and those found. */
+export type IncludesAnyDetail = { values: string; matched?: string };
 
 export const includesAny: RuleKind<IncludesAny> = {
   kind: 'includesAny',
@@ -20,7 +22,7 @@ export const includesAny: RuleKind<IncludesAny> = {
     return leaf('includesAny', n.note, (env, x) => {
       const value = r.read(env);
       if (!Array.isArray(value)) {
-        env.missing.push(r.path(env));
+        env.missing.push({ field: r.path(env) });
         if (x) (x.facts.push(fact(r.path(env), r, null)), (x.detail = { values }));
         return 'unknown';
       }

@@ -7,6 +7,8 @@ import type { DateOperand, Duration, Env, RuleKind } from './types.js';
 import { SQL_OPS, shiftSql, tri } from '../sql/kit.js';
 
 export type Interval = { kind: 'interval'; note?: string | undefined; from: DateOperand; to: DateOperand; op: '<' | '<=' | '>' | '>='; duration: Duration; absolute: boolean };
+/** What an interval rule's trace records. */
+export type IntervalDetail = { op: Interval['op']; duration: string; absolute: boolean; elapsedDays?: number; boundary?: string };
 type End = { date(env: Env): string | undefined; path(env: Env): string; label: string };
 
 export const interval: RuleKind<Interval> = {
@@ -54,8 +56,8 @@ export const interval: RuleKind<Interval> = {
         if (da) x.facts.push({ field: a.path(env), label: a.label, value: da } satisfies Fact);
         if (db) x.facts.push({ field: b.path(env), label: b.label, value: db } satisfies Fact);
       }
-      if (!da) env.missing.push(a.path(env));
-      if (!db) env.missing.push(b.path(env));
+      if (!da) env.missing.push({ field: a.path(env) });
+      if (!db) env.missing.push({ field: b.path(env) });
       if (!da || !db) return 'unknown';
       let [start, stop] = [da, db];
       if (n.absolute && compareDates(start, stop) > 0) [start, stop] = [stop, start];

@@ -5,6 +5,8 @@ import type { RuleKind } from './types.js';
 import { tri } from '../sql/kit.js';
 
 export type Is = { kind: 'is'; note?: string | undefined; field: string; value: boolean };
+/** What an is rule's trace records. */
+export type IsDetail = { expected: boolean };
 
 export const is: RuleKind<Is> = {
   kind: 'is',

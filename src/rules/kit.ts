@@ -4,7 +4,7 @@ import { recordItemField, type Dictionary } from '../criteria/dictionary-model.j
 import { shift, type Duration } from '../engine/dates.js';
 import { getPath } from '../engine/patient-record.js';
 import type { Outcome } from '../engine/logic.js';
-import type { Detail, Fact, Trace } from '../engine/result.js';
+import { sameMissing, type Fact, type Missing, type Trace, type TraceKind, type TraceOf } from '../engine/result.js';
 import type { CompiledNode, Env, ReferenceDateName } from './types.js';
 
 export const REF_PATH: Record<ReferenceDateName, string> = { screening: 'referenceDates.screening', consent: 'referenceDates.consent', randomization: 'referenceDates.randomization' };
@@ -45,12 +45,12 @@ export function fact(path: string, r: { label: string; unit: string | undefined 
   return { field: path, label: r.label, value, ...(r.unit ? { unit: r.unit } : {}) };
 }
 
-/** What a leaf records when explaining; null while only evaluating. */
-export type Explaining = { facts: Fact[]; detail: Detail | undefined };
+/** What a leaf of kind K records when explaining (its module's detail type); null while only evaluating. */
+export type Explaining<K extends TraceKind = TraceKind> = { facts: Fact[]; detail: TraceOf<K>['detail'] };
 
 /** The field a leaf reads is not recorded: name it as missing (and, when explaining, as a fact). */
-export function fieldMissing(env: Env, x: Explaining | null, r: FieldReader): 'unknown' {
-  env.missing.push(r.path(env));
+export function fieldMissing(env: Env, x: { facts: Fact[] } | null, r: FieldReader): 'unknown' {
+  env.missing.push({ field: r.path(env) });
   if (x) x.facts.push(fact(r.path(env), r, null));
   return 'unknown';
 }
@@ -59,7 +59,7 @@ export function fieldMissing(env: Env, x: Explaining | null, r: FieldReader): 'u
  * A node without sub-rules. `run` decides the outcome and pushes missing paths to env.missing;
  * given a recorder it also records facts and detail, so evaluate and explain cannot disagree.
  */
-export function leaf(kind: string, note: string | undefined, run: (env: Env, x: Explaining | null) => Outcome): CompiledNode {
+export function leaf<K extends TraceKind>(kind: K, note: string | undefined, run: (env: Env, x: Explaining<K> | null) => Outcome): CompiledNode {
   return {
     kind,
     evaluate(env) {
@@ -71,7 +71,7 @@ export function leaf(kind: string, note: string | undefined, run: (env: Env, x: 
     },
     explain(env) {
       const mark = env.missing.length;
-      const x: Explaining = { facts: [], detail: undefined };
+      const x: Explaining<K> = { facts: [], detail: undefined };
       const o = run(env, x);
       const missing = o === 'unknown' ? dedupe(env.missing.slice(mark)) : [];
       env.missing.length = mark;
@@ -80,20 +80,24 @@ export function leaf(kind: string, note: string | undefined, run: (env: Env, x: 
   };
 }
 
-export function trace(kind: string, outcome: Outcome, facts: Fact[], missing: string[], note: string | undefined, detail?: Detail, children?: Trace[]): Trace {
-  const t: Trace = { kind, outcome, facts, missing };
+export function trace<K extends TraceKind>(kind: K, outcome: Outcome, facts: Fact[], missing: Missing[], note: string | undefined, detail?: TraceOf<K>['detail'], children?: Trace[]): Trace {
+  const t: TraceOf<K> = { kind, outcome, facts, missing };
   if (note) t.note = note;
   if (detail) t.detail = detail;
   if (children) t.children = children;
-  return t;
+  // TraceOf<K> is one member of the Trace union; TypeScript cannot see that for a generic K.
+  return t as unknown as Trace;
 }
 
-export function dedupe(xs: string[]): string[] {
-  return xs.length < 2 ? xs : [...new Set(xs)];
+export function dedupe(xs: Missing[]): Missing[] {
+  if (xs.length < 2) return xs;
+  const out: Missing[] = [];
+  for (const m of xs) if (!out.some((o) => sameMissing(o, m))) out.push(m);
+  return out;
 }
 
 /** A parent's trace: its missing paths are its unknown children's, when it is unknown itself. */
-export function combined(kind: string, outcome: Outcome, children: Trace[], note: string | undefined, detail?: Detail): Trace {
+export function combined<K extends TraceKind>(kind: K, outcome: Outcome, children: Trace[], note: string | undefined, detail?: TraceOf<K>['detail']): Trace {
   const missing = outcome === 'unknown' ? dedupe(children.filter((c) => c.outcome === 'unknown').flatMap((c) => c.missing)) : [];
   return trace(kind, outcome, [], missing, note, detail, children);
 }

@@ -6,6 +6,8 @@ import type { RuleKind } from './types.js';
 import { bool } from '../sql/kit.js';
 
 export type Known = { kind: 'known'; note?: string | undefined; field: string };
+/** A known rule's trace records its fact only. */
+export type KnownDetail = never;
 
 function display(v: unknown): Fact['value'] {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;

@@ -2,7 +2,7 @@
 // optionally only when dated within a window before a reference date.
 import { compareDates, formatDuration } from '../engine/dates.js';
 import { fromBoolean } from '../engine/logic.js';
-import type { Detail, Fact } from '../engine/result.js';
+import type { Fact } from '../engine/result.js';
 import { cmp, fact, fieldReader, leaf, REF_PATH, windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 import { MET, NOT_MET, SQL_OPS, UNKNOWN, shiftSql } from '../sql/kit.js';
@@ -16,6 +16,20 @@ export type LabUln = {
   within?: Duration | undefined;
   before?: ReferenceDateName | undefined;
   through?: ReferenceDateName | undefined;
+};
+/** What a labUln rule's trace records: the rule, its window once dated, the ratio once decided. */
+export type LabUlnDetail = {
+  op: LabUln['op'];
+  times: number;
+  within?: string;
+  before?: ReferenceDateName;
+  through?: ReferenceDateName;
+  date?: string | null;
+  from?: string;
+  to?: string;
+  outOfWindow?: true;
+  ratio?: number;
+  limit?: number;
 };
 type Lab = { value?: number; uln?: number; unit?: string; date?: string };
 
@@ -44,7 +58,7 @@ export const labUln: RuleKind<LabUln> = {
   },
   compile(n, cx) {
     const r = fieldReader(cx.dict, cx.scope, n.field);
-    const detail: Detail = { op: n.op, times: n.times };
+    const detail: LabUlnDetail = { op: n.op, times: n.times };
     const before = n.before ?? 'screening';
     const within = n.within;
     const through = n.through;
@@ -55,12 +69,12 @@ export const labUln: RuleKind<LabUln> = {
       const path = r.path(env);
       if (x) x.detail = detail;
       if (!lab || typeof lab.value !== 'number') {
-        env.missing.push(`${path}.value`);
+        env.missing.push({ field: `${path}.value` });
         if (x) x.facts.push(fact(path, r, null));
         return 'unknown';
       }
       if (typeof lab.uln !== 'number' || lab.uln <= 0) {
-        env.missing.push(`${path}.uln`);
+        env.missing.push({ field: `${path}.uln` });
         if (x) x.facts.push({ field: `${path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' });
         return 'unknown';
       }
@@ -73,18 +87,18 @@ export const labUln: RuleKind<LabUln> = {
         const ref = env.dates[before];
         const end = through ? env.dates[through] : ref;
         if (x) x.detail = { ...windowDetail, date: lab.date ?? null };
-        if (!ref) env.missing.push(REF_PATH[before]);
-        if (through && !end) env.missing.push(REF_PATH[through]);
+        if (!ref) env.missing.push({ field: REF_PATH[before] });
+        if (through && !end) env.missing.push({ field: REF_PATH[through] });
         if (!ref || !end) return 'unknown';
         const start = from(ref);
         const to = compareDates(end, ref) > 0 ? end : ref;
         if (x) x.detail = { ...windowDetail, date: lab.date ?? null, from: start, to };
         if (!lab.date) {
-          env.missing.push(`${path}.date`);
+          env.missing.push({ field: `${path}.date` });
           return 'unknown';
         }
         if (compareDates(lab.date, start) < 0 || compareDates(lab.date, to) > 0) {
-          env.missing.push(`${path} (a result from ${start} to ${to})`);
+          env.missing.push({ field: path, need: { kind: 'resultBetween', from: start, to } });
           if (x) x.detail = { ...windowDetail, date: lab.date, from: start, to, outOfWindow: true };
           return 'unknown';
         }

@@ -2,11 +2,13 @@
 import { compareDates, formatDuration } from '../engine/dates.js';
 import { fromBoolean } from '../engine/logic.js';
 import { windowStart } from './kit.js';
-import { checkMedicationScope, medicationLeaf, readMedication } from './medication-kinds.js';
+import { checkMedicationScope, medicationLeaf, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 import { MET, NOT_MET, q, shiftSql, UNKNOWN } from '../sql/kit.js';
 
 export type LastDoseWithin = { kind: 'lastDoseWithin'; note?: string | undefined; within: Duration; before: ReferenceDateName };
+/** What a lastDoseWithin rule's trace records. */
+export type LastDoseWithinDetail = WithoutReferenceDate | { within: string; before: ReferenceDateName; from: string; date: string; notYetStarted?: true };
 
 export const lastDoseWithin: RuleKind<LastDoseWithin> = {
   kind: 'lastDoseWithin',
@@ -25,7 +27,7 @@ export const lastDoseWithin: RuleKind<LastDoseWithin> = {
       }
       if (med.stop) return fromBoolean(compareDates(med.stop, from) >= 0);
       if (med.ongoing === true) return 'met';
-      env.missing.push(`${base()}.stop`);
+      env.missing.push({ field: `${base()}.stop` });
       return 'unknown';
     });
   },

@@ -7,6 +7,8 @@ import type { CheckContext, CompileContext, CompiledNode, Env, ReadContext, Refe
 
 export type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose?: number; unit?: string }[] };
 export type MedicationScope = { med: Medication; ref: string; base(): string };
+/** A medication rule's detail when its reference date is not given. */
+export type WithoutReferenceDate = { noReferenceDate: ReferenceDateName };
 
 const MEDICATION_FIELDS = ['start', 'stop', 'ongoing', 'doses'];
 
@@ -21,7 +23,7 @@ export function readMedication(refName: ReferenceDateName, cx: ReadContext): voi
 }
 
 /** A medication leaf: base facts and the reference date handled here, the decision in `decide`. */
-export function medicationLeaf(kind: string, note: string | undefined, refName: ReferenceDateName, cx: CompileContext, decide: (env: Env, m: MedicationScope, x: Explaining | null) => Outcome): CompiledNode {
+export function medicationLeaf<K extends 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin'>(kind: K, note: string | undefined, refName: ReferenceDateName, cx: CompileContext, decide: (env: Env, m: MedicationScope, x: Explaining<K> | null) => Outcome): CompiledNode {
   const records = cx.scope ?? '';
   return leaf(kind, note, (env, x) => {
     const med = (env.item ?? {}) as Medication;
@@ -35,7 +37,7 @@ export function medicationLeaf(kind: string, note: string | undefined, refName: 
     const ref = env.dates[refName];
     if (!ref) {
       if (x) x.detail = { noReferenceDate: refName };
-      env.missing.push(REF_PATH[refName]);
+      env.missing.push({ field: REF_PATH[refName] });
       return 'unknown';
     }
     return decide(env, { med, ref, base }, x);
@@ -44,6 +46,6 @@ export function medicationLeaf(kind: string, note: string | undefined, refName: 
 
 /** The start and the end of taking the drug, when not recorded. */
 export function pushUnrecordedSpan(env: Env, m: MedicationScope): void {
-  if (!m.med.start) env.missing.push(`${m.base()}.start`);
-  if (!m.med.stop && m.med.ongoing !== true) env.missing.push(`${m.base()}.stop`);
+  if (!m.med.start) env.missing.push({ field: `${m.base()}.start` });
+  if (!m.med.stop && m.med.ongoing !== true) env.missing.push({ field: `${m.base()}.stop` });
 }

@@ -1,10 +1,12 @@
 // `ongoing`: the drug is being taken on a reference date (optionally: with no last dose recorded).
 import { takenOn } from '../engine/medication.js';
-import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication } from './medication-kinds.js';
+import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
 import type { ReferenceDateName, RuleKind } from './types.js';
 import { MET, NOT_MET, q, takenOnSql, UNKNOWN } from '../sql/kit.js';
 
 export type Ongoing = { kind: 'ongoing'; note?: string | undefined; at: ReferenceDateName; continuing?: boolean | undefined };
+/** What an ongoing rule's trace records. */
+export type OngoingDetail = WithoutReferenceDate | { at: ReferenceDateName; date: string; continuing?: true; ends?: string | null };
 
 export const ongoing: RuleKind<Ongoing> = {
   kind: 'ongoing',

@@ -3,11 +3,20 @@ import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../crit
 import { shift } from '../engine/dates.js';
 import { completenessPath, getPath, type PatientRecord } from '../engine/patient-record.js';
 import type { Outcome } from '../engine/logic.js';
-import type { Detail, Trace } from '../engine/result.js';
+import type { Trace } from '../engine/result.js';
 import { combined, trace } from './kit.js';
-import type { CheckContext, Child, CompileContext, CompiledNode, Condition, Env, ReadContext } from './types.js';
+import type { CheckContext, Child, ComparisonOp, CompileContext, CompiledNode, Condition, Env, ReadContext } from './types.js';
 
-export type Quantifier = { kind: string; note?: string | undefined; records: string; where?: Condition | undefined; check?: Condition | undefined };
+export type Quantifier = { kind: 'exists' | 'forAll' | 'count'; note?: string | undefined; records: string; where?: Condition | undefined; check?: Condition | undefined };
+/**
+ * What exists, forAll and count record: the list (total undefined when it is not recorded), whether
+ * it is confirmed complete, and for count the bounds of the number counted.
+ */
+export type QuantifierDetail = { records: string; label?: string; total?: number; complete?: false; completeSince?: string; op?: ComparisonOp; n?: number; low?: number; high?: number | null };
+/** One record of a list: its name, index, and whether the `where` picks it. */
+export type ItemDetail = { item: string; index: number; applies: Outcome };
+/** The stand-in for records not entered yet. */
+export type UnrecordedDetail = { records: string; label: string };
 
 export function quantifierChildren(n: Quantifier): Child[] {
   const out: Child[] = [];
@@ -83,11 +92,11 @@ export type ItemOutcomes = {
    */
   all(outcomes: Outcome[], incomplete: boolean): Outcome;
   stop?: Outcome;
-  detail?: (outcomes: Outcome[], incomplete: boolean) => Detail;
+  detail?: (outcomes: Outcome[], incomplete: boolean) => Partial<QuantifierDetail>;
 };
 
 /** The shared compiled node; `logic` says how records' outcomes combine. */
-export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: ItemOutcomes, unknownDetail: Detail): CompiledNode {
+export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: ItemOutcomes, unknownDetail: QuantifierDetail): CompiledNode {
   const where = n.where ? cx.child(n.where, n.records) : undefined;
   const check = n.check ? cx.child(n.check, n.records) : undefined;
   const label = fieldLabel(cx.dict, n.records);
@@ -115,8 +124,8 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
   };
   const incompleteFor = (env: Env): boolean => listIncomplete(env.patient, records) && !olderOnlyCannotMatch(env);
   const missingList = (env: Env, x: boolean): Trace | 'unknown' => {
-    if (!x) env.missing.push(records);
-    return x ? trace(kind, 'unknown', [{ field: records, label, value: null }], [records], n.note, unknownDetail) : 'unknown';
+    if (!x) env.missing.push({ field: records });
+    return x ? trace(kind, 'unknown', [{ field: records, label, value: null }], [{ field: records }], n.note, unknownDetail) : 'unknown';
   };
   return {
     kind,
@@ -146,7 +155,7 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
         // A list not confirmed complete may lack records: they stand in as one unknown item.
         const incomplete = incompleteFor(env);
         if (incomplete) {
-          env.missing.push(completenessPath(records));
+          env.missing.push({ field: completenessPath(records) });
           outcomes.push('unknown');
         }
         result = logic.all(outcomes, incomplete);
@@ -174,11 +183,11 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
       const incomplete = incompleteFor(env);
       if (incomplete) {
         const path = completenessPath(records);
-        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [path], undefined, { records, label }));
+        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [{ field: path }], undefined, { records, label }));
       }
       const itemOutcomes = children.map((t) => t.outcome);
       const since = completeSince(env.patient, records);
-      const detail: Detail = { records, label, total: list.length, ...(incomplete ? { complete: false } : {}), ...(since ? { completeSince: since } : {}), ...(logic.detail ? logic.detail(itemOutcomes, incomplete) : {}) };
+      const detail: QuantifierDetail = { records, label, total: list.length, ...(incomplete ? { complete: false } : {}), ...(since ? { completeSince: since } : {}), ...(logic.detail ? logic.detail(itemOutcomes, incomplete) : {}) };
       return combined(kind, logic.all(itemOutcomes, incomplete), children, n.note, detail);
     },
   };

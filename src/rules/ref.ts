@@ -4,6 +4,8 @@ import { combined } from './kit.js';
 import type { RuleKind } from './types.js';
 
 export type Ref = { kind: 'ref'; note?: string | undefined; definition: string };
+/** What a ref node's trace records. */
+export type RefDetail = { definition: string; description: string };
 
 export const ref: RuleKind<Ref> = {
   kind: 'ref',

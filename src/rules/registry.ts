@@ -2,35 +2,49 @@
 // kind list, the field walker and the compiler all come from this list.
 import { own } from '../util/own.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
-import { age, type Age } from './age.js';
+import { age, type Age, type AgeDetail } from './age.js';
 import { all, type All } from './all.js';
 import { any, type AnyOf } from './any.js';
-import { atLeast, type AtLeast } from './at-least.js';
-import { calc, type Calc } from './calc.js';
-import { compare, type Compare } from './compare.js';
+import { atLeast, type AtLeast, type AtLeastDetail } from './at-least.js';
+import { calc, type Calc, type CalcDetail } from './calc.js';
+import { compare, type Compare, type CompareDetail } from './compare.js';
 import { count, type Count } from './count.js';
-import { dateWithin, type DateWithin } from './date-within.js';
+import { dateWithin, type DateWithin, type DateWithinDetail } from './date-within.js';
 import { exists, type Exists } from './exists.js';
 import { forAll, type ForAll } from './for-all.js';
-import { includesAny, type IncludesAny } from './includes-any.js';
-import { inValues, type In } from './in.js';
-import { interval, type Interval } from './interval.js';
-import { is, type Is } from './is.js';
-import { known, type Known } from './known.js';
-import { labUln, type LabUln } from './lab-uln.js';
-import { lastDoseWithin, type LastDoseWithin } from './last-dose-within.js';
+import { includesAny, type IncludesAny, type IncludesAnyDetail } from './includes-any.js';
+import { inValues, type In, type InDetail } from './in.js';
+import { interval, type Interval, type IntervalDetail } from './interval.js';
+import { is, type Is, type IsDetail } from './is.js';
+import { known, type Known, type KnownDetail } from './known.js';
+import { labUln, type LabUln, type LabUlnDetail } from './lab-uln.js';
+import { lastDoseWithin, type LastDoseWithin, type LastDoseWithinDetail } from './last-dose-within.js';
 import { not, type Not } from './not.js';
-import { ongoing, type Ongoing } from './ongoing.js';
-import { ref, type Ref } from './ref.js';
-import { review, type Review } from './review.js';
-import { stableDose, type StableDose } from './stable-dose.js';
-import { takenFor, type TakenFor } from './taken-for.js';
+import { ongoing, type Ongoing, type OngoingDetail } from './ongoing.js';
+import { ref, type Ref, type RefDetail } from './ref.js';
+import { review, type Review, type ReviewDetail } from './review.js';
+import { stableDose, type StableDose, type StableDoseDetail } from './stable-dose.js';
+import { takenFor, type TakenFor, type TakenForDetail } from './taken-for.js';
+import type { ItemDetail, QuantifierDetail, UnrecordedDetail } from './quantifier.js';
 import type { Child, CompiledNode, Definitions, RuleKind } from './types.js';
 
 /** One rule of the language: a node of a criterion's condition tree. */
 export type Condition =
   | All | AnyOf | Not | AtLeast | Compare | Is | In | IncludesAny | LabUln | Age | DateWithin | Interval | Known
   | Exists | ForAll | Count | Ongoing | TakenFor | StableDose | LastDoseWithin | Review | Ref | Calc;
+
+/**
+ * The detail each kind's trace node carries (declared in its module), plus the two nodes a list
+ * adds: one per record (`item`) and the stand-in for records not entered yet (`unrecorded`).
+ * src/engine/result.ts derives the Trace union from it.
+ */
+export type TraceDetails = {
+  all: never; any: never; not: never; atLeast: AtLeastDetail; compare: CompareDetail; is: IsDetail; in: InDetail;
+  includesAny: IncludesAnyDetail; labUln: LabUlnDetail; age: AgeDetail; dateWithin: DateWithinDetail; interval: IntervalDetail;
+  known: KnownDetail; exists: QuantifierDetail; forAll: QuantifierDetail; count: QuantifierDetail; ongoing: OngoingDetail;
+  takenFor: TakenForDetail; stableDose: StableDoseDetail; lastDoseWithin: LastDoseWithinDetail; review: ReviewDetail;
+  ref: RefDetail; calc: CalcDetail; item: ItemDetail; unrecorded: UnrecordedDetail;
+};
 
 type Registry = { [K in Condition['kind']]: RuleKind<Extract<Condition, { kind: K }>> };
 

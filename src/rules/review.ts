@@ -2,7 +2,7 @@
 // under reviews.<trial>.<id>.
 import { own } from '../util/own.js';
 import { fromBoolean } from '../engine/logic.js';
-import type { Detail, ReviewItem } from '../engine/result.js';
+import type { ReviewItem } from '../engine/result.js';
 import type { ReviewDecision } from '../engine/patient-record.js';
 import { trace } from './kit.js';
 import type { Env, RuleKind } from './types.js';
@@ -17,6 +17,20 @@ export type Review = {
   yesMeans?: string | undefined;
   noMeans?: string | undefined;
   listWhileOpen?: boolean | undefined;
+};
+/** What a review node's trace records: the question, and the decision once recorded. */
+export type ReviewDetail = {
+  id: string;
+  trial: string;
+  by: Review['by'];
+  question: string;
+  yesMeans?: string;
+  noMeans?: string;
+  listWhileOpen?: true;
+  decision?: 'yes' | 'no';
+  decidedBy?: string;
+  decidedOn?: string;
+  reviewNote?: string;
 };
 
 export const review: RuleKind<Review> = {
@@ -38,7 +52,7 @@ export const review: RuleKind<Review> = {
     const trialId = cx.trialId;
     const decisionOf = (env: Env): ReviewDecision | undefined => own(own(env.patient.reviews, trialId), n.id);
     const meanings = { ...(n.yesMeans ? { yesMeans: n.yesMeans } : {}), ...(n.noMeans ? { noMeans: n.noMeans } : {}) };
-    const detail: Detail = { id: n.id, trial: trialId, by: n.by, question: n.question, ...meanings, ...(n.listWhileOpen ? { listWhileOpen: true } : {}) };
+    const detail: ReviewDetail = { id: n.id, trial: trialId, by: n.by, question: n.question, ...meanings, ...(n.listWhileOpen ? { listWhileOpen: true } : {}) };
     return {
       kind: 'review',
       evaluate(env) {

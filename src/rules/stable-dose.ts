@@ -1,13 +1,15 @@
 // `stableDose`: started before a window, no dose change within it, and still taken at its end.
 import { compareDates, formatDuration } from '../engine/dates.js';
 import { takenOn } from '../engine/medication.js';
-import type { Detail, Fact } from '../engine/result.js';
+import type { Fact } from '../engine/result.js';
 import { windowStart } from './kit.js';
-import { checkMedicationScope, medicationLeaf, readMedication } from './medication-kinds.js';
+import { checkMedicationScope, medicationLeaf, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 import { DOSES_SUFFIX, NOT_MET, q, ROW, shiftSql, takenOnSql, UNKNOWN } from '../sql/kit.js';
 
 export type StableDose = { kind: 'stableDose'; note?: string | undefined; for: Duration; before: ReferenceDateName };
+/** What a stableDose rule's trace records: the window, and what decided it. */
+export type StableDoseDetail = WithoutReferenceDate | { for: string; before: ReferenceDateName; since: string; date: string; startedInWindow?: true; unitMismatchOn?: string; changedOn?: string };
 type Dose = { date: string; dose?: number; unit?: string };
 
 export const stableDose: RuleKind<StableDose> = {
@@ -20,11 +22,11 @@ export const stableDose: RuleKind<StableDose> = {
     const forText = formatDuration(n.for);
     return medicationLeaf('stableDose', n.note, n.before, cx, (env, { med, ref, base }, x) => {
       const since = windowFrom(ref);
-      const detail: Detail = { for: forText, before: n.before, since, date: ref };
+      const detail = { for: forText, before: n.before, since, date: ref };
       if (x) x.detail = detail;
       const doseFact = (d: Dose): Fact => ({ field: `${base()}.doses`, label: `dose from ${d.date}`, value: d.dose ?? null, ...(d.unit ? { unit: d.unit } : {}) });
       if (!med.start) {
-        env.missing.push(`${base()}.start`);
+        env.missing.push({ field: `${base()}.start` });
         return 'unknown';
       }
       if (compareDates(med.start, since) > 0) {
@@ -33,14 +35,14 @@ export const stableDose: RuleKind<StableDose> = {
       }
       const doses = Array.isArray(med.doses) ? [...med.doses].sort((a, b) => compareDates(a.date, b.date)) : undefined;
       if (!doses || doses.length === 0) {
-        env.missing.push(`${base()}.doses`);
+        env.missing.push({ field: `${base()}.doses` });
         return 'unknown';
       }
       const before = doses.filter((d) => compareDates(d.date, since) <= 0);
       const inWindow = doses.filter((d) => compareDates(d.date, since) > 0 && compareDates(d.date, ref) <= 0);
       const current = before[before.length - 1];
       if (!current) {
-        env.missing.push(`${base()}.doses (dose on ${since})`);
+        env.missing.push({ field: `${base()}.doses`, need: { kind: 'doseOn', date: since } });
         return 'unknown';
       }
       if (x) x.facts.push(doseFact(current));
@@ -48,7 +50,7 @@ export const stableDose: RuleKind<StableDose> = {
       const incomparable = inWindow.find((d) => (d.unit ?? '') !== (current.unit ?? ''));
       if (incomparable) {
         if (x) (x.facts.push(doseFact(incomparable)), (x.detail = { ...detail, unitMismatchOn: incomparable.date }));
-        env.missing.push(`${base()}.doses (every dose in the same unit)`);
+        env.missing.push({ field: `${base()}.doses`, need: { kind: 'sameUnit' } });
         return 'unknown';
       }
       // A dose entry without an amount ("unchanged since" a date) cannot be compared with another amount.
@@ -59,11 +61,11 @@ export const stableDose: RuleKind<StableDose> = {
       }
       const unknownAmount = inWindow.find((d) => d.dose === undefined || current.dose === undefined);
       if (unknownAmount) {
-        env.missing.push(`${base()}.doses (amount of the dose from ${unknownAmount.dose === undefined ? unknownAmount.date : current.date})`);
+        env.missing.push({ field: `${base()}.doses`, need: { kind: 'doseAmount', date: unknownAmount.dose === undefined ? unknownAmount.date : current.date } });
         return 'unknown';
       }
       const stillTaking = takenOn(med, ref);
-      if (stillTaking === 'unknown') env.missing.push(`${base()}.stop`);
+      if (stillTaking === 'unknown') env.missing.push({ field: `${base()}.stop` });
       return stillTaking;
     });
   },

@@ -3,11 +3,13 @@ import { compareDates, formatDuration } from '../engine/dates.js';
 import { and, fromBoolean } from '../engine/logic.js';
 import { takenOn } from '../engine/medication.js';
 import { windowStart } from './kit.js';
-import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication } from './medication-kinds.js';
+import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
 import { and as andSql, q, shiftSql, takenOnSql, tri, UNKNOWN } from '../sql/kit.js';
 
 export type TakenFor = { kind: 'takenFor'; note?: string | undefined; atLeast: Duration; before: ReferenceDateName };
+/** What a takenFor rule's trace records. */
+export type TakenForDetail = WithoutReferenceDate | { atLeast: string; before: ReferenceDateName; since: string; date: string };
 
 export const takenFor: RuleKind<TakenFor> = {
   kind: 'takenFor',

@@ -6,7 +6,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import type { Outcome } from '../engine/logic.js';
 import type { PatientRecord } from '../engine/patient-record.js';
-import type { ReferenceDates, ReviewItem, Trace } from '../engine/result.js';
+import type { Missing, ReferenceDates, ReviewItem, Trace } from '../engine/result.js';
 import type { Condition } from './registry.js';
 import type { Quantifier } from './quantifier.js';
 import type { Dialect } from '../sql/dialect.js';
@@ -85,8 +85,8 @@ export type Env = {
   dates: ReferenceDates;
   trialId: string;
   criterionId: string;
-  /** Missing field paths of the node being evaluated; a node that is not unknown leaves none. */
-  missing: string[];
+  /** What the node being evaluated still needs; a node that is not unknown leaves none. */
+  missing: Missing[];
   /** Review items met while explaining (evaluate leaves this alone). */
   reviews: ReviewItem[];
   item: Record<string, unknown> | undefined;

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { openCriteriaDir } from '../../src/criteria/criteria-dir.js';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { csvLine } from '../../src/report/csv-cell.js';
+import { missingText } from '../../src/report/missing-words.js';
 import { parseCsvOutput, runCli } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'screen-batch-'));
@@ -30,7 +31,7 @@ function toCsv(patients: Record<string, unknown>[]): string {
 async function singleVerdicts(file: string) {
   const r = await runCli([file, '--trial', TRIAL, '--format', 'json']);
   const report = JSON.parse(r.stdout) as { verdict: string; criteria: { id: string; outcome: string }[]; missing: { field: string }[]; review: { id: string }[] };
-  return { verdict: report.verdict, outcomes: Object.fromEntries(report.criteria.map((c) => [c.id, c.outcome])), missing: report.missing.map((m) => m.field), review: report.review.map((x) => x.id) };
+  return { verdict: report.verdict, outcomes: Object.fromEntries(report.criteria.map((c) => [c.id, c.outcome])), missing: report.missing.map(missingText), review: report.review.map((x) => x.id) };
 }
 
 describe('round trip: batch agrees with single-patient screening', () => {

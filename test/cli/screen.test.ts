@@ -68,7 +68,7 @@ describe('JSON report', () => {
     const r = await runInProcess(['examples/im101-611-undetermined-missing.json', '-t', 'IM101-611', '-f', 'json']);
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['schemaVersion', 'tool', 'generatedAt', 'input', 'trial', 'patientId', 'referenceDates', 'referenceDateSources', 'verdict', 'counts', 'criteria', 'missing', 'review']);
-    expect(j.schemaVersion).toBe(2);
+    expect(j.schemaVersion).toBe(3);
     expect(j.generatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(j.input).toEqual({ name: 'examples/im101-611-undetermined-missing.json', sha256: createHash('sha256').update(readFileSync(`${ROOT}examples/im101-611-undetermined-missing.json`)).digest('hex') });
     expect(j.counts).toEqual({ passes: 15, fails: 0, open: 4, outcomes: { met: 6, not_met: 9, unknown: 4, needs_review: 0, failing: 0 } });
@@ -76,7 +76,7 @@ describe('JSON report', () => {
     expect(j.trial).toMatchObject({ id: 'IM101-611', nct: 'NCT02971683', completeness: 'complete' });
     expect(j.trial.sha256).toMatch(/^[0-9a-f]{64}$/);
     const e9 = j.criteria.find((c: any) => c.id === 'E9');
-    expect(e9).toMatchObject({ kind: 'exclusion', outcome: 'unknown', effect: 'open', missing: ['infection.tbRisk'] });
+    expect(e9).toMatchObject({ kind: 'exclusion', outcome: 'unknown', effect: 'open', missing: [{ field: 'infection.tbRisk' }] });
     expect(e9.explanation).toBe('unknown: At risk for tuberculosis: not recorded; rule: yes');
     const i3 = j.criteria.find((c: any) => c.id === 'I3');
     expect(i3.facts).toContainEqual({ field: 'assessments.mmt8', label: 'MMT-8 total', value: 118, unit: '/150' });

@@ -42,7 +42,7 @@ describe('1. IM101-611 I4 (iii): the CK of the screening period counts', () => {
   test('while the CK is missing, I4 is open and the adjudication question is still listed', () => {
     const r = im('I4', (p) => { noRashOrProcedure(p); delete p.labs.ck; });
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toContain('labs.ck.value');
+    expect(r.missing).toContainEqual({ field: 'labs.ck.value' });
     expect(openIds(r)).toEqual(['I4-adjudication']);
   });
 });
@@ -62,7 +62,7 @@ describe('2. NCT04946669: a recorded present cancer never passes', () => {
   test('without the malignancy list E3 is unknown and asks for it', () => {
     const r = aba('E3', (p) => { delete p.malignancies; });
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toContain('malignancies');
+    expect(r.missing).toContainEqual({ field: 'malignancies' });
   });
 });
 
@@ -88,7 +88,7 @@ describe('3. NCT04946669 I3: intolerance must concern the 3-month combined treat
   test('an intolerant course without its last dose recorded is unknown and asks for it', () => {
     const r = aba('I3', (p) => { responder(p); p.medications.push({ drug: 'azathioprine', start: '2025-06-01', outcome: 'intolerance' }); });
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toContain('medications[2].stop');
+    expect(r.missing).toContainEqual({ field: 'medications[2].stop' });
   });
   test.each([
     ['2025-10-01', 'met'],
@@ -170,7 +170,7 @@ describe('5. NCT04946669 I4: glucocorticoids converted with the standard table (
   ])('%s', (_n, extra, outcome) => {
     const r = aba('I4', (p) => { p.medications[0] = { drug: 'methylprednisolone', start: '2025-06-01', ongoing: true, outcome: 'failure', ...extra }; });
     expect(r.outcome).toBe(outcome);
-    if (outcome === 'unknown') expect(r.missing).toEqual(['medications[0].doses']);
+    if (outcome === 'unknown') expect(r.missing).toEqual([{ field: 'medications[0].doses' }]);
     expect(r.review).toEqual([]); // no deflazacort: the ratio question is not raised
   });
 });
@@ -281,7 +281,7 @@ describe('7b. NCT04946669 I1: Bohan and Peter classify only once other causes ar
   ])('%s', (_n, excluded, outcome) => {
     const r = aba('I1', (p) => { p.bohanPeter.otherCausesExcluded = excluded; });
     expect(r.outcome).toBe(outcome);
-    if (outcome === 'unknown') expect(r.missing).toContain('bohanPeter.otherCausesExcluded');
+    if (outcome === 'unknown') expect(r.missing).toContainEqual({ field: 'bohanPeter.otherCausesExcluded' });
   });
 });
 

@@ -113,6 +113,20 @@ describe('dictionary and shared definitions', () => {
     expect(result.errorCount).toBe(2);
   });
 
+  // The loader's problems carry their rule: consistency ones `dictionary`, shape ones `schema`.
+  const head = 'version: 1\nsections: [{ id: demographics, title: Demographics }, { id: history, title: History }]\nfields:\n';
+  test.each([
+    ['section not listed', 'dictionary', '  labs.ck: { type: boolean, label: CK }\n'],
+    ['medication record incomplete', 'dictionary', '  history.meds: { type: records, kindOf: medication, label: Meds, item: { drug: { type: string, label: Drug } } }\n'],
+    ['notBefore not a date item', 'dictionary', '  history.events: { type: records, label: Events, item: { on: { type: date, label: On, notBefore: what }, what: { type: string, label: What } } }\n'],
+    ['a code bound twice', 'dictionary', '  history.a: { type: boolean, label: A, codes: [{ system: snomed, code: "1", display: One }] }\n  history.b: { type: boolean, label: B, codes: [{ system: snomed, code: "1", display: One }] }\n'],
+    ['wrong shape', 'schema', '  history.a: { type: boolean }\n'],
+  ])('%s is a %s finding', (_name, rule, fields) => {
+    const result = lintCriteria({ dictionary: { file: 'fields.yaml', text: head + fields }, trials: [] });
+    expect(result.findings.length).toBeGreaterThan(0);
+    expect(new Set(result.findings.map((f) => f.rule))).toEqual(new Set([rule]));
+  });
+
   test('a shared definition no trial uses is a warning only when the whole directory is linted', () => {
     const defs = { file: 'definitions.yaml', text: `${definitions.text}\n  spare:\n    description: Spare\n    rule: { kind: is, field: consent.signed }\n` };
     const trials = ['IM101-611', 'NCT04946669', 'NCT02347891'].map((id) => file(`criteria/${id}.yaml`));

@@ -76,7 +76,7 @@ describe('NCT04946669', () => {
   test('I4 without body weight is unknown', () => {
     const r = check('I4', (p) => { delete p.demographics.weightKg; });
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toEqual(['demographics.weightKg']);
+    expect(r.missing).toEqual([{ field: 'demographics.weightKg' }]);
   });
 
   test.each([

@@ -38,7 +38,7 @@ describe('record quantifiers over a list that is not confirmed complete', () => 
     const c = criterion('IM101-611', id, withChanges(eligible, change));
     expect(c.outcome).toBe(outcome);
     const list = id === 'E7' ? 'malignancies' : 'medications';
-    expect(c.missing.includes(`completeness.${list}`)).toBe(asks);
+    expect(c.missing.some((m) => m.field === `completeness.${list}`)).toBe(asks);
   });
 
   test('I6 fails on a recorded disallowed combination even while the list is incomplete', () => {

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { isUnknownAnswer, parseDateAnswer, parseNumberAnswer, type NumberSpec } from '../../src/interactive/answers.js';
 import { openCriteriaDir } from '../../src/criteria/criteria-dir.js';
 import { orderKey, targetFor } from '../../src/interactive/questionnaire.js';
+import type { Missing } from '../../src/engine/result.js';
 
 const pga: NumberSpec = { type: 'number', unit: 'cm', min: 0, max: 10, convert: { mm: 0.1 } };
 const titre: NumberSpec = { type: 'integer', min: 0, max: 100000 };
@@ -54,30 +55,30 @@ test.each(['0', 'no', 'n/a'])('%j is an answer', (raw) => expect(isUnknownAnswer
 
 describe('targetFor: from the engine\'s missing paths to questions', () => {
   const dict = openCriteriaDir().dictionary;
-  test.each<[string, string | undefined]>([
+  test.each<[Missing | string, string | undefined]>([
     ['diagnosis.subtype', 'field diagnosis.subtype'],
     ['labs.ck.value', 'field labs.ck'],
     ['labs.ck.uln', 'field labs.ck'],
-    ['assessments.mmt8 (on the 0–150 scale)', 'field assessments.mmt8'],
+    [{ field: 'assessments.mmt8', need: { kind: 'scale', max: 150 } }, 'field assessments.mmt8'],
     ['assessments.mmt8.score', 'field assessments.mmt8'],
     ['medications', 'records medications'],
     ['medications[2].start', 'item medications[2].start'],
     ['medications[0].ongoing', 'item medications[0].stop'],
-    ['medications[0].doses (dose on 2026-11-03)', 'item medications[0].doses'],
+    [{ field: 'medications[0].doses', need: { kind: 'doseOn', date: '2026-11-03' } }, 'item medications[0].doses'],
     ['referenceDates.consent', 'refDate referenceDates.consent'],
     ['referenceDates.other', undefined],
     ['diagnosis.subtype.value', undefined],
     ['nothing.here', undefined],
     ['medications[0].nope', undefined],
-  ])('%s', (missing, want) => {
-    const t = targetFor(dict, missing);
+  ])('%j', (missing, want) => {
+    const t = targetFor(dict, typeof missing === 'string' ? { field: missing } : missing);
     expect(t ? `${t.kind} ${t.key}` : undefined).toBe(want);
   });
 
   test('chart order: reference dates, then sections, then records by index', () => {
     const paths = ['malignancies', 'medications[1].start', 'labs.ck.value', 'medications[0].doses', 'referenceDates.randomization', 'demographics.birthDate', 'referenceDates.screening', 'medications[0].start'];
     const sorted = paths
-      .map((p) => targetFor(dict, p)!)
+      .map((p) => targetFor(dict, { field: p })!)
       .sort((a, b) => {
         const [x, y] = [orderKey(dict, a), orderKey(dict, b)];
         return x.map((v, i) => v - (y[i] ?? 0)).find((d) => d !== 0) ?? 0;

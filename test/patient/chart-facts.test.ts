@@ -31,7 +31,7 @@ describe('an age stated without a birth date (examples/im101-611-age-stated.json
   ])('stated %i → I1 (adult at screening) %s', (years, outcome) => {
     const c = criterion('IM101-611', 'I1', withChanges(stated, (p) => (p.demographics.ageYears = years)));
     expect(c.outcome).toBe(outcome);
-    if (outcome === 'unknown') expect(c.missing).toEqual(['demographics.birthDate']);
+    if (outcome === 'unknown') expect(c.missing).toEqual([{ field: 'demographics.birthDate' }]);
   });
 
   test('a stated age that the date of birth contradicts is an error', () => {

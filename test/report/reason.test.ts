@@ -47,7 +47,7 @@ describe('reason: the deciding facts', () => {
   });
 
   test('an open criterion is explained by what it needs, with labels', () => {
-    const t: Trace = { kind: 'compare', outcome: 'unknown', facts: [], missing: ['assessments.mmt8'], detail: { op: '<=', threshold: 135 } };
+    const t: Trace = { kind: 'compare', outcome: 'unknown', facts: [], missing: [{ field: 'assessments.mmt8' }], detail: { op: '<=', threshold: 135, unit: null } };
     const r = reasonOf(criterion('inclusion', t, 'open'), () => 'MMT-8 total');
     expect(r.facts).toEqual([]);
     expect(r.missing).toEqual([{ field: 'assessments.mmt8', label: 'MMT-8 total' }]);

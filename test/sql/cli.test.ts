@@ -1,6 +1,6 @@
 // End to end through the real bin: `screen batch --engine duckdb` writes the same bytes (rows,
 // summary, exit code) as `--engine js`, bad rows included; `screen sql` prints queries that run.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -14,6 +14,28 @@ const dir = mkdtempSync(join(tmpdir(), 'trial-screen-sql-cli-'));
 const names = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort().map((f) => f.replace(/\.json$/, ''));
 const patients = names.map((n) => example(n));
 
+/** The examples as CSV, with a bad row (an impossible birth date) after the fifth. */
+function examplesCsv(): string {
+  const file = join(dir, 'in.csv');
+  if (existsSync(file)) return file;
+  const { header, rows } = patientsToTable(patients, criteriaSet.dictionary);
+  const bad = header.map((h) => (h === 'id' ? 'bad-row' : h === 'demographics.birthDate' ? 'yesterday' : ''));
+  writeFileSync(file, [csvLine(header), ...rows.slice(0, 5).map((r) => csvLine(r)), csvLine(bad), ...rows.slice(5).map((r) => csvLine(r))].join(''));
+  return file;
+}
+
+/** `screen batch` of a file: output, stderr, exit code and the --summary file (each run once). */
+const runs = new Map<string, ReturnType<typeof runBin> & { summary: string }>();
+function batch(file: string, engine: string) {
+  const key = `${file} ${engine}`;
+  const done = runs.get(key);
+  if (done) return done;
+  const summary = join(dir, `summary-${engine}.json`);
+  const r = runBin(['batch', file, '--all', '--wide', '--engine', engine, '--summary', summary, '--as-of', '2026-11-16']);
+  runs.set(key, { ...r, summary: readFileSync(summary, 'utf8') });
+  return runs.get(key) as ReturnType<typeof runBin> & { summary: string };
+}
+
 test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for byte (%s input, bad rows included)', (format) => {
   let file: string;
   if (format === 'ndjson') {
@@ -21,22 +43,40 @@ test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for 
     lines.splice(3, 0, '{"id": "bad-date", "demographics": {"birthDate": "2020-13-01"}}', 'not json');
     file = join(dir, 'in.ndjson');
     writeFileSync(file, `${lines.join('\n')}\n`);
-  } else {
-    const { header, rows } = patientsToTable(patients, criteriaSet.dictionary);
-    const bad = header.map((h) => (h === 'id' ? 'bad-row' : h === 'demographics.birthDate' ? 'yesterday' : ''));
-    file = join(dir, 'in.csv');
-    writeFileSync(file, [csvLine(header), ...rows.slice(0, 5).map((r) => csvLine(r)), csvLine(bad), ...rows.slice(5).map((r) => csvLine(r))].join(''));
-  }
-  const run = (engine: string) => {
-    const summary = join(dir, `summary-${engine}.json`);
-    const r = runBin(['batch', file, '--all', '--wide', '--engine', engine, '--summary', summary, '--as-of', '2026-11-16']);
-    return { ...r, summary: readFileSync(summary, 'utf8') };
-  };
-  const js = run('js');
-  const duck = run('duckdb');
+  } else file = examplesCsv();
+  const js = batch(file, 'js');
+  const duck = batch(file, 'duckdb');
   expect(js.code).toBe(4);
   expect(js.stdout.split('\n').filter((l) => l.includes(',error,')).length).toBeGreaterThan(0);
   expect(duck).toEqual(js);
+});
+
+// Parquet columns are the CSV header's paths: text columns, or typed ones (numbers, dates, booleans
+// as DuckDB infers them from the CSV), screen exactly as the CSV does, with either engine.
+test('a Parquet file screens byte for byte as the same rows in CSV (text and typed columns, both engines, bad rows included)', async () => {
+  const csv = examplesCsv();
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const scan = (types: string) => `read_csv('${csv}', header = true, delim = ',', quote = '"', escape = '"'${types})`;
+  await db.run(`COPY (SELECT * FROM ${scan(', all_varchar = true')}) TO '${join(dir, 'text.parquet')}' (FORMAT parquet)`);
+  // Review decisions (yes/no) stay text: DuckDB would infer yes/no as BOOLEAN, which reads back as true/false.
+  const decisions = (readFileSync(csv, 'utf8').split('\n')[0] as string).split(',').filter((c) => c.endsWith('.decision'));
+  await db.run(`COPY (SELECT * FROM ${scan(`, types = {${decisions.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`)}) TO '${join(dir, 'typed.parquet')}' (FORMAT parquet)`);
+  const types = (await db.runAndReadAll(`SELECT DISTINCT column_type FROM (DESCRIBE SELECT * FROM '${join(dir, 'typed.parquet')}')`)).getRowObjectsJS().map((r) => r.column_type);
+  db.closeSync();
+  expect(types).toEqual(expect.arrayContaining(['VARCHAR', 'DOUBLE', 'DATE', 'BOOLEAN']));
+  const want = batch(csv, 'js');
+  expect(want.code).toBe(4);
+  expect(batch(join(dir, 'text.parquet'), 'js')).toEqual(want);
+  expect(batch(join(dir, 'typed.parquet'), 'duckdb')).toEqual(want);
+});
+
+test('a file that is not Parquet is a located input error (exit 2), not a stack trace', () => {
+  const file = join(dir, 'not.parquet');
+  writeFileSync(file, 'id\nP1\n');
+  const r = runBin(['batch', file, '--all']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/not\.parquet: cannot be read as a Parquet file: /);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
 });
 
 test.each(['IM101-611', 'NCT04946669', 'NCT02347891'])('screen sql --trial %s prints a query that runs on the layout of screen sql --schema', async (trial) => {

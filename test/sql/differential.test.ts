@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
 import { collectFieldRefs } from '../../src/criteria/field-refs.js';
 import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
-import type { PatientRecord } from '../../src/engine/patient-record.js';
+import { CALCULATORS } from '../../src/engine/calculators.js';
+import { getPath, type PatientRecord } from '../../src/engine/patient-record.js';
 import { fromDayNumber, toDayNumber } from '../../src/engine/dates.js';
 import { DUCKDB, POSTGRES } from '../../src/sql/dialect.js';
 import { openDuckDb } from '../../src/sql/duckdb.js';
@@ -24,7 +25,8 @@ import { ROOT, criteriaSet, example, trial } from '../helpers/screening.js';
 const dict = criteriaSet.dictionary;
 const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
 // About 1,750 patients (with the examples) screened by three trials: over 5,000 rows compared per engine.
-const RANDOM_ROWS = 1700;
+const RANDOM_ROWS = 1450;
+const TARGETED_ROWS = 250;
 
 type Row = { name: string; record: PatientRecord };
 type Expected = { verdict: string; failed: string; unknown: string; review: string; outcomes: Record<string, string> };
@@ -102,13 +104,64 @@ function population(): Row[] {
   return rows;
 }
 
+/**
+ * Patients aimed at two calculators whose boundaries random data rarely hits. Deflazacort at
+ * doses on and either side of weight × 1.14 and weight × 2.77 mg/day (the two ends of the
+ * deflazacort-to-prednisone ratio I4 of NCT04946669 reads), alone or with prednisone; and
+ * intolerance courses overlapping their partner class for 3 months exactly, a day less or more,
+ * with start or stop dates missing, so combinedIntolerance gives each of its outcomes.
+ */
+function targeted(): Row[] {
+  const base = fc.sample(fullPatient(dict, {}), { seed: 4946, numRuns: 20 });
+  const random = prng(4669);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const rows: Row[] = [];
+  for (let k = 0; rows.length < TARGETED_ROWS; k++) {
+    const patient = JSON.parse(JSON.stringify(base[k % base.length])) as Record<string, any>;
+    patient.referenceDates = { screening: '2026-11-16' };
+    const weight = pick([50, 61.4, 100]);
+    patient.demographics = { ...patient.demographics, weightKg: weight };
+    const meds: Record<string, unknown>[] = [];
+    if (k % 2 === 0) {
+      // I4: deflazacort (and maybe prednisone) on the screening date, around both ratio ends.
+      const prednisone = pick([0, 0, 20]);
+      const ratio = pick([1.14, 2.77, 2]);
+      const dose = Math.round((weight - prednisone) * ratio * 1000 + pick([-100, -10, -1, 0, 0, 1, 10, 100])) / 1000;
+      const taken = pick([{ ongoing: true }, { ongoing: true }, {}, { stop: '2026-11-16' }, { stop: '2026-11-15' }]);
+      meds.push({ drug: 'deflazacort', start: '2026-01-10', ...taken, doses: [{ date: '2026-01-10', dose: pick([dose, dose, dose, undefined]), unit: pick(['mg/day', 'mg/day', 'mg/day', 'mg']) }] });
+      if (prednisone) meds.push({ drug: 'prednisone', start: '2026-02-01', ongoing: true, doses: [{ date: '2026-02-01', dose: prednisone, unit: 'mg/day' }] });
+    } else {
+      // I3: an intolerance course and its partner, overlapping 3 months (to 2026-04-30 from 2026-01-31) or about.
+      const ends = ['2026-04-29', '2026-04-30', '2026-05-01', undefined, 'ongoing'] as const;
+      const course = (drug: string, start: string | undefined, end: (typeof ends)[number], outcome?: string) => ({
+        drug,
+        ...(start ? { start } : {}),
+        ...(end === 'ongoing' ? { ongoing: true } : end ? { stop: end } : {}),
+        ...(outcome ? { outcome } : {}),
+      });
+      const intolerantSteroid = random() < 0.5;
+      const starts = ['2026-01-31', '2025-12-01', undefined] as const;
+      meds.push(course('prednisone', pick(starts), pick(ends), intolerantSteroid ? 'intolerance' : pick([undefined, 'failure'])));
+      meds.push(course(pick(['mycophenolateMofetil', 'leflunomide']), pick(['2026-01-31', '2026-01-31', '2026-02-01', undefined]), pick(ends), intolerantSteroid ? undefined : 'intolerance'));
+      if (random() < 0.3) meds.push(course('other', '2025-06-01', 'ongoing', 'intolerance'));
+    }
+    patient.medications = meds;
+    try {
+      rows.push({ name: `targeted patient #${k} (${k % 2 === 0 ? 'deflazacort' : 'combined intolerance'})`, record: parsePatientData(patient, '', dict).record });
+    } catch {
+      // not a valid patient: nothing to compare
+    }
+  }
+  return rows;
+}
+
 let rows: Row[];
 const expected = new Map<string, Expected[]>();
 let tables: TableRows;
 
 beforeAll(() => {
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
-  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population()];
+  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted()];
   const layout = layoutTables(dict);
   tables = new Map();
   rows.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.record.referenceDates ?? {}, tables));
@@ -147,6 +200,22 @@ test('the population is large and mixed: every outcome of every trial occurs', (
     expect([...verdicts].sort()).toEqual(['eligible', 'ineligible', 'undetermined'].filter((v) => id !== 'NCT04946669' || v !== 'eligible' || verdicts.has(v)));
     const outcomes = new Set((expected.get(id) as Expected[]).flatMap((e) => Object.values(e.outcomes)));
     expect([...outcomes].sort()).toEqual(['met', 'needs_review', 'not_met', 'unknown']);
+  }
+});
+
+test('the targeted patients reach every outcome of combinedIntolerance and both deflazacort readings', () => {
+  const outcomes = (calculator: string, params: Record<string, unknown>) => {
+    const calc = CALCULATORS[calculator] as (typeof CALCULATORS)[string];
+    const prepared = calc.prepare(params);
+    return new Set(
+      rows
+        .filter((r) => r.name.startsWith('targeted'))
+        .map((r) => calc.evaluate({ get: (path) => getPath(r.record, path), referenceDate: (n) => r.record.referenceDates?.[n] }, prepared).outcome),
+    );
+  };
+  expect([...outcomes('combinedIntolerance', { months: 3 })].sort()).toEqual(['met', 'not_met', 'unknown']);
+  for (const deflazacortRatio of [1.14, 2.77]) {
+    expect([...outcomes('prednisoneEquivalentPerKg', { op: '<', mgPerKgPerDay: 1, deflazacortRatio })].sort()).toEqual(['met', 'not_met', 'unknown']);
   }
 });
 

@@ -61,7 +61,7 @@ export function batchCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option('--all', 'screen against every trial in the criteria directory')
     .option('-o, --out <file>', 'write results to this file instead of standard output')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...BATCH_FORMATS]).default('csv'))
-    .addOption(new Option('--input-format <format>', 'input format (default: from the file extension, or by looking at standard input)').choices(['csv', 'ndjson', 'xlsx']))
+    .addOption(new Option('--input-format <format>', 'input format (default: from the file extension, or by looking at standard input)').choices(['csv', 'ndjson', 'xlsx', 'parquet']))
     .option('--delimiter <char>', 'CSV delimiter: , ; tab | (default: detected from the header line)')
     .option('--sheet <name>', 'the worksheet of an .xlsx workbook (default: the first)')
     .option('--ignore-unknown-columns', 'screen even though some columns are not data-dictionary paths (they are ignored)')

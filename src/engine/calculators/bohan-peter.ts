@@ -3,7 +3,7 @@
 // answer to them leads to the same outcome; otherwise it is unknown and names those items.
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
-import type { Fact } from '../result.js';
+import type { Fact, Missing } from '../result.js';
 import { booleanFact, overCompletions, paramProblems } from './completions.js';
 
 export const BOHAN_PETER_ITEMS = [
@@ -58,14 +58,14 @@ export const bohanPeterCalculator: Calculator<z.infer<typeof Params>> = {
   evaluate(ctx, params) {
     const facts: Fact[] = [];
     const slots: boolean[][] = [];
-    const missing: string[] = [];
+    const missing: Missing[] = [];
     for (const item of BOHAN_PETER_ITEMS) {
       const v = ctx.get(item.path);
       facts.push(booleanFact(item.path, item.label, v));
       if (typeof v === 'boolean') slots.push([v]);
       else {
         slots.push([false, true]);
-        missing.push(item.path);
+        missing.push({ field: item.path });
       }
     }
     const toItems = (xs: boolean[]): BohanPeterItems => ({ weakness: !!xs[0], enzymes: !!xs[1], emg: !!xs[2], biopsy: !!xs[3], rash: !!xs[4] });

@@ -52,7 +52,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<typeof Params>> =
     const meds = ctx.get('medications');
     const base = { months: params.months, at: params.at, date: date ?? null };
     if (!date || !Array.isArray(meds)) {
-      return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [`referenceDates.${params.at}`]), ...(Array.isArray(meds) ? [] : ['medications'])], detail: base };
+      return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [{ field: `referenceDates.${params.at}` }]), ...(Array.isArray(meds) ? [] : [{ field: 'medications' }])], detail: base };
     }
     const list = meds as Med[];
     const name = (m: Med, i: number) => (m.drug === 'other' && m.otherName ? m.otherName : (m.drug ?? `#${i + 1}`));
@@ -82,6 +82,6 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<typeof Params>> =
       facts.push({ field: `medications[${i}]`, label: `${name(med, i)} (intolerance, ${mine.start ?? '?'} to ${mine.end ?? '?'}) together with ${withWhat} for ≥ ${params.months} months`, value });
       if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
     });
-    return { outcome, facts, missing: outcome === 'unknown' ? [...missing] : [], detail: base };
+    return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };
   },
 };

@@ -7,7 +7,7 @@
 // every reading or under some: a criterion uses both to send a disagreement to the investigator.
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
-import type { Fact } from '../result.js';
+import type { Fact, Missing } from '../result.js';
 import { and, or, type Outcome } from '../logic.js';
 import { exact, overCompletions, paramProblems } from './completions.js';
 
@@ -106,7 +106,7 @@ export const imacsImprovementCalculator: Calculator<{ params: z.infer<typeof Par
   },
   evaluate(ctx, { params, rule }) {
     const facts: Fact[] = [];
-    const missing: string[] = [];
+    const missing: Missing[] = [];
     const slots: MeasureStatus[][] = [];
     /** Per measure: true when its status depends on a reading (a zero baseline). */
     const byReading: boolean[] = [];
@@ -120,9 +120,9 @@ export const imacsImprovementCalculator: Calculator<{ params: z.infer<typeof Par
         const unit = m.key === 'mmt8' ? (v.max ? `/${v.max}` : undefined) : m.unit;
         facts.push({ field: paths[i] as string, label: `${m.label} ${i === 0 ? 'baseline' : 'follow-up'}`, value: v.value ?? null, ...(unit ? { unit } : {}) });
       });
-      const gaps = [b, f].flatMap((v, i) => (v.value === undefined ? [paths[i] as string] : []));
+      const gaps: Missing[] = [b, f].flatMap((v, i) => (v.value === undefined ? [{ field: paths[i] as string }] : []));
       // MMT-8 on different scales (0–150 vs 0–80) cannot be compared as a percent change.
-      if (gaps.length === 0 && m.key === 'mmt8' && b.max !== f.max) gaps.push(`${paths[1]} (on the 0–${b.max} scale, as at baseline)`);
+      if (gaps.length === 0 && m.key === 'mmt8' && b.max !== f.max) gaps.push({ field: paths[1], need: { kind: 'scale', max: b.max as number, asBaseline: true } });
       if (gaps.length) {
         missing.push(...gaps);
         slots.push(['improved', 'worsened', 'unchanged']);

@@ -9,7 +9,7 @@ import type { Calculator } from '../calculators.js';
 import { takenOn } from '../medication.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
-import type { Fact } from '../result.js';
+import type { Fact, Missing } from '../result.js';
 import { exact, paramProblems } from './completions.js';
 
 const Params = z.strictObject({
@@ -100,14 +100,14 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Para
   prepare: (raw) => Params.parse(raw),
   evaluate(ctx, params) {
     const facts: Fact[] = [];
-    const missing: string[] = [];
+    const missing: Missing[] = [];
     const date = ctx.referenceDate(params.at);
     const weight = ctx.get('demographics.weightKg');
     facts.push({ field: 'demographics.weightKg', label: 'body weight', value: typeof weight === 'number' ? weight : null, unit: 'kg' });
-    if (typeof weight !== 'number') missing.push('demographics.weightKg');
-    if (!date) missing.push(`referenceDates.${params.at}`);
+    if (typeof weight !== 'number') missing.push({ field: 'demographics.weightKg' });
+    if (!date) missing.push({ field: `referenceDates.${params.at}` });
     const meds = ctx.get('medications');
-    if (!Array.isArray(meds)) missing.push('medications');
+    if (!Array.isArray(meds)) missing.push({ field: 'medications' });
     const base = { op: params.op, mgPerKgPerDay: params.mgPerKgPerDay, at: params.at, date: date ?? null, ...(params.deflazacortRatio !== undefined ? { deflazacortRatio: params.deflazacortRatio } : {}) };
     if (typeof weight !== 'number' || !date || !Array.isArray(meds)) return { outcome: 'unknown', facts, missing, detail: base };
 
@@ -118,18 +118,18 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Para
       const name = med.drug === 'other' && med.otherName ? med.otherName : (med.drug ?? `#${i + 1}`);
       if (med.class === undefined || med.class === null) {
         // Cannot tell whether it is a glucocorticoid: its dose could count.
-        missing.push(`${path}.class`);
+        missing.push({ field: `${path}.class` });
         high = Infinity;
         return;
       }
       if (med.class !== 'corticosteroid') return;
       const on = takenOn(med, date);
       if (on === 'not_met') return;
-      if (on === 'unknown') missing.push(med.start ? `${path}.stop` : `${path}.start`);
+      if (on === 'unknown') missing.push({ field: med.start ? `${path}.stop` : `${path}.start` });
       const source = prednisoneEquivalentDose(med, date, params.deflazacortRatio);
       if (source === undefined) {
         // A dose history in mg/day for a drug in the table is what to collect; otherwise the equivalent.
-        missing.push(inTable(med.drug) ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`);
+        missing.push({ field: inTable(med.drug) ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay` });
         high = Infinity;
       } else {
         const dose = source.mgPerDay;

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { and, fromBoolean, type Outcome } from '../logic.js';
-import type { Fact } from '../result.js';
+import type { Fact, Missing } from '../result.js';
 import { booleanFact, paramProblems } from './completions.js';
 
 const Params = z.strictObject({ minSkinMonths: z._default(z.number().check(z.gt(0)), 6) });
@@ -55,10 +55,10 @@ export const sontheimerCadmCalculator: Calculator<z.infer<typeof Params>> = {
       booleanFact('diagnosis.skinBiopsyConfirmed', 'confirmed by skin biopsy', biopsy),
       booleanFact('bohanPeter.weakness', 'clinical proximal weakness', weakness),
     ];
-    const missing: string[] = [];
-    if (inputs.skinMonths === undefined) missing.push('diagnosis.sontheimerSkinMonths');
-    if (biopsy === undefined) missing.push('diagnosis.skinBiopsyConfirmed');
-    if (weakness === undefined) missing.push('bohanPeter.weakness');
+    const missing: Missing[] = [];
+    if (inputs.skinMonths === undefined) missing.push({ field: 'diagnosis.sontheimerSkinMonths' });
+    if (biopsy === undefined) missing.push({ field: 'diagnosis.skinBiopsyConfirmed' });
+    if (weakness === undefined) missing.push({ field: 'bohanPeter.weakness' });
     const outcome = sontheimerCadm(inputs, minSkinMonths);
     const form = sontheimerForm(['bohanPeter.enzymes', 'bohanPeter.emg', 'bohanPeter.biopsy'].map((p) => bool(ctx.get(p))));
     return { outcome, facts, missing, detail: { minSkinMonths, form, unchecked: SONTHEIMER_UNCHECKED } };

@@ -36,7 +36,7 @@ describe('bohanPeter calculator', () => {
   test('an unrecorded item that could change the answer leaves it unknown and names the item', () => {
     const r = run({ bohanPeter: { weakness: true, enzymes: true, biopsy: false, rash: true } }, { subtypes: ['dm'], minCertainty: 'definite' });
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toEqual(['bohanPeter.emg']);
+    expect(r.missing).toEqual([{ field: 'bohanPeter.emg' }]);
     expect(r.detail?.classification).toBe('probable DM | definite DM');
   });
   test('an unrecorded item that cannot change the answer does not block it', () => {

@@ -62,7 +62,7 @@ describe('imacsImprovement calculator', () => {
     delete followUp.haqDi;
     const r = run({ baseline: visit(6, 6, 100, 1.5, 2000, 4), followUp });
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toEqual(['imacs.followUp.haqDi']);
+    expect(r.missing).toEqual([{ field: 'imacs.followUp.haqDi' }]);
   });
   test('missing measures that cannot tip the result do not block it', () => {
     // 0 improved among 4 known: even two unknown measures improving gives at most 2 of 3.
@@ -74,7 +74,7 @@ describe('imacsImprovement calculator', () => {
     const r = run({ baseline: visit(6, 6, 100, 1.5, 2000, 4), followUp });
     // 4 improved without MMT; MMT could still be "worsened", which the IMACS rule forbids.
     expect(r.outcome).toBe('unknown');
-    expect(r.missing[0]).toContain('imacs.followUp.mmt8');
+    expect(r.missing).toEqual([{ field: 'imacs.followUp.mmt8', need: { kind: 'scale', max: 150, asBaseline: true } }]);
   });
 });
 

@@ -31,7 +31,7 @@ describe('prednisoneEquivalentPerKg', () => {
     // methylprednisolone is in the table: without its doses the hand-typed equivalent is not used
     const m = run(60, [{ drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, prednisoneEquivalentMgPerDay: 50 }]);
     expect(m.outcome).toBe('unknown');
-    expect(m.missing).toEqual(['medications[0].doses']);
+    expect(m.missing).toEqual([{ field: 'medications[0].doses' }]);
   });
   // The standard table, one case per drug: exactly 60 mg prednisone-equivalent at 60 kg is 1 mg/kg/day
   // (not < 1), and the smallest step below it qualifies.
@@ -52,12 +52,12 @@ describe('prednisoneEquivalentPerKg', () => {
   test('a steroid outside the table without a recorded equivalent is unknown, not guessed', () => {
     const r = run(60, [{ drug: 'other', otherName: 'budesonide', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 9, unit: 'mg/day' }] }]);
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toEqual(['medications[0].prednisoneEquivalentMgPerDay']);
+    expect(r.missing).toEqual([{ field: 'medications[0].prednisoneEquivalentMgPerDay' }]);
   });
   test('a dose in another unit is not converted: the dose history in mg/day is what to collect', () => {
     const r = run(60, [{ drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 500, unit: 'mg/pulse' }] }]);
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toEqual(['medications[0].doses']);
+    expect(r.missing).toEqual([{ field: 'medications[0].doses' }]);
   });
   test('for a drug in the table the dose history decides: a hand-typed equivalent is ignored', () => {
     const med = { drug: 'methylprednisolone', class: 'corticosteroid', start: '2026-01-01', ongoing: true, doses: [{ date: '2026-01-01', dose: 40, unit: 'mg/day' }] };
@@ -70,9 +70,9 @@ describe('prednisoneEquivalentPerKg', () => {
     expect(run(60, [pred(70), pred(5, { ongoing: undefined })]).outcome).toBe('not_met');
   });
   test('weight, date and medication list are required', () => {
-    expect(run(undefined, [pred(10)]).missing).toEqual(['demographics.weightKg']);
-    expect(run(60, undefined).missing).toEqual(['medications']);
-    expect(run(60, [], null).missing).toEqual(['referenceDates.screening']);
+    expect(run(undefined, [pred(10)]).missing).toEqual([{ field: 'demographics.weightKg' }]);
+    expect(run(60, undefined).missing).toEqual([{ field: 'medications' }]);
+    expect(run(60, [], null).missing).toEqual([{ field: 'referenceDates.screening' }]);
   });
   test.each([
     [0, 59, '<', 'met'],

@@ -27,7 +27,7 @@ describe('sontheimerCadm', () => {
     const patient = { diagnosis: { sontheimerSkinMonths: 12 }, bohanPeter: { weakness: false, enzymes: false, emg: false, biopsy: false } };
     const r = sontheimerCadmCalculator.evaluate({ get: (p) => getPath(patient, p), referenceDate: () => undefined }, sontheimerCadmCalculator.prepare({}));
     expect(r.outcome).toBe('unknown');
-    expect(r.missing).toEqual(['diagnosis.skinBiopsyConfirmed']);
+    expect(r.missing).toEqual([{ field: 'diagnosis.skinBiopsyConfirmed' }]);
     expect(r.detail?.form).toBe('amyopathic');
   });
 });

@@ -10,15 +10,17 @@ import { takenOn } from '../medication.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
-import { exact, paramProblems } from './completions.js';
+import { exact, lazySchema, paramProblems } from './completions.js';
 
-const Params = z.strictObject({
-  op: z.enum(['<', '<=', '>', '>=']),
-  mgPerKgPerDay: z.number().check(z.gt(0)),
-  at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
-  /** mg of deflazacort per mg of prednisone (default the conventional 1.2; the ratio is disputed). */
-  deflazacortRatio: z.optional(z.number().check(z.gt(0))),
-});
+const Params = lazySchema(() =>
+  z.strictObject({
+    op: z.enum(['<', '<=', '>', '>=']),
+    mgPerKgPerDay: z.number().check(z.gt(0)),
+    at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
+    /** mg of deflazacort per mg of prednisone (default the conventional 1.2; the ratio is disputed). */
+    deflazacortRatio: z.optional(z.number().check(z.gt(0))),
+  }),
+);
 
 type Med = {
   drug?: string;
@@ -93,11 +95,11 @@ export function compareDoseRange(low: number, high: number, weightKg: number, op
   return 'unknown';
 }
 
-export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Params>> = {
+export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: ['demographics.weightKg'], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses', 'prednisoneEquivalentMgPerDay'] } },
   description: 'Prednisone-equivalent glucocorticoid dose per kg per day',
-  checkParams: (params) => paramProblems(Params, params),
-  prepare: (raw) => Params.parse(raw),
+  checkParams: (params) => paramProblems(Params(), params),
+  prepare: (raw) => Params().parse(raw),
   evaluate(ctx, params) {
     const facts: Fact[] = [];
     const missing: Missing[] = [];

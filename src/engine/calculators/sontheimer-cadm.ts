@@ -10,9 +10,9 @@ import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { and, fromBoolean, type Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
-import { booleanFact, paramProblems } from './completions.js';
+import { booleanFact, lazySchema, paramProblems } from './completions.js';
 
-const Params = z.strictObject({ minSkinMonths: z._default(z.number().check(z.gt(0)), 6) });
+const Params = lazySchema(() => z.strictObject({ minSkinMonths: z._default(z.number().check(z.gt(0)), 6) }));
 
 export type SontheimerInputs = { skinMonths?: number; skinBiopsyConfirmed?: boolean; clinicalWeakness?: boolean };
 
@@ -37,11 +37,11 @@ export const SONTHEIMER_UNCHECKED =
 
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
-export const sontheimerCadmCalculator: Calculator<z.infer<typeof Params>> = {
+export const sontheimerCadmCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: ['diagnosis.sontheimerSkinMonths', 'diagnosis.skinBiopsyConfirmed', 'bohanPeter.weakness', 'bohanPeter.enzymes', 'bohanPeter.emg', 'bohanPeter.biopsy'] },
   description: 'Clinically amyopathic DM (revised Sontheimer)',
-  checkParams: (params) => paramProblems(Params, params),
-  prepare: (raw) => Params.parse(raw),
+  checkParams: (params) => paramProblems(Params(), params),
+  prepare: (raw) => Params().parse(raw),
   evaluate(ctx, { minSkinMonths }) {
     const monthsRaw = ctx.get('diagnosis.sontheimerSkinMonths');
     const inputs: SontheimerInputs = {};

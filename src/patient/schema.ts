@@ -225,6 +225,21 @@ function hasPath(data: unknown, keys: string[]): boolean {
   return true;
 }
 
+function valueAt(data: unknown, keys: string[]): unknown {
+  return keys.reduce((cur, k) => (cur as Record<string, unknown>)[k], data);
+}
+
+/**
+ * A record list's definition with only the items some record of `list` has: every item is
+ * optional and keys outside the items are dropped either way, so the result on that list is the
+ * same (issues in the same order), and an empty list (`"malignancies": []`) builds no item schemas.
+ */
+function itemsUsed(def: Extract<FieldDef, { type: 'records' }>, list: unknown): FieldDef {
+  const used = new Set<string>();
+  if (Array.isArray(list)) for (const r of list) if (r !== null && typeof r === 'object') for (const k of Object.keys(r)) used.add(k);
+  return { ...def, item: Object.fromEntries(Object.entries(def.item).filter(([name]) => used.has(name))) };
+}
+
 /**
  * The patient schema for a dictionary: nested objects by field path, every field optional.
  * With `onlyFor`, fields absent from that data are left out: every field is optional, so the
@@ -249,7 +264,7 @@ export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; do
       node = node[k] as Tree;
     }
     if (!present || (onlyFor !== undefined && !hasPath(onlyFor, keys))) continue;
-    node[keys[keys.length - 1] as string] = leafSchema(def, b);
+    node[keys[keys.length - 1] as string] = leafSchema(def.type === 'records' && onlyFor !== undefined ? itemsUsed(def, valueAt(onlyFor, keys)) : def, b);
   }
   const build = (t: Tree): z.ZodMiniType => {
     const shape: Record<string, z.ZodMiniType> = {};

@@ -7,6 +7,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { compareDates, inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
 import { suggestUnit } from '../util/did-you-mean.js';
+import { lazySchema } from '../util/lazy-schema.js';
 
 const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -16,26 +17,32 @@ export const IsoDate = z.string().check(
   z.refine((s) => !ISO_SHAPE.test(s) || !isValidIsoDate(s) || inDateRange(s), { message: `is outside the years ${MIN_YEAR}–${MAX_YEAR}` }),
 );
 
-export const ReferenceDatesSchema = z.strictObject({
-  screening: z.optional(IsoDate),
-  consent: z.optional(IsoDate),
-  randomization: z.optional(IsoDate),
-});
+const referenceDatesSchema = lazySchema(() =>
+  z.strictObject({
+    screening: z.optional(IsoDate),
+    consent: z.optional(IsoDate),
+    randomization: z.optional(IsoDate),
+  }),
+);
 
-export const ReviewDecisionSchema = z.strictObject({
-  decision: z.enum(['yes', 'no']),
-  by: z.string().check(z.maxLength(200), z.refine((s) => s.trim() !== '', { message: 'must name who decided (a name and role)' })),
-  date: IsoDate,
-  note: z.optional(z.string().check(z.maxLength(2000))),
-});
+const reviewDecisionSchema = lazySchema(() =>
+  z.strictObject({
+    decision: z.enum(['yes', 'no']),
+    by: z.string().check(z.maxLength(200), z.refine((s) => s.trim() !== '', { message: 'must name who decided (a name and role)' })),
+    date: IsoDate,
+    note: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+);
 
 /**
  * Where imported values came from: patient-file path (labs.ck, medications[0]) -> the source
  * record(s) ("Observation/abc"). Written by `screen import fhir`; reports show it beside the value.
  */
-export const ProvenanceSchema = z
-  .record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(2000)))
-  .check(z.describe('Where imported values came from: patient-file path (labs.ck, medications[0]) -> source record ("Observation/abc"). Written by screen import fhir.'));
+const provenanceSchema = lazySchema(() =>
+  z
+    .record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(2000)))
+    .check(z.describe('Where imported values came from: patient-file path (labs.ck, medications[0]) -> source record ("Observation/abc"). Written by screen import fhir.')),
+);
 
 const optionalNullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
 
@@ -272,13 +279,15 @@ export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; do
     return z.object(shape);
   };
   const sections = (build(tree) as z.ZodMiniObject).shape;
+  const has = (key: string) => onlyFor === undefined || hasPath(onlyFor, [key]);
   return z.object({
     $schema: z.optional(z.string()),
     id: z.optional(z.string().check(z.maxLength(100))),
-    referenceDates: z.optional(ReferenceDatesSchema),
-    reviews: z.optional(z.record(z.string(), z.record(z.string(), ReviewDecisionSchema))),
-    provenance: z.optional(ProvenanceSchema),
-    ...(onlyFor === undefined || hasPath(onlyFor, ['completeness']) ? { completeness: z.optional(completenessSchema(dict, b)) } : {}),
+    // Sections the data leaves out are left out of a pruned schema (every one is optional).
+    ...(has('referenceDates') ? { referenceDates: z.optional(referenceDatesSchema()) } : {}),
+    ...(has('reviews') ? { reviews: z.optional(z.record(z.string(), z.record(z.string(), reviewDecisionSchema()))) } : {}),
+    ...(has('provenance') ? { provenance: z.optional(provenanceSchema()) } : {}),
+    ...(has('completeness') ? { completeness: z.optional(completenessSchema(dict, b)) } : {}),
     ...sections,
   });
 }
@@ -288,13 +297,15 @@ export function recordLists(dict: Dictionary): string[] {
   return [...dict.fields].filter(([, def]) => def.type === 'records').map(([path]) => path);
 }
 
-export const ListCompletenessSchema = z.strictObject({
-  complete: z.boolean(),
-  since: z.optional(IsoDate),
-  by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  date: z.optional(IsoDate),
-  note: z.optional(z.string().check(z.maxLength(2000))),
-});
+const listCompletenessSchema = lazySchema(() =>
+  z.strictObject({
+    complete: z.boolean(),
+    since: z.optional(IsoDate),
+    by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    date: z.optional(IsoDate),
+    note: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+);
 
 /**
  * `completeness.<list>`: whether each record list holds every record. `complete: false` keeps
@@ -306,7 +317,7 @@ function completenessSchema(dict: Dictionary, b: Build): z.ZodMiniType {
   for (const path of recordLists(dict)) {
     const dated = (dict.fields.get(path) as Extract<FieldDef, { type: 'records' }>).dated;
     const entry = optionalNullable(
-      ListCompletenessSchema.check(
+      listCompletenessSchema().check(
         z.superRefine((e, ctx) => {
           if (e.since === undefined) return;
           if (!dated) ctx.addIssue({ code: 'custom', path: ['since'], message: `is not available for this list (its records have no single date)`, input: e.since });

@@ -4,7 +4,9 @@
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import type { Fact, Missing } from '../result.js';
-import { booleanFact, overCompletions, lazySchema, paramProblems } from './completions.js';
+import { booleanFact, overCompletions, paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
 export const BOHAN_PETER_ITEMS = [
   { key: 'weakness', path: 'bohanPeter.weakness', label: 'item 1, symmetric proximal weakness' },

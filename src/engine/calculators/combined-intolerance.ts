@@ -9,7 +9,9 @@ import type { Calculator } from '../calculators.js';
 import { compareDates, shift } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact } from '../result.js';
-import { lazySchema, paramProblems } from './completions.js';
+import { paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
 const Params = lazySchema(() =>
   z.strictObject({

@@ -32,15 +32,6 @@ export function booleanFact(field: string, label: string, v: unknown): Fact {
   return { field, label, value: typeof v === 'boolean' ? v : null };
 }
 
-/**
- * A params schema built on first use: building zod schemas is a measurable part of start-up, and
- * a trial uses few of the calculators (IM101-611 none), so the others never build theirs.
- */
-export function lazySchema<T>(build: () => T): () => T {
-  let schema: T | undefined;
-  return () => (schema ??= build());
-}
-
 /** zod issues as one-line messages for the criteria loader. */
 export function paramProblems(schema: z.ZodMiniType, params: Record<string, unknown>): string[] {
   const r = schema.safeParse(params);

@@ -9,7 +9,9 @@ import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import type { Fact, Missing } from '../result.js';
 import { and, or, type Outcome } from '../logic.js';
-import { exact, lazySchema, overCompletions, paramProblems } from './completions.js';
+import { exact, overCompletions, paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
 export type MeasureKey = 'pga' | 'sga' | 'mmt8' | 'haqDi' | 'enzyme' | 'extramuscularGlobal';
 export const IMACS_MEASURES: { key: MeasureKey; label: string; higherIsBetter: boolean; unit?: string }[] = [

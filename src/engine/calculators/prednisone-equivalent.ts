@@ -10,7 +10,9 @@ import { takenOn } from '../medication.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
-import { exact, lazySchema, paramProblems } from './completions.js';
+import { exact, paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
 const Params = lazySchema(() =>
   z.strictObject({

@@ -10,7 +10,9 @@ import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { and, fromBoolean, type Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
-import { booleanFact, lazySchema, paramProblems } from './completions.js';
+import { booleanFact, paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
 const Params = lazySchema(() => z.strictObject({ minSkinMonths: z._default(z.number().check(z.gt(0)), 6) }));
 

@@ -248,6 +248,21 @@ function itemsUsed(def: Extract<FieldDef, { type: 'records' }>, list: unknown): 
 }
 
 /**
+ * The leaf schema for one value, built for what the value is, with the same result on it:
+ * a record list builds only the items its records use; a number with unit conversions that is a
+ * valid plain number needs only the plain-number schema (the union takes its first branch that
+ * succeeds, so the `{value, unit}` branch is never reached).
+ */
+function leafSchemaFor(def: FieldDef, value: unknown, b: Build): z.ZodMiniType {
+  if (def.type === 'records') return leafSchema(itemsUsed(def, value), b);
+  if ((def.type === 'number' || def.type === 'integer') && def.convert && typeof value === 'number' && !b.docs) {
+    const plain = bounded(def);
+    if (plain.safeParse(value).success) return plain;
+  }
+  return leafSchema(def, b);
+}
+
+/**
  * The patient schema for a dictionary: nested objects by field path, every field optional.
  * With `onlyFor`, fields absent from that data are left out: every field is optional, so the
  * result on that data is the same, and building a schema for a dozen fields instead of a hundred
@@ -271,7 +286,7 @@ export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; do
       node = node[k] as Tree;
     }
     if (!present || (onlyFor !== undefined && !hasPath(onlyFor, keys))) continue;
-    node[keys[keys.length - 1] as string] = leafSchema(def.type === 'records' && onlyFor !== undefined ? itemsUsed(def, valueAt(onlyFor, keys)) : def, b);
+    node[keys[keys.length - 1] as string] = onlyFor === undefined ? leafSchema(def, b) : leafSchemaFor(def, valueAt(onlyFor, keys), b);
   }
   const build = (t: Tree): z.ZodMiniType => {
     const shape: Record<string, z.ZodMiniType> = {};

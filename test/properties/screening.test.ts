@@ -91,7 +91,14 @@ describe('validation with a schema pruned to the fields present equals the full 
     );
     const damage = fc.tuple(
       fc.constantFrom('assessments', 'labs', 'medications', 'diagnosis', 'demographics', 'malignancies'),
-      fc.oneof(fc.jsonValue(), fc.constant({ ck: { value: 'x' } }), fc.constant([{ drug: 'nope' }]), someItems),
+      fc.oneof(
+        fc.jsonValue(),
+        fc.constant({ ck: { value: 'x' } }),
+        fc.constant([{ drug: 'nope' }]),
+        someItems,
+        // Numbers with unit conversions, in and out of range, plain or with a unit.
+        fc.record({ weightKg: fc.oneof(fc.double(), fc.integer({ min: -5, max: 500 }), fc.record({ value: fc.double({ min: -1, max: 1000 }), unit: fc.constantFrom('lb', 'kg', 'g') })), pga: fc.oneof(fc.double({ min: -1, max: 11 }), fc.constant(10.5)) }, { requiredKeys: [] }),
+      ),
     );
     fc.assert(
       fc.property(fullPatient(dict, reviewIds), damage, (p, [key, value]) => {

@@ -286,11 +286,19 @@ export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; do
       node = node[k] as Tree;
     }
     if (!present || (onlyFor !== undefined && !hasPath(onlyFor, keys))) continue;
-    node[keys[keys.length - 1] as string] = onlyFor === undefined ? leafSchema(def, b) : leafSchemaFor(def, valueAt(onlyFor, keys), b);
+    if (onlyFor === undefined) {
+      node[keys[keys.length - 1] as string] = optionalNullable(leafSchema(def, b));
+      continue;
+    }
+    // A value that is neither null nor undefined goes straight to its schema: optional(nullable(s))
+    // only differs from s on those two.
+    const value = valueAt(onlyFor, keys);
+    const leaf = leafSchemaFor(def, value, b);
+    node[keys[keys.length - 1] as string] = value === null || value === undefined ? optionalNullable(leaf) : leaf;
   }
   const build = (t: Tree): z.ZodMiniType => {
     const shape: Record<string, z.ZodMiniType> = {};
-    for (const [k, v] of Object.entries(t)) shape[k] = isSchema(v) ? optionalNullable(v) : z.optional(build(v));
+    for (const [k, v] of Object.entries(t)) shape[k] = isSchema(v) ? v : z.optional(build(v));
     return z.object(shape);
   };
   const sections = (build(tree) as z.ZodMiniObject).shape;

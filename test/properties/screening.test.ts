@@ -96,6 +96,8 @@ describe('validation with a schema pruned to the fields present equals the full 
         fc.constant({ ck: { value: 'x' } }),
         fc.constant([{ drug: 'nope' }]),
         someItems,
+        // Fields present but null or undefined (the FHIR importer builds objects, not JSON text).
+        fc.constant({ weightKg: undefined, ck: null, pga: undefined }),
         // Numbers with unit conversions, in and out of range, plain or with a unit.
         fc.record({ weightKg: fc.oneof(fc.double(), fc.integer({ min: -5, max: 500 }), fc.record({ value: fc.double({ min: -1, max: 1000 }), unit: fc.constantFrom('lb', 'kg', 'g') })), pga: fc.oneof(fc.double({ min: -1, max: 11 }), fc.constant(10.5)) }, { requiredKeys: [] }),
       ),

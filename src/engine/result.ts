@@ -29,6 +29,19 @@ export type Need =
 /** A value to collect: the patient-file path, and what it must hold when the path alone does not say. */
 export type Missing = { field: string; need?: Need };
 
+/** How a list record names itself, as recorded: its naming field (drug, type, name or test), value and `otherName`. */
+export type RecordName = { key: string; value: string; otherName?: string };
+
+/**
+ * The list record a missing value belongs to (`medications[1].stop`): the list's path, the
+ * record's index and its name as data, so a report can say "of Methotrexate (medications #2)"
+ * without the patient file (src/report/missing-label.ts words it).
+ */
+export type MissingRecord = { list: string; index: number; name?: RecordName };
+
+/** A missing value across a screening: which criteria it would settle, and its record when inside a list. */
+export type MissingEntry = Missing & { record?: MissingRecord; criteria: string[] };
+
 /** A node of one kind, with the detail its rule module declares (src/rules/registry.ts lists them). */
 export type TraceOf<K extends TraceKind> = {
   kind: K;
@@ -90,8 +103,8 @@ export type ScreeningResult = {
   referenceDates: ReferenceDates;
   verdict: Verdict;
   criteria: CriterionResult[];
-  /** Every missing field across open criteria, deduplicated, in criterion order. */
-  missing: (Missing & { label: string; criteria: string[] })[];
+  /** Every missing field across open criteria, deduplicated, in criterion order (worded by src/report/missing-label.ts). */
+  missing: MissingEntry[];
   review: ReviewItem[];
   counts: { met: number; not_met: number; unknown: number; needs_review: number; failing: number };
 };

@@ -3,7 +3,8 @@
 import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Fact, ScreeningResult, Trace } from '../engine/result.js';
 import { describeNode, traceLines } from './describe.js';
-import { missingWords } from './missing-words.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import { missingPhrase } from './missing-label.js';
 import { reasonsOf } from './reason.js';
 
 export const REPORT_SCHEMA_VERSION = 3;
@@ -15,6 +16,8 @@ export type JsonReportOptions = {
   /** ISO 8601 UTC time of the report (--generated-at, SOURCE_DATE_EPOCH, else the clock). */
   generatedAt?: string;
   referenceDateSources?: Partial<Record<string, ReferenceDateSource>>;
+  /** The data dictionary: the labels of the values to collect (without it, their paths). */
+  dictionary?: Dictionary;
 };
 
 function allFacts(t: Trace, out: Fact[] = []): Fact[] {
@@ -48,7 +51,7 @@ function withSource(f: Fact, provenance: Record<string, string> | undefined): Fa
 }
 
 export function toJsonReport(result: ScreeningResult, options: JsonReportOptions) {
-  const reasons = reasonsOf(result);
+  const reasons = reasonsOf(result, options.dictionary);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: options.tool,
@@ -77,7 +80,7 @@ export function toJsonReport(result: ScreeningResult, options: JsonReportOptions
       trace: c.trace,
     })),
     // `label` in words with what the value must hold; `need` the same as data.
-    missing: result.missing.map((m) => ({ ...m, label: missingWords(m, m.label) })),
+    missing: result.missing.map((m) => ({ field: m.field, ...(m.need ? { need: m.need } : {}), label: missingPhrase(m, options.dictionary), criteria: m.criteria })),
     review: result.review,
   };
 }

@@ -6,6 +6,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
+import { missingPhrase } from './missing-label.js';
 import { missingText, missingWords } from './missing-words.js';
 import { detailOf } from './trace-detail.js';
 import { sideFromOutcome } from './precise-number.js';
@@ -73,7 +74,7 @@ type Labels = (m: Missing) => string;
 
 /** The reason for every criterion of a result, its missing entries worded with the labels the result gives them. */
 export function reasonsOf(result: ScreeningResult, dict?: Dictionary): Reason[] {
-  const labels = new Map(result.missing.map((m) => [missingText(m), missingWords(m, m.label, dict)]));
+  const labels = new Map(result.missing.map((m) => [missingText(m), missingPhrase(m, dict)]));
   return result.criteria.map((c) => reasonOf(c, (m) => labels.get(missingText(m)) ?? missingWords(m, undefined, dict)));
 }
 

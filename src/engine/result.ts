@@ -3,12 +3,40 @@ import type { Outcome } from './logic.js';
 import type { TraceDetails } from '../rules/registry.js';
 
 /** A value the engine looked at. `value` is null when the field was not recorded. */
-export type Fact = {
+export type Fact = FieldFact | RoleFact;
+
+/** A field's own value, under its label from the criteria files (the dictionary's, or a calculator item's name). */
+export type FieldFact = {
   field: string;
   label: string;
   value: string | number | boolean | null | string[];
   unit?: string;
 };
+
+/**
+ * A value in a role the rule gives it (a lab's upper limit of normal, a drug's start, the dose
+ * from a date): data, worded only in src/report/fact-words.ts.
+ */
+export type RoleFact = {
+  field: string;
+  role: FactRole;
+  value: string | number | boolean | null | string[];
+  unit?: string;
+};
+
+export type FactRole =
+  /** The upper limit of normal of the lab labelled `of`. */
+  | { kind: 'uln'; of: string }
+  /** A medication record's start, last dose, or that it is still taken. */
+  | { kind: 'start' }
+  | { kind: 'lastDose' }
+  | { kind: 'ongoing' }
+  /** The dose taken from this date. */
+  | { kind: 'doseFrom'; date: string }
+  /** Whether the list labelled `list` is confirmed complete. */
+  | { kind: 'listComplete'; list: string }
+  /** A reference date (screening, consent, randomization). */
+  | { kind: 'referenceDate'; name: string };
 
 /**
  * What a missing field must hold to settle a rule, when its path alone does not say: data, worded

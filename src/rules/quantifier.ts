@@ -187,7 +187,7 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
       const incomplete = incompleteFor(env);
       if (incomplete) {
         const path = completenessPath(records);
-        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [{ field: path }], undefined, { records, label }));
+        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, role: { kind: 'listComplete', list: label }, value: false }], [{ field: path }], undefined, { records, label }));
       }
       const itemOutcomes = children.map((t) => t.outcome);
       const since = completeSince(env.patient, records);

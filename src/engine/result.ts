@@ -36,7 +36,19 @@ export type FactRole =
   /** Whether the list labelled `list` is confirmed complete. */
   | { kind: 'listComplete'; list: string }
   /** A reference date (screening, consent, randomization). */
-  | { kind: 'referenceDate'; name: string };
+  | { kind: 'referenceDate'; name: string }
+  /** The patient's body weight (a dose per kg). */
+  | { kind: 'bodyWeight' }
+  /** An IMACS core-set measure (its name from the calculator) at baseline or follow-up. */
+  | { kind: 'imacsMeasure'; measure: string; at: 'baseline' | 'followUp' }
+  /**
+   * A glucocorticoid's daily dose as prednisone: from the equivalence table (`drugMgPerDay` of the
+   * drug itself, absent for prednisone) or the recorded equivalent; `ifStillTaken` when whether it
+   * is still taken is not known.
+   */
+  | { kind: 'prednisoneDose'; drug: string; from: 'table' | 'recorded'; drugMgPerDay?: number; ifStillTaken?: true }
+  /** A drug stopped for intolerance, and whether it was taken together with a partner class for `months`. */
+  | { kind: 'intoleranceCourse'; drug: string; start?: string; end?: string; partner: 'corticosteroid' | 'immunosuppressant'; months: number };
 
 /**
  * What a missing field must hold to settle a rule, when its path alone does not say: data, worded

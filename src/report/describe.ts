@@ -244,7 +244,7 @@ function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
           const f = t.facts[i * 2 + 1];
           const key = b.field.slice(b.field.lastIndexOf('.') + 1);
           const pct = d[`change.${key}`];
-          const name = factLabel(b).replace(/ baseline$/, '');
+          const name = 'role' in b && b.role.kind === 'imacsMeasure' ? b.role.measure : factLabel(b);
           if (b.value === null || !f || f.value === null) return `${name} ${factValue(b)} → ${f ? factValue(f) : 'not recorded'}`;
           // Shown against the cut-off it was judged by (improved ≥ improvePct, worsened ≥ worsenPct).
           const shownPct = typeof pct === 'number' ? (pct >= 0 ? formatAgainst(pct, Number(d.improvePct), undefined, 1) : formatAgainst(pct, -Number(d.worsenPct), undefined, 1)) : '';

@@ -19,6 +19,18 @@ export function roleWords(role: FactRole): string {
       return `${role.list} list confirmed complete`;
     case 'referenceDate':
       return `${role.name} date`;
+    case 'bodyWeight':
+      return 'body weight';
+    case 'imacsMeasure':
+      return `${role.measure} ${role.at === 'baseline' ? 'baseline' : 'follow-up'}`;
+    case 'prednisoneDose': {
+      const how = role.from === 'recorded' ? ' (recorded prednisone equivalent)' : role.drugMgPerDay === undefined ? '' : ` ${role.drugMgPerDay} mg/day as prednisone`;
+      return `${role.drug}${how}${role.ifStillTaken ? ' (if still taken)' : ''}`;
+    }
+    case 'intoleranceCourse': {
+      const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : 'an immunosuppressant';
+      return `${role.drug} (intolerance, ${role.start ?? '?'} to ${role.end ?? '?'}) together with ${withWhat} for ≥ ${role.months} months`;
+    }
   }
 }
 

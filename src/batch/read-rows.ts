@@ -62,7 +62,7 @@ export function resolveHeader(names: string[], dict: Dictionary, name: string): 
 }
 
 /** A record with the physical lines it came from, or a stretch of lines csv-parse could not read. */
-type Seq = { seq: number; cells: string[]; from: number; to: number } | { seq: number; skipped: string; from: number; to: number };
+export type Seq = { seq: number; cells: string[]; from: number; to: number } | { seq: number; skipped: string; from: number; to: number };
 
 const linesText = (from: number, to: number) => (from === to ? `line ${from}` : `lines ${from}–${to}`);
 
@@ -70,29 +70,13 @@ const linesText = (from: number, to: number) => (from === to ? `line ${from}` : 
  * Every physical line of the input ends up in the header, a screened row, or an error row that
  * names the lines it covers: a quote that is never closed makes one error row for the rest of the
  * file instead of silently swallowing the rows after it.
+ *
+ * Lines without a quote or a lone carriage return (nearly every line of an export) are split at
+ * the delimiter directly, which is what csv-parse makes of them too (a test compares the two);
+ * from the first line with one, csv-parse reads the rest of the input, its line numbers offset by
+ * the lines already read, so every guarantee above holds unchanged.
  */
 export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, name: string, onHeader: (info: HeaderInfo) => void, parseOptions: ParseOptions = {}, csv: { delimiter?: string } = {}): AsyncGenerator<InputItem> {
-  let seq = 0;
-  let lastLine = 0;
-  const skipped: Seq[] = [];
-  // Stamping records and skips from one counter keeps a skipped (malformed) row in its place.
-  const stamp = (cells: string[], context: { lines: number }) => {
-    const from = lastLine + 1;
-    lastLine = context.lines;
-    return { seq: seq++, cells, from, to: context.lines };
-  };
-  const options: Options = { ...CSV_PARSE_OPTIONS, ...(csv.delimiter ? { delimiter: csv.delimiter } : {}), on_record: stamp as unknown as Options['on_record'] };
-  const parser = parse(options);
-  parser.on('skip', (err: Error & { code?: string; lines?: number }) => {
-    const from = lastLine + 1;
-    const to = Math.max(from, err.lines ?? from);
-    lastLine = to;
-    const reason = err.code === 'CSV_QUOTE_NOT_CLOSED'
-      ? `a quoted cell opened on line ${from} is never closed, so ${linesText(from, to)} could not be read (check the quotes; nothing from these lines was screened)`
-      : `${err.message.replace(/^[^:]*: /, '').replace(/ at line \d+.*$/s, '')} (${linesText(from, to)}; nothing from these lines was screened)`;
-    skipped.push({ seq: seq++, skipped: reason, from, to });
-  });
-  Readable.from(input).on('error', (e) => parser.destroy(e)).pipe(parser);
   let header: CsvHeader | undefined;
   let idIndex = -1;
   const emit = (s: Seq): InputItem | undefined => {
@@ -116,19 +100,89 @@ export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: 
     const result = parseCsvRow(header, s.cells, dict, parseOptions);
     return result.ok ? { row: s.seq, ok: true, parsed: result.parsed } : { row: s.seq, ok: false, patientId, problems: result.problems };
   };
-  for await (const rec of parser as AsyncIterable<Seq>) {
-    while (skipped.length && (skipped[0] as Seq).seq < rec.seq) {
-      const item = emit(skipped.shift() as Seq);
-      if (item) yield item;
-    }
-    const item = emit(rec);
-    if (item) yield item;
-  }
-  for (const s of skipped) {
+  for await (const s of csvRecords(input, csv.delimiter ?? ',')) {
     const item = emit(s);
     if (item) yield item;
   }
   if (!header) throw new PatientDataError([{ location: name, message: 'is empty: expected a header row of data-dictionary paths (see: screen template <trial> --format csv)' }]);
+}
+
+/** The records of a CSV text with the physical lines each came from, and the stretches that could not be read. */
+export async function* csvRecords(input: AsyncIterable<Buffer | string>, delimiter: string): AsyncGenerator<Seq> {
+  const state = { seq: 0, lastLine: 0 };
+  const it = input[Symbol.asyncIterator]();
+  let carry = '';
+  let line = 0;
+  let first = true;
+  let handoff: string | undefined;
+  const batch: Seq[] = [];
+  while (handoff === undefined) {
+    const r = await it.next();
+    const end = r.done === true;
+    let text = carry + (end ? '' : String(r.value));
+    if (first && text !== '') {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    let start = 0;
+    for (;;) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) {
+        if (!end || start >= text.length) break;
+        nl = text.length;
+      }
+      const stop = nl > start && nl < text.length && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      const lineText = text.slice(start, stop);
+      if (lineText.includes('"') || lineText.includes('\r')) {
+        handoff = text.slice(start);
+        break;
+      }
+      line += 1;
+      start = nl + 1;
+      if (lineText === '') continue;
+      batch.push({ seq: state.seq++, cells: lineText.split(delimiter), from: state.lastLine + 1, to: line });
+      state.lastLine = line;
+    }
+    if (handoff === undefined) carry = text.slice(start);
+    yield* batch;
+    batch.length = 0;
+    if (end) break;
+  }
+  if (handoff === undefined) return;
+  async function* rest(): AsyncGenerator<string> {
+    yield handoff as string;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield String(r.value);
+  }
+  // The byte order mark, if any, is already gone: a later one is data.
+  yield* csvParseRecords(rest(), delimiter, line, state, false);
+}
+
+/** csv-parse over the rest of the input: `offset` lines were read before it. */
+export async function* csvParseRecords(input: AsyncIterable<string>, delimiter: string, offset: number, state: { seq: number; lastLine: number }, bom = true): AsyncGenerator<Seq> {
+  const skipped: Seq[] = [];
+  // Stamping records and skips from one counter keeps a skipped (malformed) row in its place.
+  const stamp = (cells: string[], context: { lines: number }) => {
+    const from = state.lastLine + 1;
+    state.lastLine = context.lines + offset;
+    return { seq: state.seq++, cells, from, to: state.lastLine };
+  };
+  const options: Options = { ...CSV_PARSE_OPTIONS, bom, delimiter, on_record: stamp as unknown as Options['on_record'] };
+  const parser = parse(options);
+  parser.on('skip', (err: Error & { code?: string; lines?: number }) => {
+    const from = state.lastLine + 1;
+    const to = Math.max(from, (err.lines ?? 0) + offset);
+    state.lastLine = to;
+    const reason = err.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? `a quoted cell opened on line ${from} is never closed, so ${linesText(from, to)} could not be read (check the quotes; nothing from these lines was screened)`
+      : `${err.message.replace(/^[^:]*: /, '').replace(/ at line \d+.*$/s, '')} (${linesText(from, to)}; nothing from these lines was screened)`;
+    skipped.push({ seq: state.seq++, skipped: reason, from, to });
+  });
+  Readable.from(input).on('error', (e) => parser.destroy(e)).pipe(parser);
+  for await (const rec of parser as AsyncIterable<Seq>) {
+    while (skipped.length && (skipped[0] as Seq).seq < rec.seq) yield skipped.shift() as Seq;
+    yield rec;
+  }
+  yield* skipped;
 }
 
 export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, options: ParseOptions = {}): AsyncGenerator<InputItem> {

@@ -28,7 +28,10 @@ function isLeap(y: number): boolean {
 }
 
 export function daysInMonth(y: number, m: number): number {
-  return [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
+  // No array literal: this runs for every date cell of a batch.
+  if (m === 2) return isLeap(y) ? 29 : 28;
+  if (m === 4 || m === 6 || m === 9 || m === 11) return 30;
+  return m >= 1 && m <= 12 ? 31 : 0;
 }
 
 function parts(s: string): [number, number, number] {

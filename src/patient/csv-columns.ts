@@ -13,6 +13,8 @@ export const EMPTY_LIST = 'none';
 export const NUMBER_UNIT = 'numberUnit';
 /** Separator for several values of a list in one cell. */
 export const LIST_SEPARATOR = ';';
+/** A number as a CSV cell may write it (no thousands separator, a dot for decimals). */
+export const CSV_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export type LeafType = 'number' | 'integer' | 'boolean' | 'string' | 'date' | 'enum' | 'enumList' | 'count';
 

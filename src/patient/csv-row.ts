@@ -4,7 +4,8 @@ import type { Dictionary } from '../criteria/dictionary.js';
 import { enumLabel, recordItemField } from '../criteria/dictionary-model.js';
 import { suggest } from '../util/did-you-mean.js';
 import { PatientDataError, excerpt, type Problem } from '../errors.js';
-import { EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget, type LeafType } from './csv-columns.js';
+import { CSV_NUMBER, EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget, type LeafType } from './csv-columns.js';
+import { fastCsvRow } from './csv-fast-row.js';
 import { isReservedName } from '../util/own.js';
 import { parsePatientData, type ParsedPatient, type ParseOptions } from './parse.js';
 
@@ -13,7 +14,6 @@ export type CsvHeader = { names: string[]; targets: (ColumnTarget | undefined)[]
 
 export type CsvRowResult = { ok: true; parsed: ParsedPatient } | { ok: false; problems: Problem[] };
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TRUE = new Set(['true', 'yes']);
 const FALSE = new Set(['false', 'no']);
 
@@ -22,7 +22,7 @@ function convert(cell: string, leaf: LeafType): { value: unknown } | { error: st
     case 'number':
     case 'integer':
     case 'count': {
-      if (!NUMBER.test(cell)) {
+      if (!CSV_NUMBER.test(cell)) {
         // "1,500" may be 1500 (thousands separator) or 1.5 (decimal comma): say so, and never
         // propose a rewrite, which would pick one of the two values for the person.
         if (/^[+-]?\d{1,3}(,\d{3})+$/.test(cell)) {
@@ -216,6 +216,11 @@ export function jsonPathToColumn(path: string, indexMaps: Map<string, number[]>,
   return segments.join('.');
 }
 
+/** A problem located by JSON path, located by the CSV column instead. */
+function columnProblem(p: Problem, indexMaps: Map<string, number[]>, dict: Dictionary): Problem {
+  return p.location.startsWith('$') ? { location: jsonPathToColumn(p.location, indexMaps, dict) || 'row', message: p.message } : p;
+}
+
 type EnumValues = Record<string, string | { label: string }>;
 
 /** Per header: the columns holding a choice (enum or enumList), with the dictionary's values. */
@@ -274,18 +279,26 @@ function normaliseChoices(header: CsvHeader, cells: string[], dict: Dictionary):
   return { cells: out, problems };
 }
 
-/** The patient for one row, validated; or the row's problems, each naming a column. */
+/**
+ * The patient for one row, validated; or the row's problems, each naming a column. Rows the fast
+ * reader is sure of skip the generic route; every other row gets the full validation below.
+ */
 export function parseCsvRow(header: CsvHeader, rawCells: string[], dict: Dictionary, options: ParseOptions = {}): CsvRowResult {
+  const fast = fastCsvRow(header, rawCells, dict, options);
+  if (!fast) return validatedCsvRow(header, rawCells, dict, options);
+  const { parsed, indexMaps } = fast;
+  return { ok: true, parsed: indexMaps ? { record: parsed.record, warnings: parsed.warnings.map((p) => columnProblem(p, indexMaps, dict)) } : parsed };
+}
+
+/** The full route: cells to a patient object, validated by the patient schema (parse.ts). */
+export function validatedCsvRow(header: CsvHeader, rawCells: string[], dict: Dictionary, options: ParseOptions = {}): CsvRowResult {
   const choices = normaliseChoices(header, rawCells, dict);
   const cells = choices.cells;
   // Cells that could not be converted are left out, so validation still reports every other problem.
   const converted = csvRowToData(header, cells);
   const { data, indexMaps } = converted;
   const problems = [...choices.problems, ...converted.problems];
-  const relocate = (p: Problem): Problem => {
-    const at = p.location;
-    return at.startsWith('$') ? { location: jsonPathToColumn(at, indexMaps, dict) || 'row', message: p.message } : p;
-  };
+  const relocate = (p: Problem): Problem => columnProblem(p, indexMaps, dict);
   try {
     const parsed = parsePatientData(data, '', dict, options);
     if (problems.length) return { ok: false, problems };

@@ -97,14 +97,42 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
   if (!parsed.success) {
     throw new PatientDataError(parsed.error.issues.map((issue) => issueProblem(file, data, issue)));
   }
-  const record = parsed.data as PatientRecord;
+  return checkedRecord(parsed.data as PatientRecord, data, file, dict, options, keys);
+}
+
+/**
+ * What validation does after the schema (shared with the fast CSV reader, csv-fast-row.ts): the
+ * checks across fields (dates in order, a stated age against the birth date), the drug classes,
+ * and the warnings (unknown keys, dates after screening, one course entered twice).
+ */
+export function checkedRecord(record: PatientRecord, data: unknown, file: string, dict: Dictionary, options: ParseOptions, keys = cached(keyTrees, dict, knownKeyTree)): ParsedPatient {
+  // data undefined: built from dictionary paths only (csv-fast-row.ts), so no key can be unknown.
   const { dates, sources } = resolveReferenceDates(record.referenceDates, options.referenceDates ?? {});
   const contradiction = statedAgeContradiction(record, file);
   const orderProblems = [...(contradiction ? [contradiction] : []), ...referenceDateOrder(dates, sources, file), ...datesAfterReference(record, dict, dates, file)];
   if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
-  const warnings = [...unknownKeys(data, keys, file), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
+  const warnings = [...(data === undefined ? [] : unknownKeys(data, keys, file)), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
   return { record, warnings };
+}
+
+/** The fields each check across fields reads, found once per dictionary (in dictionary order). */
+type CheckedFields = { beforeReference: string[]; medications: string[]; past: { path: string; pastFields?: string[] }[] };
+const checkedFields = new WeakMap<Dictionary, CheckedFields>();
+
+function fieldsOf(dict: Dictionary): CheckedFields {
+  return cached(checkedFields, dict, (d) => {
+    const out: CheckedFields = { beforeReference: [], medications: [], past: [] };
+    for (const [path, def] of d.fields) {
+      if (def.type === 'date' && def.beforeReferenceDates) out.beforeReference.push(path);
+      if (def.type === 'date' && def.past) out.past.push({ path });
+      if (def.type === 'records') {
+        if (def.kindOf === 'medication') out.medications.push(path);
+        out.past.push({ path, pastFields: Object.entries(def.item).filter(([, item]) => item.type === 'date' && item.past).map(([name]) => name) });
+      }
+    }
+    return out;
+  });
 }
 
 /** Orders no real visit can have: randomization comes after screening and after consent. */
@@ -125,8 +153,7 @@ function referenceDateOrder(dates: ReferenceDates, sources: ResolvedReferenceDat
 /** Dates the dictionary says must precede every reference date (a birth date after screening). */
 function datesAfterReference(record: PatientRecord, dict: Dictionary, dates: ReferenceDates, file: string): Problem[] {
   const out: Problem[] = [];
-  for (const [path, def] of dict.fields) {
-    if (def.type !== 'date' || !def.beforeReferenceDates) continue;
+  for (const path of fieldsOf(dict).beforeReference) {
     const v = getPath(record, path);
     if (typeof v !== 'string') continue;
     const after = (['screening', 'consent', 'randomization'] as const).find((n) => dates[n] !== undefined && compareDates(v, dates[n] as string) > 0);
@@ -194,8 +221,7 @@ function statedAgeContradiction(record: PatientRecord, file: string): Problem | 
 }
 
 function fillDrugClasses(record: PatientRecord, dict: Dictionary) {
-  for (const [path, def] of dict.fields) {
-    if (def.type !== 'records' || def.kindOf !== 'medication') continue;
+  for (const path of fieldsOf(dict).medications) {
     const list = getPath(record, path);
     if (!Array.isArray(list)) continue;
     for (const med of list as Record<string, unknown>[]) {
@@ -215,8 +241,7 @@ type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: str
  */
 function mergeDuplicateMedications(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
   const warnings: Problem[] = [];
-  for (const [path, def] of dict.fields) {
-    if (def.type !== 'records' || def.kindOf !== 'medication') continue;
+  for (const path of fieldsOf(dict).medications) {
     const list = getPath(record, path);
     if (!Array.isArray(list)) continue;
     const meds = list as MedRecord[];
@@ -265,16 +290,14 @@ function futureDates(record: PatientRecord, dict: Dictionary, file: string, refe
   const { date: screening } = reference;
   const after = `is after the ${reference.name} date ${screening}`;
   const out: Problem[] = [];
-  for (const [path, def] of dict.fields) {
-    if (def.type === 'date' && def.past) {
+  for (const { path, pastFields } of fieldsOf(dict).past) {
+    if (pastFields === undefined) {
       const v = getPath(record, path);
       if (typeof v === 'string' && compareDates(v, screening) > 0) out.push({ location: locationOf(file, path.split('.')), message: `${v} ${after}` });
-    }
-    // The same for dates inside records (a medication started after screening, say).
-    if (def.type === 'records') {
+    } else {
+      // The same for dates inside records (a medication started after screening, say).
       const list = getPath(record, path);
       if (!Array.isArray(list)) continue;
-      const pastFields = Object.entries(def.item).filter(([, item]) => item.type === 'date' && item.past).map(([name]) => name);
       list.forEach((item: Record<string, unknown>, i) => {
         for (const name of pastFields) {
           const v = item[name];

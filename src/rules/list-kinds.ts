@@ -20,7 +20,7 @@ export function listNode(kind: string, kids: CompiledNode[], decide: (env: Env) 
     evaluate(env) {
       const mark = env.missing.length;
       const o = decide(env);
-      if (o !== 'unknown') env.missing.length = mark;
+      if (o !== 'unknown' && env.missing.length !== mark) env.missing.length = mark;
       return o;
     },
     explain: (env) => explainAll(kids.map((k) => k.explain(env))),

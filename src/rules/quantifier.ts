@@ -164,7 +164,7 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
         }
         result = logic.all(outcomes, incomplete);
       }
-      if (result !== 'unknown') env.missing.length = mark;
+      if (result !== 'unknown' && env.missing.length !== mark) env.missing.length = mark;
       return result;
     },
     explain(env) {

@@ -59,7 +59,7 @@ export async function writeReport(r: ReportInput, flags: ReportFlags, io: CliIo)
   const input = { name: r.input.name, sha256: sha256Hex(r.input.bytes) };
   const tool = toolInfo();
   if (format === 'json') {
-    const options = { tool, referenceDateSources: r.sources, input, generatedAt };
+    const options = { tool, referenceDateSources: r.sources, input, generatedAt, dictionary: r.dictionary };
     await emit(r.multi ? formatMultiJson(r.results, options) : formatJson(r.results[0] as ScreeningResult, options), flags, io);
     return;
   }

@@ -95,6 +95,22 @@ function printable(results: ScreeningResult[], o: ReportOptions, format: string)
   };
 }
 
+/** html, md and pdf: the stamped printable record, its formatter loaded on first use. */
+function printableFormat(
+  f: Common,
+  load: () => Promise<(results: ScreeningResult[], options: PrintableOptions) => ReportOutput | Promise<ReportOutput>>,
+): ReportFormat {
+  return {
+    ...f,
+    appliesTo: 'report',
+    stamped: true,
+    load: async () => {
+      const format = await load();
+      return (results, o) => format(results, printable(results, o, f.name));
+    },
+  };
+}
+
 const text: ReportFormatter = (results, o) => {
   const options = {
     color: o.color ?? false,
@@ -134,46 +150,10 @@ export const FORMATS: readonly OutputFormat[] = [
     stamped: true,
     load: async () => json,
   },
-  {
-    name: 'html',
-    appliesTo: 'report',
-    summary: 'the printable record to sign',
-    mediaType: 'text/html',
-    extension: '.html',
-    binary: false,
-    stamped: true,
-    load: async () => {
-      const { formatHtml } = await import('./html.js');
-      return (results, o) => formatHtml(results, printable(results, o, 'html'));
-    },
-  },
-  {
-    name: 'md',
-    appliesTo: 'report',
-    summary: 'the printable record in Markdown',
-    mediaType: 'text/markdown',
-    extension: '.md',
-    binary: false,
-    stamped: true,
-    load: async () => {
-      const { formatMarkdown } = await import('./markdown.js');
-      return (results, o) => formatMarkdown(results, printable(results, o, 'md'));
-    },
-  },
-  {
-    name: 'pdf',
-    appliesTo: 'report',
-    summary: 'the printable record as PDF',
-    mediaType: 'application/pdf',
-    extension: '.pdf',
-    binary: true,
-    stamped: true,
-    // pdfkit is loaded only here: most runs never print.
-    load: async () => {
-      const { formatPdf } = await import('./pdf.js');
-      return (results, o) => formatPdf(results, printable(results, o, 'pdf'));
-    },
-  },
+  printableFormat({ name: 'html', summary: 'the printable record to sign', mediaType: 'text/html', extension: '.html', binary: false }, async () => (await import('./html.js')).formatHtml),
+  printableFormat({ name: 'md', summary: 'the printable record in Markdown', mediaType: 'text/markdown', extension: '.md', binary: false }, async () => (await import('./markdown.js')).formatMarkdown),
+  // pdfkit is loaded only here: most runs never print.
+  printableFormat({ name: 'pdf', summary: 'the printable record as PDF', mediaType: 'application/pdf', extension: '.pdf', binary: true }, async () => (await import('./pdf.js')).formatPdf),
   {
     name: 'csv',
     appliesTo: 'batch',

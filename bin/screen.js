@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Runs the bundled CLI (see scripts/bundle.mjs and src/cli/load-bundle.ts).
-import { loadBundle } from '../dist/cli/load-bundle.js';
+// CommonJS (bin/package.json): a plain run then never loads Node's ES module loader, which costs
+// about a twentieth of a bare `node -e 0` (npm run bench:startup); lazy bundles still load as ESM.
+'use strict';
+const { loadBundle } = require('../dist/bundle/load-bundle.cjs');
 
 // Output that cannot be written (a closed pipe such as "| head", a full disk, /dev/full) means the
 // results are incomplete: one line on stderr and exit 74, never a stack trace and never success.
@@ -16,12 +19,20 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { exports: cli } = loadBundle(new URL('../dist/bundle/screen.cjs', import.meta.url).pathname);
-process.exitCode = await cli.run(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-  cwd: process.cwd(),
-  script: process.argv[1],
-});
+const { exports: cli } = loadBundle(require('node:path').join(__dirname, '../dist/bundle/screen.cjs'));
+cli
+  .run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // A getter: process.stdin builds a stream (and loads Node's stream, fs-promise or net code) the
+    // moment it is touched, which only `screen -` and the questionnaire need.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    script: process.argv[1],
+  })
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -51,8 +51,38 @@ const common = {
   define: { __TRIAL_SCREEN_PACKAGE__: JSON.stringify({ name: pkg.name, version: pkg.version }) },
 };
 
+// Node built-ins that bare `node -e 0` has not loaded cost start-up time when a dependency
+// requires them at the top of a module, even if the run never uses them (measured with
+// process.moduleLoadList and --cpu-prof: child_process pulls in net, dgram and streams, and was
+// the largest single item of a one-patient run). In the start-up bundle only:
+// - commander requires node:child_process for executable subcommands, which this CLI has none of:
+//   it gets a stand-in that loads the real module on first use;
+// - chalk's #supports-color probes the terminal through node:tty and node:os when loaded, for its
+//   default instance; the CLI only uses `new Chalk({ level })` with the level it decided itself
+//   (--color, NO_COLOR, a terminal), so the probe is replaced by "no colour" for that instance.
+const startupStubs = {
+  name: 'startup-stubs',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes('node_modules/commander/') ? { path: 'lazy-child-process', namespace: 'startup-stub' } : undefined,
+    );
+    b.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      args.importer.includes('node_modules/chalk/') ? { path: 'supports-color', namespace: 'startup-stub' } : undefined,
+    );
+    b.onLoad({ filter: /^lazy-child-process$/, namespace: 'startup-stub' }, () => ({
+      contents: "let m; const get = () => (m ??= require('node:child_process')); module.exports = new Proxy({}, { get: (_, key) => get()[key] });",
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /^supports-color$/, namespace: 'startup-stub' }, () => ({
+      contents: 'export default { stdout: false, stderr: false };',
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   ...common,
+  plugins: [startupStubs, ...common.plugins],
   entryPoints: ['src/cli/main.ts'],
   format: 'cjs',
   outfile: `${outdir}/screen.cjs`,
@@ -67,6 +97,11 @@ const text = readFileSync(main, 'utf8');
 const rewritten = text.replace(/\bimport\((["'])\.\/lazy-/g, '__lazyImport($1./lazy-');
 if (/\bimport\(/.test(rewritten)) throw new Error('screen.cjs still contains an import() that load-bundle.ts cannot serve');
 writeFileSync(main, rewritten);
+
+// The loader bin/screen.js requires: src/cli/load-bundle.ts as CommonJS, so that a plain run never
+// starts Node's ES module loader (the lazy bundles it imports are still ESM).
+await build({ ...common, plugins: [], entryPoints: ['src/cli/load-bundle.ts'], format: 'cjs', outfile: `${outdir}/load-bundle.cjs`, minify: false });
+if (!/\bimport\(/.test(readFileSync(`${outdir}/load-bundle.cjs`, 'utf8'))) throw new Error('load-bundle.cjs must keep import() for the lazy ESM bundles');
 
 while (queue.length) {
   const { entry, name } = queue.shift();

@@ -5,7 +5,7 @@ import { expect, test } from 'vitest';
 import { ROOT } from '../helpers/screening.js';
 
 test('npm run bench:startup runs and reports ratios', () => {
-  const r = spawnSync(process.execPath, ['scripts/bench-startup.mjs', '--runs', '1'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['scripts/bench-startup.mjs', '--runs', '1', '--warmup', '0'], { cwd: ROOT, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/screen <eligible>\.json --trial IM101-611 +median +[\d.]+ ms +ratio [\d.]+×/);
 });

@@ -2,7 +2,10 @@
 // live in lazily loaded bundles (scripts/bundle.mjs), and the V8 code cache written at build time
 // is accepted. A static import of any of them from the screening path, or a stale cache, would
 // silently cost start-up time; this catches both.
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { loadBundle } from '../../src/cli/load-bundle.js';
 import { ROOT } from '../helpers/screening.js';
@@ -37,4 +40,31 @@ test('the V8 code cache matches this Node.js and this bundle', () => {
   const { cacheRejected, exports } = loadBundle<{ run: unknown }>(MAIN);
   expect(cacheRejected).toBe(false);
   expect(typeof exports.run).toBe('function');
+});
+
+// Node's own modules cost start-up time too: what a one-patient run loads beyond bare node is
+// listed by process.moduleLoadList. bin/screen.js is CommonJS (no ES module loader), commander's
+// child_process and chalk's terminal probe are stubbed in the start-up bundle, and standard input
+// is only opened when read (scripts/bundle.mjs, bin/screen.js).
+test('screening one patient loads none of the Node modules it does not use', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trial-screen-modules-'));
+  const preload = join(dir, 'dump.cjs');
+  writeFileSync(preload, "process.on('exit', () => require('node:fs').writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join('\\n')));");
+  const loaded = (args: string[]) => {
+    const out = join(dir, 'modules.txt');
+    const r = spawnSync(process.execPath, ['--require', preload, ...args], { cwd: ROOT, env: { ...process.env, MODULES_OUT: out }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    expect(r.status, r.stderr).not.toBe(2);
+    return readFileSync(out, 'utf8').split('\n');
+  };
+  const bare = new Set(loaded(['-e', '0']));
+  for (const args of [
+    ['bin/screen.js', 'examples/im101-611-eligible.json', '--trial', 'IM101-611'],
+    ['bin/screen.js', 'examples/im101-611-eligible.json', '--trial', 'IM101-611', '--format', 'json'],
+  ]) {
+    const extra = loaded(args).filter((m) => !bare.has(m));
+    expect(extra.length).toBeGreaterThan(0); // the preload did observe the run (vm at least)
+    for (const heavy of ['NativeModule internal/modules/esm/module_job', 'NativeModule child_process', 'NativeModule dgram', 'NativeModule tty', 'NativeModule os', 'NativeModule internal/fs/promises']) {
+      expect(extra, `${args.join(' ')} loads ${heavy}`).not.toContain(heavy);
+    }
+  }
 });

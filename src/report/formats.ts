@@ -128,7 +128,11 @@ const json: ReportFormatter = (results, o) => {
   return o.multi ? formatMultiJson(results, options) : formatJson(results[0] as ScreeningResult, options);
 };
 
-/** The first report format and the first batch format are the defaults. */
+/**
+ * The first report format and the first batch format are the defaults. The calls are marked
+ * pure so that a bundle which does not read the registry (batch-run's) can drop it, and the text
+ * and json formatters with it.
+ */
 export const FORMATS: readonly OutputFormat[] = [
   {
     name: 'text',
@@ -150,10 +154,10 @@ export const FORMATS: readonly OutputFormat[] = [
     stamped: true,
     load: async () => json,
   },
-  printableFormat({ name: 'html', summary: 'the printable record to sign', mediaType: 'text/html', extension: '.html', binary: false }, async () => (await import('./html.js')).formatHtml),
-  printableFormat({ name: 'md', summary: 'the printable record in Markdown', mediaType: 'text/markdown', extension: '.md', binary: false }, async () => (await import('./markdown.js')).formatMarkdown),
+  /* @__PURE__ */ printableFormat({ name: 'html', summary: 'the printable record to sign', mediaType: 'text/html', extension: '.html', binary: false }, async () => (await import('./html.js')).formatHtml),
+  /* @__PURE__ */ printableFormat({ name: 'md', summary: 'the printable record in Markdown', mediaType: 'text/markdown', extension: '.md', binary: false }, async () => (await import('./markdown.js')).formatMarkdown),
   // pdfkit is loaded only here: most runs never print.
-  printableFormat({ name: 'pdf', summary: 'the printable record as PDF', mediaType: 'application/pdf', extension: '.pdf', binary: true }, async () => (await import('./pdf.js')).formatPdf),
+  /* @__PURE__ */ printableFormat({ name: 'pdf', summary: 'the printable record as PDF', mediaType: 'application/pdf', extension: '.pdf', binary: true }, async () => (await import('./pdf.js')).formatPdf),
   {
     name: 'csv',
     appliesTo: 'batch',

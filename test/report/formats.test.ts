@@ -123,3 +123,17 @@ describe('the docs list the registry', () => {
     expect(rows).toEqual(FORMATS.map((f) => ({ name: f.name, appliesTo: f.appliesTo, isDefault: defaultFormat(f.appliesTo) === f.name, mediaType: f.mediaType, extension: f.extension, binary: f.binary })));
   });
 });
+
+describe('loaders keep formatters out of bundles that do not use them (scripts/bundle.mjs)', () => {
+  const bundle = (name: string) => readFileSync(`${ROOT}dist/bundle/${name}`, 'utf8');
+  test('start-up has the registry, not the printable or batch formatters; batch has its rows, not the registry', () => {
+    const main = bundle('screen.cjs');
+    expect(main).toContain('the printable record to sign');
+    expect(main).not.toContain('@page'); // html.ts's print style sheet
+    expect(main).toContain('__lazyImport("./lazy-report-batch-output.js")');
+    const csvHeader = '"verdict","encoding","failed"';
+    expect(bundle('lazy-report-batch-output.js')).toContain(csvHeader);
+    expect(main).not.toContain(csvHeader);
+    expect(bundle('lazy-cli-batch-run.js')).not.toContain('the printable record to sign');
+  });
+});

@@ -1,14 +1,14 @@
 // Pure evaluation of a trial's criteria against one normalised patient record. No I/O, no
 // clock: reference dates come in as arguments, and absent data is `unknown`, never a guess.
-import { fieldLabel, type Dictionary } from '../criteria/dictionary-model.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { Criterion } from '../criteria/rule-schema.js';
 import { ruleCompiler, walkRule, type Condition } from '../rules/registry.js';
-import { itemName } from '../rules/quantifier.js';
+import { recordName } from '../rules/quantifier.js';
 import type { CompiledNode, Env } from '../rules/types.js';
 import { isOpen, type Outcome } from './logic.js';
-import { sameMissing, type CriterionResult, type Missing, type ReferenceDates, type ScreeningResult, type Trace, type Verdict } from './result.js';
-import { COMPLETENESS_PREFIX, getPath, type PatientRecord } from './patient-record.js';
+import { sameMissing, type CriterionResult, type Missing, type MissingRecord, type ReferenceDates, type ScreeningResult, type Trace, type Verdict } from './result.js';
+import { getPath, type PatientRecord } from './patient-record.js';
 
 /** A trial's criteria compiled once (per dictionary): every patient reuses the same nodes. */
 export type CompiledTrial = {
@@ -68,7 +68,10 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
   for (const c of criteria) {
     for (const m of c.missing) {
       let entry = missing.find((e) => sameMissing(e, m));
-      if (!entry) missing.push((entry = { ...m, label: labelForPath(dict, m.field, patient), criteria: [] }));
+      if (!entry) {
+        const record = recordOf(m.field, patient);
+        missing.push((entry = { ...m, ...(record ? { record } : {}), criteria: [] }));
+      }
       if (!entry.criteria.includes(c.id)) entry.criteria.push(c.id);
     }
   }
@@ -192,25 +195,14 @@ export function screenOutcomes(compiled: CompiledTrial, patient: PatientRecord, 
   return { verdict: decideVerdict(criteria), criteria, missing, review };
 }
 
-/** Words for a missing path, naming the record (e.g. the drug) when it is inside a list. */
-function labelForPath(dict: Dictionary, path: string, patient: PatientRecord): string {
-  if (path.startsWith('referenceDates.')) return `${path.slice('referenceDates.'.length)} date`;
-  if (path.startsWith(COMPLETENESS_PREFIX)) return `confirmation that the ${fieldLabel(dict, path.slice(COMPLETENESS_PREFIX.length)).toLowerCase()} list is complete`;
-  const m = /^([a-zA-Z.]+?)\[(\d+)\]\.(\w+)$/.exec(path);
-  if (m) {
-    const [, records = '', index = '0', field = ''] = m;
-    const list = getPath(patient, records);
-    const item = Array.isArray(list) ? (list[Number(index)] as Record<string, unknown> | undefined) : undefined;
-    const what = field === 'stop' ? 'date of last dose (or "ongoing": true)' : fieldLabel(dict, field, records);
-    const name = item ? itemName(dict, records, item, Number(index)) : `#${Number(index) + 1}`;
-    return `${what} of ${name} (${fieldLabel(dict, records).toLowerCase()} #${Number(index) + 1})`;
-  }
-  const direct = dict.fields.get(path);
-  if (direct) return direct.label;
-  const parent = path.slice(0, path.lastIndexOf('.'));
-  const leaf = path.slice(path.lastIndexOf('.') + 1);
-  const pdef = dict.fields.get(parent);
-  if (pdef) return `${pdef.label} ${leaf === 'uln' ? 'upper limit of normal' : leaf}`;
-  return path;
+/** The list record a missing path is inside (`medications[1].stop`), with the record's name as recorded. */
+function recordOf(path: string, patient: PatientRecord): MissingRecord | undefined {
+  const m = /^([a-zA-Z.]+?)\[(\d+)\]\.\w+$/.exec(path);
+  if (!m) return undefined;
+  const [, list = '', at = '0'] = m;
+  const index = Number(at);
+  const records = getPath(patient, list);
+  const item = Array.isArray(records) ? (records[index] as Record<string, unknown> | undefined) : undefined;
+  const name = item ? recordName(item) : undefined;
+  return { list, index, ...(name ? { name } : {}) };
 }
-

@@ -3,12 +3,52 @@ import type { Outcome } from './logic.js';
 import type { TraceDetails } from '../rules/registry.js';
 
 /** A value the engine looked at. `value` is null when the field was not recorded. */
-export type Fact = {
+export type Fact = FieldFact | RoleFact;
+
+/** A field's own value, under its label from the criteria files (the dictionary's, or a calculator item's name). */
+export type FieldFact = {
   field: string;
   label: string;
   value: string | number | boolean | null | string[];
   unit?: string;
 };
+
+/**
+ * A value in a role the rule gives it (a lab's upper limit of normal, a drug's start, the dose
+ * from a date): data, worded only in src/report/fact-words.ts.
+ */
+export type RoleFact = {
+  field: string;
+  role: FactRole;
+  value: string | number | boolean | null | string[];
+  unit?: string;
+};
+
+export type FactRole =
+  /** The upper limit of normal of the lab labelled `of`. */
+  | { kind: 'uln'; of: string }
+  /** A medication record's start, last dose, or that it is still taken. */
+  | { kind: 'start' }
+  | { kind: 'lastDose' }
+  | { kind: 'ongoing' }
+  /** The dose taken from this date. */
+  | { kind: 'doseFrom'; date: string }
+  /** Whether the list labelled `list` is confirmed complete. */
+  | { kind: 'listComplete'; list: string }
+  /** A reference date (screening, consent, randomization). */
+  | { kind: 'referenceDate'; name: string }
+  /** The patient's body weight (a dose per kg). */
+  | { kind: 'bodyWeight' }
+  /** An IMACS core-set measure (its name from the calculator) at baseline or follow-up. */
+  | { kind: 'imacsMeasure'; measure: string; at: 'baseline' | 'followUp' }
+  /**
+   * A glucocorticoid's daily dose as prednisone: from the equivalence table (`drugMgPerDay` of the
+   * drug itself, absent for prednisone) or the recorded equivalent; `ifStillTaken` when whether it
+   * is still taken is not known.
+   */
+  | { kind: 'prednisoneDose'; drug: string; from: 'table' | 'recorded'; drugMgPerDay?: number; ifStillTaken?: true }
+  /** A drug stopped for intolerance, and whether it was taken together with a partner class for `months`. */
+  | { kind: 'intoleranceCourse'; drug: string; start?: string; end?: string; partner: 'corticosteroid' | 'immunosuppressant'; months: number };
 
 /**
  * What a missing field must hold to settle a rule, when its path alone does not say: data, worded
@@ -28,6 +68,19 @@ export type Need =
 
 /** A value to collect: the patient-file path, and what it must hold when the path alone does not say. */
 export type Missing = { field: string; need?: Need };
+
+/** How a list record names itself, as recorded: its naming field (drug, type, name or test), value and `otherName`. */
+export type RecordName = { key: string; value: string; otherName?: string };
+
+/**
+ * The list record a missing value belongs to (`medications[1].stop`): the list's path, the
+ * record's index and its name as data, so a report can say "of Methotrexate (medications #2)"
+ * without the patient file (src/report/missing-label.ts words it).
+ */
+export type MissingRecord = { list: string; index: number; name?: RecordName };
+
+/** A missing value across a screening: which criteria it would settle, and its record when inside a list. */
+export type MissingEntry = Missing & { record?: MissingRecord; criteria: string[] };
 
 /** A node of one kind, with the detail its rule module declares (src/rules/registry.ts lists them). */
 export type TraceOf<K extends TraceKind> = {
@@ -90,8 +143,8 @@ export type ScreeningResult = {
   referenceDates: ReferenceDates;
   verdict: Verdict;
   criteria: CriterionResult[];
-  /** Every missing field across open criteria, deduplicated, in criterion order. */
-  missing: (Missing & { label: string; criteria: string[] })[];
+  /** Every missing field across open criteria, deduplicated, in criterion order (worded by src/report/missing-label.ts). */
+  missing: MissingEntry[];
   review: ReviewItem[];
   counts: { met: number; not_met: number; unknown: number; needs_review: number; failing: number };
 };

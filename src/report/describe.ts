@@ -2,6 +2,7 @@
 // that turns them into sentences, shared by every formatter.
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
+import { factLabel } from './fact-words.js';
 import { detailOf } from './trace-detail.js';
 import { formatAgainst, roundTo, sideFromOutcome } from './precise-number.js';
 
@@ -48,7 +49,7 @@ function firstFact(t: Trace): Fact | undefined {
 
 function factLine(f: Fact | undefined, fallback = 'value'): string {
   if (!f) return `${fallback}: not recorded`;
-  return `${f.label}: ${factValue(f)}`;
+  return `${factLabel(f)}: ${factValue(f)}`;
 }
 
 /** One line describing a node (without its children). */
@@ -84,7 +85,7 @@ function describeKind(t: Trace): string {
       const unit = d.unit ? ` ${d.unit}` : '';
       if (d.scaleMismatch) return `${factLine(f)} — the threshold ${op(d.op)} ${num(d.threshold)} is on the 0–${d.scaleMax} scale; a score on another scale cannot be compared`;
       const scale = d.scaleMax ? ` on the 0–${d.scaleMax} scale` : '';
-      const shown = f && typeof f.value === 'number' ? `${f.label}: ${against(t, f.value, d.op, Number(d.threshold))}${unitSuffix(f.unit)}` : factLine(f);
+      const shown = f && typeof f.value === 'number' ? `${factLabel(f)}: ${against(t, f.value, d.op, Number(d.threshold))}${unitSuffix(f.unit)}` : factLine(f);
       return `${shown}; rule: ${op(d.op)} ${roundTo(Number(d.threshold), 12)}${unit}${scale}`;
     }
     case 'is': {
@@ -104,20 +105,20 @@ function describeKind(t: Trace): string {
       const value = t.facts[0];
       const uln = t.facts[1];
       const need = `rule: ${op(d.op)} ${num(d.times)} × ULN`;
-      if (!value || value.value === null) return `${value?.label ?? 'lab'}: not recorded; ${need}`;
-      if (!uln) return `${value.label} ${factValue(value)}, upper limit of normal not recorded; ${need}`;
+      if (!value || value.value === null) return `${value ? factLabel(value) : 'lab'}: not recorded; ${need}`;
+      if (!uln) return `${factLabel(value)} ${factValue(value)}, upper limit of normal not recorded; ${need}`;
       if (d.within && d.ratio === undefined) {
         const window = d.from ? `${d.from} to ${d.to}` : `within ${d.within} before the ${d.before} date`;
         const when = d.date ? `dated ${d.date}` : 'with no date';
         const span = `within ${d.within} before the ${d.before} date${d.through ? ` or after it up to the ${d.through} date` : ''}`;
-        return `${value.label} ${factValue(value)} ${when}: only a result from ${window} counts (${span}); ${need}`;
+        return `${factLabel(value)} ${factValue(value)} ${when}: only a result from ${window} counts (${span}); ${need}`;
       }
       const date = d.date ? ` (${d.date})` : '';
       // value / ULN from the facts, not the engine's 2-decimal ratio: never rounded onto or across times.
       const ratio = typeof value.value === 'number' && typeof uln.value === 'number' && typeof d.limit === 'number'
         ? formatAgainst(value.value / uln.value, Number(d.times), sideFromOutcome(t.outcome, String(d.op), value.value, d.limit))
         : num(d.ratio);
-      return `${value.label} ${factValue(value)} = ${ratio} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${roundTo(Number(d.limit), 12)} ${uln.unit ?? ''})`.trimEnd();
+      return `${factLabel(value)} ${factValue(value)} = ${ratio} × ULN ${factValue(uln)}${date}; ${need} (${op(d.op)} ${roundTo(Number(d.limit), 12)} ${uln.unit ?? ''})`.trimEnd();
     }
     case 'age': {
       const d = detailOf(t);
@@ -135,18 +136,18 @@ function describeKind(t: Trace): string {
     }
     case 'interval': {
       const d = detailOf(t);
-      const dates = t.facts.map((x) => `${x.label} ${x.value}`).join(', ');
+      const dates = t.facts.map((x) => `${factLabel(x)} ${x.value}`).join(', ');
       const gap = d.elapsedDays === undefined ? '' : `: ${d.elapsedDays} days apart`;
       return `${dates || 'dates not recorded'}${gap}; rule: ${d.absolute ? 'the two dates ' : ''}${op(d.op)} ${d.duration} apart${d.boundary ? ` (boundary ${d.boundary})` : ''}`;
     }
     case 'known': {
-      return f && f.value !== null ? `${f.label} recorded: ${factValue(f)}` : `${f?.label ?? 'value'} not recorded`;
+      return f && f.value !== null ? `${factLabel(f)} recorded: ${factValue(f)}` : `${f ? factLabel(f) : 'value'} not recorded`;
     }
     case 'exists':
     case 'forAll':
     case 'count': {
       const d = detailOf(t);
-      if (d.total === undefined) return `${f?.label ?? d.records}: not recorded (list them, or record an empty list for none)`;
+      if (d.total === undefined) return `${f ? factLabel(f) : d.records}: not recorded (list them, or record an empty list for none)`;
       const quant = t.kind === 'exists' ? 'any of' : t.kind === 'forAll' ? 'each of' : `count ${op(d.op)} ${d.n} among`;
       const counted = t.kind === 'count' ? ` — counted ${d.high === null ? `${d.low} or more` : d.low === d.high ? d.low : `${d.low} to ${d.high}`}` : '';
       const records = `${quant} ${d.total} ${String(d.label)} record${d.total === 1 ? '' : 's'}`;
@@ -176,7 +177,7 @@ function describeKind(t: Trace): string {
     case 'stableDose': {
       const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: a stable dose for ${d.for} before the ${d.before} date`;
-      const doses = t.facts.filter((x) => x.field.endsWith('.doses')).map((x) => `${x.label}: ${factValue(x)}`).join(', ');
+      const doses = t.facts.filter((x) => x.field.endsWith('.doses')).map((x) => `${factLabel(x)}: ${factValue(x)}`).join(', ');
       const what = d.startedInWindow
         ? 'started inside the window'
         : d.changedOn
@@ -222,7 +223,7 @@ const CERTAINTY_ORDER = ['possible', 'probable', 'definite'];
 /** Calculator results: the inputs used, what they compute to, and the rule applied. */
 function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
   const d = detailOf(t);
-  const inputs = t.facts.map((x) => `${x.label} ${factValue(x)}`).join(', ');
+  const inputs = t.facts.map((x) => `${factLabel(x)} ${factValue(x)}`).join(', ');
   switch (d.calculator) {
     case 'bohanPeter': {
       const subtypes = String(d.subtypes).split(',').map((s) => s.toUpperCase()).join(' or ');
@@ -243,7 +244,7 @@ function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
           const f = t.facts[i * 2 + 1];
           const key = b.field.slice(b.field.lastIndexOf('.') + 1);
           const pct = d[`change.${key}`];
-          const name = b.label.replace(/ baseline$/, '');
+          const name = 'role' in b && b.role.kind === 'imacsMeasure' ? b.role.measure : factLabel(b);
           if (b.value === null || !f || f.value === null) return `${name} ${factValue(b)} → ${f ? factValue(f) : 'not recorded'}`;
           // Shown against the cut-off it was judged by (improved ≥ improvePct, worsened ≥ worsenPct).
           const shownPct = typeof pct === 'number' ? (pct >= 0 ? formatAgainst(pct, Number(d.improvePct), undefined, 1) : formatAgainst(pct, -Number(d.worsenPct), undefined, 1)) : '';
@@ -273,7 +274,7 @@ function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
 }
 
 function medDates(t: Trace): string {
-  const parts = t.facts.filter((f) => !f.field.endsWith('.doses')).map((f) => (f.label === 'ongoing' ? 'still taking' : `${f.label} ${f.value}`));
+  const parts = t.facts.filter((f) => !f.field.endsWith('.doses')).map((f) => ('role' in f && f.role.kind === 'ongoing' ? 'still taking' : `${factLabel(f)} ${f.value}`));
   return parts.length ? parts.join(', ') : 'start and stop dates not recorded';
 }
 

@@ -124,7 +124,7 @@ const text: ReportFormatter = (results, o) => {
 };
 
 const json: ReportFormatter = (results, o) => {
-  const options = { ...stampOf(o, 'json'), referenceDateSources: o.referenceDateSources };
+  const options = { ...stampOf(o, 'json'), referenceDateSources: o.referenceDateSources, ...(o.dictionary ? { dictionary: o.dictionary } : {}) };
   return o.multi ? formatMultiJson(results, options) : formatJson(results[0] as ScreeningResult, options);
 };
 

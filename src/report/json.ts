@@ -1,9 +1,11 @@
 // The machine-readable report: a documented, versioned shape. Bump REPORT_SCHEMA_VERSION on any
 // incompatible change.
 import type { ReferenceDateSource } from '../engine/reference-dates.js';
-import type { Fact, ScreeningResult, Trace } from '../engine/result.js';
+import type { ScreeningResult, Trace } from '../engine/result.js';
 import { describeNode, traceLines } from './describe.js';
-import { missingWords } from './missing-words.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import { wordedFact } from './fact-words.js';
+import { missingPhrase } from './missing-label.js';
 import { reasonsOf } from './reason.js';
 
 export const REPORT_SCHEMA_VERSION = 3;
@@ -15,12 +17,21 @@ export type JsonReportOptions = {
   /** ISO 8601 UTC time of the report (--generated-at, SOURCE_DATE_EPOCH, else the clock). */
   generatedAt?: string;
   referenceDateSources?: Partial<Record<string, ReferenceDateSource>>;
+  /** The data dictionary: the labels of the values to collect (without it, their paths). */
+  dictionary?: Dictionary;
 };
 
-function allFacts(t: Trace, out: Fact[] = []): Fact[] {
-  for (const f of t.facts) if (!out.some((g) => g.field === f.field && g.label === f.label)) out.push(f);
+type WordedFact = ReturnType<typeof wordedFact>;
+
+function allFacts(t: Trace, out: WordedFact[] = []): WordedFact[] {
+  for (const f of t.facts.map(wordedFact)) if (!out.some((g) => g.field === f.field && g.label === f.label)) out.push(f);
   for (const c of t.children ?? []) allFacts(c, out);
   return out;
+}
+
+/** The trace as published: every fact with its label in words (a role such as a lab's ULN worded). */
+function wordedTrace(t: Trace): Omit<Trace, 'facts' | 'children'> & { facts: WordedFact[]; children?: unknown[] } {
+  return { ...t, facts: t.facts.map(wordedFact), ...(t.children ? { children: t.children.map(wordedTrace) } : {}) };
 }
 
 /** How many criteria pass, fail and are open: what the verdict rests on (raw outcomes sit beside it). */
@@ -42,13 +53,13 @@ export function sourceOf(field: string, provenance: Record<string, string> | und
   }
 }
 
-function withSource(f: Fact, provenance: Record<string, string> | undefined): Fact & { source?: string } {
+function withSource(f: WordedFact, provenance: Record<string, string> | undefined): WordedFact & { source?: string } {
   const source = sourceOf(f.field, provenance);
   return source ? { ...f, source } : f;
 }
 
 export function toJsonReport(result: ScreeningResult, options: JsonReportOptions) {
-  const reasons = reasonsOf(result);
+  const reasons = reasonsOf(result, options.dictionary);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: options.tool,
@@ -74,10 +85,10 @@ export function toJsonReport(result: ScreeningResult, options: JsonReportOptions
       facts: allFacts(c.trace).map((f) => withSource(f, result.provenance)),
       missing: c.missing,
       review: c.review,
-      trace: c.trace,
+      trace: wordedTrace(c.trace),
     })),
     // `label` in words with what the value must hold; `need` the same as data.
-    missing: result.missing.map((m) => ({ ...m, label: missingWords(m, m.label) })),
+    missing: result.missing.map((m) => ({ field: m.field, ...(m.need ? { need: m.need } : {}), label: missingPhrase(m, options.dictionary), criteria: m.criteria })),
     review: result.review,
   };
 }

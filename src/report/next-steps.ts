@@ -3,7 +3,7 @@
 // who decides and how the decision is recorded. Shared by the text, HTML, Markdown and PDF reports.
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { ScreeningResult } from '../engine/result.js';
-import { missingWords } from './missing-words.js';
+import { missingPhrase } from './missing-label.js';
 
 export type CollectStep = { label: string; question?: string; where?: string; criteria: string[] };
 export type ReviewStep = { criterion: string; by: string; who: string; question: string; record: string };
@@ -55,7 +55,7 @@ function lookup(dict: Dictionary | undefined, bare: string): { question?: string
 }
 
 export function collectSteps(result: ScreeningResult, dict?: Dictionary): CollectStep[] {
-  return result.missing.map((m) => ({ label: missingWords(m, m.label, dict), ...lookup(dict, m.field), criteria: m.criteria }));
+  return result.missing.map((m) => ({ label: missingPhrase(m, dict), ...lookup(dict, m.field), criteria: m.criteria }));
 }
 
 /** "Yes: I4 met. No: ..." from the criteria file, when it says what each answer means. */

@@ -6,6 +6,8 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
+import { factLabel } from './fact-words.js';
+import { missingPhrase } from './missing-label.js';
 import { missingText, missingWords } from './missing-words.js';
 import { detailOf } from './trace-detail.js';
 import { sideFromOutcome } from './precise-number.js';
@@ -73,7 +75,7 @@ type Labels = (m: Missing) => string;
 
 /** The reason for every criterion of a result, its missing entries worded with the labels the result gives them. */
 export function reasonsOf(result: ScreeningResult, dict?: Dictionary): Reason[] {
-  const labels = new Map(result.missing.map((m) => [missingText(m), missingWords(m, m.label, dict)]));
+  const labels = new Map(result.missing.map((m) => [missingText(m), missingPhrase(m, dict)]));
   return result.criteria.map((c) => reasonOf(c, (m) => labels.get(missingText(m)) ?? missingWords(m, undefined, dict)));
 }
 
@@ -142,7 +144,7 @@ function names(t: Trace): string[] {
 /** A list: one fact for "none recorded" or "none of them", else the facts of the records that decide. */
 function recordFacts(t: ListTrace, sense: Sense): ReasonFact[] {
   const d = detailOf(t);
-  const label = String(d.label ?? t.facts[0]?.label ?? d.records ?? 'records');
+  const label = String(d.label ?? (t.facts[0] ? factLabel(t.facts[0]) : undefined) ?? d.records ?? 'records');
   const base: ReasonFact = { kind: 'records', outcome: t.outcome, sense, field: String(d.records ?? t.facts[0]?.field ?? ''), label, value: null };
   if (t.note) base.note = t.note;
   if (d.complete === false) base.complete = false;
@@ -160,7 +162,7 @@ function recordFacts(t: ListTrace, sense: Sense): ReasonFact[] {
 
 function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {
   if (!f) return { label: 'value', value: null };
-  return { field: f.field, label: f.label, value: f.value, ...(f.unit ? { unit: f.unit } : {}) };
+  return { field: f.field, label: factLabel(f), value: f.value, ...(f.unit ? { unit: f.unit } : {}) };
 }
 
 function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFact {
@@ -217,7 +219,7 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
     }
     case 'interval': {
       const d = detailOf(t);
-      const out: ReasonFact = { ...head, label: t.facts.map((f) => f.label).join(' to ') || 'dates', value: t.facts.map((f) => String(f.value)), threshold: { op: String(d.op), value: String(d.duration) } };
+      const out: ReasonFact = { ...head, label: t.facts.map(factLabel).join(' to ') || 'dates', value: t.facts.map((f) => String(f.value)), threshold: { op: String(d.op), value: String(d.duration) } };
       if (typeof d.elapsedDays === 'number') {
         out.unit = 'days apart';
         out.text = `${d.elapsedDays}`;
@@ -281,9 +283,9 @@ function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): Reason
 
 function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin' }>, head: ReasonFact): ReasonFact {
   const d = detailOf(t);
-  const start = t.facts.find((f) => f.label === 'start')?.value;
-  const stop = t.facts.find((f) => f.label === 'last dose')?.value;
-  const ongoing = t.facts.some((f) => f.label === 'ongoing');
+  const start = t.facts.find((f) => 'role' in f && f.role.kind === 'start')?.value;
+  const stop = t.facts.find((f) => 'role' in f && f.role.kind === 'lastDose')?.value;
+  const ongoing = t.facts.some((f) => 'role' in f && f.role.kind === 'ongoing');
   const out: ReasonFact = { ...head, field: t.facts[0]?.field ?? '', label: 'dates', value: [start ? `start ${start}` : 'start not recorded', stop ? `last dose ${stop}` : ongoing ? 'ongoing' : 'last dose not recorded'] };
   const reference = String(d.at ?? d.before ?? '');
   const length = d.within ?? d.atLeast ?? d.for;

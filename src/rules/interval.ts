@@ -9,7 +9,7 @@ import { SQL_OPS, shiftSql, tri } from '../sql/kit.js';
 export type Interval = { kind: 'interval'; note?: string | undefined; from: DateOperand; to: DateOperand; op: '<' | '<=' | '>' | '>='; duration: Duration; absolute: boolean };
 /** What an interval rule's trace records. */
 export type IntervalDetail = { op: Interval['op']; duration: string; absolute: boolean; elapsedDays?: number; boundary?: string };
-type End = { date(env: Env): string | undefined; path(env: Env): string; label: string };
+type End = { date(env: Env): string | undefined; path(env: Env): string; fact(path: string, value: string): Fact };
 
 export const interval: RuleKind<Interval> = {
   kind: 'interval',
@@ -42,9 +42,9 @@ export const interval: RuleKind<Interval> = {
   },
   compile(n, cx) {
     const end = (o: DateOperand): End => {
-      if ('ref' in o) return { date: (env) => env.dates[o.ref], path: () => REF_PATH[o.ref], label: `${o.ref} date` };
+      if ('ref' in o) return { date: (env) => env.dates[o.ref], path: () => REF_PATH[o.ref], fact: (field, value) => ({ field, role: { kind: 'referenceDate', name: o.ref }, value }) };
       const r = fieldReader(cx.dict, cx.scope, o.field);
-      return { date: (env) => { const v = r.read(env); return typeof v === 'string' ? v : undefined; }, path: r.path, label: r.label };
+      return { date: (env) => { const v = r.read(env); return typeof v === 'string' ? v : undefined; }, path: r.path, fact: (field, value) => ({ field, label: r.label, value }) };
     };
     const [a, b] = [end(n.from), end(n.to)];
     const detail = { op: n.op, duration: formatDuration(n.duration), absolute: n.absolute };
@@ -53,8 +53,8 @@ export const interval: RuleKind<Interval> = {
       const db = b.date(env);
       if (x) {
         x.detail = detail;
-        if (da) x.facts.push({ field: a.path(env), label: a.label, value: da } satisfies Fact);
-        if (db) x.facts.push({ field: b.path(env), label: b.label, value: db } satisfies Fact);
+        if (da) x.facts.push(a.fact(a.path(env), da));
+        if (db) x.facts.push(b.fact(b.path(env), db));
       }
       if (!da) env.missing.push({ field: a.path(env) });
       if (!db) env.missing.push({ field: b.path(env) });

@@ -79,7 +79,7 @@ export const labUln: RuleKind<LabUln> = {
         return 'unknown';
       }
       if (x) {
-        x.facts.push({ field: `${path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' }, { field: `${path}.uln`, label: `${r.label} ULN`, value: lab.uln, unit: lab.unit ?? '' } satisfies Fact);
+        x.facts.push({ field: `${path}.value`, label: r.label, value: lab.value, unit: lab.unit ?? '' }, { field: `${path}.uln`, role: { kind: 'uln', of: r.label }, value: lab.uln, unit: lab.unit ?? '' } satisfies Fact);
       }
       if (from) {
         // Only a recent enough result counts as evidence; an undated or older one leaves this open.

@@ -30,9 +30,9 @@ export function medicationLeaf<K extends 'ongoing' | 'takenFor' | 'stableDose' |
     const index = env.index;
     const base = () => `${records}[${index}]`;
     if (x) {
-      if (med.start) x.facts.push({ field: `${base()}.start`, label: 'start', value: med.start } satisfies Fact);
-      if (med.stop) x.facts.push({ field: `${base()}.stop`, label: 'last dose', value: med.stop });
-      else if (med.ongoing === true) x.facts.push({ field: `${base()}.ongoing`, label: 'ongoing', value: true });
+      if (med.start) x.facts.push({ field: `${base()}.start`, role: { kind: 'start' }, value: med.start } satisfies Fact);
+      if (med.stop) x.facts.push({ field: `${base()}.stop`, role: { kind: 'lastDose' }, value: med.stop });
+      else if (med.ongoing === true) x.facts.push({ field: `${base()}.ongoing`, role: { kind: 'ongoing' }, value: true });
     }
     const ref = env.dates[refName];
     if (!ref) {

@@ -3,7 +3,7 @@ import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../crit
 import { shift } from '../engine/dates.js';
 import { completenessPath, getPath, type PatientRecord } from '../engine/patient-record.js';
 import type { Outcome } from '../engine/logic.js';
-import type { Trace } from '../engine/result.js';
+import type { RecordName, Trace } from '../engine/result.js';
 import { combined, trace } from './kit.js';
 import type { CheckContext, Child, ComparisonOp, CompileContext, CompiledNode, Condition, Env, ReadContext } from './types.js';
 
@@ -71,16 +71,20 @@ function readsDateOnlyInWindows(c: Condition, field: string, negated: boolean): 
 }
 
 /** A record's name in reports: its drug, type, name or test, else its position. */
-export function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {
+/** How a record names itself, as recorded: the first of drug, type, name or test, and its `otherName`. */
+export function recordName(item: Record<string, unknown>): RecordName | undefined {
   for (const key of ['drug', 'type', 'name', 'test']) {
-    const v = item[key];
-    if (typeof v === 'string') {
-      const other = typeof item.otherName === 'string' ? ` (${item.otherName})` : '';
-      const def = recordItemField(dict, records, key);
-      return `${def && def.type === 'enum' ? enumLabel(def.values, v) : v}${other}`;
-    }
+    const value = item[key];
+    if (typeof value === 'string') return { key, value, ...(typeof item.otherName === 'string' ? { otherName: item.otherName } : {}) };
   }
-  return `#${index + 1}`;
+  return undefined;
+}
+
+export function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {
+  const name = recordName(item);
+  if (!name) return `#${index + 1}`;
+  const def = recordItemField(dict, records, name.key);
+  return `${def && def.type === 'enum' ? enumLabel(def.values, name.value) : name.value}${name.otherName === undefined ? '' : ` (${name.otherName})`}`;
 }
 
 export type ItemOutcomes = {
@@ -183,7 +187,7 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
       const incomplete = incompleteFor(env);
       if (incomplete) {
         const path = completenessPath(records);
-        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, label: `${label} list confirmed complete`, value: false }], [{ field: path }], undefined, { records, label }));
+        children.push(trace('unrecorded', 'unknown', [{ field: `${path}.complete`, role: { kind: 'listComplete', list: label }, value: false }], [{ field: path }], undefined, { records, label }));
       }
       const itemOutcomes = children.map((t) => t.outcome);
       const since = completeSince(env.patient, records);

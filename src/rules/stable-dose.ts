@@ -24,7 +24,7 @@ export const stableDose: RuleKind<StableDose> = {
       const since = windowFrom(ref);
       const detail = { for: forText, before: n.before, since, date: ref };
       if (x) x.detail = detail;
-      const doseFact = (d: Dose): Fact => ({ field: `${base()}.doses`, label: `dose from ${d.date}`, value: d.dose ?? null, ...(d.unit ? { unit: d.unit } : {}) });
+      const doseFact = (d: Dose): Fact => ({ field: `${base()}.doses`, role: { kind: 'doseFrom', date: d.date }, value: d.dose ?? null, ...(d.unit ? { unit: d.unit } : {}) });
       if (!med.start) {
         env.missing.push({ field: `${base()}.start` });
         return 'unknown';

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PatientDataError } from '../../src/errors.js';
-import { criterion, example, record, screenExample, withChanges } from '../helpers/screening.js';
+import { missingLabel } from '../../src/report/missing-label.js';
+import { criteriaSet, criterion, example, record, screenExample, withChanges } from '../helpers/screening.js';
 
 const eligible = example('im101-611-eligible');
 const incomplete = (list: string) => (p: Record<string, any>) => {
@@ -52,7 +53,7 @@ describe('record quantifiers over a list that is not confirmed complete', () => 
     const r = screenExample('IM101-611', withChanges(eligible, incomplete('medications')));
     expect(r.verdict).toBe('undetermined');
     const entry = r.missing.find((m) => m.field === 'completeness.medications');
-    expect(entry?.label).toBe('confirmation that the medications list is complete');
+    expect(entry && missingLabel(entry, criteriaSet.dictionary)).toBe('confirmation that the medications list is complete');
     expect(entry?.criteria).toEqual(expect.arrayContaining(['I6', 'E3']));
   });
 

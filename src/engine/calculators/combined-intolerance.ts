@@ -18,7 +18,7 @@ const Params = z.strictObject({
 
 type Med = { drug?: string; otherName?: string; class?: string; start?: string; stop?: string; ongoing?: boolean; outcome?: string };
 
-const PARTNER: Readonly<Record<string, string>> = { immunosuppressant: 'corticosteroid', corticosteroid: 'immunosuppressant' };
+const PARTNER: Readonly<Record<string, 'corticosteroid' | 'immunosuppressant'>> = { immunosuppressant: 'corticosteroid', corticosteroid: 'immunosuppressant' };
 
 /**
  * The days a course covers up to `date`: [start, end]. The end is the last dose, the reference
@@ -77,9 +77,8 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<typeof Params>> =
           }
         }
       });
-      const withWhat = partnerClass === 'corticosteroid' ? 'a glucocorticoid' : 'an immunosuppressant';
       const value = best === 'met' ? `yes, with ${partners.join(', ')}` : best === 'unknown' ? 'not known (dates missing)' : 'no';
-      facts.push({ field: `medications[${i}]`, label: `${name(med, i)} (intolerance, ${mine.start ?? '?'} to ${mine.end ?? '?'}) together with ${withWhat} for ≥ ${params.months} months`, value });
+      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: name(med, i), ...(mine.start ? { start: mine.start } : {}), ...(mine.end ? { end: mine.end } : {}), partner: partnerClass, months: params.months }, value });
       if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
     });
     return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };

@@ -118,7 +118,7 @@ export const imacsImprovementCalculator: Calculator<{ params: z.infer<typeof Par
       const [b, f] = paths.map((p) => readValue(m.key, ctx.get(p))) as [{ value?: number; max?: number }, { value?: number; max?: number }];
       [b, f].forEach((v, i) => {
         const unit = m.key === 'mmt8' ? (v.max ? `/${v.max}` : undefined) : m.unit;
-        facts.push({ field: paths[i] as string, label: `${m.label} ${i === 0 ? 'baseline' : 'follow-up'}`, value: v.value ?? null, ...(unit ? { unit } : {}) });
+        facts.push({ field: paths[i] as string, role: { kind: 'imacsMeasure', measure: m.label, at: i === 0 ? 'baseline' : 'followUp' }, value: v.value ?? null, ...(unit ? { unit } : {}) });
       });
       const gaps: Missing[] = [b, f].flatMap((v, i) => (v.value === undefined ? [{ field: paths[i] as string }] : []));
       // MMT-8 on different scales (0–150 vs 0–80) cannot be compared as a percent change.

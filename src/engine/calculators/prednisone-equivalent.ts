@@ -103,7 +103,7 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Para
     const missing: Missing[] = [];
     const date = ctx.referenceDate(params.at);
     const weight = ctx.get('demographics.weightKg');
-    facts.push({ field: 'demographics.weightKg', label: 'body weight', value: typeof weight === 'number' ? weight : null, unit: 'kg' });
+    facts.push({ field: 'demographics.weightKg', role: { kind: 'bodyWeight' }, value: typeof weight === 'number' ? weight : null, unit: 'kg' });
     if (typeof weight !== 'number') missing.push({ field: 'demographics.weightKg' });
     if (!date) missing.push({ field: `referenceDates.${params.at}` });
     const meds = ctx.get('medications');
@@ -133,8 +133,14 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Para
         high = Infinity;
       } else {
         const dose = source.mgPerDay;
-        const how = source.from === 'table' ? (med.drug === 'prednisone' ? '' : ` ${source.drugMgPerDay} mg/day as prednisone`) : ' (recorded prednisone equivalent)';
-        facts.push({ field: source.from === 'table' ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`, label: `${name}${how}${on === 'unknown' ? ' (if still taken)' : ''}`, value: dose, unit: 'mg/day' });
+        const role = {
+          kind: 'prednisoneDose' as const,
+          drug: name,
+          from: source.from === 'table' ? ('table' as const) : ('recorded' as const),
+          ...(source.from === 'table' && med.drug !== 'prednisone' ? { drugMgPerDay: source.drugMgPerDay } : {}),
+          ...(on === 'unknown' ? { ifStillTaken: true as const } : {}),
+        };
+        facts.push({ field: source.from === 'table' ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`, role, value: dose, unit: 'mg/day' });
         if (on === 'met') low += dose;
         high += dose;
       }

@@ -37,6 +37,13 @@ export const SONTHEIMER_UNCHECKED =
 
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
+/** The calculator's inputs by the names its facts carry (item metadata, as Bohan and Peter's items). */
+export const SONTHEIMER_ITEMS = {
+  skinMonths: 'hallmark skin disease for',
+  biopsy: 'confirmed by skin biopsy',
+  weakness: 'clinical proximal weakness',
+} as const;
+
 export const sontheimerCadmCalculator: Calculator<z.infer<typeof Params>> = {
   inputs: { fields: ['diagnosis.sontheimerSkinMonths', 'diagnosis.skinBiopsyConfirmed', 'bohanPeter.weakness', 'bohanPeter.enzymes', 'bohanPeter.emg', 'bohanPeter.biopsy'] },
   description: 'Clinically amyopathic DM (revised Sontheimer)',
@@ -51,9 +58,9 @@ export const sontheimerCadmCalculator: Calculator<z.infer<typeof Params>> = {
     const weakness = bool(ctx.get('bohanPeter.weakness'));
     if (weakness !== undefined) inputs.clinicalWeakness = weakness;
     const facts: Fact[] = [
-      { field: 'diagnosis.sontheimerSkinMonths', label: 'hallmark skin disease for', value: inputs.skinMonths ?? null, unit: 'months' },
-      booleanFact('diagnosis.skinBiopsyConfirmed', 'confirmed by skin biopsy', biopsy),
-      booleanFact('bohanPeter.weakness', 'clinical proximal weakness', weakness),
+      { field: 'diagnosis.sontheimerSkinMonths', label: SONTHEIMER_ITEMS.skinMonths, value: inputs.skinMonths ?? null, unit: 'months' },
+      booleanFact('diagnosis.skinBiopsyConfirmed', SONTHEIMER_ITEMS.biopsy, biopsy),
+      booleanFact('bohanPeter.weakness', SONTHEIMER_ITEMS.weakness, weakness),
     ];
     const missing: Missing[] = [];
     if (inputs.skinMonths === undefined) missing.push({ field: 'diagnosis.sontheimerSkinMonths' });

@@ -18,6 +18,7 @@ export { factLabel } from './report/fact-words.js';
 export type { Outcome } from './engine/logic.js';
 export { formatText, type TextOptions } from './report/text.js';
 export { formatJson, toJsonReport, REPORT_SCHEMA_VERSION } from './report/json.js';
+export { FORMATS, formatByName, formatsFor, type OutputFormat, type ReportFormat, type ReportFormatter, type ReportOptions, type BatchFormat, type RowFormatter } from './report/formats.js';
 export { UsageError, CriteriaError, PatientDataError, type Problem } from './errors.js';
 
 import { loadTrial, openCriteriaDir } from './criteria/criteria-dir.js';

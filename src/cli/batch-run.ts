@@ -17,7 +17,7 @@ import { errorRow, screenedRow } from '../batch/batch-row.js';
 import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
 import { checkedText } from '../batch/checked-text.js';
-import { batchWriter } from '../report/batch-output.js';
+import type { BatchFormat } from '../report/formats.js';
 import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
@@ -222,7 +222,8 @@ export function progressText(rows: number, secs: number, totalBytes: number | un
   return `${head} · ${Math.floor(share * 100)}% of ${(totalBytes / 1e6).toFixed(totalBytes < 1e7 ? 1 : 0)} MB · ${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')} left`;
 }
 
-export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promise<number> {
+/** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
+export async function runBatch(arg: string, flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
   const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
   // csv-parse is loaded only for batch runs.
   const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
@@ -259,8 +260,9 @@ export async function runBatch(arg: string, flags: BatchFlags, io: CliIo): Promi
   const compiled = trials.map((t) => compileTrial(t, dict));
   const summary = new SummaryCounter();
   for (const t of trials) summary.addTrial(t.meta.id, t.criteria, t.meta);
-  const wideColumns = flags.wide && flags.format === 'csv' ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
-  const writer = batchWriter(flags.format, wideColumns);
+  // Only CSV has per-criterion columns; ndjson and json rows carry `outcomes` with --wide.
+  const wideColumns = flags.wide ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
+  const writer = (await format.load())(wideColumns ? { wideColumns } : {});
 
   const onHeader = ({ unknown }: HeaderInfo) => {
     const line = (u: { name: string; suggestion?: string }) => `unknown column ${excerpt(u.name, 80)}${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;

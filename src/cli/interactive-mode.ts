@@ -96,8 +96,9 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
       throw new PatientDataError([{ location: display, message: `cannot save the answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }], { cause: e });
     }
   };
-  // With --format json the questions go to stderr, so stdout carries only the JSON report.
-  const talk = format === 'json' ? io.stderr : io.stdout;
+  // With any format but text (json, or a printable record redirected to a file) the questions go
+  // to stderr, so stdout carries only the report.
+  const talk = format.name === 'text' ? io.stdout : io.stderr;
   const say = (text: string) => talk.write(`${text}\n`);
   const resume = `${commandAsInvoked(io.script, io.env, io.cwd)} --trial ${trial.meta.id} --interactive ${display} --save ${display}`;
 

@@ -8,7 +8,7 @@ import { formatProblem, isScreenError, UsageError } from '../errors.js';
 import { toolInfo } from '../version.js';
 import { EXIT, onlyOnce, type CliIo } from './io.js';
 import { runScreen } from './screen-command.js';
-import { FORMATS } from './report-output.js';
+import { defaultFormat, formatHelp, formatNames } from '../report/formats.js';
 import { SUBCOMMAND_NAMES, SUBCOMMANDS } from './commands/index.js';
 import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
 
@@ -64,7 +64,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .argument('[patient]', 'patient JSON file, or - for standard input')
     .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials); repeat it to screen several trials', collect)
     .option('--all', 'screen against every available trial and rank them')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
+    .addOption(new Option('-f, --format <format>', formatHelp('report')).choices(formatNames('report')).default(defaultFormat('report')))
     .option('--as-of <date>', 'screening date (YYYY-MM-DD); overrides referenceDates.screening', onlyOnce('--as-of'))
     .option('--consent <date>', 'informed consent date; overrides referenceDates.consent', onlyOnce('--consent'))
     .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization', onlyOnce('--randomization'))

@@ -16,8 +16,6 @@ export type ScreenFlags = ReportFlags & {
   criteriaDir?: string;
 };
 
-export { FORMATS } from './report-output.js';
-
 export function flagDates(flags: ScreenFlags): ReferenceDates {
   const dates: ReferenceDates = {};
   for (const [key, flag] of [['screening', 'asOf'], ['consent', 'consent'], ['randomization', 'randomization']] as const) {

@@ -3,7 +3,7 @@
 // summary. This file only declares the command; the work is in ../batch-run.ts, loaded on use.
 import { Command, Option } from 'commander';
 import type { InputFormat } from '../../batch/read-rows.js';
-import { BATCH_FORMATS, type BatchFormat } from '../../report/batch-output.js';
+import { defaultFormat, formatByName, formatHelp, formatNames, outExtensionWarning } from '../../report/formats.js';
 import { onlyOnce, type CliIo } from '../io.js';
 
 /** Exit code when the batch ran to the end but some rows could not be screened (verdict error). */
@@ -13,7 +13,8 @@ export type BatchFlags = {
   trial?: string[];
   all?: boolean;
   out?: string;
-  format: BatchFormat;
+  /** A batch format's name in the registry (src/report/formats.ts); commander checks it. */
+  format: string;
   inputFormat?: InputFormat;
   summary?: string;
   wide?: boolean;
@@ -60,7 +61,7 @@ export function batchCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option('-t, --trial <id>', 'trial id (repeat for several trials)', collect)
     .option('--all', 'screen against every trial in the criteria directory')
     .option('-o, --out <file>', 'write results to this file instead of standard output')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...BATCH_FORMATS]).default('csv'))
+    .addOption(new Option('-f, --format <format>', formatHelp('batch')).choices(formatNames('batch')).default(defaultFormat('batch')))
     .addOption(new Option('--input-format <format>', 'input format (default: from the file extension, or by looking at standard input)').choices(['csv', 'ndjson', 'xlsx', 'parquet']))
     .option('--delimiter <char>', 'CSV delimiter: , ; tab | (default: detected from the header line)')
     .option('--sheet <name>', 'the worksheet of an .xlsx workbook (default: the first)')
@@ -75,7 +76,10 @@ export function batchCommand(io: CliIo, setExit: (code: number) => void): Comman
     .option('--no-progress', 'no progress line on stderr (it is shown only when stderr is a terminal)')
     .addHelpText('after', HELP)
     .action(async (patients: string, flags: BatchFlags) => {
+      const format = formatByName('batch', flags.format);
+      const hint = flags.out === undefined ? undefined : outExtensionWarning(flags.out, format);
+      if (hint) io.stderr.write(`warning: ${hint}\n`);
       const { runBatch } = await import('../batch-run.js');
-      setExit(await runBatch(patients, flags, io));
+      setExit(await runBatch(patients, flags, format, io));
     });
 }

@@ -41,7 +41,8 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  minify: true,
+  // BUNDLE_MINIFY=0 keeps names readable for a --cpu-prof of the CLI.
+  minify: process.env.BUNDLE_MINIFY !== '0',
   plugins: [lazyImports],
   // Loaded at run time from node_modules, and only by lazy bundles: exceljs by the .xlsx reader,
   // pdfkit (which reads its font metrics from its own directory) by the PDF report, DuckDB

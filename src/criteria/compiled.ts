@@ -3,6 +3,9 @@
 // file whose text differs in any way is loaded and checked the slow way, so it is never stale.
 // (Comparing the text is exact and costs microseconds; hashing would mean loading node:crypto,
 // about 3 ms of start-up. Each trial's SHA-256 for the audit trail is computed when compiling.)
+// On disk (scripts/compile-criteria.mjs) the texts are kept out of the JSON, in one plain file of
+// the texts one after another: JSON.parse of ~100 KB of YAML text full of \n escapes took about
+// as long as a third of the rest of a one-patient run's own work.
 import { readdirSync } from 'node:fs';
 import { MAX_CRITERIA_BYTES, readTextBounded } from '../util/read-bounded.js';
 import { join } from 'node:path';
@@ -12,7 +15,7 @@ import type { DictionaryFile } from './dictionary-schema.js';
 import type { Trial } from './load-trial.js';
 import { DEFINITIONS_FILE, DICTIONARY_FILE, lookupTrialFile, trialFilesIn } from './trial-lookup.js';
 
-export const COMPILED_FORMAT = 2;
+export const COMPILED_FORMAT = 3;
 
 export type CompiledCriteria = {
   format: typeof COMPILED_FORMAT;
@@ -22,6 +25,33 @@ export type CompiledCriteria = {
   /** Trial file name -> trial (its `sha256` is the file's, for reports). */
   trials: Record<string, Omit<Trial, 'file'>>;
 };
+
+/** The form written to disk: the same, with each source text's [start, end) in the sources file. */
+export type StoredCompiledCriteria = Omit<CompiledCriteria, 'sources'> & { sourceSpans: Record<string, [number, number]> };
+
+export function toStored(compiled: CompiledCriteria): { stored: StoredCompiledCriteria; sourcesText: string } {
+  const { sources, ...rest } = compiled;
+  const sourceSpans: Record<string, [number, number]> = {};
+  let sourcesText = '';
+  for (const [name, text] of Object.entries(sources)) {
+    sourceSpans[name] = [sourcesText.length, sourcesText.length + text.length];
+    sourcesText += text;
+  }
+  return { stored: { ...rest, sourceSpans }, sourcesText };
+}
+
+/** Back from the stored form; `readSources` reads the sources file (as text). */
+export function fromStored(stored: StoredCompiledCriteria, readSources: () => string): CompiledCriteria | undefined {
+  if (stored.format !== COMPILED_FORMAT) return undefined;
+  const { sourceSpans, ...rest } = stored;
+  const text = readSources();
+  const sources: Record<string, string> = {};
+  for (const [name, [start, end]] of Object.entries(sourceSpans)) {
+    if (!(start <= end && end <= text.length)) return undefined;
+    sources[name] = text.slice(start, end);
+  }
+  return { ...rest, sources };
+}
 
 export function dictionaryData(dict: Dictionary): DictionaryFile {
   return { version: dict.version, sections: dict.sections, fields: Object.fromEntries(dict.fields) };

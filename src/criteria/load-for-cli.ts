@@ -3,15 +3,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../package-root.js';
-import { loadFromCompiled, type CompiledCriteria, type LoadedCriteria } from './compiled.js';
+import { fromStored, loadFromCompiled, type LoadedCriteria, type StoredCompiledCriteria } from './compiled.js';
 
 export const COMPILED_FILE = 'criteria.compiled.json';
+/** The compiled source texts, one after another (their spans are in COMPILED_FILE). */
+export const COMPILED_SOURCES_FILE = 'criteria.compiled.sources';
 
-function builtInCompiled(): CompiledCriteria | undefined {
+function builtInCompiled() {
   const file = join(packageRoot(), 'dist', COMPILED_FILE);
   if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as CompiledCriteria;
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredCompiledCriteria;
+    return fromStored(stored, () => readFileSync(join(packageRoot(), 'dist', COMPILED_SOURCES_FILE), 'utf8'));
   } catch {
     return undefined;
   }

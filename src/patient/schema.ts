@@ -7,6 +7,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { compareDates, inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
 import { suggestUnit } from '../util/did-you-mean.js';
+import { lazySchema } from '../util/lazy-schema.js';
 
 const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -16,26 +17,32 @@ export const IsoDate = z.string().check(
   z.refine((s) => !ISO_SHAPE.test(s) || !isValidIsoDate(s) || inDateRange(s), { message: `is outside the years ${MIN_YEAR}–${MAX_YEAR}` }),
 );
 
-export const ReferenceDatesSchema = z.strictObject({
-  screening: z.optional(IsoDate),
-  consent: z.optional(IsoDate),
-  randomization: z.optional(IsoDate),
-});
+const referenceDatesSchema = lazySchema(() =>
+  z.strictObject({
+    screening: z.optional(IsoDate),
+    consent: z.optional(IsoDate),
+    randomization: z.optional(IsoDate),
+  }),
+);
 
-export const ReviewDecisionSchema = z.strictObject({
-  decision: z.enum(['yes', 'no']),
-  by: z.string().check(z.maxLength(200), z.refine((s) => s.trim() !== '', { message: 'must name who decided (a name and role)' })),
-  date: IsoDate,
-  note: z.optional(z.string().check(z.maxLength(2000))),
-});
+const reviewDecisionSchema = lazySchema(() =>
+  z.strictObject({
+    decision: z.enum(['yes', 'no']),
+    by: z.string().check(z.maxLength(200), z.refine((s) => s.trim() !== '', { message: 'must name who decided (a name and role)' })),
+    date: IsoDate,
+    note: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+);
 
 /**
  * Where imported values came from: patient-file path (labs.ck, medications[0]) -> the source
  * record(s) ("Observation/abc"). Written by `screen import fhir`; reports show it beside the value.
  */
-export const ProvenanceSchema = z
-  .record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(2000)))
-  .check(z.describe('Where imported values came from: patient-file path (labs.ck, medications[0]) -> source record ("Observation/abc"). Written by screen import fhir.'));
+const provenanceSchema = lazySchema(() =>
+  z
+    .record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(2000)))
+    .check(z.describe('Where imported values came from: patient-file path (labs.ck, medications[0]) -> source record ("Observation/abc"). Written by screen import fhir.')),
+);
 
 const optionalNullable = <T extends z.ZodMiniType>(s: T) => z.optional(z.nullable(s));
 
@@ -225,6 +232,36 @@ function hasPath(data: unknown, keys: string[]): boolean {
   return true;
 }
 
+function valueAt(data: unknown, keys: string[]): unknown {
+  return keys.reduce((cur, k) => (cur as Record<string, unknown>)[k], data);
+}
+
+/**
+ * A record list's definition with only the items some record of `list` has: every item is
+ * optional and keys outside the items are dropped either way, so the result on that list is the
+ * same (issues in the same order), and an empty list (`"malignancies": []`) builds no item schemas.
+ */
+function itemsUsed(def: Extract<FieldDef, { type: 'records' }>, list: unknown): FieldDef {
+  const used = new Set<string>();
+  if (Array.isArray(list)) for (const r of list) if (r !== null && typeof r === 'object') for (const k of Object.keys(r)) used.add(k);
+  return { ...def, item: Object.fromEntries(Object.entries(def.item).filter(([name]) => used.has(name))) };
+}
+
+/**
+ * The leaf schema for one value, built for what the value is, with the same result on it:
+ * a record list builds only the items its records use; a number with unit conversions that is a
+ * valid plain number needs only the plain-number schema (the union takes its first branch that
+ * succeeds, so the `{value, unit}` branch is never reached).
+ */
+function leafSchemaFor(def: FieldDef, value: unknown, b: Build): z.ZodMiniType {
+  if (def.type === 'records') return leafSchema(itemsUsed(def, value), b);
+  if ((def.type === 'number' || def.type === 'integer') && def.convert && typeof value === 'number' && !b.docs) {
+    const plain = bounded(def);
+    if (plain.safeParse(value).success) return plain;
+  }
+  return leafSchema(def, b);
+}
+
 /**
  * The patient schema for a dictionary: nested objects by field path, every field optional.
  * With `onlyFor`, fields absent from that data are left out: every field is optional, so the
@@ -249,21 +286,31 @@ export function patientSchema(dict: Dictionary, options: { onlyFor?: unknown; do
       node = node[k] as Tree;
     }
     if (!present || (onlyFor !== undefined && !hasPath(onlyFor, keys))) continue;
-    node[keys[keys.length - 1] as string] = leafSchema(def, b);
+    if (onlyFor === undefined) {
+      node[keys[keys.length - 1] as string] = optionalNullable(leafSchema(def, b));
+      continue;
+    }
+    // A value that is neither null nor undefined goes straight to its schema: optional(nullable(s))
+    // only differs from s on those two.
+    const value = valueAt(onlyFor, keys);
+    const leaf = leafSchemaFor(def, value, b);
+    node[keys[keys.length - 1] as string] = value === null || value === undefined ? optionalNullable(leaf) : leaf;
   }
   const build = (t: Tree): z.ZodMiniType => {
     const shape: Record<string, z.ZodMiniType> = {};
-    for (const [k, v] of Object.entries(t)) shape[k] = isSchema(v) ? optionalNullable(v) : z.optional(build(v));
+    for (const [k, v] of Object.entries(t)) shape[k] = isSchema(v) ? v : z.optional(build(v));
     return z.object(shape);
   };
   const sections = (build(tree) as z.ZodMiniObject).shape;
+  const has = (key: string) => onlyFor === undefined || hasPath(onlyFor, [key]);
   return z.object({
     $schema: z.optional(z.string()),
     id: z.optional(z.string().check(z.maxLength(100))),
-    referenceDates: z.optional(ReferenceDatesSchema),
-    reviews: z.optional(z.record(z.string(), z.record(z.string(), ReviewDecisionSchema))),
-    provenance: z.optional(ProvenanceSchema),
-    ...(onlyFor === undefined || hasPath(onlyFor, ['completeness']) ? { completeness: z.optional(completenessSchema(dict, b)) } : {}),
+    // Sections the data leaves out are left out of a pruned schema (every one is optional).
+    ...(has('referenceDates') ? { referenceDates: z.optional(referenceDatesSchema()) } : {}),
+    ...(has('reviews') ? { reviews: z.optional(z.record(z.string(), z.record(z.string(), reviewDecisionSchema()))) } : {}),
+    ...(has('provenance') ? { provenance: z.optional(provenanceSchema()) } : {}),
+    ...(has('completeness') ? { completeness: z.optional(completenessSchema(dict, b)) } : {}),
     ...sections,
   });
 }
@@ -273,13 +320,15 @@ export function recordLists(dict: Dictionary): string[] {
   return [...dict.fields].filter(([, def]) => def.type === 'records').map(([path]) => path);
 }
 
-export const ListCompletenessSchema = z.strictObject({
-  complete: z.boolean(),
-  since: z.optional(IsoDate),
-  by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-  date: z.optional(IsoDate),
-  note: z.optional(z.string().check(z.maxLength(2000))),
-});
+const listCompletenessSchema = lazySchema(() =>
+  z.strictObject({
+    complete: z.boolean(),
+    since: z.optional(IsoDate),
+    by: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    date: z.optional(IsoDate),
+    note: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+);
 
 /**
  * `completeness.<list>`: whether each record list holds every record. `complete: false` keeps
@@ -291,7 +340,7 @@ function completenessSchema(dict: Dictionary, b: Build): z.ZodMiniType {
   for (const path of recordLists(dict)) {
     const dated = (dict.fields.get(path) as Extract<FieldDef, { type: 'records' }>).dated;
     const entry = optionalNullable(
-      ListCompletenessSchema.check(
+      listCompletenessSchema().check(
         z.superRefine((e, ctx) => {
           if (e.since === undefined) return;
           if (!dated) ctx.addIssue({ code: 'custom', path: ['since'], message: `is not available for this list (its records have no single date)`, input: e.since });

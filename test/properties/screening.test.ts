@@ -84,7 +84,24 @@ describe('validation with a schema pruned to the fields present equals the full 
     );
   });
   test('on random damage: the same errors', () => {
-    const damage = fc.tuple(fc.constantFrom('assessments', 'labs', 'medications', 'diagnosis', 'demographics', 'malignancies'), fc.oneof(fc.jsonValue(), fc.constant({ ck: { value: 'x' } }), fc.constant([{ drug: 'nope' }])));
+    // Records with a few of their items too: the pruned schema builds only the items some record has.
+    const someItems = fc.array(
+      fc.dictionary(fc.constantFrom('drug', 'class', 'start', 'stop', 'ongoing', 'doses', 'type', 'diagnosisDate', 'resolvedDate', 'active', 'other'), fc.oneof(fc.jsonValue(), fc.constantFrom('prednisone', 'glucocorticoid', '2024-01-01', true))),
+      { maxLength: 3 },
+    );
+    const damage = fc.tuple(
+      fc.constantFrom('assessments', 'labs', 'medications', 'diagnosis', 'demographics', 'malignancies'),
+      fc.oneof(
+        fc.jsonValue(),
+        fc.constant({ ck: { value: 'x' } }),
+        fc.constant([{ drug: 'nope' }]),
+        someItems,
+        // Fields present but null or undefined (the FHIR importer builds objects, not JSON text).
+        fc.constant({ weightKg: undefined, ck: null, pga: undefined }),
+        // Numbers with unit conversions, in and out of range, plain or with a unit.
+        fc.record({ weightKg: fc.oneof(fc.double(), fc.integer({ min: -5, max: 500 }), fc.record({ value: fc.double({ min: -1, max: 1000 }), unit: fc.constantFrom('lb', 'kg', 'g') })), pga: fc.oneof(fc.double({ min: -1, max: 11 }), fc.constant(10.5)) }, { requiredKeys: [] }),
+      ),
+    );
     fc.assert(
       fc.property(fullPatient(dict, reviewIds), damage, (p, [key, value]) => {
         const broken = { ...p, [key]: value };

@@ -5,6 +5,8 @@ import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import type { Fact, Missing } from '../result.js';
 import { booleanFact, overCompletions, paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
 export const BOHAN_PETER_ITEMS = [
   { key: 'weakness', path: 'bohanPeter.weakness', label: 'item 1, symmetric proximal weakness' },
@@ -45,16 +47,18 @@ export function classCode(c: BohanPeterClass): string {
   return c ? `${c.certainty} ${c.subtype.toUpperCase()}` : 'none';
 }
 
-const Params = z.strictObject({
-  subtypes: z._default(z.array(z.enum(['dm', 'pm'])).check(z.minLength(1)), ['dm', 'pm']),
-  minCertainty: z._default(z.enum(CERTAINTIES), 'possible'),
-});
+const Params = lazySchema(() =>
+  z.strictObject({
+    subtypes: z._default(z.array(z.enum(['dm', 'pm'])).check(z.minLength(1)), ['dm', 'pm']),
+    minCertainty: z._default(z.enum(CERTAINTIES), 'possible'),
+  }),
+);
 
-export const bohanPeterCalculator: Calculator<z.infer<typeof Params>> = {
+export const bohanPeterCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: BOHAN_PETER_ITEMS.map((i) => i.path) },
   description: 'Bohan and Peter classification',
-  checkParams: (params) => paramProblems(Params, params),
-  prepare: (raw) => Params.parse(raw),
+  checkParams: (params) => paramProblems(Params(), params),
+  prepare: (raw) => Params().parse(raw),
   evaluate(ctx, params) {
     const facts: Fact[] = [];
     const slots: boolean[][] = [];

@@ -10,11 +10,15 @@ import { compareDates, shift } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact } from '../result.js';
 import { paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
-const Params = z.strictObject({
-  months: z.number().check(z.gt(0)),
-  at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
-});
+const Params = lazySchema(() =>
+  z.strictObject({
+    months: z.number().check(z.gt(0)),
+    at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
+  }),
+);
 
 type Med = { drug?: string; otherName?: string; class?: string; start?: string; stop?: string; ongoing?: boolean; outcome?: string };
 
@@ -42,11 +46,11 @@ export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?:
   return 'unknown';
 }
 
-export const combinedIntoleranceCalculator: Calculator<z.infer<typeof Params>> = {
+export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] } },
   description: 'Intolerance to a course given combined (glucocorticoid with an immunosuppressant)',
-  checkParams: (params) => paramProblems(Params, params),
-  prepare: (raw) => Params.parse(raw),
+  checkParams: (params) => paramProblems(Params(), params),
+  prepare: (raw) => Params().parse(raw),
   evaluate(ctx, params) {
     const date = ctx.referenceDate(params.at);
     const meds = ctx.get('medications');

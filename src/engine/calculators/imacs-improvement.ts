@@ -10,6 +10,8 @@ import type { Calculator } from '../calculators.js';
 import type { Fact, Missing } from '../result.js';
 import { and, or, type Outcome } from '../logic.js';
 import { exact, overCompletions, paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
 export type MeasureKey = 'pga' | 'sga' | 'mmt8' | 'haqDi' | 'enzyme' | 'extramuscularGlobal';
 export const IMACS_MEASURES: { key: MeasureKey; label: string; higherIsBetter: boolean; unit?: string }[] = [
@@ -68,19 +70,21 @@ export function meetsDefinition(statuses: readonly MeasureStatus[], rule: ImacsR
   return improved >= rule.minImproved && worsened <= rule.maxWorsened && !(rule.mmtMayNotWorsen && mmt === 'worsened');
 }
 
-const Params = z.strictObject({
-  improvePct: z._default(z.number().check(z.gt(0)), IMACS_DOI.improvePct),
-  worsenPct: z._default(z.number().check(z.gt(0)), IMACS_DOI.worsenPct),
-  worsenedWhen: z._default(z.enum(['>=', '>']), IMACS_DOI.worsenedWhen),
-  minImproved: z._default(z.int().check(z.minimum(1), z.maximum(6)), IMACS_DOI.minImproved),
-  maxWorsened: z._default(z.int().check(z.minimum(0), z.maximum(6)), IMACS_DOI.maxWorsened),
-  /** true/false: the MMT rule applies or not; 'either': try both readings. */
-  mmtMayNotWorsen: z._default(z.union([z.boolean(), z.literal('either')]), IMACS_DOI.mmtMayNotWorsen),
-  /** A changed measure with a baseline of 0: 'asChange' (by its direction), 'unchanged', or 'either'. */
-  zeroBaseline: z._default(z.enum(['asChange', 'unchanged', 'either']), 'asChange'),
-  /** With 'either' readings: improvement must hold under every reading, or under some. */
-  require: z._default(z.enum(['every', 'some']), 'every'),
-});
+const Params = lazySchema(() =>
+  z.strictObject({
+    improvePct: z._default(z.number().check(z.gt(0)), IMACS_DOI.improvePct),
+    worsenPct: z._default(z.number().check(z.gt(0)), IMACS_DOI.worsenPct),
+    worsenedWhen: z._default(z.enum(['>=', '>']), IMACS_DOI.worsenedWhen),
+    minImproved: z._default(z.int().check(z.minimum(1), z.maximum(6)), IMACS_DOI.minImproved),
+    maxWorsened: z._default(z.int().check(z.minimum(0), z.maximum(6)), IMACS_DOI.maxWorsened),
+    /** true/false: the MMT rule applies or not; 'either': try both readings. */
+    mmtMayNotWorsen: z._default(z.union([z.boolean(), z.literal('either')]), IMACS_DOI.mmtMayNotWorsen),
+    /** A changed measure with a baseline of 0: 'asChange' (by its direction), 'unchanged', or 'either'. */
+    zeroBaseline: z._default(z.enum(['asChange', 'unchanged', 'either']), 'asChange'),
+    /** With 'either' readings: improvement must hold under every reading, or under some. */
+    require: z._default(z.enum(['every', 'some']), 'every'),
+  }),
+);
 
 /** A measure's value as a number, or why it cannot be used. */
 function readValue(key: MeasureKey, raw: unknown): { value?: number; max?: number } {
@@ -96,12 +100,12 @@ function readValue(key: MeasureKey, raw: unknown): { value?: number; max?: numbe
   return typeof raw === 'number' ? { value: raw } : {};
 }
 
-export const imacsImprovementCalculator: Calculator<{ params: z.infer<typeof Params>; rule: ImacsRule }> = {
+export const imacsImprovementCalculator: Calculator<{ params: z.infer<ReturnType<typeof Params>>; rule: ImacsRule }> = {
   inputs: { fields: IMACS_MEASURES.flatMap((m) => [`imacs.baseline.${m.key}`, `imacs.followUp.${m.key}`]) },
   description: 'IMACS definition of improvement (baseline vs follow-up)',
-  checkParams: (params) => paramProblems(Params, params),
+  checkParams: (params) => paramProblems(Params(), params),
   prepare: (raw) => {
-    const params = Params.parse(raw);
+    const params = Params().parse(raw);
     return { params, rule: { ...params, mmtMayNotWorsen: params.mmtMayNotWorsen === true } };
   },
   evaluate(ctx, { params, rule }) {

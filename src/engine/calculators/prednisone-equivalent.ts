@@ -11,14 +11,18 @@ import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
 import { exact, paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
-const Params = z.strictObject({
-  op: z.enum(['<', '<=', '>', '>=']),
-  mgPerKgPerDay: z.number().check(z.gt(0)),
-  at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
-  /** mg of deflazacort per mg of prednisone (default the conventional 1.2; the ratio is disputed). */
-  deflazacortRatio: z.optional(z.number().check(z.gt(0))),
-});
+const Params = lazySchema(() =>
+  z.strictObject({
+    op: z.enum(['<', '<=', '>', '>=']),
+    mgPerKgPerDay: z.number().check(z.gt(0)),
+    at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
+    /** mg of deflazacort per mg of prednisone (default the conventional 1.2; the ratio is disputed). */
+    deflazacortRatio: z.optional(z.number().check(z.gt(0))),
+  }),
+);
 
 type Med = {
   drug?: string;
@@ -93,11 +97,11 @@ export function compareDoseRange(low: number, high: number, weightKg: number, op
   return 'unknown';
 }
 
-export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<typeof Params>> = {
+export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: ['demographics.weightKg'], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses', 'prednisoneEquivalentMgPerDay'] } },
   description: 'Prednisone-equivalent glucocorticoid dose per kg per day',
-  checkParams: (params) => paramProblems(Params, params),
-  prepare: (raw) => Params.parse(raw),
+  checkParams: (params) => paramProblems(Params(), params),
+  prepare: (raw) => Params().parse(raw),
   evaluate(ctx, params) {
     const facts: Fact[] = [];
     const missing: Missing[] = [];

@@ -11,8 +11,10 @@ import type { Calculator } from '../calculators.js';
 import { and, fromBoolean, type Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
 import { booleanFact, paramProblems } from './completions.js';
+// Built on first use: a trial uses few of the calculators (IM101-611 none).
+import { lazySchema } from '../../util/lazy-schema.js';
 
-const Params = z.strictObject({ minSkinMonths: z._default(z.number().check(z.gt(0)), 6) });
+const Params = lazySchema(() => z.strictObject({ minSkinMonths: z._default(z.number().check(z.gt(0)), 6) }));
 
 export type SontheimerInputs = { skinMonths?: number; skinBiopsyConfirmed?: boolean; clinicalWeakness?: boolean };
 
@@ -44,11 +46,11 @@ export const SONTHEIMER_ITEMS = {
   weakness: 'clinical proximal weakness',
 } as const;
 
-export const sontheimerCadmCalculator: Calculator<z.infer<typeof Params>> = {
+export const sontheimerCadmCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: ['diagnosis.sontheimerSkinMonths', 'diagnosis.skinBiopsyConfirmed', 'bohanPeter.weakness', 'bohanPeter.enzymes', 'bohanPeter.emg', 'bohanPeter.biopsy'] },
   description: 'Clinically amyopathic DM (revised Sontheimer)',
-  checkParams: (params) => paramProblems(Params, params),
-  prepare: (raw) => Params.parse(raw),
+  checkParams: (params) => paramProblems(Params(), params),
+  prepare: (raw) => Params().parse(raw),
   evaluate(ctx, { minSkinMonths }) {
     const monthsRaw = ctx.get('diagnosis.sontheimerSkinMonths');
     const inputs: SontheimerInputs = {};

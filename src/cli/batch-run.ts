@@ -16,6 +16,7 @@ import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js
 import { errorRow, screenedRow } from '../batch/batch-row.js';
 import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
+import { IdIndex } from '../batch/id-index.js';
 import { checkedText } from '../batch/checked-text.js';
 import type { BatchFormat } from '../report/formats.js';
 import { formatSummaryText } from '../report/summary-text.js';
@@ -321,15 +322,12 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     pending = [];
   };
   // Duplicate patient ids: the first row of each id, and a warning per repeat (at most 20 lines).
-  const firstRowOf = new Map<string, number>();
+  const firstRowOf = new IdIndex();
   let duplicates = 0;
   const checkId = (id: string | null | undefined, row: number) => {
     if (!id) return;
-    const first = firstRowOf.get(id);
-    if (first === undefined) {
-      firstRowOf.set(id, row);
-      return;
-    }
+    const first = firstRowOf.firstRow(id, row);
+    if (first === undefined) return;
     duplicates += 1;
     if (duplicates <= 20) io.stderr.write(`warning: ${opened.name} row ${row}: patient id "${id.slice(0, 60)}" also in row ${first}\n`);
   };

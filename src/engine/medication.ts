@@ -1,6 +1,7 @@
 // What a medication record says about one date, shared by the rule operators and the calculators.
 import { compareDates } from './dates.js';
 import type { Outcome } from './logic.js';
+import type { DrugRef } from './result.js';
 
 export type MedicationRecord = { start?: string; stop?: string; ongoing?: boolean };
 
@@ -10,4 +11,9 @@ export function takenOn(med: MedicationRecord, date: string): Outcome {
   if (compareDates(med.start, date) > 0) return 'not_met';
   if (med.stop) return compareDates(med.stop, date) >= 0 ? 'met' : 'not_met';
   return med.ongoing === true ? 'met' : 'unknown';
+}
+
+/** The record as a calculator names it in a fact: its index, drug and `otherName` as recorded (worded in src/report/fact-words.ts). */
+export function drugRef(med: { drug?: unknown; otherName?: unknown }, index: number): DrugRef {
+  return { index, ...(typeof med.drug === 'string' ? { drug: med.drug } : {}), ...(typeof med.otherName === 'string' ? { otherName: med.otherName } : {}) };
 }

@@ -46,9 +46,16 @@ export type FactRole =
    * drug itself, absent for prednisone) or the recorded equivalent; `ifStillTaken` when whether it
    * is still taken is not known.
    */
-  | { kind: 'prednisoneDose'; drug: string; from: 'table' | 'recorded'; drugMgPerDay?: number; ifStillTaken?: true }
-  /** A drug stopped for intolerance, and whether it was taken together with a partner class for `months`. */
-  | { kind: 'intoleranceCourse'; drug: string; start?: string; end?: string; partner: 'corticosteroid' | 'immunosuppressant'; months: number };
+  | { kind: 'prednisoneDose'; drug: DrugRef; from: 'table' | 'recorded'; drugMgPerDay?: number; ifStillTaken?: true }
+  /**
+   * A drug stopped for intolerance, and whether it was taken together with a partner class for
+   * `months`: the fact's value is true (with `partners`, the records it overlapped), false, or null
+   * when the dates that would decide are not recorded.
+   */
+  | { kind: 'intoleranceCourse'; drug: DrugRef; start?: string; end?: string; partner: 'corticosteroid' | 'immunosuppressant'; months: number; partners?: DrugRef[] };
+
+/** A medication record as a calculator names it: its index in the list, and its drug and `otherName` as recorded. */
+export type DrugRef = { index: number; drug?: string; otherName?: string };
 
 /**
  * What a missing field must hold to settle a rule, when its path alone does not say: data, worded

@@ -2,7 +2,7 @@
 // that turns them into sentences, shared by every formatter.
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
-import { factLabel } from './fact-words.js';
+import { factData, factLabel, itemWords } from './fact-words.js';
 import { detailOf } from './trace-detail.js';
 import { formatAgainst, roundTo, sideFromOutcome } from './precise-number.js';
 
@@ -32,10 +32,11 @@ function against(t: Trace, value: number, op: unknown, threshold: number): strin
 }
 
 export function factValue(f: Fact): string {
-  if (f.value === null) return 'not recorded';
-  if (typeof f.value === 'boolean') return f.value ? 'yes' : 'no';
-  if (Array.isArray(f.value)) return f.value.length ? f.value.join(', ') : 'none';
-  return `${typeof f.value === 'number' ? num(f.value) : f.value}${unitSuffix(f.unit)}`;
+  const value = factData(f);
+  if (value === null) return 'not recorded';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
+  return `${typeof value === 'number' ? num(value) : value}${unitSuffix(f.unit)}`;
 }
 
 /** "/150" sticks to the score; other units follow a space. */
@@ -160,9 +161,9 @@ function describeKind(t: Trace): string {
       return `records not entered yet: the ${String(d.label).toLowerCase()} list is not confirmed complete`;
     }
     case 'item': {
-      const d = detailOf(t);
-      if (d.applies === 'not_met' && t.outcome === 'met') return `${d.item}: not concerned`;
-      return `${d.item}:`;
+      const name = t.detail ? itemWords(t.detail) : '';
+      if (t.detail?.applies === 'not_met' && t.outcome === 'met') return `${name}: not concerned`;
+      return `${name}:`;
     }
     case 'ongoing': {
       const d = detailOf(t);

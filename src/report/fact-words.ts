@@ -1,7 +1,8 @@
 // The name of a fact, in words. A fact is either a field under its label from the criteria files,
 // or a value in a role the rule gives it ({ kind: 'uln', of: 'CK' }); the engine records the role
 // as data and every report words it here.
-import type { Fact, FactRole } from '../engine/result.js';
+import type { DrugRef, Fact, FactRole, RecordName } from '../engine/result.js';
+import type { ItemDetail } from '../rules/quantifier.js';
 
 export function roleWords(role: FactRole): string {
   switch (role.kind) {
@@ -25,13 +26,38 @@ export function roleWords(role: FactRole): string {
       return `${role.measure} ${role.at === 'baseline' ? 'baseline' : 'follow-up'}`;
     case 'prednisoneDose': {
       const how = role.from === 'recorded' ? ' (recorded prednisone equivalent)' : role.drugMgPerDay === undefined ? '' : ` ${role.drugMgPerDay} mg/day as prednisone`;
-      return `${role.drug}${how}${role.ifStillTaken ? ' (if still taken)' : ''}`;
+      return `${drugWords(role.drug)}${how}${role.ifStillTaken ? ' (if still taken)' : ''}`;
     }
     case 'intoleranceCourse': {
       const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : 'an immunosuppressant';
-      return `${role.drug} (intolerance, ${role.start ?? '?'} to ${role.end ?? '?'}) together with ${withWhat} for ≥ ${role.months} months`;
+      return `${drugWords(role.drug)} (intolerance, ${role.start ?? '?'} to ${role.end ?? '?'}) together with ${withWhat} for ≥ ${role.months} months`;
     }
   }
+}
+
+/** A medication record in a calculator's fact: its drug as recorded ("other": its name), else its number ("#3"). */
+export function drugWords(d: DrugRef): string {
+  return d.drug === 'other' && d.otherName ? d.otherName : (d.drug ?? `#${d.index + 1}`);
+}
+
+/** A list record by its name (`label`: the value's label from the criteria files), "Other (Tacrolimus)", or its number when it has none. */
+export function recordNameWords(name: RecordName | undefined, index: number, label?: string): string {
+  if (!name) return `#${index + 1}`;
+  const value = label ?? name.value;
+  return name.otherName === undefined ? value : `${value} (${name.otherName})`;
+}
+
+/** One record of a list in an explanation ("Methotrexate", "#2"). */
+export function itemWords(d: ItemDetail): string {
+  return recordNameWords(d.name, d.index, d.label);
+}
+
+/** A fact's value as reports show it: a role's outcome in words (an intolerance course), else the value itself. */
+export function factData(f: Fact): Fact['value'] {
+  if ('role' in f && f.role.kind === 'intoleranceCourse') {
+    return f.value === true ? `yes, with ${(f.role.partners ?? []).map(drugWords).join(', ')}` : f.value === null ? 'not known (dates missing)' : 'no';
+  }
+  return f.value;
 }
 
 export function factLabel(f: Fact): string {
@@ -40,5 +66,5 @@ export function factLabel(f: Fact): string {
 
 /** The fact as reports publish it: `{ field, label, value, unit? }`, its role in words. */
 export function wordedFact(f: Fact): { field: string; label: string; value: Fact['value']; unit?: string } {
-  return { field: f.field, label: factLabel(f), value: f.value, ...(f.unit !== undefined ? { unit: f.unit } : {}) };
+  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit !== undefined ? { unit: f.unit } : {}) };
 }

@@ -4,7 +4,7 @@ import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { ScreeningResult, Trace } from '../engine/result.js';
 import { describeNode, traceLines } from './describe.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
-import { wordedFact } from './fact-words.js';
+import { itemWords, wordedFact } from './fact-words.js';
 import { missingPhrase } from './missing-label.js';
 import { reasonsOf } from './reason.js';
 
@@ -30,8 +30,10 @@ function allFacts(t: Trace, out: WordedFact[] = []): WordedFact[] {
 }
 
 /** The trace as published: every fact with its label in words (a role such as a lab's ULN worded). */
-function wordedTrace(t: Trace): Omit<Trace, 'facts' | 'children'> & { facts: WordedFact[]; children?: unknown[] } {
-  return { ...t, facts: t.facts.map(wordedFact), ...(t.children ? { children: t.children.map(wordedTrace) } : {}) };
+function wordedTrace(t: Trace): Omit<Trace, 'facts' | 'children' | 'detail'> & { detail?: unknown; facts: WordedFact[]; children?: unknown[] } {
+  // A list record is published by its name in words: { item, index, applies }.
+  const detail = t.kind === 'item' && t.detail ? { detail: { item: itemWords(t.detail), index: t.detail.index, applies: t.detail.applies } } : {};
+  return { ...t, ...detail, facts: t.facts.map(wordedFact), ...(t.children ? { children: t.children.map(wordedTrace) } : {}) };
 }
 
 /** How many criteria pass, fail and are open: what the verdict rests on (raw outcomes sit beside it). */

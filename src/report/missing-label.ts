@@ -6,13 +6,12 @@ import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../crit
 import { COMPLETENESS_PREFIX } from '../engine/patient-record.js';
 import type { Missing, MissingRecord, RecordName } from '../engine/result.js';
 import { missingWords } from './missing-words.js';
+import { recordNameWords } from './fact-words.js';
 
 /** A list record by its name ("Methotrexate", "Other (Tacrolimus)"), or its number when it has none. */
 export function recordWords(dict: Dictionary | undefined, list: string, name: RecordName | undefined, index: number): string {
-  if (!name) return `#${index + 1}`;
-  const def = dict ? recordItemField(dict, list, name.key) : undefined;
-  const value = def && def.type === 'enum' ? enumLabel(def.values, name.value) : name.value;
-  return name.otherName === undefined ? value : `${value} (${name.otherName})`;
+  const def = name && dict ? recordItemField(dict, list, name.key) : undefined;
+  return recordNameWords(name, index, name && def && def.type === 'enum' ? enumLabel(def.values, name.value) : undefined);
 }
 
 const label = (dict: Dictionary | undefined, path: string, scope?: string): string => (dict ? fieldLabel(dict, path, scope) : path);

@@ -6,7 +6,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
-import { factLabel } from './fact-words.js';
+import { factData, factLabel, itemWords } from './fact-words.js';
 import { missingPhrase } from './missing-label.js';
 import { missingText, missingWords } from './missing-words.js';
 import { detailOf } from './trace-detail.js';
@@ -111,7 +111,7 @@ function collect(t: Trace, sense: Sense, record: string | undefined): ReasonFact
     // [where, check]: in "each of", the filter picks the records the check applies to.
     const [where, check] = t.children ?? [];
     const applies = t.detail?.applies;
-    const name = String(t.detail?.item ?? record ?? '');
+    const name = t.detail ? itemWords(t.detail) : (record ?? '');
     const facts = check && where && applies === 'met' ? collect(check, sense, name) : (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name));
     // "Prednisone: Drug class: Corticosteroid" only says which records count; keep it when it is all there is.
     const telling = facts.filter((f) => !(f.kind === 'in' && /\.(drug|class)$/.test(f.field ?? '')));
@@ -138,7 +138,7 @@ function items(t: Trace): ItemTrace[] {
 }
 
 function names(t: Trace): string[] {
-  return items(t).map((c) => String(c.detail?.item ?? ''));
+  return items(t).map((c) => (c.detail ? itemWords(c.detail) : ''));
 }
 
 /** A list: one fact for "none recorded" or "none of them", else the facts of the records that decide. */
@@ -150,19 +150,19 @@ function recordFacts(t: ListTrace, sense: Sense): ReasonFact[] {
   if (d.complete === false) base.complete = false;
   if (d.total === undefined) return [base];
   const all = names(t);
-  const counted = items(t).filter((c) => c.outcome === 'met').map((c) => String(c.detail?.item ?? ''));
+  const counted = items(t).filter((c) => c.outcome === 'met').map((c) => (c.detail ? itemWords(c.detail) : ''));
   if (t.kind === 'count') {
     return [{ ...base, kind: 'count', value: Number(d.low), records: counted, threshold: { op: String(d.op), value: Number(d.n) } }];
   }
   const decidedByOne = (t.kind === 'exists' && t.outcome === 'met') || (t.kind === 'forAll' && t.outcome === 'not_met');
   if (all.length === 0 || !decidedByOne) return [{ ...base, value: all.length, records: all }];
   const deciding = items(t).filter((c) => c.outcome === t.outcome);
-  return deciding.flatMap((c) => collect(c, sense, String(c.detail?.item ?? '')));
+  return deciding.flatMap((c) => collect(c, sense, (c.detail ? itemWords(c.detail) : '')));
 }
 
 function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {
   if (!f) return { label: 'value', value: null };
-  return { field: f.field, label: factLabel(f), value: f.value, ...(f.unit ? { unit: f.unit } : {}) };
+  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit ? { unit: f.unit } : {}) };
 }
 
 function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFact {

@@ -13,8 +13,12 @@ export type Quantifier = { kind: 'exists' | 'forAll' | 'count'; note?: string | 
  * it is confirmed complete, and for count the bounds of the number counted.
  */
 export type QuantifierDetail = { records: string; label?: string; total?: number; complete?: false; completeSince?: string; op?: ComparisonOp; n?: number; low?: number; high?: number | null };
-/** One record of a list: its name, index, and whether the `where` picks it. */
-export type ItemDetail = { item: string; index: number; applies: Outcome };
+/**
+ * One record of a list: the list, the record's index and name as recorded (`label`: the name's
+ * label from the criteria files, for an enum), and whether the `where` picks it. Worded by
+ * src/report/fact-words.ts (itemWords).
+ */
+export type ItemDetail = { list: string; index: number; name?: RecordName; label?: string; applies: Outcome };
 /** The stand-in for records not entered yet. */
 export type UnrecordedDetail = { records: string; label: string };
 
@@ -70,7 +74,6 @@ function readsDateOnlyInWindows(c: Condition, field: string, negated: boolean): 
   }
 }
 
-/** A record's name in reports: its drug, type, name or test, else its position. */
 /** How a record names itself, as recorded: the first of drug, type, name or test, and its `otherName`. */
 export function recordName(item: Record<string, unknown>): RecordName | undefined {
   for (const key of ['drug', 'type', 'name', 'test']) {
@@ -80,11 +83,12 @@ export function recordName(item: Record<string, unknown>): RecordName | undefine
   return undefined;
 }
 
-export function itemName(dict: Dictionary, records: string, item: Record<string, unknown>, index: number): string {
+/** The record as an explanation names it (data; src/report words it). */
+function itemDetail(dict: Dictionary, list: string, item: Record<string, unknown>, index: number, applies: Outcome): ItemDetail {
   const name = recordName(item);
-  if (!name) return `#${index + 1}`;
-  const def = recordItemField(dict, records, name.key);
-  return `${def && def.type === 'enum' ? enumLabel(def.values, name.value) : name.value}${name.otherName === undefined ? '' : ` (${name.otherName})`}`;
+  if (!name) return { list, index, applies };
+  const def = recordItemField(dict, list, name.key);
+  return { list, index, name, ...(def && def.type === 'enum' ? { label: enumLabel(def.values, name.value) } : {}), applies };
 }
 
 export type ItemOutcomes = {
@@ -178,7 +182,7 @@ export function compileQuantifier(n: Quantifier, cx: CompileContext, logic: Item
         const c = check?.explain(env);
         const parts = [w, c].filter((t): t is Trace => t !== undefined);
         const applies = w ? w.outcome : 'met';
-        return combined('item', logic.item(applies, c?.outcome), parts, undefined, { item: itemName(dict, records, item as Record<string, unknown>, index), index, applies });
+        return combined('item', logic.item(applies, c?.outcome), parts, undefined, itemDetail(dict, records, item as Record<string, unknown>, index, applies));
       });
       env.item = savedItem;
       env.index = savedIndex;

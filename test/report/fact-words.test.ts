@@ -4,9 +4,12 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { BOHAN_PETER_ITEMS } from '../../src/engine/calculators/bohan-peter.js';
 import { SONTHEIMER_ITEMS } from '../../src/engine/calculators/sontheimer-cadm.js';
-import type { FactRole, Trace } from '../../src/engine/result.js';
-import { roleWords } from '../../src/report/fact-words.js';
-import { criteriaSet, example, ROOT, screenExample } from '../helpers/screening.js';
+import { enumLabel } from '../../src/criteria/dictionary-model.js';
+import type { Fact, FactRole, Trace } from '../../src/engine/result.js';
+import { factValue } from '../../src/report/describe.js';
+import { itemWords, roleWords, wordedFact } from '../../src/report/fact-words.js';
+import type { ItemDetail } from '../../src/rules/quantifier.js';
+import { criteriaSet, example, ROOT, screenExample, withChanges } from '../helpers/screening.js';
 
 describe('roleWords: each role in words', () => {
   test.each<[FactRole, string]>([
@@ -20,12 +23,38 @@ describe('roleWords: each role in words', () => {
     [{ kind: 'bodyWeight' }, 'body weight'],
     [{ kind: 'imacsMeasure', measure: 'MMT-8', at: 'baseline' }, 'MMT-8 baseline'],
     [{ kind: 'imacsMeasure', measure: 'HAQ-DI', at: 'followUp' }, 'HAQ-DI follow-up'],
-    [{ kind: 'prednisoneDose', drug: 'prednisone', from: 'table' }, 'prednisone'],
-    [{ kind: 'prednisoneDose', drug: 'methylprednisolone', from: 'table', drugMgPerDay: 8 }, 'methylprednisolone 8 mg/day as prednisone'],
-    [{ kind: 'prednisoneDose', drug: 'budesonide', from: 'recorded', ifStillTaken: true }, 'budesonide (recorded prednisone equivalent) (if still taken)'],
-    [{ kind: 'intoleranceCourse', drug: 'methotrexate', start: '2025-01-01', partner: 'corticosteroid', months: 3 }, 'methotrexate (intolerance, 2025-01-01 to ?) together with a glucocorticoid for ≥ 3 months'],
-    [{ kind: 'intoleranceCourse', drug: 'prednisone', end: '2025-06-01', partner: 'immunosuppressant', months: 3 }, 'prednisone (intolerance, ? to 2025-06-01) together with an immunosuppressant for ≥ 3 months'],
+    [{ kind: 'prednisoneDose', drug: { index: 0, drug: 'prednisone' }, from: 'table' }, 'prednisone'],
+    [{ kind: 'prednisoneDose', drug: { index: 1, drug: 'methylprednisolone' }, from: 'table', drugMgPerDay: 8 }, 'methylprednisolone 8 mg/day as prednisone'],
+    [{ kind: 'prednisoneDose', drug: { index: 2, drug: 'other', otherName: 'Budesonide' }, from: 'recorded', ifStillTaken: true }, 'Budesonide (recorded prednisone equivalent) (if still taken)'],
+    [{ kind: 'prednisoneDose', drug: { index: 5 }, from: 'recorded' }, '#6 (recorded prednisone equivalent)'],
+    [{ kind: 'prednisoneDose', drug: { index: 0, drug: 'other' }, from: 'recorded' }, 'other (recorded prednisone equivalent)'],
+    [{ kind: 'intoleranceCourse', drug: { index: 1, drug: 'methotrexate' }, start: '2025-01-01', partner: 'corticosteroid', months: 3 }, 'methotrexate (intolerance, 2025-01-01 to ?) together with a glucocorticoid for ≥ 3 months'],
+    [{ kind: 'intoleranceCourse', drug: { index: 0, drug: 'prednisone' }, end: '2025-06-01', partner: 'immunosuppressant', months: 3 }, 'prednisone (intolerance, ? to 2025-06-01) together with an immunosuppressant for ≥ 3 months'],
+    [{ kind: 'intoleranceCourse', drug: { index: 2 }, start: '2025-07-01', end: '2026-01-01', partner: 'corticosteroid', months: 3 }, '#3 (intolerance, 2025-07-01 to 2026-01-01) together with a glucocorticoid for ≥ 3 months'],
   ])('%j', (role, want) => expect(roleWords(role)).toBe(want));
+});
+
+describe('an intolerance course: its outcome in words', () => {
+  const role: FactRole = { kind: 'intoleranceCourse', drug: { index: 1, drug: 'methotrexate' }, partner: 'corticosteroid', months: 3 };
+  test.each<[Fact['value'], FactRole, string]>([
+    [true, { ...role, partners: [{ index: 0, drug: 'prednisone' }] }, 'yes, with prednisone'],
+    [true, { ...role, partners: [{ index: 0, drug: 'other', otherName: 'Budesonide' }, { index: 3 }] }, 'yes, with Budesonide, #4'],
+    [null, role, 'not known (dates missing)'],
+    [false, role, 'no'],
+  ])('%j', (value, r, want) => {
+    const f: Fact = { field: 'medications[1]', role: r, value };
+    expect(factValue(f)).toBe(want);
+    expect(wordedFact(f).value).toBe(want);
+  });
+});
+
+describe('itemWords: a list record in an explanation', () => {
+  test.each<[ItemDetail, string]>([
+    [{ list: 'medications', index: 1, name: { key: 'drug', value: 'methotrexate' }, label: 'Methotrexate', applies: 'met' }, 'Methotrexate'],
+    [{ list: 'medications', index: 0, name: { key: 'drug', value: 'other', otherName: 'Tacrolimus XR' }, label: 'Other', applies: 'met' }, 'Other (Tacrolimus XR)'],
+    [{ list: 'history.malignancies', index: 0, name: { key: 'name', value: 'basal cell' }, applies: 'met' }, 'basal cell'],
+    [{ list: 'medications', index: 2, applies: 'unknown' }, '#3'],
+  ])('%j', (d, want) => expect(itemWords(d)).toBe(want));
 });
 
 describe('the engine labels a fact only with a name from the criteria files', () => {
@@ -35,12 +64,39 @@ describe('the engine labels a fact only with a name from the criteria files', ()
     names.add(def.label).add(path);
     if (def.type === 'records') for (const [key, item] of Object.entries(def.item)) names.add(item.label).add(key);
   }
+  // A value (or a record's name) may be given by its enum value's label from the criteria files ("Methotrexate").
+  const valueLabels = new Set<string>();
+  for (const [, def] of dict.fields) {
+    for (const d of def.type === 'records' ? Object.values(def.item) : [def]) if ('values' in d && d.values) for (const v of Object.keys(d.values)) valueLabels.add(enumLabel(d.values, v));
+  }
   const facts = (t: Trace): Trace['facts'] => [...t.facts, ...(t.children ?? []).flatMap(facts)];
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
-  test.each(examples)('%s', (name) => {
-    const trialId = name.startsWith('im101') ? 'IM101-611' : name.slice(0, 11).toUpperCase();
-    for (const c of screenExample(trialId, example(name)).criteria) {
-      for (const f of facts(c.trace)) if ('label' in f) expect(names, `${c.id} ${f.field}`).toContain(f.label);
+  const nodes = (t: Trace): Trace[] => [t, ...(t.children ?? []).flatMap(nodes)];
+  const strings = (x: unknown): string[] => (typeof x === 'string' ? [x] : x && typeof x === 'object' ? Object.values(x).flatMap(strings) : []);
+  // Records without a name, a drug "other" and an intolerance course left open: the fallbacks ("#3") are the report's too.
+  const unnamed = withChanges(example('nct04946669-intolerance'), (p) => {
+    p.medications.push({ class: 'immunosuppressant', start: '2025-07-01', stop: '2026-01-01', outcome: 'intolerance' }, { drug: 'other', class: 'corticosteroid', start: '2025-01-01', ongoing: true, prednisoneEquivalentMgPerDay: 5 }, { drug: 'methotrexate', stop: '2025-12-01', outcome: 'intolerance' });
+  });
+  const cases: [string, string, Record<string, any>][] = [
+    ...examples.map((name): [string, string, Record<string, any>] => [name, name.startsWith('im101') ? 'IM101-611' : name.slice(0, 11).toUpperCase(), example(name)]),
+    ['unnamed records', 'NCT04946669', unnamed],
+  ];
+  test.each(cases)('%s', (_, trialId, patient) => {
+    // A fact's value and a record's name are the patient's own (a value, a date) or data: no words.
+    const recorded = new Set(strings(patient));
+    const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+    for (const c of screenExample(trialId, patient).criteria) {
+      for (const f of facts(c.trace)) {
+        if ('label' in f) expect(names, `${c.id} ${f.field}`).toContain(f.label);
+        for (const s of strings(f.value)) expect(recorded.has(s) || isDate(s) || valueLabels.has(s), `${c.id} ${f.field} value ${s}`).toBe(true);
+      }
+      for (const t of nodes(c.trace)) {
+        if (t.kind !== 'item' || !t.detail) continue;
+        const { name, label } = t.detail;
+        expect(Object.keys(t.detail), `${c.id} item`).not.toContain('item');
+        if (name) expect([name.value, name.otherName].filter((s) => s !== undefined).every((s) => recorded.has(s as string)), `${c.id} item ${name.value}`).toBe(true);
+        if (label !== undefined) expect(valueLabels, `${c.id} item label`).toContain(label);
+      }
     }
   });
 });

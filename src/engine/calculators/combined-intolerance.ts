@@ -7,8 +7,9 @@
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
 import { compareDates, shift } from '../dates.js';
+import { drugRef } from '../medication.js';
 import type { Outcome } from '../logic.js';
-import type { Fact } from '../result.js';
+import type { DrugRef, Fact } from '../result.js';
 import { paramProblems } from './completions.js';
 // Built on first use: a trial uses few of the calculators (IM101-611 none).
 import { lazySchema } from '../../util/lazy-schema.js';
@@ -59,7 +60,6 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [{ field: `referenceDates.${params.at}` }]), ...(Array.isArray(meds) ? [] : [{ field: 'medications' }])], detail: base };
     }
     const list = meds as Med[];
-    const name = (m: Med, i: number) => (m.drug === 'other' && m.otherName ? m.otherName : (m.drug ?? `#${i + 1}`));
     const facts: Fact[] = [];
     const missing = new Set<string>();
     let outcome = 'not_met' as Outcome;
@@ -67,12 +67,12 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       const partnerClass = med.outcome === 'intolerance' && med.class ? PARTNER[med.class] : undefined;
       if (!partnerClass) return;
       const mine = course(med, date);
-      const partners: string[] = [];
+      const partners: DrugRef[] = [];
       let best = 'not_met' as Outcome;
       list.forEach((other, j) => {
         if (j === i || other.class !== partnerClass) return;
         const o = overlapAtLeast(mine, course(other, date), params.months, date);
-        if (o === 'met') partners.push(name(other, j));
+        if (o === 'met') partners.push(drugRef(other, j));
         if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
         if (o === 'unknown') {
           for (const [k, m] of [[i, med], [j, other]] as const) {
@@ -81,8 +81,9 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
           }
         }
       });
-      const value = best === 'met' ? `yes, with ${partners.join(', ')}` : best === 'unknown' ? 'not known (dates missing)' : 'no';
-      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: name(med, i), ...(mine.start ? { start: mine.start } : {}), ...(mine.end ? { end: mine.end } : {}), partner: partnerClass, months: params.months }, value });
+      // true (with the partners), false, or null when the dates that would decide are missing: worded in src/report/fact-words.ts.
+      const value = best === 'met' ? true : best === 'unknown' ? null : false;
+      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i), ...(mine.start ? { start: mine.start } : {}), ...(mine.end ? { end: mine.end } : {}), partner: partnerClass, months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
       if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
     });
     return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };

@@ -6,7 +6,7 @@
 // published ratios.
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
-import { takenOn } from '../medication.js';
+import { drugRef, takenOn } from '../medication.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
@@ -119,7 +119,6 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
     let high = 0;
     (meds as Med[]).forEach((med, i) => {
       const path = `medications[${i}]`;
-      const name = med.drug === 'other' && med.otherName ? med.otherName : (med.drug ?? `#${i + 1}`);
       if (med.class === undefined || med.class === null) {
         // Cannot tell whether it is a glucocorticoid: its dose could count.
         missing.push({ field: `${path}.class` });
@@ -139,7 +138,7 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
         const dose = source.mgPerDay;
         const role = {
           kind: 'prednisoneDose' as const,
-          drug: name,
+          drug: drugRef(med, i),
           from: source.from === 'table' ? ('table' as const) : ('recorded' as const),
           ...(source.from === 'table' && med.drug !== 'prednisone' ? { drugMgPerDay: source.drugMgPerDay } : {}),
           ...(on === 'unknown' ? { ifStillTaken: true as const } : {}),

@@ -14,7 +14,7 @@ export type { PatientRecord } from './engine/patient-record.js';
 export type { ScreeningResult, CriterionResult, Trace, TraceKind, Fact, FieldFact, RoleFact, FactRole, Missing, MissingEntry, MissingRecord, RecordName, Need, ReviewItem, Verdict, ReferenceDates } from './engine/result.js';
 export { missingText, missingWords } from './report/missing-words.js';
 export { missingLabel, missingPhrase } from './report/missing-label.js';
-export { factLabel } from './report/fact-words.js';
+export { factData, factLabel, itemWords, wordedFact } from './report/fact-words.js';
 export type { Outcome } from './engine/logic.js';
 export { formatText, type TextOptions } from './report/text.js';
 export { formatJson, toJsonReport, REPORT_SCHEMA_VERSION } from './report/json.js';

@@ -76,7 +76,7 @@ type Labels = (m: Missing) => string;
 /** The reason for every criterion of a result, its missing entries worded with the labels the result gives them. */
 export function reasonsOf(result: ScreeningResult, dict?: Dictionary): Reason[] {
   const labels = new Map(result.missing.map((m) => [missingText(m), missingPhrase(m, dict)]));
-  return result.criteria.map((c) => reasonOf(c, (m) => labels.get(missingText(m)) ?? missingWords(m, undefined, dict)));
+  return result.criteria.map((c) => reasonOf(c, (m) => labels.get(missingText(m)) ?? missingPhrase(m, dict)));
 }
 
 export function reasonOf(c: CriterionResult, label: Labels = (m) => missingWords(m)): Reason {

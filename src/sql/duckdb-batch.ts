@@ -39,15 +39,19 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
         trials.map((t, k) => {
           const row = (perTrial[k] as Record<string, unknown>[])[i] as Record<string, unknown>;
           if (Number(row.row_no) !== i + 1) throw new Error(`DuckDB returned row ${String(row.row_no)} where ${i + 1} was expected`);
-          const criteria = t.criteria.map((c) => ({ id: c.id, outcome: row[c.id] as Outcome, effect: effectOf(c.type, row[c.id] as Outcome) }));
-          const verdict = decideVerdict(criteria);
-          if (verdict !== row.verdict) throw new Error(`DuckDB verdict ${String(row.verdict)} disagrees with its outcomes (${verdict})`);
           // Which fields to collect: the JS engine's list, for the rows that have any unknown.
-          const missing = row.unknown ? screenOutcomes(rules[k] as ReturnType<typeof compileRules>, r.record, r.referenceDates).missing : [];
-          return { verdict, criteria, review: row.review ? String(row.review).split(';') : [], missing };
+          return summaryOf(t, row, row.unknown ? screenOutcomes(rules[k] as ReturnType<typeof compileRules>, r.record, r.referenceDates).missing : []);
         }),
       );
     },
     close: () => db.close(),
   };
+}
+
+/** A trial's result for one row of its query (outcome names, verdict, review ids), with `missing`. */
+export function summaryOf(t: Trial, row: Record<string, unknown>, missing: OutcomeSummary['missing']): OutcomeSummary {
+  const criteria = t.criteria.map((c) => ({ id: c.id, outcome: row[c.id] as Outcome, effect: effectOf(c.type, row[c.id] as Outcome) }));
+  const verdict = decideVerdict(criteria);
+  if (verdict !== row.verdict) throw new Error(`DuckDB verdict ${String(row.verdict)} disagrees with its outcomes (${verdict})`);
+  return { verdict, criteria, review: row.review ? String(row.review).split(';') : [], missing };
 }

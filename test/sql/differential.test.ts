@@ -29,7 +29,7 @@ const RANDOM_ROWS = 1450;
 const TARGETED_ROWS = 250;
 
 type Row = { name: string; record: PatientRecord };
-type Expected = { verdict: string; failed: string; unknown: string; review: string; outcomes: Record<string, string> };
+type Expected = { verdict: string; failed: string; unknown: string; review: string; missing: string; outcomes: Record<string, string> };
 
 /**
  * Dates near the windows the criteria use (3 months, 12/24 weeks, 1 and 2 years before a
@@ -172,7 +172,7 @@ beforeAll(() => {
       id,
       rows.map((r, i) => {
         const b = screenedRow(i + 1, t.meta, null, screenOutcomes(compiled, r.record, r.record.referenceDates ?? {}), [], true);
-        return { verdict: b.verdict, failed: b.failed.join(';'), unknown: b.unknown.join(';'), review: b.review.join(';'), outcomes: b.outcomes as Record<string, string> };
+        return { verdict: b.verdict, failed: b.failed.join(';'), unknown: b.unknown.join(';'), review: b.review.join(';'), missing: b.missing.join(';'), outcomes: b.outcomes as Record<string, string> };
       }),
     );
   }
@@ -188,7 +188,7 @@ function disagreements(id: string, got: Record<string, unknown>[]): string[] {
     const where = `row ${i + 1} (${rows[i]?.name}) ${id}`;
     if (Number(g.row_no) !== i + 1) out.push(`${where}: SQL row_no ${String(g.row_no)}`);
     for (const [criterion, outcome] of Object.entries(w.outcomes)) if (g[criterion] !== outcome) out.push(`${where} ${criterion}: JS ${outcome}, SQL ${String(g[criterion])}`);
-    for (const column of ['verdict', 'failed', 'unknown', 'review'] as const) if (g[column] !== w[column]) out.push(`${where} ${column}: JS "${w[column]}", SQL "${String(g[column])}"`);
+    for (const column of ['verdict', 'failed', 'unknown', 'review', 'missing'] as const) if (g[column] !== w[column]) out.push(`${where} ${column}: JS "${w[column]}", SQL "${String(g[column])}"`);
   });
   return out.slice(0, 20);
 }

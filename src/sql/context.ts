@@ -6,13 +6,12 @@ import { recordItemField, type Dictionary } from '../criteria/dictionary-model.j
 import type { Trial } from '../criteria/load-trial.js';
 import { ruleOf } from '../rules/registry.js';
 import type { Quantifier as QuantifierNode } from '../rules/quantifier.js';
-import type { Condition, NeedSql, RecordsSql, ReferenceDateName, SqlContext } from '../rules/types.js';
+import type { Condition, RecordsSql, ReferenceDateName, SqlContext } from '../rules/types.js';
 import type { Dialect } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, ROW, quoteIdent as q } from './layout.js';
 import { CALCULATOR_MISSING_SQL, CALCULATOR_SQL } from './calculators.js';
 import { MISSING_SEP, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
-import { missingText } from '../report/missing-words.js';
-import type { Missing, Need } from '../engine/result.js';
+import { missingTokenSql } from './missing.js';
 
 export type SqlCtx = {
   dict: Dictionary;
@@ -88,22 +87,8 @@ export function pathSql(ctx: SqlCtx, field: string, part?: string): string {
   return ctx.item && !field.includes('.') ? recordPath(ctx.item.records, ctx.item.alias, name) : lit(name);
 }
 
-/**
- * One missing entry as SQL text, worded by missingText itself: the wording is rendered once with
- * placeholders for the path and the need's values, and the SQL text expressions put in their place.
- */
-export function token(path: string, need?: NeedSql): string {
-  const values: Record<string, string> = { field: path };
-  const holder = (k: string) => `\u0000${k}\u0000`;
-  let sample: Missing = { field: holder('field') };
-  if (need) {
-    const slots = Object.fromEntries(Object.entries(need).map(([k, v]) => (k === 'kind' || typeof v !== 'string' ? [k, v] : ((values[k] = v), [k, holder(k)]))));
-    sample = { field: holder('field'), need: slots as unknown as Need };
-  }
-  const parts = missingText(sample).split('\u0000').map((s, k) => (k % 2 ? (values[s] as string) : s ? lit(s) : ''));
-  const pieces = parts.filter((s) => s !== '');
-  return pieces.length === 1 ? (pieces[0] as string) : `(${pieces.join(' || ')})`;
-}
+/** One missing entry as SQL text (missing.ts). */
+export const token = missingTokenSql;
 
 export function refCol(ctx: SqlCtx, name: ReferenceDateName): string {
   return `${ctx.p}.${q(REF_COLUMNS[name])}`;
@@ -147,7 +132,7 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
       // other item is unknown (liveReviewIds): the window sum counts the unknown items.
       const liveAggs = lives.map((l, k) => `MAX(CASE WHEN x.lc${k} AND ${isOpen('x.io')}${l.quiet ? ` AND x.unk - (CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 0` : ''} THEN 1 ELSE 0 END) AS lv${k}`);
       const inner = `SELECT ${i}.${q(ROW)}, ${i}.${q('idx')} AS ix, ${item} AS io, ${itemMissing} AS im${lives.map((l, k) => `, (${l.cond}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
-      return `SELECT x.${q(ROW)}, ${how.aggregate} AS o, string_agg(CASE WHEN x.io = ${UNKNOWN} THEN x.im END, '${MISSING_SEP}' ORDER BY x.ix) AS m${liveAggs.map((l) => `, ${l}`).join('')} FROM (SELECT y.*, SUM(CASE WHEN y.io = ${UNKNOWN} THEN 1 ELSE 0 END) OVER (PARTITION BY y.${q(ROW)}) AS unk FROM (${inner}) AS y) AS x GROUP BY x.${q(ROW)}`;
+      return `SELECT x.${q(ROW)}, ${how.aggregate} AS o, ${ctx.dialect.joinInOrder(`(CASE WHEN x.io = ${UNKNOWN} THEN x.im END)`, ['x.ix'], MISSING_SEP)} AS m${liveAggs.map((l) => `, ${l}`).join('')} FROM (SELECT y.*, SUM(CASE WHEN y.io = ${UNKNOWN} THEN 1 ELSE 0 END) OVER (PARTITION BY y.${q(ROW)}) AS unk FROM (${inner}) AS y) AS x GROUP BY x.${q(ROW)}`;
     });
     return { alias: a, ictx, empty: how.empty, addLive: (cond: string, quiet: boolean) => lives.push({ cond, quiet }) - 1 };
   });

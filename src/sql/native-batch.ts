@@ -37,12 +37,6 @@ export type NativeCsv = {
   close(): void;
 };
 
-/**
- * Whether the SQL gives a row's missing-field list. Until the query has a `missing` column, a row
- * with any unknown criterion is screened by JS for its list (the one place to switch).
- */
-const SQL_MISSING = false;
-
 export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeCsv | undefined> {
   const scanned = await plainText(path);
   if (!scanned) return undefined;
@@ -101,10 +95,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
             for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
           }
         }
-        // The rows for JS: not taken by SQL, or (until the SQL gives it) needing a missing-field list.
-        const open = new Set<number>();
-        if (!SQL_MISSING) for (const map of results) for (const [n, r] of map) if (r.unknown) open.add(n);
-        const toJs = `${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}${open.size ? ` OR list_contains([${[...open].join(', ')}], row_no)` : ''}`;
+        // The rows for JS: those SQL did not take.
+        const toJs = plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true';
         const js = new Map<number, string[]>();
         const reader = await db.runAndReadAll(`SELECT row_no, line FROM (SELECT (rowid - ${h})::INTEGER AS row_no, line FROM lines WHERE ${range}) WHERE ${toJs}`);
         // Split as csvRecords (read-rows.ts) splits a line.
@@ -120,7 +112,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
           yield {
             row,
             patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
-            results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>, [])),
+            results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
           };
         }
       }

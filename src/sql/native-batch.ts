@@ -76,7 +76,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     headerCells: scanned.header.split(delimiter),
     async *rows(header, flags, trialIds) {
       const plan = nativePlan(header, dict, flags, { trials, trialIds });
-      await db.run(createTablesSql(dict, DUCKDB));
+      // The layout in memory (TEMP), refilled per range; only the lines live in the database file.
+      await db.run(createTablesSql(dict, DUCKDB).replaceAll('CREATE TABLE ', 'CREATE TEMP TABLE '));
       for (const m of ACCEPT_MACROS) await db.run(m);
       const tables = layoutTables(dict);
       for (let lo = 1; lo <= total; lo += RANGE_ROWS) {

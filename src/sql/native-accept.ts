@@ -58,9 +58,9 @@ type Positions = {
 export type NativePlan = {
   /** Columns each row must have. */
   columns: number;
-  /** A boolean SQL expression over the row's cells `c` (a VARCHAR list): SQL may take the row. */
+  /** A boolean SQL expression over a row's cells k1, k2, … (as many as the header has columns) and its cell count n: SQL may take the row. */
   accept: string;
-  /** INSERT … SELECT statements filling the layout from the accepted rows (table `acc`: row_no, c). */
+  /** INSERT … SELECT statements filling the layout from the accepted rows (table `acc`: row_no, n, k1, k2, …). */
   inserts: string[];
 };
 
@@ -136,8 +136,8 @@ function positions(header: Header, dict: Dictionary): Positions | undefined {
   return p;
 }
 
-/** The cell at a (0-based) header position of the row's cells `c` (a VARCHAR list). */
-export const cellColumn = (at: number): string => `c[${at + 1}]`;
+/** The column of table `acc` holding the cell at a (0-based) header position. */
+export const cellColumn = (at: number): string => `k${at + 1}`;
 
 /** How SQL checks and reads a cell of a plain type: `ok` (given a non-empty cell) and `value`. */
 type Read = { ok: (x: string) => string; value: (x: string) => string };
@@ -395,7 +395,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     i += width;
   }
   inserts.unshift(`INSERT INTO patients SELECT ${pcols.join(', ')} FROM acc`);
-  // Exactly the header's number of cells.
-  conds.unshift(`len(c) = ${header.names.length}`);
+  // Exactly the header's number of cells (`n`).
+  conds.unshift(`n = ${header.names.length}`);
   return { columns: header.names.length, accept: conds.join('\n AND '), inserts };
 }

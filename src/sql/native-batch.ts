@@ -18,7 +18,7 @@ import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
 import { DUCKDB } from './dialect.js';
 import { summaryOf } from './duckdb-batch.js';
-import { ACCEPT_MACROS, nativePlan } from './native-accept.js';
+import { ACCEPT_MACROS, cellColumn, nativePlan } from './native-accept.js';
 import { createTablesSql, layoutTables, quoteIdent as q } from './layout.js';
 import { lit } from './kit.js';
 import { compileTrial } from './query.js';
@@ -42,7 +42,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   if (!scanned) return undefined;
   const temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
   // A database file of its own: the table is stored compressed and paged out under memory_limit.
-  const instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(options.threads ?? 2), memory_limit: options.memoryLimit ?? '512MB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
+  const instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(options.threads ?? 2), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
   const db = await instance.connect();
   const close = () => {
     db.closeSync();
@@ -56,6 +56,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     // the line's place in the file. Invalid UTF-8, a mix of line endings or an over-long line is
     // an error — all of which leave the file to the JS path.
     await db.run(`CREATE TABLE lines AS SELECT line FROM read_csv(${lit(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS})`);
+    // Written out, so the lines can be paged out of memory and back.
+    await db.run('CHECKPOINT');
   } catch {
     close();
     return undefined;
@@ -85,9 +87,13 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         const range = `rowid BETWEEN ${lo + h} AND ${hi + h}`;
         const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
         if (plan) {
-          // Split once (a view would split again for every cell it reads), then check.
+          // Split once into a list (a view would split again for every cell it reads), take the
+          // list apart into one column per header column, then check.
           await db.run(`CREATE OR REPLACE TEMP TABLE split AS SELECT (rowid - ${h})::INTEGER AS row_no, string_split(line, ${lit(delimiter)}) AS c FROM lines WHERE ${range}`);
-          await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT row_no, c FROM split WHERE ${plan.accept}`);
+          await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, len(c) AS n, ${header.names.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM split`);
+          await db.run('DROP TABLE split');
+          await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM cells WHERE ${plan.accept}`);
+          await db.run('DROP TABLE cells');
           for (const t of tables) await db.run(`DELETE FROM ${q(t.name)}`);
           for (const sql of plan.inserts) await db.run(sql);
           for (const [k, sql] of queries.entries()) {

@@ -18,7 +18,7 @@ import { reviewKeyWarnings } from '../../src/patient/review-keys.js';
 import { DUCKDB } from '../../src/sql/dialect.js';
 import { lit } from '../../src/sql/kit.js';
 import { createTablesSql, layoutTables, quoteIdent, recordRows, type TableRows } from '../../src/sql/layout.js';
-import { ACCEPT_MACROS, nativePlan } from '../../src/sql/native-accept.js';
+import { ACCEPT_MACROS, cellColumn, nativePlan } from '../../src/sql/native-accept.js';
 import { openNativeCsv } from '../../src/sql/native-batch.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { criteriaSet, example, trial } from '../helpers/screening.js';
@@ -80,7 +80,8 @@ async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ ta
   const plan = nativePlan(info.header, dict, flags, { trials, trialIds: TRIALS });
   if (!plan) throw new Error('no plan');
   const values = cells.map((c, i) => `(${i + 1}, [${c.map(lit).join(', ')}]::VARCHAR[])`).join(', ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM (VALUES ${values}) t(row_no, c) WHERE ${plan.accept}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, len(c) AS n, ${header.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM (VALUES ${values}) t(row_no, c)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM cells WHERE ${plan.accept}`);
   const layout = layoutTables(dict);
   for (const t of layout) await db.run(`DELETE FROM ${quoteIdent(t.name)}`);
   for (const sql of plan.inserts) await db.run(sql);

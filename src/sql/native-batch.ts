@@ -23,8 +23,14 @@ import { createTablesSql, layoutTables, quoteIdent as q } from './layout.js';
 import { lit } from './kit.js';
 import { compileTrial } from './query.js';
 
-/** Rows screened per range: bounds what is held at once, in DuckDB and in JS. */
-export const RANGE_ROWS = 50_000;
+/**
+ * Rows checked, laid out and screened per range: each trial's query runs once per range, and
+ * planning it (a few seconds) costs more than running it, so ranges are large; DuckDB keeps them
+ * under its memory limit (spilling to disk past it).
+ */
+export const RANGE_ROWS = 250_000;
+/** Rows handed to JS at a time: bounds what JS holds. */
+const SLICE_ROWS = 25_000;
 
 /** A row screened in SQL (one summary per trial), or a row for the JS path (its cells). */
 export type NativeRow = { row: number; patientId: string | null; results: OutcomeSummary[] } | { row: number; cells: string[] };
@@ -85,7 +91,6 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       for (let lo = 1; lo <= total; lo += RANGE_ROWS) {
         const hi = Math.min(total, lo + RANGE_ROWS - 1);
         const range = `rowid BETWEEN ${lo + h} AND ${hi + h}`;
-        const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
         if (plan) {
           // Split once into a list (a view would split again for every cell it reads), take the
           // list apart into one column per header column, then check.
@@ -96,31 +101,38 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
           await db.run('DROP TABLE cells');
           for (const t of tables) await db.run(`DELETE FROM ${q(t.name)}`);
           for (const sql of plan.inserts) await db.run(sql);
-          for (const [k, sql] of queries.entries()) {
-            const reader = await db.runAndReadAll(sql);
-            const map = results[k] as Map<number, Record<string, unknown>>;
-            for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
-          }
+          // Each query runs once per range (planning it costs more than running it on 250,000 rows).
+          for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
         }
-        // The rows for JS: those SQL did not take.
-        const toJs = plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true';
-        const js = new Map<number, string[]>();
-        const reader = await db.runAndReadAll(`SELECT row_no, line FROM (SELECT (rowid - ${h})::INTEGER AS row_no, line FROM lines WHERE ${range}) WHERE ${toJs}`);
-        // Split as csvRecords (read-rows.ts) splits a line.
-        for (const r of (await reader.getRowObjectsJS()) as { row_no: number; line: string }[]) js.set(r.row_no, r.line.split(delimiter));
-        for (let row = lo; row <= hi; row++) {
-          const cells = js.get(row);
-          if (cells !== undefined) {
-            yield { row, cells };
-            continue;
+        // Out in slices, so JS holds a slice of results at a time.
+        for (let from = lo; from <= hi; from += SLICE_ROWS) {
+          const to = Math.min(hi, from + SLICE_ROWS - 1);
+          const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
+          if (plan) {
+            for (const k of queries.keys()) {
+              const reader = await db.runAndReadAll(`SELECT * FROM res${k} WHERE row_no BETWEEN ${from} AND ${to}`);
+              const map = results[k] as Map<number, Record<string, unknown>>;
+              for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
+            }
           }
-          const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
-          if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
-          yield {
-            row,
-            patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
-            results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
-          };
+          // The rows for JS: those SQL did not take, split as csvRecords (read-rows.ts) splits a line.
+          const js = new Map<number, string[]>();
+          const reader = await db.runAndReadAll(`SELECT row_no, line FROM (SELECT (rowid - ${h})::INTEGER AS row_no, line FROM lines WHERE rowid BETWEEN ${from + h} AND ${to + h}) WHERE ${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}`);
+          for (const r of (await reader.getRowObjectsJS()) as { row_no: number; line: string }[]) js.set(r.row_no, r.line.split(delimiter));
+          for (let row = from; row <= to; row++) {
+            const cells = js.get(row);
+            if (cells !== undefined) {
+              yield { row, cells };
+              continue;
+            }
+            const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
+            if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
+            yield {
+              row,
+              patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
+              results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
+            };
+          }
         }
       }
     },

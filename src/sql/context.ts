@@ -9,8 +9,9 @@ import type { Quantifier as QuantifierNode } from '../rules/quantifier.js';
 import type { Condition, RecordsSql, ReferenceDateName, SqlContext } from '../rules/types.js';
 import type { Dialect } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, ROW, quoteIdent as q } from './layout.js';
-import { CALCULATOR_SQL } from './calculators.js';
-import { UNKNOWN, isOpen } from './kit.js';
+import { CALCULATOR_MISSING_SQL, CALCULATOR_SQL } from './calculators.js';
+import { MISSING_SEP, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
+import { missingTokenSql } from './missing.js';
 
 export type SqlCtx = {
   dict: Dictionary;
@@ -32,6 +33,8 @@ export type SqlCtx = {
   memo: WeakMap<object, unknown>;
   /** Review id -> column of the pivoted decisions (alias rv). */
   reviewColumns: Map<string, string>;
+  /** The caller already keeps this node's missing tokens only while it is unknown (a criterion's root). */
+  callerGates?: boolean;
 };
 
 /** A derived table joined on the row number (and, for per-record tables, the record index). */
@@ -73,6 +76,20 @@ export function col(ctx: SqlCtx, field: string, part?: string): string {
   return `${ctx.p}.${q(part ? `${field}.${part}` : field)}`;
 }
 
+/** A list record's path with a field (`medications[2].stop`), as SQL text; `alias` is the record's row. */
+export function recordPath(records: string, alias: string, field: string): string {
+  return `(${lit(`${records}[`)} || CAST(${alias}.${q('idx')} AS VARCHAR) || ${lit(`].${field}`)})`;
+}
+
+/** A field's patient-file path as SQL text (inside a record quantifier, a bare name is the record's). */
+export function pathSql(ctx: SqlCtx, field: string, part?: string): string {
+  const name = part ? `${field}.${part}` : field;
+  return ctx.item && !field.includes('.') ? recordPath(ctx.item.records, ctx.item.alias, name) : lit(name);
+}
+
+/** One missing entry as SQL text (missing.ts). */
+export const token = missingTokenSql;
+
 export function refCol(ctx: SqlCtx, name: ReferenceDateName): string {
   return `${ctx.p}.${q(REF_COLUMNS[name])}`;
 }
@@ -85,7 +102,7 @@ export const rowKey = (ctx: SqlCtx): string => `${ctx.p}.${q(ROW)}`;
  */
 export function currentDoseTable(records: string, date: string): string {
   const d = q(`${records}${DOSES_SUFFIX}`);
-  return `SELECT z.${q(ROW)}, z.${q('idx')}, z.${q('pos')}, z.${q('dose')}, z.${q('unit')} FROM (SELECT d.${q(ROW)}, d.${q('idx')}, d.${q('pos')}, d.${q('dose')}, d.${q('unit')}, ROW_NUMBER() OVER (PARTITION BY d.${q(ROW)}, d.${q('idx')} ORDER BY d.${q('date')} DESC, d.${q('pos')} DESC) AS rk FROM ${d} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} WHERE d.${q('date')} <= ${date}) AS z WHERE z.rk = 1`;
+  return `SELECT z.${q(ROW)}, z.${q('idx')}, z.${q('pos')}, z.${q('date')}, z.${q('dose')}, z.${q('unit')} FROM (SELECT d.${q(ROW)}, d.${q('idx')}, d.${q('pos')}, d.${q('date')}, d.${q('dose')}, d.${q('unit')}, ROW_NUMBER() OVER (PARTITION BY d.${q(ROW)}, d.${q('idx')} ORDER BY d.${q('date')} DESC, d.${q('pos')} DESC) AS rk FROM ${d} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} WHERE d.${q('date')} <= ${date}) AS z WHERE z.rk = 1`;
 }
 
 export function addJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, render: () => string): string {
@@ -106,20 +123,40 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     const ictx: SqlCtx = { ...ctx, item: { records: c.records, alias: i }, joins: [] };
     const where = c.where ? toSql(c.where, ictx) : undefined;
     const check = c.check ? toSql(c.check, ictx) : undefined;
-    const item = how.item(where, check);
     const lives: { cond: string; quiet: boolean }[] = [];
     const a = addJoin(ctx, 'q', false, () => {
+      // Per record: where's and check's outcomes as columns, so the record's outcome and what it still
+      // needs (each part's tokens while that part is unknown) read them instead of computing them again.
+      const parts = [['wo', 'mw', c.where, where], ['co', 'mc', c.check, check]].filter((x): x is [string, string, Condition, string] => x[2] !== undefined);
+      const partCols = parts.map(([o, m, node, sql]) => `, ${sql} AS ${o}, ${missingSql(node, { ...ictx, callerGates: true })} AS ${m}`).join('');
+      const item = how.item(where === undefined ? undefined : 'z.wo', check === undefined ? undefined : 'z.co');
+      const itemMissing = missingList(parts.map(([o, m]) => ifUnknown(`z.${o}`, `z.${m}`)));
       // A review inside an item can change the result only while that item is open and no
       // other item is unknown (liveReviewIds): the window sum counts the unknown items.
       const liveAggs = lives.map((l, k) => `MAX(CASE WHEN x.lc${k} AND ${isOpen('x.io')}${l.quiet ? ` AND x.unk - (CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 0` : ''} THEN 1 ELSE 0 END) AS lv${k}`);
-      const inner = `SELECT ${i}.${q(ROW)}, ${item} AS io${lives.map((l, k) => `, (${l.cond}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
-      return `SELECT x.${q(ROW)}, ${how.aggregate} AS o${liveAggs.map((l) => `, ${l}`).join('')} FROM (SELECT y.*, SUM(CASE WHEN y.io = ${UNKNOWN} THEN 1 ELSE 0 END) OVER (PARTITION BY y.${q(ROW)}) AS unk FROM (${inner}) AS y) AS x GROUP BY x.${q(ROW)}`;
+      const parted = `SELECT ${i}.${q(ROW)}, ${i}.${q('idx')} AS ix${partCols}${lives.map((l, k) => `, (${l.cond}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
+      const inner = `SELECT z.*, ${item} AS io, ${itemMissing} AS im FROM (${parted}) AS z`;
+      return `SELECT x.${q(ROW)}, ${how.aggregate} AS o, ${ctx.dialect.joinInOrder(`(CASE WHEN x.io = ${UNKNOWN} THEN x.im END)`, ['x.ix'], MISSING_SEP)} AS m${liveAggs.map((l) => `, ${l}`).join('')} FROM (SELECT y.*, SUM(CASE WHEN y.io = ${UNKNOWN} THEN 1 ELSE 0 END) OVER (PARTITION BY y.${q(ROW)}) AS unk FROM (${inner}) AS y) AS x GROUP BY x.${q(ROW)}`;
     });
     return { alias: a, ictx, empty: how.empty, addLive: (cond: string, quiet: boolean) => lives.push({ cond, quiet }) - 1 };
   });
 }
 
-/** The SqlContext a kind's toSql is given at this level. */
+/** A definition's rule compiled here (toSql or missingSql), cycles refused. */
+function expand(ctx: SqlCtx, name: string, compile: (c: Condition, ctx: SqlCtx) => string): string {
+  const def = ctx.trial.definitions[name];
+  if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
+  return compile(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
+}
+
+/** A calculator's SQL form; one without is not expressible (its criterion stays unknown). */
+function calculatorIn<T>(table: Record<string, T>, name: string): T {
+  const calc = table[name];
+  if (!calc) throw new NotExpressible(`calculator ${name}`);
+  return calc;
+}
+
+/** The SqlContext a kind's toSql and missingSql are given at this level. */
 function sqlContext(ctx: SqlCtx): SqlContext {
   return {
     dialect: ctx.dialect,
@@ -146,20 +183,28 @@ function sqlContext(ctx: SqlCtx): SqlContext {
       if (!column) throw new Error(`review ${id} is not in the decisions pivot`);
       return `rv.${q(column)}`;
     },
-    definition(name) {
-      const def = ctx.trial.definitions[name];
-      if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
-      return toSql(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
+    definition: (name) => expand(ctx, name, toSql),
+    calculator: (name, params) => calculatorIn(CALCULATOR_SQL, name)(ctx, params),
+    childMissing: (node) => missingSql(node, { ...ctx, callerGates: false }),
+    unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(outcome(), missing)),
+    path: (field, part) => pathSql(ctx, field, part),
+    token,
+    recordsMissing(node) {
+      const qd = quantifierOf(node, ctx);
+      const list = col(ctx, node.records);
+      return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN COALESCE(${qd.alias}.o, ${qd.empty}) = ${UNKNOWN} THEN ${qd.alias}.m END)`;
     },
-    calculator(name, params) {
-      const calc = CALCULATOR_SQL[name];
-      if (!calc) throw new NotExpressible(`calculator ${name}`);
-      return calc(ctx, params);
-    },
+    definitionMissing: (name) => expand(ctx, name, missingSql),
+    calculatorMissing: (name, params) => calculatorIn(CALCULATOR_MISSING_SQL, name)(ctx, params),
   };
 }
 
 /** A rule's outcome expression: its kind's toSql (src/rules/<kind>.ts). */
 export function toSql(c: Condition, ctx: SqlCtx): string {
   return ruleOf(c).toSql(c, sqlContext(ctx));
+}
+
+/** A rule's missing tokens (NULL unless unknown): its kind's missingSql (src/rules/<kind>.ts). */
+export function missingSql(c: Condition, ctx: SqlCtx): string {
+  return ruleOf(c).missingSql(c, sqlContext(ctx));
 }

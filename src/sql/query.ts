@@ -5,8 +5,8 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
 import { childrenOf } from '../rules/registry.js';
 import type { Dialect } from './dialect.js';
-import { NotExpressible, REVIEW_PIVOT, fromClause, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
-import { MET, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
+import { NotExpressible, REVIEW_PIVOT, fromClause, missingSql, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { MET, MISSING_SEP, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 
 const ROW_ALIAS = 'row_no';
@@ -104,10 +104,14 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
   const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns };
   const cols: string[] = [`${rowKey(ctx)} AS ${ROW_ALIAS}`, `p.${q('patient_id')} AS patient_id`];
   const reviewCols: { criterion: string; id: string; column: string }[] = [];
+  const missingCols: number[] = [];
   trial.criteria.forEach((c, i) => {
     const expr = criterionSql(c.rule, ctx, c.id, notExpressible);
     cols.push(`${expr} AS ${q(`c${i}`)}`);
     if (notExpressible.some((n) => n.criterion === c.id)) return;
+    // What it lacks, kept in the outer select only while it is unknown (so not re-tested here).
+    cols.push(`${missingSql(c.rule, { ...ctx, callerGates: true })} AS ${q(`m${i}`)}`);
+    missingCols.push(i);
     for (const [id, conds] of liveReviews(c.rule, ctx)) {
       const column = `r${reviewCols.length}`;
       reviewCols.push({ criterion: c.id, id, column });
@@ -128,6 +132,8 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
     `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${lit(c.id)} END)`))} AS unknown`,
     // Open review items that can still change the result, criterion by criterion, each once.
     `${idList(reviewCols.map((r) => `(CASE WHEN ${q(r.column)} THEN ${lit(r.id)} END)`))} AS review`,
+    // What to collect (batch's `missing` cell): the unknown criteria's tokens in order, each once.
+    `${missingCols.length ? dialect.distinctItems(`concat_ws('${MISSING_SEP}', ${missingCols.map((i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${q(`m${i}`)} END)`).join(', ')})`, MISSING_SEP) : `''`} AS missing`,
     ...trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`),
   ];
   const header = [

@@ -123,22 +123,40 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     const ictx: SqlCtx = { ...ctx, item: { records: c.records, alias: i }, joins: [] };
     const where = c.where ? toSql(c.where, ictx) : undefined;
     const check = c.check ? toSql(c.check, ictx) : undefined;
-    const item = how.item(where, check);
     const lives: { cond: string; quiet: boolean }[] = [];
     const a = addJoin(ctx, 'q', false, () => {
-      // What an unknown record still needs: its where's and check's tokens (each kept only while unknown).
-      const itemMissing = missingList([c.where, c.check].filter((x): x is Condition => x !== undefined).map((x) => missingSql(x, { ...ictx, callerGates: false })));
+      // Per record: where's and check's outcomes as columns, so the record's outcome and what it still
+      // needs (each part's tokens while that part is unknown) read them instead of computing them again.
+      const parts = [['wo', 'mw', c.where, where], ['co', 'mc', c.check, check]].filter((x): x is [string, string, Condition, string] => x[2] !== undefined);
+      const partCols = parts.map(([o, m, node, sql]) => `, ${sql} AS ${o}, ${missingSql(node, { ...ictx, callerGates: true })} AS ${m}`).join('');
+      const item = how.item(where === undefined ? undefined : 'z.wo', check === undefined ? undefined : 'z.co');
+      const itemMissing = missingList(parts.map(([o, m]) => ifUnknown(`z.${o}`, `z.${m}`)));
       // A review inside an item can change the result only while that item is open and no
       // other item is unknown (liveReviewIds): the window sum counts the unknown items.
       const liveAggs = lives.map((l, k) => `MAX(CASE WHEN x.lc${k} AND ${isOpen('x.io')}${l.quiet ? ` AND x.unk - (CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 0` : ''} THEN 1 ELSE 0 END) AS lv${k}`);
-      const inner = `SELECT ${i}.${q(ROW)}, ${i}.${q('idx')} AS ix, ${item} AS io, ${itemMissing} AS im${lives.map((l, k) => `, (${l.cond}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
+      const parted = `SELECT ${i}.${q(ROW)}, ${i}.${q('idx')} AS ix${partCols}${lives.map((l, k) => `, (${l.cond}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
+      const inner = `SELECT z.*, ${item} AS io, ${itemMissing} AS im FROM (${parted}) AS z`;
       return `SELECT x.${q(ROW)}, ${how.aggregate} AS o, ${ctx.dialect.joinInOrder(`(CASE WHEN x.io = ${UNKNOWN} THEN x.im END)`, ['x.ix'], MISSING_SEP)} AS m${liveAggs.map((l) => `, ${l}`).join('')} FROM (SELECT y.*, SUM(CASE WHEN y.io = ${UNKNOWN} THEN 1 ELSE 0 END) OVER (PARTITION BY y.${q(ROW)}) AS unk FROM (${inner}) AS y) AS x GROUP BY x.${q(ROW)}`;
     });
     return { alias: a, ictx, empty: how.empty, addLive: (cond: string, quiet: boolean) => lives.push({ cond, quiet }) - 1 };
   });
 }
 
-/** The SqlContext a kind's toSql is given at this level. */
+/** A definition's rule compiled here (toSql or missingSql), cycles refused. */
+function expand(ctx: SqlCtx, name: string, compile: (c: Condition, ctx: SqlCtx) => string): string {
+  const def = ctx.trial.definitions[name];
+  if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
+  return compile(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
+}
+
+/** A calculator's SQL form; one without is not expressible (its criterion stays unknown). */
+function calculatorIn<T>(table: Record<string, T>, name: string): T {
+  const calc = table[name];
+  if (!calc) throw new NotExpressible(`calculator ${name}`);
+  return calc;
+}
+
+/** The SqlContext a kind's toSql and missingSql are given at this level. */
 function sqlContext(ctx: SqlCtx): SqlContext {
   return {
     dialect: ctx.dialect,
@@ -165,16 +183,8 @@ function sqlContext(ctx: SqlCtx): SqlContext {
       if (!column) throw new Error(`review ${id} is not in the decisions pivot`);
       return `rv.${q(column)}`;
     },
-    definition(name) {
-      const def = ctx.trial.definitions[name];
-      if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
-      return toSql(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
-    },
-    calculator(name, params) {
-      const calc = CALCULATOR_SQL[name];
-      if (!calc) throw new NotExpressible(`calculator ${name}`);
-      return calc(ctx, params);
-    },
+    definition: (name) => expand(ctx, name, toSql),
+    calculator: (name, params) => calculatorIn(CALCULATOR_SQL, name)(ctx, params),
     childMissing: (node) => missingSql(node, { ...ctx, callerGates: false }),
     unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(outcome(), missing)),
     path: (field, part) => pathSql(ctx, field, part),
@@ -184,16 +194,8 @@ function sqlContext(ctx: SqlCtx): SqlContext {
       const list = col(ctx, node.records);
       return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN COALESCE(${qd.alias}.o, ${qd.empty}) = ${UNKNOWN} THEN ${qd.alias}.m END)`;
     },
-    definitionMissing(name) {
-      const def = ctx.trial.definitions[name];
-      if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
-      return missingSql(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
-    },
-    calculatorMissing(name, params) {
-      const calc = CALCULATOR_MISSING_SQL[name];
-      if (!calc) throw new NotExpressible(`calculator ${name}`);
-      return calc(ctx, params);
-    },
+    definitionMissing: (name) => expand(ctx, name, missingSql),
+    calculatorMissing: (name, params) => calculatorIn(CALCULATOR_MISSING_SQL, name)(ctx, params),
   };
 }
 

@@ -427,4 +427,7 @@ async function main() {
   }
 }
 
-await main();
+// Run as a script; scripts/bench-query.mjs imports the population and the layout files.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+
+export { generate, layoutFiles };

@@ -10,7 +10,7 @@ import type { Condition, RecordsSql, ReferenceDateName, SqlContext } from '../ru
 import type { Dialect } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, ROW, quoteIdent as q } from './layout.js';
 import { CALCULATOR_SQL } from './calculators.js';
-import { UNKNOWN, isOpen } from './kit.js';
+import { REVIEW, UNKNOWN, isOpen } from './kit.js';
 
 export type SqlCtx = {
   dict: Dictionary;
@@ -32,6 +32,8 @@ export type SqlCtx = {
   memo: WeakMap<object, unknown>;
   /** Review id -> column of the pivoted decisions (alias rv). */
   reviewColumns: Map<string, string>;
+  /** Record list -> the one derived table its quantifiers share. */
+  groups: Map<string, RecordGroup>;
 };
 
 /** A derived table joined on the row number (and, for per-record tables, the record index). */
@@ -94,28 +96,84 @@ export function addJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, render:
   return a;
 }
 
-/** A record quantifier's derived table: one row per patient with items, aggregated. */
-export type Quantifier = { alias: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): number };
+/**
+ * Every record quantifier over one list shares one derived table: one pass over the list's rows
+ * (joined once to the patient, the decisions and the per-record tables), each quantifier's item
+ * outcome a column of it, aggregated per patient in one GROUP BY. A table per quantifier scanned
+ * and joined the list once per quantifier (15 times in IM101-611).
+ */
+type RecordGroup = {
+  alias: string;
+  ictx: SqlCtx;
+  /** Item-level expressions computed once per record, by text: the columns of the inner select. */
+  columns: Map<string, string>;
+  /** Per-patient aggregates over those columns, with their names. */
+  outputs: string[];
+};
 
-/** The quantifier node's table, made on its first compilation (`how` comes from its kind's module). */
+/** A record quantifier: its outcome column in the list's table, and the item context. */
+export type Quantifier = { out: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): string };
+
+const ITEM_ROW = 'x';
+
+function recordGroup(ctx: SqlCtx, records: string): RecordGroup {
+  let g = ctx.groups.get(records);
+  if (g) return g;
+  const i = alias(ctx, 'i');
+  const ictx: SqlCtx = { ...ctx, item: { records, alias: i }, joins: [] };
+  const group: RecordGroup = { alias: '', ictx, columns: new Map(), outputs: [] };
+  group.alias = addJoin(ctx, 'q', false, () => {
+    const inner = `SELECT ${i}.${q(ROW)}${[...group.columns].map(([sql, name]) => `, ${sql} AS ${name}`).join('')} FROM ${fromClause(patientJoin(ictx, records, i), ictx)}`;
+    return `SELECT ${ITEM_ROW}.${q(ROW)}${group.outputs.map((o) => `, ${o}`).join('')} FROM (${inner}) AS ${ITEM_ROW} GROUP BY ${ITEM_ROW}.${q(ROW)}`;
+  });
+  ctx.groups.set(records, (g = group));
+  return g;
+}
+
+/** An item-level expression as a column of its list's table, computed once however often it is read. */
+function itemColumn(g: RecordGroup, sql: string): string {
+  let name = g.columns.get(sql);
+  if (!name) g.columns.set(sql, (name = `m${g.columns.size}`));
+  return `${ITEM_ROW}.${name}`;
+}
+
+/** A rule's outcome inside a record quantifier, as a column of the list's table (for the review liveness). */
+export function itemCode(c: Condition, ictx: SqlCtx): string {
+  if (!ictx.item) throw new Error('itemCode outside a record quantifier');
+  return itemColumn(recordGroup(ictx, ictx.item.records), toSql(c, ictx));
+}
+
+/** The quantifier node's column, made on its first compilation (`how` comes from its kind's module). */
 export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): Quantifier {
   if (ctx.item) throw new NotExpressible('a record quantifier inside another');
   return memo(ctx, c, () => {
     if (!how) throw new Error(`${c.kind} over ${c.records} was not compiled to SQL`);
-    const i = alias(ctx, 'i');
-    const ictx: SqlCtx = { ...ctx, item: { records: c.records, alias: i }, joins: [] };
+    const g = recordGroup(ctx, c.records);
+    const ictx = g.ictx;
     const where = c.where ? toSql(c.where, ictx) : undefined;
     const check = c.check ? toSql(c.check, ictx) : undefined;
-    const item = how.item(where, check);
-    const lives: { cond: string; quiet: boolean }[] = [];
-    const a = addJoin(ctx, 'q', false, () => {
-      // A review inside an item can change the result only while that item is open and no
-      // other item is unknown (liveReviewIds): the window sum counts the unknown items.
-      const liveAggs = lives.map((l, k) => `MAX(CASE WHEN x.lc${k} AND ${isOpen('x.io')}${l.quiet ? ` AND x.unk - (CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 0` : ''} THEN 1 ELSE 0 END) AS lv${k}`);
-      const inner = `SELECT ${i}.${q(ROW)}, ${item} AS io${lives.map((l, k) => `, (${l.cond}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
-      return `SELECT x.${q(ROW)}, ${how.aggregate} AS o${liveAggs.map((l) => `, ${l}`).join('')} FROM (SELECT y.*, SUM(CASE WHEN y.io = ${UNKNOWN} THEN 1 ELSE 0 END) OVER (PARTITION BY y.${q(ROW)}) AS unk FROM (${inner}) AS y) AS x GROUP BY x.${q(ROW)}`;
-    });
-    return { alias: a, ictx, empty: how.empty, addLive: (cond: string, quiet: boolean) => lives.push({ cond, quiet }) - 1 };
+    const io = itemColumn(g, how.item(where, check));
+    const out = (sql: string, prefix: string) => {
+      const name = `${prefix}${g.outputs.length}`;
+      g.outputs.push(`${sql} AS ${name}`);
+      return `${g.alias}.${name}`;
+    };
+    const unknowns = `SUM(CASE WHEN ${io} = ${UNKNOWN} THEN 1 ELSE 0 END)`;
+    return {
+      out: out(how.aggregate.replace(/\bx\.io\b/g, io), 'o'),
+      ictx,
+      empty: how.empty,
+      // A review inside an item can change the result only while that item is open and no other
+      // item is unknown (liveReviewIds): an open item in review with no unknown item, or the one
+      // unknown item.
+      addLive: (cond: string, quiet: boolean) =>
+        out(
+          quiet
+            ? `(CASE WHEN ${unknowns} = 0 AND MAX(CASE WHEN ${cond} AND ${io} = ${REVIEW} THEN 1 ELSE 0 END) = 1 THEN 1 WHEN ${unknowns} = 1 AND MAX(CASE WHEN ${cond} AND ${io} = ${UNKNOWN} THEN 1 ELSE 0 END) = 1 THEN 1 ELSE 0 END)`
+            : `MAX(CASE WHEN ${cond} AND ${isOpen(io)} THEN 1 ELSE 0 END)`,
+          'lv',
+        ),
+    };
   });
 }
 
@@ -136,7 +194,7 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     },
     records(node, how) {
       const qd = quantifierOf(node, ctx, how);
-      return `(CASE WHEN ${col(ctx, node.records)} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${qd.alias}.o, ${qd.empty}) END)`;
+      return `(CASE WHEN ${col(ctx, node.records)} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${qd.out}, ${qd.empty}) END)`;
     },
     memo: (key, make) => memo(ctx, key, make),
     join: (prefix, perRecord, render) => addJoin(ctx, prefix, perRecord, render),

@@ -5,7 +5,7 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
 import { childrenOf } from '../rules/registry.js';
 import type { Dialect } from './dialect.js';
-import { NotExpressible, REVIEW_PIVOT, fromClause, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { NotExpressible, REVIEW_PIVOT, fromClause, itemCode, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
 import { MET, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 
@@ -32,18 +32,21 @@ function criterionSql(rule: Condition, ctx: SqlCtx, id: string, out: CompiledTri
 /**
  * When is an undecided review item worth asking (liveReviewIds in evaluate.ts)? Every node on
  * its path is open, and no sibling along the path is unknown. Returns, per review id, the SQL
- * conditions (one per place it occurs) in the order the JS engine meets them.
+ * conditions (one per place it occurs) in the order the JS engine meets them. The conditions
+ * read each node's outcome by name (`code`: a column computed once), never a copy of its SQL:
+ * a node deep in a criterion is on the path of, or beside, every review item under it.
  */
-function liveReviews(rule: Condition, ctx: SqlCtx): Map<string, string[]> {
+function liveReviews(rule: Condition, ctx: SqlCtx, code: (sql: string) => string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   // `open`: every node on the path is open. `quiet`: no sibling along the path is unknown, which
   // a question marked listWhileOpen does not need (it assumes nothing the missing data would show).
   type Wrap = (open: string, quiet: string, listWhileOpen: boolean) => string;
   const all = (xs: string[]) => (xs.length ? xs.join(' AND ') : 'TRUE');
+  const codeOf = (c: Condition, ctx: SqlCtx) => (ctx.item ? itemCode(c, ctx) : code(toSql(c, ctx)));
   const walk = (c: Condition, ctx: SqlCtx, open: string[], quiet: string[], wrap: Wrap): void => {
-    const here = [...open, isOpen(toSql(c, ctx))];
+    const here = [...open, isOpen(codeOf(c, ctx))];
     const kids = (children: Condition[], kctx: SqlCtx, w: Wrap, base: string[], baseQuiet: string[]) => {
-      const sql = children.map((k) => toSql(k, kctx));
+      const sql = children.map((k) => codeOf(k, kctx));
       children.forEach((k, i) => walk(k, kctx, base, [...baseQuiet, ...sql.filter((_, j) => j !== i).map((x) => `${x} <> ${UNKNOWN}`)], w));
     };
     switch (c.kind) {
@@ -68,11 +71,11 @@ function liveReviews(rule: Condition, ctx: SqlCtx): Map<string, string[]> {
       case 'forAll':
       case 'count': {
         // Items are the children: one is live while it is open (and, unless listWhileOpen, no other
-        // item is unknown: checked in the quantifier's table); below it, where and check are siblings.
+        // item is unknown: checked in the list's table); below it, where and check are siblings.
         const quant = quantifierOf(c, ctx);
         const iwrap: Wrap = (iopen, iquiet, listWhileOpen) => {
-          const k = quant.addLive(listWhileOpen ? iopen : `${iopen} AND ${iquiet}`, !listWhileOpen);
-          return wrap(`${all(here)} AND COALESCE(${quant.alias}.lv${k}, 0) = 1`, all(quiet), listWhileOpen);
+          const live = quant.addLive(listWhileOpen ? iopen : `${iopen} AND ${iquiet}`, !listWhileOpen);
+          return wrap(`${all(here)} AND ${code(`COALESCE(${live}, 0)`)} = 1`, all(quiet), listWhileOpen);
         };
         const parts = [c.where, c.kind === 'forAll' ? c.check : undefined].filter((x): x is Condition => x !== undefined);
         kids(parts, quant.ictx, iwrap, [], []);
@@ -101,20 +104,28 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
     for (const k of children(c, trial)) collect(k);
   };
   for (const c of trial.criteria) collect(c.rule);
-  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns };
+  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns, groups: new Map() };
   const cols: string[] = [`${rowKey(ctx)} AS ${ROW_ALIAS}`, `p.${q('patient_id')} AS patient_id`];
-  const reviewCols: { criterion: string; id: string; column: string }[] = [];
-  trial.criteria.forEach((c, i) => {
-    const expr = criterionSql(c.rule, ctx, c.id, notExpressible);
-    cols.push(`${expr} AS ${q(`c${i}`)}`);
-    if (notExpressible.some((n) => n.criterion === c.id)) return;
-    for (const [id, conds] of liveReviews(c.rule, ctx)) {
-      const column = `r${reviewCols.length}`;
-      reviewCols.push({ criterion: c.id, id, column });
-      cols.push(`(${conds.map((x) => `(${x})`).join(' OR ')}) AS ${q(column)}`);
+  // Each patient-level outcome the verdict and the review liveness read, computed once as a
+  // column of the inner select (by its SQL text) and read by name in the outer one.
+  const named = new Map<string, string>();
+  const code = (sql: string): string => {
+    let name = named.get(sql);
+    if (!name) {
+      name = q(`n${named.size}`);
+      named.set(sql, name);
+      cols.push(`${sql} AS ${name}`);
     }
+    return name;
+  };
+  const outcomes: string[] = [];
+  const reviewCols: { criterion: string; id: string; live: string }[] = [];
+  trial.criteria.forEach((c) => {
+    outcomes.push(code(criterionSql(c.rule, ctx, c.id, notExpressible)));
+    if (notExpressible.some((n) => n.criterion === c.id)) return;
+    for (const [id, conds] of liveReviews(c.rule, ctx, code)) reviewCols.push({ criterion: c.id, id, live: conds.map((x) => `(${x})`).join(' OR ') });
   });
-  const outcome = (i: number) => q(`c${i}`);
+  const outcome = (i: number) => outcomes[i] as string;
   // Effect: inclusion passes on met, exclusion on not met; open stays open.
   const fails = trial.criteria.map((c, i) => `${outcome(i)} = ${c.type === 'inclusion' ? NOT_MET : MET}`);
   const open = trial.criteria.map((_, i) => isOpen(outcome(i)));
@@ -127,7 +138,7 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
     `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${fails[i]} THEN ${lit(c.id)} END)`))} AS failed`,
     `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${lit(c.id)} END)`))} AS unknown`,
     // Open review items that can still change the result, criterion by criterion, each once.
-    `${idList(reviewCols.map((r) => `(CASE WHEN ${q(r.column)} THEN ${lit(r.id)} END)`))} AS review`,
+    `${idList(reviewCols.map((r) => `(CASE WHEN ${r.live} THEN ${lit(r.id)} END)`))} AS review`,
     ...trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`),
   ];
   const header = [

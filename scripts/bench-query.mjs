@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Times each trial's screening query (`screen sql`) on the benchmark's seeded population in the
+// normalised layout, in DuckDB, and optionally on a throwaway PostgreSQL server: the queries of
+// this build side by side with a baseline build's (--baseline DIR, a built checkout), with the
+// answers of both compared row by row. Not a test: `npm run build && node scripts/bench-query.mjs`.
+//   --rows 100000  --seed 611  --threads 2  --trials IM101-611,NCT04946669,NCT02347891
+//   --baseline DIR        a built checkout to compare with (its dist/sql/query.js)
+//   --profile DIR         write DuckDB's EXPLAIN ANALYZE of each query there
+//   --postgres N          also time PostgreSQL on the first N rows (COPY + ANALYZE first)
+//   --settings            also try DuckDB settings (threads, preserve_insertion_order, memory_limit)
+import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate, layoutFiles } from './bench-batch.mjs';
+
+const dist = (root, p) => new URL(`dist/${p}`, root).href;
+const here = new URL('..', import.meta.url);
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = process.argv[i + 1];
+  return v === undefined || v.startsWith('--') ? true : v;
+}
+
+const rows = Number(arg('--rows', '100000'));
+const seed = Number(arg('--seed', '611'));
+const threads = Number(arg('--threads', '2'));
+const trials = String(arg('--trials', 'IM101-611,NCT04946669,NCT02347891')).split(',');
+const baseline = arg('--baseline', undefined);
+const profile = arg('--profile', undefined);
+const pgRows = Number(arg('--postgres', '0'));
+
+const dir = join(tmpdir(), 'trial-screen-bench');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `im101-611-${rows}-seed${seed}.csv`);
+if (!existsSync(file)) await generate(file, rows, seed);
+const { dir: layoutDir, set, tables } = await layoutFiles(file);
+
+const { loadTrial } = await import(dist(here, 'criteria/criteria-dir.js'));
+const { createTablesSql, quoteIdent } = await import(dist(here, 'sql/layout.js'));
+const builds = [['this build', here]];
+if (baseline) builds.unshift(['baseline', new URL(`file://${baseline.replace(/\/?$/, '/')}`)]);
+const compilers = await Promise.all(builds.map(async ([name, root]) => ({ name, ...(await import(dist(root, 'sql/query.js'))), ...(await import(dist(root, 'sql/dialect.js'))) })));
+const strip = (sql) => sql.replace(/^--.*\n/gm, '');
+
+const seconds = async (f) => {
+  const t0 = performance.now();
+  await f();
+  return (performance.now() - t0) / 1000;
+};
+
+// --- DuckDB: the layout loaded once into a database file, reused by later runs ---------------
+const { DuckDBInstance } = await import('@duckdb/node-api');
+const dbFile = `${layoutDir}.duckdb`;
+const fresh = !existsSync(dbFile);
+const instance = await DuckDBInstance.create(dbFile, { threads: String(threads) });
+const db = await instance.connect();
+if (fresh) {
+  await db.run(createTablesSql(set.dictionary, compilers[0].DUCKDB));
+  for (const t of tables) await db.run(`COPY ${quoteIdent(t.name)} FROM '${join(layoutDir, `${t.name}.csv`)}' (FORMAT csv, HEADER false, NULL '', ALLOW_QUOTED_NULLS false)`);
+  await db.run('CHECKPOINT');
+}
+const n = Number((await db.runAndReadAll('SELECT count(*) AS n FROM patients')).getRowObjectsJS()[0].n);
+console.log(`DuckDB, ${threads} threads, ${n} patients in the layout (${dbFile})`);
+
+/** Every column of the query's rows, materialised, as the batch reads them; the best of two runs. */
+async function timeDuck(sql, table) {
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) best = Math.min(best, await seconds(() => db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${strip(sql)}`)));
+  return best;
+}
+
+const differs = async (a, b) => Number((await db.runAndReadAll(`SELECT count(*) AS n FROM (SELECT * FROM ${a} EXCEPT SELECT * FROM ${b}) AS d`)).getRowObjectsJS()[0].n);
+
+for (const id of trials) {
+  const trial = loadTrial(set, id);
+  const results = [];
+  for (const [k, c] of compilers.entries()) {
+    const sql = c.compileTrial(trial, set.dictionary, c.DUCKDB).sql;
+    const s = await timeDuck(sql, `out${k}`);
+    results.push({ name: c.name, s, length: sql.length, pgLength: c.compileTrial(trial, set.dictionary, c.POSTGRES).sql.length });
+    if (profile) {
+      mkdirSync(profile, { recursive: true });
+      const plan = (await db.runAndReadAll(`EXPLAIN ANALYZE ${strip(sql)}`)).getRowObjectsJS();
+      writeFileSync(join(profile, `${id}-${c.name.replace(/\W/g, '')}.txt`), plan.map((r) => r.explain_value).join('\n'));
+    }
+  }
+  const base = results[0];
+  for (const r of results) console.log(`  ${id.padEnd(12)} ${r.name.padEnd(10)} ${r.s.toFixed(2)} s (${(n / r.s).toFixed(0)} patients/s), query ${r.length} chars (PostgreSQL ${r.pgLength})${r === base ? '' : `, ${(base.s / r.s).toFixed(2)}x faster`}`);
+  if (results.length > 1) {
+    const d = (await differs('out0', 'out1')) + (await differs('out1', 'out0'));
+    console.log(`    rows that differ between the two: ${d}`);
+    if (d) process.exitCode = 1;
+  }
+}
+
+if (arg('--settings', false)) {
+  const c = compilers[compilers.length - 1];
+  const sql = c.compileTrial(loadTrial(set, trials[0]), set.dictionary, c.DUCKDB).sql;
+  const tries = [
+    ['threads=1', 'SET threads = 1'],
+    [`threads=${threads}`, `SET threads = ${threads}`],
+    ['preserve_insertion_order=false', 'SET preserve_insertion_order = false'],
+    ['memory_limit=1GB', 'SET memory_limit = \'1GB\''],
+  ];
+  for (const [name, set] of tries) {
+    await db.run(set);
+    console.log(`  ${trials[0]} with ${name}: ${(await timeDuck(sql, 'outs')).toFixed(2)} s`);
+  }
+}
+db.closeSync();
+instance.closeSync();
+
+// --- PostgreSQL: the first pgRows patients by COPY, each build's query side by side ---------
+if (pgRows > 0) {
+  const { startPostgres } = await import('./pg-cluster.mjs');
+  const pg = (await import('pg')).default;
+  const server = startPostgres();
+  try {
+    const client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
+    await client.connect();
+    await client.query(createTablesSql(set.dictionary, compilers[0].POSTGRES));
+    for (const t of tables) {
+      const copy = join(server.dir, `${t.name}.csv`);
+      copyFileSync(join(layoutDir, `${t.name}.csv`), copy);
+      chmodSync(copy, 0o644);
+      await client.query(`COPY ${quoteIdent(t.name)} FROM '${copy}' WITH (FORMAT csv)`);
+      await client.query(`DELETE FROM ${quoteIdent(t.name)} WHERE ${quoteIdent('row_no')} > ${pgRows}`);
+    }
+    await client.query('VACUUM ANALYZE');
+    console.log(`PostgreSQL, first ${pgRows} rows`);
+    for (const id of trials) {
+      const trial = loadTrial(set, id);
+      const line = [];
+      for (const [k, c] of compilers.entries()) {
+        const sql = strip(c.compileTrial(trial, set.dictionary, c.POSTGRES).sql);
+        const plan = await seconds(() => client.query(`EXPLAIN ${sql}`));
+        const s = await seconds(() => client.query(`CREATE TEMP TABLE pout${k} AS ${sql}`));
+        line.push({ name: c.name, s, plan });
+      }
+      const differ = line.length > 1 ? Number((await client.query('SELECT count(*) AS n FROM ((SELECT * FROM pout0 EXCEPT SELECT * FROM pout1) UNION ALL (SELECT * FROM pout1 EXCEPT SELECT * FROM pout0)) AS d')).rows[0].n) : 0;
+      for (const r of line) console.log(`  ${id.padEnd(12)} ${r.name.padEnd(10)} ${r.s.toFixed(2)} s (${(pgRows / r.s).toFixed(0)} patients/s), planning ~${r.plan.toFixed(2)} s${r === line[0] ? '' : `, ${(line[0].s / r.s).toFixed(2)}x faster; rows that differ: ${differ}`}`);
+      if (differ) process.exitCode = 1;
+      for (const k of line.keys()) await client.query(`DROP TABLE pout${k}`);
+    }
+    await client.end();
+  } finally {
+    server.stop();
+  }
+}

@@ -34,7 +34,40 @@ export type SqlCtx = {
   reviewColumns: Map<string, string>;
   /** Record list -> the one derived table its quantifiers share. */
   groups: Map<string, RecordGroup>;
+  /** Patient-level outcome codes, each a named column of the query's layers. */
+  layers: Layers;
 };
+
+/**
+ * Every patient-level rule node's outcome is a column, computed once and read by name: a leaf's
+ * in the first layer (the select over the patients and their derived tables), an `all` of them in
+ * the layer above its deepest child, and so on. Composed as SQL text, a node's code was copied
+ * into its parent's, and each review item's liveness copied every node on its path and beside it
+ * (50 kB for one item of IM101-611), evaluated again each time in PostgreSQL, in part in DuckDB.
+ */
+export type Layers = { columns: Map<string, string>; layerOf: number[]; layers: [string, string][][] };
+
+/** The alias every layer gives the one below it. */
+export const LAYER = 'l';
+const LAYER_REF = /\bl\."n(\d+)"/g;
+
+export const newLayers = (): Layers => ({ columns: new Map(), layerOf: [], layers: [] });
+
+/** The outcome code `sql` as a layer column (one per distinct text), read as l."nK". */
+export function layerColumn(layers: Layers, sql: string): string {
+  if (/^l\."n\d+"$/.test(sql)) return sql;
+  let ref = layers.columns.get(sql);
+  if (ref === undefined) {
+    const k = layers.layerOf.length;
+    let layer = 0;
+    for (const m of sql.matchAll(LAYER_REF)) layer = Math.max(layer, (layers.layerOf[Number(m[1])] as number) + 1);
+    layers.layerOf.push(layer);
+    (layers.layers[layer] ??= []).push([sql, `n${k}`]);
+    ref = `${LAYER}.${q(`n${k}`)}`;
+    layers.columns.set(sql, ref);
+  }
+  return ref;
+}
 
 /** A derived table joined on the row number (and, for per-record tables, the record index). */
 export type Join = { alias: string; perRecord: boolean; render: () => string };
@@ -219,5 +252,6 @@ function sqlContext(ctx: SqlCtx): SqlContext {
 
 /** A rule's outcome expression: its kind's toSql (src/rules/<kind>.ts). */
 export function toSql(c: Condition, ctx: SqlCtx): string {
-  return ruleOf(c).toSql(c, sqlContext(ctx));
+  const sql = ruleOf(c).toSql(c, sqlContext(ctx));
+  return ctx.item ? sql : layerColumn(ctx.layers, sql);
 }

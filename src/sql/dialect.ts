@@ -16,6 +16,12 @@ export type Dialect = {
   exact(x: string): string;
   /** An interval of `n` months, `n` an expression (a column): the SQL has no portable spelling. */
   months(n: string): string;
+  /**
+   * Ends a subquery whose columns must be computed once, not pulled up into the query above:
+   * PostgreSQL flattens a plain subquery and copies each column's expression into every place
+   * that reads it (OFFSET 0 prevents that); DuckDB keeps a projection's results as they are.
+   */
+  fence: string;
 };
 
 const sigDigits = (x: string, cast: (s: string) => string) =>
@@ -26,6 +32,7 @@ export const DUCKDB: Dialect = {
   types: { int: 'INTEGER', double: 'DOUBLE', text: 'VARCHAR', date: 'DATE', bool: 'BOOLEAN' },
   exact: (x) => sigDigits(x, (s) => `(${s})`),
   months: (n) => `to_months(CAST(${n} AS INTEGER))`,
+  fence: '',
 };
 
 /** PostgreSQL: round(double, int) does not exist; the value is rounded as numeric. */
@@ -34,6 +41,7 @@ export const POSTGRES: Dialect = {
   types: { int: 'integer', double: 'double precision', text: 'text', date: 'date', bool: 'boolean' },
   exact: (x) => sigDigits(x, (s) => `CAST(${s} AS numeric)`),
   months: (n) => `make_interval(months => CAST(${n} AS integer))`,
+  fence: '\n  OFFSET 0',
 };
 
 export function dialectNamed(name: DialectName): Dialect {

@@ -5,7 +5,7 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
 import { childrenOf } from '../rules/registry.js';
 import type { Dialect } from './dialect.js';
-import { NotExpressible, REVIEW_PIVOT, fromClause, itemCode, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { LAYER, NotExpressible, REVIEW_PIVOT, fromClause, itemCode, layerColumn, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
 import { MET, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 
@@ -104,20 +104,8 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
     for (const k of children(c, trial)) collect(k);
   };
   for (const c of trial.criteria) collect(c.rule);
-  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns, groups: new Map() };
-  const cols: string[] = [`${rowKey(ctx)} AS ${ROW_ALIAS}`, `p.${q('patient_id')} AS patient_id`];
-  // Each patient-level outcome the verdict and the review liveness read, computed once as a
-  // column of the inner select (by its SQL text) and read by name in the outer one.
-  const named = new Map<string, string>();
-  const code = (sql: string): string => {
-    let name = named.get(sql);
-    if (!name) {
-      name = q(`n${named.size}`);
-      named.set(sql, name);
-      cols.push(`${sql} AS ${name}`);
-    }
-    return name;
-  };
+  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns, groups: new Map(), layers: newLayers() };
+  const code = (sql: string): string => layerColumn(ctx.layers, sql);
   const outcomes: string[] = [];
   const reviewCols: { criterion: string; id: string; live: string }[] = [];
   trial.criteria.forEach((c) => {
@@ -131,8 +119,8 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
   const open = trial.criteria.map((_, i) => isOpen(outcome(i)));
   const idList = (parts: string[]) => (parts.length ? `concat_ws(';', ${parts.join(', ')})` : `''`);
   const select = [
-    ROW_ALIAS,
-    'patient_id',
+    `${LAYER}.${ROW_ALIAS}`,
+    `${LAYER}.patient_id`,
     `${lit(trial.meta.id)} AS trial`,
     `(CASE WHEN ${fails.join(' OR ')} THEN 'ineligible' WHEN ${open.join(' OR ')} THEN 'undetermined' ELSE 'eligible' END) AS verdict`,
     `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${fails[i]} THEN ${lit(c.id)} END)`))} AS failed`,
@@ -149,7 +137,11 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
   // Recorded review decisions, one column per review item of this trial (NULL: not decided).
   const pivot = `(SELECT ${q(ROW)}${[...reviewColumns].map(([id, column]) => `, MAX(CASE WHEN ${q('trial')} = ${lit(trial.meta.id)} AND ${q('review_id')} = ${lit(id)} THEN ${q('decision')} END) AS ${q(column)}`).join('')} FROM ${q(REVIEWS)} GROUP BY ${q(ROW)})`;
   const from = fromClause(`${q('patients')} AS p LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = p.${q(ROW)}`, ctx);
-  const body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  SELECT\n    ${cols.join(',\n    ')}\n  FROM ${from}\n) AS screened\nORDER BY ${ROW_ALIAS}`;
+  // The layers, innermost first: each selects the one below (aliased l) and adds its columns.
+  const columns = (layer: [string, string][]) => layer.map(([sql, name]) => `,\n    ${sql} AS ${q(name)}`).join('');
+  let body = `SELECT ${rowKey(ctx)} AS ${ROW_ALIAS}, p.${q('patient_id')} AS patient_id${columns(ctx.layers.layers[0] ?? [])}\n  FROM ${from}`;
+  for (const layer of ctx.layers.layers.slice(1)) body = `SELECT ${LAYER}.*${columns(layer)}\n  FROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}`;
+  body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}\nORDER BY ${LAYER}.${ROW_ALIAS}`;
   const sql = `${header.join('\n')}\n${body.replaceAll(REVIEW_PIVOT, pivot)}`;
   return { sql, notExpressible };
 }

@@ -75,15 +75,17 @@ export const stableDose: RuleKind<StableDose> = {
     const ref = cx.refCol(n.before);
     const since = shiftSql(ref, n.for, -1);
     const start = `${m}.${q('start')}`;
-    const [cur, win, any] = cx.memo(n, () => {
+    const t = cx.memo(n, () => {
       const doses = q(`${records}${DOSES_SUFFIX}`);
       const current = cx.currentDoseTable(records, since);
-      // Doses in different units (or one without a unit) cannot be compared: never a change; a dose
-      // entry without an amount ("unchanged since") is no change, but next to another amount unknown.
-      const window = `SELECT d.${q(ROW)}, d.${q('idx')}, MAX(CASE WHEN COALESCE(d.${q('unit')}, '') <> COALESCE(c.${q('unit')}, '') THEN 1 ELSE 0 END) AS incomparable, MAX(CASE WHEN d.${q('dose')} <> c.${q('dose')} THEN 1 ELSE 0 END) AS changed, MAX(CASE WHEN d.${q('dose')} IS NULL OR c.${q('dose')} IS NULL THEN 1 ELSE 0 END) AS unknown_amount FROM ${doses} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} JOIN (${current}) AS c ON c.${q(ROW)} = d.${q(ROW)} AND c.${q('idx')} = d.${q('idx')} WHERE d.${q('date')} > ${since} AND d.${q('date')} <= ${ref} GROUP BY d.${q(ROW)}, d.${q('idx')}`;
-      const counted = `SELECT d.${q(ROW)}, d.${q('idx')}, COUNT(*) AS n FROM ${doses} AS d GROUP BY d.${q(ROW)}, d.${q('idx')}`;
-      return [cx.join('sc', true, () => current), cx.join('sw', true, () => window), cx.join('sn', true, () => counted)];
+      // One row per record with doses: how many, the current dose on the window's first day (c),
+      // and over the doses within the window: doses in different units (or one without a unit)
+      // cannot be compared, never a change; a dose entry without an amount ("unchanged since") is
+      // no change, but next to another amount unknown.
+      const inWindow = (test: string) => `MAX(CASE WHEN d.${q('date')} > ${since} AND d.${q('date')} <= ${ref} AND ${test} THEN 1 ELSE 0 END)`;
+      const table = `SELECT d.${q(ROW)}, d.${q('idx')}, COUNT(*) AS n, MAX(c.${q('pos')}) AS pos, ${inWindow(`COALESCE(d.${q('unit')}, '') <> COALESCE(c.${q('unit')}, '')`)} AS incomparable, ${inWindow(`d.${q('dose')} <> c.${q('dose')}`)} AS changed, ${inWindow(`(d.${q('dose')} IS NULL OR c.${q('dose')} IS NULL)`)} AS unknown_amount FROM ${doses} AS d LEFT JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} LEFT JOIN (${current}) AS c ON c.${q(ROW)} = d.${q(ROW)} AND c.${q('idx')} = d.${q('idx')} GROUP BY d.${q(ROW)}, d.${q('idx')}`;
+      return cx.join('sd', true, () => table);
     });
-    return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} WHEN ${start} IS NULL THEN ${UNKNOWN} WHEN ${start} > ${since} THEN ${NOT_MET} WHEN ${any}.n IS NULL THEN ${UNKNOWN} WHEN ${cur}.${q('pos')} IS NULL THEN ${UNKNOWN} WHEN ${win}.incomparable = 1 THEN ${UNKNOWN} WHEN ${win}.changed = 1 THEN ${NOT_MET} WHEN ${win}.unknown_amount = 1 THEN ${UNKNOWN} ELSE ${takenOnSql(m, ref)} END)`;
+    return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} WHEN ${start} IS NULL THEN ${UNKNOWN} WHEN ${start} > ${since} THEN ${NOT_MET} WHEN ${t}.n IS NULL THEN ${UNKNOWN} WHEN ${t}.${q('pos')} IS NULL THEN ${UNKNOWN} WHEN ${t}.incomparable = 1 THEN ${UNKNOWN} WHEN ${t}.changed = 1 THEN ${NOT_MET} WHEN ${t}.unknown_amount = 1 THEN ${UNKNOWN} ELSE ${takenOnSql(m, ref)} END)`;
   },
 };

@@ -130,6 +130,17 @@ export function addJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, render:
 }
 
 /**
+ * A derived table given by its SQL, joined once at this level however many rules ask for it
+ * (two calculator nodes with the same parameters, or parameters the table does not depend on).
+ */
+export function sharedJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, sql: string): string {
+  const byText = memo(ctx, ctx.joins, () => new Map<string, string>());
+  let a = byText.get(sql);
+  if (!a) byText.set(sql, (a = addJoin(ctx, prefix, perRecord, () => sql)));
+  return a;
+}
+
+/**
  * Every record quantifier over one list shares one derived table: one pass over the list's rows
  * (joined once to the patient, the decisions and the per-record tables), each quantifier's item
  * outcome a column of it, aggregated per patient in one GROUP BY. A table per quantifier scanned

@@ -5,8 +5,8 @@ import type { PatientRecord } from '../engine/patient-record.js';
 import { getPath } from '../engine/patient-record.js';
 import { fieldLabel } from '../criteria/dictionary-model.js';
 import { cmp, leaf, REF_PATH } from './kit.js';
-import type { ReferenceDateName, RuleKind } from './types.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, ageSql, countRange } from '../sql/kit.js';
+import type { ReferenceDateName, RuleKind, SqlContext } from './types.js';
+import { MET, NOT_MET, SQL_OPS, UNKNOWN, ageSql, countRange, ifUnknown, lit, missingList, when } from '../sql/kit.js';
 
 export type Age = { kind: 'age'; note?: string | undefined; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName };
 /** What an age rule's trace records (explain only). */
@@ -59,20 +59,25 @@ export const age: RuleKind<Age> = {
     });
   },
   describe: (n, cx) => ({ text: `age in whole years on the ${n.at} date ${cx.op(n.op)} ${n.years}` }),
-  toSql(n, cx) {
-    const birth = cx.col('demographics.birthDate');
-    const on = cx.refCol(n.at);
-    const op = SQL_OPS[n.op] as string;
-    // No birth date but an age stated on a date: every birth date that fits it (as in compile),
-    // decided only when the youngest and the oldest reading agree.
-    const years = cx.col('demographics.ageYears');
-    const statedOn = cx.col('demographics.ageOn');
-    const latest = `CAST(${statedOn} - ${cx.dialect.months(`12 * ${years}`)} AS DATE)`;
-    const earliest = `(CAST(${statedOn} - ${cx.dialect.months(`12 * (${years} + 1)`)} AS DATE) + 1)`;
-    const [allTrue, allFalse] = countRange(n.op, n.years, ageSql(latest, on), ageSql(earliest, on));
-    return `(CASE WHEN ${on} IS NULL THEN ${UNKNOWN} WHEN ${birth} IS NOT NULL THEN (CASE WHEN ${ageSql(birth, on)} ${op} ${n.years} THEN ${MET} ELSE ${NOT_MET} END) WHEN ${years} IS NULL OR ${statedOn} IS NULL THEN ${UNKNOWN} WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
-  },
+  toSql: (n, cx) => ageOutcome(n, cx),
+  // Unknown: the birth date when not recorded (even with a stated age), and the reference date.
+  missingSql: (n, cx) =>
+    ifUnknown(ageOutcome(n, cx), missingList([when(`${cx.col(BIRTH)} IS NULL`, cx.token(lit(BIRTH))), when(`${cx.refCol(n.at)} IS NULL`, cx.token(lit(REF_PATH[n.at])))])),
 };
+
+function ageOutcome(n: Age, cx: SqlContext): string {
+  const birth = cx.col('demographics.birthDate');
+  const on = cx.refCol(n.at);
+  const op = SQL_OPS[n.op] as string;
+  // No birth date but an age stated on a date: every birth date that fits it (as in compile),
+  // decided only when the youngest and the oldest reading agree.
+  const years = cx.col('demographics.ageYears');
+  const statedOn = cx.col('demographics.ageOn');
+  const latest = `CAST(${statedOn} - ${cx.dialect.months(`12 * ${years}`)} AS DATE)`;
+  const earliest = `(CAST(${statedOn} - ${cx.dialect.months(`12 * (${years} + 1)`)} AS DATE) + 1)`;
+  const [allTrue, allFalse] = countRange(n.op, n.years, ageSql(latest, on), ageSql(earliest, on));
+  return `(CASE WHEN ${on} IS NULL THEN ${UNKNOWN} WHEN ${birth} IS NOT NULL THEN (CASE WHEN ${ageSql(birth, on)} ${op} ${n.years} THEN ${MET} ELSE ${NOT_MET} END) WHEN ${years} IS NULL OR ${statedOn} IS NULL THEN ${UNKNOWN} WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
+}
 
 /** An age stated on a date without a birth date: the range of birth dates it allows. */
 function statedAge(patient: PatientRecord): { years: number; on: string; earliestBirth: string; latestBirth: string } | undefined {

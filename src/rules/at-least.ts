@@ -1,8 +1,8 @@
 // `atLeast`: n of the sub-rules must be met; not met once the open ones could not reach n.
 import { atLeast as atLeastOf } from '../engine/logic.js';
 import { combined } from './kit.js';
-import type { Condition, RuleKind } from './types.js';
-import { listChildren, listDescription, listNode } from './list-kinds.js';
+import type { Condition, RuleKind, SqlContext } from './types.js';
+import { listChildren, listDescription, listMissing, listNode } from './list-kinds.js';
 import { MET, NOT_MET, REVIEW, UNKNOWN } from '../sql/kit.js';
 
 export type AtLeast = { kind: 'atLeast'; note?: string | undefined; n: number; of: Condition[] };
@@ -39,9 +39,12 @@ export const atLeast: RuleKind<AtLeast> = {
     });
   },
   describe: (n, cx) => listDescription(`at least ${n.n} of these ${n.of.length}:`, n.of, cx),
-  toSql(n, cx) {
-    const kids = n.of.map((x) => cx.child(x));
-    const count = (test: string) => `(${kids.map((k) => `(CASE WHEN ${k} ${test} THEN 1 ELSE 0 END)`).join(' + ')})`;
-    return `(CASE WHEN ${count(`= ${MET}`)} >= ${n.n} THEN ${MET} WHEN ${count(`<> ${NOT_MET}`)} < ${n.n} THEN ${NOT_MET} WHEN ${count(`= ${UNKNOWN}`)} > 0 THEN ${UNKNOWN} ELSE ${REVIEW} END)`;
-  },
+  toSql: (n, cx) => atLeastSql(n, cx),
+  missingSql: (n, cx) => listMissing(n.of, cx, () => atLeastSql(n, cx)),
 };
+
+function atLeastSql(n: AtLeast, cx: SqlContext): string {
+  const kids = n.of.map((x) => cx.child(x));
+  const count = (test: string) => `(${kids.map((k) => `(CASE WHEN ${k} ${test} THEN 1 ELSE 0 END)`).join(' + ')})`;
+  return `(CASE WHEN ${count(`= ${MET}`)} >= ${n.n} THEN ${MET} WHEN ${count(`<> ${NOT_MET}`)} < ${n.n} THEN ${NOT_MET} WHEN ${count(`= ${UNKNOWN}`)} > 0 THEN ${UNKNOWN} ELSE ${REVIEW} END)`;
+}

@@ -37,4 +37,5 @@ export const calc: RuleKind<Calc> = {
   },
   describe: (n) => ({ text: `calculated: ${calculatorOf(n.calculator)?.description ?? n.calculator}` }),
   toSql: (n, cx) => cx.calculator(n.calculator, n.params ?? {}),
+  missingSql: (n, cx) => cx.calculatorMissing(n.calculator, n.params ?? {}),
 };

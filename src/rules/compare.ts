@@ -3,7 +3,7 @@ import { fromBoolean } from '../engine/logic.js';
 import type { Fact } from '../engine/result.js';
 import { cmp, fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import type { ComparisonOp, RuleKind } from './types.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, tri } from '../sql/kit.js';
+import { MET, NOT_MET, SQL_OPS, UNKNOWN, tri, when } from '../sql/kit.js';
 
 export type Compare = { kind: 'compare'; note?: string | undefined; field: string; op: ComparisonOp; value: number | boolean | string; unit?: string | undefined; scaleMax?: number | undefined };
 /** What a compare rule's trace records. */
@@ -93,5 +93,11 @@ export const compare: RuleKind<Compare> = {
     if (def && def.type !== 'number' && def.type !== 'integer') cx.notExpressible(`a comparison on a ${def.type} field`);
     const v = cx.col(n.field);
     return tri([v], `${v} ${op} ${n.value}`);
+  },
+  missingSql(n, cx) {
+    if (n.scaleMax === undefined) return when(`${cx.col(n.field)} IS NULL`, cx.token(cx.path(n.field)));
+    const [score, max] = [cx.col(n.field, 'score'), cx.col(n.field, 'max')];
+    // Nothing recorded: the field; a score without one: its score; a score on another scale: the scale.
+    return `(CASE WHEN ${score} IS NULL AND ${max} IS NULL THEN ${cx.token(cx.path(n.field))} WHEN ${score} IS NULL THEN ${cx.token(cx.path(n.field, 'score'))} WHEN ${max} IS NULL OR ${max} <> ${n.scaleMax} THEN ${cx.token(cx.path(n.field), { kind: 'scale', max: `'${n.scaleMax}'` })} END)`;
   },
 };

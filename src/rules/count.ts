@@ -58,4 +58,5 @@ export const count: RuleKind<Count> = {
     const aggregate = `(CASE WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} WHEN MAX(CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 1 THEN ${UNKNOWN} ELSE ${REVIEW} END)`;
     return cx.records(n, { item: (where) => where ?? String(MET), aggregate, empty: cmp(n.op, 0, n.n) ? MET : NOT_MET });
   },
+  missingSql: (n, cx) => cx.recordsMissing(n),
 };

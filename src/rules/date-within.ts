@@ -3,7 +3,7 @@ import { compareDates, formatDuration } from '../engine/dates.js';
 import { fromBoolean } from '../engine/logic.js';
 import { fact, fieldReader, leaf, REF_PATH, windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
-import { shiftSql, tri } from '../sql/kit.js';
+import { lit, missingList, shiftSql, tri, when } from '../sql/kit.js';
 
 export type DateWithin = { kind: 'dateWithin'; note?: string | undefined; field: string; within: Duration; before: ReferenceDateName };
 /** What a dateWithin rule's trace records. */
@@ -40,5 +40,9 @@ export const dateWithin: RuleKind<DateWithin> = {
     const v = cx.col(n.field);
     const ref = cx.refCol(n.before);
     return tri([v, ref], `${v} >= ${shiftSql(ref, n.within, -1)} AND ${v} <= ${ref}`);
+  },
+  missingSql(n, cx) {
+    const ref = cx.refCol(n.before);
+    return missingList([when(`${cx.col(n.field)} IS NULL`, cx.token(cx.path(n.field))), when(`${ref} IS NULL`, cx.token(lit(REF_PATH[n.before])))]);
   },
 };

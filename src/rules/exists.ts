@@ -15,4 +15,5 @@ export const exists: RuleKind<Exists> = {
   compile: (n, cx) => compileQuantifier(n, cx, { item: (w) => w, all: or, stop: 'met' }, { records: n.records }),
   describe: (n, cx) => ({ text: `any ${describeRecords(cx, n.records)} record where:`, lines: cx.lines(n.where, n.records) }),
   toSql: (n, cx) => cx.records(n, { item: (where) => where ?? String(MET), aggregate: swap(`MAX(${swap('x.io')})`), empty: NOT_MET }),
+  missingSql: (n, cx) => cx.recordsMissing(n),
 };

@@ -29,4 +29,5 @@ export const forAll: RuleKind<ForAll> = {
     };
   },
   toSql: (n, cx) => cx.records(n, { item: (where, check) => (where ? orSql([notSql(where), check as string]) : (check as string)), aggregate: 'MIN(x.io)', empty: MET }),
+  missingSql: (n, cx) => cx.recordsMissing(n),
 };

@@ -3,7 +3,7 @@ import { fromBoolean } from '../engine/logic.js';
 import { fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import { checkEnumField, enumDisplay } from './enum-kinds.js';
 import type { RuleKind } from './types.js';
-import { lit, tri } from '../sql/kit.js';
+import { lit, tri, when } from '../sql/kit.js';
 
 export type In = { kind: 'in'; note?: string | undefined; field: string; values: string[] };
 /** What an in rule's trace records: the allowed values, in words. */
@@ -38,4 +38,5 @@ export const inValues: RuleKind<In> = {
     const v = cx.col(n.field);
     return tri([v], `${v} IN (${n.values.map(lit).join(', ')})`);
   },
+  missingSql: (n, cx) => when(`${cx.col(n.field)} IS NULL`, cx.token(cx.path(n.field))),
 };

@@ -3,7 +3,7 @@ import { fromBoolean } from '../engine/logic.js';
 import { fact, fieldReader, leaf } from './kit.js';
 import { checkEnumField, enumDisplay } from './enum-kinds.js';
 import type { RuleKind } from './types.js';
-import { lit, tri } from '../sql/kit.js';
+import { lit, tri, when } from '../sql/kit.js';
 
 export type IncludesAny = { kind: 'includesAny'; note?: string | undefined; field: string; values: string[] };
 /** What an includesAny rule's trace records: the values, and those found. */
@@ -40,4 +40,5 @@ export const includesAny: RuleKind<IncludesAny> = {
     const v = cx.col(n.field);
     return tri([v], `(${n.values.map((x) => `${v} LIKE ${lit(`%;${x};%`)}`).join(' OR ')})`);
   },
+  missingSql: (n, cx) => when(`${cx.col(n.field)} IS NULL`, cx.token(cx.path(n.field))),
 };

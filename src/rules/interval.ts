@@ -4,7 +4,7 @@ import { fromBoolean } from '../engine/logic.js';
 import type { Fact } from '../engine/result.js';
 import { cmp, fieldReader, leaf, REF_PATH } from './kit.js';
 import type { DateOperand, Duration, Env, RuleKind } from './types.js';
-import { SQL_OPS, shiftSql, tri } from '../sql/kit.js';
+import { SQL_OPS, lit, missingList, shiftSql, tri, when } from '../sql/kit.js';
 
 export type Interval = { kind: 'interval'; note?: string | undefined; from: DateOperand; to: DateOperand; op: '<' | '<=' | '>' | '>='; duration: Duration; absolute: boolean };
 /** What an interval rule's trace records. */
@@ -77,5 +77,9 @@ export const interval: RuleKind<Interval> = {
     // With both dates known, LEAST/GREATEST see no NULL (they would skip one).
     const [start, stop] = n.absolute ? [`LEAST(${a}, ${b})`, `GREATEST(${a}, ${b})`] : [a, b];
     return tri([a, b], `${stop} ${SQL_OPS[n.op]} ${shiftSql(start, n.duration, 1)}`);
+  },
+  missingSql(n, cx) {
+    const end = (o: DateOperand) => ('ref' in o ? when(`${cx.refCol(o.ref)} IS NULL`, cx.token(lit(REF_PATH[o.ref]))) : when(`${cx.col(o.field)} IS NULL`, cx.token(cx.path(o.field))));
+    return missingList([end(n.from), end(n.to)]);
   },
 };

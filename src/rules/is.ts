@@ -2,7 +2,7 @@
 import { fromBoolean } from '../engine/logic.js';
 import { fact, fieldReader, leaf, fieldMissing } from './kit.js';
 import type { RuleKind } from './types.js';
-import { tri } from '../sql/kit.js';
+import { tri, when } from '../sql/kit.js';
 
 export type Is = { kind: 'is'; note?: string | undefined; field: string; value: boolean };
 /** What an is rule's trace records. */
@@ -29,4 +29,5 @@ export const is: RuleKind<Is> = {
     const v = cx.col(n.field);
     return tri([v], `${v} = ${n.value ? 'TRUE' : 'FALSE'}`);
   },
+  missingSql: (n, cx) => when(`${cx.col(n.field)} IS NULL`, cx.token(cx.path(n.field))),
 };

@@ -35,4 +35,6 @@ export const known: RuleKind<Known> = {
     const parts = def?.type === 'lab' ? ['value', 'uln', 'date'] : def?.type === 'scale' ? ['score', 'max'] : [undefined];
     return bool(parts.map((p) => `${cx.col(n.field, p)} IS NOT NULL`).join(' OR '));
   },
+  // Never unknown: it needs nothing.
+  missingSql: () => 'NULL',
 };

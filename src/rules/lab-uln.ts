@@ -5,7 +5,7 @@ import { fromBoolean } from '../engine/logic.js';
 import type { Fact } from '../engine/result.js';
 import { cmp, fact, fieldReader, leaf, REF_PATH, windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind } from './types.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, shiftSql } from '../sql/kit.js';
+import { MET, NOT_MET, SQL_OPS, UNKNOWN, dateText, lit, missingList, shiftSql, when } from '../sql/kit.js';
 
 export type LabUln = {
   kind: 'labUln';
@@ -128,5 +128,19 @@ export const labUln: RuleKind<LabUln> = {
     const to = through ? `GREATEST(${through}, ${ref})` : ref;
     // Only a result dated inside the window counts; an undated or older one stays unknown.
     return `(CASE ${base} WHEN ${ref} IS NULL${through ? ` OR ${through} IS NULL` : ''} OR ${date} IS NULL THEN ${UNKNOWN} WHEN ${date} < ${shiftSql(ref, n.within, -1)} OR ${date} > ${to} THEN ${UNKNOWN} ${decide} END)`;
+  },
+  // In the order the JS leaf checks: the value, the limit, the window's dates, the result's date, its window.
+  missingSql(n, cx) {
+    const [value, uln, date] = [cx.col(n.field, 'value'), cx.col(n.field, 'uln'), cx.col(n.field, 'date')];
+    const part = (p: string) => cx.token(cx.path(n.field, p));
+    const head = `WHEN ${value} IS NULL THEN ${part('value')} WHEN ${uln} IS NULL OR ${uln} <= 0 THEN ${part('uln')}`;
+    if (!n.within) return `(CASE ${head} END)`;
+    const before = n.before ?? 'screening';
+    const ref = cx.refCol(before);
+    const through = n.through ? cx.refCol(n.through) : undefined;
+    const dates = missingList([when(`${ref} IS NULL`, cx.token(lit(REF_PATH[before]))), ...(n.through && through ? [when(`${through} IS NULL`, cx.token(lit(REF_PATH[n.through])))] : [])]);
+    const from = shiftSql(ref, n.within, -1);
+    const to = through ? `GREATEST(${through}, ${ref})` : ref;
+    return `(CASE ${head} WHEN ${ref} IS NULL${through ? ` OR ${through} IS NULL` : ''} THEN ${dates} WHEN ${date} IS NULL THEN ${part('date')} WHEN ${date} < ${from} OR ${date} > ${to} THEN ${cx.token(cx.path(n.field), { kind: 'resultBetween', from: dateText(from), to: dateText(to) })} END)`;
   },
 };

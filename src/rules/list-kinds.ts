@@ -2,8 +2,8 @@
 import { and, or, type Outcome } from '../engine/logic.js';
 import type { Trace } from '../engine/result.js';
 import { combined } from './kit.js';
-import { and as andSql, or as orSql } from '../sql/kit.js';
-import type { Child, CompiledNode, Condition, DescribeContext, Env, RuleKind, RuleLine } from './types.js';
+import { and as andSql, missingList, or as orSql } from '../sql/kit.js';
+import type { Child, CompiledNode, Condition, DescribeContext, Env, RuleKind, RuleLine, SqlContext } from './types.js';
 
 export function listChildren(n: { of: Condition[] }): Child[] {
   return n.of.map((node, i) => ({ at: ['of', i], node }));
@@ -25,6 +25,11 @@ export function listNode(kind: string, kids: CompiledNode[], decide: (env: Env) 
     },
     explain: (env) => explainAll(kids.map((k) => k.explain(env))),
   };
+}
+
+/** A list's missing tokens: its unknown sub-rules', in order, while the list itself is unknown. */
+export function listMissing(of: Condition[], cx: SqlContext, outcome: () => string): string {
+  return cx.unknownOnly(outcome, missingList(of.map((x) => cx.childMissing(x))));
 }
 
 /**
@@ -55,5 +60,6 @@ export function junction<K extends 'all' | 'any'>(kind: K, decisive: Outcome, ot
     },
     describe: (n, cx) => listDescription(words, n.of, cx),
     toSql: (n, cx) => combineSql(n.of.map((x) => cx.child(x))),
+    missingSql: (n, cx) => listMissing(n.of, cx, () => combineSql(n.of.map((x) => cx.child(x)))),
   };
 }

@@ -3,7 +3,8 @@
 import type { Fact } from '../engine/result.js';
 import type { Outcome } from '../engine/logic.js';
 import { leaf, REF_PATH, type Explaining } from './kit.js';
-import type { CheckContext, CompileContext, CompiledNode, Env, ReadContext, ReferenceDateName } from './types.js';
+import type { CheckContext, CompileContext, CompiledNode, Env, ReadContext, ReferenceDateName, SqlContext } from './types.js';
+import { lit, missingList, q, when } from '../sql/kit.js';
 
 export type Medication = { start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose?: number; unit?: string }[] };
 export type MedicationScope = { med: Medication; ref: string; base(): string };
@@ -48,4 +49,14 @@ export function medicationLeaf<K extends 'ongoing' | 'takenFor' | 'stableDose' |
 export function pushUnrecordedSpan(env: Env, m: MedicationScope): void {
   if (!m.med.start) env.missing.push({ field: `${m.base()}.start` });
   if (!m.med.stop && m.med.ongoing !== true) env.missing.push({ field: `${m.base()}.stop` });
+}
+
+/**
+ * A medication leaf's missing tokens: the reference date when not given (as medicationLeaf),
+ * else, when `unknown` holds, the span's unrecorded ends (pushUnrecordedSpan).
+ */
+export function unrecordedSpanSql(cx: SqlContext, refName: ReferenceDateName, unknown: string): string {
+  const { alias: m } = cx.medication();
+  const span = missingList([when(`${m}.${q('start')} IS NULL`, cx.token(cx.path('start'))), when(`${m}.${q('stop')} IS NULL AND ${m}.${q('ongoing')} IS NOT TRUE`, cx.token(cx.path('stop')))]);
+  return `(CASE WHEN ${cx.refCol(refName)} IS NULL THEN ${cx.token(lit(REF_PATH[refName]))} WHEN ${unknown} THEN ${span} END)`;
 }

@@ -23,4 +23,6 @@ export const not: RuleKind<Not> = {
   },
   describe: (n, cx) => ({ text: 'not:', lines: cx.lines(n.of) }),
   toSql: (n, cx) => notSql(cx.child(n.of)),
+  // Unknown exactly when its sub-rule is.
+  missingSql: (n, cx) => cx.childMissing(n.of),
 };

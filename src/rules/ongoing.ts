@@ -1,8 +1,8 @@
 // `ongoing`: the drug is being taken on a reference date (optionally: with no last dose recorded).
 import { takenOn } from '../engine/medication.js';
-import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
 import type { ReferenceDateName, RuleKind } from './types.js';
 import { MET, NOT_MET, q, takenOnSql, UNKNOWN } from '../sql/kit.js';
+import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication, unrecordedSpanSql, type WithoutReferenceDate } from './medication-kinds.js';
 
 export type Ongoing = { kind: 'ongoing'; note?: string | undefined; at: ReferenceDateName; continuing?: boolean | undefined };
 /** What an ongoing rule's trace records. */
@@ -39,5 +39,10 @@ export const ongoing: RuleKind<Ongoing> = {
     // continuing: a recorded last dose (even on or after the date) means it ends.
     const body = n.continuing ? `(CASE WHEN ${taken} = ${MET} AND ${m}.${q('ongoing')} IS NOT TRUE THEN ${NOT_MET} ELSE ${taken} END)` : taken;
     return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} ELSE ${body} END)`;
+  },
+  // Unknown exactly when takenOn is ("continuing" only turns met into not met).
+  missingSql(n, cx) {
+    const { alias: m } = cx.medication();
+    return unrecordedSpanSql(cx, n.at, `${takenOnSql(m, cx.refCol(n.at))} = ${UNKNOWN}`);
   },
 };

@@ -34,4 +34,5 @@ export const ref: RuleKind<Ref> = {
     return { text: `${def.description}:`, lines: cx.lines(inner) };
   },
   toSql: (n, cx) => cx.definition(n.definition),
+  missingSql: (n, cx) => cx.definitionMissing(n.definition),
 };

@@ -83,4 +83,6 @@ export const review: RuleKind<Review> = {
   }),
   // No recorded decision: needs review (the simple CASE sends NULL to ELSE on purpose).
   toSql: (n, cx) => `(CASE ${cx.review(n.id)} WHEN 'yes' THEN ${MET} WHEN 'no' THEN ${NOT_MET} ELSE ${REVIEW} END)`,
+  // Open, never unknown: a question, not a field to collect.
+  missingSql: () => 'NULL',
 };

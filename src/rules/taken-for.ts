@@ -3,9 +3,9 @@ import { compareDates, formatDuration } from '../engine/dates.js';
 import { and, fromBoolean } from '../engine/logic.js';
 import { takenOn } from '../engine/medication.js';
 import { windowStart } from './kit.js';
-import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
-import type { Duration, ReferenceDateName, RuleKind } from './types.js';
+import type { Duration, ReferenceDateName, RuleKind, SqlContext } from './types.js';
 import { and as andSql, q, shiftSql, takenOnSql, tri, UNKNOWN } from '../sql/kit.js';
+import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication, unrecordedSpanSql, type WithoutReferenceDate } from './medication-kinds.js';
 
 export type TakenFor = { kind: 'takenFor'; note?: string | undefined; atLeast: Duration; before: ReferenceDateName };
 /** What a takenFor rule's trace records. */
@@ -27,11 +27,15 @@ export const takenFor: RuleKind<TakenFor> = {
     });
   },
   describe: (n) => ({ text: `started at least ${formatDuration(n.atLeast)} before the ${n.before} date and still taken on it` }),
-  toSql(n, cx) {
-    const { alias: m } = cx.medication();
-    const ref = cx.refCol(n.before);
-    const start = `${m}.${q('start')}`;
-    const started = tri([start], `${start} <= ${shiftSql(ref, n.atLeast, -1)}`);
-    return `(CASE WHEN ${ref} IS NULL THEN ${UNKNOWN} ELSE ${andSql([started, takenOnSql(m, ref)])} END)`;
-  },
+  toSql: (n, cx) => `(CASE WHEN ${cx.refCol(n.before)} IS NULL THEN ${UNKNOWN} ELSE ${takenForSql(n, cx)} END)`,
+  missingSql: (n, cx) => unrecordedSpanSql(cx, n.before, `${takenForSql(n, cx)} = ${UNKNOWN}`),
 };
+
+/** Started long enough before, and taken on, the reference date (given). */
+function takenForSql(n: TakenFor, cx: SqlContext): string {
+  const { alias: m } = cx.medication();
+  const ref = cx.refCol(n.before);
+  const start = `${m}.${q('start')}`;
+  const started = tri([start], `${start} <= ${shiftSql(ref, n.atLeast, -1)}`);
+  return andSql([started, takenOnSql(m, ref)]);
+}

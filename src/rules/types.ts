@@ -6,7 +6,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import type { Outcome } from '../engine/logic.js';
 import type { PatientRecord } from '../engine/patient-record.js';
-import type { Missing, ReferenceDates, ReviewItem, Trace } from '../engine/result.js';
+import type { Missing, Need, ReferenceDates, ReviewItem, Trace } from '../engine/result.js';
 import type { Condition } from './registry.js';
 import type { Quantifier } from './quantifier.js';
 import type { Dialect } from '../sql/dialect.js';
@@ -139,6 +139,12 @@ export interface RuleKind<N extends { kind: string; note?: string | undefined }>
    * input is unknown); src/sql/query.ts assembles the trial's query from them (docs/sql.md).
    */
   toSql(node: N, cx: SqlContext): string;
+  /**
+   * What the rule still needs, as SQL: the `missingText` tokens of its env.missing entries joined
+   * by ';' in the JS engine's order, NULL when it has none — and NULL whenever the rule is not
+   * unknown (a node keeps its missing entries only while unknown; a parent its unknown children's).
+   */
+  missingSql(node: N, cx: SqlContext): string;
 }
 
 /** How a record quantifier's items combine in SQL (x.io: one item's outcome code). */
@@ -184,4 +190,22 @@ export type SqlContext = {
   definition(name: string): string;
   /** A built-in calculator compiled to SQL (src/sql/calculators.ts). */
   calculator(name: string, params: Record<string, unknown>): string;
+  /** A sub-rule's missing tokens (missingSql): NULL unless it is unknown. */
+  childMissing(node: Condition): string;
+  /** `missing` when `outcome` is unknown, else NULL (`outcome` is not built where the caller already gates). */
+  unknownOnly(outcome: () => string, missing: string): string;
+  /** The patient-file path of a field as SQL text: `medications[2].stop` inside a record quantifier. */
+  path(field: string, part?: string): string;
+  /** One missing entry as SQL text, worded by missingText: `path` and the need's values are SQL text expressions. */
+  token(path: string, need?: NeedSql): string;
+  /** A record quantifier's missing tokens: the list when not recorded, else its unknown records', in order. */
+  recordsMissing(node: Quantifier): string;
+  /** A definition's missing tokens, expanded here. */
+  definitionMissing(name: string): string;
+  /** A built-in calculator's missing tokens (src/sql/calculators.ts). */
+  calculatorMissing(name: string, params: Record<string, unknown>): string;
 };
+
+/** A need (result.ts) whose values are SQL text expressions (dates and numbers already cast to text). */
+type NeedValuesSql<T> = { [P in keyof T]: P extends 'kind' ? T[P] : T[P] extends true | undefined ? T[P] : string };
+export type NeedSql = Need extends infer X ? (X extends Need ? NeedValuesSql<X> : never) : never;

@@ -5,8 +5,8 @@ import { BOHAN_PETER_ITEMS, CERTAINTIES, classifyBohanPeter, meetsClass, type Ce
 import { IMACS_DOI, IMACS_MEASURES, imacsImprovementCalculator, type ImacsRule } from '../engine/calculators/imacs-improvement.js';
 import { ROW, quoteIdent as q } from './layout.js';
 import { GLUCOCORTICOID_EQUIVALENTS } from '../engine/calculators/prednisone-equivalent.js';
-import { col, currentDoseTable, memo, refCol, sharedJoin, type SqlCtx } from './context.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, and, lit, shiftSql, takenOnSql, tri } from './kit.js';
+import { col, currentDoseTable, memo, recordPath, refCol, sharedJoin, token, type SqlCtx } from './context.js';
+import { MET, MISSING_SEP, NOT_MET, SQL_OPS, UNKNOWN, and, ifUnknown, lit, missingList, numText, shiftSql, takenOnSql, tri, when } from './kit.js';
 import type { ReferenceDateName } from '../rules/types.js';
 
 type CalcSql = (ctx: SqlCtx, params: Record<string, unknown>) => string;
@@ -68,10 +68,7 @@ const imacsImprovement: CalcSql = (ctx, params) => {
   const { exact } = ctx.dialect;
   // Each measure's state code (measureChange in imacs-improvement.ts).
   const states = IMACS_MEASURES.map((m) => {
-    const [b, f] = (['baseline', 'followUp'] as const).map((visit) => {
-      const path = `imacs.${visit}.${m.key}`;
-      return m.key === 'mmt8' ? col(ctx, path, 'score') : m.key === 'enzyme' ? col(ctx, path, 'value') : col(ctx, path);
-    }) as [string, string];
+    const [b, f] = imacsColumns(ctx, m.key);
     const gaps = [`${b} IS NULL`, `${f} IS NULL`];
     if (m.key === 'mmt8') {
       const [bm, fm] = [col(ctx, 'imacs.baseline.mmt8', 'max'), col(ctx, 'imacs.followUp.mmt8', 'max')];
@@ -135,15 +132,12 @@ function imacsTable(params: Record<string, unknown>, codes: number[], mmtIndex: 
   return { met, notMet };
 }
 
-const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
-  const op = SQL_OPS[params.op as string] as string;
-  const mgPerKg = params.mgPerKgPerDay as number;
+/** Per patient: the prednisone-equivalent dose range of the steroids taken, and what it lacks (made once per params). */
+function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
   const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
   const { exact } = ctx.dialect;
-  const weight = col(ctx, 'demographics.weightKg');
   const date = refCol(ctx, at);
-  const list = col(ctx, 'medications');
-  const j = memo(ctx, params, () => {
+  return memo(ctx, params, () => {
     const m = 'm';
     const cur = 'c';
     // One medication's prednisone-equivalent mg/day (prednisoneEquivalentMgPerDay): the current
@@ -159,16 +153,36 @@ const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
     const dose = `(CASE WHEN ${fromDoses} IS NOT NULL THEN (CASE WHEN ${summary} IS NOT NULL AND ${exact(summary)} <> ${fromDoses} THEN NULL ELSE ${fromDoses} END) ELSE ${summary} END)`;
     const on = takenOnSql(m, date);
     const steroid = `${m}.${q('class')} = 'corticosteroid' AND ${on} <> ${NOT_MET}`;
-    const perMed = `SELECT ${m}.${q(ROW)}, (CASE WHEN ${m}.${q('class')} IS NULL THEN 1 WHEN ${steroid} AND ${dose} IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${steroid} AND ${on} = ${MET} THEN ${dose} ELSE 0 END) AS low, (CASE WHEN ${steroid} THEN ${dose} ELSE 0 END) AS high FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}`;
-    return sharedJoin(ctx, 'pe', false, `SELECT t.${q(ROW)}, MAX(t.open_high) AS open_high, SUM(t.low) AS low, SUM(t.high) AS high FROM (${perMed}) AS t GROUP BY t.${q(ROW)}`);
+    // What the record lacks, in the JS calculator's order: its class; for a steroid maybe taken,
+    // the unrecorded end of its course and its dose (a dose history for a drug in the table).
+    const path = (field: string) => token(recordPath('medications', m, field));
+    const lacks = `(CASE WHEN ${m}.${q('class')} IS NULL THEN ${path('class')} WHEN ${steroid} THEN ${missingList([when(`${on} = ${UNKNOWN}`, `(CASE WHEN ${m}.${q('start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${dose} IS NULL`, `(CASE WHEN ${equivalent} IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
+    const perMed = `SELECT ${m}.${q(ROW)}, ${m}.${q('idx')} AS ix, (CASE WHEN ${m}.${q('class')} IS NULL THEN 1 WHEN ${steroid} AND ${dose} IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${steroid} AND ${on} = ${MET} THEN ${dose} ELSE 0 END) AS low, (CASE WHEN ${steroid} THEN ${dose} ELSE 0 END) AS high, ${lacks} AS lacks FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}`;
+    return sharedJoin(ctx, 'pe', false, `SELECT t.${q(ROW)}, MAX(t.open_high) AS open_high, SUM(t.low) AS low, SUM(t.high) AS high, ${ctx.dialect.joinInOrder('t.lacks', ['t.ix'], MISSING_SEP)} AS m FROM (${perMed}) AS t GROUP BY t.${q(ROW)}`);
   });
+}
+
+/** The patient-level inputs the prednisone calculator needs first, in its order. */
+const prednisoneInputs = (ctx: SqlCtx, at: ReferenceDateName): [string, string][] => [
+  [col(ctx, 'demographics.weightKg'), 'demographics.weightKg'],
+  [refCol(ctx, at), `referenceDates.${at}`],
+  [col(ctx, 'medications'), 'medications'],
+];
+
+const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
+  const op = SQL_OPS[params.op as string] as string;
+  const mgPerKg = params.mgPerKgPerDay as number;
+  const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
+  const { exact } = ctx.dialect;
+  const weight = col(ctx, 'demographics.weightKg');
+  const j = prednisoneTable(ctx, params);
   const limit = exact(`${mgPerKg} * ${weight}`);
   const test = (v: string) => `${exact(v)} ${op} ${limit}`;
   // An unbounded high end passes '>'/'>=' and fails '<'/'<=' (compareDoseRange).
   const hiPasses = op.startsWith('>') ? 'TRUE' : 'FALSE';
   const lo = `(${test(`COALESCE(${j}.low, 0)`)})`;
   const hi = `(CASE WHEN ${j}.open_high = 1 THEN ${hiPasses} ELSE ${test(`COALESCE(${j}.high, 0)`)} END)`;
-  return `(CASE WHEN ${weight} IS NULL OR ${date} IS NULL OR ${list} IS NULL THEN ${UNKNOWN} WHEN ${lo} AND ${hi} THEN ${MET} WHEN NOT ${lo} AND NOT ${hi} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
+  return `(CASE WHEN ${prednisoneInputs(ctx, at).map(([c]) => `${c} IS NULL`).join(' OR ')} THEN ${UNKNOWN} WHEN ${lo} AND ${hi} THEN ${MET} WHEN NOT ${lo} AND NOT ${hi} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
 };
 
 /**
@@ -178,11 +192,18 @@ const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
  * patient is met when a pair is, else unknown when a pair is, else not met (MAX of the codes).
  */
 const combinedIntolerance: CalcSql = (ctx, params) => {
-  const months = params.months as number;
   const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
   const date = refCol(ctx, at);
   const list = col(ctx, 'medications');
-  const j = memo(ctx, params, () => {
+  const j = intoleranceTable(ctx, params);
+  return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${j}.o, ${NOT_MET}) END)`;
+};
+
+/** Per patient: the best pair's outcome, and what the undecided pairs lack (made once per params). */
+function intoleranceTable(ctx: SqlCtx, params: Record<string, unknown>): string {
+  const months = params.months as number;
+  const date = refCol(ctx, (params.at as ReferenceDateName | undefined) ?? 'screening');
+  return memo(ctx, params, () => {
     const end = (x: string) => `(CASE WHEN ${x}.${q('stop')} IS NOT NULL THEN LEAST(${x}.${q('stop')}, ${date}) WHEN ${x}.${q('ongoing')} IS TRUE THEN ${date} END)`;
     const start = (x: string) => `${x}.${q('start')}`;
     const reached = shiftSql(`GREATEST(${start('a')}, ${start('b')})`, { months }, 1);
@@ -190,10 +211,54 @@ const combinedIntolerance: CalcSql = (ctx, params) => {
     const maxEnd = (x: string) => `COALESCE(${end(x)}, ${date})`;
     const pair = `(CASE WHEN ${start('a')} IS NULL OR ${start('b')} IS NULL THEN ${UNKNOWN} WHEN ${reached} <= LEAST(${minEnd('a')}, ${minEnd('b')}) THEN ${MET} WHEN ${reached} > LEAST(${maxEnd('a')}, ${maxEnd('b')}) THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
     const partner = `((a.${q('class')} = 'immunosuppressant' AND b.${q('class')} = 'corticosteroid') OR (a.${q('class')} = 'corticosteroid' AND b.${q('class')} = 'immunosuppressant'))`;
-    return sharedJoin(ctx, 'ci', false, `SELECT p.${q(ROW)}, MAX(${pair}) AS o FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE a.${q('outcome')} = 'intolerance' AND ${partner} GROUP BY p.${q(ROW)}`);
+    // An undecided pair names both courses' unrecorded ends, pair by pair (as the JS calculator).
+    const ends = (x: string) => [when(`${x}.${q('start')} IS NULL`, token(recordPath('medications', x, 'start'))), when(`${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE`, token(recordPath('medications', x, 'stop')))];
+    const lacks = ctx.dialect.joinInOrder(ifUnknown(pair, missingList([...ends('a'), ...ends('b')])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
+    return sharedJoin(ctx, 'ci', false, `SELECT p.${q(ROW)}, MAX(${pair}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE a.${q('outcome')} = 'intolerance' AND ${partner} GROUP BY p.${q(ROW)}`);
   });
-  return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${j}.o, ${NOT_MET}) END)`;
-};
+}
 
 export const CALCULATOR_SQL: Record<string, CalcSql> = { bohanPeter, sontheimerCadm, imacsImprovement, prednisoneEquivalentPerKg, combinedIntolerance };
+
+/** `field` when its column is NULL (a missing token for a patient-level field). */
+const unrecorded = (ctx: SqlCtx, field: string, column = col(ctx, field)): string => when(`${column} IS NULL`, token(lit(field)));
+
+/** The IMACS measures' columns: per visit the value (the score of the MMT-8, the enzyme's value). */
+function imacsColumns(ctx: SqlCtx, key: string): [string, string] {
+  return (['baseline', 'followUp'] as const).map((visit) => {
+    const path = `imacs.${visit}.${key}`;
+    return key === 'mmt8' ? col(ctx, path, 'score') : key === 'enzyme' ? col(ctx, path, 'value') : col(ctx, path);
+  }) as [string, string];
+}
+
+/**
+ * What each calculator lacks while unknown: the JS calculator's `missing`, in its order. Patient
+ * inputs are named when NULL; list records through the calculator's table (recordPath).
+ */
+export const CALCULATOR_MISSING_SQL: Record<string, CalcSql> = {
+  bohanPeter: (ctx, params) => ifUnknown(bohanPeter(ctx, params), missingList(BOHAN_PETER_ITEMS.map((i) => unrecorded(ctx, i.path)))),
+  sontheimerCadm: (ctx, params) => ifUnknown(sontheimerCadm(ctx, params), missingList(['diagnosis.sontheimerSkinMonths', 'diagnosis.skinBiopsyConfirmed', 'bohanPeter.weakness'].map((f) => unrecorded(ctx, f)))),
+  imacsImprovement(ctx, params) {
+    // A measure missing at a visit (an MMT-8 also without its scale); both recorded, an MMT-8 on another scale than at baseline.
+    const measures = IMACS_MEASURES.map((m) => {
+      const [b, f] = imacsColumns(ctx, m.key);
+      const paths = [`imacs.baseline.${m.key}`, `imacs.followUp.${m.key}`] as const;
+      if (m.key !== 'mmt8') return missingList([unrecorded(ctx, paths[0], b), unrecorded(ctx, paths[1], f)]);
+      const [bm, fm] = [col(ctx, paths[0], 'max'), col(ctx, paths[1], 'max')];
+      const gap = (v: string, max: string, path: string) => when(`${v} IS NULL OR ${max} IS NULL`, token(lit(path)));
+      return `(CASE WHEN ${b} IS NULL OR ${bm} IS NULL OR ${f} IS NULL OR ${fm} IS NULL THEN ${missingList([gap(b, bm, paths[0]), gap(f, fm, paths[1])])} WHEN ${bm} <> ${fm} THEN ${token(lit(paths[1]), { kind: 'scale', max: numText(bm), asBaseline: true })} END)`;
+    });
+    return ifUnknown(imacsImprovement(ctx, params), missingList(measures));
+  },
+  prednisoneEquivalentPerKg(ctx, params) {
+    const inputs = prednisoneInputs(ctx, (params.at as ReferenceDateName | undefined) ?? 'screening');
+    const first = `${inputs.map(([c]) => `${c} IS NULL`).join(' OR ')}`;
+    return `(CASE WHEN ${first} THEN ${missingList(inputs.map(([c, field]) => unrecorded(ctx, field, c)))} WHEN ${prednisoneEquivalentPerKg(ctx, params)} = ${UNKNOWN} THEN ${prednisoneTable(ctx, params)}.m END)`;
+  },
+  combinedIntolerance(ctx, params) {
+    const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
+    const [date, list] = [refCol(ctx, at), col(ctx, 'medications')];
+    return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${missingList([unrecorded(ctx, `referenceDates.${at}`, date), unrecorded(ctx, 'medications', list)])} WHEN ${combinedIntolerance(ctx, params)} = ${UNKNOWN} THEN ${intoleranceTable(ctx, params)}.m END)`;
+  },
+};
 

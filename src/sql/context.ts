@@ -9,8 +9,9 @@ import type { Quantifier as QuantifierNode } from '../rules/quantifier.js';
 import type { Condition, RecordsSql, ReferenceDateName, SqlContext } from '../rules/types.js';
 import type { Dialect } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, ROW, quoteIdent as q } from './layout.js';
-import { CALCULATOR_SQL } from './calculators.js';
-import { REVIEW, UNKNOWN, isOpen } from './kit.js';
+import { CALCULATOR_MISSING_SQL, CALCULATOR_SQL } from './calculators.js';
+import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
+import { missingTokenSql } from './missing.js';
 
 export type SqlCtx = {
   dict: Dictionary;
@@ -36,6 +37,8 @@ export type SqlCtx = {
   groups: Map<string, RecordGroup>;
   /** Patient-level outcome codes, each a named column of the query's layers. */
   layers: Layers;
+  /** The caller already keeps this node's missing tokens only while it is unknown (a criterion's root). */
+  callerGates?: boolean;
 };
 
 /**
@@ -53,9 +56,12 @@ const LAYER_REF = /\bl\."n(\d+)"/g;
 
 export const newLayers = (): Layers => ({ columns: new Map(), layerOf: [], layers: [] });
 
-/** The outcome code `sql` as a layer column (one per distinct text), read as l."nK". */
+/**
+ * The outcome code (or missing list) `sql` as a layer column (one per distinct text), read as
+ * l."nK"; a name or a constant stays as it is.
+ */
 export function layerColumn(layers: Layers, sql: string): string {
-  if (/^l\."n\d+"$/.test(sql)) return sql;
+  if (/^(l\."n\d+"|NULL|\d+)$/.test(sql)) return sql;
   let ref = layers.columns.get(sql);
   if (ref === undefined) {
     const k = layers.layerOf.length;
@@ -108,6 +114,20 @@ export function col(ctx: SqlCtx, field: string, part?: string): string {
   return `${ctx.p}.${q(part ? `${field}.${part}` : field)}`;
 }
 
+/** A list record's path with a field (`medications[2].stop`), as SQL text; `alias` is the record's row. */
+export function recordPath(records: string, alias: string, field: string): string {
+  return `(${lit(`${records}[`)} || CAST(${alias}.${q('idx')} AS VARCHAR) || ${lit(`].${field}`)})`;
+}
+
+/** A field's patient-file path as SQL text (inside a record quantifier, a bare name is the record's). */
+export function pathSql(ctx: SqlCtx, field: string, part?: string): string {
+  const name = part ? `${field}.${part}` : field;
+  return ctx.item && !field.includes('.') ? recordPath(ctx.item.records, ctx.item.alias, name) : lit(name);
+}
+
+/** One missing entry as SQL text (missing.ts). */
+export const token = missingTokenSql;
+
 export function refCol(ctx: SqlCtx, name: ReferenceDateName): string {
   return `${ctx.p}.${q(REF_COLUMNS[name])}`;
 }
@@ -120,7 +140,7 @@ export const rowKey = (ctx: SqlCtx): string => `${ctx.p}.${q(ROW)}`;
  */
 export function currentDoseTable(records: string, date: string): string {
   const d = q(`${records}${DOSES_SUFFIX}`);
-  return `SELECT z.${q(ROW)}, z.${q('idx')}, z.${q('pos')}, z.${q('dose')}, z.${q('unit')} FROM (SELECT d.${q(ROW)}, d.${q('idx')}, d.${q('pos')}, d.${q('dose')}, d.${q('unit')}, ROW_NUMBER() OVER (PARTITION BY d.${q(ROW)}, d.${q('idx')} ORDER BY d.${q('date')} DESC, d.${q('pos')} DESC) AS rk FROM ${d} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} WHERE d.${q('date')} <= ${date}) AS z WHERE z.rk = 1`;
+  return `SELECT z.${q(ROW)}, z.${q('idx')}, z.${q('pos')}, z.${q('date')}, z.${q('dose')}, z.${q('unit')} FROM (SELECT d.${q(ROW)}, d.${q('idx')}, d.${q('pos')}, d.${q('date')}, d.${q('dose')}, d.${q('unit')}, ROW_NUMBER() OVER (PARTITION BY d.${q(ROW)}, d.${q('idx')} ORDER BY d.${q('date')} DESC, d.${q('pos')} DESC) AS rk FROM ${d} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} WHERE d.${q('date')} <= ${date}) AS z WHERE z.rk = 1`;
 }
 
 export function addJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, render: () => string): string {
@@ -156,7 +176,7 @@ type RecordGroup = {
 };
 
 /** A record quantifier: its outcome column in the list's table, and the item context. */
-export type Quantifier = { out: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): string };
+export type Quantifier = { out: string; missing: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): string };
 
 const ITEM_ROW = 'x';
 
@@ -197,6 +217,9 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     const where = c.where ? toSql(c.where, ictx) : undefined;
     const check = c.check ? toSql(c.check, ictx) : undefined;
     const io = itemColumn(g, how.item(where, check));
+    // What an unknown record still needs: its where's and check's tokens (each kept only while unknown).
+    const im = itemColumn(g, missingList([c.where, c.check].filter((x): x is Condition => x !== undefined).map((x) => missingSql(x, { ...ictx, callerGates: false }))));
+    const ix = itemColumn(g, `${ictx.item?.alias}.${q('idx')}`);
     const out = (sql: string, prefix: string) => {
       const name = `${prefix}${g.outputs.length}`;
       g.outputs.push(`${sql} AS ${name}`);
@@ -205,6 +228,7 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     const unknowns = `SUM(CASE WHEN ${io} = ${UNKNOWN} THEN 1 ELSE 0 END)`;
     return {
       out: out(how.aggregate.replace(/\bx\.io\b/g, io), 'o'),
+      missing: out(ctx.dialect.joinInOrder(`(CASE WHEN ${io} = ${UNKNOWN} THEN ${im} END)`, [ix], MISSING_SEP), 'm'),
       ictx,
       empty: how.empty,
       // A review inside an item can change the result only while that item is open and no other
@@ -258,11 +282,36 @@ function sqlContext(ctx: SqlCtx): SqlContext {
       if (!calc) throw new NotExpressible(`calculator ${name}`);
       return calc(ctx, params);
     },
+    childMissing: (node) => missingSql(node, { ...ctx, callerGates: false }),
+    unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(outcome(), missing)),
+    path: (field, part) => pathSql(ctx, field, part),
+    token,
+    recordsMissing(node) {
+      const qd = quantifierOf(node, ctx);
+      const list = col(ctx, node.records);
+      return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN COALESCE(${qd.out}, ${qd.empty}) = ${UNKNOWN} THEN ${qd.missing} END)`;
+    },
+    definitionMissing(name) {
+      const def = ctx.trial.definitions[name];
+      if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
+      return missingSql(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
+    },
+    calculatorMissing(name, params) {
+      const calc = CALCULATOR_MISSING_SQL[name];
+      if (!calc) throw new NotExpressible(`calculator ${name}`);
+      return calc(ctx, params);
+    },
   };
 }
 
 /** A rule's outcome expression: its kind's toSql (src/rules/<kind>.ts). */
 export function toSql(c: Condition, ctx: SqlCtx): string {
   const sql = ruleOf(c).toSql(c, sqlContext(ctx));
+  return ctx.item ? sql : layerColumn(ctx.layers, sql);
+}
+
+/** A rule's missing tokens (NULL unless unknown): its kind's missingSql (src/rules/<kind>.ts). */
+export function missingSql(c: Condition, ctx: SqlCtx): string {
+  const sql = ruleOf(c).missingSql(c, sqlContext(ctx));
   return ctx.item ? sql : layerColumn(ctx.layers, sql);
 }

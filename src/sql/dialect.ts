@@ -22,6 +22,10 @@ export type Dialect = {
    * that reads it (OFFSET 0 prevents that); DuckDB keeps a projection's results as they are.
    */
   fence: string;
+  /** A `sep`-joined text without its repeated items, each kept where it first occurs ('' stays ''). */
+  distinctItems(text: string, sep: string): string;
+  /** An aggregate: the non-NULL `value`s joined by `sep` in the order of `keys` (NULL when none). */
+  joinInOrder(value: string, keys: string[], sep: string): string;
 };
 
 const sigDigits = (x: string, cast: (s: string) => string) =>
@@ -33,6 +37,11 @@ export const DUCKDB: Dialect = {
   exact: (x) => sigDigits(x, (s) => `(${s})`),
   months: (n) => `to_months(CAST(${n} AS INTEGER))`,
   fence: '',
+  // The list bound once by a one-element list_transform, then filtered to first occurrences.
+  // An ordered aggregate (string_agg ... ORDER BY) runs several times slower in DuckDB than
+  // sorting the group's small list afterwards (measured: 8.5 s against 1.1 s for 1M groups).
+  joinInOrder: (value, keys, sep) => `array_to_string(list_transform(list_sort(list({${keys.map((k, i) => `'k${i}': ${k}`).join(', ')}, 'v': ${value}})), e -> e.v), '${sep}')`,
+  distinctItems: (text, sep) => `array_to_string(list_transform([string_split(${text}, '${sep}')], l -> list_filter(l, (t, i) -> list_position(l, t) = i))[1], '${sep}')`,
 };
 
 /** PostgreSQL: round(double, int) does not exist; the value is rounded as numeric. */
@@ -42,6 +51,8 @@ export const POSTGRES: Dialect = {
   exact: (x) => sigDigits(x, (s) => `CAST(${s} AS numeric)`),
   months: (n) => `make_interval(months => CAST(${n} AS integer))`,
   fence: '\n  OFFSET 0',
+  joinInOrder: (value, keys, sep) => `string_agg(${value}, '${sep}' ORDER BY ${keys.join(', ')})`,
+  distinctItems: (text, sep) => `array_to_string(ARRAY(SELECT u.t FROM unnest(string_to_array(${text}, '${sep}')) WITH ORDINALITY AS u(t, i) GROUP BY u.t ORDER BY MIN(u.i)), '${sep}')`,
 };
 
 export function dialectNamed(name: DialectName): Dialect {

@@ -1,18 +1,19 @@
 // `screen batch --engine duckdb`: rows are read and validated exactly as by the JS engine (so a
 // bad row gets the same located message), valid rows are loaded chunk by chunk into DuckDB's
 // normalised tables, and each trial's SQL query screens the chunk. Output rows are written in input
-// order through the same writer and screen-failure summary. The SQL yields outcomes, verdicts and
-// id lists; the missing-field list of a row with unknown criteria comes from the JS engine, so
-// the output is the same, byte for byte, as with --engine js.
+// order through the same writer and screen-failure summary. The SQL yields outcomes, verdicts, id
+// lists and the fields to collect (decodeMissing reads them back), so the output is the same, byte
+// for byte, as with --engine js, without running the JS engine on any row.
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
-import { compileTrial as compileRules, decideVerdict, effectOf, screenOutcomes, type OutcomeSummary } from '../engine/evaluate.js';
+import { decideVerdict, effectOf, type OutcomeSummary } from '../engine/evaluate.js';
 import type { Outcome } from '../engine/logic.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { DUCKDB } from './dialect.js';
 import { openDuckDb } from './duckdb.js';
 import { layoutTables, recordRows, type TableRows } from './layout.js';
+import { decodeMissing } from './missing.js';
 import { compileTrial } from './query.js';
 
 export type ScreenedRecord = { record: PatientRecord; referenceDates: ReferenceDates };
@@ -27,7 +28,6 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
   const db = await openDuckDb(dict);
   const layout = layoutTables(dict);
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
-  const rules = trials.map((t) => compileRules(t, dict));
   return {
     async screen(records) {
       const tables: TableRows = new Map();
@@ -35,16 +35,14 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
       await db.load(tables);
       const perTrial: Record<string, unknown>[][] = [];
       for (const sql of queries) perTrial.push(await db.all(sql));
-      return records.map((r, i) =>
+      return records.map((_, i) =>
         trials.map((t, k) => {
           const row = (perTrial[k] as Record<string, unknown>[])[i] as Record<string, unknown>;
           if (Number(row.row_no) !== i + 1) throw new Error(`DuckDB returned row ${String(row.row_no)} where ${i + 1} was expected`);
           const criteria = t.criteria.map((c) => ({ id: c.id, outcome: row[c.id] as Outcome, effect: effectOf(c.type, row[c.id] as Outcome) }));
           const verdict = decideVerdict(criteria);
           if (verdict !== row.verdict) throw new Error(`DuckDB verdict ${String(row.verdict)} disagrees with its outcomes (${verdict})`);
-          // Which fields to collect: the JS engine's list, for the rows that have any unknown.
-          const missing = row.unknown ? screenOutcomes(rules[k] as ReturnType<typeof compileRules>, r.record, r.referenceDates).missing : [];
-          return { verdict, criteria, review: row.review ? String(row.review).split(';') : [], missing };
+          return { verdict, criteria, review: row.review ? String(row.review).split(';') : [], missing: decodeMissing(row.missing as string | null) };
         }),
       );
     },

@@ -24,6 +24,20 @@ export const isOpen = (x: string): string => `MOD(${x}, ${MET}) <> 0`;
 
 export const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
+/**
+ * Missing tokens (missingSql): text joined by MISSING_SEP, NULL when there are none. A list of
+ * such expressions joins into one (concat_ws skips the NULL ones).
+ */
+export const MISSING_SEP = ';';
+export const missingList = (xs: string[]): string => (xs.length === 0 ? 'NULL' : xs.length === 1 ? (xs[0] as string) : `NULLIF(concat_ws('${MISSING_SEP}', ${xs.join(', ')}), '')`);
+/** `x` when `cond` holds, else NULL. */
+export const when = (cond: string, x: string): string => `(CASE WHEN ${cond} THEN ${x} END)`;
+/** `x` when the outcome code is unknown. */
+export const ifUnknown = (outcome: string, x: string): string => when(`${outcome} = ${UNKNOWN}`, x);
+/** A date or number as the text the JS engine writes (ISO date; 150, not 150.0). */
+export const dateText = (x: string): string => `CAST(${x} AS VARCHAR)`;
+export const numText = (x: string): string => `(CASE WHEN ${x} = floor(${x}) THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) ELSE CAST(${x} AS VARCHAR) END)`;
+
 /** unknown when any input is NULL, else met/not met by `test`. */
 export function tri(nullable: string[], test: string): string {
   const guard = nullable.map((x) => `${x} IS NULL`).join(' OR ');

@@ -5,8 +5,8 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
 import { childrenOf } from '../rules/registry.js';
 import type { Dialect } from './dialect.js';
-import { LAYER, NotExpressible, REVIEW_PIVOT, fromClause, itemCode, layerColumn, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
-import { MET, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
+import { LAYER, NotExpressible, REVIEW_PIVOT, fromClause, itemCode, layerColumn, missingSql, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { MET, MISSING_SEP, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 
 const ROW_ALIAS = 'row_no';
@@ -108,9 +108,12 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
   const code = (sql: string): string => layerColumn(ctx.layers, sql);
   const outcomes: string[] = [];
   const reviewCols: { criterion: string; id: string; live: string }[] = [];
-  trial.criteria.forEach((c) => {
+  const missingCols: { i: number; column: string }[] = [];
+  trial.criteria.forEach((c, i) => {
     outcomes.push(code(criterionSql(c.rule, ctx, c.id, notExpressible)));
     if (notExpressible.some((n) => n.criterion === c.id)) return;
+    // What it lacks, kept in the outer select only while it is unknown (so not re-tested here).
+    missingCols.push({ i, column: missingSql(c.rule, { ...ctx, callerGates: true }) });
     for (const [id, conds] of liveReviews(c.rule, ctx, code)) reviewCols.push({ criterion: c.id, id, live: conds.map((x) => `(${x})`).join(' OR ') });
   });
   const outcome = (i: number) => outcomes[i] as string;
@@ -127,6 +130,8 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
     `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${lit(c.id)} END)`))} AS unknown`,
     // Open review items that can still change the result, criterion by criterion, each once.
     `${idList(reviewCols.map((r) => `(CASE WHEN ${r.live} THEN ${lit(r.id)} END)`))} AS review`,
+    // What to collect (batch's `missing` cell): the unknown criteria's tokens in order, each once.
+    `${missingCols.length ? dialect.distinctItems(`concat_ws('${MISSING_SEP}', ${missingCols.map(({ i, column }) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${column} END)`).join(', ')})`, MISSING_SEP) : `''`} AS missing`,
     ...trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`),
   ];
   const header = [

@@ -17,6 +17,8 @@ import { DUCKDB, POSTGRES } from '../../src/sql/dialect.js';
 import { openDuckDb } from '../../src/sql/duckdb.js';
 import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../../src/sql/layout.js';
 import { compileTrial } from '../../src/sql/query.js';
+import { decodeMissing } from '../../src/sql/missing.js';
+import { missingText } from '../../src/report/missing-words.js';
 import { parsePatientData } from '../../src/patient/parse.js';
 import { startPostgres } from '../../scripts/pg-cluster.mjs';
 import { fullPatient, removablePaths } from '../helpers/arbitrary-patient.js';
@@ -27,9 +29,10 @@ const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
 // About 1,750 patients (with the examples) screened by three trials: over 5,000 rows compared per engine.
 const RANDOM_ROWS = 1450;
 const TARGETED_ROWS = 250;
+const DOSE_ROWS = 60;
 
 type Row = { name: string; record: PatientRecord };
-type Expected = { verdict: string; failed: string; unknown: string; review: string; outcomes: Record<string, string> };
+type Expected = { verdict: string; failed: string; unknown: string; review: string; missing: string; outcomes: Record<string, string> };
 
 /**
  * Dates near the windows the criteria use (3 months, 12/24 weeks, 1 and 2 years before a
@@ -155,13 +158,40 @@ function targeted(): Row[] {
   return rows;
 }
 
+/**
+ * Patients on a background steroid or immunosuppressant whose dose history makes stableDose ask
+ * for each thing it can lack (random histories seldom do): a dose in another unit or without an
+ * amount inside the window, a current dose without one, no dose by the window's start, none at all.
+ */
+function doseHistories(): Row[] {
+  const base = fc.sample(fullPatient(dict, {}), { seed: 2026, numRuns: 8 });
+  const random = prng(1130);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const rows: Row[] = [];
+  for (let k = 0; rows.length < DOSE_ROWS; k++) {
+    const patient = JSON.parse(JSON.stringify(base[k % base.length])) as Record<string, any>;
+    patient.referenceDates = { screening: '2026-11-16', randomization: '2026-11-30' };
+    const current = { date: pick(['2025-06-01', '2026-08-20', '2026-11-20']), dose: pick([10, 10, undefined]), unit: 'mg/day' };
+    const inWindow = { date: pick(['2026-11-10', '2026-10-01', '2026-11-25']), dose: pick([10, 15, undefined]), unit: pick(['mg/day', 'mg/day', 'mg', undefined]) };
+    const doses = pick([[current, inWindow], [inWindow, current], [current], [], undefined]);
+    const drug = pick(['prednisone', 'azathioprine', 'methotrexate']);
+    patient.medications = [{ drug, class: drug === 'prednisone' ? 'corticosteroid' : 'immunosuppressant', start: pick(['2025-01-15', '2026-10-20', undefined]), ...pick([{ ongoing: true }, {}, { stop: '2026-12-31' }]), ...(doses ? { doses } : {}) }];
+    try {
+      rows.push({ name: `targeted patient #${k} (dose history)`, record: parsePatientData(patient, '', dict).record });
+    } catch {
+      // not a valid patient: nothing to compare
+    }
+  }
+  return rows;
+}
+
 let rows: Row[];
 const expected = new Map<string, Expected[]>();
 let tables: TableRows;
 
 beforeAll(() => {
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
-  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted()];
+  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories()];
   const layout = layoutTables(dict);
   tables = new Map();
   rows.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.record.referenceDates ?? {}, tables));
@@ -172,7 +202,7 @@ beforeAll(() => {
       id,
       rows.map((r, i) => {
         const b = screenedRow(i + 1, t.meta, null, screenOutcomes(compiled, r.record, r.record.referenceDates ?? {}), [], true);
-        return { verdict: b.verdict, failed: b.failed.join(';'), unknown: b.unknown.join(';'), review: b.review.join(';'), outcomes: b.outcomes as Record<string, string> };
+        return { verdict: b.verdict, failed: b.failed.join(';'), unknown: b.unknown.join(';'), review: b.review.join(';'), missing: b.missing.join(';'), outcomes: b.outcomes as Record<string, string> };
       }),
     );
   }
@@ -188,7 +218,10 @@ function disagreements(id: string, got: Record<string, unknown>[]): string[] {
     const where = `row ${i + 1} (${rows[i]?.name}) ${id}`;
     if (Number(g.row_no) !== i + 1) out.push(`${where}: SQL row_no ${String(g.row_no)}`);
     for (const [criterion, outcome] of Object.entries(w.outcomes)) if (g[criterion] !== outcome) out.push(`${where} ${criterion}: JS ${outcome}, SQL ${String(g[criterion])}`);
-    for (const column of ['verdict', 'failed', 'unknown', 'review'] as const) if (g[column] !== w[column]) out.push(`${where} ${column}: JS "${w[column]}", SQL "${String(g[column])}"`);
+    for (const column of ['verdict', 'failed', 'unknown', 'review', 'missing'] as const) if (g[column] !== w[column]) out.push(`${where} ${column}: JS "${w[column]}", SQL "${String(g[column])}"`);
+    // What --engine duckdb writes: the column read back into entries and worded again.
+    const decoded = decodeMissing(g.missing as string).map(missingText).join(';');
+    if (decoded !== w.missing) out.push(`${where} missing read back: JS "${w.missing}", decoded "${decoded}"`);
   });
   return out.slice(0, 20);
 }
@@ -217,6 +250,14 @@ test('the targeted patients reach every outcome of combinedIntolerance and both 
   for (const deflazacortRatio of [1.14, 2.77]) {
     expect([...outcomes('prednisoneEquivalentPerKg', { op: '<', mgPerKgPerDay: 1, deflazacortRatio })].sort()).toEqual(['met', 'not_met', 'unknown']);
   }
+});
+
+test('the missing lists reach every kind of need, record paths and reference dates, in every trial', () => {
+  const tokens = (id: string) => new Set((expected.get(id) as Expected[]).flatMap((e) => (e.missing ? e.missing.split(';') : [])));
+  const all = TRIALS.flatMap((id) => [...tokens(id)]);
+  const shapes = [/\(a result from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)$/, /\(on the 0–\d+ scale\)$/, /\(on the 0–\d+ scale, as at baseline\)$/, /\(dose on \d{4}/, /\(every dose in the same unit\)$/, /\(amount of the dose from \d{4}/, /^medications\[\d+\]\.start$/, /^medications\[\d+\]\.stop$/, /^medications\[\d+\]\.class$/, /^medications\[\d+\]\.(doses|prednisoneEquivalentMgPerDay)$/, /^referenceDates\./, /^medications$/];
+  expect(shapes.filter((s) => !all.some((t) => s.test(t))).map(String)).toEqual([]);
+  for (const id of TRIALS) expect(tokens(id).size).toBeGreaterThan(10);
 });
 
 describe('DuckDB', () => {

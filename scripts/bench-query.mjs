@@ -4,15 +4,15 @@
 // this build side by side with a baseline build's (--baseline DIR, a built checkout), with the
 // answers of both compared row by row. Not a test: `npm run build && node scripts/bench-query.mjs`.
 //   --rows 100000  --seed 611  --threads 2  --trials IM101-611,NCT04946669,NCT02347891
-//   --baseline DIR        a built checkout to compare with (its dist/sql/query.js)
+//   --baseline DIR[,DIR]  built checkouts to compare with (their dist/sql/query.js)
 //   --profile DIR         write DuckDB's EXPLAIN ANALYZE of each query there
 //   --postgres N          also time PostgreSQL on the first N rows (COPY + ANALYZE first)
 //   --pg-timeout S        give up on a PostgreSQL query after S seconds (default 300)
 //   --settings            also try DuckDB settings (threads, preserve_insertion_order, memory_limit)
-import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate, layoutFiles } from './bench-batch.mjs';
+import { generate, layoutFiles, postgresWithLayout } from './bench-batch.mjs';
 
 const dist = (root, p) => new URL(`dist/${p}`, root).href;
 const here = new URL('..', import.meta.url);
@@ -41,7 +41,7 @@ const { dir: layoutDir, set, tables } = await layoutFiles(file);
 const { loadTrial } = await import(dist(here, 'criteria/criteria-dir.js'));
 const { createTablesSql, quoteIdent } = await import(dist(here, 'sql/layout.js'));
 const builds = [['this build', here]];
-if (baseline) builds.unshift(['baseline', new URL(`file://${baseline.replace(/\/?$/, '/')}`)]);
+if (baseline) builds.unshift(...String(baseline).split(',').map((d) => [d.replace(/\/$/, '').split('/').pop(), new URL(`file://${d.replace(/\/?$/, '/')}`)]));
 const compilers = await Promise.all(builds.map(async ([name, root]) => ({ name, ...(await import(dist(root, 'sql/query.js'))), ...(await import(dist(root, 'sql/dialect.js'))) })));
 const strip = (sql) => sql.replace(/^--.*\n/gm, '');
 
@@ -77,7 +77,14 @@ async function timeDuck(sqls, runs = 3) {
   return best;
 }
 
-const differs = async (a, b) => Number((await db.runAndReadAll(`SELECT count(*) AS n FROM (SELECT * FROM ${a} EXCEPT SELECT * FROM ${b}) AS d`)).getRowObjectsJS()[0].n);
+/** Rows of two results that differ in the columns both have (a baseline may lack newer ones). */
+async function differs(a, b) {
+  const names = async (t) => (await db.runAndReadAll(`SELECT * FROM ${t} LIMIT 0`)).columnNames();
+  const other = new Set(await names(b));
+  const cols = (await names(a)).filter((c) => other.has(c)).map(quoteIdent).join(', ');
+  const except = (x, y) => `SELECT count(*) AS n FROM (SELECT ${cols} FROM ${x} EXCEPT SELECT ${cols} FROM ${y}) AS d`;
+  return Number((await db.runAndReadAll(except(a, b))).getRowObjectsJS()[0].n) + Number((await db.runAndReadAll(except(b, a))).getRowObjectsJS()[0].n);
+}
 
 for (const id of trials) {
   const trial = loadTrial(set, id);
@@ -91,11 +98,11 @@ for (const id of trials) {
       writeFileSync(join(profile, `${id}-${c.name.replace(/\W/g, '')}.txt`), plan.map((r) => r.explain_value).join('\n'));
     }
   }
-  const base = results[0];
-  for (const r of results) console.log(`  ${id.padEnd(12)} ${r.name.padEnd(10)} ${r.s.toFixed(2)} s (${(n / r.s).toFixed(0)} patients/s), query ${r.length} chars (PostgreSQL ${r.pgLength})${r === base ? '' : `, ${(base.s / r.s).toFixed(2)}x faster`}`);
-  if (results.length > 1) {
-    const d = (await differs('out0', 'out1')) + (await differs('out1', 'out0'));
-    console.log(`    rows that differ between the two: ${d}`);
+  const last = results.length - 1;
+  for (const r of results) console.log(`  ${id.padEnd(12)} ${r.name.padEnd(14)} ${r.s.toFixed(2)} s (${(n / r.s).toFixed(0)} patients/s), query ${r.length} chars (PostgreSQL ${r.pgLength})`);
+  for (let k = 0; k < last; k++) {
+    const d = await differs(`out${k}`, `out${last}`);
+    console.log(`    this build / ${results[k].name}: ${(results[k].s / results[last].s).toFixed(2)}x as fast; rows that differ in their common columns: ${d}`);
     if (d) process.exitCode = 1;
   }
 }
@@ -128,20 +135,9 @@ instance.closeSync();
 
 // --- PostgreSQL: the first pgRows patients by COPY, each build's query side by side ---------
 if (pgRows > 0) {
-  const { startPostgres } = await import('./pg-cluster.mjs');
-  const pg = (await import('pg')).default;
-  const server = startPostgres();
+  const { server, client } = await postgresWithLayout(layoutDir, set, tables);
   try {
-    const client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
-    await client.connect();
-    await client.query(createTablesSql(set.dictionary, compilers[0].POSTGRES));
-    for (const t of tables) {
-      const copy = join(server.dir, `${t.name}.csv`);
-      copyFileSync(join(layoutDir, `${t.name}.csv`), copy);
-      chmodSync(copy, 0o644);
-      await client.query(`COPY ${quoteIdent(t.name)} FROM '${copy}' WITH (FORMAT csv)`);
-      await client.query(`DELETE FROM ${quoteIdent(t.name)} WHERE ${quoteIdent('row_no')} > ${pgRows}`);
-    }
+    for (const t of tables) await client.query(`DELETE FROM ${quoteIdent(t.name)} WHERE ${quoteIdent('row_no')} > ${pgRows}`);
     await client.query('VACUUM ANALYZE');
     const timeout = Number(arg('--pg-timeout', '300'));
     await client.query(`SET statement_timeout = ${timeout * 1000}`);
@@ -161,10 +157,18 @@ if (pgRows > 0) {
         );
         line.push({ name: c.name, s: stopped ? Infinity : s, plan });
       }
-      const differ = line.length > 1 && line.every((r) => r.s < Infinity) ? Number((await client.query('SELECT count(*) AS n FROM ((SELECT * FROM pout0 EXCEPT SELECT * FROM pout1) UNION ALL (SELECT * FROM pout1 EXCEPT SELECT * FROM pout0)) AS d')).rows[0].n) : 0;
       const time = (r) => (r.s < Infinity ? `${r.s.toFixed(2)} s (${(pgRows / r.s).toFixed(0)} patients/s)` : `over ${timeout} s (stopped)`);
-      for (const r of line) console.log(`  ${id.padEnd(12)} ${r.name.padEnd(10)} ${time(r)}, planning ~${r.plan.toFixed(2)} s${r === line[0] ? '' : `, ${line[0].s < Infinity ? `${(line[0].s / r.s).toFixed(2)}x faster` : `over ${(timeout / r.s).toFixed(0)}x faster`}; rows that differ: ${differ}`}`);
-      if (differ) process.exitCode = 1;
+      for (const r of line) console.log(`  ${id.padEnd(12)} ${r.name.padEnd(14)} ${time(r)}, planning ~${r.plan.toFixed(2)} s`);
+      const last = line.length - 1;
+      for (let k = 0; k < last; k++) {
+        const cols = async (t) => (await client.query(`SELECT * FROM ${t} LIMIT 0`)).fields.map((f) => f.name);
+        const other = new Set(await cols(`pout${last}`));
+        const common = line[k].s < Infinity ? (await cols(`pout${k}`)).filter((c) => other.has(c)).map(quoteIdent).join(', ') : '';
+        const differ = common ? Number((await client.query(`SELECT count(*) AS n FROM ((SELECT ${common} FROM pout${k} EXCEPT SELECT ${common} FROM pout${last}) UNION ALL (SELECT ${common} FROM pout${last} EXCEPT SELECT ${common} FROM pout${k})) AS d`)).rows[0].n) : 0;
+        const ratio = line[k].s < Infinity ? `${(line[k].s / line[last].s).toFixed(2)}x as fast` : `over ${(timeout / line[last].s).toFixed(0)}x as fast`;
+        console.log(`    this build / ${line[k].name}: ${ratio}; rows that differ in their common columns: ${common ? differ : 'n/a'}`);
+        if (differ) process.exitCode = 1;
+      }
       for (const k of line.keys()) await client.query(`DROP TABLE IF EXISTS pout${k}`);
     }
     await client.end();

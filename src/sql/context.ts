@@ -54,6 +54,9 @@ export type Layers = { columns: Map<string, string>; layerOf: number[]; layers: 
 export const LAYER = 'l';
 const LAYER_REF = /\bl\."n(\d+)"/g;
 
+/** An expression over layer columns only (a node of rule nodes) as its column; any other as it is. */
+const named = (layers: Layers, sql: string): string => (/\bl\."n\d+"/.test(sql) ? layerColumn(layers, sql) : sql);
+
 export const newLayers = (): Layers => ({ columns: new Map(), layerOf: [], layers: [] });
 
 /**
@@ -283,7 +286,9 @@ function sqlContext(ctx: SqlCtx): SqlContext {
       return calc(ctx, params);
     },
     childMissing: (node) => missingSql(node, { ...ctx, callerGates: false }),
-    unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(outcome(), missing)),
+    // A node of rule nodes (all, any, not, ...) reads its own outcome by name; a leaf's outcome
+    // reads the patient's columns, as its missing tokens do, so both stay in the first layer.
+    unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(ctx.item ? outcome() : named(ctx.layers, outcome()), missing)),
     path: (field, part) => pathSql(ctx, field, part),
     token,
     recordsMissing(node) {

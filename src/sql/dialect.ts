@@ -40,7 +40,9 @@ export const DUCKDB: Dialect = {
   // The list bound once by a one-element list_transform, then filtered to first occurrences.
   // An ordered aggregate (string_agg ... ORDER BY) runs several times slower in DuckDB than
   // sorting the group's small list afterwards (measured: 8.5 s against 1.1 s for 1M groups).
-  joinInOrder: (value, keys, sep) => `array_to_string(list_transform(list_sort(list({${keys.map((k, i) => `'k${i}': ${k}`).join(', ')}, 'v': ${value}})), e -> e.v), '${sep}')`,
+  // Only the non-NULL values are listed (FILTER): most records have nothing missing, and listing
+  // every record for every patient was the costliest step of the query (measured 2x at 100k).
+  joinInOrder: (value, keys, sep) => `array_to_string(list_transform(list_sort(list({${keys.map((k, i) => `'k${i}': ${k}`).join(', ')}, 'v': ${value}}) FILTER (WHERE ${value} IS NOT NULL)), e -> e.v), '${sep}')`,
   distinctItems: (text, sep) => `array_to_string(list_transform([string_split(${text}, '${sep}')], l -> list_filter(l, (t, i) -> list_position(l, t) = i))[1], '${sep}')`,
 };
 

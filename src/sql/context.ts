@@ -174,7 +174,9 @@ type RecordGroup = {
   ictx: SqlCtx;
   /** Item-level expressions computed once per record, by text: the columns of the inner select. */
   columns: Map<string, string>;
-  /** Per-patient aggregates over those columns, with their names. */
+  /** Per record, over those columns (z.mK): each record's outcome and missing tokens, by text. */
+  derived: Map<string, string>;
+  /** Per-patient aggregates over both (x.mK, x.eK), with their names. */
   outputs: string[];
 };
 
@@ -182,32 +184,42 @@ type RecordGroup = {
 export type Quantifier = { out: string; missing: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): string };
 
 const ITEM_ROW = 'x';
+const PART_ROW = 'z';
 
 function recordGroup(ctx: SqlCtx, records: string): RecordGroup {
   let g = ctx.groups.get(records);
   if (g) return g;
   const i = alias(ctx, 'i');
   const ictx: SqlCtx = { ...ctx, item: { records, alias: i }, joins: [] };
-  const group: RecordGroup = { alias: '', ictx, columns: new Map(), outputs: [] };
+  const group: RecordGroup = { alias: '', ictx, columns: new Map(), derived: new Map(), outputs: [] };
   group.alias = addJoin(ctx, 'q', false, () => {
-    const inner = `SELECT ${i}.${q(ROW)}${[...group.columns].map(([sql, name]) => `, ${sql} AS ${name}`).join('')} FROM ${fromClause(patientJoin(ictx, records, i), ictx)}`;
+    const list = (m: Map<string, string>) => [...m].map(([sql, name]) => `, ${sql} AS ${name}`).join('');
+    const parts = `SELECT ${i}.${q(ROW)}${list(group.columns)} FROM ${fromClause(patientJoin(ictx, records, i), ictx)}`;
+    const inner = `SELECT ${PART_ROW}.*${list(group.derived)} FROM (${parts}) AS ${PART_ROW}`;
     return `SELECT ${ITEM_ROW}.${q(ROW)}${group.outputs.map((o) => `, ${o}`).join('')} FROM (${inner}) AS ${ITEM_ROW} GROUP BY ${ITEM_ROW}.${q(ROW)}`;
   });
   ctx.groups.set(records, (g = group));
   return g;
 }
 
-/** An item-level expression as a column of its list's table, computed once however often it is read. */
+/** An item-level expression as a column of its list's table, computed once however often it is read (its name). */
 function itemColumn(g: RecordGroup, sql: string): string {
   let name = g.columns.get(sql);
   if (!name) g.columns.set(sql, (name = `m${g.columns.size}`));
-  return `${ITEM_ROW}.${name}`;
+  return name;
+}
+
+/** A per-record expression over item columns (read as z.mK), as a column of the level above (its name). */
+function derivedColumn(g: RecordGroup, sql: string): string {
+  let name = g.derived.get(sql);
+  if (!name) g.derived.set(sql, (name = `e${g.derived.size}`));
+  return name;
 }
 
 /** A rule's outcome inside a record quantifier, as a column of the list's table (for the review liveness). */
 export function itemCode(c: Condition, ictx: SqlCtx): string {
   if (!ictx.item) throw new Error('itemCode outside a record quantifier');
-  return itemColumn(recordGroup(ictx, ictx.item.records), toSql(c, ictx));
+  return `${ITEM_ROW}.${itemColumn(recordGroup(ictx, ictx.item.records), toSql(c, ictx))}`;
 }
 
 /** The quantifier node's column, made on its first compilation (`how` comes from its kind's module). */
@@ -219,10 +231,15 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     const ictx = g.ictx;
     const where = c.where ? toSql(c.where, ictx) : undefined;
     const check = c.check ? toSql(c.check, ictx) : undefined;
-    const io = itemColumn(g, how.item(where, check));
-    // What an unknown record still needs: its where's and check's tokens (each kept only while unknown).
-    const im = itemColumn(g, missingList([c.where, c.check].filter((x): x is Condition => x !== undefined).map((x) => missingSql(x, { ...ictx, callerGates: false }))));
-    const ix = itemColumn(g, `${ictx.item?.alias}.${q('idx')}`);
+    // Per record: where's and check's outcomes and missing tokens as columns, so the record's
+    // outcome and what it still needs (each part's tokens while that part is unknown) read them
+    // instead of computing them again.
+    const part = (node: Condition | undefined, sql: string | undefined) => (node === undefined || sql === undefined ? undefined : { o: itemColumn(g, sql), m: itemColumn(g, missingSql(node, { ...ictx, callerGates: true })) });
+    const parts = [part(c.where, where), part(c.check, check)];
+    const read = (k: number) => (parts[k] ? `${PART_ROW}.${parts[k].o}` : undefined);
+    const io = `${ITEM_ROW}.${derivedColumn(g, how.item(read(0), read(1)))}`;
+    const im = `${ITEM_ROW}.${derivedColumn(g, missingList(parts.flatMap((x) => (x ? [ifUnknown(`${PART_ROW}.${x.o}`, `${PART_ROW}.${x.m}`)] : []))))}`;
+    const ix = `${ITEM_ROW}.${itemColumn(g, `${ictx.item?.alias}.${q('idx')}`)}`;
     const out = (sql: string, prefix: string) => {
       const name = `${prefix}${g.outputs.length}`;
       g.outputs.push(`${sql} AS ${name}`);

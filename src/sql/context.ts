@@ -265,7 +265,21 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
   });
 }
 
-/** The SqlContext a kind's toSql is given at this level. */
+/** A definition's rule compiled here (toSql or missingSql), cycles refused. */
+function expand(ctx: SqlCtx, name: string, compile: (c: Condition, ctx: SqlCtx) => string): string {
+  const def = ctx.trial.definitions[name];
+  if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
+  return compile(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
+}
+
+/** A calculator's SQL form; one without is not expressible (its criterion stays unknown). */
+function calculatorIn<T>(table: Record<string, T>, name: string): T {
+  const calc = table[name];
+  if (!calc) throw new NotExpressible(`calculator ${name}`);
+  return calc;
+}
+
+/** The SqlContext a kind's toSql and missingSql are given at this level. */
 function sqlContext(ctx: SqlCtx): SqlContext {
   return {
     dialect: ctx.dialect,
@@ -292,16 +306,8 @@ function sqlContext(ctx: SqlCtx): SqlContext {
       if (!column) throw new Error(`review ${id} is not in the decisions pivot`);
       return `rv.${q(column)}`;
     },
-    definition(name) {
-      const def = ctx.trial.definitions[name];
-      if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
-      return toSql(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
-    },
-    calculator(name, params) {
-      const calc = CALCULATOR_SQL[name];
-      if (!calc) throw new NotExpressible(`calculator ${name}`);
-      return calc(ctx, params);
-    },
+    definition: (name) => expand(ctx, name, toSql),
+    calculator: (name, params) => calculatorIn(CALCULATOR_SQL, name)(ctx, params),
     childMissing: (node) => missingSql(node, { ...ctx, callerGates: false }),
     // A node of rule nodes (all, any, not, ...) reads its own outcome by name; a leaf's outcome
     // reads the patient's columns, as its missing tokens do, so both stay in the first layer.
@@ -313,16 +319,8 @@ function sqlContext(ctx: SqlCtx): SqlContext {
       const list = col(ctx, node.records);
       return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN COALESCE(${qd.out}, ${qd.empty}) = ${UNKNOWN} THEN ${qd.missing} END)`;
     },
-    definitionMissing(name) {
-      const def = ctx.trial.definitions[name];
-      if (!def || ctx.expanding.includes(name)) throw new Error(`definition ${name} is missing or cyclic`);
-      return missingSql(def.rule, { ...ctx, expanding: [...ctx.expanding, name] });
-    },
-    calculatorMissing(name, params) {
-      const calc = CALCULATOR_MISSING_SQL[name];
-      if (!calc) throw new NotExpressible(`calculator ${name}`);
-      return calc(ctx, params);
-    },
+    definitionMissing: (name) => expand(ctx, name, missingSql),
+    calculatorMissing: (name, params) => calculatorIn(CALCULATOR_MISSING_SQL, name)(ctx, params),
   };
 }
 

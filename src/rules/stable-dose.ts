@@ -88,15 +88,22 @@ function stableDoseTables(n: StableDose, cx: SqlContext) {
   const ref = cx.refCol(n.before);
   const since = shiftSql(ref, n.for, -1);
   const start = `${m}.${q('start')}`;
-  const [cur, win, any] = cx.memo(n, () => {
+  const t = cx.memo(n, () => {
     const doses = q(`${records}${DOSES_SUFFIX}`);
     const current = cx.currentDoseTable(records, since);
-    // Doses in different units (or one without a unit) cannot be compared: never a change; a dose
-    // entry without an amount ("unchanged since") is no change, but next to another amount unknown:
-    // then the amount to collect is the current dose's when it lacks one, else the first such entry's.
-    const window = `SELECT d.${q(ROW)}, d.${q('idx')}, MAX(CASE WHEN COALESCE(d.${q('unit')}, '') <> COALESCE(c.${q('unit')}, '') THEN 1 ELSE 0 END) AS incomparable, MAX(CASE WHEN d.${q('dose')} <> c.${q('dose')} THEN 1 ELSE 0 END) AS changed, MAX(CASE WHEN d.${q('dose')} IS NULL OR c.${q('dose')} IS NULL THEN 1 ELSE 0 END) AS unknown_amount, (CASE WHEN MAX(CASE WHEN c.${q('dose')} IS NULL THEN 1 ELSE 0 END) = 1 THEN MAX(c.${q('date')}) ELSE MIN(CASE WHEN d.${q('dose')} IS NULL THEN d.${q('date')} END) END) AS amount_date FROM ${doses} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} JOIN (${current}) AS c ON c.${q(ROW)} = d.${q(ROW)} AND c.${q('idx')} = d.${q('idx')} WHERE d.${q('date')} > ${since} AND d.${q('date')} <= ${ref} GROUP BY d.${q(ROW)}, d.${q('idx')}`;
-    const counted = `SELECT d.${q(ROW)}, d.${q('idx')}, COUNT(*) AS n FROM ${doses} AS d GROUP BY d.${q(ROW)}, d.${q('idx')}`;
-    return [cx.join('sc', true, () => current), cx.join('sw', true, () => window), cx.join('sn', true, () => counted)];
+    // One row per record with doses (one table, not three: measured 1.4x on IM101-611 at 100k):
+    // how many, the current dose on the window's first day (c), and over the doses within the
+    // window: doses in different units (or one without a unit) cannot be compared, never a
+    // change; a dose entry without an amount ("unchanged since") is no change, but next to another
+    // amount unknown: then the amount to collect is the current dose's when it lacks one, else the
+    // first such entry's.
+    const within = `d.${q('date')} > ${since} AND d.${q('date')} <= ${ref}`;
+    const inWindow = (test: string) => `MAX(CASE WHEN ${within} AND ${test} THEN 1 ELSE 0 END)`;
+    const table = `SELECT d.${q(ROW)}, d.${q('idx')}, COUNT(*) AS n, MAX(c.${q('pos')}) AS pos, ${inWindow(`COALESCE(d.${q('unit')}, '') <> COALESCE(c.${q('unit')}, '')`)} AS incomparable, ${inWindow(`d.${q('dose')} <> c.${q('dose')}`)} AS changed, ${inWindow(`(d.${q('dose')} IS NULL OR c.${q('dose')} IS NULL)`)} AS unknown_amount, (CASE WHEN ${inWindow(`c.${q('dose')} IS NULL`)} = 1 THEN MAX(c.${q('date')}) ELSE MIN(CASE WHEN ${within} AND d.${q('dose')} IS NULL THEN d.${q('date')} END) END) AS amount_date FROM ${doses} AS d LEFT JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} LEFT JOIN (${current}) AS c ON c.${q(ROW)} = d.${q(ROW)} AND c.${q('idx')} = d.${q('idx')} GROUP BY d.${q(ROW)}, d.${q('idx')}`;
+    return cx.join('sd', true, () => table);
   });
+  // The current dose (pos), the window's comparisons (incomparable, changed, unknown_amount,
+  // amount_date) and the dose count (n) are columns of the one table.
+  const [cur, win, any] = [t, t, t];
   return { m, ref, since, start, cur, win, any };
 }

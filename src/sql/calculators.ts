@@ -5,7 +5,7 @@ import { BOHAN_PETER_ITEMS, CERTAINTIES, classifyBohanPeter, meetsClass, type Ce
 import { IMACS_DOI, IMACS_MEASURES, imacsImprovementCalculator, type ImacsRule } from '../engine/calculators/imacs-improvement.js';
 import { ROW, quoteIdent as q } from './layout.js';
 import { GLUCOCORTICOID_EQUIVALENTS } from '../engine/calculators/prednisone-equivalent.js';
-import { addJoin, col, currentDoseTable, memo, recordPath, refCol, token, type SqlCtx } from './context.js';
+import { col, currentDoseTable, memo, recordPath, refCol, sharedJoin, token, type SqlCtx } from './context.js';
 import { MET, MISSING_SEP, NOT_MET, SQL_OPS, UNKNOWN, and, ifUnknown, lit, missingList, numText, shiftSql, takenOnSql, tri, when } from './kit.js';
 import type { ReferenceDateName } from '../rules/types.js';
 
@@ -30,8 +30,10 @@ const bohanPeter: CalcSql = (ctx, params) => {
   if (!CERTAINTIES.includes(min)) throw new Error(`bohanPeter: minCertainty ${min}`);
   const cols = BOHAN_PETER_ITEMS.map((i) => col({ ...ctx, p: 'p' }, i.path));
   // Computed once per patient in its own table: the truth table is long, and read twice.
-  const j = memo(ctx, params, () => addJoin(ctx, 'bp', false, () => `SELECT p.${q(ROW)}, ${table} AS o FROM ${q('patients')} AS p`));
-  const table = byTruthTable(cols, (xs) => meetsClass(classifyBohanPeter({ weakness: !!xs[0], enzymes: !!xs[1], emg: !!xs[2], biopsy: !!xs[3], rash: !!xs[4] }), subtypes, min));
+  const j = memo(ctx, params, () => {
+    const table = byTruthTable(cols, (xs) => meetsClass(classifyBohanPeter({ weakness: !!xs[0], enzymes: !!xs[1], emg: !!xs[2], biopsy: !!xs[3], rash: !!xs[4] }), subtypes, min));
+    return sharedJoin(ctx, 'bp', false, `SELECT p.${q(ROW)}, ${table} AS o FROM ${q('patients')} AS p`);
+  });
   return `${j}.o`;
 };
 
@@ -84,15 +86,13 @@ const imacsImprovement: CalcSql = (ctx, params) => {
   const mmtIndex = IMACS_MEASURES.findIndex((m) => m.key === 'mmt8');
   const codes = zeroBaseline === 'either' ? [IMPROVED, WORSENED, UNCHANGED, MISSING, ZERO_IMPROVED, ZERO_WORSENED] : [IMPROVED, WORSENED, UNCHANGED, MISSING];
   // Computed once per patient in its own table: the states, then the outcome from the table.
-  const j = memo(ctx, params, () =>
-    addJoin(ctx, 'im', false, () => {
-      const countOf = (code: number) => `(${states.map((_, i) => `(CASE WHEN t.s${i} = ${code} THEN 1 ELSE 0 END)`).join(' + ')})`;
-      const key = `(${codes.map((code) => `${countOf(code)} * ${10 ** (code + 1)}`).join(' + ')} + t.s${mmtIndex})`;
-      const { met, notMet } = imacsTable(params, codes, mmtIndex);
-      const inList = (xs: number[]) => (xs.length ? `${key} IN (${xs.join(', ')})` : 'FALSE');
-      return `SELECT t.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (SELECT p.${q(ROW)}${states.map((s, i) => `, ${s} AS s${i}`).join('')} FROM ${q('patients')} AS p) AS t`;
-    }),
-  );
+  const j = memo(ctx, params, () => {
+    const countOf = (code: number) => `(${states.map((_, i) => `(CASE WHEN t.s${i} = ${code} THEN 1 ELSE 0 END)`).join(' + ')})`;
+    const key = `(${codes.map((code) => `${countOf(code)} * ${10 ** (code + 1)}`).join(' + ')} + t.s${mmtIndex})`;
+    const { met, notMet } = imacsTable(params, codes, mmtIndex);
+    const inList = (xs: number[]) => (xs.length ? `${key} IN (${xs.join(', ')})` : 'FALSE');
+    return sharedJoin(ctx, 'im', false, `SELECT t.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (SELECT p.${q(ROW)}${states.map((s, i) => `, ${s} AS s${i}`).join('')} FROM ${q('patients')} AS p) AS t`);
+  });
   return `${j}.o`;
 };
 
@@ -158,7 +158,7 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
     const path = (field: string) => token(recordPath('medications', m, field));
     const lacks = `(CASE WHEN ${m}.${q('class')} IS NULL THEN ${path('class')} WHEN ${steroid} THEN ${missingList([when(`${on} = ${UNKNOWN}`, `(CASE WHEN ${m}.${q('start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${dose} IS NULL`, `(CASE WHEN ${equivalent} IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
     const perMed = `SELECT ${m}.${q(ROW)}, ${m}.${q('idx')} AS ix, (CASE WHEN ${m}.${q('class')} IS NULL THEN 1 WHEN ${steroid} AND ${dose} IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${steroid} AND ${on} = ${MET} THEN ${dose} ELSE 0 END) AS low, (CASE WHEN ${steroid} THEN ${dose} ELSE 0 END) AS high, ${lacks} AS lacks FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}`;
-    return addJoin(ctx, 'pe', false, () => `SELECT t.${q(ROW)}, MAX(t.open_high) AS open_high, SUM(t.low) AS low, SUM(t.high) AS high, ${ctx.dialect.joinInOrder('t.lacks', ['t.ix'], MISSING_SEP)} AS m FROM (${perMed}) AS t GROUP BY t.${q(ROW)}`);
+    return sharedJoin(ctx, 'pe', false, `SELECT t.${q(ROW)}, MAX(t.open_high) AS open_high, SUM(t.low) AS low, SUM(t.high) AS high, ${ctx.dialect.joinInOrder('t.lacks', ['t.ix'], MISSING_SEP)} AS m FROM (${perMed}) AS t GROUP BY t.${q(ROW)}`);
   });
 }
 
@@ -214,7 +214,7 @@ function intoleranceTable(ctx: SqlCtx, params: Record<string, unknown>): string 
     // An undecided pair names both courses' unrecorded ends, pair by pair (as the JS calculator).
     const ends = (x: string) => [when(`${x}.${q('start')} IS NULL`, token(recordPath('medications', x, 'start'))), when(`${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE`, token(recordPath('medications', x, 'stop')))];
     const lacks = ctx.dialect.joinInOrder(ifUnknown(pair, missingList([...ends('a'), ...ends('b')])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
-    return addJoin(ctx, 'ci', false, () => `SELECT p.${q(ROW)}, MAX(${pair}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE a.${q('outcome')} = 'intolerance' AND ${partner} GROUP BY p.${q(ROW)}`);
+    return sharedJoin(ctx, 'ci', false, `SELECT p.${q(ROW)}, MAX(${pair}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE a.${q('outcome')} = 'intolerance' AND ${partner} GROUP BY p.${q(ROW)}`);
   });
 }
 

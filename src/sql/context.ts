@@ -10,7 +10,7 @@ import type { Condition, RecordsSql, ReferenceDateName, SqlContext } from '../ru
 import type { Dialect } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, ROW, quoteIdent as q } from './layout.js';
 import { CALCULATOR_MISSING_SQL, CALCULATOR_SQL } from './calculators.js';
-import { MISSING_SEP, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
+import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
 import { missingTokenSql } from './missing.js';
 
 export type SqlCtx = {
@@ -33,9 +33,50 @@ export type SqlCtx = {
   memo: WeakMap<object, unknown>;
   /** Review id -> column of the pivoted decisions (alias rv). */
   reviewColumns: Map<string, string>;
+  /** Record list -> the one derived table its quantifiers share. */
+  groups: Map<string, RecordGroup>;
+  /** Patient-level outcome codes, each a named column of the query's layers. */
+  layers: Layers;
   /** The caller already keeps this node's missing tokens only while it is unknown (a criterion's root). */
   callerGates?: boolean;
 };
+
+/**
+ * Every patient-level rule node's outcome is a column, computed once and read by name: a leaf's
+ * in the first layer (the select over the patients and their derived tables), an `all` of them in
+ * the layer above its deepest child, and so on. Composed as SQL text, a node's code was copied
+ * into its parent's, and each review item's liveness copied every node on its path and beside it
+ * (50 kB for one item of IM101-611), evaluated again each time in PostgreSQL, in part in DuckDB.
+ */
+export type Layers = { columns: Map<string, string>; layerOf: number[]; layers: [string, string][][] };
+
+/** The alias every layer gives the one below it. */
+export const LAYER = 'l';
+const LAYER_REF = /\bl\."n(\d+)"/g;
+
+/** An expression over layer columns only (a node of rule nodes) as its column; any other as it is. */
+const named = (layers: Layers, sql: string): string => (/\bl\."n\d+"/.test(sql) ? layerColumn(layers, sql) : sql);
+
+export const newLayers = (): Layers => ({ columns: new Map(), layerOf: [], layers: [] });
+
+/**
+ * The outcome code (or missing list) `sql` as a layer column (one per distinct text), read as
+ * l."nK"; a name or a constant stays as it is.
+ */
+export function layerColumn(layers: Layers, sql: string): string {
+  if (/^(l\."n\d+"|NULL|\d+)$/.test(sql)) return sql;
+  let ref = layers.columns.get(sql);
+  if (ref === undefined) {
+    const k = layers.layerOf.length;
+    let layer = 0;
+    for (const m of sql.matchAll(LAYER_REF)) layer = Math.max(layer, (layers.layerOf[Number(m[1])] as number) + 1);
+    layers.layerOf.push(layer);
+    (layers.layers[layer] ??= []).push([sql, `n${k}`]);
+    ref = `${LAYER}.${q(`n${k}`)}`;
+    layers.columns.set(sql, ref);
+  }
+  return ref;
+}
 
 /** A derived table joined on the row number (and, for per-record tables, the record index). */
 export type Join = { alias: string; perRecord: boolean; render: () => string };
@@ -111,34 +152,116 @@ export function addJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, render:
   return a;
 }
 
-/** A record quantifier's derived table: one row per patient with items, aggregated. */
-export type Quantifier = { alias: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): number };
+/**
+ * A derived table given by its SQL, joined once at this level however many rules ask for it
+ * (two calculator nodes with the same parameters, or parameters the table does not depend on).
+ */
+export function sharedJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, sql: string): string {
+  const byText = memo(ctx, ctx.joins, () => new Map<string, string>());
+  let a = byText.get(sql);
+  if (!a) byText.set(sql, (a = addJoin(ctx, prefix, perRecord, () => sql)));
+  return a;
+}
 
-/** The quantifier node's table, made on its first compilation (`how` comes from its kind's module). */
+/**
+ * Every record quantifier over one list shares one derived table: one pass over the list's rows
+ * (joined once to the patient, the decisions and the per-record tables), each quantifier's item
+ * outcome a column of it, aggregated per patient in one GROUP BY. A table per quantifier scanned
+ * and joined the list once per quantifier (15 times in IM101-611).
+ */
+type RecordGroup = {
+  alias: string;
+  ictx: SqlCtx;
+  /** Item-level expressions computed once per record, by text: the columns of the inner select. */
+  columns: Map<string, string>;
+  /** Per record, over those columns (z.mK): each record's outcome and missing tokens, by text. */
+  derived: Map<string, string>;
+  /** Per-patient aggregates over both (x.mK, x.eK), with their names. */
+  outputs: string[];
+};
+
+/** A record quantifier: its outcome column in the list's table, and the item context. */
+export type Quantifier = { out: string; missing: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): string };
+
+const ITEM_ROW = 'x';
+const PART_ROW = 'z';
+
+function recordGroup(ctx: SqlCtx, records: string): RecordGroup {
+  let g = ctx.groups.get(records);
+  if (g) return g;
+  const i = alias(ctx, 'i');
+  const ictx: SqlCtx = { ...ctx, item: { records, alias: i }, joins: [] };
+  const group: RecordGroup = { alias: '', ictx, columns: new Map(), derived: new Map(), outputs: [] };
+  group.alias = addJoin(ctx, 'q', false, () => {
+    const list = (m: Map<string, string>) => [...m].map(([sql, name]) => `, ${sql} AS ${name}`).join('');
+    const parts = `SELECT ${i}.${q(ROW)}${list(group.columns)} FROM ${fromClause(patientJoin(ictx, records, i), ictx)}`;
+    const inner = `SELECT ${PART_ROW}.*${list(group.derived)} FROM (${parts}) AS ${PART_ROW}`;
+    return `SELECT ${ITEM_ROW}.${q(ROW)}${group.outputs.map((o) => `, ${o}`).join('')} FROM (${inner}) AS ${ITEM_ROW} GROUP BY ${ITEM_ROW}.${q(ROW)}`;
+  });
+  ctx.groups.set(records, (g = group));
+  return g;
+}
+
+/** An item-level expression as a column of its list's table, computed once however often it is read (its name). */
+function itemColumn(g: RecordGroup, sql: string): string {
+  let name = g.columns.get(sql);
+  if (!name) g.columns.set(sql, (name = `m${g.columns.size}`));
+  return name;
+}
+
+/** A per-record expression over item columns (read as z.mK), as a column of the level above (its name). */
+function derivedColumn(g: RecordGroup, sql: string): string {
+  let name = g.derived.get(sql);
+  if (!name) g.derived.set(sql, (name = `e${g.derived.size}`));
+  return name;
+}
+
+/** A rule's outcome inside a record quantifier, as a column of the list's table (for the review liveness). */
+export function itemCode(c: Condition, ictx: SqlCtx): string {
+  if (!ictx.item) throw new Error('itemCode outside a record quantifier');
+  return `${ITEM_ROW}.${itemColumn(recordGroup(ictx, ictx.item.records), toSql(c, ictx))}`;
+}
+
+/** The quantifier node's column, made on its first compilation (`how` comes from its kind's module). */
 export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): Quantifier {
   if (ctx.item) throw new NotExpressible('a record quantifier inside another');
   return memo(ctx, c, () => {
     if (!how) throw new Error(`${c.kind} over ${c.records} was not compiled to SQL`);
-    const i = alias(ctx, 'i');
-    const ictx: SqlCtx = { ...ctx, item: { records: c.records, alias: i }, joins: [] };
+    const g = recordGroup(ctx, c.records);
+    const ictx = g.ictx;
     const where = c.where ? toSql(c.where, ictx) : undefined;
     const check = c.check ? toSql(c.check, ictx) : undefined;
-    const lives: { cond: string; quiet: boolean }[] = [];
-    const a = addJoin(ctx, 'q', false, () => {
-      // Per record: where's and check's outcomes as columns, so the record's outcome and what it still
-      // needs (each part's tokens while that part is unknown) read them instead of computing them again.
-      const parts = [['wo', 'mw', c.where, where], ['co', 'mc', c.check, check]].filter((x): x is [string, string, Condition, string] => x[2] !== undefined);
-      const partCols = parts.map(([o, m, node, sql]) => `, ${sql} AS ${o}, ${missingSql(node, { ...ictx, callerGates: true })} AS ${m}`).join('');
-      const item = how.item(where === undefined ? undefined : 'z.wo', check === undefined ? undefined : 'z.co');
-      const itemMissing = missingList(parts.map(([o, m]) => ifUnknown(`z.${o}`, `z.${m}`)));
-      // A review inside an item can change the result only while that item is open and no
-      // other item is unknown (liveReviewIds): the window sum counts the unknown items.
-      const liveAggs = lives.map((l, k) => `MAX(CASE WHEN x.lc${k} AND ${isOpen('x.io')}${l.quiet ? ` AND x.unk - (CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 0` : ''} THEN 1 ELSE 0 END) AS lv${k}`);
-      const parted = `SELECT ${i}.${q(ROW)}, ${i}.${q('idx')} AS ix${partCols}${lives.map((l, k) => `, (${l.cond}) AS lc${k}`).join('')} FROM ${fromClause(patientJoin(ictx, c.records, i), ictx)}`;
-      const inner = `SELECT z.*, ${item} AS io, ${itemMissing} AS im FROM (${parted}) AS z`;
-      return `SELECT x.${q(ROW)}, ${how.aggregate} AS o, ${ctx.dialect.joinInOrder(`(CASE WHEN x.io = ${UNKNOWN} THEN x.im END)`, ['x.ix'], MISSING_SEP)} AS m${liveAggs.map((l) => `, ${l}`).join('')} FROM (SELECT y.*, SUM(CASE WHEN y.io = ${UNKNOWN} THEN 1 ELSE 0 END) OVER (PARTITION BY y.${q(ROW)}) AS unk FROM (${inner}) AS y) AS x GROUP BY x.${q(ROW)}`;
-    });
-    return { alias: a, ictx, empty: how.empty, addLive: (cond: string, quiet: boolean) => lives.push({ cond, quiet }) - 1 };
+    // Per record: where's and check's outcomes and missing tokens as columns, so the record's
+    // outcome and what it still needs (each part's tokens while that part is unknown) read them
+    // instead of computing them again.
+    const part = (node: Condition | undefined, sql: string | undefined) => (node === undefined || sql === undefined ? undefined : { o: itemColumn(g, sql), m: itemColumn(g, missingSql(node, { ...ictx, callerGates: true })) });
+    const parts = [part(c.where, where), part(c.check, check)];
+    const read = (k: number) => (parts[k] ? `${PART_ROW}.${parts[k].o}` : undefined);
+    const io = `${ITEM_ROW}.${derivedColumn(g, how.item(read(0), read(1)))}`;
+    const im = `${ITEM_ROW}.${derivedColumn(g, missingList(parts.flatMap((x) => (x ? [ifUnknown(`${PART_ROW}.${x.o}`, `${PART_ROW}.${x.m}`)] : []))))}`;
+    const ix = `${ITEM_ROW}.${itemColumn(g, `${ictx.item?.alias}.${q('idx')}`)}`;
+    const out = (sql: string, prefix: string) => {
+      const name = `${prefix}${g.outputs.length}`;
+      g.outputs.push(`${sql} AS ${name}`);
+      return `${g.alias}.${name}`;
+    };
+    const unknowns = `SUM(CASE WHEN ${io} = ${UNKNOWN} THEN 1 ELSE 0 END)`;
+    return {
+      out: out(how.aggregate.replace(/\bx\.io\b/g, io), 'o'),
+      missing: out(ctx.dialect.joinInOrder(`(CASE WHEN ${io} = ${UNKNOWN} THEN ${im} END)`, [ix], MISSING_SEP), 'm'),
+      ictx,
+      empty: how.empty,
+      // A review inside an item can change the result only while that item is open and no other
+      // item is unknown (liveReviewIds): an open item in review with no unknown item, or the one
+      // unknown item.
+      addLive: (cond: string, quiet: boolean) =>
+        out(
+          quiet
+            ? `(CASE WHEN ${unknowns} = 0 AND MAX(CASE WHEN ${cond} AND ${io} = ${REVIEW} THEN 1 ELSE 0 END) = 1 THEN 1 WHEN ${unknowns} = 1 AND MAX(CASE WHEN ${cond} AND ${io} = ${UNKNOWN} THEN 1 ELSE 0 END) = 1 THEN 1 ELSE 0 END)`
+            : `MAX(CASE WHEN ${cond} AND ${isOpen(io)} THEN 1 ELSE 0 END)`,
+          'lv',
+        ),
+    };
   });
 }
 
@@ -173,7 +296,7 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     },
     records(node, how) {
       const qd = quantifierOf(node, ctx, how);
-      return `(CASE WHEN ${col(ctx, node.records)} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${qd.alias}.o, ${qd.empty}) END)`;
+      return `(CASE WHEN ${col(ctx, node.records)} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${qd.out}, ${qd.empty}) END)`;
     },
     memo: (key, make) => memo(ctx, key, make),
     join: (prefix, perRecord, render) => addJoin(ctx, prefix, perRecord, render),
@@ -186,13 +309,15 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     definition: (name) => expand(ctx, name, toSql),
     calculator: (name, params) => calculatorIn(CALCULATOR_SQL, name)(ctx, params),
     childMissing: (node) => missingSql(node, { ...ctx, callerGates: false }),
-    unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(outcome(), missing)),
+    // A node of rule nodes (all, any, not, ...) reads its own outcome by name; a leaf's outcome
+    // reads the patient's columns, as its missing tokens do, so both stay in the first layer.
+    unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(ctx.item ? outcome() : named(ctx.layers, outcome()), missing)),
     path: (field, part) => pathSql(ctx, field, part),
     token,
     recordsMissing(node) {
       const qd = quantifierOf(node, ctx);
       const list = col(ctx, node.records);
-      return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN COALESCE(${qd.alias}.o, ${qd.empty}) = ${UNKNOWN} THEN ${qd.alias}.m END)`;
+      return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN COALESCE(${qd.out}, ${qd.empty}) = ${UNKNOWN} THEN ${qd.missing} END)`;
     },
     definitionMissing: (name) => expand(ctx, name, missingSql),
     calculatorMissing: (name, params) => calculatorIn(CALCULATOR_MISSING_SQL, name)(ctx, params),
@@ -201,10 +326,12 @@ function sqlContext(ctx: SqlCtx): SqlContext {
 
 /** A rule's outcome expression: its kind's toSql (src/rules/<kind>.ts). */
 export function toSql(c: Condition, ctx: SqlCtx): string {
-  return ruleOf(c).toSql(c, sqlContext(ctx));
+  const sql = ruleOf(c).toSql(c, sqlContext(ctx));
+  return ctx.item ? sql : layerColumn(ctx.layers, sql);
 }
 
 /** A rule's missing tokens (NULL unless unknown): its kind's missingSql (src/rules/<kind>.ts). */
 export function missingSql(c: Condition, ctx: SqlCtx): string {
-  return ruleOf(c).missingSql(c, sqlContext(ctx));
+  const sql = ruleOf(c).missingSql(c, sqlContext(ctx));
+  return ctx.item ? sql : layerColumn(ctx.layers, sql);
 }

@@ -5,7 +5,7 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
 import { childrenOf } from '../rules/registry.js';
 import type { Dialect } from './dialect.js';
-import { NotExpressible, REVIEW_PIVOT, fromClause, missingSql, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { LAYER, NotExpressible, REVIEW_PIVOT, fromClause, itemCode, layerColumn, missingSql, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
 import { MET, MISSING_SEP, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 
@@ -32,18 +32,21 @@ function criterionSql(rule: Condition, ctx: SqlCtx, id: string, out: CompiledTri
 /**
  * When is an undecided review item worth asking (liveReviewIds in evaluate.ts)? Every node on
  * its path is open, and no sibling along the path is unknown. Returns, per review id, the SQL
- * conditions (one per place it occurs) in the order the JS engine meets them.
+ * conditions (one per place it occurs) in the order the JS engine meets them. The conditions
+ * read each node's outcome by name (`code`: a column computed once), never a copy of its SQL:
+ * a node deep in a criterion is on the path of, or beside, every review item under it.
  */
-function liveReviews(rule: Condition, ctx: SqlCtx): Map<string, string[]> {
+function liveReviews(rule: Condition, ctx: SqlCtx, code: (sql: string) => string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   // `open`: every node on the path is open. `quiet`: no sibling along the path is unknown, which
   // a question marked listWhileOpen does not need (it assumes nothing the missing data would show).
   type Wrap = (open: string, quiet: string, listWhileOpen: boolean) => string;
   const all = (xs: string[]) => (xs.length ? xs.join(' AND ') : 'TRUE');
+  const codeOf = (c: Condition, ctx: SqlCtx) => (ctx.item ? itemCode(c, ctx) : code(toSql(c, ctx)));
   const walk = (c: Condition, ctx: SqlCtx, open: string[], quiet: string[], wrap: Wrap): void => {
-    const here = [...open, isOpen(toSql(c, ctx))];
+    const here = [...open, isOpen(codeOf(c, ctx))];
     const kids = (children: Condition[], kctx: SqlCtx, w: Wrap, base: string[], baseQuiet: string[]) => {
-      const sql = children.map((k) => toSql(k, kctx));
+      const sql = children.map((k) => codeOf(k, kctx));
       children.forEach((k, i) => walk(k, kctx, base, [...baseQuiet, ...sql.filter((_, j) => j !== i).map((x) => `${x} <> ${UNKNOWN}`)], w));
     };
     switch (c.kind) {
@@ -68,11 +71,11 @@ function liveReviews(rule: Condition, ctx: SqlCtx): Map<string, string[]> {
       case 'forAll':
       case 'count': {
         // Items are the children: one is live while it is open (and, unless listWhileOpen, no other
-        // item is unknown: checked in the quantifier's table); below it, where and check are siblings.
+        // item is unknown: checked in the list's table); below it, where and check are siblings.
         const quant = quantifierOf(c, ctx);
         const iwrap: Wrap = (iopen, iquiet, listWhileOpen) => {
-          const k = quant.addLive(listWhileOpen ? iopen : `${iopen} AND ${iquiet}`, !listWhileOpen);
-          return wrap(`${all(here)} AND COALESCE(${quant.alias}.lv${k}, 0) = 1`, all(quiet), listWhileOpen);
+          const live = quant.addLive(listWhileOpen ? iopen : `${iopen} AND ${iquiet}`, !listWhileOpen);
+          return wrap(`${all(here)} AND ${code(`COALESCE(${live}, 0)`)} = 1`, all(quiet), listWhileOpen);
         };
         const parts = [c.where, c.kind === 'forAll' ? c.check : undefined].filter((x): x is Condition => x !== undefined);
         kids(parts, quant.ictx, iwrap, [], []);
@@ -101,39 +104,34 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
     for (const k of children(c, trial)) collect(k);
   };
   for (const c of trial.criteria) collect(c.rule);
-  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns };
-  const cols: string[] = [`${rowKey(ctx)} AS ${ROW_ALIAS}`, `p.${q('patient_id')} AS patient_id`];
-  const reviewCols: { criterion: string; id: string; column: string }[] = [];
-  const missingCols: number[] = [];
+  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns, groups: new Map(), layers: newLayers() };
+  const code = (sql: string): string => layerColumn(ctx.layers, sql);
+  const outcomes: string[] = [];
+  const reviewCols: { criterion: string; id: string; live: string }[] = [];
+  const missingCols: { i: number; column: string }[] = [];
   trial.criteria.forEach((c, i) => {
-    const expr = criterionSql(c.rule, ctx, c.id, notExpressible);
-    cols.push(`${expr} AS ${q(`c${i}`)}`);
+    outcomes.push(code(criterionSql(c.rule, ctx, c.id, notExpressible)));
     if (notExpressible.some((n) => n.criterion === c.id)) return;
     // What it lacks, kept in the outer select only while it is unknown (so not re-tested here).
-    cols.push(`${missingSql(c.rule, { ...ctx, callerGates: true })} AS ${q(`m${i}`)}`);
-    missingCols.push(i);
-    for (const [id, conds] of liveReviews(c.rule, ctx)) {
-      const column = `r${reviewCols.length}`;
-      reviewCols.push({ criterion: c.id, id, column });
-      cols.push(`(${conds.map((x) => `(${x})`).join(' OR ')}) AS ${q(column)}`);
-    }
+    missingCols.push({ i, column: missingSql(c.rule, { ...ctx, callerGates: true }) });
+    for (const [id, conds] of liveReviews(c.rule, ctx, code)) reviewCols.push({ criterion: c.id, id, live: conds.map((x) => `(${x})`).join(' OR ') });
   });
-  const outcome = (i: number) => q(`c${i}`);
+  const outcome = (i: number) => outcomes[i] as string;
   // Effect: inclusion passes on met, exclusion on not met; open stays open.
   const fails = trial.criteria.map((c, i) => `${outcome(i)} = ${c.type === 'inclusion' ? NOT_MET : MET}`);
   const open = trial.criteria.map((_, i) => isOpen(outcome(i)));
   const idList = (parts: string[]) => (parts.length ? `concat_ws(';', ${parts.join(', ')})` : `''`);
   const select = [
-    ROW_ALIAS,
-    'patient_id',
+    `${LAYER}.${ROW_ALIAS}`,
+    `${LAYER}.patient_id`,
     `${lit(trial.meta.id)} AS trial`,
     `(CASE WHEN ${fails.join(' OR ')} THEN 'ineligible' WHEN ${open.join(' OR ')} THEN 'undetermined' ELSE 'eligible' END) AS verdict`,
     `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${fails[i]} THEN ${lit(c.id)} END)`))} AS failed`,
     `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${lit(c.id)} END)`))} AS unknown`,
     // Open review items that can still change the result, criterion by criterion, each once.
-    `${idList(reviewCols.map((r) => `(CASE WHEN ${q(r.column)} THEN ${lit(r.id)} END)`))} AS review`,
+    `${idList(reviewCols.map((r) => `(CASE WHEN ${r.live} THEN ${lit(r.id)} END)`))} AS review`,
     // What to collect (batch's `missing` cell): the unknown criteria's tokens in order, each once.
-    `${missingCols.length ? dialect.distinctItems(`concat_ws('${MISSING_SEP}', ${missingCols.map((i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${q(`m${i}`)} END)`).join(', ')})`, MISSING_SEP) : `''`} AS missing`,
+    `${missingCols.length ? dialect.distinctItems(`concat_ws('${MISSING_SEP}', ${missingCols.map(({ i, column }) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${column} END)`).join(', ')})`, MISSING_SEP) : `''`} AS missing`,
     ...trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`),
   ];
   const header = [
@@ -144,7 +142,11 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
   // Recorded review decisions, one column per review item of this trial (NULL: not decided).
   const pivot = `(SELECT ${q(ROW)}${[...reviewColumns].map(([id, column]) => `, MAX(CASE WHEN ${q('trial')} = ${lit(trial.meta.id)} AND ${q('review_id')} = ${lit(id)} THEN ${q('decision')} END) AS ${q(column)}`).join('')} FROM ${q(REVIEWS)} GROUP BY ${q(ROW)})`;
   const from = fromClause(`${q('patients')} AS p LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = p.${q(ROW)}`, ctx);
-  const body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  SELECT\n    ${cols.join(',\n    ')}\n  FROM ${from}\n) AS screened\nORDER BY ${ROW_ALIAS}`;
+  // The layers, innermost first: each selects the one below (aliased l) and adds its columns.
+  const columns = (layer: [string, string][]) => layer.map(([sql, name]) => `,\n    ${sql} AS ${q(name)}`).join('');
+  let body = `SELECT ${rowKey(ctx)} AS ${ROW_ALIAS}, p.${q('patient_id')} AS patient_id${columns(ctx.layers.layers[0] ?? [])}\n  FROM ${from}`;
+  for (const layer of ctx.layers.layers.slice(1)) body = `SELECT ${LAYER}.*${columns(layer)}\n  FROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}`;
+  body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}\nORDER BY ${LAYER}.${ROW_ALIAS}`;
   const sql = `${header.join('\n')}\n${body.replaceAll(REVIEW_PIVOT, pivot)}`;
   return { sql, notExpressible };
 }

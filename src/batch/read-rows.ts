@@ -78,7 +78,6 @@ const linesText = (from: number, to: number) => (from === to ? `line ${from}` : 
  */
 export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, name: string, onHeader: (info: HeaderInfo) => void, parseOptions: ParseOptions = {}, csv: { delimiter?: string } = {}): AsyncGenerator<InputItem> {
   let header: CsvHeader | undefined;
-  let idIndex = -1;
   const emit = (s: Seq): InputItem | undefined => {
     if ('skipped' in s) {
       if (!header) throw new PatientDataError([{ location: `${name} header`, message: `cannot read the header: ${s.skipped}` }]);
@@ -87,24 +86,26 @@ export async function* readCsvRows(input: AsyncIterable<Buffer | string>, dict: 
     if (!header) {
       const info = resolveHeader(s.cells.map((c) => c.trim()), dict, name);
       header = info.header;
-      idIndex = header.names.indexOf('id');
       onHeader(info);
       return undefined;
     }
-    const patientId = idIndex >= 0 ? (s.cells[idIndex]?.trim() || null) : null;
-    if (s.cells.length !== header.names.length) {
-      // A record spanning several lines with the wrong cell count is usually a stray quote.
-      const where = s.to > s.from ? ` (${linesText(s.from, s.to)}: is a quote out of place?)` : '';
-      return { row: s.seq, ok: false, patientId, problems: [{ location: 'row', message: `has ${s.cells.length} cells; the header has ${header.names.length} columns${where}` }] };
-    }
-    const result = parseCsvRow(header, s.cells, dict, parseOptions);
-    return result.ok ? { row: s.seq, ok: true, parsed: result.parsed } : { row: s.seq, ok: false, patientId, problems: result.problems };
+    // A record spanning several lines with the wrong cell count is usually a stray quote.
+    return csvRowItem(header, s.cells, s.seq, dict, parseOptions, s.to > s.from ? ` (${linesText(s.from, s.to)}: is a quote out of place?)` : '');
   };
   for await (const s of csvRecords(input, csv.delimiter ?? ',')) {
     const item = emit(s);
     if (item) yield item;
   }
   if (!header) throw new PatientDataError([{ location: name, message: 'is empty: expected a header row of data-dictionary paths (see: screen template <trial> --format csv)' }]);
+}
+
+/** One data row's item: its cells checked against the header and validated (parseCsvRow). */
+export function csvRowItem(header: CsvHeader, cells: string[], row: number, dict: Dictionary, parseOptions: ParseOptions, where = ''): InputItem {
+  const idIndex = header.names.indexOf('id');
+  const patientId = idIndex >= 0 ? (cells[idIndex]?.trim() || null) : null;
+  if (cells.length !== header.names.length) return { row, ok: false, patientId, problems: [{ location: 'row', message: `has ${cells.length} cells; the header has ${header.names.length} columns${where}` }] };
+  const result = parseCsvRow(header, cells, dict, parseOptions);
+  return result.ok ? { row, ok: true, parsed: result.parsed } : { row, ok: false, patientId, problems: result.problems };
 }
 
 /** The records of a CSV text with the physical lines each came from, and the stretches that could not be read. */

@@ -9,6 +9,9 @@ import type { PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
 import type { Problem } from '../errors.js';
 
+/** A row screened in SQL by the native CSV path (src/sql/native-batch.ts). */
+type SqlRow = { row: number; patientId: string | null; results: OutcomeSummary[] };
+
 /** Rows per DuckDB chunk (see src/sql/duckdb-batch.ts). */
 const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
@@ -277,12 +280,31 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
   };
   // Parquet is read by DuckDB, loaded only for it.
-  const rows: AsyncIterable<InputItem> =
-    inputFormat === 'ndjson'
+  // --engine duckdb over a CSV file: DuckDB reads it (native-batch.ts), unless the file has
+  // anything only the JS reader handles, in which case it is read as below.
+  const engine = flags.engine ?? 'js';
+  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials) : undefined;
+  let nativeRows: AsyncIterable<InputItem | SqlRow> | undefined;
+  if (native) {
+    opened.raw?.destroy();
+    try {
+      const { csvRowItem, resolveHeader } = await import('../batch/read-rows.js');
+      const info = resolveHeader(native.headerCells.map((c) => c.trim()), dict, opened.name);
+      onHeader(info);
+      nativeRows = (async function* () {
+        for await (const r of native.rows(info.header, dates, trialIds)) yield 'cells' in r ? csvRowItem(info.header, r.cells, r.row, dict, { referenceDates: dates }) : r;
+      })();
+    } catch (e) {
+      native.close();
+      throw e;
+    }
+  }
+  const rows: AsyncIterable<InputItem | SqlRow> =
+    nativeRows ?? (inputFormat === 'ndjson'
       ? readNdjsonRows(stream, dict, { referenceDates: dates })
       : inputFormat === 'parquet'
         ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
-        : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {});
+        : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {}));
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();
@@ -292,12 +314,11 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   let errors = 0;
   // --engine duckdb: valid rows wait in a chunk (error rows too, to keep the input order) and the
   // chunk is screened by one SQL query per trial. Loaded only when asked for.
-  const engine = flags.engine ?? 'js';
-  const duck = engine === 'duckdb' ? await (await import('../sql/duckdb-batch.js')).duckDbScreener(trials, dict) : undefined;
+  const duck = engine === 'duckdb' && !native ? await (await import('../sql/duckdb-batch.js')).duckDbScreener(trials, dict) : undefined;
   type Pending = { item: InputItem; warnings: Problem[]; patientId: string | null; record?: PatientRecord; referenceDates?: ReferenceDates };
   let pending: Pending[] = [];
   // One result per trial, in `trials` order (the JS engine's outcomes, or the SQL query's).
-  const writeScreened = async (p: Pending, results: OutcomeSummary[]) => {
+  const writeScreened = async (p: { item: { row: number }; warnings: Problem[]; patientId: string | null }, results: OutcomeSummary[]) => {
     for (const [k, result] of results.entries()) {
       const meta = (trials[k] as Trial).meta;
       summary.screened(meta.id, result);
@@ -335,6 +356,14 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     await sink.write(writer.start());
     for (; !next.done; next = await iterator.next()) {
       const item = next.value;
+      if ('results' in item) {
+        // Taken, laid out and screened in SQL: valid, no warnings.
+        summary.inputRow(false);
+        progress.tick();
+        checkId(item.patientId, item.row);
+        await writeScreened({ item, warnings: [], patientId: item.patientId }, item.results);
+        continue;
+      }
       summary.inputRow(!item.ok);
       progress.tick();
       checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
@@ -360,6 +389,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     await sink.write(writer.end());
   } finally {
     duck?.close();
+    native?.close();
     progress.done();
     await sink.close();
   }

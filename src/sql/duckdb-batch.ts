@@ -39,13 +39,18 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
         trials.map((t, k) => {
           const row = (perTrial[k] as Record<string, unknown>[])[i] as Record<string, unknown>;
           if (Number(row.row_no) !== i + 1) throw new Error(`DuckDB returned row ${String(row.row_no)} where ${i + 1} was expected`);
-          const criteria = t.criteria.map((c) => ({ id: c.id, outcome: row[c.id] as Outcome, effect: effectOf(c.type, row[c.id] as Outcome) }));
-          const verdict = decideVerdict(criteria);
-          if (verdict !== row.verdict) throw new Error(`DuckDB verdict ${String(row.verdict)} disagrees with its outcomes (${verdict})`);
-          return { verdict, criteria, review: row.review ? String(row.review).split(';') : [], missing: decodeMissing(row.missing as string | null) };
+          return summaryOf(t, row);
         }),
       );
     },
     close: () => db.close(),
   };
+}
+
+/** A trial's result for one row of its query: outcomes, verdict (checked), review ids and missing fields. */
+export function summaryOf(t: Trial, row: Record<string, unknown>): OutcomeSummary {
+  const criteria = t.criteria.map((c) => ({ id: c.id, outcome: row[c.id] as Outcome, effect: effectOf(c.type, row[c.id] as Outcome) }));
+  const verdict = decideVerdict(criteria);
+  if (verdict !== row.verdict) throw new Error(`DuckDB verdict ${String(row.verdict)} disagrees with its outcomes (${verdict})`);
+  return { verdict, criteria, review: row.review ? String(row.review).split(';') : [], missing: decodeMissing(row.missing as string | null) };
 }

@@ -1,0 +1,187 @@
+// `screen batch --engine duckdb` over a CSV file DuckDB reads itself: each line is read as one
+// VARCHAR (no quoting), the non-empty lines numbered in file order, split at the delimiter,
+// checked in SQL (native-accept.ts), laid out in SQL and screened by each trial's query, a range of
+// rows at a time. Rows SQL does not take come back as their cells for the JS validator and engine,
+// so their messages, warnings and results are those of --engine js.
+//
+// Only a file whose every line JS would split at the delimiter as it stands is read this way: a
+// quote or a carriage return anywhere, a NUL byte, an over-long line, text that is not UTF-8 or
+// any read error makes `openNativeCsv` return undefined, and the caller reads the file as today.
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { Trial } from '../criteria/load-trial.js';
+import type { OutcomeSummary } from '../engine/evaluate.js';
+import type { ReferenceDates } from '../engine/result.js';
+import { MAX_LINE_CHARS } from '../batch/checked-text.js';
+import { DUCKDB } from './dialect.js';
+import { summaryOf } from './duckdb-batch.js';
+import { ACCEPT_MACROS, cellColumn, nativePlan } from './native-accept.js';
+import { createTablesSql, layoutTables, quoteIdent as q } from './layout.js';
+import { lit } from './kit.js';
+import { compileTrial } from './query.js';
+
+/**
+ * Rows checked, laid out and screened per range: each trial's query runs once per range, and
+ * planning it (a few seconds) costs more than running it, so ranges are large; 250,000 rows ran
+ * out of DuckDB's 1 GB at 1,000,000 rows (the split lines and their cells are held together).
+ */
+export const RANGE_ROWS = 100_000;
+/** Rows handed to JS at a time: bounds what JS holds. */
+const SLICE_ROWS = 25_000;
+
+/** A row screened in SQL (one summary per trial), or a row for the JS path (its cells). */
+export type NativeRow = { row: number; patientId: string | null; results: OutcomeSummary[] } | { row: number; cells: string[] };
+
+export type NativeCsv = {
+  /** The first non-empty line (the header), as JS reads it. */
+  headerCells: string[];
+  /** Every data row in input order; `header` is the header as resolved by read-rows.ts. */
+  rows(header: { names: string[]; targets: Parameters<typeof nativePlan>[0]['targets'] }, flags: ReferenceDates, trialIds: readonly string[]): AsyncGenerator<NativeRow>;
+  close(): void;
+};
+
+export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeCsv | undefined> {
+  const scanned = await plainText(path);
+  if (!scanned) return undefined;
+  const temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
+  // A database file of its own: the table is stored compressed and paged out under memory_limit.
+  const instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(options.threads ?? 2), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
+  const db = await instance.connect();
+  const close = () => {
+    db.closeSync();
+    instance.closeSync();
+    rmSync(temp, { recursive: true, force: true });
+  };
+  try {
+    // One VARCHAR per line: a delimiter the file does not have (\x01, see plainText), no quote or
+    // escape character (the file has no quote). An empty line is NULL; DuckDB drops a leading
+    // byte order mark and a CR before each LF, as JS does. Insertion order is kept, so rowid is
+    // the line's place in the file. Invalid UTF-8, a mix of line endings or an over-long line is
+    // an error — all of which leave the file to the JS path.
+    await db.run(`CREATE TABLE lines AS SELECT line FROM read_csv(${lit(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS})`);
+    // Written out, so the lines can be paged out of memory and back.
+    await db.run('CHECKPOINT');
+  } catch {
+    close();
+    return undefined;
+  }
+  // Empty lines come only before the header or after the last row (plainText): row n is at rowid header + n.
+  const check = await db.runAndReadAll(`SELECT count(line)::INTEGER AS n, min(CASE WHEN line IS NOT NULL THEN rowid END)::INTEGER AS h, max(CASE WHEN line IS NOT NULL THEN rowid END)::INTEGER AS last FROM lines`);
+  const { n, h, last } = (await check.getRowObjectsJS())[0] as { n: number; h: number | null; last: number | null };
+  const total = n - 1;
+  const head = await db.runAndReadAll(`SELECT line FROM lines WHERE rowid = ${h ?? 0}`);
+  const headerLine = ((await head.getRowObjectsJS())[0] as { line?: unknown } | undefined)?.line;
+  // DuckDB's reading must be JS's: the same header, no gap (else: the JS path).
+  if (h === null || last === null || total < 0 || last - h !== total || headerLine !== scanned.header) {
+    close();
+    return undefined;
+  }
+  const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
+  return {
+    headerCells: scanned.header.split(delimiter),
+    async *rows(header, flags, trialIds) {
+      const plan = nativePlan(header, dict, flags, { trials, trialIds });
+      // The layout in memory (TEMP), refilled per range; only the lines live in the database file.
+      await db.run(createTablesSql(dict, DUCKDB).replaceAll('CREATE TABLE ', 'CREATE TEMP TABLE '));
+      for (const m of ACCEPT_MACROS) await db.run(m);
+      const tables = layoutTables(dict);
+      for (let lo = 1; lo <= total; lo += RANGE_ROWS) {
+        const hi = Math.min(total, lo + RANGE_ROWS - 1);
+        const range = `rowid BETWEEN ${lo + h} AND ${hi + h}`;
+        if (plan) {
+          // Split once into a list (a view would split again for every cell it reads), take the
+          // list apart into one column per header column, then check.
+          await db.run(`CREATE OR REPLACE TEMP TABLE split AS SELECT (rowid - ${h})::INTEGER AS row_no, string_split(line, ${lit(delimiter)}) AS c FROM lines WHERE ${range}`);
+          await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, len(c) AS n, ${header.names.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM split`);
+          await db.run('DROP TABLE split');
+          await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM cells WHERE ${plan.accept}`);
+          await db.run('DROP TABLE cells');
+          for (const t of tables) await db.run(`DELETE FROM ${q(t.name)}`);
+          for (const sql of plan.inserts) await db.run(sql);
+          // Each query runs once per range (planning it costs more than running it on the range).
+          for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
+        }
+        // Out in slices, so JS holds a slice of results at a time.
+        for (let from = lo; from <= hi; from += SLICE_ROWS) {
+          const to = Math.min(hi, from + SLICE_ROWS - 1);
+          const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
+          if (plan) {
+            for (const k of queries.keys()) {
+              const reader = await db.runAndReadAll(`SELECT * FROM res${k} WHERE row_no BETWEEN ${from} AND ${to}`);
+              const map = results[k] as Map<number, Record<string, unknown>>;
+              for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
+            }
+          }
+          // The rows for JS: those SQL did not take, split as csvRecords (read-rows.ts) splits a line.
+          const js = new Map<number, string[]>();
+          const reader = await db.runAndReadAll(`SELECT row_no, line FROM (SELECT (rowid - ${h})::INTEGER AS row_no, line FROM lines WHERE rowid BETWEEN ${from + h} AND ${to + h}) WHERE ${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}`);
+          for (const r of (await reader.getRowObjectsJS()) as { row_no: number; line: string }[]) js.set(r.row_no, r.line.split(delimiter));
+          for (let row = from; row <= to; row++) {
+            const cells = js.get(row);
+            if (cells !== undefined) {
+              yield { row, cells };
+              continue;
+            }
+            const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
+            if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
+            yield {
+              row,
+              patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
+              results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
+            };
+          }
+        }
+      }
+    },
+    close,
+  };
+}
+
+/**
+ * The header line, if the file has no byte JS would read otherwise: a quote (csv-parse takes over
+ * from the first line with one), a carriage return that does not end a line (csv-parse's CRLF
+ * records are exactly the lines without their CR, which DuckDB drops too), a NUL (refused), the
+ * \x01 DuckDB splits lines at here; nor an empty line before a data row (it would shift the line
+ * numbers a ragged row's message gives). A memchr-speed scan.
+ */
+async function plainText(path: string): Promise<{ header: string } | undefined> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let tail: Buffer<ArrayBufferLike> = Buffer.alloc(0);
+  let blank = false;
+  let header: string | undefined;
+  const newline = (b: number | undefined) => b === 0x0a || b === 0x0d;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (chunk.indexOf(0x22) >= 0 || chunk.indexOf(0x00) >= 0 || chunk.indexOf(0x01) >= 0) return undefined;
+      const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      if (header === undefined) {
+        const text = buf.toString('utf8').replace(/^\uFEFF/, '').replace(/^(\r?\n)+/, '');
+        const end = text.indexOf('\n');
+        if (end < 0) return undefined;
+        header = text.slice(0, end).replace(/\r$/, '');
+      }
+      for (let i = buf.indexOf(0x0d); i >= 0; i = buf.indexOf(0x0d, i + 1)) if (i + 1 < buf.length && buf[i + 1] !== 0x0a) return undefined;
+      let from = 0;
+      if (!blank) {
+        const a = buf.indexOf('\n\n');
+        const b = buf.indexOf('\n\r\n');
+        const at = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+        if (at >= 0) {
+          blank = true;
+          from = at;
+        }
+      }
+      if (blank) for (let i = from; i < buf.length; i++) if (!newline(buf[i])) return undefined;
+      tail = buf.subarray(Math.max(0, buf.length - 2));
+    }
+    if (tail.length && tail[tail.length - 1] === 0x0d) return undefined;
+    return header === undefined ? undefined : { header };
+  } catch {
+    return undefined;
+  } finally {
+    stream.destroy();
+  }
+}

@@ -1,0 +1,225 @@
+// The native CSV path of `screen batch --engine duckdb` (src/sql/native-batch.ts, native-accept.ts):
+// what SQL accepts, JS accepts with no warning and lays out the same (a property over nasty
+// cells); and end to end, the same bytes as --engine js on crafted files covering each fallback
+// and a seeded generated population, with the native path taken exactly where it should be.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { collectFieldRefs } from '../../src/criteria/field-refs.js';
+import { resolveReferenceDates } from '../../src/engine/reference-dates.js';
+import type { ReferenceDates } from '../../src/engine/result.js';
+import { resolveHeader } from '../../src/batch/read-rows.js';
+import { patientsToTable } from '../../src/patient/csv-flatten.js';
+import { parseCsvRow } from '../../src/patient/csv-row.js';
+import { reviewKeyWarnings } from '../../src/patient/review-keys.js';
+import { DUCKDB } from '../../src/sql/dialect.js';
+import { lit } from '../../src/sql/kit.js';
+import { createTablesSql, layoutTables, quoteIdent, recordRows, type TableRows } from '../../src/sql/layout.js';
+import { ACCEPT_MACROS, cellColumn, nativePlan } from '../../src/sql/native-accept.js';
+import { openNativeCsv } from '../../src/sql/native-batch.js';
+import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
+import { criteriaSet, example, trial } from '../helpers/screening.js';
+import { readdirSync } from 'node:fs';
+import { ROOT } from '../helpers/screening.js';
+import { runInProcess } from '../cli/run-cli.js';
+import { EXIT_ROW_ERRORS } from '../../src/cli/commands/batch.js';
+
+const dict = criteriaSet.dictionary;
+const TRIALS = ['IM101-611', 'NCT02347891', 'NCT04946669'];
+const trials = TRIALS.map(trial);
+const dir = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
+const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort().map((f) => example(f.replace(/\.json$/, '')));
+const reviewIds = Object.fromEntries(TRIALS.map((id) => [id, collectFieldRefs(trial(id).criteria.map((c) => c.rule), trial(id).definitions).reviews.map((r) => r.id)]));
+
+/** Cells written as a plain CSV line may hold them (the native path needs no quoting). */
+const plain = (cell: string) => cell.replace(/[",\r\n]/g, ' ');
+const table = patientsToTable(examples, dict);
+const header = table.header;
+const rows = table.rows.map((r) => r.map(plain));
+
+let db: DuckDBConnection;
+let instance: DuckDBInstance;
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  db = await instance.connect();
+  await db.run(createTablesSql(dict, DUCKDB));
+  for (const m of ACCEPT_MACROS) await db.run(m);
+});
+afterAll(() => {
+  db.closeSync();
+  instance.closeSync();
+});
+
+const NASTY = ['1e3', ' 5', '5 ', '05', '007', '.5', '5.', '+1', '-0', '-1', 'NaN', 'Infinity', 'infinity', '٣', '５', '1,5', '0', '1', '2', '3', '2026-02-30', '2026-1-05', '2026-01-05 ', '1899-12-31', '2100-12-31', '2101-01-01', '9999-12-31', 'TRUE', 'True', 'tRUE', 'yes', 'No', 'none', 'None', 'U/L', 'mg/day', 'µmol/L', 'x\u00a0', '\u00a0x', 'ü', 'prednisone', 'other', 'dm'];
+
+/** A cell: the column's own value, another example's, empty, or a nasty one. */
+function cellArb(at: number): fc.Arbitrary<string> {
+  const own = [...new Set(rows.map((r) => r[at] as string))];
+  return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...own) }, { weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(...NASTY) });
+}
+
+/** A row: an example with a few cells changed. */
+const rowArb = fc.tuple(fc.nat(rows.length - 1), fc.array(fc.tuple(fc.nat(header.length - 1), fc.nat(1000)), { maxLength: 6 })).chain(([base, changes]) =>
+  fc.tuple(...changes.map(([at]) => cellArb(at))).map((values) => {
+    const cells = [...(rows[base] as string[])];
+    changes.forEach(([at], i) => (cells[at] = values[i] as string));
+    return cells;
+  }),
+);
+
+type Cell = string | number | boolean | null;
+const norm = (v: unknown): Cell => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'bigint' ? Number(v) : (v as Cell));
+const key = (r: Cell[]) => JSON.stringify(r);
+
+/** The layout SQL builds from these rows, and which rows it took. */
+async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ taken: Set<number>; tables: TableRows }> {
+  const info = resolveHeader(header, dict, 'test');
+  const plan = nativePlan(info.header, dict, flags, { trials, trialIds: TRIALS });
+  if (!plan) throw new Error('no plan');
+  const values = cells.map((c, i) => `(${i + 1}, [${c.map(lit).join(', ')}]::VARCHAR[])`).join(', ');
+  await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, len(c) AS n, ${header.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM (VALUES ${values}) t(row_no, c)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM cells WHERE ${plan.accept}`);
+  const layout = layoutTables(dict);
+  for (const t of layout) await db.run(`DELETE FROM ${quoteIdent(t.name)}`);
+  for (const sql of plan.inserts) await db.run(sql);
+  const taken = new Set(((await (await db.runAndReadAll('SELECT row_no FROM acc')).getRowObjectsJS()) as { row_no: number }[]).map((r) => r.row_no));
+  const tables: TableRows = new Map();
+  for (const t of layout) {
+    const got = (await (await db.runAndReadAll(`SELECT * FROM ${quoteIdent(t.name)}`)).getRowObjectsJS()) as Record<string, unknown>[];
+    if (got.length) tables.set(t.name, got.map((r) => t.columns.map((c) => norm(r[c.name]))));
+  }
+  return { taken, tables };
+}
+
+test('what SQL accepts, JS accepts with no warning and lays out the same (rows of nasty cells)', async () => {
+  const layout = layoutTables(dict);
+  let accepted = 0;
+  let refused = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(rowArb, { minLength: 40, maxLength: 60 }), fc.constantFrom<ReferenceDates>({}, { screening: '2026-11-16' }, { randomization: '2026-01-01' }), async (batch, flags) => {
+      const { taken, tables } = await sqlLayout(batch, flags);
+      const info = resolveHeader(header, dict, 'test');
+      const expected: TableRows = new Map();
+      for (const [i, cells] of batch.entries()) {
+        if (!taken.has(i + 1)) {
+          refused += 1;
+          continue;
+        }
+        accepted += 1;
+        const r = parseCsvRow(info.header, cells, dict, { referenceDates: flags });
+        expect(r.ok, `row ${i + 1} accepted by SQL, refused by JS: ${JSON.stringify(cells)}`).toBe(true);
+        if (!r.ok) return;
+        expect([...r.parsed.warnings, ...reviewKeyWarnings(r.parsed.record, '', trials, TRIALS)]).toEqual([]);
+        recordRows(dict, layout, r.parsed.record, i + 1, resolveReferenceDates(r.parsed.record.referenceDates, flags).dates, expected);
+      }
+      for (const t of layout) {
+        const want = (expected.get(t.name) ?? []).map((r) => key(r.map(norm))).sort();
+        const got = (tables.get(t.name) ?? []).map(key).sort();
+        expect(got, t.name).toEqual(want);
+      }
+    }),
+    { seed: 16, numRuns: 6 },
+  );
+  // Neither side may be empty, or the property says nothing.
+  expect(accepted).toBeGreaterThan(50);
+  expect(refused).toBeGreaterThan(50);
+}, 120_000);
+
+/** --engine js and --engine duckdb on one file: the same stdout, stderr, exit code and --summary. */
+async function sameBothWays(file: string, args: string[] = ['--trial', 'IM101-611']) {
+  const run = async (engine: string) => {
+    const summary = join(dir, `summary-${engine}.json`);
+    const r = await runInProcess(['batch', file, '--engine', engine, '--summary', summary, ...args]);
+    const { readFileSync, existsSync, rmSync } = await import('node:fs');
+    const s = existsSync(summary) ? readFileSync(summary, 'utf8') : '';
+    rmSync(summary, { force: true });
+    return { ...r, summary: s };
+  };
+  const js = await run('js');
+  const duck = await run('duckdb');
+  expect(duck).toEqual(js);
+  return js;
+}
+
+async function native(file: string): Promise<boolean> {
+  const n = await openNativeCsv(file, file.endsWith('.tsv') ? '\t' : ',', dict, trials);
+  n?.close();
+  return n !== undefined;
+}
+
+const line = (cells: string[]) => cells.join(',');
+function write(name: string, text: string | Buffer): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const bad = (cells: string[], changes: Record<string, string>) => cells.map((c, i) => changes[header[i] as string] ?? c);
+const base = rows.slice(0, 12);
+const lines = (rs: string[][], eol = '\n') => rs.map(line).join(eol);
+
+// Files the JS reader reads differently from a plain split: DuckDB leaves them to today's path
+// (whose output test/sql/cli.test.ts holds to --engine js).
+test.each([
+  ['an empty line between rows (JS names the lines a later ragged row spans)', `${lines([header, ...base.slice(0, 3)])}\n\n${lines(base.slice(3))}\n`],
+  ['a quoted cell', `${lines([header, ...base])}\n"${base[0]?.[0]}",${base[0]?.slice(1).join(',')}\n`],
+  ['a lone carriage return', `${lines([header, ...base])}\n${line(base[0] as string[])}\rx\n`],
+  ['mixed line endings', `${lines([header, ...base.slice(0, 3)], '\r\n')}\r\n${lines(base.slice(3))}\n`],
+  ['a NUL byte', `${lines([header, ...base])}\n\u0000\n`],
+  ['not UTF-8', Buffer.concat([Buffer.from(`${lines([header, ...base])}\n`), Buffer.from([0xff, 0x0a])])],
+  ['empty', ''],
+])('%s: read by the JS path', async (name, text) => {
+  expect(await native(write(`${name.replace(/\W+/g, '-')}.csv`, text))).toBe(false);
+});
+
+test('LF, a byte order mark, empty lines at the end: native, the same bytes as --engine js (--wide)', async () => {
+  const file = write('plain.csv', `\uFEFF${lines([header, ...base])}\n\n\n`);
+  expect(await native(file)).toBe(true);
+  await sameBothWays(file, ['--trial', 'IM101-611', '--wide']);
+}, 60_000);
+
+test('CRLF with ragged rows, bad and non-canonical values, duplicate ids, decisions and an unknown column: native, the same bytes', async () => {
+  const changed = [
+    bad(base[0] as string[], { 'demographics.birthDate': '2026-02-30' }),
+    bad(base[1] as string[], { 'labs.ck.value': '1e3', 'assessments.mmt8.score': ' 5' }),
+    bad(base[2] as string[], { 'labs.ck.unit': 'µkat/L', 'diagnosis.rashConfirmed': 'TRUE' }),
+    bad(base[3] as string[], { 'medications.count': '9', 'referenceDates.screening': '2026-13-01' }),
+    bad(base[4] as string[], { 'labs.ck.value': '-0', 'assessments.pga': '+1', id: '٣' }),
+    bad(base[5] as string[], { 'reviews.IM101-611.I5-investigator.decision': 'maybe', 'reviews.IM101-611.I5-investigator.by': ' Dr A' }),
+    (base[6] as string[]).slice(1),
+    [...(base[7] as string[]), 'x', 'y', 'z'],
+    ['   '],
+  ];
+  const withColumn = (r: string[]) => (r.length === header.length ? [...r, 'blue'] : r);
+  const file = write('crlf.csv', `${lines([[...header, 'demographics.favouriteColour'], ...[...base, ...changed].map(withColumn)], '\r\n')}\r\n`);
+  expect(await native(file)).toBe(true);
+  // Refused before any row without --ignore-unknown-columns (exit 2), the same message.
+  expect((await sameBothWays(file)).code).toBe(2);
+  const r = await sameBothWays(file, ['--trial', 'NCT02347891', '--ignore-unknown-columns', '--as-of', '2026-11-16', '--format', 'json']);
+  expect(r.code).toBe(EXIT_ROW_ERRORS);
+  expect(r.stderr).toContain('also in row');
+}, 60_000);
+
+test('a seeded generated population of 2,000 rows: the same bytes both ways', async () => {
+  const bases = fc.sample(fullPatient(dict, reviewIds), { seed: 1616, numRuns: 150 });
+  const random = fc.sample(fc.nat(1 << 30), { seed: 7, numRuns: 2000 * 8 });
+  let k = 0;
+  const next = () => random[k++ % random.length] as number;
+  const patients = Array.from({ length: 2000 }, (_, i) => {
+    let p = bases[i % bases.length] as Record<string, any>;
+    const paths = removablePaths(p, dict);
+    for (let r = next() % 12; r > 0; r--) p = without(p, paths[next() % paths.length] as string[]);
+    return { ...p, id: `GEN-${i % 1950}` };
+  });
+  const t = patientsToTable(patients, dict);
+  const lines = t.rows.map((r) => r.map(plain));
+  // A few nasty cells, so some rows take the JS path for an error or a warning.
+  for (let n = 0; n < 100; n++) (lines[next() % lines.length] as string[])[next() % t.header.length] = NASTY[next() % NASTY.length] as string;
+  const file = write('generated.csv', [t.header, ...lines].map(line).join('\r\n') + '\r\n');
+  expect(await native(file)).toBe(true);
+  const r = await sameBothWays(file, ['--all', '--wide', '--as-of', '2026-11-16']);
+  expect(r.stdout.split('\n').length).toBeGreaterThan(6000);
+}, 120_000);

@@ -283,7 +283,15 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   // --engine duckdb over a CSV file: DuckDB reads it (native-batch.ts), unless the file has
   // anything only the JS reader handles, in which case it is read as below.
   const engine = flags.engine ?? 'js';
-  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials) : undefined;
+  // Only a regular file: a pipe (`<(zcat x.csv.gz)`) cannot be read a second time from its start.
+  const regularFile = () => {
+    try {
+      return statSync(resolve(io.cwd, arg)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile() ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials) : undefined;
   let nativeRows: AsyncIterable<InputItem | SqlRow> | undefined;
   if (native) {
     opened.raw?.destroy();
@@ -292,7 +300,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       const info = resolveHeader(native.headerCells.map((c) => c.trim()), dict, opened.name);
       onHeader(info);
       nativeRows = (async function* () {
-        for await (const r of native.rows(info.header, dates, trialIds)) yield 'cells' in r ? csvRowItem(info.header, r.cells, r.row, dict, { referenceDates: dates }) : r;
+        for await (const r of native.rows(info.header, dates, trialIds, opened.name)) yield 'cells' in r ? csvRowItem(info.header, r.cells, r.row, dict, { referenceDates: dates }) : r;
       })();
     } catch (e) {
       native.close();
@@ -308,9 +316,18 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();
-  let next = await iterator.next();
-  const sink = sinkFor(flags, io);
-  const progress = progressReporter(io, flags.progress !== false, totalBytes, bytesRead);
+  let next: IteratorResult<InputItem | SqlRow>;
+  let sink: ReturnType<typeof sinkFor>;
+  try {
+    next = await iterator.next();
+    sink = sinkFor(flags, io);
+  } catch (e) {
+    // The native path's first range is screened by now: its temporary database goes either way.
+    native?.close();
+    throw e;
+  }
+  // The native path reads the file in DuckDB, not through `opened`: no share of bytes to show.
+  const progress = progressReporter(io, flags.progress !== false, native ? undefined : totalBytes, bytesRead);
   let errors = 0;
   // --engine duckdb: valid rows wait in a chunk (error rows too, to keep the input order) and the
   // chunk is screened by one SQL query per trial. Loaded only when asked for.

@@ -9,7 +9,7 @@
 // date that round-trips through DATE, an exact enum code, a boolean spelling, a lab in its
 // canonical unit, counts that match the filled slots, no review decisions, no two records of one
 // drug, nothing after a reference date. Any other row goes to the JS validator, which words its
-// problems and warnings exactly as --engine js does (test/sql/native-accept.test.ts checks: SQL
+// problems and warnings exactly as --engine js does (test/sql/native-csv.test.ts checks: SQL
 // accepts => JS accepts with no warnings and yields the same layout rows).
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
@@ -29,7 +29,8 @@ export const ACCEPT_MACROS = [
   // Digits with at most one inner dot (no sign, exponent, spaces or unicode digits): what JS's
   // CSV_NUMBER accepts of them, read to the same double by both (each rounds correctly).
   `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(ltrim(x, '0123456789.') = '' AND x[1] <> '.' AND x[-1] <> '.' AND TRY_CAST(x AS DOUBLE) BETWEEN lo AND hi, false)`,
-  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(ltrim(x, '0123456789') = '' AND TRY_CAST(x AS DOUBLE) BETWEEN lo AND hi, false)`,
+  // An integer is also a safe one (JS's Number.isSafeInteger), whatever the field's bounds.
+  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(ltrim(x, '0123456789') = '' AND TRY_CAST(x AS DOUBLE) BETWEEN lo AND hi AND TRY_CAST(x AS DOUBLE) <= ${Number.MAX_SAFE_INTEGER}, false)`,
   // A real day written YYYY-MM-DD in MIN_YEAR..MAX_YEAR: it round-trips through DATE unchanged.
   `CREATE OR REPLACE MACRO ts_date(x) AS COALESCE(CAST(TRY_CAST(x AS DATE) AS VARCHAR) = x AND x BETWEEN '${MIN_YEAR}-01-01' AND '${MAX_YEAR}-12-31', false)`,
   // Text whose ends are printable ASCII (nothing JS's trim would remove); bytes >= UTF-16 units.

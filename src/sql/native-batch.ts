@@ -10,12 +10,13 @@
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { OutcomeSummary } from '../engine/evaluate.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
+import { PatientDataError } from '../errors.js';
 import { DUCKDB } from './dialect.js';
 import { summaryOf } from './duckdb-batch.js';
 import { ACCEPT_MACROS, cellColumn, nativePlan } from './native-accept.js';
@@ -39,21 +40,33 @@ export type NativeCsv = {
   /** The first non-empty line (the header), as JS reads it. */
   headerCells: string[];
   /** Every data row in input order; `header` is the header as resolved by read-rows.ts. */
-  rows(header: { names: string[]; targets: Parameters<typeof nativePlan>[0]['targets'] }, flags: ReferenceDates, trialIds: readonly string[]): AsyncGenerator<NativeRow>;
+  rows(header: { names: string[]; targets: Parameters<typeof nativePlan>[0]['targets'] }, flags: ReferenceDates, trialIds: readonly string[], name?: string): AsyncGenerator<NativeRow>;
   close(): void;
 };
 
 export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeCsv | undefined> {
   const scanned = await plainText(path);
   if (!scanned) return undefined;
-  const temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
-  // A database file of its own: the table is stored compressed and paged out under memory_limit.
-  const instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(options.threads ?? 2), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
-  const db = await instance.connect();
+  // Nothing is read yet: if the temporary database cannot be set up, the JS reader reads the file.
+  let temp: string | undefined;
+  let instance: DuckDBInstance;
+  let db: DuckDBConnection;
+  try {
+    temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
+    // A database file of its own: the table is stored compressed and paged out under memory_limit.
+    instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(options.threads ?? 2), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
+    db = await instance.connect();
+  } catch {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+    return undefined;
+  }
+  let closed = false;
   const close = () => {
+    if (closed) return;
+    closed = true;
     db.closeSync();
     instance.closeSync();
-    rmSync(temp, { recursive: true, force: true });
+    rmSync(temp as string, { recursive: true, force: true });
   };
   try {
     // One VARCHAR per line: a delimiter the file does not have (\x01, see plainText), no quote or
@@ -82,62 +95,77 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
   return {
     headerCells: scanned.header.split(delimiter),
-    async *rows(header, flags, trialIds) {
-      const plan = nativePlan(header, dict, flags, { trials, trialIds });
-      // The layout in memory (TEMP), refilled per range; only the lines live in the database file.
-      await db.run(createTablesSql(dict, DUCKDB).replaceAll('CREATE TABLE ', 'CREATE TEMP TABLE '));
-      for (const m of ACCEPT_MACROS) await db.run(m);
-      const tables = layoutTables(dict);
-      for (let lo = 1; lo <= total; lo += RANGE_ROWS) {
-        const hi = Math.min(total, lo + RANGE_ROWS - 1);
-        const range = `rowid BETWEEN ${lo + h} AND ${hi + h}`;
-        if (plan) {
-          // Split once into a list (a view would split again for every cell it reads), take the
-          // list apart into one column per header column, then check.
-          await db.run(`CREATE OR REPLACE TEMP TABLE split AS SELECT (rowid - ${h})::INTEGER AS row_no, string_split(line, ${lit(delimiter)}) AS c FROM lines WHERE ${range}`);
-          await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, len(c) AS n, ${header.names.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM split`);
-          await db.run('DROP TABLE split');
-          await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM cells WHERE ${plan.accept}`);
-          await db.run('DROP TABLE cells');
-          for (const t of tables) await db.run(`DELETE FROM ${q(t.name)}`);
-          for (const sql of plan.inserts) await db.run(sql);
-          // Each query runs once per range (planning it costs more than running it on the range).
-          for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
-        }
-        // Out in slices, so JS holds a slice of results at a time.
-        for (let from = lo; from <= hi; from += SLICE_ROWS) {
-          const to = Math.min(hi, from + SLICE_ROWS - 1);
-          const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
-          if (plan) {
-            for (const k of queries.keys()) {
-              const reader = await db.runAndReadAll(`SELECT * FROM res${k} WHERE row_no BETWEEN ${from} AND ${to}`);
-              const map = results[k] as Map<number, Record<string, unknown>>;
-              for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
-            }
-          }
-          // The rows for JS: those SQL did not take, split as csvRecords (read-rows.ts) splits a line.
-          const js = new Map<number, string[]>();
-          const reader = await db.runAndReadAll(`SELECT row_no, line FROM (SELECT (rowid - ${h})::INTEGER AS row_no, line FROM lines WHERE rowid BETWEEN ${from + h} AND ${to + h}) WHERE ${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}`);
-          for (const r of (await reader.getRowObjectsJS()) as { row_no: number; line: string }[]) js.set(r.row_no, r.line.split(delimiter));
-          for (let row = from; row <= to; row++) {
-            const cells = js.get(row);
-            if (cells !== undefined) {
-              yield { row, cells };
-              continue;
-            }
-            const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
-            if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
-            yield {
-              row,
-              patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
-              results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
-            };
-          }
-        }
+    async *rows(header, flags, trialIds, name = 'input') {
+      // DuckDB failing part-way (out of memory, the disk of its spill files full) is reported for the
+      // rows it was screening, in one line; the rows before them are already written.
+      let span = '';
+      try {
+        yield* screenRows(header, flags, trialIds, (lo, hi) => (span = `${lo}–${hi}`));
+      } catch (e) {
+        const message = e instanceof Error ? e.message.split('\n')[0] ?? '' : '';
+        if (!/^[A-Za-z ]*(Error|Exception): /.test(message)) throw e;
+        throw new PatientDataError([{ location: `${name} rows ${span}`, message: `DuckDB could not screen these rows (${message}): screen the file with --engine js` }], { cause: e });
       }
     },
     close,
   };
+
+  async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow> {
+    const base = h as number;
+    const plan = nativePlan(header, dict, flags, { trials, trialIds });
+    // The layout in memory (TEMP), refilled per range; only the lines live in the database file.
+    await db.run(createTablesSql(dict, DUCKDB).replaceAll('CREATE TABLE ', 'CREATE TEMP TABLE '));
+    for (const m of ACCEPT_MACROS) await db.run(m);
+    const tables = layoutTables(dict);
+    for (let lo = 1; lo <= total; lo += RANGE_ROWS) {
+      const hi = Math.min(total, lo + RANGE_ROWS - 1);
+      at(lo, hi);
+      const range = `rowid BETWEEN ${lo + base} AND ${hi + base}`;
+      if (plan) {
+        // Split once into a list (a view would split again for every cell it reads), take the
+        // list apart into one column per header column, then check.
+        await db.run(`CREATE OR REPLACE TEMP TABLE split AS SELECT (rowid - ${base})::INTEGER AS row_no, string_split(line, ${lit(delimiter)}) AS c FROM lines WHERE ${range}`);
+        await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, len(c) AS n, ${header.names.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM split`);
+        await db.run('DROP TABLE split');
+        await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM cells WHERE ${plan.accept}`);
+        await db.run('DROP TABLE cells');
+        for (const t of tables) await db.run(`DELETE FROM ${q(t.name)}`);
+        for (const sql of plan.inserts) await db.run(sql);
+        // Each query runs once per range (planning it costs more than running it on the range).
+        for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
+      }
+      // Out in slices, so JS holds a slice of results at a time.
+      for (let from = lo; from <= hi; from += SLICE_ROWS) {
+        const to = Math.min(hi, from + SLICE_ROWS - 1);
+        const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
+        if (plan) {
+          for (const k of queries.keys()) {
+            const reader = await db.runAndReadAll(`SELECT * FROM res${k} WHERE row_no BETWEEN ${from} AND ${to}`);
+            const map = results[k] as Map<number, Record<string, unknown>>;
+            for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
+          }
+        }
+        // The rows for JS: those SQL did not take, split as csvRecords (read-rows.ts) splits a line.
+        const js = new Map<number, string[]>();
+        const reader = await db.runAndReadAll(`SELECT row_no, line FROM (SELECT (rowid - ${base})::INTEGER AS row_no, line FROM lines WHERE rowid BETWEEN ${from + base} AND ${to + base}) WHERE ${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}`);
+        for (const r of (await reader.getRowObjectsJS()) as { row_no: number; line: string }[]) js.set(r.row_no, r.line.split(delimiter));
+        for (let row = from; row <= to; row++) {
+          const cells = js.get(row);
+          if (cells !== undefined) {
+            yield { row, cells };
+            continue;
+          }
+          const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
+          if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
+          yield {
+            row,
+            patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
+            results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
+          };
+        }
+      }
+    }
+  }
 }
 
 /**

@@ -144,8 +144,8 @@ async function sameBothWays(file: string, args: string[] = ['--trial', 'IM101-61
   return js;
 }
 
-async function native(file: string): Promise<boolean> {
-  const n = await openNativeCsv(file, file.endsWith('.tsv') ? '\t' : ',', dict, trials);
+async function native(file: string, delimiter = ','): Promise<boolean> {
+  const n = await openNativeCsv(file, delimiter, dict, trials);
   n?.close();
   return n !== undefined;
 }
@@ -223,3 +223,21 @@ test('a seeded generated population of 2,000 rows: the same bytes both ways', as
   const r = await sameBothWays(file, ['--all', '--wide', '--as-of', '2026-11-16']);
   expect(r.stdout.split('\n').length).toBeGreaterThan(6000);
 }, 120_000);
+
+test('a semicolon-separated file: native, the same bytes as --engine js', async () => {
+  const file = write('semicolons.csv', `${[header, ...base].map((r) => r.join(';')).join('\n')}\n`);
+  expect(await native(file, ';')).toBe(true);
+  await sameBothWays(file);
+}, 60_000);
+
+test('a named pipe is read once, by the JS path: every row, as from the file', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const file = write('piped.csv', `${lines([header, ...base])}\n`);
+  const fifo = join(dir, 'pipe.csv');
+  execFileSync('mkfifo', [fifo]);
+  // The real bin, as a shell runs it with a writer on the other end of the pipe.
+  const piped = execFileSync('sh', ['-c', 'cat "$1" > "$2" & exec node "$3" batch "$2" --engine duckdb --trial IM101-611 2>/dev/null', 'sh', file, fifo, `${ROOT}bin/screen.js`], { encoding: 'utf8', timeout: 30_000 });
+  const direct = await runInProcess(['batch', file, '--engine', 'js', '--trial', 'IM101-611']);
+  expect(piped.split('\n').length).toBe(base.length + 2);
+  expect(piped).toBe(direct.stdout);
+}, 60_000);

@@ -187,7 +187,8 @@ export function screenOutcomes(compiled: CompiledTrial, patient: PatientRecord, 
     env.missing.length = 0;
     const outcome = node.evaluate(env);
     criteria.push({ id: criterion.id, outcome, effect: effectOf(criterion.type, outcome) });
-    for (const m of env.missing) if (!missing.some((x) => sameMissing(x, m))) missing.push(m);
+    // Only an open criterion's fields are worth collecting (as in its trace, and in the SQL query).
+    if (outcome === 'unknown') for (const m of env.missing) if (!missing.some((x) => sameMissing(x, m))) missing.push(m);
     if ((outcome === 'needs_review' && asks.needsReview) || (outcome === 'unknown' && asks.unknown)) {
       for (const r of explainCriterion(criterion, node, env).review) if (r.status === 'open') review.push(r.id);
     }

@@ -254,8 +254,12 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   }
   if (flags.sheet !== undefined && inputFormat !== 'xlsx') throw new UsageError('--sheet is for .xlsx workbooks');
   let totalBytes: number | undefined;
+  let regularFile = false;
   try {
-    totalBytes = arg === '-' || inputFormat === 'xlsx' || inputFormat === 'parquet' ? undefined : statSync(resolve(io.cwd, arg)).size;
+    const stat = arg === '-' ? undefined : statSync(resolve(io.cwd, arg));
+    // Only a regular file is read natively by DuckDB: a pipe (`<(zcat x.csv.gz)`) cannot be read a second time from its start.
+    regularFile = stat?.isFile() === true;
+    totalBytes = inputFormat === 'xlsx' || inputFormat === 'parquet' ? undefined : stat?.size;
   } catch {
     totalBytes = undefined;
   }
@@ -283,15 +287,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   // --engine duckdb over a CSV file: DuckDB reads it (native-batch.ts), unless the file has
   // anything only the JS reader handles, in which case it is read as below.
   const engine = flags.engine ?? 'js';
-  // Only a regular file: a pipe (`<(zcat x.csv.gz)`) cannot be read a second time from its start.
-  const regularFile = () => {
-    try {
-      return statSync(resolve(io.cwd, arg)).isFile();
-    } catch {
-      return false;
-    }
-  };
-  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile() ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials) : undefined;
+  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials) : undefined;
   let nativeRows: AsyncIterable<InputItem | SqlRow> | undefined;
   if (native) {
     opened.raw?.destroy();

@@ -49,25 +49,36 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   if (!scanned) return undefined;
   // Nothing is read yet: if the temporary database cannot be set up, the JS reader reads the file.
   let temp: string | undefined;
-  let instance: DuckDBInstance;
-  let db: DuckDBConnection;
+  let instance: DuckDBInstance | undefined;
+  let conn: DuckDBConnection | undefined;
+  let closed = false;
+  // Ctrl-C or a kill while DuckDB works: the temporary database (a copy of the input's patient
+  // data) is removed, then the process ends by the signal as it would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    close();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
     // A database file of its own: the table is stored compressed and paged out under memory_limit.
     instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(options.threads ?? 2), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
-    db = await instance.connect();
+    conn = await instance.connect();
   } catch {
-    if (temp) rmSync(temp, { recursive: true, force: true });
+    close();
     return undefined;
   }
-  let closed = false;
-  const close = () => {
+  const db: DuckDBConnection = conn;
+  function close() {
     if (closed) return;
     closed = true;
-    db.closeSync();
-    instance.closeSync();
-    rmSync(temp as string, { recursive: true, force: true });
-  };
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    conn?.closeSync();
+    instance?.closeSync();
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  }
   try {
     // One VARCHAR per line: a delimiter the file does not have (\x01, see plainText), no quote or
     // escape character (the file has no quote). An empty line is NULL; DuckDB drops a leading

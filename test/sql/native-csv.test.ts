@@ -241,3 +241,18 @@ test('a named pipe is read once, by the JS path: every row, as from the file', a
   expect(piped.split('\n').length).toBe(base.length + 2);
   expect(piped).toBe(direct.stdout);
 }, 60_000);
+
+test('Ctrl-C while DuckDB reads: the temporary copy of the input is removed, the process ends by the signal', async () => {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, readdirSync: list } = await import('node:fs');
+  const file = write('interrupted.csv', `${lines([header, ...Array.from({ length: 2000 }, () => base).flat()])}\n`);
+  const temp = join(dir, 'interrupted-tmp');
+  mkdirSync(temp);
+  const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', '--out', join(dir, 'interrupted-out.csv')], { env: { ...process.env, TMPDIR: temp }, stdio: 'ignore' });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  for (let i = 0; i < 300 && list(temp).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(list(temp)).toHaveLength(1);
+  child.kill('SIGINT');
+  expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
+  expect(list(temp)).toEqual([]);
+}, 60_000);

@@ -115,12 +115,7 @@ function population(): Row[] {
  * with start or stop dates missing, so combinedIntolerance gives each of its outcomes.
  */
 function targeted(): Row[] {
-  const base = fc.sample(fullPatient(dict, {}), { seed: 4946, numRuns: 20 });
-  const random = prng(4669);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-  const rows: Row[] = [];
-  for (let k = 0; rows.length < TARGETED_ROWS; k++) {
-    const patient = JSON.parse(JSON.stringify(base[k % base.length])) as Record<string, any>;
+  return aimed(TARGETED_ROWS, { seed: 4946, samples: 20, prng: 4669 }, (patient, k, random, pick) => {
     patient.referenceDates = { screening: '2026-11-16' };
     const weight = pick([50, 61.4, 100]);
     patient.demographics = { ...patient.demographics, weightKg: weight };
@@ -149,8 +144,24 @@ function targeted(): Row[] {
       if (random() < 0.3) meds.push(course('other', '2025-06-01', 'ongoing', 'intolerance'));
     }
     patient.medications = meds;
+    return `targeted patient #${k} (${k % 2 === 0 ? 'deflazacort' : 'combined intolerance'})`;
+  });
+}
+
+/**
+ * `count` patients, each a copy of one of `samples` seeded random patients that `build` reshapes
+ * (with a seeded `random` and `pick`) and names; one that is not a valid patient is skipped.
+ */
+function aimed(count: number, seeds: { seed: number; samples: number; prng: number }, build: (patient: Record<string, any>, k: number, random: () => number, pick: <T>(xs: readonly T[]) => T) => string): Row[] {
+  const base = fc.sample(fullPatient(dict, {}), { seed: seeds.seed, numRuns: seeds.samples });
+  const random = prng(seeds.prng);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const rows: Row[] = [];
+  for (let k = 0; rows.length < count; k++) {
+    const patient = JSON.parse(JSON.stringify(base[k % base.length])) as Record<string, any>;
+    const name = build(patient, k, random, pick);
     try {
-      rows.push({ name: `targeted patient #${k} (${k % 2 === 0 ? 'deflazacort' : 'combined intolerance'})`, record: parsePatientData(patient, '', dict).record });
+      rows.push({ name, record: parsePatientData(patient, '', dict).record });
     } catch {
       // not a valid patient: nothing to compare
     }
@@ -164,25 +175,15 @@ function targeted(): Row[] {
  * amount inside the window, a current dose without one, no dose by the window's start, none at all.
  */
 function doseHistories(): Row[] {
-  const base = fc.sample(fullPatient(dict, {}), { seed: 2026, numRuns: 8 });
-  const random = prng(1130);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-  const rows: Row[] = [];
-  for (let k = 0; rows.length < DOSE_ROWS; k++) {
-    const patient = JSON.parse(JSON.stringify(base[k % base.length])) as Record<string, any>;
+  return aimed(DOSE_ROWS, { seed: 2026, samples: 8, prng: 1130 }, (patient, k, _random, pick) => {
     patient.referenceDates = { screening: '2026-11-16', randomization: '2026-11-30' };
     const current = { date: pick(['2025-06-01', '2026-08-20', '2026-11-20']), dose: pick([10, 10, undefined]), unit: 'mg/day' };
     const inWindow = { date: pick(['2026-11-10', '2026-10-01', '2026-11-25']), dose: pick([10, 15, undefined]), unit: pick(['mg/day', 'mg/day', 'mg', undefined]) };
     const doses = pick([[current, inWindow], [inWindow, current], [current], [], undefined]);
     const drug = pick(['prednisone', 'azathioprine', 'methotrexate']);
     patient.medications = [{ drug, class: drug === 'prednisone' ? 'corticosteroid' : 'immunosuppressant', start: pick(['2025-01-15', '2026-10-20', undefined]), ...pick([{ ongoing: true }, {}, { stop: '2026-12-31' }]), ...(doses ? { doses } : {}) }];
-    try {
-      rows.push({ name: `targeted patient #${k} (dose history)`, record: parsePatientData(patient, '', dict).record });
-    } catch {
-      // not a valid patient: nothing to compare
-    }
-  }
-  return rows;
+    return `targeted patient #${k} (dose history)`;
+  });
 }
 
 let rows: Row[];

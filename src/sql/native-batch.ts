@@ -145,35 +145,45 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         // Each query runs once per range (planning it costs more than running it on the range).
         for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
       }
-      // Out in slices, so JS holds a slice of results at a time.
-      for (let from = lo; from <= hi; from += SLICE_ROWS) {
-        const to = Math.min(hi, from + SLICE_ROWS - 1);
-        const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
-        if (plan) {
-          for (const k of queries.keys()) {
-            const reader = await db.runAndReadAll(`SELECT * FROM res${k} WHERE row_no BETWEEN ${from} AND ${to}`);
-            const map = results[k] as Map<number, Record<string, unknown>>;
-            for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
-          }
+      // The range's rows for JS: those SQL did not take, as their lines.
+      await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT row_no, line FROM (SELECT (rowid - ${base})::INTEGER AS row_no, line FROM lines WHERE ${range}) WHERE ${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}`);
+      yield* emitRange(lo, hi, plan !== undefined);
+    }
+  }
+
+  /**
+   * A range's rows in input order, once loaded: each trial's results (tables res0, res1, …, one
+   * row per row_no SQL took) and the rows for JS (table jsrows: row_no, line).
+   */
+  async function* emitRange(lo: number, hi: number, screened: boolean): AsyncGenerator<NativeRow> {
+    // Out in slices, so JS holds a slice of results at a time.
+    for (let from = lo; from <= hi; from += SLICE_ROWS) {
+      const to = Math.min(hi, from + SLICE_ROWS - 1);
+      const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
+      if (screened) {
+        for (const k of queries.keys()) {
+          const reader = await db.runAndReadAll(`SELECT * FROM res${k} WHERE row_no BETWEEN ${from} AND ${to}`);
+          const map = results[k] as Map<number, Record<string, unknown>>;
+          for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
         }
-        // The rows for JS: those SQL did not take, split as csvRecords (read-rows.ts) splits a line.
-        const js = new Map<number, string[]>();
-        const reader = await db.runAndReadAll(`SELECT row_no, line FROM (SELECT (rowid - ${base})::INTEGER AS row_no, line FROM lines WHERE rowid BETWEEN ${from + base} AND ${to + base}) WHERE ${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}`);
-        for (const r of (await reader.getRowObjectsJS()) as { row_no: number; line: string }[]) js.set(r.row_no, r.line.split(delimiter));
-        for (let row = from; row <= to; row++) {
-          const cells = js.get(row);
-          if (cells !== undefined) {
-            yield { row, cells };
-            continue;
-          }
-          const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
-          if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
-          yield {
-            row,
-            patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
-            results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
-          };
+      }
+      // The rows for JS, split as csvRecords (read-rows.ts) splits a line.
+      const js = new Map<number, string[]>();
+      const reader = await db.runAndReadAll(`SELECT row_no, line FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
+      for (const r of (await reader.getRowObjectsJS()) as { row_no: number; line: string }[]) js.set(r.row_no, r.line.split(delimiter));
+      for (let row = from; row <= to; row++) {
+        const cells = js.get(row);
+        if (cells !== undefined) {
+          yield { row, cells };
+          continue;
         }
+        const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
+        if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
+        yield {
+          row,
+          patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
+          results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
+        };
       }
     }
   }

@@ -51,25 +51,26 @@ export class SummaryCounter {
     if (error) this.errorRows += 1;
   }
 
-  screened(trialId: string, result: Pick<OutcomeSummary, 'verdict' | 'criteria'>): void {
+  /** `times` rows with this result (the native DuckDB path counts rows per distinct set of outcomes). */
+  screened(trialId: string, result: Pick<OutcomeSummary, 'verdict' | 'criteria'>, times = 1): void {
     const t = this.trials.get(trialId);
     if (!t) return;
-    t.tally.rows += 1;
-    t.tally.verdicts[result.verdict] += 1;
+    t.tally.rows += times;
+    t.tally.verdicts[result.verdict] += times;
     let failing = 0;
     let sole: string | undefined;
     for (const c of result.criteria) {
       const tally = t.byId.get(c.id);
       if (!tally) continue;
       if (c.effect === 'fails') {
-        tally.failed += 1;
+        tally.failed += times;
         failing += 1;
         sole = c.id;
       }
-      if (c.outcome === 'unknown') tally.unknown += 1;
-      else if (c.outcome === 'needs_review') tally.needsReview += 1;
+      if (c.outcome === 'unknown') tally.unknown += times;
+      else if (c.outcome === 'needs_review') tally.needsReview += times;
     }
-    if (failing === 1 && sole !== undefined) (t.byId.get(sole) as CriterionTally).soleFailure += 1;
+    if (failing === 1 && sole !== undefined) (t.byId.get(sole) as CriterionTally).soleFailure += times;
   }
 
   error(trial: string): void {

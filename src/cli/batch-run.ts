@@ -16,7 +16,7 @@ type SqlRow = { row: number; patientId: string | null; results: OutcomeSummary[]
 const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
-import { errorRow, screenedRow } from '../batch/batch-row.js';
+import { errorRow, screenedRow, sharedScreenedRows } from '../batch/batch-row.js';
 import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
 import { IdIndex } from '../batch/id-index.js';
@@ -338,6 +338,20 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       await sink.write(writer.row(screenedRow(p.item.row, meta, p.patientId, result, p.warnings, flags.wide === true)));
     }
   };
+  // Rows screened in SQL: their results share arrays (native-results.ts), so their output columns
+  // are built and their summary counted once per distinct set of outcomes.
+  const sqlRow = sharedScreenedRows(flags.wide === true);
+  const sqlCounts = trials.map(() => new Map<OutcomeSummary['criteria'], { result: OutcomeSummary; times: number }>());
+  const writeSql = async (item: SqlRow) => {
+    for (const [k, result] of item.results.entries()) {
+      const meta = (trials[k] as Trial).meta;
+      const counts = sqlCounts[k] as Map<OutcomeSummary['criteria'], { result: OutcomeSummary; times: number }>;
+      const seen = counts.get(result.criteria);
+      if (seen) seen.times += 1;
+      else counts.set(result.criteria, { result, times: 1 });
+      await sink.write(writer.row(sqlRow(item.row, meta, item.patientId, result)));
+    }
+  };
   const writeError = async (item: Extract<InputItem, { ok: false }>) => {
     for (const t of trials) {
       summary.error(t.meta.id);
@@ -374,7 +388,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
         summary.inputRow(false);
         progress.tick();
         checkId(item.patientId, item.row);
-        await writeScreened({ item, warnings: [], patientId: item.patientId }, item.results);
+        await writeSql(item);
         continue;
       }
       summary.inputRow(!item.ok);
@@ -399,6 +413,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
     }
     await flush();
+    for (const [k, counts] of sqlCounts.entries()) for (const { result, times } of counts.values()) summary.screened((trials[k] as Trial).meta.id, result, times);
     await sink.write(writer.end());
   } finally {
     duck?.close();

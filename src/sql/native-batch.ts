@@ -18,11 +18,11 @@ import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
 import { PatientDataError } from '../errors.js';
 import { DUCKDB } from './dialect.js';
-import { summaryOf } from './duckdb-batch.js';
 import { ACCEPT_MACROS, cellColumn, nativePlan } from './native-accept.js';
 import { createTablesSql, layoutTables, quoteIdent as q } from './layout.js';
 import { lit } from './kit.js';
 import { compileTrial } from './query.js';
+import { resultReader } from './native-results.js';
 
 /**
  * Rows checked, laid out and screened per range: each trial's query runs once per range, and
@@ -104,6 +104,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     return undefined;
   }
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
+  const reader = resultReader(trials);
   return {
     headerCells: scanned.header.split(delimiter),
     async *rows(header, flags, trialIds, name = 'input') {
@@ -153,38 +154,38 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 
   /**
    * A range's rows in input order, once loaded: each trial's results (tables res0, res1, …, one
-   * row per row_no SQL took) and the rows for JS (table jsrows: row_no, line).
+   * row per row_no SQL took, read back compactly by native-results.ts) and the rows for JS (table
+   * jsrows: row_no, line). Every row of the range must come from one or the other.
    */
   async function* emitRange(lo: number, hi: number, screened: boolean): AsyncGenerator<NativeRow> {
     // Out in slices, so JS holds a slice of results at a time.
     for (let from = lo; from <= hi; from += SLICE_ROWS) {
       const to = Math.min(hi, from + SLICE_ROWS - 1);
-      const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
-      if (screened) {
-        for (const k of queries.keys()) {
-          const reader = await db.runAndReadAll(`SELECT * FROM res${k} WHERE row_no BETWEEN ${from} AND ${to}`);
-          const map = results[k] as Map<number, Record<string, unknown>>;
-          for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
-        }
-      }
+      const sql = screened ? reader.rows(await db.run(reader.sql(from, to))) : undefined;
       // The rows for JS, split as csvRecords (read-rows.ts) splits a line.
-      const js = new Map<number, string[]>();
-      const reader = await db.runAndReadAll(`SELECT row_no, line FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
-      for (const r of (await reader.getRowObjectsJS()) as { row_no: number; line: string }[]) js.set(r.row_no, r.line.split(delimiter));
-      for (let row = from; row <= to; row++) {
-        const cells = js.get(row);
-        if (cells !== undefined) {
-          yield { row, cells };
-          continue;
+      const js = await db.run(`SELECT row_no, line FROM jsrows WHERE row_no BETWEEN ${from} AND ${to} ORDER BY row_no`);
+      const jsRows: number[] = [];
+      const jsLines: string[] = [];
+      for (let c = 0; c < js.chunkCount; c++) {
+        const chunk = js.getChunk(c);
+        const rowNos = chunk.getColumnVector(0);
+        const lines = chunk.getColumnVector(1);
+        for (let j = 0; j < chunk.rowCount; j++) {
+          jsRows.push(rowNos.getItem(j) as number);
+          jsLines.push(lines.getItem(j) as string);
         }
-        const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
-        if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
-        yield {
-          row,
-          patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
-          results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
-        };
       }
+      let row = from;
+      let i = 0;
+      const missing = () => new Error(`DuckDB returned no result for row ${row}`);
+      for (const r of sql ?? []) {
+        for (; jsRows[i] === row; i++, row++) yield { row, cells: (jsLines[i] as string).split(delimiter) };
+        if (r.row !== row) throw missing();
+        yield r;
+        row++;
+      }
+      for (; jsRows[i] === row; i++, row++) yield { row, cells: (jsLines[i] as string).split(delimiter) };
+      if (row !== to + 1) throw missing();
     }
   }
 }

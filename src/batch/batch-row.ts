@@ -29,38 +29,33 @@ export type BatchRow = {
 };
 
 export function screenedRow(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary, warnings: Problem[], wide: boolean): BatchRow {
-  return rowOf(row, trial, patientId, result, outcomeColumns(result.criteria, wide), result.missing.map(missingText), warnings.map(formatProblem));
+  return rowOf(row, trial, patientId, result, outcomeColumns(result.criteria, wide), result.missing.map(missingText), warnings.map(formatProblem), wide);
+}
+
+/** The columns a row takes from its outcomes alone. */
+export type OutcomeColumns = { failed: string[]; unknown: string[]; outcomes?: Record<string, Outcome> };
+
+/** `outcomes` only when asked for (--wide). */
+export function outcomeColumns(criteria: OutcomeSummary['criteria'], outcomes: boolean): OutcomeColumns {
+  const failed = criteria.filter((c) => c.effect === 'fails').map((c) => c.id);
+  const unknown = criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id);
+  return outcomes ? { failed, unknown, outcomes: Object.fromEntries(criteria.map((c) => [c.id, c.outcome])) } : { failed, unknown };
 }
 
 /**
- * screenedRow for rows without warnings whose results share their arrays (the native DuckDB path
- * decodes each distinct set of outcomes and each distinct missing text once, src/sql/native-results.ts):
- * what depends on those arrays alone is built once per array, not once per row.
+ * A result with its columns made beforehand: the native DuckDB path makes them once for each
+ * distinct set of outcomes and each distinct missing text, and many rows share them.
  */
-export function sharedScreenedRows(wide: boolean): (row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary) => BatchRow {
-  const byCriteria = new WeakMap<OutcomeSummary['criteria'], OutcomeColumns>();
-  const texts = new WeakMap<OutcomeSummary['missing'], string[]>();
-  return (row, trial, patientId, result) => {
-    let columns = byCriteria.get(result.criteria);
-    if (!columns) byCriteria.set(result.criteria, (columns = outcomeColumns(result.criteria, wide)));
-    let missing = texts.get(result.missing);
-    if (!missing) texts.set(result.missing, (missing = result.missing.map(missingText)));
-    return rowOf(row, trial, patientId, result, columns, missing, NONE);
-  };
+export type PreparedResult = OutcomeSummary & { columns: OutcomeColumns; missingTexts: string[] };
+
+/** screenedRow of a prepared result, which has no warnings (SQL takes only rows without). */
+export function preparedRow(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: PreparedResult, wide: boolean): BatchRow {
+  return rowOf(row, trial, patientId, result, result.columns, result.missingTexts, NONE, wide);
 }
 
 const NONE: string[] = [];
 
-/** The columns a row takes from its outcomes alone. */
-type OutcomeColumns = { failed: string[]; unknown: string[]; outcomes?: Record<string, Outcome> };
-
-function outcomeColumns(criteria: OutcomeSummary['criteria'], wide: boolean): OutcomeColumns {
-  const failed = criteria.filter((c) => c.effect === 'fails').map((c) => c.id);
-  const unknown = criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id);
-  return wide ? { failed, unknown, outcomes: Object.fromEntries(criteria.map((c) => [c.id, c.outcome])) } : { failed, unknown };
-}
-
-function rowOf(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary, columns: OutcomeColumns, missing: string[], warnings: string[]): BatchRow {
+function rowOf(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary, columns: OutcomeColumns, missing: string[], warnings: string[], wide: boolean): BatchRow {
   const out: BatchRow = {
     row,
     patientId,
@@ -74,7 +69,7 @@ function rowOf(row: number, trial: { id: string; completeness: BatchRow['encodin
     warnings,
     errors: [],
   };
-  if (columns.outcomes) out.outcomes = columns.outcomes;
+  if (wide && columns.outcomes) out.outcomes = columns.outcomes;
   return out;
 }
 

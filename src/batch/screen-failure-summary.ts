@@ -51,26 +51,29 @@ export class SummaryCounter {
     if (error) this.errorRows += 1;
   }
 
-  /** `times` rows with this result (the native DuckDB path counts rows per distinct set of outcomes). */
-  screened(trialId: string, result: Pick<OutcomeSummary, 'verdict' | 'criteria'>, times = 1): void {
+  screened(trialId: string, result: Pick<OutcomeSummary, 'verdict' | 'criteria'>): void {
     const t = this.trials.get(trialId);
     if (!t) return;
-    t.tally.rows += times;
-    t.tally.verdicts[result.verdict] += times;
+    t.tally.rows += 1;
+    t.tally.verdicts[result.verdict] += 1;
     let failing = 0;
     let sole: string | undefined;
-    for (const c of result.criteria) {
-      const tally = t.byId.get(c.id);
+    const { criteria } = result;
+    for (let i = 0; i < criteria.length; i++) {
+      const c = criteria[i] as (typeof criteria)[number];
+      // Results list the criteria in the trial's order: the tally at the same place, else by id.
+      const at = t.tally.criteria[i];
+      const tally = at?.id === c.id ? at : t.byId.get(c.id);
       if (!tally) continue;
       if (c.effect === 'fails') {
-        tally.failed += times;
+        tally.failed += 1;
         failing += 1;
         sole = c.id;
       }
-      if (c.outcome === 'unknown') tally.unknown += times;
-      else if (c.outcome === 'needs_review') tally.needsReview += times;
+      if (c.outcome === 'unknown') tally.unknown += 1;
+      else if (c.outcome === 'needs_review') tally.needsReview += 1;
     }
-    if (failing === 1 && sole !== undefined) (t.byId.get(sole) as CriterionTally).soleFailure += times;
+    if (failing === 1 && sole !== undefined) (t.byId.get(sole) as CriterionTally).soleFailure += 1;
   }
 
   error(trial: string): void {

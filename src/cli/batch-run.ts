@@ -10,13 +10,13 @@ import type { ReferenceDates } from '../engine/result.js';
 import type { Problem } from '../errors.js';
 
 /** A row screened in SQL by the native CSV path (src/sql/native-batch.ts). */
-type SqlRow = { row: number; patientId: string | null; results: OutcomeSummary[] };
+type SqlRow = { row: number; patientId: string | null; results: PreparedResult[] };
 
 /** Rows per DuckDB chunk (see src/sql/duckdb-batch.ts). */
 const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
-import { errorRow, screenedRow, sharedScreenedRows } from '../batch/batch-row.js';
+import { errorRow, preparedRow, screenedRow, type PreparedResult } from '../batch/batch-row.js';
 import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
 import { IdIndex } from '../batch/id-index.js';
@@ -77,6 +77,11 @@ async function detectFormat(arg: string, flag: InputFormat | undefined, stream: 
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   }
   return { format, stream: rest() };
+}
+
+/** A reader's rows as batches of one. */
+async function* oneByOne<T>(rows: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const r of rows) yield [r];
 }
 
 type Sink = { write(s: string): Promise<void>; close(): Promise<void> };
@@ -287,8 +292,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   // --engine duckdb over a CSV file: DuckDB reads it (native-batch.ts), unless the file has
   // anything only the JS reader handles, in which case it is read as below.
   const engine = flags.engine ?? 'js';
-  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials) : undefined;
-  let nativeRows: AsyncIterable<InputItem | SqlRow> | undefined;
+  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials, { wide: flags.wide === true }) : undefined;
+  // Rows come in batches: the native path hands over many rows per step, the JS readers one.
+  let nativeRows: AsyncIterable<(InputItem | SqlRow)[]> | undefined;
   if (native) {
     opened.raw?.destroy();
     try {
@@ -296,23 +302,26 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       const info = resolveHeader(native.headerCells.map((c) => c.trim()), dict, opened.name);
       onHeader(info);
       nativeRows = (async function* () {
-        for await (const r of native.rows(info.header, dates, trialIds, opened.name)) yield 'cells' in r ? csvRowItem(info.header, r.cells, r.row, dict, { referenceDates: dates }) : r;
+        for await (const batch of native.rows(info.header, dates, trialIds, opened.name)) yield batch.map((r) => ('cells' in r ? csvRowItem(info.header, r.cells, r.row, dict, { referenceDates: dates }) : r));
       })();
     } catch (e) {
       native.close();
       throw e;
     }
   }
-  const rows: AsyncIterable<InputItem | SqlRow> =
-    nativeRows ?? (inputFormat === 'ndjson'
-      ? readNdjsonRows(stream, dict, { referenceDates: dates })
-      : inputFormat === 'parquet'
-        ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
-        : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {}));
+  const rows: AsyncIterable<(InputItem | SqlRow)[]> =
+    nativeRows ??
+    oneByOne(
+      inputFormat === 'ndjson'
+        ? readNdjsonRows(stream, dict, { referenceDates: dates })
+        : inputFormat === 'parquet'
+          ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
+          : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {}),
+    );
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();
-  let next: IteratorResult<InputItem | SqlRow>;
+  let next: IteratorResult<(InputItem | SqlRow)[]>;
   let sink: ReturnType<typeof sinkFor>;
   try {
     next = await iterator.next();
@@ -338,19 +347,17 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       await sink.write(writer.row(screenedRow(p.item.row, meta, p.patientId, result, p.warnings, flags.wide === true)));
     }
   };
-  // Rows screened in SQL: their results share arrays (native-results.ts), so their output columns
-  // are built and their summary counted once per distinct set of outcomes.
-  const sqlRow = sharedScreenedRows(flags.wide === true);
-  const sqlCounts = trials.map(() => new Map<OutcomeSummary['criteria'], { result: OutcomeSummary; times: number }>());
+  // Rows screened in SQL: their output columns come made (native-results.ts).
+  const wide = flags.wide === true;
   const writeSql = async (item: SqlRow) => {
-    for (const [k, result] of item.results.entries()) {
+    let out = '';
+    for (let k = 0; k < item.results.length; k++) {
+      const result = item.results[k] as PreparedResult;
       const meta = (trials[k] as Trial).meta;
-      const counts = sqlCounts[k] as Map<OutcomeSummary['criteria'], { result: OutcomeSummary; times: number }>;
-      const seen = counts.get(result.criteria);
-      if (seen) seen.times += 1;
-      else counts.set(result.criteria, { result, times: 1 });
-      await sink.write(writer.row(sqlRow(item.row, meta, item.patientId, result)));
+      summary.screened(meta.id, result);
+      out += writer.row(preparedRow(item.row, meta, item.patientId, result, wide));
     }
+    await sink.write(out);
   };
   const writeError = async (item: Extract<InputItem, { ok: false }>) => {
     for (const t of trials) {
@@ -382,38 +389,38 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   try {
     await sink.write(writer.start());
     for (; !next.done; next = await iterator.next()) {
-      const item = next.value;
-      if ('results' in item) {
-        // Taken, laid out and screened in SQL: valid, no warnings.
-        summary.inputRow(false);
+      for (const item of next.value) {
+        if ('results' in item) {
+          // Taken, laid out and screened in SQL: valid, no warnings.
+          summary.inputRow(false);
+          progress.tick();
+          checkId(item.patientId, item.row);
+          await writeSql(item);
+          continue;
+        }
+        summary.inputRow(!item.ok);
         progress.tick();
-        checkId(item.patientId, item.row);
-        await writeSql(item);
-        continue;
+        checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
+        if (!item.ok) {
+          errors += 1;
+          if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
+          else await writeError(item);
+          continue;
+        }
+        const { record } = item.parsed;
+        const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
+        const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
+        const patientId = typeof record.id === 'string' ? record.id : null;
+        if (duck) {
+          pending.push({ item, warnings, patientId, record, referenceDates });
+          if (pending.length >= CHUNK_ROWS) await flush();
+          continue;
+        }
+        // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
+        await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
       }
-      summary.inputRow(!item.ok);
-      progress.tick();
-      checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
-      if (!item.ok) {
-        errors += 1;
-        if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
-        else await writeError(item);
-        continue;
-      }
-      const { record } = item.parsed;
-      const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
-      const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
-      const patientId = typeof record.id === 'string' ? record.id : null;
-      if (duck) {
-        pending.push({ item, warnings, patientId, record, referenceDates });
-        if (pending.length >= CHUNK_ROWS) await flush();
-        continue;
-      }
-      // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
-      await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
     }
     await flush();
-    for (const [k, counts] of sqlCounts.entries()) for (const { result, times } of counts.values()) summary.screened((trials[k] as Trial).meta.id, result, times);
     await sink.write(writer.end());
   } finally {
     duck?.close();

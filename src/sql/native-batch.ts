@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
-import type { OutcomeSummary } from '../engine/evaluate.js';
+import type { PreparedResult } from '../batch/batch-row.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
 import { PatientDataError } from '../errors.js';
@@ -32,19 +32,21 @@ import { resultReader } from './native-results.js';
 export const RANGE_ROWS = 100_000;
 /** Rows handed to JS at a time: bounds what JS holds. */
 const SLICE_ROWS = 25_000;
+/** Rows per batch the generator yields. */
+const BATCH_ROWS = 1024;
 
 /** A row screened in SQL (one summary per trial), or a row for the JS path (its cells). */
-export type NativeRow = { row: number; patientId: string | null; results: OutcomeSummary[] } | { row: number; cells: string[] };
+export type NativeRow = { row: number; patientId: string | null; results: PreparedResult[] } | { row: number; cells: string[] };
 
 export type NativeCsv = {
   /** The first non-empty line (the header), as JS reads it. */
   headerCells: string[];
-  /** Every data row in input order; `header` is the header as resolved by read-rows.ts. */
-  rows(header: { names: string[]; targets: Parameters<typeof nativePlan>[0]['targets'] }, flags: ReferenceDates, trialIds: readonly string[], name?: string): AsyncGenerator<NativeRow>;
+  /** Every data row in input order, a batch at a time; `header` is the header as resolved by read-rows.ts. */
+  rows(header: { names: string[]; targets: Parameters<typeof nativePlan>[0]['targets'] }, flags: ReferenceDates, trialIds: readonly string[], name?: string): AsyncGenerator<NativeRow[]>;
   close(): void;
 };
 
-export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeCsv | undefined> {
+export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean } = {}): Promise<NativeCsv | undefined> {
   const scanned = await plainText(path);
   if (!scanned) return undefined;
   // Nothing is read yet: if the temporary database cannot be set up, the JS reader reads the file.
@@ -104,7 +106,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     return undefined;
   }
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
-  const reader = resultReader(trials);
+  // `wide`: the results carry each criterion's outcome by id (--wide).
+  const reader = resultReader(trials, options.wide === true);
   return {
     headerCells: scanned.header.split(delimiter),
     async *rows(header, flags, trialIds, name = 'input') {
@@ -122,7 +125,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     close,
   };
 
-  async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow> {
+  async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow[]> {
     const base = h as number;
     const plan = nativePlan(header, dict, flags, { trials, trialIds });
     // The layout in memory (TEMP), refilled per range; only the lines live in the database file.
@@ -155,37 +158,42 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   /**
    * A range's rows in input order, once loaded: each trial's results (tables res0, res1, …, one
    * row per row_no SQL took, read back compactly by native-results.ts) and the rows for JS (table
-   * jsrows: row_no, line). Every row of the range must come from one or the other.
+   * jsrows: row_no, line). Every row of the range must come from one or the other. Rows go out in
+   * batches (each step of an async generator costs as much as writing a row).
    */
-  async function* emitRange(lo: number, hi: number, screened: boolean): AsyncGenerator<NativeRow> {
+  async function* emitRange(lo: number, hi: number, screened: boolean): AsyncGenerator<NativeRow[]> {
     // Out in slices, so JS holds a slice of results at a time.
     for (let from = lo; from <= hi; from += SLICE_ROWS) {
       const to = Math.min(hi, from + SLICE_ROWS - 1);
       const sql = screened ? reader.rows(await db.run(reader.sql(from, to))) : undefined;
-      // The rows for JS, split as csvRecords (read-rows.ts) splits a line.
-      const js = await db.run(`SELECT row_no, line FROM jsrows WHERE row_no BETWEEN ${from} AND ${to} ORDER BY row_no`);
+      // The rows for JS, split as csvRecords (read-rows.ts) splits a line; one text for the slice
+      // (no line has a line break or a \x01, see plainText).
+      const js = await db.run(`SELECT string_agg(row_no || chr(1) || line, chr(10) ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
+      const text = js.chunkCount === 0 ? null : (js.getChunk(0).getColumnVector(0).getItem(0) as string | null);
       const jsRows: number[] = [];
       const jsLines: string[] = [];
-      for (let c = 0; c < js.chunkCount; c++) {
-        const chunk = js.getChunk(c);
-        const rowNos = chunk.getColumnVector(0);
-        const lines = chunk.getColumnVector(1);
-        for (let j = 0; j < chunk.rowCount; j++) {
-          jsRows.push(rowNos.getItem(j) as number);
-          jsLines.push(lines.getItem(j) as string);
-        }
+      for (const entry of text ? text.split('\n') : []) {
+        const at = entry.indexOf('\x01');
+        jsRows.push(Number(entry.slice(0, at)));
+        jsLines.push(entry.slice(at + 1));
       }
       let row = from;
       let i = 0;
+      let batch: NativeRow[] = [];
       const missing = () => new Error(`DuckDB returned no result for row ${row}`);
       for (const r of sql ?? []) {
-        for (; jsRows[i] === row; i++, row++) yield { row, cells: (jsLines[i] as string).split(delimiter) };
+        for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
         if (r.row !== row) throw missing();
-        yield r;
+        batch.push(r);
         row++;
+        if (batch.length >= BATCH_ROWS) {
+          yield batch;
+          batch = [];
+        }
       }
-      for (; jsRows[i] === row; i++, row++) yield { row, cells: (jsLines[i] as string).split(delimiter) };
+      for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
       if (row !== to + 1) throw missing();
+      yield batch;
     }
   }
 }

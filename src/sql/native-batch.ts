@@ -54,6 +54,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
   let closed = false;
+  /** The statements DuckDB is running while JS writes rows (screenRows), if any. */
+  let inflight: Promise<unknown> | undefined;
   // Ctrl-C or a kill while DuckDB works: the temporary database (a copy of the input's patient
   // data) is removed, then the process ends by the signal as it would have.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -72,13 +74,30 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     return undefined;
   }
   const db: DuckDBConnection = conn;
+  const busy = <T>(work: Promise<T>): Promise<T> => {
+    inflight = work;
+    // Awaited where it is used (its error is thrown there); settled, nothing is in flight.
+    const done = () => {
+      if (inflight === work) inflight = undefined;
+    };
+    work.then(done, done);
+    return work;
+  };
   function close() {
     if (closed) return;
     closed = true;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    conn?.closeSync();
-    instance?.closeSync();
+    const end = () => {
+      conn?.closeSync();
+      instance?.closeSync();
+    };
+    // Statements still running (the output failed while the next range loaded): stopped, and the
+    // database closed once they have ended. Its files can go now (they are open, not needed).
+    if (inflight) {
+      conn?.interrupt();
+      inflight.then(end, end);
+    } else end();
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
   try {
@@ -132,9 +151,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     await db.run(createTablesSql(dict, DUCKDB).replaceAll('CREATE TABLE ', 'CREATE TEMP TABLE '));
     for (const m of ACCEPT_MACROS) await db.run(m);
     const tables = layoutTables(dict);
-    for (let lo = 1; lo <= total; lo += RANGE_ROWS) {
-      const hi = Math.min(total, lo + RANGE_ROWS - 1);
-      at(lo, hi);
+    const load = async (lo: number, hi: number) => {
       const range = `rowid BETWEEN ${lo + base} AND ${hi + base}`;
       if (plan) {
         // Split once into a list (a view would split again for every cell it reads), take the
@@ -151,28 +168,50 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       }
       // The range's rows for JS: those SQL did not take, as their lines.
       await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT row_no, line FROM (SELECT (rowid - ${base})::INTEGER AS row_no, line FROM lines WHERE ${range}) WHERE ${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}`);
-      yield* emitRange(lo, hi, plan !== undefined);
+    };
+    // A range is read out of DuckDB whole, then the next one loads in DuckDB's threads while JS
+    // writes this one (its error, if any, is thrown when the next range is taken up).
+    let loading = busy(load(1, Math.min(total, RANGE_ROWS)));
+    for (let lo = 1; lo <= total; lo += RANGE_ROWS) {
+      const hi = Math.min(total, lo + RANGE_ROWS - 1);
+      at(lo, hi);
+      await loading;
+      const slices = await readRange(lo, hi, plan !== undefined);
+      if (hi < total) loading = busy(load(hi + 1, Math.min(total, hi + RANGE_ROWS)));
+      yield* emitRange(slices);
     }
   }
 
   /**
-   * A range's rows in input order, once loaded: each trial's results (tables res0, res1, …, one
-   * row per row_no SQL took, read back compactly by native-results.ts) and the rows for JS (table
-   * jsrows: row_no, line). Every row of the range must come from one or the other. Rows go out in
-   * batches (each step of an async generator costs as much as writing a row).
+   * A loaded range's rows: each trial's results (tables res0, res1, …, one row per row_no SQL
+   * took) and the rows for JS (table jsrows: row_no, line), a slice at a time, as one text each
+   * (native-results.ts; no line has a line break or a \x01, see plainText).
    */
-  async function* emitRange(lo: number, hi: number, screened: boolean): AsyncGenerator<NativeRow[]> {
-    // Out in slices, so JS holds a slice of results at a time.
+  async function readRange(lo: number, hi: number, screened: boolean): Promise<{ from: number; to: number; results: string | null; js: string | null }[]> {
+    const text = async (sql: string) => {
+      const result = await db.run(sql);
+      return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
+    };
+    const slices = [];
     for (let from = lo; from <= hi; from += SLICE_ROWS) {
       const to = Math.min(hi, from + SLICE_ROWS - 1);
-      const sql = screened ? reader.rows(await db.run(reader.sql(from, to))) : undefined;
-      // The rows for JS, split as csvRecords (read-rows.ts) splits a line; one text for the slice
-      // (no line has a line break or a \x01, see plainText).
-      const js = await db.run(`SELECT string_agg(row_no || chr(1) || line, chr(10) ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
-      const text = js.chunkCount === 0 ? null : (js.getChunk(0).getColumnVector(0).getItem(0) as string | null);
+      const results = screened ? await text(reader.sql(from, to)) : null;
+      const js = await text(`SELECT string_agg(row_no || chr(1) || line, chr(10) ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
+      slices.push({ from, to, results, js });
+    }
+    return slices;
+  }
+
+  /**
+   * A range's rows in input order: every row must come from one table or the other. Rows go out
+   * in batches (each step of an async generator costs as much as writing a row), and between
+   * batches DuckDB's replies are taken, so the next range's loading goes on.
+   */
+  async function* emitRange(slices: Awaited<ReturnType<typeof readRange>>): AsyncGenerator<NativeRow[]> {
+    for (const { from, to, results, js } of slices) {
       const jsRows: number[] = [];
       const jsLines: string[] = [];
-      for (const entry of text ? text.split('\n') : []) {
+      for (const entry of js ? js.split('\n') : []) {
         const at = entry.indexOf('\x01');
         jsRows.push(Number(entry.slice(0, at)));
         jsLines.push(entry.slice(at + 1));
@@ -181,7 +220,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       let i = 0;
       let batch: NativeRow[] = [];
       const missing = () => new Error(`DuckDB returned no result for row ${row}`);
-      for (const r of sql ?? []) {
+      // The rows for JS, split as csvRecords (read-rows.ts) splits a line.
+      for (const r of reader.rows(results)) {
         for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
         if (r.row !== row) throw missing();
         batch.push(r);
@@ -189,6 +229,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         if (batch.length >= BATCH_ROWS) {
           yield batch;
           batch = [];
+          await new Promise(setImmediate);
         }
       }
       for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });

@@ -6,7 +6,6 @@
 // and makes the output columns that depend on it alone, so rows with the same outcomes share them
 // (the writers never change them). The verdict check of summaryOf (duckdb-batch.ts) holds here too:
 // a number whose outcomes give another verdict is an error.
-import type { DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { Trial } from '../criteria/load-trial.js';
 import { outcomeColumns, type PreparedResult } from '../batch/batch-row.js';
 import { decideVerdict, effectOf, type OutcomeSummary } from '../engine/evaluate.js';
@@ -67,8 +66,8 @@ const NO_MISSING = { missing: [] as Missing[], texts: NONE };
 export type ResultReader = {
   /** The query for rows `from`..`to` of tables res0, res1, … (one per trial): one text, in row order. */
   sql(from: number, to: number): string;
-  /** Each row of a result of `sql`: its number, patient id and one result per trial. */
-  rows(result: DuckDBMaterializedResult): Generator<{ row: number; patientId: string | null; results: PreparedResult[] }>;
+  /** Each row of the text `sql` gives: its number, patient id and one result per trial. */
+  rows(text: string | null): Generator<{ row: number; patientId: string | null; results: PreparedResult[] }>;
 };
 
 /** `wide`: the results carry each criterion's outcome by id, for --wide. */
@@ -105,8 +104,7 @@ export function resultReader(trials: Trial[], wide: boolean): ResultReader {
 
   return {
     sql: (from, to) => `SELECT string_agg(concat_ws(chr(1), ${fields.join(', ')}), chr(10) ORDER BY r0.row_no) FROM res0 AS r0${joins} WHERE r0.row_no BETWEEN ${from} AND ${to}`,
-    *rows(res) {
-      const text = res.chunkCount === 0 ? null : (res.getChunk(0).getColumnVector(0).getItem(0) as string | null);
+    *rows(text) {
       if (!text) return;
       for (const line of text.split(ROW)) {
         const cells = line.split(FIELD);

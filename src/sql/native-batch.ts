@@ -64,6 +64,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // An exit mid-way (bin/screen.js exits at once when standard output is a closed pipe) removes it too.
+  process.once('exit', close);
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
     // A database file of its own: the table is stored compressed and paged out under memory_limit.
@@ -88,6 +90,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     closed = true;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('exit', close);
     const end = () => {
       conn?.closeSync();
       instance?.closeSync();

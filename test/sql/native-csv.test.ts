@@ -256,3 +256,16 @@ test('Ctrl-C while DuckDB reads: the temporary copy of the input is removed, the
   expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
   expect(list(temp)).toEqual([]);
 }, 60_000);
+
+test('standard output closed early (| head): exit 74, and the temporary copy of the input is removed', async () => {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, readdirSync: list } = await import('node:fs');
+  const file = write('closed-pipe.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
+  const temp = join(dir, 'closed-pipe-tmp');
+  mkdirSync(temp);
+  const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', file, '--engine', 'duckdb', '--trial', 'IM101-611'], { env: { ...process.env, TMPDIR: temp }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  child.stdout.once('data', () => child.stdout.destroy());
+  expect(await ended).toEqual({ code: 74, signal: null });
+  expect(list(temp)).toEqual([]);
+}, 60_000);

@@ -79,11 +79,6 @@ async function detectFormat(arg: string, flag: InputFormat | undefined, stream: 
   return { format, stream: rest() };
 }
 
-/** A reader's rows as batches of one. */
-async function* oneByOne<T>(rows: AsyncIterable<T>): AsyncGenerator<T[]> {
-  for await (const r of rows) yield [r];
-}
-
 type Sink = { write(s: string): Promise<void>; close(): Promise<void> };
 
 type Target = { write(s: string, cb?: (e?: Error | null) => void): unknown; once?: (ev: string, fn: (e?: unknown) => void) => unknown; writableLength?: number };
@@ -293,7 +288,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   // anything only the JS reader handles, in which case it is read as below.
   const engine = flags.engine ?? 'js';
   const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials, { wide: flags.wide === true }) : undefined;
-  // Rows come in batches: the native path hands over many rows per step, the JS readers one.
+  // The native path hands over its rows in batches (one step per row costs as much as writing it).
   let nativeRows: AsyncIterable<(InputItem | SqlRow)[]> | undefined;
   if (native) {
     opened.raw?.destroy();
@@ -309,19 +304,17 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       throw e;
     }
   }
-  const rows: AsyncIterable<(InputItem | SqlRow)[]> =
+  const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> =
     nativeRows ??
-    oneByOne(
-      inputFormat === 'ndjson'
-        ? readNdjsonRows(stream, dict, { referenceDates: dates })
-        : inputFormat === 'parquet'
-          ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
-          : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {}),
-    );
+    (inputFormat === 'ndjson'
+      ? readNdjsonRows(stream, dict, { referenceDates: dates })
+      : inputFormat === 'parquet'
+        ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
+        : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {}));
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();
-  let next: IteratorResult<(InputItem | SqlRow)[]>;
+  let next: IteratorResult<InputItem | SqlRow | (InputItem | SqlRow)[]>;
   let sink: ReturnType<typeof sinkFor>;
   try {
     next = await iterator.next();
@@ -386,39 +379,43 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     duplicates += 1;
     if (duplicates <= 20) io.stderr.write(`warning: ${opened.name} row ${row}: patient id "${id.slice(0, 60)}" also in row ${first}\n`);
   };
+  // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
+  const handle = async (item: InputItem | SqlRow) => {
+    if ('results' in item) {
+      // Taken, laid out and screened in SQL: valid, no warnings.
+      summary.inputRow(false);
+      progress.tick();
+      checkId(item.patientId, item.row);
+      await writeSql(item);
+      return;
+    }
+    summary.inputRow(!item.ok);
+    progress.tick();
+    checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
+    if (!item.ok) {
+      errors += 1;
+      if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
+      else await writeError(item);
+      return;
+    }
+    const { record } = item.parsed;
+    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
+    const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
+    const patientId = typeof record.id === 'string' ? record.id : null;
+    if (duck) {
+      pending.push({ item, warnings, patientId, record, referenceDates });
+      if (pending.length >= CHUNK_ROWS) await flush();
+      return;
+    }
+    // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
+    await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
+  };
   try {
     await sink.write(writer.start());
     for (; !next.done; next = await iterator.next()) {
-      for (const item of next.value) {
-        if ('results' in item) {
-          // Taken, laid out and screened in SQL: valid, no warnings.
-          summary.inputRow(false);
-          progress.tick();
-          checkId(item.patientId, item.row);
-          await writeSql(item);
-          continue;
-        }
-        summary.inputRow(!item.ok);
-        progress.tick();
-        checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
-        if (!item.ok) {
-          errors += 1;
-          if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
-          else await writeError(item);
-          continue;
-        }
-        const { record } = item.parsed;
-        const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
-        const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
-        const patientId = typeof record.id === 'string' ? record.id : null;
-        if (duck) {
-          pending.push({ item, warnings, patientId, record, referenceDates });
-          if (pending.length >= CHUNK_ROWS) await flush();
-          continue;
-        }
-        // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
-        await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
-      }
+      const got = next.value;
+      if (Array.isArray(got)) for (const item of got) await handle(item);
+      else await handle(got);
     }
     await flush();
     await sink.write(writer.end());

@@ -88,7 +88,6 @@ async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ ta
   const formed = cells.map((c, i) => [i + 1, c] as const).filter(([, c]) => plan.cells(c));
   const values = formed.map(([i, c]) => `(${i}, [${c.map(lit).join(', ')}]::VARCHAR[])`).join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, ${header.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM (VALUES ${values || `(0, []::VARCHAR[])`}) t(row_no, c) WHERE row_no > 0`);
-  for (const sql of plan.setup) await db.run(sql.replace('CREATE TEMP TABLE', 'CREATE OR REPLACE TEMP TABLE'));
   await db.run(plan.stage('cells'));
   for (const sql of plan.load) await db.run(sql);
   const layout = layoutTables(dict);

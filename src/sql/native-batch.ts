@@ -105,10 +105,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 
   async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow> {
     const plan = nativePlan(header, dict, flags, { trials, trialIds }, delimiter);
-    if (plan) {
-      for (const sql of plan.setup) await db.run(sql);
-      for (const m of ACCEPT_MACROS) await db.run(m);
-    }
+    if (plan) for (const m of ACCEPT_MACROS) await db.run(m);
     const file = join(temp as string, 'range.csv');
     // Each range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;

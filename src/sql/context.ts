@@ -250,7 +250,7 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     const parts = [part(c.where, where), part(c.check, check)];
     const read = (k: number) => (parts[k] ? `${PART_ROW}.${parts[k].o}` : undefined);
     const io = `${ITEM_ROW}.${derivedColumn(g, how.item(read(0), read(1)))}`;
-    const im = `${ITEM_ROW}.${derivedColumn(g, missingList(parts.flatMap((x) => (x ? [ifUnknown(`${PART_ROW}.${x.o}`, `${PART_ROW}.${x.m}`)] : []))))}`;
+    const im = `${ITEM_ROW}.${derivedColumn(g, missingList(ctx.dialect, parts.flatMap((x) => (x ? [ifUnknown(`${PART_ROW}.${x.o}`, `${PART_ROW}.${x.m}`)] : []))))}`;
     const ix = `${ITEM_ROW}.${itemColumn(g, `${ictx.item?.alias}.${q('idx')}`)}`;
     const out = (sql: string, prefix: string) => {
       const name = `${prefix}${g.outputs.length}`;

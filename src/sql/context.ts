@@ -86,9 +86,12 @@ export function fromClause(base: string, ctx: SqlCtx): string {
   return [base, ...ctx.joins.map((j) => `LEFT JOIN (${j.render()}) AS ${j.alias} ON ${j.alias}.${q(ROW)} = ${ctx.item ? ctx.item.alias : ctx.p}.${q(ROW)}${j.perRecord ? ` AND ${j.alias}.${q('idx')} = ${ctx.item?.alias}.${q('idx')}` : ''}`)].join('\n  ');
 }
 
-/** Patients joined to a child table's rows, with the review decisions: a level's base. */
-export function patientJoin(ctx: SqlCtx, child: string, a: string): string {
-  return `${q(child)} AS ${a} JOIN ${q('patients')} AS ${ctx.p} ON ${ctx.p}.${q(ROW)} = ${a}.${q(ROW)} LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = ${a}.${q(ROW)}`;
+/**
+ * Patients joined to a child table's rows, with the review decisions when the level reads them
+ * (pivoting the decisions and joining them to every record cost a list that reads none).
+ */
+export function patientJoin(ctx: SqlCtx, child: string, a: string, reviews: boolean): string {
+  return `${q(child)} AS ${a} JOIN ${q('patients')} AS ${ctx.p} ON ${ctx.p}.${q(ROW)} = ${a}.${q(ROW)}${reviews ? ` LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = ${a}.${q(ROW)}` : ''}`;
 }
 
 /** Placeholder for the pivoted review decisions, filled in when the query is assembled. */
@@ -203,7 +206,8 @@ function recordGroup(ctx: SqlCtx, records: string): RecordGroup {
   group.alias = addJoin(ctx, 'q', false, () => {
     const list = (m: Map<string, string>) => [...m].map(([sql, name]) => `, ${sql} AS ${name}`).join('');
     const gather = group.listed.length && ctx.dialect.recordLists ? [`${ctx.dialect.recordLists.gather(`${ITEM_ROW}.${itemColumn(group, `${i}.${q('idx')}`)}`, group.listed)} AS ml`] : [];
-    const parts = `SELECT ${i}.${q(ROW)}${list(group.columns)} FROM ${fromClause(patientJoin(ictx, records, i), ictx)}`;
+    const columns = list(group.columns);
+    const parts = `SELECT ${i}.${q(ROW)}${columns} FROM ${fromClause(patientJoin(ictx, records, i, /\brv\./.test(columns)), ictx)}`;
     const inner = `SELECT ${PART_ROW}.*${list(group.derived)} FROM (${parts}) AS ${PART_ROW}`;
     const aggregates = `SELECT ${ITEM_ROW}.${q(ROW)}${[...group.outputs, ...gather].map((o) => `, ${o}`).join('')} FROM (${inner}) AS ${ITEM_ROW} GROUP BY ${ITEM_ROW}.${q(ROW)}`;
     return group.picked.length ? `SELECT ${LISTED_ROW}.*${group.picked.map((o) => `, ${o}`).join('')} FROM (${aggregates}) AS ${LISTED_ROW}` : aggregates;

@@ -62,7 +62,7 @@ export const age: RuleKind<Age> = {
   toSql: (n, cx) => ageOutcome(n, cx),
   // Unknown: the birth date when not recorded (even with a stated age), and the reference date.
   missingSql: (n, cx) =>
-    ifUnknown(ageOutcome(n, cx), missingList([when(`${cx.col(BIRTH)} IS NULL`, cx.token(lit(BIRTH))), when(`${cx.refCol(n.at)} IS NULL`, cx.token(lit(REF_PATH[n.at])))])),
+    ifUnknown(ageOutcome(n, cx), missingList(cx.dialect, [when(`${cx.col(BIRTH)} IS NULL`, cx.token(lit(BIRTH))), when(`${cx.refCol(n.at)} IS NULL`, cx.token(lit(REF_PATH[n.at])))])),
 };
 
 function ageOutcome(n: Age, cx: SqlContext): string {

@@ -43,6 +43,6 @@ export const dateWithin: RuleKind<DateWithin> = {
   },
   missingSql(n, cx) {
     const ref = cx.refCol(n.before);
-    return missingList([when(`${cx.col(n.field)} IS NULL`, cx.token(cx.path(n.field))), when(`${ref} IS NULL`, cx.token(lit(REF_PATH[n.before])))]);
+    return missingList(cx.dialect, [when(`${cx.col(n.field)} IS NULL`, cx.token(cx.path(n.field))), when(`${ref} IS NULL`, cx.token(lit(REF_PATH[n.before])))]);
   },
 };

@@ -80,6 +80,6 @@ export const interval: RuleKind<Interval> = {
   },
   missingSql(n, cx) {
     const end = (o: DateOperand) => ('ref' in o ? when(`${cx.refCol(o.ref)} IS NULL`, cx.token(lit(REF_PATH[o.ref]))) : when(`${cx.col(o.field)} IS NULL`, cx.token(cx.path(o.field))));
-    return missingList([end(n.from), end(n.to)]);
+    return missingList(cx.dialect, [end(n.from), end(n.to)]);
   },
 };

@@ -138,7 +138,7 @@ export const labUln: RuleKind<LabUln> = {
     const before = n.before ?? 'screening';
     const ref = cx.refCol(before);
     const through = n.through ? cx.refCol(n.through) : undefined;
-    const dates = missingList([when(`${ref} IS NULL`, cx.token(lit(REF_PATH[before]))), ...(n.through && through ? [when(`${through} IS NULL`, cx.token(lit(REF_PATH[n.through])))] : [])]);
+    const dates = missingList(cx.dialect, [when(`${ref} IS NULL`, cx.token(lit(REF_PATH[before]))), ...(n.through && through ? [when(`${through} IS NULL`, cx.token(lit(REF_PATH[n.through])))] : [])]);
     const from = shiftSql(ref, n.within, -1);
     const to = through ? `GREATEST(${through}, ${ref})` : ref;
     return `(CASE ${head} WHEN ${ref} IS NULL${through ? ` OR ${through} IS NULL` : ''} THEN ${dates} WHEN ${date} IS NULL THEN ${part('date')} WHEN ${date} < ${from} OR ${date} > ${to} THEN ${cx.token(cx.path(n.field), { kind: 'resultBetween', from: dateText(from), to: dateText(to) })} END)`;

@@ -29,7 +29,7 @@ export function listNode(kind: string, kids: CompiledNode[], decide: (env: Env) 
 
 /** A list's missing tokens: its unknown sub-rules', in order, while the list itself is unknown. */
 export function listMissing(of: Condition[], cx: SqlContext, outcome: () => string): string {
-  return cx.unknownOnly(outcome, missingList(of.map((x) => cx.childMissing(x))));
+  return cx.unknownOnly(outcome, missingList(cx.dialect, of.map((x) => cx.childMissing(x))));
 }
 
 /**

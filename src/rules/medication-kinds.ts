@@ -57,6 +57,6 @@ export function pushUnrecordedSpan(env: Env, m: MedicationScope): void {
  */
 export function unrecordedSpanSql(cx: SqlContext, refName: ReferenceDateName, unknown: string): string {
   const { alias: m } = cx.medication();
-  const span = missingList([when(`${m}.${q('start')} IS NULL`, cx.token(cx.path('start'))), when(`${m}.${q('stop')} IS NULL AND ${m}.${q('ongoing')} IS NOT TRUE`, cx.token(cx.path('stop')))]);
+  const span = missingList(cx.dialect, [when(`${m}.${q('start')} IS NULL`, cx.token(cx.path('start'))), when(`${m}.${q('stop')} IS NULL AND ${m}.${q('ongoing')} IS NOT TRUE`, cx.token(cx.path('stop')))]);
   return `(CASE WHEN ${cx.refCol(refName)} IS NULL THEN ${cx.token(lit(REF_PATH[refName]))} WHEN ${unknown} THEN ${span} END)`;
 }

@@ -156,7 +156,7 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
     // What the record lacks, in the JS calculator's order: its class; for a steroid maybe taken,
     // the unrecorded end of its course and its dose (a dose history for a drug in the table).
     const path = (field: string) => token(recordPath('medications', m, field));
-    const lacks = `(CASE WHEN ${m}.${q('class')} IS NULL THEN ${path('class')} WHEN ${steroid} THEN ${missingList([when(`${on} = ${UNKNOWN}`, `(CASE WHEN ${m}.${q('start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${dose} IS NULL`, `(CASE WHEN ${equivalent} IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
+    const lacks = `(CASE WHEN ${m}.${q('class')} IS NULL THEN ${path('class')} WHEN ${steroid} THEN ${missingList(ctx.dialect, [when(`${on} = ${UNKNOWN}`, `(CASE WHEN ${m}.${q('start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${dose} IS NULL`, `(CASE WHEN ${equivalent} IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
     const perMed = `SELECT ${m}.${q(ROW)}, ${m}.${q('idx')} AS ix, (CASE WHEN ${m}.${q('class')} IS NULL THEN 1 WHEN ${steroid} AND ${dose} IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${steroid} AND ${on} = ${MET} THEN ${dose} ELSE 0 END) AS low, (CASE WHEN ${steroid} THEN ${dose} ELSE 0 END) AS high, ${lacks} AS lacks FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}`;
     return sharedJoin(ctx, 'pe', false, `SELECT t.${q(ROW)}, MAX(t.open_high) AS open_high, SUM(t.low) AS low, SUM(t.high) AS high, ${ctx.dialect.joinInOrder('t.lacks', ['t.ix'], MISSING_SEP)} AS m FROM (${perMed}) AS t GROUP BY t.${q(ROW)}`);
   });
@@ -213,7 +213,7 @@ function intoleranceTable(ctx: SqlCtx, params: Record<string, unknown>): string 
     const partner = `((a.${q('class')} = 'immunosuppressant' AND b.${q('class')} = 'corticosteroid') OR (a.${q('class')} = 'corticosteroid' AND b.${q('class')} = 'immunosuppressant'))`;
     // An undecided pair names both courses' unrecorded ends, pair by pair (as the JS calculator).
     const ends = (x: string) => [when(`${x}.${q('start')} IS NULL`, token(recordPath('medications', x, 'start'))), when(`${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE`, token(recordPath('medications', x, 'stop')))];
-    const lacks = ctx.dialect.joinInOrder(ifUnknown(pair, missingList([...ends('a'), ...ends('b')])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
+    const lacks = ctx.dialect.joinInOrder(ifUnknown(pair, missingList(ctx.dialect, [...ends('a'), ...ends('b')])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
     return sharedJoin(ctx, 'ci', false, `SELECT p.${q(ROW)}, MAX(${pair}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE a.${q('outcome')} = 'intolerance' AND ${partner} GROUP BY p.${q(ROW)}`);
   });
 }
@@ -236,29 +236,29 @@ function imacsColumns(ctx: SqlCtx, key: string): [string, string] {
  * inputs are named when NULL; list records through the calculator's table (recordPath).
  */
 export const CALCULATOR_MISSING_SQL: Record<string, CalcSql> = {
-  bohanPeter: (ctx, params) => ifUnknown(bohanPeter(ctx, params), missingList(BOHAN_PETER_ITEMS.map((i) => unrecorded(ctx, i.path)))),
-  sontheimerCadm: (ctx, params) => ifUnknown(sontheimerCadm(ctx, params), missingList(['diagnosis.sontheimerSkinMonths', 'diagnosis.skinBiopsyConfirmed', 'bohanPeter.weakness'].map((f) => unrecorded(ctx, f)))),
+  bohanPeter: (ctx, params) => ifUnknown(bohanPeter(ctx, params), missingList(ctx.dialect, BOHAN_PETER_ITEMS.map((i) => unrecorded(ctx, i.path)))),
+  sontheimerCadm: (ctx, params) => ifUnknown(sontheimerCadm(ctx, params), missingList(ctx.dialect, ['diagnosis.sontheimerSkinMonths', 'diagnosis.skinBiopsyConfirmed', 'bohanPeter.weakness'].map((f) => unrecorded(ctx, f)))),
   imacsImprovement(ctx, params) {
     // A measure missing at a visit (an MMT-8 also without its scale); both recorded, an MMT-8 on another scale than at baseline.
     const measures = IMACS_MEASURES.map((m) => {
       const [b, f] = imacsColumns(ctx, m.key);
       const paths = [`imacs.baseline.${m.key}`, `imacs.followUp.${m.key}`] as const;
-      if (m.key !== 'mmt8') return missingList([unrecorded(ctx, paths[0], b), unrecorded(ctx, paths[1], f)]);
+      if (m.key !== 'mmt8') return missingList(ctx.dialect, [unrecorded(ctx, paths[0], b), unrecorded(ctx, paths[1], f)]);
       const [bm, fm] = [col(ctx, paths[0], 'max'), col(ctx, paths[1], 'max')];
       const gap = (v: string, max: string, path: string) => when(`${v} IS NULL OR ${max} IS NULL`, token(lit(path)));
-      return `(CASE WHEN ${b} IS NULL OR ${bm} IS NULL OR ${f} IS NULL OR ${fm} IS NULL THEN ${missingList([gap(b, bm, paths[0]), gap(f, fm, paths[1])])} WHEN ${bm} <> ${fm} THEN ${token(lit(paths[1]), { kind: 'scale', max: numText(bm), asBaseline: true })} END)`;
+      return `(CASE WHEN ${b} IS NULL OR ${bm} IS NULL OR ${f} IS NULL OR ${fm} IS NULL THEN ${missingList(ctx.dialect, [gap(b, bm, paths[0]), gap(f, fm, paths[1])])} WHEN ${bm} <> ${fm} THEN ${token(lit(paths[1]), { kind: 'scale', max: numText(bm), asBaseline: true })} END)`;
     });
-    return ifUnknown(imacsImprovement(ctx, params), missingList(measures));
+    return ifUnknown(imacsImprovement(ctx, params), missingList(ctx.dialect, measures));
   },
   prednisoneEquivalentPerKg(ctx, params) {
     const inputs = prednisoneInputs(ctx, (params.at as ReferenceDateName | undefined) ?? 'screening');
     const first = `${inputs.map(([c]) => `${c} IS NULL`).join(' OR ')}`;
-    return `(CASE WHEN ${first} THEN ${missingList(inputs.map(([c, field]) => unrecorded(ctx, field, c)))} WHEN ${prednisoneEquivalentPerKg(ctx, params)} = ${UNKNOWN} THEN ${prednisoneTable(ctx, params)}.m END)`;
+    return `(CASE WHEN ${first} THEN ${missingList(ctx.dialect, inputs.map(([c, field]) => unrecorded(ctx, field, c)))} WHEN ${prednisoneEquivalentPerKg(ctx, params)} = ${UNKNOWN} THEN ${prednisoneTable(ctx, params)}.m END)`;
   },
   combinedIntolerance(ctx, params) {
     const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
     const [date, list] = [refCol(ctx, at), col(ctx, 'medications')];
-    return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${missingList([unrecorded(ctx, `referenceDates.${at}`, date), unrecorded(ctx, 'medications', list)])} WHEN ${combinedIntolerance(ctx, params)} = ${UNKNOWN} THEN ${intoleranceTable(ctx, params)}.m END)`;
+    return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${missingList(ctx.dialect, [unrecorded(ctx, `referenceDates.${at}`, date), unrecorded(ctx, 'medications', list)])} WHEN ${combinedIntolerance(ctx, params)} = ${UNKNOWN} THEN ${intoleranceTable(ctx, params)}.m END)`;
   },
 };
 

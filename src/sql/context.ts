@@ -86,9 +86,12 @@ export function fromClause(base: string, ctx: SqlCtx): string {
   return [base, ...ctx.joins.map((j) => `LEFT JOIN (${j.render()}) AS ${j.alias} ON ${j.alias}.${q(ROW)} = ${ctx.item ? ctx.item.alias : ctx.p}.${q(ROW)}${j.perRecord ? ` AND ${j.alias}.${q('idx')} = ${ctx.item?.alias}.${q('idx')}` : ''}`)].join('\n  ');
 }
 
-/** Patients joined to a child table's rows, with the review decisions: a level's base. */
-export function patientJoin(ctx: SqlCtx, child: string, a: string): string {
-  return `${q(child)} AS ${a} JOIN ${q('patients')} AS ${ctx.p} ON ${ctx.p}.${q(ROW)} = ${a}.${q(ROW)} LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = ${a}.${q(ROW)}`;
+/**
+ * Patients joined to a child table's rows, with the review decisions when the level reads them
+ * (pivoting the decisions and joining them to every record cost a list that reads none).
+ */
+export function patientJoin(ctx: SqlCtx, child: string, a: string, reviews: boolean): string {
+  return `${q(child)} AS ${a} JOIN ${q('patients')} AS ${ctx.p} ON ${ctx.p}.${q(ROW)} = ${a}.${q(ROW)}${reviews ? ` LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = ${a}.${q(ROW)}` : ''}`;
 }
 
 /** Placeholder for the pivoted review decisions, filled in when the query is assembled. */
@@ -178,6 +181,13 @@ type RecordGroup = {
   derived: Map<string, string>;
   /** Per-patient aggregates over both (x.mK, x.eK), with their names. */
   outputs: string[];
+  /**
+   * Where the dialect gathers records in one list (recordLists): each quantifier's per-record
+   * missing tokens (x.eK), and the per-patient columns picked from the list only while that
+   * quantifier is unknown (over the aggregates, read as y.oK and y.ml).
+   */
+  listed: string[];
+  picked: string[];
 };
 
 /** A record quantifier: its outcome column in the list's table, and the item context. */
@@ -185,18 +195,22 @@ export type Quantifier = { out: string; missing: string; ictx: SqlCtx; empty: nu
 
 const ITEM_ROW = 'x';
 const PART_ROW = 'z';
+const LISTED_ROW = 'y';
 
 function recordGroup(ctx: SqlCtx, records: string): RecordGroup {
   let g = ctx.groups.get(records);
   if (g) return g;
   const i = alias(ctx, 'i');
   const ictx: SqlCtx = { ...ctx, item: { records, alias: i }, joins: [] };
-  const group: RecordGroup = { alias: '', ictx, columns: new Map(), derived: new Map(), outputs: [] };
+  const group: RecordGroup = { alias: '', ictx, columns: new Map(), derived: new Map(), outputs: [], listed: [], picked: [] };
   group.alias = addJoin(ctx, 'q', false, () => {
     const list = (m: Map<string, string>) => [...m].map(([sql, name]) => `, ${sql} AS ${name}`).join('');
-    const parts = `SELECT ${i}.${q(ROW)}${list(group.columns)} FROM ${fromClause(patientJoin(ictx, records, i), ictx)}`;
+    const gather = group.listed.length && ctx.dialect.recordLists ? [`${ctx.dialect.recordLists.gather(`${ITEM_ROW}.${itemColumn(group, `${i}.${q('idx')}`)}`, group.listed)} AS ml`] : [];
+    const columns = list(group.columns);
+    const parts = `SELECT ${i}.${q(ROW)}${columns} FROM ${fromClause(patientJoin(ictx, records, i, /\brv\./.test(columns)), ictx)}`;
     const inner = `SELECT ${PART_ROW}.*${list(group.derived)} FROM (${parts}) AS ${PART_ROW}`;
-    return `SELECT ${ITEM_ROW}.${q(ROW)}${group.outputs.map((o) => `, ${o}`).join('')} FROM (${inner}) AS ${ITEM_ROW} GROUP BY ${ITEM_ROW}.${q(ROW)}`;
+    const aggregates = `SELECT ${ITEM_ROW}.${q(ROW)}${[...group.outputs, ...gather].map((o) => `, ${o}`).join('')} FROM (${inner}) AS ${ITEM_ROW} GROUP BY ${ITEM_ROW}.${q(ROW)}`;
+    return group.picked.length ? `SELECT ${LISTED_ROW}.*${group.picked.map((o) => `, ${o}`).join('')} FROM (${aggregates}) AS ${LISTED_ROW}` : aggregates;
   });
   ctx.groups.set(records, (g = group));
   return g;
@@ -234,11 +248,13 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     // Per record: where's and check's outcomes and missing tokens as columns, so the record's
     // outcome and what it still needs (each part's tokens while that part is unknown) read them
     // instead of computing them again.
-    const part = (node: Condition | undefined, sql: string | undefined) => (node === undefined || sql === undefined ? undefined : { o: itemColumn(g, sql), m: itemColumn(g, missingSql(node, { ...ictx, callerGates: true })) });
+    // A part's tokens are made only for the records where that part is unknown (callerGates false):
+    // made for every record, the strings were most of the list's cost.
+    const part = (node: Condition | undefined, sql: string | undefined) => (node === undefined || sql === undefined ? undefined : { o: itemColumn(g, sql), m: itemColumn(g, missingSql(node, { ...ictx, callerGates: false })) });
     const parts = [part(c.where, where), part(c.check, check)];
     const read = (k: number) => (parts[k] ? `${PART_ROW}.${parts[k].o}` : undefined);
     const io = `${ITEM_ROW}.${derivedColumn(g, how.item(read(0), read(1)))}`;
-    const im = `${ITEM_ROW}.${derivedColumn(g, missingList(parts.flatMap((x) => (x ? [ifUnknown(`${PART_ROW}.${x.o}`, `${PART_ROW}.${x.m}`)] : []))))}`;
+    const im = `${ITEM_ROW}.${derivedColumn(g, missingList(ctx.dialect, parts.flatMap((x) => (x ? [ifUnknown(`${PART_ROW}.${x.o}`, `${PART_ROW}.${x.m}`)] : []))))}`;
     const ix = `${ITEM_ROW}.${itemColumn(g, `${ictx.item?.alias}.${q('idx')}`)}`;
     const out = (sql: string, prefix: string) => {
       const name = `${prefix}${g.outputs.length}`;
@@ -246,9 +262,22 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
       return `${g.alias}.${name}`;
     };
     const unknowns = `SUM(CASE WHEN ${io} = ${UNKNOWN} THEN 1 ELSE 0 END)`;
+    const outcome = out(how.aggregate.replace(/\bx\.io\b/g, io), 'o');
+    const lacks = `(CASE WHEN ${io} = ${UNKNOWN} THEN ${im} END)`;
+    // One list of the records' tokens for all quantifiers over the list, each quantifier's picked
+    // from it only while it is unknown; else one ordered aggregate per quantifier.
+    const lists = ctx.dialect.recordLists;
+    const missing = lists
+      ? (() => {
+          const name = `m${g.outputs.length + g.picked.length}`;
+          g.picked.push(`(CASE WHEN ${LISTED_ROW}.${outcome.slice(g.alias.length + 1)} = ${UNKNOWN} THEN ${lists.pick(`${LISTED_ROW}.ml`, g.listed.length, MISSING_SEP)} END) AS ${name}`);
+          g.listed.push(lacks);
+          return `${g.alias}.${name}`;
+        })()
+      : out(ctx.dialect.joinInOrder(lacks, [ix], MISSING_SEP), 'm');
     return {
-      out: out(how.aggregate.replace(/\bx\.io\b/g, io), 'o'),
-      missing: out(ctx.dialect.joinInOrder(`(CASE WHEN ${io} = ${UNKNOWN} THEN ${im} END)`, [ix], MISSING_SEP), 'm'),
+      out: outcome,
+      missing,
       ictx,
       empty: how.empty,
       // A review inside an item can change the result only while that item is open and no other

@@ -12,6 +12,7 @@
 // the SQL text (a CASE on it would copy it into every branch, and nesting grows exponentially).
 // Every leaf guards its NULL inputs first, so a NULL never falls through a CASE into a decision.
 import type { Duration } from '../rules/types.js';
+import type { Dialect } from './dialect.js';
 import { quoteIdent as q } from './layout.js';
 
 export const NOT_MET = 0;
@@ -29,7 +30,7 @@ export const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
  * such expressions joins into one (concat_ws skips the NULL ones).
  */
 export const MISSING_SEP = ';';
-export const missingList = (xs: string[]): string => (xs.length === 0 ? 'NULL' : xs.length === 1 ? (xs[0] as string) : `NULLIF(concat_ws('${MISSING_SEP}', ${xs.join(', ')}), '')`);
+export const missingList = (d: Dialect, xs: string[]): string => (xs.length === 0 ? 'NULL' : xs.length === 1 ? (xs[0] as string) : d.joinTokens(xs, MISSING_SEP));
 /** `x` when `cond` holds, else NULL. */
 export const when = (cond: string, x: string): string => `(CASE WHEN ${cond} THEN ${x} END)`;
 /** `x` when the outcome code is unknown. */

@@ -85,8 +85,13 @@ export function quoteIdent(name: string): string {
 
 export function createTablesSql(dict: Dictionary, dialect: Dialect): string {
   return layoutTables(dict)
-    .map((t) => `CREATE TABLE ${quoteIdent(t.name)} (\n  ${t.columns.map((c) => `${quoteIdent(c.name)} ${dialect.types[c.type]}`).join(',\n  ')}\n);`)
+    .map((t) => createTableSql(t, dialect))
     .join('\n');
+}
+
+/** One table of the layout: `CREATE TABLE` (`CREATE TEMP TABLE` with `temp`). */
+export function createTableSql(t: Table, dialect: Dialect, temp = false): string {
+  return `CREATE ${temp ? 'TEMP ' : ''}TABLE ${quoteIdent(t.name)} (\n  ${t.columns.map((c) => `${quoteIdent(c.name)} ${dialect.types[c.type]}`).join(',\n  ')}\n);`;
 }
 
 type Cell = string | number | boolean | null;

@@ -20,23 +20,40 @@ import type { ReferenceDates } from '../engine/result.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { EMPTY_LIST, NUMBER_UNIT, type ColumnTarget } from '../patient/csv-columns.js';
 import { lit } from './kit.js';
-import { DOSES_SUFFIX, REF_COLUMNS, REVIEWS, ROW, layoutTables, quoteIdent as q, type Column, type Table } from './layout.js';
+import { DUCKDB } from './dialect.js';
+import { DOSES_SUFFIX, REF_COLUMNS, REVIEWS, ROW, createTableSql, layoutTables, quoteIdent as q, type Column, type Table } from './layout.js';
 
 type Header = { names: string[]; targets: (ColumnTarget | undefined)[] };
 
-/** Macros the acceptance SQL uses (created once per connection). */
+/**
+ * Macros the acceptance SQL uses (created once per connection). Each is false on an empty cell and
+ * checks only what a cell's pattern (below, checked in JS on the whole line) cannot: a cell they
+ * read has matched its pattern, so its form is known and only its value is left to check.
+ */
 export const ACCEPT_MACROS = [
-  // Digits with at most one inner dot (no sign, exponent, spaces or unicode digits): what JS's
-  // CSV_NUMBER accepts of them, read to the same double by both (each rounds correctly).
-  `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(ltrim(x, '0123456789.') = '' AND x[1] <> '.' AND x[-1] <> '.' AND TRY_CAST(x AS DOUBLE) BETWEEN lo AND hi, false)`,
+  // Within bounds (NUMBER: read to the same double by both, each rounding correctly).
+  `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND hi, false)`,
   // An integer is also a safe one (JS's Number.isSafeInteger), whatever the field's bounds.
-  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(ltrim(x, '0123456789') = '' AND TRY_CAST(x AS DOUBLE) BETWEEN lo AND hi AND TRY_CAST(x AS DOUBLE) <= ${Number.MAX_SAFE_INTEGER}, false)`,
-  // A real day written YYYY-MM-DD in MIN_YEAR..MAX_YEAR: it round-trips through DATE unchanged.
-  `CREATE OR REPLACE MACRO ts_date(x) AS COALESCE(CAST(TRY_CAST(x AS DATE) AS VARCHAR) = x AND x BETWEEN '${MIN_YEAR}-01-01' AND '${MAX_YEAR}-12-31', false)`,
-  // Text whose ends are printable ASCII (nothing JS's trim would remove); bytes >= UTF-16 units.
-  `CREATE OR REPLACE MACRO ts_str(x, n) AS COALESCE(strlen(x) <= n AND ascii(x) BETWEEN 33 AND 126 AND ascii(right(x, 1)) BETWEEN 33 AND 126, false)`,
-  `CREATE OR REPLACE MACRO ts_bool(x) AS x IN ('true', 'false', 'yes', 'no', 'TRUE', 'FALSE', 'YES', 'NO', 'True', 'False', 'Yes', 'No')`,
+  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND ${'LEAST(hi, '}${Number.MAX_SAFE_INTEGER}), false)`,
+  // A real day (DATE_FORM: written YYYY-MM-DD) in MIN_YEAR..MAX_YEAR.
+  `CREATE OR REPLACE MACRO ts_date(x) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DATE) IS NOT NULL AND x BETWEEN '${MIN_YEAR}-01-01' AND '${MAX_YEAR}-12-31', false)`,
+  // Not too long (TEXT: printable ASCII at both ends); bytes >= UTF-16 units.
+  // (Every cast is of NULLIF(x, ''): a cast that fails costs far more than one of NULL.)
+  `CREATE OR REPLACE MACRO ts_str(x, n) AS x <> '' AND strlen(x) <= n`,
 ];
+
+// The forms of a non-empty cell, as JS regular expressions (an empty cell always matches). Digits
+// with at most one inner dot (no sign, exponent, spaces or unicode digits): what JS's CSV_NUMBER
+// accepts of them.
+const NUMBER = '[0-9]+(?:\\.[0-9]+)?';
+const INTEGER = '[0-9]+';
+const DATE_FORM = '[0-9]{4}-[0-9]{2}-[0-9]{2}';
+const BOOLEAN = 'true|false|yes|no|TRUE|FALSE|YES|NO|True|False|Yes|No';
+/** No non-empty cell (a column SQL leaves to JS whenever it is filled). */
+const NOTHING = '(?!)';
+/** Text whose ends are printable ASCII (nothing JS's trim would remove) other than the delimiter, `any` between. */
+const text = (any: string) => `(?=${any})[!-~](?:${any}*(?=${any})[!-~])?`;
+const exactly = (codes: readonly string[]) => codes.map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
 
 const BOOL_TRUE = `('true', 'yes', 'TRUE', 'YES', 'True', 'Yes')`;
 
@@ -59,10 +76,23 @@ type Positions = {
 export type NativePlan = {
   /** Columns each row must have. */
   columns: number;
-  /** A boolean SQL expression over a row's cells k1, k2, … (as many as the header has columns) and its cell count n: SQL may take the row. */
+  /** A line (without its end) every cell of which has its form, as many cells as the header. */
+  line: RegExp;
+  /** The same of a row's cells. */
+  cells: (cells: readonly string[]) => boolean;
+  /**
+   * A boolean SQL expression over the cells k1, k2, … (as many as the header has columns) of a row
+   * `line` or `cells` passed: SQL may take the row.
+   */
   accept: string;
-  /** INSERT … SELECT statements filling the layout from the accepted rows (table `acc`: row_no, n, k1, k2, …). */
-  inserts: string[];
+  /**
+   * The statement making table `stage` from `source` (a table or subquery with row_no and the
+   * cells): the rows SQL takes, each with every value the layout needs computed once (s0, s1, …),
+   * so the cells themselves are never stored.
+   */
+  stage: (source: string) => string;
+  /** Statements making the layout from `stage`: `patients` a view of it, the record tables made and filled. */
+  load: string[];
 };
 
 const listKey = (records: string, index: number, item: string) => `${records}\u0000${index}\u0000${item}`;
@@ -102,7 +132,7 @@ function positions(header: Header, dict: Dictionary): Positions | undefined {
         const def = dict.fields.get(t.path);
         if (!def) p.defer.push(at);
         else if (t.part === undefined) {
-          if (scalarRead(def) === undefined) p.defer.push(at);
+          if (scalarRead(def, '.') === undefined) p.defer.push(at);
           else p.fields.set(t.path, at);
         } else if (t.part === NUMBER_UNIT || def.type === 'lab' || def.type === 'scale') p.parts.set(`${t.path}.${t.part}`, at);
         else p.defer.push(at);
@@ -117,7 +147,7 @@ function positions(header: Header, dict: Dictionary): Positions | undefined {
         break;
       case 'item': {
         const def = (dict.fields.get(t.records) as Extract<FieldDef, { type: 'records' }>).item[t.item] as ItemFieldDef;
-        if (scalarRead(def) === undefined) p.defer.push(at);
+        if (scalarRead(def, '.') === undefined) p.defer.push(at);
         else {
           p.items.set(listKey(t.records, t.index, t.item), at);
           slot(t.records, t.index);
@@ -140,38 +170,37 @@ function positions(header: Header, dict: Dictionary): Positions | undefined {
 /** The column of table `acc` holding the cell at a (0-based) header position. */
 export const cellColumn = (at: number): string => `k${at + 1}`;
 
-/** How SQL checks and reads a cell of a plain type: `ok` (given a non-empty cell) and `value`. */
-type Read = { ok: (x: string) => string; value: (x: string) => string };
+/**
+ * How a cell of a plain type is checked and read: the `pattern` a non-empty cell must match (in JS,
+ * on the whole line), `ok` what SQL checks of it once it has (given a non-empty cell), and `value`.
+ */
+type Read = { pattern: string; ok?: (x: string) => string; value: (x: string) => string };
 
 const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? "'infinity'::DOUBLE" : "'-infinity'::DOUBLE");
 const dbl = (x: string) => `TRY_CAST(${x} AS DOUBLE)`;
-const dateRead: Read = { ok: (x) => `ts_date(${x})`, value: (x) => `TRY_CAST(${x} AS DATE)` };
+const dateRead: Read = { pattern: DATE_FORM, ok: (x) => `ts_date(${x})`, value: (x) => `TRY_CAST(${x} AS DATE)` };
 
-function codes(values: Record<string, unknown>): string {
-  return `(${Object.keys(values).map(lit).join(', ')})`;
-}
-
-function scalarRead(def: FieldDef | ItemFieldDef): Read | undefined {
+/** `any`: a character class for a character of a cell (anything but the delimiter). */
+function scalarRead(def: FieldDef | ItemFieldDef, any: string): Read | undefined {
   switch (def.type) {
     case 'number':
-      return { ok: (x) => `ts_dec(${x}, ${num(def.min)}, ${num(def.max)})`, value: dbl };
+      return { pattern: NUMBER, ok: (x) => `ts_dec(${x}, ${num(def.min)}, ${num(def.max)})`, value: dbl };
     case 'integer':
-      return { ok: (x) => `ts_int(${x}, ${num(def.min)}, ${num(def.max)})`, value: dbl };
+      return { pattern: INTEGER, ok: (x) => `ts_int(${x}, ${num(def.min)}, ${num(def.max)})`, value: dbl };
     case 'boolean':
-      return { ok: (x) => `ts_bool(${x})`, value: (x) => `(${x} IN ${BOOL_TRUE})` };
+      return { pattern: BOOLEAN, value: (x) => `(${x} IN ${BOOL_TRUE})` };
     case 'string':
-      return { ok: (x) => `ts_str(${x}, ${def.maxLength ?? 500})`, value: (x) => x };
+      return { pattern: text(any), ok: (x) => `ts_str(${x}, ${def.maxLength ?? 500})`, value: (x) => x };
     case 'date':
       return dateRead;
-    case 'enum': {
-      const set = codes(def.values);
-      return { ok: (x) => `(${x} IN ${set})`, value: (x) => x };
-    }
+    case 'enum':
+      return { pattern: exactly(Object.keys(def.values)), value: (x) => x };
     case 'enumList': {
       // Codes as written, separated by ";" alone, each once; or "none" (an empty list).
-      const set = codes(def.values);
+      const code = `(?:${exactly(Object.keys(def.values))})`;
       return {
-        ok: (x) => `(${x} = ${lit(EMPTY_LIST)} OR (len(list_filter(string_split(${x}, ';'), w -> w NOT IN ${set})) = 0 AND len(list_distinct(string_split(${x}, ';'))) = len(string_split(${x}, ';'))))`,
+        pattern: `${exactly([EMPTY_LIST])}|${code}(?:;${code})*`,
+        ok: (x) => `(${x} = ${lit(EMPTY_LIST)} OR len(list_distinct(string_split(${x}, ';'))) = len(string_split(${x}, ';')))`,
         value: (x) => `(CASE WHEN ${x} = ${lit(EMPTY_LIST)} THEN ';;' ELSE ';' || ${x} || ';' END)`,
       };
     }
@@ -184,20 +213,55 @@ function scalarRead(def: FieldDef | ItemFieldDef): Read | undefined {
  * The plan for one header: undefined when the header has something only the JS path handles
  * (two columns for one place).
  */
-export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDates, review: { trials: readonly Trial[]; trialIds: readonly string[] }): NativePlan | undefined {
+export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDates, review: { trials: readonly Trial[]; trialIds: readonly string[] }, delimiter = ','): NativePlan | undefined {
   const p = positions(header, dict);
   if (!p) return undefined;
   const cell = cellColumn;
+  const any = `[^${delimiter.replace(/[\\\]^-]/g, '\\$&')}]`;
+  // The form each cell must have (JS checks it on the whole line before SQL sees the row).
+  const forms: (string | undefined)[] = header.names.map(() => undefined);
+  const form = (at: number, pattern: string) => {
+    const had = forms[at];
+    // Two forms for one cell: the cell must have both.
+    forms[at] = had === undefined || had === pattern ? pattern : `(?=(?:${had})(?:${any.replace('[^', '[')}|$))(?:${pattern})`;
+  };
   /** The cell, NULL when empty or when the header has no such column. */
   const val = (at: number | undefined) => (at === undefined ? 'NULL' : `NULLIF(${cell(at)}, '')`);
   const filled = (at: number | undefined) => (at === undefined ? 'false' : `(${cell(at)} <> '')`);
+  /** Any of these cells filled (one string test, not one per cell). */
+  const anyFilled = (ats: (number | undefined)[]) => {
+    const cells = ats.filter((a): a is number => a !== undefined).map(cell);
+    return cells.length === 0 ? 'false' : cells.length === 1 ? `(${cells[0]} <> '')` : `(concat(${cells.join(', ')}) <> '')`;
+  };
   const conds: string[] = [];
   const inserts: string[] = [];
-  const okCell = (at: number, ok: (x: string) => string) => conds.push(`(${cell(at)} = '' OR ${ok(cell(at))})`);
+  // Every value of a cell the layout needs, and every "any of these cells filled", becomes one
+  // column of table `stage`; what is made of them (positions, list flags, a drug's class) is
+  // computed where the layout is filled, so the statement making `stage` stays small (DuckDB
+  // keeps a vector per node of a statement's expressions: one with every one of them inline held
+  // more than 1 GB).
+  const staged = new Map<string, string>();
+  const st = (expr: string): string => {
+    if (!/\bk\d+\b/.test(expr)) return expr;
+    let name = staged.get(expr);
+    if (name === undefined) staged.set(expr, (name = `s${staged.size}`));
+    return name;
+  };
+  const okCell = (at: number, read: Pick<Read, 'pattern' | 'ok'>) => {
+    form(at, read.pattern);
+    if (read.ok) conds.push(`(${cell(at)} = '' OR ${read.ok(cell(at))})`);
+  };
+  /** A cell's check, its form registered: `ok` is false on an empty cell. */
+  const checked = (at: number, read: Pick<Read, 'pattern' | 'ok'>) => {
+    form(at, read.pattern);
+    return read.ok ? read.ok(cell(at)) : `${cell(at)} <> ''`;
+  };
+  const str = (n: number): Pick<Read, 'pattern' | 'ok'> => ({ pattern: text(any), ok: (x) => `ts_str(${x}, ${n})` });
+  const dec = (hi: number): Pick<Read, 'pattern' | 'ok'> => ({ pattern: NUMBER, ok: (x) => `ts_dec(${x}, 0, ${num(hi)})` });
   /** Rows where `x` is (or might be) true go to JS. */
   const never = (x: string) => conds.push(`NOT COALESCE(${x}, false)`);
 
-  for (const at of p.defer) conds.push(`${cell(at)} = ''`);
+  for (const at of p.defer) form(at, NOTHING);
   // Recorded review decisions: decision, by and date all given (a note optional), for a review
   // item of a screened trial or of a trial not screened (reviewKeyWarnings has no warning for it).
   const reviewRows: string[] = [];
@@ -205,18 +269,18 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     const all = [...keys.values()];
     const warns = reviewKeyWarnings({ reviews: { [trial]: { [id]: {} } } } as unknown as PatientRecord, '', review.trials, review.trialIds).length > 0;
     const [decision, by, date, note] = ['decision', 'by', 'date', 'note'].map((k) => keys.get(k));
-    const given = `(${all.map(filled).join(' OR ')})`;
+    const given = anyFilled(all);
     if (warns || decision === undefined || by === undefined || date === undefined) {
       conds.push(`NOT ${given}`);
       continue;
     }
-    const ok = [`${cell(decision)} IN ('yes', 'no')`, `ts_str(${cell(by)}, 200)`, dateRead.ok(cell(date)), note === undefined ? 'true' : `(${cell(note)} = '' OR ts_str(${cell(note)}, 2000))`];
+    const ok = [checked(decision, { pattern: 'yes|no' }), checked(by, str(200)), checked(date, dateRead), note === undefined ? 'true' : `(${cell(note)} = '' OR ${checked(note, str(2000))})`];
     conds.push(`(NOT ${given} OR (${ok.join(' AND ')}))`);
-    reviewRows.push(`SELECT ${ROW}, ${lit(trial)}, ${lit(id)}, ${cell(decision)} FROM acc WHERE ${given}`);
+    reviewRows.push(`SELECT ${ROW}, ${lit(trial)}, ${lit(id)}, ${st(cell(decision))} FROM stage WHERE ${st(given)}`);
   }
   if (reviewRows.length) inserts.push(`INSERT INTO ${q(REVIEWS)} ${reviewRows.join(' UNION ALL ')}`);
-  if (p.id !== undefined) okCell(p.id, (x) => `ts_str(${x}, 100)`);
-  for (const at of p.refs.values()) okCell(at, dateRead.ok);
+  if (p.id !== undefined) okCell(p.id, str(100));
+  for (const at of p.refs.values()) okCell(at, dateRead);
 
   // Reference dates as the engine gets them: a flag overrides the row's.
   const ref = (name: keyof ReferenceDates) => {
@@ -226,9 +290,15 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     return at === undefined ? 'NULL' : dateRead.value(val(at));
   };
   const refs = { screening: ref('screening'), consent: ref('consent'), randomization: ref('randomization') };
-  never(`${refs.randomization} < ${refs.screening} OR ${refs.randomization} < ${refs.consent}`);
+  // Dates are compared as written: a cell of DATE_FORM that passed ts_date sorts as its day does.
+  const refText = (name: keyof ReferenceDates) => {
+    const flag = flags[name];
+    return flag ? lit(flag) : val(p.refs.get(name));
+  };
+  const on = { screening: refText('screening'), consent: refText('consent'), randomization: refText('randomization') };
+  never(`${on.randomization} < ${on.screening} OR ${on.randomization} < ${on.consent}`);
   // The date no past event may follow (parse.ts latestAllowed): LEAST skips NULLs, as it should here.
-  const latest = `COALESCE(${refs.screening}, LEAST(${refs.consent}, ${refs.randomization}))`;
+  const latest = `COALESCE(${on.screening}, LEAST(${on.consent}, ${on.randomization}))`;
 
   // Patient-level fields, labs, scales and number units.
   const fieldValue = new Map<string, string[]>();
@@ -242,37 +312,37 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
         const all = [v, uln, unit, date].filter((x): x is number => x !== undefined);
         const checks = [
           `${val(v)} IS NOT NULL AND ${val(uln)} IS NOT NULL AND ${val(unit)} = ${lit(def.unit)}`,
-          v === undefined ? 'false' : `ts_dec(${cell(v)}, 0, ${num(def.max)})`,
-          uln === undefined ? 'false' : `ts_dec(${cell(uln)}, 0, ${num(def.max)}) AND ${dbl(cell(uln))} > 0`,
-          date === undefined ? 'true' : `(${cell(date)} = '' OR ${dateRead.ok(cell(date))})`,
+          v === undefined ? 'false' : checked(v, dec(def.max)),
+          uln === undefined ? 'false' : `${checked(uln, dec(def.max))} AND ${dbl(val(uln))} > 0`,
+          date === undefined ? 'true' : `(${cell(date)} = '' OR ${checked(date, dateRead)})`,
         ];
-        if (all.length) conds.push(`((${all.map((a) => `${cell(a)} = ''`).join(' AND ')}) OR (${checks.join(' AND ')}))`);
+        if (all.length) conds.push(`(NOT ${anyFilled(all)} OR (${checks.join(' AND ')}))`);
         fieldValue.set(path, [dbl(val(v)), dbl(val(uln)), dateRead.value(val(date))]);
       } else {
         const [score, max] = ['score', 'max'].map(at);
         const all = [score, max].filter((x): x is number => x !== undefined);
         const checks = [
-          score === undefined || max === undefined ? 'false' : `ts_dec(${cell(score)}, 0, ${num(Math.max(...def.scales))}) AND ts_dec(${cell(max)}, 0, ${num(Math.max(...def.scales))})`,
+          score === undefined || max === undefined ? 'false' : `${checked(score, dec(Math.max(...def.scales)))} AND ${checked(max, dec(Math.max(...def.scales)))}`,
           `${dbl(val(max))} IN (${def.scales.map(num).join(', ')}) AND ${dbl(val(score))} <= ${dbl(val(max))}`,
         ];
-        if (all.length) conds.push(`((${all.map((a) => `${cell(a)} = ''`).join(' AND ')}) OR (${checks.join(' AND ')}))`);
+        if (all.length) conds.push(`(NOT ${anyFilled(all)} OR (${checks.join(' AND ')}))`);
         fieldValue.set(path, [dbl(val(score)), dbl(val(max))]);
       }
       continue;
     }
-    const read = scalarRead(def);
+    const read = scalarRead(def, any);
     if (!read) continue;
     const at = p.fields.get(path);
     // A unit beside a value asks for a conversion (JS's); a unit alone is ignored.
     const unitAt = p.parts.get(`${path}.${NUMBER_UNIT}`);
     if (unitAt !== undefined && at !== undefined) conds.push(`(${cell(unitAt)} = '' OR ${cell(at)} = '')`);
     if (at === undefined) continue;
-    okCell(at, read.ok);
+    okCell(at, read);
     fieldValue.set(path, [read.value(val(at))]);
     if (def.type === 'date') {
-      const v = read.value(val(at));
-      if (def.past) never(`${v} > ${latest}`);
-      if (def.beforeReferenceDates) never(`${v} > ${refs.screening} OR ${v} > ${refs.consent} OR ${v} > ${refs.randomization}`);
+      const written = val(at);
+      if (def.past) never(`${written} > ${latest}`);
+      if (def.beforeReferenceDates) never(`${written} > ${on.screening} OR ${written} > ${on.consent} OR ${written} > ${on.randomization}`);
     }
   }
   // A stated age beside a date of birth is checked against it (parse.ts statedAgeContradiction): JS's.
@@ -289,19 +359,20 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     const doseItems = Object.entries(def.item).filter(([, d]) => d.type === 'doseHistory').map(([name]) => name);
     const doseAt = (n: number, item: string, m: number, key: string) => p.doses.get(doseKey(records, n, item, m, key));
     const doseNumbers = (n: number, item: string) => [...(bySlot.get(n)?.get(item) ?? [])].sort((a, b) => a - b);
-    const doseFilled = (n: number, item: string, m: number) => ['date', 'dose', 'unit'].map((k) => filled(doseAt(n, item, m, k))).join(' OR ');
+    const doseFilled = (n: number, item: string, m: number) => anyFilled(['date', 'dose', 'unit'].map((k) => doseAt(n, item, m, k)));
     const present = new Map<number, string>();
     for (const n of slots) {
       const cells = [
         ...Object.keys(def.item).map((item) => itemAt(n, item)),
         ...doseItems.flatMap((item) => doseNumbers(n, item).flatMap((m) => ['date', 'dose', 'unit'].map((k) => doseAt(n, item, m, k)))),
       ].filter((x): x is number => x !== undefined);
-      present.set(n, cells.length ? `(${cells.map(filled).join(' OR ')})` : 'false');
+      present.set(n, anyFilled(cells));
     }
     const filledSlots = slots.length ? slots.map((n) => `${present.get(n)}::INT`).join(' + ') : '0';
     const countAt = p.listCount.get(records);
-    if (countAt !== undefined) conds.push(`(${cell(countAt)} = '' OR (ts_int(${cell(countAt)}, 0, 1e9) AND TRY_CAST(${cell(countAt)} AS INT) = ${filledSlots}))`);
-    listFlag.set(records, `(CASE WHEN ${filled(countAt)} OR ${filledSlots} > 0 THEN true END)`);
+    const count: Pick<Read, 'pattern' | 'ok'> = { pattern: INTEGER, ok: (x) => `ts_int(${x}, 0, 1e9)` };
+    if (countAt !== undefined) conds.push(`(${cell(countAt)} = '' OR (${checked(countAt, count)} AND TRY_CAST(NULLIF(${cell(countAt)}, '') AS INT) = ${filledSlots}))`);
+    listFlag.set(records, `(CASE WHEN ${[filled(countAt), ...slots.map((n) => present.get(n) as string)].map(st).join(' OR ')} THEN true END)`);
     const classes = new Map<string, string>();
     const drugDef = def.item.drug;
     if (def.kindOf === 'medication' && drugDef?.type === 'enum') for (const [value, entry] of Object.entries(drugDef.values)) if (typeof entry !== 'string' && entry.class) classes.set(value, entry.class);
@@ -310,14 +381,16 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     const doseRowsSql: string[] = [];
     slots.forEach((n, k) => {
       const here = present.get(n) as string;
+      // The record's place in its list: how many slots before it are filled.
+      const idx = slots.slice(0, k).map((s) => `${st(present.get(s) as string)}::INT`).join(' + ') || '0';
       const item = (name: string) => itemAt(n, name);
       for (const [name, idef] of Object.entries(def.item)) {
         const at = item(name);
         if (at === undefined) continue;
-        const read = scalarRead(idef);
-        if (read) okCell(at, read.ok);
+        const read = scalarRead(idef, any);
+        if (read) okCell(at, read);
         if (idef.type === 'date') {
-          if (idef.past) never(`${dateRead.value(val(at))} > ${latest}`);
+          if (idef.past) never(`${val(at)} > ${latest}`);
           if (idef.notBefore !== undefined) never(`${val(at)} < ${val(item(idef.notBefore))}`);
         }
       }
@@ -326,22 +399,22 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
         const ms = doseNumbers(n, name);
         const cnt = p.doseCount.get(listKey(records, n, name));
         const have = ms.length ? ms.map((m) => `(${doseFilled(n, name, m)})::INT`).join(' + ') : '0';
-        if (cnt !== undefined) conds.push(`(${cell(cnt)} = '' OR (${here} AND ts_int(${cell(cnt)}, 0, 1e9) AND TRY_CAST(${cell(cnt)} AS INT) = ${have}))`);
+        if (cnt !== undefined) conds.push(`(${cell(cnt)} = '' OR (${here} AND ${checked(cnt, count)} AND TRY_CAST(NULLIF(${cell(cnt)}, '') AS INT) = ${have}))`);
         ms.forEach((m, j) => {
           const at = (key: string) => doseAt(n, name, m, key);
           const [date, dose, unit] = [at('date'), at('dose'), at('unit')];
           // A dose needs its date, dates differ within a history, a dose is not before its start.
           conds.push(`(NOT (${doseFilled(n, name, m)}) OR ${filled(date)})`);
-          if (date !== undefined) okCell(date, dateRead.ok);
-          if (dose !== undefined) okCell(dose, (x) => `ts_dec(${x}, 0, ${num(idef.max)})`);
-          if (unit !== undefined) okCell(unit, (x) => (idef.units ? `(${x} IN (${idef.units.map(lit).join(', ')}))` : `ts_str(${x}, 40)`));
+          if (date !== undefined) okCell(date, dateRead);
+          if (dose !== undefined) okCell(dose, dec(idef.max));
+          if (unit !== undefined) okCell(unit, idef.units ? { pattern: exactly(idef.units) } : str(40));
           for (const m2 of ms.slice(j + 1)) {
             const d2 = doseAt(n, name, m2, 'date');
             if (date !== undefined && d2 !== undefined) never(`${val(date)} = ${val(d2)}`);
           }
           if (def.kindOf === 'medication' && date !== undefined) never(`${val(date)} < ${val(item('start'))}`);
-          const pos = ms.slice(0, j).map((m1) => `(${doseFilled(n, name, m1)})::INT`).join(' + ') || '0';
-          doseRowsSql.push(`SELECT ${ROW}, ${slots.slice(0, k).map((s) => `${present.get(s)}::INT`).join(' + ') || '0'} AS idx, ${pos} AS pos, ${dateRead.value(val(date))} AS date, ${dbl(val(dose))} AS dose, ${val(unit)} AS unit FROM acc WHERE ${here} AND (${doseFilled(n, name, m)})`);
+          const pos = ms.slice(0, j).map((m1) => `${st(doseFilled(n, name, m1))}::INT`).join(' + ') || '0';
+          doseRowsSql.push(`SELECT ${ROW}, ${idx} AS idx, ${pos} AS pos, ${st(dateRead.value(val(date)))} AS date, ${st(dbl(val(dose)))} AS dose, ${st(val(unit))} AS unit FROM stage WHERE ${st(here)} AND ${st(doseFilled(n, name, m))}`);
         });
       }
       if (def.kindOf === 'medication') {
@@ -355,14 +428,14 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       const values = table.columns.slice(2).map((col) => {
         const at = item(col.name);
         const idef = def.item[col.name] as ItemFieldDef;
-        const v = at === undefined ? 'NULL' : (scalarRead(idef) as Read).value(val(at));
+        const v = at === undefined ? 'NULL' : st((scalarRead(idef, any) as Read).value(val(at)));
         // parse.ts fillDrugClasses: a known drug's class when none is given.
         if (def.kindOf === 'medication' && col.name === 'class' && dict.drugClasses.size && item('drug') !== undefined) {
-          return `COALESCE(${v}, CASE ${val(item('drug'))} ${[...dict.drugClasses].map(([d, c]) => `WHEN ${lit(d)} THEN ${lit(c)}`).join(' ')} END)`;
+          return `COALESCE(${v}, CASE ${st(val(item('drug')))} ${[...dict.drugClasses].map(([d, c]) => `WHEN ${lit(d)} THEN ${lit(c)}`).join(' ')} END)`;
         }
         return v;
       });
-      rowsSql.push(`SELECT ${ROW}, ${slots.slice(0, k).map((s) => `${present.get(s)}::INT`).join(' + ') || '0'} AS idx, ${values.join(', ')} FROM acc WHERE ${here}`);
+      rowsSql.push(`SELECT ${ROW}, ${idx} AS idx, ${values.join(', ')} FROM stage WHERE ${st(here)}`);
     });
     if (rowsSql.length) inserts.push(`INSERT INTO ${q(records)} ${rowsSql.join(' UNION ALL ')}`);
     if (doseRowsSql.length) inserts.push(`INSERT INTO ${q(`${records}${DOSES_SUFFIX}`)} ${doseRowsSql.join(' UNION ALL ')}`);
@@ -371,7 +444,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   for (const [records, at] of p.listCount) {
     if (p.slots.has(records)) continue;
     conds.push(`(${cell(at)} = '' OR ${cell(at)} = '0')`);
-    listFlag.set(records, `(CASE WHEN ${filled(at)} THEN true END)`);
+    listFlag.set(records, `(CASE WHEN ${st(filled(at))} THEN true END)`);
   }
   // A dose count or anything of a slot that has no item columns at all: JS's.
   for (const [key, at] of p.doseCount) {
@@ -390,13 +463,25 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   // Fill the dictionary fields' columns in layout order (fieldColumns order per field).
   let i = 5;
   for (const [path, def] of dict.fields) {
-    const width = def.type === 'lab' ? 3 : def.type === 'scale' ? 2 : def.type === 'records' ? 1 : scalarRead(def) ? 1 : 0;
+    const width = def.type === 'lab' ? 3 : def.type === 'scale' ? 2 : def.type === 'records' ? 1 : scalarRead(def, '.') ? 1 : 0;
     const values = def.type === 'records' ? [listFlag.get(path) ?? 'NULL'] : (fieldValue.get(path) ?? new Array<string>(width).fill('NULL'));
     values.forEach((v, j) => (pcols[i + j] = v));
     i += width;
   }
-  inserts.unshift(`INSERT INTO patients SELECT ${pcols.join(', ')} FROM acc`);
-  // Exactly the header's number of cells (`n`).
-  conds.unshift(`n = ${header.names.length}`);
-  return { columns: header.names.length, accept: conds.join('\n AND '), inserts };
+  const accept = conds.length ? conds.join('\n AND ') : 'true';
+  // Exactly the header's number of cells, each of its form: the whole line in one expression.
+  const cellForm = (f: string | undefined) => (f === undefined ? `${any}*` : `(?:${f})?`);
+  const line = new RegExp(`^${forms.map(cellForm).join(delimiter.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))}$`);
+  const cellForms = forms.map((f) => new RegExp(`^${cellForm(f)}$`));
+  const view = `CREATE OR REPLACE TEMP VIEW patients AS SELECT ${patients.columns.map((c, j) => `CAST(${st(pcols[j] as string)} AS ${DUCKDB.types[c.type]}) AS ${q(c.name)}`).join(', ')} FROM stage`;
+  const children = tables.slice(1);
+  return {
+    columns: header.names.length,
+    line,
+    cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
+    accept,
+    stage: (source) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')} FROM ${source} WHERE ${accept}`,
+    // Made anew for each range: rows DELETE removes stay in DuckDB's memory (34 MB more per range).
+    load: [...children.map((t) => createTableSql(t, DUCKDB, true).replace(/^CREATE TEMP TABLE /, 'CREATE OR REPLACE TEMP TABLE ')), ...inserts, view],
+  };
 }

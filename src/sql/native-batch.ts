@@ -1,13 +1,18 @@
-// `screen batch --engine duckdb` over a CSV file DuckDB reads itself: each line is read as one
-// VARCHAR (no quoting), the non-empty lines numbered in file order, split at the delimiter,
-// checked in SQL (native-accept.ts), laid out in SQL and screened by each trial's query, a range of
-// rows at a time. Rows SQL does not take come back as their cells for the JS validator and engine,
-// so their messages, warnings and results are those of --engine js.
+// `screen batch --engine duckdb` over a CSV file DuckDB reads itself, a range of rows at a time:
+// JS reads the file's lines and checks each against one regular expression (every cell of its
+// form, as many cells as the header: native-accept.ts); the lines that pass go to a range file,
+// each led by its row number. DuckDB reads that file with its CSV reader (no quoting), checks the
+// values in SQL and keeps, for the rows it takes, only the values the layout needs (table
+// `stage`); the layout is filled from them and screened by each trial's query. Every other row
+// goes to the JS validator and engine as its cells, so its messages, warnings and results are
+// those of --engine js.
 //
 // Only a file whose every line JS would split at the delimiter as it stands is read this way: a
-// quote or a carriage return anywhere, a NUL byte, an over-long line, text that is not UTF-8 or
-// any read error makes `openNativeCsv` return undefined, and the caller reads the file as today.
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+// quote or a carriage return anywhere, a NUL byte, an over-long line, an empty line between rows,
+// text that is not UTF-8 or any read error makes `openNativeCsv` return undefined, and the caller
+// reads the file as today.
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -19,7 +24,6 @@ import { MAX_LINE_CHARS } from '../batch/checked-text.js';
 import { PatientDataError } from '../errors.js';
 import { DUCKDB } from './dialect.js';
 import { ACCEPT_MACROS, cellColumn, nativePlan } from './native-accept.js';
-import { createTablesSql, layoutTables, quoteIdent as q } from './layout.js';
 import { lit } from './kit.js';
 import { compileTrial } from './query.js';
 import { resultReader } from './native-results.js';
@@ -30,7 +34,7 @@ import { resultReader } from './native-results.js';
  * out of DuckDB's 1 GB at 1,000,000 rows (the split lines and their cells are held together).
  */
 export const RANGE_ROWS = 100_000;
-/** Rows handed to JS at a time: bounds what JS holds. */
+/** Rows read out of DuckDB per query: bounds what DuckDB gives back at once. */
 const SLICE_ROWS = 25_000;
 /** Rows per batch the generator yields. */
 const BATCH_ROWS = 1024;
@@ -49,6 +53,7 @@ export type NativeCsv = {
 export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean } = {}): Promise<NativeCsv | undefined> {
   const scanned = await plainText(path);
   if (!scanned) return undefined;
+  const threads = options.threads ?? 2;
   // Nothing is read yet: if the temporary database cannot be set up, the JS reader reads the file.
   let temp: string | undefined;
   let instance: DuckDBInstance | undefined;
@@ -69,7 +74,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
     // A database file of its own: the table is stored compressed and paged out under memory_limit.
-    instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(options.threads ?? 2), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
+    instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(threads), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
     conn = await instance.connect();
   } catch {
     close();
@@ -103,33 +108,10 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     } else end();
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
-  try {
-    // One VARCHAR per line: a delimiter the file does not have (\x01, see plainText), no quote or
-    // escape character (the file has no quote). An empty line is NULL; DuckDB drops a leading
-    // byte order mark and a CR before each LF, as JS does. Insertion order is kept, so rowid is
-    // the line's place in the file. Invalid UTF-8, a mix of line endings or an over-long line is
-    // an error — all of which leave the file to the JS path.
-    await db.run(`CREATE TABLE lines AS SELECT line FROM read_csv(${lit(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS})`);
-    // Written out, so the lines can be paged out of memory and back.
-    await db.run('CHECKPOINT');
-  } catch {
-    close();
-    return undefined;
-  }
-  // Empty lines come only before the header or after the last row (plainText): row n is at rowid header + n.
-  const check = await db.runAndReadAll(`SELECT count(line)::INTEGER AS n, min(CASE WHEN line IS NOT NULL THEN rowid END)::INTEGER AS h, max(CASE WHEN line IS NOT NULL THEN rowid END)::INTEGER AS last FROM lines`);
-  const { n, h, last } = (await check.getRowObjectsJS())[0] as { n: number; h: number | null; last: number | null };
-  const total = n - 1;
-  const head = await db.runAndReadAll(`SELECT line FROM lines WHERE rowid = ${h ?? 0}`);
-  const headerLine = ((await head.getRowObjectsJS())[0] as { line?: unknown } | undefined)?.line;
-  // DuckDB's reading must be JS's: the same header, no gap (else: the JS path).
-  if (h === null || last === null || total < 0 || last - h !== total || headerLine !== scanned.header) {
-    close();
-    return undefined;
-  }
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
   // `wide`: the results carry each criterion's outcome by id (--wide).
   const reader = resultReader(trials, options.wide === true);
+  const headerLine = scanned.header;
   return {
     headerCells: scanned.header.split(delimiter),
     async *rows(header, flags, trialIds, name = 'input') {
@@ -148,49 +130,74 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   };
 
   async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow[]> {
-    const base = h as number;
-    const plan = nativePlan(header, dict, flags, { trials, trialIds });
-    // The layout in memory (TEMP), refilled per range; only the lines live in the database file.
-    await db.run(createTablesSql(dict, DUCKDB).replaceAll('CREATE TABLE ', 'CREATE TEMP TABLE '));
-    for (const m of ACCEPT_MACROS) await db.run(m);
-    const tables = layoutTables(dict);
-    const load = async (lo: number, hi: number) => {
-      const range = `rowid BETWEEN ${lo + base} AND ${hi + base}`;
+    const plan = nativePlan(header, dict, flags, { trials, trialIds }, delimiter);
+    if (plan) for (const m of ACCEPT_MACROS) await db.run(m);
+    const file = join(temp as string, 'range.csv');
+    // Each range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
+    const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
+    const source = `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
+    const lead = Buffer.byteLength(delimiter);
+    const load = async (lo: number, lines: Buffer[]) => {
+      const hi = lo + lines.length - 1;
+      // Every line as text (JS's rows need it), and the rows whose every cell has its form in the range file.
+      const texts = lines.map((l) => l.toString('utf8'));
       if (plan) {
-        // Split once into a list (a view would split again for every cell it reads), take the
-        // list apart into one column per header column, then check.
-        await db.run(`CREATE OR REPLACE TEMP TABLE split AS SELECT (rowid - ${base})::INTEGER AS row_no, string_split(line, ${lit(delimiter)}) AS c FROM lines WHERE ${range}`);
-        await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, len(c) AS n, ${header.names.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM split`);
-        await db.run('DROP TABLE split');
-        await db.run(`CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM cells WHERE ${plan.accept}`);
-        await db.run('DROP TABLE cells');
-        for (const t of tables) await db.run(`DELETE FROM ${q(t.name)}`);
-        for (const sql of plan.inserts) await db.run(sql);
-        // Each query runs once per range (planning it costs more than running it on the range).
-        for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
+        const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * (12 + lead));
+        let end = 0;
+        for (const [i, l] of lines.entries()) {
+          if (!plan.line.test(texts[i] as string)) continue;
+          end += range.write(`${lo + i}${delimiter}`, end, 'utf8');
+          end += l.copy(range, end);
+          range[end++] = 0x0a;
+        }
+        writeFileSync(file, range.subarray(0, end));
+        try {
+          // One thread: it took less time and memory than two on a 100,000-row range (the table is
+          // wide). Without DuckDB's rewriting of IN lists: with a few hundred columns it took
+          // seconds to plan the statement, and held more than 1 GB, on an empty range.
+          await db.run('SET threads = 1');
+          await db.run("SET disabled_optimizers = 'in_clause'");
+          await db.run(plan.stage(source));
+        } finally {
+          rmSync(file, { force: true });
+          await db.run(`SET threads = ${threads}`);
+          await db.run("SET disabled_optimizers = ''");
+        }
       }
-      // The range's rows for JS: those SQL did not take, as their lines.
-      await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT row_no, line FROM (SELECT (rowid - ${base})::INTEGER AS row_no, line FROM lines WHERE ${range}) WHERE ${plan ? 'row_no NOT IN (SELECT row_no FROM acc)' : 'true'}`);
+      if (plan) {
+        for (const sql of plan.load) await db.run(sql);
+        // Each query runs once per range.
+        for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
+        // The range's rows for JS: those SQL did not take.
+        await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r) WHERE r NOT IN (SELECT ${'row_no'} FROM stage)`);
+      } else {
+        await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
+      }
+      return texts;
     };
-    // A range is read out of DuckDB whole, then the next one loads in DuckDB's threads while JS
-    // writes this one (its error, if any, is thrown when the next range is taken up).
-    let loading = busy(load(1, Math.min(total, RANGE_ROWS)));
-    for (let lo = 1; lo <= total; lo += RANGE_ROWS) {
-      const hi = Math.min(total, lo + RANGE_ROWS - 1);
+    // A range is read out of DuckDB whole, then the next one loads (DuckDB's statements in its
+    // threads) while JS writes this one; its error, if any, is thrown when it is taken up.
+    const ranges = lineRanges(path, headerLine)[Symbol.asyncIterator]();
+    let next = await ranges.next();
+    let loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
+    while (!next.done) {
+      const { lo, lines } = next.value;
+      const hi = lo + lines.length - 1;
       at(lo, hi);
-      await loading;
-      const slices = await readRange(lo, hi, plan !== undefined);
-      if (hi < total) loading = busy(load(hi + 1, Math.min(total, hi + RANGE_ROWS)));
+      const texts = await (loading as Promise<string[]>);
+      const slices = await readRange(lo, hi, plan !== undefined, (row) => texts[row - lo] as string);
+      next = await ranges.next();
+      loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
       yield* emitRange(slices);
     }
   }
 
   /**
    * A loaded range's rows: each trial's results (tables res0, res1, …, one row per row_no SQL
-   * took) and the rows for JS (table jsrows: row_no, line), a slice at a time, as one text each
-   * (native-results.ts; no line has a line break or a \x01, see plainText).
+   * took), a slice at a time as one text (native-results.ts), and the rows for JS (table jsrows:
+   * row_no) with their lines, which `line` gives; only those lines are kept, not the range's.
    */
-  async function readRange(lo: number, hi: number, screened: boolean): Promise<{ from: number; to: number; results: string | null; js: string | null }[]> {
+  async function readRange(lo: number, hi: number, screened: boolean, line: (row: number) => string): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
     const text = async (sql: string) => {
       const result = await db.run(sql);
       return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
@@ -199,8 +206,9 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     for (let from = lo; from <= hi; from += SLICE_ROWS) {
       const to = Math.min(hi, from + SLICE_ROWS - 1);
       const results = screened ? await text(reader.sql(from, to)) : null;
-      const js = await text(`SELECT string_agg(row_no || chr(1) || line, chr(10) ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
-      slices.push({ from, to, results, js });
+      const js = await text(`SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
+      const jsRows = js ? js.split(',').map(Number) : [];
+      slices.push({ from, to, results, jsRows, jsLines: jsRows.map(line) });
     }
     return slices;
   }
@@ -211,14 +219,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
    * batches DuckDB's replies are taken, so the next range's loading goes on.
    */
   async function* emitRange(slices: Awaited<ReturnType<typeof readRange>>): AsyncGenerator<NativeRow[]> {
-    for (const { from, to, results, js } of slices) {
-      const jsRows: number[] = [];
-      const jsLines: string[] = [];
-      for (const entry of js ? js.split('\n') : []) {
-        const at = entry.indexOf('\x01');
-        jsRows.push(Number(entry.slice(0, at)));
-        jsLines.push(entry.slice(at + 1));
-      }
+    for (const { from, to, results, jsRows, jsLines } of slices) {
       let row = from;
       let i = 0;
       let batch: NativeRow[] = [];
@@ -243,20 +244,83 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 }
 
 /**
+ * The file's data rows, RANGE_ROWS at a time, as their lines without line ends (`lo`: the first
+ * one's row number): after a byte order mark, empty lines and the header line, every line up to
+ * the first empty one (plainText has checked only line ends follow it).
+ */
+async function* lineRanges(path: string, header: string): AsyncGenerator<{ lo: number; lines: Buffer[] }> {
+  const handle = await open(path, 'r');
+  try {
+    let buf: Buffer = Buffer.alloc(0);
+    let eof = false;
+    let pos = 0;
+    // A new buffer each time: the lines handed out are views of the old one, never written again.
+    const fill = async () => {
+      const chunk = Buffer.allocUnsafe(4 << 20);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) eof = true;
+      buf = Buffer.concat([buf.subarray(pos), chunk.subarray(0, bytesRead)]);
+      pos = 0;
+    };
+    /** The next line without its end (CR LF or LF), or undefined at the end of the file. */
+    const next = async (): Promise<Buffer | undefined> => {
+      for (;;) {
+        const end = buf.indexOf(0x0a, pos);
+        if (end >= 0) {
+          const out = buf.subarray(pos, end > pos && buf[end - 1] === 0x0d ? end - 1 : end);
+          pos = end + 1;
+          return out;
+        }
+        if (eof) {
+          if (pos >= buf.length) return undefined;
+          const out = buf.subarray(pos);
+          pos = buf.length;
+          return out;
+        }
+        await fill();
+      }
+    };
+    let first = await next();
+    if (first && first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) first = first.subarray(3);
+    while (first !== undefined && first.length === 0) first = await next();
+    if (first === undefined || first.toString('utf8') !== header) throw new Error('the header line changed while the file was read');
+    for (let lo = 1; ; lo += RANGE_ROWS) {
+      const lines: Buffer[] = [];
+      while (lines.length < RANGE_ROWS) {
+        const l = await next();
+        if (l === undefined || l.length === 0) break;
+        lines.push(l);
+      }
+      if (lines.length) yield { lo, lines };
+      if (lines.length < RANGE_ROWS) return;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * The header line, if the file has no byte JS would read otherwise: a quote (csv-parse takes over
  * from the first line with one), a carriage return that does not end a line (csv-parse's CRLF
  * records are exactly the lines without their CR, which DuckDB drops too), a NUL (refused), the
- * \x01 DuckDB splits lines at here; nor an empty line before a data row (it would shift the line
- * numbers a ragged row's message gives). A memchr-speed scan.
+ * \x01 DuckDB reads as NULL here; nor an empty line before a data row (it would shift the line
+ * numbers a ragged row's message gives), a line too long for JS, or text that is not UTF-8.
+ * A memchr-speed scan.
  */
 async function plainText(path: string): Promise<{ header: string } | undefined> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   let tail: Buffer<ArrayBufferLike> = Buffer.alloc(0);
   let blank = false;
   let header: string | undefined;
+  let lineStart = 0;
+  let crlf = false;
+  let lf = false;
   const newline = (b: number | undefined) => b === 0x0a || b === 0x0d;
+  // Text that is not UTF-8 is read by JS, which words the problem (it throws here).
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      utf8.decode(chunk, { stream: true });
       if (chunk.indexOf(0x22) >= 0 || chunk.indexOf(0x00) >= 0 || chunk.indexOf(0x01) >= 0) return undefined;
       const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
       if (header === undefined) {
@@ -266,6 +330,16 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
         header = text.slice(0, end).replace(/\r$/, '');
       }
       for (let i = buf.indexOf(0x0d); i >= 0; i = buf.indexOf(0x0d, i + 1)) if (i + 1 < buf.length && buf[i + 1] !== 0x0a) return undefined;
+      // A line longer than JS reads (checked-text.ts, in bytes here: at least its characters): JS gives the file its message.
+      // Lines ending in CR LF and in LF alone: csv-parse reads the file by its first line's end.
+      for (let i = buf.indexOf(0x0a, Math.max(0, lineStart)); i >= 0; i = buf.indexOf(0x0a, i + 1)) {
+        if (i - lineStart > MAX_LINE_CHARS) return undefined;
+        if (i > 0 && buf[i - 1] === 0x0d) crlf = true;
+        else lf = true;
+        if (crlf && lf) return undefined;
+        lineStart = i + 1;
+      }
+      if (buf.length - lineStart > MAX_LINE_CHARS) return undefined;
       let from = 0;
       if (!blank) {
         const a = buf.indexOf('\n\n');
@@ -277,9 +351,12 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
         }
       }
       if (blank) for (let i = from; i < buf.length; i++) if (!newline(buf[i])) return undefined;
-      tail = buf.subarray(Math.max(0, buf.length - 2));
+      const keep = Math.max(0, buf.length - 2);
+      tail = buf.subarray(keep);
+      lineStart -= keep;
     }
     if (tail.length && tail[tail.length - 1] === 0x0d) return undefined;
+    utf8.decode();
     return header === undefined ? undefined : { header };
   } catch {
     return undefined;

@@ -181,11 +181,11 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     let next = await ranges.next();
     let loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
     while (!next.done) {
-      const { lo, lines } = next.value;
-      const hi = lo + lines.length - 1;
+      // No name holds this range's lines or texts while it is written: only its JS rows' lines are kept.
+      const lo = next.value.lo;
+      const hi = lo + next.value.lines.length - 1;
       at(lo, hi);
-      const texts = await (loading as Promise<string[]>);
-      const slices = await readRange(lo, hi, plan !== undefined, (row) => texts[row - lo] as string);
+      const slices = await readRange(lo, hi, plan !== undefined, await (loading as Promise<string[]>));
       next = await ranges.next();
       loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
       yield* emitRange(slices);
@@ -195,9 +195,9 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   /**
    * A loaded range's rows: each trial's results (tables res0, res1, …, one row per row_no SQL
    * took), a slice at a time as one text (native-results.ts), and the rows for JS (table jsrows:
-   * row_no) with their lines, which `line` gives; only those lines are kept, not the range's.
+   * row_no) with their lines, from the range's `texts`; only those lines are kept, not the range's.
    */
-  async function readRange(lo: number, hi: number, screened: boolean, line: (row: number) => string): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
+  async function readRange(lo: number, hi: number, screened: boolean, texts: string[]): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
     const text = async (sql: string) => {
       const result = await db.run(sql);
       return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
@@ -208,7 +208,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const results = screened ? await text(reader.sql(from, to)) : null;
       const js = await text(`SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
       const jsRows = js ? js.split(',').map(Number) : [];
-      slices.push({ from, to, results, jsRows, jsLines: jsRows.map(line) });
+      slices.push({ from, to, results, jsRows, jsLines: jsRows.map((r) => texts[r - lo] as string) });
     }
     return slices;
   }

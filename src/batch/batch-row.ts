@@ -29,20 +29,47 @@ export type BatchRow = {
 };
 
 export function screenedRow(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary, warnings: Problem[], wide: boolean): BatchRow {
+  return rowOf(row, trial, patientId, result, outcomeColumns(result.criteria, wide), result.missing.map(missingText), warnings.map(formatProblem), wide);
+}
+
+/** The columns a row takes from its outcomes alone. */
+export type OutcomeColumns = { failed: string[]; unknown: string[]; outcomes?: Record<string, Outcome> };
+
+/** `outcomes` only when asked for (--wide). */
+export function outcomeColumns(criteria: OutcomeSummary['criteria'], outcomes: boolean): OutcomeColumns {
+  const failed = criteria.filter((c) => c.effect === 'fails').map((c) => c.id);
+  const unknown = criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id);
+  return outcomes ? { failed, unknown, outcomes: Object.fromEntries(criteria.map((c) => [c.id, c.outcome])) } : { failed, unknown };
+}
+
+/**
+ * A result with its columns made beforehand: the native DuckDB path makes them once for each
+ * distinct set of outcomes and each distinct missing text, and many rows share them.
+ */
+export type PreparedResult = OutcomeSummary & { columns: OutcomeColumns; missingTexts: string[] };
+
+/** screenedRow of a prepared result, which has no warnings (SQL takes only rows without). */
+export function preparedRow(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: PreparedResult, wide: boolean): BatchRow {
+  return rowOf(row, trial, patientId, result, result.columns, result.missingTexts, NONE, wide);
+}
+
+const NONE: string[] = [];
+
+function rowOf(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary, columns: OutcomeColumns, missing: string[], warnings: string[], wide: boolean): BatchRow {
   const out: BatchRow = {
     row,
     patientId,
     trial: trial.id,
     verdict: result.verdict,
     encoding: trial.completeness,
-    failed: result.criteria.filter((c) => c.effect === 'fails').map((c) => c.id),
-    unknown: result.criteria.filter((c) => c.outcome === 'unknown').map((c) => c.id),
+    failed: columns.failed,
+    unknown: columns.unknown,
     review: result.review,
-    missing: result.missing.map(missingText),
-    warnings: warnings.map(formatProblem),
+    missing,
+    warnings,
     errors: [],
   };
-  if (wide) out.outcomes = Object.fromEntries(result.criteria.map((c) => [c.id, c.outcome]));
+  if (wide && columns.outcomes) out.outcomes = columns.outcomes;
   return out;
 }
 

@@ -58,8 +58,12 @@ export class SummaryCounter {
     t.tally.verdicts[result.verdict] += 1;
     let failing = 0;
     let sole: string | undefined;
-    for (const c of result.criteria) {
-      const tally = t.byId.get(c.id);
+    const { criteria } = result;
+    for (let i = 0; i < criteria.length; i++) {
+      const c = criteria[i] as (typeof criteria)[number];
+      // Results list the criteria in the trial's order: the tally at the same place, else by id.
+      const at = t.tally.criteria[i];
+      const tally = at?.id === c.id ? at : t.byId.get(c.id);
       if (!tally) continue;
       if (c.effect === 'fails') {
         tally.failed += 1;

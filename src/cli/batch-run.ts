@@ -10,13 +10,13 @@ import type { ReferenceDates } from '../engine/result.js';
 import type { Problem } from '../errors.js';
 
 /** A row screened in SQL by the native CSV path (src/sql/native-batch.ts). */
-type SqlRow = { row: number; patientId: string | null; results: OutcomeSummary[] };
+type SqlRow = { row: number; patientId: string | null; results: PreparedResult[] };
 
 /** Rows per DuckDB chunk (see src/sql/duckdb-batch.ts). */
 const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
-import { errorRow, screenedRow } from '../batch/batch-row.js';
+import { errorRow, preparedRow, screenedRow, type PreparedResult } from '../batch/batch-row.js';
 import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
 import { IdIndex } from '../batch/id-index.js';
@@ -287,8 +287,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   // --engine duckdb over a CSV file: DuckDB reads it (native-batch.ts), unless the file has
   // anything only the JS reader handles, in which case it is read as below.
   const engine = flags.engine ?? 'js';
-  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials) : undefined;
-  let nativeRows: AsyncIterable<InputItem | SqlRow> | undefined;
+  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials, { wide: flags.wide === true }) : undefined;
+  // The native path hands over its rows in batches (one step per row costs as much as writing it).
+  let nativeRows: AsyncIterable<(InputItem | SqlRow)[]> | undefined;
   if (native) {
     opened.raw?.destroy();
     try {
@@ -296,15 +297,16 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       const info = resolveHeader(native.headerCells.map((c) => c.trim()), dict, opened.name);
       onHeader(info);
       nativeRows = (async function* () {
-        for await (const r of native.rows(info.header, dates, trialIds, opened.name)) yield 'cells' in r ? csvRowItem(info.header, r.cells, r.row, dict, { referenceDates: dates }) : r;
+        for await (const batch of native.rows(info.header, dates, trialIds, opened.name)) yield batch.map((r) => ('cells' in r ? csvRowItem(info.header, r.cells, r.row, dict, { referenceDates: dates }) : r));
       })();
     } catch (e) {
       native.close();
       throw e;
     }
   }
-  const rows: AsyncIterable<InputItem | SqlRow> =
-    nativeRows ?? (inputFormat === 'ndjson'
+  const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> =
+    nativeRows ??
+    (inputFormat === 'ndjson'
       ? readNdjsonRows(stream, dict, { referenceDates: dates })
       : inputFormat === 'parquet'
         ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
@@ -312,7 +314,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();
-  let next: IteratorResult<InputItem | SqlRow>;
+  let next: IteratorResult<InputItem | SqlRow | (InputItem | SqlRow)[]>;
   let sink: ReturnType<typeof sinkFor>;
   try {
     next = await iterator.next();
@@ -337,6 +339,18 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       summary.screened(meta.id, result);
       await sink.write(writer.row(screenedRow(p.item.row, meta, p.patientId, result, p.warnings, flags.wide === true)));
     }
+  };
+  // Rows screened in SQL: their output columns come made (native-results.ts).
+  const wide = flags.wide === true;
+  const writeSql = async (item: SqlRow) => {
+    let out = '';
+    for (let k = 0; k < item.results.length; k++) {
+      const result = item.results[k] as PreparedResult;
+      const meta = (trials[k] as Trial).meta;
+      summary.screened(meta.id, result);
+      out += writer.row(preparedRow(item.row, meta, item.patientId, result, wide));
+    }
+    await sink.write(out);
   };
   const writeError = async (item: Extract<InputItem, { ok: false }>) => {
     for (const t of trials) {
@@ -365,38 +379,43 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     duplicates += 1;
     if (duplicates <= 20) io.stderr.write(`warning: ${opened.name} row ${row}: patient id "${id.slice(0, 60)}" also in row ${first}\n`);
   };
+  // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
+  const handle = async (item: InputItem | SqlRow) => {
+    if ('results' in item) {
+      // Taken, laid out and screened in SQL: valid, no warnings.
+      summary.inputRow(false);
+      progress.tick();
+      checkId(item.patientId, item.row);
+      await writeSql(item);
+      return;
+    }
+    summary.inputRow(!item.ok);
+    progress.tick();
+    checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
+    if (!item.ok) {
+      errors += 1;
+      if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
+      else await writeError(item);
+      return;
+    }
+    const { record } = item.parsed;
+    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
+    const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
+    const patientId = typeof record.id === 'string' ? record.id : null;
+    if (duck) {
+      pending.push({ item, warnings, patientId, record, referenceDates });
+      if (pending.length >= CHUNK_ROWS) await flush();
+      return;
+    }
+    // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
+    await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
+  };
   try {
     await sink.write(writer.start());
     for (; !next.done; next = await iterator.next()) {
-      const item = next.value;
-      if ('results' in item) {
-        // Taken, laid out and screened in SQL: valid, no warnings.
-        summary.inputRow(false);
-        progress.tick();
-        checkId(item.patientId, item.row);
-        await writeScreened({ item, warnings: [], patientId: item.patientId }, item.results);
-        continue;
-      }
-      summary.inputRow(!item.ok);
-      progress.tick();
-      checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
-      if (!item.ok) {
-        errors += 1;
-        if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
-        else await writeError(item);
-        continue;
-      }
-      const { record } = item.parsed;
-      const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
-      const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
-      const patientId = typeof record.id === 'string' ? record.id : null;
-      if (duck) {
-        pending.push({ item, warnings, patientId, record, referenceDates });
-        if (pending.length >= CHUNK_ROWS) await flush();
-        continue;
-      }
-      // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
-      await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
+      const got = next.value;
+      if (Array.isArray(got)) for (const item of got) await handle(item);
+      else await handle(got);
     }
     await flush();
     await sink.write(writer.end());

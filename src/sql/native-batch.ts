@@ -18,15 +18,15 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
-import type { OutcomeSummary } from '../engine/evaluate.js';
+import type { PreparedResult } from '../batch/batch-row.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
 import { PatientDataError } from '../errors.js';
 import { DUCKDB } from './dialect.js';
-import { summaryOf } from './duckdb-batch.js';
 import { ACCEPT_MACROS, cellColumn, nativePlan } from './native-accept.js';
 import { lit } from './kit.js';
 import { compileTrial } from './query.js';
+import { resultReader } from './native-results.js';
 
 /**
  * Rows checked, laid out and screened per range: each trial's query runs once per range, and
@@ -34,21 +34,23 @@ import { compileTrial } from './query.js';
  * out of DuckDB's 1 GB at 1,000,000 rows (the split lines and their cells are held together).
  */
 export const RANGE_ROWS = 100_000;
-/** Rows handed to JS at a time: bounds what JS holds. */
+/** Rows read out of DuckDB per query: bounds what DuckDB gives back at once. */
 const SLICE_ROWS = 25_000;
+/** Rows per batch the generator yields. */
+const BATCH_ROWS = 1024;
 
 /** A row screened in SQL (one summary per trial), or a row for the JS path (its cells). */
-export type NativeRow = { row: number; patientId: string | null; results: OutcomeSummary[] } | { row: number; cells: string[] };
+export type NativeRow = { row: number; patientId: string | null; results: PreparedResult[] } | { row: number; cells: string[] };
 
 export type NativeCsv = {
   /** The first non-empty line (the header), as JS reads it. */
   headerCells: string[];
-  /** Every data row in input order; `header` is the header as resolved by read-rows.ts. */
-  rows(header: { names: string[]; targets: Parameters<typeof nativePlan>[0]['targets'] }, flags: ReferenceDates, trialIds: readonly string[], name?: string): AsyncGenerator<NativeRow>;
+  /** Every data row in input order, a batch at a time; `header` is the header as resolved by read-rows.ts. */
+  rows(header: { names: string[]; targets: Parameters<typeof nativePlan>[0]['targets'] }, flags: ReferenceDates, trialIds: readonly string[], name?: string): AsyncGenerator<NativeRow[]>;
   close(): void;
 };
 
-export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeCsv | undefined> {
+export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean } = {}): Promise<NativeCsv | undefined> {
   const scanned = await plainText(path);
   if (!scanned) return undefined;
   const threads = options.threads ?? 2;
@@ -57,6 +59,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
   let closed = false;
+  /** The statements DuckDB is running while JS writes rows (screenRows), if any. */
+  let inflight: Promise<unknown> | undefined;
   // Ctrl-C or a kill while DuckDB works: the temporary database (a copy of the input's patient
   // data) is removed, then the process ends by the signal as it would have.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -65,6 +69,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // An exit mid-way (bin/screen.js exits at once when standard output is a closed pipe) removes it too.
+  process.once('exit', close);
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
     // A database file of its own: the table is stored compressed and paged out under memory_limit.
@@ -75,16 +81,36 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     return undefined;
   }
   const db: DuckDBConnection = conn;
+  const busy = <T>(work: Promise<T>): Promise<T> => {
+    inflight = work;
+    // Awaited where it is used (its error is thrown there); settled, nothing is in flight.
+    const done = () => {
+      if (inflight === work) inflight = undefined;
+    };
+    work.then(done, done);
+    return work;
+  };
   function close() {
     if (closed) return;
     closed = true;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    conn?.closeSync();
-    instance?.closeSync();
+    process.off('exit', close);
+    const end = () => {
+      conn?.closeSync();
+      instance?.closeSync();
+    };
+    // Statements still running (the output failed while the next range loaded): stopped, and the
+    // database closed once they have ended. Its files can go now (they are open, not needed).
+    if (inflight) {
+      conn?.interrupt();
+      inflight.then(end, end);
+    } else end();
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
+  // `wide`: the results carry each criterion's outcome by id (--wide).
+  const reader = resultReader(trials, options.wide === true);
   const headerLine = scanned.header;
   return {
     headerCells: scanned.header.split(delimiter),
@@ -103,7 +129,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     close,
   };
 
-  async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow> {
+  async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow[]> {
     const plan = nativePlan(header, dict, flags, { trials, trialIds }, delimiter);
     if (plan) for (const m of ACCEPT_MACROS) await db.run(m);
     const file = join(temp as string, 'range.csv');
@@ -111,9 +137,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
     const source = `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
     const lead = Buffer.byteLength(delimiter);
-    for await (const { lo, lines } of lineRanges(path, headerLine)) {
+    const load = async (lo: number, lines: Buffer[]) => {
       const hi = lo + lines.length - 1;
-      at(lo, hi);
       // Every line as text (JS's rows need it), and the rows whose every cell has its form in the range file.
       const texts = lines.map((l) => l.toString('utf8'));
       if (plan) {
@@ -148,44 +173,72 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       } else {
         await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
       }
-      yield* emitRange(lo, hi, plan !== undefined, (row) => texts[row - lo] as string);
+      return texts;
+    };
+    // A range is read out of DuckDB whole, then the next one loads (DuckDB's statements in its
+    // threads) while JS writes this one; its error, if any, is thrown when it is taken up.
+    const ranges = lineRanges(path, headerLine)[Symbol.asyncIterator]();
+    let next = await ranges.next();
+    let loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
+    while (!next.done) {
+      // No name holds this range's lines or texts while it is written: only its JS rows' lines are kept.
+      const lo = next.value.lo;
+      const hi = lo + next.value.lines.length - 1;
+      at(lo, hi);
+      const slices = await readRange(lo, hi, plan !== undefined, await (loading as Promise<string[]>));
+      next = await ranges.next();
+      loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
+      yield* emitRange(slices);
     }
   }
 
   /**
-   * A range's rows in input order, once loaded: each trial's results (tables res0, res1, …, one
-   * row per row_no SQL took) and the rows for JS (table jsrows: row_no), whose lines `line` gives.
+   * A loaded range's rows: each trial's results (tables res0, res1, …, one row per row_no SQL
+   * took), a slice at a time as one text (native-results.ts), and the rows for JS (table jsrows:
+   * row_no) with their lines, from the range's `texts`; only those lines are kept, not the range's.
    */
-  async function* emitRange(lo: number, hi: number, screened: boolean, line: (row: number) => string): AsyncGenerator<NativeRow> {
-    // Out in slices, so JS holds a slice of results at a time.
+  async function readRange(lo: number, hi: number, screened: boolean, texts: string[]): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
+    const text = async (sql: string) => {
+      const result = await db.run(sql);
+      return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
+    };
+    const slices = [];
     for (let from = lo; from <= hi; from += SLICE_ROWS) {
       const to = Math.min(hi, from + SLICE_ROWS - 1);
-      const results: Map<number, Record<string, unknown>>[] = trials.map(() => new Map());
-      if (screened) {
-        for (const k of queries.keys()) {
-          const reader = await db.runAndReadAll(`SELECT * FROM res${k} WHERE row_no BETWEEN ${from} AND ${to}`);
-          const map = results[k] as Map<number, Record<string, unknown>>;
-          for (const r of (await reader.getRowObjectsJS()) as Record<string, unknown>[]) map.set(Number(r.row_no), r);
-        }
-      }
+      const results = screened ? await text(reader.sql(from, to)) : null;
+      const js = await text(`SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
+      const jsRows = js ? js.split(',').map(Number) : [];
+      slices.push({ from, to, results, jsRows, jsLines: jsRows.map((r) => texts[r - lo] as string) });
+    }
+    return slices;
+  }
+
+  /**
+   * A range's rows in input order: every row must come from one table or the other. Rows go out
+   * in batches (each step of an async generator costs as much as writing a row), and between
+   * batches DuckDB's replies are taken, so the next range's loading goes on.
+   */
+  async function* emitRange(slices: Awaited<ReturnType<typeof readRange>>): AsyncGenerator<NativeRow[]> {
+    for (const { from, to, results, jsRows, jsLines } of slices) {
+      let row = from;
+      let i = 0;
+      let batch: NativeRow[] = [];
+      const missing = () => new Error(`DuckDB returned no result for row ${row}`);
       // The rows for JS, split as csvRecords (read-rows.ts) splits a line.
-      const js = new Map<number, string[]>();
-      const reader = await db.runAndReadAll(`SELECT row_no FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
-      for (const r of (await reader.getRowObjectsJS()) as { row_no: number }[]) js.set(r.row_no, line(r.row_no).split(delimiter));
-      for (let row = from; row <= to; row++) {
-        const cells = js.get(row);
-        if (cells !== undefined) {
-          yield { row, cells };
-          continue;
+      for (const r of reader.rows(results)) {
+        for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
+        if (r.row !== row) throw missing();
+        batch.push(r);
+        row++;
+        if (batch.length >= BATCH_ROWS) {
+          yield batch;
+          batch = [];
+          await new Promise(setImmediate);
         }
-        const first = (results[0] as Map<number, Record<string, unknown>>).get(row);
-        if (!first) throw new Error(`DuckDB returned no result for row ${row}`);
-        yield {
-          row,
-          patientId: typeof first.patient_id === 'string' ? first.patient_id : null,
-          results: trials.map((t, k) => summaryOf(t, (results[k] as Map<number, Record<string, unknown>>).get(row) as Record<string, unknown>)),
-        };
       }
+      for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
+      if (row !== to + 1) throw missing();
+      yield batch;
     }
   }
 }

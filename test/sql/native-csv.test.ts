@@ -237,7 +237,7 @@ async function nativeShare(file: string, delimiter: string): Promise<{ sql: numb
   const share = { sql: 0, js: 0 };
   try {
     const info = resolveHeader(n.headerCells, dict, file);
-    for await (const r of n.rows(info.header, {}, TRIALS)) share['cells' in r ? 'js' : 'sql'] += 1;
+    for await (const batch of n.rows(info.header, {}, TRIALS)) for (const r of batch) share['cells' in r ? 'js' : 'sql'] += 1;
   } finally {
     n.close();
   }
@@ -280,5 +280,18 @@ test('Ctrl-C while DuckDB reads: the temporary copy of the input is removed, the
   expect(list(temp)).toHaveLength(1);
   child.kill('SIGINT');
   expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
+  expect(list(temp)).toEqual([]);
+}, 60_000);
+
+test('standard output closed early (| head): exit 74, and the temporary copy of the input is removed', async () => {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, readdirSync: list } = await import('node:fs');
+  const file = write('closed-pipe.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
+  const temp = join(dir, 'closed-pipe-tmp');
+  mkdirSync(temp);
+  const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', file, '--engine', 'duckdb', '--trial', 'IM101-611'], { env: { ...process.env, TMPDIR: temp }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  child.stdout.once('data', () => child.stdout.destroy());
+  expect(await ended).toEqual({ code: 74, signal: null });
   expect(list(temp)).toEqual([]);
 }, 60_000);

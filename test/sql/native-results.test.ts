@@ -1,0 +1,80 @@
+// The native CSV path's compact result reading (src/sql/native-results.ts): every outcome, the
+// verdict, review ids, missing fields and the patient id come back as SQL gave them, also for a
+// trial with more criteria than one number holds (no real trial has more than 25 yet); a verdict
+// its outcomes do not give, or an outcome SQL should never give, stops the run.
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Trial } from '../../src/criteria/load-trial.js';
+import { decideVerdict, effectOf } from '../../src/engine/evaluate.js';
+import { OUTCOMES, type Outcome } from '../../src/engine/logic.js';
+import { decodeMissing } from '../../src/sql/missing.js';
+import { lit, q } from '../../src/sql/kit.js';
+import { resultReader } from '../../src/sql/native-results.js';
+import { trial } from '../helpers/screening.js';
+
+let instance: DuckDBInstance;
+let db: DuckDBConnection;
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  db = await instance.connect();
+});
+afterAll(() => {
+  db.closeSync();
+  instance.closeSync();
+});
+
+/** IM101-611's criteria three times over (57, so three numbers a row), ids made unique. */
+const base = trial('IM101-611');
+const big: Trial = { ...base, criteria: [0, 1, 2].flatMap((n) => base.criteria.map((c) => ({ ...c, id: `${c.id}-${n}` }))) };
+
+type Row = { id: string | null; outcomes: Outcome[]; verdict: string; review: string | null; missing: string | null };
+
+/** res0 as the query lays it out, from these rows (row_no 1, 2, …). */
+async function resTable(t: Trial, rows: Row[]) {
+  await db.run(`CREATE OR REPLACE TABLE res0 (row_no INTEGER, patient_id VARCHAR, verdict VARCHAR, review VARCHAR, missing VARCHAR, ${t.criteria.map((c) => `${q(c.id)} VARCHAR`).join(', ')})`);
+  const value = (v: string | null) => (v === null ? 'NULL' : lit(v));
+  await db.run(`INSERT INTO res0 VALUES ${rows.map((r, i) => `(${i + 1}, ${value(r.id)}, ${lit(r.verdict)}, ${value(r.review)}, ${value(r.missing)}, ${r.outcomes.map(lit).join(', ')})`).join(', ')}`);
+}
+
+async function readBack(t: Trial, n: number, wide = false) {
+  const reader = resultReader([t], wide);
+  const result = await db.run(reader.sql(1, n));
+  return [...reader.rows(result.getChunk(0).getColumnVector(0).getItem(0) as string)];
+}
+
+const verdictOf = (t: Trial, outcomes: Outcome[]) => decideVerdict(t.criteria.map((c, i) => ({ effect: effectOf(c.type, outcomes[i] as Outcome) })));
+
+test('outcomes, verdict, review ids, missing fields and ids come back as SQL gave them (57 criteria, 150 seeded rows)', async () => {
+  const rowArb = fc.record({
+    id: fc.constantFrom(null, '', 'P-1', 'a much longer patient id with spaces'),
+    outcomes: fc.array(fc.constantFrom(...OUTCOMES), { minLength: big.criteria.length, maxLength: big.criteria.length }),
+    review: fc.constantFrom(null, 'I4-adjudication', 'I5-investigator;P1-protocol'),
+    missing: fc.constantFrom(null, 'labs.ck', 'diagnosis.date;labs.alt (a result from 2026-08-01 to 2026-11-01)'),
+  });
+  const rows: Row[] = fc.sample(rowArb, { seed: 16, numRuns: 150 }).map((r) => ({ ...r, verdict: verdictOf(big, r.outcomes) }));
+  await resTable(big, rows);
+  const got = await readBack(big, rows.length, true);
+  expect(got).toHaveLength(rows.length);
+  got.forEach((g, i) => {
+    const want = rows[i] as Row;
+    const result = g.results[0];
+    expect(g.row).toBe(i + 1);
+    expect(g.patientId).toBe(want.id);
+    expect(result?.verdict).toBe(want.verdict);
+    expect(result?.criteria.map((c) => c.outcome)).toEqual(want.outcomes);
+    expect(result?.columns.outcomes).toEqual(Object.fromEntries(big.criteria.map((c, k) => [c.id, want.outcomes[k]])));
+    expect(result?.review).toEqual(want.review ? want.review.split(';') : []);
+    expect(result?.missing).toEqual(decodeMissing(want.missing));
+  });
+});
+
+test.each([
+  ['a verdict its outcomes do not give', (r: Row) => ({ ...r, verdict: r.verdict === 'eligible' ? 'ineligible' : 'eligible' }), /disagrees with its outcomes/],
+  ['an outcome SQL never gives', (r: Row) => ({ ...r, outcomes: ['maybe' as Outcome, ...r.outcomes.slice(1)] }), /no outcomes of trial IM101-611/],
+])('%s stops the run', async (_, change, message) => {
+  const outcomes = base.criteria.map(() => 'met' as Outcome);
+  const row: Row = { id: 'P-1', outcomes, verdict: verdictOf(base, outcomes), review: null, missing: null };
+  await resTable(base, [row, change(row)]);
+  await expect(readBack(base, 2)).rejects.toThrow(message);
+});

@@ -1,16 +1,17 @@
-// The SQL half of `screen batch --engine duckdb` reading a CSV itself (native-batch.ts): which
-// rows SQL may take without the JS validator, and the normalised layout (layout.ts) built from
-// them in SQL.
+// `screen batch --engine duckdb` reading a CSV itself (native-batch.ts): which rows may be
+// screened without the JS validator, and the normalised layout (layout.ts) built from them in SQL.
 //
-// Acceptance is conservative by construction. A row is accepted only if every cell is empty or
-// in a canonical form the JS fast reader (src/patient/csv-fast-row.ts) accepts with no warning
-// and turns into the same value, and none of the cross-field checks of csv-fast-row.ts and
-// parse.ts checkedRecord could fire: a plain unsigned decimal within the field's bounds, an ISO
-// date that round-trips through DATE, an exact enum code, a boolean spelling, a lab in its
-// canonical unit, counts that match the filled slots, no review decisions, no two records of one
-// drug, nothing after a reference date. Any other row goes to the JS validator, which words its
-// problems and warnings exactly as --engine js does (test/sql/native-csv.test.ts checks: SQL
-// accepts => JS accepts with no warnings and yields the same layout rows).
+// Acceptance is conservative by construction, in two steps. A row is taken only if every cell is
+// empty or in a canonical form the JS fast reader (src/patient/csv-fast-row.ts) accepts with no
+// warning and turns into the same value, and none of the cross-field checks of csv-fast-row.ts and
+// parse.ts checkedRecord could fire. Each cell's *form* (a plain unsigned decimal, a YYYY-MM-DD
+// date, an exact code, a boolean spelling, text with printable ends) is checked in JS, on the
+// whole line at once (`line`: no form can match the delimiter, so it also counts the cells); the
+// *values* in SQL (bounds, a real day, lengths, a lab in its canonical unit, counts that match the
+// filled slots, review decisions given in full, no two records of one drug, nothing after a
+// reference date). Any other row goes to the JS validator, which words its problems and warnings
+// exactly as --engine js does (test/sql/native-csv.test.ts checks: both steps accept => JS accepts
+// with no warnings and yields the same layout rows).
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
@@ -18,7 +19,7 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { EMPTY_LIST, NUMBER_UNIT, type ColumnTarget } from '../patient/csv-columns.js';
+import { EMPTY_LIST, LIST_SEPARATOR, NUMBER_UNIT, type ColumnTarget } from '../patient/csv-columns.js';
 import { lit } from './kit.js';
 import { DUCKDB } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, REVIEWS, ROW, createTableSql, layoutTables, quoteIdent as q, type Column, type Table } from './layout.js';
@@ -53,7 +54,11 @@ const BOOLEAN = 'true|false|yes|no|TRUE|FALSE|YES|NO|True|False|Yes|No';
 const NOTHING = '(?!)';
 /** Text whose ends are printable ASCII (nothing JS's trim would remove) other than the delimiter, `any` between. */
 const text = (any: string) => `(?=${any})[!-~](?:${any}*(?=${any})[!-~])?`;
-const exactly = (codes: readonly string[]) => codes.map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+/** One of these codes, as written; a code holding the delimiter is never a whole cell (and with none left, nothing is). */
+function exactly(codes: readonly string[], delimiter: string): string {
+  const whole = codes.filter((c) => c !== '' && !c.includes(delimiter));
+  return whole.length ? whole.map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') : NOTHING;
+}
 
 const BOOL_TRUE = `('true', 'yes', 'TRUE', 'YES', 'True', 'Yes')`;
 
@@ -132,7 +137,7 @@ function positions(header: Header, dict: Dictionary): Positions | undefined {
         const def = dict.fields.get(t.path);
         if (!def) p.defer.push(at);
         else if (t.part === undefined) {
-          if (scalarRead(def, '.') === undefined) p.defer.push(at);
+          if (scalarRead(def, '.', ',') === undefined) p.defer.push(at);
           else p.fields.set(t.path, at);
         } else if (t.part === NUMBER_UNIT || def.type === 'lab' || def.type === 'scale') p.parts.set(`${t.path}.${t.part}`, at);
         else p.defer.push(at);
@@ -147,7 +152,7 @@ function positions(header: Header, dict: Dictionary): Positions | undefined {
         break;
       case 'item': {
         const def = (dict.fields.get(t.records) as Extract<FieldDef, { type: 'records' }>).item[t.item] as ItemFieldDef;
-        if (scalarRead(def, '.') === undefined) p.defer.push(at);
+        if (scalarRead(def, '.', ',') === undefined) p.defer.push(at);
         else {
           p.items.set(listKey(t.records, t.index, t.item), at);
           slot(t.records, t.index);
@@ -167,7 +172,7 @@ function positions(header: Header, dict: Dictionary): Positions | undefined {
   return p;
 }
 
-/** The column of table `acc` holding the cell at a (0-based) header position. */
+/** The column holding the cell at a (0-based) header position (in the range file DuckDB reads). */
 export const cellColumn = (at: number): string => `k${at + 1}`;
 
 /**
@@ -180,8 +185,11 @@ const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? "'infinity'
 const dbl = (x: string) => `TRY_CAST(${x} AS DOUBLE)`;
 const dateRead: Read = { pattern: DATE_FORM, ok: (x) => `ts_date(${x})`, value: (x) => `TRY_CAST(${x} AS DATE)` };
 
-/** `any`: a character class for a character of a cell (anything but the delimiter). */
-function scalarRead(def: FieldDef | ItemFieldDef, any: string): Read | undefined {
+/**
+ * `any`: a character class for a character of a cell (anything but the delimiter). No form can
+ * match the delimiter, so a line's expression counts its cells exactly.
+ */
+function scalarRead(def: FieldDef | ItemFieldDef, any: string, delimiter: string): Read | undefined {
   switch (def.type) {
     case 'number':
       return { pattern: NUMBER, ok: (x) => `ts_dec(${x}, ${num(def.min)}, ${num(def.max)})`, value: dbl };
@@ -194,12 +202,13 @@ function scalarRead(def: FieldDef | ItemFieldDef, any: string): Read | undefined
     case 'date':
       return dateRead;
     case 'enum':
-      return { pattern: exactly(Object.keys(def.values)), value: (x) => x };
+      return { pattern: exactly(Object.keys(def.values), delimiter), value: (x) => x };
     case 'enumList': {
       // Codes as written, separated by ";" alone, each once; or "none" (an empty list).
-      const code = `(?:${exactly(Object.keys(def.values))})`;
+      // In a file separated by the list separator itself, a cell holds one code at most.
+      const code = `(?:${exactly(Object.keys(def.values), delimiter)})`;
       return {
-        pattern: `${exactly([EMPTY_LIST])}|${code}(?:;${code})*`,
+        pattern: `${exactly([EMPTY_LIST], delimiter)}|${code}${delimiter === LIST_SEPARATOR ? '' : `(?:${LIST_SEPARATOR}${code})*`}`,
         ok: (x) => `(${x} = ${lit(EMPTY_LIST)} OR len(list_distinct(string_split(${x}, ';'))) = len(string_split(${x}, ';')))`,
         value: (x) => `(CASE WHEN ${x} = ${lit(EMPTY_LIST)} THEN ';;' ELSE ';' || ${x} || ';' END)`,
       };
@@ -222,8 +231,8 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   const forms: (string | undefined)[] = header.names.map(() => undefined);
   const form = (at: number, pattern: string) => {
     const had = forms[at];
-    // Two forms for one cell: the cell must have both.
-    forms[at] = had === undefined || had === pattern ? pattern : `(?=(?:${had})(?:${any.replace('[^', '[')}|$))(?:${pattern})`;
+    // Two forms for one cell (no header does this today): it must be empty, JS reads it otherwise.
+    forms[at] = had === undefined || had === pattern ? pattern : NOTHING;
   };
   /** The cell, NULL when empty or when the header has no such column. */
   const val = (at: number | undefined) => (at === undefined ? 'NULL' : `NULLIF(${cell(at)}, '')`);
@@ -242,7 +251,8 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   // more than 1 GB).
   const staged = new Map<string, string>();
   const st = (expr: string): string => {
-    if (!/\bk\d+\b/.test(expr)) return expr;
+    // (Not a code in a string literal that looks like a cell.)
+    if (!/\bk\d+\b/.test(expr.replace(/'(?:[^']|'')*'/g, "''"))) return expr;
     let name = staged.get(expr);
     if (name === undefined) staged.set(expr, (name = `s${staged.size}`));
     return name;
@@ -330,7 +340,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       }
       continue;
     }
-    const read = scalarRead(def, any);
+    const read = scalarRead(def, any, delimiter);
     if (!read) continue;
     const at = p.fields.get(path);
     // A unit beside a value asks for a conversion (JS's); a unit alone is ignored.
@@ -387,7 +397,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       for (const [name, idef] of Object.entries(def.item)) {
         const at = item(name);
         if (at === undefined) continue;
-        const read = scalarRead(idef, any);
+        const read = scalarRead(idef, any, delimiter);
         if (read) okCell(at, read);
         if (idef.type === 'date') {
           if (idef.past) never(`${val(at)} > ${latest}`);
@@ -407,7 +417,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
           conds.push(`(NOT (${doseFilled(n, name, m)}) OR ${filled(date)})`);
           if (date !== undefined) okCell(date, dateRead);
           if (dose !== undefined) okCell(dose, dec(idef.max));
-          if (unit !== undefined) okCell(unit, idef.units ? { pattern: exactly(idef.units) } : str(40));
+          if (unit !== undefined) okCell(unit, idef.units ? { pattern: exactly(idef.units, delimiter) } : str(40));
           for (const m2 of ms.slice(j + 1)) {
             const d2 = doseAt(n, name, m2, 'date');
             if (date !== undefined && d2 !== undefined) never(`${val(date)} = ${val(d2)}`);
@@ -428,7 +438,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       const values = table.columns.slice(2).map((col) => {
         const at = item(col.name);
         const idef = def.item[col.name] as ItemFieldDef;
-        const v = at === undefined ? 'NULL' : st((scalarRead(idef, any) as Read).value(val(at)));
+        const v = at === undefined ? 'NULL' : st((scalarRead(idef, any, delimiter) as Read).value(val(at)));
         // parse.ts fillDrugClasses: a known drug's class when none is given.
         if (def.kindOf === 'medication' && col.name === 'class' && dict.drugClasses.size && item('drug') !== undefined) {
           return `COALESCE(${v}, CASE ${st(val(item('drug')))} ${[...dict.drugClasses].map(([d, c]) => `WHEN ${lit(d)} THEN ${lit(c)}`).join(' ')} END)`;
@@ -463,7 +473,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   // Fill the dictionary fields' columns in layout order (fieldColumns order per field).
   let i = 5;
   for (const [path, def] of dict.fields) {
-    const width = def.type === 'lab' ? 3 : def.type === 'scale' ? 2 : def.type === 'records' ? 1 : scalarRead(def, '.') ? 1 : 0;
+    const width = def.type === 'lab' ? 3 : def.type === 'scale' ? 2 : def.type === 'records' ? 1 : scalarRead(def, '.', ',') ? 1 : 0;
     const values = def.type === 'records' ? [listFlag.get(path) ?? 'NULL'] : (fieldValue.get(path) ?? new Array<string>(width).fill('NULL'));
     values.forEach((v, j) => (pcols[i + j] = v));
     i += width;

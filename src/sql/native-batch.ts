@@ -8,7 +8,7 @@
 // those of --engine js.
 //
 // Only a file whose every line JS would split at the delimiter as it stands is read this way: a
-// quote or a carriage return anywhere, a NUL byte, an over-long line, an empty line between rows,
+// quote anywhere, a carriage return that does not end a line, CR LF and LF endings mixed, a NUL byte, an over-long line, an empty line between rows,
 // text that is not UTF-8 or any read error makes `openNativeCsv` return undefined, and the caller
 // reads the file as today.
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,9 +29,8 @@ import { compileTrial } from './query.js';
 import { resultReader } from './native-results.js';
 
 /**
- * Rows checked, laid out and screened per range: each trial's query runs once per range, and
- * planning it (a few seconds) costs more than running it, so ranges are large; 250,000 rows ran
- * out of DuckDB's 1 GB at 1,000,000 rows (the split lines and their cells are held together).
+ * Rows checked, laid out and screened per range: each trial's query is planned once per range
+ * (0.5–1.5 s), so ranges are large; a range's layout and query stay within DuckDB's 1 GB.
  */
 export const RANGE_ROWS = 100_000;
 /** Rows read out of DuckDB per query: bounds what DuckDB gives back at once. */
@@ -105,7 +104,15 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     if (inflight) {
       conn?.interrupt();
       inflight.then(end, end);
-    } else end();
+    } else {
+      try {
+        end();
+      } finally {
+        // Whatever happened to DuckDB, its files (a copy of the patients' data) go.
+        if (temp) rmSync(temp, { recursive: true, force: true });
+      }
+      return;
+    }
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
@@ -121,6 +128,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       try {
         yield* screenRows(header, flags, trialIds, (lo, hi) => (span = `${lo}–${hi}`));
       } catch (e) {
+        if (e instanceof FileChanged) throw new PatientDataError([{ location: name, message: 'the file changed while it was read: screen it again' }], { cause: e });
         const message = e instanceof Error ? e.message.split('\n')[0] ?? '' : '';
         if (!/^[A-Za-z ]*(Error|Exception): /.test(message)) throw e;
         throw new PatientDataError([{ location: `${name} rows ${span}`, message: `DuckDB could not screen these rows (${message}): screen the file with --engine js` }], { cause: e });
@@ -145,12 +153,16 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * (12 + lead));
         let end = 0;
         for (const [i, l] of lines.entries()) {
-          if (!plan.line.test(texts[i] as string)) continue;
+          const text = texts[i] as string;
+          // (The expression counts cells itself, as no form matches the delimiter; the count is
+          // kept apart too, as DuckDB's reader would silently drop an empty cell too many.)
+          if (!plan.line.test(text) || cellCount(text, delimiter) !== plan.columns) continue;
           end += range.write(`${lo + i}${delimiter}`, end, 'utf8');
           end += l.copy(range, end);
           range[end++] = 0x0a;
         }
         writeFileSync(file, range.subarray(0, end));
+        let staged = false;
         try {
           // One thread: it took less time and memory than two on a 100,000-row range (the table is
           // wide). Without DuckDB's rewriting of IN lists: with a few hundred columns it took
@@ -158,10 +170,16 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
           await db.run('SET threads = 1');
           await db.run("SET disabled_optimizers = 'in_clause'");
           await db.run(plan.stage(source));
+          staged = true;
         } finally {
           rmSync(file, { force: true });
-          await db.run(`SET threads = ${threads}`);
-          await db.run("SET disabled_optimizers = ''");
+          // Settings back; if the statement failed, its error is the one to report.
+          try {
+            await db.run(`SET threads = ${threads}`);
+            await db.run("SET disabled_optimizers = ''");
+          } catch (e) {
+            if (staged) throw e;
+          }
         }
       }
       if (plan) {
@@ -243,6 +261,16 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   }
 }
 
+/** The file read for its rows is not the one checked before (another header line). */
+class FileChanged extends Error {}
+
+/** Cells in a line: one more than its delimiters. */
+function cellCount(line: string, delimiter: string): number {
+  let n = 1;
+  for (let i = line.indexOf(delimiter); i >= 0; i = line.indexOf(delimiter, i + delimiter.length)) n += 1;
+  return n;
+}
+
 /**
  * The file's data rows, RANGE_ROWS at a time, as their lines without line ends (`lo`: the first
  * one's row number): after a byte order mark, empty lines and the header line, every line up to
@@ -283,7 +311,7 @@ async function* lineRanges(path: string, header: string): AsyncGenerator<{ lo: n
     let first = await next();
     if (first && first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) first = first.subarray(3);
     while (first !== undefined && first.length === 0) first = await next();
-    if (first === undefined || first.toString('utf8') !== header) throw new Error('the header line changed while the file was read');
+    if (first === undefined || first.toString('utf8') !== header) throw new FileChanged();
     for (let lo = 1; ; lo += RANGE_ROWS) {
       const lines: Buffer[] = [];
       while (lines.length < RANGE_ROWS) {
@@ -313,6 +341,7 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
   let blank = false;
   let header: string | undefined;
   let lineStart = 0;
+  let searchFrom = 0;
   let crlf = false;
   let lf = false;
   const newline = (b: number | undefined) => b === 0x0a || b === 0x0d;
@@ -328,6 +357,10 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
         const end = text.indexOf('\n');
         if (end < 0) return undefined;
         header = text.slice(0, end).replace(/\r$/, '');
+        // Empty lines are looked for after the header line (those before it are skipped, as by JS).
+        let at = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+        while (buf[at] === 0x0a || (buf[at] === 0x0d && buf[at + 1] === 0x0a)) at += buf[at] === 0x0a ? 1 : 2;
+        searchFrom = buf.indexOf(0x0a, at);
       }
       for (let i = buf.indexOf(0x0d); i >= 0; i = buf.indexOf(0x0d, i + 1)) if (i + 1 < buf.length && buf[i + 1] !== 0x0a) return undefined;
       // A line longer than JS reads (checked-text.ts, in bytes here: at least its characters): JS gives the file its message.
@@ -342,8 +375,8 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
       if (buf.length - lineStart > MAX_LINE_CHARS) return undefined;
       let from = 0;
       if (!blank) {
-        const a = buf.indexOf('\n\n');
-        const b = buf.indexOf('\n\r\n');
+        const a = buf.indexOf('\n\n', searchFrom);
+        const b = buf.indexOf('\n\r\n', searchFrom);
         const at = a < 0 ? b : b < 0 ? a : Math.min(a, b);
         if (at >= 0) {
           blank = true;
@@ -351,6 +384,7 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
         }
       }
       if (blank) for (let i = from; i < buf.length; i++) if (!newline(buf[i])) return undefined;
+      searchFrom = 0;
       const keep = Math.max(0, buf.length - 2);
       tail = buf.subarray(keep);
       lineStart -= keep;

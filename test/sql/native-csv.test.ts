@@ -206,9 +206,9 @@ test.each([
   expect(await native(write(`${name.replace(/\W+/g, '-')}.csv`, text))).toBe(false);
 });
 
-test('LF, a byte order mark, empty lines at the end: native, the same bytes as --engine js (--wide)', async () => {
-  const file = write('plain.csv', `\uFEFF${lines([header, ...base])}\n\n\n`);
-  expect(await native(file)).toBe(true);
+test('LF, a byte order mark, empty lines before the header and at the end: native, the same bytes as --engine js (--wide)', async () => {
+  const file = write('plain.csv', `\uFEFF\n\n${lines([header, ...base])}\n\n\n`);
+  expect((await nativeShare(file, ',')).sql).toBeGreaterThan(base.length / 2);
   await sameBothWays(file, ['--trial', 'IM101-611', '--wide']);
 }, 60_000);
 

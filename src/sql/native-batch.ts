@@ -72,7 +72,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   process.once('exit', close);
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
-    // A database file of its own: the table is stored compressed and paged out under memory_limit.
+    // A database of its own in a temporary directory, its spill files beside it (under memory_limit).
     instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(threads), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
     conn = await instance.connect();
   } catch {

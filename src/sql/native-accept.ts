@@ -35,7 +35,7 @@ export const ACCEPT_MACROS = [
   // Within bounds (NUMBER: read to the same double by both, each rounding correctly).
   `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND hi, false)`,
   // An integer is also a safe one (JS's Number.isSafeInteger), whatever the field's bounds.
-  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND ${'LEAST(hi, '}${Number.MAX_SAFE_INTEGER}), false)`,
+  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND LEAST(hi, ${Number.MAX_SAFE_INTEGER}), false)`,
   // A real day (DATE_FORM: written YYYY-MM-DD) in MIN_YEAR..MAX_YEAR.
   `CREATE OR REPLACE MACRO ts_date(x) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DATE) IS NOT NULL AND x BETWEEN '${MIN_YEAR}-01-01' AND '${MAX_YEAR}-12-31', false)`,
   // Not too long (TEXT: printable ASCII at both ends); bytes >= UTF-16 units.

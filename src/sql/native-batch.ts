@@ -181,13 +181,11 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
             if (staged) throw e;
           }
         }
-      }
-      if (plan) {
         for (const sql of plan.load) await db.run(sql);
         // Each query runs once per range.
         for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
         // The range's rows for JS: those SQL did not take.
-        await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r) WHERE r NOT IN (SELECT ${'row_no'} FROM stage)`);
+        await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r) WHERE r NOT IN (SELECT row_no FROM stage)`);
       } else {
         await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
       }

@@ -129,6 +129,11 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         yield* screenRows(header, flags, trialIds, (lo, hi) => (span = `${lo}–${hi}`));
       } catch (e) {
         if (e instanceof FileChanged) throw new PatientDataError([{ location: name, message: 'the file changed while it was read: screen it again' }], { cause: e });
+        // The file, or the range file in the temporary directory (a disk full, an I/O error).
+        const code = (e as NodeJS.ErrnoException | undefined)?.code;
+        if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+          throw new PatientDataError([{ location: `${name} rows ${span}`, message: `could not read the file or write DuckDB's temporary range file (${code}): screen the file with --engine js` }], { cause: e });
+        }
         const message = e instanceof Error ? e.message.split('\n')[0] ?? '' : '';
         if (!/^[A-Za-z ]*(Error|Exception): /.test(message)) throw e;
         throw new PatientDataError([{ location: `${name} rows ${span}`, message: `DuckDB could not screen these rows (${message}): screen the file with --engine js` }], { cause: e });
@@ -145,6 +150,12 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
     const source = `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
     const lead = Buffer.byteLength(delimiter);
+    // A statement of a range still loading once the output is closed: not started (close() can only
+    // interrupt the one running).
+    const run = (sql: string) => {
+      if (closed) throw new Error('Interrupted Error: the run was closed');
+      return db.run(sql);
+    };
     const load = async (lo: number, lines: Buffer[]) => {
       const hi = lo + lines.length - 1;
       // Every line as text (JS's rows need it), and the rows whose every cell has its form in the range file.
@@ -167,44 +178,49 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
           // One thread: it took less time and memory than two on a 100,000-row range (the table is
           // wide). Without DuckDB's rewriting of IN lists: with a few hundred columns it took
           // seconds to plan the statement, and held more than 1 GB, on an empty range.
-          await db.run('SET threads = 1');
-          await db.run("SET disabled_optimizers = 'in_clause'");
-          await db.run(plan.stage(source));
+          await run('SET threads = 1');
+          await run("SET disabled_optimizers = 'in_clause'");
+          await run(plan.stage(source));
           staged = true;
         } finally {
           rmSync(file, { force: true });
           // Settings back; if the statement failed, its error is the one to report.
           try {
-            await db.run(`SET threads = ${threads}`);
-            await db.run("SET disabled_optimizers = ''");
+            await run(`SET threads = ${threads}`);
+            await run("SET disabled_optimizers = ''");
           } catch (e) {
             if (staged) throw e;
           }
         }
-        for (const sql of plan.load) await db.run(sql);
+        for (const sql of plan.load) await run(sql);
         // Each query runs once per range.
-        for (const [k, sql] of queries.entries()) await db.run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
+        for (const [k, sql] of queries.entries()) await run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
         // The range's rows for JS: those SQL did not take.
-        await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r) WHERE r NOT IN (SELECT row_no FROM stage)`);
+        await run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r) WHERE r NOT IN (SELECT row_no FROM stage)`);
       } else {
-        await db.run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
+        await run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
       }
       return texts;
     };
     // A range is read out of DuckDB whole, then the next one loads (DuckDB's statements in its
     // threads) while JS writes this one; its error, if any, is thrown when it is taken up.
     const ranges = lineRanges(path, headerLine)[Symbol.asyncIterator]();
-    let next = await ranges.next();
-    let loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
-    while (!next.done) {
-      // No name holds this range's lines or texts while it is written: only its JS rows' lines are kept.
-      const lo = next.value.lo;
-      const hi = lo + next.value.lines.length - 1;
-      at(lo, hi);
-      const slices = await readRange(lo, hi, plan !== undefined, await (loading as Promise<string[]>));
-      next = await ranges.next();
-      loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
-      yield* emitRange(slices);
+    try {
+      let next = await ranges.next();
+      let loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
+      while (!next.done) {
+        // No name holds this range's lines or texts while it is written: only its JS rows' lines are kept.
+        const lo = next.value.lo;
+        const hi = lo + next.value.lines.length - 1;
+        at(lo, hi);
+        const slices = await readRange(lo, hi, plan !== undefined, await (loading as Promise<string[]>));
+        next = await ranges.next();
+        loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
+        yield* emitRange(slices);
+      }
+    } finally {
+      // Left early (an error, or the output closed): the file is closed now, not when collected.
+      await ranges.return?.(undefined);
     }
   }
 

@@ -149,7 +149,11 @@ const own = (s: string) => Buffer.from(s).toString();
 
 function listOf(cache: Map<string, string[]>, text: string): string[] {
   let list = cache.get(text);
-  if (!list) cache.set(text, (list = own(text).split(';')));
+  if (!list) {
+    if (cache.size >= MISSING_CACHE) cache.clear();
+    const key = own(text);
+    cache.set(key, (list = key.split(';')));
+  }
   return list;
 }
 

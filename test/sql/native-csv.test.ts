@@ -301,30 +301,30 @@ test('a named pipe is read once, by the JS path: every row, as from the file', a
   expect(piped).toBe(direct.stdout);
 }, 60_000);
 
-test('Ctrl-C while DuckDB reads: the temporary copy of the input is removed, the process ends by the signal', async () => {
+/** The real bin screening `copies` copies of the example rows natively, its temporary directory its own. */
+async function spawnNative(name: string, copies: number, args: string[], stdio: import('node:child_process').StdioOptions) {
   const { spawn } = await import('node:child_process');
-  const { mkdirSync, readdirSync: list } = await import('node:fs');
-  const file = write('interrupted.csv', `${lines([header, ...Array.from({ length: 2000 }, () => base).flat()])}\n`);
-  const temp = join(dir, 'interrupted-tmp');
+  const { mkdirSync } = await import('node:fs');
+  const file = write(`${name}.csv`, `${lines([header, ...Array.from({ length: copies }, () => base).flat()])}\n`);
+  const temp = join(dir, `${name}-tmp`);
   mkdirSync(temp);
-  const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', '--out', join(dir, 'interrupted-out.csv')], { env: { ...process.env, TMPDIR: temp }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', ...args], { env: { ...process.env, TMPDIR: temp }, stdio });
   const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
-  for (let i = 0; i < 300 && list(temp).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-  expect(list(temp)).toHaveLength(1);
+  return { child, ended, temp };
+}
+
+test('Ctrl-C while DuckDB reads: the temporary copy of the input is removed, the process ends by the signal', async () => {
+  const { child, ended, temp } = await spawnNative('interrupted', 2000, ['--out', join(dir, 'interrupted-out.csv')], 'ignore');
+  for (let i = 0; i < 300 && readdirSync(temp).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(readdirSync(temp)).toHaveLength(1);
   child.kill('SIGINT');
   expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
-  expect(list(temp)).toEqual([]);
+  expect(readdirSync(temp)).toEqual([]);
 }, 60_000);
 
 test('standard output closed early (| head): exit 74, and the temporary copy of the input is removed', async () => {
-  const { spawn } = await import('node:child_process');
-  const { mkdirSync, readdirSync: list } = await import('node:fs');
-  const file = write('closed-pipe.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
-  const temp = join(dir, 'closed-pipe-tmp');
-  mkdirSync(temp);
-  const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', file, '--engine', 'duckdb', '--trial', 'IM101-611'], { env: { ...process.env, TMPDIR: temp }, stdio: ['ignore', 'pipe', 'ignore'] });
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
-  child.stdout.once('data', () => child.stdout.destroy());
+  const { child, ended, temp } = await spawnNative('closed-pipe', 400, [], ['ignore', 'pipe', 'ignore']);
+  child.stdout?.once('data', () => child.stdout?.destroy());
   expect(await ended).toEqual({ code: 74, signal: null });
-  expect(list(temp)).toEqual([]);
+  expect(readdirSync(temp)).toEqual([]);
 }, 60_000);

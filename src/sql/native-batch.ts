@@ -99,21 +99,17 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       conn?.closeSync();
       instance?.closeSync();
     };
-    // Statements still running (the output failed while the next range loaded): stopped, and the
-    // database closed once they have ended. Its files can go now (they are open, not needed).
-    if (inflight) {
-      conn?.interrupt();
-      inflight.then(end, end);
-    } else {
-      try {
-        end();
-      } finally {
-        // Whatever happened to DuckDB, its files (a copy of the patients' data) go.
-        if (temp) rmSync(temp, { recursive: true, force: true });
-      }
-      return;
+    try {
+      // Statements still running (the output failed while the next range loaded): stopped, and the
+      // database closed once they have ended. Its files can go now (they are open, not needed).
+      if (inflight) {
+        conn?.interrupt();
+        inflight.then(end, end);
+      } else end();
+    } finally {
+      // Whatever happened to DuckDB, its files (a copy of the patients' data) go.
+      if (temp) rmSync(temp, { recursive: true, force: true });
     }
-    if (temp) rmSync(temp, { recursive: true, force: true });
   }
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
   // `wide`: the results carry each criterion's outcome by id (--wide).

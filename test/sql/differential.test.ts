@@ -186,13 +186,32 @@ function doseHistories(): Row[] {
   });
 }
 
+/**
+ * One patient per state of the five Bohan and Peter items (each true, false or not recorded: 3^5),
+ * so the SQL's lookup of the calculator's outcome by state meets every entry, unrecorded items
+ * included (read as false, an unknown would turn into a decision).
+ */
+function bohanPeterStates(): Row[] {
+  const keys = ['weakness', 'enzymes', 'emg', 'biopsy', 'rash'];
+  return aimed(3 ** keys.length, { seed: 2347, samples: 6, prng: 891 }, (patient, k) => {
+    const state = k % 3 ** keys.length;
+    const items: Record<string, boolean> = {};
+    keys.forEach((key, i) => {
+      const digit = Math.floor(state / 3 ** i) % 3;
+      if (digit < 2) items[key] = digit === 1;
+    });
+    patient.bohanPeter = { ...Object.fromEntries(Object.entries(patient.bohanPeter ?? {}).filter(([key]) => !keys.includes(key))), ...items };
+    return `targeted patient #${k} (Bohan and Peter items ${keys.map((key) => String(items[key] ?? '-')).join(',')})`;
+  });
+}
+
 let rows: Row[];
 const expected = new Map<string, Expected[]>();
 let tables: TableRows;
 
 beforeAll(() => {
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
-  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories()];
+  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates()];
   const layout = layoutTables(dict);
   tables = new Map();
   rows.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.record.referenceDates ?? {}, tables));

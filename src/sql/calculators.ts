@@ -140,24 +140,30 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
   return memo(ctx, params, () => {
     const m = 'm';
     const cur = 'c';
+    const c = (x: string, field: string) => `${x}.${q(field)}`;
+    // Each value is a column of a select below the one that reads it (computed once, as the
+    // layers of the query): composed as text, the drug table was copied 12 times into each
+    // record's dose, and the dose 4 times into its figures (23,000 characters a table).
+    const fence = ctx.dialect.fence;
     // One medication's prednisone-equivalent mg/day (prednisoneEquivalentMgPerDay): the current
     // dose of prednisone/prednisolone in mg/day, else the recorded equivalent; both and unequal
     // is a contradiction (NULL, so its dose is not known).
     // The dose history in mg/day converted with the glucocorticoid table (toPrednisoneMg).
-    const equivalent = `(CASE ${m}.${q('drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
+    const equivalent = `(CASE ${c(m, 'drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
+    const taken = takenOnSql(m, date);
+    const records = `SELECT ${c(m, ROW)}, ${c(m, 'idx')}, ${c(m, 'class')}, ${c(m, 'drug')}, ${c(m, 'start')}, ${c(m, 'prednisoneEquivalentMgPerDay')} AS summary, ${c(cur, 'dose')} AS cdose, ${c(cur, 'unit')} AS cunit, ${equivalent} AS eq, ${taken} AS taken FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}${fence}`;
     // A rule may read deflazacort at its own ratio (params.deflazacortRatio, toPrednisoneMg).
     const ratio = params.deflazacortRatio as number | undefined;
-    const deflazacort = ratio === undefined ? '' : `WHEN ${cur}.${q('unit')} = 'mg/day' AND ${m}.${q('drug')} = 'deflazacort' THEN ${exact(`${cur}.${q('dose')} / ${ratio}`)} `;
-    const fromDoses = `(CASE ${deflazacort}WHEN ${cur}.${q('unit')} = 'mg/day' AND ${equivalent} IS NOT NULL THEN ${exact(`${cur}.${q('dose')} * 5 / ${equivalent}`)} END)`;
-    const summary = `${m}.${q('prednisoneEquivalentMgPerDay')}`;
-    const dose = `(CASE WHEN ${fromDoses} IS NOT NULL THEN (CASE WHEN ${summary} IS NOT NULL AND ${exact(summary)} <> ${fromDoses} THEN NULL ELSE ${fromDoses} END) ELSE ${summary} END)`;
-    const on = takenOnSql(m, date);
-    const steroid = `${m}.${q('class')} = 'corticosteroid' AND ${on} <> ${NOT_MET}`;
+    const deflazacort = ratio === undefined ? '' : `WHEN a.cunit = 'mg/day' AND ${c('a', 'drug')} = 'deflazacort' THEN ${exact(`a.cdose / ${ratio}`)} `;
+    const fromDoses = `(CASE ${deflazacort}WHEN a.cunit = 'mg/day' AND a.eq IS NOT NULL THEN ${exact('a.cdose * 5 / a.eq')} END)`;
+    const converted = `SELECT a.*, ${fromDoses} AS fd, (${c('a', 'class')} = 'corticosteroid' AND a.taken <> ${NOT_MET}) AS steroid FROM (${records}) AS a${fence}`;
+    const dose = `(CASE WHEN b.fd IS NOT NULL THEN (CASE WHEN b.summary IS NOT NULL AND ${exact('b.summary')} <> b.fd THEN NULL ELSE b.fd END) ELSE b.summary END)`;
+    const dosed = `SELECT b.*, ${dose} AS dose FROM (${converted}) AS b${fence}`;
     // What the record lacks, in the JS calculator's order: its class; for a steroid maybe taken,
     // the unrecorded end of its course and its dose (a dose history for a drug in the table).
     const path = (field: string) => token(recordPath('medications', m, field));
-    const lacks = `(CASE WHEN ${m}.${q('class')} IS NULL THEN ${path('class')} WHEN ${steroid} THEN ${missingList(ctx.dialect, [when(`${on} = ${UNKNOWN}`, `(CASE WHEN ${m}.${q('start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${dose} IS NULL`, `(CASE WHEN ${equivalent} IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
-    const perMed = `SELECT ${m}.${q(ROW)}, ${m}.${q('idx')} AS ix, (CASE WHEN ${m}.${q('class')} IS NULL THEN 1 WHEN ${steroid} AND ${dose} IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${steroid} AND ${on} = ${MET} THEN ${dose} ELSE 0 END) AS low, (CASE WHEN ${steroid} THEN ${dose} ELSE 0 END) AS high, ${lacks} AS lacks FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}`;
+    const lacks = `(CASE WHEN ${c(m, 'class')} IS NULL THEN ${path('class')} WHEN ${m}.steroid THEN ${missingList(ctx.dialect, [when(`${m}.taken = ${UNKNOWN}`, `(CASE WHEN ${c(m, 'start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${m}.dose IS NULL`, `(CASE WHEN ${m}.eq IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
+    const perMed = `SELECT ${c(m, ROW)}, ${c(m, 'idx')} AS ix, (CASE WHEN ${c(m, 'class')} IS NULL THEN 1 WHEN ${m}.steroid AND ${m}.dose IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${m}.steroid AND ${m}.taken = ${MET} THEN ${m}.dose ELSE 0 END) AS low, (CASE WHEN ${m}.steroid THEN ${m}.dose ELSE 0 END) AS high, ${lacks} AS lacks FROM (${dosed}) AS ${m}`;
     return sharedJoin(ctx, 'pe', false, `SELECT t.${q(ROW)}, MAX(t.open_high) AS open_high, SUM(t.low) AS low, SUM(t.high) AS high, ${ctx.dialect.joinInOrder('t.lacks', ['t.ix'], MISSING_SEP)} AS m FROM (${perMed}) AS t GROUP BY t.${q(ROW)}`);
   });
 }

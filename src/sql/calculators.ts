@@ -66,22 +66,29 @@ const imacsImprovement: CalcSql = (ctx, params) => {
   const rule: ImacsRule = { ...IMACS_DOI, ...(params as Partial<ImacsRule>), mmtMayNotWorsen: params.mmtMayNotWorsen !== false };
   const zeroBaseline = (params.zeroBaseline as string | undefined) ?? 'asChange';
   const { exact } = ctx.dialect;
-  // Each measure's state code (measureChange in imacs-improvement.ts).
-  const states = IMACS_MEASURES.map((m) => {
+  const fence = ctx.dialect.fence;
+  // Each measure's state code (measureChange in imacs-improvement.ts), over its values selected
+  // first (u.bK, u.fK, the change u.dK, the gap u.gK), and the key of the states counted over
+  // those (k.k): composed as text, each change was copied a dozen times into its state, and each
+  // state into the key twice (21,000 characters a table).
+  const values = IMACS_MEASURES.map((m, i) => {
     const [b, f] = imacsColumns(ctx, m.key);
     const gaps = [`${b} IS NULL`, `${f} IS NULL`];
     if (m.key === 'mmt8') {
       const [bm, fm] = [col(ctx, 'imacs.baseline.mmt8', 'max'), col(ctx, 'imacs.followUp.mmt8', 'max')];
       gaps.push(`${bm} IS NULL`, `${fm} IS NULL`, `${bm} <> ${fm}`);
     }
-    const better = m.higherIsBetter ? `(${f} - ${b})` : `(${b} - ${f})`;
+    return `, ${b} AS b${i}, ${f} AS f${i}, ${m.higherIsBetter ? `(${f} - ${b})` : `(${b} - ${f})`} AS d${i}, (${gaps.join(' OR ')}) AS g${i}`;
+  });
+  const states = IMACS_MEASURES.map((_, i) => {
+    const [b, f, better] = [`u.b${i}`, `u.f${i}`, `u.d${i}`];
     const scale = `abs(${b})`;
     const worse = exact(`-${better} * 100`);
     const limit = exact(`${rule.worsenPct} * ${scale}`);
     const regular = `CASE WHEN ${better} > 0 AND ${exact(`${better} * 100`)} >= ${exact(`${rule.improvePct} * ${scale}`)} THEN ${IMPROVED} WHEN ${better} < 0 AND ${worse} ${rule.worsenedWhen === '>=' ? '>=' : '>'} ${limit} THEN ${WORSENED} ELSE ${UNCHANGED} END`;
     // A changed zero baseline has no percent change: its status is a reading (zeroBaseline).
     const zero = zeroBaseline === 'unchanged' ? String(UNCHANGED) : zeroBaseline === 'either' ? `CASE WHEN ${better} > 0 THEN ${ZERO_IMPROVED} ELSE ${ZERO_WORSENED} END` : regular;
-    return `(CASE WHEN ${gaps.join(' OR ')} THEN ${MISSING} WHEN ${b} = 0 AND ${f} <> ${b} THEN ${zero} ELSE ${regular} END)`;
+    return `(CASE WHEN u.g${i} THEN ${MISSING} WHEN ${b} = 0 AND ${f} <> ${b} THEN ${zero} ELSE ${regular} END)`;
   });
   const mmtIndex = IMACS_MEASURES.findIndex((m) => m.key === 'mmt8');
   const codes = zeroBaseline === 'either' ? [IMPROVED, WORSENED, UNCHANGED, MISSING, ZERO_IMPROVED, ZERO_WORSENED] : [IMPROVED, WORSENED, UNCHANGED, MISSING];
@@ -90,8 +97,11 @@ const imacsImprovement: CalcSql = (ctx, params) => {
     const countOf = (code: number) => `(${states.map((_, i) => `(CASE WHEN t.s${i} = ${code} THEN 1 ELSE 0 END)`).join(' + ')})`;
     const key = `(${codes.map((code) => `${countOf(code)} * ${10 ** (code + 1)}`).join(' + ')} + t.s${mmtIndex})`;
     const { met, notMet } = imacsTable(params, codes, mmtIndex);
-    const inList = (xs: number[]) => (xs.length ? `${key} IN (${xs.join(', ')})` : 'FALSE');
-    return sharedJoin(ctx, 'im', false, `SELECT t.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (SELECT p.${q(ROW)}${states.map((s, i) => `, ${s} AS s${i}`).join('')} FROM ${q('patients')} AS p) AS t`);
+    const inList = (xs: number[]) => (xs.length ? `k.k IN (${xs.join(', ')})` : 'FALSE');
+    const measured = `SELECT p.${q(ROW)}${values.join('')} FROM ${q('patients')} AS p${fence}`;
+    const stated = `SELECT u.${q(ROW)}${states.map((x, i) => `, ${x} AS s${i}`).join('')} FROM (${measured}) AS u${fence}`;
+    const keyed = `SELECT t.${q(ROW)}, ${key} AS k FROM (${stated}) AS t${fence}`;
+    return sharedJoin(ctx, 'im', false, `SELECT k.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (${keyed}) AS k`);
   });
   return `${j}.o`;
 };

@@ -66,12 +66,12 @@ export function shiftSql(date: string, d: Duration, sign: 1 | -1): string {
 
 /** Whole years from birth to on, a 29 February birthday counting on 28 February (ageInYears). */
 export function ageSql(birth: string, on: string): string {
-  const y = (d: string) => `EXTRACT(YEAR FROM ${d})`;
-  const m = (d: string) => `EXTRACT(MONTH FROM ${d})`;
-  const day = (d: string) => `EXTRACT(DAY FROM ${d})`;
-  const leap = `(MOD(CAST(${y(on)} AS INTEGER), 4) = 0 AND (MOD(CAST(${y(on)} AS INTEGER), 100) <> 0 OR MOD(CAST(${y(on)} AS INTEGER), 400) = 0))`;
-  const birthday = `(CASE WHEN ${m(birth)} = 2 AND ${day(birth)} = 29 AND NOT ${leap} THEN 28 ELSE ${day(birth)} END)`;
-  return `(${y(on)} - ${y(birth)} - (CASE WHEN ${m(on)} < ${m(birth)} OR (${m(on)} = ${m(birth)} AND ${day(on)} < ${birthday}) THEN 1 ELSE 0 END))`;
+  const part = (unit: string, d: string) => `EXTRACT(${unit} FROM ${d})`;
+  // The birthday is reached when on's month × 100 + day is not below birth's, the last day of
+  // February counting as 29 February (so a 29 February birthday is reached on 28 February in a
+  // year without one, and only then).
+  const onDay = `(CASE WHEN ${part('MONTH', on)} = 2 AND ${part('MONTH', `(${on} + 1)`)} = 3 THEN 229 ELSE ${part('MONTH', on)} * 100 + ${part('DAY', on)} END)`;
+  return `(${part('YEAR', on)} - ${part('YEAR', birth)} - (CASE WHEN ${onDay} < ${part('MONTH', birth)} * 100 + ${part('DAY', birth)} THEN 1 ELSE 0 END))`;
 }
 
 /** Taken on `date` (medication.ts takenOn): met / not met / unknown. */

@@ -6,7 +6,7 @@ import { getPath } from '../engine/patient-record.js';
 import { fieldLabel } from '../criteria/dictionary-model.js';
 import { cmp, leaf, REF_PATH } from './kit.js';
 import type { ReferenceDateName, RuleKind, SqlContext } from './types.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, ageSql, countRange, ifUnknown, lit, missingList, when } from '../sql/kit.js';
+import { MET, NOT_MET, UNKNOWN, agedSql, ifUnknown, lit, missingList, when } from '../sql/kit.js';
 
 export type Age = { kind: 'age'; note?: string | undefined; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName };
 /** What an age rule's trace records (explain only). */
@@ -71,10 +71,24 @@ export const age: RuleKind<Age> = {
 };
 
 function ageOutcome(n: Age, cx: SqlContext): string {
-  const birth = cx.col('demographics.birthDate');
+  const birth = cx.col(BIRTH);
   const on = cx.refCol(n.at);
-  const op = SQL_OPS[n.op] as string;
-  return `(CASE WHEN ${on} IS NULL THEN ${UNKNOWN} WHEN ${birth} IS NOT NULL THEN (CASE WHEN ${ageSql(birth, on)} ${op} ${n.years} THEN ${MET} ELSE ${NOT_MET} END) ${statedAgeSql(n, cx)} END)`;
+  const [passes] = agesPass(n, (years) => agedSql(birth, on, years), (years) => agedSql(birth, on, years));
+  return `(CASE WHEN ${on} IS NULL THEN ${UNKNOWN} WHEN ${birth} IS NOT NULL THEN (CASE WHEN ${passes} THEN ${MET} ELSE ${NOT_MET} END) ${statedAgeSql(n, cx)} END)`;
+}
+
+/**
+ * [every age in youngest..oldest passes `age op years`, none does], from "aged at least k" of the
+ * youngest and of the oldest reading (as countRange over the two ages).
+ */
+function agesPass(n: Age, youngest: (k: number) => string, oldest: (k: number) => string): [string, string] {
+  const y = n.years;
+  switch (n.op) {
+    case '>=': return [youngest(y), `NOT ${oldest(y)}`];
+    case '>': return [youngest(y + 1), `NOT ${oldest(y + 1)}`];
+    case '<=': return [`NOT ${oldest(y + 1)}`, youngest(y + 1)];
+    default: return [`NOT ${oldest(y)}`, youngest(y)];
+  }
 }
 
 /**
@@ -87,7 +101,7 @@ function statedAgeSql(n: Age, cx: SqlContext): string {
   const statedOn = cx.col('demographics.ageOn');
   const latest = `CAST(${statedOn} - ${cx.dialect.months(`12 * ${years}`)} AS DATE)`;
   const earliest = `(CAST(${statedOn} - ${cx.dialect.months(`12 * (${years} + 1)`)} AS DATE) + 1)`;
-  const [allTrue, allFalse] = countRange(n.op, n.years, ageSql(latest, on), ageSql(earliest, on));
+  const [allTrue, allFalse] = agesPass(n, (k) => agedSql(latest, on, k), (k) => agedSql(earliest, on, k));
   return `WHEN ${years} IS NULL OR ${statedOn} IS NULL THEN ${UNKNOWN} WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} ELSE ${UNKNOWN}`;
 }
 

@@ -64,15 +64,13 @@ export function shiftSql(date: string, d: Duration, sign: 1 | -1): string {
   return out;
 }
 
-/** Whole years from birth to on, a 29 February birthday counting on 28 February (ageInYears). */
-export function ageSql(birth: string, on: string): string {
-  const part = (unit: string, d: string) => `EXTRACT(${unit} FROM ${d})`;
-  // The birthday is reached when on's month × 100 + day is not below birth's, the last day of
-  // February counting as 29 February (so a 29 February birthday is reached on 28 February in a
-  // year without one, and only then).
-  const onDay = `(CASE WHEN ${part('MONTH', on)} = 2 AND ${part('MONTH', `(${on} + 1)`)} = 3 THEN 229 ELSE ${part('MONTH', on)} * 100 + ${part('DAY', on)} END)`;
-  return `(${part('YEAR', on)} - ${part('YEAR', birth)} - (CASE WHEN ${onDay} < ${part('MONTH', birth)} * 100 + ${part('DAY', birth)} THEN 1 ELSE 0 END))`;
-}
+/**
+ * Aged at least `years` whole years on `on` (ageInYears(birth, on) >= years): the birthday that
+ * many years on is not after `on`, a 29 February birthday falling on 28 February in a common year
+ * as the month shift clamps it. No date parts: DuckDB's EXTRACT fills a cache of dates for every
+ * place it occurs, each time a query runs (milliseconds each, the most of a small range's time).
+ */
+export const agedSql = (birth: string, on: string, years: number): string => `(${shiftSql(birth, { years }, 1)} <= ${on})`;
 
 /** Taken on `date` (medication.ts takenOn): met / not met / unknown. */
 export function takenOnSql(med: string, date: string): string {

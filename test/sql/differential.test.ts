@@ -334,7 +334,7 @@ describe('PostgreSQL', () => {
 });
 
 import { ageInYears, shift } from '../../src/engine/dates.js';
-import { ageSql, shiftSql } from '../../src/sql/kit.js';
+import { agedSql, shiftSql } from '../../src/sql/kit.js';
 
 /**
  * shift() and ageInYears() against their SQL on random dates and month ends around leap days:
@@ -350,19 +350,25 @@ async function dateDisagreements(all: (sql: string) => Promise<Record<string, un
   const values = dates.map(([a, b], i) => `(${i}, CAST('${a}' AS DATE), CAST('${b}' AS DATE))`).join(', ');
   const selects = durations.map((d, k) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
-    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted, CAST(${ageSql('v.a', 'v.b')} AS INTEGER) AS age FROM (VALUES ${values}) AS v(i, a, b)`;
+    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted FROM (VALUES ${values}) AS v(i, a, b)`;
   });
   const got = await all(`${selects.join(' UNION ALL ')} ORDER BY k, i`);
+  // Aged at least the JS age on the day, and not a year more (the SQL takes the years as a literal).
+  const aged = (a: string, b: string, years: number) => agedSql(`CAST('${a}' AS DATE)`, `CAST('${b}' AS DATE)`, years);
+  const ages = await all(`${dates.map(([a, b], i) => `SELECT ${i} AS i, ${aged(a, b, ageInYears(a, b))} AS reached, ${aged(a, b, ageInYears(a, b) + 1)} AS beyond`).join(' UNION ALL ')} ORDER BY i`);
   const out: string[] = [];
   let n = 0;
   durations.forEach((d) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
-    dates.forEach(([a, b]) => {
-      const g = got[n++] as { shifted: string; age: number };
+    dates.forEach(([a]) => {
+      const g = got[n++] as { shifted: string };
       const want = shift(a, duration, d.sign as 1 | -1);
       if (g.shifted !== want) out.push(`${a} ${d.sign > 0 ? '+' : '-'} ${d.months} months ${d.days} days: JS ${want}, SQL ${g.shifted}`);
-      if (Number(g.age) !== ageInYears(a, b)) out.push(`age from ${a} on ${b}: JS ${ageInYears(a, b)}, SQL ${g.age}`);
     });
+  });
+  dates.forEach(([a, b], i) => {
+    const g = ages[i] as { reached: boolean; beyond: boolean };
+    if (g.reached !== true || g.beyond !== false) out.push(`age from ${a} on ${b}: JS ${ageInYears(a, b)}, SQL aged ${ageInYears(a, b)}: ${g.reached}, aged ${ageInYears(a, b) + 1}: ${g.beyond}`);
   });
   if (got.length !== n) out.push(`SQL returned ${got.length} rows for ${n} cases`);
   return out.slice(0, 20);

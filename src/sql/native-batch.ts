@@ -23,7 +23,7 @@ import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
 import { PatientDataError } from '../errors.js';
 import { DUCKDB } from './dialect.js';
-import { ACCEPT_MACROS, cellColumn, nativePlan } from './native-accept.js';
+import { ACCEPT_MACROS, cellColumn, nativePlan, type NativePlan } from './native-accept.js';
 import { lit } from './kit.js';
 import { compileTrial } from './query.js';
 import { resultReader } from './native-results.js';
@@ -49,10 +49,18 @@ export type NativeCsv = {
   close(): void;
 };
 
-export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean } = {}): Promise<NativeCsv | undefined> {
+/**
+ * `rangeRows` and `sliceRows` (RANGE_ROWS and SLICE_ROWS unless given) set how many rows DuckDB
+ * screens at once and how many it hands back at once: the output is the same whatever they are.
+ */
+export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean; rangeRows?: number; sliceRows?: number } = {}): Promise<NativeCsv | undefined> {
+  // Every delimiter read-rows.ts allows is one byte (cells are counted by it).
+  if (Buffer.byteLength(delimiter) !== 1) return undefined;
   const scanned = await plainText(path);
   if (!scanned) return undefined;
   const threads = options.threads ?? 2;
+  const rangeRows = options.rangeRows ?? RANGE_ROWS;
+  const sliceRows = options.sliceRows ?? SLICE_ROWS;
   // Nothing is read yet: if the temporary database cannot be set up, the JS reader reads the file.
   let temp: string | undefined;
   let instance: DuckDBInstance | undefined;
@@ -141,34 +149,41 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow[]> {
     const plan = nativePlan(header, dict, flags, { trials, trialIds }, delimiter);
     if (plan) for (const m of ACCEPT_MACROS) await db.run(m);
-    const file = join(temp as string, 'range.csv');
-    // Each range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
+    // A range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
-    const source = `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
-    const lead = Buffer.byteLength(delimiter);
+    const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
+    const delimiterByte = delimiter.charCodeAt(0);
     // A statement of a range still loading once the output is closed: not started (close() can only
     // interrupt the one running).
     const run = (sql: string) => {
       if (closed) throw new Error('Interrupted Error: the run was closed');
       return db.run(sql);
     };
-    const load = async (lo: number, lines: Buffer[]) => {
+    /**
+     * JS's part of a range, done while DuckDB screens the one before: the lines every cell of which
+     * has its form go to the range's own file, each led by its row number. Only the lines' bytes are
+     * kept (a JS row's line is made text when its range is read out).
+     */
+    const prepare = (lo: number, lines: Buffer[]): Prepared => {
       const hi = lo + lines.length - 1;
-      // Every line as text (JS's rows need it), and the rows whose every cell has its form in the range file.
-      const texts = lines.map((l) => l.toString('utf8'));
-      if (plan) {
-        const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * (12 + lead));
-        let end = 0;
-        for (const [i, l] of lines.entries()) {
-          const text = texts[i] as string;
-          // (The expression counts cells itself, as no form matches the delimiter; the count is
-          // kept apart too, as DuckDB's reader would silently drop an empty cell too many.)
-          if (!plan.line.test(text) || cellCount(text, delimiter) !== plan.columns) continue;
-          end += range.write(`${lo + i}${delimiter}`, end, 'utf8');
-          end += l.copy(range, end);
-          range[end++] = 0x0a;
-        }
-        writeFileSync(file, range.subarray(0, end));
+      if (!plan) return { lo, hi, lines };
+      const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * 13);
+      let end = 0;
+      for (const [i, l] of lines.entries()) {
+        // (The expression counts cells itself, as no form matches the delimiter; the count is kept
+        // apart too, as DuckDB's reader would silently drop an empty cell too many.)
+        if (cellCount(l, delimiterByte) !== plan.columns || !plan.line.test(l.toString('utf8'))) continue;
+        end += range.write(`${lo + i}${delimiter}`, end, 'utf8');
+        end += l.copy(range, end);
+        range[end++] = 0x0a;
+      }
+      const file = join(temp as string, `range-${lo}.csv`);
+      writeFileSync(file, range.subarray(0, end));
+      return { lo, hi, lines, file };
+    };
+    /** DuckDB's part of a range: staged, laid out, screened by each trial's query and read out. */
+    const screen = async ({ lo, hi, lines, file }: Prepared) => {
+      if (file) {
         let staged = false;
         try {
           // One thread: it took less time and memory than two on a 100,000-row range (the table is
@@ -176,7 +191,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
           // seconds to plan the statement, and held more than 1 GB, on an empty range.
           await run('SET threads = 1');
           await run("SET disabled_optimizers = 'in_clause'");
-          await run(plan.stage(source));
+          await run((plan as NativePlan).stage(source(file)));
           staged = true;
         } finally {
           rmSync(file, { force: true });
@@ -188,7 +203,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
             if (staged) throw e;
           }
         }
-        for (const sql of plan.load) await run(sql);
+        for (const sql of (plan as NativePlan).load) await run(sql);
         // Each query runs once per range.
         for (const [k, sql] of queries.entries()) await run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
         // The range's rows for JS: those SQL did not take.
@@ -196,22 +211,29 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       } else {
         await run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
       }
-      return texts;
+      return readRange(lo, hi, file !== undefined, lines);
     };
-    // A range is read out of DuckDB whole, then the next one loads (DuckDB's statements in its
-    // threads) while JS writes this one; its error, if any, is thrown when it is taken up.
-    const ranges = lineRanges(path, headerLine)[Symbol.asyncIterator]();
+    // DuckDB screens a range while JS writes the one before and prepares the one after, so DuckDB
+    // never waits for JS's part; a range's error, if any, is thrown when it is taken up.
+    const ranges = lineRanges(path, headerLine, rangeRows)[Symbol.asyncIterator]();
     try {
-      let next = await ranges.next();
-      let loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
-      while (!next.done) {
-        // No name holds this range's lines or texts while it is written: only its JS rows' lines are kept.
-        const lo = next.value.lo;
-        const hi = lo + next.value.lines.length - 1;
+      // (`at` names the range whose step is under way, for an error's message.)
+      const upcoming = async () => {
+        const next = await ranges.next();
+        if (next.done) return undefined;
+        at(next.value.lo, next.value.lo + next.value.lines.length - 1);
+        return prepare(next.value.lo, next.value.lines);
+      };
+      const first = await upcoming();
+      let current = first && { lo: first.lo, hi: first.hi, slices: busy(screen(first)) };
+      let after = current && (await upcoming());
+      while (current) {
+        const { lo, hi } = current;
         at(lo, hi);
-        const slices = await readRange(lo, hi, plan !== undefined, await (loading as Promise<string[]>));
-        next = await ranges.next();
-        loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
+        const slices = await current.slices;
+        current = after && { lo: after.lo, hi: after.hi, slices: busy(screen(after)) };
+        after = current && (await upcoming());
+        at(lo, hi);
         yield* emitRange(slices);
       }
     } finally {
@@ -223,20 +245,20 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   /**
    * A loaded range's rows: each trial's results (tables res0, res1, …, one row per row_no SQL
    * took), a slice at a time as one text (native-results.ts), and the rows for JS (table jsrows:
-   * row_no) with their lines, from the range's `texts`; only those lines are kept, not the range's.
+   * row_no) with their lines as text, from the range's `lines`; only those lines are kept.
    */
-  async function readRange(lo: number, hi: number, screened: boolean, texts: string[]): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
+  async function readRange(lo: number, hi: number, screened: boolean, lines: Buffer[]): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
     const text = async (sql: string) => {
       const result = await db.run(sql);
       return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
     };
     const slices = [];
-    for (let from = lo; from <= hi; from += SLICE_ROWS) {
-      const to = Math.min(hi, from + SLICE_ROWS - 1);
+    for (let from = lo; from <= hi; from += sliceRows) {
+      const to = Math.min(hi, from + sliceRows - 1);
       const results = screened ? await text(reader.sql(from, to)) : null;
       const js = await text(`SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
       const jsRows = js ? js.split(',').map(Number) : [];
-      slices.push({ from, to, results, jsRows, jsLines: jsRows.map((r) => texts[r - lo] as string) });
+      slices.push({ from, to, results, jsRows, jsLines: jsRows.map((r) => (lines[r - lo] as Buffer).toString('utf8')) });
     }
     return slices;
   }
@@ -274,30 +296,36 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 /** The file read for its rows is not the one checked before (another header line). */
 class FileChanged extends Error {}
 
-/** Cells in a line: one more than its delimiters. */
-function cellCount(line: string, delimiter: string): number {
+/** A range of lines: `file` holds those SQL may take (when there is a plan). */
+type Prepared = { lo: number; hi: number; lines: Buffer[]; file?: string };
+
+/** Cells in a line: one more than its delimiters (a one-byte delimiter: read-rows.ts allows no other). */
+function cellCount(line: Buffer, delimiter: number): number {
   let n = 1;
-  for (let i = line.indexOf(delimiter); i >= 0; i = line.indexOf(delimiter, i + delimiter.length)) n += 1;
+  for (let i = 0; i < line.length; i++) if (line[i] === delimiter) n += 1;
   return n;
 }
 
 /**
- * The file's data rows, RANGE_ROWS at a time, as their lines without line ends (`lo`: the first
+ * The file's data rows, `rangeRows` at a time, as their lines without line ends (`lo`: the first
  * one's row number): after a byte order mark, empty lines and the header line, every line up to
  * the first empty one (plainText has checked only line ends follow it).
  */
-async function* lineRanges(path: string, header: string): AsyncGenerator<{ lo: number; lines: Buffer[] }> {
+async function* lineRanges(path: string, header: string, rangeRows: number): AsyncGenerator<{ lo: number; lines: Buffer[] }> {
   const handle = await open(path, 'r');
   try {
     let buf: Buffer = Buffer.alloc(0);
     let eof = false;
     let pos = 0;
     // A new buffer each time: the lines handed out are views of the old one, never written again.
+    // (The unread rest is copied to its start and the file read in after it: no copy of what is read.)
     const fill = async () => {
-      const chunk = Buffer.allocUnsafe(4 << 20);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const rest = buf.length - pos;
+      const next = Buffer.allocUnsafe(rest + (4 << 20));
+      buf.copy(next, 0, pos);
+      const { bytesRead } = await handle.read(next, rest, 4 << 20, null);
       if (bytesRead === 0) eof = true;
-      buf = Buffer.concat([buf.subarray(pos), chunk.subarray(0, bytesRead)]);
+      buf = next.subarray(0, rest + bytesRead);
       pos = 0;
     };
     /** The next line without its end (CR LF or LF), or undefined at the end of the file. */
@@ -322,15 +350,15 @@ async function* lineRanges(path: string, header: string): AsyncGenerator<{ lo: n
     if (first && first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) first = first.subarray(3);
     while (first !== undefined && first.length === 0) first = await next();
     if (first === undefined || first.toString('utf8') !== header) throw new FileChanged();
-    for (let lo = 1; ; lo += RANGE_ROWS) {
+    for (let lo = 1; ; lo += rangeRows) {
       const lines: Buffer[] = [];
-      while (lines.length < RANGE_ROWS) {
+      while (lines.length < rangeRows) {
         const l = await next();
         if (l === undefined || l.length === 0) break;
         lines.push(l);
       }
       if (lines.length) yield { lo, lines };
-      if (lines.length < RANGE_ROWS) return;
+      if (lines.length < rangeRows) return;
     }
   } finally {
     await handle.close();

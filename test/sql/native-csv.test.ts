@@ -206,6 +206,28 @@ test.each([
   expect(await native(write(`${name.replace(/\W+/g, '-')}.csv`, text))).toBe(false);
 });
 
+// The file is checked for UTF-8 a mebibyte at a time: a character cut by a read's end is whole
+// with the next read's start, a bad sequence so cut is still bad.
+test.each([
+  ['a character of four bytes', true, Buffer.from('😀')],
+  ['a character of two bytes', true, Buffer.from('é')],
+  ['a lead byte without its second byte', false, Buffer.from([0xc3, 0x28])],
+  ['a surrogate half written in UTF-8', false, Buffer.from([0xed, 0xa0, 0x80])],
+])('%s across the first mebibyte: native %s', async (name, expected, char) => {
+  const prefix = [`${lines([header])}\n`];
+  let size = Buffer.byteLength(prefix[0] as string);
+  for (let i = 0; size < (1 << 20) - 2000; i++) {
+    const l = `${line(base[i % base.length] as string[])}\n`;
+    prefix.push(l);
+    size += Buffer.byteLength(l);
+  }
+  // The character's first byte is the mebibyte's last.
+  const id = Buffer.concat([Buffer.from('x'.repeat((1 << 20) - 1 - size)), char]);
+  const text = Buffer.concat([Buffer.from(prefix.join('')), id, Buffer.from(`,${(base[0] as string[]).slice(1).join(',')}\n`)]);
+  expect(text.indexOf(char)).toBe((1 << 20) - 1);
+  expect(await native(write(`${name.replace(/\W+/g, '-')}.csv`, text))).toBe(expected);
+});
+
 test('LF, a byte order mark, empty lines before the header and at the end: native, the same bytes as --engine js (--wide)', async () => {
   const file = write('plain.csv', `\uFEFF\n\n${lines([header, ...base])}\n\n\n`);
   expect((await nativeShare(file, ',')).sql).toBeGreaterThan(base.length / 2);

@@ -12,7 +12,7 @@
 // text that is not UTF-8 or any read error makes `openNativeCsv` return undefined, and the caller
 // reads the file as today.
 import { isUtf8 } from 'node:buffer';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,12 +165,13 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     };
     /**
      * JS's part of a range, done while DuckDB screens the one before: the lines every cell of which
-     * has its form go to the range's own file, each led by its row number. Only the lines' bytes are
-     * kept (a JS row's line is made text when its range is read out).
+     * has its form go to the range's own file, each led by its row number. The lines are not kept:
+     * a JS row's line is read again from the file when its range is read out.
      */
-    const prepare = async (lo: number, lines: Buffer[]): Promise<Prepared> => {
+    const prepare = async ({ lo, lines, starts }: LineRange): Promise<Prepared> => {
       const hi = lo + lines.length - 1;
-      if (!plan) return { lo, hi, lines };
+      const lengths = Uint32Array.from(lines, (l) => l.length);
+      if (!plan) return { lo, hi, starts, lengths };
       const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * 13);
       let end = 0;
       for (const [i, l] of lines.entries()) {
@@ -184,10 +185,10 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const file = join(temp as string, `range-${lo}.csv`);
       // (Written in libuv's threads: a first write of 50 MB to a new file took 0.45 s here.)
       await writeFile(file, range.subarray(0, end));
-      return { lo, hi, lines, file };
+      return { lo, hi, starts, lengths, file };
     };
     /** DuckDB's part of a range: staged, laid out, screened by each trial's query and read out. */
-    const screen = async ({ lo, hi, lines, file }: Prepared) => {
+    const screen = async ({ lo, hi, starts, lengths, file }: Prepared) => {
       if (file) {
         let staged = false;
         try {
@@ -216,18 +217,29 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       } else {
         await run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
       }
-      return readRange(lo, hi, file !== undefined, lines);
+      return readRange(lo, hi, file !== undefined, (r) => lineAt(starts[r - lo] as number, lengths[r - lo] as number));
     };
     // DuckDB screens a range while JS writes the one before and prepares the one after, so DuckDB
     // never waits for JS's part; a range's error, if any, is thrown when it is taken up.
     const ranges = lineRanges(path, headerLine, rangeRows)[Symbol.asyncIterator]();
+    // A JS row's line, read again from where lineRanges found it.
+    const fd = openSync(path, 'r');
+    const lineAt = (start: number, length: number): string => {
+      const bytes = Buffer.allocUnsafe(length);
+      for (let got = 0; got < length; ) {
+        const n = readSync(fd, bytes, got, length - got, start + got);
+        if (n === 0) throw new FileChanged();
+        got += n;
+      }
+      return bytes.toString('utf8');
+    };
     try {
       // (`at` names the range whose step is under way, for an error's message.)
       const upcoming = async () => {
         const next = await ranges.next();
         if (next.done) return undefined;
         at(next.value.lo, next.value.lo + next.value.lines.length - 1);
-        return prepare(next.value.lo, next.value.lines);
+        return prepare(next.value);
       };
       const first = await upcoming();
       let current = first && { lo: first.lo, hi: first.hi, slices: busy(screen(first)) };
@@ -243,6 +255,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       }
     } finally {
       // Left early (an error, or the output closed): the file is closed now, not when collected.
+      closeSync(fd);
       await ranges.return?.(undefined);
     }
   }
@@ -250,9 +263,9 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   /**
    * A loaded range's rows: each trial's results (tables res0, res1, …, one row per row_no SQL
    * took), a slice at a time as one text (native-results.ts), and the rows for JS (table jsrows:
-   * row_no) with their lines as text, from the range's `lines`; only those lines are kept.
+   * row_no) with their lines as text (`line`).
    */
-  async function readRange(lo: number, hi: number, screened: boolean, lines: Buffer[]): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
+  async function readRange(lo: number, hi: number, screened: boolean, line: (row: number) => string): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
     const text = async (sql: string) => {
       const result = await db.run(sql);
       return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
@@ -263,7 +276,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const results = screened ? await text(reader.sql(from, to)) : null;
       const js = await text(`SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
       const jsRows = js ? js.split(',').map(Number) : [];
-      slices.push({ from, to, results, jsRows, jsLines: jsRows.map((r) => (lines[r - lo] as Buffer).toString('utf8')) });
+      slices.push({ from, to, results, jsRows, jsLines: jsRows.map(line) });
     }
     return slices;
   }
@@ -302,7 +315,9 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 class FileChanged extends Error {}
 
 /** A range of lines: `file` holds those SQL may take (when there is a plan). */
-type Prepared = { lo: number; hi: number; lines: Buffer[]; file?: string };
+type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32Array; file?: string };
+/** A range of lines (views of what was read), and where in the file each starts. */
+type LineRange = { lo: number; lines: Buffer[]; starts: Float64Array };
 
 /** Cells in a line: one more than its delimiters (a one-byte delimiter: read-rows.ts allows no other). */
 function cellCount(line: Buffer, delimiter: number): number {
@@ -316,12 +331,14 @@ function cellCount(line: Buffer, delimiter: number): number {
  * one's row number): after a byte order mark, empty lines and the header line, every line up to
  * the first empty one (plainText has checked only line ends follow it).
  */
-async function* lineRanges(path: string, header: string, rangeRows: number): AsyncGenerator<{ lo: number; lines: Buffer[] }> {
+async function* lineRanges(path: string, header: string, rangeRows: number): AsyncGenerator<LineRange> {
   const handle = await open(path, 'r');
   try {
     let buf: Buffer = Buffer.alloc(0);
     let eof = false;
     let pos = 0;
+    /** Where in the file buf starts. */
+    let offset = 0;
     // A new buffer each time: the lines handed out are views of the old one, never written again.
     // (The unread rest is copied to its start and the file read in after it: no copy of what is read.)
     const fill = async () => {
@@ -331,6 +348,7 @@ async function* lineRanges(path: string, header: string, rangeRows: number): Asy
       const { bytesRead } = await handle.read(next, rest, 4 << 20, null);
       if (bytesRead === 0) eof = true;
       buf = next.subarray(0, rest + bytesRead);
+      offset += pos;
       pos = 0;
     };
     /** The next line without its end (CR LF or LF), or undefined at the end of the file. */
@@ -357,12 +375,15 @@ async function* lineRanges(path: string, header: string, rangeRows: number): Asy
     if (first === undefined || first.toString('utf8') !== header) throw new FileChanged();
     for (let lo = 1; ; lo += rangeRows) {
       const lines: Buffer[] = [];
+      const starts = new Float64Array(rangeRows);
       while (lines.length < rangeRows) {
+        const at = offset + pos;
         const l = await next();
         if (l === undefined || l.length === 0) break;
+        starts[lines.length] = at;
         lines.push(l);
       }
-      if (lines.length) yield { lo, lines };
+      if (lines.length) yield { lo, lines, starts: starts.subarray(0, lines.length) };
       if (lines.length < rangeRows) return;
     }
   } finally {

@@ -36,8 +36,6 @@ export const ACCEPT_MACROS = [
   `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND hi, false)`,
   // An integer is also a safe one (JS's Number.isSafeInteger), whatever the field's bounds.
   `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND LEAST(hi, ${Number.MAX_SAFE_INTEGER}), false)`,
-  // A real day (DATE_FORM: written YYYY-MM-DD) in MIN_YEAR..MAX_YEAR.
-  `CREATE OR REPLACE MACRO ts_date(x) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DATE) IS NOT NULL AND x BETWEEN '${MIN_YEAR}-01-01' AND '${MAX_YEAR}-12-31', false)`,
   // Not too long (TEXT: printable ASCII at both ends); bytes >= UTF-16 units.
   // (Every cast is of NULLIF(x, ''): a cast that fails costs far more than one of NULL.)
   `CREATE OR REPLACE MACRO ts_str(x, n) AS x <> '' AND strlen(x) <= n`,
@@ -48,7 +46,12 @@ export const ACCEPT_MACROS = [
 // accepts of them.
 const NUMBER = '[0-9]+(?:\\.[0-9]+)?';
 const INTEGER = '[0-9]+';
-const DATE_FORM = '[0-9]{4}-[0-9]{2}-[0-9]{2}';
+/**
+ * A real day of MIN_YEAR..MAX_YEAR written YYYY-MM-DD (what isValidIsoDate and inDateRange accept;
+ * a test holds the two to each other on every string of that shape in and around those years). SQL
+ * has nothing left to check of a date cell.
+ */
+export const DATE_FORM = realDays(MIN_YEAR, MAX_YEAR);
 const BOOLEAN = 'true|false|yes|no|TRUE|FALSE|YES|NO|True|False|Yes|No';
 /** No non-empty cell (a column SQL leaves to JS whenever it is filled). */
 const NOTHING = '(?!)';
@@ -58,6 +61,43 @@ const text = (any: string) => `(?=${any})[!-~](?:${any}*(?=${any})[!-~])?`;
 function exactly(codes: readonly string[], delimiter: string): string {
   const whole = codes.filter((c) => c !== '' && !c.includes(delimiter));
   return whole.length ? whole.map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') : NOTHING;
+}
+
+/** The days of the years lo..hi (four digits each) that the Gregorian calendar has, as a regular expression. */
+function realDays(lo: number, hi: number): string {
+  const years: string[] = [];
+  const leap: string[] = [];
+  for (let y = lo; y <= hi; y++) {
+    years.push(String(y).padStart(4, '0'));
+    if ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) leap.push(String(y).padStart(4, '0'));
+  }
+  const day = '(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31';
+  return `(?:${digitsOf(years)}-(?:${day})|${digitsOf(leap)}-02-29)`;
+}
+
+/**
+ * A regular expression matching exactly `words` (strings of digits, all of one length), with no
+ * alternation tried one word at a time: a digit trie, digits whose rests match alike merged in
+ * one class (1900..2100 is 1[9][0-9][0-9]|2(?:0[0-9][0-9]|100)).
+ */
+function digitsOf(words: readonly string[]): string {
+  if (words.length === 0 || words[0] === '') return '';
+  const rests = new Map<string, string[]>();
+  for (const w of words) {
+    const list = rests.get(w[0] as string);
+    if (list) list.push(w.slice(1));
+    else rests.set(w[0] as string, [w.slice(1)]);
+  }
+  // Digits grouped by what follows them.
+  const byRest = new Map<string, string[]>();
+  for (const [d, list] of rests) {
+    const rest = digitsOf(list);
+    const ds = byRest.get(rest);
+    if (ds) ds.push(d);
+    else byRest.set(rest, [d]);
+  }
+  const parts = [...byRest].map(([rest, ds]) => `${ds.length === 1 ? ds[0] : `[${ds.join('')}]`}${rest}`);
+  return parts.length === 1 ? (parts[0] as string) : `(?:${parts.join('|')})`;
 }
 
 const BOOL_TRUE = `('true', 'yes', 'TRUE', 'YES', 'True', 'Yes')`;
@@ -183,7 +223,7 @@ type Read = { pattern: string; ok?: (x: string) => string; value: (x: string) =>
 
 const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? "'infinity'::DOUBLE" : "'-infinity'::DOUBLE");
 const dbl = (x: string) => `TRY_CAST(${x} AS DOUBLE)`;
-const dateRead: Read = { pattern: DATE_FORM, ok: (x) => `ts_date(${x})`, value: (x) => `TRY_CAST(${x} AS DATE)` };
+const dateRead: Read = { pattern: DATE_FORM, value: (x) => `TRY_CAST(${x} AS DATE)` };
 
 /**
  * `any`: a character class for a character of a cell (anything but the delimiter). No form can
@@ -237,10 +277,10 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   /** The cell, NULL when empty or when the header has no such column. */
   const val = (at: number | undefined) => (at === undefined ? 'NULL' : `NULLIF(${cell(at)}, '')`);
   const filled = (at: number | undefined) => (at === undefined ? 'false' : `(${cell(at)} <> '')`);
-  /** Any of these cells filled (one string test, not one per cell). */
+  /** Any of these cells filled (one test per cell: the staging statement took 0.85x the time of one test of their concat). */
   const anyFilled = (ats: (number | undefined)[]) => {
     const cells = ats.filter((a): a is number => a !== undefined).map(cell);
-    return cells.length === 0 ? 'false' : cells.length === 1 ? `(${cells[0]} <> '')` : `(concat(${cells.join(', ')}) <> '')`;
+    return cells.length === 0 ? 'false' : `(${cells.map((c) => `${c} <> ''`).join(' OR ')})`;
   };
   const conds: string[] = [];
   const inserts: string[] = [];
@@ -300,7 +340,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     return at === undefined ? 'NULL' : dateRead.value(val(at));
   };
   const refs = { screening: ref('screening'), consent: ref('consent'), randomization: ref('randomization') };
-  // Dates are compared as written: a cell of DATE_FORM that passed ts_date sorts as its day does.
+  // Dates are compared as written: a cell of DATE_FORM sorts as its day does.
   const refText = (name: keyof ReferenceDates) => {
     const flag = flags[name];
     return flag ? lit(flag) : val(p.refs.get(name));

@@ -17,7 +17,8 @@ import { parseCsvRow } from '../../src/patient/csv-row.js';
 import { reviewKeyWarnings } from '../../src/patient/review-keys.js';
 import { lit } from '../../src/sql/kit.js';
 import { layoutTables, quoteIdent, recordRows, type TableRows } from '../../src/sql/layout.js';
-import { ACCEPT_MACROS, cellColumn, nativePlan } from '../../src/sql/native-accept.js';
+import { ACCEPT_MACROS, DATE_FORM, cellColumn, nativePlan } from '../../src/sql/native-accept.js';
+import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../../src/engine/dates.js';
 import { openNativeCsv } from '../../src/sql/native-batch.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { criteriaSet, example, trial } from '../helpers/screening.js';
@@ -204,6 +205,25 @@ test.each([
   ['empty', ''],
 ])('%s: read by the JS path', async (name, text) => {
   expect(await native(write(`${name.replace(/\W+/g, '-')}.csv`, text))).toBe(false);
+});
+
+test('a date cell has its form exactly when JS reads it as a real day in the years it accepts: every YYYY-MM-DD of months 00-13 and days 00-32 in and around those years', () => {
+  const form = new RegExp(`^(?:${DATE_FORM})$`);
+  const two = (n: number) => String(n).padStart(2, '0');
+  let days = 0;
+  for (const y of [0, 1000, 1899, 2101, 9999, ...Array.from({ length: MAX_YEAR - MIN_YEAR + 1 }, (_, i) => MIN_YEAR + i)]) {
+    for (let m = 0; m <= 13; m++) {
+      for (let d = 0; d <= 32; d++) {
+        const s = `${String(y).padStart(4, '0')}-${two(m)}-${two(d)}`;
+        const js = isValidIsoDate(s) && inDateRange(s);
+        if (form.test(s) !== js) throw new Error(`${s}: the form says ${!js}, JS ${js}`);
+        if (js) days += 1;
+      }
+    }
+  }
+  // Every day of the years, 29 February in the leap ones only (1900 and 2100 are not, 2000 is).
+  expect(days).toBe(Array.from({ length: MAX_YEAR - MIN_YEAR + 1 }, (_, i) => MIN_YEAR + i).reduce((n, y) => n + ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365), 0));
+  expect(['1900-02-29', '2000-02-29', '2100-02-29', '2024-02-29', '2023-02-29', '2026-04-31', '2026-12-31'].map((s) => form.test(s))).toEqual([false, true, false, true, false, false, true]);
 });
 
 // The file is checked for UTF-8 a mebibyte at a time: a character cut by a read's end is whole

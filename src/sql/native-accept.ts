@@ -63,6 +63,36 @@ function exactly(codes: readonly string[], delimiter: string): string {
   return whole.length ? whole.map((c) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|') : NOTHING;
 }
 
+/**
+ * A number cell's form and check for the bounds lo..hi: when lo <= 0 and hi is a whole number, the
+ * form itself admits only the numbers up to hi (read as a double, such a number is at most hi),
+ * and SQL checks nothing; otherwise SQL checks the bounds (ts_dec, ts_int).
+ */
+function bounded(pattern: typeof NUMBER | typeof INTEGER, lo: number, hi: number, decimals: boolean): Pick<Read, 'pattern' | 'ok'> {
+  const top = decimals ? hi : Math.min(hi, Number.MAX_SAFE_INTEGER);
+  if (lo <= 0 && Number.isSafeInteger(top) && top >= 0) return { pattern: atMost(top, decimals) };
+  return { pattern, ok: (x) => `${decimals ? 'ts_dec' : 'ts_int'}(${x}, ${num(lo)}, ${num(hi)})` };
+}
+
+/**
+ * Digits (with an inner dot and more digits if `decimals`) of a number no greater than the whole
+ * number `hi`: fewer digits than hi's (after leading zeros); as many, led by hi's first digits and
+ * then a smaller one; or hi itself (.000 allowed).
+ */
+export function atMost(hi: number, decimals: boolean): string {
+  const top = String(hi);
+  const fraction = decimals ? '(?:\\.[0-9]+)?' : '';
+  const below: string[] = [];
+  if (top.length > 1) below.push(`[0-9]{1,${top.length - 1}}${fraction}`);
+  for (let i = 0; i < top.length; i++) {
+    // (A first digit 0 is a leading zero, or a number of fewer digits.)
+    const least = i === 0 && top.length > 1 ? 1 : 0;
+    const d = Number(top[i]);
+    if (d > least) below.push(`${top.slice(0, i)}[${least}-${d - 1}]${i + 1 < top.length ? `[0-9]{${top.length - i - 1}}` : ''}${fraction}`);
+  }
+  return `0*(?:${[...below, `${top}${decimals ? '(?:\\.0+)?' : ''}`].join('|')})`;
+}
+
 /** The days of the years lo..hi (four digits each) that the Gregorian calendar has, as a regular expression. */
 function realDays(lo: number, hi: number): string {
   const years: string[] = [];
@@ -232,9 +262,9 @@ const dateRead: Read = { pattern: DATE_FORM, value: (x) => `TRY_CAST(${x} AS DAT
 function scalarRead(def: FieldDef | ItemFieldDef, any: string, delimiter: string): Read | undefined {
   switch (def.type) {
     case 'number':
-      return { pattern: NUMBER, ok: (x) => `ts_dec(${x}, ${num(def.min)}, ${num(def.max)})`, value: dbl };
+      return { ...bounded(NUMBER, def.min, def.max, true), value: dbl };
     case 'integer':
-      return { pattern: INTEGER, ok: (x) => `ts_int(${x}, ${num(def.min)}, ${num(def.max)})`, value: dbl };
+      return { ...bounded(INTEGER, def.min, def.max, false), value: dbl };
     case 'boolean':
       return { pattern: BOOLEAN, value: (x) => `(${x} IN ${BOOL_TRUE})` };
     case 'string':
@@ -307,7 +337,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     return read.ok ? read.ok(cell(at)) : `${cell(at)} <> ''`;
   };
   const str = (n: number): Pick<Read, 'pattern' | 'ok'> => ({ pattern: text(any), ok: (x) => `ts_str(${x}, ${n})` });
-  const dec = (hi: number): Pick<Read, 'pattern' | 'ok'> => ({ pattern: NUMBER, ok: (x) => `ts_dec(${x}, 0, ${num(hi)})` });
+  const dec = (hi: number): Pick<Read, 'pattern' | 'ok'> => bounded(NUMBER, 0, hi, true);
   /** Rows where `x` is (or might be) true go to JS. */
   const never = (x: string) => conds.push(`NOT COALESCE(${x}, false)`);
 
@@ -420,7 +450,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     }
     const filledSlots = slots.length ? slots.map((n) => `${present.get(n)}::INT`).join(' + ') : '0';
     const countAt = p.listCount.get(records);
-    const count: Pick<Read, 'pattern' | 'ok'> = { pattern: INTEGER, ok: (x) => `ts_int(${x}, 0, 1e9)` };
+    const count = bounded(INTEGER, 0, 1e9, false);
     if (countAt !== undefined) conds.push(`(${cell(countAt)} = '' OR (${checked(countAt, count)} AND TRY_CAST(NULLIF(${cell(countAt)}, '') AS INT) = ${filledSlots}))`);
     listFlag.set(records, `(CASE WHEN ${[filled(countAt), ...slots.map((n) => present.get(n) as string)].map(st).join(' OR ')} THEN true END)`);
     const classes = new Map<string, string>();

@@ -17,7 +17,7 @@ import { parseCsvRow } from '../../src/patient/csv-row.js';
 import { reviewKeyWarnings } from '../../src/patient/review-keys.js';
 import { lit } from '../../src/sql/kit.js';
 import { layoutTables, quoteIdent, recordRows, type TableRows } from '../../src/sql/layout.js';
-import { ACCEPT_MACROS, DATE_FORM, cellColumn, nativePlan } from '../../src/sql/native-accept.js';
+import { ACCEPT_MACROS, DATE_FORM, atMost, cellColumn, nativePlan } from '../../src/sql/native-accept.js';
 import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../../src/engine/dates.js';
 import { openNativeCsv } from '../../src/sql/native-batch.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
@@ -224,6 +224,27 @@ test('a date cell has its form exactly when JS reads it as a real day in the yea
   // Every day of the years, 29 February in the leap ones only (1900 and 2100 are not, 2000 is).
   expect(days).toBe(Array.from({ length: MAX_YEAR - MIN_YEAR + 1 }, (_, i) => MIN_YEAR + i).reduce((n, y) => n + ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365), 0));
   expect(['1900-02-29', '2000-02-29', '2100-02-29', '2024-02-29', '2023-02-29', '2026-04-31', '2026-12-31'].map((s) => form.test(s))).toEqual([false, true, false, true, false, false, true]);
+});
+
+test('a number cell with a whole upper bound has its form exactly when its value is at most the bound (exact decimal comparison), with leading zeros and fractions', () => {
+  const his = [0, 1, 3, 9, 10, 99, 100, 101, 150, 1000, 100_000, 1_000_000, 1e9, Number.MAX_SAFE_INTEGER];
+  const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+  // Near a bound: its digits with one changed, a zero led, a fraction added.
+  const cell = fc.oneof(digits(1, 18), fc.constantFrom(...his).chain((h) => fc.tuple(fc.constant(String(h)), fc.nat(20), digits(0, 3)).map(([t, i, z]) => `${'0'.repeat(i % 3)}${t.slice(0, i % (t.length + 1))}${z}`).filter((x) => x !== '')));
+  const exactlyAtMost = (s: string, hi: number) => {
+    const [int = '', frac = ''] = s.split('.');
+    const n = BigInt(int);
+    return n < BigInt(hi) || (n === BigInt(hi) && /^0*$/.test(frac));
+  };
+  fc.assert(
+    fc.property(fc.constantFrom(...his), cell, fc.option(digits(1, 4), { nil: undefined }), (hi, int, frac) => {
+      const s = frac === undefined ? int : `${int}.${frac}`;
+      expect(new RegExp(`^(?:${atMost(hi, true)})$`).test(s)).toBe(exactlyAtMost(s, hi));
+      expect(new RegExp(`^(?:${atMost(hi, false)})$`).test(s)).toBe(frac === undefined && exactlyAtMost(s, hi));
+    }),
+    { numRuns: 3000, seed: 1616 },
+  );
+  expect(['150', '150.000', '0150', '149.99', '150.01', '151', '1500'].map((s) => new RegExp(`^(?:${atMost(150, true)})$`).test(s))).toEqual([true, true, true, true, false, false, false]);
 });
 
 // The file is checked for UTF-8 a mebibyte at a time: a character cut by a read's end is whole

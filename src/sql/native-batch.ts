@@ -70,8 +70,19 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
   let closed = false;
-  /** The statements DuckDB is running while JS writes rows (screenRows), if any. */
-  let inflight: Promise<unknown> | undefined;
+  /**
+   * Every call into DuckDB not yet settled (setting up, statements). The database is never closed
+   * while one runs: closing it under a running call crashed the process (SIGSEGV, its temporary
+   * directory left behind) when Ctrl-C came while DuckDB was being set up or read out.
+   */
+  const inflight = new Set<Promise<unknown>>();
+  const busy = <T>(work: Promise<T>): Promise<T> => {
+    inflight.add(work);
+    // Awaited where it is used (its error is thrown there).
+    const done = () => inflight.delete(work);
+    work.then(done, done);
+    return work;
+  };
   // Ctrl-C or a kill while DuckDB works: the temporary database (a copy of the input's patient
   // data) is removed, then the process ends by the signal as it would have.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -85,21 +96,20 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
     // A database of its own in a temporary directory, its spill files beside it (under memory_limit).
-    instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(threads), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
-    conn = await instance.connect();
+    instance = await busy(DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(threads), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' }));
+    // (Closed meanwhile, by a signal: nothing more is started; close() closes what there is.)
+    if (closed) return undefined;
+    conn = await busy(instance.connect());
+    if (closed) return undefined;
   } catch {
     close();
     return undefined;
   }
   const db: DuckDBConnection = conn;
-  const busy = <T>(work: Promise<T>): Promise<T> => {
-    inflight = work;
-    // Awaited where it is used (its error is thrown there); settled, nothing is in flight.
-    const done = () => {
-      if (inflight === work) inflight = undefined;
-    };
-    work.then(done, done);
-    return work;
+  /** A statement, unless the run is closed (then it is not started: close() interrupts only the one running). */
+  const run = (sql: string) => {
+    if (closed) return Promise.reject(new Error('Interrupted Error: the run was closed'));
+    return busy(db.run(sql));
   };
   function close() {
     if (closed) return;
@@ -112,11 +122,11 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       instance?.closeSync();
     };
     try {
-      // Statements still running (the output failed while the next range loaded): stopped, and the
-      // database closed once they have ended. Its files can go now (they are open, not needed).
-      if (inflight) {
+      // Calls still running (the output failed while the next range loaded, a signal): stopped, and
+      // the database closed once they have ended. Its files can go now (they are open, not needed).
+      if (inflight.size) {
         conn?.interrupt();
-        inflight.then(end, end);
+        Promise.allSettled([...inflight]).then(end, end);
       } else end();
     } finally {
       // Whatever happened to DuckDB, its files (a copy of the patients' data) go.
@@ -152,17 +162,11 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 
   async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow[]> {
     const plan = nativePlan(header, dict, flags, { trials, trialIds }, delimiter);
-    if (plan) for (const m of ACCEPT_MACROS) await db.run(m);
+    if (plan) for (const m of ACCEPT_MACROS) await run(m);
     // A range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
     const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
     const delimiterByte = delimiter.charCodeAt(0);
-    // A statement of a range still loading once the output is closed: not started (close() can only
-    // interrupt the one running).
-    const run = (sql: string) => {
-      if (closed) throw new Error('Interrupted Error: the run was closed');
-      return db.run(sql);
-    };
     /**
      * JS's part of a range, done while DuckDB screens the one before: the lines every cell of which
      * has its form go to the range's own file, each led by its row number. The lines are not kept:
@@ -267,7 +271,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
    */
   async function readRange(lo: number, hi: number, screened: boolean, line: (row: number) => string): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
     const text = async (sql: string) => {
-      const result = await db.run(sql);
+      const result = await run(sql);
       return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
     };
     const slices = [];

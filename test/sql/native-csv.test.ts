@@ -17,7 +17,8 @@ import { parseCsvRow } from '../../src/patient/csv-row.js';
 import { reviewKeyWarnings } from '../../src/patient/review-keys.js';
 import { lit } from '../../src/sql/kit.js';
 import { layoutTables, quoteIdent, recordRows, type TableRows } from '../../src/sql/layout.js';
-import { ACCEPT_MACROS, cellColumn, nativePlan } from '../../src/sql/native-accept.js';
+import { ACCEPT_MACROS, DATE_FORM, atMost, cellColumn, nativePlan } from '../../src/sql/native-accept.js';
+import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../../src/engine/dates.js';
 import { openNativeCsv } from '../../src/sql/native-batch.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { criteriaSet, example, trial } from '../helpers/screening.js';
@@ -206,6 +207,68 @@ test.each([
   expect(await native(write(`${name.replace(/\W+/g, '-')}.csv`, text))).toBe(false);
 });
 
+test('a date cell has its form exactly when JS reads it as a real day in the years it accepts: every YYYY-MM-DD of months 00-13 and days 00-32 in and around those years', () => {
+  const form = new RegExp(`^(?:${DATE_FORM})$`);
+  const two = (n: number) => String(n).padStart(2, '0');
+  let days = 0;
+  for (const y of [0, 1000, 1899, 2101, 9999, ...Array.from({ length: MAX_YEAR - MIN_YEAR + 1 }, (_, i) => MIN_YEAR + i)]) {
+    for (let m = 0; m <= 13; m++) {
+      for (let d = 0; d <= 32; d++) {
+        const s = `${String(y).padStart(4, '0')}-${two(m)}-${two(d)}`;
+        const js = isValidIsoDate(s) && inDateRange(s);
+        if (form.test(s) !== js) throw new Error(`${s}: the form says ${!js}, JS ${js}`);
+        if (js) days += 1;
+      }
+    }
+  }
+  // Every day of the years, 29 February in the leap ones only (1900 and 2100 are not, 2000 is).
+  expect(days).toBe(Array.from({ length: MAX_YEAR - MIN_YEAR + 1 }, (_, i) => MIN_YEAR + i).reduce((n, y) => n + ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 366 : 365), 0));
+  expect(['1900-02-29', '2000-02-29', '2100-02-29', '2024-02-29', '2023-02-29', '2026-04-31', '2026-12-31'].map((s) => form.test(s))).toEqual([false, true, false, true, false, false, true]);
+});
+
+test('a number cell with a whole upper bound has its form exactly when its value is at most the bound (exact decimal comparison), with leading zeros and fractions', () => {
+  const his = [0, 1, 3, 9, 10, 99, 100, 101, 150, 1000, 100_000, 1_000_000, 1e9, Number.MAX_SAFE_INTEGER];
+  const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+  // Near a bound: its digits with one changed, a zero led, a fraction added.
+  const cell = fc.oneof(digits(1, 18), fc.constantFrom(...his).chain((h) => fc.tuple(fc.constant(String(h)), fc.nat(20), digits(0, 3)).map(([t, i, z]) => `${'0'.repeat(i % 3)}${t.slice(0, i % (t.length + 1))}${z}`).filter((x) => x !== '')));
+  const exactlyAtMost = (s: string, hi: number) => {
+    const [int = '', frac = ''] = s.split('.');
+    const n = BigInt(int);
+    return n < BigInt(hi) || (n === BigInt(hi) && /^0*$/.test(frac));
+  };
+  fc.assert(
+    fc.property(fc.constantFrom(...his), cell, fc.option(digits(1, 4), { nil: undefined }), (hi, int, frac) => {
+      const s = frac === undefined ? int : `${int}.${frac}`;
+      expect(new RegExp(`^(?:${atMost(hi, true)})$`).test(s)).toBe(exactlyAtMost(s, hi));
+      expect(new RegExp(`^(?:${atMost(hi, false)})$`).test(s)).toBe(frac === undefined && exactlyAtMost(s, hi));
+    }),
+    { numRuns: 3000, seed: 1616 },
+  );
+  expect(['150', '150.000', '0150', '149.99', '150.01', '151', '1500'].map((s) => new RegExp(`^(?:${atMost(150, true)})$`).test(s))).toEqual([true, true, true, true, false, false, false]);
+});
+
+// The file is checked for UTF-8 a mebibyte at a time: a character cut by a read's end is whole
+// with the next read's start, a bad sequence so cut is still bad.
+test.each([
+  ['a character of four bytes', true, Buffer.from('😀')],
+  ['a character of two bytes', true, Buffer.from('é')],
+  ['a lead byte without its second byte', false, Buffer.from([0xc3, 0x28])],
+  ['a surrogate half written in UTF-8', false, Buffer.from([0xed, 0xa0, 0x80])],
+])('%s across the first mebibyte: native %s', async (name, expected, char) => {
+  const prefix = [`${lines([header])}\n`];
+  let size = Buffer.byteLength(prefix[0] as string);
+  for (let i = 0; size < (1 << 20) - 2000; i++) {
+    const l = `${line(base[i % base.length] as string[])}\n`;
+    prefix.push(l);
+    size += Buffer.byteLength(l);
+  }
+  // The character's first byte is the mebibyte's last.
+  const id = Buffer.concat([Buffer.from('x'.repeat((1 << 20) - 1 - size)), char]);
+  const text = Buffer.concat([Buffer.from(prefix.join('')), id, Buffer.from(`,${(base[0] as string[]).slice(1).join(',')}\n`)]);
+  expect(text.indexOf(char)).toBe((1 << 20) - 1);
+  expect(await native(write(`${name.replace(/\W+/g, '-')}.csv`, text))).toBe(expected);
+});
+
 test('LF, a byte order mark, empty lines before the header and at the end: native, the same bytes as --engine js (--wide)', async () => {
   const file = write('plain.csv', `\uFEFF\n\n${lines([header, ...base])}\n\n\n`);
   expect((await nativeShare(file, ',')).sql).toBeGreaterThan(base.length / 2);
@@ -253,7 +316,28 @@ test('a seeded generated population of 2,000 rows: the same bytes both ways', as
   expect(await native(file)).toBe(true);
   const r = await sameBothWays(file, ['--all', '--wide', '--as-of', '2026-11-16']);
   expect(r.stdout.split('\n').length).toBeGreaterThan(6000);
+  // In small ranges and slices (DuckDB screening one range while JS prepares the next and writes
+  // the one before): the same rows, in the same order, as in one range.
+  const small = await nativeRows(file, { rangeRows: 700, sliceRows: 300 });
+  expect(small.length).toBe(2000);
+  expect(small.filter((x) => 'cells' in x).length).toBeGreaterThan(0);
+  expect(small).toEqual(await nativeRows(file, {}));
 }, 120_000);
+
+/** Every row of a file as the native path yields it for IM101-611, with `options` for openNativeCsv. */
+async function nativeRows(file: string, options: { rangeRows?: number; sliceRows?: number }) {
+  const one = trials.filter((t) => t.meta.id === 'IM101-611');
+  const n = await openNativeCsv(file, ',', dict, one, options);
+  if (!n) throw new Error('not native');
+  const out = [];
+  try {
+    const info = resolveHeader(n.headerCells, dict, file);
+    for await (const batch of n.rows(info.header, {}, ['IM101-611'])) out.push(...batch);
+  } finally {
+    n.close();
+  }
+  return out;
+}
 
 test('a ";" file whose row has a cell too many after a list of codes: a row error, as with --engine js', async () => {
   // DuckDB's reader drops empty cells past the last column; a list's ";" is this file's delimiter.

@@ -218,6 +218,44 @@ function scalarRead(def: FieldDef | ItemFieldDef, any: string, delimiter: string
   }
 }
 
+/** Stage's column of a row's warnings (NULL for none), each as JS writes it, separated by WARNING_SEPARATOR. */
+export const WARNINGS = 'warnings';
+/** Between two warnings of a row: in none (a warning is a dictionary path, dates and words). */
+export const WARNING_SEPARATOR = '\x02';
+
+/**
+ * parse.ts futureDates in SQL: a date of a past event after the latest date it may have (screening,
+ * else the earlier of consent and randomization, `on` as written) is kept, with a warning located
+ * at its column (a record's slot number as in the header, as jsonPathToColumn gives it), in the
+ * dictionary's order of fields, then slots, then a record's fields. A date of birth after it is
+ * an error (beforeReferenceDates), refused above.
+ */
+function futureWarnings(p: Positions, dict: Dictionary, on: Record<keyof ReferenceDates, string>): string {
+  // The date no past event may follow (parse.ts latestAllowed): LEAST skips NULLs, as it should here.
+  const latest = `COALESCE(${on.screening}, LEAST(${on.consent}, ${on.randomization}))`;
+  // The earlier of consent and randomization is consent (randomization before it is refused), as
+  // latestAllowed's sort, which keeps consent first on a tie.
+  const name = `(CASE WHEN ${on.screening} IS NOT NULL THEN 'screening' WHEN ${on.consent} IS NOT NULL THEN 'consent' ELSE 'randomization' END)`;
+  const warning = (location: string, x: string) => `(CASE WHEN ${x} > ${latest} THEN ${lit(`${location}: `)} || ${x} || ' is after the ' || ${name} || ' date ' || ${latest} END)`;
+  const out: string[] = [];
+  for (const [path, def] of dict.fields) {
+    if (def.type === 'date' && def.past) {
+      const at = p.fields.get(path);
+      if (at !== undefined) out.push(warning(path, `NULLIF(${cellColumn(at)}, '')`));
+    } else if (def.type === 'records') {
+      const slots = [...(p.slots.get(path)?.keys() ?? [])].sort((a, b) => a - b);
+      const past = Object.entries(def.item).filter(([, d]) => d.type === 'date' && d.past).map(([item]) => item);
+      for (const n of slots) {
+        for (const item of past) {
+          const at = p.items.get(listKey(path, n, item));
+          if (at !== undefined) out.push(warning(`${path}.${n}.${item}`, `NULLIF(${cellColumn(at)}, '')`));
+        }
+      }
+    }
+  }
+  return out.length ? `NULLIF(concat_ws(chr(${WARNING_SEPARATOR.charCodeAt(0)}), ${out.join(', ')}), '')` : 'NULL::VARCHAR';
+}
+
 /**
  * The plan for one header: undefined when the header has something only the JS path handles
  * (two columns for one place).
@@ -307,8 +345,6 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   };
   const on = { screening: refText('screening'), consent: refText('consent'), randomization: refText('randomization') };
   never(`${on.randomization} < ${on.screening} OR ${on.randomization} < ${on.consent}`);
-  // The date no past event may follow (parse.ts latestAllowed): LEAST skips NULLs, as it should here.
-  const latest = `COALESCE(${on.screening}, LEAST(${on.consent}, ${on.randomization}))`;
 
   // Patient-level fields, labs, scales and number units.
   const fieldValue = new Map<string, string[]>();
@@ -351,7 +387,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     fieldValue.set(path, [read.value(val(at))]);
     if (def.type === 'date') {
       const written = val(at);
-      if (def.past) never(`${written} > ${latest}`);
+      // (A date after `latest` is kept with a warning: futureWarnings below.)
       if (def.beforeReferenceDates) never(`${written} > ${on.screening} OR ${written} > ${on.consent} OR ${written} > ${on.randomization}`);
     }
   }
@@ -399,10 +435,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
         if (at === undefined) continue;
         const read = scalarRead(idef, any, delimiter);
         if (read) okCell(at, read);
-        if (idef.type === 'date') {
-          if (idef.past) never(`${val(at)} > ${latest}`);
-          if (idef.notBefore !== undefined) never(`${val(at)} < ${val(item(idef.notBefore))}`);
-        }
+        if (idef.type === 'date' && idef.notBefore !== undefined) never(`${val(at)} < ${val(item(idef.notBefore))}`);
       }
       for (const name of doseItems) {
         const idef = def.item[name] as Extract<ItemFieldDef, { type: 'doseHistory' }>;
@@ -478,6 +511,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     values.forEach((v, j) => (pcols[i + j] = v));
     i += width;
   }
+  const warnings = futureWarnings(p, dict, on);
   const accept = conds.length ? conds.join('\n AND ') : 'true';
   // Exactly the header's number of cells, each of its form: the whole line in one expression.
   const cellForm = (f: string | undefined) => (f === undefined ? `${any}*` : `(?:${f})?`);
@@ -490,7 +524,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     line,
     cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
     accept,
-    stage: (source) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')} FROM ${source} WHERE ${accept}`,
+    stage: (source) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')}, ${warnings} AS ${WARNINGS} FROM ${source} WHERE ${accept}`,
     // Made anew for each range: rows DELETE removes stay in DuckDB's memory (34 MB more per range).
     load: [...children.map((t) => createTableSql(t, DUCKDB, true).replace(/^CREATE TEMP TABLE /, 'CREATE OR REPLACE TEMP TABLE ')), ...inserts, view],
   };

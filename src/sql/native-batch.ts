@@ -38,8 +38,8 @@ const SLICE_ROWS = 25_000;
 /** Rows per batch the generator yields. */
 const BATCH_ROWS = 1024;
 
-/** A row screened in SQL (one summary per trial), or a row for the JS path (its cells). */
-export type NativeRow = { row: number; patientId: string | null; results: PreparedResult[] } | { row: number; cells: string[] };
+/** A row screened in SQL (its warnings, one summary per trial), or a row for the JS path (its cells). */
+export type NativeRow = { row: number; patientId: string | null; warnings: string[]; results: PreparedResult[] } | { row: number; cells: string[] };
 
 export type NativeCsv = {
   /** The first non-empty line (the header), as JS reads it. */

@@ -1,5 +1,5 @@
 // The native CSV path's compact result reading (src/sql/native-results.ts): every outcome, the
-// verdict, review ids, missing fields and the patient id come back as SQL gave them, also for a
+// verdict, review ids, missing fields, the patient id and the row's warnings come back as SQL gave them, also for a
 // trial with more criteria than one number holds (no real trial has more than 25 yet); a verdict
 // its outcomes do not give, or an outcome SQL should never give, stops the run.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -11,6 +11,7 @@ import { OUTCOMES, type Outcome } from '../../src/engine/logic.js';
 import { decodeMissing } from '../../src/sql/missing.js';
 import { lit, q } from '../../src/sql/kit.js';
 import { resultReader } from '../../src/sql/native-results.js';
+import { WARNING_SEPARATOR } from '../../src/sql/native-accept.js';
 import { trial } from '../helpers/screening.js';
 
 let instance: DuckDBInstance;
@@ -28,10 +29,11 @@ afterAll(() => {
 const base = trial('IM101-611');
 const big: Trial = { ...base, criteria: [0, 1, 2].flatMap((n) => base.criteria.map((c) => ({ ...c, id: `${c.id}-${n}` }))) };
 
-type Row = { id: string | null; outcomes: Outcome[]; verdict: string; review: string | null; missing: string | null };
+type Row = { id: string | null; outcomes: Outcome[]; verdict: string; review: string | null; missing: string | null; warnings?: string[] };
 
-/** res0 as the query lays it out, from these rows (row_no 1, 2, …). */
+/** res0 as the query lays it out, and stage's warnings, from these rows (row_no 1, 2, …). */
 async function resTable(t: Trial, rows: Row[]) {
+  await db.run(`CREATE OR REPLACE TABLE stage AS SELECT * FROM (VALUES ${rows.map((r, i) => `(${i + 1}, ${r.warnings?.length ? lit(r.warnings.join(WARNING_SEPARATOR)) : 'NULL::VARCHAR'})`).join(', ')}) t(row_no, warnings)`);
   await db.run(`CREATE OR REPLACE TABLE res0 (row_no INTEGER, patient_id VARCHAR, verdict VARCHAR, review VARCHAR, missing VARCHAR, ${t.criteria.map((c) => `${q(c.id)} VARCHAR`).join(', ')})`);
   const value = (v: string | null) => (v === null ? 'NULL' : lit(v));
   await db.run(`INSERT INTO res0 VALUES ${rows.map((r, i) => `(${i + 1}, ${value(r.id)}, ${lit(r.verdict)}, ${value(r.review)}, ${value(r.missing)}, ${r.outcomes.map(lit).join(', ')})`).join(', ')}`);
@@ -51,6 +53,7 @@ test('outcomes, verdict, review ids, missing fields and ids come back as SQL gav
     outcomes: fc.array(fc.constantFrom(...OUTCOMES), { minLength: big.criteria.length, maxLength: big.criteria.length }),
     review: fc.constantFrom(null, 'I4-adjudication', 'I5-investigator;P1-protocol'),
     missing: fc.constantFrom(null, 'labs.ck', 'diagnosis.date;labs.alt (a result from 2026-08-01 to 2026-11-01)'),
+    warnings: fc.constantFrom([], ['diagnosis.date: 2026-11-17 is after the screening date 2026-11-16'], ['procedures.2.date: 2026-12-08 is after the consent date 2026-11-10', 'medications.1.start: 2026-11-11 is after the consent date 2026-11-10']),
   });
   const rows: Row[] = fc.sample(rowArb, { seed: 16, numRuns: 150 }).map((r) => ({ ...r, verdict: verdictOf(big, r.outcomes) }));
   await resTable(big, rows);
@@ -61,6 +64,7 @@ test('outcomes, verdict, review ids, missing fields and ids come back as SQL gav
     const result = g.results[0];
     expect(g.row).toBe(i + 1);
     expect(g.patientId).toBe(want.id);
+    expect(g.warnings).toEqual(want.warnings);
     expect(result?.verdict).toBe(want.verdict);
     expect(result?.criteria.map((c) => c.outcome)).toEqual(want.outcomes);
     expect(result?.columns.outcomes).toEqual(Object.fromEntries(big.criteria.map((c, k) => [c.id, want.outcomes[k]])));

@@ -2,16 +2,17 @@
 // screened without the JS validator, and the normalised layout (layout.ts) built from them in SQL.
 //
 // Acceptance is conservative by construction, in two steps. A row is taken only if every cell is
-// empty or in a canonical form the JS fast reader (src/patient/csv-fast-row.ts) accepts with no
-// warning and turns into the same value, and none of the cross-field checks of csv-fast-row.ts and
-// parse.ts checkedRecord could fire. Each cell's *form* (a plain unsigned decimal, a YYYY-MM-DD
+// empty or in a canonical form the JS fast reader (src/patient/csv-fast-row.ts) accepts and turns
+// into the same value, with no warning but a date after the latest reference date (worded in SQL,
+// futureWarnings), and none of the cross-field checks of csv-fast-row.ts and parse.ts
+// checkedRecord could fire. Each cell's *form* (a plain unsigned decimal, a YYYY-MM-DD
 // date, an exact code, a boolean spelling, text with printable ends) is checked in JS, on the
 // whole line at once (`line`: no form can match the delimiter, so it also counts the cells); the
 // *values* in SQL (bounds, a real day, lengths, a lab in its canonical unit, counts that match the
-// filled slots, review decisions given in full, no two records of one drug, nothing after a
+// filled slots, review decisions given in full, no two records of one drug, no birth date after a
 // reference date). Any other row goes to the JS validator, which words its problems and warnings
 // exactly as --engine js does (test/sql/native-csv.test.ts checks: both steps accept => JS accepts
-// with no warnings and yields the same layout rows).
+// with the warnings SQL wrote, no others, and yields the same layout rows).
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { MAX_YEAR, MIN_YEAR } from '../engine/dates.js';

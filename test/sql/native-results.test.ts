@@ -29,7 +29,7 @@ afterAll(() => {
 const base = trial('IM101-611');
 const big: Trial = { ...base, criteria: [0, 1, 2].flatMap((n) => base.criteria.map((c) => ({ ...c, id: `${c.id}-${n}` }))) };
 
-type Row = { id: string | null; outcomes: Outcome[]; verdict: string; review: string | null; missing: string | null; warnings?: string[] };
+type Row = { id: string | null; outcomes: Outcome[]; verdict: string; review: string | null; missing: string | null; warnings?: readonly string[] };
 
 /** res0 as the query lays it out, and stage's warnings, from these rows (row_no 1, 2, …). */
 async function resTable(t: Trial, rows: Row[]) {

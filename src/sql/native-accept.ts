@@ -5,14 +5,16 @@
 // empty or in a canonical form the JS fast reader (src/patient/csv-fast-row.ts) accepts and turns
 // into the same value, with no warning but a date after the latest reference date (worded in SQL,
 // futureWarnings), and none of the cross-field checks of csv-fast-row.ts and parse.ts
-// checkedRecord could fire. Each cell's *form* (a plain unsigned decimal, a YYYY-MM-DD
+// checkedRecord could fire; or, every other check holding, JS refuses it only for medications
+// stopped or doses dated before their start (an error row, worded in SQL: rowErrors). Each cell's *form* (a plain unsigned decimal, a YYYY-MM-DD
 // date, an exact code, a boolean spelling, text with printable ends) is checked in JS, on the
 // whole line at once (`line`: no form can match the delimiter, so it also counts the cells); the
 // *values* in SQL (bounds, a real day, lengths, a lab in its canonical unit, counts that match the
 // filled slots, review decisions given in full, no two records of one drug, no birth date after a
 // reference date). Any other row goes to the JS validator, which words its problems and warnings
 // exactly as --engine js does (test/sql/native-csv.test.ts checks: both steps accept => JS accepts
-// with the warnings SQL wrote, no others, and yields the same layout rows).
+// with the warnings SQL wrote, no others, and yields the same layout rows, or refuses with exactly
+// the errors SQL wrote).
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
@@ -221,7 +223,9 @@ function scalarRead(def: FieldDef | ItemFieldDef, any: string, delimiter: string
 
 /** Stage's column of a row's warnings (NULL for none), each as JS writes it, separated by WARNING_SEPARATOR. */
 export const WARNINGS = 'warnings';
-/** Between two warnings of a row: in none (a warning is a dictionary path, dates and words). */
+/** Stage's column of a row's errors (NULL for none), each as JS writes it, separated by WARNING_SEPARATOR: the row is an error row. */
+export const ERRORS = 'errors';
+/** Between two warnings (or errors) of a row: in none (each is a dictionary path, dates and words). */
 export const WARNING_SEPARATOR = '\x02';
 
 /**
@@ -282,6 +286,10 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     return cells.length === 0 ? 'false' : cells.length === 1 ? `(${cells[0]} <> '')` : `(concat(${cells.join(', ')}) <> '')`;
   };
   const conds: string[] = [];
+  // A medication stopped, or a dose dated, before its start: the row is an error (and still taken,
+  // its results unused), worded as JS words it; its only one, as every other check holds.
+  const rowErrors: string[] = [];
+  const beforeStart = (location: string, x: string, start: string) => `(CASE WHEN ${x} < ${start} THEN ${lit(`${location}: "`)} || ${x} || '" is before the start date' END)`;
   const inserts: string[] = [];
   // Every value of a cell the layout needs, and every "any of these cells filled", becomes one
   // column of table `stage`; what is made of them (positions, list flags, a drug's class) is
@@ -431,6 +439,8 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       // The record's place in its list: how many slots before it are filled.
       const idx = slots.slice(0, k).map((s) => `${st(present.get(s) as string)}::INT`).join(' + ') || '0';
       const item = (name: string) => itemAt(n, name);
+      // The record's errors SQL words (schema.ts checkMedication's order: the stop, then each dose).
+      const doseErrors: string[] = [];
       for (const [name, idef] of Object.entries(def.item)) {
         const at = item(name);
         if (at === undefined) continue;
@@ -456,14 +466,18 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
             const d2 = doseAt(n, name, m2, 'date');
             if (date !== undefined && d2 !== undefined) never(`${val(date)} = ${val(d2)}`);
           }
-          if (def.kindOf === 'medication' && date !== undefined) never(`${val(date)} < ${val(item('start'))}`);
+          if (def.kindOf === 'medication' && date !== undefined) {
+            if (name === 'doses') doseErrors.push(beforeStart(`${records}.${n}.${name}.${m}.date`, val(date), val(item('start'))));
+            else never(`${val(date)} < ${val(item('start'))}`);
+          }
           const pos = ms.slice(0, j).map((m1) => `${st(doseFilled(n, name, m1))}::INT`).join(' + ') || '0';
           doseRowsSql.push(`SELECT ${ROW}, ${idx} AS idx, ${pos} AS pos, ${st(dateRead.value(val(date)))} AS date, ${st(dbl(val(dose)))} AS dose, ${st(val(unit))} AS unit FROM stage WHERE ${st(here)} AND ${st(doseFilled(n, name, m))}`);
         });
       }
       if (def.kindOf === 'medication') {
         never(`${val(item('ongoing'))} IN ${BOOL_TRUE} AND ${filled(item('stop'))}`);
-        never(`${val(item('stop'))} < ${val(item('start'))}`);
+        if (item('stop') !== undefined) rowErrors.push(beforeStart(`${records}.${n}.stop`, val(item('stop')), val(item('start'))));
+        rowErrors.push(...doseErrors);
         const drug = val(item('drug'));
         if (classes.size && item('class') !== undefined) never(`${val(item('class'))} <> (CASE ${drug} ${[...classes].map(([d, c]) => `WHEN ${lit(d)} THEN ${lit(c)}`).join(' ')} END)`);
         // Two records of one drug may be one course entered twice (merged with a warning): JS's.
@@ -513,6 +527,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     i += width;
   }
   const warnings = futureWarnings(p, dict, on);
+  const errors = rowErrors.length ? `NULLIF(concat_ws(chr(${WARNING_SEPARATOR.charCodeAt(0)}), ${rowErrors.join(', ')}), '')` : 'NULL::VARCHAR';
   const accept = conds.length ? conds.join('\n AND ') : 'true';
   // Exactly the header's number of cells, each of its form: the whole line in one expression.
   const cellForm = (f: string | undefined) => (f === undefined ? `${any}*` : `(?:${f})?`);
@@ -525,7 +540,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     line,
     cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
     accept,
-    stage: (source) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')}, ${warnings} AS ${WARNINGS} FROM ${source} WHERE ${accept}`,
+    stage: (source) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')}, ${warnings} AS ${WARNINGS}, ${errors} AS ${ERRORS} FROM ${source} WHERE ${accept}`,
     // Made anew for each range: rows DELETE removes stay in DuckDB's memory (34 MB more per range).
     load: [...children.map((t) => createTableSql(t, DUCKDB, true).replace(/^CREATE TEMP TABLE /, 'CREATE OR REPLACE TEMP TABLE ')), ...inserts, view],
   };

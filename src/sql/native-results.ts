@@ -14,7 +14,8 @@ import type { Missing, Verdict } from '../engine/result.js';
 import { missingText } from '../report/missing-words.js';
 import { decodeMissing } from './missing.js';
 import { lit, q } from './kit.js';
-import { WARNING_SEPARATOR, WARNINGS } from './native-accept.js';
+import type { Problem } from '../errors.js';
+import { ERRORS, WARNING_SEPARATOR, WARNINGS } from './native-accept.js';
 
 const VERDICTS: readonly Verdict[] = ['eligible', 'ineligible', 'undetermined'];
 /** Criteria per number: the verdict's two bits and 25 × 2 make 52 bits, exact in a JS number. */
@@ -67,8 +68,11 @@ const NO_MISSING = { missing: [] as Missing[], texts: NONE };
 export type ResultReader = {
   /** The query for rows `from`..`to` of tables res0, res1, … (one per trial): one text, in row order. */
   sql(from: number, to: number): string;
-  /** Each row of the text `sql` gives: its number, patient id, warnings (as written) and one result per trial. */
-  rows(text: string | null): Generator<{ row: number; patientId: string | null; warnings: string[]; results: PreparedResult[] }>;
+  /**
+   * Each row of the text `sql` gives: its number, patient id, warnings (as written) and one result
+   * per trial; or, for a row SQL found in error, its problems (as JS's rows in error).
+   */
+  rows(text: string | null): Generator<{ row: number; patientId: string | null; warnings: string[]; results: PreparedResult[] } | { row: number; ok: false; patientId: string | null; problems: Problem[] }>;
 };
 
 /** `wide`: the results carry each criterion's outcome by id, for --wide. */
@@ -88,6 +92,7 @@ export function resultReader(trials: Trial[], wide: boolean): ResultReader {
     'r0.row_no',
     `(CASE WHEN r0.patient_id IS NULL THEN '' ELSE '=' || r0.patient_id END)`,
     `COALESCE(w.${WARNINGS}, '')`,
+    `COALESCE(w.${ERRORS}, '')`,
     ...trials.flatMap((t, k) => [...numbersSql(t, `r${k}`).map((n) => `COALESCE(CAST(${n} AS VARCHAR), 'NULL')`), `COALESCE(r${k}.review, '')`, `COALESCE(r${k}.missing, '')`]),
   ];
   const joins = trials
@@ -114,14 +119,22 @@ export function resultReader(trials: Trial[], wide: boolean): ResultReader {
         const cells = line.split(FIELD);
         if (cells.length !== width) throw new Error(`DuckDB returned a result row of ${cells.length} fields where ${width} were expected`);
         const results: PreparedResult[] = [];
-        let col = 3;
+        const id = cells[1] as string;
+        const patientId = id === '' ? null : id.slice(1);
+        const errors = cells[3] as string;
+        if (errors !== '') {
+          // "location: message", as formatProblem writes a problem; a location has no ": ".
+          const problems = errors.split(WARNING_SEPARATOR).map((e) => ({ location: e.slice(0, e.indexOf(': ')), message: e.slice(e.indexOf(': ') + 2) }));
+          yield { row: Number(cells[0]), ok: false, patientId, problems };
+          continue;
+        }
+        let col = 4;
         for (const d of decoders) {
           results.push(result(d, cells, col));
           col += d.numbers + 2;
         }
-        const id = cells[1] as string;
         const warnings = cells[2] as string;
-        yield { row: Number(cells[0]), patientId: id === '' ? null : id.slice(1), warnings: warnings === '' ? NONE : warnings.split(WARNING_SEPARATOR), results };
+        yield { row: Number(cells[0]), patientId, warnings: warnings === '' ? NONE : warnings.split(WARNING_SEPARATOR), results };
       }
     },
   };

@@ -90,7 +90,7 @@ const norm = (v: unknown): Cell => (v instanceof Date ? v.toISOString().slice(0,
 const key = (r: Cell[]) => JSON.stringify(r);
 
 /** The layout SQL builds from these rows, and which rows it took. */
-async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ taken: Map<number, string[]>; tables: TableRows }> {
+async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ taken: Map<number, { warnings: string[]; errors: string[] }>; tables: TableRows }> {
   const info = resolveHeader(header, dict, 'test');
   const plan = nativePlan(info.header, dict, flags, { trials, trialIds: TRIALS });
   if (!plan) throw new Error('no plan');
@@ -108,8 +108,9 @@ async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ ta
   await db.run(plan.stage('cells'));
   for (const sql of plan.load) await db.run(sql);
   const layout = layoutTables(dict);
-  const staged = (await (await db.runAndReadAll('SELECT row_no, warnings FROM stage')).getRowObjectsJS()) as { row_no: number; warnings: string | null }[];
-  const taken = new Map(staged.map((r) => [r.row_no, r.warnings === null ? [] : r.warnings.split(WARNING_SEPARATOR)]));
+  const staged = (await (await db.runAndReadAll('SELECT row_no, warnings, errors FROM stage')).getRowObjectsJS()) as { row_no: number; warnings: string | null; errors: string | null }[];
+  const list = (text: string | null) => (text === null ? [] : text.split(WARNING_SEPARATOR));
+  const taken = new Map(staged.map((r) => [r.row_no, { warnings: list(r.warnings), errors: list(r.errors) }]));
   const tables: TableRows = new Map();
   for (const t of layout) {
     const got = (await (await db.runAndReadAll(`SELECT * FROM ${quoteIdent(t.name)}`)).getRowObjectsJS()) as Record<string, unknown>[];
@@ -141,10 +142,11 @@ test.each([',', ';', '\t', '|'])('delimiter %j: the whole-line expression agrees
   expect(taken).toBeGreaterThan(0);
 });
 
-test('what SQL accepts, JS accepts with no warning but the dates after screening SQL words the same, and lays out the same (rows of nasty cells)', async () => {
+test('what SQL accepts, JS accepts with no warning but the dates after screening SQL words the same, and lays out the same, or refuses with the errors SQL words the same (rows of nasty cells)', async () => {
   const layout = layoutTables(dict);
   let accepted = 0;
   let warned = 0;
+  let errors = 0;
   let refused = 0;
   await fc.assert(
     fc.asyncProperty(fc.array(rowArb, { minLength: 40, maxLength: 60 }), fc.constantFrom<ReferenceDates>({}, { screening: '2026-11-16' }, { randomization: '2026-01-01' }), async (batch, flags) => {
@@ -158,10 +160,16 @@ test('what SQL accepts, JS accepts with no warning but the dates after screening
         }
         accepted += 1;
         const r = parseCsvRow(info.header, cells, dict, { referenceDates: flags });
-        expect(r.ok, `row ${i + 1} accepted by SQL, refused by JS: ${JSON.stringify(cells)}`).toBe(true);
-        if (!r.ok) return;
+        const sql = taken.get(i + 1) as { warnings: string[]; errors: string[] };
+        // An error row SQL takes (a stop or a dose before its start): JS's problems, and no layout rows compared.
+        expect(r.ok ? [] : r.problems.map(formatProblem), `row ${i + 1}: ${JSON.stringify(cells)}`).toEqual(sql.errors);
+        if (!r.ok) {
+          errors += 1;
+          for (const [name, rs] of tables) tables.set(name, rs.filter((row) => row[0] !== i + 1));
+          continue;
+        }
         const warnings = [...r.parsed.warnings, ...reviewKeyWarnings(r.parsed.record, '', trials, TRIALS)].map(formatProblem);
-        expect(taken.get(i + 1), `row ${i + 1}: ${JSON.stringify(cells)}`).toEqual(warnings);
+        expect(sql.warnings, `row ${i + 1}: ${JSON.stringify(cells)}`).toEqual(warnings);
         if (warnings.length) warned += 1;
         recordRows(dict, layout, r.parsed.record, i + 1, resolveReferenceDates(r.parsed.record.referenceDates, flags).dates, expected);
       }
@@ -177,6 +185,7 @@ test('what SQL accepts, JS accepts with no warning but the dates after screening
   expect(accepted).toBeGreaterThan(50);
   expect(refused).toBeGreaterThan(50);
   expect(warned).toBeGreaterThan(3);
+  expect(errors).toBeGreaterThan(3);
 }, 120_000);
 
 /** --engine js and --engine duckdb on one file: the same stdout, stderr, exit code and --summary. */
@@ -302,13 +311,14 @@ async function nativeShare(file: string, delimiter: string, flags: ReferenceDate
   return share;
 }
 
-test('dates of past events after the latest reference date: screened in SQL with the warnings --engine js gives, the same bytes in every format, trial and flag', async () => {
+test('dates of past events after the latest reference date, and a stop or a dose before its start: screened in SQL with the warnings and errors --engine js gives, the same bytes in every format, trial and flag', async () => {
   const columns = ['id', 'referenceDates.screening', 'referenceDates.consent', 'referenceDates.randomization', 'demographics.birthDate', 'demographics.ageYears', 'demographics.ageOn', 'diagnosis.date'];
-  const slots = ['procedures.1.type', 'procedures.1.date', 'procedures.2.type', 'procedures.2.date', 'medications.1.drug', 'medications.1.start', 'medications.1.stop', 'medications.1.ongoing', 'medications.2.drug', 'medications.2.start', 'medications.2.stop'];
+  const slots = ['procedures.1.type', 'procedures.1.date', 'procedures.2.type', 'procedures.2.date', 'medications.1.drug', 'medications.1.start', 'medications.1.stop', 'medications.1.ongoing', 'medications.2.drug', 'medications.2.start', 'medications.2.stop', ...[1, 2].flatMap((m) => ['date', 'dose', 'unit'].map((k) => `medications.1.doses.${m}.${k}`))];
   const cancers = ['malignancies.1.type', 'malignancies.1.diagnosisDate', 'malignancies.1.resolvedDate', 'malignancies.1.treatmentEndDate', 'malignancies.2.type', 'malignancies.2.diagnosisDate'];
   const names = [...columns, ...slots, ...cancers];
   const refs = (screening: string, consent: string, randomization: string) => ({ 'referenceDates.screening': screening, 'referenceDates.consent': consent, 'referenceDates.randomization': randomization });
   const visit = refs('2026-11-16', '2026-11-10', '2026-12-01');
+  const dose = (m: number, date: string) => ({ 'medications.1.drug': 'prednisone', 'medications.1.start': '2025-06-01', [`medications.1.doses.${m}.date`]: date, [`medications.1.doses.${m}.dose`]: '10', [`medications.1.doses.${m}.unit`]: 'mg/day' });
   const all = (d: string, resolved = d) => ({ 'demographics.ageYears': '50', 'demographics.ageOn': d, 'diagnosis.date': d, 'procedures.1.type': 'emg', 'procedures.1.date': d, 'medications.1.drug': 'prednisone', 'medications.1.start': d, 'malignancies.1.type': 'other', 'malignancies.1.diagnosisDate': d, 'malignancies.1.resolvedDate': resolved, 'malignancies.1.treatmentEndDate': d });
   // [cells, whether SQL takes the row]
   const cases: [Record<string, string>, boolean][] = [
@@ -325,9 +335,17 @@ test('dates of past events after the latest reference date: screened in SQL with
     [{ ...refs('', '', ''), 'diagnosis.date': '2099-01-01' }, true],
     // With another warning (one course entered twice), or a problem: JS's.
     [{ ...visit, 'medications.1.drug': 'prednisone', 'medications.1.start': '2026-11-01', 'medications.1.ongoing': 'yes', 'medications.2.drug': 'prednisone', 'medications.2.start': '2026-11-20', 'medications.2.stop': '2026-11-25' }, false],
-    [{ ...visit, 'medications.1.drug': 'prednisone', 'medications.1.start': '2026-11-20', 'medications.1.stop': '2026-11-18' }, false],
     [{ ...visit, 'demographics.birthDate': '2026-11-17' }, false],
     [{ ...visit, 'malignancies.1.type': 'other', 'malignancies.1.diagnosisDate': '2026-11-20', 'malignancies.1.resolvedDate': '2026-11-19' }, false],
+    // A stop or a dose before its start (the row's only problem): an error row, its date after screening not warned of.
+    [{ ...visit, 'medications.1.drug': 'prednisone', 'medications.1.start': '2026-11-20', 'medications.1.stop': '2026-11-18' }, true],
+    [{ ...visit, 'medications.2.drug': 'methotrexate', 'medications.2.start': '2025-06-01', 'medications.2.stop': '2025-05-14' }, true],
+    [{ ...visit, ...dose(2, '2025-05-01') }, true],
+    [{ ...visit, ...dose(1, '2025-05-01'), 'medications.1.stop': '2025-05-31', 'medications.2.drug': 'methotrexate', 'medications.2.start': '2025-06-01', 'medications.2.stop': '2025-05-14' }, true],
+    // With another problem: JS's (which reports the schema's problems only).
+    [{ ...visit, ...dose(2, '2025-05-01'), 'medications.1.stop': '2025-05-31', 'medications.1.ongoing': 'yes' }, false],
+    [{ ...refs('2026-11-16', '', '2026-11-01'), 'medications.1.drug': 'prednisone', 'medications.1.start': '2026-11-20', 'medications.1.stop': '2026-11-18' }, false],
+    [{ ...visit, 'diagnosis.date': '2026-02-30', 'medications.1.drug': 'prednisone', 'medications.1.start': '2026-11-20', 'medications.1.stop': '2026-11-18' }, false],
   ];
   const file = write('future-dates.csv', `${lines([names, ...cases.map(([c], i) => names.map((n) => (n === 'id' ? `F${i + 1}` : (c[n] ?? ''))))])}\n`);
   const share = await nativeShare(file, ',', {}, ['IM101-611']);
@@ -343,6 +361,10 @@ test('dates of past events after the latest reference date: screened in SQL with
     'diagnosis.date: 2026-11-21 is after the consent date 2026-11-20,',
     'diagnosis.date: 2026-11-18 is after the screening date 2026-11-16,',
     'medications.2.start: 2026-11-20 is after the screening date 2026-11-16 | medications.2: repeats prednisone',
+    'F12,IM101-611,error,complete,,,,,,"medications.1.stop: ""2026-11-18"" is before the start date"',
+    'F13,IM101-611,error,complete,,,,,,"medications.2.stop: ""2025-05-14"" is before the start date"',
+    'F14,IM101-611,error,complete,,,,,,"medications.1.doses.2.date: ""2025-05-01"" is before the start date"',
+    '"medications.1.stop: ""2025-05-31"" is before the start date | medications.1.doses.1.date: ""2025-05-01"" is before the start date | medications.2.stop: ""2025-05-14"" is before the start date"',
   ]) {
     expect(r.stdout).toContain(warning);
   }

@@ -29,11 +29,12 @@ afterAll(() => {
 const base = trial('IM101-611');
 const big: Trial = { ...base, criteria: [0, 1, 2].flatMap((n) => base.criteria.map((c) => ({ ...c, id: `${c.id}-${n}` }))) };
 
-type Row = { id: string | null; outcomes: Outcome[]; verdict: string; review: string | null; missing: string | null; warnings?: readonly string[] };
+type Row = { id: string | null; outcomes: Outcome[]; verdict: string; review: string | null; missing: string | null; warnings?: readonly string[]; errors?: readonly string[] };
 
 /** res0 as the query lays it out, and stage's warnings, from these rows (row_no 1, 2, …). */
 async function resTable(t: Trial, rows: Row[]) {
-  await db.run(`CREATE OR REPLACE TABLE stage AS SELECT * FROM (VALUES ${rows.map((r, i) => `(${i + 1}, ${r.warnings?.length ? lit(r.warnings.join(WARNING_SEPARATOR)) : 'NULL::VARCHAR'})`).join(', ')}) t(row_no, warnings)`);
+  const list = (l: readonly string[] | undefined) => (l?.length ? lit(l.join(WARNING_SEPARATOR)) : 'NULL::VARCHAR');
+  await db.run(`CREATE OR REPLACE TABLE stage AS SELECT * FROM (VALUES ${rows.map((r, i) => `(${i + 1}, ${list(r.warnings)}, ${list(r.errors)})`).join(', ')}) t(row_no, warnings, errors)`);
   await db.run(`CREATE OR REPLACE TABLE res0 (row_no INTEGER, patient_id VARCHAR, verdict VARCHAR, review VARCHAR, missing VARCHAR, ${t.criteria.map((c) => `${q(c.id)} VARCHAR`).join(', ')})`);
   const value = (v: string | null) => (v === null ? 'NULL' : lit(v));
   await db.run(`INSERT INTO res0 VALUES ${rows.map((r, i) => `(${i + 1}, ${value(r.id)}, ${lit(r.verdict)}, ${value(r.review)}, ${value(r.missing)}, ${r.outcomes.map(lit).join(', ')})`).join(', ')}`);
@@ -61,6 +62,7 @@ test('outcomes, verdict, review ids, missing fields and ids come back as SQL gav
   expect(got).toHaveLength(rows.length);
   got.forEach((g, i) => {
     const want = rows[i] as Row;
+    if (!('results' in g)) throw new Error(`row ${g.row} came back as an error row`);
     const result = g.results[0];
     expect(g.row).toBe(i + 1);
     expect(g.patientId).toBe(want.id);
@@ -81,4 +83,25 @@ test.each([
   const row: Row = { id: 'P-1', outcomes, verdict: verdictOf(base, outcomes), review: null, missing: null };
   await resTable(base, [row, change(row)]);
   await expect(readBack(base, 2)).rejects.toThrow(message);
+});
+
+test('a row SQL found in error comes back as its problems, each located, its results and warnings unused', async () => {
+  const outcomes = base.criteria.map(() => 'met' as Outcome);
+  const ok: Row = { id: 'P-1', outcomes, verdict: verdictOf(base, outcomes), review: null, missing: null };
+  const errors = ['medications.2.stop: "2025-05-14" is before the start date', 'medications.1.doses.2.date: "2025-05-01" is before the start date'];
+  await resTable(base, [ok, { ...ok, id: null, errors, warnings: ['diagnosis.date: 2026-11-17 is after the screening date 2026-11-16'] }, ok]);
+  const got = await readBack(base, 3);
+  expect(got.map((g) => ('problems' in g ? g : g.row))).toEqual([
+    1,
+    {
+      row: 2,
+      ok: false,
+      patientId: null,
+      problems: [
+        { location: 'medications.2.stop', message: '"2025-05-14" is before the start date' },
+        { location: 'medications.1.doses.2.date', message: '"2025-05-01" is before the start date' },
+      ],
+    },
+    3,
+  ]);
 });

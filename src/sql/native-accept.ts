@@ -2,16 +2,19 @@
 // screened without the JS validator, and the normalised layout (layout.ts) built from them in SQL.
 //
 // Acceptance is conservative by construction, in two steps. A row is taken only if every cell is
-// empty or in a canonical form the JS fast reader (src/patient/csv-fast-row.ts) accepts with no
-// warning and turns into the same value, and none of the cross-field checks of csv-fast-row.ts and
-// parse.ts checkedRecord could fire. Each cell's *form* (a plain unsigned decimal, a YYYY-MM-DD
+// empty or in a canonical form the JS fast reader (src/patient/csv-fast-row.ts) accepts and turns
+// into the same value, with no warning but a date after the latest reference date (worded in SQL,
+// futureWarnings), and none of the cross-field checks of csv-fast-row.ts and parse.ts
+// checkedRecord could fire; or, every other check holding, JS refuses it only for medications
+// stopped or doses dated before their start (an error row, worded in SQL: rowErrors). Each cell's *form* (a plain unsigned decimal, a YYYY-MM-DD
 // date, an exact code, a boolean spelling, text with printable ends) is checked in JS, on the
 // whole line at once (`line`: no form can match the delimiter, so it also counts the cells); the
 // *values* in SQL (bounds, a real day, lengths, a lab in its canonical unit, counts that match the
-// filled slots, review decisions given in full, no two records of one drug, nothing after a
+// filled slots, review decisions given in full, no two records of one drug, no birth date after a
 // reference date). Any other row goes to the JS validator, which words its problems and warnings
 // exactly as --engine js does (test/sql/native-csv.test.ts checks: both steps accept => JS accepts
-// with no warnings and yields the same layout rows).
+// with the warnings SQL wrote, no others, and yields the same layout rows, or refuses with exactly
+// the errors SQL wrote).
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import { MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
@@ -288,6 +291,46 @@ function scalarRead(def: FieldDef | ItemFieldDef, any: string, delimiter: string
   }
 }
 
+/** Stage's column of a row's warnings (NULL for none), each as JS writes it, separated by WARNING_SEPARATOR. */
+export const WARNINGS = 'warnings';
+/** Stage's column of a row's errors (NULL for none), each as JS writes it, separated by WARNING_SEPARATOR: the row is an error row. */
+export const ERRORS = 'errors';
+/** Between two warnings (or errors) of a row: in none (each is a dictionary path, dates and words). */
+export const WARNING_SEPARATOR = '\x02';
+
+/**
+ * parse.ts futureDates in SQL: a date of a past event after the latest date it may have (screening,
+ * else the earlier of consent and randomization, `on` as written) is kept, with a warning located
+ * at its column (a record's slot number as in the header, as jsonPathToColumn gives it), in the
+ * dictionary's order of fields, then slots, then a record's fields. A date of birth after it is
+ * an error (beforeReferenceDates), refused above.
+ */
+function futureWarnings(p: Positions, dict: Dictionary, on: Record<keyof ReferenceDates, string>): string {
+  // The date no past event may follow (parse.ts latestAllowed): LEAST skips NULLs, as it should here.
+  const latest = `COALESCE(${on.screening}, LEAST(${on.consent}, ${on.randomization}))`;
+  // The earlier of consent and randomization is consent (randomization before it is refused), as
+  // latestAllowed's sort, which keeps consent first on a tie.
+  const name = `(CASE WHEN ${on.screening} IS NOT NULL THEN 'screening' WHEN ${on.consent} IS NOT NULL THEN 'consent' ELSE 'randomization' END)`;
+  const warning = (location: string, x: string) => `(CASE WHEN ${x} > ${latest} THEN ${lit(`${location}: `)} || ${x} || ' is after the ' || ${name} || ' date ' || ${latest} END)`;
+  const out: string[] = [];
+  for (const [path, def] of dict.fields) {
+    if (def.type === 'date' && def.past) {
+      const at = p.fields.get(path);
+      if (at !== undefined) out.push(warning(path, `NULLIF(${cellColumn(at)}, '')`));
+    } else if (def.type === 'records') {
+      const slots = [...(p.slots.get(path)?.keys() ?? [])].sort((a, b) => a - b);
+      const past = Object.entries(def.item).filter(([, d]) => d.type === 'date' && d.past).map(([item]) => item);
+      for (const n of slots) {
+        for (const item of past) {
+          const at = p.items.get(listKey(path, n, item));
+          if (at !== undefined) out.push(warning(`${path}.${n}.${item}`, `NULLIF(${cellColumn(at)}, '')`));
+        }
+      }
+    }
+  }
+  return out.length ? `NULLIF(concat_ws(chr(${WARNING_SEPARATOR.charCodeAt(0)}), ${out.join(', ')}), '')` : 'NULL::VARCHAR';
+}
+
 /**
  * The plan for one header: undefined when the header has something only the JS path handles
  * (two columns for one place).
@@ -313,6 +356,10 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     return cells.length === 0 ? 'false' : `(${cells.map((c) => `${c} <> ''`).join(' OR ')})`;
   };
   const conds: string[] = [];
+  // A medication stopped, or a dose dated, before its start: the row is an error (and still taken,
+  // its results unused), worded as JS words it; its only one, as every other check holds.
+  const rowErrors: string[] = [];
+  const beforeStart = (location: string, x: string, start: string) => `(CASE WHEN ${x} < ${start} THEN ${lit(`${location}: "`)} || ${x} || '" is before the start date' END)`;
   const inserts: string[] = [];
   // Every value of a cell the layout needs, and every "any of these cells filled", becomes one
   // column of table `stage`; what is made of them (positions, list flags, a drug's class) is
@@ -377,8 +424,6 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   };
   const on = { screening: refText('screening'), consent: refText('consent'), randomization: refText('randomization') };
   never(`${on.randomization} < ${on.screening} OR ${on.randomization} < ${on.consent}`);
-  // The date no past event may follow (parse.ts latestAllowed): LEAST skips NULLs, as it should here.
-  const latest = `COALESCE(${on.screening}, LEAST(${on.consent}, ${on.randomization}))`;
 
   // Patient-level fields, labs, scales and number units.
   const fieldValue = new Map<string, string[]>();
@@ -421,7 +466,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     fieldValue.set(path, [read.value(val(at))]);
     if (def.type === 'date') {
       const written = val(at);
-      if (def.past) never(`${written} > ${latest}`);
+      // (A date after `latest` is kept with a warning: futureWarnings below.)
       if (def.beforeReferenceDates) never(`${written} > ${on.screening} OR ${written} > ${on.consent} OR ${written} > ${on.randomization}`);
     }
   }
@@ -464,15 +509,14 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       // The record's place in its list: how many slots before it are filled.
       const idx = slots.slice(0, k).map((s) => `${st(present.get(s) as string)}::INT`).join(' + ') || '0';
       const item = (name: string) => itemAt(n, name);
+      // The record's errors SQL words (schema.ts checkMedication's order: the stop, then each dose).
+      const doseErrors: string[] = [];
       for (const [name, idef] of Object.entries(def.item)) {
         const at = item(name);
         if (at === undefined) continue;
         const read = scalarRead(idef, any, delimiter);
         if (read) okCell(at, read);
-        if (idef.type === 'date') {
-          if (idef.past) never(`${val(at)} > ${latest}`);
-          if (idef.notBefore !== undefined) never(`${val(at)} < ${val(item(idef.notBefore))}`);
-        }
+        if (idef.type === 'date' && idef.notBefore !== undefined) never(`${val(at)} < ${val(item(idef.notBefore))}`);
       }
       for (const name of doseItems) {
         const idef = def.item[name] as Extract<ItemFieldDef, { type: 'doseHistory' }>;
@@ -492,14 +536,18 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
             const d2 = doseAt(n, name, m2, 'date');
             if (date !== undefined && d2 !== undefined) never(`${val(date)} = ${val(d2)}`);
           }
-          if (def.kindOf === 'medication' && date !== undefined) never(`${val(date)} < ${val(item('start'))}`);
+          if (def.kindOf === 'medication' && date !== undefined) {
+            if (name === 'doses') doseErrors.push(beforeStart(`${records}.${n}.${name}.${m}.date`, val(date), val(item('start'))));
+            else never(`${val(date)} < ${val(item('start'))}`);
+          }
           const pos = ms.slice(0, j).map((m1) => `${st(doseFilled(n, name, m1))}::INT`).join(' + ') || '0';
           doseRowsSql.push(`SELECT ${ROW}, ${idx} AS idx, ${pos} AS pos, ${st(dateRead.value(val(date)))} AS date, ${st(dbl(val(dose)))} AS dose, ${st(val(unit))} AS unit FROM stage WHERE ${st(here)} AND ${st(doseFilled(n, name, m))}`);
         });
       }
       if (def.kindOf === 'medication') {
         never(`${val(item('ongoing'))} IN ${BOOL_TRUE} AND ${filled(item('stop'))}`);
-        never(`${val(item('stop'))} < ${val(item('start'))}`);
+        if (item('stop') !== undefined) rowErrors.push(beforeStart(`${records}.${n}.stop`, val(item('stop')), val(item('start'))));
+        rowErrors.push(...doseErrors);
         const drug = val(item('drug'));
         if (classes.size && item('class') !== undefined) never(`${val(item('class'))} <> (CASE ${drug} ${[...classes].map(([d, c]) => `WHEN ${lit(d)} THEN ${lit(c)}`).join(' ')} END)`);
         // Two records of one drug may be one course entered twice (merged with a warning): JS's.
@@ -548,6 +596,8 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     values.forEach((v, j) => (pcols[i + j] = v));
     i += width;
   }
+  const warnings = futureWarnings(p, dict, on);
+  const errors = rowErrors.length ? `NULLIF(concat_ws(chr(${WARNING_SEPARATOR.charCodeAt(0)}), ${rowErrors.join(', ')}), '')` : 'NULL::VARCHAR';
   const accept = conds.length ? conds.join('\n AND ') : 'true';
   // Exactly the header's number of cells, each of its form: the whole line in one expression.
   const cellForm = (f: string | undefined) => (f === undefined ? `${any}*` : `(?:${f})?`);
@@ -560,7 +610,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     line,
     cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
     accept,
-    stage: (source) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')} FROM ${source} WHERE ${accept}`,
+    stage: (source) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')}, ${warnings} AS ${WARNINGS}, ${errors} AS ${ERRORS} FROM ${source} WHERE ${accept}`,
     // Made anew for each range: rows DELETE removes stay in DuckDB's memory (34 MB more per range).
     load: [...children.map((t) => createTableSql(t, DUCKDB, true).replace(/^CREATE TEMP TABLE /, 'CREATE OR REPLACE TEMP TABLE ')), ...inserts, view],
   };

@@ -22,7 +22,7 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { PreparedResult } from '../batch/batch-row.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
-import { PatientDataError } from '../errors.js';
+import { PatientDataError, type Problem } from '../errors.js';
 import { DUCKDB } from './dialect.js';
 import { ACCEPT_MACROS, cellColumn, nativePlan, type NativePlan } from './native-accept.js';
 import { lit } from './kit.js';
@@ -39,8 +39,8 @@ const SLICE_ROWS = 25_000;
 /** Rows per batch the generator yields. */
 const BATCH_ROWS = 1024;
 
-/** A row screened in SQL (one summary per trial), or a row for the JS path (its cells). */
-export type NativeRow = { row: number; patientId: string | null; results: PreparedResult[] } | { row: number; cells: string[] };
+/** A row screened in SQL (its warnings, one summary per trial), a row SQL found in error (its problems), or a row for the JS path (its cells). */
+export type NativeRow = { row: number; patientId: string | null; warnings: string[]; results: PreparedResult[] } | { row: number; ok: false; patientId: string | null; problems: Problem[] } | { row: number; cells: string[] };
 
 export type NativeCsv = {
   /** The first non-empty line (the header), as JS reads it. */

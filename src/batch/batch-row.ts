@@ -48,12 +48,10 @@ export function outcomeColumns(criteria: OutcomeSummary['criteria'], outcomes: b
  */
 export type PreparedResult = OutcomeSummary & { columns: OutcomeColumns; missingTexts: string[] };
 
-/** screenedRow of a prepared result, which has no warnings (SQL takes only rows without). */
-export function preparedRow(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: PreparedResult, wide: boolean): BatchRow {
-  return rowOf(row, trial, patientId, result, result.columns, result.missingTexts, NONE, wide);
+/** screenedRow of a prepared result, with the row's warnings as written (SQL makes them: native-accept.ts). */
+export function preparedRow(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: PreparedResult, warnings: string[], wide: boolean): BatchRow {
+  return rowOf(row, trial, patientId, result, result.columns, result.missingTexts, warnings, wide);
 }
-
-const NONE: string[] = [];
 
 function rowOf(row: number, trial: { id: string; completeness: BatchRow['encoding'] }, patientId: string | null, result: OutcomeSummary, columns: OutcomeColumns, missing: string[], warnings: string[], wide: boolean): BatchRow {
   const out: BatchRow = {

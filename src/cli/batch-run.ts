@@ -10,7 +10,7 @@ import type { ReferenceDates } from '../engine/result.js';
 import type { Problem } from '../errors.js';
 
 /** A row screened in SQL by the native CSV path (src/sql/native-batch.ts). */
-type SqlRow = { row: number; patientId: string | null; results: PreparedResult[] };
+type SqlRow = { row: number; patientId: string | null; warnings: string[]; results: PreparedResult[] };
 
 /** Rows per DuckDB chunk (see src/sql/duckdb-batch.ts). */
 const CHUNK_ROWS = 50_000;
@@ -348,7 +348,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       const result = item.results[k] as PreparedResult;
       const meta = (trials[k] as Trial).meta;
       summary.screened(meta.id, result);
-      out += writer.row(preparedRow(item.row, meta, item.patientId, result, wide));
+      out += writer.row(preparedRow(item.row, meta, item.patientId, result, item.warnings, wide));
     }
     await sink.write(out);
   };
@@ -382,7 +382,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
   const handle = async (item: InputItem | SqlRow) => {
     if ('results' in item) {
-      // Taken, laid out and screened in SQL: valid, no warnings.
+      // Taken, laid out and screened in SQL: valid, its warnings (dates after screening) made there.
       summary.inputRow(false);
       progress.tick();
       checkId(item.patientId, item.row);

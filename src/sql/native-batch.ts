@@ -11,8 +11,9 @@
 // quote anywhere, a carriage return that does not end a line, CR LF and LF endings mixed, a NUL byte, an over-long line, an empty line between rows,
 // text that is not UTF-8 or any read error makes `openNativeCsv` return undefined, and the caller
 // reads the file as today.
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -21,9 +22,9 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { PreparedResult } from '../batch/batch-row.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
-import { PatientDataError } from '../errors.js';
+import { PatientDataError, type Problem } from '../errors.js';
 import { DUCKDB } from './dialect.js';
-import { ACCEPT_MACROS, cellColumn, nativePlan } from './native-accept.js';
+import { ACCEPT_MACROS, cellColumn, nativePlan, type NativePlan } from './native-accept.js';
 import { lit } from './kit.js';
 import { compileTrial } from './query.js';
 import { resultReader } from './native-results.js';
@@ -38,8 +39,8 @@ const SLICE_ROWS = 25_000;
 /** Rows per batch the generator yields. */
 const BATCH_ROWS = 1024;
 
-/** A row screened in SQL (one summary per trial), or a row for the JS path (its cells). */
-export type NativeRow = { row: number; patientId: string | null; results: PreparedResult[] } | { row: number; cells: string[] };
+/** A row screened in SQL (its warnings, one summary per trial), a row SQL found in error (its problems), or a row for the JS path (its cells). */
+export type NativeRow = { row: number; patientId: string | null; warnings: string[]; results: PreparedResult[] } | { row: number; ok: false; patientId: string | null; problems: Problem[] } | { row: number; cells: string[] };
 
 export type NativeCsv = {
   /** The first non-empty line (the header), as JS reads it. */
@@ -49,17 +50,39 @@ export type NativeCsv = {
   close(): void;
 };
 
-export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean } = {}): Promise<NativeCsv | undefined> {
+/**
+ * `rangeRows` and `sliceRows` (RANGE_ROWS and SLICE_ROWS unless given) set how many rows DuckDB
+ * screens at once and how many it hands back at once: the output is the same whatever they are.
+ */
+export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean; rangeRows?: number; sliceRows?: number } = {}): Promise<NativeCsv | undefined> {
+  // Every delimiter read-rows.ts allows is one byte (cells are counted by it).
+  if (Buffer.byteLength(delimiter) !== 1) return undefined;
   const scanned = await plainText(path);
   if (!scanned) return undefined;
-  const threads = options.threads ?? 2;
+  // One thread: JS prepares and writes ranges on the other core meanwhile, and a trial's query on
+  // a 100,000-row range took about 0.55x the CPU time with one thread as with two, and no more wall
+  // time.
+  const threads = options.threads ?? 1;
+  const rangeRows = options.rangeRows ?? RANGE_ROWS;
+  const sliceRows = options.sliceRows ?? SLICE_ROWS;
   // Nothing is read yet: if the temporary database cannot be set up, the JS reader reads the file.
   let temp: string | undefined;
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
   let closed = false;
-  /** The statements DuckDB is running while JS writes rows (screenRows), if any. */
-  let inflight: Promise<unknown> | undefined;
+  /**
+   * Every call into DuckDB not yet settled (setting up, statements). The database is never closed
+   * while one runs: closing it under a running call crashed the process (SIGSEGV, its temporary
+   * directory left behind) when Ctrl-C came while DuckDB was being set up or read out.
+   */
+  const inflight = new Set<Promise<unknown>>();
+  const busy = <T>(work: Promise<T>): Promise<T> => {
+    inflight.add(work);
+    // Awaited where it is used (its error is thrown there).
+    const done = () => inflight.delete(work);
+    work.then(done, done);
+    return work;
+  };
   // Ctrl-C or a kill while DuckDB works: the temporary database (a copy of the input's patient
   // data) is removed, then the process ends by the signal as it would have.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -73,21 +96,20 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
     // A database of its own in a temporary directory, its spill files beside it (under memory_limit).
-    instance = await DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(threads), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' });
-    conn = await instance.connect();
+    instance = await busy(DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(threads), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' }));
+    // (Closed meanwhile, by a signal: nothing more is started; close() closes what there is.)
+    if (closed) return undefined;
+    conn = await busy(instance.connect());
+    if (closed) return undefined;
   } catch {
     close();
     return undefined;
   }
   const db: DuckDBConnection = conn;
-  const busy = <T>(work: Promise<T>): Promise<T> => {
-    inflight = work;
-    // Awaited where it is used (its error is thrown there); settled, nothing is in flight.
-    const done = () => {
-      if (inflight === work) inflight = undefined;
-    };
-    work.then(done, done);
-    return work;
+  /** A statement, unless the run is closed (then it is not started: close() interrupts only the one running). */
+  const run = (sql: string) => {
+    if (closed) return Promise.reject(new Error('Interrupted Error: the run was closed'));
+    return busy(db.run(sql));
   };
   function close() {
     if (closed) return;
@@ -100,11 +122,11 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       instance?.closeSync();
     };
     try {
-      // Statements still running (the output failed while the next range loaded): stopped, and the
-      // database closed once they have ended. Its files can go now (they are open, not needed).
-      if (inflight) {
+      // Calls still running (the output failed while the next range loaded, a signal): stopped, and
+      // the database closed once they have ended. Its files can go now (they are open, not needed).
+      if (inflight.size) {
         conn?.interrupt();
-        inflight.then(end, end);
+        Promise.allSettled([...inflight]).then(end, end);
       } else end();
     } finally {
       // Whatever happened to DuckDB, its files (a copy of the patients' data) go.
@@ -140,35 +162,38 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 
   async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow[]> {
     const plan = nativePlan(header, dict, flags, { trials, trialIds }, delimiter);
-    if (plan) for (const m of ACCEPT_MACROS) await db.run(m);
-    const file = join(temp as string, 'range.csv');
-    // Each range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
+    if (plan) for (const m of ACCEPT_MACROS) await run(m);
+    // A range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
-    const source = `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
-    const lead = Buffer.byteLength(delimiter);
-    // A statement of a range still loading once the output is closed: not started (close() can only
-    // interrupt the one running).
-    const run = (sql: string) => {
-      if (closed) throw new Error('Interrupted Error: the run was closed');
-      return db.run(sql);
-    };
-    const load = async (lo: number, lines: Buffer[]) => {
+    const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
+    const delimiterByte = delimiter.charCodeAt(0);
+    /**
+     * JS's part of a range, done while DuckDB screens the one before: the lines every cell of which
+     * has its form go to the range's own file, each led by its row number. The lines are not kept:
+     * a JS row's line is read again from the file when its range is read out.
+     */
+    const prepare = async ({ lo, lines, starts }: LineRange): Promise<Prepared> => {
       const hi = lo + lines.length - 1;
-      // Every line as text (JS's rows need it), and the rows whose every cell has its form in the range file.
-      const texts = lines.map((l) => l.toString('utf8'));
-      if (plan) {
-        const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * (12 + lead));
-        let end = 0;
-        for (const [i, l] of lines.entries()) {
-          const text = texts[i] as string;
-          // (The expression counts cells itself, as no form matches the delimiter; the count is
-          // kept apart too, as DuckDB's reader would silently drop an empty cell too many.)
-          if (!plan.line.test(text) || cellCount(text, delimiter) !== plan.columns) continue;
-          end += range.write(`${lo + i}${delimiter}`, end, 'utf8');
-          end += l.copy(range, end);
-          range[end++] = 0x0a;
-        }
-        writeFileSync(file, range.subarray(0, end));
+      const lengths = Uint32Array.from(lines, (l) => l.length);
+      if (!plan) return { lo, hi, starts, lengths };
+      const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * 13);
+      let end = 0;
+      for (const [i, l] of lines.entries()) {
+        // (The expression counts cells itself, as no form matches the delimiter; the count is kept
+        // apart too, as DuckDB's reader would silently drop an empty cell too many.)
+        if (cellCount(l, delimiterByte) !== plan.columns || !plan.line.test(l.toString('utf8'))) continue;
+        end += range.write(`${lo + i}${delimiter}`, end, 'utf8');
+        end += l.copy(range, end);
+        range[end++] = 0x0a;
+      }
+      const file = join(temp as string, `range-${lo}.csv`);
+      // (Written in libuv's threads: a first write of 50 MB to a new file took 0.45 s here.)
+      await writeFile(file, range.subarray(0, end));
+      return { lo, hi, starts, lengths, file };
+    };
+    /** DuckDB's part of a range: staged, laid out, screened by each trial's query and read out. */
+    const screen = async ({ lo, hi, starts, lengths, file }: Prepared) => {
+      if (file) {
         let staged = false;
         try {
           // One thread: it took less time and memory than two on a 100,000-row range (the table is
@@ -176,7 +201,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
           // seconds to plan the statement, and held more than 1 GB, on an empty range.
           await run('SET threads = 1');
           await run("SET disabled_optimizers = 'in_clause'");
-          await run(plan.stage(source));
+          await run((plan as NativePlan).stage(source(file)));
           staged = true;
         } finally {
           rmSync(file, { force: true });
@@ -188,7 +213,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
             if (staged) throw e;
           }
         }
-        for (const sql of plan.load) await run(sql);
+        for (const sql of (plan as NativePlan).load) await run(sql);
         // Each query runs once per range.
         for (const [k, sql] of queries.entries()) await run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
         // The range's rows for JS: those SQL did not take.
@@ -196,26 +221,45 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       } else {
         await run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
       }
-      return texts;
+      return readRange(lo, hi, file !== undefined, (r) => lineAt(starts[r - lo] as number, lengths[r - lo] as number));
     };
-    // A range is read out of DuckDB whole, then the next one loads (DuckDB's statements in its
-    // threads) while JS writes this one; its error, if any, is thrown when it is taken up.
-    const ranges = lineRanges(path, headerLine)[Symbol.asyncIterator]();
+    // DuckDB screens a range while JS writes the one before and prepares the one after, so DuckDB
+    // never waits for JS's part; a range's error, if any, is thrown when it is taken up.
+    const ranges = lineRanges(path, headerLine, rangeRows)[Symbol.asyncIterator]();
+    // A JS row's line, read again from where lineRanges found it.
+    const fd = openSync(path, 'r');
+    const lineAt = (start: number, length: number): string => {
+      const bytes = Buffer.allocUnsafe(length);
+      for (let got = 0; got < length; ) {
+        const n = readSync(fd, bytes, got, length - got, start + got);
+        if (n === 0) throw new FileChanged();
+        got += n;
+      }
+      return bytes.toString('utf8');
+    };
     try {
-      let next = await ranges.next();
-      let loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
-      while (!next.done) {
-        // No name holds this range's lines or texts while it is written: only its JS rows' lines are kept.
-        const lo = next.value.lo;
-        const hi = lo + next.value.lines.length - 1;
+      // (`at` names the range whose step is under way, for an error's message.)
+      const upcoming = async () => {
+        const next = await ranges.next();
+        if (next.done) return undefined;
+        at(next.value.lo, next.value.lo + next.value.lines.length - 1);
+        return prepare(next.value);
+      };
+      const first = await upcoming();
+      let current = first && { lo: first.lo, hi: first.hi, slices: busy(screen(first)) };
+      let after = current && (await upcoming());
+      while (current) {
+        const { lo, hi } = current;
         at(lo, hi);
-        const slices = await readRange(lo, hi, plan !== undefined, await (loading as Promise<string[]>));
-        next = await ranges.next();
-        loading = next.done ? undefined : busy(load(next.value.lo, next.value.lines));
+        const slices = await current.slices;
+        current = after && { lo: after.lo, hi: after.hi, slices: busy(screen(after)) };
+        after = current && (await upcoming());
+        at(lo, hi);
         yield* emitRange(slices);
       }
     } finally {
       // Left early (an error, or the output closed): the file is closed now, not when collected.
+      closeSync(fd);
       await ranges.return?.(undefined);
     }
   }
@@ -223,20 +267,20 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   /**
    * A loaded range's rows: each trial's results (tables res0, res1, …, one row per row_no SQL
    * took), a slice at a time as one text (native-results.ts), and the rows for JS (table jsrows:
-   * row_no) with their lines, from the range's `texts`; only those lines are kept, not the range's.
+   * row_no) with their lines as text (`line`).
    */
-  async function readRange(lo: number, hi: number, screened: boolean, texts: string[]): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
+  async function readRange(lo: number, hi: number, screened: boolean, line: (row: number) => string): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
     const text = async (sql: string) => {
-      const result = await db.run(sql);
+      const result = await run(sql);
       return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
     };
     const slices = [];
-    for (let from = lo; from <= hi; from += SLICE_ROWS) {
-      const to = Math.min(hi, from + SLICE_ROWS - 1);
+    for (let from = lo; from <= hi; from += sliceRows) {
+      const to = Math.min(hi, from + sliceRows - 1);
       const results = screened ? await text(reader.sql(from, to)) : null;
       const js = await text(`SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
       const jsRows = js ? js.split(',').map(Number) : [];
-      slices.push({ from, to, results, jsRows, jsLines: jsRows.map((r) => texts[r - lo] as string) });
+      slices.push({ from, to, results, jsRows, jsLines: jsRows.map(line) });
     }
     return slices;
   }
@@ -274,30 +318,41 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 /** The file read for its rows is not the one checked before (another header line). */
 class FileChanged extends Error {}
 
-/** Cells in a line: one more than its delimiters. */
-function cellCount(line: string, delimiter: string): number {
+/** A range of lines: `file` holds those SQL may take (when there is a plan). */
+type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32Array; file?: string };
+/** A range of lines (views of what was read), and where in the file each starts. */
+type LineRange = { lo: number; lines: Buffer[]; starts: Float64Array };
+
+/** Cells in a line: one more than its delimiters (a one-byte delimiter: read-rows.ts allows no other). */
+function cellCount(line: Buffer, delimiter: number): number {
   let n = 1;
-  for (let i = line.indexOf(delimiter); i >= 0; i = line.indexOf(delimiter, i + delimiter.length)) n += 1;
+  for (let i = 0; i < line.length; i++) if (line[i] === delimiter) n += 1;
   return n;
 }
 
 /**
- * The file's data rows, RANGE_ROWS at a time, as their lines without line ends (`lo`: the first
+ * The file's data rows, `rangeRows` at a time, as their lines without line ends (`lo`: the first
  * one's row number): after a byte order mark, empty lines and the header line, every line up to
  * the first empty one (plainText has checked only line ends follow it).
  */
-async function* lineRanges(path: string, header: string): AsyncGenerator<{ lo: number; lines: Buffer[] }> {
+async function* lineRanges(path: string, header: string, rangeRows: number): AsyncGenerator<LineRange> {
   const handle = await open(path, 'r');
   try {
     let buf: Buffer = Buffer.alloc(0);
     let eof = false;
     let pos = 0;
+    /** Where in the file buf starts. */
+    let offset = 0;
     // A new buffer each time: the lines handed out are views of the old one, never written again.
+    // (The unread rest is copied to its start and the file read in after it: no copy of what is read.)
     const fill = async () => {
-      const chunk = Buffer.allocUnsafe(4 << 20);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const rest = buf.length - pos;
+      const next = Buffer.allocUnsafe(rest + (4 << 20));
+      buf.copy(next, 0, pos);
+      const { bytesRead } = await handle.read(next, rest, 4 << 20, null);
       if (bytesRead === 0) eof = true;
-      buf = Buffer.concat([buf.subarray(pos), chunk.subarray(0, bytesRead)]);
+      buf = next.subarray(0, rest + bytesRead);
+      offset += pos;
       pos = 0;
     };
     /** The next line without its end (CR LF or LF), or undefined at the end of the file. */
@@ -322,15 +377,18 @@ async function* lineRanges(path: string, header: string): AsyncGenerator<{ lo: n
     if (first && first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) first = first.subarray(3);
     while (first !== undefined && first.length === 0) first = await next();
     if (first === undefined || first.toString('utf8') !== header) throw new FileChanged();
-    for (let lo = 1; ; lo += RANGE_ROWS) {
+    for (let lo = 1; ; lo += rangeRows) {
       const lines: Buffer[] = [];
-      while (lines.length < RANGE_ROWS) {
+      const starts = new Float64Array(rangeRows);
+      while (lines.length < rangeRows) {
+        const at = offset + pos;
         const l = await next();
         if (l === undefined || l.length === 0) break;
+        starts[lines.length] = at;
         lines.push(l);
       }
-      if (lines.length) yield { lo, lines };
-      if (lines.length < RANGE_ROWS) return;
+      if (lines.length) yield { lo, lines, starts: starts.subarray(0, lines.length) };
+      if (lines.length < rangeRows) return;
     }
   } finally {
     await handle.close();
@@ -355,11 +413,15 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
   let crlf = false;
   let lf = false;
   const newline = (b: number | undefined) => b === 0x0a || b === 0x0d;
-  // Text that is not UTF-8 is read by JS, which words the problem (it throws here).
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  // Text that is not UTF-8 is read by JS, which words the problem.
+  let unfinished: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      utf8.decode(chunk, { stream: true });
+      // (Checked up to the last whole character; the bytes of one cut by the chunk's end go with the next.)
+      const bytes = unfinished.length ? Buffer.concat([unfinished, chunk]) : chunk;
+      const whole = wholeCharacters(bytes);
+      if (!isUtf8(bytes.subarray(0, whole))) return undefined;
+      unfinished = bytes.subarray(whole);
       if (chunk.indexOf(0x22) >= 0 || chunk.indexOf(0x00) >= 0 || chunk.indexOf(0x01) >= 0) return undefined;
       const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
       if (header === undefined) {
@@ -400,11 +462,22 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
       lineStart -= keep;
     }
     if (tail.length && tail[tail.length - 1] === 0x0d) return undefined;
-    utf8.decode();
+    if (unfinished.length) return undefined;
     return header === undefined ? undefined : { header };
   } catch {
     return undefined;
   } finally {
     stream.destroy();
   }
+}
+
+/** How many of `bytes` end at a character's end: all but a last UTF-8 sequence not yet complete. */
+function wholeCharacters(bytes: Buffer): number {
+  let i = bytes.length - 1;
+  // Back over up to three continuation bytes to the sequence's first byte.
+  while (i >= 0 && bytes.length - i <= 3 && ((bytes[i] as number) & 0xc0) === 0x80) i--;
+  if (i < 0) return bytes.length;
+  const lead = bytes[i] as number;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return bytes.length - i >= need ? bytes.length : i;
 }

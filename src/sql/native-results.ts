@@ -14,6 +14,8 @@ import type { Missing, Verdict } from '../engine/result.js';
 import { missingText } from '../report/missing-words.js';
 import { decodeMissing } from './missing.js';
 import { lit, q } from './kit.js';
+import type { Problem } from '../errors.js';
+import { ERRORS, WARNING_SEPARATOR, WARNINGS } from './native-accept.js';
 
 const VERDICTS: readonly Verdict[] = ['eligible', 'ineligible', 'undetermined'];
 /** Criteria per number: the verdict's two bits and 25 × 2 make 52 bits, exact in a JS number. */
@@ -66,8 +68,11 @@ const NO_MISSING = { missing: [] as Missing[], texts: NONE };
 export type ResultReader = {
   /** The query for rows `from`..`to` of tables res0, res1, … (one per trial): one text, in row order. */
   sql(from: number, to: number): string;
-  /** Each row of the text `sql` gives: its number, patient id and one result per trial. */
-  rows(text: string | null): Generator<{ row: number; patientId: string | null; results: PreparedResult[] }>;
+  /**
+   * Each row of the text `sql` gives: its number, patient id, warnings (as written) and one result
+   * per trial; or, for a row SQL found in error, its problems (as JS's rows in error).
+   */
+  rows(text: string | null): Generator<{ row: number; patientId: string | null; warnings: string[]; results: PreparedResult[] } | { row: number; ok: false; patientId: string | null; problems: Problem[] }>;
 };
 
 /** `wide`: the results carry each criterion's outcome by id, for --wide. */
@@ -82,15 +87,19 @@ export function resultReader(trials: Trial[], wide: boolean): ResultReader {
     missing: new Map(),
   }));
   // A NULL number stays NULL (concat would make it ''); the id is marked, so that no id and an empty one differ.
+  // The row's warnings come from table stage (native-accept.ts), made once per row for every trial.
   const fields = [
     'r0.row_no',
     `(CASE WHEN r0.patient_id IS NULL THEN '' ELSE '=' || r0.patient_id END)`,
+    `COALESCE(w.${WARNINGS}, '')`,
+    `COALESCE(w.${ERRORS}, '')`,
     ...trials.flatMap((t, k) => [...numbersSql(t, `r${k}`).map((n) => `COALESCE(CAST(${n} AS VARCHAR), 'NULL')`), `COALESCE(r${k}.review, '')`, `COALESCE(r${k}.missing, '')`]),
   ];
   const joins = trials
     .slice(1)
     .map((_, i) => ` LEFT JOIN res${i + 1} AS r${i + 1} USING (row_no)`)
     .join('');
+  const warningsJoin = ` LEFT JOIN stage AS w USING (row_no)`;
   const width = fields.length;
 
   function result(d: TrialDecoder, cells: string[], col: number): PreparedResult {
@@ -103,20 +112,29 @@ export function resultReader(trials: Trial[], wide: boolean): ResultReader {
   }
 
   return {
-    sql: (from, to) => `SELECT string_agg(concat_ws(chr(1), ${fields.join(', ')}), chr(10) ORDER BY r0.row_no) FROM res0 AS r0${joins} WHERE r0.row_no BETWEEN ${from} AND ${to}`,
+    sql: (from, to) => `SELECT string_agg(concat_ws(chr(1), ${fields.join(', ')}), chr(10) ORDER BY r0.row_no) FROM res0 AS r0${joins}${warningsJoin} WHERE r0.row_no BETWEEN ${from} AND ${to}`,
     *rows(text) {
       if (!text) return;
       for (const line of text.split(ROW)) {
         const cells = line.split(FIELD);
         if (cells.length !== width) throw new Error(`DuckDB returned a result row of ${cells.length} fields where ${width} were expected`);
         const results: PreparedResult[] = [];
-        let col = 2;
+        const id = cells[1] as string;
+        const patientId = id === '' ? null : id.slice(1);
+        const errors = cells[3] as string;
+        if (errors !== '') {
+          // "location: message", as formatProblem writes a problem; a location has no ": ".
+          const problems = errors.split(WARNING_SEPARATOR).map((e) => ({ location: e.slice(0, e.indexOf(': ')), message: e.slice(e.indexOf(': ') + 2) }));
+          yield { row: Number(cells[0]), ok: false, patientId, problems };
+          continue;
+        }
+        let col = 4;
         for (const d of decoders) {
           results.push(result(d, cells, col));
           col += d.numbers + 2;
         }
-        const id = cells[1] as string;
-        yield { row: Number(cells[0]), patientId: id === '' ? null : id.slice(1), results };
+        const warnings = cells[2] as string;
+        yield { row: Number(cells[0]), patientId, warnings: warnings === '' ? NONE : warnings.split(WARNING_SEPARATOR), results };
       }
     },
   };

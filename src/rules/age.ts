@@ -6,7 +6,7 @@ import { getPath } from '../engine/patient-record.js';
 import { fieldLabel } from '../criteria/dictionary-model.js';
 import { cmp, leaf, REF_PATH } from './kit.js';
 import type { ReferenceDateName, RuleKind, SqlContext } from './types.js';
-import { MET, NOT_MET, SQL_OPS, UNKNOWN, ageSql, countRange, ifUnknown, lit, missingList, when } from '../sql/kit.js';
+import { MET, NOT_MET, UNKNOWN, agedSql, ifUnknown, lit, missingList, when } from '../sql/kit.js';
 
 export type Age = { kind: 'age'; note?: string | undefined; op: '<' | '<=' | '>' | '>='; years: number; at: ReferenceDateName };
 /** What an age rule's trace records (explain only). */
@@ -61,22 +61,48 @@ export const age: RuleKind<Age> = {
   describe: (n, cx) => ({ text: `age in whole years on the ${n.at} date ${cx.op(n.op)} ${n.years}` }),
   toSql: (n, cx) => ageOutcome(n, cx),
   // Unknown: the birth date when not recorded (even with a stated age), and the reference date.
-  missingSql: (n, cx) =>
-    ifUnknown(ageOutcome(n, cx), missingList(cx.dialect, [when(`${cx.col(BIRTH)} IS NULL`, cx.token(lit(BIRTH))), when(`${cx.refCol(n.at)} IS NULL`, cx.token(lit(REF_PATH[n.at])))])),
+  // With both dates recorded the age is decided: only a patient lacking one is tested further,
+  // and then the outcome is the stated age's reading (or unknown without the reference date).
+  missingSql: (n, cx) => {
+    const [birth, on] = [cx.col(BIRTH), cx.refCol(n.at)];
+    const tokens = missingList(cx.dialect, [when(`${birth} IS NULL`, cx.token(lit(BIRTH))), when(`${on} IS NULL`, cx.token(lit(REF_PATH[n.at])))]);
+    return when(`${birth} IS NULL OR ${on} IS NULL`, ifUnknown(`(CASE WHEN ${on} IS NULL THEN ${UNKNOWN} ${statedAgeSql(n, cx)} END)`, tokens));
+  },
 };
 
 function ageOutcome(n: Age, cx: SqlContext): string {
-  const birth = cx.col('demographics.birthDate');
+  const birth = cx.col(BIRTH);
   const on = cx.refCol(n.at);
-  const op = SQL_OPS[n.op] as string;
-  // No birth date but an age stated on a date: every birth date that fits it (as in compile),
-  // decided only when the youngest and the oldest reading agree.
+  const [passes] = agesPass(n, (years) => agedSql(birth, on, years), (years) => agedSql(birth, on, years));
+  return `(CASE WHEN ${on} IS NULL THEN ${UNKNOWN} WHEN ${birth} IS NOT NULL THEN (CASE WHEN ${passes} THEN ${MET} ELSE ${NOT_MET} END) ${statedAgeSql(n, cx)} END)`;
+}
+
+/**
+ * [every age in youngest..oldest passes `age op years`, none does], from "aged at least k" of the
+ * youngest and of the oldest reading (as countRange over the two ages).
+ */
+function agesPass(n: Age, youngest: (k: number) => string, oldest: (k: number) => string): [string, string] {
+  const y = n.years;
+  switch (n.op) {
+    case '>=': return [youngest(y), `NOT ${oldest(y)}`];
+    case '>': return [youngest(y + 1), `NOT ${oldest(y + 1)}`];
+    case '<=': return [`NOT ${oldest(y + 1)}`, youngest(y + 1)];
+    default: return [`NOT ${oldest(y)}`, youngest(y)];
+  }
+}
+
+/**
+ * The WHEN branches of a reading with no birth date but an age stated on a date: every birth
+ * date that fits it (as in compile), decided only when the youngest and the oldest reading agree.
+ */
+function statedAgeSql(n: Age, cx: SqlContext): string {
+  const on = cx.refCol(n.at);
   const years = cx.col('demographics.ageYears');
   const statedOn = cx.col('demographics.ageOn');
   const latest = `CAST(${statedOn} - ${cx.dialect.months(`12 * ${years}`)} AS DATE)`;
   const earliest = `(CAST(${statedOn} - ${cx.dialect.months(`12 * (${years} + 1)`)} AS DATE) + 1)`;
-  const [allTrue, allFalse] = countRange(n.op, n.years, ageSql(latest, on), ageSql(earliest, on));
-  return `(CASE WHEN ${on} IS NULL THEN ${UNKNOWN} WHEN ${birth} IS NOT NULL THEN (CASE WHEN ${ageSql(birth, on)} ${op} ${n.years} THEN ${MET} ELSE ${NOT_MET} END) WHEN ${years} IS NULL OR ${statedOn} IS NULL THEN ${UNKNOWN} WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
+  const [allTrue, allFalse] = agesPass(n, (k) => agedSql(latest, on, k), (k) => agedSql(earliest, on, k));
+  return `WHEN ${years} IS NULL OR ${statedOn} IS NULL THEN ${UNKNOWN} WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} ELSE ${UNKNOWN}`;
 }
 
 /** An age stated on a date without a birth date: the range of birth dates it allows. */

@@ -11,30 +11,30 @@ import type { ReferenceDateName } from '../rules/types.js';
 
 type CalcSql = (ctx: SqlCtx, params: Record<string, unknown>) => string;
 
-/** met / not met when every consistent completion agrees, else unknown; from the JS truth table. */
+/**
+ * met / not met when every consistent completion agrees, else unknown; from the JS truth table.
+ * The outcome of every state of the columns (each false, true or NULL: a base-3 digit, NULL 2)
+ * is worked out here, and the query looks its state up in that list: 5 CASEs a patient instead of
+ * testing each of the 2^n completions for consistency, twice (7,000 characters for Bohan and Peter).
+ */
 function byTruthTable(columns: string[], truth: (xs: boolean[]) => boolean): string {
-  const t: string[] = [];
-  const f: string[] = [];
-  for (let bits = 0; bits < 1 << columns.length; bits++) {
-    const xs = columns.map((_, i) => (bits & (1 << i)) !== 0);
-    const consistent = columns.map((c, i) => `${c} IS NOT ${xs[i] ? 'FALSE' : 'TRUE'}`).join(' AND ');
-    (truth(xs) ? t : f).push(`(${consistent})`);
+  const completions = Array.from({ length: 1 << columns.length }, (_, bits) => columns.map((_, i) => (bits & (1 << i)) !== 0));
+  const outcomes: number[] = [];
+  for (let state = 0; state < 3 ** columns.length; state++) {
+    const digit = (i: number) => Math.floor(state / 3 ** i) % 3;
+    const agree = completions.filter((xs) => xs.every((x, i) => digit(i) === 2 || x === (digit(i) === 1))).map(truth);
+    outcomes.push(agree.includes(true) && agree.includes(false) ? UNKNOWN : agree.includes(true) ? MET : NOT_MET);
   }
-  const any = (xs: string[]) => (xs.length ? `(${xs.join(' OR ')})` : 'FALSE');
-  return `(CASE WHEN ${any(t)} AND ${any(f)} THEN ${UNKNOWN} WHEN ${any(t)} THEN ${MET} ELSE ${NOT_MET} END)`;
+  const index = columns.map((c, i) => `(CASE WHEN ${c} IS NULL THEN 2 WHEN ${c} THEN 1 ELSE 0 END) * ${3 ** i}`).join(' + ');
+  return `(ARRAY[${outcomes.join(', ')}])[1 + ${index}]`;
 }
 
 const bohanPeter: CalcSql = (ctx, params) => {
   const subtypes = (params.subtypes as ('dm' | 'pm')[] | undefined) ?? ['dm', 'pm'];
   const min = (params.minCertainty as Certainty | undefined) ?? 'possible';
   if (!CERTAINTIES.includes(min)) throw new Error(`bohanPeter: minCertainty ${min}`);
-  const cols = BOHAN_PETER_ITEMS.map((i) => col({ ...ctx, p: 'p' }, i.path));
-  // Computed once per patient in its own table: the truth table is long, and read twice.
-  const j = memo(ctx, params, () => {
-    const table = byTruthTable(cols, (xs) => meetsClass(classifyBohanPeter({ weakness: !!xs[0], enzymes: !!xs[1], emg: !!xs[2], biopsy: !!xs[3], rash: !!xs[4] }), subtypes, min));
-    return sharedJoin(ctx, 'bp', false, `SELECT p.${q(ROW)}, ${table} AS o FROM ${q('patients')} AS p`);
-  });
-  return `${j}.o`;
+  const cols = BOHAN_PETER_ITEMS.map((i) => col(ctx, i.path));
+  return byTruthTable(cols, (xs) => meetsClass(classifyBohanPeter({ weakness: !!xs[0], enzymes: !!xs[1], emg: !!xs[2], biopsy: !!xs[3], rash: !!xs[4] }), subtypes, min));
 };
 
 const sontheimerCadm: CalcSql = (ctx, params) => {
@@ -66,22 +66,29 @@ const imacsImprovement: CalcSql = (ctx, params) => {
   const rule: ImacsRule = { ...IMACS_DOI, ...(params as Partial<ImacsRule>), mmtMayNotWorsen: params.mmtMayNotWorsen !== false };
   const zeroBaseline = (params.zeroBaseline as string | undefined) ?? 'asChange';
   const { exact } = ctx.dialect;
-  // Each measure's state code (measureChange in imacs-improvement.ts).
-  const states = IMACS_MEASURES.map((m) => {
+  const fence = ctx.dialect.fence;
+  // Each measure's state code (measureChange in imacs-improvement.ts), over its values selected
+  // first (u.bK, u.fK, the change u.dK, the gap u.gK), and the key of the states counted over
+  // those (k.k): composed as text, each change was copied a dozen times into its state, and each
+  // state into the key twice (21,000 characters a table).
+  const values = IMACS_MEASURES.map((m, i) => {
     const [b, f] = imacsColumns(ctx, m.key);
     const gaps = [`${b} IS NULL`, `${f} IS NULL`];
     if (m.key === 'mmt8') {
       const [bm, fm] = [col(ctx, 'imacs.baseline.mmt8', 'max'), col(ctx, 'imacs.followUp.mmt8', 'max')];
       gaps.push(`${bm} IS NULL`, `${fm} IS NULL`, `${bm} <> ${fm}`);
     }
-    const better = m.higherIsBetter ? `(${f} - ${b})` : `(${b} - ${f})`;
+    return `, ${b} AS b${i}, ${f} AS f${i}, ${m.higherIsBetter ? `(${f} - ${b})` : `(${b} - ${f})`} AS d${i}, (${gaps.join(' OR ')}) AS g${i}`;
+  });
+  const states = IMACS_MEASURES.map((_, i) => {
+    const [b, f, better] = [`u.b${i}`, `u.f${i}`, `u.d${i}`];
     const scale = `abs(${b})`;
     const worse = exact(`-${better} * 100`);
     const limit = exact(`${rule.worsenPct} * ${scale}`);
     const regular = `CASE WHEN ${better} > 0 AND ${exact(`${better} * 100`)} >= ${exact(`${rule.improvePct} * ${scale}`)} THEN ${IMPROVED} WHEN ${better} < 0 AND ${worse} ${rule.worsenedWhen === '>=' ? '>=' : '>'} ${limit} THEN ${WORSENED} ELSE ${UNCHANGED} END`;
     // A changed zero baseline has no percent change: its status is a reading (zeroBaseline).
     const zero = zeroBaseline === 'unchanged' ? String(UNCHANGED) : zeroBaseline === 'either' ? `CASE WHEN ${better} > 0 THEN ${ZERO_IMPROVED} ELSE ${ZERO_WORSENED} END` : regular;
-    return `(CASE WHEN ${gaps.join(' OR ')} THEN ${MISSING} WHEN ${b} = 0 AND ${f} <> ${b} THEN ${zero} ELSE ${regular} END)`;
+    return `(CASE WHEN u.g${i} THEN ${MISSING} WHEN ${b} = 0 AND ${f} <> ${b} THEN ${zero} ELSE ${regular} END)`;
   });
   const mmtIndex = IMACS_MEASURES.findIndex((m) => m.key === 'mmt8');
   const codes = zeroBaseline === 'either' ? [IMPROVED, WORSENED, UNCHANGED, MISSING, ZERO_IMPROVED, ZERO_WORSENED] : [IMPROVED, WORSENED, UNCHANGED, MISSING];
@@ -90,8 +97,11 @@ const imacsImprovement: CalcSql = (ctx, params) => {
     const countOf = (code: number) => `(${states.map((_, i) => `(CASE WHEN t.s${i} = ${code} THEN 1 ELSE 0 END)`).join(' + ')})`;
     const key = `(${codes.map((code) => `${countOf(code)} * ${10 ** (code + 1)}`).join(' + ')} + t.s${mmtIndex})`;
     const { met, notMet } = imacsTable(params, codes, mmtIndex);
-    const inList = (xs: number[]) => (xs.length ? `${key} IN (${xs.join(', ')})` : 'FALSE');
-    return sharedJoin(ctx, 'im', false, `SELECT t.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (SELECT p.${q(ROW)}${states.map((s, i) => `, ${s} AS s${i}`).join('')} FROM ${q('patients')} AS p) AS t`);
+    const inList = (xs: number[]) => (xs.length ? `k.k IN (${xs.join(', ')})` : 'FALSE');
+    const measured = `SELECT p.${q(ROW)}${values.join('')} FROM ${q('patients')} AS p${fence}`;
+    const stated = `SELECT u.${q(ROW)}${states.map((x, i) => `, ${x} AS s${i}`).join('')} FROM (${measured}) AS u${fence}`;
+    const keyed = `SELECT t.${q(ROW)}, ${key} AS k FROM (${stated}) AS t${fence}`;
+    return sharedJoin(ctx, 'im', false, `SELECT k.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (${keyed}) AS k`);
   });
   return `${j}.o`;
 };
@@ -140,24 +150,30 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
   return memo(ctx, params, () => {
     const m = 'm';
     const cur = 'c';
+    const c = (x: string, field: string) => `${x}.${q(field)}`;
+    // Each value is a column of a select below the one that reads it (computed once, as the
+    // layers of the query): composed as text, the drug table was copied 12 times into each
+    // record's dose, and the dose 4 times into its figures (23,000 characters a table).
+    const fence = ctx.dialect.fence;
     // One medication's prednisone-equivalent mg/day (prednisoneEquivalentMgPerDay): the current
     // dose of prednisone/prednisolone in mg/day, else the recorded equivalent; both and unequal
     // is a contradiction (NULL, so its dose is not known).
     // The dose history in mg/day converted with the glucocorticoid table (toPrednisoneMg).
-    const equivalent = `(CASE ${m}.${q('drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
+    const equivalent = `(CASE ${c(m, 'drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
+    const taken = takenOnSql(m, date);
+    const records = `SELECT ${c(m, ROW)}, ${c(m, 'idx')}, ${c(m, 'class')}, ${c(m, 'drug')}, ${c(m, 'start')}, ${c(m, 'prednisoneEquivalentMgPerDay')} AS summary, ${c(cur, 'dose')} AS cdose, ${c(cur, 'unit')} AS cunit, ${equivalent} AS eq, ${taken} AS taken FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}${fence}`;
     // A rule may read deflazacort at its own ratio (params.deflazacortRatio, toPrednisoneMg).
     const ratio = params.deflazacortRatio as number | undefined;
-    const deflazacort = ratio === undefined ? '' : `WHEN ${cur}.${q('unit')} = 'mg/day' AND ${m}.${q('drug')} = 'deflazacort' THEN ${exact(`${cur}.${q('dose')} / ${ratio}`)} `;
-    const fromDoses = `(CASE ${deflazacort}WHEN ${cur}.${q('unit')} = 'mg/day' AND ${equivalent} IS NOT NULL THEN ${exact(`${cur}.${q('dose')} * 5 / ${equivalent}`)} END)`;
-    const summary = `${m}.${q('prednisoneEquivalentMgPerDay')}`;
-    const dose = `(CASE WHEN ${fromDoses} IS NOT NULL THEN (CASE WHEN ${summary} IS NOT NULL AND ${exact(summary)} <> ${fromDoses} THEN NULL ELSE ${fromDoses} END) ELSE ${summary} END)`;
-    const on = takenOnSql(m, date);
-    const steroid = `${m}.${q('class')} = 'corticosteroid' AND ${on} <> ${NOT_MET}`;
+    const deflazacort = ratio === undefined ? '' : `WHEN a.cunit = 'mg/day' AND ${c('a', 'drug')} = 'deflazacort' THEN ${exact(`a.cdose / ${ratio}`)} `;
+    const fromDoses = `(CASE ${deflazacort}WHEN a.cunit = 'mg/day' AND a.eq IS NOT NULL THEN ${exact('a.cdose * 5 / a.eq')} END)`;
+    const converted = `SELECT a.*, ${fromDoses} AS fd, (${c('a', 'class')} = 'corticosteroid' AND a.taken <> ${NOT_MET}) AS steroid FROM (${records}) AS a${fence}`;
+    const dose = `(CASE WHEN b.fd IS NOT NULL THEN (CASE WHEN b.summary IS NOT NULL AND ${exact('b.summary')} <> b.fd THEN NULL ELSE b.fd END) ELSE b.summary END)`;
+    const dosed = `SELECT b.*, ${dose} AS dose FROM (${converted}) AS b${fence}`;
     // What the record lacks, in the JS calculator's order: its class; for a steroid maybe taken,
     // the unrecorded end of its course and its dose (a dose history for a drug in the table).
     const path = (field: string) => token(recordPath('medications', m, field));
-    const lacks = `(CASE WHEN ${m}.${q('class')} IS NULL THEN ${path('class')} WHEN ${steroid} THEN ${missingList(ctx.dialect, [when(`${on} = ${UNKNOWN}`, `(CASE WHEN ${m}.${q('start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${dose} IS NULL`, `(CASE WHEN ${equivalent} IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
-    const perMed = `SELECT ${m}.${q(ROW)}, ${m}.${q('idx')} AS ix, (CASE WHEN ${m}.${q('class')} IS NULL THEN 1 WHEN ${steroid} AND ${dose} IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${steroid} AND ${on} = ${MET} THEN ${dose} ELSE 0 END) AS low, (CASE WHEN ${steroid} THEN ${dose} ELSE 0 END) AS high, ${lacks} AS lacks FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}`;
+    const lacks = `(CASE WHEN ${c(m, 'class')} IS NULL THEN ${path('class')} WHEN ${m}.steroid THEN ${missingList(ctx.dialect, [when(`${m}.taken = ${UNKNOWN}`, `(CASE WHEN ${c(m, 'start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${m}.dose IS NULL`, `(CASE WHEN ${m}.eq IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
+    const perMed = `SELECT ${c(m, ROW)}, ${c(m, 'idx')} AS ix, (CASE WHEN ${c(m, 'class')} IS NULL THEN 1 WHEN ${m}.steroid AND ${m}.dose IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${m}.steroid AND ${m}.taken = ${MET} THEN ${m}.dose ELSE 0 END) AS low, (CASE WHEN ${m}.steroid THEN ${m}.dose ELSE 0 END) AS high, ${lacks} AS lacks FROM (${dosed}) AS ${m}`;
     return sharedJoin(ctx, 'pe', false, `SELECT t.${q(ROW)}, MAX(t.open_high) AS open_high, SUM(t.low) AS low, SUM(t.high) AS high, ${ctx.dialect.joinInOrder('t.lacks', ['t.ix'], MISSING_SEP)} AS m FROM (${perMed}) AS t GROUP BY t.${q(ROW)}`);
   });
 }

@@ -35,7 +35,7 @@ export type SqlCtx = {
   reviewColumns: Map<string, string>;
   /** Record list -> the one derived table its quantifiers share. */
   groups: Map<string, RecordGroup>;
-  /** Patient-level outcome codes, each a named column of the query's layers. */
+  /** Outcome codes, each a named column of the query's layers (inside a quantifier, its list's). */
   layers: Layers;
   /** The caller already keeps this node's missing tokens only while it is unknown (a criterion's root). */
   callerGates?: boolean;
@@ -76,6 +76,18 @@ export function layerColumn(layers: Layers, sql: string): string {
     layers.columns.set(sql, ref);
   }
   return ref;
+}
+
+/**
+ * The layers as nested selects, innermost first: layer 0 selects `head` and its columns from
+ * `from`, each layer above selects the one below (aliased l) and adds its columns. `nl` separates
+ * the parts (a line break and indent in the printed query, a space inside a derived table).
+ */
+export function layerSelect(layers: Layers, head: string, from: string, fence: string, nl: string): string {
+  const columns = (layer: [string, string][]) => layer.map(([sql, name]) => `,${nl}  ${sql} AS ${q(name)}`).join('');
+  let body = `SELECT ${head}${columns(layers.layers[0] ?? [])}${nl}FROM ${from}`;
+  for (const layer of layers.layers.slice(1)) body = `SELECT ${LAYER}.*${columns(layer)}${nl}FROM (${nl}${body}${fence}${nl}) AS ${LAYER}`;
+  return body;
 }
 
 /** A derived table joined on the row number (and, for per-record tables, the record index). */
@@ -175,11 +187,14 @@ export function sharedJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, sql:
 type RecordGroup = {
   alias: string;
   ictx: SqlCtx;
-  /** Item-level expressions computed once per record, by text: the columns of the inner select. */
-  columns: Map<string, string>;
-  /** Per record, over those columns (z.mK): each record's outcome and missing tokens, by text. */
-  derived: Map<string, string>;
-  /** Per-patient aggregates over both (x.mK, x.eK), with their names. */
+  /**
+   * Per record, every item-level rule node's outcome and missing tokens, and each quantifier's
+   * record outcome: columns of the list's own layers (ictx.layers, as the patient's), read by name
+   * (l."nK" inside the layers, x."nK" by the aggregates). Composed as text, a node's code was
+   * copied into its parent's and into its missing tokens' guard, and computed again each time:
+   * DuckDB does not share subexpressions under CASE, PostgreSQL shares none. The aggregates
+   * over the records' columns (x."nK"), per patient, with their names:
+   */
   outputs: string[];
   /**
    * Where the dialect gathers records in one list (recordLists): each quantifier's per-record
@@ -194,21 +209,21 @@ type RecordGroup = {
 export type Quantifier = { out: string; missing: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): string };
 
 const ITEM_ROW = 'x';
-const PART_ROW = 'z';
 const LISTED_ROW = 'y';
+
+/** An item layer column (l."nK") as the aggregates over the records read it (x."nK"). */
+const aggregated = (sql: string): string => sql.replace(/\bl\.("n\d+")/g, `${ITEM_ROW}.$1`);
 
 function recordGroup(ctx: SqlCtx, records: string): RecordGroup {
   let g = ctx.groups.get(records);
   if (g) return g;
   const i = alias(ctx, 'i');
-  const ictx: SqlCtx = { ...ctx, item: { records, alias: i }, joins: [] };
-  const group: RecordGroup = { alias: '', ictx, columns: new Map(), derived: new Map(), outputs: [], listed: [], picked: [] };
+  const ictx: SqlCtx = { ...ctx, item: { records, alias: i }, joins: [], layers: newLayers() };
+  const group: RecordGroup = { alias: '', ictx, outputs: [], listed: [], picked: [] };
   group.alias = addJoin(ctx, 'q', false, () => {
-    const list = (m: Map<string, string>) => [...m].map(([sql, name]) => `, ${sql} AS ${name}`).join('');
-    const gather = group.listed.length && ctx.dialect.recordLists ? [`${ctx.dialect.recordLists.gather(`${ITEM_ROW}.${itemColumn(group, `${i}.${q('idx')}`)}`, group.listed)} AS ml`] : [];
-    const columns = list(group.columns);
-    const parts = `SELECT ${i}.${q(ROW)}${columns} FROM ${fromClause(patientJoin(ictx, records, i, /\brv\./.test(columns)), ictx)}`;
-    const inner = `SELECT ${PART_ROW}.*${list(group.derived)} FROM (${parts}) AS ${PART_ROW}`;
+    const gather = group.listed.length && ctx.dialect.recordLists ? [`${ctx.dialect.recordLists.gather(aggregated(itemColumn(group, `${i}.${q('idx')}`)), group.listed)} AS ml`] : [];
+    const reviews = (ictx.layers.layers[0] ?? []).some(([sql]) => /\brv\./.test(sql));
+    const inner = layerSelect(ictx.layers, `${i}.${q(ROW)}`, fromClause(patientJoin(ictx, records, i, reviews), ictx), ctx.dialect.fence.replaceAll('\n', ' '), ' ');
     const aggregates = `SELECT ${ITEM_ROW}.${q(ROW)}${[...group.outputs, ...gather].map((o) => `, ${o}`).join('')} FROM (${inner}) AS ${ITEM_ROW} GROUP BY ${ITEM_ROW}.${q(ROW)}`;
     return group.picked.length ? `SELECT ${LISTED_ROW}.*${group.picked.map((o) => `, ${o}`).join('')} FROM (${aggregates}) AS ${LISTED_ROW}` : aggregates;
   });
@@ -216,24 +231,13 @@ function recordGroup(ctx: SqlCtx, records: string): RecordGroup {
   return g;
 }
 
-/** An item-level expression as a column of its list's table, computed once however often it is read (its name). */
-function itemColumn(g: RecordGroup, sql: string): string {
-  let name = g.columns.get(sql);
-  if (!name) g.columns.set(sql, (name = `m${g.columns.size}`));
-  return name;
-}
-
-/** A per-record expression over item columns (read as z.mK), as a column of the level above (its name). */
-function derivedColumn(g: RecordGroup, sql: string): string {
-  let name = g.derived.get(sql);
-  if (!name) g.derived.set(sql, (name = `e${g.derived.size}`));
-  return name;
-}
+/** An item-level expression as a column of its list's layers, computed once however often it is read (l."nK"). */
+const itemColumn = (g: RecordGroup, sql: string): string => layerColumn(g.ictx.layers, sql);
 
 /** A rule's outcome inside a record quantifier, as a column of the list's table (for the review liveness). */
 export function itemCode(c: Condition, ictx: SqlCtx): string {
   if (!ictx.item) throw new Error('itemCode outside a record quantifier');
-  return `${ITEM_ROW}.${itemColumn(recordGroup(ictx, ictx.item.records), toSql(c, ictx))}`;
+  return aggregated(toSql(c, ictx));
 }
 
 /** The quantifier node's column, made on its first compilation (`how` comes from its kind's module). */
@@ -250,12 +254,11 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     // instead of computing them again.
     // A part's tokens are made only for the records where that part is unknown (callerGates false):
     // made for every record, the strings were most of the list's cost.
-    const part = (node: Condition | undefined, sql: string | undefined) => (node === undefined || sql === undefined ? undefined : { o: itemColumn(g, sql), m: itemColumn(g, missingSql(node, { ...ictx, callerGates: false })) });
+    const part = (node: Condition | undefined, sql: string | undefined) => (node === undefined || sql === undefined ? undefined : { o: sql, m: missingSql(node, { ...ictx, callerGates: false }) });
     const parts = [part(c.where, where), part(c.check, check)];
-    const read = (k: number) => (parts[k] ? `${PART_ROW}.${parts[k].o}` : undefined);
-    const io = `${ITEM_ROW}.${derivedColumn(g, how.item(read(0), read(1)))}`;
-    const im = `${ITEM_ROW}.${derivedColumn(g, missingList(ctx.dialect, parts.flatMap((x) => (x ? [ifUnknown(`${PART_ROW}.${x.o}`, `${PART_ROW}.${x.m}`)] : []))))}`;
-    const ix = `${ITEM_ROW}.${itemColumn(g, `${ictx.item?.alias}.${q('idx')}`)}`;
+    const io = aggregated(itemColumn(g, how.item(parts[0]?.o, parts[1]?.o)));
+    const im = aggregated(itemColumn(g, missingList(ctx.dialect, parts.flatMap((x) => (x ? [ifUnknown(x.o, x.m)] : [])))));
+    const ix = aggregated(itemColumn(g, `${ictx.item?.alias}.${q('idx')}`));
     const out = (sql: string, prefix: string) => {
       const name = `${prefix}${g.outputs.length}`;
       g.outputs.push(`${sql} AS ${name}`);
@@ -340,7 +343,7 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     childMissing: (node) => missingSql(node, { ...ctx, callerGates: false }),
     // A node of rule nodes (all, any, not, ...) reads its own outcome by name; a leaf's outcome
     // reads the patient's columns, as its missing tokens do, so both stay in the first layer.
-    unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(ctx.item ? outcome() : named(ctx.layers, outcome()), missing)),
+    unknownOnly: (outcome, missing) => (ctx.callerGates ? missing : ifUnknown(named(ctx.layers, outcome()), missing)),
     path: (field, part) => pathSql(ctx, field, part),
     token,
     recordsMissing(node) {
@@ -355,12 +358,10 @@ function sqlContext(ctx: SqlCtx): SqlContext {
 
 /** A rule's outcome expression: its kind's toSql (src/rules/<kind>.ts). */
 export function toSql(c: Condition, ctx: SqlCtx): string {
-  const sql = ruleOf(c).toSql(c, sqlContext(ctx));
-  return ctx.item ? sql : layerColumn(ctx.layers, sql);
+  return layerColumn(ctx.layers, ruleOf(c).toSql(c, sqlContext(ctx)));
 }
 
 /** A rule's missing tokens (NULL unless unknown): its kind's missingSql (src/rules/<kind>.ts). */
 export function missingSql(c: Condition, ctx: SqlCtx): string {
-  const sql = ruleOf(c).missingSql(c, sqlContext(ctx));
-  return ctx.item ? sql : layerColumn(ctx.layers, sql);
+  return layerColumn(ctx.layers, ruleOf(c).missingSql(c, sqlContext(ctx)));
 }

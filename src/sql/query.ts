@@ -5,7 +5,7 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
 import { childrenOf } from '../rules/registry.js';
 import type { Dialect } from './dialect.js';
-import { LAYER, NotExpressible, REVIEW_PIVOT, fromClause, itemCode, layerColumn, missingSql, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { LAYER, NotExpressible, REVIEW_PIVOT, fromClause, itemCode, layerColumn, layerSelect, missingSql, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
 import { MET, MISSING_SEP, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 
@@ -144,10 +144,7 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
   // Recorded review decisions, one column per review item of this trial (NULL: not decided).
   const pivot = `(SELECT ${q(ROW)}${[...reviewColumns].map(([id, column]) => `, MAX(CASE WHEN ${q('trial')} = ${lit(trial.meta.id)} AND ${q('review_id')} = ${lit(id)} THEN ${q('decision')} END) AS ${q(column)}`).join('')} FROM ${q(REVIEWS)} GROUP BY ${q(ROW)})`;
   const from = fromClause(`${q('patients')} AS p LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = p.${q(ROW)}`, ctx);
-  // The layers, innermost first: each selects the one below (aliased l) and adds its columns.
-  const columns = (layer: [string, string][]) => layer.map(([sql, name]) => `,\n    ${sql} AS ${q(name)}`).join('');
-  let body = `SELECT ${rowKey(ctx)} AS ${ROW_ALIAS}, p.${q('patient_id')} AS patient_id${columns(ctx.layers.layers[0] ?? [])}\n  FROM ${from}`;
-  for (const layer of ctx.layers.layers.slice(1)) body = `SELECT ${LAYER}.*${columns(layer)}\n  FROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}`;
+  let body = layerSelect(ctx.layers, `${rowKey(ctx)} AS ${ROW_ALIAS}, p.${q('patient_id')} AS patient_id`, from, dialect.fence, '\n  ');
   body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}\nORDER BY ${LAYER}.${ROW_ALIAS}`;
   const sql = `${header.join('\n')}\n${body.replaceAll(REVIEW_PIVOT, pivot)}`;
   return { sql, notExpressible };

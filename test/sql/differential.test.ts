@@ -186,13 +186,32 @@ function doseHistories(): Row[] {
   });
 }
 
+/**
+ * One patient per state of the five Bohan and Peter items (each true, false or not recorded: 3^5),
+ * so the SQL's lookup of the calculator's outcome by state meets every entry, unrecorded items
+ * included (read as false, an unknown would turn into a decision).
+ */
+function bohanPeterStates(): Row[] {
+  const keys = ['weakness', 'enzymes', 'emg', 'biopsy', 'rash'];
+  return aimed(3 ** keys.length, { seed: 2347, samples: 6, prng: 891 }, (patient, k) => {
+    const state = k % 3 ** keys.length;
+    const items: Record<string, boolean> = {};
+    keys.forEach((key, i) => {
+      const digit = Math.floor(state / 3 ** i) % 3;
+      if (digit < 2) items[key] = digit === 1;
+    });
+    patient.bohanPeter = { ...Object.fromEntries(Object.entries(patient.bohanPeter ?? {}).filter(([key]) => !keys.includes(key))), ...items };
+    return `targeted patient #${k} (Bohan and Peter items ${keys.map((key) => String(items[key] ?? '-')).join(',')})`;
+  });
+}
+
 let rows: Row[];
 const expected = new Map<string, Expected[]>();
 let tables: TableRows;
 
 beforeAll(() => {
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
-  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories()];
+  rows = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates()];
   const layout = layoutTables(dict);
   tables = new Map();
   rows.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.record.referenceDates ?? {}, tables));
@@ -315,7 +334,7 @@ describe('PostgreSQL', () => {
 });
 
 import { ageInYears, shift } from '../../src/engine/dates.js';
-import { ageSql, shiftSql } from '../../src/sql/kit.js';
+import { agedSql, shiftSql } from '../../src/sql/kit.js';
 
 /**
  * shift() and ageInYears() against their SQL on random dates and month ends around leap days:
@@ -324,24 +343,32 @@ import { ageSql, shiftSql } from '../../src/sql/kit.js';
 async function dateDisagreements(all: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string[]> {
   const day = fc.integer({ min: toDayNumber('1900-01-01'), max: toDayNumber('2100-12-31') }).map(fromDayNumber);
   const monthEnds = fc.constantFrom('2024-02-29', '2023-02-28', '2026-03-31', '2026-01-31', '2100-02-28', '2000-02-29', '2026-12-31', '2026-05-31', '1900-02-28');
-  const dates = fc.sample(fc.tuple(fc.oneof(day, monthEnds), fc.oneof(day, monthEnds)), { seed: 29, numRuns: 100 });
+  // Every pair of days around the end of February, in leap and common years (29 February birthdays).
+  const february = ['2000-02-29', '2004-02-29', '2024-02-28', '2024-02-29', '2024-03-01', '2023-02-28', '2023-03-01', '2100-02-28', '2100-03-01', '1900-02-28'];
+  const dates = [...fc.sample(fc.tuple(fc.oneof(day, monthEnds), fc.oneof(day, monthEnds)), { seed: 29, numRuns: 100 }), ...february.flatMap((a) => february.map((b): [string, string] => [a, b]))];
   const durations = fc.sample(fc.record({ months: fc.integer({ min: 0, max: 30 }), days: fc.integer({ min: 0, max: 100 }), sign: fc.constantFrom(1, -1) }), { seed: 2, numRuns: 20 });
   const values = dates.map(([a, b], i) => `(${i}, CAST('${a}' AS DATE), CAST('${b}' AS DATE))`).join(', ');
   const selects = durations.map((d, k) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
-    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted, CAST(${ageSql('v.a', 'v.b')} AS INTEGER) AS age FROM (VALUES ${values}) AS v(i, a, b)`;
+    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted FROM (VALUES ${values}) AS v(i, a, b)`;
   });
   const got = await all(`${selects.join(' UNION ALL ')} ORDER BY k, i`);
+  // Aged at least the JS age on the day, and not a year more (the SQL takes the years as a literal).
+  const aged = (a: string, b: string, years: number) => agedSql(`CAST('${a}' AS DATE)`, `CAST('${b}' AS DATE)`, years);
+  const ages = await all(`${dates.map(([a, b], i) => `SELECT ${i} AS i, ${aged(a, b, ageInYears(a, b))} AS reached, ${aged(a, b, ageInYears(a, b) + 1)} AS beyond`).join(' UNION ALL ')} ORDER BY i`);
   const out: string[] = [];
   let n = 0;
   durations.forEach((d) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
-    dates.forEach(([a, b]) => {
-      const g = got[n++] as { shifted: string; age: number };
+    dates.forEach(([a]) => {
+      const g = got[n++] as { shifted: string };
       const want = shift(a, duration, d.sign as 1 | -1);
       if (g.shifted !== want) out.push(`${a} ${d.sign > 0 ? '+' : '-'} ${d.months} months ${d.days} days: JS ${want}, SQL ${g.shifted}`);
-      if (Number(g.age) !== ageInYears(a, b)) out.push(`age from ${a} on ${b}: JS ${ageInYears(a, b)}, SQL ${g.age}`);
     });
+  });
+  dates.forEach(([a, b], i) => {
+    const g = ages[i] as { reached: boolean; beyond: boolean };
+    if (g.reached !== true || g.beyond !== false) out.push(`age from ${a} on ${b}: JS ${ageInYears(a, b)}, SQL aged ${ageInYears(a, b)}: ${g.reached}, aged ${ageInYears(a, b) + 1}: ${g.beyond}`);
   });
   if (got.length !== n) out.push(`SQL returned ${got.length} rows for ${n} cases`);
   return out.slice(0, 20);

@@ -96,7 +96,10 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
     // A database of its own in a temporary directory, its spill files beside it (under memory_limit).
-    instance = await busy(DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(threads), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true' }));
+    // The allocator's background thread gives freed memory back: without it peak RSS was 0.97-0.99 GB
+    // on a 400,000-row file, with it 0.78-0.80 GB, in the same time (the statements run in libuv's
+    // threads, each keeping what it freed).
+    instance = await busy(DuckDBInstance.create(join(temp, 'rows.duckdb'), { threads: String(threads), memory_limit: options.memoryLimit ?? '1GB', temp_directory: join(temp, 'spill'), preserve_insertion_order: 'true', allocator_background_threads: 'true' }));
     // (Closed meanwhile, by a signal: nothing more is started; close() closes what there is.)
     if (closed) return undefined;
     conn = await busy(instance.connect());

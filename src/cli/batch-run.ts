@@ -81,6 +81,15 @@ async function detectFormat(arg: string, flag: InputFormat | undefined, stream: 
 
 type Sink = { write(s: string): Promise<void>; close(): Promise<void> };
 
+/** Ends a reader not read to its end (its `finally` blocks run); an error doing so hides no other. */
+async function leave(iterator: AsyncIterator<unknown>): Promise<void> {
+  try {
+    await iterator.return?.(undefined);
+  } catch {
+    // The error being thrown is the one to report.
+  }
+}
+
 type Target = { write(s: string, cb?: (e?: Error | null) => void): unknown; once?: (ev: string, fn: (e?: unknown) => void) => unknown; writableLength?: number };
 
 /**
@@ -320,7 +329,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     next = await iterator.next();
     sink = sinkFor(flags, io);
   } catch (e) {
-    // The native path's first range is screened by now: its temporary database goes either way.
+    // The reader left early closes its files (the --out file could not be made, say); the native
+    // path's first range is screened by now: its temporary database goes either way.
+    await leave(iterator);
     native?.close();
     throw e;
   }
@@ -420,6 +431,8 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     await flush();
     await sink.write(writer.end());
   } finally {
+    // Left early (an output error): the reader closes its files now, not when collected.
+    if (!next.done) await leave(iterator);
     duck?.close();
     native?.close();
     progress.done();

@@ -12,7 +12,7 @@
 // text that is not UTF-8 or any read error makes `openNativeCsv` return undefined, and the caller
 // reads the file as today.
 import { isUtf8 } from 'node:buffer';
-import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,10 @@ export type NativeCsv = {
 export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean; rangeRows?: number; sliceRows?: number } = {}): Promise<NativeCsv | undefined> {
   // Every delimiter read-rows.ts allows is one byte (cells are counted by it).
   if (Buffer.byteLength(delimiter) !== 1) return undefined;
+  // The file as checked: JS rows' lines are read again later, from a file that must not have changed.
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  const checked = { size: stat.size, mtimeMs: stat.mtimeMs };
   const scanned = await plainText(path);
   if (!scanned) return undefined;
   // One thread: JS prepares and writes ranges on the other core meanwhile, and a trial's query on
@@ -91,6 +95,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // (The terminal closed, an ssh session dropped.)
+  process.once('SIGHUP', onSignal);
   // An exit mid-way (bin/screen.js exits at once when standard output is a closed pipe) removes it too.
   process.once('exit', close);
   try {
@@ -119,6 +125,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     closed = true;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     process.off('exit', close);
     const end = () => {
       conn?.closeSync();
@@ -224,6 +231,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       } else {
         await run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
       }
+      // (A file rewritten since it was checked: its lines read again would not be the lines checked.)
+      unchanged();
       return readRange(lo, hi, file !== undefined, (r) => lineAt(starts[r - lo] as number, lengths[r - lo] as number));
     };
     // DuckDB screens a range while JS writes the one before and prepares the one after, so DuckDB
@@ -231,6 +240,10 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     const ranges = lineRanges(path, headerLine, rangeRows)[Symbol.asyncIterator]();
     // A JS row's line, read again from where lineRanges found it.
     const fd = openSync(path, 'r');
+    const unchanged = () => {
+      const now = fstatSync(fd);
+      if (now.size !== checked.size || now.mtimeMs !== checked.mtimeMs) throw new FileChanged();
+    };
     const lineAt = (start: number, length: number): string => {
       const bytes = Buffer.allocUnsafe(length);
       for (let got = 0; got < length; ) {

@@ -495,13 +495,51 @@ async function spawnNative(name: string, copies: number, args: string[], stdio: 
   return { child, ended, temp };
 }
 
-test('Ctrl-C while DuckDB reads: the temporary copy of the input is removed, the process ends by the signal', async () => {
-  const { child, ended, temp } = await spawnNative('interrupted', 2000, ['--out', join(dir, 'interrupted-out.csv')], 'ignore');
+test.each([
+  ['Ctrl-C', 'SIGINT'],
+  ['the terminal closed', 'SIGHUP'],
+] as const)('%s while DuckDB reads: the temporary copy of the input is removed, the process ends by the signal', async (_name, signal) => {
+  const { child, ended, temp } = await spawnNative(`interrupted-${signal}`, 2000, ['--out', join(dir, `interrupted-${signal}-out.csv`)], 'ignore');
   for (let i = 0; i < 300 && readdirSync(temp).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
   expect(readdirSync(temp)).toHaveLength(1);
-  child.kill('SIGINT');
-  expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
+  child.kill(signal);
+  expect(await ended).toEqual({ code: null, signal });
   expect(readdirSync(temp)).toEqual([]);
+}, 60_000);
+
+test('the file rewritten while it is read (same length): one located error, not lines that were never checked', async () => {
+  const { utimesSync } = await import('node:fs');
+  const file = write('rewritten.csv', `${lines([header, ...Array.from({ length: 4 }, () => base).flat()])}\n`);
+  const n = await openNativeCsv(file, ',', dict, trials, { rangeRows: 12 });
+  if (!n) throw new Error('not native');
+  const info = resolveHeader(n.headerCells, dict, file);
+  const read = async () => {
+    for await (const batch of n.rows(info.header, {}, TRIALS, 'rewritten.csv')) {
+      expect(batch.length).toBeGreaterThan(0);
+      // After the first range: the file changes (its time, as an editor saving it would).
+      utimesSync(file, new Date(), new Date(Date.now() + 60_000));
+    }
+  };
+  try {
+    await expect(read()).rejects.toThrow(/rewritten\.csv: the file changed while it was read/);
+  } finally {
+    n.close();
+  }
+}, 60_000);
+
+test('a run that fails part-way in the process (its output full) leaves the input file closed', async () => {
+  const { readlinkSync } = await import('node:fs');
+  const file = write('full-output.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
+  const r = await runInProcess(['batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', '--out', '/dev/full']);
+  expect(r.code).toBe(74);
+  const open = readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
+  expect(open).not.toContain(file);
 }, 60_000);
 
 test('standard output closed early (| head): exit 74, and the temporary copy of the input is removed', async () => {

@@ -164,11 +164,12 @@ export type NativePlan = {
    */
   accept: string;
   /**
-   * The statement making table `stage` from `source` (a table or subquery with row_no and the
-   * cells): the rows SQL takes, each with every value the layout needs computed once (s0, s1, …),
-   * so the cells themselves are never stored.
+   * The statement making table `stage` (or the table `into`, which the layout then reads through a
+   * view named stage) from `source` (a table or subquery with row_no and the cells): the rows SQL
+   * takes, each with every value the layout needs computed once (s0, s1, …), so the cells
+   * themselves are never stored.
    */
-  stage: (source: string) => string;
+  stage: (source: string, into?: string) => string;
   /** Statements making the layout from `stage`: `patients` a view of it, the record tables made and filled. */
   load: string[];
 };
@@ -610,7 +611,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     line,
     cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
     accept,
-    stage: (source) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')}, ${warnings} AS ${WARNINGS}, ${errors} AS ${ERRORS} FROM ${source} WHERE ${accept}`,
+    stage: (source, into) => `CREATE OR REPLACE ${into ? `TABLE ${into}` : 'TEMP TABLE stage'} AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')}, ${warnings} AS ${WARNINGS}, ${errors} AS ${ERRORS} FROM ${source} WHERE ${accept}`,
     // Made anew for each range: rows DELETE removes stay in DuckDB's memory (34 MB more per range).
     load: [...children.map((t) => createTableSql(t, DUCKDB, true).replace(/^CREATE TEMP TABLE /, 'CREATE OR REPLACE TEMP TABLE ')), ...inserts, view],
   };

@@ -73,6 +73,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   let temp: string | undefined;
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
+  /** A second connection, staging the next range while the first screens this one. */
+  let stager: DuckDBConnection | undefined;
   let closed = false;
   /**
    * Every call into DuckDB not yet settled (setting up, statements). The database is never closed
@@ -110,16 +112,25 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     if (closed) return undefined;
     conn = await busy(instance.connect());
     if (closed) return undefined;
+    stager = await busy(instance.connect());
+    if (closed) return undefined;
+    // The staged ranges live in an in-memory database both connections see (a temporary table is
+    // its connection's own).
+    await busy(conn.run("ATTACH ':memory:' AS staged"));
+    if (closed) return undefined;
   } catch {
     close();
     return undefined;
   }
   const db: DuckDBConnection = conn;
-  /** A statement, unless the run is closed (then it is not started: close() interrupts only the one running). */
-  const run = (sql: string) => {
+  const db2: DuckDBConnection = stager;
+  /** A statement, unless the run is closed (then it is not started: close() interrupts only the ones running). */
+  const on = (c: DuckDBConnection) => (sql: string) => {
     if (closed) return Promise.reject(new Error('Interrupted Error: the run was closed'));
-    return busy(db.run(sql));
+    return busy(c.run(sql));
   };
+  const run = on(db);
+  const run2 = on(db2);
   function close() {
     if (closed) return;
     closed = true;
@@ -128,6 +139,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     process.off('SIGHUP', onSignal);
     process.off('exit', close);
     const end = () => {
+      stager?.closeSync();
       conn?.closeSync();
       instance?.closeSync();
     };
@@ -136,6 +148,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       // the database closed once they have ended. Its files can go now (they are open, not needed).
       if (inflight.size) {
         conn?.interrupt();
+        stager?.interrupt();
         Promise.allSettled([...inflight]).then(end, end);
       } else end();
     } finally {
@@ -172,7 +185,13 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 
   async function* screenRows(header: Parameters<NativeCsv['rows']>[0], flags: ReferenceDates, trialIds: readonly string[], at: (lo: number, hi: number) => void): AsyncGenerator<NativeRow[]> {
     const plan = nativePlan(header, dict, flags, { trials, trialIds }, delimiter);
-    if (plan) for (const m of ACCEPT_MACROS) await run(m);
+    if (plan) {
+      for (const m of ACCEPT_MACROS) await run(m);
+      // Without DuckDB's rewriting of IN lists, for the whole run: with a few hundred columns it took
+      // seconds to plan the staging statement, and held more than 1 GB, on an empty range; the
+      // trials' queries took the same time without it.
+      await run("SET GLOBAL disabled_optimizers = 'in_clause'");
+    }
     // A range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
     const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
@@ -182,10 +201,12 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
      * has its form go to the range's own file, each led by its row number. The lines are not kept:
      * a JS row's line is read again from the file when its range is read out.
      */
+    let turns = 0;
     const prepare = async ({ lo, lines, starts }: LineRange): Promise<Prepared> => {
       const hi = lo + lines.length - 1;
       const lengths = Uint32Array.from(lines, (l) => l.length);
-      if (!plan) return { lo, hi, starts, lengths };
+      const turn = turns++ % 2;
+      if (!plan) return { lo, hi, starts, lengths, turn };
       const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * 13);
       let end = 0;
       for (const [i, l] of lines.entries()) {
@@ -199,30 +220,25 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const file = join(temp as string, `range-${lo}.csv`);
       // (Written in libuv's threads: a first write of 50 MB to a new file took 0.45 s here.)
       await writeFile(file, range.subarray(0, end));
-      return { lo, hi, starts, lengths, file };
+      return { lo, hi, starts, lengths, file, turn };
     };
-    /** DuckDB's part of a range: staged, laid out, screened by each trial's query and read out. */
-    const screen = async ({ lo, hi, starts, lengths, file }: Prepared) => {
+    /**
+     * DuckDB's first part of a range, on the second connection (while the first screens the range
+     * before): the rows SQL takes, staged into table staged.stage_0 or stage_1 by turns.
+     */
+    const stageRange = async ({ file, turn }: Prepared) => {
+      if (!file) return;
+      try {
+        await run2((plan as NativePlan).stage(source(file), `staged.stage_${turn}`));
+      } finally {
+        rmSync(file, { force: true });
+      }
+    };
+    /** DuckDB's second part of a range, once staged: laid out, screened by each trial's query and read out. */
+    const screenRange = async ({ lo, hi, starts, lengths, file, turn }: Prepared) => {
       if (file) {
-        let staged = false;
-        try {
-          // One thread: it took less time and memory than two on a 100,000-row range (the table is
-          // wide). Without DuckDB's rewriting of IN lists: with a few hundred columns it took
-          // seconds to plan the statement, and held more than 1 GB, on an empty range.
-          await run('SET threads = 1');
-          await run("SET disabled_optimizers = 'in_clause'");
-          await run((plan as NativePlan).stage(source(file)));
-          staged = true;
-        } finally {
-          rmSync(file, { force: true });
-          // Settings back; if the statement failed, its error is the one to report.
-          try {
-            await run(`SET threads = ${threads}`);
-            await run("SET disabled_optimizers = ''");
-          } catch (e) {
-            if (staged) throw e;
-          }
-        }
+        // The layout reads the range's rows through the view stage.
+        await run(`CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`);
         for (const sql of (plan as NativePlan).load) await run(sql);
         // Each query runs once per range.
         for (const [k, sql] of queries.entries()) await run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
@@ -261,15 +277,23 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         at(next.value.lo, next.value.lo + next.value.lines.length - 1);
         return prepare(next.value);
       };
+      // Range N is screened on the first connection while N+1 is staged on the second (into the
+      // other table) and JS writes N-1; N+2 is staged once N is read out, its table free again.
       const first = await upcoming();
-      let current = first && { lo: first.lo, hi: first.hi, slices: busy(screen(first)) };
+      const firstStaged = first && busy(stageRange(first));
+      let current = first && { lo: first.lo, hi: first.hi, slices: busy((firstStaged as Promise<void>).then(() => screenRange(first))) };
       let after = current && (await upcoming());
+      let afterStaged = after && busy((firstStaged as Promise<void>).then(() => stageRange(after as Prepared)));
       while (current) {
         const { lo, hi } = current;
         at(lo, hi);
         const slices = await current.slices;
-        current = after && { lo: after.lo, hi: after.hi, slices: busy(screen(after)) };
+        const next = after;
+        const nextStaged = afterStaged;
+        current = next && { lo: next.lo, hi: next.hi, slices: busy((nextStaged as Promise<void>).then(() => screenRange(next))) };
         after = current && (await upcoming());
+        const third = after;
+        afterStaged = third && busy((nextStaged as Promise<void>).then(() => stageRange(third)));
         at(lo, hi);
         yield* emitRange(slices);
       }
@@ -335,7 +359,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
 class FileChanged extends Error {}
 
 /** A range of lines: `file` holds those SQL may take (when there is a plan). */
-type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32Array; file?: string };
+type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32Array; file?: string; turn: number };
 /** A range of lines (views of what was read), and where in the file each starts. */
 type LineRange = { lo: number; lines: Buffer[]; starts: Float64Array };
 

@@ -270,32 +270,47 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       return bytes.toString('utf8');
     };
     try {
-      // (`at` names the range whose step is under way, for an error's message.)
+      // (`at` names the range whose step is under way, for an error's message; `preparing` the one
+      // being read and prepared.)
+      let preparing: [number, number] | undefined;
       const upcoming = async () => {
         const next = await ranges.next();
         if (next.done) return undefined;
-        at(next.value.lo, next.value.lo + next.value.lines.length - 1);
+        preparing = [next.value.lo, next.value.lo + next.value.lines.length - 1];
+        at(...preparing);
         return prepare(next.value);
       };
       // Range N is screened on the first connection while N+1 is staged on the second (into the
-      // other table) and JS writes N-1; N+2 is staged once N is read out, its table free again.
+      // other table) and JS writes N-1; N+2 is read and prepared while N is written, and staged once
+      // N+1 is (its table is free again: N is read out). Reading or preparing a range that fails
+      // does so once the ranges before it are written, naming its rows.
       const first = await upcoming();
       const firstStaged = first && busy(stageRange(first));
       let current = first && { lo: first.lo, hi: first.hi, slices: busy((firstStaged as Promise<void>).then(() => screenRange(first))) };
-      let after = current && (await upcoming());
-      let afterStaged = after && busy((firstStaged as Promise<void>).then(() => stageRange(after as Prepared)));
+      const stagedAfter = (before: Promise<void>, range: Promise<Prepared | undefined>) => busy(Promise.all([before, range]).then(([, r]) => (r ? stageRange(r) : undefined)));
+      let nextRange = current && busy(upcoming());
+      let nextStaged = nextRange && stagedAfter(firstStaged as Promise<void>, nextRange);
       while (current) {
         const { lo, hi } = current;
         at(lo, hi);
         const slices = await current.slices;
-        const next = after;
-        const nextStaged = afterStaged;
-        current = next && { lo: next.lo, hi: next.hi, slices: busy((nextStaged as Promise<void>).then(() => screenRange(next))) };
-        after = current && (await upcoming());
-        const third = after;
-        afterStaged = third && busy((nextStaged as Promise<void>).then(() => stageRange(third)));
+        let failed: { error: unknown; rows: [number, number] | undefined } | undefined;
+        let next: Prepared | undefined;
+        try {
+          next = await nextRange;
+        } catch (error) {
+          failed = { error, rows: preparing };
+        }
+        const staged = nextStaged as Promise<void>;
+        current = next && { lo: next.lo, hi: next.hi, slices: busy(staged.then(() => screenRange(next))) };
+        nextRange = current && busy(upcoming());
+        nextStaged = nextRange && stagedAfter(staged, nextRange);
         at(lo, hi);
         yield* emitRange(slices);
+        if (failed) {
+          if (failed.rows) at(...failed.rows);
+          throw failed.error;
+        }
       }
     } finally {
       // Left early (an error, or the output closed): the file is closed now, not when collected.

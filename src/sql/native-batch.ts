@@ -196,12 +196,13 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
     const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
     const delimiterByte = delimiter.charCodeAt(0);
+    /** Ranges prepared so far: each stages into table stage_0 or stage_1 by turns. */
+    let turns = 0;
     /**
      * JS's part of a range, done while DuckDB screens the one before: the lines every cell of which
      * has its form go to the range's own file, each led by its row number. The lines are not kept:
      * a JS row's line is read again from the file when its range is read out.
      */
-    let turns = 0;
     const prepare = async ({ lo, lines, starts }: LineRange): Promise<Prepared> => {
       const hi = lo + lines.length - 1;
       const lengths = Uint32Array.from(lines, (l) => l.length);

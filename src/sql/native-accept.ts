@@ -17,7 +17,7 @@
 // the errors SQL wrote).
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
-import { MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
+import { daysInMonth, MAX_YEAR, MIN_YEAR } from '../engine/dates.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
@@ -102,7 +102,7 @@ function realDays(lo: number, hi: number): string {
   const leap: string[] = [];
   for (let y = lo; y <= hi; y++) {
     years.push(String(y).padStart(4, '0'));
-    if ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) leap.push(String(y).padStart(4, '0'));
+    if (daysInMonth(y, 2) === 29) leap.push(String(y).padStart(4, '0'));
   }
   const day = '(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31';
   return `(?:${digitsOf(years)}-(?:${day})|${digitsOf(leap)}-02-29)`;

@@ -27,7 +27,7 @@ import { DUCKDB } from './dialect.js';
 import { ACCEPT_MACROS, cellColumn, nativePlan, type NativePlan } from './native-accept.js';
 import { lit } from './kit.js';
 import { compileTrial } from './query.js';
-import { resultReader } from './native-results.js';
+import { pack, resultReader } from './native-results.js';
 
 /**
  * Rows checked, laid out and screened per range: each trial's query is planned once per range
@@ -156,7 +156,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       if (temp) rmSync(temp, { recursive: true, force: true });
     }
   }
-  const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
+  // (Packed: the outcomes as numbers, in no order; the reader orders a slice.)
+  const queries = trials.map((t) => compileTrial(t, dict, DUCKDB, { pack }).sql);
   // `wide`: the results carry each criterion's outcome by id (--wide).
   const reader = resultReader(trials, options.wide === true);
   const headerLine = scanned.header;

@@ -26,6 +26,7 @@ import { PatientDataError, type Problem } from '../errors.js';
 import { DUCKDB } from './dialect.js';
 import { ACCEPT_MACROS, cellColumn, nativePlan, type NativePlan } from './native-accept.js';
 import { lit } from './kit.js';
+import { quoteIdent as q } from './layout.js';
 import { compileTrial } from './query.js';
 import { pack, resultReader } from './native-results.js';
 
@@ -224,9 +225,13 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       await writeFile(file, range.subarray(0, end));
       return { lo, hi, starts, lengths, file, turn };
     };
+    /** A table of the layout as staged for turn `turn`. */
+    const stagedTable = (turn: number) => (name: string) => `staged.${q(`${name}_${turn}`)}`;
     /**
      * DuckDB's first part of a range, on the second connection (while the first screens the range
-     * before): the rows SQL takes, staged into table staged.stage_0 or stage_1 by turns.
+     * before): the rows SQL takes, staged into table staged.stage_0 or stage_1 by turns, and the
+     * layout's record tables made from them beside it (staged."medications_0", …), each
+     * connection reading the turn's table through its own view named stage.
      */
     const stageRange = async ({ file, turn }: Prepared) => {
       if (!file) return;
@@ -235,13 +240,16 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       } finally {
         rmSync(file, { force: true });
       }
+      await run2(`CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`);
+      for (const sql of (plan as NativePlan).load(stagedTable(turn))) await run2(sql);
     };
-    /** DuckDB's second part of a range, once staged: laid out, screened by each trial's query and read out. */
+    /** DuckDB's second part of a range, once staged: screened by each trial's query and read out. */
     const screenRange = async ({ lo, hi, starts, lengths, file, turn }: Prepared) => {
       if (file) {
-        // The layout reads the range's rows through the view stage.
+        // The trials' queries read the turn's tables through views of the layout's names.
         await run(`CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`);
-        for (const sql of (plan as NativePlan).load) await run(sql);
+        for (const name of (plan as NativePlan).tables) await run(`CREATE OR REPLACE TEMP VIEW ${q(name)} AS SELECT * FROM ${stagedTable(turn)(name)}`);
+        await run((plan as NativePlan).patients);
         // Each query runs once per range.
         for (const [k, sql] of queries.entries()) await run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
         // The range's rows for JS: those SQL did not take.

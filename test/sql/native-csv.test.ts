@@ -107,7 +107,7 @@ async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ ta
   const values = formed.map(([i, c]) => `(${i}, [${c.map(lit).join(', ')}]::VARCHAR[])`).join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, ${header.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM (VALUES ${values || `(0, []::VARCHAR[])`}) t(row_no, c) WHERE row_no > 0`);
   await db.run(plan.stage('cells'));
-  for (const sql of plan.load) await db.run(sql);
+  for (const sql of [...plan.load(), plan.patients]) await db.run(sql);
   const layout = layoutTables(dict);
   const staged = (await (await db.runAndReadAll('SELECT row_no, warnings, errors FROM stage')).getRowObjectsJS()) as { row_no: number; warnings: string | null; errors: string | null }[];
   const list = (text: string | null) => (text === null ? [] : text.split(WARNING_SEPARATOR));

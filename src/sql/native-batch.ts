@@ -291,14 +291,17 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         return prepare(next.value);
       };
       // Range N is screened on the first connection while N+1 is staged on the second (into the
-      // other table) and JS writes N-1; N+2 is read and prepared while N is written, and staged once
-      // N+1 is (its table is free again: N is read out). Reading or preparing a range that fails
-      // does so once the ranges before it are written, naming its rows.
+      // other tables) and JS writes N-1; N+2 is read and prepared as soon as N+1 is, and staged once
+      // N+1 is and N is read out (its tables are free again). Reading or preparing a range that
+      // fails does so once the ranges before it are written, naming its rows.
       const first = await upcoming();
       const firstStaged = first && busy(stageRange(first));
       let current = first && { lo: first.lo, hi: first.hi, slices: busy((firstStaged as Promise<void>).then(() => screenRange(first))) };
       const stagedAfter = (before: Promise<void>, range: Promise<Prepared | undefined>) => busy(Promise.all([before, range]).then(([, r]) => (r ? stageRange(r) : undefined)));
+      // The range after `range`, read once it is prepared (the file is read in order).
+      const readAhead = (range: Promise<Prepared | undefined>) => busy(range.then((r) => (r ? upcoming() : undefined)));
       let nextRange = current && busy(upcoming());
+      let afterNext = nextRange && readAhead(nextRange);
       let nextStaged = nextRange && stagedAfter(firstStaged as Promise<void>, nextRange);
       while (current) {
         const { lo, hi } = current;
@@ -313,7 +316,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         }
         const staged = nextStaged as Promise<void>;
         current = next && { lo: next.lo, hi: next.hi, slices: busy(staged.then(() => screenRange(next))) };
-        nextRange = current && busy(upcoming());
+        nextRange = current && afterNext;
+        afterNext = nextRange && readAhead(nextRange);
         nextStaged = nextRange && stagedAfter(staged, nextRange);
         at(lo, hi);
         yield* emitRange(slices);

@@ -152,8 +152,6 @@ type Positions = {
 };
 
 export type NativePlan = {
-  /** Columns each row must have. */
-  columns: number;
   /** A line (without its end) every cell of which has its form, as many cells as the header. */
   line: RegExp;
   /** The same of a row's cells. */
@@ -614,7 +612,6 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   const view = `CREATE OR REPLACE TEMP VIEW patients AS SELECT ${patients.columns.map((c, j) => `CAST(${st(pcols[j] as string)} AS ${DUCKDB.types[c.type]}) AS ${q(c.name)}`).join(', ')} FROM stage`;
   const children = tables.slice(1);
   return {
-    columns: header.names.length,
     line,
     cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
     accept,

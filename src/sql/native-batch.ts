@@ -35,6 +35,11 @@ import { pack, resultReader } from './native-results.js';
  * (0.5–1.5 s), so ranges are large; a range's layout and query stay within DuckDB's 1 GB.
  */
 export const RANGE_ROWS = 100_000;
+/**
+ * The first range is a quarter of that: DuckDB's first connection waits for it to be read, checked,
+ * written and staged (2.5-3.5 s at 100,000 rows) before it has anything to screen.
+ */
+const FIRST_RANGE_SHARE = 4;
 /** Rows read out of DuckDB per query: bounds what DuckDB gives back at once. */
 const SLICE_ROWS = 25_000;
 /** Rows per batch the generator yields. */
@@ -53,10 +58,10 @@ export type NativeCsv = {
 
 /**
  * `rangeRows` and `sliceRows` (RANGE_ROWS and SLICE_ROWS unless given) set how many rows DuckDB
- * screens at once and how many it hands back at once: the output is the same whatever they are.
+ * screens at once (the first range a quarter of them) and how many it hands back at once: the output is the same whatever they are.
  */
 export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean; rangeRows?: number; sliceRows?: number } = {}): Promise<NativeCsv | undefined> {
-  // Every delimiter read-rows.ts allows is one byte (cells are counted by it).
+  // Every delimiter read-rows.ts allows is one byte (DuckDB reads the range files by it).
   if (Buffer.byteLength(delimiter) !== 1) return undefined;
   // The file as checked: JS rows' lines are read again later, from a file that must not have changed.
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -197,7 +202,6 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     // A range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
     const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
-    const delimiterByte = delimiter.charCodeAt(0);
     /** Ranges prepared so far: each stages into table stage_0 or stage_1 by turns. */
     let turns = 0;
     /**
@@ -213,9 +217,9 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * 13);
       let end = 0;
       for (const [i, l] of lines.entries()) {
-        // (The expression counts cells itself, as no form matches the delimiter; the count is kept
-        // apart too, as DuckDB's reader would silently drop an empty cell too many.)
-        if (cellCount(l, delimiterByte) !== plan.columns || !plan.line.test(l.toString('utf8'))) continue;
+        // (The expression counts the cells too, exactly, as no form matches the delimiter: a cell too
+        // many, which DuckDB's reader would silently drop if empty, or too few fails it.)
+        if (!plan.line.test(l.toString('utf8'))) continue;
         end += range.write(`${lo + i}${delimiter}`, end, 'utf8');
         end += l.copy(range, end);
         range[end++] = 0x0a;
@@ -263,7 +267,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     };
     // DuckDB screens a range while JS writes the one before and prepares the one after, so DuckDB
     // never waits for JS's part; a range's error, if any, is thrown when it is taken up.
-    const ranges = lineRanges(path, headerLine, rangeRows)[Symbol.asyncIterator]();
+    const ranges = lineRanges(path, headerLine, rangeRows, Math.max(1, Math.floor(rangeRows / FIRST_RANGE_SHARE)))[Symbol.asyncIterator]();
     // A JS row's line, read again from where lineRanges found it.
     const fd = openSync(path, 'r');
     const unchanged = () => {
@@ -392,19 +396,12 @@ type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32A
 /** A range of lines (views of what was read), and where in the file each starts. */
 type LineRange = { lo: number; lines: Buffer[]; starts: Float64Array };
 
-/** Cells in a line: one more than its delimiters (a one-byte delimiter: read-rows.ts allows no other). */
-function cellCount(line: Buffer, delimiter: number): number {
-  let n = 1;
-  for (let i = 0; i < line.length; i++) if (line[i] === delimiter) n += 1;
-  return n;
-}
-
 /**
- * The file's data rows, `rangeRows` at a time, as their lines without line ends (`lo`: the first
- * one's row number): after a byte order mark, empty lines and the header line, every line up to
- * the first empty one (plainText has checked only line ends follow it).
+ * The file's data rows, `firstRows` and then `rangeRows` at a time, as their lines without line
+ * ends (`lo`: the first one's row number): after a byte order mark, empty lines and the header
+ * line, every line up to the first empty one (plainText has checked only line ends follow it).
  */
-async function* lineRanges(path: string, header: string, rangeRows: number): AsyncGenerator<LineRange> {
+async function* lineRanges(path: string, header: string, rangeRows: number, firstRows: number): AsyncGenerator<LineRange> {
   const handle = await open(path, 'r');
   try {
     let buf: Buffer = Buffer.alloc(0);
@@ -446,10 +443,10 @@ async function* lineRanges(path: string, header: string, rangeRows: number): Asy
     if (first && first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) first = first.subarray(3);
     while (first !== undefined && first.length === 0) first = await next();
     if (first === undefined || first.toString('utf8') !== header) throw new FileChanged();
-    for (let lo = 1; ; lo += rangeRows) {
+    for (let lo = 1, rows = firstRows; ; lo += rows, rows = rangeRows) {
       const lines: Buffer[] = [];
-      const starts = new Float64Array(rangeRows);
-      while (lines.length < rangeRows) {
+      const starts = new Float64Array(rows);
+      while (lines.length < rows) {
         const at = offset + pos;
         const l = await next();
         if (l === undefined || l.length === 0) break;
@@ -457,7 +454,7 @@ async function* lineRanges(path: string, header: string, rangeRows: number): Asy
         lines.push(l);
       }
       if (lines.length) yield { lo, lines, starts: starts.subarray(0, lines.length) };
-      if (lines.length < rangeRows) return;
+      if (lines.length < rows) return;
     }
   } finally {
     await handle.close();

@@ -507,6 +507,26 @@ test.each([
   expect(readdirSync(temp)).toEqual([]);
 }, 60_000);
 
+test("the main thread yields to DuckDB's while they work (10 nicer), and is as nice as before afterwards", async () => {
+  const { getPriority } = await import('node:os');
+  const before = getPriority();
+  const file = write('nice.csv', `${lines([header, ...Array.from({ length: 3 }, () => base).flat()])}\n`);
+  const n = await openNativeCsv(file, ',', dict, trials);
+  if (!n) throw new Error('not native');
+  const during: number[] = [];
+  try {
+    const info = resolveHeader(n.headerCells, dict, file);
+    for await (const batch of n.rows(info.header, {}, TRIALS, 'nice.csv')) if (batch.length) during.push(getPriority());
+  } finally {
+    n.close();
+  }
+  expect(during.length).toBeGreaterThan(0);
+  expect(new Set(during)).toEqual(new Set([Math.min(19, before + 10)]));
+  // Raising a thread's priority back needs privileges (CI runs as root).
+  if (process.getuid?.() === 0) expect(getPriority()).toBe(before);
+  else expect(getPriority()).toBeGreaterThanOrEqual(before);
+}, 60_000);
+
 test('the file rewritten while it is read (same length): one located error, not lines that were never checked', async () => {
   const { utimesSync } = await import('node:fs');
   const file = write('rewritten.csv', `${lines([header, ...Array.from({ length: 4 }, () => base).flat()])}\n`);

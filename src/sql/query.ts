@@ -138,7 +138,7 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect, o
   const select = [
     `${LAYER}.${ROW_ALIAS}`,
     `${LAYER}.patient_id`,
-    `${lit(trial.meta.id)} AS trial`,
+    ...(options.pack ? [] : [`${lit(trial.meta.id)} AS trial`]),
     ...(options.pack
       ? []
       : [

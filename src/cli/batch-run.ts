@@ -296,7 +296,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   // --engine duckdb over a CSV file: DuckDB reads it (native-batch.ts), unless the file has
   // anything only the JS reader handles, in which case it is read as below.
   const engine = flags.engine ?? 'js';
-  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials, { wide: flags.wide === true }) : undefined;
+  const native = engine === 'duckdb' && inputFormat === 'csv' && arg !== '-' && delimiter !== undefined && regularFile ? await (await import('../sql/native-batch.js')).openNativeCsv(resolve(io.cwd, arg), delimiter, dict, trials, { wide: flags.wide === true, niceMainThread: true }) : undefined;
   // The native path hands over its rows in batches (one step per row costs as much as writing it).
   let nativeRows: AsyncIterable<(InputItem | SqlRow)[]> | undefined;
   if (native) {

@@ -89,9 +89,12 @@ export function createTablesSql(dict: Dictionary, dialect: Dialect): string {
     .join('\n');
 }
 
-/** One table of the layout: `CREATE TABLE` (`CREATE TEMP TABLE` with `temp`). */
-export function createTableSql(t: Table, dialect: Dialect, temp = false): string {
-  return `CREATE ${temp ? 'TEMP ' : ''}TABLE ${quoteIdent(t.name)} (\n  ${t.columns.map((c) => `${quoteIdent(c.name)} ${dialect.types[c.type]}`).join(',\n  ')}\n);`;
+/**
+ * One table of the layout: `CREATE TABLE` (`CREATE TEMP TABLE` with `temp`, `CREATE OR REPLACE`
+ * with `replace`), named `name` (its own name, quoted, unless given).
+ */
+export function createTableSql(t: Table, dialect: Dialect, options: { temp?: boolean; replace?: boolean; name?: string } = {}): string {
+  return `CREATE ${options.replace ? 'OR REPLACE ' : ''}${options.temp ? 'TEMP ' : ''}TABLE ${options.name ?? quoteIdent(t.name)} (\n  ${t.columns.map((c) => `${quoteIdent(c.name)} ${dialect.types[c.type]}`).join(',\n  ')}\n);`;
 }
 
 type Cell = string | number | boolean | null;

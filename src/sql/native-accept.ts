@@ -152,8 +152,6 @@ type Positions = {
 };
 
 export type NativePlan = {
-  /** Columns each row must have. */
-  columns: number;
   /** A line (without its end) every cell of which has its form, as many cells as the header. */
   line: RegExp;
   /** The same of a row's cells. */
@@ -170,8 +168,15 @@ export type NativePlan = {
    * themselves are never stored.
    */
   stage: (source: string, into?: string) => string;
-  /** Statements making the layout from `stage`: `patients` a view of it, the record tables made and filled. */
-  load: string[];
+  /** The layout's tables other than `patients`: the record lists, their doses, the reviews. */
+  tables: string[];
+  /**
+   * Statements making those tables (each named `table(name)`; by default a temporary table of the
+   * layout's own name) and filling them from `stage`.
+   */
+  load: (table?: (name: string) => string) => string[];
+  /** The statement making `patients`, a view of `stage`. */
+  patients: string;
 };
 
 const listKey = (records: string, index: number, item: string) => `${records}\u0000${index}\u0000${item}`;
@@ -361,7 +366,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   // its results unused), worded as JS words it; its only one, as every other check holds.
   const rowErrors: string[] = [];
   const beforeStart = (location: string, x: string, start: string) => `(CASE WHEN ${x} < ${start} THEN ${lit(`${location}: "`)} || ${x} || '" is before the start date' END)`;
-  const inserts: string[] = [];
+  const inserts: { into: string; rows: string }[] = [];
   // Every value of a cell the layout needs, and every "any of these cells filled", becomes one
   // column of table `stage`; what is made of them (positions, list flags, a drug's class) is
   // computed where the layout is filled, so the statement making `stage` stays small (DuckDB
@@ -406,7 +411,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     conds.push(`(NOT ${given} OR (${ok.join(' AND ')}))`);
     reviewRows.push(`SELECT ${ROW}, ${lit(trial)}, ${lit(id)}, ${st(cell(decision))} FROM stage WHERE ${st(given)}`);
   }
-  if (reviewRows.length) inserts.push(`INSERT INTO ${q(REVIEWS)} ${reviewRows.join(' UNION ALL ')}`);
+  if (reviewRows.length) inserts.push({ into: REVIEWS, rows: reviewRows.join(' UNION ALL ') });
   if (p.id !== undefined) okCell(p.id, str(100));
   for (const at of p.refs.values()) okCell(at, dateRead);
 
@@ -566,8 +571,8 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       });
       rowsSql.push(`SELECT ${ROW}, ${idx} AS idx, ${values.join(', ')} FROM stage WHERE ${st(here)}`);
     });
-    if (rowsSql.length) inserts.push(`INSERT INTO ${q(records)} ${rowsSql.join(' UNION ALL ')}`);
-    if (doseRowsSql.length) inserts.push(`INSERT INTO ${q(`${records}${DOSES_SUFFIX}`)} ${doseRowsSql.join(' UNION ALL ')}`);
+    if (rowsSql.length) inserts.push({ into: records, rows: rowsSql.join(' UNION ALL ') });
+    if (doseRowsSql.length) inserts.push({ into: `${records}${DOSES_SUFFIX}`, rows: doseRowsSql.join(' UNION ALL ') });
   }
   // Counts of lists with no slot columns: only an empty list (0) is certain.
   for (const [records, at] of p.listCount) {
@@ -607,12 +612,16 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   const view = `CREATE OR REPLACE TEMP VIEW patients AS SELECT ${patients.columns.map((c, j) => `CAST(${st(pcols[j] as string)} AS ${DUCKDB.types[c.type]}) AS ${q(c.name)}`).join(', ')} FROM stage`;
   const children = tables.slice(1);
   return {
-    columns: header.names.length,
     line,
     cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
     accept,
     stage: (source, into) => `CREATE OR REPLACE ${into ? `TABLE ${into}` : 'TEMP TABLE stage'} AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')}, ${warnings} AS ${WARNINGS}, ${errors} AS ${ERRORS} FROM ${source} WHERE ${accept}`,
+    tables: children.map((t) => t.name),
     // Made anew for each range: rows DELETE removes stay in DuckDB's memory (34 MB more per range).
-    load: [...children.map((t) => createTableSql(t, DUCKDB, true).replace(/^CREATE TEMP TABLE /, 'CREATE OR REPLACE TEMP TABLE ')), ...inserts, view],
+    load: (table) => {
+      const made = children.map((t) => createTableSql(t, DUCKDB, table ? { replace: true, name: table(t.name) } : { replace: true, temp: true }));
+      return [...made, ...inserts.map(({ into, rows }) => `INSERT INTO ${table ? table(into) : q(into)} ${rows}`)];
+    },
+    patients: view,
   };
 }

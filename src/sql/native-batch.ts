@@ -14,7 +14,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Dictionary } from '../criteria/dictionary-model.js';
@@ -26,14 +26,34 @@ import { PatientDataError, type Problem } from '../errors.js';
 import { DUCKDB } from './dialect.js';
 import { ACCEPT_MACROS, cellColumn, nativePlan, type NativePlan } from './native-accept.js';
 import { lit } from './kit.js';
+import { quoteIdent as q } from './layout.js';
 import { compileTrial } from './query.js';
-import { resultReader } from './native-results.js';
+import { pack, resultReader } from './native-results.js';
 
 /**
  * Rows checked, laid out and screened per range: each trial's query is planned once per range
  * (0.5–1.5 s), so ranges are large; a range's layout and query stay within DuckDB's 1 GB.
  */
 export const RANGE_ROWS = 100_000;
+/**
+ * The first and the last range are a quarter of the others: DuckDB's first connection waits for
+ * the first to be read, checked, written and staged (2.5-3.5 s at 100,000 rows) before it has
+ * anything to screen, and screens the last alone, nothing left to stage beside it.
+ */
+const END_RANGE_SHARE = 4;
+
+/**
+ * How many rows the range after the first `taken` holds, of about `total` (the file's lines
+ * counted, an estimate: reading stops at the end of the file whatever it says): a quarter of
+ * `rangeRows` first and last, `rangeRows` between (the one before the last takes what is left).
+ */
+export function rangeSize(taken: number, total: number, rangeRows: number): number {
+  const end = Math.max(1, Math.floor(rangeRows / END_RANGE_SHARE));
+  if (taken === 0) return end;
+  const left = total - taken;
+  if (left > rangeRows + end || left <= end) return rangeRows;
+  return left - end;
+}
 /** Rows read out of DuckDB per query: bounds what DuckDB gives back at once. */
 const SLICE_ROWS = 25_000;
 /** Rows per batch the generator yields. */
@@ -52,10 +72,10 @@ export type NativeCsv = {
 
 /**
  * `rangeRows` and `sliceRows` (RANGE_ROWS and SLICE_ROWS unless given) set how many rows DuckDB
- * screens at once and how many it hands back at once: the output is the same whatever they are.
+ * screens at once (the first and the last range a quarter of them) and how many it hands back at once: the output is the same whatever they are.
  */
-export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean; rangeRows?: number; sliceRows?: number } = {}): Promise<NativeCsv | undefined> {
-  // Every delimiter read-rows.ts allows is one byte (cells are counted by it).
+export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean; rangeRows?: number; sliceRows?: number; niceMainThread?: boolean } = {}): Promise<NativeCsv | undefined> {
+  // Every delimiter read-rows.ts allows is one byte (DuckDB reads the range files by it).
   if (Buffer.byteLength(delimiter) !== 1) return undefined;
   // The file as checked: JS rows' lines are read again later, from a file that must not have changed.
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -76,6 +96,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   /** A second connection, staging the next range while the first screens this one. */
   let stager: DuckDBConnection | undefined;
   let closed = false;
+  /** Whether the main thread was made nicer for this run (undone by close()). */
+  let yielded = false;
   /**
    * Every call into DuckDB not yet settled (setting up, statements). The database is never closed
    * while one runs: closing it under a running call crashed the process (SIGSEGV, its temporary
@@ -124,6 +146,12 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   }
   const db: DuckDBConnection = conn;
   const db2: DuckDBConnection = stager;
+  // The main thread yields to DuckDB's (`niceMainThread`, the CLI's choice): on two cores the
+  // query, the staging and JS's part (writing output, preparing ranges) were three threads sharing
+  // two cores, the query (the pipeline's longest chain) slowed to two thirds of a core and a core
+  // idle at the end of each range; JS's part has slack, the query none. (1,000,000 rows: 43.4 and
+  // 47.4 s against 48.2 and 51.7 s, interleaved.)
+  if (options.niceMainThread) yielded = MAIN_THREAD.yield();
   /** A statement, unless the run is closed (then it is not started: close() interrupts only the ones running). */
   const on = (c: DuckDBConnection) => (sql: string) => {
     if (closed) return Promise.reject(new Error('Interrupted Error: the run was closed'));
@@ -134,10 +162,16 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   function close() {
     if (closed) return;
     closed = true;
+    if (yielded) MAIN_THREAD.restore();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
     process.off('exit', close);
+    // (Retried: a range file being written in libuv's threads meanwhile makes the directory not
+    // empty when its listing was taken.)
+    const removeTemp = () => {
+      if (temp) rmSync(temp, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    };
     const end = () => {
       stager?.closeSync();
       conn?.closeSync();
@@ -149,17 +183,31 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       if (inflight.size) {
         conn?.interrupt();
         stager?.interrupt();
-        Promise.allSettled([...inflight]).then(end, end);
+        // (Once they have ended, a range file written meanwhile goes too.)
+        const last = () => {
+          try {
+            end();
+          } finally {
+            try {
+              removeTemp();
+            } catch {
+              // (The first removal, below, has already reported nothing or failed the same way.)
+            }
+          }
+        };
+        Promise.allSettled([...inflight]).then(last, last);
       } else end();
     } finally {
       // Whatever happened to DuckDB, its files (a copy of the patients' data) go.
-      if (temp) rmSync(temp, { recursive: true, force: true });
+      removeTemp();
     }
   }
-  const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
+  // (Packed: the outcomes as numbers, in no order; the reader orders a slice.)
+  const queries = trials.map((t) => compileTrial(t, dict, DUCKDB, { pack }).sql);
   // `wide`: the results carry each criterion's outcome by id (--wide).
   const reader = resultReader(trials, options.wide === true);
   const headerLine = scanned.header;
+  const lineEnds = scanned.lines;
   return {
     headerCells: scanned.header.split(delimiter),
     async *rows(header, flags, trialIds, name = 'input') {
@@ -195,7 +243,6 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     // A range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
     const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
     const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
-    const delimiterByte = delimiter.charCodeAt(0);
     /** Ranges prepared so far: each stages into table stage_0 or stage_1 by turns. */
     let turns = 0;
     /**
@@ -211,9 +258,9 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const range = Buffer.allocUnsafe(lines.reduce((n, l) => n + l.length, 0) + lines.length * 13);
       let end = 0;
       for (const [i, l] of lines.entries()) {
-        // (The expression counts cells itself, as no form matches the delimiter; the count is kept
-        // apart too, as DuckDB's reader would silently drop an empty cell too many.)
-        if (cellCount(l, delimiterByte) !== plan.columns || !plan.line.test(l.toString('utf8'))) continue;
+        // (The expression counts the cells too, exactly, as no form matches the delimiter: a cell too
+        // many, which DuckDB's reader would silently drop if empty, or too few fails it.)
+        if (!plan.line.test(l.toString('utf8'))) continue;
         end += range.write(`${lo + i}${delimiter}`, end, 'utf8');
         end += l.copy(range, end);
         range[end++] = 0x0a;
@@ -221,11 +268,17 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const file = join(temp as string, `range-${lo}.csv`);
       // (Written in libuv's threads: a first write of 50 MB to a new file took 0.45 s here.)
       await writeFile(file, range.subarray(0, end));
+      // (Closed while it was written: nothing will read or remove it.)
+      if (closed) rmSync(file, { force: true });
       return { lo, hi, starts, lengths, file, turn };
     };
+    /** A table of the layout as staged for turn `turn`. */
+    const stagedTable = (turn: number) => (name: string) => `staged.${q(`${name}_${turn}`)}`;
     /**
      * DuckDB's first part of a range, on the second connection (while the first screens the range
-     * before): the rows SQL takes, staged into table staged.stage_0 or stage_1 by turns.
+     * before): the rows SQL takes, staged into table staged.stage_0 or stage_1 by turns, and the
+     * layout's record tables made from them beside it (staged."medications_0", …), each
+     * connection reading the turn's table through its own view named stage.
      */
     const stageRange = async ({ file, turn }: Prepared) => {
       if (!file) return;
@@ -234,13 +287,16 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       } finally {
         rmSync(file, { force: true });
       }
+      await run2(`CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`);
+      for (const sql of (plan as NativePlan).load(stagedTable(turn))) await run2(sql);
     };
-    /** DuckDB's second part of a range, once staged: laid out, screened by each trial's query and read out. */
+    /** DuckDB's second part of a range, once staged: screened by each trial's query and read out. */
     const screenRange = async ({ lo, hi, starts, lengths, file, turn }: Prepared) => {
       if (file) {
-        // The layout reads the range's rows through the view stage.
+        // The trials' queries read the turn's tables through views of the layout's names.
         await run(`CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`);
-        for (const sql of (plan as NativePlan).load) await run(sql);
+        for (const name of (plan as NativePlan).tables) await run(`CREATE OR REPLACE TEMP VIEW ${q(name)} AS SELECT * FROM ${stagedTable(turn)(name)}`);
+        await run((plan as NativePlan).patients);
         // Each query runs once per range.
         for (const [k, sql] of queries.entries()) await run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
         // The range's rows for JS: those SQL did not take.
@@ -254,7 +310,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     };
     // DuckDB screens a range while JS writes the one before and prepares the one after, so DuckDB
     // never waits for JS's part; a range's error, if any, is thrown when it is taken up.
-    const ranges = lineRanges(path, headerLine, rangeRows)[Symbol.asyncIterator]();
+    const ranges = lineRanges(path, headerLine, (taken) => rangeSize(taken, lineEnds, rangeRows))[Symbol.asyncIterator]();
     // A JS row's line, read again from where lineRanges found it.
     const fd = openSync(path, 'r');
     const unchanged = () => {
@@ -277,24 +333,34 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const upcoming = async () => {
         const next = await ranges.next();
         if (next.done) return undefined;
+        // (Named by a failure to prepare it; the rows being screened are what `at` names.)
         preparing = [next.value.lo, next.value.lo + next.value.lines.length - 1];
-        at(...preparing);
         return prepare(next.value);
       };
       // Range N is screened on the first connection while N+1 is staged on the second (into the
-      // other table) and JS writes N-1; N+2 is read and prepared while N is written, and staged once
-      // N+1 is (its table is free again: N is read out). Reading or preparing a range that fails
-      // does so once the ranges before it are written, naming its rows.
-      const first = await upcoming();
+      // other tables) and JS writes N-1; N+2 is read and prepared as soon as N+1 is, and staged once
+      // N+1 is and N is read out (its tables are free again). Reading or preparing a range that
+      // fails does so once the ranges before it are written, naming its rows.
+      const first = await upcoming().catch((e: unknown) => {
+        if (preparing) at(...preparing);
+        throw e;
+      });
       const firstStaged = first && busy(stageRange(first));
       let current = first && { lo: first.lo, hi: first.hi, slices: busy((firstStaged as Promise<void>).then(() => screenRange(first))) };
       const stagedAfter = (before: Promise<void>, range: Promise<Prepared | undefined>) => busy(Promise.all([before, range]).then(([, r]) => (r ? stageRange(r) : undefined)));
+      // The range after `range`, read once it is prepared (the file is read in order).
+      const readAhead = (range: Promise<Prepared | undefined>) => busy(range.then((r) => (r ? upcoming() : undefined)));
       let nextRange = current && busy(upcoming());
+      let afterNext = nextRange && readAhead(nextRange);
       let nextStaged = nextRange && stagedAfter(firstStaged as Promise<void>, nextRange);
       while (current) {
         const { lo, hi } = current;
         at(lo, hi);
-        const slices = await current.slices;
+        const slices = await current.slices.catch((e: unknown) => {
+          // (Named after whatever ran meanwhile.)
+          at(lo, hi);
+          throw e;
+        });
         let failed: { error: unknown; rows: [number, number] | undefined } | undefined;
         let next: Prepared | undefined;
         try {
@@ -304,7 +370,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         }
         const staged = nextStaged as Promise<void>;
         current = next && { lo: next.lo, hi: next.hi, slices: busy(staged.then(() => screenRange(next))) };
-        nextRange = current && busy(upcoming());
+        nextRange = current && afterNext;
+        afterNext = nextRange && readAhead(nextRange);
         nextStaged = nextRange && stagedAfter(staged, nextRange);
         at(lo, hi);
         yield* emitRange(slices);
@@ -371,6 +438,44 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   }
 }
 
+/** How much nicer the main thread is made while DuckDB works. */
+export const MAIN_THREAD_NICENESS = 10;
+
+/**
+ * The main thread's niceness while native runs are open: raised by MAIN_THREAD_NICENESS when the
+ * first opens, back when the last closes. Only on Linux, which keeps a niceness per thread (DuckDB
+ * works in libuv's threads, made before, which keep theirs); elsewhere the call sets the whole
+ * process's, DuckDB's threads included, and gains nothing. Raising a niceness back needs privileges:
+ * where that is refused the thread stays nicer (a CLI run is ending) and is not raised again.
+ */
+const MAIN_THREAD = (() => {
+  let open = 0;
+  let before: number | undefined;
+  let stuck = false;
+  return {
+    /** Whether this run counts as one that yielded (and must call restore). */
+    yield(): boolean {
+      if (process.platform !== 'linux') return false;
+      if (open++ > 0 || stuck) return true;
+      try {
+        before = getPriority();
+        setPriority(Math.min(19, before + MAIN_THREAD_NICENESS));
+      } catch {
+        before = undefined;
+      }
+      return true;
+    },
+    restore(): void {
+      if (--open > 0 || stuck || before === undefined) return;
+      try {
+        setPriority(before);
+      } catch {
+        stuck = true;
+      }
+    },
+  };
+})();
+
 /** The file read for its rows is not the one checked before (another header line). */
 class FileChanged extends Error {}
 
@@ -379,19 +484,12 @@ type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32A
 /** A range of lines (views of what was read), and where in the file each starts. */
 type LineRange = { lo: number; lines: Buffer[]; starts: Float64Array };
 
-/** Cells in a line: one more than its delimiters (a one-byte delimiter: read-rows.ts allows no other). */
-function cellCount(line: Buffer, delimiter: number): number {
-  let n = 1;
-  for (let i = 0; i < line.length; i++) if (line[i] === delimiter) n += 1;
-  return n;
-}
-
 /**
- * The file's data rows, `rangeRows` at a time, as their lines without line ends (`lo`: the first
- * one's row number): after a byte order mark, empty lines and the header line, every line up to
- * the first empty one (plainText has checked only line ends follow it).
+ * The file's data rows, `size(rows taken so far)` at a time, as their lines without line ends
+ * (`lo`: the first one's row number): after a byte order mark, empty lines and the header line,
+ * every line up to the first empty one (plainText has checked only line ends follow it).
  */
-async function* lineRanges(path: string, header: string, rangeRows: number): AsyncGenerator<LineRange> {
+async function* lineRanges(path: string, header: string, size: (taken: number) => number): AsyncGenerator<LineRange> {
   const handle = await open(path, 'r');
   try {
     let buf: Buffer = Buffer.alloc(0);
@@ -433,10 +531,11 @@ async function* lineRanges(path: string, header: string, rangeRows: number): Asy
     if (first && first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) first = first.subarray(3);
     while (first !== undefined && first.length === 0) first = await next();
     if (first === undefined || first.toString('utf8') !== header) throw new FileChanged();
-    for (let lo = 1; ; lo += rangeRows) {
+    for (let lo = 1; ; ) {
+      const rows = size(lo - 1);
       const lines: Buffer[] = [];
-      const starts = new Float64Array(rangeRows);
-      while (lines.length < rangeRows) {
+      const starts = new Float64Array(rows);
+      while (lines.length < rows) {
         const at = offset + pos;
         const l = await next();
         if (l === undefined || l.length === 0) break;
@@ -444,7 +543,8 @@ async function* lineRanges(path: string, header: string, rangeRows: number): Asy
         lines.push(l);
       }
       if (lines.length) yield { lo, lines, starts: starts.subarray(0, lines.length) };
-      if (lines.length < rangeRows) return;
+      if (lines.length < rows) return;
+      lo += rows;
     }
   } finally {
     await handle.close();
@@ -452,14 +552,14 @@ async function* lineRanges(path: string, header: string, rangeRows: number): Asy
 }
 
 /**
- * The header line, if the file has no byte JS would read otherwise: a quote (csv-parse takes over
+ * The header line and the number of line ends, if the file has no byte JS would read otherwise: a quote (csv-parse takes over
  * from the first line with one), a carriage return that does not end a line (csv-parse's CRLF
  * records are exactly the lines without their CR, which DuckDB drops too), a NUL (refused), the
  * \x01 DuckDB reads as NULL here; nor an empty line before a data row (it would shift the line
  * numbers a ragged row's message gives), a line too long for JS, or text that is not UTF-8.
  * A memchr-speed scan.
  */
-async function plainText(path: string): Promise<{ header: string } | undefined> {
+async function plainText(path: string): Promise<{ header: string; lines: number } | undefined> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   let tail: Buffer<ArrayBufferLike> = Buffer.alloc(0);
   let blank = false;
@@ -468,6 +568,8 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
   let searchFrom = 0;
   let crlf = false;
   let lf = false;
+  /** Line ends seen (each once: the next chunk's scan starts after the last one). */
+  let ends = 0;
   const newline = (b: number | undefined) => b === 0x0a || b === 0x0d;
   // Text that is not UTF-8 is read by JS, which words the problem.
   let unfinished: Buffer = Buffer.alloc(0);
@@ -499,6 +601,7 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
         else lf = true;
         if (crlf && lf) return undefined;
         lineStart = i + 1;
+        ends += 1;
       }
       if (buf.length - lineStart > MAX_LINE_CHARS) return undefined;
       let from = 0;
@@ -519,7 +622,9 @@ async function plainText(path: string): Promise<{ header: string } | undefined> 
     }
     if (tail.length && tail[tail.length - 1] === 0x0d) return undefined;
     if (unfinished.length) return undefined;
-    return header === undefined ? undefined : { header };
+    // (About the data rows: the header's end and empty lines' are counted, a last line without an
+    // end is not.)
+    return header === undefined ? undefined : { header, lines: ends };
   } catch {
     return undefined;
   } finally {

@@ -1,8 +1,8 @@
 // The output side of the native CSV path (native-batch.ts): each trial's result rows read back from
 // DuckDB in a compact form. Per row and trial SQL hands over one number holding the verdict and
-// every criterion's outcome (two bits each), the review ids and the missing tokens; a slice's rows
-// come as one text (a string read from DuckDB costs a call into its binding, so one call per slice
-// instead of several per row). JS decodes each distinct number, review list and missing text once
+// every criterion's outcome (two bits each, packed by the trial's query itself: `pack`), the review
+// ids and the missing tokens; a slice's rows come as one text (a string read from DuckDB costs a
+// call into its binding, so one call per slice instead of several per row). JS decodes each distinct number, review list and missing text once
 // and makes the output columns that depend on it alone, so rows with the same outcomes share them
 // (the writers never change them). The verdict check of summaryOf (duckdb-batch.ts) holds here too:
 // a number whose outcomes give another verdict is an error.
@@ -13,7 +13,7 @@ import { OUTCOMES } from '../engine/logic.js';
 import type { Missing, Verdict } from '../engine/result.js';
 import { missingText } from '../report/missing-words.js';
 import { decodeMissing } from './missing.js';
-import { lit, q } from './kit.js';
+import type { Pack } from './query.js';
 import type { Problem } from '../errors.js';
 import { ERRORS, WARNING_SEPARATOR, WARNINGS } from './native-accept.js';
 
@@ -33,19 +33,20 @@ const MISSING_CACHE = 20_000;
 const FIELD = '\x01';
 const ROW = '\n';
 
-/** A CASE giving a value's place in `values` (NULL for anything else, which the decoder refuses). */
-const codeOf = (column: string, values: readonly string[]) => `(CASE ${column} ${values.map((v, i) => `WHEN ${lit(v)} THEN ${i}`).join(' ')} END)::BIGINT`;
-
-/** The numbers of trial `t` in table alias `r`: verdict + Σ outcome·4^(i+1) for its first 25 criteria, Σ outcome·4^i for each further 25. */
-function numbersSql(t: Trial, r: string): string[] {
+/**
+ * The numbers of a trial's results (query.ts `pack`): verdict + Σ outcome·4^(i+1) for its first
+ * 25 criteria, Σ outcome·4^i for each further 25 (`verdict` and `outcomes` give places in
+ * VERDICTS and OUTCOMES).
+ */
+export const pack: Pack = (verdict, outcomes) => {
   const out: string[] = [];
-  for (let at = 0; at === 0 || at < t.criteria.length; at += PER_NUMBER) {
-    const terms = at === 0 ? [codeOf(`${r}.verdict`, VERDICTS)] : [];
-    t.criteria.slice(at, at + PER_NUMBER).forEach((c, i) => terms.push(`${codeOf(`${r}.${q(c.id)}`, OUTCOMES)} * ${4 ** (i + (at === 0 ? 1 : 0))}`));
+  for (let at = 0; at === 0 || at < outcomes.length; at += PER_NUMBER) {
+    const terms = at === 0 ? [`${verdict}::BIGINT`] : [];
+    outcomes.slice(at, at + PER_NUMBER).forEach((o, i) => terms.push(`${o}::BIGINT * ${4 ** (i + (at === 0 ? 1 : 0))}`));
     out.push(terms.join(' + '));
   }
   return out;
-}
+};
 
 type Criterion = OutcomeSummary['criteria'][number];
 type Decoded = Pick<PreparedResult, 'verdict' | 'criteria' | 'columns'>;
@@ -93,7 +94,7 @@ export function resultReader(trials: Trial[], wide: boolean): ResultReader {
     `(CASE WHEN r0.patient_id IS NULL THEN '' ELSE '=' || r0.patient_id END)`,
     `COALESCE(w.${WARNINGS}, '')`,
     `COALESCE(w.${ERRORS}, '')`,
-    ...trials.flatMap((t, k) => [...numbersSql(t, `r${k}`).map((n) => `COALESCE(CAST(${n} AS VARCHAR), 'NULL')`), `COALESCE(r${k}.review, '')`, `COALESCE(r${k}.missing, '')`]),
+    ...decoders.flatMap((d, k) => [...Array.from({ length: d.numbers }, (_, j) => `COALESCE(CAST(r${k}.packed${j} AS VARCHAR), 'NULL')`), `COALESCE(r${k}.review, '')`, `COALESCE(r${k}.missing, '')`]),
   ];
   const joins = trials
     .slice(1)

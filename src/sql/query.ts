@@ -12,6 +12,13 @@ import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
 const ROW_ALIAS = 'row_no';
 const OUTCOME_NAMES: [number, string][] = [[NOT_MET, 'not_met'], [UNKNOWN, 'unknown'], [REVIEW, 'needs_review'], [MET, 'met']];
 
+/**
+ * A compact form of the results for a program reading them back (native-results.ts): given the
+ * verdict's place in ['eligible', 'ineligible', 'undetermined'] and each criterion's place in
+ * OUTCOMES (engine/logic.ts), as SQL, the columns that carry them (named packed0, packed1, …).
+ */
+export type Pack = (verdict: string, outcomes: string[]) => string[];
+
 export type CompiledTrial = {
   sql: string;
   /** Criteria the SQL cannot decide (always unknown there), with the reason. */
@@ -96,7 +103,11 @@ function children(c: Condition, trial: Trial): Condition[] {
   return def ? [def.rule] : [];
 }
 
-export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): CompiledTrial {
+/**
+ * With `pack`, the query gives row_no, patient_id, review, missing and the packed columns instead
+ * of the batch output's columns, in no particular order: nothing but its reader sees it.
+ */
+export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect, options: { pack?: Pack } = {}): CompiledTrial {
   const notExpressible: CompiledTrial['notExpressible'] = [];
   const reviewColumns = new Map<string, string>();
   const collect = (c: Condition): void => {
@@ -121,20 +132,29 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
   const fails = trial.criteria.map((c, i) => `${outcome(i)} = ${c.type === 'inclusion' ? NOT_MET : MET}`);
   const open = trial.criteria.map((_, i) => isOpen(outcome(i)));
   const idList = (parts: string[]) => (parts.length ? `concat_ws(';', ${parts.join(', ')})` : `''`);
+  const verdictCase = (ineligible: string, undetermined: string, eligible: string) => `(CASE WHEN ${fails.join(' OR ')} THEN ${ineligible} WHEN ${open.join(' OR ')} THEN ${undetermined} ELSE ${eligible} END)`;
+  // (Each outcome's place in OUTCOMES: met, not met, unknown, needs review.)
+  const place = (i: number) => `(CASE ${outcome(i)} WHEN ${MET} THEN 0 WHEN ${NOT_MET} THEN 1 WHEN ${UNKNOWN} THEN 2 WHEN ${REVIEW} THEN 3 END)`;
   const select = [
     `${LAYER}.${ROW_ALIAS}`,
     `${LAYER}.patient_id`,
-    `${lit(trial.meta.id)} AS trial`,
-    `(CASE WHEN ${fails.join(' OR ')} THEN 'ineligible' WHEN ${open.join(' OR ')} THEN 'undetermined' ELSE 'eligible' END) AS verdict`,
-    `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${fails[i]} THEN ${lit(c.id)} END)`))} AS failed`,
-    `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${lit(c.id)} END)`))} AS unknown`,
+    ...(options.pack ? [] : [`${lit(trial.meta.id)} AS trial`]),
+    ...(options.pack
+      ? []
+      : [
+          `${verdictCase(`'ineligible'`, `'undetermined'`, `'eligible'`)} AS verdict`,
+          `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${fails[i]} THEN ${lit(c.id)} END)`))} AS failed`,
+          `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${lit(c.id)} END)`))} AS unknown`,
+        ]),
     // Open review items that can still change the result, criterion by criterion, each once.
     `${idList(reviewCols.map((r) => `(CASE WHEN ${r.live} THEN ${lit(r.id)} END)`))} AS review`,
     // What to collect (batch's `missing` cell): the unknown criteria's tokens in order, each once.
     // Made only where a criterion is unknown: a third of the rows or more have none, and removing
     // repeats is quadratic in the tokens (40 a row on average in NCT04946669).
     `${missingCols.length ? `(CASE WHEN ${missingCols.map(({ i }) => `${outcome(i)} = ${UNKNOWN}`).join(' OR ')} THEN ${dialect.distinctItems(`concat_ws('${MISSING_SEP}', ${missingCols.map(({ i, column }) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${column} END)`).join(', ')})`, MISSING_SEP)} ELSE '' END)` : `''`} AS missing`,
-    ...trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`),
+    ...(options.pack
+      ? options.pack(verdictCase('1', '2', '0'), trial.criteria.map((_, i) => place(i))).map((x, j) => `${x} AS packed${j}`)
+      : trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`)),
   ];
   const header = [
     `-- trial-screen: ${trial.meta.id} ${trial.meta.criteriaVersion} (${dialect.name}); criteria file sha256 ${trial.sha256}`,
@@ -145,7 +165,7 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect): 
   const pivot = `(SELECT ${q(ROW)}${[...reviewColumns].map(([id, column]) => `, MAX(CASE WHEN ${q('trial')} = ${lit(trial.meta.id)} AND ${q('review_id')} = ${lit(id)} THEN ${q('decision')} END) AS ${q(column)}`).join('')} FROM ${q(REVIEWS)} GROUP BY ${q(ROW)})`;
   const from = fromClause(`${q('patients')} AS p LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = p.${q(ROW)}`, ctx);
   let body = layerSelect(ctx.layers, `${rowKey(ctx)} AS ${ROW_ALIAS}, p.${q('patient_id')} AS patient_id`, from, dialect.fence, '\n  ');
-  body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}\nORDER BY ${LAYER}.${ROW_ALIAS}`;
+  body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}${options.pack ? '' : `\nORDER BY ${LAYER}.${ROW_ALIAS}`}`;
   const sql = `${header.join('\n')}\n${body.replaceAll(REVIEW_PIVOT, pivot)}`;
   return { sql, notExpressible };
 }

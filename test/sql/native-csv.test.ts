@@ -20,7 +20,7 @@ import { layoutTables, quoteIdent, recordRows, type TableRows } from '../../src/
 import { ACCEPT_MACROS, DATE_FORM, atMost, cellColumn, nativePlan, WARNING_SEPARATOR } from '../../src/sql/native-accept.js';
 import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../../src/engine/dates.js';
 import { formatProblem } from '../../src/errors.js';
-import { openNativeCsv } from '../../src/sql/native-batch.js';
+import { MAIN_THREAD_NICENESS, openNativeCsv, rangeSize } from '../../src/sql/native-batch.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { criteriaSet, example, trial } from '../helpers/screening.js';
 import { readdirSync } from 'node:fs';
@@ -107,7 +107,7 @@ async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ ta
   const values = formed.map(([i, c]) => `(${i}, [${c.map(lit).join(', ')}]::VARCHAR[])`).join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, ${header.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM (VALUES ${values || `(0, []::VARCHAR[])`}) t(row_no, c) WHERE row_no > 0`);
   await db.run(plan.stage('cells'));
-  for (const sql of plan.load) await db.run(sql);
+  for (const sql of [...plan.load(), plan.patients]) await db.run(sql);
   const layout = layoutTables(dict);
   const staged = (await (await db.runAndReadAll('SELECT row_no, warnings, errors FROM stage')).getRowObjectsJS()) as { row_no: number; warnings: string | null; errors: string | null }[];
   const list = (text: string | null) => (text === null ? [] : text.split(WARNING_SEPARATOR));
@@ -505,6 +505,116 @@ test.each([
   child.kill(signal);
   expect(await ended).toEqual({ code: null, signal });
   expect(readdirSync(temp)).toEqual([]);
+}, 60_000);
+
+/** The sizes of the ranges a file of `rows` rows is read in (its line ends counted as `total`). */
+function sizes(rows: number, total: number, rangeRows: number): number[] {
+  const out: number[] = [];
+  for (let taken = 0; taken < rows; ) {
+    const size = rangeSize(taken, total, rangeRows);
+    out.push(Math.min(size, rows - taken));
+    taken += size;
+  }
+  return out;
+}
+
+test.each([
+  [100_000, 100_001, [25_000, 50_001, 24_999]],
+  [400_000, 400_001, [25_000, 100_000, 100_000, 100_000, 50_001, 24_999]],
+  [1_000_000, 1_000_000, [25_000, ...Array<number>(9).fill(100_000), 50_000, 25_000]],
+  [130_000, 130_001, [25_000, 80_001, 24_999]],
+  [10_000, 10_001, [10_000]],
+  [30_000, 30_000, [25_000, 5_000]],
+  // Line ends overcounted (empty lines at the end) or a file grown since: every row is still read.
+  [100_000, 100_500, [25_000, 50_500, 24_500]],
+  [200_000, 100_001, [25_000, 50_001, 100_000, 24_999]],
+])('%i rows (%i line ends) are read in ranges of %j: a quarter first and last', (rows, total, want) => {
+  expect(sizes(rows, total, 100_000)).toEqual(want);
+});
+
+test('ranges of any size cover every row once, none empty', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 6000 }), fc.integer({ min: 1, max: 800 }), (rows, total, rangeRows) => {
+      const got = sizes(rows, total, rangeRows);
+      expect(got.reduce((a, b) => a + b, 0)).toBe(rows);
+      expect(got.every((n) => n >= 1 && n <= rangeRows)).toBe(true);
+    }),
+    { seed: 16 },
+  );
+});
+
+test("the CLI's main thread yields to DuckDB's while they work (10 nicer than its DuckDB threads)", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { child, ended, temp } = await spawnNative('nice', 2000, ['--out', join(dir, 'nice-out.csv')], 'ignore');
+  const pid = child.pid as number;
+  const nice = (tid: string) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+  // Sampled once DuckDB's temporary directory exists (its threads are working).
+  let seen: { main: number; others: number[] } | undefined;
+  for (let i = 0; i < 300 && !seen; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      if (readdirSync(temp).length === 0) continue;
+      const others = readdirSync(`/proc/${pid}/task`).filter((t) => t !== String(pid)).map(nice);
+      const main = nice(String(pid));
+      if (main !== Math.min(...others)) seen = { main, others };
+    } catch {
+      break;
+    }
+  }
+  await ended;
+  expect(seen).toBeDefined();
+  const base = Math.min(...(seen as { others: number[] }).others);
+  expect(seen?.main).toBe(Math.min(19, base + MAIN_THREAD_NICENESS));
+}, 60_000);
+
+test('in-process, the niceness comes back when the run closes (where allowed), and is not raised twice', async () => {
+  const { getPriority } = await import('node:os');
+  const file = write('nice-in.csv', `${lines([header, ...Array.from({ length: 3 }, () => base).flat()])}\n`);
+  const once = async () => {
+    const n = await openNativeCsv(file, ',', dict, trials, { niceMainThread: true });
+    if (!n) throw new Error('not native');
+    const during: number[] = [];
+    try {
+      const info = resolveHeader(n.headerCells, dict, file);
+      for await (const batch of n.rows(info.header, {}, TRIALS, 'nice-in.csv')) if (batch.length) during.push(getPriority());
+    } finally {
+      n.close();
+    }
+    return during;
+  };
+  const before = getPriority();
+  const during = await once();
+  expect(new Set(during)).toEqual(new Set([Math.min(19, before + MAIN_THREAD_NICENESS)]));
+  if (process.getuid?.() === 0) {
+    expect(getPriority()).toBe(before);
+  } else {
+    // Raising it back needs privileges: it stays, and a second run does not raise it further.
+    expect(getPriority()).toBe(Math.min(19, before + MAIN_THREAD_NICENESS));
+    await once();
+    expect(getPriority()).toBe(Math.min(19, before + MAIN_THREAD_NICENESS));
+  }
+}, 60_000);
+
+test('DuckDB failing to start (a memory limit it refuses): the file is read by the JS path, nothing left behind', async () => {
+  const file = write('bad-limit.csv', `${lines([header, ...base])}\n`);
+  expect(await openNativeCsv(file, ',', dict, trials, { memoryLimit: 'nonsense', niceMainThread: true })).toBeUndefined();
+});
+
+test('DuckDB out of memory on the first range: one line naming its rows (not the ranges read ahead meanwhile), nothing written', async () => {
+  const file = write('oom.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
+  const n = await openNativeCsv(file, ',', dict, trials, { rangeRows: 400, memoryLimit: '8MB' });
+  if (!n) throw new Error('not native');
+  let rows = 0;
+  const read = async () => {
+    const info = resolveHeader(n.headerCells, dict, file);
+    for await (const batch of n.rows(info.header, {}, TRIALS, 'oom.csv')) rows += batch.length;
+  };
+  try {
+    await expect(read()).rejects.toThrow(/^oom\.csv rows 1–100: DuckDB could not screen these rows \(Out of Memory Error: .*\): screen the file with --engine js$/);
+  } finally {
+    n.close();
+  }
+  expect(rows).toBe(0);
 }, 60_000);
 
 test('the file rewritten while it is read (same length): one located error, not lines that were never checked', async () => {

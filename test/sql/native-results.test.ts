@@ -10,7 +10,7 @@ import { decideVerdict, effectOf } from '../../src/engine/evaluate.js';
 import { OUTCOMES, type Outcome } from '../../src/engine/logic.js';
 import { decodeMissing } from '../../src/sql/missing.js';
 import { lit, q } from '../../src/sql/kit.js';
-import { resultReader } from '../../src/sql/native-results.js';
+import { pack, resultReader } from '../../src/sql/native-results.js';
 import { WARNING_SEPARATOR } from '../../src/sql/native-accept.js';
 import { trial } from '../helpers/screening.js';
 
@@ -31,13 +31,20 @@ const big: Trial = { ...base, criteria: [0, 1, 2].flatMap((n) => base.criteria.m
 
 type Row = { id: string | null; outcomes: Outcome[]; verdict: string; review: string | null; missing: string | null; warnings?: readonly string[]; errors?: readonly string[] };
 
-/** res0 as the query lays it out, and stage's warnings, from these rows (row_no 1, 2, …). */
+/**
+ * res0 as the trial's packed query lays it out (its outcomes and verdict by name, packed by `pack`
+ * as the query packs them: a name it does not know packs to NULL), and stage's warnings, from these
+ * rows (row_no 1, 2, …).
+ */
 async function resTable(t: Trial, rows: Row[]) {
   const list = (l: readonly string[] | undefined) => (l?.length ? lit(l.join(WARNING_SEPARATOR)) : 'NULL::VARCHAR');
   await db.run(`CREATE OR REPLACE TABLE stage AS SELECT * FROM (VALUES ${rows.map((r, i) => `(${i + 1}, ${list(r.warnings)}, ${list(r.errors)})`).join(', ')}) t(row_no, warnings, errors)`);
-  await db.run(`CREATE OR REPLACE TABLE res0 (row_no INTEGER, patient_id VARCHAR, verdict VARCHAR, review VARCHAR, missing VARCHAR, ${t.criteria.map((c) => `${q(c.id)} VARCHAR`).join(', ')})`);
+  await db.run(`CREATE OR REPLACE TABLE named (row_no INTEGER, patient_id VARCHAR, verdict VARCHAR, review VARCHAR, missing VARCHAR, ${t.criteria.map((c) => `${q(c.id)} VARCHAR`).join(', ')})`);
   const value = (v: string | null) => (v === null ? 'NULL' : lit(v));
-  await db.run(`INSERT INTO res0 VALUES ${rows.map((r, i) => `(${i + 1}, ${value(r.id)}, ${lit(r.verdict)}, ${value(r.review)}, ${value(r.missing)}, ${r.outcomes.map(lit).join(', ')})`).join(', ')}`);
+  await db.run(`INSERT INTO named VALUES ${rows.map((r, i) => `(${i + 1}, ${value(r.id)}, ${lit(r.verdict)}, ${value(r.review)}, ${value(r.missing)}, ${r.outcomes.map(lit).join(', ')})`).join(', ')}`);
+  const place = (column: string, names: readonly string[]) => `(CASE ${column} ${names.map((n, i) => `WHEN ${lit(n)} THEN ${i}`).join(' ')} END)`;
+  const packed = pack(place('verdict', ['eligible', 'ineligible', 'undetermined']), t.criteria.map((c) => place(q(c.id), OUTCOMES)));
+  await db.run(`CREATE OR REPLACE TABLE res0 AS SELECT row_no, patient_id, review, missing, ${packed.map((x, j) => `${x} AS packed${j}`).join(', ')} FROM named`);
 }
 
 async function readBack(t: Trial, n: number, wide = false) {

@@ -72,7 +72,8 @@ export type NativeCsv = {
 
 /**
  * `rangeRows` and `sliceRows` (RANGE_ROWS and SLICE_ROWS unless given) set how many rows DuckDB
- * screens at once (the first and the last range a quarter of them) and how many it hands back at once: the output is the same whatever they are.
+ * screens at once (the first and the last range a quarter of them) and how many it hands back at
+ * once: the output is the same whatever they are.
  */
 export async function openNativeCsv(path: string, delimiter: string, dict: Dictionary, trials: Trial[], options: { threads?: number; memoryLimit?: string; wide?: boolean; rangeRows?: number; sliceRows?: number; niceMainThread?: boolean } = {}): Promise<NativeCsv | undefined> {
   // Every delimiter read-rows.ts allows is one byte (DuckDB reads the range files by it).
@@ -333,7 +334,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const upcoming = async () => {
         const next = await ranges.next();
         if (next.done) return undefined;
-        // (Named by a failure to prepare it; the rows being screened are what `at` names.)
+        // (Named by a failure to prepare it; `at` names only the range being screened, as this one
+        // is read ahead of it.)
         preparing = [next.value.lo, next.value.lo + next.value.lines.length - 1];
         return prepare(next.value);
       };
@@ -356,11 +358,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       while (current) {
         const { lo, hi } = current;
         at(lo, hi);
-        const slices = await current.slices.catch((e: unknown) => {
-          // (Named after whatever ran meanwhile.)
-          at(lo, hi);
-          throw e;
-        });
+        const slices = await current.slices;
         let failed: { error: unknown; rows: [number, number] | undefined } | undefined;
         let next: Prepared | undefined;
         try {

@@ -2,9 +2,9 @@
 // DuckDB in a compact form. Per row and trial SQL hands over one number holding the verdict and
 // every criterion's outcome (two bits each, packed by the trial's query itself: `pack`), the review
 // ids and the missing tokens; a slice's rows come as one text (a string read from DuckDB costs a
-// call into its binding, so one call per slice instead of several per row). JS decodes each distinct number, review list and missing text once
-// and makes the output columns that depend on it alone, so rows with the same outcomes share them
-// (the writers never change them). The verdict check of summaryOf (duckdb-batch.ts) holds here too:
+// call into its binding, so one call per slice instead of several per row). JS decodes each
+// distinct number, review list and missing text once and makes the output columns that depend on
+// it alone, so rows with the same outcomes share them (the writers never change them). The verdict check of summaryOf (duckdb-batch.ts) holds here too:
 // a number whose outcomes give another verdict is an error.
 import type { Trial } from '../criteria/load-trial.js';
 import { outcomeColumns, type PreparedResult } from '../batch/batch-row.js';
@@ -13,11 +13,11 @@ import { OUTCOMES } from '../engine/logic.js';
 import type { Missing, Verdict } from '../engine/result.js';
 import { missingText } from '../report/missing-words.js';
 import { decodeMissing } from './missing.js';
-import type { Pack } from './query.js';
+import { PACKED_VERDICTS, type Pack } from './query.js';
 import type { Problem } from '../errors.js';
 import { ERRORS, WARNING_SEPARATOR, WARNINGS } from './native-accept.js';
 
-const VERDICTS: readonly Verdict[] = ['eligible', 'ineligible', 'undetermined'];
+const VERDICTS = PACKED_VERDICTS;
 /** Criteria per number: the verdict's two bits and 25 × 2 make 52 bits, exact in a JS number. */
 const PER_NUMBER = 25;
 /** Distinct outcome sets kept decoded (about 17,000 in 100,000 seeded rows); then the cache starts over. */

@@ -8,14 +8,19 @@ import type { Dialect } from './dialect.js';
 import { LAYER, NotExpressible, REVIEW_PIVOT, fromClause, itemCode, layerColumn, layerSelect, missingSql, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
 import { MET, MISSING_SEP, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
+import { OUTCOMES, type Outcome } from '../engine/logic.js';
+import type { Verdict } from '../engine/result.js';
 
 const ROW_ALIAS = 'row_no';
-const OUTCOME_NAMES: [number, string][] = [[NOT_MET, 'not_met'], [UNKNOWN, 'unknown'], [REVIEW, 'needs_review'], [MET, 'met']];
+const OUTCOME_NAMES: [number, Outcome][] = [[NOT_MET, 'not_met'], [UNKNOWN, 'unknown'], [REVIEW, 'needs_review'], [MET, 'met']];
+
+/** The verdicts in the order `Pack` numbers them. */
+export const PACKED_VERDICTS: readonly Verdict[] = ['eligible', 'ineligible', 'undetermined'];
 
 /**
  * A compact form of the results for a program reading them back (native-results.ts): given the
- * verdict's place in ['eligible', 'ineligible', 'undetermined'] and each criterion's place in
- * OUTCOMES (engine/logic.ts), as SQL, the columns that carry them (named packed0, packed1, …).
+ * verdict's place in PACKED_VERDICTS and each criterion's place in OUTCOMES (engine/logic.ts), as
+ * SQL, the columns that carry them (named packed0, packed1, …).
  */
 export type Pack = (verdict: string, outcomes: string[]) => string[];
 
@@ -133,8 +138,9 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect, o
   const open = trial.criteria.map((_, i) => isOpen(outcome(i)));
   const idList = (parts: string[]) => (parts.length ? `concat_ws(';', ${parts.join(', ')})` : `''`);
   const verdictCase = (ineligible: string, undetermined: string, eligible: string) => `(CASE WHEN ${fails.join(' OR ')} THEN ${ineligible} WHEN ${open.join(' OR ')} THEN ${undetermined} ELSE ${eligible} END)`;
-  // (Each outcome's place in OUTCOMES: met, not met, unknown, needs review.)
-  const place = (i: number) => `(CASE ${outcome(i)} WHEN ${MET} THEN 0 WHEN ${NOT_MET} THEN 1 WHEN ${UNKNOWN} THEN 2 WHEN ${REVIEW} THEN 3 END)`;
+  // (Each outcome's place in OUTCOMES, and the verdict's in PACKED_VERDICTS.)
+  const place = (i: number) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN ${OUTCOMES.indexOf(n)}`).join(' ')} END)`;
+  const verdictPlace = (v: Verdict) => String(PACKED_VERDICTS.indexOf(v));
   const select = [
     `${LAYER}.${ROW_ALIAS}`,
     `${LAYER}.patient_id`,
@@ -153,7 +159,7 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect, o
     // repeats is quadratic in the tokens (40 a row on average in NCT04946669).
     `${missingCols.length ? `(CASE WHEN ${missingCols.map(({ i }) => `${outcome(i)} = ${UNKNOWN}`).join(' OR ')} THEN ${dialect.distinctItems(`concat_ws('${MISSING_SEP}', ${missingCols.map(({ i, column }) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${column} END)`).join(', ')})`, MISSING_SEP)} ELSE '' END)` : `''`} AS missing`,
     ...(options.pack
-      ? options.pack(verdictCase('1', '2', '0'), trial.criteria.map((_, i) => place(i))).map((x, j) => `${x} AS packed${j}`)
+      ? options.pack(verdictCase(verdictPlace('ineligible'), verdictPlace('undetermined'), verdictPlace('eligible')), trial.criteria.map((_, i) => place(i))).map((x, j) => `${x} AS packed${j}`)
       : trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`)),
   ];
   const header = [

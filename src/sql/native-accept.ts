@@ -36,11 +36,11 @@ type Header = { names: string[]; targets: (ColumnTarget | undefined)[] };
  */
 export const ACCEPT_MACROS = [
   // Within bounds (NUMBER: read to the same double by both, each rounding correctly).
-  `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND hi, false)`,
+  `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(TRY_CAST(x AS DOUBLE) BETWEEN lo AND hi, false)`,
   // An integer is also a safe one (JS's Number.isSafeInteger), whatever the field's bounds.
-  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND LEAST(hi, ${Number.MAX_SAFE_INTEGER}), false)`,
+  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(TRY_CAST(x AS DOUBLE) BETWEEN lo AND LEAST(hi, ${Number.MAX_SAFE_INTEGER}), false)`,
   // Not too long (TEXT: printable ASCII at both ends); bytes >= UTF-16 units. (An empty cell is
-  // NULL: NativePlan.cellTypes. ts_dec and ts_int also take '', which a cast failing cost far more.)
+  // NULL: NativePlan.cellTypes.)
   `CREATE OR REPLACE MACRO ts_str(x, n) AS x IS NOT NULL AND strlen(x) <= n`,
 ];
 
@@ -397,6 +397,15 @@ const labNumber = (hi: number): Pick<Read, 'pattern' | 'ok' | 'type'> => bounded
 export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDates, review: { trials: readonly Trial[]; trialIds: readonly string[] }, delimiter = ','): NativePlan | undefined {
   const p = positions(header, dict);
   if (!p) return undefined;
+  // The medication checks compare start, stop and a dose's date as dates, ongoing as a boolean's
+  // text, drug and class as text; the dictionary's schema asks for those items, not their types,
+  // so a dictionary typing them otherwise is read by the JS path.
+  for (const records of p.slots.keys()) {
+    const def = dict.fields.get(records) as Extract<FieldDef, { type: 'records' }>;
+    if (def.kindOf !== 'medication') continue;
+    const type = (item: string) => def.item[item]?.type;
+    if (type('start') !== 'date' || type('stop') !== 'date' || type('ongoing') !== 'boolean' || !['enum', 'string'].includes(type('drug') ?? '') || !['enum', 'string'].includes(type('class') ?? '')) return undefined;
+  }
   const cell = cellColumn;
   const { types, forms: typedForms } = typesOf(header, dict, p);
   const typed = (at: number) => types[at] !== 'VARCHAR';

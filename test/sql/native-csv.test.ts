@@ -23,6 +23,7 @@ import { formatProblem } from '../../src/errors.js';
 import { MAIN_THREAD_NICENESS, openNativeCsv, rangeSize } from '../../src/sql/native-batch.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { criteriaSet, example, trial } from '../helpers/screening.js';
+import type { FieldDef } from '../../src/criteria/dictionary-schema.js';
 import { readdirSync } from 'node:fs';
 import { ROOT } from '../helpers/screening.js';
 import { runInProcess } from '../cli/run-cli.js';
@@ -697,4 +698,14 @@ test('the range file types a cell only where its form makes the type certain: da
       else expect(value, header[at]).toMatch(/^[0-9]+(\.[0-9]+)?$/);
     });
   }
+});
+
+test('a dictionary typing a medication item otherwise than the checks compare it (a start as text, ongoing as a number) leaves the file to the JS path', () => {
+  const names = ['id', 'medications.1.drug', 'medications.1.start', 'medications.1.doses.1.date'];
+  const med = dict.fields.get('medications') as Extract<FieldDef, { type: 'records' }>;
+  const retyped = (item: string, type: string) => ({ ...dict, fields: new Map<string, FieldDef>([...dict.fields, ['medications', { ...med, item: { ...med.item, [item]: { ...med.item[item], type } } } as FieldDef]]) }) as typeof dict;
+  const planOf = (d: typeof dict) => nativePlan(resolveHeader(names, d, 'test').header, d, {}, { trials, trialIds: TRIALS });
+  expect(planOf(dict)).toBeDefined();
+  expect(planOf(retyped('start', 'string'))).toBeUndefined();
+  expect(planOf(retyped('ongoing', 'number'))).toBeUndefined();
 });

@@ -21,7 +21,7 @@ import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
 import { IdIndex } from '../batch/id-index.js';
 import { checkedText } from '../batch/checked-text.js';
-import type { BatchFormat } from '../report/formats.js';
+import type { BatchFormat, RowTemplate } from '../report/formats.js';
 import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
@@ -353,13 +353,20 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   };
   // Rows screened in SQL: their output columns come made (native-results.ts).
   const wide = flags.wide === true;
+  // Rows alike share a result object: its line is made once but for the row's own cells.
+  const templates = new WeakMap<PreparedResult, RowTemplate>();
+  const template = writer.template?.bind(writer);
   const writeSql = async (item: SqlRow) => {
     let out = '';
     for (let k = 0; k < item.results.length; k++) {
       const result = item.results[k] as PreparedResult;
       const meta = (trials[k] as Trial).meta;
       summary.screened(meta.id, result);
-      out += writer.row(preparedRow(item.row, meta, item.patientId, result, item.warnings, wide));
+      if (template) {
+        let line = templates.get(result);
+        if (!line) templates.set(result, (line = template(preparedRow(0, meta, null, result, [], wide))));
+        out += line(item.row, item.patientId, item.warnings);
+      } else out += writer.row(preparedRow(item.row, meta, item.patientId, result, item.warnings, wide));
     }
     await sink.write(out);
   };

@@ -45,7 +45,18 @@ export type ReportOutput = string | Uint8Array;
 export type ReportFormatter = (results: ScreeningResult[], options: ReportOptions) => ReportOutput | Promise<ReportOutput>;
 
 /** A batch format writes one piece per row, so output streams and memory stays flat. */
-export type RowWriter = { start(): string; row(r: BatchRow): string; end(): string };
+export type RowWriter = {
+  start(): string;
+  row(r: BatchRow): string;
+  end(): string;
+  /**
+   * Optional, for rows that share all but their number, patient id and warnings (the native DuckDB
+   * path's, whose results many rows share): `row` of `r` as a function of those three, the rest
+   * written once. template(r)(n, id, w) is row({ ...r, row: n, patientId: id, warnings: w }).
+   */
+  template?(r: BatchRow): RowTemplate;
+};
+export type RowTemplate = (row: number, patientId: string | null, warnings: string[]) => string;
 export type BatchOptions = {
   /** CSV --wide: "<trial>:<criterion id>" for each criterion of each trial. */
   wideColumns?: { trial: string; criterion: string }[];

@@ -36,12 +36,12 @@ type Header = { names: string[]; targets: (ColumnTarget | undefined)[] };
  */
 export const ACCEPT_MACROS = [
   // Within bounds (NUMBER: read to the same double by both, each rounding correctly).
-  `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND hi, false)`,
+  `CREATE OR REPLACE MACRO ts_dec(x, lo, hi) AS COALESCE(TRY_CAST(x AS DOUBLE) BETWEEN lo AND hi, false)`,
   // An integer is also a safe one (JS's Number.isSafeInteger), whatever the field's bounds.
-  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(TRY_CAST(NULLIF(x, '') AS DOUBLE) BETWEEN lo AND LEAST(hi, ${Number.MAX_SAFE_INTEGER}), false)`,
-  // Not too long (TEXT: printable ASCII at both ends); bytes >= UTF-16 units.
-  // (Every cast is of NULLIF(x, ''): a cast that fails costs far more than one of NULL.)
-  `CREATE OR REPLACE MACRO ts_str(x, n) AS x <> '' AND strlen(x) <= n`,
+  `CREATE OR REPLACE MACRO ts_int(x, lo, hi) AS COALESCE(TRY_CAST(x AS DOUBLE) BETWEEN lo AND LEAST(hi, ${Number.MAX_SAFE_INTEGER}), false)`,
+  // Not too long (TEXT: printable ASCII at both ends); bytes >= UTF-16 units. (An empty cell is
+  // NULL: NativePlan.cellTypes.)
+  `CREATE OR REPLACE MACRO ts_str(x, n) AS x IS NOT NULL AND strlen(x) <= n`,
 ];
 
 // The forms of a non-empty cell, as JS regular expressions (an empty cell always matches). Digits
@@ -71,9 +71,9 @@ function exactly(codes: readonly string[], delimiter: string): string {
  * form itself admits only the numbers up to hi (read as a double, such a number is at most hi),
  * and SQL checks nothing; otherwise SQL checks the bounds (ts_dec, ts_int).
  */
-function bounded(pattern: typeof NUMBER | typeof INTEGER, lo: number, hi: number, decimals: boolean): Pick<Read, 'pattern' | 'ok'> {
+function bounded(pattern: typeof NUMBER | typeof INTEGER, lo: number, hi: number, decimals: boolean): Pick<Read, 'pattern' | 'ok' | 'type'> {
   const top = decimals ? hi : Math.min(hi, Number.MAX_SAFE_INTEGER);
-  if (lo <= 0 && Number.isSafeInteger(top) && top >= 0) return { pattern: atMost(top, decimals) };
+  if (lo <= 0 && Number.isSafeInteger(top) && top >= 0) return { pattern: atMost(top, decimals), type: 'DOUBLE' };
   return { pattern, ok: (x) => `${decimals ? 'ts_dec' : 'ts_int'}(${x}, ${num(lo)}, ${num(hi)})` };
 }
 
@@ -156,6 +156,11 @@ export type NativePlan = {
   line: RegExp;
   /** The same of a row's cells. */
   cells: (cells: readonly string[]) => boolean;
+  /**
+   * How the range file's reader reads each cell, by header position: `accept` and `stage` read
+   * cells of these types, an empty cell as NULL.
+   */
+  cellTypes: CellType[];
   /**
    * A boolean SQL expression over the cells k1, k2, … (as many as the header has columns) of a row
    * `line` or `cells` passed: SQL may take the row.
@@ -257,12 +262,18 @@ export const cellColumn = (at: number): string => `k${at + 1}`;
 /**
  * How a cell of a plain type is checked and read: the `pattern` a non-empty cell must match (in JS,
  * on the whole line), `ok` what SQL checks of it once it has (given a non-empty cell), and `value`.
+ * `type`: DuckDB's CSV reader reads every non-empty cell of the pattern as this type, to the value
+ * `value` makes of the text (a real day; digits, with at most one dot, of a number no greater than
+ * a safe integer), and an empty one as NULL; SQL then reads the typed cell (no text kept, no cast).
  */
-type Read = { pattern: string; ok?: (x: string) => string; value: (x: string) => string };
+type Read = { pattern: string; ok?: (x: string) => string; value: (x: string) => string; type?: CellType };
+
+/** How the range file's reader reads a cell (`Read.type`): text, unless its form makes it a date or a number. */
+export type CellType = 'VARCHAR' | 'DATE' | 'DOUBLE';
 
 const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? "'infinity'::DOUBLE" : "'-infinity'::DOUBLE");
 const dbl = (x: string) => `TRY_CAST(${x} AS DOUBLE)`;
-const dateRead: Read = { pattern: DATE_FORM, value: (x) => `TRY_CAST(${x} AS DATE)` };
+const dateRead: Read = { pattern: DATE_FORM, value: (x) => `TRY_CAST(${x} AS DATE)`, type: 'DATE' };
 
 /**
  * `any`: a character class for a character of a cell (anything but the delimiter). No form can
@@ -311,7 +322,7 @@ export const WARNING_SEPARATOR = '\x02';
  * dictionary's order of fields, then slots, then a record's fields. A date of birth after it is
  * an error (beforeReferenceDates), refused above.
  */
-function futureWarnings(p: Positions, dict: Dictionary, on: Record<keyof ReferenceDates, string>): string {
+function futureWarnings(p: Positions, dict: Dictionary, on: Record<keyof ReferenceDates, string>, val: (at: number) => string): string {
   // The date no past event may follow (parse.ts latestAllowed): LEAST skips NULLs, as it should here.
   const latest = `COALESCE(${on.screening}, LEAST(${on.consent}, ${on.randomization}))`;
   // The earlier of consent and randomization is consent (randomization before it is refused), as
@@ -322,14 +333,14 @@ function futureWarnings(p: Positions, dict: Dictionary, on: Record<keyof Referen
   for (const [path, def] of dict.fields) {
     if (def.type === 'date' && def.past) {
       const at = p.fields.get(path);
-      if (at !== undefined) out.push(warning(path, `NULLIF(${cellColumn(at)}, '')`));
+      if (at !== undefined) out.push(warning(path, val(at)));
     } else if (def.type === 'records') {
       const slots = [...(p.slots.get(path)?.keys() ?? [])].sort((a, b) => a - b);
       const past = Object.entries(def.item).filter(([, d]) => d.type === 'date' && d.past).map(([item]) => item);
       for (const n of slots) {
         for (const item of past) {
           const at = p.items.get(listKey(path, n, item));
-          if (at !== undefined) out.push(warning(`${path}.${n}.${item}`, `NULLIF(${cellColumn(at)}, '')`));
+          if (at !== undefined) out.push(warning(`${path}.${n}.${item}`, val(at)));
         }
       }
     }
@@ -338,13 +349,66 @@ function futureWarnings(p: Positions, dict: Dictionary, on: Record<keyof Referen
 }
 
 /**
+ * Each cell's type (Read.type) and the form that gives it, by header position: the reads
+ * nativePlan gives each kind of cell it always checks (a reference date, a field, a lab's parts, a
+ * scale's score and maximum when both are there, a record's item, a dose's date and amount), made
+ * before any SQL is, since every expression reads the cells by their type. nativePlan checks that
+ * each typed cell got that form (a review's date, checked only for a trial screened, stays text).
+ */
+function typesOf(header: Header, dict: Dictionary, p: Positions): { types: CellType[]; forms: (string | undefined)[] } {
+  const types: CellType[] = header.names.map(() => 'VARCHAR');
+  const forms: (string | undefined)[] = header.names.map(() => undefined);
+  const set = (at: number | undefined, read: Pick<Read, 'pattern' | 'type'> | undefined) => {
+    if (at === undefined || !read?.type) return;
+    types[at] = read.type;
+    forms[at] = read.pattern;
+  };
+  for (const [at, t] of header.targets.entries()) {
+    if (!t) continue;
+    if (t.kind === 'referenceDate' && p.refs.get(t.name) === at) set(at, dateRead);
+    else if (t.kind === 'field') {
+      const def = dict.fields.get(t.path);
+      if (!def) continue;
+      if (t.part === undefined) {
+        if (p.fields.get(t.path) === at) set(at, scalarRead(def, '.', ','));
+      } else if (def.type === 'lab') {
+        if (t.part === 'value' || t.part === 'uln') set(at, labNumber(def.max));
+        else if (t.part === 'date') set(at, dateRead);
+      } else if (def.type === 'scale' && (t.part === 'score' || t.part === 'max') && p.parts.has(`${t.path}.score`) && p.parts.has(`${t.path}.max`)) set(at, labNumber(Math.max(...def.scales)));
+    } else if (t.kind === 'item') {
+      if (p.items.get(listKey(t.records, t.index, t.item)) === at) set(at, scalarRead(itemDef(dict, t.records, t.item), '.', ','));
+    } else if (t.kind === 'dose') {
+      if (t.key === 'date') set(at, dateRead);
+      else if (t.key === 'dose') set(at, labNumber((itemDef(dict, t.records, t.item) as Extract<ItemFieldDef, { type: 'doseHistory' }>).max));
+    }
+  }
+  return { types, forms };
+}
+
+const itemDef = (dict: Dictionary, records: string, item: string) => (dict.fields.get(records) as Extract<FieldDef, { type: 'records' }>).item[item] as ItemFieldDef;
+
+/** A lab's value or upper limit, a scale's score or maximum, a dose: a number from 0 to `hi`. */
+const labNumber = (hi: number): Pick<Read, 'pattern' | 'ok' | 'type'> => bounded(NUMBER, 0, hi, true);
+
+/**
  * The plan for one header: undefined when the header has something only the JS path handles
  * (two columns for one place).
  */
 export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDates, review: { trials: readonly Trial[]; trialIds: readonly string[] }, delimiter = ','): NativePlan | undefined {
   const p = positions(header, dict);
   if (!p) return undefined;
+  // The medication checks compare start, stop and a dose's date as dates, ongoing as a boolean's
+  // text, drug and class as text; the dictionary's schema asks for those items, not their types,
+  // so a dictionary typing them otherwise is read by the JS path.
+  for (const records of p.slots.keys()) {
+    const def = dict.fields.get(records) as Extract<FieldDef, { type: 'records' }>;
+    if (def.kindOf !== 'medication') continue;
+    const type = (item: string) => def.item[item]?.type;
+    if (type('start') !== 'date' || type('stop') !== 'date' || type('ongoing') !== 'boolean' || !['enum', 'string'].includes(type('drug') ?? '') || !['enum', 'string'].includes(type('class') ?? '')) return undefined;
+  }
   const cell = cellColumn;
+  const { types, forms: typedForms } = typesOf(header, dict, p);
+  const typed = (at: number) => types[at] !== 'VARCHAR';
   const any = `[^${delimiter.replace(/[\\\]^-]/g, '\\$&')}]`;
   // The form each cell must have (JS checks it on the whole line before SQL sees the row).
   const forms: (string | undefined)[] = header.names.map(() => undefined);
@@ -353,13 +417,18 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     // Two forms for one cell (no header does this today): it must be empty, JS reads it otherwise.
     forms[at] = had === undefined || had === pattern ? pattern : NOTHING;
   };
-  /** The cell, NULL when empty or when the header has no such column. */
-  const val = (at: number | undefined) => (at === undefined ? 'NULL' : `NULLIF(${cell(at)}, '')`);
-  const filled = (at: number | undefined) => (at === undefined ? 'false' : `(${cell(at)} <> '')`);
+  /** The cell, NULL when empty or when the header has no such column (a typed cell as its type). */
+  const val = (at: number | undefined) => (at === undefined ? 'NULL' : cell(at));
+  const isFilled = (at: number) => `${cell(at)} IS NOT NULL`;
+  const filled = (at: number | undefined) => (at === undefined ? 'false' : `(${isFilled(at)})`);
+  const empty = (at: number) => `${cell(at)} IS NULL`;
+  /** The value `read` makes of the cell (a typed cell is that value already). */
+  const valueOf = (at: number | undefined, read: Pick<Read, 'value'>) => (at !== undefined && typed(at) ? cell(at) : read.value(val(at)));
+  const number = (at: number | undefined) => valueOf(at, { value: dbl });
   /** Any of these cells filled (one test per cell: the staging statement took 0.85x the time of one test of their concat). */
   const anyFilled = (ats: (number | undefined)[]) => {
-    const cells = ats.filter((a): a is number => a !== undefined).map(cell);
-    return cells.length === 0 ? 'false' : `(${cells.map((c) => `${c} <> ''`).join(' OR ')})`;
+    const cells = ats.filter((a): a is number => a !== undefined);
+    return cells.length === 0 ? 'false' : `(${cells.map(isFilled).join(' OR ')})`;
   };
   const conds: string[] = [];
   // A medication stopped, or a dose dated, before its start: the row is an error (and still taken,
@@ -382,15 +451,15 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   };
   const okCell = (at: number, read: Pick<Read, 'pattern' | 'ok'>) => {
     form(at, read.pattern);
-    if (read.ok) conds.push(`(${cell(at)} = '' OR ${read.ok(cell(at))})`);
+    if (read.ok) conds.push(`(${empty(at)} OR ${read.ok(cell(at))})`);
   };
   /** A cell's check, its form registered: `ok` is false on an empty cell. */
   const checked = (at: number, read: Pick<Read, 'pattern' | 'ok'>) => {
     form(at, read.pattern);
-    return read.ok ? read.ok(cell(at)) : `${cell(at)} <> ''`;
+    return read.ok ? read.ok(cell(at)) : isFilled(at);
   };
   const str = (n: number): Pick<Read, 'pattern' | 'ok'> => ({ pattern: text(any), ok: (x) => `ts_str(${x}, ${n})` });
-  const dec = (hi: number): Pick<Read, 'pattern' | 'ok'> => bounded(NUMBER, 0, hi, true);
+  const dec = labNumber;
   /** Rows where `x` is (or might be) true go to JS. */
   const never = (x: string) => conds.push(`NOT COALESCE(${x}, false)`);
 
@@ -407,7 +476,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       conds.push(`NOT ${given}`);
       continue;
     }
-    const ok = [checked(decision, { pattern: 'yes|no' }), checked(by, str(200)), checked(date, dateRead), note === undefined ? 'true' : `(${cell(note)} = '' OR ${checked(note, str(2000))})`];
+    const ok = [checked(decision, { pattern: 'yes|no' }), checked(by, str(200)), checked(date, dateRead), note === undefined ? 'true' : `(${empty(note)} OR ${checked(note, str(2000))})`];
     conds.push(`(NOT ${given} OR (${ok.join(' AND ')}))`);
     reviewRows.push(`SELECT ${ROW}, ${lit(trial)}, ${lit(id)}, ${st(cell(decision))} FROM stage WHERE ${st(given)}`);
   }
@@ -420,13 +489,13 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     const flag = flags[name];
     if (flag) return `DATE ${lit(flag)}`;
     const at = p.refs.get(name);
-    return at === undefined ? 'NULL' : dateRead.value(val(at));
+    return at === undefined ? 'NULL' : valueOf(at, dateRead);
   };
   const refs = { screening: ref('screening'), consent: ref('consent'), randomization: ref('randomization') };
-  // Dates are compared as written: a cell of DATE_FORM sorts as its day does.
+  // Dates as the cells hold them (typed: a reference date's cell is a DATE), a flag as a DATE.
   const refText = (name: keyof ReferenceDates) => {
     const flag = flags[name];
-    return flag ? lit(flag) : val(p.refs.get(name));
+    return flag ? `DATE ${lit(flag)}` : val(p.refs.get(name));
   };
   const on = { screening: refText('screening'), consent: refText('consent'), randomization: refText('randomization') };
   never(`${on.randomization} < ${on.screening} OR ${on.randomization} < ${on.consent}`);
@@ -444,20 +513,20 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
         const checks = [
           `${val(v)} IS NOT NULL AND ${val(uln)} IS NOT NULL AND ${val(unit)} = ${lit(def.unit)}`,
           v === undefined ? 'false' : checked(v, dec(def.max)),
-          uln === undefined ? 'false' : `${checked(uln, dec(def.max))} AND ${dbl(val(uln))} > 0`,
-          date === undefined ? 'true' : `(${cell(date)} = '' OR ${checked(date, dateRead)})`,
+          uln === undefined ? 'false' : `${checked(uln, dec(def.max))} AND ${number(uln)} > 0`,
+          date === undefined ? 'true' : `(${empty(date)} OR ${checked(date, dateRead)})`,
         ];
         if (all.length) conds.push(`(NOT ${anyFilled(all)} OR (${checks.join(' AND ')}))`);
-        fieldValue.set(path, [dbl(val(v)), dbl(val(uln)), dateRead.value(val(date))]);
+        fieldValue.set(path, [number(v), number(uln), valueOf(date, dateRead)]);
       } else {
         const [score, max] = ['score', 'max'].map(at);
         const all = [score, max].filter((x): x is number => x !== undefined);
         const checks = [
           score === undefined || max === undefined ? 'false' : `${checked(score, dec(Math.max(...def.scales)))} AND ${checked(max, dec(Math.max(...def.scales)))}`,
-          `${dbl(val(max))} IN (${def.scales.map(num).join(', ')}) AND ${dbl(val(score))} <= ${dbl(val(max))}`,
+          `${number(max)} IN (${def.scales.map(num).join(', ')}) AND ${number(score)} <= ${number(max)}`,
         ];
         if (all.length) conds.push(`(NOT ${anyFilled(all)} OR (${checks.join(' AND ')}))`);
-        fieldValue.set(path, [dbl(val(score)), dbl(val(max))]);
+        fieldValue.set(path, [number(score), number(max)]);
       }
       continue;
     }
@@ -466,10 +535,10 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     const at = p.fields.get(path);
     // A unit beside a value asks for a conversion (JS's); a unit alone is ignored.
     const unitAt = p.parts.get(`${path}.${NUMBER_UNIT}`);
-    if (unitAt !== undefined && at !== undefined) conds.push(`(${cell(unitAt)} = '' OR ${cell(at)} = '')`);
+    if (unitAt !== undefined && at !== undefined) conds.push(`(${empty(unitAt)} OR ${empty(at)})`);
     if (at === undefined) continue;
     okCell(at, read);
-    fieldValue.set(path, [read.value(val(at))]);
+    fieldValue.set(path, [valueOf(at, read)]);
     if (def.type === 'date') {
       const written = val(at);
       // (A date after `latest` is kept with a warning: futureWarnings below.)
@@ -502,7 +571,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     const filledSlots = slots.length ? slots.map((n) => `${present.get(n)}::INT`).join(' + ') : '0';
     const countAt = p.listCount.get(records);
     const count = bounded(INTEGER, 0, 1e9, false);
-    if (countAt !== undefined) conds.push(`(${cell(countAt)} = '' OR (${checked(countAt, count)} AND TRY_CAST(NULLIF(${cell(countAt)}, '') AS INT) = ${filledSlots}))`);
+    if (countAt !== undefined) conds.push(`(${empty(countAt)} OR (${checked(countAt, count)} AND TRY_CAST(${cell(countAt)} AS INT) = ${filledSlots}))`);
     listFlag.set(records, `(CASE WHEN ${[filled(countAt), ...slots.map((n) => present.get(n) as string)].map(st).join(' OR ')} THEN true END)`);
     const classes = new Map<string, string>();
     const drugDef = def.item.drug;
@@ -529,7 +598,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
         const ms = doseNumbers(n, name);
         const cnt = p.doseCount.get(listKey(records, n, name));
         const have = ms.length ? ms.map((m) => `(${doseFilled(n, name, m)})::INT`).join(' + ') : '0';
-        if (cnt !== undefined) conds.push(`(${cell(cnt)} = '' OR (${here} AND ${checked(cnt, count)} AND TRY_CAST(NULLIF(${cell(cnt)}, '') AS INT) = ${have}))`);
+        if (cnt !== undefined) conds.push(`(${empty(cnt)} OR (${here} AND ${checked(cnt, count)} AND TRY_CAST(${cell(cnt)} AS INT) = ${have}))`);
         ms.forEach((m, j) => {
           const at = (key: string) => doseAt(n, name, m, key);
           const [date, dose, unit] = [at('date'), at('dose'), at('unit')];
@@ -547,7 +616,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
             else never(`${val(date)} < ${val(item('start'))}`);
           }
           const pos = ms.slice(0, j).map((m1) => `${st(doseFilled(n, name, m1))}::INT`).join(' + ') || '0';
-          doseRowsSql.push(`SELECT ${ROW}, ${idx} AS idx, ${pos} AS pos, ${st(dateRead.value(val(date)))} AS date, ${st(dbl(val(dose)))} AS dose, ${st(val(unit))} AS unit FROM stage WHERE ${st(here)} AND ${st(doseFilled(n, name, m))}`);
+          doseRowsSql.push(`SELECT ${ROW}, ${idx} AS idx, ${pos} AS pos, ${st(valueOf(date, dateRead))} AS date, ${st(number(dose))} AS dose, ${st(val(unit))} AS unit FROM stage WHERE ${st(here)} AND ${st(doseFilled(n, name, m))}`);
         });
       }
       if (def.kindOf === 'medication') {
@@ -562,7 +631,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
       const values = table.columns.slice(2).map((col) => {
         const at = item(col.name);
         const idef = def.item[col.name] as ItemFieldDef;
-        const v = at === undefined ? 'NULL' : st((scalarRead(idef, any, delimiter) as Read).value(val(at)));
+        const v = at === undefined ? 'NULL' : st(valueOf(at, scalarRead(idef, any, delimiter) as Read));
         // parse.ts fillDrugClasses: a known drug's class when none is given.
         if (def.kindOf === 'medication' && col.name === 'class' && dict.drugClasses.size && item('drug') !== undefined) {
           return `COALESCE(${v}, CASE ${st(val(item('drug')))} ${[...dict.drugClasses].map(([d, c]) => `WHEN ${lit(d)} THEN ${lit(c)}`).join(' ')} END)`;
@@ -577,13 +646,13 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   // Counts of lists with no slot columns: only an empty list (0) is certain.
   for (const [records, at] of p.listCount) {
     if (p.slots.has(records)) continue;
-    conds.push(`(${cell(at)} = '' OR ${cell(at)} = '0')`);
+    conds.push(`(${empty(at)} OR ${cell(at)} = '0')`);
     listFlag.set(records, `(CASE WHEN ${st(filled(at))} THEN true END)`);
   }
   // A dose count or anything of a slot that has no item columns at all: JS's.
   for (const [key, at] of p.doseCount) {
     const records = key.split('\u0000')[0] as string;
-    if (!p.slots.has(records)) conds.push(`${cell(at)} = ''`);
+    if (!p.slots.has(records)) conds.push(empty(at));
   }
 
   const patients = tables[0] as Table;
@@ -602,9 +671,12 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     values.forEach((v, j) => (pcols[i + j] = v));
     i += width;
   }
-  const warnings = futureWarnings(p, dict, on);
+  const warnings = futureWarnings(p, dict, on, val);
   const errors = rowErrors.length ? `NULLIF(concat_ws(chr(${WARNING_SEPARATOR.charCodeAt(0)}), ${rowErrors.join(', ')}), '')` : 'NULL::VARCHAR';
   const accept = conds.length ? conds.join('\n AND ') : 'true';
+  // A typed cell must have the form that makes it that type, or none at all (always empty); were
+  // one left with any text, DuckDB's reader could fail on it: the JS path reads such a file.
+  if (typedForms.some((f, at) => f !== undefined && forms[at] !== f && forms[at] !== NOTHING)) return undefined;
   // Exactly the header's number of cells, each of its form: the whole line in one expression.
   const cellForm = (f: string | undefined) => (f === undefined ? `${any}*` : `(?:${f})?`);
   const line = new RegExp(`^${forms.map(cellForm).join(delimiter.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))}$`);
@@ -613,6 +685,7 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   const children = tables.slice(1);
   return {
     line,
+    cellTypes: types,
     cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
     accept,
     stage: (source, into) => `CREATE OR REPLACE ${into ? `TABLE ${into}` : 'TEMP TABLE stage'} AS SELECT ${ROW}${[...staged].map(([expr, name]) => `, ${expr} AS ${name}`).join('')}, ${warnings} AS ${WARNINGS}, ${errors} AS ${ERRORS} FROM ${source} WHERE ${accept}`,

@@ -24,7 +24,7 @@ import type { ReferenceDates } from '../engine/result.js';
 import { MAX_LINE_CHARS } from '../batch/checked-text.js';
 import { PatientDataError, type Problem } from '../errors.js';
 import { DUCKDB } from './dialect.js';
-import { ACCEPT_MACROS, cellColumn, nativePlan, type NativePlan } from './native-accept.js';
+import { ACCEPT_MACROS, cellColumn, nativePlan, type CellType, type NativePlan } from './native-accept.js';
 import { lit } from './kit.js';
 import { quoteIdent as q } from './layout.js';
 import { compileTrial } from './query.js';
@@ -241,9 +241,13 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       // trials' queries took the same time without it.
       await run("SET GLOBAL disabled_optimizers = 'in_clause'");
     }
-    // A range file: the row number, then the line's cells (an impossible NULL string keeps empty cells '').
-    const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${i === 0 ? "'INTEGER'" : "'VARCHAR'"}`).join(', ')}}`;
-    const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '\x01', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
+    // A range file: the row number, then the line's cells, each read as the plan's type (a date or a
+    // number as one, without a text kept or a cast), an empty one as NULL. Every typed cell has the
+    // form of its type (plan.line), so the reader never fails to read one. (Not force_not_null, to
+    // keep empty text '': DuckDB 1.5 applies it to the wrong columns when a query reads only some.)
+    const types = plan?.cellTypes ?? header.names.map((): CellType => 'VARCHAR');
+    const columns = `{${['row_no', ...header.names.map((_, i) => cellColumn(i))].map((c, i) => `${lit(c)}: ${lit(i === 0 ? 'INTEGER' : (types[i - 1] as CellType))}`).join(', ')}}`;
+    const source = (file: string) => `read_csv(${lit(file)}, columns = ${columns}, header = false, delim = ${lit(delimiter)}, quote = '', escape = '', nullstr = '', auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_CHARS + 32})`;
     /** Ranges prepared so far: each stages into table stage_0 or stage_1 by turns. */
     let turns = 0;
     /**

@@ -24,6 +24,8 @@ const PER_NUMBER = 25;
 const OUTCOME_CACHE = 20_000;
 /** Distinct missing texts kept decoded (a text names dates, so there are many); then the cache starts over. */
 const MISSING_CACHE = 20_000;
+/** Distinct results kept (outcomes, review ids and missing text together); then the cache starts over. */
+const RESULT_CACHE = 20_000;
 /**
  * Between the fields of a row, and between rows: neither is in any field. A native file has no
  * \x01 (plainText refuses it) and no line break inside a line, so neither a patient id nor a value
@@ -61,6 +63,8 @@ type TrialDecoder = {
   byNumber: Map<string, Decoded>;
   reviews: Map<string, string[]>;
   missing: Map<string, { missing: Missing[]; texts: string[] }>;
+  /** By outcome numbers, review ids and missing text: rows alike share one result (and its written form, batch-run.ts). */
+  results: Map<string, PreparedResult>;
 };
 
 const NONE: string[] = [];
@@ -86,6 +90,7 @@ export function resultReader(trials: Trial[], wide: boolean): ResultReader {
     byNumber: new Map(),
     reviews: new Map(),
     missing: new Map(),
+    results: new Map(),
   }));
   // A NULL number stays NULL (concat would make it ''); the id is marked, so that no id and an empty one differ.
   // The row's warnings come from table stage (native-accept.ts), made once per row for every trial.
@@ -105,11 +110,17 @@ export function resultReader(trials: Trial[], wide: boolean): ResultReader {
 
   function result(d: TrialDecoder, cells: string[], col: number): PreparedResult {
     const key = d.numbers === 1 ? (cells[col] as string) : cells.slice(col, col + d.numbers).join(',');
-    const outcomes = d.byNumber.get(key) ?? decodeNumbers(d, key);
     const review = cells[col + d.numbers] as string;
     const missing = cells[col + d.numbers + 1] as string;
+    const whole = `${key}${FIELD}${review}${FIELD}${missing}`;
+    const known = d.results.get(whole);
+    if (known) return known;
+    const outcomes = d.byNumber.get(key) ?? decodeNumbers(d, key);
     const m = missing === '' ? NO_MISSING : missingOf(d.missing, missing);
-    return { verdict: outcomes.verdict, criteria: outcomes.criteria, columns: outcomes.columns, review: review === '' ? NONE : listOf(d.reviews, review), missing: m.missing, missingTexts: m.texts };
+    const made: PreparedResult = { verdict: outcomes.verdict, criteria: outcomes.criteria, columns: outcomes.columns, review: review === '' ? NONE : listOf(d.reviews, review), missing: m.missing, missingTexts: m.texts };
+    if (d.results.size >= RESULT_CACHE) d.results.clear();
+    d.results.set(own(whole), made);
+    return made;
   }
 
   return {

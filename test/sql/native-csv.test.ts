@@ -23,6 +23,7 @@ import { formatProblem } from '../../src/errors.js';
 import { MAIN_THREAD_NICENESS, openNativeCsv, rangeSize } from '../../src/sql/native-batch.js';
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { criteriaSet, example, trial } from '../helpers/screening.js';
+import type { FieldDef } from '../../src/criteria/dictionary-schema.js';
 import { readdirSync } from 'node:fs';
 import { ROOT } from '../helpers/screening.js';
 import { runInProcess } from '../cli/run-cli.js';
@@ -105,7 +106,9 @@ async function sqlLayout(cells: string[][], flags: ReferenceDates): Promise<{ ta
   }
   const formed = cells.map((c, i) => [i + 1, c] as const).filter(([, c]) => plan.cells(c));
   const values = formed.map(([i, c]) => `(${i}, [${c.map(lit).join(', ')}]::VARCHAR[])`).join(', ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, ${header.map((_, i) => `c[${i + 1}] AS ${cellColumn(i)}`).join(', ')} FROM (VALUES ${values || `(0, []::VARCHAR[])`}) t(row_no, c) WHERE row_no > 0`);
+  // Each cell as the range file's reader reads it: as its type, NULL when empty.
+  const cell = (i: number) => `CAST(NULLIF(c[${i + 1}], '') AS ${plan.cellTypes[i]})`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE cells AS SELECT row_no, ${header.map((_, i) => `${cell(i)} AS ${cellColumn(i)}`).join(', ')} FROM (VALUES ${values || `(0, []::VARCHAR[])`}) t(row_no, c) WHERE row_no > 0`);
   await db.run(plan.stage('cells'));
   for (const sql of [...plan.load(), plan.patients]) await db.run(sql);
   const layout = layoutTables(dict);
@@ -658,3 +661,51 @@ test('standard output closed early (| head): exit 74, and the temporary copy of 
   expect(await ended).toEqual({ code: 74, signal: null });
   expect(readdirSync(temp)).toEqual([]);
 }, 60_000);
+
+test('the range file types a cell only where its form makes the type certain: dates, and numbers of a bounded form; text, counts, a review date and a scale part without its other part stay text', () => {
+  const typesOf = (names: string[]) => {
+    const plan = nativePlan(resolveHeader(names, dict, 'test').header, dict, {}, { trials, trialIds: TRIALS });
+    if (!plan) throw new Error('no plan');
+    return Object.fromEntries(names.map((n, i) => [n, plan.cellTypes[i]]));
+  };
+  const names = ['id', 'referenceDates.screening', 'demographics.birthDate', 'demographics.ageYears', 'assessments.mmt8.score', 'assessments.mmt8.max', 'medications.count', 'medications.1.drug', 'medications.1.start', 'medications.1.doses.1.date', 'medications.1.doses.1.dose', 'medications.1.doses.1.unit', 'reviews.IM101-611.I5-investigator.date'];
+  expect(typesOf(names)).toEqual({
+    id: 'VARCHAR',
+    'referenceDates.screening': 'DATE',
+    'demographics.birthDate': 'DATE',
+    'demographics.ageYears': 'DOUBLE',
+    'assessments.mmt8.score': 'DOUBLE',
+    'assessments.mmt8.max': 'DOUBLE',
+    'medications.count': 'VARCHAR',
+    'medications.1.drug': 'VARCHAR',
+    'medications.1.start': 'DATE',
+    'medications.1.doses.1.date': 'DATE',
+    'medications.1.doses.1.dose': 'DOUBLE',
+    'medications.1.doses.1.unit': 'VARCHAR',
+    'reviews.IM101-611.I5-investigator.date': 'VARCHAR',
+  });
+  // A score without its maximum is never checked in SQL (its row goes to JS when it is filled): text.
+  expect(typesOf(['id', 'assessments.mmt8.score'])['assessments.mmt8.score']).toBe('VARCHAR');
+  // In the examples' header, every typed cell a line of its forms may hold is one its type reads:
+  // a real day, or digits with at most one dot.
+  const plan = nativePlan(resolveHeader(header, dict, 'test').header, dict, {}, { trials, trialIds: TRIALS });
+  if (!plan) throw new Error('no plan');
+  expect(plan.cellTypes.filter((t) => t !== 'VARCHAR').length).toBeGreaterThan(20);
+  for (const value of [...NASTY, ...rows.flat()]) {
+    plan.cellTypes.forEach((type, at) => {
+      if (type === 'VARCHAR' || value === '' || !plan.cells(header.map((_, i) => (i === at ? value : '')))) return;
+      if (type === 'DATE') expect(isValidIsoDate(value), value).toBe(true);
+      else expect(value, header[at]).toMatch(/^[0-9]+(\.[0-9]+)?$/);
+    });
+  }
+});
+
+test('a dictionary typing a medication item otherwise than the checks compare it (a start as text, ongoing as a number) leaves the file to the JS path', () => {
+  const names = ['id', 'medications.1.drug', 'medications.1.start', 'medications.1.doses.1.date'];
+  const med = dict.fields.get('medications') as Extract<FieldDef, { type: 'records' }>;
+  const retyped = (item: string, type: string) => ({ ...dict, fields: new Map<string, FieldDef>([...dict.fields, ['medications', { ...med, item: { ...med.item, [item]: { ...med.item[item], type } } } as FieldDef]]) }) as typeof dict;
+  const planOf = (d: typeof dict) => nativePlan(resolveHeader(names, d, 'test').header, d, {}, { trials, trialIds: TRIALS });
+  expect(planOf(dict)).toBeDefined();
+  expect(planOf(retyped('start', 'string'))).toBeUndefined();
+  expect(planOf(retyped('ongoing', 'number'))).toBeUndefined();
+});

@@ -372,14 +372,14 @@ function typesOf(header: Header, dict: Dictionary, p: Positions): { types: CellT
       if (t.part === undefined) {
         if (p.fields.get(t.path) === at) set(at, scalarRead(def, '.', ','));
       } else if (def.type === 'lab') {
-        if (t.part === 'value' || t.part === 'uln') set(at, labNumber(def.max));
+        if (t.part === 'value' || t.part === 'uln') set(at, dec(def.max));
         else if (t.part === 'date') set(at, dateRead);
-      } else if (def.type === 'scale' && (t.part === 'score' || t.part === 'max') && p.parts.has(`${t.path}.score`) && p.parts.has(`${t.path}.max`)) set(at, labNumber(Math.max(...def.scales)));
+      } else if (def.type === 'scale' && (t.part === 'score' || t.part === 'max') && p.parts.has(`${t.path}.score`) && p.parts.has(`${t.path}.max`)) set(at, dec(Math.max(...def.scales)));
     } else if (t.kind === 'item') {
       if (p.items.get(listKey(t.records, t.index, t.item)) === at) set(at, scalarRead(itemDef(dict, t.records, t.item), '.', ','));
     } else if (t.kind === 'dose') {
       if (t.key === 'date') set(at, dateRead);
-      else if (t.key === 'dose') set(at, labNumber((itemDef(dict, t.records, t.item) as Extract<ItemFieldDef, { type: 'doseHistory' }>).max));
+      else if (t.key === 'dose') set(at, dec((itemDef(dict, t.records, t.item) as Extract<ItemFieldDef, { type: 'doseHistory' }>).max));
     }
   }
   return { types, forms };
@@ -388,7 +388,7 @@ function typesOf(header: Header, dict: Dictionary, p: Positions): { types: CellT
 const itemDef = (dict: Dictionary, records: string, item: string) => (dict.fields.get(records) as Extract<FieldDef, { type: 'records' }>).item[item] as ItemFieldDef;
 
 /** A lab's value or upper limit, a scale's score or maximum, a dose: a number from 0 to `hi`. */
-const labNumber = (hi: number): Pick<Read, 'pattern' | 'ok' | 'type'> => bounded(NUMBER, 0, hi, true);
+const dec = (hi: number): Pick<Read, 'pattern' | 'ok' | 'type'> => bounded(NUMBER, 0, hi, true);
 
 /**
  * The plan for one header: undefined when the header has something only the JS path handles
@@ -459,7 +459,6 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     return read.ok ? read.ok(cell(at)) : isFilled(at);
   };
   const str = (n: number): Pick<Read, 'pattern' | 'ok'> => ({ pattern: text(any), ok: (x) => `ts_str(${x}, ${n})` });
-  const dec = labNumber;
   /** Rows where `x` is (or might be) true go to JS. */
   const never = (x: string) => conds.push(`NOT COALESCE(${x}, false)`);
 

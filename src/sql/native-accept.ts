@@ -348,45 +348,6 @@ function futureWarnings(p: Positions, dict: Dictionary, on: Record<keyof Referen
   return out.length ? `NULLIF(concat_ws(chr(${WARNING_SEPARATOR.charCodeAt(0)}), ${out.join(', ')}), '')` : 'NULL::VARCHAR';
 }
 
-/**
- * Each cell's type (Read.type) and the form that gives it, by header position: the reads
- * nativePlan gives each kind of cell it always checks (a reference date, a field, a lab's parts, a
- * scale's score and maximum when both are there, a record's item, a dose's date and amount), made
- * before any SQL is, since every expression reads the cells by their type. nativePlan checks that
- * each typed cell got that form (a review's date, checked only for a trial screened, stays text).
- */
-function typesOf(header: Header, dict: Dictionary, p: Positions): { types: CellType[]; forms: (string | undefined)[] } {
-  const types: CellType[] = header.names.map(() => 'VARCHAR');
-  const forms: (string | undefined)[] = header.names.map(() => undefined);
-  const set = (at: number | undefined, read: Pick<Read, 'pattern' | 'type'> | undefined) => {
-    if (at === undefined || !read?.type) return;
-    types[at] = read.type;
-    forms[at] = read.pattern;
-  };
-  for (const [at, t] of header.targets.entries()) {
-    if (!t) continue;
-    if (t.kind === 'referenceDate' && p.refs.get(t.name) === at) set(at, dateRead);
-    else if (t.kind === 'field') {
-      const def = dict.fields.get(t.path);
-      if (!def) continue;
-      if (t.part === undefined) {
-        if (p.fields.get(t.path) === at) set(at, scalarRead(def, '.', ','));
-      } else if (def.type === 'lab') {
-        if (t.part === 'value' || t.part === 'uln') set(at, dec(def.max));
-        else if (t.part === 'date') set(at, dateRead);
-      } else if (def.type === 'scale' && (t.part === 'score' || t.part === 'max') && p.parts.has(`${t.path}.score`) && p.parts.has(`${t.path}.max`)) set(at, dec(Math.max(...def.scales)));
-    } else if (t.kind === 'item') {
-      if (p.items.get(listKey(t.records, t.index, t.item)) === at) set(at, scalarRead(itemDef(dict, t.records, t.item), '.', ','));
-    } else if (t.kind === 'dose') {
-      if (t.key === 'date') set(at, dateRead);
-      else if (t.key === 'dose') set(at, dec((itemDef(dict, t.records, t.item) as Extract<ItemFieldDef, { type: 'doseHistory' }>).max));
-    }
-  }
-  return { types, forms };
-}
-
-const itemDef = (dict: Dictionary, records: string, item: string) => (dict.fields.get(records) as Extract<FieldDef, { type: 'records' }>).item[item] as ItemFieldDef;
-
 /** A lab's value or upper limit, a scale's score or maximum, a dose: a number from 0 to `hi`. */
 const dec = (hi: number): Pick<Read, 'pattern' | 'ok' | 'type'> => bounded(NUMBER, 0, hi, true);
 
@@ -406,16 +367,30 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     const type = (item: string) => def.item[item]?.type;
     if (type('start') !== 'date' || type('stop') !== 'date' || type('ongoing') !== 'boolean' || !['enum', 'string'].includes(type('drug') ?? '') || !['enum', 'string'].includes(type('class') ?? '')) return undefined;
   }
+  // Each cell's type follows from its forms (Read.type): a first pass, every cell read as text,
+  // finds them; the plan reads the cells so typed (the forms, made alike, are the same).
+  const first = planWith(header, dict, flags, review, delimiter, p, header.names.map(() => 'VARCHAR'));
+  const plan = planWith(header, dict, flags, review, delimiter, p, first.formTypes);
+  if (plan.plan.line.source !== first.plan.line.source) throw new Error('the typed plan checks other forms than the first');
+  return plan.plan;
+}
+
+/** nativePlan's plan, reading the cells as `types`, and the type each cell's forms give it. */
+function planWith(header: Header, dict: Dictionary, flags: ReferenceDates, review: { trials: readonly Trial[]; trialIds: readonly string[] }, delimiter: string, p: Positions, types: CellType[]): { plan: NativePlan; formTypes: CellType[] } {
   const cell = cellColumn;
-  const { types, forms: typedForms } = typesOf(header, dict, p);
   const typed = (at: number) => types[at] !== 'VARCHAR';
   const any = `[^${delimiter.replace(/[\\\]^-]/g, '\\$&')}]`;
-  // The form each cell must have (JS checks it on the whole line before SQL sees the row).
+  // The form each cell must have (JS checks it on the whole line before SQL sees the row), and the
+  // type it gives the cell (text unless every form of the cell is one of a date or a number).
   const forms: (string | undefined)[] = header.names.map(() => undefined);
-  const form = (at: number, pattern: string) => {
+  const formTypes: CellType[] = header.names.map(() => 'VARCHAR');
+  const form = (at: number, read: Pick<Read, 'pattern' | 'type'>) => {
     const had = forms[at];
+    const type = read.type ?? 'VARCHAR';
     // Two forms for one cell (no header does this today): it must be empty, JS reads it otherwise.
-    forms[at] = had === undefined || had === pattern ? pattern : NOTHING;
+    const same = had === undefined || had === read.pattern;
+    forms[at] = same ? read.pattern : NOTHING;
+    formTypes[at] = same && (had === undefined || formTypes[at] === type) ? type : 'VARCHAR';
   };
   /** The cell, NULL when empty or when the header has no such column (a typed cell as its type). */
   const val = (at: number | undefined) => (at === undefined ? 'NULL' : cell(at));
@@ -449,20 +424,20 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     if (name === undefined) staged.set(expr, (name = `s${staged.size}`));
     return name;
   };
-  const okCell = (at: number, read: Pick<Read, 'pattern' | 'ok'>) => {
-    form(at, read.pattern);
+  const okCell = (at: number, read: Pick<Read, 'pattern' | 'ok' | 'type'>) => {
+    form(at, read);
     if (read.ok) conds.push(`(${empty(at)} OR ${read.ok(cell(at))})`);
   };
   /** A cell's check, its form registered: `ok` is false on an empty cell. */
-  const checked = (at: number, read: Pick<Read, 'pattern' | 'ok'>) => {
-    form(at, read.pattern);
+  const checked = (at: number, read: Pick<Read, 'pattern' | 'ok' | 'type'>) => {
+    form(at, read);
     return read.ok ? read.ok(cell(at)) : isFilled(at);
   };
   const str = (n: number): Pick<Read, 'pattern' | 'ok'> => ({ pattern: text(any), ok: (x) => `ts_str(${x}, ${n})` });
   /** Rows where `x` is (or might be) true go to JS. */
   const never = (x: string) => conds.push(`NOT COALESCE(${x}, false)`);
 
-  for (const at of p.defer) form(at, NOTHING);
+  for (const at of p.defer) form(at, { pattern: NOTHING });
   // Recorded review decisions: decision, by and date all given (a note optional), for a review
   // item of a screened trial or of a trial not screened (reviewKeyWarnings has no warning for it).
   const reviewRows: string[] = [];
@@ -569,7 +544,8 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     }
     const filledSlots = slots.length ? slots.map((n) => `${present.get(n)}::INT`).join(' + ') : '0';
     const countAt = p.listCount.get(records);
-    const count = bounded(INTEGER, 0, 1e9, false);
+    // (A count stays text: an empty list's is compared as written, '0'.)
+    const count = { pattern: bounded(INTEGER, 0, 1e9, false).pattern };
     if (countAt !== undefined) conds.push(`(${empty(countAt)} OR (${checked(countAt, count)} AND TRY_CAST(${cell(countAt)} AS INT) = ${filledSlots}))`);
     listFlag.set(records, `(CASE WHEN ${[filled(countAt), ...slots.map((n) => present.get(n) as string)].map(st).join(' OR ')} THEN true END)`);
     const classes = new Map<string, string>();
@@ -673,16 +649,13 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
   const warnings = futureWarnings(p, dict, on, val);
   const errors = rowErrors.length ? `NULLIF(concat_ws(chr(${WARNING_SEPARATOR.charCodeAt(0)}), ${rowErrors.join(', ')}), '')` : 'NULL::VARCHAR';
   const accept = conds.length ? conds.join('\n AND ') : 'true';
-  // A typed cell must have the form that makes it that type, or none at all (always empty); were
-  // one left with any text, DuckDB's reader could fail on it: the JS path reads such a file.
-  if (typedForms.some((f, at) => f !== undefined && forms[at] !== f && forms[at] !== NOTHING)) return undefined;
   // Exactly the header's number of cells, each of its form: the whole line in one expression.
   const cellForm = (f: string | undefined) => (f === undefined ? `${any}*` : `(?:${f})?`);
   const line = new RegExp(`^${forms.map(cellForm).join(delimiter.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))}$`);
   const cellForms = forms.map((f) => new RegExp(`^${cellForm(f)}$`));
   const view = `CREATE OR REPLACE TEMP VIEW patients AS SELECT ${patients.columns.map((c, j) => `CAST(${st(pcols[j] as string)} AS ${DUCKDB.types[c.type]}) AS ${q(c.name)}`).join(', ')} FROM stage`;
   const children = tables.slice(1);
-  return {
+  const plan: NativePlan = {
     line,
     cellTypes: types,
     cells: (cells) => cells.length === cellForms.length && cells.every((c, i) => (cellForms[i] as RegExp).test(c)),
@@ -696,4 +669,5 @@ export function nativePlan(header: Header, dict: Dictionary, flags: ReferenceDat
     },
     patients: view,
   };
+  return { plan, formTypes };
 }

@@ -662,7 +662,7 @@ test('standard output closed early (| head): exit 74, and the temporary copy of 
   expect(readdirSync(temp)).toEqual([]);
 }, 60_000);
 
-test('the range file types a cell only where its form makes the type certain: dates, and numbers of a bounded form; text, counts, a review date and a scale part without its other part stay text', () => {
+test('the range file types a cell only where its form makes the type certain: dates, and numbers of a bounded form; text, counts, and cells SQL never checks (a review date without its decision, a scale score without its maximum) stay text', () => {
   const typesOf = (names: string[]) => {
     const plan = nativePlan(resolveHeader(names, dict, 'test').header, dict, {}, { trials, trialIds: TRIALS });
     if (!plan) throw new Error('no plan');
@@ -686,6 +686,9 @@ test('the range file types a cell only where its form makes the type certain: da
   });
   // A score without its maximum is never checked in SQL (its row goes to JS when it is filled): text.
   expect(typesOf(['id', 'assessments.mmt8.score'])['assessments.mmt8.score']).toBe('VARCHAR');
+  // A review's date checked (decision and signer there too) is read as a date.
+  const review = ['decision', 'by', 'date'].map((k) => `reviews.IM101-611.I5-investigator.${k}`);
+  expect(typesOf(['id', ...review])).toEqual({ id: 'VARCHAR', [review[0] as string]: 'VARCHAR', [review[1] as string]: 'VARCHAR', [review[2] as string]: 'DATE' });
   // In the examples' header, every typed cell a line of its forms may hold is one its type reads:
   // a real day, or digits with at most one dot.
   const plan = nativePlan(resolveHeader(header, dict, 'test').header, dict, {}, { trials, trialIds: TRIALS });

@@ -4,8 +4,9 @@
 // ids and the missing tokens; a slice's rows come as one text (a string read from DuckDB costs a
 // call into its binding, so one call per slice instead of several per row). JS decodes each
 // distinct number, review list and missing text once and makes the output columns that depend on
-// it alone, so rows with the same outcomes share them (the writers never change them). The verdict check of summaryOf (duckdb-batch.ts) holds here too:
-// a number whose outcomes give another verdict is an error.
+// it alone, so rows with the same outcomes share them (the writers never change them); rows alike
+// in all three share one result. The verdict check of summaryOf (duckdb-batch.ts) holds here too: a
+// number whose outcomes give another verdict is an error.
 import type { Trial } from '../criteria/load-trial.js';
 import { outcomeColumns, type PreparedResult } from '../batch/batch-row.js';
 import { decideVerdict, effectOf, type OutcomeSummary } from '../engine/evaluate.js';
@@ -17,7 +18,6 @@ import { PACKED_VERDICTS, type Pack } from './query.js';
 import type { Problem } from '../errors.js';
 import { ERRORS, WARNING_SEPARATOR, WARNINGS } from './native-accept.js';
 
-const VERDICTS = PACKED_VERDICTS;
 /** Criteria per number: the verdict's two bits and 25 × 2 make 52 bits, exact in a JS number. */
 const PER_NUMBER = 25;
 /** Distinct outcome sets kept decoded (about 17,000 in 100,000 seeded rows); then the cache starts over. */
@@ -38,7 +38,7 @@ const ROW = '\n';
 /**
  * The numbers of a trial's results (query.ts `pack`): verdict + Σ outcome·4^(i+1) for its first
  * 25 criteria, Σ outcome·4^i for each further 25 (`verdict` and `outcomes` give places in
- * VERDICTS and OUTCOMES).
+ * PACKED_VERDICTS and OUTCOMES).
  */
 export const pack: Pack = (verdict, outcomes) => {
   const out: string[] = [];
@@ -163,7 +163,7 @@ function decodeNumbers(d: TrialDecoder, key: string): Decoded {
     const halves = [n % 2 ** 26, Math.floor(n / 2 ** 26)];
     const first = at === 0 ? 1 : 0;
     const code = (place: number) => ((halves[place >= 13 ? 1 : 0] as number) >>> (2 * (place % 13))) & 3;
-    if (at === 0) said = VERDICTS[code(0)];
+    if (at === 0) said = PACKED_VERDICTS[code(0)];
     for (let i = at * PER_NUMBER; i < Math.min(d.entries.length, (at + 1) * PER_NUMBER); i++) criteria.push((d.entries[i] as Criterion[])[code(i - at * PER_NUMBER + first)] as Criterion);
   }
   const verdict = decideVerdict(criteria);

@@ -54,7 +54,7 @@ export function rangeSize(taken: number, total: number, rangeRows: number): numb
   if (left > rangeRows + end || left <= end) return rangeRows;
   return left - end;
 }
-/** Rows read out of DuckDB per query: bounds what DuckDB gives back at once. */
+/** Rows read out of DuckDB per text: bounds one string's length (a range's slices come in one reply). */
 const SLICE_ROWS = 25_000;
 /** Rows per batch the generator yields. */
 const BATCH_ROWS = 1024;
@@ -409,25 +409,30 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const results = screened ? `(${reader.sql(from, to)})` : 'NULL::VARCHAR';
       slices.push(`SELECT ${from}::INTEGER AS lo, ${to}::INTEGER AS hi, ${results} AS results, (SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}) AS js`);
     }
-    return `SELECT * FROM (${slices.join(' UNION ALL ')}) ORDER BY lo`;
+    // (In no order: slicesOf orders the few rows; DuckDB would copy their texts to sort them.)
+    return slices.join(' UNION ALL ');
   }
 
   /** The slices `readout` read, rows `lo`..`hi` and no other, with the JS rows' lines as text (`line`). */
-  function slicesOf(result: DuckDBMaterializedResult, lo: number, hi: number, line: (row: number) => string): { from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[] {
-    const slices = [];
+  function slicesOf(result: DuckDBMaterializedResult, lo: number, hi: number, line: (row: number) => string): Slices {
+    const got: { from: number; to: number; results: string | null; js: string | null }[] = [];
     for (let c = 0; c < result.chunkCount; c++) {
       const chunk = result.getChunk(c);
       const [from, to, results, js] = [0, 1, 2, 3].map((i) => chunk.getColumnVector(i));
-      for (let i = 0; i < chunk.rowCount; i++) {
-        const jsText = js?.getItem(i) as string | null;
-        const jsRows = jsText ? jsText.split(',').map(Number) : [];
-        const slice = { from: from?.getItem(i) as number, to: to?.getItem(i) as number, results: results?.getItem(i) as string | null, jsRows, jsLines: jsRows.map(line) };
-        // (Each slice follows the one before: emitRange checks every row of each is there.)
-        if (slice.from !== (slices.at(-1)?.to ?? lo - 1) + 1) throw new Error(`DuckDB returned no result for rows from ${(slices.at(-1)?.to ?? lo - 1) + 1}`);
-        slices.push(slice);
-      }
+      for (let i = 0; i < chunk.rowCount; i++) got.push({ from: from?.getItem(i) as number, to: to?.getItem(i) as number, results: results?.getItem(i) as string | null, js: js?.getItem(i) as string | null });
     }
-    if ((slices.at(-1)?.to ?? lo - 1) !== hi) throw new Error(`DuckDB returned no result for rows from ${(slices.at(-1)?.to ?? lo - 1) + 1}`);
+    got.sort((x, y) => x.from - y.from);
+    // Each slice follows the one before, from the range's first row to its last (emitRange checks
+    // every row of each is there).
+    const slices: Slices = [];
+    let next = lo;
+    for (const { from, to, results, js } of got) {
+      if (from !== next) break;
+      const jsRows = js ? js.split(',').map(Number) : [];
+      slices.push({ from, to, results, jsRows, jsLines: jsRows.map(line) });
+      next = to + 1;
+    }
+    if (next !== hi + 1) throw new Error(`DuckDB returned no result for rows from ${next}`);
     return slices;
   }
 
@@ -436,7 +441,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
    * in batches (each step of an async generator costs as much as writing a row), and between
    * batches DuckDB's replies are taken, so the next range's loading goes on.
    */
-  async function* emitRange(slices: ReturnType<typeof slicesOf>): AsyncGenerator<NativeRow[]> {
+  async function* emitRange(slices: Slices): AsyncGenerator<NativeRow[]> {
     for (const { from, to, results, jsRows, jsLines } of slices) {
       let row = from;
       let i = 0;
@@ -501,6 +506,9 @@ const MAIN_THREAD = (() => {
 
 /** The file read for its rows is not the one checked before (another header line). */
 class FileChanged extends Error {}
+
+/** A range's rows as read out, a slice at a time: the results' text, and the rows for JS with their lines. */
+type Slices = { from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[];
 
 /** A range of lines: `file` holds those SQL may take (when there is a plan). */
 type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32Array; file?: string; turn: number };

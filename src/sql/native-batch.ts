@@ -16,7 +16,7 @@ import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync
 import { open, writeFile } from 'node:fs/promises';
 import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { PreparedResult } from '../batch/batch-row.js';
@@ -54,7 +54,7 @@ export function rangeSize(taken: number, total: number, rangeRows: number): numb
   if (left > rangeRows + end || left <= end) return rangeRows;
   return left - end;
 }
-/** Rows read out of DuckDB per query: bounds what DuckDB gives back at once. */
+/** Rows read out of DuckDB per text: bounds one string's length (a range's slices come in one reply). */
 const SLICE_ROWS = 25_000;
 /** Rows per batch the generator yields. */
 const BATCH_ROWS = 1024;
@@ -287,31 +287,38 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
      */
     const stageRange = async ({ file, turn }: Prepared) => {
       if (!file) return;
+      // One call into DuckDB: each call's reply waits for the main thread, busy writing output.
+      const p = plan as NativePlan;
       try {
-        await run2((plan as NativePlan).stage(source(file), `staged.stage_${turn}`));
+        await run2([p.stage(source(file), `staged.stage_${turn}`), `CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`, ...p.load(stagedTable(turn))].join('\n;\n'));
       } finally {
         rmSync(file, { force: true });
       }
-      await run2(`CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`);
-      for (const sql of (plan as NativePlan).load(stagedTable(turn))) await run2(sql);
     };
     /** DuckDB's second part of a range, once staged: screened by each trial's query and read out. */
     const screenRange = async ({ lo, hi, starts, lengths, file, turn }: Prepared) => {
+      // One call into DuckDB for the whole range, its rows read out at the end: each call's reply
+      // waits for the main thread, busy writing the range before, and the next range's query waits
+      // for that reply.
+      const statements: string[] = [];
       if (file) {
+        const p = plan as NativePlan;
         // The trials' queries read the turn's tables through views of the layout's names.
-        await run(`CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`);
-        for (const name of (plan as NativePlan).tables) await run(`CREATE OR REPLACE TEMP VIEW ${q(name)} AS SELECT * FROM ${stagedTable(turn)(name)}`);
-        await run((plan as NativePlan).patients);
+        statements.push(`CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM staged.stage_${turn}`);
+        for (const name of p.tables) statements.push(`CREATE OR REPLACE TEMP VIEW ${q(name)} AS SELECT * FROM ${stagedTable(turn)(name)}`);
+        statements.push(p.patients);
         // Each query runs once per range.
-        for (const [k, sql] of queries.entries()) await run(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
+        for (const [k, sql] of queries.entries()) statements.push(`CREATE OR REPLACE TEMP TABLE res${k} AS ${sql}`);
         // The range's rows for JS: those SQL did not take.
-        await run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r) WHERE r NOT IN (SELECT row_no FROM stage)`);
+        statements.push(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r) WHERE r NOT IN (SELECT row_no FROM stage)`);
       } else {
-        await run(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
+        statements.push(`CREATE OR REPLACE TEMP TABLE jsrows AS SELECT r::INTEGER AS row_no FROM range(${lo}, ${hi + 1}) t(r)`);
       }
+      statements.push(readout(lo, hi, file !== undefined));
+      const result = await run(statements.join('\n;\n'));
       // (A file rewritten since it was checked: its lines read again would not be the lines checked.)
       unchanged();
-      return readRange(lo, hi, file !== undefined, (r) => lineAt(starts[r - lo] as number, lengths[r - lo] as number));
+      return slicesOf(result, lo, hi, (r) => lineAt(starts[r - lo] as number, lengths[r - lo] as number));
     };
     // DuckDB screens a range while JS writes the one before and prepares the one after, so DuckDB
     // never waits for JS's part; a range's error, if any, is thrown when it is taken up.
@@ -390,23 +397,42 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   }
 
   /**
-   * A loaded range's rows: each trial's results (tables res0, res1, …, one row per row_no SQL
-   * took), a slice at a time as one text (native-results.ts), and the rows for JS (table jsrows:
-   * row_no) with their lines as text (`line`).
+   * The statement reading a loaded range's rows out, a slice (`sliceRows`) a row: the slice's first
+   * and last row numbers, each trial's results (tables res0, res1, …, one row per row_no SQL took)
+   * as one text (native-results.ts; NULL unless `screened`) and the rows for JS (table jsrows), a
+   * text of their numbers.
    */
-  async function readRange(lo: number, hi: number, screened: boolean, line: (row: number) => string): Promise<{ from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[]> {
-    const text = async (sql: string) => {
-      const result = await run(sql);
-      return result.chunkCount === 0 ? null : (result.getChunk(0).getColumnVector(0).getItem(0) as string | null);
-    };
-    const slices = [];
+  function readout(lo: number, hi: number, screened: boolean): string {
+    const slices: string[] = [];
     for (let from = lo; from <= hi; from += sliceRows) {
       const to = Math.min(hi, from + sliceRows - 1);
-      const results = screened ? await text(reader.sql(from, to)) : null;
-      const js = await text(`SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}`);
+      const results = screened ? `(${reader.sql(from, to)})` : 'NULL::VARCHAR';
+      slices.push(`SELECT ${from}::INTEGER AS lo, ${to}::INTEGER AS hi, ${results} AS results, (SELECT string_agg(row_no::VARCHAR, ',' ORDER BY row_no) FROM jsrows WHERE row_no BETWEEN ${from} AND ${to}) AS js`);
+    }
+    // (In no order: slicesOf orders the few rows; DuckDB would copy their texts to sort them.)
+    return slices.join(' UNION ALL ');
+  }
+
+  /** The slices `readout` read, rows `lo`..`hi` and no other, with the JS rows' lines as text (`line`). */
+  function slicesOf(result: DuckDBMaterializedResult, lo: number, hi: number, line: (row: number) => string): Slices {
+    const got: { from: number; to: number; results: string | null; js: string | null }[] = [];
+    for (let c = 0; c < result.chunkCount; c++) {
+      const chunk = result.getChunk(c);
+      const [from, to, results, js] = [0, 1, 2, 3].map((i) => chunk.getColumnVector(i));
+      for (let i = 0; i < chunk.rowCount; i++) got.push({ from: from?.getItem(i) as number, to: to?.getItem(i) as number, results: results?.getItem(i) as string | null, js: js?.getItem(i) as string | null });
+    }
+    got.sort((x, y) => x.from - y.from);
+    // Each slice follows the one before, from the range's first row to its last (emitRange checks
+    // every row of each is there).
+    const slices: Slices = [];
+    let next = lo;
+    for (const { from, to, results, js } of got) {
+      if (from !== next) break;
       const jsRows = js ? js.split(',').map(Number) : [];
       slices.push({ from, to, results, jsRows, jsLines: jsRows.map(line) });
+      next = to + 1;
     }
+    if (next !== hi + 1) throw new Error(`DuckDB returned no result for rows from ${next}`);
     return slices;
   }
 
@@ -415,7 +441,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
    * in batches (each step of an async generator costs as much as writing a row), and between
    * batches DuckDB's replies are taken, so the next range's loading goes on.
    */
-  async function* emitRange(slices: Awaited<ReturnType<typeof readRange>>): AsyncGenerator<NativeRow[]> {
+  async function* emitRange(slices: Slices): AsyncGenerator<NativeRow[]> {
     for (const { from, to, results, jsRows, jsLines } of slices) {
       let row = from;
       let i = 0;
@@ -480,6 +506,9 @@ const MAIN_THREAD = (() => {
 
 /** The file read for its rows is not the one checked before (another header line). */
 class FileChanged extends Error {}
+
+/** A range's rows as read out, a slice at a time: the results' text, and the rows for JS with their lines. */
+type Slices = { from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[];
 
 /** A range of lines: `file` holds those SQL may take (when there is a plan). */
 type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32Array; file?: string; turn: number };

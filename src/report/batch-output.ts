@@ -1,6 +1,6 @@
 // Batch output formats (csv, ndjson, json), written one row at a time so output streams. The
 // format registry (formats.ts) names them and loads this module only for `screen batch`.
-import { csvCell, csvLine } from './csv-cell.js';
+import { CSV_EOL, CSV_SEPARATOR as SEP, csvCell, csvLine } from './csv-cell.js';
 import type { BatchRow } from '../batch/batch-row.js';
 import type { RowFormatter } from './formats.js';
 
@@ -33,9 +33,10 @@ export const csvRows: RowFormatter = ({ wideColumns }) => {
     row: (r) => csvLine([r.row, r.patientId, ...rest(r)]),
     template(r) {
       const cells = rest(r).map(csvCell);
-      const before = cells.slice(0, WARNINGS_AT).join(',');
-      const after = cells.slice(WARNINGS_AT + 1).join(',');
-      return (row, patientId, warnings) => `${csvCell(row)},${csvCell(patientId)},${before},${csvCell(warnings.join(WARNINGS))},${after}\r\n`;
+      const before = cells.slice(0, WARNINGS_AT).join(SEP);
+      const after = cells.slice(WARNINGS_AT + 1).join(SEP);
+      // csvLine's line, its separator and end as there.
+      return (row, patientId, warnings) => `${csvCell(row)}${SEP}${csvCell(patientId)}${SEP}${before}${SEP}${csvCell(warnings.join(WARNINGS))}${SEP}${after}${CSV_EOL}`;
     },
     end: () => '',
   };

@@ -11,6 +11,10 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/** Between the cells of a line, and at its end. */
+export const CSV_SEPARATOR = ',';
+export const CSV_EOL = '\r\n';
+
 export function csvLine(cells: readonly (string | number | boolean | null | undefined)[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  return `${cells.map(csvCell).join(CSV_SEPARATOR)}${CSV_EOL}`;
 }

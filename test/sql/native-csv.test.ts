@@ -338,22 +338,31 @@ test('a seeded generated population of 2,000 rows: the same bytes both ways', as
     let p = bases[i % bases.length] as Record<string, any>;
     const paths = removablePaths(p, dict);
     for (let r = next() % 12; r > 0; r--) p = without(p, paths[next() % paths.length] as string[]);
+    // A stated age beside a date of birth is left to JS (which checks they agree): most rows state one of them only.
+    if (next() % 5 !== 0) p = without(p, ['demographics', next() % 2 ? 'ageYears' : 'birthDate']);
     return { ...p, id: `GEN-${i % 1950}` };
   });
   const t = patientsToTable(patients, dict);
-  const lines = t.rows.map((r) => r.map(plain));
+  // Numbers as a spreadsheet writes them: the generator's tiny doubles (5e-324) in exponent form are
+  // left to JS by design, and would send every row there.
+  const lines = t.rows.map((r) => r.map((c) => (/^[0-9.]+e-\d+$/.test(c) ? '0' : plain(c))));
   // A few nasty cells, so some rows take the JS path for an error or a warning.
   for (let n = 0; n < 100; n++) (lines[next() % lines.length] as string[])[next() % t.header.length] = NASTY[next() % NASTY.length] as string;
   const file = write('generated.csv', [t.header, ...lines].map(line).join('\r\n') + '\r\n');
   expect(await native(file)).toBe(true);
+  // Most rows are SQL's (the comparisons below would otherwise hold the JS path to itself), some JS's.
+  const share = await nativeShare(file, ',');
+  expect(share.sql).toBeGreaterThan(1200);
+  expect(share.js).toBeGreaterThan(50);
   const r = await sameBothWays(file, ['--all', '--wide', '--as-of', '2026-11-16']);
   expect(r.stdout.split('\n').length).toBeGreaterThan(6000);
   // In small ranges and slices (DuckDB screening one range while JS prepares the next and writes
   // the one before): the same rows, in the same order, as in one range.
-  const small = await nativeRows(file, { rangeRows: 700, sliceRows: 300 });
+  const small = await nativeRows(file, { rangeRows: 700, sliceRows: 300 }, TRIALS);
   expect(small.length).toBe(2000);
   expect(small.filter((x) => 'cells' in x).length).toBeGreaterThan(0);
-  expect(small).toEqual(await nativeRows(file, {}));
+  expect(small.filter((x) => 'results' in x).length).toBeGreaterThan(1200);
+  expect(small).toEqual(await nativeRows(file, {}, TRIALS));
 }, 120_000);
 
 test('ranges of 12 rows read out a row at a time, every trial: the same rows, in the same order, as in one range', async () => {

@@ -1,6 +1,6 @@
 // The work of `screen batch`, loaded only when it runs (see commands/batch.ts): screens every row
 // of a CSV or NDJSON file in one streaming pass and ends with a screen-failure summary.
-import { closeSync, createReadStream, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
@@ -27,6 +27,7 @@ import type { CliIo } from './io.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
+import { closeQuietly, openOutFile } from './batch-out-file.js';
 
 async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; dictionary: import('../criteria/dictionary-model.js').Dictionary; trialIds: string[] }> {
   const ids = flags.trial ?? [];
@@ -97,55 +98,51 @@ type Target = { write(s: string, cb?: (e?: Error | null) => void): unknown; once
  * Buffers output into large writes. Every write is checked: --out is written with writeSync (an
  * error such as ENOSPC surfaces at once); a real stdout stream reports errors through its write
  * callbacks (EPIPE when the reader, e.g. head, has gone). A failure is an OutputError (exit 74).
- *
- * An --out file is whole or not there: the rows go to a temporary file beside it, renamed over it
- * once the last row is written (`close(true)`); a run that stops early (an input error, DuckDB
- * failing, an output error, Ctrl-C) removes the temporary file and leaves whatever file was there
- * before, so a file that looks complete never lacks rows. (Not flushed to disk before the rename,
- * unlike the reports' writeFileAtomic: a million rows' output would wait seconds for the disk.)
- * A target that is not a regular file (/dev/stdout, a named pipe, /dev/full) is written in place.
+ * An --out file is whole or not there (batch-out-file.ts): `close(false)` leaves the file that was
+ * there before.
  */
 function sinkFor(flags: BatchFlags, io: CliIo): Sink {
   const fail = (where: string, e: unknown) => new OutputError(`cannot write ${where}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the output is incomplete`, { cause: e });
   let buffer = '';
   if (flags.out) {
     const out = flags.out;
-    const file = outFile(resolve(io.cwd, out));
-    let fd: number;
-    try {
-      fd = openSync(file.writing, file.writing === file.target ? 'w' : 'wx', file.mode);
-    } catch (e) {
-      file.discard();
-      throw fail(out, e);
-    }
+    const file = openOutFile(resolve(io.cwd, out), out);
     const flush = () => {
       if (!buffer) return;
       const bytes = Buffer.from(buffer);
       buffer = '';
       try {
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+        for (let off = 0; off < bytes.length; ) off += writeSync(file.fd, bytes, off);
       } catch (e) {
-        throw fail(out, e);
+        if (file.inPlace) throw fail(out, e);
+        throw new OutputError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; ${out} was left as it was`, { cause: e });
       }
     };
     return {
       async write(s) {
         buffer += s;
-        if (buffer.length >= 64 * 1024) flush();
+        if (buffer.length >= 64 * 1024) {
+          flush();
+          // (The event loop turns, so Ctrl-C is handled at once: its handler removes the temporary file.)
+          await new Promise(setImmediate);
+        }
       },
       async close(complete) {
         try {
-          try {
-            if (complete) flush();
-          } finally {
-            closeSync(fd);
-          }
-          if (complete) file.keep();
+          if (complete) flush();
         } catch (e) {
-          throw e instanceof OutputError ? e : fail(out, e);
-        } finally {
-          file.discard();
+          closeQuietly(file.fd);
+          file.abandon();
+          throw e;
         }
+        try {
+          closeSync(file.fd);
+        } catch (e) {
+          file.abandon();
+          throw fail(out, e);
+        }
+        if (complete) file.finish();
+        else file.abandon();
       },
     };
   }
@@ -183,62 +180,6 @@ function sinkFor(flags: BatchFlags, io: CliIo): Sink {
       await pending;
       if (failed) throw fail('standard output', failed);
     },
-  };
-}
-
-let outFiles = 0;
-
-/**
- * Where batch writes its --out file `target`: a temporary file beside it (beside the file a link
- * points to, so the link stays), made with the old file's permissions; `keep()` renames it over
- * the target, `discard()` removes it if it is still there. Ctrl-C, a kill or the terminal closing
- * remove it too, then end the process by the signal as they would have; so does an exit mid-way.
- */
-function outFile(target: string): { target: string; writing: string; mode: number; keep(): void; discard(): void } {
-  const inPlace = { target, writing: target, mode: 0o666, keep() {}, discard() {} };
-  let real = target;
-  let mode = 0o666;
-  // (Not there yet, or a dangling link: the file is made where the path says.)
-  const st = statSync(target, { throwIfNoEntry: false });
-  if (st) {
-    // A device, a pipe (/dev/stdout when piped, /dev/full): written in place, as a rename cannot replace it.
-    if (!st.isFile()) return inPlace;
-    try {
-      real = realpathSync(target);
-    } catch {
-      return inPlace;
-    }
-    mode = st.mode & 0o777;
-  }
-  const writing = join(dirname(real), `.${basename(real)}.${process.pid}.${++outFiles}.tmp`);
-  let done = false;
-  const remove = () => {
-    if (done) return;
-    done = true;
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('exit', remove);
-    rmSync(writing, { force: true });
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    remove();
-    process.kill(process.pid, signal);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
-  process.once('exit', remove);
-  return {
-    target: real,
-    writing,
-    mode,
-    keep() {
-      renameSync(writing, real);
-      done = true;
-      remove();
-    },
-    discard: remove,
   };
 }
 
@@ -522,12 +463,15 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     await sink.write(writer.end());
     complete = true;
   } finally {
-    // Left early (an output error): the reader closes its files now, not when collected.
-    if (!next.done) await leave(iterator);
-    duck?.close();
-    native?.close();
-    progress.done();
-    await sink.close(complete);
+    try {
+      // Left early (an output error): the reader closes its files now, not when collected.
+      if (!next.done) await leave(iterator);
+      duck?.close();
+      native?.close();
+      progress.done();
+    } finally {
+      await sink.close(complete);
+    }
   }
   if (duplicates > 20) io.stderr.write(`warning: ${opened.name}: ${duplicates} rows repeat a patient id seen earlier (the first 20 are listed above)\n`);
   const result = summary.result();

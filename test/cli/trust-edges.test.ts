@@ -319,16 +319,28 @@ describe('a batch --out file is whole or not there', () => {
     const input = file('ok.csv', ok);
     const target = join(dir, 'out.csv');
     writeFileSync(target, 'the previous run\n');
-    chmodSync(target, 0o640);
+    // (Group-writable: a mode the umask of 022 would change if it were not set back.)
+    chmodSync(target, 0o664);
     symlinkSync(target, join(dir, 'link.csv'));
+    const listeners = process.listenerCount('SIGINT') + process.listenerCount('exit');
     const r = await runInProcess(['batch', input, '--trial', 'IM101-611', '--out', join(dir, 'link.csv')]);
     expect(r.code).toBe(0);
+    // Nothing is left listening for signals after the run.
+    expect(process.listenerCount('SIGINT') + process.listenerCount('exit')).toBe(listeners);
     const stdout = (await runInProcess(['batch', input, '--trial', 'IM101-611'])).stdout;
     expect(readFileSync(target, 'utf8')).toBe(stdout);
     expect(stdout.split('\n')).toHaveLength(4);
-    expect(statSync(target).mode & 0o777).toBe(0o640);
+    expect(statSync(target).mode & 0o777).toBe(0o664);
     expect(lstatSync(join(dir, 'link.csv')).isSymbolicLink()).toBe(true);
     expect(readdirSync(dir).sort()).toEqual(['link.csv', 'out.csv']);
+  });
+  test('a file with another hard link is written in place, so both names get the rows', async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'a.csv'), 'the previous run\n');
+    linkSync(join(dir, 'a.csv'), join(dir, 'b.csv'));
+    expect((await runInProcess(['batch', file('hard.csv', ok), '--trial', 'IM101-611', '--out', join(dir, 'a.csv')])).code).toBe(0);
+    expect(readFileSync(join(dir, 'b.csv'), 'utf8')).toBe(readFileSync(join(dir, 'a.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'b.csv'), 'utf8')).toMatch(/^row,patientId/);
   });
   test('rows with errors are a finished run: the file is written (exit 4)', async () => {
     const dir = fresh();
@@ -336,14 +348,26 @@ describe('a batch --out file is whole or not there', () => {
     expect(r.code).toBe(4);
     expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
   });
+  test('a write that fails part-way (a file size limit) exits 74 and leaves the file that was there', () => {
+    const dir = fresh();
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, `${head}\n${many}\n`);
+    writeFileSync(join(dir, 'out.csv'), 'the previous run\n');
+    // 20,000 rows make about 20 MB of output; the limit is 200 KB.
+    const sh = spawnSync('bash', ['-c', `ulimit -f 200; node bin/screen.js batch ${input} --trial IM101-611 --out ${dir}/out.csv; echo "exit=$?"`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(sh.stdout).toMatch(/exit=74/);
+    expect(sh.stderr).toMatch(new RegExp(`cannot write ${dir}/out\\.csv: EFBIG; ${dir}/out\\.csv was left as it was`));
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('the previous run\n');
+    expect(readdirSync(dir).sort()).toEqual(['in.csv', 'out.csv']);
+  });
   test('a named pipe is written in place, as before', () => {
     const dir = fresh();
     const input = file('pipe.csv', ok);
-    const sh = spawnSync('bash', ['-c', `mkfifo ${dir}/p && (cat ${dir}/p > ${dir}/got &) && node bin/screen.js batch ${input} --trial IM101-611 --out ${dir}/p; echo "exit=$?"; sleep 0.3`], { cwd: ROOT, encoding: 'utf8' });
+    const sh = spawnSync('bash', ['-c', `mkfifo ${dir}/p; cat ${dir}/p > ${dir}/got & node bin/screen.js batch ${input} --trial IM101-611 --out ${dir}/p; echo "exit=$?"; wait`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
     expect(sh.stdout).toMatch(/exit=0/);
     expect(readFileSync(join(dir, 'got'), 'utf8').split('\n')).toHaveLength(4);
   });
-  test.each(['js', 'duckdb'])('Ctrl-C mid-run (--engine %s): no output file and no temporary file left; the process ends by the signal', async (engine) => {
+  test.each(['js', 'duckdb'])('Ctrl-C mid-run (--engine %s): no output file and no temporary file left; the process ends by the signal, at once', async (engine) => {
     const dir = fresh();
     const rows = Array.from({ length: 60_000 }, (_, i) => `P${i},${100 + (i % 900)},U/L,200`).join('\n');
     const input = join(dir, 'in.csv');
@@ -351,10 +375,13 @@ describe('a batch --out file is whole or not there', () => {
     const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', input, '--trial', 'IM101-611', '--engine', engine, '--out', join(dir, 'out.csv')], { stdio: 'ignore' });
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
     // Interrupted once its temporary output file is there (rows are being written).
-    for (let i = 0; i < 400 && !readdirSync(dir).some((f) => f.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(readdirSync(dir).some((f) => /^\.out\.csv\.\d+\.\d+\.tmp$/.test(f))).toBe(true);
+    for (let i = 0; i < 1200 && !readdirSync(dir).some((f) => f.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(readdirSync(dir).some((f) => /^\.out\.csv\.[0-9a-f]{12}\.tmp$/.test(f))).toBe(true);
+    const sent = Date.now();
     child.kill('SIGINT');
     expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
+    // (The rows' loop lets the signal in: with a handler, a loop that never turned kept it waiting for seconds.)
+    expect(Date.now() - sent).toBeLessThan(3000);
     expect(readdirSync(dir)).toEqual(['in.csv']);
   }, 60_000);
 });

@@ -44,6 +44,9 @@ Exit codes:
      input or each other; a binary, non-UTF-8 or NUL-containing input stops the run where it is found)
   74 the output could not be written in full (disk full, closed pipe): the results are incomplete
 
+An --out file is whole or not there: a run that stops early (exit 2 or 74, Ctrl-C) leaves the file
+that was there before, or none; a device or pipe (/dev/stdout) is written as the rows come.
+
 Examples:
   screen batch clinic.csv --trial IM101-611 --out results.csv --summary attrition.json
   screen batch patients.ndjson --all --format ndjson

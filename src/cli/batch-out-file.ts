@@ -7,10 +7,11 @@
 // /proc), a dangling symlink, a file with other hard links or mounted by itself from another file
 // system (a Docker volume of one file), or a file in a folder where no temporary file can be made;
 // a file a rename cannot replace (a bind mount on the same file system) gets the rows copied in.
+// Another user's file is written in place too (replacing it would change its owner and group).
 // (Not flushed to disk before the rename: a million rows' output would wait seconds for the disk;
 // the guarantee is against a stopped run, not a power cut.)
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, copyFileSync, fchmodSync, fchownSync, lstatSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
@@ -54,6 +55,10 @@ export function openOutFile(path: string, label: string): OutFile {
       real = realpathSync(path);
       // Mounted by itself (another device than its folder's): a rename over it fails (EBUSY).
       if (statSync(dirname(real)).dev !== st.dev) return inPlace();
+      // Another user's file (a shared folder): replacing it would make it the writer's, owner and
+      // group, and a sticky folder refuses the rename; root keeps the owner (fchown below).
+      const uid = process.geteuid?.();
+      if (uid !== undefined && uid !== 0 && uid !== st.uid) return inPlace();
     }
   } catch (e) {
     throw fail(e);
@@ -72,15 +77,6 @@ export function openOutFile(path: string, label: string): OutFile {
       throw fail(e);
     }
   }
-  if (st) {
-    // The file's permissions and, where allowed, its owner (root rewriting a user's file).
-    try {
-      fchmodSync(fd, st.mode & 0o7777);
-      fchownSync(fd, st.uid, st.gid);
-    } catch {
-      // (Not the owner: the file is the writer's, with the old mode where that was allowed.)
-    }
-  }
   const removeTemp = () => {
     try {
       rmSync(writing, { force: true });
@@ -88,8 +84,23 @@ export function openOutFile(path: string, label: string): OutFile {
       // (Best effort: the run's own error, if any, is the one reported.)
     }
   };
+  if (st) {
+    // The file's permissions, owner and group (root rewriting a user's file); if they cannot all be
+    // kept, the file is written in place instead.
+    try {
+      fchmodSync(fd, st.mode & 0o7777);
+      fchownSync(fd, st.uid, st.gid);
+    } catch {
+      closeQuietly(fd);
+      removeTemp();
+      return inPlace();
+    }
+  }
+  /** Ended by a signal (a PID 1 that ignored it runs on for a moment): nothing is to be written. */
+  let stopped = false;
   const onExit = () => removeTemp();
   const onSignal = (signal: NodeJS.Signals) => {
+    stopped = true;
     unhook();
     removeTemp();
     process.kill(process.pid, signal);
@@ -108,18 +119,23 @@ export function openOutFile(path: string, label: string): OutFile {
     inPlace: false,
     finish() {
       unhook();
+      if (stopped) throw new OutputError(`the run was stopped by a signal: nothing was written to ${label}`);
+      let why: unknown;
       try {
         renameSync(writing, real);
         return;
-      } catch {
-        // A file mounted by itself on the same file system (a bind mount: EBUSY) cannot be renamed
-        // over: the rows are copied into it instead.
-      }
-      try {
-        copyFileSync(writing, real);
       } catch (e) {
-        // The rows are all there: kept, and named, rather than lost with the temporary file.
-        throw new OutputError(`cannot write ${label} (${code(e)}): the complete results are in ${writing}`, { cause: e });
+        why = e;
+      }
+      // The rows are all there: kept, and named, rather than lost with the temporary file.
+      const kept = (e: unknown, state: string) => new OutputError(`cannot write ${label} (${code(e)}): ${state}; the complete results are in ${writing}`, { cause: e });
+      // A file mounted by itself on the same file system (a bind mount) cannot be renamed over:
+      // the rows are copied into it. Any other refusal leaves it alone.
+      if ((why as NodeJS.ErrnoException).code !== 'EBUSY') throw kept(why, `${label} was left as it was`);
+      try {
+        copyInto(writing, real);
+      } catch (e) {
+        throw kept(e, `${label} is incomplete`);
       }
       removeTemp();
     },
@@ -128,6 +144,26 @@ export function openOutFile(path: string, label: string): OutFile {
       removeTemp();
     },
   };
+}
+
+/** Writes `from`'s bytes over `to` in place (its inode, owner and mode kept), then cuts it to their length. */
+function copyInto(from: string, to: string): void {
+  const src = openSync(from, 'r');
+  try {
+    const dst = openSync(to, 'r+');
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      let at = 0;
+      for (let n; (n = readSync(src, chunk, 0, chunk.length, at)) > 0; at += n) {
+        for (let off = 0; off < n; ) off += writeSync(dst, chunk, off, n - off, at + off);
+      }
+      ftruncateSync(dst, at);
+    } finally {
+      closeSync(dst);
+    }
+  } finally {
+    closeSync(src);
+  }
 }
 
 /** Closes `fd`, ignoring an error (the run's own error is the one reported). */

@@ -322,11 +322,12 @@ describe('a batch --out file is whole or not there', () => {
     // (Group-writable: a mode the umask of 022 would change if it were not set back.)
     chmodSync(target, 0o664);
     symlinkSync(target, join(dir, 'link.csv'));
-    const listeners = process.listenerCount('SIGINT') + process.listenerCount('exit');
+    const count = () => ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit'].map((e) => process.listenerCount(e)).join(',');
+    const listeners = count();
     const r = await runInProcess(['batch', input, '--trial', 'IM101-611', '--out', join(dir, 'link.csv')]);
     expect(r.code).toBe(0);
     // Nothing is left listening for signals after the run.
-    expect(process.listenerCount('SIGINT') + process.listenerCount('exit')).toBe(listeners);
+    expect(count()).toBe(listeners);
     const stdout = (await runInProcess(['batch', input, '--trial', 'IM101-611'])).stdout;
     expect(readFileSync(target, 'utf8')).toBe(stdout);
     expect(stdout.split('\n')).toHaveLength(4);

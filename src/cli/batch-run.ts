@@ -1,6 +1,6 @@
 // The work of `screen batch`, loaded only when it runs (see commands/batch.ts): screens every row
 // of a CSV or NDJSON file in one streaming pass and ends with a screen-failure summary.
-import { closeSync, createReadStream, openSync, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
@@ -27,6 +27,7 @@ import type { CliIo } from './io.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
+import { closeQuietly, openOutFile } from './batch-out-file.js';
 
 async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; dictionary: import('../criteria/dictionary-model.js').Dictionary; trialIds: string[] }> {
   const ids = flags.trial ?? [];
@@ -79,7 +80,8 @@ async function detectFormat(arg: string, flag: InputFormat | undefined, stream: 
   return { format, stream: rest() };
 }
 
-type Sink = { write(s: string): Promise<void>; close(): Promise<void> };
+/** `close(complete)`: the output ends here; `complete` is false when the run stopped early. */
+type Sink = { write(s: string): Promise<void>; close(complete: boolean): Promise<void> };
 
 /** Ends a reader not read to its end (its `finally` blocks run); an error doing so hides no other. */
 async function leave(iterator: AsyncIterator<unknown>): Promise<void> {
@@ -96,39 +98,51 @@ type Target = { write(s: string, cb?: (e?: Error | null) => void): unknown; once
  * Buffers output into large writes. Every write is checked: --out is written with writeSync (an
  * error such as ENOSPC surfaces at once); a real stdout stream reports errors through its write
  * callbacks (EPIPE when the reader, e.g. head, has gone). A failure is an OutputError (exit 74).
+ * An --out file is whole or not there (batch-out-file.ts): `close(false)` leaves the file that was
+ * there before.
  */
 function sinkFor(flags: BatchFlags, io: CliIo): Sink {
   const fail = (where: string, e: unknown) => new OutputError(`cannot write ${where}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the output is incomplete`, { cause: e });
   let buffer = '';
   if (flags.out) {
     const out = flags.out;
-    let fd: number;
-    try {
-      fd = openSync(resolve(io.cwd, out), 'w');
-    } catch (e) {
-      throw fail(out, e);
-    }
+    const file = openOutFile(resolve(io.cwd, out), out);
     const flush = () => {
       if (!buffer) return;
       const bytes = Buffer.from(buffer);
       buffer = '';
       try {
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+        for (let off = 0; off < bytes.length; ) off += writeSync(file.fd, bytes, off);
       } catch (e) {
-        throw fail(out, e);
+        if (file.inPlace) throw fail(out, e);
+        throw new OutputError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; ${out} was left as it was`, { cause: e });
       }
     };
     return {
       async write(s) {
         buffer += s;
-        if (buffer.length >= 64 * 1024) flush();
-      },
-      async close() {
-        try {
+        if (buffer.length >= 64 * 1024) {
           flush();
-        } finally {
-          closeSync(fd);
+          // (The event loop turns, so Ctrl-C is handled at once: its handler removes the temporary file.)
+          await new Promise(setImmediate);
         }
+      },
+      async close(complete) {
+        try {
+          if (complete) flush();
+        } catch (e) {
+          closeQuietly(file.fd);
+          file.abandon();
+          throw e;
+        }
+        try {
+          closeSync(file.fd);
+        } catch (e) {
+          file.abandon();
+          throw fail(out, e);
+        }
+        if (complete) file.finish();
+        else file.abandon();
       },
     };
   }
@@ -340,7 +354,15 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   let errors = 0;
   // --engine duckdb: valid rows wait in a chunk (error rows too, to keep the input order) and the
   // chunk is screened by one SQL query per trial. Loaded only when asked for.
-  const duck = engine === 'duckdb' && !native ? await (await import('../sql/duckdb-batch.js')).duckDbScreener(trials, dict) : undefined;
+  let duck: Awaited<ReturnType<typeof import('../sql/duckdb-batch.js').duckDbScreener>> | undefined;
+  try {
+    duck = engine === 'duckdb' && !native ? await (await import('../sql/duckdb-batch.js')).duckDbScreener(trials, dict) : undefined;
+  } catch (e) {
+    await leave(iterator);
+    progress.done();
+    await sink.close(false);
+    throw e;
+  }
   type Pending = { item: InputItem; warnings: Problem[]; patientId: string | null; record?: PatientRecord; referenceDates?: ReferenceDates };
   let pending: Pending[] = [];
   // One result per trial, in `trials` order (the JS engine's outcomes, or the SQL query's).
@@ -428,6 +450,8 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     // Outcomes without explanations: batch writes verdicts, ids and missing fields only.
     await writeScreened({ item, warnings, patientId }, compiled.map((t) => screenOutcomes(t, record, referenceDates)));
   };
+  /** Every row written: the --out file takes the place of any before it. */
+  let complete = false;
   try {
     await sink.write(writer.start());
     for (; !next.done; next = await iterator.next()) {
@@ -437,13 +461,17 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     }
     await flush();
     await sink.write(writer.end());
+    complete = true;
   } finally {
-    // Left early (an output error): the reader closes its files now, not when collected.
-    if (!next.done) await leave(iterator);
-    duck?.close();
-    native?.close();
-    progress.done();
-    await sink.close();
+    try {
+      // Left early (an output error): the reader closes its files now, not when collected.
+      if (!next.done) await leave(iterator);
+      duck?.close();
+      native?.close();
+      progress.done();
+    } finally {
+      await sink.close(complete);
+    }
   }
   if (duplicates > 20) io.stderr.write(`warning: ${opened.name}: ${duplicates} rows repeat a patient id seen earlier (the first 20 are listed above)\n`);
   const result = summary.result();

@@ -14,7 +14,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
-import { getPriority, setPriority, tmpdir } from 'node:os';
+import { constants as osConstants, getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { Dictionary } from '../criteria/dictionary-model.js';
@@ -117,6 +117,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   const onSignal = (signal: NodeJS.Signals) => {
     close();
     process.kill(process.pid, signal);
+    // A process that ignores the signal's default action (PID 1 in a container) ends all the same.
+    setTimeout(() => process.exit(128 + (osConstants.signals[signal] ?? 0)), 200);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -1,9 +1,9 @@
 // Issue "Trust at the edges": one regression test per family of unusual input. Each failed on the
 // main branch before the fix (a wrong verdict, a crash, a hang or a lost row).
-import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { lintCriteria } from '../../src/criteria/lint.js';
 import { screenPatient } from '../../src/engine/evaluate.js';
@@ -291,6 +291,100 @@ describe('14, 15: outputs never destroy the input; write errors are errors', () 
     const head = sh(`node bin/screen.js batch ${input} --trial IM101-611 | head -c 100 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`);
     expect(head.stdout).toMatch(/exit=74/);
   });
+});
+
+describe('a batch --out file is whole or not there', () => {
+  const head = 'id,labs.ck.value,labs.ck.unit,labs.ck.uln';
+  const ok = `${head}\nA,100,U/L,200\nB,300,U/L,200\n`;
+  // 20,000 rows are screened and written before the line after them stops the run (exit 2).
+  const many = Array.from({ length: 20_000 }, (_, i) => `P${i},100,U/L,200`).join('\n');
+  const stops = Buffer.from(`${head}\n${many}\nB,1\u00000,U/L,200\n`);
+  const fresh = () => mkdtempSync(join(tmp, 'out-'));
+  test('a run stopped by an input error mid-file leaves the file that was there, and makes none where there was none', async () => {
+    const dir = fresh();
+    const input = file('stops.csv', stops);
+    const kept = join(dir, 'kept.csv');
+    writeFileSync(kept, 'the previous run\n');
+    const r = await runInProcess(['batch', input, '--trial', 'IM101-611', '--out', kept]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/stops\.csv:20002: contains a NUL byte/);
+    expect(readFileSync(kept, 'utf8')).toBe('the previous run\n');
+    const none = join(dir, 'none.csv');
+    expect((await runInProcess(['batch', input, '--trial', 'IM101-611', '--out', none])).code).toBe(2);
+    // No output file, and no temporary one left beside it.
+    expect(readdirSync(dir)).toEqual(['kept.csv']);
+  });
+  test('a finished run replaces the file, keeping its permissions and any link to it, with the rows standard output gets', async () => {
+    const dir = fresh();
+    const input = file('ok.csv', ok);
+    const target = join(dir, 'out.csv');
+    writeFileSync(target, 'the previous run\n');
+    // (Group-writable: a mode the umask of 022 would change if it were not set back.)
+    chmodSync(target, 0o664);
+    symlinkSync(target, join(dir, 'link.csv'));
+    const count = () => ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit'].map((e) => process.listenerCount(e)).join(',');
+    const listeners = count();
+    const r = await runInProcess(['batch', input, '--trial', 'IM101-611', '--out', join(dir, 'link.csv')]);
+    expect(r.code).toBe(0);
+    // Nothing is left listening for signals after the run.
+    expect(count()).toBe(listeners);
+    const stdout = (await runInProcess(['batch', input, '--trial', 'IM101-611'])).stdout;
+    expect(readFileSync(target, 'utf8')).toBe(stdout);
+    expect(stdout.split('\n')).toHaveLength(4);
+    expect(statSync(target).mode & 0o777).toBe(0o664);
+    expect(lstatSync(join(dir, 'link.csv')).isSymbolicLink()).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['link.csv', 'out.csv']);
+  });
+  test('a file with another hard link is written in place, so both names get the rows', async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'a.csv'), 'the previous run\n');
+    linkSync(join(dir, 'a.csv'), join(dir, 'b.csv'));
+    expect((await runInProcess(['batch', file('hard.csv', ok), '--trial', 'IM101-611', '--out', join(dir, 'a.csv')])).code).toBe(0);
+    expect(readFileSync(join(dir, 'b.csv'), 'utf8')).toBe(readFileSync(join(dir, 'a.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'b.csv'), 'utf8')).toMatch(/^row,patientId/);
+  });
+  test('rows with errors are a finished run: the file is written (exit 4)', async () => {
+    const dir = fresh();
+    const r = await runInProcess(['batch', file('rowerr.csv', `${head}\nA,100,U/L,200\nB,lots,U/L,200\n`), '--trial', 'IM101-611', '--out', join(dir, 'out.csv')]);
+    expect(r.code).toBe(4);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+  });
+  test('a write that fails part-way (a file size limit) exits 74 and leaves the file that was there', () => {
+    const dir = fresh();
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, `${head}\n${many}\n`);
+    writeFileSync(join(dir, 'out.csv'), 'the previous run\n');
+    // 20,000 rows make about 20 MB of output; the limit is 200 KB.
+    const sh = spawnSync('bash', ['-c', `ulimit -f 200; node bin/screen.js batch ${input} --trial IM101-611 --out ${dir}/out.csv; echo "exit=$?"`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(sh.stdout).toMatch(/exit=74/);
+    expect(sh.stderr).toMatch(new RegExp(`cannot write ${dir}/out\\.csv: EFBIG; ${dir}/out\\.csv was left as it was`));
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('the previous run\n');
+    expect(readdirSync(dir).sort()).toEqual(['in.csv', 'out.csv']);
+  });
+  test('a named pipe is written in place, as before', () => {
+    const dir = fresh();
+    const input = file('pipe.csv', ok);
+    const sh = spawnSync('bash', ['-c', `mkfifo ${dir}/p; cat ${dir}/p > ${dir}/got & node bin/screen.js batch ${input} --trial IM101-611 --out ${dir}/p; echo "exit=$?"; wait`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(sh.stdout).toMatch(/exit=0/);
+    expect(readFileSync(join(dir, 'got'), 'utf8').split('\n')).toHaveLength(4);
+  });
+  test.each(['js', 'duckdb'])('Ctrl-C mid-run (--engine %s): no output file and no temporary file left; the process ends by the signal, at once', async (engine) => {
+    const dir = fresh();
+    const rows = Array.from({ length: 60_000 }, (_, i) => `P${i},${100 + (i % 900)},U/L,200`).join('\n');
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, `${head}\n${rows}\n`);
+    const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', input, '--trial', 'IM101-611', '--engine', engine, '--out', join(dir, 'out.csv')], { stdio: 'ignore' });
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+    // Interrupted once its temporary output file is there (rows are being written).
+    for (let i = 0; i < 1200 && !readdirSync(dir).some((f) => f.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(readdirSync(dir).some((f) => /^\.out\.csv\.[0-9a-f]{12}\.tmp$/.test(f))).toBe(true);
+    const sent = Date.now();
+    child.kill('SIGINT');
+    expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
+    // (The rows' loop lets the signal in: with a handler, a loop that never turned kept it waiting for seconds.)
+    expect(Date.now() - sent).toBeLessThan(3000);
+    expect(readdirSync(dir)).toEqual(['in.csv']);
+  }, 60_000);
 });
 
 describe('16, 17: reports state only what the data supports', () => {

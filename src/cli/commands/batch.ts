@@ -44,6 +44,10 @@ Exit codes:
      input or each other; a binary, non-UTF-8 or NUL-containing input stops the run where it is found)
   74 the output could not be written in full (disk full, closed pipe): the results are incomplete
 
+An --out file is whole or not there: a run stopped by an input error, an --out write error or a
+signal leaves the file that was there before, or none. Some targets are written as the rows come
+(a device or pipe such as /dev/stdout, another user's file, a hard-linked file; see docs/batch.md).
+
 Examples:
   screen batch clinic.csv --trial IM101-611 --out results.csv --summary attrition.json
   screen batch patients.ndjson --all --format ndjson

@@ -1,0 +1,176 @@
+// Where `screen batch --out FILE` writes its rows. The rows go to a temporary file beside FILE,
+// renamed over it once the last one is written (`finish`); a run that stops early (`abandon`, or
+// Ctrl-C, SIGTERM, the terminal closing, an exit mid-way) removes the temporary file, so FILE is
+// either the whole output of a finished run or what it was before — never a file that looks
+// complete but lacks rows. Where a rename cannot stand in for writing FILE, it is written in place,
+// as the rows come: a device or pipe (/dev/stdout, /dev/full, a named pipe; any path under /dev or
+// /proc), a dangling symlink, a file with other hard links or mounted by itself from another file
+// system (a Docker volume of one file), or a file in a folder where no temporary file can be made;
+// a file a rename cannot replace (a bind mount on the same file system) gets the rows copied in.
+// Another user's file is written in place too (replacing it would change its owner and group).
+// (Not flushed to disk before the rename: a million rows' output would wait seconds for the disk;
+// the guarantee is against a stopped run, not a power cut.)
+import { randomBytes } from 'node:crypto';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { constants as os } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { OutputError } from '../errors.js';
+
+export type OutFile = {
+  fd: number;
+  /** Rows go straight into the file (no temporary file): a stopped run leaves what was written. */
+  inPlace: boolean;
+  /** The run finished (the file descriptor closed): the rows take the file's place. */
+  finish(): void;
+  /** The run stopped early (the file descriptor closed): the temporary file goes, best effort. */
+  abandon(): void;
+};
+
+const code = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code ?? (e as Error | undefined)?.message ?? String(e);
+
+/** Opens `path` (named `label` in messages) for a batch's rows; an error is an OutputError naming `label`. */
+export function openOutFile(path: string, label: string): OutFile {
+  const fail = (e: unknown) => new OutputError(`cannot write ${label}: ${code(e)}`, { cause: e });
+  const inPlace = (): OutFile => {
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch (e) {
+      throw fail(e);
+    }
+    return { fd, inPlace: true, finish() {}, abandon() {} };
+  };
+  if (/^\/(dev|proc)\//.test(path)) return inPlace();
+  let st: ReturnType<typeof statSync>;
+  let real = path;
+  try {
+    const link = lstatSync(path, { throwIfNoEntry: false });
+    st = statSync(path, { throwIfNoEntry: false });
+    // A dangling link: the file is made where it points, as before.
+    if (link && !st) return inPlace();
+    if (st) {
+      if (!st.isFile() || st.nlink > 1) return inPlace();
+      // A write-protected file is refused as writing it in place would be (never silently replaced).
+      accessSync(path, constants.W_OK);
+      real = realpathSync(path);
+      // Mounted by itself (another device than its folder's): a rename over it fails (EBUSY).
+      if (statSync(dirname(real)).dev !== st.dev) return inPlace();
+      // Another user's file (a shared folder): replacing it would make it the writer's, owner and
+      // group, and a sticky folder refuses the rename; root keeps the owner (fchown below).
+      const uid = process.geteuid?.();
+      if (uid !== undefined && uid !== 0 && uid !== st.uid) return inPlace();
+    }
+  } catch (e) {
+    throw fail(e);
+  }
+  let writing = '';
+  let fd = -1;
+  for (let tries = 0; fd < 0; tries++) {
+    writing = join(dirname(real), `.${basename(real).slice(0, 80)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      fd = openSync(writing, 'wx', st ? 0o600 : 0o666);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code;
+      if (why === 'EEXIST' && tries < 3) continue;
+      // A folder where no file can be made but the file itself is writable: written in place.
+      if (st && (why === 'EACCES' || why === 'EPERM' || why === 'EROFS' || why === 'ENAMETOOLONG')) return inPlace();
+      throw fail(e);
+    }
+  }
+  const removeTemp = () => {
+    try {
+      rmSync(writing, { force: true });
+    } catch {
+      // (Best effort: the run's own error, if any, is the one reported.)
+    }
+  };
+  if (st) {
+    // The file's permissions, owner and group (root rewriting a user's file); if they cannot all be
+    // kept, the file is written in place instead.
+    try {
+      fchmodSync(fd, st.mode & 0o7777);
+      fchownSync(fd, st.uid, st.gid);
+    } catch {
+      closeQuietly(fd);
+      removeTemp();
+      return inPlace();
+    }
+  }
+  /** Ended by a signal (a PID 1 that ignored it runs on for a moment): nothing is to be written. */
+  let stopped = false;
+  const onExit = () => removeTemp();
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopped = true;
+    unhook();
+    removeTemp();
+    process.kill(process.pid, signal);
+    // A process that ignores the signal's default action (PID 1 in a container) ends all the same.
+    setTimeout(() => process.exit(128 + (os.signals[signal] ?? 0)), 200);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const unhook = () => {
+    for (const s of signals) process.off(s, onSignal);
+    process.off('exit', onExit);
+  };
+  for (const s of signals) process.once(s, onSignal);
+  process.once('exit', onExit);
+  return {
+    fd,
+    inPlace: false,
+    finish() {
+      unhook();
+      if (stopped) throw new OutputError(`the run was stopped by a signal: nothing was written to ${label}`);
+      let why: unknown;
+      try {
+        renameSync(writing, real);
+        return;
+      } catch (e) {
+        why = e;
+      }
+      // The rows are all there: kept, and named, rather than lost with the temporary file.
+      const kept = (e: unknown, state: string) => new OutputError(`cannot write ${label} (${code(e)}): ${state}; the complete results are in ${writing}`, { cause: e });
+      // A file mounted by itself on the same file system (a bind mount) cannot be renamed over:
+      // the rows are copied into it. Any other refusal leaves it alone.
+      if ((why as NodeJS.ErrnoException).code !== 'EBUSY') throw kept(why, `${label} was left as it was`);
+      try {
+        copyInto(writing, real);
+      } catch (e) {
+        throw kept(e, `${label} is incomplete`);
+      }
+      removeTemp();
+    },
+    abandon() {
+      unhook();
+      removeTemp();
+    },
+  };
+}
+
+/** Writes `from`'s bytes over `to` in place (its inode, owner and mode kept), then cuts it to their length. */
+function copyInto(from: string, to: string): void {
+  const src = openSync(from, 'r');
+  try {
+    const dst = openSync(to, 'r+');
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      let at = 0;
+      for (let n; (n = readSync(src, chunk, 0, chunk.length, at)) > 0; at += n) {
+        for (let off = 0; off < n; ) off += writeSync(dst, chunk, off, n - off, at + off);
+      }
+      ftruncateSync(dst, at);
+    } finally {
+      closeSync(dst);
+    }
+  } finally {
+    closeSync(src);
+  }
+}
+
+/** Closes `fd`, ignoring an error (the run's own error is the one reported). */
+export function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // (Already closed, or a close that failed after a write error.)
+  }
+}

@@ -26,11 +26,12 @@ export type OutFile = {
   abandon(): void;
 };
 
-const code = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code ?? (e as Error | undefined)?.message ?? String(e);
+/** An error's code (ENOSPC, EACCES, …), else its message. */
+export const errorCode = (e: unknown): string => (e as NodeJS.ErrnoException | undefined)?.code ?? (e as Error | undefined)?.message ?? String(e);
 
 /** Opens `path` (named `label` in messages) for a batch's rows; an error is an OutputError naming `label`. */
 export function openOutFile(path: string, label: string): OutFile {
-  const fail = (e: unknown) => new OutputError(`cannot write ${label}: ${code(e)}`, { cause: e });
+  const fail = (e: unknown) => new OutputError(`cannot write ${label}: ${errorCode(e)}`, { cause: e });
   const inPlace = (): OutFile => {
     let fd: number;
     try {
@@ -128,7 +129,7 @@ export function openOutFile(path: string, label: string): OutFile {
         why = e;
       }
       // The rows are all there: kept, and named, rather than lost with the temporary file.
-      const kept = (e: unknown, state: string) => new OutputError(`cannot write ${label} (${code(e)}): ${state}; the complete results are in ${writing}`, { cause: e });
+      const kept = (e: unknown, state: string) => new OutputError(`cannot write ${label} (${errorCode(e)}): ${state}; the complete results are in ${writing}`, { cause: e });
       // A file mounted by itself on the same file system (a bind mount) cannot be renamed over:
       // the rows are copied into it. Any other refusal leaves it alone.
       if ((why as NodeJS.ErrnoException).code !== 'EBUSY') throw kept(why, `${label} was left as it was`);

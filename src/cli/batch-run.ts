@@ -27,7 +27,7 @@ import type { CliIo } from './io.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { closeQuietly, openOutFile } from './batch-out-file.js';
+import { closeQuietly, errorCode, openOutFile } from './batch-out-file.js';
 
 async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; dictionary: import('../criteria/dictionary-model.js').Dictionary; trialIds: string[] }> {
   const ids = flags.trial ?? [];
@@ -102,11 +102,13 @@ type Target = { write(s: string, cb?: (e?: Error | null) => void): unknown; once
  * there before.
  */
 function sinkFor(flags: BatchFlags, io: CliIo): Sink {
-  const fail = (where: string, e: unknown) => new OutputError(`cannot write ${where}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the output is incomplete`, { cause: e });
+  const fail = (where: string, e: unknown, state = 'the output is incomplete') => new OutputError(`cannot write ${where}: ${errorCode(e)}; ${state}`, { cause: e });
   let buffer = '';
   if (flags.out) {
     const out = flags.out;
     const file = openOutFile(resolve(io.cwd, out), out);
+    // (A failed write to the temporary file leaves --out as it was.)
+    const failOut = (e: unknown) => fail(out, e, file.inPlace ? undefined : `${out} was left as it was`);
     const flush = () => {
       if (!buffer) return;
       const bytes = Buffer.from(buffer);
@@ -114,8 +116,7 @@ function sinkFor(flags: BatchFlags, io: CliIo): Sink {
       try {
         for (let off = 0; off < bytes.length; ) off += writeSync(file.fd, bytes, off);
       } catch (e) {
-        if (file.inPlace) throw fail(out, e);
-        throw new OutputError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; ${out} was left as it was`, { cause: e });
+        throw failOut(e);
       }
     };
     return {
@@ -139,7 +140,7 @@ function sinkFor(flags: BatchFlags, io: CliIo): Sink {
           closeSync(file.fd);
         } catch (e) {
           file.abandon();
-          throw fail(out, e);
+          throw failOut(e);
         }
         if (complete) file.finish();
         else file.abandon();
@@ -480,7 +481,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     try {
       writeFileSync(resolve(io.cwd, flags.summary), `${JSON.stringify(result, null, 2)}\n`);
     } catch (e) {
-      throw new OutputError(`cannot write ${flags.summary}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      throw new OutputError(`cannot write ${flags.summary}: ${errorCode(e)}`, { cause: e });
     }
   }
   return errors > 0 ? EXIT_ROW_ERRORS : 0;

@@ -64,39 +64,16 @@ export function openOutFile(path: string, label: string): OutFile {
   } catch (e) {
     throw fail(e);
   }
+  /** The temporary file, once made (nothing else is ever removed). */
   let writing = '';
-  let fd = -1;
-  for (let tries = 0; fd < 0; tries++) {
-    writing = join(dirname(real), `.${basename(real).slice(0, 80)}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      fd = openSync(writing, 'wx', st ? 0o600 : 0o666);
-    } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code;
-      if (why === 'EEXIST' && tries < 3) continue;
-      // A folder where no file can be made but the file itself is writable: written in place.
-      if (st && (why === 'EACCES' || why === 'EPERM' || why === 'EROFS' || why === 'ENAMETOOLONG')) return inPlace();
-      throw fail(e);
-    }
-  }
   const removeTemp = () => {
+    if (!writing) return;
     try {
       rmSync(writing, { force: true });
     } catch {
       // (Best effort: the run's own error, if any, is the one reported.)
     }
   };
-  if (st) {
-    // The file's permissions, owner and group (root rewriting a user's file); if they cannot all be
-    // kept, the file is written in place instead.
-    try {
-      fchmodSync(fd, st.mode & 0o7777);
-      fchownSync(fd, st.uid, st.gid);
-    } catch {
-      closeQuietly(fd);
-      removeTemp();
-      return inPlace();
-    }
-  }
   /** Ended by a signal (a PID 1 that ignored it runs on for a moment): nothing is to be written. */
   let stopped = false;
   const onExit = () => removeTemp();
@@ -113,8 +90,46 @@ export function openOutFile(path: string, label: string): OutFile {
     for (const s of signals) process.off(s, onSignal);
     process.off('exit', onExit);
   };
+  // Listening before the file is made: a signal that came between the two would end the process
+  // by its default action, the file left behind (seen on a loaded machine).
   for (const s of signals) process.once(s, onSignal);
   process.once('exit', onExit);
+  /** Written in place after all: nothing of the temporary file's is left, listeners included. */
+  const instead = (): OutFile => {
+    unhook();
+    removeTemp();
+    return inPlace();
+  };
+  let fd = -1;
+  try {
+    for (let tries = 0; fd < 0; tries++) {
+      const name = join(dirname(real), `.${basename(real).slice(0, 80)}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        fd = openSync(name, 'wx', st ? 0o600 : 0o666);
+        writing = name;
+      } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code;
+        if (why === 'EEXIST' && tries < 3) continue;
+        // A folder where no file can be made but the file itself is writable: written in place.
+        if (st && (why === 'EACCES' || why === 'EPERM' || why === 'EROFS' || why === 'ENAMETOOLONG')) return instead();
+        throw fail(e);
+      }
+    }
+  } catch (e) {
+    unhook();
+    throw e;
+  }
+  if (st) {
+    // The file's permissions, owner and group (root rewriting a user's file); if they cannot all be
+    // kept, the file is written in place instead.
+    try {
+      fchmodSync(fd, st.mode & 0o7777);
+      fchownSync(fd, st.uid, st.gid);
+    } catch {
+      closeQuietly(fd);
+      return instead();
+    }
+  }
   return {
     fd,
     inPlace: false,

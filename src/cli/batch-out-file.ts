@@ -12,9 +12,9 @@
 // the guarantee is against a stopped run, not a power cut.)
 import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, fchmodSync, fchownSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { constants as os } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
+import { onStop } from '../util/on-stop.js';
 
 export type OutFile = {
   fd: number;
@@ -76,24 +76,12 @@ export function openOutFile(path: string, label: string): OutFile {
   };
   /** Ended by a signal (a PID 1 that ignored it runs on for a moment): nothing is to be written. */
   let stopped = false;
-  const onExit = () => removeTemp();
-  const onSignal = (signal: NodeJS.Signals) => {
-    stopped = true;
-    unhook();
-    removeTemp();
-    process.kill(process.pid, signal);
-    // A process that ignores the signal's default action (PID 1 in a container) ends all the same.
-    setTimeout(() => process.exit(128 + (os.signals[signal] ?? 0)), 200);
-  };
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const unhook = () => {
-    for (const s of signals) process.off(s, onSignal);
-    process.off('exit', onExit);
-  };
   // Listening before the file is made: a signal that came between the two would end the process
   // by its default action, the file left behind (seen on a loaded machine).
-  for (const s of signals) process.once(s, onSignal);
-  process.once('exit', onExit);
+  const unhook = onStop(() => {
+    stopped = true;
+    removeTemp();
+  });
   /** Written in place after all: nothing of the temporary file's is left, listeners included. */
   const instead = (): OutFile => {
     unhook();

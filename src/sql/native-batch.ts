@@ -14,7 +14,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
-import { constants as osConstants, getPriority, setPriority, tmpdir } from 'node:os';
+import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBMaterializedResult } from '@duckdb/node-api';
 import type { Dictionary } from '../criteria/dictionary-model.js';
@@ -29,6 +29,7 @@ import { lit } from './kit.js';
 import { quoteIdent as q } from './layout.js';
 import { compileTrial } from './query.js';
 import { pack, resultReader } from './native-results.js';
+import { onStop } from '../util/on-stop.js';
 
 /**
  * Rows checked, laid out and screened per range: each trial's query is planned once per range
@@ -113,19 +114,9 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     return work;
   };
   // Ctrl-C or a kill while DuckDB works: the temporary database (a copy of the input's patient
-  // data) is removed, then the process ends by the signal as it would have.
-  const onSignal = (signal: NodeJS.Signals) => {
-    close();
-    process.kill(process.pid, signal);
-    // A process that ignores the signal's default action (PID 1 in a container) ends all the same.
-    setTimeout(() => process.exit(128 + (osConstants.signals[signal] ?? 0)), 200);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // (The terminal closed, an ssh session dropped.)
-  process.once('SIGHUP', onSignal);
-  // An exit mid-way (bin/screen.js exits at once when standard output is a closed pipe) removes it too.
-  process.once('exit', close);
+  // data) is removed, then the process ends by the signal as it would have; an exit mid-way removes
+  // it too.
+  const stopListening = onStop(close);
   try {
     temp = mkdtempSync(join(tmpdir(), 'trial-screen-native-'));
     // A database of its own in a temporary directory, its spill files beside it (under memory_limit).
@@ -166,10 +157,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     if (closed) return;
     closed = true;
     if (yielded) MAIN_THREAD.restore();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('exit', close);
+    stopListening();
     // (Retried: a range file being written in libuv's threads meanwhile makes the directory not
     // empty when its listing was taken.)
     const removeTemp = () => {

@@ -2,7 +2,8 @@
 // what SQL accepts, JS accepts with no warning but the dates after screening SQL words the same,
 // and lays out the same (a property over nasty cells); and end to end, the same bytes as --engine
 // js on crafted files covering each fallback, with the native path taken exactly where it should
-// be. Ranges, a generated population and the process around the path: native-pipeline.test.ts.
+// be; the cell types of the range file. Ranges, a generated population and the process around the
+// path: native-pipeline.test.ts.
 import fc from 'fast-check';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -19,6 +20,7 @@ import { formatProblem } from '../../src/errors.js';
 import type { FieldDef } from '../../src/criteria/dictionary-schema.js';
 import { EXIT_ROW_ERRORS } from '../../src/cli/commands/batch.js';
 import { NASTY, TRIALS, bad, base, dict, header, line, lines, native, nativeFiles, nativeShare, rows, trials } from './native-fixtures.js';
+
 const { write, sameBothWays } = nativeFiles();
 
 let db: DuckDBConnection;

@@ -1,10 +1,9 @@
 // What the native CSV path's tests share (native-csv.test.ts: what SQL accepts and the files it
 // reads; native-pipeline.test.ts: ranges, a generated population, and the process around it):
 // the example rows as plain CSV lines, nasty cells, and the ways a test runs the native path.
-import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
 import { afterAll, expect } from 'vitest';
 import { resolveHeader } from '../../src/batch/read-rows.js';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
@@ -34,7 +33,8 @@ export const lines = (rs: string[][], eol = '\n') => rs.map(line).join(eol);
 /**
  * A temporary directory of the calling test file's own (removed after its tests; not the
  * product's prefix, trial-screen-native-, so a leftover of the product stands out), and the
- * helpers that write into it.
+ * helpers that write into it. Called at a test file's top level (where its afterAll belongs to the
+ * file), never inside a test.
  */
 export function nativeFiles() {
   const dir = mkdtempSync(join(tmpdir(), 'trial-screen-test-native-'));
@@ -45,11 +45,11 @@ export function nativeFiles() {
     return file;
   };
   /** --engine js and --engine duckdb on one file: the same stdout, stderr, exit code and --summary. */
-  const sameBothWays = async function(file: string, args: string[] = ['--trial', 'IM101-611']) {
+  const sameBothWays = async (file: string, args: string[] = ['--trial', 'IM101-611']) => {
     const run = async (engine: string) => {
       const summary = join(dir, `summary-${engine}.json`);
       const r = await runInProcess(['batch', file, '--engine', engine, '--summary', summary, ...args]);
-        const s = existsSync(summary) ? readFileSync(summary, 'utf8') : '';
+      const s = existsSync(summary) ? readFileSync(summary, 'utf8') : '';
       rmSync(summary, { force: true });
       return { ...r, summary: s };
     };

@@ -1,7 +1,9 @@
 // The native CSV path's ranges and the process around it (src/sql/native-batch.ts): a seeded
-// generated population screened the same both ways and in small ranges, range sizes, and what
-// happens on a signal, a closed pipe, DuckDB failing, a file rewritten mid-read; with the main
-// thread yielding to DuckDB's. What SQL accepts and the crafted files: native-csv.test.ts.
+// generated population screened the same both ways and in small ranges, ranges of a few rows read
+// out a row at a time, range sizes; a named pipe left to the JS path; and what happens on a
+// signal, a closed pipe or a full output, DuckDB failing, a file rewritten mid-read, with the main
+// thread yielding to DuckDB's. What SQL accepts, the range file's cell types and the crafted
+// files: native-csv.test.ts.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -14,6 +16,7 @@ import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patie
 import { ROOT, trial } from '../helpers/screening.js';
 import { runInProcess } from '../cli/run-cli.js';
 import { NASTY, TRIALS, base, dict, header, line, lines, native, nativeFiles, nativeRows, plain, trials } from './native-fixtures.js';
+
 const { dir, write, sameBothWays } = nativeFiles();
 const reviewIds = Object.fromEntries(TRIALS.map((id) => [id, collectFieldRefs(trial(id).criteria.map((c) => c.rule), trial(id).definitions).reviews.map((r) => r.id)]));
 

@@ -1,18 +1,15 @@
 // The native CSV path of `screen batch --engine duckdb` (src/sql/native-batch.ts, native-accept.ts):
 // what SQL accepts, JS accepts with no warning but the dates after screening SQL words the same,
-// and lays out the same (a property over nasty cells); and end to end, the same bytes as --engine js on crafted files covering each fallback
-// and a seeded generated population, with the native path taken exactly where it should be.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// and lays out the same (a property over nasty cells); and end to end, the same bytes as --engine
+// js on crafted files covering each fallback, with the native path taken exactly where it should
+// be; the cell types of the range file. Ranges, a generated population and the process around the
+// path: native-pipeline.test.ts.
 import fc from 'fast-check';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { collectFieldRefs } from '../../src/criteria/field-refs.js';
 import { resolveReferenceDates } from '../../src/engine/reference-dates.js';
 import type { ReferenceDates } from '../../src/engine/result.js';
 import { resolveHeader } from '../../src/batch/read-rows.js';
-import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { parseCsvRow } from '../../src/patient/csv-row.js';
 import { reviewKeyWarnings } from '../../src/patient/review-keys.js';
 import { lit } from '../../src/sql/kit.js';
@@ -20,28 +17,11 @@ import { layoutTables, quoteIdent, recordRows, type TableRows } from '../../src/
 import { ACCEPT_MACROS, DATE_FORM, atMost, cellColumn, nativePlan, WARNING_SEPARATOR } from '../../src/sql/native-accept.js';
 import { inDateRange, isValidIsoDate, MAX_YEAR, MIN_YEAR } from '../../src/engine/dates.js';
 import { formatProblem } from '../../src/errors.js';
-import { MAIN_THREAD_NICENESS, openNativeCsv, rangeSize } from '../../src/sql/native-batch.js';
-import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
-import { criteriaSet, example, trial } from '../helpers/screening.js';
 import type { FieldDef } from '../../src/criteria/dictionary-schema.js';
-import { readdirSync } from 'node:fs';
-import { ROOT } from '../helpers/screening.js';
-import { runInProcess } from '../cli/run-cli.js';
 import { EXIT_ROW_ERRORS } from '../../src/cli/commands/batch.js';
+import { NASTY, TRIALS, bad, base, dict, header, line, lines, native, nativeFiles, nativeShare, rows, trials } from './native-fixtures.js';
 
-const dict = criteriaSet.dictionary;
-const TRIALS = ['IM101-611', 'NCT02347891', 'NCT04946669'];
-const trials = TRIALS.map(trial);
-// Not the product's own prefix (trial-screen-native-), so a leftover of the product stands out.
-const dir = mkdtempSync(join(tmpdir(), 'trial-screen-test-native-'));
-const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort().map((f) => example(f.replace(/\.json$/, '')));
-const reviewIds = Object.fromEntries(TRIALS.map((id) => [id, collectFieldRefs(trial(id).criteria.map((c) => c.rule), trial(id).definitions).reviews.map((r) => r.id)]));
-
-/** Cells written as a plain CSV line may hold them (the native path needs no quoting). */
-const plain = (cell: string) => cell.replace(/[",\r\n]/g, ' ');
-const table = patientsToTable(examples, dict);
-const header = table.header;
-const rows = table.rows.map((r) => r.map(plain));
+const { write, sameBothWays } = nativeFiles();
 
 let db: DuckDBConnection;
 let instance: DuckDBInstance;
@@ -53,10 +33,7 @@ beforeAll(async () => {
 afterAll(() => {
   db.closeSync();
   instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
 });
-
-const NASTY = ['1e3', ' 5', '5 ', '05', '007', '.5', '5.', '+1', '-0', '-1', 'NaN', 'Infinity', 'infinity', '٣', '５', '1,5', '0', '1', '2', '3', '2026-02-30', '2026-1-05', '2026-01-05 ', '1899-12-31', '2100-12-31', '2101-01-01', '9999-12-31', 'TRUE', 'True', 'tRUE', 'yes', 'No', 'none', 'None', 'U/L', 'mg/day', 'µmol/L', 'x\u00a0', '\u00a0x', 'ü', 'prednisone', 'other', 'dm', '2026-11-17'];
 
 /** Dates around the examples' screening date (2026-11-16), for a column of dates. */
 const NEAR_SCREENING = ['2026-11-15', '2026-11-16', '2026-11-17', '2026-12-08'];
@@ -192,39 +169,6 @@ test('what SQL accepts, JS accepts with no warning but the dates after screening
   expect(errors).toBeGreaterThan(3);
 }, 120_000);
 
-/** --engine js and --engine duckdb on one file: the same stdout, stderr, exit code and --summary. */
-async function sameBothWays(file: string, args: string[] = ['--trial', 'IM101-611']) {
-  const run = async (engine: string) => {
-    const summary = join(dir, `summary-${engine}.json`);
-    const r = await runInProcess(['batch', file, '--engine', engine, '--summary', summary, ...args]);
-    const { readFileSync, existsSync, rmSync } = await import('node:fs');
-    const s = existsSync(summary) ? readFileSync(summary, 'utf8') : '';
-    rmSync(summary, { force: true });
-    return { ...r, summary: s };
-  };
-  const js = await run('js');
-  const duck = await run('duckdb');
-  expect(duck).toEqual(js);
-  return js;
-}
-
-async function native(file: string, delimiter = ','): Promise<boolean> {
-  const n = await openNativeCsv(file, delimiter, dict, trials);
-  n?.close();
-  return n !== undefined;
-}
-
-const line = (cells: string[]) => cells.join(',');
-function write(name: string, text: string | Buffer): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-const bad = (cells: string[], changes: Record<string, string>) => cells.map((c, i) => changes[header[i] as string] ?? c);
-const base = rows.slice(0, 12);
-const lines = (rs: string[][], eol = '\n') => rs.map(line).join(eol);
-
 // Files the JS reader reads differently from a plain split: DuckDB leaves them to today's path
 // (whose output test/sql/cli.test.ts holds to --engine js).
 test.each([
@@ -329,72 +273,6 @@ test('CRLF with ragged rows, bad and non-canonical values, duplicate ids, decisi
   expect(r.stderr).toContain('also in row');
 }, 60_000);
 
-test('a seeded generated population of 2,000 rows: the same bytes both ways', async () => {
-  const bases = fc.sample(fullPatient(dict, reviewIds), { seed: 1616, numRuns: 150 });
-  const random = fc.sample(fc.nat(1 << 30), { seed: 7, numRuns: 2000 * 8 });
-  let k = 0;
-  const next = () => random[k++ % random.length] as number;
-  const patients = Array.from({ length: 2000 }, (_, i) => {
-    let p = bases[i % bases.length] as Record<string, any>;
-    const paths = removablePaths(p, dict);
-    for (let r = next() % 12; r > 0; r--) p = without(p, paths[next() % paths.length] as string[]);
-    // A stated age beside a date of birth is left to JS (which checks they agree): most rows state one of them only.
-    if (next() % 5 !== 0) p = without(p, ['demographics', next() % 2 ? 'ageYears' : 'birthDate']);
-    return { ...p, id: `GEN-${i % 1950}` };
-  });
-  const t = patientsToTable(patients, dict);
-  // Numbers as a spreadsheet writes them: the generator's tiny doubles (5e-324) in exponent form are
-  // left to JS by design, and would send every row there.
-  const lines = t.rows.map((r) => r.map((c) => (/^[0-9.]+e-\d+$/.test(c) ? '0' : plain(c))));
-  // A few nasty cells, so some rows take the JS path for an error or a warning.
-  for (let n = 0; n < 100; n++) (lines[next() % lines.length] as string[])[next() % t.header.length] = NASTY[next() % NASTY.length] as string;
-  const file = write('generated.csv', [t.header, ...lines].map(line).join('\r\n') + '\r\n');
-  expect(await native(file)).toBe(true);
-  // Most rows are SQL's (the comparisons below would otherwise hold the JS path to itself), some JS's.
-  const share = await nativeShare(file, ',');
-  expect(share.sql).toBeGreaterThan(1200);
-  expect(share.js).toBeGreaterThan(50);
-  const r = await sameBothWays(file, ['--all', '--wide', '--as-of', '2026-11-16']);
-  expect(r.stdout.split('\n').length).toBeGreaterThan(6000);
-  // In small ranges and slices (DuckDB screening one range while JS prepares the next and writes
-  // the one before): the same rows, in the same order, as in one range.
-  const small = await nativeRows(file, { rangeRows: 700, sliceRows: 300 }, TRIALS);
-  expect(small.length).toBe(2000);
-  expect(small.filter((x) => 'cells' in x).length).toBeGreaterThan(0);
-  expect(small.filter((x) => 'results' in x).length).toBeGreaterThan(1200);
-  expect(small).toEqual(await nativeRows(file, {}, TRIALS));
-}, 120_000);
-
-test('ranges of 12 rows read out a row at a time, every trial: the same rows, in the same order, as in one range', async () => {
-  const random = fc.sample(fc.nat(1 << 30), { seed: 11, numRuns: 100 });
-  let k = 0;
-  const next = () => random[k++ % random.length] as number;
-  const rows = Array.from({ length: 40 }, (_, i) => [`ONE-${i}`, ...(base[i % base.length] as string[]).slice(1)]);
-  // Nasty cells in a few rows, so that rows left to JS fall between and at the edges of slices.
-  for (let n = 0; n < 6; n++) (rows[next() % rows.length] as string[])[1 + (next() % (header.length - 1))] = NASTY[next() % NASTY.length] as string;
-  const file = write('one-row-slices.csv', `${lines([header, ...rows])}\n`);
-  const small = await nativeRows(file, { rangeRows: 12, sliceRows: 1 }, TRIALS);
-  expect(small.map((x) => x.row)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-  expect(small.filter((x) => 'cells' in x).length).toBeGreaterThan(0);
-  expect(small.filter((x) => 'results' in x && x.results.length === TRIALS.length).length).toBeGreaterThan(20);
-  expect(small).toEqual(await nativeRows(file, {}, TRIALS));
-}, 60_000);
-
-/** Every row of a file as the native path yields it for `ids` (IM101-611 unless given), with `options` for openNativeCsv. */
-async function nativeRows(file: string, options: { rangeRows?: number; sliceRows?: number }, ids: readonly string[] = ['IM101-611']) {
-  const chosen = trials.filter((t) => ids.includes(t.meta.id));
-  const n = await openNativeCsv(file, ',', dict, chosen, options);
-  if (!n) throw new Error('not native');
-  const out = [];
-  try {
-    const info = resolveHeader(n.headerCells, dict, file);
-    for await (const batch of n.rows(info.header, {}, chosen.map((t) => t.meta.id))) out.push(...batch);
-  } finally {
-    n.close();
-  }
-  return out;
-}
-
 test('a ";" file whose row has a cell too many after a list of codes: a row error, as with --engine js', async () => {
   // DuckDB's reader drops empty cells past the last column; a list's ";" is this file's delimiter.
   const file = write('list-then-extra.csv', 'id;antibodies.positive;diagnosis.subtype\np1;jo1;mi2;\np2;jo1;pl7\np3;jo1;dm\n');
@@ -402,25 +280,6 @@ test('a ";" file whose row has a cell too many after a list of codes: a row erro
   expect(r.code).toBe(EXIT_ROW_ERRORS);
   expect(r.stdout).toContain('has 4 cells');
 }, 60_000);
-
-/** How many rows of a file SQL screens natively, and how many it leaves to JS. */
-async function nativeShare(file: string, delimiter: string, flags: ReferenceDates = {}, ids = TRIALS): Promise<{ sql: number; js: number; jsRows: number[] }> {
-  const n = await openNativeCsv(file, delimiter, dict, ids.map(trial));
-  if (!n) throw new Error('not native');
-  const share = { sql: 0, js: 0, jsRows: [] as number[] };
-  try {
-    const info = resolveHeader(n.headerCells, dict, file);
-    for await (const batch of n.rows(info.header, flags, ids)) {
-      for (const r of batch) {
-        share['cells' in r ? 'js' : 'sql'] += 1;
-        if ('cells' in r) share.jsRows.push(r.row);
-      }
-    }
-  } finally {
-    n.close();
-  }
-  return share;
-}
 
 test('dates of past events after the latest reference date, and a stop or a dose before its start: screened in SQL with the warnings and errors --engine js gives, the same bytes in every format, trial and flag', async () => {
   const columns = ['id', 'referenceDates.screening', 'referenceDates.consent', 'referenceDates.randomization', 'demographics.birthDate', 'demographics.ageYears', 'demographics.ageOn', 'diagnosis.date'];
@@ -496,194 +355,6 @@ test.each([
   expect(share.sql + share.js).toBe(base.length);
   expect(share.sql).toBeGreaterThan(base.length / 2);
   await sameBothWays(file);
-}, 60_000);
-
-test('a named pipe is read once, by the JS path: every row, as from the file', async () => {
-  const { execFileSync } = await import('node:child_process');
-  const file = write('piped.csv', `${lines([header, ...base])}\n`);
-  const fifo = join(dir, 'pipe.csv');
-  execFileSync('mkfifo', [fifo]);
-  // The real bin, as a shell runs it with a writer on the other end of the pipe.
-  const piped = execFileSync('sh', ['-c', 'cat "$1" > "$2" & exec node "$3" batch "$2" --engine duckdb --trial IM101-611 2>/dev/null', 'sh', file, fifo, `${ROOT}bin/screen.js`], { encoding: 'utf8', timeout: 30_000 });
-  const direct = await runInProcess(['batch', file, '--engine', 'js', '--trial', 'IM101-611']);
-  expect(piped.split('\n').length).toBe(base.length + 2);
-  expect(piped).toBe(direct.stdout);
-}, 60_000);
-
-/** The real bin screening `copies` copies of the example rows natively, its temporary directory its own. */
-async function spawnNative(name: string, copies: number, args: string[], stdio: import('node:child_process').StdioOptions) {
-  const { spawn } = await import('node:child_process');
-  const { mkdirSync } = await import('node:fs');
-  const file = write(`${name}.csv`, `${lines([header, ...Array.from({ length: copies }, () => base).flat()])}\n`);
-  const temp = join(dir, `${name}-tmp`);
-  mkdirSync(temp);
-  const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', ...args], { env: { ...process.env, TMPDIR: temp }, stdio });
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
-  return { child, ended, temp };
-}
-
-test.each([
-  ['Ctrl-C', 'SIGINT'],
-  ['the terminal closed', 'SIGHUP'],
-] as const)('%s while DuckDB reads: the temporary copy of the input is removed, the process ends by the signal', async (_name, signal) => {
-  const { child, ended, temp } = await spawnNative(`interrupted-${signal}`, 2000, ['--out', join(dir, `interrupted-${signal}-out.csv`)], 'ignore');
-  for (let i = 0; i < 300 && readdirSync(temp).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-  expect(readdirSync(temp)).toHaveLength(1);
-  child.kill(signal);
-  expect(await ended).toEqual({ code: null, signal });
-  expect(readdirSync(temp)).toEqual([]);
-}, 60_000);
-
-/** The sizes of the ranges a file of `rows` rows is read in (its line ends counted as `total`). */
-function sizes(rows: number, total: number, rangeRows: number): number[] {
-  const out: number[] = [];
-  for (let taken = 0; taken < rows; ) {
-    const size = rangeSize(taken, total, rangeRows);
-    out.push(Math.min(size, rows - taken));
-    taken += size;
-  }
-  return out;
-}
-
-test.each([
-  [100_000, 100_001, [25_000, 50_001, 24_999]],
-  [400_000, 400_001, [25_000, 100_000, 100_000, 100_000, 50_001, 24_999]],
-  [1_000_000, 1_000_000, [25_000, ...Array<number>(9).fill(100_000), 50_000, 25_000]],
-  [130_000, 130_001, [25_000, 80_001, 24_999]],
-  [10_000, 10_001, [10_000]],
-  [30_000, 30_000, [25_000, 5_000]],
-  // Line ends overcounted (empty lines at the end) or a file grown since: every row is still read.
-  [100_000, 100_500, [25_000, 50_500, 24_500]],
-  [200_000, 100_001, [25_000, 50_001, 100_000, 24_999]],
-])('%i rows (%i line ends) are read in ranges of %j: a quarter first and last', (rows, total, want) => {
-  expect(sizes(rows, total, 100_000)).toEqual(want);
-});
-
-test('ranges of any size cover every row once, none empty', () => {
-  fc.assert(
-    fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 6000 }), fc.integer({ min: 1, max: 800 }), (rows, total, rangeRows) => {
-      const got = sizes(rows, total, rangeRows);
-      expect(got.reduce((a, b) => a + b, 0)).toBe(rows);
-      expect(got.every((n) => n >= 1 && n <= rangeRows)).toBe(true);
-    }),
-    { seed: 16 },
-  );
-});
-
-test("the CLI's main thread yields to DuckDB's while they work (10 nicer than its DuckDB threads)", async () => {
-  const { readFileSync } = await import('node:fs');
-  const { child, ended, temp } = await spawnNative('nice', 2000, ['--out', join(dir, 'nice-out.csv')], 'ignore');
-  const pid = child.pid as number;
-  const nice = (tid: string) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
-  // Sampled once DuckDB's temporary directory exists (its threads are working).
-  let seen: { main: number; others: number[] } | undefined;
-  for (let i = 0; i < 300 && !seen; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      if (readdirSync(temp).length === 0) continue;
-      const others = readdirSync(`/proc/${pid}/task`).filter((t) => t !== String(pid)).map(nice);
-      const main = nice(String(pid));
-      if (main !== Math.min(...others)) seen = { main, others };
-    } catch {
-      break;
-    }
-  }
-  await ended;
-  expect(seen).toBeDefined();
-  const base = Math.min(...(seen as { others: number[] }).others);
-  expect(seen?.main).toBe(Math.min(19, base + MAIN_THREAD_NICENESS));
-}, 60_000);
-
-test('in-process, the niceness comes back when the run closes (where allowed), and is not raised twice', async () => {
-  const { getPriority } = await import('node:os');
-  const file = write('nice-in.csv', `${lines([header, ...Array.from({ length: 3 }, () => base).flat()])}\n`);
-  const once = async () => {
-    const n = await openNativeCsv(file, ',', dict, trials, { niceMainThread: true });
-    if (!n) throw new Error('not native');
-    const during: number[] = [];
-    try {
-      const info = resolveHeader(n.headerCells, dict, file);
-      for await (const batch of n.rows(info.header, {}, TRIALS, 'nice-in.csv')) if (batch.length) during.push(getPriority());
-    } finally {
-      n.close();
-    }
-    return during;
-  };
-  const before = getPriority();
-  const during = await once();
-  expect(new Set(during)).toEqual(new Set([Math.min(19, before + MAIN_THREAD_NICENESS)]));
-  if (process.getuid?.() === 0) {
-    expect(getPriority()).toBe(before);
-  } else {
-    // Raising it back needs privileges: it stays, and a second run does not raise it further.
-    expect(getPriority()).toBe(Math.min(19, before + MAIN_THREAD_NICENESS));
-    await once();
-    expect(getPriority()).toBe(Math.min(19, before + MAIN_THREAD_NICENESS));
-  }
-}, 60_000);
-
-test('DuckDB failing to start (a memory limit it refuses): the file is read by the JS path, nothing left behind', async () => {
-  const file = write('bad-limit.csv', `${lines([header, ...base])}\n`);
-  expect(await openNativeCsv(file, ',', dict, trials, { memoryLimit: 'nonsense', niceMainThread: true })).toBeUndefined();
-});
-
-test('DuckDB out of memory on the first range: one line naming its rows (not the ranges read ahead meanwhile), nothing written', async () => {
-  const file = write('oom.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
-  const n = await openNativeCsv(file, ',', dict, trials, { rangeRows: 400, memoryLimit: '8MB' });
-  if (!n) throw new Error('not native');
-  let rows = 0;
-  const read = async () => {
-    const info = resolveHeader(n.headerCells, dict, file);
-    for await (const batch of n.rows(info.header, {}, TRIALS, 'oom.csv')) rows += batch.length;
-  };
-  try {
-    await expect(read()).rejects.toThrow(/^oom\.csv rows 1–100: DuckDB could not screen these rows \(Out of Memory Error: .*\): screen the file with --engine js$/);
-  } finally {
-    n.close();
-  }
-  expect(rows).toBe(0);
-}, 60_000);
-
-test('the file rewritten while it is read (same length): one located error, not lines that were never checked', async () => {
-  const { utimesSync } = await import('node:fs');
-  const file = write('rewritten.csv', `${lines([header, ...Array.from({ length: 4 }, () => base).flat()])}\n`);
-  const n = await openNativeCsv(file, ',', dict, trials, { rangeRows: 12 });
-  if (!n) throw new Error('not native');
-  const info = resolveHeader(n.headerCells, dict, file);
-  const read = async () => {
-    for await (const batch of n.rows(info.header, {}, TRIALS, 'rewritten.csv')) {
-      expect(batch.length).toBeGreaterThan(0);
-      // After the first range: the file changes (its time, as an editor saving it would).
-      utimesSync(file, new Date(), new Date(Date.now() + 60_000));
-    }
-  };
-  try {
-    await expect(read()).rejects.toThrow(/rewritten\.csv: the file changed while it was read/);
-  } finally {
-    n.close();
-  }
-}, 60_000);
-
-test('a run that fails part-way in the process (its output full) leaves the input file closed', async () => {
-  const { readlinkSync } = await import('node:fs');
-  const file = write('full-output.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
-  const r = await runInProcess(['batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', '--out', '/dev/full']);
-  expect(r.code).toBe(74);
-  const open = readdirSync('/proc/self/fd').flatMap((fd) => {
-    try {
-      return [readlinkSync(`/proc/self/fd/${fd}`)];
-    } catch {
-      return [];
-    }
-  });
-  expect(open).not.toContain(file);
-}, 60_000);
-
-test('standard output closed early (| head): exit 74, and the temporary copy of the input is removed', async () => {
-  const { child, ended, temp } = await spawnNative('closed-pipe', 400, [], ['ignore', 'pipe', 'ignore']);
-  child.stdout?.once('data', () => child.stdout?.destroy());
-  expect(await ended).toEqual({ code: 74, signal: null });
-  expect(readdirSync(temp)).toEqual([]);
 }, 60_000);
 
 test('the range file types a cell only where its form makes the type certain: dates, and numbers of a bounded form; text, counts, and cells SQL never checks (a review date without its decision, a scale score without its maximum) stay text', () => {

@@ -1,0 +1,257 @@
+// The native CSV path's ranges and the process around it (src/sql/native-batch.ts): a seeded
+// generated population screened the same both ways and in small ranges, ranges of a few rows read
+// out a row at a time, range sizes; a named pipe left to the JS path; and what happens on a
+// signal, a closed pipe or a full output, DuckDB failing, a file rewritten mid-read, with the main
+// thread yielding to DuckDB's. What SQL accepts, the range file's cell types and the crafted
+// files: native-csv.test.ts.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { collectFieldRefs } from '../../src/criteria/field-refs.js';
+import { resolveHeader } from '../../src/batch/read-rows.js';
+import { patientsToTable } from '../../src/patient/csv-flatten.js';
+import { MAIN_THREAD_NICENESS, openNativeCsv, rangeSize } from '../../src/sql/native-batch.js';
+import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
+import { ROOT, trial } from '../helpers/screening.js';
+import { runInProcess } from '../cli/run-cli.js';
+import { NASTY, TRIALS, base, dict, header, line, lines, native, nativeFiles, nativeRows, plain, trials } from './native-fixtures.js';
+
+const { dir, write, sameBothWays } = nativeFiles();
+const reviewIds = Object.fromEntries(TRIALS.map((id) => [id, collectFieldRefs(trial(id).criteria.map((c) => c.rule), trial(id).definitions).reviews.map((r) => r.id)]));
+
+test('a seeded generated population of 2,000 rows: the same bytes both ways', async () => {
+  const bases = fc.sample(fullPatient(dict, reviewIds), { seed: 1616, numRuns: 150 });
+  const random = fc.sample(fc.nat(1 << 30), { seed: 7, numRuns: 2000 * 8 });
+  let k = 0;
+  const next = () => random[k++ % random.length] as number;
+  const patients = Array.from({ length: 2000 }, (_, i) => {
+    let p = bases[i % bases.length] as Record<string, any>;
+    const paths = removablePaths(p, dict);
+    for (let r = next() % 12; r > 0; r--) p = without(p, paths[next() % paths.length] as string[]);
+    // A stated age beside a date of birth is left to JS (which checks they agree): most rows state one of them only.
+    if (next() % 5 !== 0) p = without(p, ['demographics', next() % 2 ? 'ageYears' : 'birthDate']);
+    return { ...p, id: `GEN-${i % 1950}` };
+  });
+  const t = patientsToTable(patients, dict);
+  // Numbers as a spreadsheet writes them: the generator's tiny doubles (5e-324) in exponent form are
+  // left to JS by design, and would send every row there.
+  const lines = t.rows.map((r) => r.map((c) => (/^[0-9.]+e-\d+$/.test(c) ? '0' : plain(c))));
+  // A few nasty cells, so some rows take the JS path for an error or a warning.
+  for (let n = 0; n < 100; n++) (lines[next() % lines.length] as string[])[next() % t.header.length] = NASTY[next() % NASTY.length] as string;
+  const file = write('generated.csv', [t.header, ...lines].map(line).join('\r\n') + '\r\n');
+  expect(await native(file)).toBe(true);
+  // Most rows are SQL's (the comparisons below would otherwise hold the JS path to itself), some JS's.
+  const whole = await nativeRows(file, {}, TRIALS);
+  expect(whole.length).toBe(2000);
+  expect(whole.filter((x) => 'results' in x).length).toBeGreaterThan(1200);
+  expect(whole.filter((x) => 'cells' in x).length).toBeGreaterThan(50);
+  const r = await sameBothWays(file, ['--all', '--wide', '--as-of', '2026-11-16']);
+  expect(r.stdout.split('\n').length).toBeGreaterThan(6000);
+  // In small ranges and slices (DuckDB screening one range while JS prepares the next and writes
+  // the one before): the same rows, in the same order, as in one range.
+  expect(await nativeRows(file, { rangeRows: 700, sliceRows: 300 }, TRIALS)).toEqual(whole);
+}, 120_000);
+
+test('ranges of 12 rows read out a row at a time, every trial: the same rows, in the same order, as in one range', async () => {
+  const random = fc.sample(fc.nat(1 << 30), { seed: 11, numRuns: 100 });
+  let k = 0;
+  const next = () => random[k++ % random.length] as number;
+  const rows = Array.from({ length: 40 }, (_, i) => [`ONE-${i}`, ...(base[i % base.length] as string[]).slice(1)]);
+  // Nasty cells in a few rows, so that rows left to JS fall between and at the edges of slices.
+  for (let n = 0; n < 6; n++) (rows[next() % rows.length] as string[])[1 + (next() % (header.length - 1))] = NASTY[next() % NASTY.length] as string;
+  const file = write('one-row-slices.csv', `${lines([header, ...rows])}\n`);
+  const small = await nativeRows(file, { rangeRows: 12, sliceRows: 1 }, TRIALS);
+  expect(small.map((x) => x.row)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  expect(small.filter((x) => 'cells' in x).length).toBeGreaterThan(0);
+  expect(small.filter((x) => 'results' in x && x.results.length === TRIALS.length).length).toBeGreaterThan(20);
+  expect(small).toEqual(await nativeRows(file, {}, TRIALS));
+}, 60_000);
+
+test('a named pipe is read once, by the JS path: every row, as from the file', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const file = write('piped.csv', `${lines([header, ...base])}\n`);
+  const fifo = join(dir, 'pipe.csv');
+  execFileSync('mkfifo', [fifo]);
+  // The real bin, as a shell runs it with a writer on the other end of the pipe.
+  const piped = execFileSync('sh', ['-c', 'cat "$1" > "$2" & exec node "$3" batch "$2" --engine duckdb --trial IM101-611 2>/dev/null', 'sh', file, fifo, `${ROOT}bin/screen.js`], { encoding: 'utf8', timeout: 30_000 });
+  const direct = await runInProcess(['batch', file, '--engine', 'js', '--trial', 'IM101-611']);
+  expect(piped.split('\n').length).toBe(base.length + 2);
+  expect(piped).toBe(direct.stdout);
+}, 60_000);
+
+/** The real bin screening `copies` copies of the example rows natively, its temporary directory its own. */
+async function spawnNative(name: string, copies: number, args: string[], stdio: import('node:child_process').StdioOptions) {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync } = await import('node:fs');
+  const file = write(`${name}.csv`, `${lines([header, ...Array.from({ length: copies }, () => base).flat()])}\n`);
+  const temp = join(dir, `${name}-tmp`);
+  mkdirSync(temp);
+  const child = spawn(process.execPath, [`${ROOT}bin/screen.js`, 'batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', ...args], { env: { ...process.env, TMPDIR: temp }, stdio });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  return { child, ended, temp };
+}
+
+test.each([
+  ['Ctrl-C', 'SIGINT'],
+  ['the terminal closed', 'SIGHUP'],
+] as const)('%s while DuckDB reads: the temporary copy of the input is removed, the process ends by the signal', async (_name, signal) => {
+  const { child, ended, temp } = await spawnNative(`interrupted-${signal}`, 2000, ['--out', join(dir, `interrupted-${signal}-out.csv`)], 'ignore');
+  for (let i = 0; i < 300 && readdirSync(temp).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(readdirSync(temp)).toHaveLength(1);
+  child.kill(signal);
+  expect(await ended).toEqual({ code: null, signal });
+  expect(readdirSync(temp)).toEqual([]);
+}, 60_000);
+
+/** The sizes of the ranges a file of `rows` rows is read in (its line ends counted as `total`). */
+function sizes(rows: number, total: number, rangeRows: number): number[] {
+  const out: number[] = [];
+  for (let taken = 0; taken < rows; ) {
+    const size = rangeSize(taken, total, rangeRows);
+    out.push(Math.min(size, rows - taken));
+    taken += size;
+  }
+  return out;
+}
+
+test.each([
+  [100_000, 100_001, [25_000, 50_001, 24_999]],
+  [400_000, 400_001, [25_000, 100_000, 100_000, 100_000, 50_001, 24_999]],
+  [1_000_000, 1_000_000, [25_000, ...Array<number>(9).fill(100_000), 50_000, 25_000]],
+  [130_000, 130_001, [25_000, 80_001, 24_999]],
+  [10_000, 10_001, [10_000]],
+  [30_000, 30_000, [25_000, 5_000]],
+  // Line ends overcounted (empty lines at the end) or a file grown since: every row is still read.
+  [100_000, 100_500, [25_000, 50_500, 24_500]],
+  [200_000, 100_001, [25_000, 50_001, 100_000, 24_999]],
+])('%i rows (%i line ends) are read in ranges of %j: a quarter first and last', (rows, total, want) => {
+  expect(sizes(rows, total, 100_000)).toEqual(want);
+});
+
+test('ranges of any size cover every row once, none empty', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 6000 }), fc.integer({ min: 1, max: 800 }), (rows, total, rangeRows) => {
+      const got = sizes(rows, total, rangeRows);
+      expect(got.reduce((a, b) => a + b, 0)).toBe(rows);
+      expect(got.every((n) => n >= 1 && n <= rangeRows)).toBe(true);
+    }),
+    { seed: 16 },
+  );
+});
+
+test("the CLI's main thread yields to DuckDB's while they work (10 nicer than its DuckDB threads)", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { child, ended, temp } = await spawnNative('nice', 2000, ['--out', join(dir, 'nice-out.csv')], 'ignore');
+  const pid = child.pid as number;
+  const nice = (tid: string) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+  // Sampled once DuckDB's temporary directory exists (its threads are working).
+  let seen: { main: number; others: number[] } | undefined;
+  for (let i = 0; i < 300 && !seen; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      if (readdirSync(temp).length === 0) continue;
+      const others = readdirSync(`/proc/${pid}/task`).filter((t) => t !== String(pid)).map(nice);
+      const main = nice(String(pid));
+      if (main !== Math.min(...others)) seen = { main, others };
+    } catch {
+      break;
+    }
+  }
+  await ended;
+  expect(seen).toBeDefined();
+  const base = Math.min(...(seen as { others: number[] }).others);
+  expect(seen?.main).toBe(Math.min(19, base + MAIN_THREAD_NICENESS));
+}, 60_000);
+
+test('in-process, the niceness comes back when the run closes (where allowed), and is not raised twice', async () => {
+  const { getPriority } = await import('node:os');
+  const file = write('nice-in.csv', `${lines([header, ...Array.from({ length: 3 }, () => base).flat()])}\n`);
+  const once = async () => {
+    const n = await openNativeCsv(file, ',', dict, trials, { niceMainThread: true });
+    if (!n) throw new Error('not native');
+    const during: number[] = [];
+    try {
+      const info = resolveHeader(n.headerCells, dict, file);
+      for await (const batch of n.rows(info.header, {}, TRIALS, 'nice-in.csv')) if (batch.length) during.push(getPriority());
+    } finally {
+      n.close();
+    }
+    return during;
+  };
+  const before = getPriority();
+  const during = await once();
+  expect(new Set(during)).toEqual(new Set([Math.min(19, before + MAIN_THREAD_NICENESS)]));
+  if (process.getuid?.() === 0) {
+    expect(getPriority()).toBe(before);
+  } else {
+    // Raising it back needs privileges: it stays, and a second run does not raise it further.
+    expect(getPriority()).toBe(Math.min(19, before + MAIN_THREAD_NICENESS));
+    await once();
+    expect(getPriority()).toBe(Math.min(19, before + MAIN_THREAD_NICENESS));
+  }
+}, 60_000);
+
+test('DuckDB failing to start (a memory limit it refuses): the file is read by the JS path, nothing left behind', async () => {
+  const file = write('bad-limit.csv', `${lines([header, ...base])}\n`);
+  expect(await openNativeCsv(file, ',', dict, trials, { memoryLimit: 'nonsense', niceMainThread: true })).toBeUndefined();
+});
+
+test('DuckDB out of memory on the first range: one line naming its rows (not the ranges read ahead meanwhile), nothing written', async () => {
+  const file = write('oom.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
+  const n = await openNativeCsv(file, ',', dict, trials, { rangeRows: 400, memoryLimit: '8MB' });
+  if (!n) throw new Error('not native');
+  let rows = 0;
+  const read = async () => {
+    const info = resolveHeader(n.headerCells, dict, file);
+    for await (const batch of n.rows(info.header, {}, TRIALS, 'oom.csv')) rows += batch.length;
+  };
+  try {
+    await expect(read()).rejects.toThrow(/^oom\.csv rows 1–100: DuckDB could not screen these rows \(Out of Memory Error: .*\): screen the file with --engine js$/);
+  } finally {
+    n.close();
+  }
+  expect(rows).toBe(0);
+}, 60_000);
+
+test('the file rewritten while it is read (same length): one located error, not lines that were never checked', async () => {
+  const { utimesSync } = await import('node:fs');
+  const file = write('rewritten.csv', `${lines([header, ...Array.from({ length: 4 }, () => base).flat()])}\n`);
+  const n = await openNativeCsv(file, ',', dict, trials, { rangeRows: 12 });
+  if (!n) throw new Error('not native');
+  const info = resolveHeader(n.headerCells, dict, file);
+  const read = async () => {
+    for await (const batch of n.rows(info.header, {}, TRIALS, 'rewritten.csv')) {
+      expect(batch.length).toBeGreaterThan(0);
+      // After the first range: the file changes (its time, as an editor saving it would).
+      utimesSync(file, new Date(), new Date(Date.now() + 60_000));
+    }
+  };
+  try {
+    await expect(read()).rejects.toThrow(/rewritten\.csv: the file changed while it was read/);
+  } finally {
+    n.close();
+  }
+}, 60_000);
+
+test('a run that fails part-way in the process (its output full) leaves the input file closed', async () => {
+  const { readlinkSync } = await import('node:fs');
+  const file = write('full-output.csv', `${lines([header, ...Array.from({ length: 400 }, () => base).flat()])}\n`);
+  const r = await runInProcess(['batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', '--out', '/dev/full']);
+  expect(r.code).toBe(74);
+  const open = readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  });
+  expect(open).not.toContain(file);
+}, 60_000);
+
+test('standard output closed early (| head): exit 74, and the temporary copy of the input is removed', async () => {
+  const { child, ended, temp } = await spawnNative('closed-pipe', 400, [], ['ignore', 'pipe', 'ignore']);
+  child.stdout?.once('data', () => child.stdout?.destroy());
+  expect(await ended).toEqual({ code: 74, signal: null });
+  expect(readdirSync(temp)).toEqual([]);
+}, 60_000);

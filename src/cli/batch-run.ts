@@ -350,8 +350,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     native?.close();
     throw e;
   }
-  // The native path reads the file in DuckDB, not through `opened`: no share of bytes to show.
-  const progress = progressReporter(io, flags.progress !== false, native ? undefined : totalBytes, bytesRead);
+  // The native path reads the file in DuckDB, not through `opened`: its share is how far into the
+  // file the rows written so far reach.
+  const progress = progressReporter(io, flags.progress !== false, totalBytes, native ? native.bytesDone : bytesRead);
   let errors = 0;
   // --engine duckdb: valid rows wait in a chunk (error rows too, to keep the input order) and the
   // chunk is screened by one SQL query per trial. Loaded only when asked for.

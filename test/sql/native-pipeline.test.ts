@@ -15,6 +15,7 @@ import { MAIN_THREAD_NICENESS, openNativeCsv, rangeSize } from '../../src/sql/na
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { ROOT, trial } from '../helpers/screening.js';
 import { runInProcess } from '../cli/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { NASTY, TRIALS, base, dict, header, line, lines, native, nativeFiles, nativeRows, plain, trials } from './native-fixtures.js';
 
 const { dir, write, sameBothWays } = nativeFiles();
@@ -66,6 +67,25 @@ test('ranges of 12 rows read out a row at a time, every trial: the same rows, in
   expect(small.filter((x) => 'cells' in x).length).toBeGreaterThan(0);
   expect(small.filter((x) => 'results' in x && x.results.length === TRIALS.length).length).toBeGreaterThan(20);
   expect(small).toEqual(await nativeRows(file, {}, TRIALS));
+}, 60_000);
+
+test('a progress line on a terminal: how far into the file the rows written reach, and the time left', async () => {
+  const file = write('progress.csv', `${lines([header, ...Array.from({ length: 1000 }, (_, k) => base.map((r) => [`${r[0]}-${k}`, ...r.slice(1)])).flat()])}\n`);
+  expect(await native(file)).toBe(true);
+  const out = join(dir, 'progress-out.csv');
+  const r = await runCli(['batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', '--out', out], { ttyStderr: true });
+  expect(r.code, r.stderr).toBe(0);
+  const shares = [...r.stderr.matchAll(/\r\x1b\[Kscreening: ([\d,]+) rows, [\d,]+ rows\/s · (\d+)% of [\d.]+ MB · \d\d:\d\d left/g)];
+  expect(shares.length).toBeGreaterThan(0);
+  // The share follows the rows written (12,000 lines of about the same length): rows done / 12,000,
+  // ahead by at most the batch of 1,024 rows handed over with them (8.5%).
+  for (const [, rows, share] of shares) {
+    const written = (100 * Number(rows?.replaceAll(',', ''))) / 12_000;
+    expect(Number(share)).toBeGreaterThanOrEqual(Math.floor(written) - 1);
+    expect(Number(share)).toBeLessThanOrEqual(written + 10);
+  }
+  // The line is cleared before the summary.
+  expect(r.stderr).toMatch(/\r\x1b\[K(?!screening)/);
 }, 60_000);
 
 test('a named pipe is read once, by the JS path: every row, as from the file', async () => {

@@ -2,8 +2,8 @@
 // generated population screened the same both ways and in small ranges, ranges of a few rows read
 // out a row at a time, range sizes; a named pipe left to the JS path; and what happens on a
 // signal, a closed pipe or a full output, DuckDB failing, a file rewritten mid-read, with the main
-// thread yielding to DuckDB's. What SQL accepts, the range file's cell types and the crafted
-// files: native-csv.test.ts.
+// thread yielding to DuckDB's; the progress line on a terminal. What SQL accepts, the range file's
+// cell types and the crafted files: native-csv.test.ts.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';

@@ -238,16 +238,21 @@ function progressReporter(io: CliIo, enabled: boolean, totalBytes: number | unde
   };
 }
 
-/** "screening: 12,000 rows · 48% of 20 MB · 00:41 left" (time left from bytes read so far). */
+/**
+ * "screening: 12,000 rows · 48% of 20 MB · 00:41 left" (time left from bytes read so far; none
+ * before 1% of the file, when it would be a guess from a few rows).
+ */
 export function progressText(rows: number, secs: number, totalBytes: number | undefined, readBytes: number): string {
   const rate = secs > 0 ? Math.round(rows / secs) : 0;
   const head = `screening: ${rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s`;
   if (!totalBytes || readBytes <= 0) return head;
   const share = Math.min(1, readBytes / totalBytes);
-  const left = share > 0 ? secs * (1 / share - 1) : 0;
+  const done = `${head} · ${Math.floor(share * 100)}% of ${(totalBytes / 1e6).toFixed(totalBytes < 1e7 ? 1 : 0)} MB`;
+  if (share < 0.01) return done;
+  const left = Math.round(secs * (1 / share - 1));
   const mm = Math.floor(left / 60);
-  const ss = Math.round(left % 60);
-  return `${head} · ${Math.floor(share * 100)}% of ${(totalBytes / 1e6).toFixed(totalBytes < 1e7 ? 1 : 0)} MB · ${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')} left`;
+  const ss = left % 60;
+  return `${done} · ${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')} left`;
 }
 
 /** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */

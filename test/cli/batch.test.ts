@@ -8,6 +8,7 @@ import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { csvLine } from '../../src/report/csv-cell.js';
 import { missingText } from '../../src/report/missing-words.js';
 import { parseCsvOutput, runCli } from '../helpers/run-cli.js';
+import { progressText } from '../../src/cli/batch-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'screen-batch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -288,6 +289,19 @@ describe('end to end (bin/screen.js)', () => {
     const nd = spawnSync(process.execPath, ['bin/screen.js', 'batch', '-', '--trial', TRIAL, '--format', 'ndjson'], { input: examples.map((e) => JSON.stringify(e)).join('\n'), encoding: 'utf8' });
     expect(nd.status).toBe(0);
     expect(nd.stdout.trim().split('\n')).toHaveLength(examples.length);
+  });
+
+  test.each([
+    [256, 0.5, undefined, 0, 'screening: 256 rows, 512 rows/s'],
+    // Before 1% of the file: its share, no time left (a guess from a few rows).
+    [256, 0.01, 200e6, 1.9e6, 'screening: 256 rows, 25,600 rows/s · 0% of 200 MB'],
+    [20_000, 4, 200e6, 2e6, 'screening: 20,000 rows, 5,000 rows/s · 1% of 200 MB · 06:36 left'],
+    [12_000, 30, 20e6, 9.6e6, 'screening: 12,000 rows, 400 rows/s · 48% of 20 MB · 00:33 left'],
+    // Seconds rounded before they are split: 59.6 s is 01:00, never 00:60.
+    [1_000, 59.6, 1e6, 0.5e6, 'screening: 1,000 rows, 17 rows/s · 50% of 1.0 MB · 01:00 left'],
+    [1_000, 10, 1e6, 2e6, 'screening: 1,000 rows, 100 rows/s · 100% of 1.0 MB · 00:00 left'],
+  ])('progress text: %i rows in %f s, %s bytes, %f read', (rows, secs, total, read, want) => {
+    expect(progressText(rows, secs, total, read)).toBe(want);
   });
 
   test('a progress line on stderr when it is a terminal', async () => {

@@ -239,8 +239,8 @@ function progressReporter(io: CliIo, enabled: boolean, totalBytes: number | unde
 }
 
 /**
- * "screening: 12,000 rows · 48% of 20 MB · 00:41 left" (time left from bytes read so far; none
- * before 1% of the file, when it would be a guess from a few rows).
+ * "screening: 12,000 rows · 48% of 20 MB · 00:41 left" (time left from bytes read so far, as
+ * mm:ss or h:mm:ss; none before 1% of the file, when it would be a guess from a few rows).
  */
 export function progressText(rows: number, secs: number, totalBytes: number | undefined, readBytes: number): string {
   const rate = secs > 0 ? Math.round(rows / secs) : 0;
@@ -250,9 +250,10 @@ export function progressText(rows: number, secs: number, totalBytes: number | un
   const done = `${head} · ${Math.floor(share * 100)}% of ${(totalBytes / 1e6).toFixed(totalBytes < 1e7 ? 1 : 0)} MB`;
   if (share < 0.01) return done;
   const left = Math.round(secs * (1 / share - 1));
-  const mm = Math.floor(left / 60);
-  const ss = left % 60;
-  return `${done} · ${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')} left`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const hours = Math.floor(left / 3600);
+  const clock = `${hours ? `${hours}:` : ''}${two(Math.floor((left % 3600) / 60))}:${two(left % 60)}`;
+  return `${done} · ${clock} left`;
 }
 
 /** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */

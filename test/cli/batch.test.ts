@@ -300,6 +300,10 @@ describe('end to end (bin/screen.js)', () => {
     // Seconds rounded before they are split: 59.6 s is 01:00, never 00:60.
     [1_000, 59.6, 1e6, 0.5e6, 'screening: 1,000 rows, 17 rows/s · 50% of 1.0 MB · 01:00 left'],
     [1_000, 10, 1e6, 2e6, 'screening: 1,000 rows, 100 rows/s · 100% of 1.0 MB · 00:00 left'],
+    // An hour or more: h:mm:ss.
+    [50_000, 1800, 1e9, 0.2e9, 'screening: 50,000 rows, 28 rows/s · 20% of 1000 MB · 2:00:00 left'],
+    [50_000, 900, 1e9, 0.2e9, 'screening: 50,000 rows, 56 rows/s · 20% of 1000 MB · 1:00:00 left'],
+    [50_000, 899, 1e9, 0.2e9, 'screening: 50,000 rows, 56 rows/s · 20% of 1000 MB · 59:56 left'],
   ])('progress text: %i rows in %f s, %s bytes, %f read', (rows, secs, total, read, want) => {
     expect(progressText(rows, secs, total, read)).toBe(want);
   });

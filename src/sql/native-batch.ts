@@ -442,12 +442,18 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       let i = 0;
       let batch: NativeRow[] = [];
       const missing = () => new Error(`DuckDB returned no result for row ${row}`);
-      // The rows for JS, split as csvRecords (read-rows.ts) splits a line.
-      for (const r of reader.rows(results)) {
-        for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
-        if (r.row !== row) throw missing();
-        batch.push(r);
+      const screened = reader.rows(results);
+      for (;;) {
+        // A row for JS (split as csvRecords in read-rows.ts splits a line), else SQL's next.
+        if (jsRows[i] === row) batch.push({ row, cells: (jsLines[i++] as string).split(delimiter) });
+        else {
+          const next = screened.next();
+          if (next.done) break;
+          if (next.value.row !== row) throw missing();
+          batch.push(next.value);
+        }
         row++;
+        // (Full after a run of rows for JS too: a slice whose rows all go to JS is not one batch.)
         if (batch.length >= BATCH_ROWS) {
           handedOver = slices.end(row - 1);
           yield batch;
@@ -455,7 +461,6 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
           await new Promise(setImmediate);
         }
       }
-      for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
       if (row !== to + 1) throw missing();
       handedOver = slices.end(to);
       yield batch;

@@ -213,16 +213,17 @@ function checkDistinctFiles(arg: string, flags: BatchFlags, io: CliIo): void {
 }
 
 /**
- * The progress line on a terminal: rows done, and with the input's size known, the share read,
- * a percentage and the time left (`bytesRead` tells how far the file has been read).
+ * The progress line on a terminal: rows done, and with the input's size known, the share done and
+ * the time left (`bytesDone` tells how far into the file the rows are: read by the JS path, handed
+ * over to be written by the native path).
  */
-function progressReporter(io: CliIo, enabled: boolean, totalBytes: number | undefined, bytesRead: () => number) {
+function progressReporter(io: CliIo, enabled: boolean, totalBytes: number | undefined, bytesDone: () => number) {
   if (!enabled || io.stderr.isTTY !== true) return { tick: () => {}, done: () => {} };
   const started = Date.now();
   let last = 0;
   let rows = 0;
   const show = () => {
-    io.stderr.write(`\r\x1b[K${progressText(rows, (Date.now() - started) / 1000, totalBytes, bytesRead())}`);
+    io.stderr.write(`\r\x1b[K${progressText(rows, (Date.now() - started) / 1000, totalBytes, bytesDone())}`);
   };
   return {
     tick() {
@@ -238,16 +239,25 @@ function progressReporter(io: CliIo, enabled: boolean, totalBytes: number | unde
   };
 }
 
-/** "screening: 12,000 rows · 48% of 20 MB · 00:41 left" (time left from bytes read so far). */
+/** Before this much of the file and this many seconds, no time left is shown: it would be a guess. */
+const ESTIMATE_AFTER = { share: 0.01, secs: 2 };
+
+/**
+ * "screening: 12,000 rows, 400 rows/s · 48% of 20 MB · 00:33 left" (the time left from the share
+ * done so far, as mm:ss or h:mm:ss; none in the first 2 s or before 1% of the file).
+ */
 export function progressText(rows: number, secs: number, totalBytes: number | undefined, readBytes: number): string {
   const rate = secs > 0 ? Math.round(rows / secs) : 0;
   const head = `screening: ${rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s`;
   if (!totalBytes || readBytes <= 0) return head;
   const share = Math.min(1, readBytes / totalBytes);
-  const left = share > 0 ? secs * (1 / share - 1) : 0;
-  const mm = Math.floor(left / 60);
-  const ss = Math.round(left % 60);
-  return `${head} · ${Math.floor(share * 100)}% of ${(totalBytes / 1e6).toFixed(totalBytes < 1e7 ? 1 : 0)} MB · ${String(mm).padStart(2, '0')}:${String(ss).padStart(2, '0')} left`;
+  const done = `${head} · ${Math.floor(share * 100)}% of ${(totalBytes / 1e6).toFixed(totalBytes < 1e7 ? 1 : 0)} MB`;
+  if (share < ESTIMATE_AFTER.share || secs < ESTIMATE_AFTER.secs) return done;
+  const left = Math.round(secs * (1 / share - 1));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const hours = Math.floor(left / 3600);
+  const clock = `${hours ? `${hours}:` : ''}${two(Math.floor((left % 3600) / 60))}:${two(left % 60)}`;
+  return `${done} · ${clock} left`;
 }
 
 /** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
@@ -350,8 +360,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     native?.close();
     throw e;
   }
-  // The native path reads the file in DuckDB, not through `opened`: no share of bytes to show.
-  const progress = progressReporter(io, flags.progress !== false, native ? undefined : totalBytes, bytesRead);
+  // The native path reads the file in DuckDB, not through `opened`: its share is how far into the
+  // file the rows handed over to be written reach.
+  const progress = progressReporter(io, flags.progress !== false, totalBytes, native ? native.bytesDone : bytesRead);
   let errors = 0;
   // --engine duckdb: valid rows wait in a chunk (error rows too, to keep the input order) and the
   // chunk is screened by one SQL query per trial. Loaded only when asked for.

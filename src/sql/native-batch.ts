@@ -68,6 +68,8 @@ export type NativeCsv = {
   headerCells: string[];
   /** Every data row in input order, a batch at a time; `header` is the header as resolved by read-rows.ts. */
   rows(header: { names: string[]; targets: Parameters<typeof nativePlan>[0]['targets'] }, flags: ReferenceDates, trialIds: readonly string[], name?: string): AsyncGenerator<NativeRow[]>;
+  /** How far into the file the rows handed over so far reach, in bytes (for a progress line's share of the file). */
+  bytesDone(): number;
   close(): void;
 };
 
@@ -199,6 +201,8 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   const reader = resultReader(trials, options.wide === true);
   const headerLine = scanned.header;
   const lineEnds = scanned.lines;
+  /** The end of the last row handed over, as an offset in the file. */
+  let handedOver = 0;
   return {
     headerCells: scanned.header.split(delimiter),
     async *rows(header, flags, trialIds, name = 'input') {
@@ -219,6 +223,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
         throw new PatientDataError([{ location: `${name} rows ${span}`, message: `DuckDB could not screen these rows (${message}): screen the file with --engine js` }], { cause: e });
       }
     },
+    bytesDone: () => handedOver,
     close,
   };
 
@@ -308,7 +313,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
       const result = await run(statements.join('\n;\n'));
       // (A file rewritten since it was checked: its lines read again would not be the lines checked.)
       unchanged();
-      return slicesOf(result, lo, hi, (r) => lineAt(starts[r - lo] as number, lengths[r - lo] as number));
+      return { parts: slicesOf(result, lo, hi, (r) => lineAt(starts[r - lo] as number, lengths[r - lo] as number)), end: (r: number) => (starts[r - lo] as number) + (lengths[r - lo] as number) };
     };
     // DuckDB screens a range while JS writes the one before and prepares the one after, so DuckDB
     // never waits for JS's part; a range's error, if any, is thrown when it is taken up.
@@ -404,7 +409,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
   }
 
   /** The slices `readout` read, rows `lo`..`hi` and no other, with the JS rows' lines as text (`line`). */
-  function slicesOf(result: DuckDBMaterializedResult, lo: number, hi: number, line: (row: number) => string): Slices {
+  function slicesOf(result: DuckDBMaterializedResult, lo: number, hi: number, line: (row: number) => string): Slice[] {
     const got: { from: number; to: number; results: string | null; js: string | null }[] = [];
     for (let c = 0; c < result.chunkCount; c++) {
       const chunk = result.getChunk(c);
@@ -414,7 +419,7 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
     got.sort((x, y) => x.from - y.from);
     // Each slice follows the one before, from the range's first row to its last (emitRange checks
     // every row of each is there).
-    const slices: Slices = [];
+    const slices: Slice[] = [];
     let next = lo;
     for (const { from, to, results, js } of got) {
       if (from !== next) break;
@@ -432,25 +437,32 @@ export async function openNativeCsv(path: string, delimiter: string, dict: Dicti
    * batches DuckDB's replies are taken, so the next range's loading goes on.
    */
   async function* emitRange(slices: Slices): AsyncGenerator<NativeRow[]> {
-    for (const { from, to, results, jsRows, jsLines } of slices) {
+    for (const { from, to, results, jsRows, jsLines } of slices.parts) {
       let row = from;
       let i = 0;
       let batch: NativeRow[] = [];
       const missing = () => new Error(`DuckDB returned no result for row ${row}`);
-      // The rows for JS, split as csvRecords (read-rows.ts) splits a line.
-      for (const r of reader.rows(results)) {
-        for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
-        if (r.row !== row) throw missing();
-        batch.push(r);
+      const screened = reader.rows(results);
+      for (;;) {
+        // A row for JS (split as csvRecords in read-rows.ts splits a line), else SQL's next.
+        if (jsRows[i] === row) batch.push({ row, cells: (jsLines[i++] as string).split(delimiter) });
+        else {
+          const next = screened.next();
+          if (next.done) break;
+          if (next.value.row !== row) throw missing();
+          batch.push(next.value);
+        }
         row++;
+        // (Full after a run of rows for JS too: a slice whose rows all go to JS is not one batch.)
         if (batch.length >= BATCH_ROWS) {
+          handedOver = slices.end(row - 1);
           yield batch;
           batch = [];
           await new Promise(setImmediate);
         }
       }
-      for (; jsRows[i] === row; i++, row++) batch.push({ row, cells: (jsLines[i] as string).split(delimiter) });
       if (row !== to + 1) throw missing();
+      handedOver = slices.end(to);
       yield batch;
     }
   }
@@ -497,8 +509,10 @@ const MAIN_THREAD = (() => {
 /** The file read for its rows is not the one checked before (another header line). */
 class FileChanged extends Error {}
 
-/** A range's rows as read out, a slice at a time: the results' text, and the rows for JS with their lines. */
-type Slices = { from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] }[];
+/** A slice of a range's rows as read out: the results' text, and the rows for JS with their lines. */
+type Slice = { from: number; to: number; results: string | null; jsRows: number[]; jsLines: string[] };
+/** A range's rows as read out, a slice at a time, and where in the file each row ends (`end`). */
+type Slices = { parts: Slice[]; end: (row: number) => number };
 
 /** A range of lines: `file` holds those SQL may take (when there is a plan). */
 type Prepared = { lo: number; hi: number; starts: Float64Array; lengths: Uint32Array; file?: string; turn: number };

@@ -8,6 +8,7 @@ import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { csvLine } from '../../src/report/csv-cell.js';
 import { missingText } from '../../src/report/missing-words.js';
 import { parseCsvOutput, runCli } from '../helpers/run-cli.js';
+import { progressText } from '../../src/cli/batch-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'screen-batch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -277,6 +278,26 @@ describe('output', () => {
   });
 });
 
+describe('the progress line', () => {
+  test.each([
+    [256, 0.5, undefined, 0, 'screening: 256 rows, 512 rows/s'],
+    // Before 1% of the file or in the first 2 s: its share, no time left (a guess from a few rows).
+    [256, 2.5, 200e6, 1.9e6, 'screening: 256 rows, 102 rows/s · 0% of 200 MB'],
+    [25_600, 1.9, 200e6, 40e6, 'screening: 25,600 rows, 13,474 rows/s · 20% of 200 MB'],
+    [20_000, 4, 200e6, 2e6, 'screening: 20,000 rows, 5,000 rows/s · 1% of 200 MB · 06:36 left'],
+    [12_000, 30, 20e6, 9.6e6, 'screening: 12,000 rows, 400 rows/s · 48% of 20 MB · 00:33 left'],
+    // Seconds rounded before they are split: 59.6 s is 01:00, never 00:60.
+    [1_000, 59.6, 1e6, 0.5e6, 'screening: 1,000 rows, 17 rows/s · 50% of 1.0 MB · 01:00 left'],
+    [1_000, 10, 1e6, 2e6, 'screening: 1,000 rows, 100 rows/s · 100% of 1.0 MB · 00:00 left'],
+    // An hour or more: h:mm:ss.
+    [50_000, 1800, 1e9, 0.2e9, 'screening: 50,000 rows, 28 rows/s · 20% of 1000 MB · 2:00:00 left'],
+    [50_000, 900, 1e9, 0.2e9, 'screening: 50,000 rows, 56 rows/s · 20% of 1000 MB · 1:00:00 left'],
+    [50_000, 899, 1e9, 0.2e9, 'screening: 50,000 rows, 56 rows/s · 20% of 1000 MB · 59:56 left'],
+  ])('progress text: %i rows in %f s, %s bytes, %f read', (rows, secs, total, read, want) => {
+    expect(progressText(rows, secs, total, read)).toBe(want);
+  });
+});
+
 describe('end to end (bin/screen.js)', () => {
   test('stdin, format detected from content; no progress output when stderr is not a terminal', () => {
     const csv = toCsv(examples);
@@ -294,8 +315,9 @@ describe('end to end (bin/screen.js)', () => {
     const many = toCsv(Array.from({ length: 1030 }, (_, i) => ({ ...(examples[0] as object), id: `P${i}` })));
     const r = await runCli(['batch', write('many.csv', many), '--trial', TRIAL, '--out', join(dir, 'many-out.csv')], { ttyStderr: true });
     expect(r.code).toBe(0);
-    // Rows done, rate, and from the bytes read: the percentage of the file and the time left.
-    expect(r.stderr).toMatch(/\r\x1b\[Kscreening: [\d,]+ rows, [\d,]+ rows\/s · \d+% of [\d.]+ MB · \d\d:\d\d left/);
+    // Rows done, rate, and from the bytes read: the percentage of the file (and the time left, after
+    // 2 s: see progressText's tests).
+    expect(r.stderr).toMatch(/\r\x1b\[Kscreening: [\d,]+ rows, [\d,]+ rows\/s · \d+% of [\d.]+ MB/);
     expect(parseCsvOutput(readFileSync(join(dir, 'many-out.csv'), 'utf8'))).toHaveLength(1030);
     const quiet = await runCli(['batch', join(dir, 'many.csv'), '--trial', TRIAL, '--out', join(dir, 'many-out.csv'), '--no-progress'], { ttyStderr: true });
     expect(quiet.stderr).not.toContain('rows/s');

@@ -2,8 +2,8 @@
 // generated population screened the same both ways and in small ranges, ranges of a few rows read
 // out a row at a time, range sizes; a named pipe left to the JS path; and what happens on a
 // signal, a closed pipe or a full output, DuckDB failing, a file rewritten mid-read, with the main
-// thread yielding to DuckDB's. What SQL accepts, the range file's cell types and the crafted
-// files: native-csv.test.ts.
+// thread yielding to DuckDB's; the progress line on a terminal. What SQL accepts, the range file's
+// cell types and the crafted files: native-csv.test.ts.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -15,6 +15,7 @@ import { MAIN_THREAD_NICENESS, openNativeCsv, rangeSize } from '../../src/sql/na
 import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
 import { ROOT, trial } from '../helpers/screening.js';
 import { runInProcess } from '../cli/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { NASTY, TRIALS, base, dict, header, line, lines, native, nativeFiles, nativeRows, plain, trials } from './native-fixtures.js';
 
 const { dir, write, sameBothWays } = nativeFiles();
@@ -66,6 +67,60 @@ test('ranges of 12 rows read out a row at a time, every trial: the same rows, in
   expect(small.filter((x) => 'cells' in x).length).toBeGreaterThan(0);
   expect(small.filter((x) => 'results' in x && x.results.length === TRIALS.length).length).toBeGreaterThan(20);
   expect(small).toEqual(await nativeRows(file, {}, TRIALS));
+}, 60_000);
+
+test('a progress line on a terminal: how far into the file the rows written reach', async () => {
+  const file = write('progress.csv', `${lines([header, ...Array.from({ length: 1000 }, (_, k) => base.map((r) => [`${r[0]}-${k}`, ...r.slice(1)])).flat()])}\n`);
+  expect(await native(file)).toBe(true);
+  const out = join(dir, 'progress-out.csv');
+  const r = await runCli(['batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', '--out', out], { ttyStderr: true });
+  expect(r.code, r.stderr).toBe(0);
+  const shares = [...r.stderr.matchAll(/\r\x1b\[Kscreening: ([\d,]+) rows, [\d,]+ rows\/s · (\d+)% of [\d.]+ MB/g)];
+  expect(shares.length).toBeGreaterThan(0);
+  // The share follows the rows written (12,000 lines of about the same length): rows done / 12,000,
+  // ahead by at most the batch of 1,024 rows handed over with them (8.5%).
+  for (const [, rows, share] of shares) {
+    const written = (100 * Number(rows?.replaceAll(',', ''))) / 12_000;
+    expect(Number(share)).toBeGreaterThanOrEqual(Math.floor(written) - 1);
+    expect(Number(share)).toBeLessThanOrEqual(written + 10);
+  }
+  // The line is cleared before the summary.
+  expect(r.stderr).toMatch(/\r\x1b\[K(?!screening)/);
+}, 60_000);
+
+test('how far into the file the rows handed over reach: where the last row of each batch ends (a byte order mark, empty lines first, CRLF, a run of rows for JS longer than a batch, ranges and slices of a few hundred rows)', async () => {
+  const data = Array.from({ length: 3000 }, (_, k) => [`BD-${k}`, ...(base[k % base.length] as string[]).slice(1)]);
+  // Rows 101-2,600 go to JS (a date not in the form SQL takes): a run longer than a batch.
+  const at = header.indexOf('referenceDates.screening');
+  for (let k = 100; k < 2600; k++) (data[k] as string[])[at] = '2026-1-05';
+  const text = `\uFEFF\r\n\r\n${lines([header, ...data], '\r\n')}\r\n`;
+  const file = write('bytes-done.csv', text);
+  // Where each line ends (its CR), from the bytes: two empty lines, the header, then row r at 2 + r.
+  const bytes = Buffer.from(text);
+  const ends: number[] = [];
+  for (let i = bytes.indexOf('\r\n'); i >= 0; i = bytes.indexOf('\r\n', i + 2)) ends.push(i);
+  for (const options of [{}, { rangeRows: 700, sliceRows: 300 }]) {
+    const n = await openNativeCsv(file, ',', dict, [trial('IM101-611')], options);
+    if (!n) throw new Error('not native');
+    let before = 0;
+    let jsRows = 0;
+    try {
+      const info = resolveHeader(n.headerCells, dict, file);
+      for await (const batch of n.rows(info.header, {}, ['IM101-611'])) {
+        const last = batch.at(-1);
+        if (!last) continue;
+        expect(batch.length).toBeLessThanOrEqual(1024);
+        expect(n.bytesDone(), `rows ${batch[0]?.row}-${last.row}`).toBe(ends[2 + last.row]);
+        expect(n.bytesDone()).toBeGreaterThan(before);
+        before = n.bytesDone();
+        jsRows += batch.filter((x) => 'cells' in x).length;
+      }
+    } finally {
+      n.close();
+    }
+    expect(jsRows).toBe(2500);
+    expect(before).toBe(ends.at(-1));
+  }
 }, 60_000);
 
 test('a named pipe is read once, by the JS path: every row, as from the file', async () => {

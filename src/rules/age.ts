@@ -22,8 +22,12 @@ export const age: RuleKind<Age> = {
     if (!cx.dict.fields.has(BIRTH)) cx.report('unknown-field', [], `age needs the field ${BIRTH} in the data dictionary`);
   },
   range: (n) => ({ key: `age|${n.at}`, what: `age at ${n.at}`, op: n.op, value: n.years, lo: 0, hi: Infinity, integer: true, text: `age ${n.op} ${n.years}` }),
+  // The stated age too (a referral letter's "54 years"): it decides the rule when no birth date is
+  // recorded, so a template must have its columns.
   reads(n, cx) {
     cx.path(BIRTH);
+    cx.path(AGE_YEARS);
+    cx.path(AGE_ON);
     cx.date(n.at);
   },
   compile(n, cx) {

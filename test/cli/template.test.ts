@@ -1,11 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openCriteriaDir, loadTrial } from '../../src/criteria/criteria-dir.js';
 import { trialFields } from '../../src/criteria/trial-fields.js';
 import { resolveColumn } from '../../src/patient/csv-columns.js';
+import { patientsToTable } from '../../src/patient/csv-flatten.js';
+import { csvLine } from '../../src/report/csv-cell.js';
 import { parseCsvOutput, runCli } from '../helpers/run-cli.js';
+import { ROOT, example } from '../helpers/screening.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'screen-template-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,6 +42,50 @@ describe('screen template', () => {
     expect(batch.code).toBe(0);
     expect(batch.stderr).not.toContain('unknown column');
     expect(parseCsvOutput(batch.stdout)[0]?.verdict).toBe('undetermined');
+  });
+
+  // What a rule reads (its kind's `reads`) decides the template's columns: a field the engine uses
+  // but the rule does not declare would be missing from every site's spreadsheet, and its patients
+  // would come out undetermined (the stated age did, until the age rule declared it).
+  test.each(['IM101-611', 'NCT02347891', 'NCT04946669'])('%s: every example, in only the columns its template asks for, screens in batch exactly as with every column', async (id) => {
+    const used = trialFields(loadTrial(set, id), set.dictionary);
+    const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort().map((f) => example(f.replace(/\.json$/, '')));
+    const table = patientsToTable(examples, set.dictionary);
+    const asked = (name: string): boolean => {
+      const t = resolveColumn(name, set.dictionary);
+      switch (t?.kind) {
+        case 'id':
+          return true;
+        case 'referenceDate':
+          return used.referenceDates.includes(t.name);
+        case 'review':
+          return t.trial === id && used.reviews.some((r) => r.id === t.review);
+        case 'field':
+          return used.fields.includes(t.path);
+        case 'count':
+          return used.recordItems.has(t.records);
+        case 'item':
+        case 'dose':
+          return used.recordItems.get(t.records)?.includes(t.item) === true;
+        default:
+          throw new Error(`${name}: not a column`);
+      }
+    };
+    const keep = table.header.map(asked);
+    expect(keep.filter((k) => !k).length).toBeGreaterThan(0);
+    const write = (name: string, header: string[], rows: string[][]) => {
+      const file = join(dir, name);
+      writeFileSync(file, [header, ...rows].map((r) => csvLine(r)).join(''));
+      return file;
+    };
+    const only = <T,>(xs: T[]) => xs.filter((_, i) => keep[i]);
+    const screen = async (file: string) => {
+      const r = await runCli(['batch', file, '--trial', id, '--as-of', '2026-11-16']);
+      return parseCsvOutput(r.stdout).map(({ row, patientId, verdict, failed, unknown, review, missing, errors }) => ({ row, patientId, verdict, failed, unknown, review, missing, errors }));
+    };
+    const all = await screen(write(`${id}-all.csv`, table.header, table.rows));
+    expect(all.length).toBe(examples.length);
+    expect(await screen(write(`${id}-asked.csv`, only(table.header), table.rows.map(only)))).toEqual(all);
   });
 
   test('--describe: one row per column with type, unit and allowed values', async () => {

@@ -7,7 +7,7 @@ import type { Condition } from '../../src/criteria/rule-schema.js';
 describe('collectFieldRefs', () => {
   test.each<[string, Condition, { fields: string[]; records?: Record<string, string[]>; dates?: string[] }]>([
     ['compare', { kind: 'compare', field: 'assessments.pga', op: '>=', value: 2 }, { fields: ['assessments.pga'] }],
-    ['age reads the birth date and a reference date', { kind: 'age', op: '>=', years: 18, at: 'screening' }, { fields: ['demographics.birthDate'], dates: ['screening'] }],
+    ['age reads the birth date, the stated age and its date, and a reference date', { kind: 'age', op: '>=', years: 18, at: 'screening' }, { fields: ['demographics.birthDate', 'demographics.ageYears', 'demographics.ageOn'], dates: ['screening'] }],
     ['nested not/any', { kind: 'not', of: { kind: 'any', of: [{ kind: 'is', field: 'a.b', value: true }, { kind: 'in', field: 'c.d', values: ['x'] }] } }, { fields: ['a.b', 'c.d'] }],
     ['interval with a field and a reference date', { kind: 'interval', from: { field: 'diagnosis.date' }, to: { ref: 'randomization' }, op: '<', duration: { years: 1 }, absolute: false }, { fields: ['diagnosis.date'], dates: ['randomization'] }],
     [

@@ -31,8 +31,9 @@ export type BatchFlags = {
 
 const HELP = `
 Input: CSV (one patient per row, column names are data-dictionary paths; get a header with
-"screen template <trial> --format csv"; comma, semicolon or tab separated), an .xlsx workbook
-(the first sheet, or --sheet NAME), or NDJSON (one patient JSON object per line). A column that
+"screen template <trial> --format csv"; comma, semicolon, tab or | separated, told apart from the
+header line, or --delimiter), an .xlsx workbook (the first sheet, or --sheet NAME), a Parquet file
+(columns named like the CSV header), or NDJSON (one patient JSON object per line). A column that
 is not a data-dictionary path stops the batch before any row is screened (--ignore-unknown-columns
 screens anyway). Codes or their labels are accepted for lists of choices ("dm" or "Dermatomyositis").
 A number such as 1,500 is refused: it may be 1500 or 1.5. See docs/batch.md.
@@ -60,8 +61,8 @@ function collect(value: string, previous: string[] = []): string[] {
 
 export function batchCommand(io: CliIo, setExit: (code: number) => void): Command {
   return new Command('batch')
-    .description('screen every patient in a CSV or NDJSON file, one output row per patient per trial')
-    .argument('<patients>', 'patients.csv, patients.xlsx, patients.ndjson, or - for standard input')
+    .description('screen every patient in a CSV, .xlsx, Parquet or NDJSON file, one output row per patient per trial')
+    .argument('<patients>', 'patients.csv, patients.xlsx, patients.parquet, patients.ndjson, or - for standard input')
     .option('-t, --trial <id>', 'trial id (repeat for several trials)', collect)
     .option('--all', 'screen against every trial in the criteria directory')
     .option('-o, --out <file>', 'write results to this file instead of standard output')

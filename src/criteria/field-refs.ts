@@ -41,9 +41,11 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
     review(r) {
       if (!refs.reviews.some((x) => x.id === r.id)) refs.reviews.push({ ...r, ...(criterion ? { criterion } : {}) });
     },
-    calculatorInputs(name) {
+    calculatorInputs(name, params) {
       // Calculators read the record in code; each declares what it reads.
-      const inputs = own(CALCULATORS, name)?.inputs;
+      const calculator = own(CALCULATORS, name);
+      for (const d of calculator?.dates?.(params) ?? []) refs.referenceDates.add(d);
+      const inputs = calculator?.inputs;
       for (const f of inputs?.fields ?? []) refs.fields.add(f);
       for (const [records, items] of Object.entries(inputs?.records ?? {})) {
         refs.fields.add(records);

@@ -9,9 +9,10 @@ import { prednisoneEquivalentPerKgCalculator } from './calculators/prednisone-eq
 import { sontheimerCadmCalculator } from './calculators/sontheimer-cadm.js';
 
 export type CalculatorResult = { outcome: Outcome; facts: Fact[]; missing: Missing[]; detail?: Record<string, string | number | boolean | null> };
+export type CalculatorDate = 'screening' | 'consent' | 'randomization';
 export type CalculatorContext = {
   get: (path: string) => unknown;
-  referenceDate: (name: 'screening' | 'consent' | 'randomization') => string | undefined;
+  referenceDate: (name: CalculatorDate) => string | undefined;
 };
 export type Calculator<P = any> = {
   description: string;
@@ -20,6 +21,8 @@ export type Calculator<P = any> = {
    * paths, and for repeating records the record path with the item fields read.
    */
   inputs: { fields: readonly string[]; records?: Readonly<Record<string, readonly string[]>> };
+  /** The reference dates it reads, for a rule's params (already checked by checkParams). */
+  dates?: (params: Record<string, unknown>) => readonly CalculatorDate[];
   /** Problems with a rule's params, checked when the criteria file is loaded (empty = fine). */
   checkParams?: (params: Record<string, unknown>) => string[];
   /** The rule's params, parsed once when the rule is compiled (already checked by checkParams). */

@@ -22,7 +22,7 @@ export const calc: RuleKind<Calc> = {
     if (!calculator) cx.report('unknown-calculator', ['calculator'], `unknown calculator "${n.calculator}" (${Object.keys(CALCULATORS).join(', ')})`);
     for (const message of calculator?.checkParams?.(n.params ?? {}) ?? []) cx.report('criteria', ['params'], message);
   },
-  reads: (n, cx) => cx.calculatorInputs(n.calculator),
+  reads: (n, cx) => cx.calculatorInputs(n.calculator, n.params ?? {}),
   compile(n) {
     const calculator = calculatorOf(n.calculator);
     if (!calculator) throw new Error(`unknown calculator ${n.calculator}`);

@@ -76,7 +76,7 @@ export type ReadContext = {
   records(name: string): void;
   date(name: ReferenceDateName): void;
   review(r: { id: string; by: string; question: string }): void;
-  calculatorInputs(name: string): void;
+  calculatorInputs(name: string, params: Record<string, unknown>): void;
 };
 
 /** What compiled nodes read while evaluating: the patient, the dates, and the record in scope. */

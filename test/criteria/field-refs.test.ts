@@ -15,7 +15,17 @@ describe('collectFieldRefs', () => {
       { kind: 'exists', records: 'medications', where: { kind: 'all', of: [{ kind: 'in', field: 'drug', values: ['x'] }, { kind: 'lastDoseWithin', within: { months: 3 }, before: 'screening' }, { kind: 'is', field: 'labs.bCellsPresent', value: true }] } },
       { fields: ['medications', 'labs.bCellsPresent'], records: { medications: ['drug', 'start', 'stop', 'ongoing', 'doses'] }, dates: ['screening'] },
     ],
-    ['calc inputs are not visible', { kind: 'calc', calculator: 'x' }, { fields: [] }],
+    ['an unknown calculator reads nothing', { kind: 'calc', calculator: 'x' }, { fields: [] }],
+    [
+      'a calculator reads its declared inputs and the reference date of its params (screening when not given)',
+      { kind: 'calc', calculator: 'combinedIntolerance', params: { at: 'consent' } },
+      { fields: ['medications'], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] }, dates: ['consent'] },
+    ],
+    [
+      'prednisoneEquivalentPerKg without `at` reads the screening date',
+      { kind: 'calc', calculator: 'prednisoneEquivalentPerKg', params: { mgPerKg: 0.5 } },
+      { fields: ['demographics.weightKg', 'medications'], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses', 'prednisoneEquivalentMgPerDay'] }, dates: ['screening'] },
+    ],
   ])('%s', (_name, rule, want) => {
     const refs = collectFieldRefs([rule]);
     expect([...refs.fields]).toEqual(want.fields);

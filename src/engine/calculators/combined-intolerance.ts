@@ -5,7 +5,7 @@
 // intolerance that overlapped an immunosuppressant for that long (before the reference date).
 // A course whose dates are not recorded leaves the answer unknown and names the dates to collect.
 import * as z from 'zod/mini';
-import type { Calculator } from '../calculators.js';
+import type { Calculator, CalculatorDate } from '../calculators.js';
 import { compareDates, shift } from '../dates.js';
 import { drugRef } from '../medication.js';
 import type { Outcome } from '../logic.js';
@@ -49,6 +49,8 @@ export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?:
 
 export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] } },
+  // `params.at` (checked when the criteria are loaded), the screening date when not given.
+  dates: (params) => [typeof params.at === 'string' ? (params.at as CalculatorDate) : 'screening'],
   description: 'Intolerance to a course given combined (glucocorticoid with an immunosuppressant)',
   checkParams: (params) => paramProblems(Params(), params),
   prepare: (raw) => Params().parse(raw),

@@ -5,7 +5,7 @@
 // deflazacort ratio can be set per rule (params.deflazacortRatio) to read a criterion under the
 // published ratios.
 import * as z from 'zod/mini';
-import type { Calculator } from '../calculators.js';
+import type { Calculator, CalculatorDate } from '../calculators.js';
 import { drugRef, takenOn } from '../medication.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
@@ -99,6 +99,8 @@ export function compareDoseRange(low: number, high: number, weightKg: number, op
 
 export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: ['demographics.weightKg'], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses', 'prednisoneEquivalentMgPerDay'] } },
+  // `params.at` (checked when the criteria are loaded), the screening date when not given.
+  dates: (params) => [typeof params.at === 'string' ? (params.at as CalculatorDate) : 'screening'],
   description: 'Prednisone-equivalent glucocorticoid dose per kg per day',
   checkParams: (params) => paramProblems(Params(), params),
   prepare: (raw) => Params().parse(raw),

@@ -270,6 +270,8 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   const opened = openInput(arg, io);
   const detected = await detectFormat(arg, flags.inputFormat, opened.stream);
   const inputFormat = detected.format;
+  // A flag for another kind of input is a mistake to say, not to ignore.
+  if (flags.delimiter !== undefined && inputFormat !== 'csv') throw new UsageError(`--delimiter is for CSV input (this is ${inputFormat})`);
   let stream = detected.stream;
   let delimiter: string | undefined;
   if (inputFormat === 'xlsx') {

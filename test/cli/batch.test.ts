@@ -268,9 +268,12 @@ describe('output', () => {
     [['batch', 'nope.csv', '--trial', TRIAL], 'nope.csv: no such file'],
     [['batch', 'x.txt', '--trial', TRIAL], 'cannot tell the format of "x.txt"'],
     [['batch', 'x.csv', '--trial', TRIAL, '--as-of', '2026-02-30'], '--as-of needs a real date'],
+    [['batch', 'x.ndjson', '--trial', TRIAL, '--delimiter', ';'], '--delimiter is for CSV input (this is ndjson)'],
+    [['batch', 'x.csv', '--trial', TRIAL, '--sheet', 'Sheet1'], '--sheet is for .xlsx workbooks'],
   ])('usage error %j', async (args, message) => {
     writeFileSync(join(dir, 'x.csv'), 'id\nA\n');
     writeFileSync(join(dir, 'x.txt'), 'id\nA\n');
+    writeFileSync(join(dir, 'x.ndjson'), '{"id":"A"}\n');
     const r = await runCli(args, { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);

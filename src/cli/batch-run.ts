@@ -246,11 +246,11 @@ const ESTIMATE_AFTER = { share: 0.01, secs: 2 };
  * "screening: 12,000 rows, 400 rows/s · 48% of 20 MB · 00:33 left" (the time left from the share
  * done so far, as mm:ss or h:mm:ss; none in the first 2 s or before 1% of the file).
  */
-export function progressText(rows: number, secs: number, totalBytes: number | undefined, readBytes: number): string {
+export function progressText(rows: number, secs: number, totalBytes: number | undefined, doneBytes: number): string {
   const rate = secs > 0 ? Math.round(rows / secs) : 0;
   const head = `screening: ${rows.toLocaleString('en-US')} rows, ${rate.toLocaleString('en-US')} rows/s`;
-  if (!totalBytes || readBytes <= 0) return head;
-  const share = Math.min(1, readBytes / totalBytes);
+  if (!totalBytes || doneBytes <= 0) return head;
+  const share = Math.min(1, doneBytes / totalBytes);
   const done = `${head} · ${Math.floor(share * 100)}% of ${(totalBytes / 1e6).toFixed(totalBytes < 1e7 ? 1 : 0)} MB`;
   if (share < ESTIMATE_AFTER.share || secs < ESTIMATE_AFTER.secs) return done;
   const left = Math.round(secs * (1 / share - 1));

@@ -1,5 +1,6 @@
 // The work of `screen batch`, loaded only when it runs (see commands/batch.ts): screens every row
-// of a CSV or NDJSON file in one streaming pass and ends with a screen-failure summary.
+// of a CSV, spreadsheet, Parquet or NDJSON file, or every patient JSON file given, in one
+// streaming pass and ends with a screen-failure summary.
 import { closeSync, createReadStream, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
@@ -24,6 +25,9 @@ import { checkedText } from '../batch/checked-text.js';
 import type { BatchFormat, RowTemplate } from '../report/formats.js';
 import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
+import { readPatientInput } from './read-patient.js';
+import { parsePatientData, parsePatientJson } from '../patient/parse.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
@@ -260,15 +264,53 @@ export function progressText(rows: number, secs: number, totalBytes: number | un
   return `${done} · ${clock} left`;
 }
 
+/**
+ * Patient JSON files, one row each in the order given (row n is the nth file): each read as
+ * `screen` reads a patient file (size, UTF-8, the one JSON reader, the template's nulls pruned);
+ * a file that cannot be read or is not a valid patient is an error row naming it, not the end.
+ */
+async function* readPatientFiles(files: string[], dict: Dictionary, io: CliIo, options: { referenceDates: ReferenceDates }): AsyncGenerator<InputItem> {
+  for (const [i, file] of files.entries()) {
+    const row = i + 1;
+    let data: unknown;
+    try {
+      const { text } = await readPatientInput(file, io);
+      if (text.trim() === '') throw new PatientDataError([{ location: file, message: 'the file is empty: expected a patient JSON object' }]);
+      data = parsePatientJson(text, file);
+    } catch (e) {
+      if (!(e instanceof PatientDataError)) throw e;
+      yield { row, ok: false, patientId: null, problems: e.problems };
+      continue;
+    }
+    const id = data !== null && typeof data === 'object' && typeof (data as { id?: unknown }).id === 'string' ? (data as { id: string }).id : null;
+    try {
+      yield { row, ok: true, parsed: parsePatientData(data, file, dict, { pruned: true, ...options }) };
+    } catch (e) {
+      if (!(e instanceof PatientDataError)) throw e;
+      yield { row, ok: false, patientId: id, problems: e.problems };
+    }
+  }
+}
+
+/** Patient JSON files (`a.json b.json …`), rather than one file of rows: every name ends in .json. */
+function patientFiles(args: string[], flags: BatchFlags): string[] | undefined {
+  const json = args.every((a) => extname(a).toLowerCase() === '.json');
+  if (json && flags.inputFormat === undefined) return args;
+  if (args.length > 1) throw new UsageError(`several inputs are patient JSON files (.json), one patient each; ${args.find((a) => extname(a).toLowerCase() !== '.json')?.slice(0, 80) ?? args[0]} is not: give one CSV, .xlsx, Parquet or NDJSON file`);
+  return undefined;
+}
+
 /** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
-export async function runBatch(arg: string, flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
+export async function runBatch(args: string[], flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
   const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
   // csv-parse is loaded only for batch runs.
   const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
   const dates = flagDates(flags);
-  checkDistinctFiles(arg, flags, io);
-  const opened = openInput(arg, io);
-  const detected = await detectFormat(arg, flags.inputFormat, opened.stream);
+  const files = patientFiles(args, flags);
+  const arg = args[0] as string;
+  for (const input of files ?? [arg]) checkDistinctFiles(input, flags, io);
+  const opened: OpenedInput = files ? { stream: (async function* () {})(), name: files.length === 1 ? arg : `${files.length} patient files` } : openInput(arg, io);
+  const detected = files ? { format: 'json' as const, stream: opened.stream } : await detectFormat(arg, flags.inputFormat, opened.stream);
   const inputFormat = detected.format;
   // A flag for another kind of input is a mistake to say, not to ignore.
   if (flags.delimiter !== undefined && inputFormat !== 'csv') throw new UsageError(`--delimiter is for CSV input (this is ${inputFormat})`);
@@ -295,7 +337,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     const stat = arg === '-' ? undefined : statSync(resolve(io.cwd, arg));
     // Only a regular file is read natively by DuckDB: a pipe (`<(zcat x.csv.gz)`) cannot be read a second time from its start.
     regularFile = stat?.isFile() === true;
-    totalBytes = inputFormat === 'xlsx' || inputFormat === 'parquet' ? undefined : stat?.size;
+    totalBytes = inputFormat === 'xlsx' || inputFormat === 'parquet' || inputFormat === 'json' ? undefined : stat?.size;
   } catch {
     totalBytes = undefined;
   }
@@ -342,7 +384,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   }
   const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> =
     nativeRows ??
-    (inputFormat === 'ndjson'
+    (files
+      ? readPatientFiles(files, dict, io, { referenceDates: dates })
+      : inputFormat === 'ndjson'
       ? readNdjsonRows(stream, dict, { referenceDates: dates })
       : inputFormat === 'parquet'
         ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
@@ -431,7 +475,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     const first = firstRowOf.firstRow(id, row);
     if (first === undefined) return;
     duplicates += 1;
-    if (duplicates <= 20) io.stderr.write(`warning: ${opened.name} row ${row}: patient id "${id.slice(0, 60)}" also in row ${first}\n`);
+    // (Patient files are named by their own names; rows by their numbers.)
+    const where = (r: number) => (files ? (files[r - 1] as string) : `row ${r}`);
+    if (duplicates <= 20) io.stderr.write(`warning: ${files ? '' : `${opened.name} `}${where(row)}: patient id "${id.slice(0, 60)}" also in ${where(first)}\n`);
   };
   // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
   const handle = async (item: InputItem | SqlRow) => {

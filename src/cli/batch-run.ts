@@ -25,8 +25,7 @@ import { checkedText } from '../batch/checked-text.js';
 import type { BatchFormat, RowTemplate } from '../report/formats.js';
 import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
-import { readPatientInput } from './read-patient.js';
-import { parsePatientData, parsePatientJson } from '../patient/parse.js';
+import { parsePatientInput, readPatientInput } from './read-patient.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
@@ -265,39 +264,49 @@ export function progressText(rows: number, secs: number, totalBytes: number | un
 }
 
 /**
- * Patient JSON files, one row each in the order given (row n is the nth file): each read as
- * `screen` reads a patient file (size, UTF-8, the one JSON reader, the template's nulls pruned);
- * a file that cannot be read or is not a valid patient is an error row naming it, not the end.
+ * Patient JSON files, one row each in the order given (row n is the nth file): each read and
+ * parsed by the functions `screen` reads a patient file with (size, UTF-8, the one JSON reader; a
+ * FHIR Bundle imported, its summary on stderr), so each row is what `screen` gives for the file. A
+ * file that cannot be read or is not a valid patient is an error row naming it, not the end.
  */
-async function* readPatientFiles(files: string[], dict: Dictionary, io: CliIo, options: { referenceDates: ReferenceDates }): AsyncGenerator<InputItem> {
+async function* readPatientFiles(files: string[], dict: Dictionary, io: CliIo, dates: ReferenceDates): AsyncGenerator<InputItem> {
   for (const [i, file] of files.entries()) {
     const row = i + 1;
-    let data: unknown;
+    let text = '';
     try {
-      const { text } = await readPatientInput(file, io);
-      if (text.trim() === '') throw new PatientDataError([{ location: file, message: 'the file is empty: expected a patient JSON object' }]);
-      data = parsePatientJson(text, file);
+      const input = await readPatientInput(file, io);
+      text = input.text;
+      yield { row, ok: true, parsed: await parsePatientInput(input, dict, dates, io) };
     } catch (e) {
       if (!(e instanceof PatientDataError)) throw e;
-      yield { row, ok: false, patientId: null, problems: e.problems };
-      continue;
-    }
-    const id = data !== null && typeof data === 'object' && typeof (data as { id?: unknown }).id === 'string' ? (data as { id: string }).id : null;
-    try {
-      yield { row, ok: true, parsed: parsePatientData(data, file, dict, { pruned: true, ...options }) };
-    } catch (e) {
-      if (!(e instanceof PatientDataError)) throw e;
-      yield { row, ok: false, patientId: id, problems: e.problems };
+      yield { row, ok: false, patientId: idIn(text), problems: e.problems };
     }
   }
 }
 
-/** Patient JSON files (`a.json b.json …`), rather than one file of rows: every name ends in .json. */
+/** A refused patient file's id, for its error row, when the text is JSON with a string id. */
+function idIn(text: string): string | null {
+  try {
+    const data: unknown = JSON.parse(text);
+    const id = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { id?: unknown }).id : undefined;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Patient JSON files (`a.json b.json …`), rather than one file of rows: every name ends in .json
+ * (and no --input-format says otherwise: one .json file read as NDJSON, say).
+ */
 function patientFiles(args: string[], flags: BatchFlags): string[] | undefined {
-  const json = args.every((a) => extname(a).toLowerCase() === '.json');
-  if (json && flags.inputFormat === undefined) return args;
-  if (args.length > 1) throw new UsageError(`several inputs are patient JSON files (.json), one patient each; ${args.find((a) => extname(a).toLowerCase() !== '.json')?.slice(0, 80) ?? args[0]} is not: give one CSV, .xlsx, Parquet or NDJSON file`);
-  return undefined;
+  const isJson = (a: string) => extname(a).toLowerCase() === '.json';
+  if (args.length === 1) return isJson(args[0] as string) && flags.inputFormat === undefined ? args : undefined;
+  if (args.includes('-')) throw new UsageError('standard input (-) is one input of rows on its own: it cannot be given with other files');
+  if (flags.inputFormat !== undefined) throw new UsageError(`--input-format ${flags.inputFormat} is for one file of rows: several inputs must all be patient JSON files (.json)`);
+  const other = args.find((a) => !isJson(a));
+  if (other !== undefined) throw new UsageError(`several inputs must all be patient JSON files (.json), one patient each; "${other.slice(0, 80)}" is not: give a CSV, .xlsx, Parquet or NDJSON file alone`);
+  return args;
 }
 
 /** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
@@ -385,7 +394,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> =
     nativeRows ??
     (files
-      ? readPatientFiles(files, dict, io, { referenceDates: dates })
+      ? readPatientFiles(files, dict, io, dates)
       : inputFormat === 'ndjson'
       ? readNdjsonRows(stream, dict, { referenceDates: dates })
       : inputFormat === 'parquet'
@@ -499,7 +508,8 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
       return;
     }
     const { record } = item.parsed;
-    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
+    // (A patient file's warnings are located in it, as its other warnings are.)
+    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, files ? (files[item.row - 1] as string) : '', trials, trialIds)];
     const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
     const patientId = typeof record.id === 'string' ? record.id : null;
     if (duck) {

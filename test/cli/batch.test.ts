@@ -304,7 +304,6 @@ describe('patient JSON files: screen batch a.json b.json …', () => {
       'empty.json': '  ',
       'duplicate-key.json': '{"id":"A","id":"B"}',
       'array.json': '[]',
-      'bundle.json': '{"resourceType":"Bundle","type":"collection","entry":[]}',
       'wrong-type.json': '{"id":"W","labs":{"ck":{"value":"high"}}}',
     } as Record<string, string | undefined>;
     const names = Object.keys(bad).map((n) => join(dir, n));
@@ -319,9 +318,25 @@ describe('patient JSON files: screen batch a.json b.json …', () => {
     expect(r.stderr).toContain(`Screen-failure summary: ${names.length + 2} input rows, ${names.length} with errors`);
   });
 
+  test('a FHIR Bundle among them is imported, as screen imports it: the same verdict, its import notes on stderr', async () => {
+    const bundles = readdirSync('test/fixtures/fhir').filter((f) => f.endsWith('.bundle.json')).sort().map((f) => join('test/fixtures/fhir', f));
+    expect(bundles.length).toBeGreaterThan(1);
+    const r = await runCli(['batch', ...bundles, '--all']);
+    const rows = parseCsvOutput(r.stdout);
+    for (const [i, b] of bundles.entries()) {
+      expect(r.stderr).toContain(`import: ${b}:`);
+      for (const t of ['IM101-611', 'NCT02347891', 'NCT04946669']) {
+        const alone = JSON.parse((await runCli([b, '--trial', t, '--format', 'json'])).stdout) as { verdict: string };
+        expect(rows.find((x) => x.row === String(i + 1) && x.trial === t)?.verdict, `${b} ${t}`).toBe(alone.verdict);
+      }
+    }
+  }, 60_000);
+
   test.each([
-    [['a.json', 'b.csv'], 'several inputs are patient JSON files (.json), one patient each; b.csv is not'],
-    [['a.csv', 'b.csv'], 'several inputs are patient JSON files (.json), one patient each; a.csv is not'],
+    [['a.json', 'b.csv'], 'several inputs must all be patient JSON files (.json), one patient each; "b.csv" is not'],
+    [['a.csv', 'b.csv'], 'several inputs must all be patient JSON files (.json), one patient each; "a.csv" is not'],
+    [['a.json', '-'], 'standard input (-) is one input of rows on its own'],
+    [['a.json', 'a.json', '--input-format', 'ndjson'], '--input-format ndjson is for one file of rows'],
     [['a.json', '--delimiter', ';'], '--delimiter is for CSV input (this is json)'],
     [['a.json', '--sheet', 'S'], '--sheet is for .xlsx workbooks'],
     [['a.json', 'a.json', '--out', 'a.json'], '--out is the same file as the input'],

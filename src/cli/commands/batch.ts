@@ -42,8 +42,9 @@ A number such as 1,500 is refused: it may be 1500 or 1.5. See docs/batch.md.
 Exit codes:
   0  every row was screened (whatever the verdicts)
   4  the batch finished, but some rows could not be screened (verdict "error" in the output)
-  2  usage or input error (bad flags, unreadable file, unusable header, --out or --summary naming the
-     input or each other; a binary, non-UTF-8 or NUL-containing input stops the run where it is found)
+  2  usage or input error (bad flags, unreadable file of rows, unusable header, --out or --summary
+     naming the input or each other; a binary, non-UTF-8 or NUL-containing input stops the run where
+     it is found; a patient JSON file that cannot be read is an error row instead: exit 4)
   74 the output could not be written in full (disk full, closed pipe): the results are incomplete
 
 An --out file is whole or not there: a run stopped by an input error, an --out write error or a
@@ -54,6 +55,7 @@ Examples:
   screen batch clinic.csv --trial IM101-611 --out results.csv --summary attrition.json
   screen batch patients.ndjson --all --format ndjson
   screen batch export.xlsx --sheet Patients --trial NCT02971683
+  screen batch saved/*.json --trial IM101-611          (patient files, one row each)
   cat clinic.csv | screen batch - --trial IM101-611 --as-of 2026-11-16`;
 
 function collect(value: string, previous: string[] = []): string[] {

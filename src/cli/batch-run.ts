@@ -1,5 +1,6 @@
 // The work of `screen batch`, loaded only when it runs (see commands/batch.ts): screens every row
-// of a CSV or NDJSON file in one streaming pass and ends with a screen-failure summary.
+// of a CSV, spreadsheet, Parquet or NDJSON file, or every patient JSON file given, in one
+// streaming pass and ends with a screen-failure summary.
 import { closeSync, createReadStream, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
@@ -24,6 +25,8 @@ import { checkedText } from '../batch/checked-text.js';
 import type { BatchFormat, RowTemplate } from '../report/formats.js';
 import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
+import { parsePatientInput, readPatientInput } from './read-patient.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
@@ -260,15 +263,63 @@ export function progressText(rows: number, secs: number, totalBytes: number | un
   return `${done} · ${clock} left`;
 }
 
+/**
+ * Patient JSON files, one row each in the order given (row n is the nth file): each read and
+ * parsed by the functions `screen` reads a patient file with (size, UTF-8, the one JSON reader; a
+ * FHIR Bundle imported, its summary on stderr), so each row is what `screen` gives for the file. A
+ * file that cannot be read or is not a valid patient is an error row naming it, not the end.
+ */
+async function* readPatientFiles(files: string[], dict: Dictionary, io: CliIo, dates: ReferenceDates): AsyncGenerator<InputItem> {
+  for (const [i, file] of files.entries()) {
+    const row = i + 1;
+    let text = '';
+    try {
+      const input = await readPatientInput(file, io);
+      text = input.text;
+      yield { row, ok: true, parsed: await parsePatientInput(input, dict, dates, io) };
+    } catch (e) {
+      if (!(e instanceof PatientDataError)) throw e;
+      yield { row, ok: false, patientId: idIn(text), problems: e.problems };
+    }
+  }
+}
+
+/** A refused patient file's id, for its error row, when the text is JSON with a string id. */
+function idIn(text: string): string | null {
+  try {
+    const data: unknown = JSON.parse(text);
+    const id = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { id?: unknown }).id : undefined;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Patient JSON files (`a.json b.json …`), rather than one file of rows: every name ends in .json
+ * (and no --input-format says otherwise: one .json file read as NDJSON, say).
+ */
+function patientFiles(args: string[], flags: BatchFlags): string[] | undefined {
+  const isJson = (a: string) => extname(a).toLowerCase() === '.json';
+  if (args.length === 1) return isJson(args[0] as string) && flags.inputFormat === undefined ? args : undefined;
+  if (args.includes('-')) throw new UsageError('standard input (-) is one input of rows on its own: it cannot be given with other files');
+  if (flags.inputFormat !== undefined) throw new UsageError(`--input-format ${flags.inputFormat} is for one file of rows: several inputs must all be patient JSON files (.json)`);
+  const other = args.find((a) => !isJson(a));
+  if (other !== undefined) throw new UsageError(`several inputs must all be patient JSON files (.json), one patient each; "${other.slice(0, 80)}" is not: give a CSV, .xlsx, Parquet or NDJSON file alone`);
+  return args;
+}
+
 /** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
-export async function runBatch(arg: string, flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
+export async function runBatch(args: string[], flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
   const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
   // csv-parse is loaded only for batch runs.
   const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
   const dates = flagDates(flags);
-  checkDistinctFiles(arg, flags, io);
-  const opened = openInput(arg, io);
-  const detected = await detectFormat(arg, flags.inputFormat, opened.stream);
+  const files = patientFiles(args, flags);
+  const arg = args[0] as string;
+  for (const input of files ?? [arg]) checkDistinctFiles(input, flags, io);
+  const opened: OpenedInput = files ? { stream: (async function* () {})(), name: files.length === 1 ? arg : `${files.length} patient files` } : openInput(arg, io);
+  const detected = files ? { format: 'json' as const, stream: opened.stream } : await detectFormat(arg, flags.inputFormat, opened.stream);
   const inputFormat = detected.format;
   // A flag for another kind of input is a mistake to say, not to ignore.
   if (flags.delimiter !== undefined && inputFormat !== 'csv') throw new UsageError(`--delimiter is for CSV input (this is ${inputFormat})`);
@@ -295,7 +346,7 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     const stat = arg === '-' ? undefined : statSync(resolve(io.cwd, arg));
     // Only a regular file is read natively by DuckDB: a pipe (`<(zcat x.csv.gz)`) cannot be read a second time from its start.
     regularFile = stat?.isFile() === true;
-    totalBytes = inputFormat === 'xlsx' || inputFormat === 'parquet' ? undefined : stat?.size;
+    totalBytes = inputFormat === 'xlsx' || inputFormat === 'parquet' || inputFormat === 'json' ? undefined : stat?.size;
   } catch {
     totalBytes = undefined;
   }
@@ -342,7 +393,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
   }
   const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> =
     nativeRows ??
-    (inputFormat === 'ndjson'
+    (files
+      ? readPatientFiles(files, dict, io, dates)
+      : inputFormat === 'ndjson'
       ? readNdjsonRows(stream, dict, { referenceDates: dates })
       : inputFormat === 'parquet'
         ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
@@ -431,7 +484,9 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
     const first = firstRowOf.firstRow(id, row);
     if (first === undefined) return;
     duplicates += 1;
-    if (duplicates <= 20) io.stderr.write(`warning: ${opened.name} row ${row}: patient id "${id.slice(0, 60)}" also in row ${first}\n`);
+    // (Patient files are named by their own names; rows by their numbers.)
+    const where = (r: number) => (files ? (files[r - 1] as string) : `row ${r}`);
+    if (duplicates <= 20) io.stderr.write(`warning: ${files ? '' : `${opened.name} `}${where(row)}: patient id "${id.slice(0, 60)}" also in ${where(first)}\n`);
   };
   // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
   const handle = async (item: InputItem | SqlRow) => {
@@ -453,7 +508,8 @@ export async function runBatch(arg: string, flags: BatchFlags, format: BatchForm
       return;
     }
     const { record } = item.parsed;
-    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, '', trials, trialIds)];
+    // (A patient file's warnings are located in it, as its other warnings are.)
+    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, files ? (files[item.row - 1] as string) : '', trials, trialIds)];
     const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
     const patientId = typeof record.id === 'string' ? record.id : null;
     if (duck) {

@@ -281,6 +281,74 @@ describe('output', () => {
   });
 });
 
+describe('patient JSON files: screen batch a.json b.json …', () => {
+  const files = exampleFiles.map((f) => join('examples', f));
+  test('every example file, one row each in the order given: the same bytes as the same patients as NDJSON, both engines, every trial', async () => {
+    const ndjson = write('examples.ndjson', `${examples.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const asRows = await runCli(['batch', ndjson, '--all', '--wide']);
+    expect(asRows.code).toBe(0);
+    expect(parseCsvOutput(asRows.stdout).length).toBe(files.length * 3);
+    for (const engine of ['js', 'duckdb']) {
+      const r = await runCli(['batch', ...files, '--all', '--wide', '--engine', engine]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(asRows.stdout);
+      expect(r.stderr).toBe(asRows.stderr);
+    }
+  }, 60_000);
+
+  test('a file that cannot be read or is not a patient is an error row naming it; the others are screened; a repeated id names both files', async () => {
+    const good = files[0] as string;
+    const bad = {
+      'missing.json': undefined,
+      'not-json.json': 'not json',
+      'empty.json': '  ',
+      'duplicate-key.json': '{"id":"A","id":"B"}',
+      'array.json': '[]',
+      'wrong-type.json': '{"id":"W","labs":{"ck":{"value":"high"}}}',
+    } as Record<string, string | undefined>;
+    const names = Object.keys(bad).map((n) => join(dir, n));
+    for (const [n, text] of Object.entries(bad)) if (text !== undefined) write(n, text);
+    const r = await runCli(['batch', good, ...names, good, '--trial', TRIAL]);
+    expect(r.code).toBe(4);
+    const rows = parseCsvOutput(r.stdout);
+    expect(rows.map((x) => [x.row, x.verdict])).toEqual([['1', 'eligible'], ...names.map((_, i) => [String(i + 2), 'error']), [String(names.length + 2), 'eligible']]);
+    names.forEach((n, i) => expect(rows[i + 1]?.errors, n).toContain(n));
+    expect(rows.find((x) => x.errors?.includes('wrong-type'))?.patientId).toBe('W');
+    expect(r.stderr).toContain(`warning: ${good}: patient id "${examples[0]?.id}" also in ${good}`);
+    expect(r.stderr).toContain(`Screen-failure summary: ${names.length + 2} input rows, ${names.length} with errors`);
+  });
+
+  test('a FHIR Bundle among them is imported, as screen imports it: the same verdict, its import notes on stderr', async () => {
+    const bundles = readdirSync('test/fixtures/fhir').filter((f) => f.endsWith('.bundle.json')).sort().map((f) => join('test/fixtures/fhir', f));
+    expect(bundles.length).toBeGreaterThan(1);
+    const r = await runCli(['batch', ...bundles, '--all']);
+    const rows = parseCsvOutput(r.stdout);
+    for (const [i, b] of bundles.entries()) {
+      expect(r.stderr).toContain(`import: ${b}:`);
+      for (const t of ['IM101-611', 'NCT02347891', 'NCT04946669']) {
+        const alone = JSON.parse((await runCli([b, '--trial', t, '--format', 'json'])).stdout) as { verdict: string };
+        expect(rows.find((x) => x.row === String(i + 1) && x.trial === t)?.verdict, `${b} ${t}`).toBe(alone.verdict);
+      }
+    }
+  }, 60_000);
+
+  test.each([
+    [['a.json', 'b.csv'], 'several inputs must all be patient JSON files (.json), one patient each; "b.csv" is not'],
+    [['a.csv', 'b.csv'], 'several inputs must all be patient JSON files (.json), one patient each; "a.csv" is not'],
+    [['a.json', '-'], 'standard input (-) is one input of rows on its own'],
+    [['a.json', 'a.json', '--input-format', 'ndjson'], '--input-format ndjson is for one file of rows'],
+    [['a.json', '--delimiter', ';'], '--delimiter is for CSV input (this is json)'],
+    [['a.json', '--sheet', 'S'], '--sheet is for .xlsx workbooks'],
+    [['a.json', 'a.json', '--out', 'a.json'], '--out is the same file as the input'],
+  ])('usage error %j', async (args, message) => {
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(examples[0]));
+    const r = await runCli(['batch', ...args, '--trial', TRIAL], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('the progress line', () => {
   test.each([
     [256, 0.5, undefined, 0, 'screening: 256 rows, 512 rows/s'],

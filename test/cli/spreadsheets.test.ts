@@ -152,7 +152,7 @@ describe('trial ids, duplicates, summary', () => {
 describe('the command line', () => {
   test.each([
     [['bach', 'x.csv'], 2, 'screen: unknown command "bach" (did you mean "batch"?)'],
-    [['help', 'batch'], 0, 'Usage: screen batch [options] <patients>'],
+    [['help', 'batch'], 0, 'Usage: screen batch [options] <patients...>'],
     [['help', 'bach'], 2, 'no help for "bach": not a command (did you mean "batch"?)'],
     [['-v'], 0, '0.'],
   ])('screen %j', (args, code, text) => {

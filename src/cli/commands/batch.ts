@@ -30,7 +30,8 @@ export type BatchFlags = {
 };
 
 const HELP = `
-Input: CSV (one patient per row, column names are data-dictionary paths; get a header with
+Input: patient JSON files (a.json b.json …: one patient each, one row each, numbered in the order
+given), CSV (one patient per row, column names are data-dictionary paths; get a header with
 "screen template <trial> --format csv"; comma, semicolon, tab or | separated, told apart from the
 header line, or --delimiter), an .xlsx workbook (the first sheet, or --sheet NAME), a Parquet file
 (columns named like the CSV header), or NDJSON (one patient JSON object per line). A column that
@@ -41,8 +42,9 @@ A number such as 1,500 is refused: it may be 1500 or 1.5. See docs/batch.md.
 Exit codes:
   0  every row was screened (whatever the verdicts)
   4  the batch finished, but some rows could not be screened (verdict "error" in the output)
-  2  usage or input error (bad flags, unreadable file, unusable header, --out or --summary naming the
-     input or each other; a binary, non-UTF-8 or NUL-containing input stops the run where it is found)
+  2  usage or input error (bad flags, unreadable file of rows, unusable header, --out or --summary
+     naming the input or each other; a binary, non-UTF-8 or NUL-containing input stops the run where
+     it is found; a patient JSON file that cannot be read is an error row instead: exit 4)
   74 the output could not be written in full (disk full, closed pipe): the results are incomplete
 
 An --out file is whole or not there: a run stopped by an input error, an --out write error or a
@@ -53,6 +55,7 @@ Examples:
   screen batch clinic.csv --trial IM101-611 --out results.csv --summary attrition.json
   screen batch patients.ndjson --all --format ndjson
   screen batch export.xlsx --sheet Patients --trial NCT02971683
+  screen batch saved/*.json --trial IM101-611          (patient files, one row each)
   cat clinic.csv | screen batch - --trial IM101-611 --as-of 2026-11-16`;
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -61,8 +64,8 @@ function collect(value: string, previous: string[] = []): string[] {
 
 export function batchCommand(io: CliIo, setExit: (code: number) => void): Command {
   return new Command('batch')
-    .description('screen every patient in a CSV, .xlsx, Parquet or NDJSON file, one output row per patient per trial')
-    .argument('<patients>', 'patients.csv, patients.xlsx, patients.parquet, patients.ndjson, or - for standard input')
+    .description('screen every patient in a CSV, .xlsx, Parquet or NDJSON file, or in patient JSON files, one output row per patient per trial')
+    .argument('<patients...>', 'patients.csv, patients.xlsx, patients.parquet, patients.ndjson, or - for standard input; or patient JSON files (one patient each, as screen reads them)')
     .option('-t, --trial <id>', 'trial id (repeat for several trials)', collect)
     .option('--all', 'screen against every trial in the criteria directory')
     .option('-o, --out <file>', 'write results to this file instead of standard output')
@@ -80,7 +83,7 @@ export function batchCommand(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(new Option('--engine <engine>', 'screening engine: js, or duckdb (the criteria as SQL, run embedded; see docs/sql.md)').choices(['js', 'duckdb']).default('js'))
     .option('--no-progress', 'no progress line on stderr (it is shown only when stderr is a terminal)')
     .addHelpText('after', HELP)
-    .action(async (patients: string, flags: BatchFlags) => {
+    .action(async (patients: string[], flags: BatchFlags) => {
       const format = formatByName('batch', flags.format);
       const hint = flags.out === undefined ? undefined : outExtensionWarning(flags.out, format);
       if (hint) io.stderr.write(`warning: ${hint}\n`);

@@ -7,7 +7,7 @@ import type { Dictionary } from '../criteria/dictionary.js';
 import { PatientDataError, excerpt, type Problem } from '../errors.js';
 import { knownColumnNames, resolveColumn } from '../patient/csv-columns.js';
 import { parseCsvRow, type CsvHeader } from '../patient/csv-row.js';
-import { parsePatientData, parsePatientJson, type ParsedPatient, type ParseOptions } from '../patient/parse.js';
+import { parsePatientData, parsePatientJson, patientIdOf, type ParsedPatient, type ParseOptions } from '../patient/parse.js';
 import { suggest } from '../util/did-you-mean.js';
 import { reservedSegment } from '../util/own.js';
 
@@ -201,7 +201,7 @@ export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dic
       yield { row: lineNo, ok: false, patientId: null, problems: e.problems.map(trimLocation) };
       continue;
     }
-    const id = data !== null && typeof data === 'object' && typeof (data as { id?: unknown }).id === 'string' ? ((data as { id: string }).id as string) : null;
+    const id = patientIdOf(data);
     try {
       const parsed = parsePatientData(data, '', dict, options);
       yield { row: lineNo, ok: true, parsed: { record: parsed.record, warnings: parsed.warnings.map(trimLocation) } };

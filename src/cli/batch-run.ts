@@ -26,6 +26,7 @@ import type { BatchFormat, RowTemplate } from '../report/formats.js';
 import { formatSummaryText } from '../report/summary-text.js';
 import type { CliIo } from './io.js';
 import { parsePatientInput, readPatientInput } from './read-patient.js';
+import { patientIdOf } from '../patient/parse.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
@@ -287,9 +288,7 @@ async function* readPatientFiles(files: string[], dict: Dictionary, io: CliIo, d
 /** A refused patient file's id, for its error row, when the text is JSON with a string id. */
 function idIn(text: string): string | null {
   try {
-    const data: unknown = JSON.parse(text);
-    const id = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { id?: unknown }).id : undefined;
-    return typeof id === 'string' ? id : null;
+    return patientIdOf(JSON.parse(text));
   } catch {
     return null;
   }
@@ -479,13 +478,13 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   // Duplicate patient ids: the first row of each id, and a warning per repeat (at most 20 lines).
   const firstRowOf = new IdIndex();
   let duplicates = 0;
+  // (Patient files are named by their own names; rows by their numbers.)
+  const where = (r: number) => (files ? (files[r - 1] as string) : `row ${r}`);
   const checkId = (id: string | null | undefined, row: number) => {
     if (!id) return;
     const first = firstRowOf.firstRow(id, row);
     if (first === undefined) return;
     duplicates += 1;
-    // (Patient files are named by their own names; rows by their numbers.)
-    const where = (r: number) => (files ? (files[r - 1] as string) : `row ${r}`);
     if (duplicates <= 20) io.stderr.write(`warning: ${files ? '' : `${opened.name} `}${where(row)}: patient id "${id.slice(0, 60)}" also in ${where(first)}\n`);
   };
   // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.

@@ -2,6 +2,7 @@
 // is a pure function of the patient record that returns an outcome plus the facts it used.
 import type { Outcome } from './logic.js';
 import type { Fact, Missing } from './result.js';
+import type { ReferenceDateName } from '../rules/types.js';
 import { bohanPeterCalculator } from './calculators/bohan-peter.js';
 import { combinedIntoleranceCalculator } from './calculators/combined-intolerance.js';
 import { imacsImprovementCalculator } from './calculators/imacs-improvement.js';
@@ -9,10 +10,9 @@ import { prednisoneEquivalentPerKgCalculator } from './calculators/prednisone-eq
 import { sontheimerCadmCalculator } from './calculators/sontheimer-cadm.js';
 
 export type CalculatorResult = { outcome: Outcome; facts: Fact[]; missing: Missing[]; detail?: Record<string, string | number | boolean | null> };
-export type CalculatorDate = 'screening' | 'consent' | 'randomization';
 export type CalculatorContext = {
   get: (path: string) => unknown;
-  referenceDate: (name: CalculatorDate) => string | undefined;
+  referenceDate: (name: ReferenceDateName) => string | undefined;
 };
 export type Calculator<P = any> = {
   description: string;
@@ -22,7 +22,7 @@ export type Calculator<P = any> = {
    */
   inputs: { fields: readonly string[]; records?: Readonly<Record<string, readonly string[]>> };
   /** The reference dates it reads, for a rule's params (already checked by checkParams). */
-  dates?: (params: Record<string, unknown>) => readonly CalculatorDate[];
+  dates?: (params: Record<string, unknown>) => readonly ReferenceDateName[];
   /** Problems with a rule's params, checked when the criteria file is loaded (empty = fine). */
   checkParams?: (params: Record<string, unknown>) => string[];
   /** The rule's params, parsed once when the rule is compiled (already checked by checkParams). */

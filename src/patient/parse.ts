@@ -56,6 +56,12 @@ export function parsePatientText(text: string, file: string, dict: Dictionary, o
  * The one JSON reader for patient data (files, stdin, NDJSON lines): JSON.parse plus what it does
  * not check — nesting depth, duplicate keys, and keys such as __proto__ that reach Object.prototype.
  */
+/** A patient object's `id`, when it is a string (for naming a row whose patient is refused). */
+export function patientIdOf(data: unknown): string | null {
+  const id = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
 export function parsePatientJson(text: string, file: string): unknown {
   // Scanned before JSON.parse so that absurd nesting is refused without deep recursion anywhere.
   const textProblem = findJsonTextProblem(text);

@@ -5,12 +5,12 @@
 // intolerance that overlapped an immunosuppressant for that long (before the reference date).
 // A course whose dates are not recorded leaves the answer unknown and names the dates to collect.
 import * as z from 'zod/mini';
-import type { Calculator, CalculatorDate } from '../calculators.js';
+import type { Calculator } from '../calculators.js';
 import { compareDates, shift } from '../dates.js';
 import { drugRef } from '../medication.js';
 import type { Outcome } from '../logic.js';
 import type { DrugRef, Fact } from '../result.js';
-import { paramProblems } from './completions.js';
+import { atParamDate, paramProblems } from './completions.js';
 // Built on first use: a trial uses few of the calculators (IM101-611 none).
 import { lazySchema } from '../../util/lazy-schema.js';
 
@@ -49,8 +49,7 @@ export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?:
 
 export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] } },
-  // `params.at` (checked when the criteria are loaded), the screening date when not given.
-  dates: (params) => [typeof params.at === 'string' ? (params.at as CalculatorDate) : 'screening'],
+  dates: atParamDate,
   description: 'Intolerance to a course given combined (glucocorticoid with an immunosuppressant)',
   checkParams: (params) => paramProblems(Params(), params),
   prepare: (raw) => Params().parse(raw),

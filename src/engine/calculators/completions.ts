@@ -2,6 +2,7 @@
 // decided only when every possible completion of the unknown inputs gives the same answer.
 import type { Outcome } from '../logic.js';
 import type { Fact } from '../result.js';
+import type { ReferenceDateName } from '../../rules/types.js';
 import type * as z from 'zod/mini';
 import { issueMessage } from '../../util/zod-issue-message.js';
 
@@ -33,6 +34,9 @@ export function booleanFact(field: string, label: string, v: unknown): Fact {
 }
 
 /** zod issues as one-line messages for the criteria loader. */
+/** The reference date a calculator's `at` param names (checked when the criteria are loaded): screening when not given. */
+export const atParamDate = (params: Record<string, unknown>): ReferenceDateName[] => [typeof params.at === 'string' ? (params.at as ReferenceDateName) : 'screening'];
+
 export function paramProblems(schema: z.ZodMiniType, params: Record<string, unknown>): string[] {
   const r = schema.safeParse(params);
   if (r.success) return [];

@@ -5,12 +5,12 @@
 // deflazacort ratio can be set per rule (params.deflazacortRatio) to read a criterion under the
 // published ratios.
 import * as z from 'zod/mini';
-import type { Calculator, CalculatorDate } from '../calculators.js';
+import type { Calculator } from '../calculators.js';
 import { drugRef, takenOn } from '../medication.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
-import { exact, paramProblems } from './completions.js';
+import { atParamDate, exact, paramProblems } from './completions.js';
 // Built on first use: a trial uses few of the calculators (IM101-611 none).
 import { lazySchema } from '../../util/lazy-schema.js';
 
@@ -99,8 +99,7 @@ export function compareDoseRange(low: number, high: number, weightKg: number, op
 
 export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: { fields: ['demographics.weightKg'], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses', 'prednisoneEquivalentMgPerDay'] } },
-  // `params.at` (checked when the criteria are loaded), the screening date when not given.
-  dates: (params) => [typeof params.at === 'string' ? (params.at as CalculatorDate) : 'screening'],
+  dates: atParamDate,
   description: 'Prednisone-equivalent glucocorticoid dose per kg per day',
   checkParams: (params) => paramProblems(Params(), params),
   prepare: (raw) => Params().parse(raw),

@@ -23,6 +23,20 @@ export function completenessPath(records: string): string {
   return `${COMPLETENESS_PREFIX}${records}`;
 }
 
+/**
+ * Whether the list may lack records: `complete: false`, or complete only `since` a date (records
+ * dated earlier may be missing). No entry: a present list is complete.
+ */
+export function listIncomplete(patient: PatientRecord, records: string): boolean {
+  const entry = patient.completeness?.[records];
+  return entry !== undefined && entry !== null && (entry.complete === false || typeof entry.since === 'string');
+}
+
+/** Whether any of the patient's lists may lack records (listIncomplete). */
+export function anyListIncomplete(patient: PatientRecord): boolean {
+  return Object.keys(patient.completeness ?? {}).some((records) => listIncomplete(patient, records));
+}
+
 /** Split field paths, memoised: the same few hundred paths are looked up for every patient. */
 const splitPaths = new Map<string, string[]>();
 

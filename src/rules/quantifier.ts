@@ -1,7 +1,7 @@
 // What exists, forAll and count share: a list of records, each evaluated with the record in scope.
 import { enumLabel, fieldLabel, recordItemField, type Dictionary } from '../criteria/dictionary-model.js';
 import { shift } from '../engine/dates.js';
-import { completenessPath, getPath, type PatientRecord } from '../engine/patient-record.js';
+import { completenessPath, getPath, listIncomplete, type PatientRecord } from '../engine/patient-record.js';
 import type { Outcome } from '../engine/logic.js';
 import type { RecordName, Trace } from '../engine/result.js';
 import { combined, trace } from './kit.js';
@@ -36,15 +36,6 @@ export function checkRecords(n: Quantifier, cx: CheckContext): void {
 
 export function readRecords(n: Quantifier, cx: ReadContext): void {
   cx.records(n.records);
-}
-
-/**
- * The list may lack records: `complete: false`, or complete only `since` a date (records dated
- * earlier may be missing). No entry: a present list is complete.
- */
-function listIncomplete(patient: PatientRecord, records: string): boolean {
-  const entry = patient.completeness?.[records];
-  return entry !== undefined && entry !== null && (entry.complete === false || typeof entry.since === 'string');
 }
 
 function completeSince(patient: PatientRecord, records: string): string | undefined {

@@ -3,12 +3,15 @@
 // normalised tables, and each trial's SQL query screens the chunk. Output rows are written in input
 // order through the same writer and screen-failure summary. The SQL yields outcomes, verdicts, id
 // lists and the fields to collect (decodeMissing reads them back), so the output is the same, byte
-// for byte, as with --engine js, without running the JS engine on any row.
+// for byte, as with --engine js, without running the JS engine on those rows. A patient whose
+// record list may lack records (`completeness`: `complete: false`, or complete only `since` a date)
+// is screened by the JS engine: the layout has no place for that, and in it a recorded list is
+// complete (docs/sql.md), so SQL would decide from the absence of records that may exist.
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
-import { decideVerdict, effectOf, type OutcomeSummary } from '../engine/evaluate.js';
+import { compileTrial as compileRules, decideVerdict, effectOf, screenOutcomes, type CompiledTrial, type OutcomeSummary } from '../engine/evaluate.js';
 import type { Outcome } from '../engine/logic.js';
-import type { PatientRecord } from '../engine/patient-record.js';
+import { anyListIncomplete, type PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { DUCKDB } from './dialect.js';
 import { openDuckDb } from './duckdb.js';
@@ -28,20 +31,31 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
   const db = await openDuckDb(dict);
   const layout = layoutTables(dict);
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
+  /** The JS engine's compiled trials, for the patients the layout cannot hold (made when first needed). */
+  let rules: CompiledTrial[] | undefined;
   return {
     async screen(records) {
+      const inSql = records.filter((r) => !anyListIncomplete(r.record));
       const tables: TableRows = new Map();
-      records.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.referenceDates, tables));
-      await db.load(tables);
+      inSql.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.referenceDates, tables));
       const perTrial: Record<string, unknown>[][] = [];
-      for (const sql of queries) perTrial.push(await db.all(sql));
-      return records.map((_, i) =>
-        trials.map((t, k) => {
-          const row = (perTrial[k] as Record<string, unknown>[])[i] as Record<string, unknown>;
-          if (Number(row.row_no) !== i + 1) throw new Error(`DuckDB returned row ${String(row.row_no)} where ${i + 1} was expected`);
+      if (inSql.length) {
+        await db.load(tables);
+        for (const sql of queries) perTrial.push(await db.all(sql));
+      }
+      let n = 0;
+      return records.map((r) => {
+        if (anyListIncomplete(r.record)) {
+          rules ??= trials.map((t) => compileRules(t, dict));
+          return rules.map((t) => screenOutcomes(t, r.record, r.referenceDates));
+        }
+        n += 1;
+        return trials.map((t, k) => {
+          const row = (perTrial[k] as Record<string, unknown>[])[n - 1] as Record<string, unknown>;
+          if (Number(row.row_no) !== n) throw new Error(`DuckDB returned row ${String(row.row_no)} where ${n} was expected`);
           return summaryOf(t, row);
-        }),
-      );
+        });
+      });
     },
     close: () => db.close(),
   };

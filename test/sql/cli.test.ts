@@ -51,6 +51,37 @@ test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for 
   expect(duck).toEqual(js);
 });
 
+// The layout has no place for a list's completeness: a patient whose list may lack records is
+// screened by the JS engine (duckdb-batch.ts). Before, SQL took such a list as complete and decided
+// from records that may exist: the eligible example with medications not known complete came out
+// eligible, not undetermined; every imported FHIR bundle lost its unknowns.
+test('lists not known complete (complete: false, or complete only since a date): --engine duckdb equals --engine js byte for byte', () => {
+  const dict = criteriaSet.dictionary;
+  const lists = [...dict.fields].filter(([, d]) => d.type === 'records');
+  const variants = patients.flatMap((p, i) => [
+    { ...p, id: `${names[i]}-incomplete`, completeness: Object.fromEntries(lists.map(([path]) => [path, { complete: false }])) },
+    { ...p, id: `${names[i]}-since`, completeness: Object.fromEntries(lists.filter(([, d]) => d.type === 'records' && d.dated).map(([path]) => [path, { complete: true, since: '2026-06-01' }])) },
+    // One list at a time, the others as they are (IM101-611's examples, the trial reading every
+    // list): rows SQL screens and rows JS screens in one chunk.
+    ...(names[i]?.startsWith('im101-611-') ? lists.map(([path]) => ({ ...p, id: `${names[i]}-${path}`, completeness: { [path]: { complete: false } } })) : []),
+  ]);
+  const file = join(dir, 'completeness.ndjson');
+  writeFileSync(file, `${[...patients, ...variants].map((p) => JSON.stringify(p)).join('\n')}\n`);
+  const js = batch(file, 'js');
+  expect(js.code, js.stderr).toBe(0);
+  expect(batch(file, 'duckdb')).toEqual(js);
+  // The entries change outcomes (the comparison above is not of rows SQL decides alike either way).
+  const verdict = (id: string) => js.stdout.split('\n').find((l) => l.split(',')[1] === id && l.split(',')[2] === 'IM101-611')?.split(',')[3];
+  expect(verdict(example('im101-611-eligible').id as string)).toBe('eligible');
+  expect(verdict('im101-611-eligible-medications')).toBe('undetermined');
+  expect(verdict('im101-611-eligible-incomplete')).toBe('undetermined');
+  // FHIR bundles (the importer marks lists not known complete) screened together, both engines.
+  const bundles = readdirSync(`${ROOT}test/fixtures/fhir`).map((f) => `test/fixtures/fhir/${f}`);
+  const both = ['js', 'duckdb'].map((engine) => runBin(['batch', ...bundles, '--all', '--wide', '--engine', engine, '--as-of', '2026-11-16']));
+  expect(both[0]?.stdout).toContain(',undetermined,');
+  expect(both[1]).toEqual(both[0]);
+});
+
 // Parquet columns are the CSV header's paths: text columns, or typed ones (numbers, dates, booleans
 // as DuckDB infers them from the CSV), screen exactly as the CSV does, with either engine.
 test('a Parquet file screens byte for byte as the same rows in CSV (text and typed columns, both engines, bad rows included)', async () => {

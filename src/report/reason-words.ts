@@ -70,7 +70,7 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
     }
     case 'age':
       if (f.value === null) return `${who}age: ${NOT_RECORDED} (${needs} ${op(f.threshold?.op ?? '')} ${f.threshold?.value})`;
-      return `${who}age ${f.value} on ${f.date}, ${needs} ${op(f.threshold?.op ?? '')} ${f.threshold?.value}`;
+      return `${who}age ${f.value} on ${f.date}${f.text ? ` (${f.text})` : ''}, ${needs} ${op(f.threshold?.op ?? '')} ${f.threshold?.value}`;
     case 'dateWithin': {
       if (f.value === null) return `${who}${f.label}: ${NOT_RECORDED}`;
       const w = f.window ?? {};

@@ -208,7 +208,12 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
     }
     case 'age': {
       const d = detailOf(t);
-      const out: ReasonFact = { ...head, field: 'demographics.birthDate', label: 'age', value: typeof d.age === 'number' ? d.age : null, unit: 'years', threshold: { op: String(d.op), value: Number(d.years) } };
+      const threshold = { op: String(d.op), value: Number(d.years) };
+      // Decided from a stated age (no birth date): the ages it allows on the date, and what was stated.
+      const stated = typeof d.statedAge === 'number' && typeof d.ageLow === 'number' && typeof d.ageHigh === 'number';
+      const out: ReasonFact = stated
+        ? { ...head, field: 'demographics.ageYears', label: 'age', value: d.ageLow === d.ageHigh ? Number(d.ageLow) : `${String(d.ageLow)} or ${String(d.ageHigh)}`, unit: 'years', threshold, text: `stated as ${String(d.statedAge)} on ${String(d.statedOn)}; no date of birth` }
+        : { ...head, field: 'demographics.birthDate', label: 'age', value: typeof d.age === 'number' ? d.age : null, unit: 'years', threshold };
       if (typeof d.on === 'string') out.date = d.on;
       out.window = { reference: String(d.at), ...(typeof d.on === 'string' ? { to: d.on } : {}) };
       return out;

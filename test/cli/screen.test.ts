@@ -27,6 +27,15 @@ test('every IM101-611 example is in the table', () => {
   expect(files.sort()).toEqual(IM_EXAMPLES.map((e) => e[0]).sort());
 });
 
+test('a patient known by a stated age: every record names the age it was decided on, never "not recorded"', async () => {
+  for (const format of ['text', 'md', 'html']) {
+    const r = await runInProcess(['examples/im101-611-age-stated.json', '--trial', 'IM101-611', '--format', format]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('age 54 or 55 on 2026-11-16 (stated as 54 on 2026-10-01; no date of birth), needs ≥ 18');
+    expect(r.stdout).not.toMatch(/age: not recorded/);
+  }
+});
+
 describe('examples through the real bin', () => {
   test.each(IM_EXAMPLES)('%s -> %s (exit %i)', (name, verdict, code) => {
     const r = runBin([`examples/${name}.json`, '--trial', 'IM101-611', '--format', 'json']);

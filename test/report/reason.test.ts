@@ -46,6 +46,26 @@ describe('reason: the deciding facts', () => {
     expect(reasonOf(criterion('exclusion', negated, 'fails')).facts[0]?.sense).toBe('needs');
   });
 
+  // A stated age (a referral letter's "54 years", no birth date) decides the rule; the record said
+  // "age: not recorded" beside the decision before (found by a new-user run-through).
+  test.each([
+    [{ ageLow: 54, ageHigh: 55, statedAge: 54, statedOn: '2026-10-01' }, 'met', 'age 54 or 55 on 2026-11-16 (stated as 54 on 2026-10-01; no date of birth), needs ≥ 18'],
+    [{ ageLow: 16, ageHigh: 16, statedAge: 16, statedOn: '2026-11-16' }, 'not_met', 'age 16 on 2026-11-16 (stated as 16 on 2026-11-16; no date of birth), needs ≥ 18'],
+    [{ age: 54 }, 'met', 'age 54 on 2026-11-16, needs ≥ 18'],
+  ] as const)('an age rule decided from %o reads as it was decided', (detail, outcome, words) => {
+    const stated = 'statedAge' in detail;
+    const t: Trace = {
+      kind: 'age',
+      outcome,
+      facts: stated ? [{ field: 'demographics.ageYears', label: 'Age in whole years, as stated (no date of birth)', value: detail.statedAge }, { field: 'demographics.ageOn', label: 'Date the age was stated', value: detail.statedOn }] : [{ field: 'demographics.birthDate', label: 'Date of birth', value: '1972-05-01' }],
+      missing: [],
+      detail: { op: '>=', years: 18, at: 'screening', on: '2026-11-16', ...detail },
+    };
+    const r = reasonOf(criterion('inclusion', t, outcome === 'met' ? 'passes' : 'fails'));
+    expect(r.facts[0]).toMatchObject({ kind: 'age', field: stated ? 'demographics.ageYears' : 'demographics.birthDate', date: '2026-11-16', threshold: { op: '>=', value: 18 } });
+    expect(factWords(r.facts[0]!)).toBe(words);
+  });
+
   test('an open criterion is explained by what it needs, with labels', () => {
     const t: Trace = { kind: 'compare', outcome: 'unknown', facts: [], missing: [{ field: 'assessments.mmt8' }], detail: { op: '<=', threshold: 135, unit: null } };
     const r = reasonOf(criterion('inclusion', t, 'open'), () => 'MMT-8 total');

@@ -450,10 +450,12 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     if (t.kind === 'refDate') {
       const notAfter = t.name === 'randomization' ? [] : [{ date: o.today, what: 'today' }];
       const words = { screening: 'the screening visit', consent: 'informed consent was signed', randomization: 'randomization (planned or actual)' }[t.name];
-      const date = await askDate(t.key, `Date of ${words}`, notAfter);
       // Reference dates cannot be recorded as unknown in the file: an unknown one is simply left out.
-      if (date !== null) commit([[['referenceDates', t.name], date]]);
-      return;
+      // A date the whole file refuses (randomization before screening) is asked again, as it says.
+      for (;;) {
+        const date = await askDate(t.key, `Date of ${words}`, notAfter);
+        if (date === null || commit([[['referenceDates', t.name], date]])) return;
+      }
     }
     if (t.kind === 'item') return askItem(t);
     if (t.kind === 'records') return askRecords(t);

@@ -170,7 +170,12 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     return [{ date: o.today, what: 'today' }, ...(s && s !== o.today ? [{ date: s, what: 'the screening date' }] : [])];
   };
 
-  /** Applies a change if the whole patient still validates; otherwise reports why and keeps the old data. */
+  /**
+   * Applies a change if the whole patient still validates; otherwise reports why and keeps the old
+   * data. False: the answer itself was refused (the caller asks again). A refusal located elsewhere
+   * in the file (a birth date after any screening date given) would refuse every answer: the answer
+   * is left out, and true lets the session move on.
+   */
   const commit = (changes: [Loc, unknown][]): boolean => {
     const next = clone(data);
     for (const [loc, value] of changes) setAt(next, loc, value);
@@ -182,8 +187,12 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
       problems = e.problems;
     }
     if (problems.length) {
-      for (const p of problems) say(`  Not saved: ${formatProblem({ ...p, location: p.location.replace(`${o.file} `, '') })}. Please answer again.`);
-      return false;
+      const paths = changes.map(([loc]) => `$${loc.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`);
+      const at = (p: Problem) => p.location.replace(`${o.file} `, '');
+      const here = problems.some((p) => paths.some((path) => at(p) === path || at(p).startsWith(`${path}.`) || at(p).startsWith(`${path}[`)));
+      for (const p of problems) say(`  Not saved: ${formatProblem({ ...p, location: at(p) })}.${here ? ' Please answer again.' : ''}`);
+      if (!here) say('  The answer is left out: the problem is elsewhere in the file, and every answer here would meet it. Correct the file, then run the questionnaire again.');
+      return !here;
     }
     data = next;
     o.save(clone(data));
@@ -450,10 +459,12 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     if (t.kind === 'refDate') {
       const notAfter = t.name === 'randomization' ? [] : [{ date: o.today, what: 'today' }];
       const words = { screening: 'the screening visit', consent: 'informed consent was signed', randomization: 'randomization (planned or actual)' }[t.name];
-      const date = await askDate(t.key, `Date of ${words}`, notAfter);
       // Reference dates cannot be recorded as unknown in the file: an unknown one is simply left out.
-      if (date !== null) commit([[['referenceDates', t.name], date]]);
-      return;
+      // A date the whole file refuses (randomization before screening) is asked again, as it says.
+      for (;;) {
+        const date = await askDate(t.key, `Date of ${words}`, notAfter);
+        if (date === null || commit([[['referenceDates', t.name], date]])) return;
+      }
     }
     if (t.kind === 'item') return askItem(t);
     if (t.kind === 'records') return askRecords(t);

@@ -289,6 +289,35 @@ describe('interactive sessions (IM101-611)', () => {
     expect(s.log[1]?.error).toBe('2026-11-17 is after today (2026-11-16)');
     expect(saved(dir, 'out.json').referenceDates).toEqual({ screening: '2026-11-16', randomization: '2026-12-01' });
   });
+
+  // "Please answer again" was said, and the next question asked instead (a new-user run-through).
+  test('a reference date the whole file refuses (randomization before screening) is asked again, not dropped', async () => {
+    const dir = setup({ demographics: { birthDate: '1972-04-10' } });
+    const s = await session(dir, 'patient.json', { save: 'out.json' }, [
+      ['id', 'IM-8'],
+      ['referenceDates.screening', '2026-11-16'],
+      ['referenceDates.randomization', '2026-11-01'],
+      ['referenceDates.randomization', '2026-12-01'],
+      ['diagnosis.subtype', INTERRUPT],
+    ]);
+    expect(s.stderr() + s.stdout()).toMatch(/Not saved: .*referenceDates\.randomization.*Please answer again\./);
+    expect(s.asked.filter((id) => id === 'referenceDates.randomization')).toHaveLength(2);
+    expect(saved(dir, 'out.json').referenceDates).toEqual({ screening: '2026-11-16', randomization: '2026-12-01' });
+  });
+
+  // A refusal located elsewhere would refuse every answer: said, left out, and the session moves on
+  // instead of asking the same question for ever (found by a review of the fix above).
+  test('a date the file refuses because of another field (a birth date after it) is left out, not asked again', async () => {
+    const dir = setup({ id: 'IM-9', demographics: { birthDate: '2030-01-01' } });
+    const s = await session(dir, 'patient.json', { save: 'out.json' }, [
+      ['referenceDates.screening', '2026-11-16'],
+      ['referenceDates.randomization', '2026-12-01'],
+      ['diagnosis.subtype', INTERRUPT],
+    ]);
+    expect(s.asked.slice(0, 2)).toEqual(['referenceDates.screening', 'referenceDates.randomization']);
+    expect(s.stderr() + s.stdout()).toMatch(/Not saved: \$\.demographics\.birthDate: .*\.\n  The answer is left out: the problem is elsewhere in the file/);
+    expect(s.stderr() + s.stdout()).not.toMatch(/birthDate[^\n]*Please answer again/);
+  });
 });
 
 test('--format json: questions go to stderr, stdout is only the JSON report', async () => {

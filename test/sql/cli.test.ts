@@ -8,7 +8,7 @@ import { expect, test } from 'vitest';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { csvLine } from '../../src/report/csv-cell.js';
 import { ROOT, criteriaSet, example } from '../helpers/screening.js';
-import { runBin } from '../cli/run-cli.js';
+import { runBin, runInProcess } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'trial-screen-sql-cli-'));
 const names = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort().map((f) => f.replace(/\.json$/, ''));
@@ -125,4 +125,15 @@ test('screen sql without --trial or --schema is a usage error', () => {
   const r = runBin(['sql']);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/missing --trial/);
+});
+
+// One query per run: a second --trial was silently the only one printed (a new-user run-through).
+test.each([
+  [['--trial', 'IM101-611', '--trial', 'NCT04946669'], /--trial is given twice \("IM101-611" and "NCT04946669"\); give it once/],
+  [['--schema', '--trial', 'IM101-611'], /--schema prints the layout every trial's query reads: give it without --trial/],
+])('screen sql %j is a usage error, not one of them silently', async (args, message) => {
+  const r = await runInProcess(['sql', ...args]);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(message);
 });

@@ -120,6 +120,6 @@ describe('screen <bundle.json> --trial X', () => {
   test('an ordinary patient file never loads the importer', async () => {
     const bundle = readFileSync(`${ROOT}dist/bundle/screen.cjs`, 'utf8');
     expect(bundle).not.toContain('not an RxNorm ingredient the dictionary binds');
-    expect(readFileSync(`${ROOT}dist/bundle/lazy-cli-fhir-input.js`, 'utf8')).toContain('not an RxNorm ingredient the dictionary binds');
+    expect(readFileSync(`${ROOT}dist/bundle/lazy-cli-fhir-input.cjs`, 'utf8')).toContain('not an RxNorm ingredient the dictionary binds');
   });
 });

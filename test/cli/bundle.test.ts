@@ -7,7 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { createRequire } from 'node:module';
 import { loadBundle } from '../../src/cli/load-bundle.js';
+import { CriteriaError, OutputError, PatientDataError, UsageError } from '../../src/errors.js';
 import { ROOT } from '../helpers/screening.js';
 
 const MAIN = `${ROOT}dist/bundle/screen.cjs`;
@@ -87,4 +89,18 @@ test('a lazily loaded part of a one-patient run (a FHIR import, a printable repo
     expect(r.stdout.length + (args.includes('html') ? readFileSync(join(dir, 'record.html'), 'utf8').length : 0)).toBeGreaterThan(1000);
     expect(modules, `${args.join(' ')} starts the ES module loader`).not.toContain('NativeModule internal/modules/esm/module_job');
   }
+});
+
+// Each lazy bundle carries its own copy of the error classes: instanceof goes by brand and name, so
+// a PatientDataError from the FHIR importer's bundle is caught as one in the batch bundle.
+test('an error from another bundle\'s copy of the error classes is instanceof its class, and of no other', () => {
+  const other = createRequire(import.meta.url)(`${ROOT}dist/bundle/lazy-errors.cjs`) as typeof import('../../src/errors.js');
+  expect(other.PatientDataError).not.toBe(PatientDataError);
+  const e = new other.PatientDataError([{ location: 'x', message: 'y' }]);
+  expect(e instanceof PatientDataError).toBe(true);
+  expect(e instanceof Error).toBe(true);
+  for (const cls of [UsageError, CriteriaError, OutputError]) expect(e instanceof cls).toBe(false);
+  expect(new other.UsageError('u') instanceof UsageError).toBe(true);
+  expect(new Error('plain') instanceof PatientDataError).toBe(false);
+  expect({ name: 'PatientDataError', problems: [] } instanceof PatientDataError).toBe(false);
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the bundled CLI (see scripts/bundle.mjs and src/cli/load-bundle.ts).
-// CommonJS (bin/package.json): a plain run then never loads Node's ES module loader, which costs
-// about a twentieth of a bare `node -e 0` (npm run bench:startup); lazy bundles still load as ESM.
+// CommonJS (bin/package.json): a run then never loads Node's ES module loader, which costs about a
+// twentieth of a bare `node -e 0` (npm run bench:startup); the lazy bundles are CommonJS too.
 'use strict';
 const { loadBundle } = require('../dist/bundle/load-bundle.cjs');
 

@@ -5,7 +5,7 @@
 // - Every module the source loads with a dynamic import() (which the main bundle calls through
 //   __lazyImport, see below) (the full criteria loader with yaml
 //   and zod, the printable reports, batch, lint, show, template, the questionnaire) becomes its
-//   own self-contained ESM bundle, loaded only when used. No shared chunks: a shared chunk would
+//   own self-contained CommonJS bundle, required only when used. No shared chunks: a shared chunk would
 //   drag code used by a lazy path into start-up.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -31,7 +31,7 @@ const lazyImports = {
       const name = lazyName(source);
       if (!built.has(name)) queue.push({ entry: source, name });
       built.add(name);
-      return { path: `./${name}.js`, external: true };
+      return { path: `./${name}.cjs`, external: true };
     });
   },
 };
@@ -88,7 +88,9 @@ await build({
   format: 'cjs',
   outfile: `${outdir}/screen.cjs`,
   define: { ...common.define, 'import.meta.url': '__import_meta_url' },
-  banner: { js: "const __import_meta_url=require('node:url').pathToFileURL(__filename).href;" },
+  // ("use strict" first: a directive counts only at the start of the file, and the sources are ES
+  // modules, written for strict mode.)
+  banner: { js: "'use strict';const __import_meta_url=require('node:url').pathToFileURL(__filename).href;" },
 });
 
 // Code run through vm.Script cannot use import() on Node 20 without an experimental flag, so the
@@ -99,19 +101,30 @@ const rewritten = text.replace(/\bimport\((["'])\.\/lazy-/g, '__lazyImport($1./l
 if (/\bimport\(/.test(rewritten)) throw new Error('screen.cjs still contains an import() that load-bundle.ts cannot serve');
 writeFileSync(main, rewritten);
 
-// The loader bin/screen.js requires: src/cli/load-bundle.ts as CommonJS, so that a plain run never
-// starts Node's ES module loader (the lazy bundles it imports are still ESM).
+// The loader bin/screen.js requires: src/cli/load-bundle.ts as CommonJS, so that a run never
+// starts Node's ES module loader.
 await build({ ...common, plugins: [], entryPoints: ['src/cli/load-bundle.ts'], format: 'cjs', outfile: `${outdir}/load-bundle.cjs`, minify: false });
-if (!/\bimport\(/.test(readFileSync(`${outdir}/load-bundle.cjs`, 'utf8'))) throw new Error('load-bundle.cjs must keep import() for the lazy ESM bundles');
 
+// The lazy bundles are CommonJS too, each loaded by require() when first used (load-bundle.ts),
+// so no run starts Node's ES module loader: importing one ESM bundle cost a one-patient run about
+// 10 ms of that loader's set-up and its asynchronous file reads (a FHIR bundle, a printable
+// report). Their own lazy imports of one another are rewritten to the same require().
 while (queue.length) {
   const { entry, name } = queue.shift();
+  const outfile = `${outdir}/${name}.cjs`;
   await build({
     ...common,
-    entryPoints: { [name]: entry },
-    format: 'esm',
-    outdir,
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    entryPoints: [entry],
+    format: 'cjs',
+    outfile,
+    define: { ...common.define, 'import.meta.url': '__import_meta_url' },
+    banner: { js: "'use strict';const __import_meta_url=require('node:url').pathToFileURL(__filename).href;const __lazyImport=(s)=>Promise.resolve().then(()=>require(s));" },
   });
+  const code = readFileSync(outfile, 'utf8').replace(/\bimport\((["'])\.\/lazy-/g, '__lazyImport($1./lazy-');
+  // What is left imported with import(): only exceljs (the .xlsx reader), which starts the ES
+  // module loader for that input alone.
+  const left = [...code.matchAll(/\bimport\((["'])([^"']*)\1\)/g)].map((m) => m[2]).filter((spec) => spec !== 'exceljs');
+  if (left.length || /\bimport\((?!["'])/.test(code)) throw new Error(`${name}.cjs still loads ${left.join(', ') || 'a computed specifier'} with import()`);
+  writeFileSync(outfile, code);
 }
 console.log(`bundled screen.cjs and ${built.size} lazy bundles`);

@@ -8,6 +8,14 @@ export type Problem = { location: string; message: string; code?: string };
 const BRAND = Symbol.for('trial-screen.ScreenError');
 
 abstract class ScreenError extends Error {
+  /**
+   * `instanceof` by brand and name, so that an error thrown by another bundle's copy of these
+   * classes is still caught as what it is (a FHIR bundle the importer refuses, in batch: an error
+   * row, not the end of the run).
+   */
+  static override [Symbol.hasInstance](this: { errorName?: string }, e: unknown): boolean {
+    return isScreenError(e) && (this.errorName === undefined || e.name === this.errorName);
+  }
   readonly [BRAND] = true;
   readonly problems: Problem[];
   constructor(problems: Problem[], options?: { cause?: unknown }) {
@@ -22,6 +30,7 @@ export function formatProblem(p: Problem): string {
 
 /** Wrong flags or arguments, an unknown trial. */
 export class UsageError extends ScreenError {
+  static readonly errorName = 'UsageError';
   override name = 'UsageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super([{ location: '', message }], options);
@@ -30,16 +39,19 @@ export class UsageError extends ScreenError {
 
 /** A criteria or dictionary file that cannot be used. */
 export class CriteriaError extends ScreenError {
+  static readonly errorName = 'CriteriaError';
   override name = 'CriteriaError';
 }
 
 /** A patient file (or row) that cannot be screened as given. */
 export class PatientDataError extends ScreenError {
+  static readonly errorName = 'PatientDataError';
   override name = 'PatientDataError';
 }
 
 /** Output that could not be written (disk full, closed pipe, unwritable file): exit 74. */
 export class OutputError extends ScreenError {
+  static readonly errorName = 'OutputError';
   override name = 'OutputError';
   readonly outputFailed = true;
   constructor(message: string, options?: { cause?: unknown }) {

@@ -4,13 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
 export type LoadedBundle<T> = { exports: T; cacheRejected: boolean | undefined };
 
 export function loadBundle<T>(file: string, options: { useCache?: boolean } = {}): LoadedBundle<T> & { script: vm.Script } {
-  const url = pathToFileURL(file);
   let cachedData: Buffer | undefined;
   if (options.useCache !== false) {
     try {
@@ -19,12 +17,13 @@ export function loadBundle<T>(file: string, options: { useCache?: boolean } = {}
       cachedData = undefined;
     }
   }
-  // The CommonJS wrapper plus __lazyImport: lazy bundles are ESM files next to this one, and code
-  // in a vm.Script cannot call import() itself on Node 20 (scripts/bundle.mjs rewrites those calls).
+  // The CommonJS wrapper plus __lazyImport: lazy bundles are CommonJS files next to this one, each
+  // required when first used (scripts/bundle.mjs rewrites the bundle's import() calls to it).
   const source = `(function (exports, require, module, __filename, __dirname, __lazyImport) {${readFileSync(file, 'utf8')}\n})`;
   const script = new vm.Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
-  const lazyImport = (specifier: string) => import(new URL(specifier, url).href);
+  const require = createRequire(file);
+  const lazyImport = (specifier: string) => Promise.resolve().then(() => require(specifier) as unknown);
   const mod = { exports: {} as T };
-  (script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file), lazyImport);
+  (script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, require, mod, file, dirname(file), lazyImport);
   return { exports: mod.exports, cacheRejected: cachedData ? script.cachedDataRejected : undefined, script };
 }

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { PatientDataError } from '../errors.js';
-import { parsePatientText, type ParsedPatient } from '../patient/parse.js';
+import { parsePatientData, parsePatientJson, parsePatientText, type ParsedPatient } from '../patient/parse.js';
 import { readFileBounded } from '../util/read-bounded.js';
 import { readStdin, type CliIo } from './io.js';
 
@@ -68,11 +68,29 @@ function checkText(text: string, name: string): string {
 /** Cheap test on the text: only a file that may be a FHIR Bundle loads the importer (lazily). */
 const MAYBE_BUNDLE = /"resourceType"\s*:\s*"Bundle"/;
 
-/** The patient record from a patient file, or from a FHIR R4 Bundle imported on the fly. */
-export async function parsePatientInput(input: { text: string; name: string }, dict: Dictionary, dates: ReferenceDates, io: CliIo): Promise<ParsedPatient> {
-  if (MAYBE_BUNDLE.test(input.text)) {
-    const { parseBundleOrPatient } = await import('./fhir-input.js');
-    return parseBundleOrPatient(input.text, input.name, dict, dates, io);
+/**
+ * The bundle's JSON, or undefined when the text is not a FHIR Bundle at its top level (or not
+ * JSON the patient reader accepts: parsePatientText then reports where and why).
+ */
+function bundleData(text: string): unknown {
+  let data: unknown;
+  try {
+    data = parsePatientJson(text, '');
+  } catch {
+    return undefined;
   }
-  return parsePatientText(input.text, input.name, dict, { referenceDates: dates });
+  const isBundle = data !== null && typeof data === 'object' && (data as { resourceType?: unknown }).resourceType === 'Bundle';
+  return isBundle ? data : undefined;
+}
+
+/**
+ * The patient record from a patient file, or from a FHIR R4 Bundle imported on the fly (its import
+ * summary on stderr) and then validated like any patient file.
+ */
+export async function parsePatientInput(input: { text: string; name: string }, dict: Dictionary, dates: ReferenceDates, io: CliIo): Promise<ParsedPatient> {
+  const data = MAYBE_BUNDLE.test(input.text) ? bundleData(input.text) : undefined;
+  if (data === undefined) return parsePatientText(input.text, input.name, dict, { referenceDates: dates });
+  const { importWithSummary } = await import('./fhir-input.js');
+  const { patient } = importWithSummary(data, input.name, dict, dates.screening, io);
+  return parsePatientData(patient, `${input.name} (imported)`, dict, { pruned: true, referenceDates: dates });
 }

@@ -9,6 +9,7 @@ import { csvLine } from '../../src/report/csv-cell.js';
 import { missingText } from '../../src/report/missing-words.js';
 import { parseCsvOutput, runCli } from '../helpers/run-cli.js';
 import { progressText } from '../../src/cli/batch-run.js';
+import { runBin } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'screen-batch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -316,6 +317,19 @@ describe('patient JSON files: screen batch a.json b.json …', () => {
     expect(rows.find((x) => x.errors?.includes('wrong-type'))?.patientId).toBe('W');
     expect(r.stderr).toContain(`warning: ${good}: patient id "${examples[0]?.id}" also in ${good}`);
     expect(r.stderr).toContain(`Screen-failure summary: ${names.length + 2} input rows, ${names.length} with errors`);
+  });
+
+  // Through the real bin, where the FHIR importer is a bundle of its own with its own copy of the
+  // error classes: a bundle it refuses ended the whole run (exit 2) instead of being an error row.
+  test('a FHIR Bundle the importer refuses, or text that only says Bundle, is an error row too (the real bin)', () => {
+    const good = files[0] as string;
+    const bad = [write('bundle-entry.json', '{"resourceType": "Bundle", "type": "collection", "entry": "nope"}'), write('bundle-cut.json', '{"resourceType": "Bundle"')];
+    const r = runBin(['batch', good, ...bad, good, '--trial', TRIAL]);
+    expect(r.code, r.stderr).toBe(4);
+    const rows = parseCsvOutput(r.stdout);
+    expect(rows.map((x) => x.verdict)).toEqual(['eligible', 'error', 'error', 'eligible']);
+    expect(rows[1]?.errors).toContain(`${bad[0]} $.entry: must be a list of entries`);
+    expect(rows[2]?.errors).toMatch(/bundle-cut\.json:1:\d+: invalid JSON/);
   });
 
   test('a FHIR Bundle among them is imported, as screen imports it: the same verdict, its import notes on stderr', async () => {

@@ -130,10 +130,10 @@ describe('loaders keep formatters out of bundles that do not use them (scripts/b
     const main = bundle('screen.cjs');
     expect(main).toContain('the printable record to sign');
     expect(main).not.toContain('@page'); // html.ts's print style sheet
-    expect(main).toContain('__lazyImport("./lazy-report-batch-output.js")');
+    expect(main).toContain('__lazyImport("./lazy-report-batch-output.cjs")');
     const csvHeader = '"verdict","encoding","failed"';
-    expect(bundle('lazy-report-batch-output.js')).toContain(csvHeader);
+    expect(bundle('lazy-report-batch-output.cjs')).toContain(csvHeader);
     expect(main).not.toContain(csvHeader);
-    expect(bundle('lazy-cli-batch-run.js')).not.toContain('the printable record to sign');
+    expect(bundle('lazy-cli-batch-run.cjs')).not.toContain('the printable record to sign');
   });
 });

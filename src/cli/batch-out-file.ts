@@ -1,4 +1,5 @@
-// Where `screen batch --out FILE` writes its rows. The rows go to a temporary file beside FILE,
+// Where `screen batch --out FILE` writes its rows (and a report's --out, and the questionnaire's
+// --save, through writeOutFile). The rows go to a temporary file beside FILE,
 // renamed over it once the last one is written (`finish`); a run that stops early (`abandon`, or
 // Ctrl-C, SIGTERM, the terminal closing, an exit mid-way) removes the temporary file, so FILE is
 // either the whole output of a finished run or what it was before — never a file that looks
@@ -11,7 +12,7 @@
 // (Not flushed to disk before the rename: a million rows' output would wait seconds for the disk;
 // the guarantee is against a stopped run, not a power cut.)
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
 import { onStop } from '../util/on-stop.js';
@@ -176,5 +177,47 @@ export function closeQuietly(fd: number): void {
     closeSync(fd);
   } catch {
     // (Already closed, or a close that failed after a write error.)
+  }
+}
+
+/**
+ * Writes `data` as the whole of `path` (named `label` in messages), as openOutFile writes batch
+ * rows: a regular file is replaced only once all of it is written (and flushed to disk: a report
+ * or a saved answer file is small), keeping its mode and owner; a device, a pipe, a symlink's
+ * target, a hard-linked file are written in place, never replaced by a file of their name.
+ */
+export function writeOutFile(path: string, label: string, data: string | Uint8Array): void {
+  const file = openOutFile(path, label);
+  const fail = (e: unknown) => new OutputError(`cannot write ${label}: ${errorCode(e)}; ${file.inPlace ? 'the output is incomplete' : `${label} was left as it was`}`, { cause: e });
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  try {
+    for (let off = 0; off < bytes.length; ) off += writeSync(file.fd, bytes, off);
+    if (!file.inPlace) fsyncSync(file.fd);
+  } catch (e) {
+    closeQuietly(file.fd);
+    file.abandon();
+    throw fail(e);
+  }
+  try {
+    closeSync(file.fd);
+  } catch (e) {
+    file.abandon();
+    throw fail(e);
+  }
+  file.finish();
+}
+
+/** Which file `path` is (device and inode), or, not there yet, the name it resolves to: equal for the same file. */
+export function fileIdentity(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    // Not there yet: it is the same as another only if it resolves to the same name.
+    try {
+      return `path:${join(realpathSync(dirname(path)), basename(path))}`;
+    } catch {
+      return `path:${path}`;
+    }
   }
 }

@@ -1,8 +1,8 @@
 // The work of `screen batch`, loaded only when it runs (see commands/batch.ts): screens every row
 // of a CSV, spreadsheet, Parquet or NDJSON file, or every patient JSON file given, in one
 // streaming pass and ends with a screen-failure summary.
-import { closeSync, createReadStream, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { closeSync, createReadStream, statSync, writeFileSync, writeSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { compileTrial, screenOutcomes, type OutcomeSummary } from '../engine/evaluate.js';
@@ -31,7 +31,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { closeQuietly, errorCode, openOutFile } from './batch-out-file.js';
+import { closeQuietly, errorCode, fileIdentity, openOutFile } from './batch-out-file.js';
 
 async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; dictionary: import('../criteria/dictionary-model.js').Dictionary; trialIds: string[] }> {
   const ids = flags.trial ?? [];
@@ -194,22 +194,9 @@ function checkDistinctFiles(arg: string, flags: BatchFlags, io: CliIo): void {
   if (arg !== '-') files.push({ flag: 'the input', path: resolve(io.cwd, arg) });
   if (flags.out) files.push({ flag: '--out', path: resolve(io.cwd, flags.out) });
   if (flags.summary) files.push({ flag: '--summary', path: resolve(io.cwd, flags.summary) });
-  const identity = (path: string): string => {
-    try {
-      const st = statSync(path);
-      return `${st.dev}:${st.ino}`;
-    } catch {
-      // Not there yet: it is the same as another only if it resolves to the same name.
-      try {
-        return `path:${join(realpathSync(dirname(path)), basename(path))}`;
-      } catch {
-        return `path:${path}`;
-      }
-    }
-  };
   const seen = new Map<string, string>();
   for (const f of files) {
-    const id = identity(f.path);
+    const id = fileIdentity(f.path);
     const other = seen.get(id);
     if (other) throw new UsageError(`${f.flag} is the same file as ${other}${other === 'the input' ? ': writing it would destroy the input' : ''}; choose another file`);
     seen.set(id, f.flag);

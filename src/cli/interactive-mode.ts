@@ -9,7 +9,7 @@ import { inquirerPrompter, isPromptExit } from '../interactive/inquirer-prompter
 import { runQuestionnaire, type PatientData, type Prompter } from '../interactive/questionnaire.js';
 import { parsePatientText } from '../patient/parse.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeOutFile } from './batch-out-file.js';
 import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
 import { flagDates, type ScreenFlags } from './screen-command.js';
@@ -91,9 +91,9 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   const save = (d: PatientData) => {
     try {
       saved = `${JSON.stringify(d, null, 2)}\n`;
-      writeFileAtomic(savePath, saved);
+      writeOutFile(savePath, display, saved);
     } catch (e) {
-      throw new PatientDataError([{ location: display, message: `cannot save the answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }], { cause: e });
+      throw new PatientDataError([{ location: display, message: `cannot save the answers (${((e as { cause?: NodeJS.ErrnoException }).cause ?? (e as NodeJS.ErrnoException)).code ?? (e as Error).message})` }], { cause: e });
     }
   };
   // With any format but text (json, or a printable record redirected to a file) the questions go

@@ -68,18 +68,19 @@ export async function writeReport(r: ReportInput, flags: ReportFlags, io: CliIo)
     ...(flags.screener ? { screener: flags.screener } : {}),
     ...(stamp ? { stamp } : {}),
   });
-  await emit(output, flags, io);
+  await emit(output, flags, io, r.input.name);
 }
 
-async function emit(data: string | Uint8Array, flags: ReportFlags, io: CliIo): Promise<void> {
+/** The report to stdout, or to --out as batch writes its file (batch-out-file.ts), never over the input. */
+async function emit(data: string | Uint8Array, flags: ReportFlags, io: CliIo, input: string): Promise<void> {
   if (flags.out === undefined) {
     io.stdout.write(data);
     return;
   }
-  const { writeFileAtomic } = await import('./atomic-write.js');
-  try {
-    writeFileAtomic(resolve(io.cwd, flags.out), data);
-  } catch (e) {
-    throw new UsageError(`--out ${flags.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
+  const { fileIdentity, writeOutFile } = await import('./batch-out-file.js');
+  const out = resolve(io.cwd, flags.out);
+  if (input !== '<stdin>' && fileIdentity(resolve(io.cwd, input)) === fileIdentity(out)) {
+    throw new UsageError(`--out ${flags.out} is the same file as the patient file ${input}: writing it would destroy the input; choose another file`);
   }
+  writeOutFile(out, flags.out, data);
 }

@@ -12,7 +12,7 @@
 // (Not flushed to disk before the rename: a million rows' output would wait seconds for the disk;
 // the guarantee is against a stopped run, not a power cut.)
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { OutputError } from '../errors.js';
 import { onStop } from '../util/on-stop.js';
@@ -31,12 +31,12 @@ export type OutFile = {
 export const errorCode = (e: unknown): string => (e as NodeJS.ErrnoException | undefined)?.code ?? (e as Error | undefined)?.message ?? String(e);
 
 /** Opens `path` (named `label` in messages) for a batch's rows; an error is an OutputError naming `label`. */
-export function openOutFile(path: string, label: string): OutFile {
+export function openOutFile(path: string, label: string, options: { newMode?: number } = {}): OutFile {
   const fail = (e: unknown) => new OutputError(`cannot write ${label}: ${errorCode(e)}`, { cause: e });
   const inPlace = (): OutFile => {
     let fd: number;
     try {
-      fd = openSync(path, 'w');
+      fd = openSync(path, 'w', options.newMode ?? 0o666);
     } catch (e) {
       throw fail(e);
     }
@@ -63,6 +63,8 @@ export function openOutFile(path: string, label: string): OutFile {
       if (uid !== undefined && uid !== 0 && uid !== st.uid) return inPlace();
     }
   } catch (e) {
+    // (Written in place, and that failed: already worded.)
+    if (e instanceof OutputError) throw e;
     throw fail(e);
   }
   /** The temporary file, once made (nothing else is ever removed). */
@@ -94,7 +96,7 @@ export function openOutFile(path: string, label: string): OutFile {
     for (let tries = 0; fd < 0; tries++) {
       const name = join(dirname(real), `.${basename(real).slice(0, 80)}.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        fd = openSync(name, 'wx', st ? 0o600 : 0o666);
+        fd = openSync(name, 'wx', st ? 0o600 : (options.newMode ?? 0o666));
         writing = name;
       } catch (e) {
         const why = (e as NodeJS.ErrnoException).code;
@@ -186,8 +188,8 @@ export function closeQuietly(fd: number): void {
  * or a saved answer file is small), keeping its mode and owner; a device, a pipe, a symlink's
  * target, a hard-linked file are written in place, never replaced by a file of their name.
  */
-export function writeOutFile(path: string, label: string, data: string | Uint8Array): void {
-  const file = openOutFile(path, label);
+export function writeOutFile(path: string, label: string, data: string | Uint8Array, options: { newMode?: number } = {}): void {
+  const file = openOutFile(path, label, options);
   const fail = (e: unknown) => new OutputError(`cannot write ${label}: ${errorCode(e)}; ${file.inPlace ? 'the output is incomplete' : `${label} was left as it was`}`, { cause: e });
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   try {
@@ -205,6 +207,16 @@ export function writeOutFile(path: string, label: string, data: string | Uint8Ar
     throw fail(e);
   }
   file.finish();
+}
+
+/** Which file standard input is, when it is a file (`screen - < p.json`): as fileIdentity gives it. */
+export function stdinIdentity(): string | undefined {
+  try {
+    const st = fstatSync(0);
+    return st.isFile() ? `${st.dev}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Which file `path` is (device and inode), or, not there yet, the name it resolves to: equal for the same file. */

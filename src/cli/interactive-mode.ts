@@ -1,7 +1,7 @@
 // `screen --trial <id> --interactive [patient.json]`: the questionnaire on a terminal. Starts from
 // the file if given, saves every answer atomically, and ends with the same report and exit code
 // as `screen <saved file> --trial <id>`.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import { formatProblem, PatientDataError, UsageError } from '../errors.js';
@@ -9,7 +9,8 @@ import { inquirerPrompter, isPromptExit } from '../interactive/inquirer-prompter
 import { runQuestionnaire, type PatientData, type Prompter } from '../interactive/questionnaire.js';
 import { parsePatientText } from '../patient/parse.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { writeOutFile } from './batch-out-file.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { fileIdentity } from './batch-out-file.js';
 import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
 import { flagDates, type ScreenFlags } from './screen-command.js';
@@ -85,15 +86,23 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
     savePath = join(io.cwd, base);
     for (let n = 2; existsSync(savePath); n++) savePath = join(io.cwd, base.replace(/\.json$/, `-${n}.json`));
   }
+  // The answers are rewritten after every one, whole (atomic-write.ts): only a regular file can be.
+  if (existsSync(savePath) && !statSync(savePath).isFile()) throw new UsageError(`--save ${flags.save ?? savePath}: not a regular file; the answers are saved to a file, rewritten after every answer`);
+  // The report's --out never replaces the patient file or the answers, checked before any question.
+  if (flags.out !== undefined) {
+    const out = fileIdentity(resolve(io.cwd, flags.out));
+    if (inputPath && out === fileIdentity(inputPath)) throw new UsageError(`--out ${flags.out} is the same file as the patient file ${patientArg}: writing it would destroy the input; choose another file`);
+    if (out === fileIdentity(savePath)) throw new UsageError(`--out ${flags.out} is the same file as the answers (--save ${flags.save ?? savePath}): the report would replace them; choose another file`);
+  }
   const shown = relative(io.cwd, savePath);
   const display = shown.startsWith('..') || isAbsolute(shown) ? savePath : shown;
   let saved = '';
   const save = (d: PatientData) => {
     try {
       saved = `${JSON.stringify(d, null, 2)}\n`;
-      writeOutFile(savePath, display, saved);
+      writeFileAtomic(savePath, saved);
     } catch (e) {
-      throw new PatientDataError([{ location: display, message: `cannot save the answers (${((e as { cause?: NodeJS.ErrnoException }).cause ?? (e as NodeJS.ErrnoException)).code ?? (e as Error).message})` }], { cause: e });
+      throw new PatientDataError([{ location: display, message: `cannot save the answers (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }], { cause: e });
     }
   };
   // With any format but text (json, or a printable record redirected to a file) the questions go

@@ -77,10 +77,12 @@ async function emit(data: string | Uint8Array, flags: ReportFlags, io: CliIo, in
     io.stdout.write(data);
     return;
   }
-  const { fileIdentity, writeOutFile } = await import('./batch-out-file.js');
+  const { fileIdentity, stdinIdentity, writeOutFile } = await import('./batch-out-file.js');
   const out = resolve(io.cwd, flags.out);
-  if (input !== '<stdin>' && fileIdentity(resolve(io.cwd, input)) === fileIdentity(out)) {
-    throw new UsageError(`--out ${flags.out} is the same file as the patient file ${input}: writing it would destroy the input; choose another file`);
+  const source = input === '<stdin>' ? (io.stdin === process.stdin ? stdinIdentity() : undefined) : fileIdentity(resolve(io.cwd, input));
+  if (source !== undefined && source === fileIdentity(out)) {
+    throw new UsageError(`--out ${flags.out} is the same file as the patient file ${input === '<stdin>' ? 'on standard input' : input}: writing it would destroy the input; choose another file`);
   }
-  writeOutFile(out, flags.out, data);
+  // (A new record only for its owner, as patient data: mode 0600.)
+  writeOutFile(out, flags.out, data, { newMode: 0o600 });
 }

@@ -310,17 +310,23 @@ describe('14, 15: outputs never destroy the input; write errors are errors', () 
       expect(readFileSync(target, 'utf8')).toMatch(/^# Screening record: IM101-611/);
       expect(statSync(target).mode & 0o777).toBe(0o640);
     });
-    test('a named pipe is written into, not replaced by a file', async () => {
-      const fifo = join(tmp, `fifo-${Math.random()}`);
-      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-      const reader = spawn('cat', [fifo]);
-      let got = '';
-      reader.stdout.on('data', (d: Buffer) => (got += d.toString()));
-      const closed = new Promise((done) => reader.on('close', done));
-      expect((await report(fifo)).code).toBe(0);
-      await closed;
-      expect(got).toMatch(/^# Screening record: IM101-611/);
-      expect(lstatSync(fifo).isFIFO()).toBe(true);
+    test('a named pipe is written into, not replaced by a file', () => {
+      const dir = mkdtempSync(join(tmp, 'report-fifo-'));
+      // (In a shell with a time limit: a writer with no reader would block for ever, and the reader
+      // goes with the shell.)
+      const sh = spawnSync('bash', ['-c', `mkfifo ${dir}/p; cat ${dir}/p > ${dir}/got & node bin/screen.js examples/im101-611-eligible.json --trial IM101-611 --format md --out ${dir}/p; echo "exit=$?"; wait`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
+      expect(sh.stdout).toMatch(/exit=0/);
+      expect(readFileSync(join(dir, 'got'), 'utf8')).toMatch(/^# Screening record: IM101-611/);
+      expect(lstatSync(join(dir, 'p')).isFIFO()).toBe(true);
+    });
+    test('the patient file on standard input is refused as --out too; a new record is only its owner\'s (0600)', () => {
+      const dir = mkdtempSync(join(tmp, 'report-stdin-'));
+      writeFileSync(join(dir, 'p.json'), patient);
+      const sh = spawnSync('bash', ['-c', `node bin/screen.js - --trial IM101-611 --format md --out ${dir}/p.json < ${dir}/p.json; echo "exit=$?"; node bin/screen.js ${dir}/p.json --trial IM101-611 --format md --out ${dir}/new.md; echo "exit=$?"`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      expect(sh.stdout).toMatch(/exit=2\nexit=0/);
+      expect(sh.stderr).toMatch(/--out .*p\.json is the same file as the patient file on standard input/);
+      expect(readFileSync(join(dir, 'p.json'), 'utf8')).toBe(patient);
+      expect(statSync(join(dir, 'new.md')).mode & 0o777).toBe(0o600);
     });
     // (Not /dev/full: the code before replaced the device itself when run as root.)
     test('a write that fails (a file size limit): exit 74, the file that was there left as it was', () => {

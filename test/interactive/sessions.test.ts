@@ -354,4 +354,19 @@ describe('interactive mode errors', () => {
     expect(readFileSync(join(dir, 'other.json'), 'utf8')).toBe('{}');
     expect(existsSync(join(dir, 'screening-IM101-611-20261116-103000.json'))).toBe(false);
   });
+
+  // The report's --out replaced the starting patient file (exit 0), or the answers after a whole
+  // session (a review): refused now before the first question, the files as they were.
+  test.each([
+    [{ out: 'patient.json' }, /--out patient\.json is the same file as the patient file patient\.json: writing it would destroy the input/],
+    [{ out: 'answers.json', save: 'answers.json' }, /--out answers\.json is the same file as the answers \(--save answers\.json\): the report would replace them/],
+  ])('--out %j is refused before any question', async (flags, message) => {
+    const dir = setup({ id: 'IM-10' });
+    const before = readFileSync(join(dir, 'patient.json'), 'utf8');
+    const mem = memoryIo(dir);
+    const { prompter } = scriptedPrompter([]);
+    await expect(runInteractive('patient.json', { trial: ['IM101-611'], interactive: true, format: 'md', ...flags }, mem.io, { prompter, now: NOW })).rejects.toThrow(message);
+    expect(readFileSync(join(dir, 'patient.json'), 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['patient.json']);
+  });
 });

@@ -12,8 +12,8 @@
 // (Not flushed to disk before the rename: a million rows' output would wait seconds for the disk;
 // the guarantee is against a stopped run, not a power cut.)
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '../errors.js';
 import { onStop } from '../util/on-stop.js';
 
@@ -225,11 +225,24 @@ export function fileIdentity(path: string): string {
     const st = statSync(path);
     return `${st.dev}:${st.ino}`;
   } catch {
-    // Not there yet: it is the same as another only if it resolves to the same name.
+    // Not there yet: it is the same as another only if it resolves to the same name (a dangling
+    // link: the name it points to).
+    const target = linkTarget(path);
     try {
-      return `path:${join(realpathSync(dirname(path)), basename(path))}`;
+      return `path:${join(realpathSync(dirname(target)), basename(target))}`;
     } catch {
-      return `path:${path}`;
+      return `path:${target}`;
     }
   }
+}
+
+/** The file a name stands for: through symlinks (up to 40, as the kernel), to a file that may not exist yet. */
+export function linkTarget(path: string): string {
+  let at = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const link = lstatSync(at, { throwIfNoEntry: false });
+    if (!link?.isSymbolicLink()) return at;
+    at = resolve(dirname(at), readlinkSync(at));
+  }
+  return at;
 }

@@ -78,21 +78,23 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   if (flags.save !== undefined) {
     if (flags.save.trim() === '') throw new UsageError('--save needs a file name');
     savePath = resolve(io.cwd, flags.save);
+    // The answers are rewritten after every one, whole (atomic-write.ts): only a regular file can be.
+    if (existsSync(savePath) && !statSync(savePath).isFile()) throw new UsageError(`--save ${flags.save}: not a regular file; the answers are saved to a file, rewritten after every answer`);
     if (existsSync(savePath) && !(inputPath && samePath(savePath, inputPath))) {
       throw new UsageError(`--save ${flags.save}: the file exists; to continue it, give it as the patient file too (${commandAsInvoked(io.script, io.env, io.cwd)} --trial ${trial.meta.id} --interactive ${flags.save} --save ${flags.save}), or choose a new name`);
     }
   } else {
     const base = defaultSaveName(trial.meta.id, typeof data.id === 'string' ? data.id : undefined, now);
     savePath = join(io.cwd, base);
-    for (let n = 2; existsSync(savePath); n++) savePath = join(io.cwd, base.replace(/\.json$/, `-${n}.json`));
+    // (A name --out takes for the report is not the answers' either.)
+    const out = flags.out === undefined ? undefined : fileIdentity(resolve(io.cwd, flags.out));
+    for (let n = 2; existsSync(savePath) || fileIdentity(savePath) === out; n++) savePath = join(io.cwd, base.replace(/\.json$/, `-${n}.json`));
   }
-  // The answers are rewritten after every one, whole (atomic-write.ts): only a regular file can be.
-  if (existsSync(savePath) && !statSync(savePath).isFile()) throw new UsageError(`--save ${flags.save ?? savePath}: not a regular file; the answers are saved to a file, rewritten after every answer`);
   // The report's --out never replaces the patient file or the answers, checked before any question.
   if (flags.out !== undefined) {
     const out = fileIdentity(resolve(io.cwd, flags.out));
     if (inputPath && out === fileIdentity(inputPath)) throw new UsageError(`--out ${flags.out} is the same file as the patient file ${patientArg}: writing it would destroy the input; choose another file`);
-    if (out === fileIdentity(savePath)) throw new UsageError(`--out ${flags.out} is the same file as the answers (--save ${flags.save ?? savePath}): the report would replace them; choose another file`);
+    if (out === fileIdentity(savePath)) throw new UsageError(`--out ${flags.out} is the same file as the answers (--save ${flags.save}): the report would replace them; choose another file`);
   }
   const shown = relative(io.cwd, savePath);
   const display = shown.startsWith('..') || isAbsolute(shown) ? savePath : shown;

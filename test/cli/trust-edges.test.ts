@@ -312,9 +312,9 @@ describe('14, 15: outputs never destroy the input; write errors are errors', () 
     });
     test('a named pipe is written into, not replaced by a file', () => {
       const dir = mkdtempSync(join(tmp, 'report-fifo-'));
-      // (In a shell with a time limit: a writer with no reader would block for ever, and the reader
-      // goes with the shell.)
-      const sh = spawnSync('bash', ['-c', `mkfifo ${dir}/p; cat ${dir}/p > ${dir}/got & node bin/screen.js examples/im101-611-eligible.json --trial IM101-611 --format md --out ${dir}/p; echo "exit=$?"; wait`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
+      // (In a shell with a time limit, the reader with its own: a writer with no reader, or a reader
+      // left on a pipe the writer replaced, would wait for ever.)
+      const sh = spawnSync('bash', ['-c', `mkfifo ${dir}/p; timeout 20 cat ${dir}/p > ${dir}/got & node bin/screen.js examples/im101-611-eligible.json --trial IM101-611 --format md --out ${dir}/p; echo "exit=$?"; wait`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
       expect(sh.stdout).toMatch(/exit=0/);
       expect(readFileSync(join(dir, 'got'), 'utf8')).toMatch(/^# Screening record: IM101-611/);
       expect(lstatSync(join(dir, 'p')).isFIFO()).toBe(true);

@@ -1,4 +1,5 @@
-// Where `screen batch --out FILE` writes its rows. The rows go to a temporary file beside FILE,
+// Where `screen batch --out FILE` writes its rows (and a report's --out, and the questionnaire's
+// --save, through writeOutFile). The rows go to a temporary file beside FILE,
 // renamed over it once the last one is written (`finish`); a run that stops early (`abandon`, or
 // Ctrl-C, SIGTERM, the terminal closing, an exit mid-way) removes the temporary file, so FILE is
 // either the whole output of a finished run or what it was before — never a file that looks
@@ -11,8 +12,8 @@
 // (Not flushed to disk before the rename: a million rows' output would wait seconds for the disk;
 // the guarantee is against a stopped run, not a power cut.)
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, ftruncateSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '../errors.js';
 import { onStop } from '../util/on-stop.js';
 
@@ -30,12 +31,12 @@ export type OutFile = {
 export const errorCode = (e: unknown): string => (e as NodeJS.ErrnoException | undefined)?.code ?? (e as Error | undefined)?.message ?? String(e);
 
 /** Opens `path` (named `label` in messages) for a batch's rows; an error is an OutputError naming `label`. */
-export function openOutFile(path: string, label: string): OutFile {
+export function openOutFile(path: string, label: string, options: { newMode?: number } = {}): OutFile {
   const fail = (e: unknown) => new OutputError(`cannot write ${label}: ${errorCode(e)}`, { cause: e });
   const inPlace = (): OutFile => {
     let fd: number;
     try {
-      fd = openSync(path, 'w');
+      fd = openSync(path, 'w', options.newMode ?? 0o666);
     } catch (e) {
       throw fail(e);
     }
@@ -62,6 +63,8 @@ export function openOutFile(path: string, label: string): OutFile {
       if (uid !== undefined && uid !== 0 && uid !== st.uid) return inPlace();
     }
   } catch (e) {
+    // (Written in place, and that failed: already worded.)
+    if (e instanceof OutputError) throw e;
     throw fail(e);
   }
   /** The temporary file, once made (nothing else is ever removed). */
@@ -93,7 +96,7 @@ export function openOutFile(path: string, label: string): OutFile {
     for (let tries = 0; fd < 0; tries++) {
       const name = join(dirname(real), `.${basename(real).slice(0, 80)}.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        fd = openSync(name, 'wx', st ? 0o600 : 0o666);
+        fd = openSync(name, 'wx', st ? 0o600 : (options.newMode ?? 0o666));
         writing = name;
       } catch (e) {
         const why = (e as NodeJS.ErrnoException).code;
@@ -177,4 +180,69 @@ export function closeQuietly(fd: number): void {
   } catch {
     // (Already closed, or a close that failed after a write error.)
   }
+}
+
+/**
+ * Writes `data` as the whole of `path` (named `label` in messages), as openOutFile writes batch
+ * rows: a regular file is replaced only once all of it is written (and flushed to disk: a report
+ * or a saved answer file is small), keeping its mode and owner; a device, a pipe, a symlink's
+ * target, a hard-linked file are written in place, never replaced by a file of their name.
+ */
+export function writeOutFile(path: string, label: string, data: string | Uint8Array, options: { newMode?: number } = {}): void {
+  const file = openOutFile(path, label, options);
+  const fail = (e: unknown) => new OutputError(`cannot write ${label}: ${errorCode(e)}; ${file.inPlace ? 'the output is incomplete' : `${label} was left as it was`}`, { cause: e });
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  try {
+    for (let off = 0; off < bytes.length; ) off += writeSync(file.fd, bytes, off);
+    if (!file.inPlace) fsyncSync(file.fd);
+  } catch (e) {
+    closeQuietly(file.fd);
+    file.abandon();
+    throw fail(e);
+  }
+  try {
+    closeSync(file.fd);
+  } catch (e) {
+    file.abandon();
+    throw fail(e);
+  }
+  file.finish();
+}
+
+/** Which file standard input is, when it is a file (`screen - < p.json`): as fileIdentity gives it. */
+export function stdinIdentity(): string | undefined {
+  try {
+    const st = fstatSync(0);
+    return st.isFile() ? `${st.dev}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which file `path` is (device and inode), or, not there yet, the name it resolves to: equal for the same file. */
+export function fileIdentity(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    // Not there yet: it is the same as another only if it resolves to the same name (a dangling
+    // link: the name it points to).
+    const target = linkTarget(path);
+    try {
+      return `path:${join(realpathSync(dirname(target)), basename(target))}`;
+    } catch {
+      return `path:${target}`;
+    }
+  }
+}
+
+/** The file a name stands for: through symlinks (up to 40, as the kernel), to a file that may not exist yet. */
+export function linkTarget(path: string): string {
+  let at = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const link = lstatSync(at, { throwIfNoEntry: false });
+    if (!link?.isSymbolicLink()) return at;
+    at = resolve(dirname(at), readlinkSync(at));
+  }
+  return at;
 }

@@ -1,8 +1,8 @@
 // The work of `screen batch`, loaded only when it runs (see commands/batch.ts): screens every row
 // of a CSV, spreadsheet, Parquet or NDJSON file, or every patient JSON file given, in one
 // streaming pass and ends with a screen-failure summary.
-import { closeSync, createReadStream, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { closeSync, createReadStream, statSync, writeSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { compileTrial, screenOutcomes, type OutcomeSummary } from '../engine/evaluate.js';
@@ -31,7 +31,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
-import { closeQuietly, errorCode, openOutFile } from './batch-out-file.js';
+import { closeQuietly, errorCode, fileIdentity, openOutFile, stdinIdentity, writeOutFile } from './batch-out-file.js';
 
 async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; dictionary: import('../criteria/dictionary-model.js').Dictionary; trialIds: string[] }> {
   const ids = flags.trial ?? [];
@@ -190,26 +190,15 @@ function sinkFor(flags: BatchFlags, io: CliIo): Sink {
 
 /** Refuse --out/--summary that name the input or each other (also through links): dev+inode. */
 function checkDistinctFiles(arg: string, flags: BatchFlags, io: CliIo): void {
-  const files: { flag: string; path: string }[] = [];
-  if (arg !== '-') files.push({ flag: 'the input', path: resolve(io.cwd, arg) });
-  if (flags.out) files.push({ flag: '--out', path: resolve(io.cwd, flags.out) });
-  if (flags.summary) files.push({ flag: '--summary', path: resolve(io.cwd, flags.summary) });
-  const identity = (path: string): string => {
-    try {
-      const st = statSync(path);
-      return `${st.dev}:${st.ino}`;
-    } catch {
-      // Not there yet: it is the same as another only if it resolves to the same name.
-      try {
-        return `path:${join(realpathSync(dirname(path)), basename(path))}`;
-      } catch {
-        return `path:${path}`;
-      }
-    }
-  };
+  const files: { flag: string; id: string | undefined }[] = [];
+  // (Standard input redirected from a file, `- < rows.csv`: that file.)
+  files.push({ flag: 'the input', id: arg !== '-' ? fileIdentity(resolve(io.cwd, arg)) : io.stdin === process.stdin ? stdinIdentity() : undefined });
+  if (flags.out) files.push({ flag: '--out', id: fileIdentity(resolve(io.cwd, flags.out)) });
+  if (flags.summary) files.push({ flag: '--summary', id: fileIdentity(resolve(io.cwd, flags.summary)) });
   const seen = new Map<string, string>();
   for (const f of files) {
-    const id = identity(f.path);
+    const id = f.id;
+    if (id === undefined) continue;
     const other = seen.get(id);
     if (other) throw new UsageError(`${f.flag} is the same file as ${other}${other === 'the input' ? ': writing it would destroy the input' : ''}; choose another file`);
     seen.set(id, f.flag);
@@ -547,8 +536,10 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   io.stderr.write(formatSummaryText(result));
   if (flags.summary) {
     try {
-      writeFileSync(resolve(io.cwd, flags.summary), `${JSON.stringify(result, null, 2)}\n`);
+      // Whole or left as it was, as --out (batch-out-file.ts).
+      writeOutFile(resolve(io.cwd, flags.summary), flags.summary, `${JSON.stringify(result, null, 2)}\n`);
     } catch (e) {
+      if (e instanceof OutputError) throw e;
       throw new OutputError(`cannot write ${flags.summary}: ${errorCode(e)}`, { cause: e });
     }
   }

@@ -1,7 +1,7 @@
 // `screen --trial <id> --interactive [patient.json]`: the questionnaire on a terminal. Starts from
 // the file if given, saves every answer atomically, and ends with the same report and exit code
 // as `screen <saved file> --trial <id>`.
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import { formatProblem, PatientDataError, UsageError } from '../errors.js';
@@ -10,6 +10,7 @@ import { runQuestionnaire, type PatientData, type Prompter } from '../interactiv
 import { parsePatientText } from '../patient/parse.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { fileIdentity } from './batch-out-file.js';
 import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
 import { flagDates, type ScreenFlags } from './screen-command.js';
@@ -77,13 +78,23 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   if (flags.save !== undefined) {
     if (flags.save.trim() === '') throw new UsageError('--save needs a file name');
     savePath = resolve(io.cwd, flags.save);
+    // The answers are rewritten after every one, whole (atomic-write.ts): only a regular file can be.
+    if (existsSync(savePath) && !statSync(savePath).isFile()) throw new UsageError(`--save ${flags.save}: not a regular file; the answers are saved to a file, rewritten after every answer`);
     if (existsSync(savePath) && !(inputPath && samePath(savePath, inputPath))) {
       throw new UsageError(`--save ${flags.save}: the file exists; to continue it, give it as the patient file too (${commandAsInvoked(io.script, io.env, io.cwd)} --trial ${trial.meta.id} --interactive ${flags.save} --save ${flags.save}), or choose a new name`);
     }
   } else {
     const base = defaultSaveName(trial.meta.id, typeof data.id === 'string' ? data.id : undefined, now);
     savePath = join(io.cwd, base);
-    for (let n = 2; existsSync(savePath); n++) savePath = join(io.cwd, base.replace(/\.json$/, `-${n}.json`));
+    // (A name --out takes for the report is not the answers' either.)
+    const out = flags.out === undefined ? undefined : fileIdentity(resolve(io.cwd, flags.out));
+    for (let n = 2; existsSync(savePath) || fileIdentity(savePath) === out; n++) savePath = join(io.cwd, base.replace(/\.json$/, `-${n}.json`));
+  }
+  // The report's --out never replaces the patient file or the answers, checked before any question.
+  if (flags.out !== undefined) {
+    const out = fileIdentity(resolve(io.cwd, flags.out));
+    if (inputPath && out === fileIdentity(inputPath)) throw new UsageError(`--out ${flags.out} is the same file as the patient file ${patientArg}: writing it would destroy the input; choose another file`);
+    if (out === fileIdentity(savePath)) throw new UsageError(`--out ${flags.out} is the same file as the answers (--save ${flags.save}): the report would replace them; choose another file`);
   }
   const shown = relative(io.cwd, savePath);
   const display = shown.startsWith('..') || isAbsolute(shown) ? savePath : shown;

@@ -68,18 +68,21 @@ export async function writeReport(r: ReportInput, flags: ReportFlags, io: CliIo)
     ...(flags.screener ? { screener: flags.screener } : {}),
     ...(stamp ? { stamp } : {}),
   });
-  await emit(output, flags, io);
+  await emit(output, flags, io, r.input.name);
 }
 
-async function emit(data: string | Uint8Array, flags: ReportFlags, io: CliIo): Promise<void> {
+/** The report to stdout, or to --out as batch writes its file (batch-out-file.ts), never over the input. */
+async function emit(data: string | Uint8Array, flags: ReportFlags, io: CliIo, input: string): Promise<void> {
   if (flags.out === undefined) {
     io.stdout.write(data);
     return;
   }
-  const { writeFileAtomic } = await import('./atomic-write.js');
-  try {
-    writeFileAtomic(resolve(io.cwd, flags.out), data);
-  } catch (e) {
-    throw new UsageError(`--out ${flags.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
+  const { fileIdentity, stdinIdentity, writeOutFile } = await import('./batch-out-file.js');
+  const out = resolve(io.cwd, flags.out);
+  const source = input === '<stdin>' ? (io.stdin === process.stdin ? stdinIdentity() : undefined) : fileIdentity(resolve(io.cwd, input));
+  if (source !== undefined && source === fileIdentity(out)) {
+    throw new UsageError(`--out ${flags.out} is the same file as the patient file ${input === '<stdin>' ? 'on standard input' : input}: writing it would destroy the input; choose another file`);
   }
+  // (A new record only for its owner, as patient data: mode 0600.)
+  writeOutFile(out, flags.out, data, { newMode: 0o600 });
 }

@@ -281,6 +281,64 @@ describe('14, 15: outputs never destroy the input; write errors are errors', () 
     expect(r.code).toBe(74);
     expect(r.stderr).toMatch(message);
   });
+  // A report's --out was written to a temporary file renamed over the name: it replaced the patient
+  // file given as --out, a symlink (not its target), a named pipe or a device node (as root, the
+  // device itself) with a file of the report, and gave every file mode 0600 (a new-user
+  // run-through). Now it is written as batch writes --out.
+  describe('a report --out is written as batch writes its --out', () => {
+    const patient = readFileSync(`${ROOT}examples/im101-611-eligible.json`, 'utf8');
+    const report = (out: string, input = file(`p-${Math.random()}.json`, patient)) => runInProcess([input, '--trial', 'IM101-611', '--format', 'md', '--out', out]);
+    test('naming the patient file, or a link to it: refused, the patient file intact', async () => {
+      const input = file(`self-${Math.random()}.json`, patient);
+      const link = join(tmp, `self-link-${Math.random()}.md`);
+      symlinkSync(input, link);
+      for (const out of [input, link]) {
+        const r = await report(out, input);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/is the same file as the patient file .*: writing it would destroy the input; choose another file/);
+        expect(readFileSync(input, 'utf8')).toBe(patient);
+      }
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    });
+    test('a symlink is written through (the link stays a link); a file keeps its mode', async () => {
+      const target = file(`target-${Math.random()}.md`, 'old');
+      chmodSync(target, 0o640);
+      const link = join(tmp, `link-${Math.random()}.md`);
+      symlinkSync(target, link);
+      expect((await report(link)).code).toBe(0);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(target, 'utf8')).toMatch(/^# Screening record: IM101-611/);
+      expect(statSync(target).mode & 0o777).toBe(0o640);
+    });
+    test('a named pipe is written into, not replaced by a file', () => {
+      const dir = mkdtempSync(join(tmp, 'report-fifo-'));
+      // (In a shell with a time limit, the reader with its own: a writer with no reader, or a reader
+      // left on a pipe the writer replaced, would wait for ever.)
+      const sh = spawnSync('bash', ['-c', `mkfifo ${dir}/p; timeout 20 cat ${dir}/p > ${dir}/got & node bin/screen.js examples/im101-611-eligible.json --trial IM101-611 --format md --out ${dir}/p; echo "exit=$?"; wait`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
+      expect(sh.stdout).toMatch(/exit=0/);
+      expect(readFileSync(join(dir, 'got'), 'utf8')).toMatch(/^# Screening record: IM101-611/);
+      expect(lstatSync(join(dir, 'p')).isFIFO()).toBe(true);
+    });
+    test('the patient file on standard input is refused as --out too; a new record is only its owner\'s (0600)', () => {
+      const dir = mkdtempSync(join(tmp, 'report-stdin-'));
+      writeFileSync(join(dir, 'p.json'), patient);
+      const sh = spawnSync('bash', ['-c', `node bin/screen.js - --trial IM101-611 --format md --out ${dir}/p.json < ${dir}/p.json; echo "exit=$?"; node bin/screen.js ${dir}/p.json --trial IM101-611 --format md --out ${dir}/new.md; echo "exit=$?"`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      expect(sh.stdout).toMatch(/exit=2\nexit=0/);
+      expect(sh.stderr).toMatch(/--out .*p\.json is the same file as the patient file on standard input/);
+      expect(readFileSync(join(dir, 'p.json'), 'utf8')).toBe(patient);
+      expect(statSync(join(dir, 'new.md')).mode & 0o777).toBe(0o600);
+    });
+    // (Not /dev/full: the code before replaced the device itself when run as root.)
+    test('a write that fails (a file size limit): exit 74, the file that was there left as it was', () => {
+      const dir = mkdtempSync(join(tmp, 'report-limit-'));
+      writeFileSync(join(dir, 'record.md'), 'the previous record\n');
+      const sh = spawnSync('bash', ['-c', `ulimit -f 4; node bin/screen.js examples/im101-611-eligible.json --trial IM101-611 --format md --out ${dir}/record.md; echo "exit=$?"`], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      expect(sh.stdout).toMatch(/exit=74/);
+      expect(sh.stderr).toMatch(new RegExp(`cannot write ${dir}/record\\.md: EFBIG; ${dir}/record\\.md was left as it was`));
+      expect(readFileSync(join(dir, 'record.md'), 'utf8')).toBe('the previous record\n');
+      expect(readdirSync(dir)).toEqual(['record.md']);
+    });
+  });
   test('stdout to /dev/full and a pipe closed by head are not success (exit 74)', () => {
     const rows = Array.from({ length: 3000 }, (_, i) => `P${i},100,U/L,200`).join('\n');
     const input = file('many.csv', `id,labs.ck.value,labs.ck.unit,labs.ck.uln\n${rows}\n`);

@@ -1,6 +1,6 @@
 // Scripted interactive sessions against IM101-611: which questions are asked (and which are not),
 // what the saved file holds after each session, and the final report and exit code.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -353,5 +353,37 @@ describe('interactive mode errors', () => {
     await expect(runInteractive('patient.json', { trial: ['IM101-611'], interactive: true, save: 'other.json' }, mem.io, { prompter, now: NOW })).rejects.toThrow(/--save other.json: the file exists/);
     expect(readFileSync(join(dir, 'other.json'), 'utf8')).toBe('{}');
     expect(existsSync(join(dir, 'screening-IM101-611-20261116-103000.json'))).toBe(false);
+  });
+
+  // The report's --out replaced the starting patient file (exit 0), or the answers after a whole
+  // session (a review): refused now before the first question, the files as they were.
+  test.each([
+    [{ out: 'patient.json' }, /--out patient\.json is the same file as the patient file patient\.json: writing it would destroy the input/],
+    [{ out: 'answers.json', save: 'answers.json' }, /--out answers\.json is the same file as the answers \(--save answers\.json\): the report would replace them/],
+    // A dangling link to the answers file is the answers file too.
+    [{ out: 'report-link.md', save: 'answers.json', link: ['answers.json', 'report-link.md'] }, /--out report-link\.md is the same file as the answers \(--save answers\.json\)/],
+  ])('--out %j is refused before any question', async ({ link, ...flags }: { out: string; save?: string; link?: string[] }, message) => {
+    const dir = setup({ id: 'IM-10' });
+    if (link) symlinkSync(link[0] as string, join(dir, link[1] as string));
+    const before = readFileSync(join(dir, 'patient.json'), 'utf8');
+    const mem = memoryIo(dir);
+    const { prompter } = scriptedPrompter([]);
+    await expect(runInteractive('patient.json', { trial: ['IM101-611'], interactive: true, format: 'md', ...flags }, mem.io, { prompter, now: NOW })).rejects.toThrow(message);
+    expect(readFileSync(join(dir, 'patient.json'), 'utf8')).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['patient.json', ...(link ? [link[1] as string] : [])].sort());
+  });
+
+  test('resuming keeps the file\'s mode; a --save that is a link not made yet is written where it points', async () => {
+    const dir = setup({ id: 'IM-11', demographics: { birthDate: '1972-04-10' } });
+    chmodSync(join(dir, 'patient.json'), 0o640);
+    const resumed = await session(dir, 'patient.json', { save: 'patient.json', ...FLAG_DATES }, [['diagnosis.subtype', INTERRUPT]]);
+    expect(resumed.code).toBe(EXIT_INTERRUPTED);
+    expect(statSync(join(dir, 'patient.json')).mode & 0o777).toBe(0o640);
+    mkdirSync(join(dir, 'answers'));
+    symlinkSync('answers/new.json', join(dir, 'link.json'));
+    await session(dir, 'patient.json', { save: 'link.json', ...FLAG_DATES }, [['diagnosis.subtype', INTERRUPT]]);
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(saved(dir, 'answers/new.json').id).toBe('IM-11');
+    expect(statSync(join(dir, 'answers/new.json')).mode & 0o777).toBe(0o600);
   });
 });

@@ -206,7 +206,6 @@ type RecordGroup = {
   picked: string[];
 };
 
-/** A record quantifier: its outcome column in the list's table, and the item context. */
 /**
  * A record quantifier: its outcome column in the list's table (`out`, NULL for a patient with no
  * records: `empty` then), its outcome when records may be missing (`incomplete`, at the patient's
@@ -292,7 +291,7 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
         })()
       : out(ctx.dialect.joinInOrder(lacks, [ix], MISSING_SEP), 'm');
     // A review inside an item is live only while no other item is unknown (quiet): never with the
-    // unknown standing in for missing records (liveReviewIds).
+    // unknown standing in for missing records (liveReviewIds); never for a list not recorded.
     const flag = col(ctx, c.records);
     return {
       out: outcome,
@@ -310,7 +309,8 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
             : `MAX(CASE WHEN ${cond} AND ${isOpen(io)} THEN 1 ELSE 0 END)`,
           'lv',
         );
-        return quiet ? `(CASE WHEN ${flag} = FALSE THEN 0 ELSE ${live} END)` : live;
+        // (Rows of a list not recorded, NULL, are never read: a hand-built layout may hold some.)
+        return quiet ? `(CASE WHEN ${flag} THEN ${live} ELSE 0 END)` : `(CASE WHEN ${flag} IS NULL THEN 0 ELSE ${live} END)`;
       },
     };
   });

@@ -32,9 +32,9 @@ export function listIncomplete(patient: PatientRecord, records: string): boolean
   return entry !== undefined && entry !== null && (entry.complete === false || typeof entry.since === 'string');
 }
 
-/** Whether any of the patient's lists may lack records (listIncomplete). */
-export function anyListIncomplete(patient: PatientRecord): boolean {
-  return Object.keys(patient.completeness ?? {}).some((records) => listIncomplete(patient, records));
+/** Whether any of the patient's lists is complete only since a date. */
+export function anyListCompleteSince(patient: PatientRecord): boolean {
+  return Object.values(patient.completeness ?? {}).some((entry) => typeof entry?.since === 'string');
 }
 
 /** Split field paths, memoised: the same few hundred paths are looked up for every patient. */

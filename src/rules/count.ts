@@ -56,7 +56,12 @@ export const count: RuleKind<Count> = {
   toSql(n, cx) {
     const [allTrue, allFalse] = countRange(n.op, n.n, `SUM(CASE WHEN x.io = ${MET} THEN 1 ELSE 0 END)`, `SUM(CASE WHEN x.io <> ${NOT_MET} THEN 1 ELSE 0 END)`);
     const aggregate = `(CASE WHEN ${allTrue} THEN ${MET} WHEN ${allFalse} THEN ${NOT_MET} WHEN MAX(CASE WHEN x.io = ${UNKNOWN} THEN 1 ELSE 0 END) = 1 THEN ${UNKNOWN} ELSE ${REVIEW} END)`;
-    return cx.records(n, { item: (where) => where ?? String(MET), aggregate, empty: cmp(n.op, 0, n.n) ? MET : NOT_MET });
+    // Records that may be missing: any number more may match (beyond n + 1 none changes the answer),
+    // and the one standing in for them is unknown.
+    const [someTrue, someFalse] = countRange(n.op, n.n, `SUM(CASE WHEN x.io = ${MET} THEN 1 ELSE 0 END)`, `GREATEST(SUM(CASE WHEN x.io <> ${NOT_MET} THEN 1 ELSE 0 END), ${n.n + 1})`);
+    const emptyIncomplete = countCompare(0, n.n + 1, (k) => cmp(n.op, k, n.n), 'unknown');
+    const incomplete = { aggregate: `(CASE WHEN ${someTrue} THEN ${MET} WHEN ${someFalse} THEN ${NOT_MET} ELSE ${UNKNOWN} END)`, empty: emptyIncomplete === 'met' ? MET : emptyIncomplete === 'not_met' ? NOT_MET : UNKNOWN };
+    return cx.records(n, { item: (where) => where ?? String(MET), aggregate, empty: cmp(n.op, 0, n.n) ? MET : NOT_MET, incomplete });
   },
   missingSql: (n, cx) => cx.recordsMissing(n),
 };

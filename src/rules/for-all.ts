@@ -2,7 +2,7 @@
 import { and, not, or } from '../engine/logic.js';
 import { checkRecords, compileQuantifier, describeRecords, quantifierChildren, readRecords } from './quantifier.js';
 import type { Condition, RuleKind } from './types.js';
-import { MET, not as notSql, or as orSql } from '../sql/kit.js';
+import { MET, UNKNOWN, and as andSql, not as notSql, or as orSql } from '../sql/kit.js';
 
 export type ForAll = { kind: 'forAll'; note?: string | undefined; records: string; where?: Condition | undefined; check: Condition };
 
@@ -28,6 +28,6 @@ export const forAll: RuleKind<ForAll> = {
       lines: [...(n.where ? [{ depth: d, text: 'matches when:' }, ...cx.lines(n.where, n.records, 1)] : []), { depth: d, text: 'must meet:' }, ...cx.lines(n.check, n.records, 1)],
     };
   },
-  toSql: (n, cx) => cx.records(n, { item: (where, check) => (where ? orSql([notSql(where), check as string]) : (check as string)), aggregate: 'MIN(x.io)', empty: MET }),
+  toSql: (n, cx) => cx.records(n, { item: (where, check) => (where ? orSql([notSql(where), check as string]) : (check as string)), aggregate: 'MIN(x.io)', empty: MET, incomplete: { from: (o) => andSql([o, String(UNKNOWN)]) } }),
   missingSql: (n, cx) => cx.recordsMissing(n),
 };

@@ -155,6 +155,13 @@ export type RecordsSql = {
   aggregate: string;
   /** The outcome code over an empty list. */
   empty: number;
+  /**
+   * With records that may be missing (the list's flag FALSE: `complete: false`), one unknown stands
+   * in for them, as in the JS engine (quantifier.ts): the outcome made from the complete one
+   * (`from`: exists, forAll), or its own aggregate and empty-list outcome (count, whose upper
+   * bound has no end).
+   */
+  incomplete: { from: (outcome: string) => string } | { aggregate: string; empty: number };
 };
 
 /**

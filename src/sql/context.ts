@@ -10,7 +10,8 @@ import type { Condition, RecordsSql, ReferenceDateName, SqlContext } from '../ru
 import type { Dialect } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, ROW, quoteIdent as q } from './layout.js';
 import { CALCULATOR_MISSING_SQL, CALCULATOR_SQL } from './calculators.js';
-import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
+import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList, when } from './kit.js';
+import { completenessPath } from '../engine/patient-record.js';
 import { missingTokenSql } from './missing.js';
 
 export type SqlCtx = {
@@ -205,8 +206,12 @@ type RecordGroup = {
   picked: string[];
 };
 
-/** A record quantifier: its outcome column in the list's table, and the item context. */
-export type Quantifier = { out: string; missing: string; ictx: SqlCtx; empty: number; addLive(cond: string, quiet: boolean): string };
+/**
+ * A record quantifier: its outcome column in the list's table (`out`, NULL for a patient with no
+ * records: `empty` then), its outcome when records may be missing (`incomplete`, at the patient's
+ * level), its items' missing tokens, and the item context.
+ */
+export type Quantifier = { out: string; missing: string; ictx: SqlCtx; empty: number; incomplete: string; addLive(cond: string, quiet: boolean): string };
 
 const ITEM_ROW = 'x';
 const LISTED_ROW = 'y';
@@ -266,6 +271,10 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     };
     const unknowns = `SUM(CASE WHEN ${io} = ${UNKNOWN} THEN 1 ELSE 0 END)`;
     const outcome = out(how.aggregate.replace(/\bx\.io\b/g, io), 'o');
+    // Records that may be missing (the list's flag FALSE): the outcome with one unknown standing in
+    // for them; a count has an aggregate of its own (no upper bound).
+    const own = 'aggregate' in how.incomplete ? { column: out(how.incomplete.aggregate.replace(/\bx\.io\b/g, io), 'o'), empty: how.incomplete.empty } : undefined;
+    const incomplete = 'from' in how.incomplete ? how.incomplete.from(`COALESCE(${outcome}, ${how.empty})`) : `COALESCE(${own?.column}, ${own?.empty})`;
     const lacks = `(CASE WHEN ${io} = ${UNKNOWN} THEN ${im} END)`;
     // One list of the records' tokens for all quantifiers over the list, each quantifier's picked
     // from it only while it is unknown; else one ordered aggregate per quantifier.
@@ -273,26 +282,36 @@ export function quantifierOf(c: QuantifierNode, ctx: SqlCtx, how?: RecordsSql): 
     const missing = lists
       ? (() => {
           const name = `m${g.outputs.length + g.picked.length}`;
-          g.picked.push(`(CASE WHEN ${LISTED_ROW}.${outcome.slice(g.alias.length + 1)} = ${UNKNOWN} THEN ${lists.pick(`${LISTED_ROW}.ml`, g.listed.length, MISSING_SEP)} END) AS ${name}`);
+          // (While either reading is unknown: a count decided from all the records listed may be
+          // unknown once more may be missing, and then its unknown records are what it lacks.)
+          const unknown = [outcome, ...(own ? [own.column] : [])].map((o) => `${LISTED_ROW}.${o.slice(g.alias.length + 1)} = ${UNKNOWN}`).join(' OR ');
+          g.picked.push(`(CASE WHEN ${unknown} THEN ${lists.pick(`${LISTED_ROW}.ml`, g.listed.length, MISSING_SEP)} END) AS ${name}`);
           g.listed.push(lacks);
           return `${g.alias}.${name}`;
         })()
       : out(ctx.dialect.joinInOrder(lacks, [ix], MISSING_SEP), 'm');
+    // A review inside an item is live only while no other item is unknown (quiet): never with the
+    // unknown standing in for missing records (liveReviewIds); never for a list not recorded.
+    const flag = col(ctx, c.records);
     return {
       out: outcome,
       missing,
       ictx,
       empty: how.empty,
+      incomplete,
       // A review inside an item can change the result only while that item is open and no other
       // item is unknown (liveReviewIds): an open item in review with no unknown item, or the one
       // unknown item.
-      addLive: (cond: string, quiet: boolean) =>
-        out(
+      addLive: (cond: string, quiet: boolean) => {
+        const live = out(
           quiet
             ? `(CASE WHEN ${unknowns} = 0 AND MAX(CASE WHEN ${cond} AND ${io} = ${REVIEW} THEN 1 ELSE 0 END) = 1 THEN 1 WHEN ${unknowns} = 1 AND MAX(CASE WHEN ${cond} AND ${io} = ${UNKNOWN} THEN 1 ELSE 0 END) = 1 THEN 1 ELSE 0 END)`
             : `MAX(CASE WHEN ${cond} AND ${isOpen(io)} THEN 1 ELSE 0 END)`,
           'lv',
-        ),
+        );
+        // (Rows of a list not recorded, NULL, are never read: a hand-built layout may hold some.)
+        return quiet ? `(CASE WHEN ${flag} THEN ${live} ELSE 0 END)` : `(CASE WHEN ${flag} IS NULL THEN 0 ELSE ${live} END)`;
+      },
     };
   });
 }
@@ -328,7 +347,9 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     },
     records(node, how) {
       const qd = quantifierOf(node, ctx, how);
-      return `(CASE WHEN ${col(ctx, node.records)} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${qd.out}, ${qd.empty}) END)`;
+      const flag = col(ctx, node.records);
+      // Not recorded (NULL), recorded and complete (TRUE), recorded but records may be missing (FALSE).
+      return `(CASE WHEN ${flag} IS NULL THEN ${UNKNOWN} WHEN ${flag} THEN COALESCE(${qd.out}, ${qd.empty}) ELSE ${qd.incomplete} END)`;
     },
     memo: (key, make) => memo(ctx, key, make),
     join: (prefix, perRecord, render) => addJoin(ctx, prefix, perRecord, render),
@@ -349,7 +370,11 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     recordsMissing(node) {
       const qd = quantifierOf(node, ctx);
       const list = col(ctx, node.records);
-      return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN COALESCE(${qd.out}, ${qd.empty}) = ${UNKNOWN} THEN ${qd.missing} END)`;
+      // With records that may be missing, the confirmation that the list is complete comes last
+      // (quantifier.ts pushes it after the records' own).
+      const outcome = `(CASE WHEN ${list} THEN COALESCE(${qd.out}, ${qd.empty}) ELSE ${qd.incomplete} END)`;
+      const confirm = when(`${list} = FALSE`, token(lit(completenessPath(node.records))));
+      return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN ${outcome} = ${UNKNOWN} THEN ${missingList(ctx.dialect, [qd.missing, confirm])} END)`;
     },
     definitionMissing: (name) => expand(ctx, name, missingSql),
     calculatorMissing: (name, params) => calculatorIn(CALCULATOR_MISSING_SQL, name)(ctx, params),

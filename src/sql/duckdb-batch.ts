@@ -3,15 +3,15 @@
 // normalised tables, and each trial's SQL query screens the chunk. Output rows are written in input
 // order through the same writer and screen-failure summary. The SQL yields outcomes, verdicts, id
 // lists and the fields to collect (decodeMissing reads them back), so the output is the same, byte
-// for byte, as with --engine js, without running the JS engine on those rows. A patient whose
-// record list may lack records (`completeness`: `complete: false`, or complete only `since` a date)
-// is screened by the JS engine: the layout has no place for that, and in it a recorded list is
-// complete (docs/sql.md), so SQL would decide from the absence of records that may exist.
+// for byte, as with --engine js, without running the JS engine on those rows. A list that may lack
+// records (`completeness: {complete: false}`) is the layout's list flag FALSE; a patient with a
+// list complete only `since` a date is screened by the JS engine (which decides "none" inside that
+// period from which rules read the record's date: the layout has no place for the date).
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { compileTrial as compileRules, decideVerdict, effectOf, screenOutcomes, type CompiledTrial, type OutcomeSummary } from '../engine/evaluate.js';
 import type { Outcome } from '../engine/logic.js';
-import { anyListIncomplete, type PatientRecord } from '../engine/patient-record.js';
+import { anyListCompleteSince, type PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { DUCKDB } from './dialect.js';
 import { openDuckDb } from './duckdb.js';
@@ -35,7 +35,7 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
   let rules: CompiledTrial[] | undefined;
   return {
     async screen(records) {
-      const inSql = records.filter((r) => !anyListIncomplete(r.record));
+      const inSql = records.filter((r) => !anyListCompleteSince(r.record));
       const tables: TableRows = new Map();
       inSql.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.referenceDates, tables));
       const perTrial: Record<string, unknown>[][] = [];
@@ -45,7 +45,7 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
       }
       let n = 0;
       return records.map((r) => {
-        if (anyListIncomplete(r.record)) {
+        if (anyListCompleteSince(r.record)) {
           rules ??= trials.map((t) => compileRules(t, dict));
           return rules.map((t) => screenOutcomes(t, r.record, r.referenceDates));
         }

@@ -6,7 +6,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef, ItemFieldDef } from '../criteria/dictionary-schema.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
-import { getPath } from '../engine/patient-record.js';
+import { getPath, listIncomplete } from '../engine/patient-record.js';
 import type { Dialect } from './dialect.js';
 
 export type ColumnType = 'int' | 'double' | 'text' | 'date' | 'bool';
@@ -41,7 +41,8 @@ function scalarType(def: FieldDef | ItemFieldDef): ColumnType | undefined {
 export function fieldColumns(path: string, def: FieldDef): Column[] {
   if (def.type === 'lab') return [{ name: `${path}.value`, type: 'double' }, { name: `${path}.uln`, type: 'double' }, { name: `${path}.date`, type: 'date' }];
   if (def.type === 'scale') return [{ name: `${path}.score`, type: 'double' }, { name: `${path}.max`, type: 'double' }];
-  // A record list is a child table; this flag says the list was recorded (an empty list is "none").
+  // A record list is a child table; this flag says the list was recorded (an empty list is "none"):
+  // TRUE complete, FALSE with records that may be missing, NULL not recorded.
   if (def.type === 'records') return [{ name: path, type: 'bool' }];
   const t = scalarType(def);
   return t ? [{ name: path, type: t }] : [];
@@ -117,7 +118,9 @@ export function recordRows(dict: Dictionary, tables: Table[], record: PatientRec
       const s = (v ?? {}) as { score?: number; max?: number };
       patient.push(num(s.score), num(s.max));
     } else if (def.type === 'records') {
-      patient.push(Array.isArray(v) ? true : null);
+      // (A list complete only since a date is FALSE here, which decides less than the JS engine:
+      // screen batch screens those patients with it, duckdb-batch.ts.)
+      patient.push(Array.isArray(v) ? !listIncomplete(record, path) : null);
       if (!Array.isArray(v)) continue;
       const table = tables.find((t) => t.name === path) as Table;
       v.forEach((raw, idx) => {

@@ -51,10 +51,11 @@ test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for 
   expect(duck).toEqual(js);
 });
 
-// The layout has no place for a list's completeness: a patient whose list may lack records is
-// screened by the JS engine (duckdb-batch.ts). Before, SQL took such a list as complete and decided
-// from records that may exist: the eligible example with medications not known complete came out
-// eligible, not undetermined; every imported FHIR bundle lost its unknowns.
+// Lists that may lack records: complete: false is the layout's flag FALSE, screened in SQL; a list
+// complete only since a date goes to the JS engine (duckdb-batch.ts). Before either, SQL took such
+// a list as complete and decided from records that may exist: the eligible example with
+// medications not known complete came out eligible, not undetermined; every imported FHIR bundle
+// lost its unknowns.
 test('lists not known complete (complete: false, or complete only since a date): --engine duckdb equals --engine js byte for byte', () => {
   const dict = criteriaSet.dictionary;
   const lists = [...dict.fields].filter(([, d]) => d.type === 'records');

@@ -11,7 +11,7 @@ export async function inquirerPrompter(streams: PromptStreams): Promise<Prompter
   return {
     // An answer of "unknown" (Enter, ?, unknown) is shown as "unknown", never as a blank.
     input: (q) => input({ message: q.message, validate: q.validate, ...(q.default !== undefined ? { default: q.default } : { transformer: (value: string, { isFinal }: { isFinal: boolean }) => (isFinal && isUnknownAnswer(value) ? 'unknown' : value) }) }, context),
-    select: (q) => select({ message: q.message, choices: q.choices, pageSize: 12 }, context),
+    select: (q) => select({ message: q.message, choices: q.choices, pageSize: 12, ...('default' in q ? { default: q.default } : {}) }, context),
     checkbox: (q) => checkbox({ message: q.message, choices: q.choices, pageSize: 12, validate: (picked) => q.validate(picked.map((c) => c.value)) }, context),
   };
 }

@@ -26,7 +26,8 @@ export type Choice<T> = { name: string; value: T; description?: string };
 /** The prompts the questionnaire needs. `id` names the question (a field path) for tests and logs. */
 export type Prompter = {
   input(q: { id: string; message: string; validate: (raw: string) => true | string; default?: string }): Promise<string>;
-  select<T>(q: { id: string; message: string; choices: Choice<T>[] }): Promise<T>;
+  /** `default`: the choice the cursor starts on (else the first). */
+  select<T>(q: { id: string; message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
   checkbox<T>(q: { id: string; message: string; choices: Choice<T>[]; validate: (values: readonly T[]) => true | string }): Promise<T[]>;
 };
 
@@ -203,10 +204,12 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     asked += 1;
     return prompter.input({ id, message, validate, ...(def !== undefined ? { default: def } : {}) });
   };
-  const select = async <T>(id: string, message: string, choices: Choice<T>[]): Promise<T> => {
+  /** `start`: the choice the cursor starts on (a stray Enter picks it). */
+  const select = async <T>(id: string, message: string, choices: Choice<T>[], start?: { value: T }): Promise<T> => {
     asked += 1;
-    return prompter.select({ id, message, choices });
+    return prompter.select({ id, message, choices, ...(start ? { default: start.value } : {}) });
   };
+
 
   const askDate = async (id: string, message: string, notAfter: DateLimit[], notBefore: DateLimit[] = []): Promise<string | null> => {
     const raw = await input(id, `${message} (YYYY-MM-DD; ${UNKNOWN_HINT})`, validatorFor((r) => parseDateAnswer(r, notAfter, notBefore)));
@@ -228,7 +231,8 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   const askLeaf = async (id: string, message: string, def: FieldDef | ItemFieldDef, extra: { notBefore?: DateLimit[] } = {}): Promise<unknown> => {
     switch (def.type) {
       case 'boolean':
-        return select(id, message, yesNoChoices());
+        // (A stray Enter records "unknown", never a yes or a no that decides a criterion.)
+        return select(id, message, yesNoChoices(), { value: null });
       case 'enum':
         return select(id, message, enumChoices(def.values));
       case 'enumList': {
@@ -427,7 +431,8 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
         { name: `Yes: the list is complete (recorded as confirmed on ${o.today})`, value: 'yes' },
         { name: 'No: add the missing records now', value: 'more' },
         { name: 'Not sure yet: leave the list unconfirmed (criteria that need it stay unknown)', value: null },
-      ]);
+        // (A stray Enter leaves the list unconfirmed: confirming it decides the absence of records.)
+      ], { value: null });
       if (answer === null) return;
       if (answer === 'yes') {
         commit([[['completeness', path], { complete: true, date: o.today }]]);

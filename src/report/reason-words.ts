@@ -15,8 +15,13 @@ function withUnit(n: string, unit: string | undefined): string {
   return `${n}${unitSuffix(unit)}`;
 }
 
+/**
+ * What the rule asks of the fact: "needs", or "fails if" (the fact rules the patient out: an
+ * exclusion that applies, or a "not" inside an inclusion; "excludes if" read as an exclusion on an
+ * inclusion criterion, IMACS improvement in NCT04946669 I3).
+ */
 function ruleWord(f: ReasonFact): string {
-  return f.sense === 'needs' ? 'needs' : 'excludes if';
+  return f.sense === 'needs' ? 'needs' : 'fails if';
 }
 
 const ops: Record<string, string> = { '==': '', in: 'one of ', includesAny: 'any of ' };
@@ -133,9 +138,9 @@ function medicationWords(f: ReasonFact, who: string): string {
     case 'ongoing':
       return `${who}${dates}; taken on ${ref}${w.to ? ` ${w.to}` : ''}: ${f.outcome === 'met' ? 'yes' : f.outcome === 'not_met' ? 'no' : 'not known'}`;
     case 'takenFor':
-      return `${who}${dates}; ${f.sense === 'needs' ? 'needs' : 'excludes if'} started by ${w.from ?? '?'} (${w.length} before ${ref}) and still taken`;
+      return `${who}${dates}; ${ruleWord(f)} started by ${w.from ?? '?'} (${w.length} before ${ref}) and still taken`;
     case 'stableDose':
-      return `${who}${f.text ?? 'dose unchanged'}; ${f.sense === 'needs' ? 'needs' : 'excludes if'} no dose change after ${w.from ?? '?'} (${w.length} before ${ref})`;
+      return `${who}${f.text ?? 'dose unchanged'}; ${ruleWord(f)} no dose change after ${w.from ?? '?'} (${w.length} before ${ref})`;
     default:
       return `${who}${dates}${f.text ? `, ${f.text}` : ''}; ${f.outcome === 'met' ? 'inside' : 'outside'} the ${w.length} before ${ref}${span}`;
   }

@@ -10,6 +10,7 @@ import { parsePatientText } from '../../src/patient/parse.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/screen.js');
+const UP = '\x1b[A';
 const DOWN = '\x1b[B';
 const ENTER = '\r';
 const CTRL_C = '\x03';
@@ -64,7 +65,8 @@ const savedFile = (dir: string) => {
 
 test('on a terminal: asks the one missing field, saves it, prints the file-mode report', async () => {
   const dir = patientDir((p) => delete p.history.cardiacInvolvement);
-  const { code, out } = await onTerminal(dir, '--trial IM101-611 --interactive p.json --save out.json', [[/Does the myositis involve the heart\?/, [DOWN, ENTER]]]);
+  // (Yes/no questions start on "Unknown / skip": one up is No.)
+  const { code, out } = await onTerminal(dir, '--trial IM101-611 --interactive p.json --save out.json', [[/Does the myositis involve the heart\?/, [UP, ENTER]]]);
   expect(out).toContain('✔ Does the myositis involve the heart? No');
   expect(out).toContain('1 question asked; saved to out.json.');
   expect(out).toContain('Verdict: ELIGIBLE (every criterion passes)');
@@ -78,7 +80,8 @@ test('on a terminal: Ctrl-C leaves a valid file with the answers given, exit 130
     delete p.infection.tbRisk;
   });
   const { code, out } = await onTerminal(dir, '--trial IM101-611 --interactive p.json --save out.json', [
-    [/Does the myositis involve the heart\?/, [DOWN, DOWN, ENTER]],
+    // A stray Enter on a yes/no question records unknown, never a yes that would decide.
+    [/Does the myositis involve the heart\?/, [ENTER]],
     [/at risk for tuberculosis/, [CTRL_C]],
   ]);
   // The resume command is printed as the tool was started (here: node <path to bin/screen.js>).
@@ -128,7 +131,8 @@ test('on a terminal: a medication list interrupted half-way stays unconfirmed, s
 
   // Resuming asks to confirm the list first; once confirmed, the same criteria are decided.
   const second = await onTerminal(dir, '--trial IM101-611 --interactive out.json --save out.json', [
-    [/Is this every corticosteroid, immunosuppressant, biologic/, [ENTER]],
+    // (The question starts on "Not sure yet": confirming takes a choice, not a stray Enter.)
+    [/Is this every corticosteroid, immunosuppressant, biologic/, [UP, UP, ENTER]],
   ]);
   expect(second.out).toContain('Medications entered: Prednisone.');
   expect(second.out).toContain('Verdict: ELIGIBLE');

@@ -44,6 +44,10 @@ describe('reason: the deciding facts', () => {
     const negated: Trace = { kind: 'not', outcome: 'met', facts: [], missing: [], children: [is] };
     expect(reasonOf(criterion('inclusion', negated, 'passes')).facts[0]?.sense).toBe('excludes');
     expect(reasonOf(criterion('exclusion', negated, 'fails')).facts[0]?.sense).toBe('needs');
+    // Ruling out reads the same under an inclusion as under an exclusion: "fails if", never
+    // "excludes if" on an inclusion (a new-user run-through: NCT04946669 I3).
+    expect(factWords(reasonOf(criterion('inclusion', negated, 'passes')).facts[0]!)).toBe('Uncontrolled ILD: no (fails if yes)');
+    expect(factWords(reasonOf(criterion('exclusion', is, 'passes')).facts[0]!)).toBe('Uncontrolled ILD: no (fails if yes)');
   });
 
   // A stated age (a referral letter's "54 years", no birth date) decides the rule; the record said

@@ -13,8 +13,10 @@ abstract class ScreenError extends Error {
    * classes is still caught as what it is (a FHIR bundle the importer refuses, in batch: an error
    * row, not the end of the run).
    */
-  static override [Symbol.hasInstance](this: { errorName?: string }, e: unknown): boolean {
-    return isScreenError(e) && (this.errorName === undefined || e.name === this.errorName);
+  static override [Symbol.hasInstance](this: (abstract new (...args: never[]) => unknown) & { errorName?: string }, e: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, e)) return true;
+    // (Only these classes themselves: a caller's subclass keeps ordinary instanceof.)
+    return Object.hasOwn(this, 'errorName') && isScreenError(e) && e.name === this.errorName;
   }
   readonly [BRAND] = true;
   readonly problems: Problem[];

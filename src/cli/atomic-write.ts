@@ -20,8 +20,15 @@ export function writeFileAtomic(name: string, text: string | Uint8Array): void {
     try {
       if (st) {
         fchmodSync(fd, st.mode & 0o7777);
-        // (Only root may give a file away; anyone else rewriting their own file keeps it theirs.)
-        if (process.geteuid?.() === 0) fchownSync(fd, st.uid, st.gid);
+        // (Only root may give a file away; anyone else rewriting their own file keeps it theirs. Root
+        // refused it, on a share that maps root to nobody: the answers are saved all the same.)
+        if (process.geteuid?.() === 0) {
+          try {
+            fchownSync(fd, st.uid, st.gid);
+          } catch {
+            // (Kept as written: saving the answers matters more than their owner.)
+          }
+        }
       }
       if (typeof text === 'string') writeSync(fd, text);
       else writeSync(fd, text);

@@ -1,5 +1,6 @@
-// Where `screen batch --out FILE` writes its rows (and a report's --out, and the questionnaire's
-// --save, through writeOutFile). The rows go to a temporary file beside FILE,
+// Where `screen batch --out FILE` writes its rows (and, through writeOutFile, a report's --out and
+// batch's --summary; the questionnaire's --save goes through atomic-write.ts, which never writes in
+// place). The rows go to a temporary file beside FILE,
 // renamed over it once the last one is written (`finish`); a run that stops early (`abandon`, or
 // Ctrl-C, SIGTERM, the terminal closing, an exit mid-way) removes the temporary file, so FILE is
 // either the whole output of a finished run or what it was before — never a file that looks
@@ -242,7 +243,16 @@ export function linkTarget(path: string): string {
   for (let hops = 0; hops < 40; hops++) {
     const link = lstatSync(at, { throwIfNoEntry: false });
     if (!link?.isSymbolicLink()) return at;
-    at = resolve(dirname(at), readlinkSync(at));
+    // (A relative target is read from the folder the link really is in, as the kernel does: ".."
+    // in it goes up from there, not from a symlinked folder's name.)
+    const folder = dirname(at);
+    let real = folder;
+    try {
+      real = realpathSync(folder);
+    } catch {
+      // (A folder that is not there: the link cannot be either; the name as written.)
+    }
+    at = resolve(real, readlinkSync(at));
   }
   return at;
 }

@@ -172,10 +172,11 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   };
 
   /**
-   * Applies a change if the whole patient still validates; otherwise reports why and keeps the old
-   * data. False: the answer itself was refused (the caller asks again). A refusal located elsewhere
-   * in the file (a birth date after any screening date given) would refuse every answer: the answer
-   * is left out, and true lets the session move on.
+   * Applies a change if the whole patient still validates; otherwise reports why, keeps the old
+   * data and returns false (the caller asks again). Unknown is always an answer that leaves the
+   * value out: said when the refusal is located at another field (a start date after the recorded
+   * stop, which another date would clear; or a birth date after any screening date, which none
+   * would), so no question is a dead end.
    */
   const commit = (changes: [Loc, unknown][]): boolean => {
     const next = clone(data);
@@ -192,8 +193,8 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
       const at = (p: Problem) => p.location.replace(`${o.file} `, '');
       const here = problems.some((p) => paths.some((path) => at(p) === path || at(p).startsWith(`${path}.`) || at(p).startsWith(`${path}[`)));
       for (const p of problems) say(`  Not saved: ${formatProblem({ ...p, location: at(p) })}.${here ? ' Please answer again.' : ''}`);
-      if (!here) say('  The answer is left out: the problem is elsewhere in the file, and every answer here would meet it. Correct the file, then run the questionnaire again.');
-      return !here;
+      if (!here) say('  Please answer again, or answer unknown to leave it out (the problem is at another field: if no answer here can clear it, correct the file and run the questionnaire again).');
+      return false;
     }
     data = next;
     o.save(clone(data));
@@ -234,7 +235,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
         // (A stray Enter records "unknown", never a yes or a no that decides a criterion.)
         return select(id, message, yesNoChoices(), { value: null });
       case 'enum':
-        return select(id, message, enumChoices(def.values));
+        return select(id, message, enumChoices(def.values), { value: null });
       case 'enumList': {
         const choices: Choice<string>[] = [
           ...Object.keys(def.values).map((v) => ({ name: enumLabel(def.values, v), value: v })),
@@ -321,7 +322,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
       const units = t.def.type === 'doseHistory' ? (t.def.units ?? []) : [];
       const unit = typeof dose !== 'number' ? null
         : units.length > 0
-          ? await select<string | null>(`${id}.unit`, `Dose ${n + 1}: unit`, [...units.map((u) => ({ name: u, value: u as string | null })), { name: UNKNOWN_CHOICE, value: null }])
+          ? await select<string | null>(`${id}.unit`, `Dose ${n + 1}: unit`, [...units.map((u) => ({ name: u, value: u as string | null })), { name: UNKNOWN_CHOICE, value: null }], { value: null })
           : await input(`${id}.unit`, `Dose ${n + 1}: unit (${UNKNOWN_HINT})`, validatorFor((r) => parseTextAnswer(r, 40))).then((r) => (isUnknownAnswer(r) ? null : r.trim()));
       const entry = { date: raw.trim(), ...(typeof dose === 'number' ? { dose } : {}), ...(unit ? { unit } : {}) };
       if (!commit([[[...base, 'doses'], [...taken, entry]]])) continue;
@@ -354,7 +355,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
           { name: 'Still taking', value: 'ongoing' },
           { name: 'Stopped: give the date of the last dose', value: 'stopped' },
           { name: UNKNOWN_CHOICE, value: null },
-        ]);
+        ], { value: null });
         if (status === 'ongoing' && commit([[[...base, 'ongoing'], true], [[...base, 'stop'], undefined]])) return;
         if (status === null && commit([[[...base, 'ongoing'], null]])) return;
         if (status === 'stopped') {

@@ -103,4 +103,13 @@ test('an error from another bundle\'s copy of the error classes is instanceof it
   expect(new other.UsageError('u') instanceof UsageError).toBe(true);
   expect(new Error('plain') instanceof PatientDataError).toBe(false);
   expect({ name: 'PatientDataError', problems: [] } instanceof PatientDataError).toBe(false);
+  // A caller's subclass (the classes are exported) keeps ordinary instanceof.
+  class MyUsage extends UsageError {}
+  class RowError extends PatientDataError {
+    override name = 'RowError';
+  }
+  expect(new UsageError('u') instanceof MyUsage).toBe(false);
+  expect(new MyUsage('u') instanceof UsageError).toBe(true);
+  expect(new RowError([]) instanceof PatientDataError).toBe(true);
+  expect(new RowError([]) instanceof RowError).toBe(true);
 });

@@ -106,12 +106,12 @@ test('on a terminal: a medication list interrupted half-way stays unconfirmed, s
   const dir = patientDir((p) => delete p.medications);
   const first = await onTerminal(dir, '--trial IM101-611 --interactive p.json --save out.json', [
     [/Record every corticosteroid/, [ENTER]], // Add a record
-    [/Medications #1: Drug\?/, [ENTER]], // Prednisone
+    [/Medications #1: Drug\?/, [DOWN, ENTER]], // from "Unknown / skip" (last) round to Prednisone (first)
     [/Prednisone: Start date\?/, ['2025-01-10', ENTER]],
-    [/Prednisone: is it still being taken\?/, [ENTER]], // Still taking
+    [/Prednisone: is it still being taken\?/, [DOWN, ENTER]], // Still taking
     [/Dose 1: date this dose started/, ['2025-01-10', ENTER]],
     [/Dose 1: amount/, ['10', ENTER]],
-    [/Dose 1: unit/, [ENTER]], // mg/day, the first of the dictionary's units
+    [/Dose 1: unit/, [DOWN, ENTER]], // mg/day, the first of the dictionary's units
     [/Did the dose of Prednisone change/, [DOWN, ENTER]],
     [/Another medications record to add\?/, [CTRL_C]],
   ]);

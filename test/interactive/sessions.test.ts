@@ -307,16 +307,33 @@ describe('interactive sessions (IM101-611)', () => {
 
   // A refusal located elsewhere would refuse every answer: said, left out, and the session moves on
   // instead of asking the same question for ever (found by a review of the fix above).
-  test('a date the file refuses because of another field (a birth date after it) is left out, not asked again', async () => {
+  // A refusal located at another field: asked again (another answer may clear it: a start date
+  // after the recorded stop), and "unknown" leaves it out (none may: a birth date after any
+  // screening date), so no question is a dead end.
+  test('a date the file refuses because of another field is asked again; unknown leaves it out', async () => {
     const dir = setup({ id: 'IM-9', demographics: { birthDate: '2030-01-01' } });
     const s = await session(dir, 'patient.json', { save: 'out.json' }, [
       ['referenceDates.screening', '2026-11-16'],
-      ['referenceDates.randomization', '2026-12-01'],
+      ['referenceDates.screening', ''],
+      ['referenceDates.randomization', ''],
       ['diagnosis.subtype', INTERRUPT],
     ]);
-    expect(s.asked.slice(0, 2)).toEqual(['referenceDates.screening', 'referenceDates.randomization']);
-    expect(s.stderr() + s.stdout()).toMatch(/Not saved: \$\.demographics\.birthDate: .*\.\n  The answer is left out: the problem is elsewhere in the file/);
-    expect(s.stderr() + s.stdout()).not.toMatch(/birthDate[^\n]*Please answer again/);
+    expect(s.asked.slice(0, 3)).toEqual(['referenceDates.screening', 'referenceDates.screening', 'referenceDates.randomization']);
+    expect(s.stderr() + s.stdout()).toMatch(/Not saved: \$\.demographics\.birthDate: .*\.\n  Please answer again, or answer unknown to leave it out \(the problem is at another field/);
+    expect(saved(dir, 'out.json').referenceDates).toBeUndefined();
+  });
+
+  test('a start date after the recorded stop (refused at the stop) is asked again, and another date is saved', async () => {
+    const p = example('im101-611-eligible.json');
+    p.medications[0] = { drug: 'prednisone', stop: '2026-10-01', doses: [{ date: '2025-01-10', dose: 10, unit: 'mg/day' }] };
+    const dir = setup(p);
+    const s = await session(dir, 'patient.json', { save: 'out.json' }, [
+      ['medications[0].start', '2026-10-15'],
+      ['medications[0].start', '2024-09-01'],
+    ]);
+    expect(s.asked.slice(0, 2)).toEqual(['medications[0].start', 'medications[0].start']);
+    expect(s.stderr() + s.stdout()).toMatch(/Not saved: \$\.medications\[0\]\.stop: "2026-10-01" is before the start date/);
+    expect(saved(dir, 'out.json').medications[0].start).toBe('2024-09-01');
   });
 });
 
@@ -371,6 +388,20 @@ describe('interactive mode errors', () => {
     await expect(runInteractive('patient.json', { trial: ['IM101-611'], interactive: true, format: 'md', ...flags }, mem.io, { prompter, now: NOW })).rejects.toThrow(message);
     expect(readFileSync(join(dir, 'patient.json'), 'utf8')).toBe(before);
     expect(readdirSync(dir).sort()).toEqual(['patient.json', ...(link ? [link[1] as string] : [])].sort());
+  });
+
+  // The link's target is read from the folder the link really is in ("../x" from a/l, a being a
+  // link to deep/b, is deep/x): read from the name, it was x, an unrelated file the answers replaced.
+  test('a --save link under a linked folder is written where the kernel says it points, nothing else touched', async () => {
+    const dir = setup({ id: 'IM-12', demographics: { birthDate: '1972-04-10' } });
+    mkdirSync(join(dir, 'deep', 'b'), { recursive: true });
+    symlinkSync(join(dir, 'deep', 'b'), join(dir, 'a'));
+    symlinkSync('../x', join(dir, 'deep', 'b', 'l'));
+    writeFileSync(join(dir, 'x'), 'an unrelated file\n');
+    await session(dir, 'patient.json', { save: 'a/l', ...FLAG_DATES }, [['diagnosis.subtype', INTERRUPT]]);
+    expect(readFileSync(join(dir, 'x'), 'utf8')).toBe('an unrelated file\n');
+    expect(saved(dir, 'deep/x').id).toBe('IM-12');
+    expect(lstatSync(join(dir, 'deep', 'b', 'l')).isSymbolicLink()).toBe(true);
   });
 
   test('resuming keeps the file\'s mode; a --save that is a link not made yet is written where it points', async () => {

@@ -10,7 +10,7 @@ import type { Condition, RecordsSql, ReferenceDateName, SqlContext } from '../ru
 import type { Dialect } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, ROW, quoteIdent as q } from './layout.js';
 import { CALCULATOR_MISSING_SQL, CALCULATOR_SQL } from './calculators.js';
-import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList, when } from './kit.js';
+import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
 import { completenessPath } from '../engine/patient-record.js';
 import { missingTokenSql } from './missing.js';
 
@@ -370,11 +370,12 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     recordsMissing(node) {
       const qd = quantifierOf(node, ctx);
       const list = col(ctx, node.records);
-      // With records that may be missing, the confirmation that the list is complete comes last
-      // (quantifier.ts pushes it after the records' own).
-      const outcome = `(CASE WHEN ${list} THEN COALESCE(${qd.out}, ${qd.empty}) ELSE ${qd.incomplete} END)`;
-      const confirm = when(`${list} = FALSE`, token(lit(completenessPath(node.records))));
-      return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN ${outcome} = ${UNKNOWN} THEN ${missingList(ctx.dialect, [qd.missing, confirm])} END)`;
+      // With records that may be missing (FALSE), the confirmation that the list is complete comes
+      // last (quantifier.ts pushes it after the records' own). A complete list's branch reads only
+      // the records' tokens, as before the FALSE state (joining in the confirmation for every
+      // patient cost about 0.4% of IM101-611's query instructions).
+      const confirm = token(lit(completenessPath(node.records)));
+      return `(CASE WHEN ${list} IS NULL THEN ${token(lit(node.records))} WHEN ${list} THEN (CASE WHEN COALESCE(${qd.out}, ${qd.empty}) = ${UNKNOWN} THEN ${qd.missing} END) WHEN ${qd.incomplete} = ${UNKNOWN} THEN ${missingList(ctx.dialect, [qd.missing, confirm])} END)`;
     },
     definitionMissing: (name) => expand(ctx, name, missingSql),
     calculatorMissing: (name, params) => calculatorIn(CALCULATOR_MISSING_SQL, name)(ctx, params),

@@ -210,8 +210,12 @@ export function writeOutFile(path: string, label: string, data: string | Uint8Ar
   file.finish();
 }
 
-/** Which file standard input is, when it is a file (`screen - < p.json`): as fileIdentity gives it. */
-export function stdinIdentity(): string | undefined {
+/**
+ * Which file standard input is, when it is the process's and a file (`screen - < p.json`): as
+ * fileIdentity gives it. (Another `io.stdin`, in-process, cannot be known.)
+ */
+export function stdinIdentity(io: { stdin: unknown }): string | undefined {
+  if (io.stdin !== process.stdin) return undefined;
   try {
     const st = fstatSync(0);
     return st.isFile() ? `${st.dev}:${st.ino}` : undefined;

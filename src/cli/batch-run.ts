@@ -192,7 +192,7 @@ function sinkFor(flags: BatchFlags, io: CliIo): Sink {
 function checkDistinctFiles(arg: string, flags: BatchFlags, io: CliIo): void {
   const files: { flag: string; id: string | undefined }[] = [];
   // (Standard input redirected from a file, `- < rows.csv`: that file.)
-  files.push({ flag: 'the input', id: arg !== '-' ? fileIdentity(resolve(io.cwd, arg)) : io.stdin === process.stdin ? stdinIdentity() : undefined });
+  files.push({ flag: 'the input', id: arg !== '-' ? fileIdentity(resolve(io.cwd, arg)) : stdinIdentity(io) });
   if (flags.out) files.push({ flag: '--out', id: fileIdentity(resolve(io.cwd, flags.out)) });
   if (flags.summary) files.push({ flag: '--summary', id: fileIdentity(resolve(io.cwd, flags.summary)) });
   const seen = new Map<string, string>();

@@ -74,6 +74,8 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
   }
 
   const now = deps.now ?? new Date();
+  /** The report's --out, which never replaces the patient file or the answers. */
+  const outId = flags.out === undefined ? undefined : fileIdentity(resolve(io.cwd, flags.out));
   let savePath: string;
   if (flags.save !== undefined) {
     if (flags.save.trim() === '') throw new UsageError('--save needs a file name');
@@ -87,14 +89,12 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
     const base = defaultSaveName(trial.meta.id, typeof data.id === 'string' ? data.id : undefined, now);
     savePath = join(io.cwd, base);
     // (A name --out takes for the report is not the answers' either.)
-    const out = flags.out === undefined ? undefined : fileIdentity(resolve(io.cwd, flags.out));
-    for (let n = 2; existsSync(savePath) || fileIdentity(savePath) === out; n++) savePath = join(io.cwd, base.replace(/\.json$/, `-${n}.json`));
+    for (let n = 2; existsSync(savePath) || fileIdentity(savePath) === outId; n++) savePath = join(io.cwd, base.replace(/\.json$/, `-${n}.json`));
   }
   // The report's --out never replaces the patient file or the answers, checked before any question.
-  if (flags.out !== undefined) {
-    const out = fileIdentity(resolve(io.cwd, flags.out));
-    if (inputPath && out === fileIdentity(inputPath)) throw new UsageError(`--out ${flags.out} is the same file as the patient file ${patientArg}: writing it would destroy the input; choose another file`);
-    if (out === fileIdentity(savePath)) throw new UsageError(`--out ${flags.out} is the same file as the answers (--save ${flags.save}): the report would replace them; choose another file`);
+  if (outId !== undefined) {
+    if (inputPath && outId === fileIdentity(inputPath)) throw new UsageError(`--out ${flags.out} is the same file as the patient file ${patientArg}: writing it would destroy the input; choose another file`);
+    if (outId === fileIdentity(savePath)) throw new UsageError(`--out ${flags.out} is the same file as the answers (--save ${flags.save}): the report would replace them; choose another file`);
   }
   const shown = relative(io.cwd, savePath);
   const display = shown.startsWith('..') || isAbsolute(shown) ? savePath : shown;

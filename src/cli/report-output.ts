@@ -79,7 +79,7 @@ async function emit(data: string | Uint8Array, flags: ReportFlags, io: CliIo, in
   }
   const { fileIdentity, stdinIdentity, writeOutFile } = await import('./batch-out-file.js');
   const out = resolve(io.cwd, flags.out);
-  const source = input === '<stdin>' ? (io.stdin === process.stdin ? stdinIdentity() : undefined) : fileIdentity(resolve(io.cwd, input));
+  const source = input === '<stdin>' ? stdinIdentity(io) : fileIdentity(resolve(io.cwd, input));
   if (source !== undefined && source === fileIdentity(out)) {
     throw new UsageError(`--out ${flags.out} is the same file as the patient file ${input === '<stdin>' ? 'on standard input' : input}: writing it would destroy the input; choose another file`);
   }

@@ -23,6 +23,7 @@ import { parsePatientData } from '../../src/patient/parse.js';
 import { startPostgres } from '../../scripts/pg-cluster.mjs';
 import { fullPatient, removablePaths } from '../helpers/arbitrary-patient.js';
 import { ROOT, criteriaSet, example, trial } from '../helpers/screening.js';
+import { prng } from '../helpers/prng.js';
 
 const dict = criteriaSet.dictionary;
 const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
@@ -53,17 +54,6 @@ function boundaryDates(): string[] {
     }
   }
   return [...out];
-}
-
-/** A small seeded PRNG (mulberry32): cheap enough to vary thousands of patients. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function removeInPlace(patient: Record<string, any>, path: string[]): void {

@@ -18,6 +18,7 @@ import { openDuckDb } from '../../src/sql/duckdb.js';
 import { layoutTables, recordRows, type TableRows } from '../../src/sql/layout.js';
 import { compileTrial } from '../../src/sql/query.js';
 import { criteriaSet } from '../helpers/screening.js';
+import { prng } from '../helpers/prng.js';
 
 const dict = criteriaSet.dictionary;
 const ONGOING = '{ kind: ongoing, at: screening }';
@@ -49,17 +50,6 @@ const trials: Trial[] = Object.entries(rules).flatMap(([name, rule], k) =>
     ),
   ),
 );
-
-/** A small seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Patients with 0 to 3 medications, each ongoing, stopped before or after screening, or with its

@@ -411,7 +411,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   // chunk is screened by one SQL query per trial. Loaded only when asked for.
   let duck: Awaited<ReturnType<typeof import('../sql/duckdb-batch.js').duckDbScreener>> | undefined;
   try {
-    duck = engine === 'duckdb' && !native ? await (await import('../sql/duckdb-batch.js')).duckDbScreener(trials, dict) : undefined;
+    duck = engine === 'duckdb' && !native ? await (await import('../sql/duckdb-batch.js')).duckDbScreener(trials, dict, compiled) : undefined;
   } catch (e) {
     await leave(iterator);
     progress.done();

@@ -9,7 +9,7 @@
 // period from which rules read the record's date: the layout has no place for the date).
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Trial } from '../criteria/load-trial.js';
-import { compileTrial as compileRules, decideVerdict, effectOf, screenOutcomes, type CompiledTrial, type OutcomeSummary } from '../engine/evaluate.js';
+import { decideVerdict, effectOf, screenOutcomes, type CompiledTrial, type OutcomeSummary } from '../engine/evaluate.js';
 import type { Outcome } from '../engine/logic.js';
 import { anyListCompleteSince, type PatientRecord } from '../engine/patient-record.js';
 import type { ReferenceDates } from '../engine/result.js';
@@ -27,15 +27,15 @@ export type DuckDbScreener = {
   close(): void;
 };
 
-export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise<DuckDbScreener> {
+/** `rules`: the JS engine's compiled trials (the caller's), for the patients the layout cannot hold. */
+export async function duckDbScreener(trials: Trial[], dict: Dictionary, rules: CompiledTrial[]): Promise<DuckDbScreener> {
   const db = await openDuckDb(dict);
   const layout = layoutTables(dict);
   const queries = trials.map((t) => compileTrial(t, dict, DUCKDB).sql);
-  /** The JS engine's compiled trials, for the patients the layout cannot hold (made when first needed). */
-  let rules: CompiledTrial[] | undefined;
   return {
     async screen(records) {
-      const inSql = records.filter((r) => !anyListCompleteSince(r.record));
+      const toJs = records.map((r) => anyListCompleteSince(r.record));
+      const inSql = records.filter((_, i) => !toJs[i]);
       const tables: TableRows = new Map();
       inSql.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.referenceDates, tables));
       const perTrial: Record<string, unknown>[][] = [];
@@ -44,11 +44,8 @@ export async function duckDbScreener(trials: Trial[], dict: Dictionary): Promise
         for (const sql of queries) perTrial.push(await db.all(sql));
       }
       let n = 0;
-      return records.map((r) => {
-        if (anyListCompleteSince(r.record)) {
-          rules ??= trials.map((t) => compileRules(t, dict));
-          return rules.map((t) => screenOutcomes(t, r.record, r.referenceDates));
-        }
+      return records.map((r, i) => {
+        if (toJs[i]) return rules.map((t) => screenOutcomes(t, r.record, r.referenceDates));
         n += 1;
         return trials.map((t, k) => {
           const row = (perTrial[k] as Record<string, unknown>[])[n - 1] as Record<string, unknown>;

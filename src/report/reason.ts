@@ -82,7 +82,7 @@ export function reasonsOf(result: ScreeningResult, dict?: Dictionary): Reason[] 
 export function reasonOf(c: CriterionResult, label: Labels = (m) => missingWords(m)): Reason {
   const base = c.type === 'exclusion' ? 'excludes' : 'needs';
   // An open criterion is explained by what it still needs; a decided one by the facts that decided it.
-  const facts = c.effect === 'open' ? [] : collect(c.trace, base, undefined);
+  const facts = c.effect === 'open' ? [] : collect(c.trace, base, undefined, c.effect === 'fails');
   return {
     effect: c.effect,
     outcome: c.outcome,
@@ -104,15 +104,16 @@ type ListTrace = Extract<Trace, { kind: 'exists' | 'forAll' | 'count' }>;
 type ItemTrace = Extract<Trace, { kind: 'item' }>;
 const isList = (t: Trace): t is ListTrace => t.kind === 'exists' || t.kind === 'forAll' || t.kind === 'count';
 
-function collect(t: Trace, sense: Sense, record: string | undefined): ReasonFact[] {
-  if (t.kind === 'not') return (t.children ?? []).flatMap((c) => collect(c, flip(sense), record));
-  if (isList(t)) return recordFacts(t, sense);
+/** `fails`: the criterion fails (then a list that every record decides says why each record does). */
+function collect(t: Trace, sense: Sense, record: string | undefined, fails: boolean): ReasonFact[] {
+  if (t.kind === 'not') return (t.children ?? []).flatMap((c) => collect(c, flip(sense), record, fails));
+  if (isList(t)) return recordFacts(t, sense, fails);
   if (t.kind === 'item') {
     // [where, check]: in "each of", the filter picks the records the check applies to.
     const [where, check] = t.children ?? [];
     const applies = t.detail?.applies;
     const name = t.detail ? itemWords(t.detail) : (record ?? '');
-    const facts = check && where && applies === 'met' ? collect(check, sense, name) : (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name));
+    const facts = check && where && applies === 'met' ? collect(check, sense, name, fails) : (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name, fails));
     // "Prednisone: Drug class: Corticosteroid" only says which records count; keep it when it is all there is.
     const telling = facts.filter((f) => !(f.kind === 'in' && /\.(drug|class)$/.test(f.field ?? '')));
     return telling.length ? telling : facts;
@@ -121,10 +122,10 @@ function collect(t: Trace, sense: Sense, record: string | undefined): ReasonFact
   if (t.kind === 'atLeast' && (t.outcome === 'met' || t.outcome === 'not_met')) {
     // Enough met (or too few possible): the parts on the deciding side say why.
     const side = children.filter((c) => c.outcome === t.outcome);
-    return [{ kind: 'atLeast', outcome: t.outcome, sense, label: t.note ?? 'parts met', value: Number(t.detail?.metCount), threshold: { op: '>=', value: Number(t.detail?.n) }, text: `of ${t.detail?.of}` }, ...side.flatMap((c) => collect(c, sense, record))];
+    return [{ kind: 'atLeast', outcome: t.outcome, sense, label: t.note ?? 'parts met', value: Number(t.detail?.metCount), threshold: { op: '>=', value: Number(t.detail?.n) }, text: `of ${t.detail?.of}` }, ...side.flatMap((c) => collect(c, sense, record, fails))];
   }
   if (children.length && !['review', 'calc'].includes(t.kind)) {
-    return decisiveChildren(t, children).flatMap((c) => collect(c, sense, record));
+    return decisiveChildren(t, children).flatMap((c) => collect(c, sense, record, fails));
   }
   const fact = leafFact(t, sense, record);
   // "Rituximab: Drug: Rituximab" says nothing the record's name does not.
@@ -141,8 +142,11 @@ function names(t: Trace): string[] {
   return items(t).map((c) => (c.detail ? itemWords(c.detail) : ''));
 }
 
-/** A list: one fact for "none recorded" or "none of them", else the facts of the records that decide. */
-function recordFacts(t: ListTrace, sense: Sense): ReasonFact[] {
+/** How many records' own facts follow "none of N recorded … matches" (the count names them all). */
+const RECORDS_EXPLAINED = 10;
+
+/** A list: one fact for "none recorded", or the count of "none of them" with the first records' own facts, else the facts of the records that decide. */
+function recordFacts(t: ListTrace, sense: Sense, fails: boolean): ReasonFact[] {
   const d = detailOf(t);
   const label = String(d.label ?? (t.facts[0] ? factLabel(t.facts[0]) : undefined) ?? d.records ?? 'records');
   const base: ReasonFact = { kind: 'records', outcome: t.outcome, sense, field: String(d.records ?? t.facts[0]?.field ?? ''), label, value: null };
@@ -155,9 +159,19 @@ function recordFacts(t: ListTrace, sense: Sense): ReasonFact[] {
     return [{ ...base, kind: 'count', value: Number(d.low), records: counted, threshold: { op: String(d.op), value: Number(d.n) } }];
   }
   const decidedByOne = (t.kind === 'exists' && t.outcome === 'met') || (t.kind === 'forAll' && t.outcome === 'not_met');
-  if (all.length === 0 || !decidedByOne) return [{ ...base, value: all.length, records: all }];
+  if (all.length === 0 || !decidedByOne) {
+    const summary: ReasonFact = { ...base, value: all.length, records: all };
+    // "None of them matches" / "each of them qualifies" is decided by every record: after the
+    // count, each record's own deciding facts say why ("Prednisone: Response to this drug:
+    // Responded, needs one of Treatment failure, Intolerance"), for the first few records. (In
+    // "each of", only the records the check applies to: the others pass by the filter alone.)
+    const decidedByAll = (t.kind === 'exists' && t.outcome === 'not_met') || (t.kind === 'forAll' && t.outcome === 'met');
+    if (!decidedByAll || !fails) return [summary];
+    const deciding = items(t).filter((c) => c.outcome === t.outcome && (t.kind === 'exists' || c.detail?.applies === 'met'));
+    return [summary, ...deciding.slice(0, RECORDS_EXPLAINED).flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails))];
+  }
   const deciding = items(t).filter((c) => c.outcome === t.outcome);
-  return deciding.flatMap((c) => collect(c, sense, (c.detail ? itemWords(c.detail) : '')));
+  return deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails));
 }
 
 function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {

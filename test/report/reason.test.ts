@@ -6,6 +6,7 @@ import type { CriterionResult, Trace } from '../../src/engine/result.js';
 import { formatAgainst } from '../../src/report/precise-number.js';
 import { reasonOf } from '../../src/report/reason.js';
 import { EMPTY_LIST, factWords, reasonWords } from '../../src/report/reason-words.js';
+import { criterion as screenCriterion, example, withChanges } from '../helpers/screening.js';
 
 function criterion(type: 'inclusion' | 'exclusion', trace: Trace, effect: CriterionResult['effect'], extra: Partial<CriterionResult> = {}): CriterionResult {
   return { id: 'X1', type, title: 'Test', source: 'src', outcome: trace.outcome, effect, trace, missing: trace.missing, review: [], ...extra };
@@ -134,5 +135,43 @@ describe('numbers next to their threshold', () => {
       }),
       { seed: 1414, numRuns: 2000 },
     );
+  });
+});
+
+describe('a list that every record decides', () => {
+  const notRefractory = example('nct02347891-not-refractory');
+
+  test('failing "none of them": each record says why it does not count, after the count', () => {
+    const r = reasonOf(screenCriterion('NCT02347891', 'I4', notRefractory));
+    expect(r.effect).toBe('fails');
+    expect(r.facts.map((f) => [f.kind, f.record ?? '', f.field])).toEqual([
+      ['records', '', 'medications'],
+      ['in', 'Prednisone', 'medications[0].outcome'],
+      ['in', 'Methotrexate', 'medications[1].outcome'],
+    ]);
+    expect(reasonWords(r, 3).parts).toEqual([
+      'none of 2 recorded medications matches (Prednisone, Methotrexate)',
+      'Prednisone: Response to this drug: Responded (needs one of Treatment failure (inadequate response), Intolerance (stopped for side effects))',
+      'Methotrexate: Response to this drug: Responded (needs one of Treatment failure (inadequate response), Intolerance (stopped for side effects))',
+    ]);
+  });
+
+  test('the first ten records are explained; the count names them all', () => {
+    const many = withChanges(notRefractory, (p) => {
+      // Twelve drugs (a drug repeated with overlapping dates would be merged into one course).
+      const drugs = ['prednisone', 'prednisolone', 'methylprednisolone', 'methotrexate', 'azathioprine', 'mycophenolateMofetil', 'tacrolimus', 'cyclosporine', 'leflunomide', 'cyclophosphamide', 'ivig', 'rituximab'];
+      p.medications = drugs.map((drug) => ({ drug, start: '2025-06-01', ongoing: true, outcome: 'response' }));
+    });
+    const r = reasonOf(screenCriterion('NCT02347891', 'I4', many));
+    expect(r.facts[0]).toMatchObject({ kind: 'records', value: 12 });
+    expect(r.facts[0]?.records).toHaveLength(12);
+    expect(new Set(r.facts.slice(1).map((f) => f.record)).size).toBe(10);
+  });
+
+  test('a passing "none of them" (an exclusion that does not apply) keeps to the count', () => {
+    const r = reasonOf(screenCriterion('IM101-611', 'E2', example('im101-611-eligible')));
+    expect(r.effect).toBe('passes');
+    expect(r.facts).toHaveLength(1);
+    expect(factWords(r.facts[0]!)).toBe('none of 2 recorded medications matches (Prednisone, Methotrexate)');
   });
 });

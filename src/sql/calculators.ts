@@ -97,7 +97,7 @@ const imacsImprovement: CalcSql = (ctx, params) => {
     const countOf = (code: number) => `(${states.map((_, i) => `(CASE WHEN t.s${i} = ${code} THEN 1 ELSE 0 END)`).join(' + ')})`;
     const key = `(${codes.map((code) => `${countOf(code)} * ${10 ** (code + 1)}`).join(' + ')} + t.s${mmtIndex})`;
     const { met, notMet } = imacsTable(params, codes, mmtIndex);
-    const inList = (xs: number[]) => (xs.length ? `k.k IN (${xs.join(', ')})` : 'FALSE');
+    const inList = (xs: readonly number[]) => (xs.length ? `k.k IN (${xs.join(', ')})` : 'FALSE');
     const measured = `SELECT p.${q(ROW)}${values.join('')} FROM ${q('patients')} AS p${fence}`;
     const stated = `SELECT u.${q(ROW)}${states.map((x, i) => `, ${x} AS s${i}`).join('')} FROM (${measured}) AS u${fence}`;
     const keyed = `SELECT t.${q(ROW)}, ${key} AS k FROM (${stated}) AS t${fence}`;
@@ -111,7 +111,17 @@ const imacsImprovement: CalcSql = (ctx, params) => {
  * definition counts measures; only the MMT is named): every case, tabulated by running the JS
  * calculator itself on values that give those states. Keys as in the SQL above.
  */
-function imacsTable(params: Record<string, unknown>, codes: number[], mmtIndex: number): { met: number[]; notMet: number[] } {
+function imacsTable(params: Record<string, unknown>, codes: number[], mmtIndex: number): { readonly met: readonly number[]; readonly notMet: readonly number[] } {
+  // Tabulated once per process for each parameter set (a trial has one or two): running the
+  // calculator over every case took about a quarter of a second, paid by every query compiled.
+  const key = JSON.stringify([params, codes, mmtIndex]);
+  let table = imacsTables.get(key);
+  if (!table) imacsTables.set(key, (table = Object.freeze(tabulateImacs(params, codes, mmtIndex))));
+  return table;
+}
+const imacsTables = new Map<string, { readonly met: readonly number[]; readonly notMet: readonly number[] }>();
+
+function tabulateImacs(params: Record<string, unknown>, codes: number[], mmtIndex: number): { met: number[]; notMet: number[] } {
   const met: number[] = [];
   const notMet: number[] = [];
   const n = IMACS_MEASURES.length;

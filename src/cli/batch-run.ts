@@ -287,7 +287,7 @@ function idIn(text: string): string | null {
  * Patient JSON files (`a.json b.json …`), rather than one file of rows: every name ends in .json
  * (and no --input-format says otherwise: one .json file read as NDJSON, say).
  */
-function patientFiles(args: string[], flags: BatchFlags): string[] | undefined {
+export function patientFiles(args: string[], flags: Pick<BatchFlags, 'inputFormat'>): string[] | undefined {
   const isJson = (a: string) => extname(a).toLowerCase() === '.json';
   if (args.length === 1) return isJson(args[0] as string) && flags.inputFormat === undefined ? args : undefined;
   if (args.includes('-')) throw new UsageError('standard input (-) is one input of rows on its own: it cannot be given with other files');
@@ -297,15 +297,30 @@ function patientFiles(args: string[], flags: BatchFlags): string[] | undefined {
   return args;
 }
 
-/** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
-export async function runBatch(args: string[], flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
-  const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
-  // csv-parse is loaded only for batch runs.
-  const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
-  const dates = flagDates(flags);
-  const files = patientFiles(args, flags);
+/** The input of rows as opened and recognised: its format, delimiter, size, and its rows when read in JS. */
+export type RowsInput = {
+  opened: OpenedInput;
+  inputFormat: InputFormat | 'json';
+  delimiter: string | undefined;
+  /** A regular file (DuckDB can read it again from its start: not a pipe). */
+  regularFile: boolean;
+  totalBytes: number | undefined;
+  /** The header's unknown columns: stop before any row, or (--ignore-unknown-columns) warn. */
+  onHeader: (info: HeaderInfo) => void;
+  /** Every row, read and validated in JS (the reference dates of the command line given). */
+  rows(dict: Dictionary, dates: ReferenceDates): AsyncIterable<InputItem>;
+};
+
+export type InputFlags = Pick<BatchFlags, 'inputFormat' | 'delimiter' | 'sheet' | 'ignoreUnknownColumns'>;
+
+/**
+ * Opens what `screen batch` and `screen layout` read: patient JSON files (`files`, from
+ * patientFiles), or one file of rows (or standard input) in the format of --input-format, its
+ * extension, or (stdin) its first character; flags for another kind of input are refused. (`action`
+ * words the header's errors.)
+ */
+export async function openRowsInput(args: string[], files: string[] | undefined, flags: InputFlags, io: CliIo, action: 'screen' | 'lay out'): Promise<RowsInput> {
   const arg = args[0] as string;
-  for (const input of files ?? [arg]) checkDistinctFiles(input, flags, io);
   const opened: OpenedInput = files ? { stream: (async function* () {})(), name: files.length === 1 ? arg : `${files.length} patient files` } : openInput(arg, io);
   const detected = files ? { format: 'json' as const, stream: opened.stream } : await detectFormat(arg, flags.inputFormat, opened.stream);
   const inputFormat = detected.format;
@@ -338,6 +353,37 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   } catch {
     totalBytes = undefined;
   }
+  const onHeader = ({ unknown }: HeaderInfo) => {
+    const line = (u: { name: string; suggestion?: string }) => `unknown column ${excerpt(u.name, 80)}${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
+    if (unknown.length && !flags.ignoreUnknownColumns) {
+      // Before any row is read on: a misspelt column would silently leave every patient undetermined.
+      throw new PatientDataError([
+        ...unknown.map((u) => ({ location: `${opened.name} header`, message: `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
+        { location: `${opened.name} header`, message: `no row was ${action === 'screen' ? 'screened' : 'laid out'}; fix the header, or give --ignore-unknown-columns to ${action} without those columns` },
+      ]);
+    }
+    for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
+  };
+  const rows = async function* (dict: Dictionary, dates: ReferenceDates): AsyncGenerator<InputItem> {
+    // csv-parse is loaded only for runs that read rows.
+    const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
+    if (files) yield* readPatientFiles(files, dict, io, dates);
+    else if (inputFormat === 'ndjson') yield* readNdjsonRows(stream, dict, { referenceDates: dates });
+    else if (inputFormat === 'parquet') yield* (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates });
+    else yield* readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {});
+  };
+  return { opened, inputFormat, delimiter, regularFile, totalBytes, onHeader, rows };
+}
+
+/** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
+export async function runBatch(args: string[], flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
+  const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
+  const dates = flagDates(flags);
+  const files = patientFiles(args, flags);
+  const arg = args[0] as string;
+  for (const input of files ?? [arg]) checkDistinctFiles(input, flags, io);
+  const input = await openRowsInput(args, files, flags, io, 'screen');
+  const { opened, inputFormat, delimiter, regularFile, totalBytes } = input;
   const bytesRead = () => opened.raw?.bytesRead ?? 0;
 
   const compiled = trials.map((t) => compileTrial(t, dict));
@@ -347,17 +393,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   const wideColumns = flags.wide ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
   const writer = (await format.load())(wideColumns ? { wideColumns } : {});
 
-  const onHeader = ({ unknown }: HeaderInfo) => {
-    const line = (u: { name: string; suggestion?: string }) => `unknown column ${excerpt(u.name, 80)}${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
-    if (unknown.length && !flags.ignoreUnknownColumns) {
-      // Before any row is screened: a misspelt column would silently leave every patient undetermined.
-      throw new PatientDataError([
-        ...unknown.map((u) => ({ location: `${opened.name} header`, message: `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
-        { location: `${opened.name} header`, message: 'no row was screened; fix the header, or give --ignore-unknown-columns to screen without those columns' },
-      ]);
-    }
-    for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
-  };
+  const onHeader = input.onHeader;
   // Parquet is read by DuckDB, loaded only for it.
   // --engine duckdb over a CSV file: DuckDB reads it (native-batch.ts), unless the file has
   // anything only the JS reader handles, in which case it is read as below.
@@ -379,15 +415,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
       throw e;
     }
   }
-  const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> =
-    nativeRows ??
-    (files
-      ? readPatientFiles(files, dict, io, dates)
-      : inputFormat === 'ndjson'
-      ? readNdjsonRows(stream, dict, { referenceDates: dates })
-      : inputFormat === 'parquet'
-        ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
-        : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {}));
+  const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> = nativeRows ?? input.rows(dict, dates);
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();

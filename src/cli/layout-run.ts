@@ -1,0 +1,197 @@
+// The work of `screen layout`, loaded only when it runs (see commands/layout.ts): reads patients as
+// `screen batch` does (patient files, CSV, .xlsx, Parquet, NDJSON), validates each row the same
+// way, and writes the normalised layout of docs/sql.md as load files (one CSV per table, no
+// header), with load.sql creating the tables and loading them (DuckDB or PostgreSQL), and
+// problems.csv accounting for every row refused and every warning. The directory appears whole at
+// the end, or not at all.
+import { createWriteStream, lstatSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { IdIndex } from '../batch/id-index.js';
+import type { InputItem } from '../batch/read-rows.js';
+import { loadCriteria } from '../criteria/load-for-cli.js';
+import { anyListCompleteSince, type PatientRecord } from '../engine/patient-record.js';
+import { resolveReferenceDates } from '../engine/reference-dates.js';
+import { formatProblem, OutputError, UsageError, type Problem } from '../errors.js';
+import { reviewKeyWarnings } from '../patient/review-keys.js';
+import { csvLine } from '../report/csv-cell.js';
+import { dialectNamed, type DialectName } from '../sql/dialect.js';
+import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../sql/layout.js';
+import { onStop } from '../util/on-stop.js';
+import { errorCode } from './batch-out-file.js';
+import { openRowsInput, patientFiles, type InputFlags } from './batch-run.js';
+import { EXIT_ROW_ERRORS } from './commands/batch.js';
+import type { CliIo } from './io.js';
+import { flagDates } from './screen-command.js';
+
+export type LayoutFlags = InputFlags & {
+  outDir: string;
+  dialect: DialectName;
+  asOf?: string;
+  consent?: string;
+  randomization?: string;
+  criteriaDir?: string;
+};
+
+/** Patients laid out between two writes of the load files. */
+const FLUSH_ROWS = 10_000;
+/** Refused rows named on stderr (all of them are in problems.csv). */
+const SHOWN = 20;
+export const PROBLEMS_FILE = 'problems.csv';
+export const LOAD_FILE = 'load.sql';
+
+/** The directory to fill: new, or empty (it is replaced whole at the end). */
+function checkOutDir(target: string, given: string): void {
+  let stat;
+  try {
+    stat = lstatSync(target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new UsageError(`--out-dir ${given}: cannot be read (${errorCode(e)})`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`--out-dir ${given} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}: give a new directory (or an empty one)`);
+  if (readdirSync(target).length) throw new UsageError(`--out-dir ${given} is not empty: give a new directory (or an empty one); nothing in it is replaced`);
+}
+
+/** A path inside single quotes, as both DuckDB and psql read it. */
+const quoted = (path: string) => `'${path.replaceAll("'", "''")}'`;
+
+/**
+ * load.sql: the tables created, then each loaded from its file (named as `dir` was given, so the
+ * script runs from where screen layout ran; an absolute --out-dir gives absolute paths).
+ */
+export function loadScript(tables: { name: string }[], createSql: string, dir: string, dialect: DialectName): string {
+  const file = (name: string) => quoted(join(dir, `${name}.csv`));
+  const copies =
+    dialect === 'postgres'
+      ? // psql's \copy (read by psql, not by the server) takes the whole line; an unquoted empty cell is NULL.
+        [...tables.map((t) => `\\copy ${quoteIdent(t.name)} FROM ${file(t.name)} WITH (FORMAT csv)`), 'ANALYZE;']
+      : tables.map((t) => `COPY ${quoteIdent(t.name)} FROM ${file(t.name)} (FORMAT csv, HEADER false, NULL '', ALLOW_QUOTED_NULLS false);`);
+  const run = dialect === 'postgres' ? `psql mydb -f ${join(dir, LOAD_FILE)}` : `duckdb screen.db < ${join(dir, LOAD_FILE)}`;
+  return [`-- trial-screen layout (${dialect}): the tables of docs/sql.md, created and loaded. Run from the directory screen layout ran in:`, `--   ${run}`, createSql, '', ...copies, ''].join('\n');
+}
+
+export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): Promise<number> {
+  // Every trial: reviews recorded for a trial the criteria do not know are warned about.
+  const { dictionary: dict, trials, trialIds } = await loadCriteria(flags.criteriaDir, 'all');
+  const dates = flagDates(flags);
+  const dialect = dialectNamed(flags.dialect);
+  const files = patientFiles(args, flags);
+  const target = resolve(io.cwd, flags.outDir);
+  checkOutDir(target, flags.outDir);
+  const input = await openRowsInput(args, files, flags, io, 'lay out');
+  const tables = layoutTables(dict);
+
+  // Written beside the target and renamed onto it at the end: whole or not there. It holds
+  // patients' data, so it goes on an error or a signal.
+  let temp: string;
+  try {
+    temp = mkdtempSync(join(dirname(target), `.${basename(target)}-partial-`));
+  } catch (e) {
+    throw new OutputError(`cannot write --out-dir ${flags.outDir}: ${errorCode(e)}`, { cause: e });
+  }
+  const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+  const stopListening = onStop(removeTemp);
+  const outs = new Map<string, WriteStream>();
+  const failures: unknown[] = [];
+  const open = (name: string) => {
+    const s = createWriteStream(join(temp, name), { mode: 0o600 });
+    s.on('error', (e) => failures.push(e));
+    return s;
+  };
+  const failed = (e: unknown) => new OutputError(`cannot write --out-dir ${flags.outDir}: ${errorCode(e)}; nothing was written there`, { cause: e });
+  const write = async (s: WriteStream, text: string) => {
+    if (failures.length) throw failed(failures[0]);
+    if (!s.write(text)) {
+      await new Promise<void>((ok, fail) => {
+        s.once('drain', ok);
+        s.once('error', fail);
+      }).catch((e: unknown) => {
+        throw failed(e);
+      });
+    }
+  };
+  let done = false;
+  try {
+    for (const t of tables) outs.set(t.name, open(`${t.name}.csv`));
+    const problems = open(PROBLEMS_FILE);
+    outs.set(PROBLEMS_FILE, problems);
+    await write(problems, csvLine(['row', 'patient_id', 'severity', 'problem']));
+    const counts = new Map(tables.map((t) => [t.name, 0]));
+    let pending: TableRows = new Map();
+    const flush = async () => {
+      for (const [name, rows] of pending) {
+        counts.set(name, (counts.get(name) ?? 0) + rows.length);
+        await write(outs.get(name) as WriteStream, rowsToCsv(rows));
+      }
+      pending = new Map();
+    };
+    let rows = 0;
+    let laidOut = 0;
+    let refused = 0;
+    let warned = 0;
+    const firstRowOf = new IdIndex();
+    const where = (row: number) => (files ? (files[row - 1] as string) : `${input.opened.name} row ${row}`);
+    const note = async (row: number, patientId: string | null, severity: 'error' | 'warning', list: Problem[]) => {
+      for (const p of list) await write(problems, csvLine([row, patientId, severity, formatProblem(p)]));
+    };
+    for await (const item of input.rows(dict, dates) as AsyncIterable<InputItem>) {
+      rows += 1;
+      if (!item.ok) {
+        refused += 1;
+        if (refused <= SHOWN) io.stderr.write(`${where(item.row)}: not laid out: ${item.problems.map(formatProblem).join('; ')}\n`);
+        await note(item.row, item.patientId, 'error', item.problems);
+        continue;
+      }
+      const record: PatientRecord = item.parsed.record;
+      const patientId = typeof record.id === 'string' ? record.id : null;
+      const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, files ? (files[item.row - 1] as string) : '', trials, trialIds)];
+      // A list complete only since a date has no place in the layout (docs/sql.md): it is laid
+      // out as known in part, which decides less than screen batch does.
+      if (anyListCompleteSince(record)) {
+        const since = Object.entries(record.completeness ?? {}).filter(([, c]) => typeof c?.since === 'string');
+        for (const [list, c] of since) warnings.push({ location: files ? (files[item.row - 1] as string) : '', message: `${list} is complete only since ${c?.since}: laid out as known in part (FALSE), so SQL may leave open what screen batch decides` });
+      }
+      const first = patientId ? firstRowOf.firstRow(patientId, item.row) : undefined;
+      if (first !== undefined) warnings.push({ location: '', message: `patient id "${(patientId as string).slice(0, 60)}" also in ${files ? files[first - 1] : `row ${first}`}` });
+      if (warnings.length) {
+        warned += 1;
+        await note(item.row, patientId, 'warning', warnings);
+      }
+      recordRows(dict, tables, record, item.row, resolveReferenceDates(record.referenceDates, dates).dates, pending);
+      laidOut += 1;
+      if (laidOut % FLUSH_ROWS === 0) await flush();
+    }
+    await flush();
+    const load = open(LOAD_FILE);
+    outs.set(LOAD_FILE, load);
+    await write(load, loadScript(tables, createTablesSql(dict, dialect), flags.outDir, flags.dialect));
+    await Promise.all([...outs.values()].map((s) => new Promise<void>((ok, fail) => s.end((e?: Error | null) => (e ? fail(failed(e)) : ok())))));
+    if (failures.length) throw failed(failures[0]);
+    try {
+      // An empty directory given is replaced by the one written.
+      try {
+        rmdirSync(target);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      renameSync(temp, target);
+    } catch (e) {
+      throw failed(e);
+    }
+    done = true;
+    const n = (x: number) => x.toLocaleString('en-US');
+    const per = tables.map((t) => `${t.name} ${n(counts.get(t.name) ?? 0)}`).join(', ');
+    io.stderr.write(`laid out ${n(laidOut)} of ${n(rows)} row${rows === 1 ? '' : 's'} into ${flags.outDir} (${per})\n`);
+    if (refused > SHOWN) io.stderr.write(`${n(refused)} rows not laid out (the first ${SHOWN} are named above)\n`);
+    if (refused || warned) io.stderr.write(`${refused ? `${n(refused)} row${refused === 1 ? '' : 's'} refused` : ''}${refused && warned ? ', ' : ''}${warned ? `${n(warned)} with warnings` : ''}: every one in ${join(flags.outDir, PROBLEMS_FILE)}\n`);
+    const run = flags.dialect === 'postgres' ? `psql mydb -f ${join(flags.outDir, LOAD_FILE)}` : `duckdb screen.db < ${join(flags.outDir, LOAD_FILE)}`;
+    io.stderr.write(`load it: ${run}; then run a trial's query: screen sql --trial <id>${flags.dialect === 'postgres' ? ' --dialect postgres' : ''} (docs/sql.md)\n`);
+    return refused ? EXIT_ROW_ERRORS : 0;
+  } finally {
+    if (!done) {
+      for (const s of outs.values()) s.destroy();
+      removeTemp();
+    }
+    stopListening();
+  }
+}

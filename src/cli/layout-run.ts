@@ -4,12 +4,13 @@
 // header), with load.sql creating the tables and loading them (DuckDB or PostgreSQL), and
 // problems.csv accounting for every row refused and every warning. The directory appears whole at
 // the end, or not at all.
+import { once } from 'node:events';
 import { createWriteStream, lstatSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IdIndex } from '../batch/id-index.js';
 import type { InputItem } from '../batch/read-rows.js';
 import { loadCriteria } from '../criteria/load-for-cli.js';
-import { anyListCompleteSince, type PatientRecord } from '../engine/patient-record.js';
+import { anyListCompleteSince, getPath, type PatientRecord } from '../engine/patient-record.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
 import { formatProblem, OutputError, UsageError, type Problem } from '../errors.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
@@ -39,18 +40,29 @@ const SHOWN = 20;
 export const PROBLEMS_FILE = 'problems.csv';
 export const LOAD_FILE = 'load.sql';
 
-/** The directory to fill: new, or empty (it is replaced whole at the end). */
-function checkOutDir(target: string, given: string): void {
+/**
+ * The directory to fill, new or empty: whether it exists. A name load.sql cannot hold is refused:
+ * a control character (it would end a line of the script), and for DuckDB a glob character (its
+ * COPY reads every file a pattern matches: "run[1]/patients.csv" loads run1's).
+ */
+function checkOutDir(target: string, given: string, dialect: DialectName): boolean {
+  if (given === '') throw new UsageError('--out-dir is empty: give a directory');
+  if (/\p{Cc}/u.test(target)) throw new UsageError(`--out-dir ${JSON.stringify(given)} holds a control character: load.sql could not name its files; choose another name`);
+  if (dialect === 'duckdb' && /[*?[\]{}]/.test(target)) throw new UsageError(`--out-dir ${given}: DuckDB reads * ? [ ] { } in a file name as a pattern (load.sql would load other files); choose a name without them`);
   let stat;
   try {
     stat = lstatSync(target);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw new UsageError(`--out-dir ${given}: cannot be read (${errorCode(e)})`);
   }
   if (!stat.isDirectory()) throw new UsageError(`--out-dir ${given} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}: give a new directory (or an empty one)`);
   if (readdirSync(target).length) throw new UsageError(`--out-dir ${given} is not empty: give a new directory (or an empty one); nothing in it is replaced`);
+  return true;
 }
+
+/** A path as a POSIX shell word (for the commands printed). */
+const shellWord = (path: string) => (/^[\w./+-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`);
 
 /** A path inside single quotes, as both DuckDB and psql read it. */
 const quoted = (path: string) => `'${path.replaceAll("'", "''")}'`;
@@ -61,13 +73,30 @@ const quoted = (path: string) => `'${path.replaceAll("'", "''")}'`;
  */
 export function loadScript(tables: { name: string }[], createSql: string, dir: string, dialect: DialectName): string {
   const file = (name: string) => quoted(join(dir, `${name}.csv`));
+  // One transaction, stopped by the first error: run twice, or into a database that has the
+  // tables, it loads nothing (appended rows would join one layout's records to another's
+  // patients by row_no); a file missing (run from another directory) loads nothing either.
   const copies =
     dialect === 'postgres'
       ? // psql's \copy (read by psql, not by the server) takes the whole line; an unquoted empty cell is NULL.
-        [...tables.map((t) => `\\copy ${quoteIdent(t.name)} FROM ${file(t.name)} WITH (FORMAT csv)`), 'ANALYZE;']
-      : tables.map((t) => `COPY ${quoteIdent(t.name)} FROM ${file(t.name)} (FORMAT csv, HEADER false, NULL '', ALLOW_QUOTED_NULLS false);`);
-  const run = dialect === 'postgres' ? `psql mydb -f ${join(dir, LOAD_FILE)}` : `duckdb screen.db < ${join(dir, LOAD_FILE)}`;
-  return [`-- trial-screen layout (${dialect}): the tables of docs/sql.md, created and loaded. Run from the directory screen layout ran in:`, `--   ${run}`, createSql, '', ...copies, ''].join('\n');
+        ['\\set ON_ERROR_STOP on', 'BEGIN;', createSql, '', ...tables.map((t) => `\\copy ${quoteIdent(t.name)} FROM ${file(t.name)} WITH (FORMAT csv)`), 'COMMIT;', 'ANALYZE;']
+      : // The duckdb CLI goes on after an error, and a table that exists already is not an error
+        // that aborts a transaction there: the check fails it first. Every COPY setting is given:
+        // DuckDB's sniffer failed on an empty file (a clinic with no procedures).
+        [
+          'BEGIN TRANSACTION;',
+          `SELECT CASE WHEN count(*) > 0 THEN error('the layout tables exist in this database already: load into a new database (nothing was loaded)') END FROM duckdb_tables() WHERE table_name IN (${tables.map((t) => quoted(t.name)).join(', ')});`,
+          createSql,
+          '',
+          ...tables.map((t) => `COPY ${quoteIdent(t.name)} FROM ${file(t.name)} (FORMAT csv, AUTO_DETECT false, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULL '', ALLOW_QUOTED_NULLS false);`),
+          'COMMIT;',
+        ];
+  return [`-- trial-screen layout (${dialect}): the tables of docs/sql.md, created and loaded in one transaction. Run from the directory screen layout ran in:`, `--   ${runCommand(dir, dialect)}`, ...copies, ''].join('\n');
+}
+
+function runCommand(dir: string, dialect: DialectName): string {
+  const script = shellWord(join(dir, LOAD_FILE));
+  return dialect === 'postgres' ? `psql mydb -f ${script}` : `duckdb screen.db < ${script}`;
 }
 
 export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): Promise<number> {
@@ -77,15 +106,17 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
   const dialect = dialectNamed(flags.dialect);
   const files = patientFiles(args, flags);
   const target = resolve(io.cwd, flags.outDir);
-  checkOutDir(target, flags.outDir);
+  const exists = checkOutDir(target, flags.outDir, flags.dialect);
   const input = await openRowsInput(args, files, flags, io, 'lay out');
   const tables = layoutTables(dict);
 
-  // Written beside the target and renamed onto it at the end: whole or not there. It holds
-  // patients' data, so it goes on an error or a signal.
+  // Written into a temporary directory and moved into place at the end: whole or not there. A new
+  // directory is the temporary one renamed; an empty one given (a mount point, the current
+  // directory) is filled from a temporary directory inside it. It holds patients' data, so it
+  // goes on an error or a signal.
   let temp: string;
   try {
-    temp = mkdtempSync(join(dirname(target), `.${basename(target)}-partial-`));
+    temp = mkdtempSync(exists ? join(target, '.partial-') : join(dirname(target), `.${basename(target)}-partial-`));
   } catch (e) {
     throw new OutputError(`cannot write --out-dir ${flags.outDir}: ${errorCode(e)}`, { cause: e });
   }
@@ -101,14 +132,8 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
   const failed = (e: unknown) => new OutputError(`cannot write --out-dir ${flags.outDir}: ${errorCode(e)}; nothing was written there`, { cause: e });
   const write = async (s: WriteStream, text: string) => {
     if (failures.length) throw failed(failures[0]);
-    if (!s.write(text)) {
-      await new Promise<void>((ok, fail) => {
-        s.once('drain', ok);
-        s.once('error', fail);
-      }).catch((e: unknown) => {
-        throw failed(e);
-      });
-    }
+    // (events.once removes its listeners either way.)
+    if (!s.write(text)) await once(s, 'drain').catch((e: unknown) => Promise.reject(failed(e)));
   };
   let done = false;
   try {
@@ -138,8 +163,11 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
       rows += 1;
       if (!item.ok) {
         refused += 1;
-        if (refused <= SHOWN) io.stderr.write(`${where(item.row)}: not laid out: ${item.problems.map(formatProblem).join('; ')}\n`);
+        // (A patient file's problems are located in it already.)
+        if (refused <= SHOWN) io.stderr.write(`${files ? '' : `${where(item.row)}: `}not laid out: ${item.problems.map(formatProblem).join('; ')}\n`);
         await note(item.row, item.patientId, 'error', item.problems);
+        const first = item.patientId ? firstRowOf.firstRow(item.patientId, item.row) : undefined;
+        if (first !== undefined) await note(item.row, item.patientId, 'warning', [{ location: '', message: `patient id "${(item.patientId as string).slice(0, 60)}" also in ${files ? files[first - 1] : `row ${first}`}` }]);
         continue;
       }
       const record: PatientRecord = item.parsed.record;
@@ -148,7 +176,8 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
       // A list complete only since a date has no place in the layout (docs/sql.md): it is laid
       // out as known in part, which decides less than screen batch does.
       if (anyListCompleteSince(record)) {
-        const since = Object.entries(record.completeness ?? {}).filter(([, c]) => typeof c?.since === 'string');
+        // (Only lists recorded: one not recorded is NULL in the layout, as in the JS engine.)
+        const since = Object.entries(record.completeness ?? {}).filter(([list, c]) => typeof c?.since === 'string' && Array.isArray(getPath(record, list)));
         for (const [list, c] of since) warnings.push({ location: files ? (files[item.row - 1] as string) : '', message: `${list} is complete only since ${c?.since}: laid out as known in part (FALSE), so SQL may leave open what screen batch decides` });
       }
       const first = patientId ? firstRowOf.firstRow(patientId, item.row) : undefined;
@@ -168,13 +197,10 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
     await Promise.all([...outs.values()].map((s) => new Promise<void>((ok, fail) => s.end((e?: Error | null) => (e ? fail(failed(e)) : ok())))));
     if (failures.length) throw failed(failures[0]);
     try {
-      // An empty directory given is replaced by the one written.
-      try {
-        rmdirSync(target);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-      renameSync(temp, target);
+      if (exists) {
+        for (const name of readdirSync(temp)) renameSync(join(temp, name), join(target, name));
+        rmdirSync(temp);
+      } else renameSync(temp, target);
     } catch (e) {
       throw failed(e);
     }
@@ -184,8 +210,7 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
     io.stderr.write(`laid out ${n(laidOut)} of ${n(rows)} row${rows === 1 ? '' : 's'} into ${flags.outDir} (${per})\n`);
     if (refused > SHOWN) io.stderr.write(`${n(refused)} rows not laid out (the first ${SHOWN} are named above)\n`);
     if (refused || warned) io.stderr.write(`${refused ? `${n(refused)} row${refused === 1 ? '' : 's'} refused` : ''}${refused && warned ? ', ' : ''}${warned ? `${n(warned)} with warnings` : ''}: every one in ${join(flags.outDir, PROBLEMS_FILE)}\n`);
-    const run = flags.dialect === 'postgres' ? `psql mydb -f ${join(flags.outDir, LOAD_FILE)}` : `duckdb screen.db < ${join(flags.outDir, LOAD_FILE)}`;
-    io.stderr.write(`load it: ${run}; then run a trial's query: screen sql --trial <id>${flags.dialect === 'postgres' ? ' --dialect postgres' : ''} (docs/sql.md)\n`);
+    io.stderr.write(`load it: ${runCommand(flags.outDir, flags.dialect)}; then run a trial's query: screen sql --trial <id>${flags.dialect === 'postgres' ? ' --dialect postgres' : ''} (docs/sql.md)\n`);
     return refused ? EXIT_ROW_ERRORS : 0;
   } finally {
     if (!done) {

@@ -109,6 +109,32 @@ describe('screen layout of the examples and a bad row', () => {
   });
 });
 
+describe('load.sql is one transaction, and loads empty tables', () => {
+  test('one patient with no procedure and no malignancy: the empty files load (DuckDB); run again, it fails and changes nothing', async () => {
+    const one = join(dir, 'one.csv');
+    writeFileSync(one, 'id,demographics.ageYears\nsolo,54\n');
+    const out = join(dir, 'one');
+    expect((await runInProcess(['layout', one, '--out-dir', out])).code).toBe(0);
+    expect(readFileSync(join(out, 'procedures.csv'), 'utf8')).toBe('');
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    try {
+      const script = readFileSync(join(out, 'load.sql'), 'utf8');
+      await db.run(script);
+      const count = async () => (await db.runAndReadAll('SELECT (SELECT count(*) FROM patients) AS p, (SELECT count(*) FROM procedures) AS r')).getRowObjectsJson();
+      expect(await count()).toEqual([{ p: '1', r: '0' }]);
+      // The same files again (a second week's load into the same database), statement by
+      // statement going on after an error as the duckdb CLI does: refused whole.
+      const errors: string[] = [];
+      for (const statement of script.split(/;\n/).filter((x) => x.trim())) await db.run(statement).catch((e: Error) => errors.push(e.message));
+      expect(errors[0]).toMatch(/the layout tables exist in this database already: load into a new database \(nothing was loaded\)/);
+      await db.run('ROLLBACK').catch(() => undefined);
+      expect(await count()).toEqual([{ p: '1', r: '0' }]);
+    } finally {
+      db.closeSync();
+    }
+  });
+});
+
 describe('PostgreSQL: load.sql run by psql, then the queries', () => {
   const out = join(dir, 'postgres');
   let server: ReturnType<typeof startPostgres>;
@@ -116,7 +142,7 @@ describe('PostgreSQL: load.sql run by psql, then the queries', () => {
   beforeAll(async () => {
     expect((await layout(out, ['--dialect', 'postgres'])).code).toBe(4);
     server = startPostgres();
-    const psql = spawnSync(join(postgresBin(), 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', 'postgres', '-f', join(out, 'load.sql')], { encoding: 'utf8' });
+    const psql = spawnSync(join(postgresBin(), 'psql'), ['-X', '-q', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', 'postgres', '-f', join(out, 'load.sql')], { encoding: 'utf8' });
     expect(psql.status, psql.stderr).toBe(0);
     client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
     await client.connect();
@@ -124,6 +150,14 @@ describe('PostgreSQL: load.sql run by psql, then the queries', () => {
   afterAll(async () => {
     await client?.end();
     server?.stop();
+  });
+
+  test('run again as documented (psql -f, no flags), it stops at the first error and loads nothing more', async () => {
+    const before = (await client.query('SELECT count(*)::int AS n FROM patients')).rows[0].n;
+    const again = spawnSync(join(postgresBin(), 'psql'), ['-X', '-q', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', 'postgres', '-f', join(out, 'load.sql')], { encoding: 'utf8' });
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toMatch(/already exists/);
+    expect((await client.query('SELECT count(*)::int AS n FROM patients')).rows[0].n).toBe(before);
   });
 
   test.each(TRIALS)('%s: every row as screen batch gives it', async (trial) => {
@@ -153,11 +187,25 @@ describe('what screen layout refuses', () => {
     expect(readFileSync(file, 'utf8')).toBe('x');
   });
 
-  test('an empty directory is filled', async () => {
+  test('an empty directory is filled in place (a mount point cannot be replaced), with nothing else left in it', async () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
+    const ino = statSync(empty).ino;
     expect((await layout(empty)).code).toBe(4);
-    expect(readdirSync(empty)).toContain('load.sql');
+    expect(statSync(empty).ino).toBe(ino);
+    expect(readdirSync(empty).sort()).toEqual(['load.sql', 'malignancies.csv', 'medications.csv', 'medications_doses.csv', 'patients.csv', 'problems.csv', 'procedures.csv', 'reviews.csv']);
+  });
+
+  test.each([
+    ['run[1]', 'duckdb', /DuckDB reads \* \? \[ \] \{ \} in a file name as a pattern/],
+    ['a*b', 'duckdb', /DuckDB reads/],
+    ['line\nbreak', 'postgres', /holds a control character/],
+    ['', 'duckdb', /--out-dir is empty: give a directory/],
+  ])('--out-dir %j (%s) is refused: load.sql could not name its files', async (name, dialect, message) => {
+    const r = await runInProcess(['layout', input, '--out-dir', name ? join(dir, name) : '', '--dialect', dialect]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    if (name) expect(existsSync(join(dir, name))).toBe(false);
   });
 
   test('a write that fails (a file size limit): exit 74, one line, nothing left beside or in --out-dir', () => {

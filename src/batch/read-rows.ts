@@ -32,7 +32,8 @@ export const CSV_PARSE_OPTIONS = {
   max_record_size: 4 * 1024 * 1024,
 } as const;
 
-export type HeaderInfo = { header: CsvHeader; unknown: { name: string; suggestion?: string }[] };
+/** `unknown`: the columns that are not data-dictionary paths, with their 1-based position and the column before. */
+export type HeaderInfo = { header: CsvHeader; unknown: { name: string; column: number; after?: string; suggestion?: string }[] };
 
 export function resolveHeader(names: string[], dict: Dictionary, name: string): HeaderInfo {
   const seen = new Set<string>();
@@ -52,7 +53,8 @@ export function resolveHeader(names: string[], dict: Dictionary, name: string): 
     known ??= knownColumnNames(dict);
     // Suggest against the pattern with record numbers written as 1.
     const hint = suggest(n.replace(/\.\d+(?=\.|$)/g, '.1'), known);
-    unknown.push(hint ? { name: n, suggestion: hint } : { name: n });
+    const where = { name: n, column: i + 1, ...(i > 0 ? { after: names[i - 1] as string } : {}) };
+    unknown.push(hint ? { ...where, suggestion: hint } : where);
   });
   if (names.length > 0 && targets.every((t) => t === undefined)) {
     const sep = names.length === 1 && /[;\t|]/.test(names[0] as string) ? ' (is the file separated by something other than commas?)' : '';

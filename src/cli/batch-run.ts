@@ -353,12 +353,15 @@ export async function openRowsInput(args: string[], files: string[] | undefined,
   } catch {
     totalBytes = undefined;
   }
-  const onHeader = ({ unknown }: HeaderInfo) => {
-    const line = (u: { name: string; suggestion?: string }) => `unknown column ${excerpt(u.name, 80)}${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
+  const onHeader = ({ unknown, header }: HeaderInfo) => {
+    // (An unnamed column is often the empty one a trailing separator makes: where it is says so.)
+    const place = (u: HeaderInfo['unknown'][number]) => `column ${u.column}${u.after === undefined ? '' : `, after ${excerpt(u.after, 40)}`}`;
+    const line = (u: HeaderInfo['unknown'][number]) =>
+      u.name.trim() === '' ? `${place(u)} has no name${u.column === header.names.length ? ' (a separator at the end of the header line?)' : ''}` : `unknown column ${excerpt(u.name, 80)} (${place(u)})${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
     if (unknown.length && !flags.ignoreUnknownColumns) {
       // Before any row is read on: a misspelt column would silently leave every patient undetermined.
       throw new PatientDataError([
-        ...unknown.map((u) => ({ location: `${opened.name} header`, message: `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
+        ...unknown.map((u) => ({ location: `${opened.name} header`, message: u.name.trim() === '' ? line(u) : `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
         { location: `${opened.name} header`, message: `no row was ${action === 'screen' ? 'screened' : 'laid out'}; fix the header, or give --ignore-unknown-columns to ${action} without those columns` },
       ]);
     }

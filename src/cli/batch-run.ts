@@ -16,7 +16,7 @@ type SqlRow = { row: number; patientId: string | null; warnings: string[]; resul
 /** Rows per DuckDB chunk (see src/sql/duckdb-batch.ts). */
 const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
-import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
+import { excerpt, formatProblem, OutputError, PatientDataError, UsageError } from '../errors.js';
 import { errorRow, preparedRow, screenedRow, type PreparedResult } from '../batch/batch-row.js';
 import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
@@ -500,12 +500,14 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   let duplicates = 0;
   // (Patient files are named by their own names; rows by their numbers.)
   const where = (r: number) => (files ? (files[r - 1] as string) : `row ${r}`);
-  const checkId = (id: string | null | undefined, row: number) => {
-    if (!id) return;
+  // The repeat is also a warning of its row in the output: the results handed on show it.
+  const checkId = (id: string | null | undefined, row: number): Problem | undefined => {
+    if (!id) return undefined;
     const first = firstRowOf.firstRow(id, row);
-    if (first === undefined) return;
+    if (first === undefined) return undefined;
     duplicates += 1;
     if (duplicates <= 20) io.stderr.write(`warning: ${files ? '' : `${opened.name} `}${where(row)}: patient id "${id.slice(0, 60)}" also in ${where(first)}\n`);
+    return files ? { location: files[row - 1] as string, message: `patient id "${id.slice(0, 60)}" also in ${where(first)}` } : { location: 'id', message: `"${id.slice(0, 60)}" is also the id of ${where(first)}` };
   };
   // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
   const handle = async (item: InputItem | SqlRow) => {
@@ -513,13 +515,13 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
       // Taken, laid out and screened in SQL: valid, its warnings (dates after screening) made there.
       summary.inputRow(false);
       progress.tick();
-      checkId(item.patientId, item.row);
-      await writeSql(item);
+      const repeat = checkId(item.patientId, item.row);
+      await writeSql(repeat ? { ...item, warnings: [...item.warnings, formatProblem(repeat)] } : item);
       return;
     }
     summary.inputRow(!item.ok);
     progress.tick();
-    checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
+    const repeat = checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
     if (!item.ok) {
       errors += 1;
       if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
@@ -528,7 +530,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
     }
     const { record } = item.parsed;
     // (A patient file's warnings are located in it, as its other warnings are.)
-    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, files ? (files[item.row - 1] as string) : '', trials, trialIds)];
+    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, files ? (files[item.row - 1] as string) : '', trials, trialIds), ...(repeat ? [repeat] : [])];
     const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
     const patientId = typeof record.id === 'string' ? record.id : null;
     if (duck) {

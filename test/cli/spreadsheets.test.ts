@@ -146,6 +146,11 @@ describe('trial ids, duplicates, summary', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: dups.csv row 3: patient id "IM-001" also in row 1');
     expect(r.stderr).toContain('IM101-611: 3 screened; eligible 3 (100%), ineligible 0 (0%), undetermined 0 (0%), error 0 (0%)');
+    // The results handed on carry it too, on the repeat's row, whichever engine screens it.
+    for (const engine of ['js', 'duckdb']) {
+      const out = parseCsvOutput(screen(['batch', 'dups.csv', '--trial', 'IM101-611', '--engine', engine]).stdout);
+      expect(out.map((x) => x.warnings)).toEqual(['', '', 'id: "IM-001" is also the id of row 1']);
+    }
   });
 });
 

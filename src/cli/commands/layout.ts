@@ -16,9 +16,10 @@ directory; it appears whole at the end, or not at all):
   problems.csv                       every row refused (not laid out) and every warning
 Then load it and run a trial's query (docs/sql.md):
   duckdb screen.db < DIR/load.sql && screen sql --trial IM101-611 | duckdb screen.db
-  psql mydb -f DIR/load.sql && screen sql --trial IM101-611 --dialect postgres | psql mydb --csv
+  psql mydb -f DIR/load.sql && screen sql --trial IM101-611 --dialect postgres | PGOPTIONS='-c jit=off' psql mydb --csv
 load.sql names the files as --out-dir was given: run it from the same directory (or give an
-absolute --out-dir).
+absolute --out-dir). It is one transaction: into a database that has the tables already, it loads
+nothing (load each layout into a new database). (PostgreSQL's JIT only slows these queries.)
 
 Exit codes:
   0  every row was laid out

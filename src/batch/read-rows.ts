@@ -38,6 +38,9 @@ export type HeaderInfo = { header: CsvHeader; unknown: { name: string; column: n
 export function resolveHeader(names: string[], dict: Dictionary, name: string): HeaderInfo {
   const seen = new Set<string>();
   for (const n of names) {
+    // (Columns without a name, as a spreadsheet's trailing separators leave, are unknown columns,
+    // named by their place: not a column named twice.)
+    if (n.trim() === '') continue;
     if (seen.has(n)) throw new PatientDataError([{ location: `${name} header`, message: `column ${excerpt(n)} appears twice: which one holds the value is ambiguous` }]);
     seen.add(n);
   }
@@ -53,7 +56,8 @@ export function resolveHeader(names: string[], dict: Dictionary, name: string): 
     known ??= knownColumnNames(dict);
     // Suggest against the pattern with record numbers written as 1.
     const hint = suggest(n.replace(/\.\d+(?=\.|$)/g, '.1'), known);
-    const where = { name: n, column: i + 1, ...(i > 0 ? { after: names[i - 1] as string } : {}) };
+    const before = names[i - 1];
+    const where = { name: n, column: i + 1, ...(before !== undefined && before.trim() !== '' ? { after: before } : {}) };
     unknown.push(hint ? { ...where, suggestion: hint } : where);
   });
   if (names.length > 0 && targets.every((t) => t === undefined)) {

@@ -357,7 +357,7 @@ export async function openRowsInput(args: string[], files: string[] | undefined,
     // (An unnamed column is often the empty one a trailing separator makes: where it is says so.)
     const place = (u: HeaderInfo['unknown'][number]) => `column ${u.column}${u.after === undefined ? '' : `, after ${excerpt(u.after, 40)}`}`;
     const line = (u: HeaderInfo['unknown'][number]) =>
-      u.name.trim() === '' ? `${place(u)} has no name${u.column === header.names.length ? ' (a separator at the end of the header line?)' : ''}` : `unknown column ${excerpt(u.name, 80)} (${place(u)})${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
+      u.name.trim() === '' ? `${place(u)} has no name${u.column === header.names.length && inputFormat === 'csv' ? ' (a separator at the end of the header line?)' : ''}` : `unknown column ${excerpt(u.name, 80)} (${place(u)})${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
     if (unknown.length && !flags.ignoreUnknownColumns) {
       // Before any row is read on: a misspelt column would silently leave every patient undetermined.
       throw new PatientDataError([
@@ -507,7 +507,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
     if (first === undefined) return undefined;
     duplicates += 1;
     if (duplicates <= 20) io.stderr.write(`warning: ${files ? '' : `${opened.name} `}${where(row)}: patient id "${id.slice(0, 60)}" also in ${where(first)}\n`);
-    return files ? { location: files[row - 1] as string, message: `patient id "${id.slice(0, 60)}" also in ${where(first)}` } : { location: 'id', message: `"${id.slice(0, 60)}" is also the id of ${where(first)}` };
+    return files ? { location: files[row - 1] as string, message: `patient id ${excerpt(id, 60)} also in ${where(first)}` } : { location: 'id', message: `${excerpt(id, 60)} is also the id of ${where(first)}` };
   };
   // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
   const handle = async (item: InputItem | SqlRow) => {

@@ -5,14 +5,14 @@
 // problems.csv accounting for every row refused and every warning. The directory appears whole at
 // the end, or not at all.
 import { once } from 'node:events';
-import { createWriteStream, lstatSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, linkSync, lstatSync, mkdtempSync, readdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IdIndex } from '../batch/id-index.js';
 import type { InputItem } from '../batch/read-rows.js';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import { anyListCompleteSince, getPath, type PatientRecord } from '../engine/patient-record.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
-import { formatProblem, OutputError, UsageError, type Problem } from '../errors.js';
+import { excerpt, formatProblem, OutputError, UsageError, type Problem } from '../errors.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { csvLine } from '../report/csv-cell.js';
 import { dialectNamed, type DialectName } from '../sql/dialect.js';
@@ -46,9 +46,11 @@ export const LOAD_FILE = 'load.sql';
  * COPY reads every file a pattern matches: "run[1]/patients.csv" loads run1's).
  */
 function checkOutDir(target: string, given: string, dialect: DialectName): boolean {
+  // (As given: load.sql names the files by it.)
   if (given === '') throw new UsageError('--out-dir is empty: give a directory');
-  if (/\p{Cc}/u.test(target)) throw new UsageError(`--out-dir ${JSON.stringify(given)} holds a control character: load.sql could not name its files; choose another name`);
-  if (dialect === 'duckdb' && /[*?[\]{}]/.test(target)) throw new UsageError(`--out-dir ${given}: DuckDB reads * ? [ ] { } in a file name as a pattern (load.sql would load other files); choose a name without them`);
+  if (/\p{Cc}/u.test(given)) throw new UsageError(`--out-dir ${JSON.stringify(given)} holds a control character: load.sql could not name its files; choose another name`);
+  if (given.startsWith('~')) throw new UsageError(`--out-dir ${given}: DuckDB and psql read a leading ~ as the home directory (load.sql would load other files); give ./${given} or an absolute path`);
+  if (dialect === 'duckdb' && /[*?[\]{}]/.test(given)) throw new UsageError(`--out-dir ${given}: DuckDB reads * ? [ ] { } in a file name as a pattern (load.sql would load other files); choose a name without them`);
   let stat;
   try {
     stat = lstatSync(target);
@@ -85,7 +87,7 @@ export function loadScript(tables: { name: string }[], createSql: string, dir: s
         // DuckDB's sniffer failed on an empty file (a clinic with no procedures).
         [
           'BEGIN TRANSACTION;',
-          `SELECT CASE WHEN count(*) > 0 THEN error('the layout tables exist in this database already: load into a new database (nothing was loaded)') END FROM duckdb_tables() WHERE table_name IN (${tables.map((t) => quoted(t.name)).join(', ')});`,
+          `SELECT CASE WHEN count(*) > 0 THEN error('tables or views with the layout''s names exist in this database already: load into a new database (nothing was loaded)') END AS check_before_loading FROM information_schema.tables WHERE table_name IN (${tables.map((t) => quoted(t.name)).join(', ')});`,
           createSql,
           '',
           ...tables.map((t) => `COPY ${quoteIdent(t.name)} FROM ${file(t.name)} (FORMAT csv, AUTO_DETECT false, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULL '', ALLOW_QUOTED_NULLS false);`),
@@ -155,6 +157,8 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
     let refused = 0;
     let warned = 0;
     const firstRowOf = new IdIndex();
+    // (Worded as screen batch words it in a row's warnings.)
+    const repeated = (id: string, row: number, first: number): Problem => (files ? { location: files[row - 1] as string, message: `patient id ${excerpt(id, 60)} also in ${files[first - 1]}` } : { location: 'id', message: `${excerpt(id, 60)} is also the id of row ${first}` });
     const where = (row: number) => (files ? (files[row - 1] as string) : `${input.opened.name} row ${row}`);
     const note = async (row: number, patientId: string | null, severity: 'error' | 'warning', list: Problem[]) => {
       for (const p of list) await write(problems, csvLine([row, patientId, severity, formatProblem(p)]));
@@ -167,7 +171,7 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
         if (refused <= SHOWN) io.stderr.write(`${files ? '' : `${where(item.row)}: `}not laid out: ${item.problems.map(formatProblem).join('; ')}\n`);
         await note(item.row, item.patientId, 'error', item.problems);
         const first = item.patientId ? firstRowOf.firstRow(item.patientId, item.row) : undefined;
-        if (first !== undefined) await note(item.row, item.patientId, 'warning', [{ location: '', message: `patient id "${(item.patientId as string).slice(0, 60)}" also in ${files ? files[first - 1] : `row ${first}`}` }]);
+        if (first !== undefined) await note(item.row, item.patientId, 'warning', [repeated(item.patientId as string, item.row, first)]);
         continue;
       }
       const record: PatientRecord = item.parsed.record;
@@ -181,7 +185,7 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
         for (const [list, c] of since) warnings.push({ location: files ? (files[item.row - 1] as string) : '', message: `${list} is complete only since ${c?.since}: laid out as known in part (FALSE), so SQL may leave open what screen batch decides` });
       }
       const first = patientId ? firstRowOf.firstRow(patientId, item.row) : undefined;
-      if (first !== undefined) warnings.push({ location: '', message: `patient id "${(patientId as string).slice(0, 60)}" also in ${files ? files[first - 1] : `row ${first}`}` });
+      if (first !== undefined) warnings.push(repeated(patientId as string, item.row, first));
       if (warnings.length) {
         warned += 1;
         await note(item.row, patientId, 'warning', warnings);
@@ -198,8 +202,13 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
     if (failures.length) throw failed(failures[0]);
     try {
       if (exists) {
-        for (const name of readdirSync(temp)) renameSync(join(temp, name), join(target, name));
-        rmdirSync(temp);
+        // Into the directory given, which must still hold nothing but the temporary one: each file
+        // linked (never over a file another run put there) and load.sql last.
+        const others = readdirSync(target).filter((n) => n !== basename(temp));
+        if (others.length) throw Object.assign(new Error('written meanwhile'), { code: `another run wrote ${others[0]} into it meanwhile` });
+        const names = readdirSync(temp).sort((a, b) => Number(a === LOAD_FILE) - Number(b === LOAD_FILE));
+        for (const name of names) linkSync(join(temp, name), join(target, name));
+        rmSync(temp, { recursive: true, force: true });
       } else renameSync(temp, target);
     } catch (e) {
       throw failed(e);

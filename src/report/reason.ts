@@ -185,8 +185,9 @@ function recordFacts(t: ListTrace, sense: Sense, fails: boolean): ReasonFact[] {
     const deciding = items(t).filter((c) => c.outcome === t.outcome && !left.includes(c));
     return [summary, ...deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails, t.kind === 'exists'))];
   }
+  // (A record failing "each of" is one that does not count: its drug is the reason, not its name.)
   const deciding = items(t).filter((c) => c.outcome === t.outcome);
-  return deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails));
+  return deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails, t.kind === 'forAll'));
 }
 
 function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {

@@ -181,6 +181,11 @@ describe('CSV input details', () => {
     expect(r.stderr).toContain('trailing.csv header: column 3, after "demographics.ageYears" has no name (a separator at the end of the header line?)\n');
     const inner = await runCli(['batch', write('inner.csv', 'id,,demographics.ageYears\nA,,54\n'), '--trial', TRIAL]);
     expect(inner.stderr).toContain('inner.csv header: column 2, after "id" has no name\n');
+    // Two empty columns at the end (an export's trailing separators): two unnamed columns, not a column named twice.
+    const two = await runCli(['batch', write('two-empty.csv', 'id,demographics.ageYears,,\nA,54,,\n'), '--trial', TRIAL]);
+    expect(two.stderr).toContain('two-empty.csv header: column 3, after "demographics.ageYears" has no name\n');
+    expect(two.stderr).toContain('two-empty.csv header: column 4 has no name (a separator at the end of the header line?)\n');
+    expect((await runCli(['batch', 'two-empty.csv', '--trial', TRIAL, '--ignore-unknown-columns'].map((a) => (a === 'two-empty.csv' ? join(dir, a) : a)))).code).toBe(0);
   });
 
   test('a header with no known column is an input error', async () => {

@@ -201,4 +201,15 @@ describe('a list that every record decides', () => {
     expect(fact).toMatchObject({ kind: 'records', value: 0, records: [], notConcerned: ['Prednisone', 'Rituximab'] });
     expect(factWords(fact!)).toBe('every current immunosuppressant is one of the five allowed: none of 2 recorded medications is one it applies to (Prednisone, Rituximab)');
   });
+
+  test('a record failing "each of" says why: its drug, even where the drug is its name', () => {
+    // Cyclophosphamide is an immunosuppressant, but not one of IM101-611 I6's five allowed.
+    const p = withChanges(example('im101-611-eligible'), (x) => {
+      x.medications[1].drug = 'cyclophosphamide';
+    });
+    const r = reasonOf(screenCriterion('IM101-611', 'I6', p));
+    expect(r.effect).toBe('fails');
+    expect(r.facts.length).toBeGreaterThan(0);
+    expect(factWords(r.facts[0]!, true)).toMatch(/^Cyclophosphamide: Drug: Cyclophosphamide \(needs one of Methotrexate, Azathioprine/);
+  });
 });

@@ -126,9 +126,19 @@ describe('load.sql is one transaction, and loads empty tables', () => {
       // statement going on after an error as the duckdb CLI does: refused whole.
       const errors: string[] = [];
       for (const statement of script.split(/;\n/).filter((x) => x.trim())) await db.run(statement).catch((e: Error) => errors.push(e.message));
-      expect(errors[0]).toMatch(/the layout tables exist in this database already: load into a new database \(nothing was loaded\)/);
+      expect(errors[0]).toMatch(/tables or views with the layout's names exist in this database already: load into a new database \(nothing was loaded\)/);
       await db.run('ROLLBACK').catch(() => undefined);
       expect(await count()).toEqual([{ p: '1', r: '0' }]);
+      // A view with one of the names (not a table): the same, nothing created or loaded.
+      const fresh = await (await DuckDBInstance.create(':memory:')).connect();
+      try {
+        await fresh.run('CREATE VIEW procedures AS SELECT 1 AS x');
+        for (const statement of script.split(/;\n/).filter((x) => x.trim())) await fresh.run(statement).catch(() => undefined);
+        await fresh.run('ROLLBACK').catch(() => undefined);
+        expect((await fresh.runAndReadAll("SELECT count(*) AS n FROM information_schema.tables WHERE table_type = 'BASE TABLE'")).getRowObjectsJson()).toEqual([{ n: '0' }]);
+      } finally {
+        fresh.closeSync();
+      }
     } finally {
       db.closeSync();
     }
@@ -201,11 +211,13 @@ describe('what screen layout refuses', () => {
     ['a*b', 'duckdb', /DuckDB reads/],
     ['line\nbreak', 'postgres', /holds a control character/],
     ['', 'duckdb', /--out-dir is empty: give a directory/],
+    ['~', 'postgres', /read a leading ~ as the home directory/],
   ])('--out-dir %j (%s) is refused: load.sql could not name its files', async (name, dialect, message) => {
-    const r = await runInProcess(['layout', input, '--out-dir', name ? join(dir, name) : '', '--dialect', dialect]);
+    const r = await runInProcess(['layout', input, '--out-dir', name === '' || name.startsWith('~') ? name : join(dir, name), '--dialect', dialect]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     if (name) expect(existsSync(join(dir, name))).toBe(false);
+    expect(existsSync(join(ROOT, name || 'x'))).toBe(false);
   });
 
   test('a write that fails (a file size limit): exit 74, one line, nothing left beside or in --out-dir', () => {

@@ -160,33 +160,14 @@ async function child(mode, file, n) {
 /** The normalised layout of the file's rows as CSV files (one per table), written once and cached. */
 async function layoutFiles(file) {
   const { openCriteriaDir } = await import(dist('criteria/criteria-dir.js'));
-  const { layoutTables, recordRows, rowsToCsv } = await import(dist('sql/layout.js'));
+  const { layoutTables } = await import(dist('sql/layout.js'));
   const set = openCriteriaDir();
   const tables = layoutTables(set.dictionary);
-  // Cached per layout: a dictionary change (a new column) gives new files.
+  // Cached per layout: a dictionary change (a new column) gives new files. Written by screen layout.
   const dir = `${file}.layout-${createHash('sha256').update(JSON.stringify(tables)).digest('hex').slice(0, 12)}`;
   if (!existsSync(join(dir, 'done'))) {
-    mkdirSync(dir, { recursive: true });
-    const { readCsvRows } = await import(dist('batch/read-rows.js'));
-    const { resolveReferenceDates } = await import(dist('engine/reference-dates.js'));
-    const outs = new Map(tables.map((t) => [t.name, createWriteStream(join(dir, `${t.name}.csv`))]));
-    let rows = new Map();
-    let row = 0;
-    const flush = async () => {
-      for (const [name, data] of rows) {
-        const out = outs.get(name);
-        if (!out.write(rowsToCsv(data))) await new Promise((ok) => out.once('drain', ok));
-      }
-      rows = new Map();
-    };
-    for await (const item of readCsvRows(createReadStream(file), set.dictionary, file, () => {})) {
-      row += 1;
-      if (!item.ok) continue;
-      recordRows(set.dictionary, tables, item.parsed.record, row, resolveReferenceDates(item.parsed.record.referenceDates, {}).dates, rows);
-      if (row % 10000 === 0) await flush();
-    }
-    await flush();
-    for (const out of outs.values()) await new Promise((ok) => out.end(ok));
+    const r = spawnSync(process.execPath, [join(root, 'bin/screen.js'), 'layout', file, '--out-dir', dir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`screen layout ${file} exited ${r.status}: ${r.stderr}`);
     writeFileSync(join(dir, 'done'), '');
   }
   return { dir, set, tables };

@@ -75,5 +75,8 @@ export function excerpt(value: unknown, max = 40): string {
     s = String(value);
   }
   if (s === undefined) s = String(value);
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  if (s.length <= max) return s;
+  // (Never half a surrogate pair: an emoji cut in two is not text.)
+  const end = /[\uD800-\uDBFF]/.test(s[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${s.slice(0, end)}…`;
 }

@@ -32,11 +32,15 @@ export const CSV_PARSE_OPTIONS = {
   max_record_size: 4 * 1024 * 1024,
 } as const;
 
-export type HeaderInfo = { header: CsvHeader; unknown: { name: string; suggestion?: string }[] };
+/** `unknown`: the columns that are not data-dictionary paths, with their 1-based position and the column before. */
+export type HeaderInfo = { header: CsvHeader; unknown: { name: string; column: number; after?: string; suggestion?: string }[] };
 
 export function resolveHeader(names: string[], dict: Dictionary, name: string): HeaderInfo {
   const seen = new Set<string>();
   for (const n of names) {
+    // (Columns without a name, as a spreadsheet's trailing separators leave, are unknown columns,
+    // named by their place: not a column named twice.)
+    if (n.trim() === '') continue;
     if (seen.has(n)) throw new PatientDataError([{ location: `${name} header`, message: `column ${excerpt(n)} appears twice: which one holds the value is ambiguous` }]);
     seen.add(n);
   }
@@ -52,7 +56,9 @@ export function resolveHeader(names: string[], dict: Dictionary, name: string): 
     known ??= knownColumnNames(dict);
     // Suggest against the pattern with record numbers written as 1.
     const hint = suggest(n.replace(/\.\d+(?=\.|$)/g, '.1'), known);
-    unknown.push(hint ? { name: n, suggestion: hint } : { name: n });
+    const before = names[i - 1];
+    const where = { name: n, column: i + 1, ...(before !== undefined && before.trim() !== '' ? { after: before } : {}) };
+    unknown.push(hint ? { ...where, suggestion: hint } : where);
   });
   if (names.length > 0 && targets.every((t) => t === undefined)) {
     const sep = names.length === 1 && /[;\t|]/.test(names[0] as string) ? ' (is the file separated by something other than commas?)' : '';

@@ -16,7 +16,7 @@ type SqlRow = { row: number; patientId: string | null; warnings: string[]; resul
 /** Rows per DuckDB chunk (see src/sql/duckdb-batch.ts). */
 const CHUNK_ROWS = 50_000;
 import { resolveReferenceDates } from '../engine/reference-dates.js';
-import { excerpt, OutputError, PatientDataError, UsageError } from '../errors.js';
+import { excerpt, formatProblem, OutputError, PatientDataError, UsageError } from '../errors.js';
 import { errorRow, preparedRow, screenedRow, type PreparedResult } from '../batch/batch-row.js';
 import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
@@ -287,7 +287,7 @@ function idIn(text: string): string | null {
  * Patient JSON files (`a.json b.json …`), rather than one file of rows: every name ends in .json
  * (and no --input-format says otherwise: one .json file read as NDJSON, say).
  */
-function patientFiles(args: string[], flags: BatchFlags): string[] | undefined {
+export function patientFiles(args: string[], flags: Pick<BatchFlags, 'inputFormat'>): string[] | undefined {
   const isJson = (a: string) => extname(a).toLowerCase() === '.json';
   if (args.length === 1) return isJson(args[0] as string) && flags.inputFormat === undefined ? args : undefined;
   if (args.includes('-')) throw new UsageError('standard input (-) is one input of rows on its own: it cannot be given with other files');
@@ -297,15 +297,30 @@ function patientFiles(args: string[], flags: BatchFlags): string[] | undefined {
   return args;
 }
 
-/** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
-export async function runBatch(args: string[], flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
-  const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
-  // csv-parse is loaded only for batch runs.
-  const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
-  const dates = flagDates(flags);
-  const files = patientFiles(args, flags);
+/** The input of rows as opened and recognised: its format, delimiter, size, and its rows when read in JS. */
+export type RowsInput = {
+  opened: OpenedInput;
+  inputFormat: InputFormat | 'json';
+  delimiter: string | undefined;
+  /** A regular file (DuckDB can read it again from its start: not a pipe). */
+  regularFile: boolean;
+  totalBytes: number | undefined;
+  /** The header's unknown columns: stop before any row, or (--ignore-unknown-columns) warn. */
+  onHeader: (info: HeaderInfo) => void;
+  /** Every row, read and validated in JS (the reference dates of the command line given). */
+  rows(dict: Dictionary, dates: ReferenceDates): AsyncIterable<InputItem>;
+};
+
+export type InputFlags = Pick<BatchFlags, 'inputFormat' | 'delimiter' | 'sheet' | 'ignoreUnknownColumns'>;
+
+/**
+ * Opens what `screen batch` and `screen layout` read: patient JSON files (`files`, from
+ * patientFiles), or one file of rows (or standard input) in the format of --input-format, its
+ * extension, or (stdin) its first character; flags for another kind of input are refused. (`action`
+ * words the header's errors.)
+ */
+export async function openRowsInput(args: string[], files: string[] | undefined, flags: InputFlags, io: CliIo, action: 'screen' | 'lay out'): Promise<RowsInput> {
   const arg = args[0] as string;
-  for (const input of files ?? [arg]) checkDistinctFiles(input, flags, io);
   const opened: OpenedInput = files ? { stream: (async function* () {})(), name: files.length === 1 ? arg : `${files.length} patient files` } : openInput(arg, io);
   const detected = files ? { format: 'json' as const, stream: opened.stream } : await detectFormat(arg, flags.inputFormat, opened.stream);
   const inputFormat = detected.format;
@@ -338,6 +353,40 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   } catch {
     totalBytes = undefined;
   }
+  const onHeader = ({ unknown, header }: HeaderInfo) => {
+    // (An unnamed column is often the empty one a trailing separator makes: where it is says so.)
+    const place = (u: HeaderInfo['unknown'][number]) => `column ${u.column}${u.after === undefined ? '' : `, after ${excerpt(u.after, 40)}`}`;
+    const line = (u: HeaderInfo['unknown'][number]) =>
+      u.name.trim() === '' ? `${place(u)} has no name${u.column === header.names.length && inputFormat === 'csv' ? ' (a separator at the end of the header line?)' : ''}` : `unknown column ${excerpt(u.name, 80)} (${place(u)})${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
+    if (unknown.length && !flags.ignoreUnknownColumns) {
+      // Before any row is read on: a misspelt column would silently leave every patient undetermined.
+      throw new PatientDataError([
+        ...unknown.map((u) => ({ location: `${opened.name} header`, message: u.name.trim() === '' ? line(u) : `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
+        { location: `${opened.name} header`, message: `no row was ${action === 'screen' ? 'screened' : 'laid out'}; fix the header, or give --ignore-unknown-columns to ${action} without those columns` },
+      ]);
+    }
+    for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
+  };
+  const rows = async function* (dict: Dictionary, dates: ReferenceDates): AsyncGenerator<InputItem> {
+    // csv-parse is loaded only for runs that read rows.
+    const { readCsvRows, readNdjsonRows } = await import('../batch/read-rows.js');
+    if (files) yield* readPatientFiles(files, dict, io, dates);
+    else if (inputFormat === 'ndjson') yield* readNdjsonRows(stream, dict, { referenceDates: dates });
+    else if (inputFormat === 'parquet') yield* (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates });
+    else yield* readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {});
+  };
+  return { opened, inputFormat, delimiter, regularFile, totalBytes, onHeader, rows };
+}
+
+/** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
+export async function runBatch(args: string[], flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
+  const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
+  const dates = flagDates(flags);
+  const files = patientFiles(args, flags);
+  const arg = args[0] as string;
+  for (const input of files ?? [arg]) checkDistinctFiles(input, flags, io);
+  const input = await openRowsInput(args, files, flags, io, 'screen');
+  const { opened, inputFormat, delimiter, regularFile, totalBytes } = input;
   const bytesRead = () => opened.raw?.bytesRead ?? 0;
 
   const compiled = trials.map((t) => compileTrial(t, dict));
@@ -347,17 +396,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   const wideColumns = flags.wide ? trials.flatMap((t) => t.criteria.map((c) => ({ trial: t.meta.id, criterion: c.id }))) : undefined;
   const writer = (await format.load())(wideColumns ? { wideColumns } : {});
 
-  const onHeader = ({ unknown }: HeaderInfo) => {
-    const line = (u: { name: string; suggestion?: string }) => `unknown column ${excerpt(u.name, 80)}${u.suggestion ? ` (did you mean "${u.suggestion}"?)` : ''}`;
-    if (unknown.length && !flags.ignoreUnknownColumns) {
-      // Before any row is screened: a misspelt column would silently leave every patient undetermined.
-      throw new PatientDataError([
-        ...unknown.map((u) => ({ location: `${opened.name} header`, message: `${line(u)}: not a data-dictionary path (see: screen template <trial> --format csv --describe)` })),
-        { location: `${opened.name} header`, message: 'no row was screened; fix the header, or give --ignore-unknown-columns to screen without those columns' },
-      ]);
-    }
-    for (const u of unknown) io.stderr.write(`warning: ${opened.name} header: ${line(u)}, ignored (--ignore-unknown-columns)\n`);
-  };
+  const onHeader = input.onHeader;
   // Parquet is read by DuckDB, loaded only for it.
   // --engine duckdb over a CSV file: DuckDB reads it (native-batch.ts), unless the file has
   // anything only the JS reader handles, in which case it is read as below.
@@ -379,15 +418,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
       throw e;
     }
   }
-  const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> =
-    nativeRows ??
-    (files
-      ? readPatientFiles(files, dict, io, dates)
-      : inputFormat === 'ndjson'
-      ? readNdjsonRows(stream, dict, { referenceDates: dates })
-      : inputFormat === 'parquet'
-        ? (await import('../batch/read-parquet.js')).readParquetRows(resolve(io.cwd, arg), dict, opened.name, onHeader, { referenceDates: dates })
-        : readCsvRows(stream, dict, opened.name, onHeader, { referenceDates: dates }, delimiter ? { delimiter } : {}));
+  const rows: AsyncIterable<InputItem | SqlRow | (InputItem | SqlRow)[]> = nativeRows ?? input.rows(dict, dates);
 
   // The input is read (and the header checked) before the output file is created.
   const iterator = rows[Symbol.asyncIterator]();
@@ -469,12 +500,14 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   let duplicates = 0;
   // (Patient files are named by their own names; rows by their numbers.)
   const where = (r: number) => (files ? (files[r - 1] as string) : `row ${r}`);
-  const checkId = (id: string | null | undefined, row: number) => {
-    if (!id) return;
+  // The repeat is also a warning of its row in the output: the results handed on show it.
+  const checkId = (id: string | null | undefined, row: number): Problem | undefined => {
+    if (!id) return undefined;
     const first = firstRowOf.firstRow(id, row);
-    if (first === undefined) return;
+    if (first === undefined) return undefined;
     duplicates += 1;
     if (duplicates <= 20) io.stderr.write(`warning: ${files ? '' : `${opened.name} `}${where(row)}: patient id "${id.slice(0, 60)}" also in ${where(first)}\n`);
+    return files ? { location: files[row - 1] as string, message: `patient id ${excerpt(id, 60)} also in ${where(first)}` } : { location: 'id', message: `${excerpt(id, 60)} is also the id of ${where(first)}` };
   };
   // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
   const handle = async (item: InputItem | SqlRow) => {
@@ -482,13 +515,13 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
       // Taken, laid out and screened in SQL: valid, its warnings (dates after screening) made there.
       summary.inputRow(false);
       progress.tick();
-      checkId(item.patientId, item.row);
-      await writeSql(item);
+      const repeat = checkId(item.patientId, item.row);
+      await writeSql(repeat ? { ...item, warnings: [...item.warnings, formatProblem(repeat)] } : item);
       return;
     }
     summary.inputRow(!item.ok);
     progress.tick();
-    checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
+    const repeat = checkId(item.ok ? item.parsed.record.id : item.patientId, item.row);
     if (!item.ok) {
       errors += 1;
       if (duck) pending.push({ item, warnings: [], patientId: item.patientId });
@@ -497,7 +530,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
     }
     const { record } = item.parsed;
     // (A patient file's warnings are located in it, as its other warnings are.)
-    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, files ? (files[item.row - 1] as string) : '', trials, trialIds)];
+    const warnings = [...item.parsed.warnings, ...reviewKeyWarnings(record, files ? (files[item.row - 1] as string) : '', trials, trialIds), ...(repeat ? [repeat] : [])];
     const { dates: referenceDates } = resolveReferenceDates(record.referenceDates, dates);
     const patientId = typeof record.id === 'string' ? record.id : null;
     if (duck) {

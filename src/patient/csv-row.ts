@@ -254,7 +254,12 @@ function enumCode(word: string, col: { values: EnumValues; byWord: Map<string, s
   const labels = new Map(codes.map((c) => [enumLabel(col.values, c), c]));
   const near = suggest(word, [...codes, ...labels.keys()]);
   const hint = near === undefined ? '' : labels.has(near) ? ` (did you mean "${near}", code ${labels.get(near)}?)` : ` (did you mean "${near}"?)`;
-  return { error: `${excerpt(word)} is not one of the choices${hint}: ${codes.map((c) => `${c} (${enumLabel(col.values, c)})`).join(', ').slice(0, 400)}` };
+  // The choices, as many as fit in about 400 characters, whole, and how many more there are.
+  const all = codes.map((c) => `${c} (${enumLabel(col.values, c)})`);
+  let shown = 0;
+  for (let length = 0; shown < all.length && length + (all[shown] as string).length <= 400; shown++) length += (all[shown] as string).length + 2;
+  const list = `${all.slice(0, Math.max(1, shown)).join(', ')}${all.length > Math.max(1, shown) ? `, … and ${all.length - Math.max(1, shown)} more (screen template --describe lists them)` : ''}`;
+  return { error: `${excerpt(word)} is not one of the choices${hint}: ${list}` };
 }
 
 /** Choice cells as codes: labels are accepted case-insensitively. Unmatched cells become problems. */

@@ -7,6 +7,7 @@ import { getPath, type PatientRecord } from '../engine/patient-record.js';
 import { resolveReferenceDates, type ResolvedReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { PatientDataError, type Problem } from '../errors.js';
+import { enumLabel } from '../criteria/dictionary-model.js';
 import { findJsonTextProblem, MAX_JSON_DEPTH } from '../util/json-checks.js';
 import { issueMessage } from '../util/zod-issue-message.js';
 import { suggest } from '../util/did-you-mean.js';
@@ -101,7 +102,7 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
   const keys = cached(keyTrees, dict, knownKeyTree);
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    throw new PatientDataError(parsed.error.issues.map((issue) => issueProblem(file, data, issue)));
+    throw new PatientDataError(parsed.error.issues.map((issue) => issueProblem(file, data, issue, dict)));
   }
   return checkedRecord(parsed.data as PatientRecord, data, file, dict, options, keys);
 }
@@ -176,9 +177,38 @@ function latestAllowed(dates: ReferenceDates): { name: string; date: string } | 
   return first ? { name: first, date: dates[first] as string } : undefined;
 }
 
-function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue): Problem {
+function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue, dict: Dictionary): Problem {
   const got = valueAt(data, issue.path);
-  return { location: locationOf(file, issue.path), message: issueMessage(issue, got) };
+  const hint = issue.code === 'invalid_value' && typeof got === 'string' ? labelHint(dict, issue.values, got) : '';
+  return { location: locationOf(file, issue.path), message: `${issueMessage(issue, got)}${hint}` };
+}
+
+/**
+ * A choice written as its label ("Dermatomyositis"), which CSV accepts and a patient file does
+ * not: the code it stands for. (The choice list is found by its codes, the issue's values.)
+ */
+function labelHint(dict: Dictionary, values: readonly unknown[], got: string): string {
+  const codes = new Set(values.map(String));
+  for (const def of enumDefs(dict)) {
+    const own = Object.keys(def.values);
+    if (own.length !== codes.size || !own.every((c) => codes.has(c))) continue;
+    const code = own.find((c) => enumLabel(def.values, c).toLowerCase() === got.trim().toLowerCase() || c.toLowerCase() === got.trim().toLowerCase());
+    if (code !== undefined) return ` (that is the label of "${code}": a patient file takes the code)`;
+  }
+  return '';
+}
+
+/** Every choice list of the dictionary, record items' included (found once per dictionary). */
+const enumDefsOf = new WeakMap<Dictionary, { values: Record<string, string | { label: string }> }[]>();
+function enumDefs(dict: Dictionary): { values: Record<string, string | { label: string }> }[] {
+  return cached(enumDefsOf, dict, (d) => {
+    const out: { values: Record<string, string | { label: string }> }[] = [];
+    for (const [, def] of d.fields) {
+      if (def.type === 'enum' || def.type === 'enumList') out.push(def);
+      if (def.type === 'records') for (const item of Object.values(def.item)) if (item.type === 'enum' || item.type === 'enumList') out.push(item);
+    }
+    return out;
+  });
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

@@ -95,6 +95,15 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
       return medicationWords(f, who);
     case 'records':
       if (f.value === null) return `${f.label}: ${NOT_RECORDED}`;
+      if (f.notConcerned?.length) {
+        // "Each of" with records its filter leaves out: those are named apart.
+        const n = Number(f.value);
+        const total = n + f.notConcerned.length;
+        const list = `${total} recorded ${f.label.toLowerCase()}`;
+        // (The others are those it may apply to: where the filter is unknown, the check decides.)
+        const verdict = n === 0 ? `none of ${list} is one it applies to (${shortList(f.notConcerned)})` : `${f.outcome === 'met' ? 'each of' : 'not known for'} the ${n} other${n === 1 ? '' : 's'} of ${list}${f.outcome === 'met' ? ' qualifies' : ''} (${shortList(f.records ?? [])}; not concerned: ${shortList(f.notConcerned)})`;
+        return `${f.note ? `${f.note}: ` : ''}${verdict}`;
+      }
       if (f.value === 0) return `${f.label}: ${f.complete === false ? 'none entered so far (the list is not confirmed complete)' : EMPTY_LIST}`;
       {
         // exists not met: none of them matches; forAll met: each of them passes the check.

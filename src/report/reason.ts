@@ -56,6 +56,8 @@ export type ReasonFact = {
   /** review: who recorded the decision (its date is `date`) and what the answer means. */
   decidedBy?: string;
   meaning?: string;
+  /** records ("each of"): the records the rule's filter leaves out (it does not apply to them). */
+  notConcerned?: string[];
   /** records: false when the list is not confirmed complete (records may be missing). */
   complete?: boolean;
   /** A free description: a review's question, a calculator's result, a dose change. */
@@ -104,16 +106,27 @@ type ListTrace = Extract<Trace, { kind: 'exists' | 'forAll' | 'count' }>;
 type ItemTrace = Extract<Trace, { kind: 'item' }>;
 const isList = (t: Trace): t is ListTrace => t.kind === 'exists' || t.kind === 'forAll' || t.kind === 'count';
 
-/** `fails`: the criterion fails (then a list that every record decides says why each record does). */
-function collect(t: Trace, sense: Sense, record: string | undefined, fails: boolean): ReasonFact[] {
-  if (t.kind === 'not') return (t.children ?? []).flatMap((c) => collect(c, flip(sense), record, fails));
+/**
+ * `fails`: the criterion fails (then a list that every record decides says why each record does).
+ * `whyNot`: the facts of a record that does not count, where its drug or class is the reason, not
+ * a name for the record.
+ */
+function collect(t: Trace, sense: Sense, record: string | undefined, fails: boolean, whyNot = false): ReasonFact[] {
+  if (t.kind === 'not') return (t.children ?? []).flatMap((c) => collect(c, flip(sense), record, fails, whyNot));
   if (isList(t)) return recordFacts(t, sense, fails);
   if (t.kind === 'item') {
     // [where, check]: in "each of", the filter picks the records the check applies to.
     const [where, check] = t.children ?? [];
     const applies = t.detail?.applies;
     const name = t.detail ? itemWords(t.detail) : (record ?? '');
-    const facts = check && where && applies === 'met' ? collect(check, sense, name, fails) : (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name, fails));
+    const facts = check && where && applies === 'met' ? collect(check, sense, name, fails, whyNot) : (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name, fails, whyNot));
+    // Why a record does not count: every fact, but that a date is not recorded where a value
+    // says more ("started 2026-10-01, needs started by 2026-08-16" beside "last dose: not
+    // recorded" on a drug still taken).
+    if (whyNot) {
+      const valued = facts.filter((f) => !(f.kind === 'known' && f.value === null));
+      return valued.length ? valued : facts;
+    }
     // "Prednisone: Drug class: Corticosteroid" only says which records count; keep it when it is all there is.
     const telling = facts.filter((f) => !(f.kind === 'in' && /\.(drug|class)$/.test(f.field ?? '')));
     return telling.length ? telling : facts;
@@ -122,14 +135,15 @@ function collect(t: Trace, sense: Sense, record: string | undefined, fails: bool
   if (t.kind === 'atLeast' && (t.outcome === 'met' || t.outcome === 'not_met')) {
     // Enough met (or too few possible): the parts on the deciding side say why.
     const side = children.filter((c) => c.outcome === t.outcome);
-    return [{ kind: 'atLeast', outcome: t.outcome, sense, label: t.note ?? 'parts met', value: Number(t.detail?.metCount), threshold: { op: '>=', value: Number(t.detail?.n) }, text: `of ${t.detail?.of}` }, ...side.flatMap((c) => collect(c, sense, record, fails))];
+    return [{ kind: 'atLeast', outcome: t.outcome, sense, label: t.note ?? 'parts met', value: Number(t.detail?.metCount), threshold: { op: '>=', value: Number(t.detail?.n) }, text: `of ${t.detail?.of}` }, ...side.flatMap((c) => collect(c, sense, record, fails, whyNot))];
   }
   if (children.length && !['review', 'calc'].includes(t.kind)) {
-    return decisiveChildren(t, children).flatMap((c) => collect(c, sense, record, fails));
+    return decisiveChildren(t, children).flatMap((c) => collect(c, sense, record, fails, whyNot));
   }
   const fact = leafFact(t, sense, record);
-  // "Rituximab: Drug: Rituximab" says nothing the record's name does not.
-  if (record && (t.kind === 'in' || t.kind === 'is') && fact.value === record) return [];
+  // "Rituximab: Drug: Rituximab" says nothing the record's name does not (but "Hydroxychloroquine:
+  // Drug: Hydroxychloroquine, needs one of …" says why it does not count).
+  if (record && !whyNot && (t.kind === 'in' || t.kind === 'is') && fact.value === record) return [];
   return [fact];
 }
 
@@ -142,10 +156,7 @@ function names(t: Trace): string[] {
   return items(t).map((c) => (c.detail ? itemWords(c.detail) : ''));
 }
 
-/** How many records' own facts follow "none of N recorded … matches" (the count names them all). */
-const RECORDS_EXPLAINED = 10;
-
-/** A list: one fact for "none recorded", or the count of "none of them" with the first records' own facts, else the facts of the records that decide. */
+/** A list: one fact for "none recorded", or the count of "none of them" with each record's own facts, else the facts of the records that decide. */
 function recordFacts(t: ListTrace, sense: Sense, fails: boolean): ReasonFact[] {
   const d = detailOf(t);
   const label = String(d.label ?? (t.facts[0] ? factLabel(t.facts[0]) : undefined) ?? d.records ?? 'records');
@@ -160,18 +171,23 @@ function recordFacts(t: ListTrace, sense: Sense, fails: boolean): ReasonFact[] {
   }
   const decidedByOne = (t.kind === 'exists' && t.outcome === 'met') || (t.kind === 'forAll' && t.outcome === 'not_met');
   if (all.length === 0 || !decidedByOne) {
-    const summary: ReasonFact = { ...base, value: all.length, records: all };
+    // "Each of them qualifies" is about the records the filter lets through ("every current
+    // immunosuppressant is one of the five allowed"): the others are named apart, never as
+    // qualifying.
+    const left = t.kind === 'forAll' ? items(t).filter((c) => c.detail?.applies === 'not_met') : [];
+    const summary: ReasonFact = { ...base, value: all.length - left.length, records: items(t).filter((c) => !left.includes(c)).map((c) => (c.detail ? itemWords(c.detail) : '')) };
+    if (left.length) summary.notConcerned = left.map((c) => (c.detail ? itemWords(c.detail) : ''));
     // "None of them matches" / "each of them qualifies" is decided by every record: after the
     // count, each record's own deciding facts say why ("Prednisone: Response to this drug:
-    // Responded, needs one of Treatment failure, Intolerance"), for the first few records. (In
-    // "each of", only the records the check applies to: the others pass by the filter alone.)
+    // Responded, needs one of Treatment failure, Intolerance").
     const decidedByAll = (t.kind === 'exists' && t.outcome === 'not_met') || (t.kind === 'forAll' && t.outcome === 'met');
     if (!decidedByAll || !fails) return [summary];
-    const deciding = items(t).filter((c) => c.outcome === t.outcome && (t.kind === 'exists' || c.detail?.applies === 'met'));
-    return [summary, ...deciding.slice(0, RECORDS_EXPLAINED).flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails))];
+    const deciding = items(t).filter((c) => c.outcome === t.outcome && !left.includes(c));
+    return [summary, ...deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails, t.kind === 'exists'))];
   }
+  // (A record failing "each of" is one that does not count: its drug is the reason, not its name.)
   const deciding = items(t).filter((c) => c.outcome === t.outcome);
-  return deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails));
+  return deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails, t.kind === 'forAll'));
 }
 
 function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {

@@ -73,7 +73,8 @@ export const ReasonFactSchema = z.strictObject({
     })
     .optional(),
   window: z.strictObject({ from: z.string().optional(), to: z.string().optional(), reference: z.string().optional(), length: z.string().optional() }).optional().describe('A date window: from..to, its length before a reference date.'),
-  records: z.array(z.string()).optional().describe('The list items considered.'),
+  records: z.array(z.string()).optional().describe('The list items considered (for "each of", those its filter does not leave out: see notConcerned).'),
+  notConcerned: z.array(z.string()).optional().describe('records ("each of"): the list items the rule\'s filter leaves out (it does not apply to them).'),
   decidedBy: z.string().optional(),
   meaning: z.string().optional().describe('review: what the recorded answer means for the criterion.'),
   complete: z.boolean().optional().describe('records: false when the list is not confirmed complete.'),

@@ -85,7 +85,8 @@ export function formatText(result: ScreeningResult, options: TextOptions): strin
       const { mark, tone } = effectMark(c);
       const head = `${paint(ch, tone, mark)} ${ch.bold(c.id)} ${c.title}${paint(ch, tone, EFFECT_WORDS[c.effect])}`;
       if (explain) {
-        out.push(`${head}${c.effect === 'passes' ? ' —' : ''} ${criterionStatus(c)}`);
+        // (The rule's own outcome after the effect: "— FAILS (not met)", "— FAILS (applies — excluded)".)
+        out.push(c.effect === 'passes' ? `${head} — ${criterionStatus(c)}` : `${head} (${criterionStatus(c)})`);
         if (c.note) out.push(`    ${ch.dim(`Interpretation: ${c.note}`)}`);
         for (const line of traceLines(c.trace, { full: options.full ?? false })) {
           out.push(`${'    '.repeat(line.depth + 1)}${paint(ch, line.outcome, MARK[line.outcome])} ${line.text}`);

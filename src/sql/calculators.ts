@@ -116,7 +116,10 @@ function imacsTable(params: Record<string, unknown>, codes: number[], mmtIndex: 
   // calculator over every case took about a quarter of a second, paid by every query compiled.
   const key = JSON.stringify([params, codes, mmtIndex]);
   let table = imacsTables.get(key);
-  if (!table) imacsTables.set(key, (table = Object.freeze(tabulateImacs(params, codes, mmtIndex))));
+  if (!table) {
+    const { met, notMet } = tabulateImacs(params, codes, mmtIndex);
+    imacsTables.set(key, (table = Object.freeze({ met: Object.freeze(met), notMet: Object.freeze(notMet) })));
+  }
   return table;
 }
 const imacsTables = new Map<string, { readonly met: readonly number[]; readonly notMet: readonly number[] }>();

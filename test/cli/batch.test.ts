@@ -164,15 +164,28 @@ describe('CSV input details', () => {
     const out = join(dir, 'unknown-col-out.csv');
     const r = await runCli(['batch', file, '--trial', TRIAL, '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown-col.csv header: unknown column "diagnosis.subtyp" (did you mean "diagnosis.subtype"?): not a data-dictionary path');
-    expect(r.stderr).toContain('unknown column "labs.ck.valeu" (did you mean "labs.ck.value"?)');
+    expect(r.stderr).toContain('unknown-col.csv header: unknown column "diagnosis.subtyp" (column 2, after "id") (did you mean "diagnosis.subtype"?): not a data-dictionary path');
+    expect(r.stderr).toContain('unknown column "labs.ck.valeu" (column 3, after "diagnosis.subtyp") (did you mean "labs.ck.value"?)');
     expect(r.stderr).toContain('no row was screened; fix the header, or give --ignore-unknown-columns');
     expect(r.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
     const ignored = await runCli(['batch', file, '--trial', TRIAL, '--ignore-unknown-columns']);
     expect(ignored.code).toBe(0);
-    expect(ignored.stderr.match(/unknown column "diagnosis.subtyp" \(did you mean "diagnosis.subtype"\?\), ignored/g)).toHaveLength(1);
+    expect(ignored.stderr.match(/unknown column "diagnosis.subtyp" \(column 2, after "id"\) \(did you mean "diagnosis.subtype"\?\), ignored/g)).toHaveLength(1);
     expect(parseCsvOutput(ignored.stdout).map((x) => x.verdict)).toEqual(['undetermined', 'undetermined']);
+  });
+
+  test('an unnamed column is named by its place; at the end of the line, the trailing separator a spreadsheet leaves is suggested', async () => {
+    const r = await runCli(['batch', write('trailing.csv', 'id,demographics.ageYears,\nA,54,\n'), '--trial', TRIAL]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('trailing.csv header: column 3, after "demographics.ageYears" has no name (a separator at the end of the header line?)\n');
+    const inner = await runCli(['batch', write('inner.csv', 'id,,demographics.ageYears\nA,,54\n'), '--trial', TRIAL]);
+    expect(inner.stderr).toContain('inner.csv header: column 2, after "id" has no name\n');
+    // Two empty columns at the end (an export's trailing separators): two unnamed columns, not a column named twice.
+    const two = await runCli(['batch', write('two-empty.csv', 'id,demographics.ageYears,,\nA,54,,\n'), '--trial', TRIAL]);
+    expect(two.stderr).toContain('two-empty.csv header: column 3, after "demographics.ageYears" has no name\n');
+    expect(two.stderr).toContain('two-empty.csv header: column 4 has no name (a separator at the end of the header line?)\n');
+    expect((await runCli(['batch', 'two-empty.csv', '--trial', TRIAL, '--ignore-unknown-columns'].map((a) => (a === 'two-empty.csv' ? join(dir, a) : a)))).code).toBe(0);
   });
 
   test('a header with no known column is an input error', async () => {

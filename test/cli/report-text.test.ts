@@ -52,6 +52,14 @@ describe('default text report', () => {
     const full = await screen('im101-611-eligible', ['--full']);
     expect(full.stdout.split('\n').length).toBeGreaterThan(explain.stdout.split('\n').length);
   });
+
+  test('--explain heads each criterion with its effect, then the outcome of its rule in brackets', async () => {
+    const excluded = (await screen('im101-611-excluded-rituximab', ['--explain'])).stdout.split('\n');
+    expect(excluded).toContain('✘ E3 Rituximab within 6 months, or earlier rituximab without documented B cells — FAILS (applies — excluded)');
+    expect(excluded).toContain('✔ I1 Adult (18 or older) — met');
+    const open = (await screen('im101-611-undetermined-missing', ['--explain'])).stdout.split('\n');
+    expect(open.filter((l) => l.startsWith('? ')).every((l) => l.endsWith('— open (unknown)'))).toBe(true);
+  });
 });
 
 test('--brief keeps only what fails or is open, with its facts, and counts the rest', async () => {

@@ -132,6 +132,8 @@ describe('cells to patient', () => {
       'medications.2.doses.3.date: "2025-13-01" is not a real calendar date',
     ]);
     expect(problems({ 'medications.4.drug': 'aspirin' })[0]).toMatch(/^medications\.4\.drug: "aspirin" is not one of the choices: prednisone \(Prednisone\), /);
+    // The choices whole, never cut in a word, and how many are left out.
+    expect(problems({ 'medications.4.drug': 'aspirin' })[0]).toMatch(/\), … and \d+ more \(screen template --describe lists them\)$/);
   });
 
   test('every bad cell of a row is reported, not only the first', () => {

@@ -28,6 +28,10 @@ describe('errors name the JSON path', () => {
     [{ labs: { ck: { value: 1500, unit: 'U/L' } } }, "p.json $.labs.ck.uln: is required with a value: '× ULN' rules use the reporting lab's upper limit of normal"],
     [{ labs: { ck: { value: 15, unit: 'mg/dL', uln: 2 } } }, 'p.json $.labs.ck.unit: must be one of "U/L", "µkat/L", "ukat/L", got "mg/dL"'],
     [{ diagnosis: { subtype: 'dermatomyositis' } }, 'p.json $.diagnosis.subtype: must be one of'],
+    // A label, which CSV accepts: the code it stands for (any case; in record items and lists too).
+    [{ diagnosis: { subtype: 'Dermatomyositis' } }, 'p.json $.diagnosis.subtype: must be one of "dm", "cadm", "pm", "imnm", "overlap", "antisynthetase", "juvenile", "ibm", "drugInduced", "hivPm", "otherNonIim", got "Dermatomyositis" (that is the label of "dm": a patient file takes the code)'],
+    [{ medications: [{ drug: 'PREDNISONE' }] }, 'p.json $.medications[0].drug: must be one of "prednisone", '],
+    [{ antibodies: { positive: ['anti-Mi-2'] } }, 'p.json $.antibodies.positive[0]: must be one of'],
     [{ medications: [{ drug: 'methotrexate', start: '2026-01-01', stop: '2025-01-01' }] }, 'p.json $.medications[0].stop: "2025-01-01" is before the start date'],
     [{ medications: [{ drug: 'methotrexate', ongoing: true, stop: '2025-01-01' }] }, 'p.json $.medications[0].ongoing: true is true but a stop date is given'],
     [{ reviews: { 'IM101-611': { P1: { decision: 'maybe', by: 'x', date: '2026-01-01' } } } }, 'p.json $.reviews["IM101-611"].P1.decision: must be one of "yes", "no"'],
@@ -36,6 +40,15 @@ describe('errors name the JSON path', () => {
   ])('%j', (value, expected) => {
     const found = problems(value);
     expect(found.some((p) => p.startsWith(expected)), `got ${JSON.stringify(found)}`).toBe(true);
+  });
+
+  test.each([
+    [{ medications: [{ drug: 'PREDNISONE' }] }, '(that is the label of "prednisone": a patient file takes the code)'],
+    [{ antibodies: { positive: ['anti-Mi-2'] } }, '(that is the label of "mi2": a patient file takes the code)'],
+    [{ diagnosis: { subtype: 'dermatomyosits' } }, '"dermatomyosits"'],
+  ])('a label in place of a code: %j', (value, end) => {
+    const found = problems(value);
+    expect(found.some((p) => p.endsWith(end)), `got ${JSON.stringify(found)}`).toBe(true);
   });
 
   test('syntax errors give line and column', () => {

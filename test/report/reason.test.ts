@@ -156,7 +156,7 @@ describe('a list that every record decides', () => {
     ]);
   });
 
-  test('the first ten records are explained; the count names them all', () => {
+  test('every record is explained, and the text counts what it leaves out', () => {
     const many = withChanges(notRefractory, (p) => {
       // Twelve drugs (a drug repeated with overlapping dates would be merged into one course).
       const drugs = ['prednisone', 'prednisolone', 'methylprednisolone', 'methotrexate', 'azathioprine', 'mycophenolateMofetil', 'tacrolimus', 'cyclosporine', 'leflunomide', 'cyclophosphamide', 'ivig', 'rituximab'];
@@ -165,7 +165,23 @@ describe('a list that every record decides', () => {
     const r = reasonOf(screenCriterion('NCT02347891', 'I4', many));
     expect(r.facts[0]).toMatchObject({ kind: 'records', value: 12 });
     expect(r.facts[0]?.records).toHaveLength(12);
-    expect(new Set(r.facts.slice(1).map((f) => f.record)).size).toBe(10);
+    expect(new Set(r.facts.slice(1).map((f) => f.record)).size).toBe(12);
+    const words = reasonWords(r, 3);
+    expect(words.parts.length + words.hidden).toBe(13);
+  });
+
+  test('a record that does not count keeps its drug and class, and a missing date beside a value is left out', () => {
+    // Hydroxychloroquine failed, but it is neither a glucocorticoid nor a listed drug, and it was started 6 weeks ago.
+    const hcq = withChanges(notRefractory, (p) => {
+      p.medications = [{ drug: 'hydroxychloroquine', start: '2026-10-01', ongoing: true, outcome: 'failure' }];
+    });
+    const r = reasonOf(screenCriterion('NCT02347891', 'I4', hcq));
+    expect(r.facts.slice(1).map((f) => [f.record, f.field])).toEqual([
+      ['Hydroxychloroquine', 'medications[0].class'],
+      ['Hydroxychloroquine', 'medications[0].drug'],
+      ['Hydroxychloroquine', 'medications[0].start'],
+    ]);
+    expect(factWords(r.facts[2]!, true)).toMatch(/^Hydroxychloroquine: Drug: Hydroxychloroquine \(needs one of Azathioprine, Methotrexate/);
   });
 
   test('a passing "none of them" (an exclusion that does not apply) keeps to the count', () => {
@@ -173,5 +189,27 @@ describe('a list that every record decides', () => {
     expect(r.effect).toBe('passes');
     expect(r.facts).toHaveLength(1);
     expect(factWords(r.facts[0]!)).toBe('none of 2 recorded medications matches (Prednisone, Methotrexate)');
+  });
+
+  test('"each of" names only the records its filter lets through: the others are not said to qualify', () => {
+    // No current immunosuppressant (prednisone is a glucocorticoid, rituximab was stopped): IM101-611 I6's "every current immunosuppressant is one of the five allowed" concerns neither.
+    const p = withChanges(example('im101-611-eligible'), (x) => {
+      x.medications = [x.medications[0], { drug: 'rituximab', start: '2026-08-01', stop: '2026-08-15' }];
+    });
+    const r = reasonOf(screenCriterion('IM101-611', 'I6', p));
+    const fact = r.facts.find((f) => f.note === 'every current immunosuppressant is one of the five allowed');
+    expect(fact).toMatchObject({ kind: 'records', value: 0, records: [], notConcerned: ['Prednisone', 'Rituximab'] });
+    expect(factWords(fact!)).toBe('every current immunosuppressant is one of the five allowed: none of 2 recorded medications is one it applies to (Prednisone, Rituximab)');
+  });
+
+  test('a record failing "each of" says why: its drug, even where the drug is its name', () => {
+    // Cyclophosphamide is an immunosuppressant, but not one of IM101-611 I6's five allowed.
+    const p = withChanges(example('im101-611-eligible'), (x) => {
+      x.medications[1].drug = 'cyclophosphamide';
+    });
+    const r = reasonOf(screenCriterion('IM101-611', 'I6', p));
+    expect(r.effect).toBe('fails');
+    expect(r.facts.length).toBeGreaterThan(0);
+    expect(factWords(r.facts[0]!, true)).toMatch(/^Cyclophosphamide: Drug: Cyclophosphamide \(needs one of Methotrexate, Azathioprine/);
   });
 });

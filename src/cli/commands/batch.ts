@@ -62,23 +62,36 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** The options telling how to read a file of rows (batch and layout read them alike). */
+export function withInputOptions(command: Command, action: 'screen' | 'lay out'): Command {
+  return command
+    .addOption(new Option('--input-format <format>', 'input format (default: from the file extension, or by looking at standard input)').choices(['csv', 'ndjson', 'xlsx', 'parquet']))
+    .option('--delimiter <char>', 'CSV delimiter: , ; tab | (default: detected from the header line)')
+    .option('--sheet <name>', 'the worksheet of an .xlsx workbook (default: the first)')
+    .option('--ignore-unknown-columns', `${action} even though some columns are not data-dictionary paths (they are ignored)`);
+}
+
+/** The reference dates given for every row. */
+export function withDateOptions(command: Command): Command {
+  return command
+    .option('--as-of <date>', 'screening date (YYYY-MM-DD) for every row; overrides referenceDates.screening', onlyOnce('--as-of'))
+    .option('--consent <date>', 'informed consent date for every row; overrides referenceDates.consent', onlyOnce('--consent'))
+    .option('--randomization <date>', 'randomization date for every row; overrides referenceDates.randomization', onlyOnce('--randomization'));
+}
+
 export function batchCommand(io: CliIo, setExit: (code: number) => void): Command {
-  return new Command('batch')
+  const command = new Command('batch')
     .description('screen every patient in a CSV, .xlsx, Parquet or NDJSON file, or in patient JSON files, one output row per patient per trial')
     .argument('<patients...>', 'patients.csv, patients.xlsx, patients.parquet, patients.ndjson, or - for standard input; or patient JSON files (one patient each, as screen reads them)')
     .option('-t, --trial <id>', 'trial id (repeat for several trials)', collect)
     .option('--all', 'screen against every trial in the criteria directory')
     .option('-o, --out <file>', 'write results to this file instead of standard output')
-    .addOption(new Option('-f, --format <format>', formatHelp('batch')).choices(formatNames('batch')).default(defaultFormat('batch')))
-    .addOption(new Option('--input-format <format>', 'input format (default: from the file extension, or by looking at standard input)').choices(['csv', 'ndjson', 'xlsx', 'parquet']))
-    .option('--delimiter <char>', 'CSV delimiter: , ; tab | (default: detected from the header line)')
-    .option('--sheet <name>', 'the worksheet of an .xlsx workbook (default: the first)')
-    .option('--ignore-unknown-columns', 'screen even though some columns are not data-dictionary paths (they are ignored)')
-    .option('--summary <file>', 'also write the screen-failure summary as JSON to this file')
-    .option('--wide', 'add one column per criterion with its outcome')
-    .option('--as-of <date>', 'screening date (YYYY-MM-DD) for every row; overrides referenceDates.screening', onlyOnce('--as-of'))
-    .option('--consent <date>', 'informed consent date for every row; overrides referenceDates.consent', onlyOnce('--consent'))
-    .option('--randomization <date>', 'randomization date for every row; overrides referenceDates.randomization', onlyOnce('--randomization'))
+    .addOption(new Option('-f, --format <format>', formatHelp('batch')).choices(formatNames('batch')).default(defaultFormat('batch')));
+  return withDateOptions(
+    withInputOptions(command, 'screen')
+      .option('--summary <file>', 'also write the screen-failure summary as JSON to this file')
+      .option('--wide', 'add one column per criterion with its outcome'),
+  )
     .option('--criteria-dir <dir>', 'criteria directory instead of the built-in one')
     .addOption(new Option('--engine <engine>', 'screening engine: js, or duckdb (the criteria as SQL, run embedded; see docs/sql.md)').choices(['js', 'duckdb']).default('js'))
     .option('--no-progress', 'no progress line on stderr (it is shown only when stderr is a terminal)')

@@ -6,7 +6,7 @@ function pad(s: string | number, n: number, right = false): string {
   return right ? t.padStart(n) : t.padEnd(n);
 }
 
-/** "12 (34%)": a count with its share of the rows screened (whole percent, "<1%" for a few). */
+/** "12 (34%)": a count with its share of the trial's rows (whole percent, "<1%" for a few). */
 export function withPercent(n: number, of: number): string {
   if (of === 0) return String(n);
   const pct = (n / of) * 100;
@@ -21,7 +21,9 @@ export function formatSummaryText(summary: ScreenFailureSummary): string {
     const v = t.verdicts;
     lines.push('');
     const p = (n: number) => withPercent(n, t.rows);
-    lines.push(`${t.trial}: ${t.rows} screened; eligible ${p(v.eligible)}, ineligible ${p(v.ineligible)}, undetermined ${p(v.undetermined)}, error ${p(v.error)}`);
+    // (Rows with errors were not screened: the count says so, and they are their own share.)
+    const rows = v.error ? `${t.rows} rows, ${t.rows - v.error} screened` : `${t.rows} row${t.rows === 1 ? '' : 's'} screened`;
+    lines.push(`${t.trial}: ${rows}; eligible ${p(v.eligible)}, ineligible ${p(v.ineligible)}, undetermined ${p(v.undetermined)}, error ${p(v.error)}`);
     if (t.encoding === 'partial') lines.push(`  PARTIAL encoding: ${t.encodingNote ?? 'only part of the protocol criteria is encoded; check the full protocol.'}`);
     const width = Math.max(9, ...t.criteria.map((c) => c.id.length));
     const cells = t.criteria.map((c) => [c.failed, c.soleFailure, c.unknown, c.needsReview].map(p));
@@ -34,6 +36,6 @@ export function formatSummaryText(summary: ScreenFailureSummary): string {
   lines.push('');
   lines.push('failed: rows this criterion makes ineligible; only: rows where it is the sole failing criterion;');
   lines.push('unknown: rows with data missing for it; review: rows waiting for a recorded review decision on it.');
-  lines.push('Percentages are of the rows screened for that trial.');
+  lines.push('Percentages are of all the rows for that trial, rows with errors included.');
   return `${lines.join('\n')}\n`;
 }

@@ -98,6 +98,8 @@ describe('nothing lost: bad rows are isolated', () => {
     ]);
     expect(rows[1]?.errors).toContain(reason);
     expect(r.stderr).toContain('3 input rows, 1 with errors');
+    // The trial's line does not call the error row screened.
+    expect(r.stderr).toMatch(/\n[\w-]+: 3 rows, 2 screened; eligible 0 \(0%\), ineligible 0 \(0%\), undetermined 2 \(67%\), error 1 \(33%\)\n/);
   });
 
   test('a stray quote and an unterminated quote at the end each stay one error row', async () => {
@@ -227,8 +229,8 @@ describe('output', () => {
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
     expect(summary.trials.map((t: { trial: string; encoding: string }) => [t.trial, t.encoding])).toEqual([['NCT02347891', 'partial'], [TRIAL, 'complete']]);
     expect(summary.trials[0].encodingNote).toMatch(/Only the first five inclusion criteria are known/);
-    expect(r.stderr).toMatch(/NCT02347891: 2 screened;[^\n]*\n  PARTIAL encoding: Only the first five inclusion criteria are known/);
-    expect(r.stderr).not.toMatch(/IM101-611: 2 screened;[^\n]*\n  PARTIAL/);
+    expect(r.stderr).toMatch(/NCT02347891: 2 rows, 1 screened;[^\n]*\n  PARTIAL encoding: Only the first five inclusion criteria are known/);
+    expect(r.stderr).not.toMatch(/IM101-611: 2 rows, 1 screened;[^\n]*\n  PARTIAL/);
   });
   test('CSV output neutralises formula cells', async () => {
     const r = await runCli(['batch', write('inject.csv', 'id,diagnosis.subtype\n"=HYPERLINK(""http://evil"",""x"")",ibm\n@SUM(1),ibm\n-1+2,ibm\n'), '--trial', TRIAL]);
@@ -259,7 +261,7 @@ describe('output', () => {
       expect(c.soleFailure, c.id).toBe(rows.filter((x) => x.failed === c.id).length);
     }
     expect(t.criteria.reduce((n: number, c: { failed: number }) => n + c.failed, 0)).toBeGreaterThan(0);
-    expect(r.stderr).toContain(`${TRIAL}: ${examples.length} screened`);
+    expect(r.stderr).toContain(`${TRIAL}: ${examples.length} rows screened;`);
   });
 
   test('several trials: one output row per input row per trial, in input order', async () => {

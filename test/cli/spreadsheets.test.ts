@@ -145,7 +145,7 @@ describe('trial ids, duplicates, summary', () => {
     const r = screen(['batch', writeCsv('dups.csv', rows), '--trial', 'IM101-611']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: dups.csv row 3: patient id "IM-001" also in row 1');
-    expect(r.stderr).toContain('IM101-611: 3 screened; eligible 3 (100%), ineligible 0 (0%), undetermined 0 (0%), error 0 (0%)');
+    expect(r.stderr).toContain('IM101-611: 3 rows screened; eligible 3 (100%), ineligible 0 (0%), undetermined 0 (0%), error 0 (0%)');
     // The results handed on carry it too, on the repeat's row, whichever engine screens it.
     for (const engine of ['js', 'duckdb']) {
       const out = parseCsvOutput(screen(['batch', 'dups.csv', '--trial', 'IM101-611', '--engine', engine]).stdout);

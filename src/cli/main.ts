@@ -10,6 +10,7 @@ import { EXIT, onlyOnce, type CliIo } from './io.js';
 import { runScreen } from './screen-command.js';
 import { defaultFormat, formatHelp, formatNames } from '../report/formats.js';
 import { SUBCOMMAND_NAMES, SUBCOMMANDS } from './commands/index.js';
+import { withInputOptions } from './commands/batch.js';
 import { runMultiScreen, wantsMultiTrial, type MultiScreenFlags } from './multi-trial-command.js';
 
 const EXIT_CODES_HELP = `
@@ -75,6 +76,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .option('--brief', 'text report with only the criteria that fail or are open')
     .addOption(new Option('--explain', 'text report with the evidence tree under each criterion (the deciding parts)').conflicts('brief'))
     .addOption(new Option('--full', 'every part of each rule: text evidence trees, html/md/pdf an evidence appendix').conflicts('brief'))
+    .option('--row <n>', 'screen row n of a CSV, .xlsx, Parquet or NDJSON file (as screen batch numbers its rows; with its --input-format, --delimiter, --sheet, --ignore-unknown-columns)', onlyOnce('--row'))
     .option('-i, --interactive', 'ask for the data the trial still needs, question by question (needs a terminal)')
     .option('--save <file>', 'with --interactive: file the answers are saved to (default: a new file in the current directory)')
     .option('--color', 'force colour')
@@ -86,6 +88,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .exitOverride()
     .configureOutput(output)
     .action(async (patient: string | undefined, flags: MultiScreenFlags & { interactive?: boolean; save?: string }) => {
+      if (flags.interactive && flags.row !== undefined) throw new UsageError('--interactive reads a patient file: give it without --row');
       if (flags.interactive) {
         if (wantsMultiTrial(flags)) throw new UsageError('--interactive screens one trial: give --trial once, without --all');
         // Loaded only here: prompts are not needed to screen a file.
@@ -96,6 +99,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
       if (flags.save !== undefined) throw new UsageError('--save is used with --interactive');
       setExit(await (wantsMultiTrial(flags) ? runMultiScreen : runScreen)(patient, flags, io));
     });
+  // With --row: how to read the file of rows, as screen batch reads it.
+  withInputOptions(program, 'screen');
   for (const register of mayUseSubcommand(argv) ? SUBCOMMANDS : []) {
     const sub = register(io, setExit);
     for (const c of [sub, ...sub.commands]) c.exitOverride().configureOutput(output);

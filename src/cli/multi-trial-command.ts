@@ -2,9 +2,8 @@
 // and ranks them. The exit code says whether any trial is open to the patient (see overallExit).
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import type { CliIo } from './io.js';
-import { flagDates, type ScreenFlags } from './screen-command.js';
+import { flagDates, screenInput, type ScreenFlags } from './screen-command.js';
 import { UsageError } from '../errors.js';
-import { readPatientInput } from './read-patient.js';
 import { checkReportFlags } from './report-output.js';
 import { screenAndReport } from './screen-pipeline.js';
 
@@ -25,6 +24,6 @@ export async function runMultiScreen(patientArg: string | undefined, flags: Mult
   // The same trial named twice (in any letter case) is screened once.
   const trials = loaded.trials.filter((t, i, all) => all.findIndex((u) => u.file === t.file) === i);
   if (trials.length === 0) throw new UsageError(`no trial criteria found in ${loaded.dir}`);
-  const input = await readPatientInput(patientArg, io);
-  return screenAndReport(input, trials, loaded.dictionary, { ranked: true, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io);
+  const { input, parsed } = await screenInput(patientArg, flags, loaded.dictionary, dates, io);
+  return screenAndReport(input, trials, loaded.dictionary, { ranked: true, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io, parsed);
 }

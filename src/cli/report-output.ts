@@ -45,7 +45,8 @@ export function checkReportFlags(flags: ReportFlags, io: CliIo): ReportFormat {
 export type ReportInput = {
   results: ScreeningResult[];
   sources: Partial<Record<string, ReferenceDateSource>>;
-  input: { name: string; bytes: Uint8Array | string };
+  /** The patient file (its bytes, or their SHA-256 and the file's path: a row of a file of rows). */
+  input: { name: string; bytes: Uint8Array | string } | { name: string; sha256: string; path: string };
   dictionary: Dictionary;
   /** Several trials: the ranked summary and the multi-trial JSON shape. */
   multi: boolean;
@@ -55,7 +56,7 @@ export async function writeReport(r: ReportInput, flags: ReportFlags, io: CliIo)
   const format = reportFormat(flags.format);
   const formatter = await format.load();
   const stamp = format.stamped
-    ? { tool: toolInfo(), generatedAt: resolveGeneratedAt(flags.generatedAt, io.env), input: { name: r.input.name, sha256: sha256Hex(r.input.bytes) } }
+    ? { tool: toolInfo(), generatedAt: resolveGeneratedAt(flags.generatedAt, io.env), input: { name: r.input.name, sha256: 'sha256' in r.input ? r.input.sha256 : sha256Hex(r.input.bytes) } }
     : undefined;
   const output = await formatter(r.results, {
     multi: r.multi,
@@ -68,7 +69,7 @@ export async function writeReport(r: ReportInput, flags: ReportFlags, io: CliIo)
     ...(flags.screener ? { screener: flags.screener } : {}),
     ...(stamp ? { stamp } : {}),
   });
-  await emit(output, flags, io, r.input.name);
+  await emit(output, flags, io, 'path' in r.input ? r.input.path : r.input.name);
 }
 
 /** The report to stdout, or to --out as batch writes its file (batch-out-file.ts), never over the input. */

@@ -7,6 +7,10 @@ import type { CliIo } from './io.js';
 import { readPatientInput } from './read-patient.js';
 import { checkReportFlags, type ReportFlags } from './report-output.js';
 import { screenAndReport } from './screen-pipeline.js';
+import { extname } from 'node:path';
+import type { InputFormat } from '../batch/read-rows.js';
+import type { Dictionary } from '../criteria/dictionary-model.js';
+import type { ParsedPatient } from '../patient/parse.js';
 
 export type ScreenFlags = ReportFlags & {
   trial?: string[];
@@ -14,7 +18,33 @@ export type ScreenFlags = ReportFlags & {
   consent?: string;
   randomization?: string;
   criteriaDir?: string;
+  /** A row of a file of rows (CSV, .xlsx, Parquet, NDJSON), read as screen batch reads it. */
+  row?: string;
+  inputFormat?: InputFormat;
+  delimiter?: string;
+  sheet?: string;
+  ignoreUnknownColumns?: boolean;
 };
+
+/** Extensions of a file of rows: screened one row at a time, with --row. */
+const ROWS_EXTENSIONS = new Set(['.csv', '.tsv', '.xlsx', '.parquet', '.ndjson', '.jsonl']);
+
+/**
+ * The patient to screen: a patient file (or standard input), or with --row one row of a file of
+ * rows, read and validated as screen batch reads it (its reader loaded only then).
+ */
+export async function screenInput(patientArg: string, flags: ScreenFlags, dict: Dictionary, dates: ReferenceDates, io: CliIo): Promise<{ input: Parameters<typeof screenAndReport>[0]; parsed?: ParsedPatient }> {
+  if (flags.row === undefined) {
+    const given = (['inputFormat', 'delimiter', 'sheet', 'ignoreUnknownColumns'] as const).find((k) => flags[k] !== undefined);
+    if (given) throw new UsageError(`--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a file of rows, read one row at a time with --row N`);
+    if (patientArg !== '-' && flags.inputFormat === undefined && ROWS_EXTENSIONS.has(extname(patientArg).toLowerCase())) {
+      throw new UsageError(`${patientArg.slice(0, 80)} is a file of rows: screen one of them with --row N (N as screen batch numbers the rows), or all of them with: screen batch ${patientArg.slice(0, 80)}`);
+    }
+    return { input: await readPatientInput(patientArg, io) };
+  }
+  const { readRow, rowNumber } = await import('./row-input.js');
+  return readRow(patientArg, rowNumber(flags.row), flags, dict, dates, io);
+}
 
 export function flagDates(flags: ScreenFlags): ReferenceDates {
   const dates: ReferenceDates = {};
@@ -40,6 +70,6 @@ export async function runScreen(patientArg: string | undefined, flags: ScreenFla
   const loaded = await loadCriteria(flags.criteriaDir, trials);
   const trial = loaded.trials[0];
   if (!trial) throw new UsageError(`unknown trial "${trials[0]}"`);
-  const input = await readPatientInput(patientArg, io);
-  return screenAndReport(input, [trial], loaded.dictionary, { ranked: false, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io);
+  const { input, parsed } = await screenInput(patientArg, flags, loaded.dictionary, dates, io);
+  return screenAndReport(input, [trial], loaded.dictionary, { ranked: false, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io, parsed);
 }

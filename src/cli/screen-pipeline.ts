@@ -11,6 +11,7 @@ import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { overallExit } from '../report/ranking.js';
 import { EXIT, type CliIo } from './io.js';
 import { parsePatientInput } from './read-patient.js';
+import type { ParsedPatient } from '../patient/parse.js';
 import { writeReport, type ReportFlags } from './report-output.js';
 
 export type PipelineOptions = {
@@ -23,14 +24,16 @@ export type PipelineOptions = {
 };
 
 export async function screenAndReport(
-  input: { text: string; name: string; bytes: Uint8Array | string },
+  input: { text: string; name: string; bytes: Uint8Array | string } | { name: string; sha256: string; path: string },
   trials: Trial[],
   dict: Dictionary,
   o: PipelineOptions,
   io: CliIo,
+  /** Already read and validated (a row of a file of rows); else the input is parsed here. */
+  given?: ParsedPatient,
 ): Promise<number> {
   // A FHIR Bundle is imported on the fly (the importer is loaded only then).
-  const { record, warnings } = await parsePatientInput(input, dict, o.flagDates, io);
+  const { record, warnings } = given ?? (await parsePatientInput(input as { text: string; name: string }, dict, o.flagDates, io));
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, o.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, o.flagDates);
   const results = trials.map((trial) => screenPatient(trial, dict, record, { referenceDates }));

@@ -62,7 +62,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .name('screen')
     .description('Check a patient against a clinical trial\'s eligibility criteria, criterion by criterion.')
     .version(toolInfo().version, '-V, --version')
-    .argument('[patient]', 'patient JSON file, or - for standard input')
+    .argument('[patient]', 'patient JSON file, or - for standard input; or with --row, a CSV, .xlsx, Parquet or NDJSON file')
     .option('-t, --trial <id>', 'trial id, e.g. IM101-611 (see: screen trials); repeat it to screen several trials', collect)
     .option('--all', 'screen against every available trial and rank them')
     .addOption(new Option('-f, --format <format>', formatHelp('report')).choices(formatNames('report')).default(defaultFormat('report')))
@@ -88,7 +88,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .exitOverride()
     .configureOutput(output)
     .action(async (patient: string | undefined, flags: MultiScreenFlags & { interactive?: boolean; save?: string }) => {
-      if (flags.interactive && flags.row !== undefined) throw new UsageError('--interactive reads a patient file: give it without --row');
+      const rowOption = ROW_OPTIONS.find((k) => program.getOptionValueSource(k) === 'cli');
+      if (flags.interactive && rowOption) throw new UsageError(`--interactive reads a patient file: give it without --${rowOption.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
       if (flags.interactive) {
         if (wantsMultiTrial(flags)) throw new UsageError('--interactive screens one trial: give --trial once, without --all');
         // Loaded only here: prompts are not needed to screen a file.
@@ -107,6 +108,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     // `screen --criteria-dir x show T`: an option the root command took before the subcommand's
     // name belongs to the subcommand when it has that option too (and must fit its choices).
     sub.hook('preAction', (_root, action) => {
+      // A row's options given before a command that has no such option would be silently
+      // ignored (`screen --row 1 batch x.csv` screens every row): refused.
+      for (const key of ROW_OPTIONS) {
+        if (program.getOptionValueSource(key) === 'cli' && !action.options.some((o) => o.attributeName() === key)) {
+          throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is not an option of "screen ${action.name()}"`);
+        }
+      }
       for (const option of action.options) {
         const key = option.attributeName();
         if (action.getOptionValueSource(key) === 'cli' || program.getOptionValueSource(key) !== 'cli') continue;
@@ -121,6 +129,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
   }
   return program;
 }
+
+/** The root command's options for reading one row of a file of rows (screen x.csv --row 7). */
+const ROW_OPTIONS = ['row', 'inputFormat', 'delimiter', 'sheet', 'ignoreUnknownColumns'] as const;
 
 /**
  * What the first word could have meant, before commander reads it as a patient file:

@@ -27,7 +27,7 @@ export type ScreenFlags = ReportFlags & {
 };
 
 /** Extensions of a file of rows: screened one row at a time, with --row. */
-const ROWS_EXTENSIONS = new Set(['.csv', '.tsv', '.xlsx', '.parquet', '.ndjson', '.jsonl']);
+const ROWS_EXTENSIONS = new Set(['.csv', '.xlsx', '.parquet', '.ndjson', '.jsonl']);
 
 /**
  * The patient to screen: a patient file (or standard input), or with --row one row of a file of

@@ -258,7 +258,7 @@ function enumCode(word: string, col: { values: EnumValues; byWord: Map<string, s
   const all = codes.map((c) => `${c} (${enumLabel(col.values, c)})`);
   let shown = 0;
   for (let length = 0; shown < all.length && length + (all[shown] as string).length <= 400; shown++) length += (all[shown] as string).length + 2;
-  const list = `${all.slice(0, Math.max(1, shown)).join(', ')}${all.length > Math.max(1, shown) ? `, … and ${all.length - Math.max(1, shown)} more (screen template --describe lists them)` : ''}`;
+  const list = `${all.slice(0, Math.max(1, shown)).join(', ')}${all.length > Math.max(1, shown) ? `, … and ${all.length - Math.max(1, shown)} more (screen template <trial> --format csv --describe lists them)` : ''}`;
   return { error: `${excerpt(word)} is not one of the choices${hint}: ${list}` };
 }
 

@@ -179,36 +179,38 @@ function latestAllowed(dates: ReferenceDates): { name: string; date: string } | 
 
 function issueProblem(file: string, data: unknown, issue: z.core.$ZodIssue, dict: Dictionary): Problem {
   const got = valueAt(data, issue.path);
-  const hint = issue.code === 'invalid_value' && typeof got === 'string' ? labelHint(dict, issue.values, got) : '';
+  const hint = issue.code === 'invalid_value' && typeof got === 'string' ? codeHint(dict, issue.path, got) : '';
   return { location: locationOf(file, issue.path), message: `${issueMessage(issue, got)}${hint}` };
 }
 
 /**
  * A choice written as its label ("Dermatomyositis"), which CSV accepts and a patient file does
- * not: the code it stands for. (The choice list is found by its codes, the issue's values.)
+ * not, or a code in another case or with spaces: the code of that field it stands for.
  */
-function labelHint(dict: Dictionary, values: readonly unknown[], got: string): string {
-  const codes = new Set(values.map(String));
-  for (const def of enumDefs(dict)) {
-    const own = Object.keys(def.values);
-    if (own.length !== codes.size || !own.every((c) => codes.has(c))) continue;
-    const code = own.find((c) => enumLabel(def.values, c).toLowerCase() === got.trim().toLowerCase() || c.toLowerCase() === got.trim().toLowerCase());
-    if (code !== undefined) return ` (that is the label of "${code}": a patient file takes the code)`;
-  }
-  return '';
+function codeHint(dict: Dictionary, path: readonly PropertyKey[], got: string): string {
+  const def = choiceField(dict, path);
+  if (!def) return '';
+  const word = got.trim().toLowerCase();
+  const codes = Object.keys(def.values);
+  const code = codes.find((c) => c.toLowerCase() === word);
+  if (code !== undefined) return ` (did you mean "${code}"? codes are written exactly)`;
+  const labelled = codes.find((c) => enumLabel(def.values, c).toLowerCase() === word);
+  return labelled === undefined ? '' : ` (that is the label of "${labelled}": a patient file takes the code)`;
 }
 
-/** Every choice list of the dictionary, record items' included (found once per dictionary). */
-const enumDefsOf = new WeakMap<Dictionary, { values: Record<string, string | { label: string }> }[]>();
-function enumDefs(dict: Dictionary): { values: Record<string, string | { label: string }> }[] {
-  return cached(enumDefsOf, dict, (d) => {
-    const out: { values: Record<string, string | { label: string }> }[] = [];
-    for (const [, def] of d.fields) {
-      if (def.type === 'enum' || def.type === 'enumList') out.push(def);
-      if (def.type === 'records') for (const item of Object.values(def.item)) if (item.type === 'enum' || item.type === 'enumList') out.push(item);
-    }
-    return out;
-  });
+/** The choice field (enum or enumList) at a patient-file path: a field, or a record item's field. */
+function choiceField(dict: Dictionary, path: readonly PropertyKey[]): { values: Record<string, string | { label: string }> } | undefined {
+  const keys = path.filter((k): k is string => typeof k === 'string');
+  const isChoice = (d: { type: string } | undefined): d is { type: 'enum' | 'enumList'; values: Record<string, string | { label: string }> } => d?.type === 'enum' || d?.type === 'enumList';
+  const field = dict.fields.get(keys.join('.'));
+  if (isChoice(field)) return field;
+  for (let i = 1; i < keys.length; i++) {
+    const list = dict.fields.get(keys.slice(0, i).join('.'));
+    if (list?.type !== 'records') continue;
+    const item = keys.length === i + 1 ? list.item[keys[i] as string] : undefined;
+    return isChoice(item) ? item : undefined;
+  }
+  return undefined;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

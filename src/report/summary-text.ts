@@ -22,7 +22,7 @@ export function formatSummaryText(summary: ScreenFailureSummary): string {
     lines.push('');
     const p = (n: number) => withPercent(n, t.rows);
     // (Rows with errors were not screened: the count says so, and they are their own share.)
-    const rows = v.error ? `${t.rows} rows, ${t.rows - v.error} screened` : `${t.rows} row${t.rows === 1 ? '' : 's'} screened`;
+    const rows = `${t.rows} row${t.rows === 1 ? '' : 's'}${v.error ? `, ${t.rows - v.error}` : ''} screened`;
     lines.push(`${t.trial}: ${rows}; eligible ${p(v.eligible)}, ineligible ${p(v.ineligible)}, undetermined ${p(v.undetermined)}, error ${p(v.error)}`);
     if (t.encoding === 'partial') lines.push(`  PARTIAL encoding: ${t.encodingNote ?? 'only part of the protocol criteria is encoded; check the full protocol.'}`);
     const width = Math.max(9, ...t.criteria.map((c) => c.id.length));

@@ -1,5 +1,6 @@
 // `screen clinic.csv --row N`: one row of a file of rows screened with the full report, read and
 // validated as screen batch reads it: the same outcomes as the patient file it came from.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ test.each([
   expect(fromRow.code, fromRow.stderr).toBe(fromFile.code);
   expect(JSON.parse(fromRow.stdout).verdict).toBe(JSON.parse(fromFile.stdout).verdict);
   expect(outcomes(fromRow.stdout)).toEqual(outcomes(fromFile.stdout));
-  expect(JSON.parse(fromRow.stdout).input).toEqual({ name: `row ${row} of ${file}`, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
+  expect(JSON.parse(fromRow.stdout).input).toEqual({ name: `${file}, row ${row}`, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') });
 });
 
 test('a bad row is an input error with the messages screen batch gives it, located in the row', async () => {
@@ -43,8 +44,11 @@ test('a bad row is an input error with the messages screen batch gives it, locat
 
 test.each([
   [[file, '--trial', 'IM101-611'], /clinic\.csv is a file of rows: screen one of them with --row N \(N as screen batch numbers the rows\), or all of them with: screen batch /],
-  [[file, '--row', '6', '--trial', 'IM101-611'], /clinic\.csv: there is no row 6: the file has 5 rows after its header/],
-  [[file, '--row', '0', '--trial', 'IM101-611'], /--row needs a row number \(1 is the first row after the header\), got "0"/],
+  [[file, '--row', '6', '--trial', 'IM101-611'], /clinic\.csv: there is no row 6: the last row is row 5/],
+  [[file, '--row', '0', '--trial', 'IM101-611'], /--row needs a row number as screen batch numbers the rows \(from 1\), got "0"/],
+  [['examples/im101-611-eligible.json', '--row', '1', '--trial', 'IM101-611'], /im101-611-eligible\.json is a patient file \(one patient\): screen it without --row/],
+  [['--row', '1', 'batch', file, '--trial', 'IM101-611'], /--row is not an option of "screen batch"/],
+  [['--sheet', 'x', '--interactive', 'examples/im101-611-eligible.json', '--trial', 'IM101-611'], /--interactive reads a patient file: give it without --sheet/],
   [['examples/im101-611-eligible.json', '--delimiter', ';', '--trial', 'IM101-611'], /--delimiter is for a file of rows, read one row at a time with --row N/],
   [['-', '--row', '1', '--trial', 'IM101-611'], /--row reads a file of rows by its name, not standard input/],
   [[file, '--row', '1', '--trial', 'IM101-611', '--interactive'], /--interactive reads a patient file: give it without --row/],
@@ -53,6 +57,14 @@ test.each([
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(message);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
+});
+
+test('a named pipe is refused before it is read (its SHA-256 could not be of the bytes screened)', async () => {
+  const fifo = join(dir, 'rows.csv');
+  spawnSync('mkfifo', [fifo]);
+  const r = await runInProcess([fifo, '--row', '1', '--trial', 'IM101-611']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/--row reads a regular file \(.*rows\.csv is a pipe or a device\): save the rows to a file first, or screen them all with screen batch/);
 });
 
 test('the real bin: a semicolon-separated row with --delimiter, several trials, the printed record not over the file', () => {

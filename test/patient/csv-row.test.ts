@@ -133,7 +133,7 @@ describe('cells to patient', () => {
     ]);
     expect(problems({ 'medications.4.drug': 'aspirin' })[0]).toMatch(/^medications\.4\.drug: "aspirin" is not one of the choices: prednisone \(Prednisone\), /);
     // The choices whole, never cut in a word, and how many are left out.
-    expect(problems({ 'medications.4.drug': 'aspirin' })[0]).toMatch(/\), … and \d+ more \(screen template --describe lists them\)$/);
+    expect(problems({ 'medications.4.drug': 'aspirin' })[0]).toMatch(/\), … and \d+ more \(screen template <trial> --format csv --describe lists them\)$/);
   });
 
   test('every bad cell of a row is reported, not only the first', () => {

@@ -43,7 +43,9 @@ describe('errors name the JSON path', () => {
   });
 
   test.each([
-    [{ medications: [{ drug: 'PREDNISONE' }] }, '(that is the label of "prednisone": a patient file takes the code)'],
+    [{ medications: [{ drug: 'PREDNISONE' }] }, '(did you mean "prednisone"? codes are written exactly)'],
+    [{ medications: [{ drug: 'Mycophenolate mofetil' }] }, '(that is the label of "mycophenolateMofetil": a patient file takes the code)'],
+    [{ diagnosis: { subtype: 'DM' } }, '(did you mean "dm"? codes are written exactly)'],
     [{ antibodies: { positive: ['anti-Mi-2'] } }, '(that is the label of "mi2": a patient file takes the code)'],
     [{ diagnosis: { subtype: 'dermatomyosits' } }, '"dermatomyosits"'],
   ])('a label in place of a code: %j', (value, end) => {

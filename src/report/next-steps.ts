@@ -70,7 +70,8 @@ export function reviewSteps(result: ScreeningResult): ReviewStep[] {
     by: r.by,
     who: whoDecides(r.by),
     question: r.question,
-    record: `${meanings(r)}Record the decision (yes or no), who made it and the date: answer it in "screen --interactive", or add it to the patient file under reviews, ${r.trial}, ${r.id}.`,
+    // (A patient may come from a patient file or a row of a CSV: both places are named.)
+    record: `${meanings(r)}Record the decision (yes or no), who made it and the date: answer it in "screen --interactive", or add it to the patient file under reviews, ${r.trial}, ${r.id} (in a CSV, the columns reviews.${r.trial}.${r.id}.decision, .by and .date).`,
   }));
 }
 

@@ -53,7 +53,7 @@ describe('text report', () => {
     expect(r.stdout).toContain('CK 600 U/L = 3 × ULN 200 U/L (2026-11-16); rule: > 5 × ULN (> 1000 U/L)');
     expect(r.stdout).toContain('adjudication committee review: Has the adjudication committee determined');
     expect(r.stdout).toContain('I4, the adjudication committee decides: Has the adjudication committee determined');
-    expect(r.stdout.replace(/\s+/g, ' ')).toContain('add it to the patient file under reviews, IM101-611, I4-adjudication.');
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('add it to the patient file under reviews, IM101-611, I4-adjudication (in a CSV, the columns reviews.IM101-611.I4-adjudication.decision, .by and .date).');
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });
   test('missing data is listed with the criteria that need it', async () => {

@@ -138,7 +138,10 @@ function collect(t: Trace, sense: Sense, record: string | undefined, fails: bool
     return [{ kind: 'atLeast', outcome: t.outcome, sense, label: t.note ?? 'parts met', value: Number(t.detail?.metCount), threshold: { op: '>=', value: Number(t.detail?.n) }, text: `of ${t.detail?.of}` }, ...side.flatMap((c) => collect(c, sense, record, fails, whyNot))];
   }
   if (children.length && !['review', 'calc'].includes(t.kind)) {
-    return decisiveChildren(t, children).flatMap((c) => collect(c, sense, record, fails, whyNot));
+    // Below a part that fails every way it could ("any of", none met), a list's records are not
+    // explained one by one: each way's facts read alone as a requirement ("needs one of
+    // Rituximab, IVIG …" for a drug that could also have been methotrexate).
+    return decisiveChildren(t, children).flatMap((c) => collect(c, sense, record, fails && !failsEveryWay(t), whyNot));
   }
   const fact = leafFact(t, sense, record);
   // "Rituximab: Drug: Rituximab" says nothing the record's name does not (but "Hydroxychloroquine:
@@ -182,12 +185,33 @@ function recordFacts(t: ListTrace, sense: Sense, fails: boolean): ReasonFact[] {
     // Responded, needs one of Treatment failure, Intolerance").
     const decidedByAll = (t.kind === 'exists' && t.outcome === 'not_met') || (t.kind === 'forAll' && t.outcome === 'met');
     if (!decidedByAll || !fails) return [summary];
-    const deciding = items(t).filter((c) => c.outcome === t.outcome && !left.includes(c));
+    // (A record that fails in several ways at once is left to the count: see failsEveryWay.)
+    const deciding = items(t).filter((c) => c.outcome === t.outcome && !left.includes(c) && !hasAlternatives(c));
     return [summary, ...deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails, t.kind === 'exists'))];
   }
   // (A record failing "each of" is one that does not count: its drug is the reason, not its name.)
   const deciding = items(t).filter((c) => c.outcome === t.outcome);
   return deciding.flatMap((c) => collect(c, sense, c.detail ? itemWords(c.detail) : '', fails, t.kind === 'forAll'));
+}
+
+/** "Any of" that none of its several parts meets: its parts are alternatives, not requirements. */
+function failsEveryWay(t: Trace): boolean {
+  const children = t.children ?? [];
+  if (t.kind === 'ref') return children.length === 1 && failsEveryWay(children[0] as Trace);
+  return t.kind === 'any' && t.outcome === 'not_met' && children.length > 1;
+}
+
+/** Whether the part's decisive path (a record's, down to its leaves) holds a part that fails every way it could. */
+function hasAlternatives(t: Trace): boolean {
+  if (failsEveryWay(t)) return true;
+  if (isList(t) || ['review', 'calc'].includes(t.kind)) return false;
+  const children = t.children ?? [];
+  if (t.kind === 'item') {
+    const [where, check] = children;
+    const parts = check && where && t.detail?.applies === 'met' ? [check] : children.filter((c) => c.outcome === t.outcome || !check);
+    return parts.some(hasAlternatives);
+  }
+  return decisiveChildren(t, children).some(hasAlternatives);
 }
 
 function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {

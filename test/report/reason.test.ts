@@ -170,18 +170,42 @@ describe('a list that every record decides', () => {
     expect(words.parts.length + words.hidden).toBe(13);
   });
 
-  test('a record that does not count keeps its drug and class, and a missing date beside a value is left out', () => {
-    // Hydroxychloroquine failed, but it is neither a glucocorticoid nor a listed drug, and it was started 6 weeks ago.
-    const hcq = withChanges(notRefractory, (p) => {
-      p.medications = [{ drug: 'hydroxychloroquine', start: '2026-10-01', ongoing: true, outcome: 'failure' }];
+  test('a record that does not count keeps its class where that is its reason', () => {
+    // NCT04946669 I3 needs a glucocorticoid course among others: hydroxychloroquine is not one.
+    const hcq = withChanges(example('nct04946669-eligible'), (p) => {
+      p.medications = [{ drug: 'hydroxychloroquine', start: '2025-10-01', ongoing: true, outcome: 'failure' }];
     });
-    const r = reasonOf(screenCriterion('NCT02347891', 'I4', hcq));
-    expect(r.facts.slice(1).map((f) => [f.record, f.field])).toEqual([
-      ['Hydroxychloroquine', 'medications[0].class'],
-      ['Hydroxychloroquine', 'medications[0].drug'],
-      ['Hydroxychloroquine', 'medications[0].start'],
-    ]);
-    expect(factWords(r.facts[2]!, true)).toMatch(/^Hydroxychloroquine: Drug: Hydroxychloroquine \(needs one of Azathioprine, Methotrexate/);
+    const r = reasonOf(screenCriterion('NCT04946669', 'I3', hcq));
+    expect(r.effect).toBe('fails');
+    const own = r.facts.filter((f) => f.record === 'Hydroxychloroquine');
+    expect(own.map((f) => f.field)).toContain('medications[0].class');
+    expect(own.map((f) => factWords(f, true))).toContain('Hydroxychloroquine: Drug class: Antimalarial (needs one of Corticosteroid (glucocorticoid))');
+  });
+
+  test('a record failing several ways at once (none of the alternatives of an "any of") is left to the count: no way reads as the requirement', () => {
+    // Hydroxychloroquine is neither a glucocorticoid nor a listed drug, and it was started 6 weeks ago;
+    // methotrexate stopped after 50 days is neither still taken nor taken for 3 months.
+    const p = withChanges(notRefractory, (x) => {
+      x.medications = [
+        { drug: 'hydroxychloroquine', start: '2026-10-01', ongoing: true, outcome: 'failure' },
+        { drug: 'methotrexate', start: '2025-03-01', stop: '2025-04-20', outcome: 'intolerance' },
+      ];
+    });
+    const r = reasonOf(screenCriterion('NCT02347891', 'I4', p));
+    expect(r.effect).toBe('fails');
+    expect(r.facts).toHaveLength(1);
+    expect(factWords(r.facts[0]!, true)).toBe('none of 2 recorded medications matches (Hydroxychloroquine, Methotrexate)');
+  });
+
+  test('below a part that fails every way it could, no list explains its records', () => {
+    // NCT04946669 I5: a named immunosuppressant, or (for the investigator) rituximab, IVIG or a JAK
+    // inhibitor; hydroxychloroquine is neither, and "needs one of Rituximab, IVIG …" would read as the rule.
+    const hcq = withChanges(example('nct04946669-eligible'), (p) => {
+      p.medications = [{ drug: 'hydroxychloroquine', start: '2025-10-01', ongoing: true, outcome: 'failure' }];
+    });
+    const r = reasonOf(screenCriterion('NCT04946669', 'I5', hcq));
+    expect(r.effect).toBe('fails');
+    expect(r.facts.every((f) => f.record === undefined)).toBe(true);
   });
 
   test('a passing "none of them" (an exclusion that does not apply) keeps to the count', () => {

@@ -22,7 +22,7 @@ export type CompiledCriteria = {
   /** File name -> the exact text compiled (fields.yaml, definitions.yaml if any, every trial file). */
   sources: Record<string, string>;
   dictionary: DictionaryFile;
-  /** Trial file name -> trial (its `sha256` is the file's, for reports). */
+  /** Trial file name -> trial (its `sha256` covers the file and the shared ones, for reports). */
   trials: Record<string, Omit<Trial, 'file'>>;
 };
 

@@ -1,5 +1,6 @@
 // The file layer for criteria: finds trial files in a criteria directory by looking ids up in
 // its listing (a user-supplied id is never joined into a path), reads and parses them.
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { MAX_CRITERIA_BYTES, readTextBounded } from '../util/read-bounded.js';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ export type CriteriaSet = {
   shared: SharedDefinitions;
   /** Trial id -> file name, from the directory listing. */
   trialFiles: Map<string, string>;
+  /** fields.yaml's text, then definitions.yaml's (if any): every trial's rules read them too. */
+  sharedText: string;
 };
 
 export function openCriteriaDir(dir = defaultCriteriaDir()): CriteriaSet {
@@ -36,11 +39,11 @@ export function openCriteriaDir(dir = defaultCriteriaDir()): CriteriaSet {
   } catch (e) {
     throw new CriteriaError([{ location: dir, message: `cannot read the criteria directory: ${(e as NodeJS.ErrnoException).code ?? ''}` }], { cause: e });
   }
-  const dictionary = parseDictionary(read(dir, DICTIONARY_FILE), join(dir, DICTIONARY_FILE));
-  const shared = names.includes(DEFINITIONS_FILE)
-    ? parseSharedDefinitions(read(dir, DEFINITIONS_FILE), join(dir, DEFINITIONS_FILE), dictionary)
-    : { file: join(dir, DEFINITIONS_FILE), definitions: {} };
-  return { dir, dictionary, shared, trialFiles: trialFilesIn(names, dir) };
+  const fieldsText = read(dir, DICTIONARY_FILE);
+  const dictionary = parseDictionary(fieldsText, join(dir, DICTIONARY_FILE));
+  const definitionsText = names.includes(DEFINITIONS_FILE) ? read(dir, DEFINITIONS_FILE) : '';
+  const shared = names.includes(DEFINITIONS_FILE) ? parseSharedDefinitions(definitionsText, join(dir, DEFINITIONS_FILE), dictionary) : { file: join(dir, DEFINITIONS_FILE), definitions: {} };
+  return { dir, dictionary, shared, trialFiles: trialFilesIn(names, dir), sharedText: fieldsText + definitionsText };
 }
 
 /** Resolve a trial id (case-insensitive) to its file name in the listing. */
@@ -64,7 +67,10 @@ export function loadAllTrials(set: CriteriaSet): Trial[] {
 
 function loadTrialFile(set: CriteriaSet, name: string): Trial {
   const file = join(set.dir, name);
-  const trial = parseTrial(read(set.dir, name), file, set.dictionary, set.shared);
+  const text = read(set.dir, name);
+  const trial = parseTrial(text, file, set.dictionary, set.shared);
   checkTrialIdMatchesFile(trial.meta.id, name, file);
-  return trial;
+  // The audit trail's SHA-256 covers everything the trial's rules read: its file, then fields.yaml
+  // and definitions.yaml as `cat` joins them (a change to a shared definition changes it too).
+  return { ...trial, sha256: createHash('sha256').update(text, 'utf8').update(set.sharedText, 'utf8').digest('hex') };
 }

@@ -16,7 +16,7 @@ export type Trial = {
   meta: TrialFile['trial'];
   criteria: Criterion[];
   definitions: Definitions;
-  /** SHA-256 of the criteria file's bytes, for the audit trail. */
+  /** SHA-256 for the audit trail: of the criteria file's bytes (loaded from a directory, of the file then fields.yaml and definitions.yaml: criteria-dir.ts). */
   sha256: string;
   file: string;
 };

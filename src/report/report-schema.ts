@@ -126,7 +126,7 @@ export const ReportSchema = z.strictObject({
     nct: z.string(),
     title: z.string(),
     version: z.string().describe('Criteria version.'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the criteria file used.'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the criteria used: the trial file, then fields.yaml and definitions.yaml, as cat joins them.'),
     completeness: z.enum(['complete', 'partial']),
     completenessNote: z.string().optional(),
   }),

@@ -163,7 +163,7 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect, o
       : trial.criteria.map((c, i) => `(CASE ${outcome(i)} ${OUTCOME_NAMES.map(([k, n]) => `WHEN ${k} THEN '${n}'`).join(' ')} END) AS ${q(c.id)}`)),
   ];
   const header = [
-    `-- trial-screen: ${trial.meta.id} ${trial.meta.criteriaVersion} (${dialect.name}); criteria file sha256 ${trial.sha256}`,
+    `-- trial-screen: ${trial.meta.id} ${trial.meta.criteriaVersion} (${dialect.name}); criteria sha256 ${trial.sha256} (the trial file, fields.yaml, definitions.yaml)`,
     '-- Reads the normalised layout of docs/sql.md: "patients" plus one table per record list, its doses and "reviews".',
     ...notExpressible.map((n) => `-- ${n.criterion} cannot be expressed in SQL (${n.reason}): it is always unknown here.`),
   ];

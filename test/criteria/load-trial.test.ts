@@ -66,3 +66,20 @@ test('the shipped IM101-611 file loads with a SHA-256', () => {
   expect(trial.sha256).toMatch(/^[0-9a-f]{64}$/);
   expect(trial.criteria[0]?.id).toBe('I1');
 });
+
+// The audit trail: two records decided by different shared definitions must not carry the same hash.
+test('a trial loaded from a directory is hashed with the shared files its rules read (cat trial fields definitions)', async () => {
+  const { createHash } = await import('node:crypto');
+  const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadTrial, openCriteriaDir } = await import('../../src/criteria/criteria-dir.js');
+  const { ROOT } = await import('../helpers/screening.js');
+  const dir = mkdtempSync(join(tmpdir(), 'trial-screen-hash-'));
+  cpSync(`${ROOT}criteria`, dir, { recursive: true });
+  const cat = (...names: string[]) => createHash('sha256').update(Buffer.concat(names.map((n) => readFileSync(join(dir, n))))).digest('hex');
+  const before = loadTrial(openCriteriaDir(dir), 'NCT04946669').sha256;
+  expect(before).toBe(cat('NCT04946669.yaml', 'fields.yaml', 'definitions.yaml'));
+  writeFileSync(join(dir, 'definitions.yaml'), `${readFileSync(join(dir, 'definitions.yaml'), 'utf8')}\n# changed\n`);
+  expect(loadTrial(openCriteriaDir(dir), 'NCT04946669').sha256).not.toBe(before);
+});

@@ -20,6 +20,7 @@ import { excerpt, formatProblem, OutputError, PatientDataError, UsageError } fro
 import { errorRow, preparedRow, screenedRow, type PreparedResult } from '../batch/batch-row.js';
 import type { HeaderInfo, InputFormat, InputItem } from '../batch/read-rows.js';
 import { SummaryCounter } from '../batch/screen-failure-summary.js';
+import { formatOfExtension } from '../batch/input-formats.js';
 import { IdIndex } from '../batch/id-index.js';
 import { checkedText } from '../batch/checked-text.js';
 import type { BatchFormat, RowTemplate } from '../report/formats.js';
@@ -67,10 +68,8 @@ function openInput(arg: string, io: CliIo): OpenedInput {
 async function detectFormat(arg: string, flag: InputFormat | undefined, stream: AsyncIterable<Buffer | string>): Promise<{ format: InputFormat; stream: AsyncIterable<Buffer | string> }> {
   if (flag) return { format: flag, stream };
   const ext = extname(arg).toLowerCase();
-  if (ext === '.csv') return { format: 'csv', stream };
-  if (ext === '.ndjson' || ext === '.jsonl') return { format: 'ndjson', stream };
-  if (ext === '.xlsx') return { format: 'xlsx', stream };
-  if (ext === '.parquet') return { format: 'parquet', stream };
+  const byName = formatOfExtension(ext);
+  if (byName) return { format: byName, stream };
   if (ext === '.xls') throw new UsageError(`"${arg.slice(0, 80)}" is an old-style .xls workbook: save it as .xlsx (or CSV) first`);
   if (arg !== '-') throw new UsageError(`cannot tell the format of "${arg.slice(0, 80)}" from its extension: name it .csv, .xlsx, .parquet or .ndjson, or give --input-format csv|xlsx|parquet|ndjson`);
   const it = stream[Symbol.asyncIterator]();
@@ -297,6 +296,11 @@ export function patientFiles(args: string[], flags: Pick<BatchFlags, 'inputForma
   return args;
 }
 
+/** A patient id seen before, as a warning of its row: in a patient file, or in row `row`'s id cell. */
+export function repeatedId(id: string, row: number, first: number, files: string[] | undefined): Problem {
+  return files ? { location: files[row - 1] as string, message: `patient id ${excerpt(id, 60)} also in ${files[first - 1]}` } : { location: 'id', message: `${excerpt(id, 60)} is also the id of row ${first}` };
+}
+
 /** The input of rows as opened and recognised: its format, delimiter, size, and its rows when read in JS. */
 export type RowsInput = {
   opened: OpenedInput;
@@ -507,7 +511,7 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
     if (first === undefined) return undefined;
     duplicates += 1;
     if (duplicates <= 20) io.stderr.write(`warning: ${files ? '' : `${opened.name} `}${where(row)}: patient id "${id.slice(0, 60)}" also in ${where(first)}\n`);
-    return files ? { location: files[row - 1] as string, message: `patient id ${excerpt(id, 60)} also in ${where(first)}` } : { location: 'id', message: `${excerpt(id, 60)} is also the id of ${where(first)}` };
+    return repeatedId(id, row, first, files);
   };
   // One input row: written, or (--engine duckdb over rows JS read) held for its chunk.
   const handle = async (item: InputItem | SqlRow) => {

@@ -12,14 +12,14 @@ import type { InputItem } from '../batch/read-rows.js';
 import { loadCriteria } from '../criteria/load-for-cli.js';
 import { anyListCompleteSince, getPath, type PatientRecord } from '../engine/patient-record.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
-import { excerpt, formatProblem, OutputError, UsageError, type Problem } from '../errors.js';
+import { formatProblem, OutputError, UsageError, type Problem } from '../errors.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { csvLine } from '../report/csv-cell.js';
 import { dialectNamed, type DialectName } from '../sql/dialect.js';
 import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../sql/layout.js';
 import { onStop } from '../util/on-stop.js';
 import { errorCode } from './batch-out-file.js';
-import { openRowsInput, patientFiles, type InputFlags } from './batch-run.js';
+import { openRowsInput, patientFiles, repeatedId, type InputFlags } from './batch-run.js';
 import { EXIT_ROW_ERRORS } from './commands/batch.js';
 import type { CliIo } from './io.js';
 import { flagDates } from './screen-command.js';
@@ -158,7 +158,7 @@ export async function runLayout(args: string[], flags: LayoutFlags, io: CliIo): 
     let warned = 0;
     const firstRowOf = new IdIndex();
     // (Worded as screen batch words it in a row's warnings.)
-    const repeated = (id: string, row: number, first: number): Problem => (files ? { location: files[row - 1] as string, message: `patient id ${excerpt(id, 60)} also in ${files[first - 1]}` } : { location: 'id', message: `${excerpt(id, 60)} is also the id of row ${first}` });
+    const repeated = (id: string, row: number, first: number): Problem => repeatedId(id, row, first, files);
     const where = (row: number) => (files ? (files[row - 1] as string) : `${input.opened.name} row ${row}`);
     const note = async (row: number, patientId: string | null, severity: 'error' | 'warning', list: Problem[]) => {
       for (const p of list) await write(problems, csvLine([row, patientId, severity, formatProblem(p)]));

@@ -9,6 +9,7 @@ import { checkReportFlags, type ReportFlags } from './report-output.js';
 import { screenAndReport } from './screen-pipeline.js';
 import { extname } from 'node:path';
 import type { InputFormat } from '../batch/read-rows.js';
+import { formatOfExtension } from '../batch/input-formats.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { ParsedPatient } from '../patient/parse.js';
 
@@ -26,8 +27,6 @@ export type ScreenFlags = ReportFlags & {
   ignoreUnknownColumns?: boolean;
 };
 
-/** Extensions of a file of rows: screened one row at a time, with --row. */
-const ROWS_EXTENSIONS = new Set(['.csv', '.xlsx', '.parquet', '.ndjson', '.jsonl']);
 
 /**
  * The patient to screen: a patient file (or standard input), or with --row one row of a file of
@@ -37,7 +36,7 @@ export async function screenInput(patientArg: string, flags: ScreenFlags, dict: 
   if (flags.row === undefined) {
     const given = (['inputFormat', 'delimiter', 'sheet', 'ignoreUnknownColumns'] as const).find((k) => flags[k] !== undefined);
     if (given) throw new UsageError(`--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a file of rows, read one row at a time with --row N`);
-    if (patientArg !== '-' && flags.inputFormat === undefined && ROWS_EXTENSIONS.has(extname(patientArg).toLowerCase())) {
+    if (patientArg !== '-' && flags.inputFormat === undefined && formatOfExtension(extname(patientArg)) !== undefined) {
       throw new UsageError(`${patientArg.slice(0, 80)} is a file of rows: screen one of them with --row N (N as screen batch numbers the rows), or all of them with: screen batch ${patientArg.slice(0, 80)}`);
     }
     return { input: await readPatientInput(patientArg, io) };

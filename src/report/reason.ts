@@ -115,11 +115,8 @@ function collect(t: Trace, sense: Sense, record: string | undefined, fails: bool
   if (t.kind === 'not') return (t.children ?? []).flatMap((c) => collect(c, flip(sense), record, fails, whyNot));
   if (isList(t)) return recordFacts(t, sense, fails);
   if (t.kind === 'item') {
-    // [where, check]: in "each of", the filter picks the records the check applies to.
-    const [where, check] = t.children ?? [];
-    const applies = t.detail?.applies;
     const name = t.detail ? itemWords(t.detail) : (record ?? '');
-    const facts = check && where && applies === 'met' ? collect(check, sense, name, fails, whyNot) : (t.children ?? []).filter((c) => c.outcome === t.outcome || !check).flatMap((c) => collect(c, sense, name, fails, whyNot));
+    const facts = itemParts(t).flatMap((c) => collect(c, sense, name, fails, whyNot));
     // Why a record does not count: every fact, but that a date is not recorded where a value
     // says more ("started 2026-10-01, needs started by 2026-08-16" beside "last dose: not
     // recorded" on a drug still taken).
@@ -206,12 +203,14 @@ function hasAlternatives(t: Trace): boolean {
   if (failsEveryWay(t)) return true;
   if (isList(t) || ['review', 'calc'].includes(t.kind)) return false;
   const children = t.children ?? [];
-  if (t.kind === 'item') {
-    const [where, check] = children;
-    const parts = check && where && t.detail?.applies === 'met' ? [check] : children.filter((c) => c.outcome === t.outcome || !check);
-    return parts.some(hasAlternatives);
-  }
-  return decisiveChildren(t, children).some(hasAlternatives);
+  return (t.kind === 'item' ? itemParts(t as ItemTrace) : decisiveChildren(t, children)).some(hasAlternatives);
+}
+
+/** The parts of a record that decide it: [where, check] in "each of" (the check where the filter lets the record through), else its parts on its own side. */
+function itemParts(t: ItemTrace): Trace[] {
+  const children = t.children ?? [];
+  const [where, check] = children;
+  return check && where && t.detail?.applies === 'met' ? [check] : children.filter((c) => c.outcome === t.outcome || !check);
 }
 
 function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {

@@ -249,7 +249,8 @@ function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
           if (b.value === null || !f || f.value === null) return `${name} ${factValue(b)} → ${f ? factValue(f) : 'not recorded'}`;
           // Shown against the cut-off it was judged by (improved ≥ improvePct, worsened ≥ worsenPct).
           const shownPct = typeof pct === 'number' ? (pct >= 0 ? formatAgainst(pct, Number(d.improvePct), undefined, 1) : formatAgainst(pct, -Number(d.worsenPct), undefined, 1)) : '';
-          return `${name} ${factValue(b)} → ${factValue(f)}${typeof pct === 'number' ? ` (${pct >= 0 ? '+' : ''}${shownPct}% better)` : ''}`;
+          // (A change for the worse says so: "7.1% worse", never "-7.1% better".)
+          return `${name} ${factValue(b)} → ${factValue(f)}${typeof pct === 'number' ? (pct >= 0 ? ` (+${shownPct}% better)` : ` (${shownPct.replace(/^-/, '')}% worse)`) : ''}`;
         })
         .join('; ');
       const counts = `${d.improvedCount} improved ≥ ${num(d.improvePct)}%${d.improved ? ` (${d.improved})` : ''}, ${d.worsenedCount} worsened ${op(d.worsenedWhen)} ${num(d.worsenPct)}%${d.worsened ? ` (${d.worsened})` : ''}${d.notKnown ? `, not known: ${d.notKnown}` : ''}`;

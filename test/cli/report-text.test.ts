@@ -53,6 +53,19 @@ describe('default text report', () => {
     expect(full.stdout.split('\n').length).toBeGreaterThan(explain.stdout.split('\n').length);
   });
 
+  test('--explain words a change for the worse as worse, never as a negative improvement', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const p = JSON.parse((await import('node:fs')).readFileSync('examples/nct04946669-eligible.json', 'utf8'));
+    p.imacs.followUp.sga = p.imacs.baseline.sga * 1.1;
+    const file = join(mkdtempSync(join(tmpdir(), 'trial-screen-imacs-')), 'worse.json');
+    writeFileSync(file, JSON.stringify(p));
+    const r = await runInProcess([file, '--trial', 'NCT04946669', '--explain']);
+    expect(r.stdout).toMatch(/patient global activity 7 cm → 7\.7 cm \(10% worse\)/);
+    expect(r.stdout).not.toMatch(/-[\d.]+% better/);
+  });
+
   test('--explain heads each criterion with its effect, then the outcome of its rule in brackets', async () => {
     const excluded = (await screen('im101-611-excluded-rituximab', ['--explain'])).stdout.split('\n');
     expect(excluded).toContain('✘ E3 Rituximab within 6 months, or earlier rituximab without documented B cells — FAILS (applies — excluded)');

@@ -334,7 +334,11 @@ function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): Reason
     default: {
       // The rule the result is held against, in the words every report uses for it.
       const rule = describeNode({ ...t, note: undefined } as Trace).split('; rule: ')[1];
-      return { ...head, label, value: String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : 'no')), ...(rule ? { threshold: { op: 'is', value: rule } } : {}) };
+      // A classification that depends on items not recorded is one of several ("probable DM |
+      // definite DM" in the trace): said in words, as --explain says it.
+      const classes = typeof d.classification === 'string' ? d.classification.split(' | ') : [];
+      const value = classes.length > 1 ? `${classes.join(' or ')}, depending on the items not recorded` : String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : 'no'));
+      return { ...head, label, value, ...(rule ? { threshold: { op: 'is', value: rule } } : {}) };
     }
   }
 }

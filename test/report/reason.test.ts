@@ -236,4 +236,14 @@ describe('a list that every record decides', () => {
     expect(r.facts.length).toBeGreaterThan(0);
     expect(factWords(r.facts[0]!, true)).toMatch(/^Cyclophosphamide: Drug: Cyclophosphamide \(needs one of Methotrexate, Azathioprine/);
   });
+
+  test('a Bohan and Peter class that depends on items not recorded is said in words, not as "probable DM | definite DM"', () => {
+    // Rash, weakness and enzymes, the biopsy not recorded: probable DM, or definite with a biopsy.
+    const p = withChanges(example('nct02347891-possible-dm'), (x) => {
+      x.bohanPeter = { rash: true, weakness: true, enzymes: true, emg: false, otherCausesExcluded: true };
+    });
+    const facts = reasonOf(screenCriterion('NCT02347891', 'I2', p)).facts.filter((f) => f.kind === 'calc');
+    expect(facts.map((f) => f.value)).toContain('probable DM or definite DM, depending on the items not recorded');
+    expect(facts.some((f) => String(f.value).includes('|'))).toBe(false);
+  });
 });

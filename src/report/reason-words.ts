@@ -99,7 +99,7 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
         // "Each of" with records its filter leaves out: those are named apart.
         const n = Number(f.value);
         const total = n + f.notConcerned.length;
-        const list = `${total} recorded ${f.label.toLowerCase()}`;
+        const list = `${total} recorded ${inSentence(f.label)}`;
         // (The others are those it may apply to: where the filter is unknown, the check decides.)
         const verdict = n === 0 ? `none of ${list} is one it applies to (${shortList(f.notConcerned)})` : `${f.outcome === 'met' ? 'each of' : 'not known for'} the ${n} other${n === 1 ? '' : 's'} of ${list}${f.outcome === 'met' ? ' qualifies' : ''} (${shortList(f.records ?? [])}; not concerned: ${shortList(f.notConcerned)})`;
         return `${f.note ? `${f.note}: ` : ''}${verdict}`;
@@ -108,7 +108,7 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
       {
         // exists not met: none of them matches; forAll met: each of them passes the check.
         const n = Number(f.value);
-        const list = `${n} recorded ${f.label.toLowerCase()}`;
+        const list = `${n} recorded ${inSentence(f.label)}`;
         const verdict = f.outcome === 'met' ? `each of ${list} qualifies` : f.outcome === 'not_met' ? `none of ${list} matches` : `not known for ${list}`;
         return `${f.note ? `${f.note}: ` : ''}${verdict} (${shortList(f.records ?? [])})`;
       }
@@ -157,6 +157,11 @@ function medicationWords(f: ReasonFact, who: string): string {
 
 /** What a decided criterion rests on, or what an open one waits for, in at most `max` facts. */
 /** `dated`: decisions with their date (the printed record); the chart checklist keeps them short. */
+/** A list's label inside a sentence: its first letter lower case, acronyms kept ("biopsies, MRI and EMG"). */
+function inSentence(label: string): string {
+  return label.replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
+}
+
 export function reasonWords(r: Reason, max = 2, title = '', dated = false): { parts: string[]; hidden: number } {
   if (r.effect === 'open') {
     const parts: string[] = [];

@@ -246,4 +246,9 @@ describe('a list that every record decides', () => {
     expect(facts.map((f) => f.value)).toContain('probable DM or definite DM, depending on the items not recorded');
     expect(facts.some((f) => String(f.value).includes('|'))).toBe(false);
   });
+
+  test('a list label inside a sentence keeps its acronyms', () => {
+    expect(factWords({ kind: 'records', outcome: 'not_met', sense: 'needs', field: 'procedures', label: 'Biopsies, MRI and EMG', value: 1, records: ['MRI'] })).toBe('none of 1 recorded biopsies, MRI and EMG matches (MRI)');
+    expect(factWords({ kind: 'records', outcome: 'not_met', sense: 'needs', field: 'medications', label: 'Medications', value: 2, records: ['A', 'B'] })).toBe('none of 2 recorded medications matches (A, B)');
+  });
 });

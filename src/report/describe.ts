@@ -1,5 +1,6 @@
 // Human wording for result objects. The engine records structured facts; this is the one place
 // that turns them into sentences, shared by every formatter.
+import { classificationClasses } from '../engine/calculators/bohan-peter.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
 import { factData, factLabel, itemWords } from './fact-words.js';
@@ -229,7 +230,7 @@ function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
     case 'bohanPeter': {
       const subtypes = String(d.subtypes).split(',').map((s) => s.toUpperCase()).join(' or ');
       const levels = CERTAINTY_ORDER.slice(CERTAINTY_ORDER.indexOf(String(d.minCertainty))).reverse().join(' or ');
-      const classes = String(d.classification).split(' | ');
+      const classes = classificationClasses(String(d.classification));
       const result = classes.length === 1 ? classes[0] : `one of ${classes.join(', ')} depending on the items not recorded`;
       return `Bohan and Peter (${inputs}) → ${result === 'none' ? 'no PM/DM classification' : result}; rule: ${levels} ${subtypes}`;
     }

@@ -155,13 +155,13 @@ function medicationWords(f: ReasonFact, who: string): string {
   }
 }
 
-/** What a decided criterion rests on, or what an open one waits for, in at most `max` facts. */
-/** `dated`: decisions with their date (the printed record); the chart checklist keeps them short. */
 /** A list's label inside a sentence: its first letter lower case, acronyms kept ("biopsies, MRI and EMG"). */
 function inSentence(label: string): string {
   return label.replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
 }
 
+/** What a decided criterion rests on, or what an open one waits for, in at most `max` facts. */
+/** `dated`: decisions with their date (the printed record); the chart checklist keeps them short. */
 export function reasonWords(r: Reason, max = 2, title = '', dated = false): { parts: string[]; hidden: number } {
   if (r.effect === 'open') {
     const parts: string[] = [];

@@ -2,6 +2,7 @@
 // which threshold, in which date window, decided it, or which data and decisions it still needs.
 // Built from the evaluation trace, so every report format (text, JSON, HTML, PDF) states the same
 // facts; words for them are in reason-words.ts.
+import { classificationClasses } from '../engine/calculators/bohan-peter.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
@@ -336,7 +337,7 @@ function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): Reason
       const rule = describeNode({ ...t, note: undefined } as Trace).split('; rule: ')[1];
       // A classification that depends on items not recorded is one of several ("probable DM |
       // definite DM" in the trace): said in words, as --explain says it.
-      const classes = typeof d.classification === 'string' ? d.classification.split(' | ') : [];
+      const classes = typeof d.classification === 'string' ? classificationClasses(d.classification) : [];
       const value = classes.length > 1 ? `${classes.join(' or ')}, depending on the items not recorded` : String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : 'no'));
       return { ...head, label, value, ...(rule ? { threshold: { op: 'is', value: rule } } : {}) };
     }

@@ -19,6 +19,14 @@ export const BOHAN_PETER_ITEMS = [
 export type BohanPeterItems = { weakness: boolean; enzymes: boolean; emg: boolean; biopsy: boolean; rash: boolean };
 export const CERTAINTIES = ['possible', 'probable', 'definite'] as const;
 export type Certainty = (typeof CERTAINTIES)[number];
+/** Between the classes a classification may be while items are not recorded ("probable DM | definite DM"). */
+export const CLASSIFICATION_SEPARATOR = ' | ';
+
+/** The classes a classification text names: one when it is settled, several while items are not recorded. */
+export function classificationClasses(text: string): string[] {
+  return text.split(CLASSIFICATION_SEPARATOR);
+}
+
 export type BohanPeterClass = { subtype: 'dm' | 'pm'; certainty: Certainty } | null;
 
 /**
@@ -85,7 +93,7 @@ export const bohanPeterCalculator: Calculator<z.infer<ReturnType<typeof Params>>
       facts,
       missing,
       detail: {
-        classification: [...possible].join(' | '),
+        classification: [...possible].join(CLASSIFICATION_SEPARATOR),
         subtypes: params.subtypes.join(','),
         minCertainty: params.minCertainty,
       },

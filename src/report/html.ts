@@ -97,13 +97,14 @@ function trialSection(p: PrintableTrial): string {
   }
   out.push('<div class="keep"><h2>Open items</h2>');
   if (!p.review.length && !p.collect.length) out.push('<p>None: every criterion is decided.</p>');
+  if (p.openNote) out.push(`<p>${e(p.openNote)}</p>`);
   if (p.collect.length) {
-    out.push('<p class="sub">Values to collect, then screen again:</p><ul class="open">');
+    out.push(`<p class="sub">${p.openNote ? 'Values not recorded:' : 'Values to collect, then screen again:'}</p><ul class="open">`);
     for (const m of p.collect) out.push(`<li><strong>${e(m.field)}</strong>${m.where ? ` (${e(m.where)})` : ''}, for ${e(m.criteria)}${m.question ? `: ${e(m.question)}` : ''}</li>`);
     out.push('</ul>');
   }
   if (p.review.length) {
-    out.push('<p class="sub">Decisions a person must make:</p><ul class="open">');
+    out.push(`<p class="sub">${p.openNote ? 'Decisions not made:' : 'Decisions a person must make:'}</p><ul class="open">`);
     for (const r of p.review) out.push(`<li><strong>${e(r.criterion)}</strong>, ${e(r.who)}: ${e(r.question)} ${e(r.recordAs)}</li>`);
     out.push('</ul>');
   }

@@ -30,8 +30,11 @@ function trialSection(p: PrintableTrial): string {
   }
   out.push('## Open items', '');
   if (!p.review.length && !p.collect.length) out.push('None: every criterion is decided.');
-  for (const m of p.collect) out.push(`- [ ] collect **${e(m.field)}**${m.where ? ` (${e(m.where)})` : ''}, for ${e(m.criteria)}${m.question ? `: ${e(m.question)}` : ''}`);
-  for (const r of p.review) out.push(`- [ ] ${e(r.criterion)}, ${e(r.who)}: ${e(r.question)} ${e(r.recordAs)}`);
+  // (Ineligible: the items are listed, not put as tasks; the note says why.)
+  if (p.openNote) out.push(e(p.openNote), '');
+  const task = p.openNote ? '- ' : '- [ ] ';
+  for (const m of p.collect) out.push(`${task}${p.openNote ? 'not recorded: ' : 'collect '}**${e(m.field)}**${m.where ? ` (${e(m.where)})` : ''}, for ${e(m.criteria)}${m.question ? `: ${e(m.question)}` : ''}`);
+  for (const r of p.review) out.push(`${task}${p.openNote ? 'not decided: ' : ''}${e(r.criterion)}, ${e(r.who)}: ${e(r.question)} ${e(r.recordAs)}`);
   out.push('', '## Attestation', '', e(p.attestation), '', '| Role | Name | Signature | Date |', '|---|---|---|---|');
   for (const role of SIGNATURE_ROLES) out.push(`| ${role} | | | |`);
   out.push('', '---', '', ...p.audit.map((a) => `${e(a)}  `), '');

@@ -54,6 +54,17 @@ function lookup(dict: Dictionary | undefined, bare: string): { question?: string
   return where;
 }
 
+/**
+ * For an ineligible patient with items still open, why none of them matters to the verdict (a
+ * failing criterion decides it whatever they turn out to be); else undefined.
+ */
+export function openItemsNote(result: ScreeningResult): string | undefined {
+  if (result.verdict !== 'ineligible' || (!result.missing.length && !result.review.length)) return undefined;
+  const failing = result.criteria.filter((c) => c.effect === 'fails').map((c) => c.id);
+  const ids = failing.length > 1 ? `${failing.slice(0, -1).join(', ')} and ${failing.at(-1)}` : (failing[0] ?? '');
+  return `None of these can change the verdict: ${ids} already make${failing.length > 1 ? '' : 's'} the patient ineligible. They matter only if the data behind ${ids} is corrected.`;
+}
+
 export function collectSteps(result: ScreeningResult, dict?: Dictionary): CollectStep[] {
   return result.missing.map((m) => ({ label: missingPhrase(m, dict), ...lookup(dict, m.field), criteria: m.criteria }));
 }

@@ -103,10 +103,11 @@ function trialPages(doc: Doc, p: PrintableTrial): void {
     for (const c of s.criteria) criterionRow(doc, c);
   }
   const open: string[] = [];
-  for (const m of p.collect) open.push(`Collect ${m.field}${m.where ? ` (${m.where})` : ''}, for ${m.criteria}${m.question ? `: ${m.question}` : ''}`);
-  for (const r of p.review) open.push(`${r.criterion}, ${r.who}: ${r.question} ${r.recordAs}`);
+  for (const m of p.collect) open.push(`${p.openNote ? 'Not recorded:' : 'Collect'} ${m.field}${m.where ? ` (${m.where})` : ''}, for ${m.criteria}${m.question ? `: ${m.question}` : ''}`);
+  for (const r of p.review) open.push(`${p.openNote ? 'Not decided: ' : ''}${r.criterion}, ${r.who}: ${r.question} ${r.recordAs}`);
   heading(doc, 'Open items');
   if (!open.length) para(doc, 'None: every criterion is decided.', 8.5);
+  if (p.openNote) para(doc, p.openNote, 8.5);
   for (const o of open) {
     ensure(doc, heightOf(doc, o, 8, width - 10));
     para(doc, `•  ${o}`, 8, { x: MARGIN + 4, width: width - 4 });

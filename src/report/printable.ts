@@ -5,7 +5,7 @@ import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, ScreeningResult } from '../engine/result.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { criterionStatus, traceLines, type TraceLine } from './describe.js';
-import { collectSteps, reviewSteps } from './next-steps.js';
+import { collectSteps, openItemsNote, reviewSteps } from './next-steps.js';
 import { reasonsOf } from './reason.js';
 import { reasonWords } from './reason-words.js';
 import { verdictLine } from './text.js';
@@ -55,6 +55,8 @@ export type PrintableTrial = {
   sections: { title: string; criteria: PrintableCriterion[] }[];
   review: { criterion: string; by: string; who: string; question: string; recordAs: string }[];
   collect: { field: string; criteria: string; question?: string; where?: string }[];
+  /** Ineligible with items open: why none of them can change the verdict (they are then not put as tasks). */
+  openNote?: string;
   screener?: string;
   attestation: string;
   audit: string[];
@@ -112,6 +114,7 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
     sections,
     review: reviewSteps(result).map((r) => ({ criterion: r.criterion, by: r.by, who: r.who, question: r.question, recordAs: r.record })),
     collect: collectSteps(result, options.dictionary).map((m) => ({ field: m.label, criteria: m.criteria.join(', '), ...(m.question ? { question: m.question } : {}), ...(m.where ? { where: m.where } : {}) })),
+    ...(openItemsNote(result) ? { openNote: openItemsNote(result) } : {}),
     ...(options.screener ? { screener: options.screener } : {}),
     attestation: provisional
       ? `I have reviewed this provisional screening record for patient ${result.patientId ?? '(no id)'} against trial ${t.id}. It is not an eligibility decision until every open item above is settled and the record is screened again.`

@@ -8,7 +8,7 @@ import type { CriterionResult, ScreeningResult } from '../engine/result.js';
 import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { criterionStatus, traceLines, VERDICT_WORDS } from './describe.js';
-import { collectSteps, reviewSteps, wrap } from './next-steps.js';
+import { collectSteps, openItemsNote, reviewSteps, wrap } from './next-steps.js';
 import { reasonsOf, type Reason } from './reason.js';
 import { reasonWords } from './reason-words.js';
 
@@ -127,16 +127,19 @@ function nextStepLines(result: ScreeningResult, options: TextOptions, ch: ChalkI
   const collect = collectSteps(result, options.dictionary);
   const reviews = reviewSteps(result);
   if (!collect.length && !reviews.length) return [];
-  const out = ['', ch.bold('What to do next')];
+  const note = openItemsNote(result);
+  // (Ineligible: nothing here is a step towards a verdict, so the items are not put as tasks.)
+  const out = ['', ch.bold(note ? 'Still open' : 'What to do next')];
+  if (note) out.push(...wrap(note, WIDTH, '', ''));
   if (collect.length) {
-    out.push('Collect these values (then screen again):');
+    out.push(note ? 'Values not recorded:' : 'Collect these values (then screen again):');
     for (const m of collect) {
       const where = m.where ? ` [${m.where}]` : '';
       out.push(...wrap(`${m.label}${where} — for ${m.criteria.join(', ')}${m.question ? `: ${m.question}` : ''}`, WIDTH, '    ', '  -'));
     }
   }
   if (reviews.length) {
-    out.push('Decisions a person must make:');
+    out.push(note ? 'Decisions not made:' : 'Decisions a person must make:');
     for (const r of reviews) {
       out.push(...wrap(`${r.criterion}, ${r.who}: ${r.question}`, WIDTH, '    ', '  -'));
       out.push(...wrap(r.record, WIDTH, '    ', '    '));

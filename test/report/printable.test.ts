@@ -1,7 +1,10 @@
 // The printable screening checklist (--format html|md): structure, escaping of hostile patient
 // values, self-containment, and reproducible output (--generated-at, SOURCE_DATE_EPOCH).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { resolveGeneratedAt } from '../../src/cli/generated-at.js';
 import { ROOT, runInProcess } from '../cli/run-cli-env.js';
@@ -49,6 +52,41 @@ describe('HTML report', () => {
     expect(html).toContain(`Criteria IM101-611 version ${json.trial.version}, SHA-256 ${sha}`);
     const stdinSha = createHash('sha256').update(JSON.stringify(example('im101-611-needs-adjudication.json'))).digest('hex');
     expect(html).toContain(`Patient file &lt;stdin&gt;, SHA-256 ${stdinSha}`);
+  });
+
+  test('ineligible with items still open: they are listed as not recorded, with why none can change the verdict, in every format', async () => {
+    // E5 fails; randomization date, E9, E10 and E11 are still open.
+    const p = example('im101-611-undetermined-missing.json');
+    p.history.ildUncontrolledOrRapid = true;
+    const note = 'None of these can change the verdict: E5 already makes the patient ineligible. They matter only if the data behind E5 is corrected.';
+    const html = await screen(p, 'html');
+    expect(html.code).toBe(1);
+    expect(html.stdout).toContain(`<h2>Open items</h2>\n<p>${note}</p>\n<p class="sub">Values not recorded:</p><ul class="open">\n<li><strong>randomization date</strong>`);
+    expect(html.stdout).not.toContain('then screen again');
+    const md = await screen(p, 'md');
+    expect(md.stdout).toContain(`## Open items\n\n${note}\n\n- not recorded: **randomization date**`);
+    expect(md.stdout).not.toContain('- [ ]');
+    const text = await screen(p, 'text');
+    expect(text.stdout).toContain('Still open\nNone of these can change the verdict: E5 already makes the patient ineligible. They matter only if\nthe data behind E5 is corrected.\nValues not recorded:\n  - randomization date');
+    expect(text.stdout).not.toMatch(/What to do next|then screen again/);
+    const dir = mkdtempSync(join(tmpdir(), 'open-note-'));
+    try {
+      const pdf = join(dir, 'record.pdf');
+      expect((await screen(p, 'pdf', ['--out', pdf])).code).toBe(1);
+      const words = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+      expect(words).toContain(`Open items ${note} • Not recorded: randomization date`);
+      expect(words).not.toContain('Collect ');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Two failing criteria are both named.
+    p.history.cardiacInvolvement = true;
+    const two = await screen(p, 'md');
+    expect(two.stdout).toContain('None of these can change the verdict: E5 and E6 already make the patient ineligible. They matter only if the data behind E5 and E6 is corrected.');
+    // Undetermined is unchanged: the items are the next steps.
+    const open = await screen(example('im101-611-undetermined-missing.json'), 'md');
+    expect(open.stdout).toContain('## Open items\n\n- [ ] collect **randomization date**');
+    expect(open.stdout).not.toContain('None of these can change');
   });
 
   test('missing data is listed to collect and the verdict is not stated as eligible', async () => {

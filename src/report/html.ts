@@ -2,7 +2,7 @@
 // no scripts or external assets; a CSP forbids loading any). Every value is escaped: patient files
 // are untrusted input and this page is opened in a browser.
 import type { ScreeningResult } from '../engine/result.js';
-import { LINE_MARKS, MARKS, printableTrial, SIGNATURE_ROLES, type PrintableOptions, type PrintableTrial } from './printable.js';
+import { LINE_MARKS, MARKS, printableTrial, SIGNATURE_ROLES, signatureName, type PrintableOptions, type PrintableTrial } from './printable.js';
 
 const EFFECT_WORDS: Record<PrintableTrial['sections'][number]['criteria'][number]['tone'], string> = { pass: 'passes', fail: 'FAILS', unknown: 'open', review: 'open' };
 
@@ -112,7 +112,10 @@ function trialSection(p: PrintableTrial): string {
   out.push('<div class="keep"><h2>Attestation</h2>');
   out.push(`<p class="attest">${e(p.attestation)}</p>`);
   out.push('<table class="sign">');
-  for (const role of SIGNATURE_ROLES) out.push(`<tr><th>${e(role)}</th><td>Name</td><td class="gap"></td><td>Signature</td><td class="gap"></td><td>Date</td></tr>`);
+  for (const role of SIGNATURE_ROLES) {
+    const name = signatureName(role, p);
+    out.push(`<tr><th>${e(role)}</th><td>${name ? `<strong>${e(name)}</strong>` : 'Name'}</td><td class="gap"></td><td>Signature</td><td class="gap"></td><td>Date</td></tr>`);
+  }
   out.push('</table>');
   out.push(`<footer class="audit">${p.audit.map((a) => `<p>${e(a)}</p>`).join('')}</footer></div>`);
   const appendix = p.sections.flatMap((s) => s.criteria).filter((c) => c.evidence.length);

@@ -1,7 +1,7 @@
 // The printable screening checklist as Markdown, with the same content as the HTML one. Values are
 // escaped so a patient file cannot inject markup (links, images, raw HTML) into a rendered page.
 import type { ScreeningResult } from '../engine/result.js';
-import { LINE_MARKS, MARKS, printableTrial, SIGNATURE_ROLES, type PrintableOptions, type PrintableTrial } from './printable.js';
+import { LINE_MARKS, MARKS, printableTrial, SIGNATURE_ROLES, signatureName, type PrintableOptions, type PrintableTrial } from './printable.js';
 
 /** Backslash-escape Markdown punctuation and keep everything on one line (table cells, list items). */
 export function escapeMarkdown(s: string): string {
@@ -36,7 +36,10 @@ function trialSection(p: PrintableTrial): string {
   for (const m of p.collect) out.push(`${task}${p.openNote ? 'not recorded: ' : 'collect '}**${e(m.field)}**${m.where ? ` (${e(m.where)})` : ''}, for ${e(m.criteria)}${m.question ? `: ${e(m.question)}` : ''}`);
   for (const r of p.review) out.push(`${task}${p.openNote ? 'not decided: ' : ''}${e(r.criterion)}, ${e(r.who)}: ${e(r.question)} ${e(r.recordAs)}`);
   out.push('', '## Attestation', '', e(p.attestation), '', '| Role | Name | Signature | Date |', '|---|---|---|---|');
-  for (const role of SIGNATURE_ROLES) out.push(`| ${role} | | | |`);
+  for (const role of SIGNATURE_ROLES) {
+    const name = signatureName(role, p);
+    out.push(`| ${role} |${name ? ` ${e(name)} ` : ' '}| | |`);
+  }
   out.push('', '---', '', ...p.audit.map((a) => `${e(a)}  `), '');
   return out.join('\n');
 }

@@ -5,7 +5,7 @@
 // reproducible. pdfkit is loaded only for --format pdf.
 import PDFDocument from 'pdfkit';
 import type { ScreeningResult } from '../engine/result.js';
-import { printableTrial, SIGNATURE_ROLES, type PrintableOptions, type PrintableTrial } from './printable.js';
+import { printableTrial, SIGNATURE_ROLES, signatureName, type PrintableOptions, type PrintableTrial } from './printable.js';
 
 const MARGIN = 34;
 const FOOTER_SPACE = 22;
@@ -122,6 +122,8 @@ function trialPages(doc: Doc, p: PrintableTrial): void {
     const y = doc.y + 18;
     doc.font('Helvetica-Bold').fontSize(8.5).fillColor(COLORS.text).text(pdfText(role), MARGIN, y - 9, { width: 130 });
     const cols: [string, number, number][] = [['Name', MARGIN + 135, 150], ['Signature', MARGIN + 295, 150], ['Date', MARGIN + 455, width - 455]];
+    const name = signatureName(role, p);
+    if (name) doc.font('Helvetica').fontSize(8.5).fillColor(COLORS.text).text(pdfText(name), MARGIN + 135, y - 9, { width: 142, lineBreak: false, ellipsis: true });
     for (const [label, x, w] of cols) {
       doc.moveTo(x, y).lineTo(x + w - 8, y).lineWidth(0.7).strokeColor(COLORS.text).stroke();
       doc.font('Helvetica').fontSize(6.5).fillColor(COLORS.dim).text(label, x, y + 1.5, { width: w });

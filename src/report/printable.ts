@@ -128,3 +128,7 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
 }
 
 export const SIGNATURE_ROLES = ['Screened by (site coordinator)', 'Reviewed by (investigator)'] as const;
+/** The name printed on a signature line: the screener's (--screener) on the first; the others blank. */
+export function signatureName(role: (typeof SIGNATURE_ROLES)[number], p: { screener?: string }): string | undefined {
+  return role === SIGNATURE_ROLES[0] ? p.screener : undefined;
+}

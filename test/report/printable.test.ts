@@ -89,6 +89,26 @@ describe('HTML report', () => {
     expect(open.stdout).not.toContain('None of these can change');
   });
 
+  test("--screener: named in the header and on the screener's signature line; the investigator's line left blank", async () => {
+    const p = example('im101-611-eligible.json');
+    const html = (await screen(p, 'html', ['--screener', 'J. <Smith>'])).stdout;
+    expect(html).toContain('<strong>Screener:</strong> J. &lt;Smith&gt;');
+    expect(html).toContain('<tr><th>Screened by (site coordinator)</th><td><strong>J. &lt;Smith&gt;</strong></td>');
+    expect(html).toContain('<tr><th>Reviewed by (investigator)</th><td>Name</td>');
+    const md = (await screen(p, 'md', ['--screener', 'J. Smith'])).stdout;
+    expect(md).toContain('| Screened by (site coordinator) | J. Smith | | |\n| Reviewed by (investigator) | | | |');
+    expect((await screen(p, 'md')).stdout).toContain('| Screened by (site coordinator) | | | |');
+    const dir = mkdtempSync(join(tmpdir(), 'screener-'));
+    try {
+      const pdf = join(dir, 'record.pdf');
+      expect((await screen(p, 'pdf', ['--out', pdf, '--screener', 'J. Smith'])).code).toBe(0);
+      const layout = spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
+      expect(layout).toMatch(/Screened by \(site coordinator\) +J\. Smith\n +Name +Signature +Date\n\nReviewed by \(investigator\)\n +Name/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('missing data is listed to collect and the verdict is not stated as eligible', async () => {
     const r = await screen(example('im101-611-undetermined-missing.json'), 'html');
     expect(r.code).toBe(3);

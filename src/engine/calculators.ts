@@ -4,7 +4,7 @@ import type { Outcome } from './logic.js';
 import type { Fact, Missing } from './result.js';
 import type { ReferenceDateName } from '../rules/types.js';
 import { bohanPeterCalculator } from './calculators/bohan-peter.js';
-import { combinedIntoleranceCalculator } from './calculators/combined-intolerance.js';
+import { combinedIntoleranceCalculator, combinedTreatmentCalculator } from './calculators/combined-intolerance.js';
 import { imacsImprovementCalculator } from './calculators/imacs-improvement.js';
 import { prednisoneEquivalentPerKgCalculator } from './calculators/prednisone-equivalent.js';
 import { sontheimerCadmCalculator } from './calculators/sontheimer-cadm.js';
@@ -36,4 +36,5 @@ export const CALCULATORS: Record<string, Calculator> = {
   imacsImprovement: imacsImprovementCalculator,
   prednisoneEquivalentPerKg: prednisoneEquivalentPerKgCalculator,
   combinedIntolerance: combinedIntoleranceCalculator,
+  combinedTreatment: combinedTreatmentCalculator,
 };

@@ -32,6 +32,8 @@ export function roleWords(role: FactRole): string {
       const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : 'an immunosuppressant';
       return `${drugWords(role.drug)} (intolerance, ${role.start ?? '?'} to ${role.end ?? '?'}) together with ${withWhat} for ≥ ${role.months} months`;
     }
+    case 'combinedCourse':
+      return `${drugWords(role.drug)} (${role.start ?? '?'} to ${role.end ?? '?'}) together with a glucocorticoid for ≥ ${role.months} months`;
   }
 }
 
@@ -54,7 +56,7 @@ export function itemWords(d: ItemDetail): string {
 
 /** A fact's value as reports show it: a role's outcome in words (an intolerance course), else the value itself. */
 export function factData(f: Fact): Fact['value'] {
-  if ('role' in f && f.role.kind === 'intoleranceCourse') {
+  if ('role' in f && (f.role.kind === 'intoleranceCourse' || f.role.kind === 'combinedCourse')) {
     return f.value === true ? `yes, with ${(f.role.partners ?? []).map(drugWords).join(', ')}` : f.value === null ? 'not known (dates missing)' : 'no';
   }
   return f.value;

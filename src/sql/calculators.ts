@@ -215,21 +215,27 @@ const prednisoneEquivalentPerKg: CalcSql = (ctx, params) => {
 };
 
 /**
- * combinedIntolerance (combined-intolerance.ts): a course stopped for intolerance that overlapped a
- * course of the partner class (glucocorticoid / immunosuppressant) for at least `months` before the
- * reference date. Per pair as overlapAtLeast: unknown dates bounded by start ≤ end ≤ the date; the
- * patient is met when a pair is, else unknown when a pair is, else not met (MAX of the codes).
+ * combinedIntolerance and combinedTreatment (combined-intolerance.ts): a course (stopped for
+ * intolerance; or any immunosuppressant) that overlapped a course of the partner class
+ * (glucocorticoid / immunosuppressant) for at least `months` before the reference date. Per pair
+ * as overlapAtLeast: unknown dates bounded by start ≤ end ≤ the date; the patient is met when a
+ * pair is, else unknown when a pair is, else not met (MAX of the codes).
  */
-const combinedIntolerance: CalcSql = (ctx, params) => {
-  const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
-  const date = refCol(ctx, at);
-  const list = col(ctx, 'medications');
-  const j = intoleranceTable(ctx, params);
-  return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${j}.o, ${NOT_MET}) END)`;
-};
+type Pairing = 'intolerance' | 'treatment';
+const pairedCourses =
+  (pairing: Pairing): CalcSql =>
+  (ctx, params) => {
+    const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
+    const date = refCol(ctx, at);
+    const list = col(ctx, 'medications');
+    const j = pairsTable(ctx, params, pairing);
+    return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${UNKNOWN} ELSE COALESCE(${j}.o, ${NOT_MET}) END)`;
+  };
+const combinedIntolerance = pairedCourses('intolerance');
+const combinedTreatment = pairedCourses('treatment');
 
 /** Per patient: the best pair's outcome, and what the undecided pairs lack (made once per params). */
-function intoleranceTable(ctx: SqlCtx, params: Record<string, unknown>): string {
+function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairing): string {
   const months = params.months as number;
   const date = refCol(ctx, (params.at as ReferenceDateName | undefined) ?? 'screening');
   return memo(ctx, params, () => {
@@ -239,15 +245,29 @@ function intoleranceTable(ctx: SqlCtx, params: Record<string, unknown>): string 
     const minEnd = (x: string) => `COALESCE(${end(x)}, ${start(x)})`;
     const maxEnd = (x: string) => `COALESCE(${end(x)}, ${date})`;
     const pair = `(CASE WHEN ${start('a')} IS NULL OR ${start('b')} IS NULL THEN ${UNKNOWN} WHEN ${reached} <= LEAST(${minEnd('a')}, ${minEnd('b')}) THEN ${MET} WHEN ${reached} > LEAST(${maxEnd('a')}, ${maxEnd('b')}) THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
-    const partner = `((a.${q('class')} = 'immunosuppressant' AND b.${q('class')} = 'corticosteroid') OR (a.${q('class')} = 'corticosteroid' AND b.${q('class')} = 'immunosuppressant'))`;
+    const cls = (x: string, c: string) => `${x}.${q('class')} = '${c}'`;
+    // Course a is the one considered (stopped for intolerance, of either class; or an immunosuppressant), b its partner.
+    const considered =
+      pairing === 'intolerance'
+        ? `a.${q('outcome')} = 'intolerance' AND ((${cls('a', 'immunosuppressant')} AND ${cls('b', 'corticosteroid')}) OR (${cls('a', 'corticosteroid')} AND ${cls('b', 'immunosuppressant')}))`
+        : `${cls('a', 'immunosuppressant')} AND a.${q('drug')} IS NOT NULL${((params.notDrugs as string[] | undefined) ?? []).length ? ` AND a.${q('drug')} NOT IN (${(params.notDrugs as string[]).map(lit).join(', ')})` : ''} AND ${cls('b', 'corticosteroid')}`;
     // An undecided pair names both courses' unrecorded ends, pair by pair (as the JS calculator).
     const ends = (x: string) => [when(`${x}.${q('start')} IS NULL`, token(recordPath('medications', x, 'start'))), when(`${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE`, token(recordPath('medications', x, 'stop')))];
     const lacks = ctx.dialect.joinInOrder(ifUnknown(pair, missingList(ctx.dialect, [...ends('a'), ...ends('b')])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
-    return sharedJoin(ctx, 'ci', false, `SELECT p.${q(ROW)}, MAX(${pair}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE a.${q('outcome')} = 'intolerance' AND ${partner} GROUP BY p.${q(ROW)}`);
+    return sharedJoin(ctx, pairing === 'intolerance' ? 'ci' : 'ct', false, `SELECT p.${q(ROW)}, MAX(${pair}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE ${considered} GROUP BY p.${q(ROW)}`);
   });
 }
 
-export const CALCULATOR_SQL: Record<string, CalcSql> = { bohanPeter, sontheimerCadm, imacsImprovement, prednisoneEquivalentPerKg, combinedIntolerance };
+export const CALCULATOR_SQL: Record<string, CalcSql> = { bohanPeter, sontheimerCadm, imacsImprovement, prednisoneEquivalentPerKg, combinedIntolerance, combinedTreatment };
+
+/** What combinedIntolerance / combinedTreatment lack while unknown: the date or the list, else the undecided pairs' dates. */
+function pairedMissing(pairing: Pairing, outcome: CalcSql): CalcSql {
+  return (ctx, params) => {
+    const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
+    const [date, list] = [refCol(ctx, at), col(ctx, 'medications')];
+    return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${missingList(ctx.dialect, [unrecorded(ctx, `referenceDates.${at}`, date), unrecorded(ctx, 'medications', list)])} WHEN ${outcome(ctx, params)} = ${UNKNOWN} THEN ${pairsTable(ctx, params, pairing)}.m END)`;
+  };
+}
 
 /** `field` when its column is NULL (a missing token for a patient-level field). */
 const unrecorded = (ctx: SqlCtx, field: string, column = col(ctx, field)): string => when(`${column} IS NULL`, token(lit(field)));
@@ -284,10 +304,7 @@ export const CALCULATOR_MISSING_SQL: Record<string, CalcSql> = {
     const first = `${inputs.map(([c]) => `${c} IS NULL`).join(' OR ')}`;
     return `(CASE WHEN ${first} THEN ${missingList(ctx.dialect, inputs.map(([c, field]) => unrecorded(ctx, field, c)))} WHEN ${prednisoneEquivalentPerKg(ctx, params)} = ${UNKNOWN} THEN ${prednisoneTable(ctx, params)}.m END)`;
   },
-  combinedIntolerance(ctx, params) {
-    const at = (params.at as ReferenceDateName | undefined) ?? 'screening';
-    const [date, list] = [refCol(ctx, at), col(ctx, 'medications')];
-    return `(CASE WHEN ${date} IS NULL OR ${list} IS NULL THEN ${missingList(ctx.dialect, [unrecorded(ctx, `referenceDates.${at}`, date), unrecorded(ctx, 'medications', list)])} WHEN ${combinedIntolerance(ctx, params)} = ${UNKNOWN} THEN ${intoleranceTable(ctx, params)}.m END)`;
-  },
+  combinedIntolerance: pairedMissing('intolerance', combinedIntolerance),
+  combinedTreatment: pairedMissing('treatment', combinedTreatment),
 };
 

@@ -243,6 +243,27 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     // (rituximab and IVIG are not class immunosuppressant, so I3 also asks whether they were combined)
     expect([...openIds(r3), ...openIds(r5)].filter((id) => id !== 'I3-combined-3-months')).toEqual(ids);
   });
+  test.each([
+    // methotrexate stopped on 2025-12-01, given with prednisone (from 2025-06-01, still taken) for over 5 months
+    ['a stopped course the dates show was given with the glucocorticoid for 3 months: settled, not asked', { stop: '2025-12-01' }, 'met', []],
+    ['a course of 9 months given with it for 2 days less than 3 months: asked', { start: '2024-12-01', stop: '2025-08-30', doses: [{ date: '2024-12-01', dose: 15, unit: 'mg/week' }] }, 'needs_review', ['I3-combined-3-months']],
+    ['a course whose last dose is not recorded: its date asked for', {}, 'unknown', []],
+  ])('I3, the glucocorticoid and the immunosuppressant given together: %s', (_n, dates, outcome, ids) => {
+    const r = aba('I3', (p) => {
+      const { ongoing: _o, ...mtx } = p.medications[1];
+      p.medications[1] = { ...mtx, ...dates };
+    });
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(ids);
+    if (outcome === 'unknown') expect(JSON.stringify(r)).toContain('medications[1].stop');
+  });
+  test('I3: a JAK inhibitor is never silently the immunosuppressant given with the glucocorticoid (a named one given alone, years before)', () => {
+    const r = aba('I3', (p) => {
+      p.medications = [p.medications[0], { drug: 'tofacitinib', start: '2025-06-01', ongoing: true }, { drug: 'methotrexate', start: '2019-01-01', stop: '2019-12-31', outcome: 'failure' }];
+    });
+    expect(r.outcome).toBe('needs_review');
+    expect(openIds(r)).toContain('I3-combined-3-months');
+  });
   test('I3 and I5 ask the same question about the drug', () => {
     const q = (r: { review: { question: string }[] }) => r.review[0]?.question ?? '';
     const [q3, q5] = [q(aba('I3', only({ drug: 'tofacitinib' }))), q(aba('I5', only({ drug: 'tofacitinib' })))];

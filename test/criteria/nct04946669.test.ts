@@ -58,9 +58,13 @@ describe('NCT04946669', () => {
       p.medications[1].start = '2026-08-17'; p.medications[1].doses = [{ date: '2026-08-17', dose: 20, unit: 'mg/week' }];
     }, 'not_met'],
     ['no immunosuppressant', (p: any) => { p.medications.pop(); }, 'not_met'],
-    ['both stopped: the overlap is for the investigator', (p: any) => {
+    ['both stopped, given together for over 6 months by their dates: settled', (p: any) => {
       p.medications[0] = { ...p.medications[0], ongoing: false, stop: '2026-01-01' };
       p.medications[1] = { ...p.medications[1], ongoing: false, stop: '2026-01-01' };
+    }, 'met'],
+    ['both stopped, each taken for 3 months or more but together for less: the overlap is for the investigator', (p: any) => {
+      p.medications[0] = { ...p.medications[0], ongoing: false, stop: '2025-09-10', doses: [p.medications[0].doses[0]] };
+      p.medications[1] = { ...p.medications[1], start: '2025-06-15', ongoing: false, stop: '2025-09-20', doses: [p.medications[1].doses[0]] };
     }, 'needs_review'],
   ])('I3 %s', (_n, patch, outcome) => {
     expect(check('I3', patch).outcome).toBe(outcome);

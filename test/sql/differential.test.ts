@@ -102,7 +102,7 @@ function population(): Row[] {
  * doses on and either side of weight × 1.14 and weight × 2.77 mg/day (the two ends of the
  * deflazacort-to-prednisone ratio I4 of NCT04946669 reads), alone or with prednisone; and
  * intolerance courses overlapping their partner class for 3 months exactly, a day less or more,
- * with start or stop dates missing, so combinedIntolerance gives each of its outcomes.
+ * with start or stop dates missing, so combinedIntolerance and combinedTreatment give each of their outcomes.
  */
 function targeted(): Row[] {
   return aimed(TARGETED_ROWS, { seed: 4946, samples: 20, prng: 4669 }, (patient, k, random, pick) => {
@@ -269,7 +269,7 @@ test('the population is large and mixed: every outcome of every trial occurs', (
   }
 });
 
-test('the targeted patients reach every outcome of combinedIntolerance and both deflazacort readings', () => {
+test('the targeted patients reach every outcome of combinedIntolerance, combinedTreatment and both deflazacort readings', () => {
   const outcomes = (calculator: string, params: Record<string, unknown>) => {
     const calc = CALCULATORS[calculator] as (typeof CALCULATORS)[string];
     const prepared = calc.prepare(params);
@@ -280,6 +280,7 @@ test('the targeted patients reach every outcome of combinedIntolerance and both 
     );
   };
   expect([...outcomes('combinedIntolerance', { months: 3 })].sort()).toEqual(['met', 'not_met', 'unknown']);
+  expect([...outcomes('combinedTreatment', { months: 3, notDrugs: ['other'] })].sort()).toEqual(['met', 'not_met', 'unknown']);
   for (const deflazacortRatio of [1.14, 2.77]) {
     expect([...outcomes('prednisoneEquivalentPerKg', { op: '<', mgPerKgPerDay: 1, deflazacortRatio })].sort()).toEqual(['met', 'not_met', 'unknown']);
   }

@@ -1,15 +1,18 @@
 // NCT04946669 I3: "have received glucocorticoid combined with at least one immunosuppressive therapy
-// for at least 3 months and have failed treatment or intolerance to treatment". Intolerance counts
-// only for a course that was part of that combined treatment: an immunosuppressant stopped for
-// intolerance that overlapped a glucocorticoid for at least `months`, or a glucocorticoid stopped for
-// intolerance that overlapped an immunosuppressant for that long (before the reference date).
+// for at least 3 months and have failed treatment or intolerance to treatment".
+// - combinedTreatment: an immunosuppressant course that overlapped a glucocorticoid course for at
+//   least `months` (before the reference date): the combined treatment itself, from the courses' dates.
+// - combinedIntolerance: intolerance counts only for a course that was part of that combined
+//   treatment: an immunosuppressant stopped for intolerance that overlapped a glucocorticoid for at
+//   least `months`, or a glucocorticoid stopped for intolerance that overlapped an immunosuppressant
+//   for that long.
 // A course whose dates are not recorded leaves the answer unknown and names the dates to collect.
 import * as z from 'zod/mini';
-import type { Calculator } from '../calculators.js';
+import type { Calculator, CalculatorContext, CalculatorResult } from '../calculators.js';
 import { compareDates, shift } from '../dates.js';
 import { drugRef } from '../medication.js';
 import type { Outcome } from '../logic.js';
-import type { DrugRef, Fact } from '../result.js';
+import type { DrugRef, Fact, FactRole } from '../result.js';
 import { atParamDate, paramProblems } from './completions.js';
 // Built on first use: a trial uses few of the calculators (IM101-611 none).
 import { lazySchema } from '../../util/lazy-schema.js';
@@ -18,6 +21,15 @@ const Params = lazySchema(() =>
   z.strictObject({
     months: z.number().check(z.gt(0)),
     at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
+  }),
+);
+
+const TreatmentParams = lazySchema(() =>
+  z.strictObject({
+    months: z.number().check(z.gt(0)),
+    at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
+    /** Immunosuppressants that do not count by themselves (JAK inhibitors, "other": the investigator decides about them). */
+    notDrugs: z._default(z.array(z.string()), []),
   }),
 );
 
@@ -47,46 +59,79 @@ export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?:
   return 'unknown';
 }
 
+/**
+ * The courses `considered` (each with the class of its partners), each against every course of its
+ * partner class: met when a pair overlaps for at least `months` before the date, unknown when a
+ * pair's dates would decide and are missing (named), else not met. One fact per course considered.
+ */
+function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.infer<ReturnType<typeof Params>>['at'] }, considered: (med: Med) => 'corticosteroid' | 'immunosuppressant' | undefined, role: (drug: DrugRef, mine: { start?: string; end?: string }, partner: 'corticosteroid' | 'immunosuppressant', partners: DrugRef[] | undefined) => FactRole): CalculatorResult {
+  const date = ctx.referenceDate(params.at);
+  const meds = ctx.get('medications');
+  const base = { months: params.months, at: params.at, date: date ?? null };
+  if (!date || !Array.isArray(meds)) {
+    return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [{ field: `referenceDates.${params.at}` }]), ...(Array.isArray(meds) ? [] : [{ field: 'medications' }])], detail: base };
+  }
+  const list = meds as Med[];
+  const facts: Fact[] = [];
+  const missing = new Set<string>();
+  let outcome = 'not_met' as Outcome;
+  list.forEach((med, i) => {
+    const partnerClass = considered(med);
+    if (!partnerClass) return;
+    const mine = course(med, date);
+    const partners: DrugRef[] = [];
+    let best = 'not_met' as Outcome;
+    list.forEach((other, j) => {
+      if (j === i || other.class !== partnerClass) return;
+      const o = overlapAtLeast(mine, course(other, date), params.months, date);
+      if (o === 'met') partners.push(drugRef(other, j));
+      if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
+      if (o === 'unknown') {
+        for (const [k, m] of [[i, med], [j, other]] as const) {
+          if (!m.start) missing.add(`medications[${k}].start`);
+          if (!m.stop && m.ongoing !== true) missing.add(`medications[${k}].stop`);
+        }
+      }
+    });
+    // true (with the partners), false, or null when the dates that would decide are missing: worded in src/report/fact-words.ts.
+    const value = best === 'met' ? true : best === 'unknown' ? null : false;
+    facts.push({ field: `medications[${i}]`, role: role(drugRef(med, i), mine, partnerClass, best === 'met' ? partners : undefined), value });
+    if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
+  });
+  return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };
+}
+
+const courseInputs = { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] } } as const;
+const dated = (mine: { start?: string; end?: string }) => ({ ...(mine.start ? { start: mine.start } : {}), ...(mine.end ? { end: mine.end } : {}) });
+
 export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
-  inputs: { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] } },
+  inputs: courseInputs,
   dates: atParamDate,
   description: 'Intolerance to a course given combined (glucocorticoid with an immunosuppressant)',
   checkParams: (params) => paramProblems(Params(), params),
   prepare: (raw) => Params().parse(raw),
-  evaluate(ctx, params) {
-    const date = ctx.referenceDate(params.at);
-    const meds = ctx.get('medications');
-    const base = { months: params.months, at: params.at, date: date ?? null };
-    if (!date || !Array.isArray(meds)) {
-      return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [{ field: `referenceDates.${params.at}` }]), ...(Array.isArray(meds) ? [] : [{ field: 'medications' }])], detail: base };
-    }
-    const list = meds as Med[];
-    const facts: Fact[] = [];
-    const missing = new Set<string>();
-    let outcome = 'not_met' as Outcome;
-    list.forEach((med, i) => {
-      const partnerClass = med.outcome === 'intolerance' && med.class ? PARTNER[med.class] : undefined;
-      if (!partnerClass) return;
-      const mine = course(med, date);
-      const partners: DrugRef[] = [];
-      let best = 'not_met' as Outcome;
-      list.forEach((other, j) => {
-        if (j === i || other.class !== partnerClass) return;
-        const o = overlapAtLeast(mine, course(other, date), params.months, date);
-        if (o === 'met') partners.push(drugRef(other, j));
-        if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
-        if (o === 'unknown') {
-          for (const [k, m] of [[i, med], [j, other]] as const) {
-            if (!m.start) missing.add(`medications[${k}].start`);
-            if (!m.stop && m.ongoing !== true) missing.add(`medications[${k}].stop`);
-          }
-        }
-      });
-      // true (with the partners), false, or null when the dates that would decide are missing: worded in src/report/fact-words.ts.
-      const value = best === 'met' ? true : best === 'unknown' ? null : false;
-      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i), ...(mine.start ? { start: mine.start } : {}), ...(mine.end ? { end: mine.end } : {}), partner: partnerClass, months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
-      if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
-    });
-    return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };
-  },
+  evaluate: (ctx, params) =>
+    pairedCourses(
+      ctx,
+      params,
+      (med) => (med.outcome === 'intolerance' && med.class ? PARTNER[med.class] : undefined),
+      (drug, mine, partner, partners) => ({ kind: 'intoleranceCourse', drug, ...dated(mine), partner, months: params.months, ...(partners ? { partners } : {}) }),
+    ),
+};
+
+export const combinedTreatmentCalculator: Calculator<z.infer<ReturnType<typeof TreatmentParams>>> = {
+  inputs: { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing'] } },
+  dates: atParamDate,
+  description: 'A glucocorticoid and an immunosuppressant given together',
+  checkParams: (params) => paramProblems(TreatmentParams(), params),
+  prepare: (raw) => TreatmentParams().parse(raw),
+  // Only an immunosuppressant whose drug is recorded and not one of `notDrugs` is considered: this
+  // calculator only ever settles the question (met); where it does not, the rule asks a person.
+  evaluate: (ctx, params) =>
+    pairedCourses(
+      ctx,
+      params,
+      (med) => (med.class === 'immunosuppressant' && med.drug !== undefined && !params.notDrugs.includes(med.drug) ? 'corticosteroid' : undefined),
+      (drug, mine, _partner, partners) => ({ kind: 'combinedCourse', drug, ...dated(mine), months: params.months, ...(partners ? { partners } : {}) }),
+    ),
 };

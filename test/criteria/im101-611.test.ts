@@ -33,9 +33,9 @@ table('I1', [
 
 table('I2', [
   ['DM with rash and 3 of 4 items', noop, 'met'],
-  ['DM with rash and exactly 2 of 4 items', (p) => void (p.bohanPeter = { weakness: true, enzymes: true, emg: false, biopsy: false }), 'met'],
-  ['DM with rash and only 1 of 4 items', (p) => void (p.bohanPeter = { weakness: true, enzymes: false, emg: false, biopsy: false }), 'not_met'],
-  ['DM with 1 item known, 2 unknown', (p) => void (p.bohanPeter = { weakness: true, enzymes: false }), 'unknown'],
+  ['DM with rash and exactly 2 of 4 items', (p) => void (p.bohanPeter = { weakness: true, enzymes: true, emg: false, biopsy: false, otherCausesExcluded: true }), 'met'],
+  ['DM with rash and only 1 of 4 items', (p) => void (p.bohanPeter = { weakness: true, enzymes: false, emg: false, biopsy: false, otherCausesExcluded: true }), 'not_met'],
+  ['DM with 1 item known, 2 unknown', (p) => void (p.bohanPeter = { weakness: true, enzymes: false, otherCausesExcluded: true }), 'unknown'],
   ['DM without a confirmed rash', (p) => void (p.diagnosis.rashConfirmed = false), 'not_met'],
   ['PM with a myositis-specific antibody', (p) => void Object.assign(p.diagnosis, { subtype: 'pm' }), 'met'],
   ['PM with only anti-RNP and no diagnostic biopsy', (p) => void (Object.assign(p.diagnosis, { subtype: 'pm', priorBiopsyDiagnostic: false }), (p.antibodies.positive = ['rnp'])), 'not_met'],
@@ -46,6 +46,10 @@ table('I2', [
   ['inclusion body myositis', (p) => void (p.diagnosis.subtype = 'ibm'), 'not_met'],
   ['documentation not on file', (p) => void (p.diagnosis.documentationOnFile = false), 'not_met'],
   ['no diagnosis recorded', (p) => void delete p.diagnosis.subtype, 'unknown'],
+  // Bohan and Peter's prerequisite: other causes of myopathy excluded.
+  ['other causes of myopathy not excluded', (p) => void (p.bohanPeter.otherCausesExcluded = false), 'not_met'],
+  ['other causes of myopathy excluded: not recorded', (p) => void delete p.bohanPeter.otherCausesExcluded, 'unknown'],
+  ['PM with an antibody, other causes not excluded', (p) => void (Object.assign(p.diagnosis, { subtype: 'pm' }), (p.bohanPeter.otherCausesExcluded = false)), 'not_met'],
 ]);
 
 table('I3', [

@@ -52,6 +52,13 @@ describe('NCT02347891', () => {
     ['IVIG not tolerated, under 3 months', (p: any) => {
       p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-09', outcome: 'intolerance' }];
     }, 'not_met'],
+    // A last dose still to come (the screening date is 2026-11-16): 46 days of prednisone so far, not 3 months.
+    ['prednisone from 2026-10-01, last dose planned for 2027-03-01', (p: any) => {
+      p.medications = [{ drug: 'prednisone', start: '2026-10-01', stop: '2027-03-01', outcome: 'failure', doses: [{ date: '2026-10-01', dose: 60, unit: 'mg/day' }] }];
+    }, 'not_met'],
+    ['prednisone from 2026-08-16, last dose planned for 2027-03-01: 3 months reached on the screening date', (p: any) => {
+      p.medications = [{ drug: 'prednisone', start: '2026-08-16', stop: '2027-03-01', outcome: 'failure', doses: [{ date: '2026-08-16', dose: 60, unit: 'mg/day' }] }];
+    }, 'met'],
     ['tofacitinib is not in the listed agents', (p: any) => {
       p.medications = [{ drug: 'tofacitinib', start: '2025-01-10', stop: '2025-12-01', outcome: 'failure' }];
     }, 'not_met'],

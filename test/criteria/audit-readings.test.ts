@@ -236,6 +236,10 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     ['upadacitinib as "other", class immunosuppressant', { drug: 'other', otherName: 'upadacitinib', class: 'immunosuppressant' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
     ['rituximab', { drug: 'rituximab' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
     ['IVIG', { drug: 'ivig' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    // Every biologic and immune globulin is asked about too, never failed silently ("etc.").
+    ['SCIG', { drug: 'scig' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    ['tocilizumab', { drug: 'tocilizumab' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
+    ['an unnamed "other" biologic', { drug: 'other', otherName: 'anifrolumab', class: 'biologic' }, 'needs_review', 'needs_review', ['I3-rituximab-ivig', 'I5-rituximab-ivig']],
   ])('I3 and I5 with %s as the only immunosuppressive therapy', (_n, drug, i3, i5, ids) => {
     const r3 = aba('I3', only(drug));
     const r5 = aba('I5', only(drug));

@@ -168,9 +168,8 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
     // layers of the query): composed as text, the drug table was copied 12 times into each
     // record's dose, and the dose 4 times into its figures (23,000 characters a table).
     const fence = ctx.dialect.fence;
-    // One medication's prednisone-equivalent mg/day (prednisoneEquivalentMgPerDay): the current
-    // dose of prednisone/prednisolone in mg/day, else the recorded equivalent; both and unequal
-    // is a contradiction (NULL, so its dose is not known).
+    // One medication's prednisone-equivalent mg/day (prednisoneEquivalentDose): a drug in the
+    // table from its current dose in mg/day, another from the recorded equivalent.
     // The dose history in mg/day converted with the glucocorticoid table (toPrednisoneMg).
     const equivalent = `(CASE ${c(m, 'drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
     const taken = takenOnSql(m, date);
@@ -180,7 +179,10 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
     const deflazacort = ratio === undefined ? '' : `WHEN a.cunit = 'mg/day' AND ${c('a', 'drug')} = 'deflazacort' THEN ${exact(`a.cdose / ${ratio}`)} `;
     const fromDoses = `(CASE ${deflazacort}WHEN a.cunit = 'mg/day' AND a.eq IS NOT NULL THEN ${exact('a.cdose * 5 / a.eq')} END)`;
     const converted = `SELECT a.*, ${fromDoses} AS fd, (${c('a', 'class')} = 'corticosteroid' AND a.taken <> ${NOT_MET}) AS steroid FROM (${records}) AS a${fence}`;
-    const dose = `(CASE WHEN b.fd IS NOT NULL THEN (CASE WHEN b.summary IS NOT NULL AND ${exact('b.summary')} <> b.fd THEN NULL ELSE b.fd END) ELSE b.summary END)`;
+    // A drug in the table (eq known) is converted from its dose history only, its hand-typed
+    // equivalent ignored (prednisoneEquivalentDose); only a steroid outside the table uses the
+    // recorded equivalent.
+    const dose = `(CASE WHEN b.eq IS NOT NULL THEN b.fd ELSE b.summary END)`;
     const dosed = `SELECT b.*, ${dose} AS dose FROM (${converted}) AS b${fence}`;
     // What the record lacks, in the JS calculator's order: its class; for a steroid maybe taken,
     // the unrecorded end of its course and its dose (a dose history for a drug in the table).

@@ -117,7 +117,9 @@ function targeted(): Row[] {
       const dose = Math.round((weight - prednisone) * ratio * 1000 + pick([-100, -10, -1, 0, 0, 1, 10, 100])) / 1000;
       const taken = pick([{ ongoing: true }, { ongoing: true }, {}, { stop: '2026-11-16' }, { stop: '2026-11-15' }]);
       meds.push({ drug: 'deflazacort', start: '2026-01-10', ...taken, doses: [{ date: '2026-01-10', dose: pick([dose, dose, dose, undefined]), unit: pick(['mg/day', 'mg/day', 'mg/day', 'mg']) }] });
-      if (prednisone) meds.push({ drug: 'prednisone', start: '2026-02-01', ongoing: true, doses: [{ date: '2026-02-01', dose: prednisone, unit: 'mg/day' }] });
+      // (A hand-typed equivalent beside the dose history, equal or not: ignored for a drug in the table.)
+      const typed = k % 4 === 0 ? { prednisoneEquivalentMgPerDay: prednisone + (k % 8 === 0 ? 30 : 0) } : {};
+      if (prednisone) meds.push({ drug: 'prednisone', start: '2026-02-01', ongoing: true, doses: [{ date: '2026-02-01', dose: prednisone, unit: 'mg/day' }], ...typed });
     } else {
       // I3: an intolerance course and its partner, overlapping 3 months (to 2026-04-30 from 2026-01-31) or about.
       const ends = ['2026-04-29', '2026-04-30', '2026-05-01', undefined, 'ongoing'] as const;

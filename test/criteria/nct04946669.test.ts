@@ -111,8 +111,8 @@ describe('NCT04946669', () => {
     expect(check('E3', (p) => { p.labs.ast.value = 81; }).outcome).toBe('met');
   });
 
-  test('E2 a recorded statin is for the investigator', () => {
-    expect(check('E2', (p) => { p.medications.push({ drug: 'statin', start: '2024-01-01', ongoing: true }); }).outcome).toBe('needs_review');
+  test.each(['statin', 'zidovudine', 'penicillamine'])('E2 a recorded %s is for the investigator', (drug) => {
+    expect(check('E2', (p) => { p.medications.push({ drug, start: '2024-01-01', ongoing: true }); }).outcome).toBe('needs_review');
   });
 
   test.each([

@@ -1,8 +1,7 @@
 // `takenFor`: started at least a duration before a reference date and still taken on it.
-import { compareDates, formatDuration } from '../engine/dates.js';
+import { compareDates, formatDuration, latestStartFor } from '../engine/dates.js';
 import { and, fromBoolean } from '../engine/logic.js';
 import { takenOn } from '../engine/medication.js';
-import { windowStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind, SqlContext } from './types.js';
 import { and as andSql, q, shiftSql, takenOnSql, tri, UNKNOWN } from '../sql/kit.js';
 import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication, unrecordedSpanSql, type WithoutReferenceDate } from './medication-kinds.js';
@@ -17,7 +16,8 @@ export const takenFor: RuleKind<TakenFor> = {
   check: checkMedicationScope,
   reads: (n, cx) => readMedication(n.before, cx),
   compile(n, cx) {
-    const since = windowStart(n.atLeast);
+    // Counted forward from the start (latestStartFor), as the duration of a stopped course is.
+    const since = startedBy(n.atLeast);
     const atLeast = formatDuration(n.atLeast);
     return medicationLeaf('takenFor', n.note, n.before, cx, (env, m, x) => {
       const start = since(m.ref);
@@ -31,11 +31,24 @@ export const takenFor: RuleKind<TakenFor> = {
   missingSql: (n, cx) => unrecordedSpanSql(cx, n.before, `${takenForSql(n, cx)} = ${UNKNOWN}`),
 };
 
-/** Started long enough before, and taken on, the reference date (given). */
+/** The latest start date for `duration` by a reference date, remembered for the last reference date asked. */
+function startedBy(duration: Duration): (ref: string) => string {
+  let lastRef = '';
+  let lastFrom = '';
+  return (ref) => {
+    if (ref !== lastRef) {
+      lastFrom = latestStartFor(ref, duration);
+      lastRef = ref;
+    }
+    return lastFrom;
+  };
+}
+
+/** Started long enough before (start + duration on or before it), and taken on, the reference date (given). */
 function takenForSql(n: TakenFor, cx: SqlContext): string {
   const { alias: m } = cx.medication();
   const ref = cx.refCol(n.before);
   const start = `${m}.${q('start')}`;
-  const started = tri([start], `${start} <= ${shiftSql(ref, n.atLeast, -1)}`);
+  const started = tri([start], `${shiftSql(start, n.atLeast, 1)} <= ${ref}`);
   return andSql([started, takenOnSql(m, ref)]);
 }

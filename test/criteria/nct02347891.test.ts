@@ -63,6 +63,19 @@ describe('NCT02347891', () => {
     ['prednisone from 2026-08-16, last dose planned for 2027-03-01: 3 months reached on the screening date', (p: any) => {
       p.medications = [{ drug: 'prednisone', start: '2026-08-16', stop: '2027-03-01', outcome: 'failure', doses: [{ date: '2026-08-16', dose: 60, unit: 'mg/day' }] }];
     }, 'met'],
+    // A month end: 3 months from 2025-11-30 end on 2026-02-28, whether the course goes on or stops then.
+    ['month end, still taken: prednisone since 2025-11-30, screening 2026-02-28', (p: any) => {
+      p.referenceDates.screening = '2026-02-28';
+      p.medications = [{ drug: 'prednisone', start: '2025-11-30', ongoing: true, outcome: 'failure', doses: [{ date: '2025-11-30', dose: 60, unit: 'mg/day' }] }];
+    }, 'met'],
+    ['month end, last dose on the screening date 2026-02-28', (p: any) => {
+      p.referenceDates.screening = '2026-02-28';
+      p.medications = [{ drug: 'prednisone', start: '2025-11-30', stop: '2026-02-28', outcome: 'failure', doses: [{ date: '2025-11-30', dose: 60, unit: 'mg/day' }] }];
+    }, 'met'],
+    ['month end, still taken from 2025-12-01: a day short by 2026-02-28', (p: any) => {
+      p.referenceDates.screening = '2026-02-28';
+      p.medications = [{ drug: 'prednisone', start: '2025-12-01', ongoing: true, outcome: 'failure', doses: [{ date: '2025-12-01', dose: 60, unit: 'mg/day' }] }];
+    }, 'not_met'],
     ['tofacitinib is not in the listed agents', (p: any) => {
       p.medications = [{ drug: 'tofacitinib', start: '2025-01-10', stop: '2025-12-01', outcome: 'failure' }];
     }, 'not_met'],

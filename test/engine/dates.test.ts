@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { ageInYears, compareDates, fromDayNumber, isValidIsoDate, shift, toDayNumber } from '../../src/engine/dates.js';
+import { ageInYears, compareDates, fromDayNumber, isValidIsoDate, latestStartFor, shift, toDayNumber } from '../../src/engine/dates.js';
 
 describe('isValidIsoDate', () => {
   test.each([
@@ -63,4 +63,22 @@ describe('ageInYears', () => {
 test('compareDates orders by calendar day', () => {
   expect(compareDates('2026-01-01', '2025-12-31')).toBe(1);
   expect(compareDates('2026-01-01', '2026-01-01')).toBe(0);
+});
+
+describe('latestStartFor (a duration counted forward from the start)', () => {
+  test.each([
+    ['2026-11-16', { months: 3 }, '2026-08-16'],
+    // At a month end, 3 months from 2025-11-29, -30 end on 2026-02-28 (clamped); from 2025-12-01 on 2026-03-01.
+    ['2026-02-28', { months: 3 }, '2025-11-30'],
+    ['2024-02-29', { months: 3 }, '2023-11-30'],
+    ['2026-04-30', { months: 2 }, '2026-02-28'],
+    ['2026-05-31', { months: 3 }, '2026-02-28'],
+    ['2026-11-16', { weeks: 12 }, '2026-08-24'],
+  ])('by %s for %j: started on or before %s', (ref, duration, latest) => {
+    expect(latestStartFor(ref, duration)).toBe(latest);
+    // The day it names completes the duration by ref; the day after does not.
+    expect(compareDates(shift(latest, duration, 1), ref)).toBeLessThanOrEqual(0);
+    const next = fromDayNumber(toDayNumber(latest) + 1);
+    expect(compareDates(shift(next, duration, 1), ref)).toBeGreaterThan(0);
+  });
 });

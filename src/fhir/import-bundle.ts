@@ -30,7 +30,8 @@ const INTERPRETATION_CODES: Record<string, boolean> = { POS: true, NEG: false };
 /** Resource types the importer reads; anything else is listed once per type in the summary. */
 const MAPPED = new Set(['Patient', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement', 'Procedure', 'Medication']);
 
-type Dated<T> = { date: string; value: T; ref: string };
+/** A myositis diagnosis from one Condition: its onset when a full date, else what the bundle had instead (for a note). */
+type Subtype = { value: string; ref: string; code?: string; date?: string; lacking?: ConditionDate };
 /** A result on a date; `value` undefined when it could not be read (the reason is already noted). */
 type Result = { date: string; value: unknown; ref: string };
 
@@ -65,7 +66,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   else ctx.notes.push({ resource: 'Bundle', message: 'no Patient resource: birth date and sex stay unknown' });
 
   const fieldValues = new Map<string, Result[]>();
-  const subtypes: Dated<string>[] = [];
+  const subtypes: Subtype[] = [];
   const records = new Map<string, Record<string, unknown>[]>(IMPORTED_LISTS.map((l) => [l, []]));
   const recordRefs = new Map<string, string[]>(IMPORTED_LISTS.map((l) => [l, []]));
   const medEntries: MedEntry[] = [];
@@ -117,7 +118,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   }
   const subtype = pickSubtype(subtypes, ctx);
   if (subtype) {
-    set('diagnosis.subtype', subtype.value, subtype.ref);
+    set('diagnosis.subtype', subtype.value, subtype.refs);
     if (subtype.date) set('diagnosis.date', subtype.date, subtype.ref);
   }
   const meds = medicationRecords(medEntries, ctx);
@@ -442,7 +443,7 @@ function statusCode(cc: R4.CodeableConcept | undefined, system: string, known: S
   return 'unreadable';
 }
 
-function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Dated<string>[], records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
+function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subtype[], records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
   const target = targetOf(c.code, ctx, ref);
   const code = conceptText(c.code);
   const note = (message: string) => ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
@@ -454,29 +455,30 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Dated
   if (verification === 'unreadable') return note(`verification status ${conceptText(c.verificationStatus) ?? 'given'} is not one coding in ${VERIFICATION_SYSTEM}: whether it is confirmed is unknown; not imported`);
   if (verification && IGNORED_VERIFICATION.has(verification)) return note(`verification status ${verification}: ignored`);
   if (verification && UNCONFIRMED_VERIFICATION.has(verification)) return note(`verification status ${verification}: not a confirmed diagnosis; not imported`);
-  const onset = dateOf(c.onsetDateTime ?? c.onsetPeriod?.start);
+  // The date recorded is when the entry was made (often a migration into a new EHR), never the date of diagnosis.
+  const onset = conditionDate(c, 'onset');
   const recorded = dateOf(c.recordedDate);
-  const date = onset ?? recorded;
-  if (afterAsOf(date, ctx, ref, code)) return;
+  if (afterAsOf(onset.date ?? recorded, ctx, ref, code)) return;
   const clinicalCode = statusCode(c.clinicalStatus, CLINICAL_SYSTEM, CLINICAL_CODES);
   const clinical = clinicalCode === 'unreadable' ? undefined : clinicalCode;
   if (clinicalCode === 'unreadable') note(`clinical status ${conceptText(c.clinicalStatus) ?? 'given'} is not one coding in ${CLINICAL_SYSTEM}: read as not given`);
   if (target.kind === 'evidence') {
-    return note(`on the record${clinical ? ` (${clinical})` : ''}${date ? ` since ${date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
+    return note(`on the record${clinical ? ` (${clinical})` : ''}${onset.date ? ` since ${onset.date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
   }
   if (target.kind === 'enumValue' && target.path === 'diagnosis.subtype') {
-    if (!onset && recorded) note(`no onset date: the date recorded (${recorded}) is taken as the diagnosis date`);
-    subtypes.push({ date: date ?? '', value: target.value, ref });
+    subtypes.push({ value: target.value, ref, ...(code ? { code } : {}), ...(onset.date ? { date: onset.date } : { lacking: { ...onset, ...(recorded ? { recorded } : {}) } }) });
     return;
   }
   if (target.kind === 'recordValue' && target.records === 'malignancies') {
     const record: Record<string, unknown> = { type: target.value };
-    if (date) record.diagnosisDate = date;
+    if (onset.date) record.diagnosisDate = onset.date;
+    else note(unknownDate({ ...onset, ...(recorded ? { recorded } : {}) }, 'the diagnosis date'));
     if (clinical && ACTIVE_CLINICAL.has(clinical)) record.active = true;
     else if (clinical && ENDED_CLINICAL.has(clinical)) {
       record.active = false;
-      const resolved = dateOf(c.abatementDateTime ?? c.abatementPeriod?.end);
-      if (resolved) record.resolvedDate = resolved;
+      const resolved = conditionDate(c, 'abatement');
+      if (resolved.date) record.resolvedDate = resolved.date;
+      else note(unknownDate(resolved, 'the resolution date'));
     } else note('no clinical status: whether it is present now is unknown');
     records.get('malignancies')?.push(record);
     refs.get('malignancies')?.push(ref);
@@ -485,17 +487,64 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Dated
   note('this code does not name a diagnosis; not imported');
 }
 
-/** One diagnosis subtype, from the earliest condition; two different subtypes stay unknown. */
-function pickSubtype(subtypes: Dated<string>[], ctx: Ctx): { value: string; date?: string; ref: string } | undefined {
+/** What a Condition gives for its onset or abatement: a full date, or what it had instead. */
+type ConditionDate = { date?: string; had?: string; partial?: string; recorded?: string };
+
+/**
+ * A Condition's onset (onsetDateTime, or the onset period's start) or abatement (abatementDateTime,
+ * or the period's end) as a full date. A year or a year and month is not completed into a day, and
+ * the date recorded is not put in its place: `had` says what the bundle gives instead.
+ */
+function conditionDate(c: R4.Condition, which: 'onset' | 'abatement'): ConditionDate {
+  const period = which === 'onset' ? c.onsetPeriod : c.abatementPeriod;
+  const raw = (which === 'onset' ? c.onsetDateTime : c.abatementDateTime) ?? (which === 'onset' ? period?.start : period?.end);
+  const date = dateOf(raw);
+  if (date) return { date };
+  if (raw !== undefined) {
+    const partial = FHIR_DATE_TIME.test(raw) && raw.length < 10;
+    if (partial) return { had: `${which} "${raw}" is only a year${raw.length > 4 ? ' and month' : ''}`, partial: raw };
+    return { had: `${which} "${raw.slice(0, 40)}" is not a valid FHIR date` };
+  }
+  if (period) return { had: `${which} period without ${which === 'onset' ? 'a start' : 'an end'}` };
+  const given = c as unknown as Record<string, unknown>;
+  const text = given[`${which}String`];
+  if (typeof text === 'string') return { had: `${which} given as text ("${text.slice(0, 40)}")` };
+  const other = ['Age', 'Range'].find((k) => given[`${which}${k}`] !== undefined);
+  return { had: other ? `${which} given as ${other === 'Age' ? 'an age' : 'a range'}` : `no ${which} date` };
+}
+
+/** The note for a date left unknown: what the bundle had, and what to record. */
+function unknownDate(d: ConditionDate, what: string): string {
+  return `${d.had ?? 'no date'}${d.recorded ? `; recorded ${d.recorded}` : ''}: ${what} is left unknown — record it`;
+}
+
+/** The first day a partial date (a year, or a year and month) can be. */
+const firstPossibleDay = (partial: string | undefined) => (partial ? `${partial.slice(0, 4)}-${partial.slice(5, 7) || '01'}-01` : undefined);
+
+/**
+ * One diagnosis subtype; two different subtypes stay unknown. Its date is the earliest onset, known
+ * only when no condition of that diagnosis could be earlier: one whose onset is missing, or is a
+ * year or month that may come before, leaves the diagnosis date unknown (noted, never guessed).
+ */
+function pickSubtype(subtypes: Subtype[], ctx: Ctx): { value: string; date?: string; ref: string; refs: string } | undefined {
   const values = new Set(subtypes.map((s) => s.value));
   if (values.size > 1) {
     ctx.notes.push({ resource: subtypes.map((s) => s.ref).join(', '), message: `conditions name different myositis diagnoses (${[...values].join(', ')}); diagnosis.subtype left for a person` });
     return undefined;
   }
-  const dated = subtypes.filter((s) => s.date).sort((a, b) => compareDates(a.date, b.date));
+  const dated = subtypes.filter((s) => s.date).sort((a, b) => compareDates(a.date as string, b.date as string));
   const first = dated[0] ?? subtypes[0];
   if (!first) return undefined;
-  return { value: first.value, ...(first.date ? { date: first.date } : {}), ref: first.ref };
+  const undated = subtypes.filter((s) => {
+    if (s.date) return false;
+    const earliest = firstPossibleDay(s.lacking?.partial);
+    return !first.date || !earliest || compareDates(earliest, first.date) < 0;
+  });
+  for (const s of undated) {
+    const other = first.date ? ` (the onset ${first.date} of ${first.ref} may not be the first)` : '';
+    ctx.notes.push({ resource: s.ref, ...(s.code ? { code: s.code } : {}), message: unknownDate(s.lacking ?? {}, `the diagnosis date${other}`) });
+  }
+  return { value: first.value, ...(first.date && undated.length === 0 ? { date: first.date } : {}), ref: first.ref, refs: subtypes.map((s) => s.ref).join(', ') };
 }
 
 function importProcedure(p: R4.Procedure, ref: string, ctx: Ctx, records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { importFhirBundle } from '../../src/fhir/import-bundle.js';
 import { formatImportSummary } from '../../src/fhir/import-summary.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { criteriaSet } from '../helpers/screening.js';
+import { criteriaSet, screenExample } from '../helpers/screening.js';
 
 const LOINC = 'http://loinc.org';
 const SCT = 'http://snomed.info/sct';
@@ -47,7 +47,7 @@ describe('what each resource fills, and what stays unknown with a note', () => {
     { rule: 'anti-HCV by interpretation NEG', resources: [{ resourceType: 'Observation', id: 'h', status: 'final', code: code(LOINC, '16128-1'), effectiveDateTime: '2026-11-01', interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'NEG' }] }] }], path: 'infection.antiHcvPositive', value: false },
     { rule: 'a free-text serology result stays unknown', resources: [{ resourceType: 'Observation', id: 'h', status: 'final', code: code(LOINC, '16128-1'), effectiveDateTime: '2026-11-01', valueString: 'reactive?' }], path: 'infection.antiHcvPositive', value: undefined, note: /not a coded positive or negative/ },
     { rule: 'confirmed dermatomyositis: subtype and onset date', resources: [condition('dm', '396230008', { verificationStatus: status('confirmed') })], path: 'diagnosis', value: { subtype: 'dm', date: '2024-02-03' } },
-    { rule: 'no onset: the recorded date, said so', resources: [condition('dm', '396230008', { onsetDateTime: undefined, recordedDate: '2024-03-01' })], path: 'diagnosis.date', value: '2024-03-01', note: /date recorded \(2024-03-01\) is taken as the diagnosis date/ },
+    { rule: 'no onset: the date recorded is not the diagnosis date', resources: [condition('dm', '396230008', { onsetDateTime: undefined, recordedDate: '2024-03-01' })], path: 'diagnosis', value: { subtype: 'dm' }, note: /^no onset date; recorded 2024-03-01: the diagnosis date is left unknown — record it$/ },
     { rule: 'a provisional diagnosis is not imported', resources: [condition('dm', '396230008', { verificationStatus: status('provisional') })], path: 'diagnosis', value: undefined, note: /provisional: not a confirmed diagnosis/ },
     { rule: 'an entered-in-error diagnosis is ignored', resources: [condition('dm', '396230008', { verificationStatus: status('entered-in-error') })], path: 'diagnosis', value: undefined, note: /entered-in-error: ignored/ },
     { rule: 'two different myositis diagnoses stay for a person', resources: [condition('dm', '396230008'), condition('pm', '31384009')], path: 'diagnosis', value: undefined, note: /different myositis diagnoses \(dm, pm\)/ },
@@ -226,5 +226,61 @@ describe('never guessing: what cannot be read faithfully stays unknown, with a n
   test('D8 a searchset with a next page warns that the bundle may be partial', () => {
     const r = importFhirBundle({ resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'https://ehr.example/fhir/Observation?page=2' }], entry: [] }, criteriaSet.dictionary);
     expect(r.notes).toContainEqual({ resource: 'Bundle', message: expect.stringMatching(/links to a next page\): the bundle may be incomplete/) });
+  });
+});
+
+// The run-through's defects: each wrong call, with the value imported, the note, and the verdict.
+const CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+const resolvedCancer = (id: string, extra: Record<string, unknown>) => ({ resourceType: 'Condition', id, clinicalStatus: { coding: [{ system: CLINICAL, code: 'resolved' }] }, code: code(SCT, '363346000'), ...extra });
+/** The imported patient as screened on the run-through's dates, optionally with the malignancy list confirmed. */
+function screened(trialId: string, r: ReturnType<typeof imported>, confirm: string[] = []) {
+  const patient = structuredClone(r.patient) as Record<string, any>;
+  patient.referenceDates = { screening: '2026-11-16', consent: '2026-11-10', randomization: '2026-12-01' };
+  for (const list of confirm) patient.completeness[list] = { complete: true, by: 'Dr A (PI)', date: '2026-11-16' };
+  const result = screenExample(trialId, patient);
+  return { verdict: result.verdict, outcome: (id: string) => result.criteria.find((c) => c.id === id)?.outcome };
+}
+const messages = (r: ReturnType<typeof imported>) => r.notes.map((n) => `${n.resource}: ${n.message}`);
+
+describe('Condition dates: never the date recorded, never a partial date completed', () => {
+  test('a resolved cancer with onset "2010", abatement "2011" and recorded 2024: both dates unknown, noted; E7 and E12 open, not failed', () => {
+    const r = imported([condition('dm', '396230008', { onsetDateTime: '2024-02-10' }), resolvedCancer('ca1', { onsetDateTime: '2010', abatementDateTime: '2011', recordedDate: '2024-03-01' })], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([{ type: 'other', active: false }]);
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'Condition/ca1: onset "2010" is only a year; recorded 2024-03-01: the diagnosis date is left unknown — record it',
+      'Condition/ca1: abatement "2011" is only a year: the resolution date is left unknown — record it',
+    ]));
+    const s = screened('IM101-611', r, ['malignancies']);
+    expect([s.outcome('E7'), s.outcome('E12')]).toEqual(['unknown', 'unknown']);
+    expect(s.verdict).not.toBe('ineligible');
+  });
+
+  test('a resolved cancer with no dates but the one recorded, the abatement as text', () => {
+    const r = imported([resolvedCancer('ca2', { abatementString: 'years ago', recordedDate: '2024-03-01' })]);
+    expect(r.patient.malignancies).toEqual([{ type: 'other', active: false }]);
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'Condition/ca2: no onset date; recorded 2024-03-01: the diagnosis date is left unknown — record it',
+      'Condition/ca2: abatement given as text ("years ago"): the resolution date is left unknown — record it',
+    ]));
+  });
+
+  test('myositis with onset "2021", recorded 2024-01-10, cancer 2020-06-01: diagnosis date unknown, E7 open instead of passed', () => {
+    const r = imported([condition('dm', '396230008', { onsetDateTime: '2021', recordedDate: '2024-01-10' }), resolvedCancer('ca', { onsetDateTime: '2020-06-01', abatementDateTime: '2021-01-15' })], '2026-11-16');
+    expect(r.patient.diagnosis).toEqual({ subtype: 'dm' });
+    expect(messages(r)).toContain('Condition/dm: onset "2021" is only a year; recorded 2024-01-10: the diagnosis date is left unknown — record it');
+    expect(screened('IM101-611', r, ['malignancies']).outcome('E7')).toBe('unknown');
+  });
+
+  test.each([
+    { rule: 'a year and month is not a day', conditions: [condition('dm', '396230008', { onsetDateTime: '2024-02' })], date: undefined, note: 'Condition/dm: onset "2024-02" is only a year and month: the diagnosis date is left unknown — record it' },
+    { rule: 'an onset given as an age', conditions: [condition('dm', '396230008', { onsetDateTime: undefined, onsetAge: { value: 48, unit: 'a' } })], date: undefined, note: 'Condition/dm: onset given as an age: the diagnosis date is left unknown — record it' },
+    { rule: 'a partial onset that may be earlier leaves the full one in doubt', conditions: [condition('a', '396230008', { onsetDateTime: '2024-02-03' }), condition('b', '396230008', { onsetDateTime: '2024' })], date: undefined, note: 'Condition/b: onset "2024" is only a year: the diagnosis date (the onset 2024-02-03 of Condition/a may not be the first) is left unknown — record it' },
+    { rule: 'a record of the same diagnosis with no onset leaves the first onset in doubt', conditions: [condition('a', '396230008'), condition('b', '396230008', { onsetDateTime: undefined })], date: undefined, note: 'Condition/b: no onset date: the diagnosis date (the onset 2024-02-03 of Condition/a may not be the first) is left unknown — record it' },
+    { rule: 'a partial onset that cannot be earlier does not (both conditions are the source)', conditions: [condition('a', '396230008', { onsetDateTime: '2021-03-05' }), condition('b', '396230008', { onsetDateTime: '2024-02' })], date: '2021-03-05', source: 'Condition/a, Condition/b' },
+  ] as { rule: string; conditions: Record<string, unknown>[]; date?: string; note?: string; source?: string }[])('diagnosis date: $rule', ({ conditions, date, note, source }) => {
+    const r = imported(conditions);
+    expect(r.patient.diagnosis).toEqual({ subtype: 'dm', ...(date ? { date } : {}) });
+    if (note) expect(messages(r)).toContain(note);
+    if (source) expect(at(r.patient, 'provenance')).toMatchObject({ 'diagnosis.subtype': source, 'diagnosis.date': 'Condition/a' });
   });
 });

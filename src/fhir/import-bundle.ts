@@ -218,29 +218,55 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter((e) => !drop.has(e));
 }
 
-/** The reference a resource gives for the patient it is about. */
-function subjectOf(r: R4.Resource): string | undefined {
+type Subject = { given: boolean; reference?: string; identifier?: { system?: string; value: string }; display?: string };
+
+/**
+ * How a resource names the patient it is about (`subject`, or `patient`): by reference (a version
+ * of it, `Patient/p1/_history/3`, is the same patient), else by identifier; `given` when it names
+ * one at all.
+ */
+function subjectOf(r: R4.Resource): Subject {
   const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
-  const ref = (s as { reference?: unknown } | null | undefined)?.reference;
-  return typeof ref === 'string' ? ref : undefined;
+  if (s === null || typeof s !== 'object') return { given: false };
+  const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
+  if (typeof reference === 'string') return { given: true, reference: reference.replace(/\/_history\/[^/]*$/, '') };
+  if (typeof identifier?.value === 'string') return { given: true, identifier: { ...(typeof identifier.system === 'string' ? { system: identifier.system } : {}), value: identifier.value } };
+  return { given: true, ...(typeof display === 'string' ? { display } : {}) };
 }
 
-/** Resources about another patient than the bundle's Patient are left out and listed. */
+const identifierText = (i: { system?: string; value: string }) => `${i.system ? `${i.system}|` : ''}${i.value}`.slice(0, 80);
+
+/**
+ * Resources about another patient than the bundle's Patient are left out and listed: a reference
+ * to another patient, an identifier that is none of the Patient's (the system too, when both give
+ * one), or a subject that names nobody checkable (a display only).
+ */
 function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   const patients = entries.filter((e) => e.resource.resourceType === 'Patient');
   if (patients.length > 1) throw new PatientDataError([{ location: '$.entry', message: `the bundle holds ${patients.length} Patient resources; import one patient's bundle at a time` }]);
   const patient = patients[0];
   if (!patient) {
-    const subjects = new Set(entries.map((e) => subjectOf(e.resource)).filter((s) => s !== undefined));
+    const key = (s: Subject) => s.reference ?? (s.identifier ? `identifier ${identifierText(s.identifier)}` : undefined);
+    const subjects = new Set(entries.map((e) => key(subjectOf(e.resource))).filter((k) => k !== undefined));
     if (subjects.size > 1) throw new PatientDataError([{ location: '$.entry', message: `no Patient resource, and the resources are about ${subjects.size} different patients; import one patient's bundle at a time` }]);
     return entries;
   }
   const id = patient.resource.id;
   const isThePatient = (ref: string) => ref === patient.fullUrl || (id !== undefined && (ref === `Patient/${id}` || ref.endsWith(`/Patient/${id}`)));
+  const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string');
+  const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && (typeof i.system !== 'string' || x.system === undefined || i.system === x.system));
+  const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
-    const subject = subjectOf(e.resource);
-    if (subject === undefined || isThePatient(subject)) return true;
-    ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message: `about another patient (${subject.slice(0, 80)}), not Patient/${id ?? '?'}: not used` });
+    const s = subjectOf(e.resource);
+    if (!s.given || (s.reference !== undefined && isThePatient(s.reference)) || (s.identifier && isOwnIdentifier(s.identifier))) return true;
+    const message = s.reference !== undefined
+      ? `about another patient (${s.reference.slice(0, 80)}), not ${who}: not used`
+      : s.identifier
+        ? own.length > 0
+          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}: not used`
+          : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier to match it: not used`
+        : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
+    ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });
     return false;
   });
 }

@@ -284,3 +284,38 @@ describe('Condition dates: never the date recorded, never a partial date complet
     if (source) expect(at(r.patient, 'provenance')).toMatchObject({ 'diagnosis.subtype': source, 'diagnosis.date': 'Condition/a' });
   });
 });
+
+describe('one patient: a subject given by identifier must be one of the Patient\'s', () => {
+  const MRN = 'urn:oid:1.2.3.4.mrn';
+  const withIdentifiers = (...resources: Record<string, unknown>[]) =>
+    importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female', identifier: [{ system: MRN, value: 'MRN-001' }] } }, ...resources.map((resource) => ({ resource }))] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
+  const ownCk = ck({ id: 'ck-own', effectiveDateTime: '2026-11-01', valueQuantity: q(420, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject: { reference: 'Patient/p1' } });
+  const ckOf = (subject: unknown) => ck({ id: 'ck-x', effectiveDateTime: '2026-11-12', valueQuantity: q(6000, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject });
+
+  test('a CK about MRN-999 is set aside and listed; IM101-611 I4 is no longer met by it', () => {
+    const r = withIdentifiers(condition('dm', '396230008'), ownCk, ckOf({ identifier: { system: MRN, value: 'MRN-999' } }));
+    expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
+    expect(messages(r)).toContain('Observation/ck-x: about another patient (identifier urn:oid:1.2.3.4.mrn|MRN-999), not Patient/p1: not used');
+    expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  test.each([
+    { rule: 'the Patient\'s own identifier', subject: { identifier: { system: MRN, value: 'MRN-001' } }, used: true },
+    { rule: 'its value with no system', subject: { identifier: { value: 'MRN-001' } }, used: true },
+    { rule: 'a versioned reference to the Patient', subject: { reference: 'Patient/p1/_history/3' }, used: true },
+    { rule: 'a versioned server URL of the Patient', subject: { reference: 'https://ehr.example/fhir/Patient/p1/_history/3' }, used: true },
+    { rule: 'the same value in another system', subject: { identifier: { system: 'urn:other', value: 'MRN-001' } }, used: false, note: 'about another patient (identifier urn:other|MRN-001), not Patient/p1: not used' },
+    { rule: 'a name only', subject: { display: 'Jane Doe' }, used: false, note: 'names its patient only by name ("Jane Doe"), not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
+    { rule: 'an empty subject', subject: {}, used: false, note: 'names its patient by nothing, not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
+  ])('$rule: used $used', ({ subject, used, note }) => {
+    const r = withIdentifiers(ckOf(subject));
+    expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
+    if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
+  });
+
+  test('a Patient with no identifier cannot be matched by one', () => {
+    const r = imported([ckOf({ identifier: { value: 'MRN-001' } })]);
+    expect(r.patient.labs).toBeUndefined();
+    expect(messages(r)).toContain('Observation/ck-x: names its patient only by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
+  });
+});

@@ -45,7 +45,7 @@ type Ctx = {
 
 export function importFhirBundle(bundle: unknown, dict: Dictionary, options: ImportOptions = {}): ImportResult {
   const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: new Map() };
-  const resources = aboutOnePatient(currentVersions(wellFormed(bundleResources(bundle, ctx), ctx), ctx), ctx);
+  const resources = aboutOnePatient(currentVersions(wellFormed(r4Only(bundleResources(bundle, ctx)), ctx), ctx), ctx);
   for (const { resource, fullUrl } of resources) {
     if (resource.resourceType !== 'Medication') continue;
     const med = resource as R4.Medication;
@@ -163,6 +163,40 @@ function bundleResources(bundle: unknown, ctx: Ctx): Entry[] {
     const fullUrl = (e as { fullUrl?: unknown }).fullUrl;
     return { resource: resource as R4.Resource, fullUrl: typeof fullUrl === 'string' ? fullUrl : undefined, index: i };
   });
+}
+
+/** Resource types of FHIR DSTU2 and STU3 that R4 does not have. */
+const NOT_R4_TYPES: Record<string, string> = {
+  ...Object.fromEntries(['Conformance', 'DeviceUseRequest', 'DiagnosticOrder', 'ImagingObjectSelection', 'MedicationOrder', 'Order', 'OrderResponse'].map((t) => [t, 'DSTU2'])),
+  ...Object.fromEntries(['ExpansionProfile', 'ImagingManifest', 'Sequence', 'ServiceDefinition'].map((t) => [t, 'STU3'])),
+  ...Object.fromEntries(['BodySite', 'DataElement', 'DeviceComponent', 'EligibilityRequest', 'EligibilityResponse', 'ProcedureRequest', 'ProcessRequest', 'ProcessResponse', 'ReferralRequest'].map((t) => [t, 'STU3/DSTU2'])),
+};
+/** Elements that only DSTU2 or STU3 have, on resources the importer reads. */
+const NOT_R4_ELEMENTS: Record<string, Record<string, string>> = {
+  MedicationStatement: { taken: 'STU3 (R4 has status not-taken)', wasNotTaken: 'DSTU2 (R4 has status not-taken)', patient: 'DSTU2 (R4 has subject)' },
+  Condition: { patient: 'DSTU2 (R4 has subject)' },
+  Observation: { patient: 'not R4 (R4 has subject)' },
+};
+
+/**
+ * The bundle must be FHIR R4: an older version reads differently with the same names (an STU3
+ * MedicationStatement with taken "n" was not taken), so it is refused, naming the first clear sign.
+ */
+function r4Only(entries: Entry[]): Entry[] {
+  for (const { resource, index } of entries) {
+    const type = resource.resourceType;
+    const r = resource as unknown as Record<string, unknown>;
+    const refuse = (path: string, what: string) => {
+      throw new PatientDataError([{ location: `$.entry[${index}].resource${path}`, message: `${what}; trial-screen reads FHIR R4 only (convert the bundle to R4)` }]);
+    };
+    if (NOT_R4_TYPES[type]) refuse('.resourceType', `${type} is a ${NOT_R4_TYPES[type]} resource, not R4`);
+    for (const [element, version] of Object.entries(NOT_R4_ELEMENTS[type] ?? {})) if (r[element] !== undefined) refuse(`.${element}`, `${type} "${element}" is ${version}`);
+    if (type !== 'Condition' && type !== 'AllergyIntolerance') continue;
+    for (const element of ['clinicalStatus', 'verificationStatus']) {
+      if (typeof r[element] === 'string') refuse(`.${element}`, `${type} "${element}" as a plain code ("${(r[element] as string).slice(0, 20)}") is STU3/DSTU2 (R4 has a CodeableConcept)`);
+    }
+  }
+  return entries;
 }
 
 /** The resources whose elements have the types the importer reads; the others are left out, located. */

@@ -92,6 +92,16 @@ describe('patient and bundle', () => {
     { bundle: { resourceType: 'Bundle', entry: {} }, error: /\$\.entry: must be a list/ },
     { bundle: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient' } }, { fullUrl: 'x' }] }, error: /\$\.entry\[1\]\.resource: must be a FHIR resource/ },
     { bundle: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', id: 'a' } }, { resource: { resourceType: 'Patient', id: 'b' } }] }, error: /2 Patient resources; import one patient's bundle at a time/ },
+    // Not R4: the same names read differently in STU3 and DSTU2.
+    ...[
+      { resource: { resourceType: 'MedicationStatement', id: 'm', status: 'completed', taken: 'n' }, error: '$.entry[1].resource.taken: MedicationStatement "taken" is STU3 (R4 has status not-taken); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'MedicationStatement', id: 'm', status: 'completed', wasNotTaken: true }, error: '$.entry[1].resource.wasNotTaken: MedicationStatement "wasNotTaken" is DSTU2 (R4 has status not-taken); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'MedicationOrder', id: 'm', status: 'active' }, error: '$.entry[1].resource.resourceType: MedicationOrder is a DSTU2 resource, not R4; trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'ProcedureRequest', id: 'x' }, error: '$.entry[1].resource.resourceType: ProcedureRequest is a STU3/DSTU2 resource, not R4; trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { ...condition('dm', '396230008'), clinicalStatus: 'active' }, error: '$.entry[1].resource.clinicalStatus: Condition "clinicalStatus" as a plain code ("active") is STU3/DSTU2 (R4 has a CodeableConcept); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'AllergyIntolerance', id: 'a', verificationStatus: 'confirmed' }, error: '$.entry[1].resource.verificationStatus: AllergyIntolerance "verificationStatus" as a plain code ("confirmed") is STU3/DSTU2 (R4 has a CodeableConcept); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { ...condition('dm', '396230008'), patient: { reference: 'Patient/a' } }, error: '$.entry[1].resource.patient: Condition "patient" is DSTU2 (R4 has subject); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+    ].map(({ resource, error }) => ({ bundle: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', id: 'a' } }, { resource }] }, error: new RegExp(`^${error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })),
   ])('refused: $error', ({ bundle, error }) => {
     expect(() => importFhirBundle(bundle, criteriaSet.dictionary)).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ message: expect.anything() })] }));
     try {

@@ -423,9 +423,14 @@ function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: s
     return undefined;
   };
   if (def.type === 'boolean') {
-    if (typeof o.valueBoolean === 'boolean') return o.valueBoolean;
-    for (const c of o.valueCodeableConcept?.coding ?? []) if (c.system === SNOMED && c.code && c.code in RESULT_CODES) return RESULT_CODES[c.code];
-    for (const cc of o.interpretation ?? []) for (const c of cc.coding ?? []) if (c.system === INTERPRETATION && c.code && c.code in INTERPRETATION_CODES) return INTERPRETATION_CODES[c.code];
+    // Every place the result is stated (the value, each of its codings, the interpretation) must agree.
+    const readings: { says: boolean; from: string }[] = [];
+    if (typeof o.valueBoolean === 'boolean') readings.push({ says: o.valueBoolean, from: `valueBoolean ${o.valueBoolean}` });
+    for (const c of o.valueCodeableConcept?.coding ?? []) if (c.system === SNOMED && c.code && Object.hasOwn(RESULT_CODES, c.code)) readings.push({ says: RESULT_CODES[c.code] as boolean, from: `value ${codingText(c)}` });
+    for (const cc of o.interpretation ?? []) for (const c of cc.coding ?? []) if (c.system === INTERPRETATION && c.code && Object.hasOwn(INTERPRETATION_CODES, c.code)) readings.push({ says: INTERPRETATION_CODES[c.code] as boolean, from: `interpretation ${c.code}` });
+    const says = new Set(readings.map((r) => r.says));
+    if (says.size > 1) return note(`the result says both positive and negative (${readings.map((r) => `${r.from}: ${r.says ? 'positive' : 'negative'}`).join('; ')}); left unknown — check the result with the lab`);
+    if (says.size === 1) return readings[0]?.says;
     return note('the result is not a coded positive or negative; left unknown');
   }
   if (def.type !== 'lab' && def.type !== 'number' && def.type !== 'integer') return note(`cannot fill a ${def.type} field from an observation`);
@@ -467,18 +472,36 @@ function pickLatest(values: Result[], path: string, ctx: Ctx): Result | undefine
   const latest = sorted[0];
   if (!latest) return undefined;
   const same = sorted.filter((v) => v.date === latest.date);
+  const older = sorted.filter((v) => v.date !== latest.date);
+  // Every result considered is listed: when the field stays unknown, the older ones say why they are not used.
+  const listOlder = (why: string) => {
+    for (const v of older) ctx.notes.push({ resource: v.ref, message: `an earlier ${path} result (${v.date}); ${why}, so this one is not used in its place` });
+  };
   const unread = same.filter((v) => v.value === undefined);
   if (unread.length > 0) {
     // Alone, the unreadable result's own note says it all; with older results, say why they are not used.
-    const older = sorted.filter((v) => v.date !== latest.date && v.value !== undefined).length;
-    if (older > 0) ctx.notes.push({ resource: unread.map((v) => v.ref).join(', '), message: `the latest ${path} result (${latest.date}) cannot be read: ${path} left unknown; ${older} older result${older > 1 ? 's are' : ' is'} not used in its place` });
+    const readable = older.filter((v) => v.value !== undefined).length;
+    const refs = unread.map((v) => v.ref).join(', ');
+    if (readable > 0) ctx.notes.push({ resource: refs, message: `the latest ${path} result (${latest.date}) cannot be read: ${path} left unknown; ${readable} older result${readable > 1 ? 's are' : ' is'} not used in its place` });
+    for (const v of same) {
+      if (v.value !== undefined) ctx.notes.push({ resource: v.ref, message: `another ${path} result on ${latest.date} (${resultText(v.value)}), the same day as one that cannot be read (${refs}): ${path} left unknown` });
+    }
+    listOlder(`the latest (${latest.date}) cannot be read`);
     return undefined;
   }
   if (new Set(same.map((v) => JSON.stringify(v.value))).size > 1) {
-    ctx.notes.push({ resource: same.map((v) => v.ref).join(', '), message: `different ${path} results on ${latest.date}; left unknown` });
+    ctx.notes.push({ resource: same.map((v) => v.ref).join(', '), message: `different ${path} results on ${latest.date} (${same.map((v) => resultText(v.value)).join(', ')}); left unknown` });
+    listOlder(`the latest results (${latest.date}) disagree`);
     return undefined;
   }
   return latest;
+}
+
+/** A result as a person reads it, for a note: positive / negative, or the value and unit. */
+function resultText(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'positive' : 'negative';
+  if (value !== null && typeof value === 'object' && 'value' in value) return `${(value as { value: unknown }).value} ${(value as { unit?: unknown }).unit ?? ''}`.trim();
+  return String(value).slice(0, 40);
 }
 
 const IGNORED_VERIFICATION = new Set(['refuted', 'entered-in-error']);

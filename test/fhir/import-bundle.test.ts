@@ -329,3 +329,41 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     expect(messages(r)).toContain('Observation/ck-x: names its patient only by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
   });
 });
+
+describe('serology: a result that contradicts itself stays unknown; every result considered is listed', () => {
+  const INTERP = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
+  const interp = (c: string) => ({ interpretation: [{ coding: [{ system: INTERP, code: c }] }] });
+  const hcv = (id: string, extra: Record<string, unknown>) => ({ ...hbsag(id, '2026-11-01', extra), code: code(LOINC, '16128-1') });
+
+  test.each([
+    { rule: 'value Negative, interpretation POS', extra: { ...NEG, ...interp('POS') }, says: 'value SNOMED CT 260385009: negative; interpretation POS: positive' },
+    { rule: 'two codings of the value disagree', extra: { valueCodeableConcept: { coding: [{ system: SCT, code: '260385009' }, { system: SCT, code: '10828004' }] } }, says: 'value SNOMED CT 260385009: negative; value SNOMED CT 10828004: positive' },
+    { rule: 'valueBoolean false, interpretation POS', extra: { valueBoolean: false, ...interp('POS') }, says: 'valueBoolean false: negative; interpretation POS: positive' },
+  ])('HBsAg $rule: unknown, noted', ({ extra, says }) => {
+    const r = imported([hbsag('hbs', '2026-11-01', extra)]);
+    expect(at(r.patient, 'infection.hbsagPositive')).toBeUndefined();
+    expect(messages(r)).toContain(`Observation/hbs: the result says both positive and negative (${says}); left unknown — check the result with the lab`);
+  });
+
+  test('value and interpretation that agree are read', () => {
+    expect(at(imported([hbsag('hbs', '2026-11-01', { ...POS, ...interp('POS') })]).patient, 'infection.hbsagPositive')).toBe(true);
+  });
+
+  test('a positive anti-HCV on the same day as an unreadable one is listed, and the field stays unknown', () => {
+    const r = imported([hcv('hcv-string', { valueString: 'Reactive' }), hcv('hcv-quant', { valueQuantity: { value: 8.2, unit: 'S/CO' }, ...interp('POS') })]);
+    expect(at(r.patient, 'infection.antiHcvPositive')).toBeUndefined();
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'Observation/hcv-string: the result is not a coded positive or negative; left unknown',
+      'Observation/hcv-quant: another infection.antiHcvPositive result on 2026-11-01 (positive), the same day as one that cannot be read (Observation/hcv-string): infection.antiHcvPositive left unknown',
+    ]));
+  });
+
+  test('when the latest results disagree, the older ones are listed too', () => {
+    const r = imported([hbsag('a', '2026-11-01', POS), hbsag('b', '2026-11-01', NEG), hbsag('old', '2025-01-01', NEG)]);
+    expect(at(r.patient, 'infection.hbsagPositive')).toBeUndefined();
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'Observation/a, Observation/b: different infection.hbsagPositive results on 2026-11-01 (positive, negative); left unknown',
+      'Observation/old: an earlier infection.hbsagPositive result (2025-01-01); the latest results (2026-11-01) disagree, so this one is not used in its place',
+    ]));
+  });
+});

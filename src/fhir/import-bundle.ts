@@ -32,6 +32,12 @@ const MAPPED = new Set(['Patient', 'Observation', 'Condition', 'MedicationReques
 
 /** A myositis diagnosis from one Condition: its onset when a full date, else what the bundle had instead (for a note). */
 type Subtype = { value: string; ref: string; code?: string; date?: string; lacking?: ConditionDate };
+/**
+ * Body weight has no window in the protocols, but a dose per kg needs today's weight: the
+ * importer's rule is that a weight more than 3 months before the screening date is not current.
+ */
+const WEIGHT = 'demographics.weightKg';
+const WEIGHT_WINDOW = { months: 3 };
 /** A result on a date; `value` undefined when it could not be read (the reason is already noted). */
 type Result = { date: string; value: unknown; ref: string };
 
@@ -111,6 +117,12 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   for (const [path, values] of fieldValues) {
     const latest = pickLatest(values, path, ctx);
     if (!latest) continue;
+    const stale = path === WEIGHT ? staleWeight(latest, ctx) : undefined;
+    if (stale) {
+      ctx.notes.push({ resource: latest.ref, message: stale });
+      for (const v of values) if (v !== latest && v.ref !== latest.ref) ctx.notes.push({ resource: v.ref, message: `an earlier ${path} result (${v.date}); older still, not used` });
+      continue;
+    }
     set(path, latest.value, latest.ref);
     for (const v of values) if (v !== latest && v.ref !== latest.ref) ctx.notes.push({ resource: v.ref, message: `an earlier ${path} result; the latest (${latest.date}) is used` });
     // A lab carries its date; other values do not, so say how old the one taken is.
@@ -495,6 +507,14 @@ function pickLatest(values: Result[], path: string, ctx: Ctx): Result | undefine
     return undefined;
   }
   return latest;
+}
+
+/** Why the latest body weight is not taken as the current one, if it is not. */
+function staleWeight(latest: Result, ctx: Ctx): string | undefined {
+  const weight = `body weight ${typeof latest.value === 'number' ? `${latest.value} kg` : resultText(latest.value)} on ${latest.date}`;
+  if (!ctx.asOf) return `${weight}, and no screening date (--as-of) to tell whether it is current: ${WEIGHT} left unknown — give the screening date, or record a current weight`;
+  if (compareDates(latest.date, shift(ctx.asOf, WEIGHT_WINDOW, -1)) >= 0) return undefined;
+  return `${weight} is more than 3 months before the screening date ${ctx.asOf}: ${WEIGHT} left unknown — record a current weight`;
 }
 
 /** A result as a person reads it, for a note: positive / negative, or the value and unit. */

@@ -42,7 +42,7 @@ describe('what each resource fills, and what stays unknown with a note', () => {
     { rule: 'two different results on the same latest day stay unknown', resources: [ck({ id: 'a' }), ck({ id: 'b', valueQuantity: q(400, 'U/L') })], path: 'labs.ck', value: undefined, note: /different labs.ck results on 2026-11-10/ },
     { rule: 'a result after the screening date is not used', resources: [ck({ effectiveDateTime: '2026-11-17' })], asOf: '2026-11-16', path: 'labs.ck', value: undefined, note: /after the screening date 2026-11-16/ },
     { rule: 'on the screening date it is used (boundary)', resources: [ck({ effectiveDateTime: '2026-11-16T23:59:00-05:00' })], asOf: '2026-11-16', path: 'labs.ck.date', value: '2026-11-16' },
-    { rule: 'body weight in pounds (UCUM [lb_av])', resources: [{ resourceType: 'Observation', id: 'w', status: 'final', code: code(LOINC, '29463-7'), effectiveDateTime: '2026-11-01', valueQuantity: q(150, '[lb_av]') }], path: 'demographics.weightKg', value: { value: 150, unit: 'lb' } },
+    { rule: 'body weight in pounds (UCUM [lb_av])', resources: [{ resourceType: 'Observation', id: 'w', status: 'final', code: code(LOINC, '29463-7'), effectiveDateTime: '2026-11-01', valueQuantity: q(150, '[lb_av]') }], asOf: '2026-11-16', path: 'demographics.weightKg', value: { value: 150, unit: 'lb' } },
     { rule: 'HBsAg coded positive', resources: [{ resourceType: 'Observation', id: 'h', status: 'final', code: code(LOINC, '5195-3'), effectiveDateTime: '2026-11-01', valueCodeableConcept: code(SCT, '10828004') }], path: 'infection.hbsagPositive', value: true },
     { rule: 'anti-HCV by interpretation NEG', resources: [{ resourceType: 'Observation', id: 'h', status: 'final', code: code(LOINC, '16128-1'), effectiveDateTime: '2026-11-01', interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'NEG' }] }] }], path: 'infection.antiHcvPositive', value: false },
     { rule: 'a free-text serology result stays unknown', resources: [{ resourceType: 'Observation', id: 'h', status: 'final', code: code(LOINC, '16128-1'), effectiveDateTime: '2026-11-01', valueString: 'reactive?' }], path: 'infection.antiHcvPositive', value: undefined, note: /not a coded positive or negative/ },
@@ -365,5 +365,35 @@ describe('serology: a result that contradicts itself stays unknown; every result
       'Observation/a, Observation/b: different infection.hbsagPositive results on 2026-11-01 (positive, negative); left unknown',
       'Observation/old: an earlier infection.hbsagPositive result (2025-01-01); the latest results (2026-11-01) disagree, so this one is not used in its place',
     ]));
+  });
+});
+
+describe('body weight: only a current one (3 months before the screening date at most)', () => {
+  const dated = (id: string, value: number, date: string) => ({ ...weight(id, value, 'kg'), effectiveDateTime: date });
+
+  test('a 2012 weight of 38 kg is not today\'s: unknown, noted; NCT04946669 I4 (dose < 1 mg/kg/day) open instead of failed', () => {
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [
+      { resource: { resourceType: 'Patient', id: 'p1', birthDate: '1998-05-02', gender: 'female' } },
+      { resource: condition('dm', '396230008', { onsetDateTime: '2025-01-10' }) },
+      { resource: dated('wt-2012', 38, '2012-06-01') },
+      { resource: medRequest('pred', '8640', '2026-09-01', { authoredOn: '2026-09-01', dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: '2026-09-01' } } }, doseAndRate: [{ doseQuantity: q(40, 'mg') }] }] }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(r.patient.demographics).toEqual({ birthDate: '1998-05-02', sex: 'female' });
+    expect(messages(r)).toContain('Observation/wt-2012: body weight 38 kg on 2012-06-01 is more than 3 months before the screening date 2026-11-16: demographics.weightKg left unknown — record a current weight');
+    const s = screened('NCT04946669', r);
+    expect(s.outcome('I4')).toBe('unknown');
+    expect(s.verdict).not.toBe('ineligible');
+  });
+
+  test.each([
+    { rule: '3 months to the day before: current', weights: [dated('w', 70, '2026-08-16')], asOf: '2026-11-16', value: 70 },
+    { rule: 'a day more: not current', weights: [dated('w', 70, '2026-08-15')], asOf: '2026-11-16', value: undefined, note: 'Observation/w: body weight 70 kg on 2026-08-15 is more than 3 months before the screening date 2026-11-16: demographics.weightKg left unknown — record a current weight' },
+    { rule: 'an older one is listed too', weights: [dated('w', 70, '2026-01-15'), dated('old', 72, '2025-01-15')], asOf: '2026-11-16', value: undefined, note: 'Observation/old: an earlier demographics.weightKg result (2025-01-15); older still, not used' },
+    { rule: 'no screening date: whether it is current cannot be told', weights: [dated('w', 70, '2026-11-01')], value: undefined, note: 'Observation/w: body weight 70 kg on 2026-11-01, and no screening date (--as-of) to tell whether it is current: demographics.weightKg left unknown — give the screening date, or record a current weight' },
+  ] as { rule: string; weights: Record<string, unknown>[]; asOf?: string; value?: number; note?: string }[])('$rule', ({ weights, asOf, value, note }) => {
+    const r = imported(weights, asOf);
+    expect(at(r.patient, 'demographics.weightKg')).toEqual(value);
+    if (note) expect(messages(r)).toContain(note);
   });
 });

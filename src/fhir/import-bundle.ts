@@ -106,6 +106,10 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
       case 'Procedure':
         importProcedure(resource as R4.Procedure, ref, ctx, records, recordRefs);
         break;
+      case 'MedicationAdministration':
+      case 'MedicationDispense':
+        drugGivenElsewhere(resource as R4.MedicationAdministration | R4.MedicationDispense, ref, ctx);
+        break;
       case 'OperationOutcome':
         ctx.notes.push({ resource: ref, message: 'the server reported a problem with the export: the bundle may be incomplete' });
         break;
@@ -685,12 +689,29 @@ const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'fille
 const STATEMENT_IGNORED = new Set(['entered-in-error', 'intended', 'not-taken']);
 
 /** The medication's concept: its own code, or the referenced Medication's code and ingredients. */
-function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement, ctx: Ctx): R4.CodeableConcept[] {
+function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R4.MedicationAdministration | R4.MedicationDispense, ctx: Ctx): R4.CodeableConcept[] {
   if (m.medicationCodeableConcept) return [m.medicationCodeableConcept];
   const reference = m.medicationReference?.reference;
   const med = reference ? ctx.medications.get(reference) : undefined;
   if (!med) return [];
   return [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
+}
+
+/**
+ * A drug given (MedicationAdministration) or dispensed (MedicationDispense) is not read into the
+ * medication list, which is built from prescriptions and statements; each is named, with its drug
+ * and date, so that a person can check the list holds it (a rituximab infusion must not vanish
+ * into a count). These types are not shape-checked, so every element is read defensively.
+ */
+function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispense, ref: string, ctx: Ctx) {
+  const concepts = medicationConcepts(m, ctx).filter((cc) => cc !== null && typeof cc === 'object');
+  const text = concepts.map((cc) => (Array.isArray(cc.coding) && cc.coding[0] !== null && typeof cc.coding[0] === 'object' ? codingText(cc.coding[0]) : cc.text)).find((t) => typeof t === 'string');
+  const display = (m.medicationReference as { display?: unknown } | undefined)?.display;
+  const code = text ?? (typeof display === 'string' ? display : undefined);
+  const given = m.resourceType === 'MedicationAdministration';
+  const raw = given ? ((m as R4.MedicationAdministration).effectiveDateTime ?? (m as R4.MedicationAdministration).effectivePeriod?.start) : ((m as R4.MedicationDispense).whenHandedOver ?? (m as R4.MedicationDispense).whenPrepared);
+  const date = dateOf(raw);
+  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : ''}${typeof m.status === 'string' ? ` (status ${m.status.slice(0, 20)})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
 }
 
 function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx): MedEntry | undefined {
@@ -734,6 +755,10 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
     const s = m as R4.MedicationStatement;
     start = dateOf(s.effectivePeriod?.start ?? s.effectiveDateTime);
     end = dateOf(s.effectivePeriod?.end);
+    const startProblem = dateProblem(s.effectivePeriod?.start ?? s.effectiveDateTime, s.effectivePeriod?.start !== undefined ? 'effective start' : 'effective date');
+    if (startProblem) note(`${startProblem}: the start is left unknown — record it`);
+    const endProblem = dateProblem(s.effectivePeriod?.end, 'effective end');
+    if (endProblem) note(`${endProblem}: not used`);
   }
   if (afterAsOf(start, ctx, ref, code)) return undefined;
   let state: MedEntry['state'] = m.status === 'active' ? 'active' : m.status === 'completed' || m.status === 'stopped' ? 'ended' : 'unknown';
@@ -835,6 +860,9 @@ function courseRecord(course: MedEntry[], ctx: Ctx): Record<string, unknown> {
   if (last.state === 'active') record.ongoing = true;
   else if (last.state === 'ended' && last.end) record.stop = last.end;
   const doses = course.filter((e) => e.dose && e.start);
+  for (const e of course) {
+    if (e.dose && !e.start) ctx.notes.push({ resource: e.ref, message: `a ${first.drug} dose of ${e.dose.dose} ${e.dose.unit} with no start date cannot be placed in a dose history: dose history left unknown` });
+  }
   const sameDay = new Set(doses.map((e) => e.start)).size !== doses.length;
   if (doses.length === course.length && !sameDay) record.doses = doses.map((e) => ({ date: e.start as string, dose: e.dose?.dose as number, unit: e.dose?.unit as string }));
   else if (sameDay) ctx.notes.push({ resource: course.map((e) => e.ref).join(', '), message: `two ${first.drug} doses start on the same date: dose history left unknown` });

@@ -397,3 +397,36 @@ describe('body weight: only a current one (3 months before the screening date at
     if (note) expect(messages(r)).toContain(note);
   });
 });
+
+describe('medications: a partial start and a drug given are named, not lost', () => {
+  const statement = (id: string, rxnorm: string, extra: Record<string, unknown>) => ({ resourceType: 'MedicationStatement', id, status: 'active', medicationCodeableConcept: code(RX, rxnorm), ...extra });
+  const weekly = { timing: { repeat: { frequency: 1, period: 1, periodUnit: 'wk' } }, doseAndRate: [{ doseQuantity: q(15, 'mg') }] };
+
+  test('methotrexate since "2025", 15 mg a week: start and dose history unknown, each noted', () => {
+    const r = imported([statement('mtx', '6851', { effectivePeriod: { start: '2025' }, dosage: [weekly] })], '2026-11-16');
+    expect(r.patient.medications).toEqual([{ drug: 'methotrexate', ongoing: true }]);
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'MedicationStatement/mtx: effective start "2025" is not a full date: the start is left unknown — record it',
+      'MedicationStatement/mtx: a methotrexate dose of 15 mg/week with no start date cannot be placed in a dose history: dose history left unknown',
+    ]));
+  });
+
+  test('a rituximab statement dated "2026-09" says so', () => {
+    const r = imported([statement('rtx', '121191', { status: 'completed', effectiveDateTime: '2026-09' })], '2026-11-16');
+    expect(r.patient.medications).toEqual([{ drug: 'rituximab' }]);
+    expect(messages(r)).toContain('MedicationStatement/rtx: effective date "2026-09" is not a full date: the start is left unknown — record it');
+  });
+
+  test('a rituximab infusion given (MedicationAdministration) is named with its drug and date, not only counted', () => {
+    const r = imported([{ resourceType: 'MedicationAdministration', id: 'rtx-adm', status: 'completed', medicationCodeableConcept: { coding: [{ system: RX, code: '121191', display: 'rituximab' }] }, effectiveDateTime: '2026-07-15T10:00:00Z', dosage: { dose: q(1000, 'mg') } }], '2026-11-16');
+    expect(r.notes).toContainEqual({ resource: 'MedicationAdministration/rtx-adm', code: 'RxNorm 121191 rituximab', message: 'a drug given on 2026-07-15 (status completed): administrations are not read for screening; check that the medication list holds it' });
+    const summary = formatImportSummary(r.notes, 'b.json');
+    expect(summary).toContain('  MedicationAdministration RxNorm 121191 rituximab: a drug given on 2026-07-15 (status completed): administrations are not read for screening; check that the medication list holds it [MedicationAdministration/rtx-adm]\n');
+    expect(summary).not.toContain('MedicationAdministration ×1');
+  });
+
+  test('a dispensing with damaged elements is still named, never a crash', () => {
+    const r = imported([{ resourceType: 'MedicationDispense', id: 'd', status: 7, medicationCodeableConcept: { coding: { code: 1 } }, whenHandedOver: 5 }]);
+    expect(r.notes).toContainEqual({ resource: 'MedicationDispense/d', message: 'a drug dispensed: dispensings are not read for screening; check that the medication list holds it' });
+  });
+});

@@ -302,7 +302,11 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     return entries;
   }
   const id = patient.resource.id;
-  const isThePatient = (ref: string) => ref === patient.fullUrl || (id !== undefined && (ref === `Patient/${id}` || ref.endsWith(`/Patient/${id}`)));
+  // With the Patient's own server address known, a URL on another server is another record, whatever its id.
+  const isUrl = (ref: string) => /^https?:\/\//i.test(ref);
+  const server = patient.fullUrl !== undefined && isUrl(patient.fullUrl) ? patient.fullUrl : undefined;
+  const elsewhere = (ref: string) => server !== undefined && isUrl(ref) && ref !== server;
+  const isThePatient = (ref: string) => ref === patient.fullUrl || (id !== undefined && (ref === `Patient/${id}` || (ref.endsWith(`/Patient/${id}`) && !elsewhere(ref))));
   const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string');
   const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && (typeof i.system !== 'string' || x.system === undefined || i.system === x.system));
   const who = `Patient/${id ?? '?'}`;
@@ -310,7 +314,7 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     const s = subjectOf(e.resource);
     if (!s.given || (s.reference !== undefined && isThePatient(s.reference)) || (s.identifier && isOwnIdentifier(s.identifier))) return true;
     const message = s.reference !== undefined
-      ? `about another patient (${s.reference.slice(0, 80)}), not ${who}: not used`
+      ? `about another patient (${s.reference.slice(0, 80)}), not ${elsewhere(s.reference) ? server : who}: not used`
       : s.identifier
         ? own.length > 0
           ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}: not used`

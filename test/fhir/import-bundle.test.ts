@@ -323,6 +323,19 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
   });
 
+  test('a URL on another server is another record, even with the same id', () => {
+    const bundle = (subject: unknown) => ({ resourceType: 'Bundle', entry: [
+      { fullUrl: 'http://ehr.example.org/fhir/Patient/p1', resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { fullUrl: 'http://ehr.example.org/fhir/MedicationStatement/rtx', resource: { resourceType: 'MedicationStatement', id: 'rtx', status: 'completed', medicationCodeableConcept: code(RX, '121191'), effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject } },
+    ] });
+    const other = importFhirBundle(bundle({ reference: 'http://other-ehr.example.org/fhir/Patient/p1' }), criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(other.patient.medications).toEqual([]);
+    expect(messages(other)).toContain('MedicationStatement/rtx: about another patient (http://other-ehr.example.org/fhir/Patient/p1), not http://ehr.example.org/fhir/Patient/p1: not used');
+    for (const reference of ['Patient/p1', 'http://ehr.example.org/fhir/Patient/p1', 'http://ehr.example.org/fhir/Patient/p1/_history/2']) {
+      expect(importFhirBundle(bundle({ reference }), criteriaSet.dictionary, { asOf: '2026-11-16' }).patient.medications, reference).toHaveLength(1);
+    }
+  });
+
   test('a Patient with no identifier cannot be matched by one', () => {
     const r = imported([ckOf({ identifier: { value: 'MRN-001' } })]);
     expect(r.patient.labs).toBeUndefined();

@@ -30,7 +30,14 @@ const INTERPRETATION_CODES: Record<string, boolean> = { POS: true, NEG: false };
 /** Resource types the importer reads; anything else is listed once per type in the summary. */
 const MAPPED = new Set(['Patient', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement', 'Procedure', 'Medication']);
 
-type Dated<T> = { date: string; value: T; ref: string };
+/** A myositis diagnosis from one Condition: its onset when a full date, else what the bundle had instead (for a note). */
+type Subtype = { value: string; ref: string; code?: string; date?: string; lacking?: ConditionDate };
+/**
+ * Body weight has no window in the protocols, but a dose per kg needs today's weight: the
+ * importer's rule is that a weight more than 3 months before the screening date is not current.
+ */
+const WEIGHT = 'demographics.weightKg';
+const WEIGHT_WINDOW = { months: 3 };
 /** A result on a date; `value` undefined when it could not be read (the reason is already noted). */
 type Result = { date: string; value: unknown; ref: string };
 
@@ -44,7 +51,7 @@ type Ctx = {
 
 export function importFhirBundle(bundle: unknown, dict: Dictionary, options: ImportOptions = {}): ImportResult {
   const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: new Map() };
-  const resources = aboutOnePatient(currentVersions(wellFormed(bundleResources(bundle, ctx), ctx), ctx), ctx);
+  const resources = aboutOnePatient(currentVersions(wellFormed(r4Only(bundleResources(bundle, ctx)), ctx), ctx), ctx);
   for (const { resource, fullUrl } of resources) {
     if (resource.resourceType !== 'Medication') continue;
     const med = resource as R4.Medication;
@@ -65,7 +72,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   else ctx.notes.push({ resource: 'Bundle', message: 'no Patient resource: birth date and sex stay unknown' });
 
   const fieldValues = new Map<string, Result[]>();
-  const subtypes: Dated<string>[] = [];
+  const subtypes: Subtype[] = [];
   const records = new Map<string, Record<string, unknown>[]>(IMPORTED_LISTS.map((l) => [l, []]));
   const recordRefs = new Map<string, string[]>(IMPORTED_LISTS.map((l) => [l, []]));
   const medEntries: MedEntry[] = [];
@@ -99,6 +106,10 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
       case 'Procedure':
         importProcedure(resource as R4.Procedure, ref, ctx, records, recordRefs);
         break;
+      case 'MedicationAdministration':
+      case 'MedicationDispense':
+        drugGivenElsewhere(resource as R4.MedicationAdministration | R4.MedicationDispense, ref, ctx);
+        break;
       case 'OperationOutcome':
         ctx.notes.push({ resource: ref, message: 'the server reported a problem with the export: the bundle may be incomplete' });
         break;
@@ -110,6 +121,12 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   for (const [path, values] of fieldValues) {
     const latest = pickLatest(values, path, ctx);
     if (!latest) continue;
+    const stale = path === WEIGHT ? staleWeight(latest, ctx) : undefined;
+    if (stale) {
+      ctx.notes.push({ resource: latest.ref, message: stale });
+      for (const v of values) if (v !== latest && v.ref !== latest.ref) ctx.notes.push({ resource: v.ref, message: `an earlier ${path} result (${v.date}); older still, not used` });
+      continue;
+    }
     set(path, latest.value, latest.ref);
     for (const v of values) if (v !== latest && v.ref !== latest.ref) ctx.notes.push({ resource: v.ref, message: `an earlier ${path} result; the latest (${latest.date}) is used` });
     // A lab carries its date; other values do not, so say how old the one taken is.
@@ -117,7 +134,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   }
   const subtype = pickSubtype(subtypes, ctx);
   if (subtype) {
-    set('diagnosis.subtype', subtype.value, subtype.ref);
+    set('diagnosis.subtype', subtype.value, subtype.refs);
     if (subtype.date) set('diagnosis.date', subtype.date, subtype.ref);
   }
   const meds = medicationRecords(medEntries, ctx);
@@ -162,6 +179,40 @@ function bundleResources(bundle: unknown, ctx: Ctx): Entry[] {
     const fullUrl = (e as { fullUrl?: unknown }).fullUrl;
     return { resource: resource as R4.Resource, fullUrl: typeof fullUrl === 'string' ? fullUrl : undefined, index: i };
   });
+}
+
+/** Resource types of FHIR DSTU2 and STU3 that R4 does not have. */
+const NOT_R4_TYPES: Record<string, string> = {
+  ...Object.fromEntries(['Conformance', 'DeviceUseRequest', 'DiagnosticOrder', 'ImagingObjectSelection', 'MedicationOrder', 'Order', 'OrderResponse'].map((t) => [t, 'DSTU2'])),
+  ...Object.fromEntries(['ExpansionProfile', 'ImagingManifest', 'Sequence', 'ServiceDefinition'].map((t) => [t, 'STU3'])),
+  ...Object.fromEntries(['BodySite', 'DataElement', 'DeviceComponent', 'EligibilityRequest', 'EligibilityResponse', 'ProcedureRequest', 'ProcessRequest', 'ProcessResponse', 'ReferralRequest'].map((t) => [t, 'STU3/DSTU2'])),
+};
+/** Elements that only DSTU2 or STU3 have, on resources the importer reads. */
+const NOT_R4_ELEMENTS: Record<string, Record<string, string>> = {
+  MedicationStatement: { taken: 'STU3 (R4 has status not-taken)', wasNotTaken: 'DSTU2 (R4 has status not-taken)', patient: 'DSTU2 (R4 has subject)' },
+  Condition: { patient: 'DSTU2 (R4 has subject)' },
+  Observation: { patient: 'not R4 (R4 has subject)' },
+};
+
+/**
+ * The bundle must be FHIR R4: an older version reads differently with the same names (an STU3
+ * MedicationStatement with taken "n" was not taken), so it is refused, naming the first clear sign.
+ */
+function r4Only(entries: Entry[]): Entry[] {
+  for (const { resource, index } of entries) {
+    const type = resource.resourceType;
+    const r = resource as unknown as Record<string, unknown>;
+    const refuse = (path: string, what: string) => {
+      throw new PatientDataError([{ location: `$.entry[${index}].resource${path}`, message: `${what}; trial-screen reads FHIR R4 only (convert the bundle to R4)` }]);
+    };
+    if (NOT_R4_TYPES[type]) refuse('.resourceType', `${type} is a ${NOT_R4_TYPES[type]} resource, not R4`);
+    for (const [element, version] of Object.entries(NOT_R4_ELEMENTS[type] ?? {})) if (r[element] !== undefined) refuse(`.${element}`, `${type} "${element}" is ${version}`);
+    if (type !== 'Condition' && type !== 'AllergyIntolerance') continue;
+    for (const element of ['clinicalStatus', 'verificationStatus']) {
+      if (typeof r[element] === 'string') refuse(`.${element}`, `${type} "${element}" as a plain code ("${(r[element] as string).slice(0, 20)}") is STU3/DSTU2 (R4 has a CodeableConcept)`);
+    }
+  }
+  return entries;
 }
 
 /** The resources whose elements have the types the importer reads; the others are left out, located. */
@@ -217,29 +268,59 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter((e) => !drop.has(e));
 }
 
-/** The reference a resource gives for the patient it is about. */
-function subjectOf(r: R4.Resource): string | undefined {
+type Subject = { given: boolean; reference?: string; identifier?: { system?: string; value: string }; display?: string };
+
+/**
+ * How a resource names the patient it is about (`subject`, or `patient`): by reference (a version
+ * of it, `Patient/p1/_history/3`, is the same patient), else by identifier; `given` when it names
+ * one at all.
+ */
+function subjectOf(r: R4.Resource): Subject {
   const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
-  const ref = (s as { reference?: unknown } | null | undefined)?.reference;
-  return typeof ref === 'string' ? ref : undefined;
+  if (s === null || typeof s !== 'object') return { given: false };
+  const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
+  if (typeof reference === 'string') return { given: true, reference: reference.replace(/\/_history\/[^/]*$/, '') };
+  if (typeof identifier?.value === 'string') return { given: true, identifier: { ...(typeof identifier.system === 'string' ? { system: identifier.system } : {}), value: identifier.value } };
+  return { given: true, ...(typeof display === 'string' ? { display } : {}) };
 }
 
-/** Resources about another patient than the bundle's Patient are left out and listed. */
+const identifierText = (i: { system?: string; value: string }) => `${i.system ? `${i.system}|` : ''}${i.value}`.slice(0, 80);
+
+/**
+ * Resources about another patient than the bundle's Patient are left out and listed: a reference
+ * to another patient, an identifier that is none of the Patient's (the system too, when both give
+ * one), or a subject that names nobody checkable (a display only).
+ */
 function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   const patients = entries.filter((e) => e.resource.resourceType === 'Patient');
   if (patients.length > 1) throw new PatientDataError([{ location: '$.entry', message: `the bundle holds ${patients.length} Patient resources; import one patient's bundle at a time` }]);
   const patient = patients[0];
   if (!patient) {
-    const subjects = new Set(entries.map((e) => subjectOf(e.resource)).filter((s) => s !== undefined));
+    const key = (s: Subject) => s.reference ?? (s.identifier ? `identifier ${identifierText(s.identifier)}` : undefined);
+    const subjects = new Set(entries.map((e) => key(subjectOf(e.resource))).filter((k) => k !== undefined));
     if (subjects.size > 1) throw new PatientDataError([{ location: '$.entry', message: `no Patient resource, and the resources are about ${subjects.size} different patients; import one patient's bundle at a time` }]);
     return entries;
   }
   const id = patient.resource.id;
-  const isThePatient = (ref: string) => ref === patient.fullUrl || (id !== undefined && (ref === `Patient/${id}` || ref.endsWith(`/Patient/${id}`)));
+  // With the Patient's own server address known, a URL on another server is another record, whatever its id.
+  const isUrl = (ref: string) => /^https?:\/\//i.test(ref);
+  const server = patient.fullUrl !== undefined && isUrl(patient.fullUrl) ? patient.fullUrl : undefined;
+  const elsewhere = (ref: string) => server !== undefined && isUrl(ref) && ref !== server;
+  const isThePatient = (ref: string) => ref === patient.fullUrl || (id !== undefined && (ref === `Patient/${id}` || (ref.endsWith(`/Patient/${id}`) && !elsewhere(ref))));
+  const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string');
+  const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && (typeof i.system !== 'string' || x.system === undefined || i.system === x.system));
+  const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
-    const subject = subjectOf(e.resource);
-    if (subject === undefined || isThePatient(subject)) return true;
-    ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message: `about another patient (${subject.slice(0, 80)}), not Patient/${id ?? '?'}: not used` });
+    const s = subjectOf(e.resource);
+    if (!s.given || (s.reference !== undefined && isThePatient(s.reference)) || (s.identifier && isOwnIdentifier(s.identifier))) return true;
+    const message = s.reference !== undefined
+      ? `about another patient (${s.reference.slice(0, 80)}), not ${elsewhere(s.reference) ? server : who}: not used`
+      : s.identifier
+        ? own.length > 0
+          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}: not used`
+          : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier to match it: not used`
+        : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
+    ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });
     return false;
   });
 }
@@ -362,9 +443,14 @@ function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: s
     return undefined;
   };
   if (def.type === 'boolean') {
-    if (typeof o.valueBoolean === 'boolean') return o.valueBoolean;
-    for (const c of o.valueCodeableConcept?.coding ?? []) if (c.system === SNOMED && c.code && c.code in RESULT_CODES) return RESULT_CODES[c.code];
-    for (const cc of o.interpretation ?? []) for (const c of cc.coding ?? []) if (c.system === INTERPRETATION && c.code && c.code in INTERPRETATION_CODES) return INTERPRETATION_CODES[c.code];
+    // Every place the result is stated (the value, each of its codings, the interpretation) must agree.
+    const readings: { says: boolean; from: string }[] = [];
+    if (typeof o.valueBoolean === 'boolean') readings.push({ says: o.valueBoolean, from: `valueBoolean ${o.valueBoolean}` });
+    for (const c of o.valueCodeableConcept?.coding ?? []) if (c.system === SNOMED && c.code && Object.hasOwn(RESULT_CODES, c.code)) readings.push({ says: RESULT_CODES[c.code] as boolean, from: `value ${codingText(c)}` });
+    for (const cc of o.interpretation ?? []) for (const c of cc.coding ?? []) if (c.system === INTERPRETATION && c.code && Object.hasOwn(INTERPRETATION_CODES, c.code)) readings.push({ says: INTERPRETATION_CODES[c.code] as boolean, from: `interpretation ${c.code}` });
+    const says = new Set(readings.map((r) => r.says));
+    if (says.size > 1) return note(`the result says both positive and negative (${readings.map((r) => `${r.from}: ${r.says ? 'positive' : 'negative'}`).join('; ')}); left unknown — check the result with the lab`);
+    if (says.size === 1) return readings[0]?.says;
     return note('the result is not a coded positive or negative; left unknown');
   }
   if (def.type !== 'lab' && def.type !== 'number' && def.type !== 'integer') return note(`cannot fill a ${def.type} field from an observation`);
@@ -406,18 +492,44 @@ function pickLatest(values: Result[], path: string, ctx: Ctx): Result | undefine
   const latest = sorted[0];
   if (!latest) return undefined;
   const same = sorted.filter((v) => v.date === latest.date);
+  const older = sorted.filter((v) => v.date !== latest.date);
+  // Every result considered is listed: when the field stays unknown, the older ones say why they are not used.
+  const listOlder = (why: string) => {
+    for (const v of older) ctx.notes.push({ resource: v.ref, message: `an earlier ${path} result (${v.date}); ${why}, so this one is not used in its place` });
+  };
   const unread = same.filter((v) => v.value === undefined);
   if (unread.length > 0) {
     // Alone, the unreadable result's own note says it all; with older results, say why they are not used.
-    const older = sorted.filter((v) => v.date !== latest.date && v.value !== undefined).length;
-    if (older > 0) ctx.notes.push({ resource: unread.map((v) => v.ref).join(', '), message: `the latest ${path} result (${latest.date}) cannot be read: ${path} left unknown; ${older} older result${older > 1 ? 's are' : ' is'} not used in its place` });
+    const readable = older.filter((v) => v.value !== undefined).length;
+    const refs = unread.map((v) => v.ref).join(', ');
+    if (readable > 0) ctx.notes.push({ resource: refs, message: `the latest ${path} result (${latest.date}) cannot be read: ${path} left unknown; ${readable} older result${readable > 1 ? 's are' : ' is'} not used in its place` });
+    for (const v of same) {
+      if (v.value !== undefined) ctx.notes.push({ resource: v.ref, message: `another ${path} result on ${latest.date} (${resultText(v.value)}), the same day as one that cannot be read (${refs}): ${path} left unknown` });
+    }
+    listOlder(`the latest (${latest.date}) cannot be read`);
     return undefined;
   }
   if (new Set(same.map((v) => JSON.stringify(v.value))).size > 1) {
-    ctx.notes.push({ resource: same.map((v) => v.ref).join(', '), message: `different ${path} results on ${latest.date}; left unknown` });
+    ctx.notes.push({ resource: same.map((v) => v.ref).join(', '), message: `different ${path} results on ${latest.date} (${same.map((v) => resultText(v.value)).join(', ')}); left unknown` });
+    listOlder(`the latest results (${latest.date}) disagree`);
     return undefined;
   }
   return latest;
+}
+
+/** Why the latest body weight is not taken as the current one, if it is not. */
+function staleWeight(latest: Result, ctx: Ctx): string | undefined {
+  const weight = `body weight ${typeof latest.value === 'number' ? `${latest.value} kg` : resultText(latest.value)} on ${latest.date}`;
+  if (!ctx.asOf) return `${weight}, and no screening date (--as-of) to tell whether it is current: ${WEIGHT} left unknown — give the screening date, or record a current weight`;
+  if (compareDates(latest.date, shift(ctx.asOf, WEIGHT_WINDOW, -1)) >= 0) return undefined;
+  return `${weight} is more than 3 months before the screening date ${ctx.asOf}: ${WEIGHT} left unknown — record a current weight`;
+}
+
+/** A result as a person reads it, for a note: positive / negative, or the value and unit. */
+function resultText(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'positive' : 'negative';
+  if (value !== null && typeof value === 'object' && 'value' in value) return `${(value as { value: unknown }).value} ${(value as { unit?: unknown }).unit ?? ''}`.trim();
+  return String(value).slice(0, 40);
 }
 
 const IGNORED_VERIFICATION = new Set(['refuted', 'entered-in-error']);
@@ -442,7 +554,7 @@ function statusCode(cc: R4.CodeableConcept | undefined, system: string, known: S
   return 'unreadable';
 }
 
-function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Dated<string>[], records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
+function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subtype[], records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
   const target = targetOf(c.code, ctx, ref);
   const code = conceptText(c.code);
   const note = (message: string) => ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
@@ -454,29 +566,30 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Dated
   if (verification === 'unreadable') return note(`verification status ${conceptText(c.verificationStatus) ?? 'given'} is not one coding in ${VERIFICATION_SYSTEM}: whether it is confirmed is unknown; not imported`);
   if (verification && IGNORED_VERIFICATION.has(verification)) return note(`verification status ${verification}: ignored`);
   if (verification && UNCONFIRMED_VERIFICATION.has(verification)) return note(`verification status ${verification}: not a confirmed diagnosis; not imported`);
-  const onset = dateOf(c.onsetDateTime ?? c.onsetPeriod?.start);
+  // The date recorded is when the entry was made (often a migration into a new EHR), never the date of diagnosis.
+  const onset = conditionDate(c, 'onset');
   const recorded = dateOf(c.recordedDate);
-  const date = onset ?? recorded;
-  if (afterAsOf(date, ctx, ref, code)) return;
+  if (afterAsOf(onset.date ?? recorded, ctx, ref, code)) return;
   const clinicalCode = statusCode(c.clinicalStatus, CLINICAL_SYSTEM, CLINICAL_CODES);
   const clinical = clinicalCode === 'unreadable' ? undefined : clinicalCode;
   if (clinicalCode === 'unreadable') note(`clinical status ${conceptText(c.clinicalStatus) ?? 'given'} is not one coding in ${CLINICAL_SYSTEM}: read as not given`);
   if (target.kind === 'evidence') {
-    return note(`on the record${clinical ? ` (${clinical})` : ''}${date ? ` since ${date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
+    return note(`on the record${clinical ? ` (${clinical})` : ''}${onset.date ? ` since ${onset.date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
   }
   if (target.kind === 'enumValue' && target.path === 'diagnosis.subtype') {
-    if (!onset && recorded) note(`no onset date: the date recorded (${recorded}) is taken as the diagnosis date`);
-    subtypes.push({ date: date ?? '', value: target.value, ref });
+    subtypes.push({ value: target.value, ref, ...(code ? { code } : {}), ...(onset.date ? { date: onset.date } : { lacking: { ...onset, ...(recorded ? { recorded } : {}) } }) });
     return;
   }
   if (target.kind === 'recordValue' && target.records === 'malignancies') {
     const record: Record<string, unknown> = { type: target.value };
-    if (date) record.diagnosisDate = date;
+    if (onset.date) record.diagnosisDate = onset.date;
+    else note(unknownDate({ ...onset, ...(recorded ? { recorded } : {}) }, 'the diagnosis date'));
     if (clinical && ACTIVE_CLINICAL.has(clinical)) record.active = true;
     else if (clinical && ENDED_CLINICAL.has(clinical)) {
       record.active = false;
-      const resolved = dateOf(c.abatementDateTime ?? c.abatementPeriod?.end);
-      if (resolved) record.resolvedDate = resolved;
+      const resolved = conditionDate(c, 'abatement');
+      if (resolved.date) record.resolvedDate = resolved.date;
+      else note(unknownDate(resolved, 'the resolution date'));
     } else note('no clinical status: whether it is present now is unknown');
     records.get('malignancies')?.push(record);
     refs.get('malignancies')?.push(ref);
@@ -485,17 +598,64 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Dated
   note('this code does not name a diagnosis; not imported');
 }
 
-/** One diagnosis subtype, from the earliest condition; two different subtypes stay unknown. */
-function pickSubtype(subtypes: Dated<string>[], ctx: Ctx): { value: string; date?: string; ref: string } | undefined {
+/** What a Condition gives for its onset or abatement: a full date, or what it had instead. */
+type ConditionDate = { date?: string; had?: string; partial?: string; recorded?: string };
+
+/**
+ * A Condition's onset (onsetDateTime, or the onset period's start) or abatement (abatementDateTime,
+ * or the period's end) as a full date. A year or a year and month is not completed into a day, and
+ * the date recorded is not put in its place: `had` says what the bundle gives instead.
+ */
+function conditionDate(c: R4.Condition, which: 'onset' | 'abatement'): ConditionDate {
+  const period = which === 'onset' ? c.onsetPeriod : c.abatementPeriod;
+  const raw = (which === 'onset' ? c.onsetDateTime : c.abatementDateTime) ?? (which === 'onset' ? period?.start : period?.end);
+  const date = dateOf(raw);
+  if (date) return { date };
+  if (raw !== undefined) {
+    const partial = FHIR_DATE_TIME.test(raw) && raw.length < 10;
+    if (partial) return { had: `${which} "${raw}" is only a year${raw.length > 4 ? ' and month' : ''}`, partial: raw };
+    return { had: `${which} "${raw.slice(0, 40)}" is not a valid FHIR date` };
+  }
+  if (period) return { had: `${which} period without ${which === 'onset' ? 'a start' : 'an end'}` };
+  const given = c as unknown as Record<string, unknown>;
+  const text = given[`${which}String`];
+  if (typeof text === 'string') return { had: `${which} given as text ("${text.slice(0, 40)}")` };
+  const other = ['Age', 'Range'].find((k) => given[`${which}${k}`] !== undefined);
+  return { had: other ? `${which} given as ${other === 'Age' ? 'an age' : 'a range'}` : `no ${which} date` };
+}
+
+/** The note for a date left unknown: what the bundle had, and what to record. */
+function unknownDate(d: ConditionDate, what: string): string {
+  return `${d.had ?? 'no date'}${d.recorded ? `; recorded ${d.recorded}` : ''}: ${what} is left unknown — record it`;
+}
+
+/** The first day a partial date (a year, or a year and month) can be. */
+const firstPossibleDay = (partial: string | undefined) => (partial ? `${partial.slice(0, 4)}-${partial.slice(5, 7) || '01'}-01` : undefined);
+
+/**
+ * One diagnosis subtype; two different subtypes stay unknown. Its date is the earliest onset, known
+ * only when no condition of that diagnosis could be earlier: one whose onset is missing, or is a
+ * year or month that may come before, leaves the diagnosis date unknown (noted, never guessed).
+ */
+function pickSubtype(subtypes: Subtype[], ctx: Ctx): { value: string; date?: string; ref: string; refs: string } | undefined {
   const values = new Set(subtypes.map((s) => s.value));
   if (values.size > 1) {
     ctx.notes.push({ resource: subtypes.map((s) => s.ref).join(', '), message: `conditions name different myositis diagnoses (${[...values].join(', ')}); diagnosis.subtype left for a person` });
     return undefined;
   }
-  const dated = subtypes.filter((s) => s.date).sort((a, b) => compareDates(a.date, b.date));
+  const dated = subtypes.filter((s) => s.date).sort((a, b) => compareDates(a.date as string, b.date as string));
   const first = dated[0] ?? subtypes[0];
   if (!first) return undefined;
-  return { value: first.value, ...(first.date ? { date: first.date } : {}), ref: first.ref };
+  const undated = subtypes.filter((s) => {
+    if (s.date) return false;
+    const earliest = firstPossibleDay(s.lacking?.partial);
+    return !first.date || !earliest || compareDates(earliest, first.date) < 0;
+  });
+  for (const s of undated) {
+    const other = first.date ? ` (the onset ${first.date} of ${first.ref} may not be the first)` : '';
+    ctx.notes.push({ resource: s.ref, ...(s.code ? { code: s.code } : {}), message: unknownDate(s.lacking ?? {}, `the diagnosis date${other}`) });
+  }
+  return { value: first.value, ...(first.date && undated.length === 0 ? { date: first.date } : {}), ref: first.ref, refs: subtypes.map((s) => s.ref).join(', ') };
 }
 
 function importProcedure(p: R4.Procedure, ref: string, ctx: Ctx, records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
@@ -533,12 +693,29 @@ const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'fille
 const STATEMENT_IGNORED = new Set(['entered-in-error', 'intended', 'not-taken']);
 
 /** The medication's concept: its own code, or the referenced Medication's code and ingredients. */
-function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement, ctx: Ctx): R4.CodeableConcept[] {
+function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R4.MedicationAdministration | R4.MedicationDispense, ctx: Ctx): R4.CodeableConcept[] {
   if (m.medicationCodeableConcept) return [m.medicationCodeableConcept];
   const reference = m.medicationReference?.reference;
   const med = reference ? ctx.medications.get(reference) : undefined;
   if (!med) return [];
   return [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
+}
+
+/**
+ * A drug given (MedicationAdministration) or dispensed (MedicationDispense) is not read into the
+ * medication list, which is built from prescriptions and statements; each is named, with its drug
+ * and date, so that a person can check the list holds it (a rituximab infusion must not vanish
+ * into a count). These types are not shape-checked, so every element is read defensively.
+ */
+function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispense, ref: string, ctx: Ctx) {
+  const concepts = medicationConcepts(m, ctx).filter((cc) => cc !== null && typeof cc === 'object');
+  const text = concepts.map((cc) => (Array.isArray(cc.coding) && cc.coding[0] !== null && typeof cc.coding[0] === 'object' ? codingText(cc.coding[0]) : cc.text)).find((t) => typeof t === 'string');
+  const display = (m.medicationReference as { display?: unknown } | undefined)?.display;
+  const code = text ?? (typeof display === 'string' ? display : undefined);
+  const given = m.resourceType === 'MedicationAdministration';
+  const raw = given ? ((m as R4.MedicationAdministration).effectiveDateTime ?? (m as R4.MedicationAdministration).effectivePeriod?.start) : ((m as R4.MedicationDispense).whenHandedOver ?? (m as R4.MedicationDispense).whenPrepared);
+  const date = dateOf(raw);
+  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : ''}${typeof m.status === 'string' ? ` (status ${m.status.slice(0, 20)})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
 }
 
 function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx): MedEntry | undefined {
@@ -582,6 +759,10 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
     const s = m as R4.MedicationStatement;
     start = dateOf(s.effectivePeriod?.start ?? s.effectiveDateTime);
     end = dateOf(s.effectivePeriod?.end);
+    const startProblem = dateProblem(s.effectivePeriod?.start ?? s.effectiveDateTime, s.effectivePeriod?.start !== undefined ? 'effective start' : 'effective date');
+    if (startProblem) note(`${startProblem}: the start is left unknown — record it`);
+    const endProblem = dateProblem(s.effectivePeriod?.end, 'effective end');
+    if (endProblem) note(`${endProblem}: not used`);
   }
   if (afterAsOf(start, ctx, ref, code)) return undefined;
   let state: MedEntry['state'] = m.status === 'active' ? 'active' : m.status === 'completed' || m.status === 'stopped' ? 'ended' : 'unknown';
@@ -683,6 +864,9 @@ function courseRecord(course: MedEntry[], ctx: Ctx): Record<string, unknown> {
   if (last.state === 'active') record.ongoing = true;
   else if (last.state === 'ended' && last.end) record.stop = last.end;
   const doses = course.filter((e) => e.dose && e.start);
+  for (const e of course) {
+    if (e.dose && !e.start) ctx.notes.push({ resource: e.ref, message: `a ${first.drug} dose of ${e.dose.dose} ${e.dose.unit} with no start date cannot be placed in a dose history: dose history left unknown` });
+  }
   const sameDay = new Set(doses.map((e) => e.start)).size !== doses.length;
   if (doses.length === course.length && !sameDay) record.doses = doses.map((e) => ({ date: e.start as string, dose: e.dose?.dose as number, unit: e.dose?.unit as string }));
   else if (sameDay) ctx.notes.push({ resource: course.map((e) => e.ref).join(', '), message: `two ${first.drug} doses start on the same date: dose history left unknown` });

@@ -28,6 +28,8 @@ describe('screen import fhir', () => {
     { args: ['node_modules/cql-exec-fhir/test/fixtures/r4/Condition_f201.json'], error: /Condition_f201\.json \$\.resourceType: expected a FHIR Bundle, got a Condition resource/ },
     { args: ['examples/im101-611-eligible.json'], error: /\$\.resourceType: expected a FHIR Bundle, got no resourceType/ },
     { args: [`${FIXTURES}/im101-611-eligible.bundle.json`, '--as-of', '2026-02-30'], error: /--as-of needs a real date/ },
+    { args: ['node_modules/cql-exec-fhir/test/fixtures/stu3/Myron933_Ondricka197_a901d2b4-30a8-41b9-b94a-f44561d8f809.json'], error: /^screen: \S+Myron933\S+\.json \$\.entry\[4\]\.resource\.clinicalStatus: Condition "clinicalStatus" as a plain code \("active"\) is STU3\/DSTU2 \(R4 has a CodeableConcept\); trial-screen reads FHIR R4 only \(convert the bundle to R4\)\n$/ },
+    { args: ['node_modules/cql-exec-fhir/test/fixtures/dstu2/Shawnee493_Osinski784_60d5c7b1-53ee-49ca-a33a-945004d6b84f.json'], error: /\$\.entry\[3\]\.resource\.resourceType: MedicationOrder is a DSTU2 resource, not R4/ },
   ])('exit 2 with a located one-line error: $error', async ({ args, error }) => {
     const r = await runInProcess(['import', 'fhir', ...args]);
     expect(r.code).toBe(2);
@@ -93,6 +95,20 @@ describe('screen <bundle.json> --trial X', () => {
     expect(facts.find((f) => f.field === 'demographics.birthDate')?.source).toMatch(/^Patient\//);
     expect(facts.filter((f) => f.field.startsWith('medications[')).every((f) => /^Medication(Request|Statement)\//.test(f.source ?? ''))).toBe(true);
     expect(r.stderr).toMatch(/^import: /);
+  });
+
+  test('an STU3 statement that rituximab was not taken is refused (exit 2), never screened as a rituximab course', async () => {
+    const stu3 = JSON.stringify({
+      resourceType: 'Bundle', type: 'collection', entry: [
+        { resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+        { resource: { resourceType: 'Condition', id: 'dm', code: { coding: [{ system: 'http://snomed.info/sct', code: '396230008' }] }, subject: { reference: 'Patient/p1' }, onsetDateTime: '2024-02-10' } },
+        { resource: { resourceType: 'MedicationStatement', id: 'rtx', status: 'completed', taken: 'n', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '121191' }] }, subject: { reference: 'Patient/p1' }, effectivePeriod: { start: '2026-08-01', end: '2026-08-15' } } },
+      ],
+    });
+    const r = await runInProcess(['-', '--trial', 'IM101-611', '--as-of', '2026-11-16', '--randomization', '2026-12-01', '--consent', '2026-11-10'], { stdin: stu3 });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('screen: <stdin> $.entry[2].resource.taken: MedicationStatement "taken" is STU3 (R4 has status not-taken); trial-screen reads FHIR R4 only (convert the bundle to R4)\n');
   });
 
   test('a lone FHIR resource given as a patient file is refused, never read as an empty patient', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { importFhirBundle } from '../../src/fhir/import-bundle.js';
 import { formatImportSummary } from '../../src/fhir/import-summary.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { criteriaSet } from '../helpers/screening.js';
+import { criteriaSet, screenExample } from '../helpers/screening.js';
 
 const LOINC = 'http://loinc.org';
 const SCT = 'http://snomed.info/sct';
@@ -42,12 +42,12 @@ describe('what each resource fills, and what stays unknown with a note', () => {
     { rule: 'two different results on the same latest day stay unknown', resources: [ck({ id: 'a' }), ck({ id: 'b', valueQuantity: q(400, 'U/L') })], path: 'labs.ck', value: undefined, note: /different labs.ck results on 2026-11-10/ },
     { rule: 'a result after the screening date is not used', resources: [ck({ effectiveDateTime: '2026-11-17' })], asOf: '2026-11-16', path: 'labs.ck', value: undefined, note: /after the screening date 2026-11-16/ },
     { rule: 'on the screening date it is used (boundary)', resources: [ck({ effectiveDateTime: '2026-11-16T23:59:00-05:00' })], asOf: '2026-11-16', path: 'labs.ck.date', value: '2026-11-16' },
-    { rule: 'body weight in pounds (UCUM [lb_av])', resources: [{ resourceType: 'Observation', id: 'w', status: 'final', code: code(LOINC, '29463-7'), effectiveDateTime: '2026-11-01', valueQuantity: q(150, '[lb_av]') }], path: 'demographics.weightKg', value: { value: 150, unit: 'lb' } },
+    { rule: 'body weight in pounds (UCUM [lb_av])', resources: [{ resourceType: 'Observation', id: 'w', status: 'final', code: code(LOINC, '29463-7'), effectiveDateTime: '2026-11-01', valueQuantity: q(150, '[lb_av]') }], asOf: '2026-11-16', path: 'demographics.weightKg', value: { value: 150, unit: 'lb' } },
     { rule: 'HBsAg coded positive', resources: [{ resourceType: 'Observation', id: 'h', status: 'final', code: code(LOINC, '5195-3'), effectiveDateTime: '2026-11-01', valueCodeableConcept: code(SCT, '10828004') }], path: 'infection.hbsagPositive', value: true },
     { rule: 'anti-HCV by interpretation NEG', resources: [{ resourceType: 'Observation', id: 'h', status: 'final', code: code(LOINC, '16128-1'), effectiveDateTime: '2026-11-01', interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'NEG' }] }] }], path: 'infection.antiHcvPositive', value: false },
     { rule: 'a free-text serology result stays unknown', resources: [{ resourceType: 'Observation', id: 'h', status: 'final', code: code(LOINC, '16128-1'), effectiveDateTime: '2026-11-01', valueString: 'reactive?' }], path: 'infection.antiHcvPositive', value: undefined, note: /not a coded positive or negative/ },
     { rule: 'confirmed dermatomyositis: subtype and onset date', resources: [condition('dm', '396230008', { verificationStatus: status('confirmed') })], path: 'diagnosis', value: { subtype: 'dm', date: '2024-02-03' } },
-    { rule: 'no onset: the recorded date, said so', resources: [condition('dm', '396230008', { onsetDateTime: undefined, recordedDate: '2024-03-01' })], path: 'diagnosis.date', value: '2024-03-01', note: /date recorded \(2024-03-01\) is taken as the diagnosis date/ },
+    { rule: 'no onset: the date recorded is not the diagnosis date', resources: [condition('dm', '396230008', { onsetDateTime: undefined, recordedDate: '2024-03-01' })], path: 'diagnosis', value: { subtype: 'dm' }, note: /^no onset date; recorded 2024-03-01: the diagnosis date is left unknown — record it$/ },
     { rule: 'a provisional diagnosis is not imported', resources: [condition('dm', '396230008', { verificationStatus: status('provisional') })], path: 'diagnosis', value: undefined, note: /provisional: not a confirmed diagnosis/ },
     { rule: 'an entered-in-error diagnosis is ignored', resources: [condition('dm', '396230008', { verificationStatus: status('entered-in-error') })], path: 'diagnosis', value: undefined, note: /entered-in-error: ignored/ },
     { rule: 'two different myositis diagnoses stay for a person', resources: [condition('dm', '396230008'), condition('pm', '31384009')], path: 'diagnosis', value: undefined, note: /different myositis diagnoses \(dm, pm\)/ },
@@ -92,6 +92,16 @@ describe('patient and bundle', () => {
     { bundle: { resourceType: 'Bundle', entry: {} }, error: /\$\.entry: must be a list/ },
     { bundle: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient' } }, { fullUrl: 'x' }] }, error: /\$\.entry\[1\]\.resource: must be a FHIR resource/ },
     { bundle: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', id: 'a' } }, { resource: { resourceType: 'Patient', id: 'b' } }] }, error: /2 Patient resources; import one patient's bundle at a time/ },
+    // Not R4: the same names read differently in STU3 and DSTU2.
+    ...[
+      { resource: { resourceType: 'MedicationStatement', id: 'm', status: 'completed', taken: 'n' }, error: '$.entry[1].resource.taken: MedicationStatement "taken" is STU3 (R4 has status not-taken); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'MedicationStatement', id: 'm', status: 'completed', wasNotTaken: true }, error: '$.entry[1].resource.wasNotTaken: MedicationStatement "wasNotTaken" is DSTU2 (R4 has status not-taken); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'MedicationOrder', id: 'm', status: 'active' }, error: '$.entry[1].resource.resourceType: MedicationOrder is a DSTU2 resource, not R4; trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'ProcedureRequest', id: 'x' }, error: '$.entry[1].resource.resourceType: ProcedureRequest is a STU3/DSTU2 resource, not R4; trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { ...condition('dm', '396230008'), clinicalStatus: 'active' }, error: '$.entry[1].resource.clinicalStatus: Condition "clinicalStatus" as a plain code ("active") is STU3/DSTU2 (R4 has a CodeableConcept); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'AllergyIntolerance', id: 'a', verificationStatus: 'confirmed' }, error: '$.entry[1].resource.verificationStatus: AllergyIntolerance "verificationStatus" as a plain code ("confirmed") is STU3/DSTU2 (R4 has a CodeableConcept); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { ...condition('dm', '396230008'), patient: { reference: 'Patient/a' } }, error: '$.entry[1].resource.patient: Condition "patient" is DSTU2 (R4 has subject); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+    ].map(({ resource, error }) => ({ bundle: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', id: 'a' } }, { resource }] }, error: new RegExp(`^${error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })),
   ])('refused: $error', ({ bundle, error }) => {
     expect(() => importFhirBundle(bundle, criteriaSet.dictionary)).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ message: expect.anything() })] }));
     try {
@@ -226,5 +236,210 @@ describe('never guessing: what cannot be read faithfully stays unknown, with a n
   test('D8 a searchset with a next page warns that the bundle may be partial', () => {
     const r = importFhirBundle({ resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'next', url: 'https://ehr.example/fhir/Observation?page=2' }], entry: [] }, criteriaSet.dictionary);
     expect(r.notes).toContainEqual({ resource: 'Bundle', message: expect.stringMatching(/links to a next page\): the bundle may be incomplete/) });
+  });
+});
+
+// The run-through's defects: each wrong call, with the value imported, the note, and the verdict.
+const CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+const resolvedCancer = (id: string, extra: Record<string, unknown>) => ({ resourceType: 'Condition', id, clinicalStatus: { coding: [{ system: CLINICAL, code: 'resolved' }] }, code: code(SCT, '363346000'), ...extra });
+/** The imported patient as screened on the run-through's dates, optionally with the malignancy list confirmed. */
+function screened(trialId: string, r: ReturnType<typeof imported>, confirm: string[] = []) {
+  const patient = structuredClone(r.patient) as Record<string, any>;
+  patient.referenceDates = { screening: '2026-11-16', consent: '2026-11-10', randomization: '2026-12-01' };
+  for (const list of confirm) patient.completeness[list] = { complete: true, by: 'Dr A (PI)', date: '2026-11-16' };
+  const result = screenExample(trialId, patient);
+  return { verdict: result.verdict, outcome: (id: string) => result.criteria.find((c) => c.id === id)?.outcome };
+}
+const messages = (r: ReturnType<typeof imported>) => r.notes.map((n) => `${n.resource}: ${n.message}`);
+
+describe('Condition dates: never the date recorded, never a partial date completed', () => {
+  test('a resolved cancer with onset "2010", abatement "2011" and recorded 2024: both dates unknown, noted; E7 and E12 open, not failed', () => {
+    const r = imported([condition('dm', '396230008', { onsetDateTime: '2024-02-10' }), resolvedCancer('ca1', { onsetDateTime: '2010', abatementDateTime: '2011', recordedDate: '2024-03-01' })], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([{ type: 'other', active: false }]);
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'Condition/ca1: onset "2010" is only a year; recorded 2024-03-01: the diagnosis date is left unknown — record it',
+      'Condition/ca1: abatement "2011" is only a year: the resolution date is left unknown — record it',
+    ]));
+    const s = screened('IM101-611', r, ['malignancies']);
+    expect([s.outcome('E7'), s.outcome('E12')]).toEqual(['unknown', 'unknown']);
+    expect(s.verdict).not.toBe('ineligible');
+  });
+
+  test('a resolved cancer with no dates but the one recorded, the abatement as text', () => {
+    const r = imported([resolvedCancer('ca2', { abatementString: 'years ago', recordedDate: '2024-03-01' })]);
+    expect(r.patient.malignancies).toEqual([{ type: 'other', active: false }]);
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'Condition/ca2: no onset date; recorded 2024-03-01: the diagnosis date is left unknown — record it',
+      'Condition/ca2: abatement given as text ("years ago"): the resolution date is left unknown — record it',
+    ]));
+  });
+
+  test('myositis with onset "2021", recorded 2024-01-10, cancer 2020-06-01: diagnosis date unknown, E7 open instead of passed', () => {
+    const r = imported([condition('dm', '396230008', { onsetDateTime: '2021', recordedDate: '2024-01-10' }), resolvedCancer('ca', { onsetDateTime: '2020-06-01', abatementDateTime: '2021-01-15' })], '2026-11-16');
+    expect(r.patient.diagnosis).toEqual({ subtype: 'dm' });
+    expect(messages(r)).toContain('Condition/dm: onset "2021" is only a year; recorded 2024-01-10: the diagnosis date is left unknown — record it');
+    expect(screened('IM101-611', r, ['malignancies']).outcome('E7')).toBe('unknown');
+  });
+
+  test.each([
+    { rule: 'a year and month is not a day', conditions: [condition('dm', '396230008', { onsetDateTime: '2024-02' })], date: undefined, note: 'Condition/dm: onset "2024-02" is only a year and month: the diagnosis date is left unknown — record it' },
+    { rule: 'an onset given as an age', conditions: [condition('dm', '396230008', { onsetDateTime: undefined, onsetAge: { value: 48, unit: 'a' } })], date: undefined, note: 'Condition/dm: onset given as an age: the diagnosis date is left unknown — record it' },
+    { rule: 'a partial onset that may be earlier leaves the full one in doubt', conditions: [condition('a', '396230008', { onsetDateTime: '2024-02-03' }), condition('b', '396230008', { onsetDateTime: '2024' })], date: undefined, note: 'Condition/b: onset "2024" is only a year: the diagnosis date (the onset 2024-02-03 of Condition/a may not be the first) is left unknown — record it' },
+    { rule: 'a record of the same diagnosis with no onset leaves the first onset in doubt', conditions: [condition('a', '396230008'), condition('b', '396230008', { onsetDateTime: undefined })], date: undefined, note: 'Condition/b: no onset date: the diagnosis date (the onset 2024-02-03 of Condition/a may not be the first) is left unknown — record it' },
+    { rule: 'a partial onset that cannot be earlier does not (both conditions are the source)', conditions: [condition('a', '396230008', { onsetDateTime: '2021-03-05' }), condition('b', '396230008', { onsetDateTime: '2024-02' })], date: '2021-03-05', source: 'Condition/a, Condition/b' },
+  ] as { rule: string; conditions: Record<string, unknown>[]; date?: string; note?: string; source?: string }[])('diagnosis date: $rule', ({ conditions, date, note, source }) => {
+    const r = imported(conditions);
+    expect(r.patient.diagnosis).toEqual({ subtype: 'dm', ...(date ? { date } : {}) });
+    if (note) expect(messages(r)).toContain(note);
+    if (source) expect(at(r.patient, 'provenance')).toMatchObject({ 'diagnosis.subtype': source, 'diagnosis.date': 'Condition/a' });
+  });
+});
+
+describe('one patient: a subject given by identifier must be one of the Patient\'s', () => {
+  const MRN = 'urn:oid:1.2.3.4.mrn';
+  const withIdentifiers = (...resources: Record<string, unknown>[]) =>
+    importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female', identifier: [{ system: MRN, value: 'MRN-001' }] } }, ...resources.map((resource) => ({ resource }))] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
+  const ownCk = ck({ id: 'ck-own', effectiveDateTime: '2026-11-01', valueQuantity: q(420, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject: { reference: 'Patient/p1' } });
+  const ckOf = (subject: unknown) => ck({ id: 'ck-x', effectiveDateTime: '2026-11-12', valueQuantity: q(6000, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject });
+
+  test('a CK about MRN-999 is set aside and listed; IM101-611 I4 is no longer met by it', () => {
+    const r = withIdentifiers(condition('dm', '396230008'), ownCk, ckOf({ identifier: { system: MRN, value: 'MRN-999' } }));
+    expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
+    expect(messages(r)).toContain('Observation/ck-x: about another patient (identifier urn:oid:1.2.3.4.mrn|MRN-999), not Patient/p1: not used');
+    expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  test.each([
+    { rule: 'the Patient\'s own identifier', subject: { identifier: { system: MRN, value: 'MRN-001' } }, used: true },
+    { rule: 'its value with no system', subject: { identifier: { value: 'MRN-001' } }, used: true },
+    { rule: 'a versioned reference to the Patient', subject: { reference: 'Patient/p1/_history/3' }, used: true },
+    { rule: 'a versioned server URL of the Patient', subject: { reference: 'https://ehr.example/fhir/Patient/p1/_history/3' }, used: true },
+    { rule: 'the same value in another system', subject: { identifier: { system: 'urn:other', value: 'MRN-001' } }, used: false, note: 'about another patient (identifier urn:other|MRN-001), not Patient/p1: not used' },
+    { rule: 'a name only', subject: { display: 'Jane Doe' }, used: false, note: 'names its patient only by name ("Jane Doe"), not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
+    { rule: 'an empty subject', subject: {}, used: false, note: 'names its patient by nothing, not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
+  ])('$rule: used $used', ({ subject, used, note }) => {
+    const r = withIdentifiers(ckOf(subject));
+    expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
+    if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
+  });
+
+  test('a URL on another server is another record, even with the same id', () => {
+    const bundle = (subject: unknown) => ({ resourceType: 'Bundle', entry: [
+      { fullUrl: 'http://ehr.example.org/fhir/Patient/p1', resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { fullUrl: 'http://ehr.example.org/fhir/MedicationStatement/rtx', resource: { resourceType: 'MedicationStatement', id: 'rtx', status: 'completed', medicationCodeableConcept: code(RX, '121191'), effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject } },
+    ] });
+    const other = importFhirBundle(bundle({ reference: 'http://other-ehr.example.org/fhir/Patient/p1' }), criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(other.patient.medications).toEqual([]);
+    expect(messages(other)).toContain('MedicationStatement/rtx: about another patient (http://other-ehr.example.org/fhir/Patient/p1), not http://ehr.example.org/fhir/Patient/p1: not used');
+    for (const reference of ['Patient/p1', 'http://ehr.example.org/fhir/Patient/p1', 'http://ehr.example.org/fhir/Patient/p1/_history/2']) {
+      expect(importFhirBundle(bundle({ reference }), criteriaSet.dictionary, { asOf: '2026-11-16' }).patient.medications, reference).toHaveLength(1);
+    }
+  });
+
+  test('a Patient with no identifier cannot be matched by one', () => {
+    const r = imported([ckOf({ identifier: { value: 'MRN-001' } })]);
+    expect(r.patient.labs).toBeUndefined();
+    expect(messages(r)).toContain('Observation/ck-x: names its patient only by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
+  });
+});
+
+describe('serology: a result that contradicts itself stays unknown; every result considered is listed', () => {
+  const INTERP = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
+  const interp = (c: string) => ({ interpretation: [{ coding: [{ system: INTERP, code: c }] }] });
+  const hcv = (id: string, extra: Record<string, unknown>) => ({ ...hbsag(id, '2026-11-01', extra), code: code(LOINC, '16128-1') });
+
+  test.each([
+    { rule: 'value Negative, interpretation POS', extra: { ...NEG, ...interp('POS') }, says: 'value SNOMED CT 260385009: negative; interpretation POS: positive' },
+    { rule: 'two codings of the value disagree', extra: { valueCodeableConcept: { coding: [{ system: SCT, code: '260385009' }, { system: SCT, code: '10828004' }] } }, says: 'value SNOMED CT 260385009: negative; value SNOMED CT 10828004: positive' },
+    { rule: 'valueBoolean false, interpretation POS', extra: { valueBoolean: false, ...interp('POS') }, says: 'valueBoolean false: negative; interpretation POS: positive' },
+  ])('HBsAg $rule: unknown, noted', ({ extra, says }) => {
+    const r = imported([hbsag('hbs', '2026-11-01', extra)]);
+    expect(at(r.patient, 'infection.hbsagPositive')).toBeUndefined();
+    expect(messages(r)).toContain(`Observation/hbs: the result says both positive and negative (${says}); left unknown — check the result with the lab`);
+  });
+
+  test('value and interpretation that agree are read', () => {
+    expect(at(imported([hbsag('hbs', '2026-11-01', { ...POS, ...interp('POS') })]).patient, 'infection.hbsagPositive')).toBe(true);
+  });
+
+  test('a positive anti-HCV on the same day as an unreadable one is listed, and the field stays unknown', () => {
+    const r = imported([hcv('hcv-string', { valueString: 'Reactive' }), hcv('hcv-quant', { valueQuantity: { value: 8.2, unit: 'S/CO' }, ...interp('POS') })]);
+    expect(at(r.patient, 'infection.antiHcvPositive')).toBeUndefined();
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'Observation/hcv-string: the result is not a coded positive or negative; left unknown',
+      'Observation/hcv-quant: another infection.antiHcvPositive result on 2026-11-01 (positive), the same day as one that cannot be read (Observation/hcv-string): infection.antiHcvPositive left unknown',
+    ]));
+  });
+
+  test('when the latest results disagree, the older ones are listed too', () => {
+    const r = imported([hbsag('a', '2026-11-01', POS), hbsag('b', '2026-11-01', NEG), hbsag('old', '2025-01-01', NEG)]);
+    expect(at(r.patient, 'infection.hbsagPositive')).toBeUndefined();
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'Observation/a, Observation/b: different infection.hbsagPositive results on 2026-11-01 (positive, negative); left unknown',
+      'Observation/old: an earlier infection.hbsagPositive result (2025-01-01); the latest results (2026-11-01) disagree, so this one is not used in its place',
+    ]));
+  });
+});
+
+describe('body weight: only a current one (3 months before the screening date at most)', () => {
+  const dated = (id: string, value: number, date: string) => ({ ...weight(id, value, 'kg'), effectiveDateTime: date });
+
+  test('a 2012 weight of 38 kg is not today\'s: unknown, noted; NCT04946669 I4 (dose < 1 mg/kg/day) open instead of failed', () => {
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [
+      { resource: { resourceType: 'Patient', id: 'p1', birthDate: '1998-05-02', gender: 'female' } },
+      { resource: condition('dm', '396230008', { onsetDateTime: '2025-01-10' }) },
+      { resource: dated('wt-2012', 38, '2012-06-01') },
+      { resource: medRequest('pred', '8640', '2026-09-01', { authoredOn: '2026-09-01', dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start: '2026-09-01' } } }, doseAndRate: [{ doseQuantity: q(40, 'mg') }] }] }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(r.patient.demographics).toEqual({ birthDate: '1998-05-02', sex: 'female' });
+    expect(messages(r)).toContain('Observation/wt-2012: body weight 38 kg on 2012-06-01 is more than 3 months before the screening date 2026-11-16: demographics.weightKg left unknown — record a current weight');
+    const s = screened('NCT04946669', r);
+    expect(s.outcome('I4')).toBe('unknown');
+    expect(s.verdict).not.toBe('ineligible');
+  });
+
+  test.each([
+    { rule: '3 months to the day before: current', weights: [dated('w', 70, '2026-08-16')], asOf: '2026-11-16', value: 70 },
+    { rule: 'a day more: not current', weights: [dated('w', 70, '2026-08-15')], asOf: '2026-11-16', value: undefined, note: 'Observation/w: body weight 70 kg on 2026-08-15 is more than 3 months before the screening date 2026-11-16: demographics.weightKg left unknown — record a current weight' },
+    { rule: 'an older one is listed too', weights: [dated('w', 70, '2026-01-15'), dated('old', 72, '2025-01-15')], asOf: '2026-11-16', value: undefined, note: 'Observation/old: an earlier demographics.weightKg result (2025-01-15); older still, not used' },
+    { rule: 'no screening date: whether it is current cannot be told', weights: [dated('w', 70, '2026-11-01')], value: undefined, note: 'Observation/w: body weight 70 kg on 2026-11-01, and no screening date (--as-of) to tell whether it is current: demographics.weightKg left unknown — give the screening date, or record a current weight' },
+  ] as { rule: string; weights: Record<string, unknown>[]; asOf?: string; value?: number; note?: string }[])('$rule', ({ weights, asOf, value, note }) => {
+    const r = imported(weights, asOf);
+    expect(at(r.patient, 'demographics.weightKg')).toEqual(value);
+    if (note) expect(messages(r)).toContain(note);
+  });
+});
+
+describe('medications: a partial start and a drug given are named, not lost', () => {
+  const statement = (id: string, rxnorm: string, extra: Record<string, unknown>) => ({ resourceType: 'MedicationStatement', id, status: 'active', medicationCodeableConcept: code(RX, rxnorm), ...extra });
+  const weekly = { timing: { repeat: { frequency: 1, period: 1, periodUnit: 'wk' } }, doseAndRate: [{ doseQuantity: q(15, 'mg') }] };
+
+  test('methotrexate since "2025", 15 mg a week: start and dose history unknown, each noted', () => {
+    const r = imported([statement('mtx', '6851', { effectivePeriod: { start: '2025' }, dosage: [weekly] })], '2026-11-16');
+    expect(r.patient.medications).toEqual([{ drug: 'methotrexate', ongoing: true }]);
+    expect(messages(r)).toEqual(expect.arrayContaining([
+      'MedicationStatement/mtx: effective start "2025" is not a full date: the start is left unknown — record it',
+      'MedicationStatement/mtx: a methotrexate dose of 15 mg/week with no start date cannot be placed in a dose history: dose history left unknown',
+    ]));
+  });
+
+  test('a rituximab statement dated "2026-09" says so', () => {
+    const r = imported([statement('rtx', '121191', { status: 'completed', effectiveDateTime: '2026-09' })], '2026-11-16');
+    expect(r.patient.medications).toEqual([{ drug: 'rituximab' }]);
+    expect(messages(r)).toContain('MedicationStatement/rtx: effective date "2026-09" is not a full date: the start is left unknown — record it');
+  });
+
+  test('a rituximab infusion given (MedicationAdministration) is named with its drug and date, not only counted', () => {
+    const r = imported([{ resourceType: 'MedicationAdministration', id: 'rtx-adm', status: 'completed', medicationCodeableConcept: { coding: [{ system: RX, code: '121191', display: 'rituximab' }] }, effectiveDateTime: '2026-07-15T10:00:00Z', dosage: { dose: q(1000, 'mg') } }], '2026-11-16');
+    expect(r.notes).toContainEqual({ resource: 'MedicationAdministration/rtx-adm', code: 'RxNorm 121191 rituximab', message: 'a drug given on 2026-07-15 (status completed): administrations are not read for screening; check that the medication list holds it' });
+    const summary = formatImportSummary(r.notes, 'b.json');
+    expect(summary).toContain('  MedicationAdministration RxNorm 121191 rituximab: a drug given on 2026-07-15 (status completed): administrations are not read for screening; check that the medication list holds it [MedicationAdministration/rtx-adm]\n');
+    expect(summary).not.toContain('MedicationAdministration ×1');
+  });
+
+  test('a dispensing with damaged elements is still named, never a crash', () => {
+    const r = imported([{ resourceType: 'MedicationDispense', id: 'd', status: 7, medicationCodeableConcept: { coding: { code: 1 } }, whenHandedOver: 5 }]);
+    expect(r.notes).toContainEqual({ resource: 'MedicationDispense/d', message: 'a drug dispensed: dispensings are not read for screening; check that the medication list holds it' });
   });
 });

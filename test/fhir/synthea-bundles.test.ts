@@ -68,3 +68,24 @@ test('a file that is a single resource, not a Bundle, is refused with the reason
   const single = files.find((f) => read(f).resourceType !== 'Bundle') as string;
   expect(() => importFhirBundle(read(single), criteriaSet.dictionary)).toThrow(/expected a FHIR Bundle, got a Condition resource/);
 });
+
+// The same Synthea patients exported as STU3 and DSTU2: the same element names mean other things
+// there (a MedicationStatement "taken": "n" was not taken), so each is refused, naming the sign.
+const OLDER = ['stu3', 'dstu2'].flatMap((v) => readdirSync(`${ROOT}node_modules/cql-exec-fhir/test/fixtures/${v}/`).filter((f) => f.endsWith('.json')).map((f) => `${ROOT}node_modules/cql-exec-fhir/test/fixtures/${v}/${f}`));
+const olderBundles = OLDER.filter((f) => JSON.parse(readFileSync(f, 'utf8')).resourceType === 'Bundle');
+
+test('the package ships STU3 and DSTU2 Synthea bundles to test against', () => {
+  expect(olderBundles.length).toBeGreaterThanOrEqual(4);
+});
+
+test.each(olderBundles.map((f) => [f.split('/fixtures/')[1], f]))('%s is refused: not R4', (_, f) => {
+  let error: unknown;
+  try {
+    importFhirBundle(JSON.parse(readFileSync(f as string, 'utf8')), criteriaSet.dictionary, { asOf: AS_OF });
+  } catch (e) {
+    error = e;
+  }
+  const p = (error as { problems?: { location: string; message: string }[] }).problems;
+  expect(p).toHaveLength(1);
+  expect(`${p?.[0]?.location}: ${p?.[0]?.message}`).toMatch(/^\$\.entry\[\d+\]\.resource\.\w+: \w+ .* (STU3|DSTU2).*; trial-screen reads FHIR R4 only/);
+});

@@ -30,11 +30,17 @@ export function roleWords(role: FactRole): string {
     }
     case 'intoleranceCourse': {
       const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : 'an immunosuppressant';
-      return `${drugWords(role.drug)} (intolerance, ${role.start ?? '?'} to ${role.end ?? '?'}) together with ${withWhat} for ≥ ${role.months} months`;
+      return `${drugWords(role.drug)} (intolerance, ${courseWords(role)}) together with ${withWhat} for ≥ ${role.months} months`;
     }
     case 'combinedCourse':
-      return `${drugWords(role.drug)} (${role.start ?? '?'} to ${role.end ?? '?'}) together with a glucocorticoid for ≥ ${role.months} months`;
+      return `${drugWords(role.drug)} (${courseWords(role)}) together with a glucocorticoid for ≥ ${role.months} months`;
   }
+}
+
+/** A course's dates as recorded: "2025-06-15 to 2025-12-01", "from 2025-06-15, still taken", "? to 2025-06-01". */
+function courseWords(c: { start?: string; end?: string; ongoing?: boolean }): string {
+  if (c.ongoing) return c.start ? `from ${c.start}, still taken` : 'start not recorded, still taken';
+  return `${c.start ?? '?'} to ${c.end ?? '?'}`;
 }
 
 /** A medication record in a calculator's fact: its drug as recorded ("other": its name), else its number ("#3"). */
@@ -57,7 +63,7 @@ export function itemWords(d: ItemDetail): string {
 /** A fact's value as reports show it: a role's outcome in words (an intolerance course), else the value itself. */
 export function factData(f: Fact): Fact['value'] {
   if ('role' in f && (f.role.kind === 'intoleranceCourse' || f.role.kind === 'combinedCourse')) {
-    return f.value === true ? `yes, with ${(f.role.partners ?? []).map(drugWords).join(', ')}` : f.value === null ? 'not known (dates missing)' : 'no';
+    return f.value === true ? `yes, with ${(f.role.partners ?? []).map(drugWords).join(', ')}` : f.value === null ? 'not known (data missing)' : 'no';
   }
   return f.value;
 }

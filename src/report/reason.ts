@@ -125,9 +125,12 @@ function collect(t: Trace, sense: Sense, record: string | undefined, fails: bool
       const valued = facts.filter((f) => !(f.kind === 'known' && f.value === null));
       return valued.length ? valued : facts;
     }
-    // "Prednisone: Drug class: Corticosteroid" only says which records count; keep it when it is all there is.
+    // "Prednisone: Drug class: Corticosteroid" only says which records count, and "Date of last
+    // dose: recorded" only that a date the record's other facts compare is there; keep them when
+    // they are all there is.
     const telling = facts.filter((f) => !(f.kind === 'in' && /\.(drug|class)$/.test(f.field ?? '')));
-    return telling.length ? telling : facts;
+    const compared = telling.filter((f) => f.kind !== 'known');
+    return compared.length ? compared : telling.length ? telling : facts;
   }
   const children = t.children ?? [];
   if (t.kind === 'atLeast' && (t.outcome === 'met' || t.outcome === 'not_met')) {

@@ -255,8 +255,21 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
         : `${cls('a', 'immunosuppressant')} AND a.${q('drug')} IS NOT NULL${((params.notDrugs as string[] | undefined) ?? []).length ? ` AND a.${q('drug')} NOT IN (${(params.notDrugs as string[]).map(lit).join(', ')})` : ''} AND ${cls('b', 'corticosteroid')}`;
     // An undecided pair names both courses' unrecorded ends, pair by pair (as the JS calculator).
     const ends = (x: string) => [when(`${x}.${q('start')} IS NULL`, token(recordPath('medications', x, 'start'))), when(`${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE`, token(recordPath('medications', x, 'stop')))];
-    const lacks = ctx.dialect.joinInOrder(ifUnknown(pair, missingList(ctx.dialect, [...ends('a'), ...ends('b')])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
-    return sharedJoin(ctx, pairing === 'intolerance' ? 'ci' : 'ct', false, `SELECT p.${q(ROW)}, MAX(${pair}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE ${considered} GROUP BY p.${q(ROW)}`);
+    // notDrugs / onlyDrugs (combinedIntolerance): the pair's immunosuppressant course (a or b)
+    // counts, or not, or is unknown without its drug (drugFilter); the pair is the least of that
+    // and the overlap, and names the drug to collect.
+    const not = params.notDrugs as string[] | undefined;
+    const only = params.onlyDrugs as string[] | undefined;
+    const filtered = pairing === 'intolerance' && (only !== undefined || (not?.length ?? 0) > 0);
+    const immuno = (field: string) => `(CASE WHEN ${cls('a', 'immunosuppressant')} THEN a.${q(field)} ELSE b.${q(field)} END)`;
+    const counts = !filtered ? MET : `(CASE WHEN ${immuno('drug')} IS NULL THEN ${UNKNOWN} WHEN ${immuno('drug')} ${only ? '' : 'NOT '}IN (${(only ?? not ?? []).map(lit).join(', ')}) THEN ${MET} ELSE ${NOT_MET} END)`;
+    const overlap = pair;
+    const paired = filtered ? `LEAST(${counts}, ${overlap})` : overlap;
+    const drugToken = `(CASE WHEN ${cls('a', 'immunosuppressant')} THEN ${token(recordPath('medications', 'a', 'drug'))} ELSE ${token(recordPath('medications', 'b', 'drug'))} END)`;
+    const datesLack = filtered ? [...ends('a'), ...ends('b')].map((e) => when(`${overlap} = ${UNKNOWN}`, e)) : [...ends('a'), ...ends('b')];
+    const drugLack = filtered ? [when(`${immuno('drug')} IS NULL`, drugToken)] : [];
+    const lacks = ctx.dialect.joinInOrder(ifUnknown(paired, missingList(ctx.dialect, [...datesLack, ...drugLack])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
+    return sharedJoin(ctx, pairing === 'intolerance' ? 'ci' : 'ct', false, `SELECT p.${q(ROW)}, MAX(${paired}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE ${considered} GROUP BY p.${q(ROW)}`);
   });
 }
 

@@ -268,6 +268,20 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     expect(r.outcome).toBe('needs_review');
     expect(openIds(r)).toContain('I3-combined-3-months');
   });
+  test.each([
+    ['tofacitinib', { drug: 'tofacitinib' }],
+    ['an "other" immunosuppressant', { drug: 'other', otherName: 'hydroxyurea', class: 'immunosuppressant' }],
+  ])('I3: intolerance to %s given with the glucocorticoid is the investigator\'s to count, never counted silently', (_n, drug) => {
+    // IMACS improved (no failure), the named immunosuppressant a responder: only the intolerance could make the patient refractory.
+    const r = aba('I3', (p) => {
+      p.medications.push({ ...drug, start: '2025-07-01', stop: '2025-12-01', outcome: 'intolerance' });
+      p.medications[0].outcome = 'response';
+      p.medications[1].outcome = 'response';
+      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+    });
+    expect(r.outcome).toBe('needs_review');
+    expect(openIds(r)).toContain('I3-intolerance-unnamed');
+  });
   test('I3 and I5 ask the same question about the drug', () => {
     const q = (r: { review: { question: string }[] }) => r.review[0]?.question ?? '';
     const [q3, q5] = [q(aba('I3', only({ drug: 'tofacitinib' }))), q(aba('I5', only({ drug: 'tofacitinib' })))];

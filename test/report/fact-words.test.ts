@@ -31,6 +31,9 @@ describe('roleWords: each role in words', () => {
     [{ kind: 'intoleranceCourse', drug: { index: 1, drug: 'methotrexate' }, start: '2025-01-01', partner: 'corticosteroid', months: 3 }, 'methotrexate (intolerance, 2025-01-01 to ?) together with a glucocorticoid for ≥ 3 months'],
     [{ kind: 'intoleranceCourse', drug: { index: 0, drug: 'prednisone' }, end: '2025-06-01', partner: 'immunosuppressant', months: 3 }, 'prednisone (intolerance, ? to 2025-06-01) together with an immunosuppressant for ≥ 3 months'],
     [{ kind: 'intoleranceCourse', drug: { index: 2 }, start: '2025-07-01', end: '2026-01-01', partner: 'corticosteroid', months: 3 }, '#3 (intolerance, 2025-07-01 to 2026-01-01) together with a glucocorticoid for ≥ 3 months'],
+    // As recorded: a course still taken says so; a last dose after the screening date is shown as it is.
+    [{ kind: 'intoleranceCourse', drug: { index: 1, drug: 'methotrexate' }, start: '2025-06-15', ongoing: true, partner: 'corticosteroid', months: 3 }, 'methotrexate (intolerance, from 2025-06-15, still taken) together with a glucocorticoid for ≥ 3 months'],
+    [{ kind: 'combinedCourse', drug: { index: 1, drug: 'methotrexate' }, start: '2026-08-20', end: '2027-03-01', months: 3 }, 'methotrexate (2026-08-20 to 2027-03-01) together with a glucocorticoid for ≥ 3 months'],
   ])('%j', (role, want) => expect(roleWords(role)).toBe(want));
 });
 
@@ -39,7 +42,7 @@ describe('an intolerance course: its outcome in words', () => {
   test.each<[Fact['value'], FactRole, string]>([
     [true, { ...role, partners: [{ index: 0, drug: 'prednisone' }] }, 'yes, with prednisone'],
     [true, { ...role, partners: [{ index: 0, drug: 'other', otherName: 'Budesonide' }, { index: 3 }] }, 'yes, with Budesonide, #4'],
-    [null, role, 'not known (dates missing)'],
+    [null, role, 'not known (data missing)'],
     [false, role, 'no'],
   ])('%j', (value, r, want) => {
     const f: Fact = { field: 'medications[1]', role: r, value };

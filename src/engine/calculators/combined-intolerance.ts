@@ -11,7 +11,7 @@ import * as z from 'zod/mini';
 import type { Calculator, CalculatorContext, CalculatorResult } from '../calculators.js';
 import { compareDates, shift } from '../dates.js';
 import { drugRef } from '../medication.js';
-import type { Outcome } from '../logic.js';
+import { and, type Outcome } from '../logic.js';
 import type { DrugRef, Fact, FactRole } from '../result.js';
 import { atParamDate, paramProblems } from './completions.js';
 // Built on first use: a trial uses few of the calculators (IM101-611 none).
@@ -21,8 +21,23 @@ const Params = lazySchema(() =>
   z.strictObject({
     months: z.number().check(z.gt(0)),
     at: z._default(z.enum(['screening', 'consent', 'randomization']), 'screening'),
-  }),
+    /**
+     * Which immunosuppressant courses a pair may hold (the intolerant course or its partner): not
+     * these drugs, or only these. With either, a course whose drug is not recorded leaves the pair
+     * unknown (its drug to collect).
+     */
+    notDrugs: z.optional(z.array(z.string())),
+    onlyDrugs: z.optional(z.array(z.string())),
+  }).check(z.refine((p) => !(p.notDrugs && p.onlyDrugs), 'give notDrugs or onlyDrugs, not both')),
 );
+
+/** Whether an immunosuppressant course may be part of a pair under notDrugs / onlyDrugs (undefined: any may). */
+function drugFilter(params: { notDrugs?: string[] | undefined; onlyDrugs?: string[] | undefined }): ((med: Med) => Outcome) | undefined {
+  const { notDrugs, onlyDrugs } = params;
+  if (onlyDrugs) return (med) => (med.drug === undefined ? 'unknown' : onlyDrugs.includes(med.drug) ? 'met' : 'not_met');
+  if (notDrugs?.length) return (med) => (med.drug === undefined ? 'unknown' : notDrugs.includes(med.drug) ? 'not_met' : 'met');
+  return undefined;
+}
 
 const TreatmentParams = lazySchema(() =>
   z.strictObject({
@@ -64,7 +79,7 @@ export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?:
  * partner class: met when a pair overlaps for at least `months` before the date, unknown when a
  * pair's dates would decide and are missing (named), else not met. One fact per course considered.
  */
-function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.infer<ReturnType<typeof Params>>['at'] }, considered: (med: Med) => 'corticosteroid' | 'immunosuppressant' | undefined, role: (drug: DrugRef, mine: { start?: string; end?: string }, partner: 'corticosteroid' | 'immunosuppressant', partners: DrugRef[] | undefined) => FactRole): CalculatorResult {
+function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.infer<ReturnType<typeof Params>>['at'] }, considered: (med: Med) => 'corticosteroid' | 'immunosuppressant' | undefined, role: (drug: DrugRef, med: Med, partner: 'corticosteroid' | 'immunosuppressant', partners: DrugRef[] | undefined) => FactRole, immunosuppressant?: (med: Med) => Outcome): CalculatorResult {
   const date = ctx.referenceDate(params.at);
   const meds = ctx.get('medications');
   const base = { months: params.months, at: params.at, date: date ?? null };
@@ -83,26 +98,34 @@ function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.i
     let best = 'not_met' as Outcome;
     list.forEach((other, j) => {
       if (j === i || other.class !== partnerClass) return;
-      const o = overlapAtLeast(mine, course(other, date), params.months, date);
+      const overlap = overlapAtLeast(mine, course(other, date), params.months, date);
+      // The pair's immunosuppressant course, where only some may count (`immunosuppressant`).
+      const [k, immuno] = med.class === 'immunosuppressant' ? [i, med] : [j, other];
+      const counts = immunosuppressant ? immunosuppressant(immuno) : 'met';
+      const o = and([counts, overlap]);
       if (o === 'met') partners.push(drugRef(other, j));
       if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
       if (o === 'unknown') {
-        for (const [k, m] of [[i, med], [j, other]] as const) {
-          if (!m.start) missing.add(`medications[${k}].start`);
-          if (!m.stop && m.ongoing !== true) missing.add(`medications[${k}].stop`);
+        if (overlap === 'unknown') {
+          for (const [n, m] of [[i, med], [j, other]] as const) {
+            if (!m.start) missing.add(`medications[${n}].start`);
+            if (!m.stop && m.ongoing !== true) missing.add(`medications[${n}].stop`);
+          }
         }
+        if (counts === 'unknown') missing.add(`medications[${k}].drug`);
       }
     });
     // true (with the partners), false, or null when the dates that would decide are missing: worded in src/report/fact-words.ts.
     const value = best === 'met' ? true : best === 'unknown' ? null : false;
-    facts.push({ field: `medications[${i}]`, role: role(drugRef(med, i), mine, partnerClass, best === 'met' ? partners : undefined), value });
+    facts.push({ field: `medications[${i}]`, role: role(drugRef(med, i), med, partnerClass, best === 'met' ? partners : undefined), value });
     if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
   });
   return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };
 }
 
 const courseInputs = { fields: [], records: { medications: ['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'outcome'] } } as const;
-const dated = (mine: { start?: string; end?: string }) => ({ ...(mine.start ? { start: mine.start } : {}), ...(mine.end ? { end: mine.end } : {}) });
+/** A course as recorded, for the report: its start, its last dose (even one after the reference date) or that it is still taken. */
+const recorded = (med: Med) => ({ ...(med.start ? { start: med.start } : {}), ...(med.stop ? { end: med.stop } : med.ongoing === true ? { ongoing: true } : {}) });
 
 export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof Params>>> = {
   inputs: courseInputs,
@@ -115,7 +138,8 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       ctx,
       params,
       (med) => (med.outcome === 'intolerance' && med.class ? PARTNER[med.class] : undefined),
-      (drug, mine, partner, partners) => ({ kind: 'intoleranceCourse', drug, ...dated(mine), partner, months: params.months, ...(partners ? { partners } : {}) }),
+      (drug, med, partner, partners) => ({ kind: 'intoleranceCourse', drug, ...recorded(med), partner, months: params.months, ...(partners ? { partners } : {}) }),
+      drugFilter(params),
     ),
 };
 
@@ -132,6 +156,6 @@ export const combinedTreatmentCalculator: Calculator<z.infer<ReturnType<typeof T
       ctx,
       params,
       (med) => (med.class === 'immunosuppressant' && med.drug !== undefined && !params.notDrugs.includes(med.drug) ? 'corticosteroid' : undefined),
-      (drug, mine, _partner, partners) => ({ kind: 'combinedCourse', drug, ...dated(mine), months: params.months, ...(partners ? { partners } : {}) }),
+      (drug, med, _partner, partners) => ({ kind: 'combinedCourse', drug, ...recorded(med), months: params.months, ...(partners ? { partners } : {}) }),
     ),
 };

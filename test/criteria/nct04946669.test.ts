@@ -25,6 +25,14 @@ describe('NCT04946669', () => {
       p.diagnosis.sontheimerSkinMonths = 6; p.diagnosis.skinBiopsyConfirmed = true;
       p.reviews = { NCT04946669: { 'I1-cadm-exclusions': { decision: 'yes', by: 'Dr A', date: '2026-11-16' } } };
     }, 'met'],
+    // The chart's working diagnosis: another one goes to the investigator; none recorded is not asked for.
+    ...(['pm', 'ibm', 'drugInduced', 'otherNonIim'] as const).map((subtype) => [`definite DM by the items, chart diagnosis ${subtype}: investigator`, (p: any) => { p.diagnosis.subtype = subtype; }, 'needs_review'] as const),
+    ['definite DM, chart diagnosis other, investigator: not DM', (p: any) => {
+      p.diagnosis.subtype = 'ibm';
+      p.reviews = { NCT04946669: { 'I1-chart-diagnosis': { decision: 'no', by: 'Dr A', date: '2026-11-16' } } };
+    }, 'not_met'],
+    ['definite DM, chart diagnosis not recorded', (p: any) => { delete p.diagnosis.subtype; }, 'met'],
+    ['definite DM, chart diagnosis CADM', (p: any) => { p.diagnosis.subtype = 'cadm'; }, 'met'],
     ['rash without weakness, skin 5 months', (p: any) => {
       p.bohanPeter = { weakness: false, enzymes: false, emg: false, biopsy: false, rash: true };
       p.diagnosis.sontheimerSkinMonths = 5; p.diagnosis.skinBiopsyConfirmed = true;

@@ -26,7 +26,10 @@ describe('NCT04946669', () => {
       p.reviews = { NCT04946669: { 'I1-cadm-exclusions': { decision: 'yes', by: 'Dr A', date: '2026-11-16' } } };
     }, 'met'],
     // The chart's working diagnosis: another one goes to the investigator; none recorded is not asked for.
-    ...(['pm', 'ibm', 'drugInduced', 'otherNonIim'] as const).map((subtype) => [`definite DM by the items, chart diagnosis ${subtype}: investigator`, (p: any) => { p.diagnosis.subtype = subtype; }, 'needs_review'] as const),
+    ['definite DM by the items, chart diagnosis pm: investigator', (p: any) => { p.diagnosis.subtype = 'pm'; }, 'needs_review'],
+    ['definite DM by the items, chart diagnosis ibm: investigator', (p: any) => { p.diagnosis.subtype = 'ibm'; }, 'needs_review'],
+    ['definite DM by the items, chart diagnosis drugInduced: investigator', (p: any) => { p.diagnosis.subtype = 'drugInduced'; }, 'needs_review'],
+    ['definite DM by the items, chart diagnosis otherNonIim: investigator', (p: any) => { p.diagnosis.subtype = 'otherNonIim'; }, 'needs_review'],
     ['definite DM, chart diagnosis other, investigator: not DM', (p: any) => {
       p.diagnosis.subtype = 'ibm';
       p.reviews = { NCT04946669: { 'I1-chart-diagnosis': { decision: 'no', by: 'Dr A', date: '2026-11-16' } } };

@@ -89,6 +89,14 @@ describe('reason: the deciding facts', () => {
     else expect(factWords(r.facts[0]!)).toBe(`Malignancies: ${words}`);
   });
 
+  test('a record that counts is shown by what it was compared on, not by a date being recorded', () => {
+    // NCT04946669 I5: methotrexate stopped after 169 days ("Date of last dose: recorded" is only the guard).
+    const r = reasonOf(screenCriterion('NCT04946669', 'I5', example('nct04946669-intolerance')));
+    const words = r.facts.map((f) => factWords(f));
+    expect(words[0]).toBe('Methotrexate: Start date to Date of last dose 2025-06-15 to 2025-12-01: 169 days apart, needs ≥ 3 months apart');
+    expect(words.some((w) => /: recorded/.test(w))).toBe(false);
+  });
+
   test('collapsed facts are counted, never dropped silently', () => {
     const leaves = [1, 2, 3, 4].map((i): Trace => ({ kind: 'is', outcome: 'met', facts: [{ field: `f${i}`, label: `Item ${i}`, value: true }], missing: [], detail: { expected: true } }));
     const r = reasonOf(criterion('inclusion', { kind: 'all', outcome: 'met', facts: [], missing: [], children: leaves }, 'passes'));

@@ -115,17 +115,16 @@ function computeShift(date: string, duration: Duration, sign: 1 | -1): string {
  * The latest start from which `duration` is complete by `ref`: the last day d with d + duration
  * <= ref (counted forward, as an interval from start to a last dose is). At a month end this is
  * later than ref - duration: 3 months from 2025-11-30 end on 2026-02-28, while 2026-02-28 minus 3
- * months is 2025-11-28. (d + duration never decreases as d grows; it is at most 3 days past
- * ref - duration.)
+ * months is 2025-11-28; with months and days together it can be earlier (1 month and 3 days from
+ * 2026-01-30 end on 2026-03-03). d + duration never decreases as d grows, so the search steps from
+ * ref - duration down while it overshoots, then up while the next day still fits.
  */
 export function latestStartFor(ref: string, duration: Duration): string {
-  let latest = shift(ref, duration, -1);
-  for (let i = 0; i < 3; i++) {
-    const next = fromDayNumber(toDayNumber(latest) + 1);
-    if (compareDates(shift(next, duration, 1), ref) > 0) break;
-    latest = next;
-  }
-  return latest;
+  const fits = (d: number) => compareDates(shift(fromDayNumber(d), duration, 1), ref) <= 0;
+  let latest = toDayNumber(shift(ref, duration, -1));
+  while (!fits(latest)) latest--;
+  while (fits(latest + 1)) latest++;
+  return fromDayNumber(latest);
 }
 
 export function compareDates(a: string, b: string): number {

@@ -1,5 +1,5 @@
 // `takenFor`: started at least a duration before a reference date and still taken on it.
-import { compareDates, formatDuration, latestStartFor } from '../engine/dates.js';
+import { compareDates, formatDuration, latestStartFor, shift } from '../engine/dates.js';
 import { and, fromBoolean } from '../engine/logic.js';
 import { takenOn } from '../engine/medication.js';
 import type { Duration, ReferenceDateName, RuleKind, SqlContext } from './types.js';
@@ -23,7 +23,8 @@ export const takenFor: RuleKind<TakenFor> = {
       const start = since(m.ref);
       if (x) x.detail = { atLeast, before: n.before, since: start, date: m.ref };
       pushUnrecordedSpan(env, m);
-      return and([m.med.start ? fromBoolean(compareDates(m.med.start, start) <= 0) : 'unknown', takenOn(m.med, m.ref)]);
+      // (The check itself counts forward, as the SQL does; `start` is the date reports show.)
+      return and([m.med.start ? fromBoolean(compareDates(shift(m.med.start, n.atLeast, 1), m.ref) <= 0) : 'unknown', takenOn(m.med, m.ref)]);
     });
   },
   describe: (n) => ({ text: `started at least ${formatDuration(n.atLeast)} before the ${n.before} date and still taken on it` }),

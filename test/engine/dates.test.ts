@@ -66,6 +66,20 @@ test('compareDates orders by calendar day', () => {
 });
 
 describe('latestStartFor (a duration counted forward from the start)', () => {
+  test('property: the day it names completes the duration by the date, the next day does not (any mix of years, months, weeks, days)', () => {
+    const day = fc.integer({ min: toDayNumber('1950-01-01'), max: toDayNumber('2090-12-31') });
+    const duration = fc.record({ years: fc.integer({ min: 0, max: 3 }), months: fc.integer({ min: 0, max: 14 }), weeks: fc.integer({ min: 0, max: 5 }), days: fc.integer({ min: 0, max: 40 }) });
+    fc.assert(
+      fc.property(day, duration, (d, dur) => {
+        const ref = fromDayNumber(d);
+        const latest = latestStartFor(ref, dur);
+        expect(compareDates(shift(latest, dur, 1), ref)).toBeLessThanOrEqual(0);
+        expect(compareDates(shift(fromDayNumber(toDayNumber(latest) + 1), dur, 1), ref)).toBeGreaterThan(0);
+      }),
+      { seed: 2026, numRuns: 3000 },
+    );
+  });
+
   test.each([
     ['2026-11-16', { months: 3 }, '2026-08-16'],
     // At a month end, 3 months from 2025-11-29, -30 end on 2026-02-28 (clamped); from 2025-12-01 on 2026-03-01.
@@ -74,6 +88,9 @@ describe('latestStartFor (a duration counted forward from the start)', () => {
     ['2026-04-30', { months: 2 }, '2026-02-28'],
     ['2026-05-31', { months: 3 }, '2026-02-28'],
     ['2026-11-16', { weeks: 12 }, '2026-08-24'],
+    // Months and days together: 1 month and 3 days from 2026-01-30 end on 2026-03-03 (February clamps).
+    ['2026-03-02', { months: 1, days: 3 }, '2026-01-27'],
+    ['2026-03-31', { years: 1, months: 1, days: 1 }, '2025-02-28'],
   ])('by %s for %j: started on or before %s', (ref, duration, latest) => {
     expect(latestStartFor(ref, duration)).toBe(latest);
     // The day it names completes the duration by ref; the day after does not.

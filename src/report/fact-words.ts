@@ -29,7 +29,9 @@ export function roleWords(role: FactRole): string {
       return `${drugWords(role.drug)}${how}${role.ifStillTaken ? ' (if still taken)' : ''}`;
     }
     case 'intoleranceCourse': {
-      const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : 'an immunosuppressant';
+      // Which immunosuppressive therapy this calculation takes: any, those the record's list names, or the others.
+      const immuno = role.which === 'named' ? 'an immunosuppressant the record names' : role.which === 'unnamed' ? "an immunosuppressive therapy the record's list does not name" : 'an immunosuppressant';
+      const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : role.partner === 'immunosuppressant' ? immuno : `a glucocorticoid or ${immuno} (its class not recorded)`;
       return `${drugWords(role.drug)} (intolerance, ${courseWords(role)}) together with ${withWhat} for ≥ ${role.months} months`;
     }
     case 'combinedCourse':

@@ -248,28 +248,44 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     const maxEnd = (x: string) => `COALESCE(${end(x)}, ${date})`;
     const pair = `(CASE WHEN ${start('a')} IS NULL OR ${start('b')} IS NULL THEN ${UNKNOWN} WHEN ${reached} <= LEAST(${minEnd('a')}, ${minEnd('b')}) THEN ${MET} WHEN ${reached} > LEAST(${maxEnd('a')}, ${maxEnd('b')}) THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
     const cls = (x: string, c: string) => `${x}.${q('class')} = '${c}'`;
-    // Course a is the one considered (stopped for intolerance, of either class; or an immunosuppressant), b its partner.
-    const considered =
-      pairing === 'intolerance'
-        ? `a.${q('outcome')} = 'intolerance' AND ((${cls('a', 'immunosuppressant')} AND ${cls('b', 'corticosteroid')}) OR (${cls('a', 'corticosteroid')} AND ${cls('b', 'immunosuppressant')}))`
-        : `${cls('a', 'immunosuppressant')} AND a.${q('drug')} IS NOT NULL${((params.notDrugs as string[] | undefined) ?? []).length ? ` AND a.${q('drug')} NOT IN (${(params.notDrugs as string[]).map(lit).join(', ')})` : ''} AND ${cls('b', 'corticosteroid')}`;
     // An undecided pair names both courses' unrecorded ends, pair by pair (as the JS calculator).
     const ends = (x: string) => [when(`${x}.${q('start')} IS NULL`, token(recordPath('medications', x, 'start'))), when(`${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE`, token(recordPath('medications', x, 'stop')))];
-    // notDrugs / onlyDrugs (combinedIntolerance): the pair's immunosuppressant course (a or b)
-    // counts, or not, or is unknown without its drug (drugFilter); the pair is the least of that
-    // and the overlap, and names the drug to collect.
+    if (pairing === 'treatment') {
+      // Course a, a named immunosuppressant, with b, a glucocorticoid.
+      const not = (params.notDrugs as string[] | undefined) ?? [];
+      const considered = `${cls('a', 'immunosuppressant')} AND a.${q('drug')} IS NOT NULL${not.length ? ` AND a.${q('drug')} NOT IN (${not.map(lit).join(', ')})` : ''} AND ${cls('b', 'corticosteroid')}`;
+      const lacks = ctx.dialect.joinInOrder(ifUnknown(pair, missingList(ctx.dialect, [...ends('a'), ...ends('b')])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
+      return pairs('ct', pair, lacks, considered);
+    }
+    // combinedIntolerance (its JS evaluate): course a stopped for intolerance, b any other; each on
+    // a side, 's' the glucocorticoid, 'i' the immunosuppressive therapy (class immunosuppressant or
+    // one of alsoClasses), 'u' no class recorded (either), 'n' neither (no pair).
+    const also = (params.alsoClasses as string[] | undefined) ?? [];
     const not = params.notDrugs as string[] | undefined;
     const only = params.onlyDrugs as string[] | undefined;
-    const filtered = pairing === 'intolerance' && (only !== undefined || (not?.length ?? 0) > 0);
-    const immuno = (field: string) => `(CASE WHEN ${cls('a', 'immunosuppressant')} THEN a.${q(field)} ELSE b.${q(field)} END)`;
-    const counts = !filtered ? MET : `(CASE WHEN ${immuno('drug')} IS NULL THEN ${UNKNOWN} WHEN ${immuno('drug')} ${only ? '' : 'NOT '}IN (${(only ?? not ?? []).map(lit).join(', ')}) THEN ${MET} ELSE ${NOT_MET} END)`;
-    const overlap = pair;
-    const paired = filtered ? `LEAST(${counts}, ${overlap})` : overlap;
-    const drugToken = `(CASE WHEN ${cls('a', 'immunosuppressant')} THEN ${token(recordPath('medications', 'a', 'drug'))} ELSE ${token(recordPath('medications', 'b', 'drug'))} END)`;
-    const datesLack = filtered ? [...ends('a'), ...ends('b')].map((e) => when(`${overlap} = ${UNKNOWN}`, e)) : [...ends('a'), ...ends('b')];
-    const drugLack = filtered ? [when(`${immuno('drug')} IS NULL`, drugToken)] : [];
-    const lacks = ctx.dialect.joinInOrder(ifUnknown(paired, missingList(ctx.dialect, [...datesLack, ...drugLack])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
-    return sharedJoin(ctx, pairing === 'intolerance' ? 'ci' : 'ct', false, `SELECT p.${q(ROW)}, MAX(${paired}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE ${considered} GROUP BY p.${q(ROW)}`);
+    const filtered = only !== undefined || (not?.length ?? 0) > 0;
+    const immunoClasses = ['immunosuppressant', ...also].map(lit).join(', ');
+    const side = (x: string) => `(CASE WHEN ${x}.${q('class')} IS NULL THEN 'u' WHEN ${cls(x, 'corticosteroid')} THEN 's' WHEN ${x}.${q('class')} IN (${immunoClasses}) THEN 'i' ELSE 'n' END)`;
+    const [sa, sb] = [side('a'), side('b')];
+    const valid = `(CASE WHEN ${sa} = 'u' OR ${sb} = 'u' THEN ${UNKNOWN} WHEN ${sa} <> ${sb} THEN ${MET} ELSE ${NOT_MET} END)`;
+    // The course on the immunosuppressive side, as the JS picks it (none when both classes are missing).
+    const onA = `(${sa} = 'i' OR (${sb} <> 'i' AND ${sa} = 'u' AND ${sb} = 's'))`;
+    const onB = `(NOT ${onA} AND (${sb} = 'i' OR (${sb} = 'u' AND ${sa} = 's')))`;
+    const immuno = (field: string) => `(CASE WHEN ${onA} THEN a.${q(field)} WHEN ${onB} THEN b.${q(field)} END)`;
+    const drugCounts = !filtered ? MET : `(CASE WHEN ${immuno('drug')} IS NULL THEN ${UNKNOWN} WHEN ${immuno('drug')} ${only ? '' : 'NOT '}IN (${(only ?? not ?? []).map(lit).join(', ')}) THEN ${MET} ELSE ${NOT_MET} END)`;
+    const counts = `(CASE WHEN NOT (${onA} OR ${onB}) THEN ${filtered ? UNKNOWN : MET}${also.length ? ` WHEN ${immuno('class')} IN (${also.map(lit).join(', ')}) THEN ${MET}` : ''} ELSE ${drugCounts} END)`;
+    const paired = `LEAST(${valid}, ${counts}, ${pair})`;
+    // What an undecided pair lacks, in the JS order: the ends (if the overlap is undecided), each
+    // class not recorded (as its drug, or the class of an "other" drug), the drug that decides.
+    const classLack = (x: string) => when(`${side(x)} = 'u'`, `(CASE WHEN ${x}.${q('drug')} IS NULL THEN ${token(recordPath('medications', x, 'drug'))} ELSE ${token(recordPath('medications', x, 'class'))} END)`);
+    const drugToken = `(CASE WHEN ${onA} THEN ${token(recordPath('medications', 'a', 'drug'))} ELSE ${token(recordPath('medications', 'b', 'drug'))} END)`;
+    const lacking = [...[...ends('a'), ...ends('b')].map((e) => when(`${pair} = ${UNKNOWN}`, e)), classLack('a'), classLack('b'), when(`${counts} = ${UNKNOWN} AND (${onA} OR ${onB}) AND ${immuno('drug')} IS NULL`, drugToken)];
+    const lacks = ctx.dialect.joinInOrder(ifUnknown(paired, missingList(ctx.dialect, lacking)), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
+    return pairs('ci', paired, lacks, `a.${q('outcome')} = 'intolerance' AND ${sa} <> 'n' AND ${sb} <> 'n'`);
+
+    function pairs(prefix: string, outcome: string, lacks: string, where: string): string {
+      return sharedJoin(ctx, prefix, false, `SELECT p.${q(ROW)}, MAX(${outcome}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE ${where} GROUP BY p.${q(ROW)}`);
+    }
   });
 }
 

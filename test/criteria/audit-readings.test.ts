@@ -271,6 +271,8 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
   test.each([
     ['tofacitinib', { drug: 'tofacitinib' }],
     ['an "other" immunosuppressant', { drug: 'other', otherName: 'hydroxyurea', class: 'immunosuppressant' }],
+    ['rituximab', { drug: 'rituximab' }],
+    ['IVIG', { drug: 'ivig' }],
   ])('I3: intolerance to %s given with the glucocorticoid is the investigator\'s to count, never counted silently', (_n, drug) => {
     // IMACS improved (no failure), the named immunosuppressant a responder: only the intolerance could make the patient refractory.
     const r = aba('I3', (p) => {
@@ -281,6 +283,19 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     });
     expect(r.outcome).toBe('needs_review');
     expect(openIds(r)).toContain('I3-intolerance-unnamed');
+  });
+  test.each([
+    ['no drug and no class', {}],
+    ['"other" without its class', { drug: 'other', otherName: 'X' }],
+  ])('I3: a course stopped for intolerance with %s may be the combined treatment: unknown, its drug or class asked for, never "no"', (_n, drug) => {
+    const r = aba('I3', (p) => {
+      p.medications.push({ ...drug, start: '2025-07-01', stop: '2025-12-01', outcome: 'intolerance' });
+      p.medications[0].outcome = 'response';
+      p.medications[1].outcome = 'response';
+      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+    });
+    expect(r.outcome).toBe('unknown');
+    expect(JSON.stringify(r.missing)).toMatch(/medications\[2\]\.(drug|class)/);
   });
   test('I3 and I5 ask the same question about the drug', () => {
     const q = (r: { review: { question: string }[] }) => r.review[0]?.question ?? '';

@@ -132,8 +132,9 @@ function targeted(): Row[] {
       const intolerantSteroid = random() < 0.5;
       const starts = ['2026-01-31', '2025-12-01', undefined] as const;
       meds.push(course('prednisone', pick(starts), pick(ends), intolerantSteroid ? 'intolerance' : pick([undefined, 'failure'])));
-      // (A JAK inhibitor, or an immunosuppressant whose drug is not recorded: I3 counts them only through the investigator.)
-      const immuno = course(pick(['mycophenolateMofetil', 'leflunomide', 'leflunomide', 'tofacitinib', 'unrecorded']), pick(['2026-01-31', '2026-01-31', '2026-02-01', undefined]), pick(ends), intolerantSteroid ? undefined : 'intolerance');
+      // (A JAK inhibitor, a biologic, or an immunosuppressant whose drug is not recorded: I3 counts them
+      // only through the investigator; an "other" drug without its class may be on either side.)
+      const immuno = course(pick(['mycophenolateMofetil', 'leflunomide', 'leflunomide', 'tofacitinib', 'rituximab', 'unrecorded']), pick(['2026-01-31', '2026-01-31', '2026-02-01', undefined]), pick(ends), intolerantSteroid ? undefined : 'intolerance');
       meds.push(immuno.drug === 'unrecorded' ? { ...immuno, drug: undefined, class: 'immunosuppressant' } : immuno);
       if (random() < 0.3) meds.push({ ...course('other', '2025-06-01', 'ongoing', 'intolerance'), ...(k % 4 === 1 ? { otherName: 'hydroxyurea', class: 'immunosuppressant' } : {}) });
     }
@@ -287,6 +288,7 @@ test('the targeted patients reach every outcome of combinedIntolerance, combined
   const unnamed = ['other', 'tofacitinib'];
   expect([...outcomes('combinedIntolerance', { months: 3, notDrugs: unnamed })].sort()).toEqual(['met', 'not_met', 'unknown']);
   expect([...outcomes('combinedIntolerance', { months: 3, onlyDrugs: unnamed })].sort()).toEqual(['met', 'not_met', 'unknown']);
+  expect([...outcomes('combinedIntolerance', { months: 3, onlyDrugs: unnamed, alsoClasses: ['biologic', 'immunoglobulin'] })].sort()).toEqual(['met', 'not_met', 'unknown']);
   expect([...outcomes('combinedTreatment', { months: 3, notDrugs: ['other'] })].sort()).toEqual(['met', 'not_met', 'unknown']);
   for (const deflazacortRatio of [1.14, 2.77]) {
     expect([...outcomes('prednisoneEquivalentPerKg', { op: '<', mgPerKgPerDay: 1, deflazacortRatio })].sort()).toEqual(['met', 'not_met', 'unknown']);

@@ -28,8 +28,13 @@ const Params = lazySchema(() =>
      */
     notDrugs: z.optional(z.array(z.string())),
     onlyDrugs: z.optional(z.array(z.string())),
+    /** Classes that also stand as the immunosuppressive side (a biologic, an immune globulin), whatever the drug. */
+    alsoClasses: z.optional(z.array(z.string())),
   }).check(z.refine((p) => !(p.notDrugs && p.onlyDrugs), 'give notDrugs or onlyDrugs, not both')),
 );
+
+/** A course's side in a combined treatment: the glucocorticoid, the immunosuppressive therapy, neither, or not known (no class recorded). */
+type Side = 'steroid' | 'immuno' | 'neither' | 'unknown';
 
 /** Whether an immunosuppressant course may be part of a pair under notDrugs / onlyDrugs (undefined: any may). */
 function drugFilter(params: { notDrugs?: string[] | undefined; onlyDrugs?: string[] | undefined }): ((med: Med) => Outcome) | undefined {
@@ -50,7 +55,6 @@ const TreatmentParams = lazySchema(() =>
 
 type Med = { drug?: string; otherName?: string; class?: string; start?: string; stop?: string; ongoing?: boolean; outcome?: string };
 
-const PARTNER: Readonly<Record<string, 'corticosteroid' | 'immunosuppressant'>> = { immunosuppressant: 'corticosteroid', corticosteroid: 'immunosuppressant' };
 
 /**
  * The days a course covers up to `date`: [start, end]. The end is the last dose, the reference
@@ -79,7 +83,7 @@ export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?:
  * partner class: met when a pair overlaps for at least `months` before the date, unknown when a
  * pair's dates would decide and are missing (named), else not met. One fact per course considered.
  */
-function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.infer<ReturnType<typeof Params>>['at'] }, considered: (med: Med) => 'corticosteroid' | 'immunosuppressant' | undefined, role: (drug: DrugRef, med: Med, partner: 'corticosteroid' | 'immunosuppressant', partners: DrugRef[] | undefined) => FactRole, immunosuppressant?: (med: Med) => Outcome): CalculatorResult {
+function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.infer<ReturnType<typeof Params>>['at'] }, considered: (med: Med) => 'corticosteroid' | 'immunosuppressant' | undefined, role: (drug: DrugRef, med: Med, partner: 'corticosteroid' | 'immunosuppressant', partners: DrugRef[] | undefined) => FactRole): CalculatorResult {
   const date = ctx.referenceDate(params.at);
   const meds = ctx.get('medications');
   const base = { months: params.months, at: params.at, date: date ?? null };
@@ -98,21 +102,14 @@ function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.i
     let best = 'not_met' as Outcome;
     list.forEach((other, j) => {
       if (j === i || other.class !== partnerClass) return;
-      const overlap = overlapAtLeast(mine, course(other, date), params.months, date);
-      // The pair's immunosuppressant course, where only some may count (`immunosuppressant`).
-      const [k, immuno] = med.class === 'immunosuppressant' ? [i, med] : [j, other];
-      const counts = immunosuppressant ? immunosuppressant(immuno) : 'met';
-      const o = and([counts, overlap]);
+      const o = overlapAtLeast(mine, course(other, date), params.months, date);
       if (o === 'met') partners.push(drugRef(other, j));
       if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
       if (o === 'unknown') {
-        if (overlap === 'unknown') {
-          for (const [n, m] of [[i, med], [j, other]] as const) {
-            if (!m.start) missing.add(`medications[${n}].start`);
-            if (!m.stop && m.ongoing !== true) missing.add(`medications[${n}].stop`);
-          }
+        for (const [n, m] of [[i, med], [j, other]] as const) {
+          if (!m.start) missing.add(`medications[${n}].start`);
+          if (!m.stop && m.ongoing !== true) missing.add(`medications[${n}].stop`);
         }
-        if (counts === 'unknown') missing.add(`medications[${k}].drug`);
       }
     });
     // true (with the partners), false, or null when the dates that would decide are missing: worded in src/report/fact-words.ts.
@@ -133,14 +130,63 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
   description: 'Intolerance to a course given combined (glucocorticoid with an immunosuppressant)',
   checkParams: (params) => paramProblems(Params(), params),
   prepare: (raw) => Params().parse(raw),
-  evaluate: (ctx, params) =>
-    pairedCourses(
-      ctx,
-      params,
-      (med) => (med.outcome === 'intolerance' && med.class ? PARTNER[med.class] : undefined),
-      (drug, med, partner, partners) => ({ kind: 'intoleranceCourse', drug, ...recorded(med), partner, months: params.months, ...(partners ? { partners } : {}) }),
-      drugFilter(params),
-    ),
+  evaluate(ctx, params) {
+    const date = ctx.referenceDate(params.at);
+    const meds = ctx.get('medications');
+    const base = { months: params.months, at: params.at, date: date ?? null };
+    if (!date || !Array.isArray(meds)) {
+      return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [{ field: `referenceDates.${params.at}` }]), ...(Array.isArray(meds) ? [] : [{ field: 'medications' }])], detail: base };
+    }
+    const list = meds as Med[];
+    const also = params.alsoClasses ?? [];
+    const side = (m: Med): Side => (m.class === undefined ? 'unknown' : m.class === 'corticosteroid' ? 'steroid' : m.class === 'immunosuppressant' || also.includes(m.class) ? 'immuno' : 'neither');
+    const filter = drugFilter(params);
+    // Whether the course on the immunosuppressive side counts here (its class, else its drug).
+    const counts = (m: Med): Outcome => (m.class !== undefined && also.includes(m.class) ? 'met' : filter ? filter(m) : 'met');
+    const which = params.notDrugs?.length ? 'named' : params.onlyDrugs ? 'unnamed' : undefined;
+    const facts: Fact[] = [];
+    const missing = new Set<string>();
+    let outcome = 'not_met' as Outcome;
+    list.forEach((med, i) => {
+      const si = side(med);
+      if (med.outcome !== 'intolerance' || si === 'neither') return;
+      // An immunosuppressant this calculation does not take is not reported under it ("no" would read as ruled out).
+      if (si === 'immuno' && counts(med) === 'not_met') return;
+      const mine = course(med, date);
+      const partners: DrugRef[] = [];
+      let best = 'not_met' as Outcome;
+      list.forEach((other, j) => {
+        const sj = side(other);
+        if (j === i || sj === 'neither') return;
+        // Both sides known: one glucocorticoid and one immunosuppressive therapy; a class not recorded may be either.
+        const valid: Outcome = si === 'unknown' || sj === 'unknown' ? 'unknown' : si !== sj ? 'met' : 'not_met';
+        if (valid === 'not_met') return;
+        const k = si === 'immuno' ? i : sj === 'immuno' ? j : si === 'unknown' && sj === 'steroid' ? i : sj === 'unknown' && si === 'steroid' ? j : undefined;
+        const immuno = k === undefined ? undefined : (list[k] as Med);
+        const c: Outcome = immuno ? counts(immuno) : filter ? 'unknown' : 'met';
+        const overlap = overlapAtLeast(mine, course(other, date), params.months, date);
+        const o = and([valid, c, overlap]);
+        if (o === 'met') partners.push(drugRef(other, j));
+        if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
+        if (o !== 'unknown') return;
+        if (overlap === 'unknown') {
+          for (const [n, m] of [[i, med], [j, other]] as const) {
+            if (!m.start) missing.add(`medications[${n}].start`);
+            if (!m.stop && m.ongoing !== true) missing.add(`medications[${n}].stop`);
+          }
+        }
+        // A class not recorded: the drug (which gives it), or the class of an "other" drug.
+        for (const [n, m, sd] of [[i, med, si], [j, other, sj]] as const) if (sd === 'unknown') missing.add(`medications[${n}].${m.drug === undefined ? 'drug' : 'class'}`);
+        if (c === 'unknown' && immuno && immuno.drug === undefined) missing.add(`medications[${k}].drug`);
+      });
+      // true (with the partners), false, or null when what would decide is missing: worded in src/report/fact-words.ts.
+      const value = best === 'met' ? true : best === 'unknown' ? null : false;
+      const partner = si === 'steroid' ? 'immunosuppressant' : si === 'immuno' ? 'corticosteroid' : 'either';
+      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i), ...recorded(med), partner, ...(which ? { which } : {}), months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
+      if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
+    });
+    return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };
+  },
 };
 
 export const combinedTreatmentCalculator: Calculator<z.infer<ReturnType<typeof TreatmentParams>>> = {

@@ -1,0 +1,113 @@
+// The paired-course calculators on their own, one per trial (so each one's outcome and missing
+// list are compared, not a criterion's merged ones): combinedIntolerance without a drug filter,
+// with notDrugs (the named immunosuppressants), with onlyDrugs and alsoClasses (the others), and
+// combinedTreatment. The patients hold courses on every side a pair can have: a glucocorticoid, a
+// named immunosuppressant, a JAK inhibitor, an "other" drug with or without its class, a biologic,
+// an immune globulin, a course with no drug or class, starts and ends around 3 months together.
+// In NCT04946669 I3 several of these reach the criterion only merged with another route, so the
+// trial's differential test cannot tell a wrong side or filter here: this one can.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { screenedRow } from '../../src/batch/batch-row.js';
+import { parseTrial, type Trial } from '../../src/criteria/load-trial.js';
+import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
+import type { PatientRecord } from '../../src/engine/patient-record.js';
+import { parsePatientData } from '../../src/patient/parse.js';
+import { DUCKDB } from '../../src/sql/dialect.js';
+import { openDuckDb } from '../../src/sql/duckdb.js';
+import { layoutTables, recordRows, type TableRows } from '../../src/sql/layout.js';
+import { compileTrial } from '../../src/sql/query.js';
+import { criteriaSet } from '../helpers/screening.js';
+import { prng } from '../helpers/prng.js';
+
+const dict = criteriaSet.dictionary;
+const UNNAMED = '[other, tofacitinib, baricitinib]';
+const calcs: Record<string, string> = {
+  'intolerance, any immunosuppressant': '{ months: 3, at: screening }',
+  'intolerance, named immunosuppressants': `{ months: 3, at: screening, notDrugs: ${UNNAMED} }`,
+  'intolerance, the others': `{ months: 3, at: screening, onlyDrugs: ${UNNAMED}, alsoClasses: [biologic, immunoglobulin] }`,
+};
+const trials: Trial[] = [
+  ...Object.entries(calcs).map(([name, params], k) => trialOf(k, name, `{ kind: calc, calculator: combinedIntolerance, params: ${params} }`)),
+  trialOf(9, 'treatment, named immunosuppressants', `{ kind: calc, calculator: combinedTreatment, params: { months: 3, at: screening, notDrugs: ${UNNAMED} } }`),
+];
+
+function trialOf(k: number, name: string, rule: string): Trial {
+  return parseTrial(
+    `trial:\n  id: P-${k}\n  nct: NCT00000000\n  title: ${name}\n  phase: x\n  sponsor: x\n  source: x\n  criteriaVersion: 2026-12-02.1\n  completeness: complete\ncriteria:\n  - id: X1\n    type: inclusion\n    title: ${name}\n    source: s\n    rule: ${rule}\n`,
+    `${name}.yaml`,
+    dict,
+  );
+}
+
+/** Courses of every side, 1 to 3 a patient, some stopped for intolerance, dated around 3 months together. */
+function patients(): PatientRecord[] {
+  const random = prng(4669);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const kinds: Record<string, unknown>[] = [
+    { drug: 'prednisone' },
+    { drug: 'methotrexate' },
+    { drug: 'azathioprine' },
+    { drug: 'tofacitinib' },
+    { drug: 'rituximab' },
+    { drug: 'ivig' },
+    { drug: 'other', otherName: 'hydroxyurea', class: 'immunosuppressant' },
+    { drug: 'other', otherName: 'X' },
+    { class: 'immunosuppressant' },
+    {},
+  ];
+  const starts = ['2026-01-31', '2026-02-01', '2025-12-01', undefined];
+  const ends = [{ stop: '2026-04-30' }, { stop: '2026-04-29' }, { stop: '2026-05-01' }, { ongoing: true }, {}];
+  const out: PatientRecord[] = [];
+  for (let k = 0; k < 600; k++) {
+    const meds = Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
+      const start = pick(starts);
+      return { ...pick(kinds), ...(start ? { start } : {}), ...pick(ends), ...(random() < 0.5 ? { outcome: 'intolerance' } : {}) };
+    });
+    const patient = { id: `C${k}`, referenceDates: { screening: '2026-11-16' }, medications: meds };
+    out.push(parsePatientData(patient, `C${k}`, dict).record);
+  }
+  return out;
+}
+
+let rows: PatientRecord[];
+let db: Awaited<ReturnType<typeof openDuckDb>>;
+
+beforeAll(async () => {
+  rows = patients();
+  const tables: TableRows = new Map();
+  const layout = layoutTables(dict);
+  rows.forEach((r, i) => recordRows(dict, layout, r, i + 1, r.referenceDates ?? {}, tables));
+  db = await openDuckDb(dict);
+  await db.load(tables);
+}, 60_000);
+
+afterAll(() => db?.close());
+
+test('the patients reach every outcome of every calculation, and every kind of missing entry', () => {
+  for (const t of trials) {
+    const compiled = compileRules(t, dict);
+    const results = rows.map((r) => screenOutcomes(compiled, r, r.referenceDates ?? {}).criteria[0]);
+    expect([...new Set(results.map((c) => c?.outcome))].sort(), t.meta.title).toEqual(['met', 'not_met', 'unknown']);
+  }
+  const missing = new Set(trials.flatMap((t) => rows.flatMap((r) => screenOutcomes(compileRules(t, dict), r, r.referenceDates ?? {}).missing.map((m) => m.field.replace(/\[\d+\]/, '[]')))));
+  expect([...missing].sort()).toEqual(['medications[].class', 'medications[].drug', 'medications[].start', 'medications[].stop']);
+});
+
+test('each calculation, one per trial: DuckDB agrees with the JS engine on the outcome and the missing entries', async () => {
+  const problems: string[] = [];
+  for (const t of trials) {
+    const compiled = compileRules(t, dict);
+    const got = await db.all(compileTrial(t, dict, DUCKDB).sql);
+    rows.forEach((r, i) => {
+      const want = screenedRow(i + 1, t.meta, null, screenOutcomes(compiled, r, r.referenceDates ?? {}), [], true);
+      const g = got[i] ?? {};
+      const where = `${t.meta.title}, patient C${i} ${JSON.stringify(r.medications)}`;
+      const pairs: [string, unknown, unknown][] = [
+        ['X1', (want.outcomes as Record<string, string>).X1, g.X1],
+        ['missing', want.missing.join(';'), g.missing],
+      ];
+      for (const [what, js, sql] of pairs) if (js !== sql) problems.push(`${where} ${what}: JS "${String(js)}", SQL "${String(sql)}"`);
+    });
+  }
+  expect(problems.slice(0, 10)).toEqual([]);
+}, 60_000);

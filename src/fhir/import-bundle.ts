@@ -24,9 +24,25 @@ const INTERPRETATION = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInte
 const RANGE_MEANING = 'http://terminology.hl7.org/CodeSystem/referencerange-meaning';
 /** UCUM codes whose dictionary spelling differs. */
 const UNIT_ALIASES: Record<string, string> = { '[lb_av]': 'lb' };
-/** SNOMED CT qualifier values for a qualitative result: Positive, Negative. */
-const RESULT_CODES: Record<string, boolean> = { '10828004': true, '260385009': false };
-const INTERPRETATION_CODES: Record<string, boolean> = { POS: true, NEG: false };
+const LOINC = 'http://loinc.org';
+/**
+ * The answers a yes/no serology result is read from, where the code's meaning is unambiguous:
+ * positive, negative, or indeterminate (null). SNOMED CT qualifier values Positive, Reactive,
+ * Detected / Negative, Non-reactive, Not detected / Indeterminate, Equivocal, Inconclusive; LOINC
+ * answers Positive, Detected / Negative, Not detected / Equivocal, Inconclusive; HL7
+ * ObservationInterpretation Positive, Detected, Reactive / Negative, Not detected, Non-reactive /
+ * Indeterminate, Equivocal, Weakly reactive. Any other code (A, H, L, N: abnormal, high, low,
+ * normal say nothing certain about presence) is not read.
+ */
+const RESULT_CODES = new Map<string, boolean | null>(
+  ([
+    [SNOMED, '10828004 11214006 260373001', '260385009 131194007 260415000', '82334004 42425007 419984006'],
+    [LOINC, 'LA6576-8 LA11882-0', 'LA6577-6 LA11883-8', 'LA11885-3 LA9663-1'],
+    [INTERPRETATION, 'POS DET RR', 'NEG ND NR', 'IND E WR'],
+  ] as const).flatMap(([system, ...answers]) => answers.flatMap((codes, i) => codes.split(' ').map((c) => [codeKey(system, c), i === 0 ? true : i === 1 ? false : null] as const))),
+);
+/** The same answers in words, for text that must agree with the codes (text alone is never read). */
+const RESULT_WORDS: Record<string, boolean | null> = { positive: true, pos: true, detected: true, reactive: true, negative: false, neg: false, 'not detected': false, 'non reactive': false, nonreactive: false, indeterminate: null, equivocal: null, inconclusive: null, 'weakly reactive': null };
 /** Resource types the importer reads; anything else is listed once per type in the summary. */
 const MAPPED = new Set(['Patient', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement', 'Procedure', 'Medication']);
 
@@ -443,15 +459,16 @@ function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: s
     return undefined;
   };
   if (def.type === 'boolean') {
-    // Every place the result is stated (the value, each of its codings, the interpretation) must agree.
-    const readings: { says: boolean; from: string }[] = [];
-    if (typeof o.valueBoolean === 'boolean') readings.push({ says: o.valueBoolean, from: `valueBoolean ${o.valueBoolean}` });
-    for (const c of o.valueCodeableConcept?.coding ?? []) if (c.system === SNOMED && c.code && Object.hasOwn(RESULT_CODES, c.code)) readings.push({ says: RESULT_CODES[c.code] as boolean, from: `value ${codingText(c)}` });
-    for (const cc of o.interpretation ?? []) for (const c of cc.coding ?? []) if (c.system === INTERPRETATION && c.code && Object.hasOwn(INTERPRETATION_CODES, c.code)) readings.push({ says: INTERPRETATION_CODES[c.code] as boolean, from: `interpretation ${c.code}` });
-    const says = new Set(readings.map((r) => r.says));
-    if (says.size > 1) return note(`the result says both positive and negative (${readings.map((r) => `${r.from}: ${r.says ? 'positive' : 'negative'}`).join('; ')}); left unknown — check the result with the lab`);
-    if (says.size === 1) return readings[0]?.says;
-    return note('the result is not a coded positive or negative; left unknown');
+    // Read only when every statement of the result is one read here and they all agree.
+    const said = serologyStatements(o);
+    const says = new Set(said.map((r) => r.says));
+    const list = said.map((r) => `${r.from}: ${r.says === undefined ? 'not read' : r.says === null ? 'indeterminate' : r.says ? 'positive' : 'negative'}`).join('; ');
+    const unknown = (why: string) => note(`${why} (${list}); left unknown — check the result with the lab`);
+    if (said.length === 0) return note('no result given (no value or interpretation); left unknown — record the result');
+    if (says.has(true) && says.has(false)) return unknown('the result says both positive and negative');
+    if (!said.some((r) => r.coded)) return unknown('the result is not a coded positive or negative');
+    if (says.size > 1 || !(says.has(true) || says.has(false))) return unknown('not every statement of the result reads as positive or negative');
+    return said[0]?.says;
   }
   if (def.type !== 'lab' && def.type !== 'number' && def.type !== 'integer') return note(`cannot fill a ${def.type} field from an observation`);
   const q = o.valueQuantity;
@@ -480,6 +497,36 @@ function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: s
   if (highUnit !== unit) return note(`the reference range is in ${highUnit}, the value in ${unit}; not imported`);
   if (!Number.isFinite(high.value) || high.value <= 0) return note(`the reference range upper limit ${high.value} is not a positive number; not imported`);
   return { value: q.value, unit, uln: high.value, date };
+}
+
+type Statement = { from: string; says: boolean | null | undefined; coded: boolean };
+
+/**
+ * Everything a yes/no result states, each with what it says (undefined: not read): a value of any
+ * type, each coding of the value and of the interpretation (and its display when it names another
+ * answer than its code), their text, a data-absent reason. Text is read only to agree with a code.
+ */
+function serologyStatements(o: R4.Observation): Statement[] {
+  const out: Statement[] = [];
+  const word = (t: string) => RESULT_WORDS[t.trim().toLowerCase().replace(/ \(qualifier value\)$/, '').replace(/[\s-]+/g, ' ')];
+  const concept = (cc: R4.CodeableConcept, what: string) => {
+    for (const c of cc.coding ?? []) {
+      const says = RESULT_CODES.get(codeKey(c.system, c.code));
+      out.push({ from: `${what} ${c.system === INTERPRETATION ? c.code : codingText(c)}`, says, coded: true });
+      const shown = c.display === undefined ? undefined : word(c.display);
+      if (says !== undefined && shown !== undefined && shown !== says) out.push({ from: `${what} display "${c.display}"`, says: shown, coded: false });
+    }
+    if (cc.text !== undefined) out.push({ from: `${what} text "${cc.text.slice(0, 40)}"`, says: word(cc.text), coded: false });
+  };
+  for (const [key, v] of Object.entries(o)) {
+    if (key === 'valueBoolean') out.push({ from: `valueBoolean ${v}`, says: v as boolean, coded: true });
+    else if (key === 'valueString') out.push({ from: `valueString "${(v as string).slice(0, 40)}"`, says: word(v as string), coded: false });
+    else if (/^value[A-Z]/.test(key) && key !== 'valueCodeableConcept') out.push({ from: `${key} ${String(JSON.stringify(v)).slice(0, 60)}`, says: undefined, coded: false });
+  }
+  if (o.valueCodeableConcept) concept(o.valueCodeableConcept, 'value');
+  for (const cc of o.interpretation ?? []) concept(cc, 'interpretation');
+  if (o.dataAbsentReason) out.push({ from: `dataAbsentReason ${conceptText(o.dataAbsentReason) ?? 'given'}`, says: undefined, coded: false });
+  return out;
 }
 
 /**

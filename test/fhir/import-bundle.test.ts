@@ -362,11 +362,48 @@ describe('serology: a result that contradicts itself stays unknown; every result
     expect(at(imported([hbsag('hbs', '2026-11-01', { ...POS, ...interp('POS') })]).patient, 'infection.hbsagPositive')).toBe(true);
   });
 
+  // Every statement must be one the importer reads, and all must agree; NCT04946669 E5 (HBsAg or anti-HCV positive) was decided on each of these.
+  const antiHcvNegative = hcv('hcv', NEG);
+  const valueCoding = (system: string, c: string, extra: Record<string, unknown> = {}) => ({ valueCodeableConcept: { coding: [{ system, code: c }], ...extra } });
+  const UNREAD = 'not every statement of the result reads as positive or negative';
+  const BOTH = 'the result says both positive and negative';
+  test.each([
+    { rule: 'valueString "POSITIVE", interpretation NEG', extra: { valueString: 'POSITIVE', ...interp('NEG') }, note: `${BOTH} (valueString "POSITIVE": positive; interpretation NEG: negative)` },
+    { rule: 'value Negative, interpretation DET', extra: { ...NEG, ...interp('DET') }, note: `${BOTH} (value SNOMED CT 260385009: negative; interpretation DET: positive)` },
+    { rule: 'LOINC answer LA6576-8 Positive, interpretation NEG', extra: { ...valueCoding(LOINC, 'LA6576-8'), ...interp('NEG') }, note: `${BOTH} (value LOINC LA6576-8: positive; interpretation NEG: negative)` },
+    { rule: 'SNOMED 260373001 Detected, interpretation NEG', extra: { ...valueCoding(SCT, '260373001'), ...interp('NEG') }, note: `${BOTH} (value SNOMED CT 260373001: positive; interpretation NEG: negative)` },
+    { rule: 'text "Reactive" over a Negative coding', extra: valueCoding(SCT, '260385009', { text: 'Reactive' }), note: `${BOTH} (value SNOMED CT 260385009: negative; value text "Reactive": positive)` },
+    { rule: 'a coding whose display names the other answer', extra: { valueCodeableConcept: { coding: [{ system: SCT, code: '260385009', display: 'Positive' }] } }, note: `${BOTH} (value SNOMED CT 260385009 Positive: negative; value display "Positive": positive)` },
+    { rule: 'value Negative, interpretation A (abnormal)', extra: { ...NEG, ...interp('A') }, note: `${UNREAD} (value SNOMED CT 260385009: negative; interpretation A: not read)` },
+    { rule: 'value Negative, interpretation H', extra: { ...NEG, ...interp('H') }, note: `${UNREAD} (value SNOMED CT 260385009: negative; interpretation H: not read)` },
+    { rule: 'value Negative, interpretation IND', extra: { ...NEG, ...interp('IND') }, note: `${UNREAD} (value SNOMED CT 260385009: negative; interpretation IND: indeterminate)` },
+    { rule: 'value Positive, interpretation L', extra: { ...POS, ...interp('L') }, note: `${UNREAD} (value SNOMED CT 10828004: positive; interpretation L: not read)` },
+    { rule: 'a local coding beside Negative', extra: { valueCodeableConcept: { coding: [{ system: SCT, code: '260385009' }, { system: 'urn:lab', code: 'R' }] } }, note: `${UNREAD} (value SNOMED CT 260385009: negative; value urn:lab R: not read)` },
+    { rule: 'a quantity with interpretation NEG', extra: { valueQuantity: { value: 0.2, unit: 'S/CO' }, ...interp('NEG') }, note: `${UNREAD} (valueQuantity {"value":0.2,"unit":"S/CO"}: not read; interpretation NEG: negative)` },
+    { rule: 'only free text', extra: { valueString: 'Negative' }, note: 'the result is not a coded positive or negative (valueString "Negative": negative)' },
+  ])('HBsAg $rule: unknown, each statement quoted; E5 open, not decided', ({ extra, note }) => {
+    const r = imported([hbsag('hbs', '2026-11-01', extra), antiHcvNegative], '2026-11-16');
+    expect(at(r.patient, 'infection')).toEqual({ antiHcvPositive: false });
+    expect(messages(r)).toContain(`Observation/hbs: ${note}; left unknown — check the result with the lab`);
+    expect(screened('NCT04946669', r).outcome('E5')).toBe('unknown');
+  });
+
+  test.each([
+    { rule: 'LOINC LA6577-6 Negative with text "Negative" and interpretation NEG', extra: { ...valueCoding(LOINC, 'LA6577-6', { text: 'Negative' }), ...interp('NEG') }, value: false },
+    { rule: 'SNOMED 260415000 Not detected with interpretation ND', extra: { ...valueCoding(SCT, '260415000'), ...interp('ND') }, value: false },
+    { rule: 'SNOMED 260373001 Detected, display "Detected (qualifier value)"', extra: { valueCodeableConcept: { coding: [{ system: SCT, code: '260373001', display: 'Detected (qualifier value)' }] } }, value: true },
+    { rule: 'valueString "Non-reactive" with interpretation NEG', extra: { valueString: 'Non-reactive', ...interp('NEG') }, value: false },
+  ])('read when every statement is read and all agree: $rule', ({ extra, value }) => {
+    const r = imported([hbsag('hbs', '2026-11-01', extra), antiHcvNegative], '2026-11-16');
+    expect(at(r.patient, 'infection.hbsagPositive')).toBe(value);
+    expect(screened('NCT04946669', r).outcome('E5')).toBe(value ? 'met' : 'not_met');
+  });
+
   test('a positive anti-HCV on the same day as an unreadable one is listed, and the field stays unknown', () => {
-    const r = imported([hcv('hcv-string', { valueString: 'Reactive' }), hcv('hcv-quant', { valueQuantity: { value: 8.2, unit: 'S/CO' }, ...interp('POS') })]);
+    const r = imported([hcv('hcv-string', { valueString: 'Reactive' }), hcv('hcv-quant', interp('POS'))]);
     expect(at(r.patient, 'infection.antiHcvPositive')).toBeUndefined();
     expect(messages(r)).toEqual(expect.arrayContaining([
-      'Observation/hcv-string: the result is not a coded positive or negative; left unknown',
+      'Observation/hcv-string: the result is not a coded positive or negative (valueString "Reactive": positive); left unknown — check the result with the lab',
       'Observation/hcv-quant: another infection.antiHcvPositive result on 2026-11-01 (positive), the same day as one that cannot be read (Observation/hcv-string): infection.antiHcvPositive left unknown',
     ]));
   });

@@ -762,7 +762,10 @@ function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispen
   const given = m.resourceType === 'MedicationAdministration';
   const raw = given ? ((m as R4.MedicationAdministration).effectiveDateTime ?? (m as R4.MedicationAdministration).effectivePeriod?.start) : ((m as R4.MedicationDispense).whenHandedOver ?? (m as R4.MedicationDispense).whenPrepared);
   const date = dateOf(raw);
-  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : ''}${typeof m.status === 'string' ? ` (status ${m.status.slice(0, 20)})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
+  // A date that is not a full one is named as given, never dropped.
+  const partial = !date && typeof raw === 'string';
+  const details = [partial ? 'not a full date' : '', typeof m.status === 'string' ? `status ${m.status.slice(0, 20)}` : ''].filter((d) => d).join('; ');
+  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : partial ? ` on "${raw.slice(0, 30)}"` : ''}${details ? ` (${details})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
 }
 
 function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx): MedEntry | undefined {
@@ -786,21 +789,29 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
   }
   const dosages = (isRequest ? (m as R4.MedicationRequest).dosageInstruction : (m as R4.MedicationStatement).dosage) ?? [];
   const bounds = dosages.map((d) => d.timing?.repeat?.boundsPeriod);
+  const unknownStart = (problem: string) => note(`${problem}: the start is left unknown — record it`);
   for (const b of bounds) for (const [what, raw] of [['dosage start', b?.start], ['dosage end', b?.end]] as const) {
     const problem = dateProblem(raw, what);
-    if (problem) note(`${problem}: not used`);
+    if (problem && what === 'dosage end') note(`${problem}: not used`);
+    else if (problem) unknownStart(problem);
   }
   let start: string | undefined;
   let end: string | undefined;
   if (isRequest) {
     // Several dosage instructions (a taper): from the first start to the last end, if every one has an end.
-    const starts = bounds.map((b) => dateOf(b?.start)).filter((d) => d !== undefined).sort(compareDates);
+    // A start given but not a full date is never replaced by another date: the start stays unknown.
+    const given = bounds.flatMap((b) => (b?.start !== undefined ? [b.start] : []));
+    const starts = given.map(dateOf);
     const ends = bounds.map((b) => dateOf(b?.end));
-    start = starts[0];
+    start = starts.every((d) => d !== undefined) ? [...starts].sort(compareDates)[0] : undefined;
     end = ends.length > 0 && ends.every((d) => d !== undefined) ? [...ends].sort(compareDates)[ends.length - 1] : undefined;
-    if (!start) {
-      start = dateOf((m as R4.MedicationRequest).authoredOn);
+    const authored = (m as R4.MedicationRequest).authoredOn;
+    if (given.length === 0 && authored !== undefined) {
+      // Only with no start given at all is the date prescribed taken as the start.
+      start = dateOf(authored);
+      const problem = dateProblem(authored, 'no dosage start, and the date prescribed');
       if (start) note(`no dosage start date: the date prescribed (${start}) is taken as the start`);
+      else if (problem) unknownStart(problem);
     }
   } else {
     const s = m as R4.MedicationStatement;

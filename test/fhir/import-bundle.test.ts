@@ -467,6 +467,48 @@ describe('medications: a partial start and a drug given are named, not lost', ()
     expect(messages(r)).toContain('MedicationStatement/rtx: effective date "2026-09" is not a full date: the start is left unknown — record it');
   });
 
+  // IM101-611 I6 (same background for 12 weeks, dose stable for 4) was met on a dose dated from the prescription.
+  const prednisone = (id: string, bounds: Record<string, string>, dose: number, extra: Record<string, unknown> = {}) => medRequest(id, '8640', '', { dosageInstruction: [daily({ frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: bounds }, dose)], ...extra });
+  const background = [
+    prednisone('pred-1', { start: '2025-01-10', end: '2026-05-31' }, 40, { status: 'stopped', authoredOn: '2025-01-10' }),
+    medRequest('mtx', '6851', '2024-09-01', { dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'wk', boundsPeriod: { start: '2024-09-01' } } }, doseAndRate: [{ doseQuantity: q(15, 'mg') }] }] }),
+  ];
+
+  test('a dosage start "2026-10" is not replaced by the date prescribed (2026-06-01): start unknown, one note; I6 open instead of met', () => {
+    const r = imported([...background, prednisone('pred-2', { start: '2026-10' }, 10, { authoredOn: '2026-06-01' })], '2026-11-16');
+    expect(r.patient.medications).toEqual([
+      { drug: 'prednisone', start: '2025-01-10', stop: '2026-05-31', doses: [{ date: '2025-01-10', dose: 40, unit: 'mg/day' }] },
+      { drug: 'prednisone', ongoing: true },
+      { drug: 'methotrexate', start: '2024-09-01', ongoing: true, doses: [{ date: '2024-09-01', dose: 15, unit: 'mg/week' }] },
+    ]);
+    const about = messages(r).filter((m) => m.startsWith('MedicationRequest/pred-2: '));
+    expect(about).toEqual([
+      'MedicationRequest/pred-2: dosage start "2026-10" is not a full date: the start is left unknown — record it',
+      'MedicationRequest/pred-2: a prednisone dose of 10 mg/day with no start date cannot be placed in a dose history: dose history left unknown',
+    ]);
+    expect(screened('IM101-611', r, ['medications']).outcome('I6')).toBe('unknown');
+  });
+
+  test('with the full start the same bundle meets I6 (the check above is about the date alone)', () => {
+    const r = imported([...background, prednisone('pred-2', { start: '2026-06-01' }, 10, { authoredOn: '2026-06-01' })], '2026-11-16');
+    expect(screened('IM101-611', r, ['medications']).outcome('I6')).toBe('met');
+  });
+
+  test.each([
+    { rule: 'a partial authoredOn with no start given', request: prednisone('p', {}, 10, { authoredOn: '2026-06' }), note: 'no dosage start, and the date prescribed "2026-06" is not a full date: the start is left unknown — record it' },
+    { rule: 'a taper with one partial start', request: medRequest('p', '8640', '', { authoredOn: '2026-01-01', dosageInstruction: [daily({ boundsPeriod: { start: '2026-01-05' } }, 40, { sequence: 1 }), daily({ boundsPeriod: { start: '2025-12' } }, 20, { sequence: 2 })] }), note: 'dosage start "2025-12" is not a full date: the start is left unknown — record it' },
+  ])('$rule: the start stays unknown, named', ({ request, note }) => {
+    const r = imported([request], '2026-11-16');
+    expect(r.patient.medications).toEqual([{ drug: 'prednisone', ongoing: true }]);
+    expect(messages(r)).toContain(`MedicationRequest/p: ${note}`);
+    expect(messages(r).join('\n')).not.toContain('taken as the start');
+  });
+
+  test('a dispensing dated "2026-10" names that date', () => {
+    const r = imported([{ resourceType: 'MedicationDispense', id: 'd', status: 'completed', medicationCodeableConcept: code(RX, '121191'), whenHandedOver: '2026-10' }]);
+    expect(r.notes).toContainEqual({ resource: 'MedicationDispense/d', code: 'RxNorm 121191', message: 'a drug dispensed on "2026-10" (not a full date; status completed): dispensings are not read for screening; check that the medication list holds it' });
+  });
+
   test('a rituximab infusion given (MedicationAdministration) is named with its drug and date, not only counted', () => {
     const r = imported([{ resourceType: 'MedicationAdministration', id: 'rtx-adm', status: 'completed', medicationCodeableConcept: { coding: [{ system: RX, code: '121191', display: 'rituximab' }] }, effectiveDateTime: '2026-07-15T10:00:00Z', dosage: { dose: q(1000, 'mg') } }], '2026-11-16');
     expect(r.notes).toContainEqual({ resource: 'MedicationAdministration/rtx-adm', code: 'RxNorm 121191 rituximab', message: 'a drug given on 2026-07-15 (status completed): administrations are not read for screening; check that the medication list holds it' });

@@ -288,16 +288,27 @@ type Subject = { given: boolean; reference?: string; identifier?: { system?: str
 
 /**
  * How a resource names the patient it is about (`subject`, or `patient`): by reference (a version
- * of it, `Patient/p1/_history/3`, is the same patient), else by identifier; `given` when it names
- * one at all.
+ * of it, `Patient/p1/_history/3`, is the same patient) and by identifier, either or both; `given`
+ * when it names one at all.
  */
 function subjectOf(r: R4.Resource): Subject {
   const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
   if (s === null || typeof s !== 'object') return { given: false };
   const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
-  if (typeof reference === 'string') return { given: true, reference: reference.replace(/\/_history\/[^/]*$/, '') };
-  if (typeof identifier?.value === 'string') return { given: true, identifier: { ...(typeof identifier.system === 'string' ? { system: identifier.system } : {}), value: identifier.value } };
-  return { given: true, ...(typeof display === 'string' ? { display } : {}) };
+  const out: Subject = { given: true, ...(typeof display === 'string' ? { display } : {}) };
+  if (typeof reference === 'string') out.reference = reference.replace(/\/_history\/[^/]*$/, '');
+  if (typeof identifier?.value === 'string') out.identifier = { ...(typeof identifier.system === 'string' ? { system: identifier.system } : {}), value: identifier.value };
+  return out;
+}
+
+/** An http(s) URL with its scheme and host in lower case (RFC 3986: they are case-insensitive), or undefined. */
+function normalUrl(u: string): string | undefined {
+  if (!/^https?:\/\//i.test(u)) return undefined;
+  try {
+    return new URL(u).href;
+  } catch {
+    return undefined;
+  }
 }
 
 const identifierText = (i: { system?: string; value: string }) => `${i.system ? `${i.system}|` : ''}${i.value}`.slice(0, 80);
@@ -318,23 +329,31 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     return entries;
   }
   const id = patient.resource.id;
-  // With the Patient's own server address known, a URL on another server is another record, whatever its id.
-  const isUrl = (ref: string) => /^https?:\/\//i.test(ref);
-  const server = patient.fullUrl !== undefined && isUrl(patient.fullUrl) ? patient.fullUrl : undefined;
-  const elsewhere = (ref: string) => server !== undefined && isUrl(ref) && ref !== server;
-  const isThePatient = (ref: string) => ref === patient.fullUrl || (id !== undefined && (ref === `Patient/${id}` || (ref.endsWith(`/Patient/${id}`) && !elsewhere(ref))));
+  // A server address names the Patient only through the Patient's own server address (its fullUrl):
+  // a URL on another server, or any URL when the fullUrl is a urn:uuid or absent, is not checkable.
+  const server = patient.fullUrl !== undefined ? normalUrl(patient.fullUrl) : undefined;
+  const isThePatient = (ref: string) => {
+    const url = normalUrl(ref);
+    return ref === patient.fullUrl || (id !== undefined && ref === `Patient/${id}`) || (url !== undefined && url === server);
+  };
   const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string');
   const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && (typeof i.system !== 'string' || x.system === undefined || i.system === x.system));
   const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
     const s = subjectOf(e.resource);
-    if (!s.given || (s.reference !== undefined && isThePatient(s.reference)) || (s.identifier && isOwnIdentifier(s.identifier))) return true;
-    const message = s.reference !== undefined
-      ? `about another patient (${s.reference.slice(0, 80)}), not ${elsewhere(s.reference) ? server : who}: not used`
+    // A subject that gives both a reference and an identifier must name the Patient by both.
+    const refOk = s.reference === undefined || isThePatient(s.reference);
+    const idOk = s.identifier === undefined || isOwnIdentifier(s.identifier);
+    if (!s.given || ((s.reference !== undefined || s.identifier) && refOk && idOk)) return true;
+    const ref = s.reference?.slice(0, 80);
+    const message = ref !== undefined && !refOk
+      ? normalUrl(ref) && !server
+        ? `names its patient by a server address (${ref}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
+        : `about another patient (${ref}), not ${normalUrl(ref) ? patient.fullUrl : who}: not used`
       : s.identifier
         ? own.length > 0
-          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}: not used`
-          : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier to match it: not used`
+          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${ref}` : ''}: not used`
+          : `names its patient ${ref !== undefined ? 'also' : 'only'} by identifier (${identifierText(s.identifier)}), and ${who} has no identifier to match it: not used`
         : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
     ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });
     return false;

@@ -169,7 +169,7 @@ describe('never guessing: what cannot be read faithfully stays unknown, with a n
     // D7: another patient.
     { rule: 'D7 an observation about another patient is not used', resources: [ck({ subject: { reference: 'Patient/other' } })], path: 'labs.ck', value: undefined, note: /about another patient \(Patient\/other\), not Patient\/p: not used/, resource: 'Observation/ck' },
     { rule: 'D7 a rituximab order for another patient is not used', resources: [medRequest('m1', '121191', '2026-01-01', { subject: { reference: 'urn:uuid:someone-else' } })], path: 'medications', value: [], note: /about another patient/ },
-    { rule: 'D7 the patient by a server URL is the patient', resources: [ck({ subject: { reference: 'https://ehr.example/fhir/Patient/p' } })], path: 'labs.ck.value', value: 900 },
+    { rule: 'D7 a server URL, and the Patient has no server address to match it: not used', resources: [ck({ subject: { reference: 'https://ehr.example/fhir/Patient/p' } })], path: 'labs.ck', value: undefined, note: /^names its patient by a server address \(https:\/\/ehr.example\/fhir\/Patient\/p\), and Patient\/p has none in the bundle/ },
     // D8: copies of one resource.
     { rule: 'D8 two different copies with no version: neither is used', resources: [ck({}), ck({ status: 'entered-in-error' })], path: 'labs.ck', value: undefined, note: /2 different copies of this resource and nothing says which is current: not used/, resource: 'Observation/ck' },
     { rule: 'D8 the newest versionId is used', resources: [ck({ meta: { versionId: '2' }, valueQuantity: q(400, 'U/L') }), ck({ meta: { versionId: '1' } })], path: 'labs.ck.value', value: 400, note: /2 versions of this resource: the newest is used/ },
@@ -297,8 +297,10 @@ describe('Condition dates: never the date recorded, never a partial date complet
 
 describe('one patient: a subject given by identifier must be one of the Patient\'s', () => {
   const MRN = 'urn:oid:1.2.3.4.mrn';
-  const withIdentifiers = (...resources: Record<string, unknown>[]) =>
-    importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female', identifier: [{ system: MRN, value: 'MRN-001' }] } }, ...resources.map((resource) => ({ resource }))] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
+  const withIdentifiers = (...resources: Record<string, unknown>[]) => patientAt('https://ehr.example/fhir/Patient/p1', ...resources);
+  /** The Patient p1 (MRN-001) at this fullUrl, with these resources. */
+  const patientAt = (fullUrl: string | undefined, ...resources: Record<string, unknown>[]) =>
+    importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ ...(fullUrl ? { fullUrl } : {}), resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female', identifier: [{ system: MRN, value: 'MRN-001' }] } }, ...resources.map((resource) => ({ resource }))] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
   const ownCk = ck({ id: 'ck-own', effectiveDateTime: '2026-11-01', valueQuantity: q(420, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject: { reference: 'Patient/p1' } });
   const ckOf = (subject: unknown) => ck({ id: 'ck-x', effectiveDateTime: '2026-11-12', valueQuantity: q(6000, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject });
 
@@ -309,7 +311,39 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
   });
 
+  test('a CK whose subject is Patient/p1 by reference but MRN-999 by identifier is set aside; IM101-611 I4 is not met by it', () => {
+    const r = withIdentifiers(condition('dm', '396230008'), ownCk, ckOf({ reference: 'Patient/p1', identifier: { system: MRN, value: 'MRN-999' } }));
+    expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
+    expect(messages(r)).toContain('Observation/ck-x: about another patient (identifier urn:oid:1.2.3.4.mrn|MRN-999), not Patient/p1, though its reference is Patient/p1: not used');
+    expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  test('a CK on another server, when the Patient\'s fullUrl is a urn:uuid, is set aside; IM101-611 I4 is not met by it', () => {
+    const r = patientAt('urn:uuid:00000000-0000-4000-8000-000000000000', condition('dm', '396230008'), ownCk, ckOf({ reference: 'http://other.example.com/fhir/Patient/p1' }));
+    expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
+    expect(messages(r)).toContain('Observation/ck-x: names its patient by a server address (http://other.example.com/fhir/Patient/p1), and Patient/p1 has none in the bundle (its fullUrl is not an http(s) address) to match it: not used');
+    expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
   test.each([
+    { rule: 'urn:uuid fullUrl: the relative reference', fullUrl: 'urn:uuid:0a', reference: 'Patient/p1', used: true },
+    { rule: 'urn:uuid fullUrl: the fullUrl itself', fullUrl: 'urn:uuid:0a', reference: 'urn:uuid:0a', used: true },
+    { rule: 'urn:uuid fullUrl: another urn:uuid', fullUrl: 'urn:uuid:0a', reference: 'urn:uuid:0b', used: false },
+    { rule: 'no fullUrl: a server URL', fullUrl: undefined, reference: 'https://ehr.example/fhir/Patient/p1', used: false },
+    { rule: 'the host in capitals is the same server', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'http://EHR.Example.org/fhir/Patient/p1', used: true },
+    { rule: 'the scheme in capitals is the same server', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'HTTP://ehr.example.org/fhir/Patient/p1', used: true },
+    { rule: 'https is not http', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'https://ehr.example.org/fhir/Patient/p1', used: false },
+    { rule: 'the path is case-sensitive', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'http://ehr.example.org/FHIR/Patient/p1', used: false },
+    { rule: 'a relative path that is not Patient/<id>', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'other/Patient/p1', used: false },
+  ])('reference $reference with fullUrl $fullUrl: used $used', ({ fullUrl, reference, used }) => {
+    const r = patientAt(fullUrl, ckOf({ reference }));
+    expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
+    if (!used) expect(messages(r).some((m) => m.startsWith('Observation/ck-x: ') && m.endsWith(': not used'))).toBe(true);
+  });
+
+  test.each([
+    { rule: 'the Patient\'s reference and its own identifier', subject: { reference: 'Patient/p1', identifier: { system: MRN, value: 'MRN-001' } }, used: true },
+    { rule: 'another reference with the Patient\'s identifier', subject: { reference: 'Patient/p2', identifier: { system: MRN, value: 'MRN-001' } }, used: false, note: 'about another patient (Patient/p2), not Patient/p1: not used' },
     { rule: 'the Patient\'s own identifier', subject: { identifier: { system: MRN, value: 'MRN-001' } }, used: true },
     { rule: 'its value with no system', subject: { identifier: { value: 'MRN-001' } }, used: true },
     { rule: 'a versioned reference to the Patient', subject: { reference: 'Patient/p1/_history/3' }, used: true },
@@ -340,6 +374,9 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     const r = imported([ckOf({ identifier: { value: 'MRN-001' } })]);
     expect(r.patient.labs).toBeUndefined();
     expect(messages(r)).toContain('Observation/ck-x: names its patient only by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
+    const both = imported([ckOf({ reference: 'Patient/p', identifier: { value: 'MRN-001' } })]);
+    expect(both.patient.labs).toBeUndefined();
+    expect(messages(both)).toContain('Observation/ck-x: names its patient also by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
   });
 });
 

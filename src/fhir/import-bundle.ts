@@ -208,6 +208,7 @@ const NOT_R4_ELEMENTS: Record<string, Record<string, string>> = {
   MedicationStatement: { taken: 'STU3 (R4 has status not-taken)', wasNotTaken: 'DSTU2 (R4 has status not-taken)', patient: 'DSTU2 (R4 has subject)' },
   Condition: { patient: 'DSTU2 (R4 has subject)' },
   Observation: { patient: 'not R4 (R4 has subject)' },
+  Procedure: { notDone: 'STU3 (R4 has status not-done)', notPerformed: 'DSTU2 (R4 has status not-done)' },
 };
 
 /**

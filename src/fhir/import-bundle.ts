@@ -418,9 +418,10 @@ function sameTarget(a: CodeTarget, b: CodeTarget): boolean {
   return a.kind === 'evidence' && b.kind === 'evidence' && a.paths.join() === b.paths.join();
 }
 
-function afterAsOf(date: string | undefined, ctx: Ctx, ref: string, code: string | undefined): boolean {
+/** Whether a record is dated after the screening date (noted); `shown` names a partial date by what was given. */
+function afterAsOf(date: string | undefined, ctx: Ctx, ref: string, code: string | undefined, shown = `dated ${date}`): boolean {
   if (!ctx.asOf || !date || compareDates(date, ctx.asOf) <= 0) return false;
-  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `dated ${date}, after the screening date ${ctx.asOf}; not used` });
+  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `${shown}, after the screening date ${ctx.asOf}; not used` });
   return true;
 }
 
@@ -636,7 +637,8 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
   // The date recorded is when the entry was made (often a migration into a new EHR), never the date of diagnosis.
   const onset = conditionDate(c, 'onset');
   const recorded = dateOf(c.recordedDate);
-  if (afterAsOf(onset.date ?? recorded, ctx, ref, code)) return;
+  // Only the onset places a condition after the screening date (a partial one when it cannot be earlier), never the date recorded.
+  if (afterAsOf(onset.date ?? firstPossibleDay(onset.partial), ctx, ref, code, onset.date ? undefined : `onset "${onset.partial}"`)) return;
   const clinicalCode = statusCode(c.clinicalStatus, CLINICAL_SYSTEM, CLINICAL_CODES);
   const clinical = clinicalCode === 'unreadable' ? undefined : clinicalCode;
   if (clinicalCode === 'unreadable') note(`clinical status ${conceptText(c.clinicalStatus) ?? 'given'} is not one coding in ${CLINICAL_SYSTEM}: read as not given`);
@@ -653,10 +655,15 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
     else note(unknownDate({ ...onset, ...(recorded ? { recorded } : {}) }, 'the diagnosis date'));
     if (clinical && ACTIVE_CLINICAL.has(clinical)) record.active = true;
     else if (clinical && ENDED_CLINICAL.has(clinical)) {
-      record.active = false;
       const resolved = conditionDate(c, 'abatement');
-      if (resolved.date) record.resolvedDate = resolved.date;
-      else note(unknownDate(resolved, 'the resolution date'));
+      const day = resolved.date ?? firstPossibleDay(resolved.partial);
+      // Resolved after the screening date: it had not resolved then.
+      if (ctx.asOf && day && compareDates(day, ctx.asOf) > 0) note(`${clinical} ${resolved.date ? `on ${resolved.date}` : `in "${resolved.partial}"`}, after the screening date ${ctx.asOf}: whether it was active then is for a person`);
+      else {
+        record.active = false;
+        if (resolved.date) record.resolvedDate = resolved.date;
+        else note(unknownDate(resolved, 'the resolution date'));
+      }
     } else note('no clinical status: whether it is present now is unknown');
     records.get('malignancies')?.push(record);
     refs.get('malignancies')?.push(ref);

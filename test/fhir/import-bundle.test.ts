@@ -283,6 +283,34 @@ describe('Condition dates: never the date recorded, never a partial date complet
     expect(screened('IM101-611', r, ['malignancies']).outcome('E7')).toBe('unknown');
   });
 
+  test('a partial onset recorded after the screening date: the recorded date decides nothing; the diagnosis is kept, its date unknown', () => {
+    const r = imported([condition('dm', '396230008', { onsetDateTime: '2021', recordedDate: '2026-12-01' })], '2026-11-16');
+    expect(r.patient.diagnosis).toEqual({ subtype: 'dm' });
+    expect(messages(r)).toEqual(['Condition/dm: onset "2021" is only a year; recorded 2026-12-01: the diagnosis date is left unknown — record it']);
+  });
+
+  test('an active cancer with onset "2027-03", after the screening date, is set aside, not present at screening; E12 not met by it', () => {
+    const r = imported([condition('dm', '396230008'), { ...condition('ca', '363346000', { onsetDateTime: '2027-03' }), clinicalStatus: { coding: [{ system: CLINICAL, code: 'active' }] } }], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([]);
+    expect(messages(r)).toContain('Condition/ca: onset "2027-03", after the screening date 2026-11-16; not used');
+    expect(screened('IM101-611', r, ['malignancies']).outcome('E12')).toBe('not_met');
+  });
+
+  test('an onset "2026-11" that may be before the screening date is kept, its date unknown', () => {
+    const r = imported([{ ...condition('ca', '363346000', { onsetDateTime: '2026-11' }), clinicalStatus: { coding: [{ system: CLINICAL, code: 'active' }] } }], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([{ type: 'other', active: true }]);
+  });
+
+  test.each([
+    { rule: 'on 2027-01-15', abatement: '2027-01-15', when: 'on 2027-01-15' },
+    { rule: 'in "2027"', abatement: '2027', when: 'in "2027"' },
+  ])('a cancer resolved $rule, after the screening date, was not resolved then: active unknown; E12 open', ({ abatement, when }) => {
+    const r = imported([condition('dm', '396230008'), resolvedCancer('ca', { onsetDateTime: '2018-01-01', abatementDateTime: abatement })], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
+    expect(messages(r)).toContain(`Condition/ca: resolved ${when}, after the screening date 2026-11-16: whether it was active then is for a person`);
+    expect(screened('IM101-611', r, ['malignancies']).outcome('E12')).toBe('unknown');
+  });
+
   test.each([
     { rule: 'a year and month is not a day', conditions: [condition('dm', '396230008', { onsetDateTime: '2024-02' })], date: undefined, note: 'Condition/dm: onset "2024-02" is only a year and month: the diagnosis date is left unknown — record it' },
     { rule: 'an onset given as an age', conditions: [condition('dm', '396230008', { onsetDateTime: undefined, onsetAge: { value: 48, unit: 'a' } })], date: undefined, note: 'Condition/dm: onset given as an age: the diagnosis date is left unknown — record it' },

@@ -705,6 +705,8 @@ function unknownDate(d: ConditionDate, what: string): string {
 
 /** The first day a partial date (a year, or a year and month) can be. */
 const firstPossibleDay = (partial: string | undefined) => (partial ? `${partial.slice(0, 4)}-${partial.slice(5, 7) || '01'}-01` : undefined);
+/** A full date, or for a year or a year and month the first day it can be. */
+const earliestDay = (d: string | undefined) => dateOf(d) ?? (d !== undefined && d.length < 10 && FHIR_DATE_TIME.test(d) ? firstPossibleDay(d) : undefined);
 
 /**
  * One diagnosis subtype; two different subtypes stay unknown. Its date is the earliest onset, known
@@ -824,16 +826,18 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
   }
   let start: string | undefined;
   let end: string | undefined;
+  let given: (string | undefined)[];
   if (isRequest) {
     // Several dosage instructions (a taper): from the first start to the last end, if every one has an end.
     // A start given but not a full date is never replaced by another date: the start stays unknown.
-    const given = bounds.flatMap((b) => (b?.start !== undefined ? [b.start] : []));
+    given = bounds.flatMap((b) => (b?.start !== undefined ? [b.start] : []));
     const starts = given.map(dateOf);
     const ends = bounds.map((b) => dateOf(b?.end));
     start = starts.every((d) => d !== undefined) ? [...starts].sort(compareDates)[0] : undefined;
     end = ends.length > 0 && ends.every((d) => d !== undefined) ? [...ends].sort(compareDates)[ends.length - 1] : undefined;
     const authored = (m as R4.MedicationRequest).authoredOn;
     if (given.length === 0 && authored !== undefined) {
+      given = [authored];
       // Only with no start given at all is the date prescribed taken as the start.
       start = dateOf(authored);
       const problem = dateProblem(authored, 'no dosage start, and the date prescribed');
@@ -842,14 +846,17 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
     }
   } else {
     const s = m as R4.MedicationStatement;
-    start = dateOf(s.effectivePeriod?.start ?? s.effectiveDateTime);
+    given = [s.effectivePeriod?.start ?? s.effectiveDateTime];
+    start = dateOf(given[0]);
     end = dateOf(s.effectivePeriod?.end);
     const startProblem = dateProblem(s.effectivePeriod?.start ?? s.effectiveDateTime, s.effectivePeriod?.start !== undefined ? 'effective start' : 'effective date');
     if (startProblem) note(`${startProblem}: the start is left unknown — record it`);
     const endProblem = dateProblem(s.effectivePeriod?.end, 'effective end');
     if (endProblem) note(`${endProblem}: not used`);
   }
-  if (afterAsOf(start, ctx, ref, code)) return undefined;
+  // A start that is only a year or month is after the screening date when its first possible day is.
+  const first = given.filter((d) => earliestDay(d)).sort((a, b) => compareDates(earliestDay(a) as string, earliestDay(b) as string))[0];
+  if (afterAsOf(start ?? earliestDay(first), ctx, ref, code, start ? undefined : `start "${first}"`)) return undefined;
   let state: MedEntry['state'] = m.status === 'active' ? 'active' : m.status === 'completed' || m.status === 'stopped' ? 'ended' : 'unknown';
   if (state === 'unknown') note(`status ${m.status}: whether it is still taken is unknown`);
   if (state === 'active' && end) {

@@ -571,6 +571,16 @@ describe('medications: a partial start and a drug given are named, not lost', ()
     expect(messages(r).join('\n')).not.toContain('taken as the start');
   });
 
+  test.each([
+    { rule: 'a request whose dosage start is "2026-12"', resource: prednisone('p', { start: '2026-12' }, 10), start: 'start "2026-12"' },
+    { rule: 'a request with no start, prescribed in "2027"', resource: prednisone('p', {}, 10, { authoredOn: '2027' }), start: 'start "2027"' },
+    { rule: 'a statement effective from "2026-12"', resource: { resourceType: 'MedicationStatement', id: 'p', status: 'active', medicationCodeableConcept: code(RX, '8640'), effectivePeriod: { start: '2026-12' } }, start: 'start "2026-12"' },
+  ])('$rule, after the screening date, is set aside', ({ resource, start }) => {
+    const r = imported([resource], '2026-11-16');
+    expect(r.patient.medications).toEqual([]);
+    expect(messages(r)).toContain(`${resource.resourceType}/p: ${start}, after the screening date 2026-11-16; not used`);
+  });
+
   test('a dispensing dated "2026-10" names that date', () => {
     const r = imported([{ resourceType: 'MedicationDispense', id: 'd', status: 'completed', medicationCodeableConcept: code(RX, '121191'), whenHandedOver: '2026-10' }]);
     expect(r.notes).toContainEqual({ resource: 'MedicationDispense/d', code: 'RxNorm 121191', message: 'a drug dispensed on "2026-10" (not a full date; status completed): dispensings are not read for screening; check that the medication list holds it' });

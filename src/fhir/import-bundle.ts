@@ -24,9 +24,25 @@ const INTERPRETATION = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInte
 const RANGE_MEANING = 'http://terminology.hl7.org/CodeSystem/referencerange-meaning';
 /** UCUM codes whose dictionary spelling differs. */
 const UNIT_ALIASES: Record<string, string> = { '[lb_av]': 'lb' };
-/** SNOMED CT qualifier values for a qualitative result: Positive, Negative. */
-const RESULT_CODES: Record<string, boolean> = { '10828004': true, '260385009': false };
-const INTERPRETATION_CODES: Record<string, boolean> = { POS: true, NEG: false };
+const LOINC = 'http://loinc.org';
+/**
+ * The answers a yes/no serology result is read from, where the code's meaning is unambiguous:
+ * positive, negative, or indeterminate (null). SNOMED CT qualifier values Positive, Reactive,
+ * Detected / Negative, Non-reactive, Not detected / Indeterminate, Equivocal, Inconclusive; LOINC
+ * answers Positive, Detected / Negative, Not detected / Equivocal, Inconclusive; HL7
+ * ObservationInterpretation Positive, Detected, Reactive / Negative, Not detected, Non-reactive /
+ * Indeterminate, Equivocal, Weakly reactive. Any other code (A, H, L, N: abnormal, high, low,
+ * normal say nothing certain about presence) is not read.
+ */
+const RESULT_CODES = new Map<string, boolean | null>(
+  ([
+    [SNOMED, '10828004 11214006 260373001', '260385009 131194007 260415000', '82334004 42425007 419984006'],
+    [LOINC, 'LA6576-8 LA11882-0', 'LA6577-6 LA11883-8', 'LA11885-3 LA9663-1'],
+    [INTERPRETATION, 'POS DET RR', 'NEG ND NR', 'IND E WR'],
+  ] as const).flatMap(([system, ...answers]) => answers.flatMap((codes, i) => codes.split(' ').map((c) => [codeKey(system, c), i === 0 ? true : i === 1 ? false : null] as const))),
+);
+/** The same answers in words, for text that must agree with the codes (text alone is never read). */
+const RESULT_WORDS: Record<string, boolean | null> = { positive: true, pos: true, detected: true, reactive: true, negative: false, neg: false, 'not detected': false, 'non reactive': false, nonreactive: false, indeterminate: null, equivocal: null, inconclusive: null, 'weakly reactive': null };
 /** Resource types the importer reads; anything else is listed once per type in the summary. */
 const MAPPED = new Set(['Patient', 'Observation', 'Condition', 'MedicationRequest', 'MedicationStatement', 'Procedure', 'Medication']);
 
@@ -192,6 +208,7 @@ const NOT_R4_ELEMENTS: Record<string, Record<string, string>> = {
   MedicationStatement: { taken: 'STU3 (R4 has status not-taken)', wasNotTaken: 'DSTU2 (R4 has status not-taken)', patient: 'DSTU2 (R4 has subject)' },
   Condition: { patient: 'DSTU2 (R4 has subject)' },
   Observation: { patient: 'not R4 (R4 has subject)' },
+  Procedure: { notDone: 'STU3 (R4 has status not-done)', notPerformed: 'DSTU2 (R4 has status not-done)' },
 };
 
 /**
@@ -272,16 +289,27 @@ type Subject = { given: boolean; reference?: string; identifier?: { system?: str
 
 /**
  * How a resource names the patient it is about (`subject`, or `patient`): by reference (a version
- * of it, `Patient/p1/_history/3`, is the same patient), else by identifier; `given` when it names
- * one at all.
+ * of it, `Patient/p1/_history/3`, is the same patient) and by identifier, either or both; `given`
+ * when it names one at all.
  */
 function subjectOf(r: R4.Resource): Subject {
   const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
   if (s === null || typeof s !== 'object') return { given: false };
   const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
-  if (typeof reference === 'string') return { given: true, reference: reference.replace(/\/_history\/[^/]*$/, '') };
-  if (typeof identifier?.value === 'string') return { given: true, identifier: { ...(typeof identifier.system === 'string' ? { system: identifier.system } : {}), value: identifier.value } };
-  return { given: true, ...(typeof display === 'string' ? { display } : {}) };
+  const out: Subject = { given: true, ...(typeof display === 'string' ? { display } : {}) };
+  if (typeof reference === 'string') out.reference = reference.replace(/\/_history\/[^/]*$/, '');
+  if (typeof identifier?.value === 'string') out.identifier = { ...(typeof identifier.system === 'string' ? { system: identifier.system } : {}), value: identifier.value };
+  return out;
+}
+
+/** An http(s) URL with its scheme and host in lower case (RFC 3986: they are case-insensitive), or undefined. */
+function normalUrl(u: string): string | undefined {
+  if (!/^https?:\/\//i.test(u)) return undefined;
+  try {
+    return new URL(u).href;
+  } catch {
+    return undefined;
+  }
 }
 
 const identifierText = (i: { system?: string; value: string }) => `${i.system ? `${i.system}|` : ''}${i.value}`.slice(0, 80);
@@ -302,23 +330,31 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     return entries;
   }
   const id = patient.resource.id;
-  // With the Patient's own server address known, a URL on another server is another record, whatever its id.
-  const isUrl = (ref: string) => /^https?:\/\//i.test(ref);
-  const server = patient.fullUrl !== undefined && isUrl(patient.fullUrl) ? patient.fullUrl : undefined;
-  const elsewhere = (ref: string) => server !== undefined && isUrl(ref) && ref !== server;
-  const isThePatient = (ref: string) => ref === patient.fullUrl || (id !== undefined && (ref === `Patient/${id}` || (ref.endsWith(`/Patient/${id}`) && !elsewhere(ref))));
+  // A server address names the Patient only through the Patient's own server address (its fullUrl):
+  // a URL on another server, or any URL when the fullUrl is a urn:uuid or absent, is not checkable.
+  const server = patient.fullUrl !== undefined ? normalUrl(patient.fullUrl) : undefined;
+  const isThePatient = (ref: string) => {
+    const url = normalUrl(ref);
+    return ref === patient.fullUrl || (id !== undefined && ref === `Patient/${id}`) || (url !== undefined && url === server);
+  };
   const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string');
   const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && (typeof i.system !== 'string' || x.system === undefined || i.system === x.system));
   const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
     const s = subjectOf(e.resource);
-    if (!s.given || (s.reference !== undefined && isThePatient(s.reference)) || (s.identifier && isOwnIdentifier(s.identifier))) return true;
-    const message = s.reference !== undefined
-      ? `about another patient (${s.reference.slice(0, 80)}), not ${elsewhere(s.reference) ? server : who}: not used`
+    // A subject that gives both a reference and an identifier must name the Patient by both.
+    const refOk = s.reference === undefined || isThePatient(s.reference);
+    const idOk = s.identifier === undefined || isOwnIdentifier(s.identifier);
+    if (!s.given || ((s.reference !== undefined || s.identifier) && refOk && idOk)) return true;
+    const ref = s.reference?.slice(0, 80);
+    const message = ref !== undefined && !refOk
+      ? normalUrl(ref) && !server
+        ? `names its patient by a server address (${ref}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
+        : `about another patient (${ref}), not ${normalUrl(ref) ? patient.fullUrl : who}: not used`
       : s.identifier
         ? own.length > 0
-          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}: not used`
-          : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier to match it: not used`
+          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${ref}` : ''}: not used`
+          : `names its patient ${ref !== undefined ? 'also' : 'only'} by identifier (${identifierText(s.identifier)}), and ${who} has no identifier to match it: not used`
         : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
     ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });
     return false;
@@ -382,9 +418,10 @@ function sameTarget(a: CodeTarget, b: CodeTarget): boolean {
   return a.kind === 'evidence' && b.kind === 'evidence' && a.paths.join() === b.paths.join();
 }
 
-function afterAsOf(date: string | undefined, ctx: Ctx, ref: string, code: string | undefined): boolean {
+/** Whether a record is dated after the screening date (noted); `shown` names a partial date by what was given. */
+function afterAsOf(date: string | undefined, ctx: Ctx, ref: string, code: string | undefined, shown = `dated ${date}`): boolean {
   if (!ctx.asOf || !date || compareDates(date, ctx.asOf) <= 0) return false;
-  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `dated ${date}, after the screening date ${ctx.asOf}; not used` });
+  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `${shown}, after the screening date ${ctx.asOf}; not used` });
   return true;
 }
 
@@ -443,15 +480,16 @@ function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: s
     return undefined;
   };
   if (def.type === 'boolean') {
-    // Every place the result is stated (the value, each of its codings, the interpretation) must agree.
-    const readings: { says: boolean; from: string }[] = [];
-    if (typeof o.valueBoolean === 'boolean') readings.push({ says: o.valueBoolean, from: `valueBoolean ${o.valueBoolean}` });
-    for (const c of o.valueCodeableConcept?.coding ?? []) if (c.system === SNOMED && c.code && Object.hasOwn(RESULT_CODES, c.code)) readings.push({ says: RESULT_CODES[c.code] as boolean, from: `value ${codingText(c)}` });
-    for (const cc of o.interpretation ?? []) for (const c of cc.coding ?? []) if (c.system === INTERPRETATION && c.code && Object.hasOwn(INTERPRETATION_CODES, c.code)) readings.push({ says: INTERPRETATION_CODES[c.code] as boolean, from: `interpretation ${c.code}` });
-    const says = new Set(readings.map((r) => r.says));
-    if (says.size > 1) return note(`the result says both positive and negative (${readings.map((r) => `${r.from}: ${r.says ? 'positive' : 'negative'}`).join('; ')}); left unknown — check the result with the lab`);
-    if (says.size === 1) return readings[0]?.says;
-    return note('the result is not a coded positive or negative; left unknown');
+    // Read only when every statement of the result is one read here and they all agree.
+    const said = serologyStatements(o);
+    const says = new Set(said.map((r) => r.says));
+    const list = said.map((r) => `${r.from}: ${r.says === undefined ? 'not read' : r.says === null ? 'indeterminate' : r.says ? 'positive' : 'negative'}`).join('; ');
+    const unknown = (why: string) => note(`${why} (${list}); left unknown — check the result with the lab`);
+    if (said.length === 0) return note('no result given (no value or interpretation); left unknown — record the result');
+    if (says.has(true) && says.has(false)) return unknown('the result says both positive and negative');
+    if (!said.some((r) => r.coded)) return unknown('the result is not a coded positive or negative');
+    if (says.size > 1 || !(says.has(true) || says.has(false))) return unknown('not every statement of the result reads as positive or negative');
+    return said[0]?.says;
   }
   if (def.type !== 'lab' && def.type !== 'number' && def.type !== 'integer') return note(`cannot fill a ${def.type} field from an observation`);
   const q = o.valueQuantity;
@@ -480,6 +518,36 @@ function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: s
   if (highUnit !== unit) return note(`the reference range is in ${highUnit}, the value in ${unit}; not imported`);
   if (!Number.isFinite(high.value) || high.value <= 0) return note(`the reference range upper limit ${high.value} is not a positive number; not imported`);
   return { value: q.value, unit, uln: high.value, date };
+}
+
+type Statement = { from: string; says: boolean | null | undefined; coded: boolean };
+
+/**
+ * Everything a yes/no result states, each with what it says (undefined: not read): a value of any
+ * type, each coding of the value and of the interpretation (and its display when it names another
+ * answer than its code), their text, a data-absent reason. Text is read only to agree with a code.
+ */
+function serologyStatements(o: R4.Observation): Statement[] {
+  const out: Statement[] = [];
+  const word = (t: string) => RESULT_WORDS[t.trim().toLowerCase().replace(/ \(qualifier value\)$/, '').replace(/[\s-]+/g, ' ')];
+  const concept = (cc: R4.CodeableConcept, what: string) => {
+    for (const c of cc.coding ?? []) {
+      const says = RESULT_CODES.get(codeKey(c.system, c.code));
+      out.push({ from: `${what} ${c.system === INTERPRETATION ? c.code : codingText(c)}`, says, coded: true });
+      const shown = c.display === undefined ? undefined : word(c.display);
+      if (says !== undefined && shown !== undefined && shown !== says) out.push({ from: `${what} display "${c.display}"`, says: shown, coded: false });
+    }
+    if (cc.text !== undefined) out.push({ from: `${what} text "${cc.text.slice(0, 40)}"`, says: word(cc.text), coded: false });
+  };
+  for (const [key, v] of Object.entries(o)) {
+    if (key === 'valueBoolean') out.push({ from: `valueBoolean ${v}`, says: v as boolean, coded: true });
+    else if (key === 'valueString') out.push({ from: `valueString "${(v as string).slice(0, 40)}"`, says: word(v as string), coded: false });
+    else if (/^value[A-Z]/.test(key) && key !== 'valueCodeableConcept') out.push({ from: `${key} ${String(JSON.stringify(v)).slice(0, 60)}`, says: undefined, coded: false });
+  }
+  if (o.valueCodeableConcept) concept(o.valueCodeableConcept, 'value');
+  for (const cc of o.interpretation ?? []) concept(cc, 'interpretation');
+  if (o.dataAbsentReason) out.push({ from: `dataAbsentReason ${conceptText(o.dataAbsentReason) ?? 'given'}`, says: undefined, coded: false });
+  return out;
 }
 
 /**
@@ -569,7 +637,8 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
   // The date recorded is when the entry was made (often a migration into a new EHR), never the date of diagnosis.
   const onset = conditionDate(c, 'onset');
   const recorded = dateOf(c.recordedDate);
-  if (afterAsOf(onset.date ?? recorded, ctx, ref, code)) return;
+  // Only the onset places a condition after the screening date (a partial one when it cannot be earlier), never the date recorded.
+  if (afterAsOf(onset.date ?? firstPossibleDay(onset.partial), ctx, ref, code, onset.date ? undefined : `onset "${onset.partial}"`)) return;
   const clinicalCode = statusCode(c.clinicalStatus, CLINICAL_SYSTEM, CLINICAL_CODES);
   const clinical = clinicalCode === 'unreadable' ? undefined : clinicalCode;
   if (clinicalCode === 'unreadable') note(`clinical status ${conceptText(c.clinicalStatus) ?? 'given'} is not one coding in ${CLINICAL_SYSTEM}: read as not given`);
@@ -586,10 +655,15 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
     else note(unknownDate({ ...onset, ...(recorded ? { recorded } : {}) }, 'the diagnosis date'));
     if (clinical && ACTIVE_CLINICAL.has(clinical)) record.active = true;
     else if (clinical && ENDED_CLINICAL.has(clinical)) {
-      record.active = false;
       const resolved = conditionDate(c, 'abatement');
-      if (resolved.date) record.resolvedDate = resolved.date;
-      else note(unknownDate(resolved, 'the resolution date'));
+      const day = resolved.date ?? firstPossibleDay(resolved.partial);
+      // Resolved after the screening date: it had not resolved then.
+      if (ctx.asOf && day && compareDates(day, ctx.asOf) > 0) note(`${clinical} ${resolved.date ? `on ${resolved.date}` : `in "${resolved.partial}"`}, after the screening date ${ctx.asOf}: whether it was active then is for a person`);
+      else {
+        record.active = false;
+        if (resolved.date) record.resolvedDate = resolved.date;
+        else note(unknownDate(resolved, 'the resolution date'));
+      }
     } else note('no clinical status: whether it is present now is unknown');
     records.get('malignancies')?.push(record);
     refs.get('malignancies')?.push(ref);
@@ -631,6 +705,8 @@ function unknownDate(d: ConditionDate, what: string): string {
 
 /** The first day a partial date (a year, or a year and month) can be. */
 const firstPossibleDay = (partial: string | undefined) => (partial ? `${partial.slice(0, 4)}-${partial.slice(5, 7) || '01'}-01` : undefined);
+/** A full date, or for a year or a year and month the first day it can be. */
+const earliestDay = (d: string | undefined) => dateOf(d) ?? (d !== undefined && d.length < 10 && FHIR_DATE_TIME.test(d) ? firstPossibleDay(d) : undefined);
 
 /**
  * One diagnosis subtype; two different subtypes stay unknown. Its date is the earliest onset, known
@@ -715,7 +791,10 @@ function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispen
   const given = m.resourceType === 'MedicationAdministration';
   const raw = given ? ((m as R4.MedicationAdministration).effectiveDateTime ?? (m as R4.MedicationAdministration).effectivePeriod?.start) : ((m as R4.MedicationDispense).whenHandedOver ?? (m as R4.MedicationDispense).whenPrepared);
   const date = dateOf(raw);
-  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : ''}${typeof m.status === 'string' ? ` (status ${m.status.slice(0, 20)})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
+  // A date that is not a full one is named as given, never dropped.
+  const partial = !date && typeof raw === 'string';
+  const details = [partial ? 'not a full date' : '', typeof m.status === 'string' ? `status ${m.status.slice(0, 20)}` : ''].filter((d) => d).join('; ');
+  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : partial ? ` on "${raw.slice(0, 30)}"` : ''}${details ? ` (${details})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
 }
 
 function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx): MedEntry | undefined {
@@ -739,32 +818,45 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
   }
   const dosages = (isRequest ? (m as R4.MedicationRequest).dosageInstruction : (m as R4.MedicationStatement).dosage) ?? [];
   const bounds = dosages.map((d) => d.timing?.repeat?.boundsPeriod);
+  const unknownStart = (problem: string) => note(`${problem}: the start is left unknown — record it`);
   for (const b of bounds) for (const [what, raw] of [['dosage start', b?.start], ['dosage end', b?.end]] as const) {
     const problem = dateProblem(raw, what);
-    if (problem) note(`${problem}: not used`);
+    if (problem && what === 'dosage end') note(`${problem}: not used`);
+    else if (problem) unknownStart(problem);
   }
   let start: string | undefined;
   let end: string | undefined;
+  let given: (string | undefined)[];
   if (isRequest) {
     // Several dosage instructions (a taper): from the first start to the last end, if every one has an end.
-    const starts = bounds.map((b) => dateOf(b?.start)).filter((d) => d !== undefined).sort(compareDates);
+    // A start given but not a full date is never replaced by another date: the start stays unknown.
+    given = bounds.flatMap((b) => (b?.start !== undefined ? [b.start] : []));
+    const starts = given.map(dateOf);
     const ends = bounds.map((b) => dateOf(b?.end));
-    start = starts[0];
+    start = starts.every((d) => d !== undefined) ? [...starts].sort(compareDates)[0] : undefined;
     end = ends.length > 0 && ends.every((d) => d !== undefined) ? [...ends].sort(compareDates)[ends.length - 1] : undefined;
-    if (!start) {
-      start = dateOf((m as R4.MedicationRequest).authoredOn);
+    const authored = (m as R4.MedicationRequest).authoredOn;
+    if (given.length === 0 && authored !== undefined) {
+      given = [authored];
+      // Only with no start given at all is the date prescribed taken as the start.
+      start = dateOf(authored);
+      const problem = dateProblem(authored, 'no dosage start, and the date prescribed');
       if (start) note(`no dosage start date: the date prescribed (${start}) is taken as the start`);
+      else if (problem) unknownStart(problem);
     }
   } else {
     const s = m as R4.MedicationStatement;
-    start = dateOf(s.effectivePeriod?.start ?? s.effectiveDateTime);
+    given = [s.effectivePeriod?.start ?? s.effectiveDateTime];
+    start = dateOf(given[0]);
     end = dateOf(s.effectivePeriod?.end);
     const startProblem = dateProblem(s.effectivePeriod?.start ?? s.effectiveDateTime, s.effectivePeriod?.start !== undefined ? 'effective start' : 'effective date');
     if (startProblem) note(`${startProblem}: the start is left unknown — record it`);
     const endProblem = dateProblem(s.effectivePeriod?.end, 'effective end');
     if (endProblem) note(`${endProblem}: not used`);
   }
-  if (afterAsOf(start, ctx, ref, code)) return undefined;
+  // A start that is only a year or month is after the screening date when its first possible day is.
+  const first = given.filter((d) => earliestDay(d)).sort((a, b) => compareDates(earliestDay(a) as string, earliestDay(b) as string))[0];
+  if (afterAsOf(start ?? earliestDay(first), ctx, ref, code, start ? undefined : `start "${first}"`)) return undefined;
   let state: MedEntry['state'] = m.status === 'active' ? 'active' : m.status === 'completed' || m.status === 'stopped' ? 'ended' : 'unknown';
   if (state === 'unknown') note(`status ${m.status}: whether it is still taken is unknown`);
   if (state === 'active' && end) {

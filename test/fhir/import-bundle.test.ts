@@ -100,6 +100,8 @@ describe('patient and bundle', () => {
       { resource: { resourceType: 'ProcedureRequest', id: 'x' }, error: '$.entry[1].resource.resourceType: ProcedureRequest is a STU3/DSTU2 resource, not R4; trial-screen reads FHIR R4 only (convert the bundle to R4)' },
       { resource: { ...condition('dm', '396230008'), clinicalStatus: 'active' }, error: '$.entry[1].resource.clinicalStatus: Condition "clinicalStatus" as a plain code ("active") is STU3/DSTU2 (R4 has a CodeableConcept); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
       { resource: { resourceType: 'AllergyIntolerance', id: 'a', verificationStatus: 'confirmed' }, error: '$.entry[1].resource.verificationStatus: AllergyIntolerance "verificationStatus" as a plain code ("confirmed") is STU3/DSTU2 (R4 has a CodeableConcept); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'Procedure', id: 'bx', status: 'completed', notDone: true }, error: '$.entry[1].resource.notDone: Procedure "notDone" is STU3 (R4 has status not-done); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
+      { resource: { resourceType: 'Procedure', id: 'bx', status: 'completed', notPerformed: true }, error: '$.entry[1].resource.notPerformed: Procedure "notPerformed" is DSTU2 (R4 has status not-done); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
       { resource: { ...condition('dm', '396230008'), patient: { reference: 'Patient/a' } }, error: '$.entry[1].resource.patient: Condition "patient" is DSTU2 (R4 has subject); trial-screen reads FHIR R4 only (convert the bundle to R4)' },
     ].map(({ resource, error }) => ({ bundle: { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', id: 'a' } }, { resource }] }, error: new RegExp(`^${error.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })),
   ])('refused: $error', ({ bundle, error }) => {
@@ -169,7 +171,7 @@ describe('never guessing: what cannot be read faithfully stays unknown, with a n
     // D7: another patient.
     { rule: 'D7 an observation about another patient is not used', resources: [ck({ subject: { reference: 'Patient/other' } })], path: 'labs.ck', value: undefined, note: /about another patient \(Patient\/other\), not Patient\/p: not used/, resource: 'Observation/ck' },
     { rule: 'D7 a rituximab order for another patient is not used', resources: [medRequest('m1', '121191', '2026-01-01', { subject: { reference: 'urn:uuid:someone-else' } })], path: 'medications', value: [], note: /about another patient/ },
-    { rule: 'D7 the patient by a server URL is the patient', resources: [ck({ subject: { reference: 'https://ehr.example/fhir/Patient/p' } })], path: 'labs.ck.value', value: 900 },
+    { rule: 'D7 a server URL, and the Patient has no server address to match it: not used', resources: [ck({ subject: { reference: 'https://ehr.example/fhir/Patient/p' } })], path: 'labs.ck', value: undefined, note: /^names its patient by a server address \(https:\/\/ehr.example\/fhir\/Patient\/p\), and Patient\/p has none in the bundle/ },
     // D8: copies of one resource.
     { rule: 'D8 two different copies with no version: neither is used', resources: [ck({}), ck({ status: 'entered-in-error' })], path: 'labs.ck', value: undefined, note: /2 different copies of this resource and nothing says which is current: not used/, resource: 'Observation/ck' },
     { rule: 'D8 the newest versionId is used', resources: [ck({ meta: { versionId: '2' }, valueQuantity: q(400, 'U/L') }), ck({ meta: { versionId: '1' } })], path: 'labs.ck.value', value: 400, note: /2 versions of this resource: the newest is used/ },
@@ -281,6 +283,34 @@ describe('Condition dates: never the date recorded, never a partial date complet
     expect(screened('IM101-611', r, ['malignancies']).outcome('E7')).toBe('unknown');
   });
 
+  test('a partial onset recorded after the screening date: the recorded date decides nothing; the diagnosis is kept, its date unknown', () => {
+    const r = imported([condition('dm', '396230008', { onsetDateTime: '2021', recordedDate: '2026-12-01' })], '2026-11-16');
+    expect(r.patient.diagnosis).toEqual({ subtype: 'dm' });
+    expect(messages(r)).toEqual(['Condition/dm: onset "2021" is only a year; recorded 2026-12-01: the diagnosis date is left unknown — record it']);
+  });
+
+  test('an active cancer with onset "2027-03", after the screening date, is set aside, not present at screening; E12 not met by it', () => {
+    const r = imported([condition('dm', '396230008'), { ...condition('ca', '363346000', { onsetDateTime: '2027-03' }), clinicalStatus: { coding: [{ system: CLINICAL, code: 'active' }] } }], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([]);
+    expect(messages(r)).toContain('Condition/ca: onset "2027-03", after the screening date 2026-11-16; not used');
+    expect(screened('IM101-611', r, ['malignancies']).outcome('E12')).toBe('not_met');
+  });
+
+  test('an onset "2026-11" that may be before the screening date is kept, its date unknown', () => {
+    const r = imported([{ ...condition('ca', '363346000', { onsetDateTime: '2026-11' }), clinicalStatus: { coding: [{ system: CLINICAL, code: 'active' }] } }], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([{ type: 'other', active: true }]);
+  });
+
+  test.each([
+    { rule: 'on 2027-01-15', abatement: '2027-01-15', when: 'on 2027-01-15' },
+    { rule: 'in "2027"', abatement: '2027', when: 'in "2027"' },
+  ])('a cancer resolved $rule, after the screening date, was not resolved then: active unknown; E12 open', ({ abatement, when }) => {
+    const r = imported([condition('dm', '396230008'), resolvedCancer('ca', { onsetDateTime: '2018-01-01', abatementDateTime: abatement })], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
+    expect(messages(r)).toContain(`Condition/ca: resolved ${when}, after the screening date 2026-11-16: whether it was active then is for a person`);
+    expect(screened('IM101-611', r, ['malignancies']).outcome('E12')).toBe('unknown');
+  });
+
   test.each([
     { rule: 'a year and month is not a day', conditions: [condition('dm', '396230008', { onsetDateTime: '2024-02' })], date: undefined, note: 'Condition/dm: onset "2024-02" is only a year and month: the diagnosis date is left unknown — record it' },
     { rule: 'an onset given as an age', conditions: [condition('dm', '396230008', { onsetDateTime: undefined, onsetAge: { value: 48, unit: 'a' } })], date: undefined, note: 'Condition/dm: onset given as an age: the diagnosis date is left unknown — record it' },
@@ -297,8 +327,10 @@ describe('Condition dates: never the date recorded, never a partial date complet
 
 describe('one patient: a subject given by identifier must be one of the Patient\'s', () => {
   const MRN = 'urn:oid:1.2.3.4.mrn';
-  const withIdentifiers = (...resources: Record<string, unknown>[]) =>
-    importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female', identifier: [{ system: MRN, value: 'MRN-001' }] } }, ...resources.map((resource) => ({ resource }))] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
+  const withIdentifiers = (...resources: Record<string, unknown>[]) => patientAt('https://ehr.example/fhir/Patient/p1', ...resources);
+  /** The Patient p1 (MRN-001) at this fullUrl, with these resources. */
+  const patientAt = (fullUrl: string | undefined, ...resources: Record<string, unknown>[]) =>
+    importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ ...(fullUrl ? { fullUrl } : {}), resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female', identifier: [{ system: MRN, value: 'MRN-001' }] } }, ...resources.map((resource) => ({ resource }))] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
   const ownCk = ck({ id: 'ck-own', effectiveDateTime: '2026-11-01', valueQuantity: q(420, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject: { reference: 'Patient/p1' } });
   const ckOf = (subject: unknown) => ck({ id: 'ck-x', effectiveDateTime: '2026-11-12', valueQuantity: q(6000, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject });
 
@@ -309,7 +341,39 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
   });
 
+  test('a CK whose subject is Patient/p1 by reference but MRN-999 by identifier is set aside; IM101-611 I4 is not met by it', () => {
+    const r = withIdentifiers(condition('dm', '396230008'), ownCk, ckOf({ reference: 'Patient/p1', identifier: { system: MRN, value: 'MRN-999' } }));
+    expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
+    expect(messages(r)).toContain('Observation/ck-x: about another patient (identifier urn:oid:1.2.3.4.mrn|MRN-999), not Patient/p1, though its reference is Patient/p1: not used');
+    expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  test('a CK on another server, when the Patient\'s fullUrl is a urn:uuid, is set aside; IM101-611 I4 is not met by it', () => {
+    const r = patientAt('urn:uuid:00000000-0000-4000-8000-000000000000', condition('dm', '396230008'), ownCk, ckOf({ reference: 'http://other.example.com/fhir/Patient/p1' }));
+    expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
+    expect(messages(r)).toContain('Observation/ck-x: names its patient by a server address (http://other.example.com/fhir/Patient/p1), and Patient/p1 has none in the bundle (its fullUrl is not an http(s) address) to match it: not used');
+    expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
   test.each([
+    { rule: 'urn:uuid fullUrl: the relative reference', fullUrl: 'urn:uuid:0a', reference: 'Patient/p1', used: true },
+    { rule: 'urn:uuid fullUrl: the fullUrl itself', fullUrl: 'urn:uuid:0a', reference: 'urn:uuid:0a', used: true },
+    { rule: 'urn:uuid fullUrl: another urn:uuid', fullUrl: 'urn:uuid:0a', reference: 'urn:uuid:0b', used: false },
+    { rule: 'no fullUrl: a server URL', fullUrl: undefined, reference: 'https://ehr.example/fhir/Patient/p1', used: false },
+    { rule: 'the host in capitals is the same server', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'http://EHR.Example.org/fhir/Patient/p1', used: true },
+    { rule: 'the scheme in capitals is the same server', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'HTTP://ehr.example.org/fhir/Patient/p1', used: true },
+    { rule: 'https is not http', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'https://ehr.example.org/fhir/Patient/p1', used: false },
+    { rule: 'the path is case-sensitive', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'http://ehr.example.org/FHIR/Patient/p1', used: false },
+    { rule: 'a relative path that is not Patient/<id>', fullUrl: 'http://ehr.example.org/fhir/Patient/p1', reference: 'other/Patient/p1', used: false },
+  ])('reference $reference with fullUrl $fullUrl: used $used', ({ fullUrl, reference, used }) => {
+    const r = patientAt(fullUrl, ckOf({ reference }));
+    expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
+    if (!used) expect(messages(r).some((m) => m.startsWith('Observation/ck-x: ') && m.endsWith(': not used'))).toBe(true);
+  });
+
+  test.each([
+    { rule: 'the Patient\'s reference and its own identifier', subject: { reference: 'Patient/p1', identifier: { system: MRN, value: 'MRN-001' } }, used: true },
+    { rule: 'another reference with the Patient\'s identifier', subject: { reference: 'Patient/p2', identifier: { system: MRN, value: 'MRN-001' } }, used: false, note: 'about another patient (Patient/p2), not Patient/p1: not used' },
     { rule: 'the Patient\'s own identifier', subject: { identifier: { system: MRN, value: 'MRN-001' } }, used: true },
     { rule: 'its value with no system', subject: { identifier: { value: 'MRN-001' } }, used: true },
     { rule: 'a versioned reference to the Patient', subject: { reference: 'Patient/p1/_history/3' }, used: true },
@@ -340,6 +404,9 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     const r = imported([ckOf({ identifier: { value: 'MRN-001' } })]);
     expect(r.patient.labs).toBeUndefined();
     expect(messages(r)).toContain('Observation/ck-x: names its patient only by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
+    const both = imported([ckOf({ reference: 'Patient/p', identifier: { value: 'MRN-001' } })]);
+    expect(both.patient.labs).toBeUndefined();
+    expect(messages(both)).toContain('Observation/ck-x: names its patient also by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
   });
 });
 
@@ -362,11 +429,48 @@ describe('serology: a result that contradicts itself stays unknown; every result
     expect(at(imported([hbsag('hbs', '2026-11-01', { ...POS, ...interp('POS') })]).patient, 'infection.hbsagPositive')).toBe(true);
   });
 
+  // Every statement must be one the importer reads, and all must agree; NCT04946669 E5 (HBsAg or anti-HCV positive) was decided on each of these.
+  const antiHcvNegative = hcv('hcv', NEG);
+  const valueCoding = (system: string, c: string, extra: Record<string, unknown> = {}) => ({ valueCodeableConcept: { coding: [{ system, code: c }], ...extra } });
+  const UNREAD = 'not every statement of the result reads as positive or negative';
+  const BOTH = 'the result says both positive and negative';
+  test.each([
+    { rule: 'valueString "POSITIVE", interpretation NEG', extra: { valueString: 'POSITIVE', ...interp('NEG') }, note: `${BOTH} (valueString "POSITIVE": positive; interpretation NEG: negative)` },
+    { rule: 'value Negative, interpretation DET', extra: { ...NEG, ...interp('DET') }, note: `${BOTH} (value SNOMED CT 260385009: negative; interpretation DET: positive)` },
+    { rule: 'LOINC answer LA6576-8 Positive, interpretation NEG', extra: { ...valueCoding(LOINC, 'LA6576-8'), ...interp('NEG') }, note: `${BOTH} (value LOINC LA6576-8: positive; interpretation NEG: negative)` },
+    { rule: 'SNOMED 260373001 Detected, interpretation NEG', extra: { ...valueCoding(SCT, '260373001'), ...interp('NEG') }, note: `${BOTH} (value SNOMED CT 260373001: positive; interpretation NEG: negative)` },
+    { rule: 'text "Reactive" over a Negative coding', extra: valueCoding(SCT, '260385009', { text: 'Reactive' }), note: `${BOTH} (value SNOMED CT 260385009: negative; value text "Reactive": positive)` },
+    { rule: 'a coding whose display names the other answer', extra: { valueCodeableConcept: { coding: [{ system: SCT, code: '260385009', display: 'Positive' }] } }, note: `${BOTH} (value SNOMED CT 260385009 Positive: negative; value display "Positive": positive)` },
+    { rule: 'value Negative, interpretation A (abnormal)', extra: { ...NEG, ...interp('A') }, note: `${UNREAD} (value SNOMED CT 260385009: negative; interpretation A: not read)` },
+    { rule: 'value Negative, interpretation H', extra: { ...NEG, ...interp('H') }, note: `${UNREAD} (value SNOMED CT 260385009: negative; interpretation H: not read)` },
+    { rule: 'value Negative, interpretation IND', extra: { ...NEG, ...interp('IND') }, note: `${UNREAD} (value SNOMED CT 260385009: negative; interpretation IND: indeterminate)` },
+    { rule: 'value Positive, interpretation L', extra: { ...POS, ...interp('L') }, note: `${UNREAD} (value SNOMED CT 10828004: positive; interpretation L: not read)` },
+    { rule: 'a local coding beside Negative', extra: { valueCodeableConcept: { coding: [{ system: SCT, code: '260385009' }, { system: 'urn:lab', code: 'R' }] } }, note: `${UNREAD} (value SNOMED CT 260385009: negative; value urn:lab R: not read)` },
+    { rule: 'a quantity with interpretation NEG', extra: { valueQuantity: { value: 0.2, unit: 'S/CO' }, ...interp('NEG') }, note: `${UNREAD} (valueQuantity {"value":0.2,"unit":"S/CO"}: not read; interpretation NEG: negative)` },
+    { rule: 'only free text', extra: { valueString: 'Negative' }, note: 'the result is not a coded positive or negative (valueString "Negative": negative)' },
+  ])('HBsAg $rule: unknown, each statement quoted; E5 open, not decided', ({ extra, note }) => {
+    const r = imported([hbsag('hbs', '2026-11-01', extra), antiHcvNegative], '2026-11-16');
+    expect(at(r.patient, 'infection')).toEqual({ antiHcvPositive: false });
+    expect(messages(r)).toContain(`Observation/hbs: ${note}; left unknown — check the result with the lab`);
+    expect(screened('NCT04946669', r).outcome('E5')).toBe('unknown');
+  });
+
+  test.each([
+    { rule: 'LOINC LA6577-6 Negative with text "Negative" and interpretation NEG', extra: { ...valueCoding(LOINC, 'LA6577-6', { text: 'Negative' }), ...interp('NEG') }, value: false },
+    { rule: 'SNOMED 260415000 Not detected with interpretation ND', extra: { ...valueCoding(SCT, '260415000'), ...interp('ND') }, value: false },
+    { rule: 'SNOMED 260373001 Detected, display "Detected (qualifier value)"', extra: { valueCodeableConcept: { coding: [{ system: SCT, code: '260373001', display: 'Detected (qualifier value)' }] } }, value: true },
+    { rule: 'valueString "Non-reactive" with interpretation NEG', extra: { valueString: 'Non-reactive', ...interp('NEG') }, value: false },
+  ])('read when every statement is read and all agree: $rule', ({ extra, value }) => {
+    const r = imported([hbsag('hbs', '2026-11-01', extra), antiHcvNegative], '2026-11-16');
+    expect(at(r.patient, 'infection.hbsagPositive')).toBe(value);
+    expect(screened('NCT04946669', r).outcome('E5')).toBe(value ? 'met' : 'not_met');
+  });
+
   test('a positive anti-HCV on the same day as an unreadable one is listed, and the field stays unknown', () => {
-    const r = imported([hcv('hcv-string', { valueString: 'Reactive' }), hcv('hcv-quant', { valueQuantity: { value: 8.2, unit: 'S/CO' }, ...interp('POS') })]);
+    const r = imported([hcv('hcv-string', { valueString: 'Reactive' }), hcv('hcv-quant', interp('POS'))]);
     expect(at(r.patient, 'infection.antiHcvPositive')).toBeUndefined();
     expect(messages(r)).toEqual(expect.arrayContaining([
-      'Observation/hcv-string: the result is not a coded positive or negative; left unknown',
+      'Observation/hcv-string: the result is not a coded positive or negative (valueString "Reactive": positive); left unknown — check the result with the lab',
       'Observation/hcv-quant: another infection.antiHcvPositive result on 2026-11-01 (positive), the same day as one that cannot be read (Observation/hcv-string): infection.antiHcvPositive left unknown',
     ]));
   });
@@ -428,6 +532,58 @@ describe('medications: a partial start and a drug given are named, not lost', ()
     const r = imported([statement('rtx', '121191', { status: 'completed', effectiveDateTime: '2026-09' })], '2026-11-16');
     expect(r.patient.medications).toEqual([{ drug: 'rituximab' }]);
     expect(messages(r)).toContain('MedicationStatement/rtx: effective date "2026-09" is not a full date: the start is left unknown — record it');
+  });
+
+  // IM101-611 I6 (same background for 12 weeks, dose stable for 4) was met on a dose dated from the prescription.
+  const prednisone = (id: string, bounds: Record<string, string>, dose: number, extra: Record<string, unknown> = {}) => medRequest(id, '8640', '', { dosageInstruction: [daily({ frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: bounds }, dose)], ...extra });
+  const background = [
+    prednisone('pred-1', { start: '2025-01-10', end: '2026-05-31' }, 40, { status: 'stopped', authoredOn: '2025-01-10' }),
+    medRequest('mtx', '6851', '2024-09-01', { dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'wk', boundsPeriod: { start: '2024-09-01' } } }, doseAndRate: [{ doseQuantity: q(15, 'mg') }] }] }),
+  ];
+
+  test('a dosage start "2026-10" is not replaced by the date prescribed (2026-06-01): start unknown, one note; I6 open instead of met', () => {
+    const r = imported([...background, prednisone('pred-2', { start: '2026-10' }, 10, { authoredOn: '2026-06-01' })], '2026-11-16');
+    expect(r.patient.medications).toEqual([
+      { drug: 'prednisone', start: '2025-01-10', stop: '2026-05-31', doses: [{ date: '2025-01-10', dose: 40, unit: 'mg/day' }] },
+      { drug: 'prednisone', ongoing: true },
+      { drug: 'methotrexate', start: '2024-09-01', ongoing: true, doses: [{ date: '2024-09-01', dose: 15, unit: 'mg/week' }] },
+    ]);
+    const about = messages(r).filter((m) => m.startsWith('MedicationRequest/pred-2: '));
+    expect(about).toEqual([
+      'MedicationRequest/pred-2: dosage start "2026-10" is not a full date: the start is left unknown — record it',
+      'MedicationRequest/pred-2: a prednisone dose of 10 mg/day with no start date cannot be placed in a dose history: dose history left unknown',
+    ]);
+    expect(screened('IM101-611', r, ['medications']).outcome('I6')).toBe('unknown');
+  });
+
+  test('with the full start the same bundle meets I6 (the check above is about the date alone)', () => {
+    const r = imported([...background, prednisone('pred-2', { start: '2026-06-01' }, 10, { authoredOn: '2026-06-01' })], '2026-11-16');
+    expect(screened('IM101-611', r, ['medications']).outcome('I6')).toBe('met');
+  });
+
+  test.each([
+    { rule: 'a partial authoredOn with no start given', request: prednisone('p', {}, 10, { authoredOn: '2026-06' }), note: 'no dosage start, and the date prescribed "2026-06" is not a full date: the start is left unknown — record it' },
+    { rule: 'a taper with one partial start', request: medRequest('p', '8640', '', { authoredOn: '2026-01-01', dosageInstruction: [daily({ boundsPeriod: { start: '2026-01-05' } }, 40, { sequence: 1 }), daily({ boundsPeriod: { start: '2025-12' } }, 20, { sequence: 2 })] }), note: 'dosage start "2025-12" is not a full date: the start is left unknown — record it' },
+  ])('$rule: the start stays unknown, named', ({ request, note }) => {
+    const r = imported([request], '2026-11-16');
+    expect(r.patient.medications).toEqual([{ drug: 'prednisone', ongoing: true }]);
+    expect(messages(r)).toContain(`MedicationRequest/p: ${note}`);
+    expect(messages(r).join('\n')).not.toContain('taken as the start');
+  });
+
+  test.each([
+    { rule: 'a request whose dosage start is "2026-12"', resource: prednisone('p', { start: '2026-12' }, 10), start: 'start "2026-12"' },
+    { rule: 'a request with no start, prescribed in "2027"', resource: prednisone('p', {}, 10, { authoredOn: '2027' }), start: 'start "2027"' },
+    { rule: 'a statement effective from "2026-12"', resource: { resourceType: 'MedicationStatement', id: 'p', status: 'active', medicationCodeableConcept: code(RX, '8640'), effectivePeriod: { start: '2026-12' } }, start: 'start "2026-12"' },
+  ])('$rule, after the screening date, is set aside', ({ resource, start }) => {
+    const r = imported([resource], '2026-11-16');
+    expect(r.patient.medications).toEqual([]);
+    expect(messages(r)).toContain(`${resource.resourceType}/p: ${start}, after the screening date 2026-11-16; not used`);
+  });
+
+  test('a dispensing dated "2026-10" names that date', () => {
+    const r = imported([{ resourceType: 'MedicationDispense', id: 'd', status: 'completed', medicationCodeableConcept: code(RX, '121191'), whenHandedOver: '2026-10' }]);
+    expect(r.notes).toContainEqual({ resource: 'MedicationDispense/d', code: 'RxNorm 121191', message: 'a drug dispensed on "2026-10" (not a full date; status completed): dispensings are not read for screening; check that the medication list holds it' });
   });
 
   test('a rituximab infusion given (MedicationAdministration) is named with its drug and date, not only counted', () => {

@@ -30,9 +30,10 @@ export function roleWords(role: FactRole): string {
     }
     case 'intoleranceCourse': {
       // Which immunosuppressive therapy this calculation takes: any, those the record's list names, or the others.
-      const immuno = role.which === 'named' ? 'an immunosuppressant the record names' : role.which === 'unnamed' ? "an immunosuppressive therapy the record's list does not name" : 'an immunosuppressant';
-      const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : role.partner === 'immunosuppressant' ? immuno : `a glucocorticoid or ${immuno} (its class not recorded)`;
-      return `${drugWords(role.drug)} (intolerance, ${courseWords(role)}) together with ${withWhat} for ≥ ${role.months} months`;
+      const immuno = role.which === 'named' ? 'an immunosuppressant (not one the investigator decides about)' : role.which === 'unnamed' ? 'an immunosuppressive therapy the investigator decides about' : 'an immunosuppressant';
+      const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : role.partner === 'immunosuppressant' ? immuno : `a glucocorticoid or ${immuno}`;
+      const unclassed = role.partner === 'either' ? ', its class not recorded' : '';
+      return `${drugWords(role.drug)} (intolerance, ${courseWords(role)}${unclassed}) together with ${withWhat} for ≥ ${role.months} months`;
     }
     case 'combinedCourse':
       return `${drugWords(role.drug)} (${courseWords(role)}) together with a glucocorticoid for ≥ ${role.months} months`;
@@ -65,7 +66,11 @@ export function itemWords(d: ItemDetail): string {
 /** A fact's value as reports show it: a role's outcome in words (an intolerance course), else the value itself. */
 export function factData(f: Fact): Fact['value'] {
   if ('role' in f && (f.role.kind === 'intoleranceCourse' || f.role.kind === 'combinedCourse')) {
-    return f.value === true ? `yes, with ${(f.role.partners ?? []).map(drugWords).join(', ')}` : f.value === null ? 'not known (data missing)' : 'no';
+    const partners = (f.role.partners ?? []).map(drugWords);
+    const named = partners.length > 1 ? `${partners.slice(0, -1).join(', ')} and ${partners.at(-1)}` : (partners[0] ?? '');
+    // A course still taken cannot be intolerance ("side effects that require discontinuation").
+    if (f.value === false && f.role.kind === 'intoleranceCourse' && f.role.ongoing) return 'not counted: still taken (intolerance means the drug was stopped)';
+    return f.value === true ? `yes, with ${named}` : f.value === null ? 'not known (data missing)' : 'no';
   }
   return f.value;
 }

@@ -321,7 +321,11 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
 /** A calculator's result: the computed value against its threshold where it has one. */
 function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): ReasonFact {
   const d = detailOf(t);
-  const label = String(d.description ?? d.calculator);
+  // The paired-course calculators are used more than once in a criterion, each time over part of
+  // the courses: the rule's note says which ("… a named immunosuppressant …: no"), the calculator's
+  // description only what it computes.
+  const paired = d.calculator === 'combinedIntolerance' || d.calculator === 'combinedTreatment';
+  const label = paired && t.note ? t.note : String(d.description ?? d.calculator);
   switch (d.calculator) {
     case 'prednisoneEquivalentPerKg': {
       // The decision compares mg/day with mg/kg/day × weight exactly; mg/kg/day is a rounded view.

@@ -297,6 +297,19 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     expect(r.outcome).toBe('unknown');
     expect(JSON.stringify(r.missing)).toMatch(/medications\[2\]\.(drug|class)/);
   });
+  test.each([
+    ['the glucocorticoid', 0],
+    ['the immunosuppressant', 1],
+  ])('I3: intolerance recorded on %s still taken is not intolerance ("require discontinuation"): not counted, and said so', (_n, k) => {
+    const r = aba('I3', (p) => {
+      p.medications[0].outcome = 'response';
+      p.medications[1].outcome = 'response';
+      p.medications[k].outcome = 'intolerance';
+      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+    });
+    expect(r.outcome).toBe('not_met');
+    expect(JSON.stringify(r.trace)).toContain('"ongoing":true');
+  });
   test('I3 and I5 ask the same question about the drug', () => {
     const q = (r: { review: { question: string }[] }) => r.review[0]?.question ?? '';
     const [q3, q5] = [q(aba('I3', only({ drug: 'tofacitinib' }))), q(aba('I5', only({ drug: 'tofacitinib' })))];

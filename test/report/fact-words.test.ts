@@ -35,9 +35,9 @@ describe('roleWords: each role in words', () => {
     [{ kind: 'intoleranceCourse', drug: { index: 1, drug: 'methotrexate' }, start: '2025-06-15', ongoing: true, partner: 'corticosteroid', months: 3 }, 'methotrexate (intolerance, from 2025-06-15, still taken) together with a glucocorticoid for ≥ 3 months'],
     [{ kind: 'combinedCourse', drug: { index: 1, drug: 'methotrexate' }, start: '2026-08-20', end: '2027-03-01', months: 3 }, 'methotrexate (2026-08-20 to 2027-03-01) together with a glucocorticoid for ≥ 3 months'],
     // Which immunosuppressive therapy a calculation takes, and a course whose class is not recorded.
-    [{ kind: 'intoleranceCourse', drug: { index: 0, drug: 'prednisone' }, start: '2025-06-01', ongoing: true, partner: 'immunosuppressant', which: 'named', months: 3 }, 'prednisone (intolerance, from 2025-06-01, still taken) together with an immunosuppressant the record names for ≥ 3 months'],
-    [{ kind: 'intoleranceCourse', drug: { index: 0, drug: 'prednisone' }, start: '2025-06-01', ongoing: true, partner: 'immunosuppressant', which: 'unnamed', months: 3 }, "prednisone (intolerance, from 2025-06-01, still taken) together with an immunosuppressive therapy the record's list does not name for ≥ 3 months"],
-    [{ kind: 'intoleranceCourse', drug: { index: 2 }, start: '2025-07-01', end: '2025-12-01', partner: 'either', months: 3 }, '#3 (intolerance, 2025-07-01 to 2025-12-01) together with a glucocorticoid or an immunosuppressant (its class not recorded) for ≥ 3 months'],
+    [{ kind: 'intoleranceCourse', drug: { index: 0, drug: 'prednisone' }, start: '2025-06-01', ongoing: true, partner: 'immunosuppressant', which: 'named', months: 3 }, 'prednisone (intolerance, from 2025-06-01, still taken) together with an immunosuppressant (not one the investigator decides about) for ≥ 3 months'],
+    [{ kind: 'intoleranceCourse', drug: { index: 0, drug: 'prednisone' }, start: '2025-06-01', ongoing: true, partner: 'immunosuppressant', which: 'unnamed', months: 3 }, 'prednisone (intolerance, from 2025-06-01, still taken) together with an immunosuppressive therapy the investigator decides about for ≥ 3 months'],
+    [{ kind: 'intoleranceCourse', drug: { index: 2 }, start: '2025-07-01', end: '2025-12-01', partner: 'either', months: 3 }, '#3 (intolerance, 2025-07-01 to 2025-12-01, its class not recorded) together with a glucocorticoid or an immunosuppressant for ≥ 3 months'],
   ])('%j', (role, want) => expect(roleWords(role)).toBe(want));
 });
 
@@ -45,9 +45,11 @@ describe('an intolerance course: its outcome in words', () => {
   const role: FactRole = { kind: 'intoleranceCourse', drug: { index: 1, drug: 'methotrexate' }, partner: 'corticosteroid', months: 3 };
   test.each<[Fact['value'], FactRole, string]>([
     [true, { ...role, partners: [{ index: 0, drug: 'prednisone' }] }, 'yes, with prednisone'],
-    [true, { ...role, partners: [{ index: 0, drug: 'other', otherName: 'Budesonide' }, { index: 3 }] }, 'yes, with Budesonide, #4'],
+    [true, { ...role, partners: [{ index: 0, drug: 'other', otherName: 'Budesonide' }, { index: 3 }] }, 'yes, with Budesonide and #4'],
     [null, role, 'not known (data missing)'],
     [false, role, 'no'],
+    // Still taken: not intolerance ("side effects that require discontinuation"), said so.
+    [false, { ...role, start: '2025-06-15', ongoing: true }, 'not counted: still taken (intolerance means the drug was stopped)'],
   ])('%j', (value, r, want) => {
     const f: Fact = { field: 'medications[1]', role: r, value };
     expect(factValue(f)).toBe(want);

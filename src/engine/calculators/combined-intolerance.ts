@@ -153,6 +153,10 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       // An immunosuppressant this calculation does not take is not reported under it ("no" would read as ruled out).
       if (si === 'immuno' && counts(med) === 'not_met') return;
       const mine = course(med, date);
+      // Intolerance is "side effects that require discontinuation of the drug": it counts for a
+      // course stopped by the date; one still taken then does not count, and one whose end is not
+      // recorded is unknown (its last dose to collect, named with the dates below).
+      const stopped: Outcome = med.stop !== undefined ? (compareDates(med.stop, date) <= 0 ? 'met' : 'not_met') : med.ongoing === true ? 'not_met' : 'unknown';
       const partners: DrugRef[] = [];
       let best = 'not_met' as Outcome;
       list.forEach((other, j) => {
@@ -165,7 +169,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
         const immuno = k === undefined ? undefined : (list[k] as Med);
         const c: Outcome = immuno ? counts(immuno) : filter ? 'unknown' : 'met';
         const overlap = overlapAtLeast(mine, course(other, date), params.months, date);
-        const o = and([valid, c, overlap]);
+        const o = and([stopped, valid, c, overlap]);
         if (o === 'met') partners.push(drugRef(other, j));
         if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
         if (o !== 'unknown') return;
@@ -175,6 +179,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
             if (!m.stop && m.ongoing !== true) missing.add(`medications[${n}].stop`);
           }
         }
+        if (stopped === 'unknown') missing.add(`medications[${i}].stop`);
         // A class not recorded: the drug (which gives it), or the class of an "other" drug.
         for (const [n, m, sd] of [[i, med, si], [j, other, sj]] as const) if (sd === 'unknown') missing.add(`medications[${n}].${m.drug === undefined ? 'drug' : 'class'}`);
         if (c === 'unknown' && immuno && immuno.drug === undefined) missing.add(`medications[${k}].drug`);

@@ -69,7 +69,7 @@ export function factData(f: Fact): Fact['value'] {
     const partners = (f.role.partners ?? []).map(drugWords);
     const named = partners.length > 1 ? `${partners.slice(0, -1).join(', ')} and ${partners.at(-1)}` : (partners[0] ?? '');
     // A course still taken cannot be intolerance ("side effects that require discontinuation").
-    if (f.value === false && f.role.kind === 'intoleranceCourse' && f.role.ongoing) return 'not counted: still taken (intolerance means the drug was stopped)';
+    if (f.value === false && f.role.kind === 'intoleranceCourse' && (f.role.stillTaken || f.role.ongoing)) return 'not counted: still taken at screening (intolerance means the drug was stopped)';
     return f.value === true ? `yes, with ${named}` : f.value === null ? 'not known (data missing)' : 'no';
   }
   return f.value;

@@ -345,7 +345,10 @@ function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): Reason
       // A classification that depends on items not recorded is one of several ("probable DM |
       // definite DM" in the trace): said in words, as --explain says it.
       const classes = typeof d.classification === 'string' ? classificationClasses(d.classification) : [];
-      const value = classes.length > 1 ? `${classes.join(' or ')}, depending on the items not recorded` : String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : 'no'));
+      // (A paired-course "no" that rests on intolerance recorded for a course still taken says so.)
+      const stillTaken = d.calculator === 'combinedIntolerance' && t.outcome === 'not_met' && Number(d.stillTaken) > 0 && d.stillTaken === d.considered;
+      const no = stillTaken ? 'no: the intolerance recorded is for a course still taken at screening, which does not count (intolerance means the drug was stopped)' : 'no';
+      const value = classes.length > 1 ? `${classes.join(' or ')}, depending on the items not recorded` : String(d.classification ?? d.form ?? (t.outcome === 'met' ? 'yes' : no));
       return { ...head, label, value, ...(rule ? { threshold: { op: 'is', value: rule } } : {}) };
     }
   }

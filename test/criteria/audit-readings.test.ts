@@ -310,6 +310,19 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     expect(r.outcome).toBe('not_met');
     expect(JSON.stringify(r.trace)).toContain('"ongoing":true');
   });
+  test.each([
+    ['a last dose after screening: still taken then, not counted', { stop: '2026-12-01' }, 'not_met', undefined],
+    ['"stop": null (not recorded): unknown, its last dose asked for, never an internal error', { stop: null }, 'unknown', 'medications[1].stop'],
+  ])('I3: methotrexate stopped for intolerance, %s', (_n, end, outcome, asked) => {
+    const r = aba('I3', (p) => {
+      p.medications[0].outcome = 'response';
+      const { ongoing: _o, ...mtx } = p.medications[1];
+      p.medications[1] = { ...mtx, ...end, outcome: 'intolerance' };
+      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+    });
+    expect(r.outcome).toBe(outcome);
+    if (asked) expect(JSON.stringify(r.missing)).toContain(asked);
+  });
   test('I3 and I5 ask the same question about the drug', () => {
     const q = (r: { review: { question: string }[] }) => r.review[0]?.question ?? '';
     const [q3, q5] = [q(aba('I3', only({ drug: 'tofacitinib' }))), q(aba('I5', only({ drug: 'tofacitinib' })))];

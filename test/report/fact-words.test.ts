@@ -49,7 +49,7 @@ describe('an intolerance course: its outcome in words', () => {
     [null, role, 'not known (data missing)'],
     [false, role, 'no'],
     // Still taken: not intolerance ("side effects that require discontinuation"), said so.
-    [false, { ...role, start: '2025-06-15', ongoing: true }, 'not counted: still taken (intolerance means the drug was stopped)'],
+    [false, { ...role, start: '2025-06-15', ongoing: true }, 'not counted: still taken at screening (intolerance means the drug was stopped)'],
   ])('%j', (value, r, want) => {
     const f: Fact = { field: 'medications[1]', role: r, value };
     expect(factValue(f)).toBe(want);

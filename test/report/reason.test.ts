@@ -260,3 +260,14 @@ describe('a list that every record decides', () => {
     expect(factWords({ kind: 'records', outcome: 'not_met', sense: 'needs', field: 'medications', label: 'Medications', value: 2, records: ['A', 'B'] })).toBe('none of 2 recorded medications matches (A, B)');
   });
 });
+
+test('a paired-course "no" resting on intolerance recorded for a course still taken says so, in the report people sign', () => {
+  const responder = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+  const p = withChanges(example('nct04946669-eligible'), (x: any) => {
+    x.medications[0].outcome = 'response';
+    x.medications[1].outcome = 'intolerance';
+    x.imacs.followUp = responder;
+  });
+  const words = reasonOf(screenCriterion('NCT04946669', 'I3', p)).facts.map((f) => factWords(f)).join(' | ');
+  expect(words).toContain('no: the intolerance recorded is for a course still taken at screening, which does not count (intolerance means the drug was stopped)');
+});

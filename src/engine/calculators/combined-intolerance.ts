@@ -147,6 +147,9 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
     const facts: Fact[] = [];
     const missing = new Set<string>();
     let outcome = 'not_met' as Outcome;
+    /** Courses recorded as intolerance taken here, and those of them still taken on the date (not counted). */
+    let considered = 0;
+    let stillTaken = 0;
     list.forEach((med, i) => {
       const si = side(med);
       if (med.outcome !== 'intolerance' || si === 'neither') return;
@@ -156,7 +159,8 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       // Intolerance is "side effects that require discontinuation of the drug": it counts for a
       // course stopped by the date; one still taken then does not count, and one whose end is not
       // recorded is unknown (its last dose to collect, named with the dates below).
-      const stopped: Outcome = med.stop !== undefined ? (compareDates(med.stop, date) <= 0 ? 'met' : 'not_met') : med.ongoing === true ? 'not_met' : 'unknown';
+      // (A stop or ongoing of null is not recorded, as everywhere in a patient file.)
+      const stopped: Outcome = med.stop ? (compareDates(med.stop, date) <= 0 ? 'met' : 'not_met') : med.ongoing === true ? 'not_met' : 'unknown';
       const partners: DrugRef[] = [];
       let best = 'not_met' as Outcome;
       list.forEach((other, j) => {
@@ -187,10 +191,12 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       // true (with the partners), false, or null when what would decide is missing: worded in src/report/fact-words.ts.
       const value = best === 'met' ? true : best === 'unknown' ? null : false;
       const partner = si === 'steroid' ? 'immunosuppressant' : si === 'immuno' ? 'corticosteroid' : 'either';
-      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i), ...recorded(med), partner, ...(which ? { which } : {}), months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
+      considered++;
+      if (stopped === 'not_met') stillTaken++;
+      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i), ...recorded(med), ...(stopped === 'not_met' ? { stillTaken: true } : {}), partner, ...(which ? { which } : {}), months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
       if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
     });
-    return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };
+    return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: { ...base, considered, stillTaken } };
   },
 };
 

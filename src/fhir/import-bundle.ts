@@ -5,7 +5,7 @@
 import type * as R4 from 'fhir/r4.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { FieldDef } from '../criteria/dictionary-schema.js';
-import { compareDates, isValidIsoDate, shift } from '../engine/dates.js';
+import { compareDates, daysInMonth, isValidIsoDate, shift } from '../engine/dates.js';
 import { PatientDataError } from '../errors.js';
 import { buildCodeIndex, codeKey, systemName, type CodeIndex, type CodeTarget } from './code-index.js';
 import { shapeProblem } from './shape.js';
@@ -653,7 +653,13 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
     const record: Record<string, unknown> = { type: target.value };
     if (onset.date) record.diagnosisDate = onset.date;
     else note(unknownDate({ ...onset, ...(recorded ? { recorded } : {}) }, 'the diagnosis date'));
-    if (clinical && ACTIVE_CLINICAL.has(clinical)) record.active = true;
+    // Present at screening only if something places it then: a full onset (checked above), an onset
+    // year or month wholly before the date, or the entry made by then. A condition known only from
+    // an entry made later may have begun after screening.
+    const lastDay = onset.partial ? lastPossibleDay(onset.partial) : undefined;
+    const placed = !ctx.asOf || onset.date !== undefined || (lastDay !== undefined && compareDates(lastDay, ctx.asOf) <= 0) || (recorded !== undefined && compareDates(recorded, ctx.asOf) <= 0);
+    if (clinical && ACTIVE_CLINICAL.has(clinical) && !placed) note(`${clinical}, ${onset.partial ? `onset "${onset.partial}"` : 'no onset date'}${recorded ? `, recorded ${recorded}` : ''}: nothing places it on or before the screening date ${ctx.asOf}; whether it was present then is for a person`);
+    else if (clinical && ACTIVE_CLINICAL.has(clinical)) record.active = true;
     else if (clinical && ENDED_CLINICAL.has(clinical)) {
       const resolved = conditionDate(c, 'abatement');
       const day = resolved.date ?? firstPossibleDay(resolved.partial);
@@ -705,6 +711,13 @@ function unknownDate(d: ConditionDate, what: string): string {
 
 /** The first day a partial date (a year, or a year and month) can be. */
 const firstPossibleDay = (partial: string | undefined) => (partial ? `${partial.slice(0, 4)}-${partial.slice(5, 7) || '01'}-01` : undefined);
+/** The last day a year or a year and month can be. */
+const lastPossibleDay = (partial: string): string => {
+  const year = Number(partial.slice(0, 4));
+  const month = partial.length > 4 ? Number(partial.slice(5, 7)) : 12;
+  const days = daysInMonth(year, month);
+  return `${partial.slice(0, 4)}-${String(month).padStart(2, '0')}-${String(days).padStart(2, '0')}`;
+};
 /** A full date, or for a year or a year and month the first day it can be. */
 const earliestDay = (d: string | undefined) => dateOf(d) ?? (d !== undefined && d.length < 10 && FHIR_DATE_TIME.test(d) ? firstPossibleDay(d) : undefined);
 

@@ -296,9 +296,22 @@ describe('Condition dates: never the date recorded, never a partial date complet
     expect(screened('IM101-611', r, ['malignancies']).outcome('E12')).toBe('not_met');
   });
 
-  test('an onset "2026-11" that may be before the screening date is kept, its date unknown', () => {
+  test('an onset "2026-11" that may be before the screening date is kept, its date unknown; whether it was present then is for a person', () => {
     const r = imported([{ ...condition('ca', '363346000', { onsetDateTime: '2026-11' }), clinicalStatus: { coding: [{ system: CLINICAL, code: 'active' }] } }], '2026-11-16');
-    expect(r.patient.malignancies).toEqual([{ type: 'other', active: true }]);
+    expect(r.patient.malignancies).toEqual([{ type: 'other' }]);
+    expect(messages(r)).toContain('Condition/ca: active, onset "2026-11": nothing places it on or before the screening date 2026-11-16; whether it was present then is for a person');
+  });
+
+  test.each([
+    ['recorded after the screening date, no onset: not placed then, present left unknown', { recordedDate: '2026-12-01' }, undefined],
+    ['recorded on the screening date, no onset: present', { recordedDate: '2026-11-16' }, true],
+    ['onset "2026-10", wholly before the screening date: present', { onsetDateTime: '2026-10', recordedDate: '2026-12-01' }, true],
+  ])('an active cancer %s', (_n, dates, active) => {
+    const { onsetDateTime: _none, ...undated } = condition('ca', '363346000');
+    const r = imported([condition('dm', '396230008'), { ...undated, ...dates, clinicalStatus: { coding: [{ system: CLINICAL, code: 'active' }] } }], '2026-11-16');
+    expect(r.patient.malignancies).toEqual([{ type: 'other', ...(active ? { active } : {}) }]);
+    // A cancer first recorded after screening made the patient INELIGIBLE (E3, "such as tumor"): now unknown.
+    expect(screened('NCT04946669', r, ['malignancies']).outcome('E3')).toBe(active ? 'met' : 'unknown');
   });
 
   test.each([

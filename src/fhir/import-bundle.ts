@@ -338,13 +338,17 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     return ref === patient.fullUrl || (id !== undefined && ref === `Patient/${id}`) || (url !== undefined && url === server);
   };
   const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string');
+  /** An identifier the Patient's own can be compared with: one of theirs in its system (or without a system on either side). */
+  const comparable = (x: { system?: string; value: string }) => own.some((i) => typeof i.system !== 'string' || x.system === undefined || i.system === x.system);
   const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && (typeof i.system !== 'string' || x.system === undefined || i.system === x.system));
   const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
     const s = subjectOf(e.resource);
-    // A subject that gives both a reference and an identifier must name the Patient by both.
+    // A subject that gives both a reference and an identifier must name the Patient by both, where
+    // the identifier can be compared at all: one in a system the Patient does not list (an
+    // enterprise index beside the MRN) says nothing against a reference that names the Patient.
     const refOk = s.reference === undefined || isThePatient(s.reference);
-    const idOk = s.identifier === undefined || isOwnIdentifier(s.identifier);
+    const idOk = s.identifier === undefined || isOwnIdentifier(s.identifier) || (s.reference !== undefined && refOk && !comparable(s.identifier));
     if (!s.given || ((s.reference !== undefined || s.identifier) && refOk && idOk)) return true;
     const ref = s.reference?.slice(0, 80);
     const message = ref !== undefined && !refOk
@@ -352,9 +356,9 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
         ? `names its patient by a server address (${ref}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
         : `about another patient (${ref}), not ${normalUrl(ref) ? patient.fullUrl : who}: not used`
       : s.identifier
-        ? own.length > 0
+        ? comparable(s.identifier)
           ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${ref}` : ''}: not used`
-          : `names its patient ${ref !== undefined ? 'also' : 'only'} by identifier (${identifierText(s.identifier)}), and ${who} has no identifier to match it: not used`
+          : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier ${own.length ? 'in that system ' : ''}to match it: not used`
         : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
     ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });
     return false;

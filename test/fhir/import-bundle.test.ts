@@ -391,7 +391,9 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     { rule: 'its value with no system', subject: { identifier: { value: 'MRN-001' } }, used: true },
     { rule: 'a versioned reference to the Patient', subject: { reference: 'Patient/p1/_history/3' }, used: true },
     { rule: 'a versioned server URL of the Patient', subject: { reference: 'https://ehr.example/fhir/Patient/p1/_history/3' }, used: true },
-    { rule: 'the same value in another system', subject: { identifier: { system: 'urn:other', value: 'MRN-001' } }, used: false, note: 'about another patient (identifier urn:other|MRN-001), not Patient/p1: not used' },
+    { rule: 'the same value in another system', subject: { identifier: { system: 'urn:other', value: 'MRN-001' } }, used: false, note: 'names its patient only by identifier (urn:other|MRN-001), and Patient/p1 has no identifier in that system to match it: not used' },
+    // An identifier in a system the Patient does not list says nothing against a reference that names the Patient.
+    { rule: 'the Patient\'s reference and an identifier in another system', subject: { reference: 'Patient/p1', identifier: { system: 'http://enterprise.example/empi', value: 'E-999' } }, used: true },
     { rule: 'a name only', subject: { display: 'Jane Doe' }, used: false, note: 'names its patient only by name ("Jane Doe"), not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
     { rule: 'an empty subject', subject: {}, used: false, note: 'names its patient by nothing, not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
   ])('$rule: used $used', ({ subject, used, note }) => {
@@ -413,13 +415,13 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     }
   });
 
-  test('a Patient with no identifier cannot be matched by one', () => {
+  test('a Patient with no identifier cannot be matched by one; its reference still names it', () => {
     const r = imported([ckOf({ identifier: { value: 'MRN-001' } })]);
     expect(r.patient.labs).toBeUndefined();
     expect(messages(r)).toContain('Observation/ck-x: names its patient only by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
+    // Before, every resource giving both was dropped: the identifier cannot be compared, the reference is the Patient's.
     const both = imported([ckOf({ reference: 'Patient/p', identifier: { value: 'MRN-001' } })]);
-    expect(both.patient.labs).toBeUndefined();
-    expect(messages(both)).toContain('Observation/ck-x: names its patient also by identifier (MRN-001), and Patient/p has no identifier to match it: not used');
+    expect(at(both.patient, 'labs.ck.value')).toBe(6000);
   });
 });
 

@@ -283,12 +283,13 @@ function mergeDuplicateMedications(record: PatientRecord, dict: Dictionary, file
     const list = getPath(record, path);
     if (!Array.isArray(list)) continue;
     const meds = list as MedRecord[];
-    const identity = (m: MedRecord) => (m.drug === undefined ? undefined : m.drug === 'other' ? (m.otherName ? `other:${m.otherName.trim().toLowerCase()}` : undefined) : m.drug);
-    const end = (m: MedRecord) => (m.stop ?? (m.ongoing === true ? '9999-12-31' : undefined));
+    // (null is not recorded, as absent: a patient file may give it for any field.)
+    const identity = (m: MedRecord) => (m.drug == null ? undefined : m.drug === 'other' ? (m.otherName ? `other:${m.otherName.trim().toLowerCase()}` : undefined) : m.drug);
+    const end = (m: MedRecord) => m.stop ?? (m.ongoing === true ? '9999-12-31' : undefined);
     const overlap = (a: MedRecord, b: MedRecord) => {
       const ea = end(a);
       const eb = end(b);
-      return a.start !== undefined && b.start !== undefined && ea !== undefined && eb !== undefined && compareDates(a.start, eb) <= 0 && compareDates(b.start, ea) <= 0;
+      return a.start != null && b.start != null && ea != null && eb != null && compareDates(a.start, eb) <= 0 && compareDates(b.start, ea) <= 0;
     };
     const kept: MedRecord[] = [];
     const keptIndex: number[] = [];

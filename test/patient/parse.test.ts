@@ -115,3 +115,10 @@ describe('warnings', () => {
     expect(warnings[0]?.message).toBe('2026-12-01 is after the screening date 2026-11-16');
   });
 });
+
+describe('null is not recorded, as absent, everywhere', () => {
+  test('two courses of one drug, one with "start": null: no internal error, not merged on a date it does not have', () => {
+    const r = parse({ medications: [{ drug: 'rituximab', start: null, stop: '2025-07-10' }, { drug: 'rituximab', start: '2025-01-10', stop: '2025-03-01' }] });
+    expect((r.record.medications as unknown[]).length).toBe(2);
+  });
+});

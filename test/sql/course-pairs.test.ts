@@ -54,6 +54,9 @@ function patients(): PatientRecord[] {
     { drug: 'other', otherName: 'X' },
     { class: 'immunosuppressant' },
     {},
+    // null is not recorded, as absent (a patient file may give it for any field).
+    { drug: null, class: 'immunosuppressant' },
+    { drug: null, class: null },
   ];
   const starts = ['2026-01-31', '2026-02-01', '2025-12-01', undefined];
   const ends = [{ stop: '2026-04-30' }, { stop: '2026-04-29' }, { stop: '2026-05-01' }, { ongoing: true }, {}];

@@ -39,8 +39,8 @@ type Side = 'steroid' | 'immuno' | 'neither' | 'unknown';
 /** Whether an immunosuppressant course may be part of a pair under notDrugs / onlyDrugs (undefined: any may). */
 function drugFilter(params: { notDrugs?: string[] | undefined; onlyDrugs?: string[] | undefined }): ((med: Med) => Outcome) | undefined {
   const { notDrugs, onlyDrugs } = params;
-  if (onlyDrugs) return (med) => (med.drug === undefined ? 'unknown' : onlyDrugs.includes(med.drug) ? 'met' : 'not_met');
-  if (notDrugs?.length) return (med) => (med.drug === undefined ? 'unknown' : notDrugs.includes(med.drug) ? 'not_met' : 'met');
+  if (onlyDrugs) return (med) => (med.drug == null ? 'unknown' : onlyDrugs.includes(med.drug) ? 'met' : 'not_met');
+  if (notDrugs?.length) return (med) => (med.drug == null ? 'unknown' : notDrugs.includes(med.drug) ? 'not_met' : 'met');
   return undefined;
 }
 
@@ -53,7 +53,8 @@ const TreatmentParams = lazySchema(() =>
   }),
 );
 
-type Med = { drug?: string; otherName?: string; class?: string; start?: string; stop?: string; ongoing?: boolean; outcome?: string };
+// (A patient file may give null for any of them: not recorded, as absent.)
+type Med = { drug?: string | null; otherName?: string; class?: string | null; start?: string; stop?: string; ongoing?: boolean; outcome?: string };
 
 
 /**
@@ -139,10 +140,10 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
     }
     const list = meds as Med[];
     const also = params.alsoClasses ?? [];
-    const side = (m: Med): Side => (m.class === undefined ? 'unknown' : m.class === 'corticosteroid' ? 'steroid' : m.class === 'immunosuppressant' || also.includes(m.class) ? 'immuno' : 'neither');
+    const side = (m: Med): Side => (m.class == null ? 'unknown' : m.class === 'corticosteroid' ? 'steroid' : m.class === 'immunosuppressant' || also.includes(m.class) ? 'immuno' : 'neither');
     const filter = drugFilter(params);
     // Whether the course on the immunosuppressive side counts here (its class, else its drug).
-    const counts = (m: Med): Outcome => (m.class !== undefined && also.includes(m.class) ? 'met' : filter ? filter(m) : 'met');
+    const counts = (m: Med): Outcome => (m.class != null && also.includes(m.class) ? 'met' : filter ? filter(m) : 'met');
     const which = params.notDrugs?.length ? 'named' : params.onlyDrugs ? 'unnamed' : undefined;
     const facts: Fact[] = [];
     const missing = new Set<string>();
@@ -185,8 +186,8 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
         }
         if (stopped === 'unknown') missing.add(`medications[${i}].stop`);
         // A class not recorded: the drug (which gives it), or the class of an "other" drug.
-        for (const [n, m, sd] of [[i, med, si], [j, other, sj]] as const) if (sd === 'unknown') missing.add(`medications[${n}].${m.drug === undefined ? 'drug' : 'class'}`);
-        if (c === 'unknown' && immuno && immuno.drug === undefined) missing.add(`medications[${k}].drug`);
+        for (const [n, m, sd] of [[i, med, si], [j, other, sj]] as const) if (sd === 'unknown') missing.add(`medications[${n}].${m.drug == null ? 'drug' : 'class'}`);
+        if (c === 'unknown' && immuno && immuno.drug == null) missing.add(`medications[${k}].drug`);
       });
       // true (with the partners), false, or null when what would decide is missing: worded in src/report/fact-words.ts.
       const value = best === 'met' ? true : best === 'unknown' ? null : false;
@@ -212,7 +213,7 @@ export const combinedTreatmentCalculator: Calculator<z.infer<ReturnType<typeof T
     pairedCourses(
       ctx,
       params,
-      (med) => (med.class === 'immunosuppressant' && med.drug !== undefined && !params.notDrugs.includes(med.drug) ? 'corticosteroid' : undefined),
+      (med) => (med.class === 'immunosuppressant' && med.drug != null && !params.notDrugs.includes(med.drug) ? 'corticosteroid' : undefined),
       (drug, med, _partner, partners) => ({ kind: 'combinedCourse', drug, ...recorded(med), months: params.months, ...(partners ? { partners } : {}) }),
     ),
 };

@@ -52,7 +52,7 @@ export type FactRole =
    * `months`: the fact's value is true (with `partners`, the records it overlapped), false, or null
    * when the dates that would decide are not recorded.
    */
-  | { kind: 'intoleranceCourse'; drug: DrugRef; start?: string; end?: string; ongoing?: boolean; partner: 'corticosteroid' | 'immunosuppressant' | 'either'; which?: 'named' | 'unnamed'; stillTaken?: boolean; months: number; partners?: DrugRef[] }
+  | { kind: 'intoleranceCourse'; drug: DrugRef; start?: string; end?: string; ongoing?: boolean; partner: 'corticosteroid' | 'immunosuppressant' | 'either'; which?: 'named' | 'unnamed'; stillTaken?: boolean; responseUnknown?: boolean; months: number; partners?: DrugRef[] }
   | { kind: 'combinedCourse'; drug: DrugRef; start?: string; end?: string; ongoing?: boolean; months: number; partners?: DrugRef[] };
 
 /** A medication record as a calculator names it: its index in the list, and its drug and `otherName` as recorded. */

@@ -33,7 +33,8 @@ export function roleWords(role: FactRole): string {
       const immuno = role.which === 'named' ? 'an immunosuppressant (not one the investigator decides about)' : role.which === 'unnamed' ? 'an immunosuppressive therapy the investigator decides about' : 'an immunosuppressant';
       const withWhat = role.partner === 'corticosteroid' ? 'a glucocorticoid' : role.partner === 'immunosuppressant' ? immuno : `a glucocorticoid or ${immuno}`;
       const unclassed = role.partner === 'either' ? ', its class not recorded' : '';
-      return `${drugWords(role.drug)} (intolerance, ${courseWords(role)}${unclassed}) together with ${withWhat} for ≥ ${role.months} months`;
+      // (Its response not recorded: stopped, for a reason the record does not give.)
+      return `${drugWords(role.drug)} (${role.responseUnknown ? 'stopped, reason not recorded' : 'intolerance'}, ${courseWords(role)}${unclassed}) together with ${withWhat} for ≥ ${role.months} months`;
     }
     case 'combinedCourse':
       return `${drugWords(role.drug)} (${courseWords(role)}) together with a glucocorticoid for ≥ ${role.months} months`;

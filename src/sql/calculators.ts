@@ -276,14 +276,16 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     const counts = `(CASE WHEN NOT (${onA} OR ${onB}) THEN ${filtered ? UNKNOWN : MET}${also.length ? ` WHEN ${immuno('class')} IN (${also.map(lit).join(', ')}) THEN ${MET}` : ''} ELSE ${drugCounts} END)`;
     // Stopped by the date (intolerance means the drug was stopped); still taken: not counted.
     const stopped = `(CASE WHEN a.${q('stop')} IS NOT NULL THEN (CASE WHEN a.${q('stop')} <= ${date} THEN ${MET} ELSE ${NOT_MET} END) WHEN a.${q('ongoing')} IS TRUE THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
-    const paired = `LEAST(${stopped}, ${valid}, ${counts}, ${pair})`;
+    // The response not recorded: possibly intolerance (a course stopped by the date; others are no candidate).
+    const intolerant = `(CASE WHEN a.${q('outcome')} IS NULL THEN ${UNKNOWN} ELSE ${MET} END)`;
+    const paired = `LEAST(${intolerant}, ${stopped}, ${valid}, ${counts}, ${pair})`;
     // What an undecided pair lacks, in the JS order: the ends (if the overlap is undecided), each
     // class not recorded (as its drug, or the class of an "other" drug), the drug that decides.
     const classLack = (x: string) => when(`${side(x)} = 'u'`, `(CASE WHEN ${x}.${q('drug')} IS NULL THEN ${token(recordPath('medications', x, 'drug'))} ELSE ${token(recordPath('medications', x, 'class'))} END)`);
     const drugToken = `(CASE WHEN ${onA} THEN ${token(recordPath('medications', 'a', 'drug'))} ELSE ${token(recordPath('medications', 'b', 'drug'))} END)`;
-    const lacking = [...[...ends('a'), ...ends('b')].map((e) => when(`${pair} = ${UNKNOWN}`, e)), when(`${stopped} = ${UNKNOWN}`, token(recordPath('medications', 'a', 'stop'))), classLack('a'), classLack('b'), when(`${counts} = ${UNKNOWN} AND (${onA} OR ${onB}) AND ${immuno('drug')} IS NULL`, drugToken)];
+    const lacking = [...[...ends('a'), ...ends('b')].map((e) => when(`${pair} = ${UNKNOWN}`, e)), when(`${stopped} = ${UNKNOWN}`, token(recordPath('medications', 'a', 'stop'))), when(`a.${q('outcome')} IS NULL`, token(recordPath('medications', 'a', 'outcome'))), classLack('a'), classLack('b'), when(`${counts} = ${UNKNOWN} AND (${onA} OR ${onB}) AND ${immuno('drug')} IS NULL`, drugToken)];
     const lacks = ctx.dialect.joinInOrder(ifUnknown(paired, missingList(ctx.dialect, lacking)), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
-    return pairs('ci', paired, lacks, `a.${q('outcome')} = 'intolerance' AND ${sa} <> 'n' AND ${sb} <> 'n'`);
+    return pairs('ci', paired, lacks, `(a.${q('outcome')} = 'intolerance' OR (a.${q('outcome')} IS NULL AND ${stopped} <> ${NOT_MET})) AND ${sa} <> 'n' AND ${sb} <> 'n'`);
 
     function pairs(prefix: string, outcome: string, lacks: string, where: string): string {
       return sharedJoin(ctx, prefix, false, `SELECT p.${q(ROW)}, MAX(${outcome}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE ${where} GROUP BY p.${q(ROW)}`);

@@ -323,6 +323,17 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     expect(r.outcome).toBe(outcome);
     if (asked) expect(JSON.stringify(r.missing)).toContain(asked);
   });
+  test('I3: a course stopped with its response not recorded may have been stopped for intolerance: unknown, the response asked for, never a silent "no"', () => {
+    // IMACS responder; tofacitinib stopped after 5.5 months with prednisone, why not recorded.
+    const r = aba('I3', (p) => {
+      p.medications[0].outcome = 'response';
+      p.medications[1].outcome = 'response';
+      p.medications.push({ drug: 'tofacitinib', start: '2025-06-15', stop: '2025-12-01' });
+      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+    });
+    expect(r.outcome).toBe('unknown');
+    expect(JSON.stringify(r.missing)).toContain('medications[2].outcome');
+  });
   test('I3 and I5 ask the same question about the drug', () => {
     const q = (r: { review: { question: string }[] }) => r.review[0]?.question ?? '';
     const [q3, q5] = [q(aba('I3', only({ drug: 'tofacitinib' }))), q(aba('I5', only({ drug: 'tofacitinib' })))];

@@ -93,7 +93,7 @@ test('the patients reach every outcome of every calculation, and every kind of m
     expect([...new Set(results.map((c) => c?.outcome))].sort(), t.meta.title).toEqual(['met', 'not_met', 'unknown']);
   }
   const missing = new Set(trials.flatMap((t) => rows.flatMap((r) => screenOutcomes(compileRules(t, dict), r, r.referenceDates ?? {}).missing.map((m) => m.field.replace(/\[\d+\]/, '[]')))));
-  expect([...missing].sort()).toEqual(['medications[].class', 'medications[].drug', 'medications[].start', 'medications[].stop']);
+  expect([...missing].sort()).toEqual(['medications[].class', 'medications[].drug', 'medications[].outcome', 'medications[].start', 'medications[].stop']);
 });
 
 test('each calculation, one per trial: DuckDB agrees with the JS engine on the outcome and the missing entries', async () => {

@@ -153,7 +153,10 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
     let stillTaken = 0;
     list.forEach((med, i) => {
       const si = side(med);
-      if (med.outcome !== 'intolerance' || si === 'neither') return;
+      // Its response not recorded: a course stopped by the date may have been stopped for intolerance
+      // (its response to collect); one still taken cannot have been (the stop test below says no).
+      const intolerant: Outcome = med.outcome === 'intolerance' ? 'met' : med.outcome == null ? 'unknown' : 'not_met';
+      if (intolerant === 'not_met' || si === 'neither') return;
       // An immunosuppressant this calculation does not take is not reported under it ("no" would read as ruled out).
       if (si === 'immuno' && counts(med) === 'not_met') return;
       const mine = course(med, date);
@@ -162,6 +165,8 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       // recorded is unknown (its last dose to collect, named with the dates below).
       // (A stop or ongoing of null is not recorded, as everywhere in a patient file.)
       const stopped: Outcome = med.stop ? (compareDates(med.stop, date) <= 0 ? 'met' : 'not_met') : med.ongoing === true ? 'not_met' : 'unknown';
+      // A course whose response is not recorded and which was not stopped by the date is no candidate.
+      if (intolerant === 'unknown' && stopped === 'not_met') return;
       const partners: DrugRef[] = [];
       let best = 'not_met' as Outcome;
       list.forEach((other, j) => {
@@ -174,7 +179,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
         const immuno = k === undefined ? undefined : (list[k] as Med);
         const c: Outcome = immuno ? counts(immuno) : filter ? 'unknown' : 'met';
         const overlap = overlapAtLeast(mine, course(other, date), params.months, date);
-        const o = and([stopped, valid, c, overlap]);
+        const o = and([intolerant, stopped, valid, c, overlap]);
         if (o === 'met') partners.push(drugRef(other, j));
         if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
         if (o !== 'unknown') return;
@@ -185,6 +190,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
           }
         }
         if (stopped === 'unknown') missing.add(`medications[${i}].stop`);
+        if (intolerant === 'unknown') missing.add(`medications[${i}].outcome`);
         // A class not recorded: the drug (which gives it), or the class of an "other" drug.
         for (const [n, m, sd] of [[i, med, si], [j, other, sj]] as const) if (sd === 'unknown') missing.add(`medications[${n}].${m.drug == null ? 'drug' : 'class'}`);
         if (c === 'unknown' && immuno && immuno.drug == null) missing.add(`medications[${k}].drug`);
@@ -194,7 +200,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       const partner = si === 'steroid' ? 'immunosuppressant' : si === 'immuno' ? 'corticosteroid' : 'either';
       considered++;
       if (stopped === 'not_met') stillTaken++;
-      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i), ...recorded(med), ...(stopped === 'not_met' ? { stillTaken: true } : {}), partner, ...(which ? { which } : {}), months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
+      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i), ...recorded(med), ...(intolerant === 'unknown' ? { responseUnknown: true } : {}), ...(stopped === 'not_met' ? { stillTaken: true } : {}), partner, ...(which ? { which } : {}), months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
       if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
     });
     return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: { ...base, considered, stillTaken } };

@@ -79,19 +79,25 @@ export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?:
   return 'unknown';
 }
 
+/** The reference date and the medication list both calculators read, or the unknown result naming what is missing. */
+function coursesOf(ctx: CalculatorContext, params: { months: number; at: z.infer<ReturnType<typeof Params>>['at'] }): CalculatorResult | { date: string; list: Med[]; base: { months: number; at: string; date: string } } {
+  const date = ctx.referenceDate(params.at);
+  const meds = ctx.get('medications');
+  if (!date || !Array.isArray(meds)) {
+    return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [{ field: `referenceDates.${params.at}` }]), ...(Array.isArray(meds) ? [] : [{ field: 'medications' }])], detail: { months: params.months, at: params.at, date: date ?? null } };
+  }
+  return { date, list: meds as Med[], base: { months: params.months, at: params.at, date } };
+}
+
 /**
  * The courses `considered` (each with the class of its partners), each against every course of its
  * partner class: met when a pair overlaps for at least `months` before the date, unknown when a
  * pair's dates would decide and are missing (named), else not met. One fact per course considered.
  */
 function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.infer<ReturnType<typeof Params>>['at'] }, considered: (med: Med) => 'corticosteroid' | 'immunosuppressant' | undefined, role: (drug: DrugRef, med: Med, partner: 'corticosteroid' | 'immunosuppressant', partners: DrugRef[] | undefined) => FactRole): CalculatorResult {
-  const date = ctx.referenceDate(params.at);
-  const meds = ctx.get('medications');
-  const base = { months: params.months, at: params.at, date: date ?? null };
-  if (!date || !Array.isArray(meds)) {
-    return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [{ field: `referenceDates.${params.at}` }]), ...(Array.isArray(meds) ? [] : [{ field: 'medications' }])], detail: base };
-  }
-  const list = meds as Med[];
+  const input = coursesOf(ctx, params);
+  if ('outcome' in input) return input;
+  const { date, list, base } = input;
   const facts: Fact[] = [];
   const missing = new Set<string>();
   let outcome = 'not_met' as Outcome;
@@ -132,13 +138,9 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
   checkParams: (params) => paramProblems(Params(), params),
   prepare: (raw) => Params().parse(raw),
   evaluate(ctx, params) {
-    const date = ctx.referenceDate(params.at);
-    const meds = ctx.get('medications');
-    const base = { months: params.months, at: params.at, date: date ?? null };
-    if (!date || !Array.isArray(meds)) {
-      return { outcome: 'unknown', facts: [], missing: [...(date ? [] : [{ field: `referenceDates.${params.at}` }]), ...(Array.isArray(meds) ? [] : [{ field: 'medications' }])], detail: base };
-    }
-    const list = meds as Med[];
+    const input = coursesOf(ctx, params);
+    if ('outcome' in input) return input;
+    const { date, list, base } = input;
     const also = params.alsoClasses ?? [];
     const side = (m: Med): Side => (m.class == null ? 'unknown' : m.class === 'corticosteroid' ? 'steroid' : m.class === 'immunosuppressant' || also.includes(m.class) ? 'immuno' : 'neither');
     const filter = drugFilter(params);

@@ -8,16 +8,15 @@
 // trial's differential test cannot tell a wrong side or filter here: this one can.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
-import { parseTrial, type Trial } from '../../src/criteria/load-trial.js';
+import type { Trial } from '../../src/criteria/load-trial.js';
 import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
 import { parsePatientData } from '../../src/patient/parse.js';
 import { DUCKDB } from '../../src/sql/dialect.js';
-import { openDuckDb } from '../../src/sql/duckdb.js';
-import { layoutTables, recordRows, type TableRows } from '../../src/sql/layout.js';
 import { compileTrial } from '../../src/sql/query.js';
 import { criteriaSet } from '../helpers/screening.js';
 import { prng } from '../helpers/prng.js';
+import { loadedDuckDb, oneCriterionTrial } from './one-criterion.js';
 
 const dict = criteriaSet.dictionary;
 const UNNAMED = '[other, tofacitinib, baricitinib]';
@@ -27,17 +26,9 @@ const calcs: Record<string, string> = {
   'intolerance, the others': `{ months: 3, at: screening, onlyDrugs: ${UNNAMED}, alsoClasses: [biologic, immunoglobulin] }`,
 };
 const trials: Trial[] = [
-  ...Object.entries(calcs).map(([name, params], k) => trialOf(k, name, `{ kind: calc, calculator: combinedIntolerance, params: ${params} }`)),
-  trialOf(9, 'treatment, named immunosuppressants', `{ kind: calc, calculator: combinedTreatment, params: { months: 3, at: screening, notDrugs: ${UNNAMED} } }`),
+  ...Object.entries(calcs).map(([name, params], k) => oneCriterionTrial(`P-${k}`, name, `{ kind: calc, calculator: combinedIntolerance, params: ${params} }`)),
+  oneCriterionTrial('P-9', 'treatment, named immunosuppressants', `{ kind: calc, calculator: combinedTreatment, params: { months: 3, at: screening, notDrugs: ${UNNAMED} } }`),
 ];
-
-function trialOf(k: number, name: string, rule: string): Trial {
-  return parseTrial(
-    `trial:\n  id: P-${k}\n  nct: NCT00000000\n  title: ${name}\n  phase: x\n  sponsor: x\n  source: x\n  criteriaVersion: 2026-12-02.1\n  completeness: complete\ncriteria:\n  - id: X1\n    type: inclusion\n    title: ${name}\n    source: s\n    rule: ${rule}\n`,
-    `${name}.yaml`,
-    dict,
-  );
-}
 
 /** Courses of every side, 1 to 3 a patient, some stopped for intolerance, dated around 3 months together. */
 function patients(): PatientRecord[] {
@@ -73,15 +64,11 @@ function patients(): PatientRecord[] {
 }
 
 let rows: PatientRecord[];
-let db: Awaited<ReturnType<typeof openDuckDb>>;
+let db: Awaited<ReturnType<typeof loadedDuckDb>>;
 
 beforeAll(async () => {
   rows = patients();
-  const tables: TableRows = new Map();
-  const layout = layoutTables(dict);
-  rows.forEach((r, i) => recordRows(dict, layout, r, i + 1, r.referenceDates ?? {}, tables));
-  db = await openDuckDb(dict);
-  await db.load(tables);
+  db = await loadedDuckDb(rows);
 }, 60_000);
 
 afterAll(() => db?.close());

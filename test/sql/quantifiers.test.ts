@@ -9,16 +9,15 @@
 // and a forAll ignoring the flag passed test/sql/differential.test.ts).
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
-import { parseTrial, type Trial } from '../../src/criteria/load-trial.js';
+import type { Trial } from '../../src/criteria/load-trial.js';
 import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
 import { parsePatientData } from '../../src/patient/parse.js';
 import { DUCKDB } from '../../src/sql/dialect.js';
-import { openDuckDb } from '../../src/sql/duckdb.js';
-import { layoutTables, recordRows, type TableRows } from '../../src/sql/layout.js';
 import { compileTrial } from '../../src/sql/query.js';
 import { criteriaSet } from '../helpers/screening.js';
 import { prng } from '../helpers/prng.js';
+import { loadedDuckDb, oneCriterionTrial } from './one-criterion.js';
 
 const dict = criteriaSet.dictionary;
 const ONGOING = '{ kind: ongoing, at: screening }';
@@ -41,15 +40,7 @@ for (const open of [false, true]) {
 }
 
 /** One trial per rule, as an inclusion and as an exclusion (the verdict reads the effect). */
-const trials: Trial[] = Object.entries(rules).flatMap(([name, rule], k) =>
-  (['inclusion', 'exclusion'] as const).map((type) =>
-    parseTrial(
-      `trial:\n  id: Q-${k}-${type}\n  nct: NCT00000000\n  title: ${name} (${type})\n  phase: x\n  sponsor: x\n  source: x\n  criteriaVersion: 2026-12-01.1\n  completeness: complete\ncriteria:\n  - id: X1\n    type: ${type}\n    title: ${name}\n    source: s\n    rule: ${rule}\n`,
-      `${name}.yaml`,
-      dict,
-    ),
-  ),
-);
+const trials: Trial[] = Object.entries(rules).flatMap(([name, rule], k) => (['inclusion', 'exclusion'] as const).map((type) => oneCriterionTrial(`Q-${k}-${type}`, `${name} (${type})`, rule, type)));
 
 /**
  * Patients with 0 to 3 medications, each ongoing, stopped before or after screening, or with its
@@ -84,20 +75,17 @@ function patients(): PatientRecord[] {
 }
 
 let rows: PatientRecord[];
-let db: Awaited<ReturnType<typeof openDuckDb>>;
+let db: Awaited<ReturnType<typeof loadedDuckDb>>;
 
 beforeAll(async () => {
   rows = patients();
-  const tables: TableRows = new Map();
-  const layout = layoutTables(dict);
-  rows.forEach((r, i) => recordRows(dict, layout, r, i + 1, r.referenceDates ?? {}, tables));
-  // A list not recorded whose rows are in the table all the same (a hand-built layout): unread.
-  const medications = tables.get('medications') ?? [];
-  rows.forEach((r, i) => {
-    if (r.medications === undefined && i % 20 === 9) medications.push([i + 1, 0, 'methotrexate', null, 'immunosuppressant', '2025-01-10', null, null, null, null]);
+  db = await loadedDuckDb(rows, (tables) => {
+    // A list not recorded whose rows are in the table all the same (a hand-built layout): unread.
+    const medications = tables.get('medications') ?? [];
+    rows.forEach((r, i) => {
+      if (r.medications === undefined && i % 20 === 9) medications.push([i + 1, 0, 'methotrexate', null, 'immunosuppressant', '2025-01-10', null, null, null, null]);
+    });
   });
-  db = await openDuckDb(dict);
-  await db.load(tables);
 }, 60_000);
 
 afterAll(() => db?.close());

@@ -211,6 +211,8 @@ describe('6. drug classes the sources do not decide go to the investigator', () 
 });
 
 describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are asked about, never counted silently', () => {
+  /** An IMACS follow-up that is an improvement under every reading: no treatment failure, so only intolerance could make the patient refractory. */
+  const RESPONDER = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
   const jak = (extra: object) => (p: any) => { p.medications.push({ start: '2025-01-01', stop: '2025-06-01', ...extra }); };
   test.each([
     ['no such drug', {}, 'met', []],
@@ -279,7 +281,7 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
       p.medications.push({ ...drug, start: '2025-07-01', stop: '2025-12-01', outcome: 'intolerance' });
       p.medications[0].outcome = 'response';
       p.medications[1].outcome = 'response';
-      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe('needs_review');
     expect(openIds(r)).toContain('I3-intolerance-unnamed');
@@ -292,7 +294,7 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
       p.medications.push({ ...drug, start: '2025-07-01', stop: '2025-12-01', outcome: 'intolerance' });
       p.medications[0].outcome = 'response';
       p.medications[1].outcome = 'response';
-      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe('unknown');
     expect(JSON.stringify(r.missing)).toMatch(/medications\[2\]\.(drug|class)/);
@@ -305,7 +307,7 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
       p.medications[0].outcome = 'response';
       p.medications[1].outcome = 'response';
       p.medications[k].outcome = 'intolerance';
-      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe('not_met');
     expect(JSON.stringify(r.trace)).toContain('"ongoing":true');
@@ -318,7 +320,7 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
       p.medications[0].outcome = 'response';
       const { ongoing: _o, ...mtx } = p.medications[1];
       p.medications[1] = { ...mtx, ...end, outcome: 'intolerance' };
-      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe(outcome);
     if (asked) expect(JSON.stringify(r.missing)).toContain(asked);
@@ -329,7 +331,7 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
       p.medications[0].outcome = 'response';
       p.medications[1].outcome = 'response';
       p.medications.push({ drug: 'tofacitinib', start: '2025-06-15', stop: '2025-12-01' });
-      p.imacs.followUp = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
+      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe('unknown');
     expect(JSON.stringify(r.missing)).toContain('medications[2].outcome');

@@ -95,6 +95,11 @@ function trialSection(p: PrintableTrial): string {
     }
     out.push('</tbody></table>');
   }
+  if (p.decisions.length) {
+    out.push('<div class="keep"><h2>Decisions recorded</h2><ul class="open">');
+    for (const d of p.decisions) out.push(`<li>${e(d)}</li>`);
+    out.push('</ul></div>');
+  }
   out.push('<div class="keep"><h2>Open items</h2>');
   if (!p.review.length && !p.collect.length) out.push('<p>None: every criterion is decided.</p>');
   if (p.openNote) out.push(`<p>${e(p.openNote)}</p>`);

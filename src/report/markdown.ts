@@ -28,6 +28,7 @@ function trialSection(p: PrintableTrial): string {
       if (c.evidence.length) out.push('');
     }
   }
+  if (p.decisions.length) out.push('## Decisions recorded', '', ...p.decisions.map((d) => `- ${e(d)}`), '');
   out.push('## Open items', '');
   if (!p.review.length && !p.collect.length) out.push('None: every criterion is decided.');
   // (Ineligible: the items are listed, not put as tasks; the note says why.)

@@ -105,6 +105,13 @@ function trialPages(doc: Doc, p: PrintableTrial): void {
   const open: string[] = [];
   for (const m of p.collect) open.push(`${p.openNote ? 'Not recorded:' : 'Collect'} ${m.field}${m.where ? ` (${m.where})` : ''}, for ${m.criteria}${m.question ? `: ${m.question}` : ''}`);
   for (const r of p.review) open.push(`${p.openNote ? 'Not decided: ' : ''}${r.criterion}, ${r.who}: ${r.question} ${r.recordAs}`);
+  if (p.decisions.length) {
+    heading(doc, 'Decisions recorded');
+    for (const d of p.decisions) {
+      ensure(doc, heightOf(doc, d, 8, width - 10));
+      para(doc, `•  ${d}`, 8, { x: MARGIN + 4, width: width - 4 });
+    }
+  }
   heading(doc, 'Open items');
   if (!open.length) para(doc, 'None: every criterion is decided.', 8.5);
   if (p.openNote) para(doc, p.openNote, 8.5);

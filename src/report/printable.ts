@@ -4,7 +4,7 @@ import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, ScreeningResult } from '../engine/result.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
-import { criterionStatus, traceLines, type TraceLine } from './describe.js';
+import { criterionStatus, decisionMeaning, traceLines, type TraceLine } from './describe.js';
 import { collectSteps, openItemsNote, reviewSteps } from './next-steps.js';
 import { reasonsOf } from './reason.js';
 import { reasonWords } from './reason-words.js';
@@ -57,6 +57,8 @@ export type PrintableTrial = {
   collect: { field: string; criteria: string; question?: string; where?: string }[];
   /** Ineligible with items open: why none of them can change the verdict (they are then not put as tasks). */
   openNote?: string;
+  /** Every decision recorded, in words, with who, when and the note given: what the signers rely on. */
+  decisions: string[];
   screener?: string;
   attestation: string;
   audit: string[];
@@ -115,6 +117,7 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
     review: reviewSteps(result).map((r) => ({ criterion: r.criterion, by: r.by, who: r.who, question: r.question, recordAs: r.record })),
     collect: collectSteps(result, options.dictionary).map((m) => ({ field: m.label, criteria: m.criteria.join(', '), ...(m.question ? { question: m.question } : {}), ...(m.where ? { where: m.where } : {}) })),
     ...(openItemsNote(result) ? { openNote: openItemsNote(result) } : {}),
+    decisions: recordedDecisions(result),
     ...(options.screener ? { screener: options.screener } : {}),
     attestation: provisional
       ? `I have reviewed this provisional screening record for patient ${result.patientId ?? '(no id)'} against trial ${t.id}. It is not an eligibility decision until every open item above is settled and the record is screened again.`
@@ -125,6 +128,16 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
       ...(options.input ? [`Patient file ${options.input.name}, SHA-256 ${options.input.sha256}`] : []),
     ],
   };
+}
+
+/** "I5 (I5-investigator): investigator: active disease … — Dr A (PI), 2026-11-16: "note"", one per recorded decision, criteria in report order. */
+export function recordedDecisions(result: ScreeningResult): string[] {
+  const seen = new Set<string>();
+  return result.criteria.flatMap((c) =>
+    c.review
+      .filter((r) => r.status !== 'open' && !seen.has(r.id) && seen.add(r.id))
+      .map((r) => `${c.id} (${r.id}): ${decisionMeaning({ by: r.by, decision: r.status === 'confirmed' ? 'yes' : 'no', yesMeans: r.yesMeans, noMeans: r.noMeans })} — ${r.decidedBy ?? 'who not recorded'}, ${r.decidedOn ?? 'date not recorded'}${r.note ? `: "${r.note}"` : ''}`),
+  );
 }
 
 export const SIGNATURE_ROLES = ['Screened by (site coordinator)', 'Reviewed by (investigator)'] as const;

@@ -109,6 +109,18 @@ describe('HTML report', () => {
     }
   });
 
+  test('every recorded decision is on the record people sign: what it means, who, when and the note', async () => {
+    const p = example('im101-611-needs-adjudication.json');
+    const md = (await screen(p, 'md')).stdout;
+    expect(md).toContain('## Decisions recorded\n\n- I5 (I5-investigator): investigator: active disease despite prior treatment: I5 met — Dr A. Investigator (PI), 2026-11-16\n- P1 (P1-protocol): protocol: the other protocol criteria are met — Dr A. Investigator (PI), 2026-11-16: "Full protocol checklist v3 completed"\n\n## Open items');
+    const html = (await screen(p, 'html')).stdout;
+    expect(html).toContain('<h2>Decisions recorded</h2><ul class="open">\n<li>I5 (I5-investigator): investigator: active disease despite prior treatment: I5 met — Dr A. Investigator (PI), 2026-11-16</li>');
+    // None recorded: no section.
+    const none = example('im101-611-undetermined-missing.json');
+    delete none.reviews;
+    expect((await screen(none, 'md')).stdout).not.toContain('## Decisions recorded');
+  });
+
   test('missing data is listed to collect and the verdict is not stated as eligible', async () => {
     const r = await screen(example('im101-611-undetermined-missing.json'), 'html');
     expect(r.code).toBe(3);

@@ -211,8 +211,6 @@ describe('6. drug classes the sources do not decide go to the investigator', () 
 });
 
 describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are asked about, never counted silently', () => {
-  /** An IMACS follow-up that is an improvement under every reading: no treatment failure, so only intolerance could make the patient refractory. */
-  const RESPONDER = { pga: 2, sga: 2, mmt8: { score: 140, max: 150 }, haqDi: 0.5, enzyme: { value: 300, unit: 'U/L', uln: 200 }, extramuscularGlobal: 1 };
   const jak = (extra: object) => (p: any) => { p.medications.push({ start: '2025-01-01', stop: '2025-06-01', ...extra }); };
   test.each([
     ['no such drug', {}, 'met', []],
@@ -278,10 +276,8 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
   ])('I3: intolerance to %s given with the glucocorticoid is the investigator\'s to count, never counted silently', (_n, drug) => {
     // IMACS improved (no failure), the named immunosuppressant a responder: only the intolerance could make the patient refractory.
     const r = aba('I3', (p) => {
+      responder(p);
       p.medications.push({ ...drug, start: '2025-07-01', stop: '2025-12-01', outcome: 'intolerance' });
-      p.medications[0].outcome = 'response';
-      p.medications[1].outcome = 'response';
-      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe('needs_review');
     expect(openIds(r)).toContain('I3-intolerance-unnamed');
@@ -291,10 +287,8 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     ['"other" without its class', { drug: 'other', otherName: 'X' }],
   ])('I3: a course stopped for intolerance with %s may be the combined treatment: unknown, its drug or class asked for, never "no"', (_n, drug) => {
     const r = aba('I3', (p) => {
+      responder(p);
       p.medications.push({ ...drug, start: '2025-07-01', stop: '2025-12-01', outcome: 'intolerance' });
-      p.medications[0].outcome = 'response';
-      p.medications[1].outcome = 'response';
-      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe('unknown');
     expect(JSON.stringify(r.missing)).toMatch(/medications\[2\]\.(drug|class)/);
@@ -304,10 +298,8 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     ['the immunosuppressant', 1],
   ])('I3: intolerance recorded on %s still taken is not intolerance ("require discontinuation"): not counted, and said so', (_n, k) => {
     const r = aba('I3', (p) => {
-      p.medications[0].outcome = 'response';
-      p.medications[1].outcome = 'response';
+      responder(p);
       p.medications[k].outcome = 'intolerance';
-      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe('not_met');
     expect(JSON.stringify(r.trace)).toContain('"ongoing":true');
@@ -317,10 +309,9 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
     ['"stop": null (not recorded): unknown, its last dose asked for, never an internal error', { stop: null }, 'unknown', 'medications[1].stop'],
   ])('I3: methotrexate stopped for intolerance, %s', (_n, end, outcome, asked) => {
     const r = aba('I3', (p) => {
-      p.medications[0].outcome = 'response';
+      responder(p);
       const { ongoing: _o, ...mtx } = p.medications[1];
       p.medications[1] = { ...mtx, ...end, outcome: 'intolerance' };
-      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe(outcome);
     if (asked) expect(JSON.stringify(r.missing)).toContain(asked);
@@ -328,10 +319,8 @@ describe('2b/4b. NCT04946669: JAK inhibitors and unnamed immunosuppressants are 
   test('I3: a course stopped with its response not recorded may have been stopped for intolerance: unknown, the response asked for, never a silent "no"', () => {
     // IMACS responder; tofacitinib stopped after 5.5 months with prednisone, why not recorded.
     const r = aba('I3', (p) => {
-      p.medications[0].outcome = 'response';
-      p.medications[1].outcome = 'response';
+      responder(p);
       p.medications.push({ drug: 'tofacitinib', start: '2025-06-15', stop: '2025-12-01' });
-      p.imacs.followUp = RESPONDER;
     });
     expect(r.outcome).toBe('unknown');
     expect(JSON.stringify(r.missing)).toContain('medications[2].outcome');

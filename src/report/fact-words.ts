@@ -41,6 +41,11 @@ export function roleWords(role: FactRole): string {
   }
 }
 
+/** Items in a sentence: "a", "a and b", "a, b and c". */
+export function andList(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+}
+
 /** A course's dates as recorded: "2025-06-15 to 2025-12-01", "from 2025-06-15, still taken", "? to 2025-06-01". */
 function courseWords(c: { start?: string; end?: string; ongoing?: boolean }): string {
   if (c.ongoing) return c.start ? `from ${c.start}, still taken` : 'start not recorded, still taken';
@@ -68,7 +73,7 @@ export function itemWords(d: ItemDetail): string {
 export function factData(f: Fact): Fact['value'] {
   if ('role' in f && (f.role.kind === 'intoleranceCourse' || f.role.kind === 'combinedCourse')) {
     const partners = (f.role.partners ?? []).map(drugWords);
-    const named = partners.length > 1 ? `${partners.slice(0, -1).join(', ')} and ${partners.at(-1)}` : (partners[0] ?? '');
+    const named = andList(partners);
     // A course still taken cannot be intolerance ("side effects that require discontinuation").
     if (f.value === false && f.role.kind === 'intoleranceCourse' && (f.role.stillTaken || f.role.ongoing)) return 'not counted: still taken at screening (intolerance means the drug was stopped)';
     return f.value === true ? `yes, with ${named}` : f.value === null ? 'not known (data missing)' : 'no';

@@ -3,6 +3,7 @@
 // who decides and how the decision is recorded. Shared by the text, HTML, Markdown and PDF reports.
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { ScreeningResult } from '../engine/result.js';
+import { andList } from './fact-words.js';
 import { missingPhrase } from './missing-label.js';
 
 export type CollectStep = { label: string; question?: string; where?: string; criteria: string[] };
@@ -61,7 +62,7 @@ function lookup(dict: Dictionary | undefined, bare: string): { question?: string
 export function openItemsNote(result: ScreeningResult): string | undefined {
   if (result.verdict !== 'ineligible' || (!result.missing.length && !result.review.length)) return undefined;
   const failing = result.criteria.filter((c) => c.effect === 'fails').map((c) => c.id);
-  const ids = failing.length > 1 ? `${failing.slice(0, -1).join(', ')} and ${failing.at(-1)}` : (failing[0] ?? '');
+  const ids = andList(failing);
   return `None of these can change the verdict: ${ids} already make${failing.length > 1 ? '' : 's'} the patient ineligible. They matter only if the data behind ${ids} is corrected.`;
 }
 

@@ -107,13 +107,18 @@ export function combined<K extends TraceKind>(kind: K, outcome: Outcome, childre
  * the calendar arithmetic runs once per set of dates instead of once per patient.
  */
 export function windowStart(duration: Duration): (ref: string) => string {
+  return lastOf((ref) => shift(ref, duration, -1));
+}
+
+/** `f` remembering its answer for the last reference date asked (a batch asks the same date row after row). */
+export function lastOf(f: (ref: string) => string): (ref: string) => string {
   let lastRef = '';
-  let lastFrom = '';
+  let last = '';
   return (ref) => {
     if (ref !== lastRef) {
-      lastFrom = shift(ref, duration, -1);
+      last = f(ref);
       lastRef = ref;
     }
-    return lastFrom;
+    return last;
   };
 }

@@ -2,6 +2,7 @@
 import { compareDates, formatDuration, latestStartFor, shift } from '../engine/dates.js';
 import { and, fromBoolean } from '../engine/logic.js';
 import { takenOn } from '../engine/medication.js';
+import { lastOf } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind, SqlContext } from './types.js';
 import { and as andSql, q, shiftSql, takenOnSql, tri, UNKNOWN } from '../sql/kit.js';
 import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication, unrecordedSpanSql, type WithoutReferenceDate } from './medication-kinds.js';
@@ -17,7 +18,7 @@ export const takenFor: RuleKind<TakenFor> = {
   reads: (n, cx) => readMedication(n.before, cx),
   compile(n, cx) {
     // Counted forward from the start (latestStartFor), as the duration of a stopped course is.
-    const since = startedBy(n.atLeast);
+    const since = lastOf((ref) => latestStartFor(ref, n.atLeast));
     const atLeast = formatDuration(n.atLeast);
     return medicationLeaf('takenFor', n.note, n.before, cx, (env, m, x) => {
       const start = since(m.ref);
@@ -31,19 +32,6 @@ export const takenFor: RuleKind<TakenFor> = {
   toSql: (n, cx) => `(CASE WHEN ${cx.refCol(n.before)} IS NULL THEN ${UNKNOWN} ELSE ${takenForSql(n, cx)} END)`,
   missingSql: (n, cx) => unrecordedSpanSql(cx, n.before, `${takenForSql(n, cx)} = ${UNKNOWN}`),
 };
-
-/** The latest start date for `duration` by a reference date, remembered for the last reference date asked. */
-function startedBy(duration: Duration): (ref: string) => string {
-  let lastRef = '';
-  let lastFrom = '';
-  return (ref) => {
-    if (ref !== lastRef) {
-      lastFrom = latestStartFor(ref, duration);
-      lastRef = ref;
-    }
-    return lastFrom;
-  };
-}
 
 /** Started long enough before (start + duration on or before it), and taken on, the reference date (given). */
 function takenForSql(n: TakenFor, cx: SqlContext): string {

@@ -20,6 +20,7 @@ import {
   acceptedUnits, isUnknownAnswer, parseDateAnswer, parseNumberAnswer, parseTextAnswer, rangeText, UNKNOWN_HINT, validatorFor,
   type DateLimit, type NumberSpec,
 } from './answers.js';
+import { askFirst, type AskFirst } from './ask-first.js';
 
 export type Choice<T> = { name: string; value: T; description?: string };
 
@@ -117,6 +118,25 @@ export function orderKey(dict: Dictionary, t: Target): number[] {
   if (t.kind !== 'item') return [section, fieldIndex, -1, 0];
   const def = dict.fields.get(t.records) as RecordsDef;
   return [section, fieldIndex, t.index, Object.keys(def.item).indexOf(t.name)];
+}
+
+/** The field a target asks about, as the rules read it (a record's item: its list). */
+function fieldOf(t: Target): string {
+  return t.kind === 'item' ? t.records : t.kind === 'refDate' ? t.key : t.path;
+}
+
+/**
+ * Chart order, except that a question another pending answer could make moot waits for it
+ * (askFirst); where every question waits for another, chart order decides.
+ */
+function inAskingOrder(sorted: readonly Target[], first: AskFirst): Target[] {
+  const rest = [...sorted];
+  const out: Target[] = [];
+  while (rest.length > 0) {
+    const free = rest.findIndex((t) => !rest.some((u) => first.get(fieldOf(t))?.has(fieldOf(u))));
+    out.push(...rest.splice(Math.max(free, 0), 1));
+  }
+  return out;
 }
 
 function compareKeys(a: number[], b: number[]): number {
@@ -489,7 +509,9 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
       const t = targetFor(dict, m);
       if (t && !skipped.has(t.key)) targets.set(t.key, t);
     }
-    return [...targets.values()].sort((a, b) => compareKeys(orderKey(dict, a), orderKey(dict, b)));
+    const traces = new Map(result.criteria.map((c) => [c.id, c.trace]));
+    const first = askFirst(trial.criteria.map((c) => ({ rule: c.rule, trace: traces.get(c.id) })), trial.definitions);
+    return inAskingOrder([...targets.values()].sort((a, b) => compareKeys(orderKey(dict, a), orderKey(dict, b))), first);
   };
 
   const sectionTitle = (t: Target): string => {

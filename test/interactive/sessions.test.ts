@@ -337,6 +337,30 @@ describe('interactive sessions (IM101-611)', () => {
   });
 });
 
+// A nurse's run-through: the months of skin disease (the clinically amyopathic route of I1) were
+// asked before the Bohan and Peter items that make them moot, and presumed a biopsy not yet asked.
+describe('question order (NCT04946669 I1): what can make a question moot is asked first', () => {
+  const NCT = { trial: ['NCT04946669'], save: 'out.json' };
+
+  test('Bohan and Peter items before the months of skin disease, which definite DM then leaves unasked', async () => {
+    const p = example('nct04946669-eligible.json');
+    delete p.bohanPeter;
+    const dir = setup(p);
+    const s = await session(dir, 'patient.json', NCT, [
+      ['bohanPeter.weakness', true], // clinical weakness: not clinically amyopathic DM
+      ['bohanPeter.enzymes', true],
+      ['bohanPeter.emg', false],
+      ['bohanPeter.biopsy', true],
+      ['bohanPeter.rash', true],
+      ['bohanPeter.otherCausesExcluded', true],
+    ]);
+    expect(s.remaining).toBe(0);
+    expect(s.asked).not.toContain('diagnosis.sontheimerSkinMonths');
+    expect(s.asked).not.toContain('diagnosis.skinBiopsyConfirmed');
+    expect(s.code).toBe(0);
+  });
+});
+
 test('--format json: questions go to stderr, stdout is only the JSON report', async () => {
   const p = example('im101-611-eligible.json');
   delete p.history.cardiacInvolvement;

@@ -359,6 +359,31 @@ describe('question order (NCT04946669 I1): what can make a question moot is aske
     expect(s.asked).not.toContain('diagnosis.skinBiopsyConfirmed');
     expect(s.code).toBe(0);
   });
+
+  test('no Bohan and Peter DM: then the months of skin disease and the skin biopsy, worded without presuming it', async () => {
+    const p = example('nct04946669-cadm-statin-review.json');
+    delete p.bohanPeter;
+    delete p.diagnosis.sontheimerSkinMonths;
+    delete p.diagnosis.skinBiopsyConfirmed;
+    const dir = setup(p);
+    const s = await session(dir, 'patient.json', NCT, [
+      ['bohanPeter.weakness', false],
+      ['bohanPeter.enzymes', false],
+      ['bohanPeter.emg', false],
+      // With three of items 1-4 absent, no answer can give Bohan and Peter DM: the months now matter.
+      ['diagnosis.sontheimerSkinMonths', '26'],
+      ['diagnosis.skinBiopsyConfirmed', true],
+      ['reviews.I1-cadm-exclusions', null],
+      ['reviews.E2-statin-myopathy', null],
+    ]);
+    expect(s.remaining).toBe(0);
+    expect(s.asked).not.toContain('bohanPeter.rash');
+    const months = s.log.find((a) => a.id === 'diagnosis.sontheimerSkinMonths');
+    expect(months?.message).toContain('hallmark cutaneous dermatomyositis');
+    expect(months?.message).not.toMatch(/biopsy-confirmed|confirmed by/);
+    expect(saved(dir, 'out.json').diagnosis).toMatchObject({ sontheimerSkinMonths: 26, skinBiopsyConfirmed: true });
+    expect(s.code).toBe(3);
+  });
 });
 
 test('--format json: questions go to stderr, stdout is only the JSON report', async () => {

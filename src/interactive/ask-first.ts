@@ -30,11 +30,21 @@ type Reads = Map<string, Set<string>[]>;
 
 const isOpen = (t: Trace | undefined): boolean => t === undefined || t.outcome === 'unknown' || t.outcome === 'needs_review';
 
-/** A junction's part decides it when met (`any`), when it fails (`all`), or either (`atLeast`). */
-function decides(kind: Condition['kind'], d: Decidable): boolean {
-  if (kind === 'any') return d.canMeet;
-  if (kind === 'all') return d.canFail;
-  if (kind === 'atLeast') return d.canMeet || d.canFail;
+/** How many of a junction's parts are already met and already failed in the screening so far. */
+type Tally = { met: number; failed: number };
+
+/**
+ * Whether one part's answer, alone, can decide its junction: met for an `any`, failed for an
+ * `all`; for "n of several", only the part that would bring the met ones to n (or leave fewer than
+ * n able to be met). One of six measures of "3 of 6" decides nothing while two others are open.
+ */
+function decides(c: Condition, d: Decidable, tally: Tally): boolean {
+  if (c.kind === 'any') return d.canMeet;
+  if (c.kind === 'all') return d.canFail;
+  if (c.kind === 'atLeast') {
+    const parts = childrenOf(c).length;
+    return (d.canMeet && tally.met + 1 >= c.n) || (d.canFail && tally.failed + 1 > parts - c.n);
+  }
   return false;
 }
 
@@ -109,10 +119,14 @@ export function askFirst(rules: readonly OpenRule[], definitions: Definitions): 
       // A quantifier's trace has a node per record, not per sub-rule.
       trace: k.records === undefined && kidTraces?.length === childrenOf(c).length ? kidTraces[i] : undefined,
     }));
+    const tally: Tally = {
+      met: kids.filter((k) => k.trace?.outcome === 'met').length,
+      failed: kids.filter((k) => k.trace?.outcome === 'not_met').length,
+    };
     kids.forEach((kid, i) => {
       const mooters = new Set<string>();
       kids.forEach((other, j) => {
-        if (j !== i && isOpen(other.trace) && decides(c.kind, decidable(other.node))) for (const f of fieldsOf(other.node, other.scope)) mooters.add(f);
+        if (j !== i && isOpen(other.trace) && decides(c, decidable(other.node), tally)) for (const f of fieldsOf(other.node, other.scope)) mooters.add(f);
       });
       add(reads(kid.node, kid.trace, kid.scope), mooters);
     });
@@ -131,9 +145,15 @@ export function askFirst(rules: readonly OpenRule[], definitions: Definitions): 
     const [first, ...rest] = list;
     mootBy.set(field, new Set([...(first ?? [])].filter((f) => f !== field && rest.every((p) => p.has(f)))));
   }
+  // Asking u first pays only if field's answer cannot spare u: where field can make some read of u
+  // moot, the two answers together may settle what u is asked for (CK in IM101-611 I3 and I4: a
+  // global assessment can settle I3, the rash I4), so chart order decides. A read of u that u's
+  // own answer elsewhere can make moot does not count (NCT04946669 I1: weakness in the clinically
+  // amyopathic route, moot once the Bohan and Peter route, weakness included, is met).
+  const sparesSomeRead = (field: string, u: string): boolean => (places.get(u) ?? []).some((p) => !p.has(u) && p.has(field));
   const before = new Map<string, Set<string>>();
   for (const [field, by] of mootBy) {
-    const first = [...by].filter((u) => !mootBy.get(u)?.has(field));
+    const first = [...by].filter((u) => !mootBy.get(u)?.has(field) && !sparesSomeRead(field, u));
     if (first.length) before.set(field, new Set(first));
   }
   return before;

@@ -34,6 +34,13 @@ describe('askFirst: from the rule structure alone', () => {
     ['through a definition, the same', [{ kind: 'ref', definition: 'aOrReviewedB' }], { b: ['a'] }],
     ['a field read where nothing can make it moot is not moot', [any(is('a'), reviewed(is('b'))), is('b')], {}],
     ['a field needed anyway still comes first', [any(is('a'), reviewed(is('b'))), is('a')], { b: ['a'] }],
+    // IM101-611 I3 (MMT-8, and 3 of 6 measures, CK among them) and I4 (rash, or CK > 5 × ULN).
+    ['one of "3 of 6" decides nothing alone', [atLeast(3, is('m1'), is('m2'), is('m3'), is('m4'), is('m5'), is('ck'))], {}],
+    [
+      'IM101-611 I3 and I4: CK, read by both, waits for nothing and nothing waits for it',
+      [all(is('mmt'), atLeast(3, is('m1'), is('pga'), is('sga'), is('haq'), is('ck'), is('ev'))), any(is('rash'), is('ck'))],
+      {},
+    ],
     // NCT04946669 I1's shape: the Bohan and Peter route (other causes excluded, and the items),
     // the clinically amyopathic route only with the investigator's review; weakness is in both.
     [
@@ -57,6 +64,12 @@ describe('askFirst: with the screening so far', () => {
     ['a decided criterion needs nothing', node('any', 'met', [node('is', 'met'), node('all', 'unknown', [node('is', 'unknown'), node('review', 'needs_review')])]), {}],
   ])('%s', (_name, trace, expected) => {
     expect(order([{ rule, trace }])).toEqual(expected);
+  });
+
+  test('"3 of 6" with two met: the third measure to be met decides it, so each open one can make the others moot', () => {
+    const measures = atLeast(3, is('m1'), is('m2'), is('m3'), is('m4'), reviewed(is('m5')));
+    const trace = node('atLeast', 'unknown', [node('is', 'met'), node('is', 'met'), node('is', 'unknown'), node('is', 'unknown'), node('all', 'unknown')]);
+    expect(order([{ rule: measures, trace }])).toEqual({ m5: ['m3', 'm4'] });
   });
 
   test('a field read by a decided criterion is moot by what its open places allow', () => {

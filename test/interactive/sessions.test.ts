@@ -409,6 +409,31 @@ describe('question order (NCT04946669 I1): what can make a question moot is aske
   });
 });
 
+// A review's replay of 975 sessions: with CK missing, every IM101-611 session asked CK first (one
+// of six measures of I3, and I4's CK > 5 × ULN), though the measures and the rash asked in chart
+// order meet I3 and I4 without it.
+test('question order (IM101-611 I3, I4): CK waits for nothing and nothing waits for it; here it stays unasked', async () => {
+  const p = example('im101-611-undetermined-missing.json');
+  delete p.labs.ck;
+  for (const k of ['mmt8', 'pga', 'sga', 'haqDi', 'extramuscularGlobal', 'activeRash']) delete p.assessments[k];
+  const dir = setup(p);
+  const s = await session(dir, 'patient.json', { save: 'out.json', randomization: '2026-12-01' }, [
+    ['assessments.mmt8.max', 150],
+    ['assessments.mmt8.score', '118'],
+    ['assessments.pga', '5'],
+    ['assessments.sga', '5'], // 3 of 6: I3 met
+    ['assessments.activeRash', true], // I4 met
+    ['infection.tbRisk', null],
+    ['infection.recentAcuteRequiringAntibiotics', null],
+    ['infection.chronicOrRecurrent', null],
+  ]);
+  expect(s.remaining).toBe(0);
+  expect(s.asked).not.toContain('labs.ck.value');
+  expect(s.stdout()).toMatch(/^✔ I3 /m);
+  expect(s.stdout()).toMatch(/^✔ I4 /m);
+  expect(s.code).toBe(3);
+});
+
 test('--format json: questions go to stderr, stdout is only the JSON report', async () => {
   const p = example('im101-611-eligible.json');
   delete p.history.cardiacInvolvement;

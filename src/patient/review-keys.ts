@@ -4,7 +4,9 @@ import { collectFieldRefs } from '../criteria/field-refs.js';
 import type { Trial } from '../criteria/load-trial.js';
 import type { PatientRecord } from '../engine/patient-record.js';
 import type { Problem } from '../errors.js';
+import { andList } from '../report/fact-words.js';
 import { suggest } from '../util/did-you-mean.js';
+import { own } from '../util/own.js';
 import { locationOf } from './parse.js';
 
 /** Review ids per trial, computed once (batch asks for every row). */
@@ -32,6 +34,13 @@ export function reviewKeyWarnings(record: PatientRecord, file: string, screened:
     const ids = reviewIds(trial);
     for (const reviewId of Object.keys(decisions)) {
       if (ids.includes(reviewId)) continue;
+      const retired = own(trial.retiredReviews, reviewId);
+      if (retired) {
+        // Never a "did you mean": the old answer would be read as the answer to another question.
+        const again = andList(retired.replacedBy.map((id) => `"${id}"`));
+        out.push({ location: locationOf(file, ['reviews', trialId, reviewId]), message: `a retired review item of ${trialId}, not used: ${retired.why} Ask the investigator again and record the decision${retired.replacedBy.length > 1 ? 's' : ''} under ${again}.` });
+        continue;
+      }
       const hint = suggest(reviewId, ids);
       out.push({ location: locationOf(file, ['reviews', trialId, reviewId]), message: `not a review item of ${trialId}${hint ? ` (did you mean "${hint}"?)` : ''}: ignored` });
     }

@@ -1,7 +1,9 @@
 // End-to-end: every example through the real CLI, report shapes, and error handling.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../helpers/screening.js';
 import { runBin, runInProcess } from './run-cli.js';
 
@@ -166,6 +168,46 @@ test('mistyped review keys are warned about with a suggestion (the review stays 
   expect(r.stderr).toContain('warning: <stdin> $.reviews["IM101-611"]["I5-investigatr"]: not a review item of IM101-611 (did you mean "I5-investigator"?): ignored');
   expect(r.stderr).toContain('warning: <stdin> $.reviews["IM101-6111"]: no trial "IM101-6111" (did you mean "IM101-611"?): these decisions are not used');
   expect(r.code).toBe(3);
+});
+
+describe('NCT04946669: whether a biologic, immune globulin or JAK inhibitor counts is asked once, for I3 and I5', () => {
+  // The eligible example with tofacitinib in place of methotrexate, on file.
+  const dir = mkdtempSync(join(tmpdir(), 'screen-etc-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const patient = (reviews?: Record<string, unknown>) => {
+    const p = JSON.parse(readFileSync(`${ROOT}examples/nct04946669-eligible.json`, 'utf8'));
+    p.medications[1] = { drug: 'tofacitinib', start: '2025-06-15', ongoing: true, outcome: 'failure', doses: [{ date: '2025-06-15', dose: 10, unit: 'mg/day' }] };
+    if (reviews) p.reviews = { NCT04946669: reviews };
+    const file = join(dir, `p${readdirSync(dir).length}.json`);
+    writeFileSync(file, JSON.stringify(p));
+    return file;
+  };
+  const COUNTED = 'Does the investigator count it as an immunosuppressive therapy of the record?';
+  const occurrences = (text: string, s: string) => text.replace(/\s+/g, ' ').split(s).length - 1;
+
+  test('the open review items name the question once: JSON, text and batch (JS and DuckDB)', async () => {
+    const file = patient();
+    const json = JSON.parse((await runInProcess([file, '-t', 'NCT04946669', '--format', 'json'])).stdout);
+    expect(json.review.map((r: { id: string }) => r.id)).toEqual(['I3-rituximab-ivig', 'I3-combined-3-months', 'I5-etcetera-stable-dose', 'I6-washout']);
+    expect(json.review.filter((r: { question: string }) => r.question.replace(/\s+/g, ' ').includes(COUNTED))).toHaveLength(1);
+    const text = await runInProcess([file, '-t', 'NCT04946669']);
+    expect(text.code).toBe(3);
+    expect(occurrences(text.stdout, COUNTED)).toBe(1);
+    for (const engine of ['js', 'duckdb']) {
+      const batch = await runInProcess(['batch', file, '-t', 'NCT04946669', '--format', 'ndjson', '--engine', engine]);
+      expect(JSON.parse(batch.stdout.trim()).review, engine).toEqual(json.review.map((r: { id: string }) => r.id));
+    }
+  });
+
+  test('a decision recorded under the retired I5-rituximab-ivig is named as retired, with what to record instead, never matched to another id', async () => {
+    const file = patient({ 'I5-rituximab-ivig': { decision: 'no', by: 'Dr A', date: '2026-11-16' } });
+    const r = await runInProcess([file, '-t', 'NCT04946669', '--format', 'json']);
+    expect(r.stderr).toContain(`warning: ${file} $.reviews.NCT04946669["I5-rituximab-ivig"]: a retired review item of NCT04946669, not used:`);
+    expect(r.stderr).toContain('Ask the investigator again and record the decisions under "I3-rituximab-ivig" and "I5-etcetera-stable-dose".');
+    expect(r.stderr).not.toContain('did you mean');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).review.map((x: { id: string }) => x.id)).toContain('I5-etcetera-stable-dose');
+  });
 });
 
 test('dates after the screening date given with --as-of are warned about', async () => {

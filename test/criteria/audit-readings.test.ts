@@ -378,6 +378,13 @@ describe('2c. NCT04946669: whether an "etc." therapy counts is one decision, for
       });
       expect(r.outcome).toBe(outcome);
       expect(openIds(r)).toEqual(asks.map((q) => (q === 'counted' ? 'I3-rituximab-ivig' : then)));
+      // What each recorded answer means is true whatever the other answer is: none concludes the
+      // criterion met (": I5 met", ": refractory") beside a criterion that is not.
+      const concludesMet = new RegExp(`: (${criterion} met|refractory)\\b`);
+      for (const d of r.review.filter((x) => x.status !== 'open')) {
+        const meaning = decisionMeaning({ ...d, decision: d.status === 'confirmed' ? 'yes' : 'no' });
+        if (r.outcome !== 'met') expect(meaning, d.id).not.toMatch(concludesMet);
+      }
     },
   );
 

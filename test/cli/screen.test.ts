@@ -1,4 +1,5 @@
 // End-to-end: every example through the real CLI, report shapes, and error handling.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,6 +198,34 @@ describe('NCT04946669: whether a biologic, immune globulin or JAK inhibitor coun
       const batch = await runInProcess(['batch', file, '-t', 'NCT04946669', '--format', 'ndjson', '--engine', engine]);
       expect(JSON.parse(batch.stdout.trim()).review, engine).toEqual(json.review.map((r: { id: string }) => r.id));
     }
+  });
+
+  test('a recorded decision that changes no result is printed as not used, and no format says it meets I5: text --full, md, html, pdf, json', async () => {
+    // Tofacitinib not counted, yet "at a stable dose" recorded: I5 fails on the first decision alone.
+    const file = patient({ 'I3-rituximab-ivig': { decision: 'no', by: 'Dr A', date: '2026-11-16' }, 'I5-etcetera-stable-dose': { decision: 'yes', by: 'Dr A', date: '2026-11-16' } });
+    const words = (s: string) => s.replace(/\s+/g, ' ');
+    const line = 'I5 (I5-etcetera-stable-dose), not used (it does not change the result of I5): investigator: at a stable dose for more than 3 months (meets I5 only if the therapy is counted: I3-rituximab-ivig) — Dr A, 2026-11-16';
+    const pdf = join(dir, 'record.pdf');
+    expect((await runInProcess([file, '-t', 'NCT04946669', '--format', 'pdf', '--out', pdf])).code).toBe(1);
+    const printed = {
+      md: (await runInProcess([file, '-t', 'NCT04946669', '--format', 'md'])).stdout,
+      html: (await runInProcess([file, '-t', 'NCT04946669', '--format', 'html'])).stdout,
+      pdf: spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout,
+    };
+    for (const [format, out] of Object.entries(printed)) {
+      expect(words(out), format).toContain('INELIGIBLE');
+      expect(words(out), format).toContain(line);
+      // The decision that did decide is not marked.
+      expect(words(out), format).toContain('I3 (I3-rituximab-ivig): investigator: not counted');
+    }
+    const text = await runInProcess([file, '-t', 'NCT04946669', '--full']);
+    expect(text.stdout).toContain('Verdict: INELIGIBLE (fails I3, I5)');
+    expect(words(text.stdout)).toContain('investigator: at a stable dose for more than 3 months (meets I5 only if the therapy is counted: I3-rituximab-ivig) (answered "yes"');
+    expect(text.stdout).not.toMatch(/I5 met\b/);
+    const json = JSON.parse((await runInProcess([file, '-t', 'NCT04946669', '--format', 'json'])).stdout);
+    const i5 = json.criteria.find((c: { id: string }) => c.id === 'I5');
+    expect(i5.outcome).toBe('not_met');
+    expect(i5.review.find((r: { id: string }) => r.id === 'I5-etcetera-stable-dose').yesMeans).toBe('at a stable dose for more than 3 months (meets I5 only if the therapy is counted: I3-rituximab-ivig)');
   });
 
   test('a decision recorded under the retired I5-rituximab-ivig is named as retired, with what to record instead, never matched to another id', async () => {

@@ -1,8 +1,9 @@
 // The readings an independent clinical audit disputed (issue 12), each as patients that differ by
 // one fact from a shipped example, with the boundary to the day where there is one.
 import { describe, expect, test } from 'vitest';
-import type { Trace } from '../../src/engine/result.js';
+import type { ScreeningResult, Trace } from '../../src/engine/result.js';
 import { decisionMeaning, describeNode } from '../../src/report/describe.js';
+import { recordedDecisions } from '../../src/report/printable.js';
 import { trial } from '../helpers/screening.js';
 import { criterionEvaluator } from './helpers.js';
 
@@ -357,27 +358,32 @@ describe('2c. NCT04946669: whether an "etc." therapy counts is one decision, for
     ['I3', 'I3-intolerance-unnamed', rituximabIntolerance],
     ['I5', 'I5-etcetera-stable-dose', only({ drug: 'tofacitinib' })],
   ] as const;
-  const table: [D, D, string, ('counted' | 'then')[]][] = [
-    ['-', '-', 'needs_review', ['counted', 'then']],
-    ['no', '-', 'not_met', []],
+  // The last column: the recorded decisions the printed record says are not used, as they change
+  // nothing (the trace leaves them out).
+  type Q = 'counted' | 'then';
+  const table: [D, D, string, Q[], Q[]][] = [
+    ['-', '-', 'needs_review', ['counted', 'then'], []],
+    ['no', '-', 'not_met', [], []],
     // The contradiction: "not an immunosuppressive therapy of the record", yet counted through the other answer.
-    ['no', 'yes', 'not_met', []],
-    ['no', 'no', 'not_met', []],
-    ['-', 'yes', 'needs_review', ['counted']],
-    ['-', 'no', 'not_met', []],
-    ['yes', '-', 'needs_review', ['then']],
-    ['yes', 'yes', 'met', []],
-    ['yes', 'no', 'not_met', []],
+    ['no', 'yes', 'not_met', [], ['then']],
+    // (either "no" alone leaves it unmet: both decide)
+    ['no', 'no', 'not_met', [], []],
+    ['-', 'yes', 'needs_review', ['counted'], []],
+    ['-', 'no', 'not_met', [], []],
+    ['yes', '-', 'needs_review', ['then'], []],
+    ['yes', 'yes', 'met', [], []],
+    ['yes', 'no', 'not_met', [], ['counted']],
   ];
-  test.each(followUps.flatMap(([criterion, then, setup]) => table.map(([counted, answer, outcome, asks]) => [criterion, counted, then, answer, outcome, asks, setup] as const)))(
-    '%s: I3-rituximab-ivig %s, %s %s -> %s, asks %j',
-    (criterion, counted, then, answer, outcome, asks, setup) => {
+  test.each(followUps.flatMap(([criterion, then, setup]) => table.map(([counted, answer, outcome, asks, unused]) => [criterion, counted, then, answer, outcome, asks, unused, setup] as const)))(
+    '%s: I3-rituximab-ivig %s, %s %s -> %s, asks %j, not used %j',
+    (criterion, counted, then, answer, outcome, asks, unused, setup) => {
+      const id = (q: Q) => (q === 'counted' ? 'I3-rituximab-ivig' : then);
       const r = aba(criterion, (p) => {
         setup(p);
         decided({ 'I3-rituximab-ivig': counted, [then]: answer })(p);
       });
       expect(r.outcome).toBe(outcome);
-      expect(openIds(r)).toEqual(asks.map((q) => (q === 'counted' ? 'I3-rituximab-ivig' : then)));
+      expect(openIds(r)).toEqual(asks.map(id));
       // What each recorded answer means is true whatever the other answer is: none concludes the
       // criterion met (": I5 met", ": refractory") beside a criterion that is not.
       const concludesMet = new RegExp(`: (${criterion} met|refractory)\\b`);
@@ -385,6 +391,8 @@ describe('2c. NCT04946669: whether an "etc." therapy counts is one decision, for
         const meaning = decisionMeaning({ ...d, decision: d.status === 'confirmed' ? 'yes' : 'no' });
         if (r.outcome !== 'met') expect(meaning, d.id).not.toMatch(concludesMet);
       }
+      const printed = recordedDecisions({ criteria: [r] } as unknown as ScreeningResult);
+      expect(printed.filter((line) => line.includes(', not used (')).map((line) => /^\w+ \(([^)]+)\)/.exec(line)?.[1])).toEqual(unused.map(id));
     },
   );
 

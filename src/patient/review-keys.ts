@@ -34,15 +34,18 @@ export function reviewKeyWarnings(record: PatientRecord, file: string, screened:
     const ids = reviewIds(trial);
     for (const reviewId of Object.keys(decisions)) {
       if (ids.includes(reviewId)) continue;
-      const retired = own(trial.retiredReviews, reviewId);
+      // The closest id, retired ones first so they win a tie: a near miss of a retired id is told
+      // what replaced it, never pointed to a live id its old answer would be read as answering.
+      const hint = own(trial.retiredReviews, reviewId) ? reviewId : suggest(reviewId, [...Object.keys(trial.retiredReviews), ...ids]);
+      const retired = hint === undefined ? undefined : own(trial.retiredReviews, hint);
+      const location = locationOf(file, ['reviews', trialId, reviewId]);
       if (retired) {
-        // Never a "did you mean": the old answer would be read as the answer to another question.
         const again = andList(retired.replacedBy.map((id) => `"${id}"`));
-        out.push({ location: locationOf(file, ['reviews', trialId, reviewId]), message: `a retired review item of ${trialId}, not used: ${retired.why} Ask the investigator again and record the decision${retired.replacedBy.length > 1 ? 's' : ''} under ${again}.` });
+        const what = hint === reviewId ? `a retired review item of ${trialId}` : `not a review item of ${trialId} (did you mean the retired "${hint}"?)`;
+        out.push({ location, message: `${what}, not used: ${retired.why} Ask the investigator again and record the decision${retired.replacedBy.length > 1 ? 's' : ''} under ${again}.` });
         continue;
       }
-      const hint = suggest(reviewId, ids);
-      out.push({ location: locationOf(file, ['reviews', trialId, reviewId]), message: `not a review item of ${trialId}${hint ? ` (did you mean "${hint}"?)` : ''}: ignored` });
+      out.push({ location, message: `not a review item of ${trialId}${hint ? ` (did you mean "${hint}"?)` : ''}: ignored` });
     }
   }
   return out;

@@ -239,6 +239,27 @@ describe('NCT04946669: whether a biologic, immune globulin or JAK inhibitor coun
   });
 });
 
+// A near miss of a retired review id (case, a letter) gets the retirement message, never a live id
+// whose question the old answer would be read as answering; a near miss of a live id keeps its "did you mean".
+test.each([
+  ['i5-rituximab-ivig', 'retired'],
+  ['I5-rituximab-IVIG', 'retired'],
+  ['I5-rituximab-ivg', 'retired'],
+  // as close to the retired id as to I3-rituximab-ivig: the retired one wins
+  ['I4-rituximab-ivig', 'retired'],
+  ['I3-rituximab-ivg', 'I3-rituximab-ivig'],
+  ['I5-etcetera-stable-dos', 'I5-etcetera-stable-dose'],
+])('NCT04946669: a decision recorded under "%s" is warned about as near %s', async (id, near) => {
+  const p = JSON.parse(readFileSync(`${ROOT}examples/nct04946669-eligible.json`, 'utf8'));
+  p.reviews = { NCT04946669: { [id]: { decision: 'yes', by: 'Dr A', date: '2026-11-16' } } };
+  const r = await runInProcess(['-', '-t', 'NCT04946669', '--brief'], { stdin: JSON.stringify(p) });
+  const warning = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+  expect(warning).toHaveLength(1);
+  const at = `$.reviews.NCT04946669["${id}"]: not a review item of NCT04946669`;
+  expect(warning[0]).toContain(near === 'retired' ? `${at} (did you mean the retired "I5-rituximab-ivig"?), not used: ` : `${at} (did you mean "${near}"?): ignored`);
+  if (near === 'retired') expect(warning[0]).toMatch(/Ask the investigator again and record the decisions under "I3-rituximab-ivig" and "I5-etcetera-stable-dose"\.$/);
+});
+
 test('dates after the screening date given with --as-of are warned about', async () => {
   const r = await runInProcess(['examples/im101-611-eligible.json', '-t', 'IM101-611', '--as-of', '2023-01-01', '--brief']);
   expect(r.stderr).toContain('warning: examples/im101-611-eligible.json $.diagnosis.date: 2023-05-02 is after the screening date 2023-01-01');

@@ -233,6 +233,8 @@ describe('NCT04946669: whether a biologic, immune globulin or JAK inhibitor coun
     const r = await runInProcess([file, '-t', 'NCT04946669', '--format', 'json']);
     expect(r.stderr).toContain(`warning: ${file} $.reviews.NCT04946669["I5-rituximab-ivig"]: a retired review item of NCT04946669, not used:`);
     expect(r.stderr).toContain('Ask the investigator again and record the decisions under "I3-rituximab-ivig" and "I5-etcetera-stable-dose".');
+    // The version that retired it (not the last that asked it), which does not change when criteriaVersion is bumped.
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain('A decision recorded under it before criteria version 2026-12-02.2 answered two questions at once');
     expect(r.stderr).not.toContain('did you mean');
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).review.map((x: { id: string }) => x.id)).toContain('I5-etcetera-stable-dose');

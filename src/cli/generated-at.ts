@@ -24,3 +24,22 @@ export function resolveGeneratedAt(flag: string | undefined, env: Record<string,
 function iso(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+export function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** The local calendar date: a coordinator's "today". */
+export function localDate(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * The date of the run, as a coordinator reads "today": the date --generated-at gives (as written,
+ * in its own zone), else SOURCE_DATE_EPOCH's (UTC), else the local date of the clock.
+ */
+export function runDate(flag: string | undefined, env: Record<string, string | undefined>, now: () => Date = () => new Date()): string {
+  const stamp = resolveGeneratedAt(flag, env, now);
+  if (flag !== undefined) return flag.slice(0, 10);
+  return env.SOURCE_DATE_EPOCH !== undefined && env.SOURCE_DATE_EPOCH !== '' ? stamp.slice(0, 10) : localDate(now());
+}

@@ -1,0 +1,62 @@
+// A screening date after today (a visit planned, or a year mistyped: 2027 for 2026) is screened
+// as given, and said: ages, windows and durations are reckoned on a day that has not come, from
+// the values recorded so far (a 17-year-old is "18 on 2027-11-16").
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { runDate } from '../../src/cli/generated-at.js';
+import { ROOT } from '../helpers/screening.js';
+import { runInProcess } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'screening-ahead-'));
+const eligible = JSON.parse(readFileSync(`${ROOT}examples/im101-611-eligible.json`, 'utf8'));
+
+function withScreening(name: string, screening: string): string {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ ...eligible, referenceDates: { screening, consent: screening, randomization: screening } }));
+  return file;
+}
+
+const warning = (stderr: string) => stderr.split('\n').filter((l) => l.includes('after today'));
+
+test.each([
+  // [screening date, run date (--generated-at), the warning's days, or none]
+  ['2026-12-02', '2026-12-02', undefined],
+  ['2026-12-01', '2026-12-02', undefined],
+  ['2026-12-03', '2026-12-02', '1 day'],
+  ['2027-11-16', '2026-12-02', '349 days'],
+  ['2028-02-29', '2028-02-28T23:30:00-05:00', '1 day'],
+  ['2028-02-29', '2028-02-29T01:00:00+09:00', undefined],
+])('screening %s, run on %s: %s ahead', async (screening, generatedAt, days) => {
+  const file = withScreening(`s-${screening}`, screening);
+  const r = await runInProcess([file, '--trial', 'IM101-611', '--generated-at', generatedAt]);
+  const lines = warning(r.stderr);
+  if (days === undefined) expect(lines).toEqual([]);
+  else {
+    expect(lines).toEqual([
+      `warning: ${file} $.referenceDates.screening: the screening date ${screening} is ${days} after today (${generatedAt.slice(0, 10)}): ages, windows and durations are reckoned on ${screening} from the values recorded so far; screen again on the day if any may change by then`,
+    ]);
+  }
+  // Screened as given: a warning, not an error, and the same verdict either way.
+  expect(r.code).toBe(0);
+});
+
+test('a screening date given by --as-of is named by the flag, in every report format', async () => {
+  const file = withScreening('flag', '2026-11-16');
+  for (const format of ['text', 'json', 'md', 'html']) {
+    const r = await runInProcess([file, '--trial', 'IM101-611', '--as-of', '2026-11-20', '--consent', '2026-11-20', '--randomization', '2026-11-20', '--generated-at', '2026-11-18T09:00:00Z', '--format', format]);
+    expect(warning(r.stderr), format).toEqual([
+      'warning: --as-of: the screening date 2026-11-20 is 2 days after today (2026-11-18): ages, windows and durations are reckoned on 2026-11-20 from the values recorded so far; screen again on the day if any may change by then',
+    ]);
+  }
+});
+
+test('the run date: --generated-at as written in its zone, else SOURCE_DATE_EPOCH in UTC, else the local date of the clock', () => {
+  const clock = () => new Date(2026, 11, 2, 23, 59, 0);
+  expect(runDate('2026-12-02T23:30:00-08:00', {}, clock)).toBe('2026-12-02');
+  expect(runDate('2026-11-16', {}, clock)).toBe('2026-11-16');
+  expect(runDate(undefined, { SOURCE_DATE_EPOCH: String(Date.UTC(2026, 10, 16, 23, 59) / 1000) }, clock)).toBe('2026-11-16');
+  expect(runDate(undefined, { SOURCE_DATE_EPOCH: '' }, clock)).toBe('2026-12-02');
+  expect(runDate(undefined, {}, clock)).toBe('2026-12-02');
+});

@@ -8,7 +8,7 @@ import type { ScreeningResult } from '../engine/result.js';
 import { UsageError } from '../errors.js';
 import { defaultFormat, formatByName, outExtensionWarning, type ReportFormat } from '../report/formats.js';
 import { toolInfo } from '../version.js';
-import { resolveGeneratedAt } from './generated-at.js';
+import { resolveGeneratedAt, runDate } from './generated-at.js';
 import { sha256Hex } from './input-hash.js';
 import { useColor, type CliIo } from './io.js';
 
@@ -56,7 +56,7 @@ export async function writeReport(r: ReportInput, flags: ReportFlags, io: CliIo)
   const format = reportFormat(flags.format);
   const formatter = await format.load();
   const stamp = format.stamped
-    ? { tool: toolInfo(), generatedAt: resolveGeneratedAt(flags.generatedAt, io.env), input: { name: r.input.name, sha256: 'sha256' in r.input ? r.input.sha256 : sha256Hex(r.input.bytes) } }
+    ? { tool: toolInfo(), generatedAt: resolveGeneratedAt(flags.generatedAt, io.env), today: runDate(flags.generatedAt, io.env), input: { name: r.input.name, sha256: 'sha256' in r.input ? r.input.sha256 : sha256Hex(r.input.bytes) } }
     : undefined;
   const output = await formatter(r.results, {
     multi: r.multi,

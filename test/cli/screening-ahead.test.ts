@@ -60,3 +60,19 @@ test('the run date: --generated-at as written in its zone, else SOURCE_DATE_EPOC
   expect(runDate(undefined, { SOURCE_DATE_EPOCH: '' }, clock)).toBe('2026-12-02');
   expect(runDate(undefined, {}, clock)).toBe('2026-12-02');
 });
+
+test('the printed record says it was screened ahead (HTML, Markdown, PDF), and only then', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const said = 'Screened ahead: the screening date 2026-11-20 is after the date of this record (2026-11-18). Ages, windows and durations are reckoned on 2026-11-20 from the values recorded by 2026-11-18; screen again on the day if any may change by then.';
+  for (const [screening, ahead] of [['2026-11-20', true], ['2026-11-18', false]] as const) {
+    const file = withScreening(`printed-${screening}`, screening);
+    for (const format of ['html', 'md', 'pdf']) {
+      const out = join(dir, `${screening}.${format}`);
+      const r = await runInProcess([file, '--trial', 'IM101-611', '--generated-at', '2026-11-18T09:00:00Z', '--format', format, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const words = (format === 'pdf' ? spawnSync('pdftotext', [out, '-'], { encoding: 'utf8' }).stdout : readFileSync(out, 'utf8')).replace(/\s+/g, ' ');
+      expect(words.includes(said), `${screening} ${format}`).toBe(ahead);
+      expect(words.includes('Screened ahead'), `${screening} ${format}`).toBe(ahead);
+    }
+  }
+});

@@ -42,10 +42,12 @@ export async function screenAndReport(
   const { record, warnings } = given ?? (await parsePatientInput(input as { text: string; name: string }, dict, o.flagDates, io));
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, o.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, o.flagDates);
-  const ahead = screeningAhead(referenceDates, sources, runDate(o.report.generatedAt, io.env, o.now), input.name);
+  // One "today" for the warning and the printed record.
+  const today = runDate(o.report.generatedAt, io.env, o.now);
+  const ahead = screeningAhead(referenceDates, sources, today, 'path' in input ? `${input.name} referenceDates.screening` : locationOf(input.name, ['referenceDates', 'screening']));
   if (ahead) io.stderr.write(`warning: ${formatProblem(ahead)}\n`);
   const results = trials.map((trial) => screenPatient(trial, dict, record, { referenceDates }));
-  await writeReport({ results, sources, input, dictionary: dict, multi: o.ranked }, o.report, io);
+  await writeReport({ results, sources, input, dictionary: dict, multi: o.ranked, today }, o.report, io);
   // One trial: its verdict; several: whether any trial is open to the patient.
   return o.ranked ? overallExit(results.map((r) => r.verdict)) : EXIT[(results[0] as (typeof results)[0]).verdict];
 }
@@ -56,11 +58,11 @@ export async function screenAndReport(
  * report may assume what has not happened yet. Said, with how far ahead; not an error (a
  * pre-screen for next week's visits is ordinary).
  */
-export function screeningAhead(dates: ReferenceDates, sources: Partial<Record<keyof ReferenceDates, ReferenceDateSource>>, today: string, file: string): Problem | undefined {
+export function screeningAhead(dates: ReferenceDates, sources: Partial<Record<keyof ReferenceDates, ReferenceDateSource>>, today: string, inFile: string): Problem | undefined {
   const screening = dates.screening;
   if (screening === undefined || compareDates(screening, today) <= 0) return undefined;
   const days = toDayNumber(screening) - toDayNumber(today);
-  const location = sources.screening === 'command line' ? '--as-of' : locationOf(file, ['referenceDates', 'screening']);
+  const location = sources.screening === 'command line' ? '--as-of' : inFile;
   return {
     location,
     message: `the screening date ${screening} is ${days} day${days === 1 ? '' : 's'} after today (${today}): ages, windows and durations are reckoned on ${screening} from the values recorded so far; screen again on the day if any may change by then`,

@@ -108,7 +108,7 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
   const screening = result.referenceDates.screening;
   const ahead =
     options.today !== undefined && screening !== undefined && compareDates(screening, options.today) > 0
-      ? `Screened ahead: the screening date ${screening} is after the date of this record (${options.today}). Ages, windows and durations are reckoned on ${screening} from the values recorded by ${options.today}; screen again on the day if any may change by then.`
+      ? `Screened ahead: the screening date ${screening} is after the day this record was made (${options.today}). Ages, windows and durations are reckoned on ${screening} from the values recorded by ${options.today}; screen again on the day if any may change by then.`
       : undefined;
   return {
     heading: `${t.id} (${t.nct}) — ${t.title}`,

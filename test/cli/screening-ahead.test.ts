@@ -5,7 +5,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { Readable } from 'node:stream';
 import { runDate } from '../../src/cli/generated-at.js';
+import { runInteractive } from '../../src/cli/interactive-mode.js';
+import { scriptedPrompter } from '../interactive/scripted-prompter.js';
 import { ROOT } from '../helpers/screening.js';
 import { runInProcess } from './run-cli.js';
 
@@ -25,6 +28,7 @@ test.each([
   ['2026-12-02', '2026-12-02', undefined],
   ['2026-12-01', '2026-12-02', undefined],
   ['2026-12-03', '2026-12-02', '1 day'],
+  ['2028-03-01', '2028-02-28', '2 days'],
   ['2027-11-16', '2026-12-02', '349 days'],
   ['2028-02-29', '2028-02-28T23:30:00-05:00', '1 day'],
   ['2028-02-29', '2028-02-29T01:00:00+09:00', undefined],
@@ -63,7 +67,7 @@ test('the run date: --generated-at as written in its zone, else SOURCE_DATE_EPOC
 
 test('the printed record says it was screened ahead (HTML, Markdown, PDF), and only then', async () => {
   const { spawnSync } = await import('node:child_process');
-  const said = 'Screened ahead: the screening date 2026-11-20 is after the date of this record (2026-11-18). Ages, windows and durations are reckoned on 2026-11-20 from the values recorded by 2026-11-18; screen again on the day if any may change by then.';
+  const said = 'Screened ahead: the screening date 2026-11-20 is after the day this record was made (2026-11-18). Ages, windows and durations are reckoned on 2026-11-20 from the values recorded by 2026-11-18; screen again on the day if any may change by then.';
   for (const [screening, ahead] of [['2026-11-20', true], ['2026-11-18', false]] as const) {
     const file = withScreening(`printed-${screening}`, screening);
     for (const format of ['html', 'md', 'pdf']) {
@@ -75,4 +79,41 @@ test('the printed record says it was screened ahead (HTML, Markdown, PDF), and o
       expect(words.includes('Screened ahead'), `${screening} ${format}`).toBe(ahead);
     }
   }
+});
+
+test('several trials: one warning; a row of a file of rows: named by the row; screen batch: none', async () => {
+  const file = withScreening('multi', '2026-11-20');
+  const multi = await runInProcess([file, '--all', '--generated-at', '2026-11-18']);
+  expect(warning(multi.stderr)).toHaveLength(1);
+  const csv = join(dir, 'rows.csv');
+  writeFileSync(csv, 'id,referenceDates.screening,demographics.birthDate\nR1,2026-11-16,1970-01-01\nR2,2026-11-20,1970-01-01\n');
+  const row = await runInProcess([csv, '--row', '2', '--trial', 'IM101-611', '--generated-at', '2026-11-18']);
+  expect(warning(row.stderr)).toEqual([expect.stringMatching(new RegExp(`^warning: ${csv.replace(/[.]/g, '\\.')}, row 2 referenceDates\\.screening: the screening date 2026-11-20 is 2 days after today \\(2026-11-18\\)`))]);
+  expect(warning((await runInProcess([csv, '--row', '1', '--trial', 'IM101-611', '--generated-at', '2026-11-18'])).stderr)).toEqual([]);
+  // Batch: rows are often next week's visits (README).
+  const batch = await runInProcess(['batch', csv, '--trial', 'IM101-611']);
+  expect(batch.stderr).not.toContain('after today');
+});
+
+test('the questionnaire: the warning and the printed record use the session\'s one clock', async () => {
+  const file = withScreening('interactive', '2026-11-20');
+  const out = join(dir, 'interactive.md');
+  const err: string[] = [];
+  const io = { stdout: { write: () => true }, stderr: { write: (s: string) => err.push(s) }, stdin: Readable.from([]), env: { NO_COLOR: '1' }, cwd: dir };
+  const { prompter } = scriptedPrompter([]);
+  const code = await runInteractive(file, { trial: ['IM101-611'], interactive: true, color: false, format: 'md', out, save: join(dir, 'interactive-saved.json') }, io, { prompter, now: new Date(2026, 10, 16, 10, 30, 0) });
+  expect(code).toBe(0);
+  expect(warning(err.join(''))).toEqual([expect.stringContaining('the screening date 2026-11-20 is 4 days after today (2026-11-16)')]);
+  expect(readFileSync(out, 'utf8')).toContain('is after the day this record was made (2026-11-16)');
+});
+
+test('a SOURCE_DATE_EPOCH or --generated-at a text report does not print never fails it; one past the year 9999 is refused where it is printed', async () => {
+  const file = withScreening('epoch', '2026-11-16');
+  for (const env of [{ SOURCE_DATE_EPOCH: 'abc' }, { SOURCE_DATE_EPOCH: '253402300800' }]) {
+    const { runInProcess: withEnv } = await import('./run-cli-env.js');
+    expect((await withEnv([file, '--trial', 'IM101-611'], env)).code).toBe(0);
+    const md = await withEnv([file, '--trial', 'IM101-611', '--format', 'md'], env);
+    expect([md.code, md.stderr.split('\n')[0]]).toEqual([2, expect.stringMatching(/SOURCE_DATE_EPOCH (must be whole seconds|is after the year 9999)/)]);
+  }
+  expect((await runInProcess([file, '--trial', 'IM101-611', '--generated-at', 'garbage'])).code).toBe(0);
 });

@@ -59,9 +59,11 @@ export const stableDose: RuleKind<StableDose> = {
         if (x) (x.facts.push(doseFact(change)), (x.detail = { ...detail, changedOn: change.date }));
         return 'not_met';
       }
+      // The amount to collect: the current dose's when it lacks one (nothing can be compared with
+      // it), else the first entry's in the window without one; the SQL names the same.
       const unknownAmount = inWindow.find((d) => d.dose === undefined || current.dose === undefined);
       if (unknownAmount) {
-        env.missing.push({ field: `${base()}.doses`, need: { kind: 'doseAmount', date: unknownAmount.dose === undefined ? unknownAmount.date : current.date } });
+        env.missing.push({ field: `${base()}.doses`, need: { kind: 'doseAmount', date: current.dose === undefined ? current.date : unknownAmount.date } });
         return 'unknown';
       }
       const stillTaking = takenOn(med, ref);

@@ -1,6 +1,6 @@
-// What the one-criterion differential tests share (quantifiers.test.ts, course-pairs.test.ts): a
-// trial of a single rule, and patients laid out and loaded into an embedded DuckDB or a throwaway
-// PostgreSQL server (as differential.test.ts loads its population).
+// What the one-criterion differential tests share (quantifiers.test.ts, course-pairs.test.ts,
+// stable-dose.test.ts): a trial of a single rule, and patients laid out and loaded into an embedded
+// DuckDB or a throwaway PostgreSQL server (as differential.test.ts loads its population).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';

@@ -347,12 +347,13 @@ describe('PostgreSQL', () => {
   });
 });
 
-import { ageInYears, shift } from '../../src/engine/dates.js';
-import { agedSql, shiftSql } from '../../src/sql/kit.js';
+import { ageInYears, latestStartFor, shift } from '../../src/engine/dates.js';
+import { agedSql, latestStartSql, shiftSql } from '../../src/sql/kit.js';
 
 /**
- * shift() and ageInYears() against their SQL on random dates and month ends around leap days:
- * one SELECT per duration (the SQL takes the duration as a literal) over a VALUES list of dates.
+ * shift(), latestStartFor() and ageInYears() against their SQL on random dates and month ends
+ * around leap days: one SELECT per duration (the SQL takes the duration as a literal) over a VALUES
+ * list of dates.
  */
 async function dateDisagreements(all: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string[]> {
   const day = fc.integer({ min: toDayNumber('1900-01-01'), max: toDayNumber('2100-12-31') }).map(fromDayNumber);
@@ -364,7 +365,7 @@ async function dateDisagreements(all: (sql: string) => Promise<Record<string, un
   const values = dates.map(([a, b], i) => `(${i}, CAST('${a}' AS DATE), CAST('${b}' AS DATE))`).join(', ');
   const selects = durations.map((d, k) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
-    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted FROM (VALUES ${values}) AS v(i, a, b)`;
+    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted, CAST(${latestStartSql('v.a', duration)} AS VARCHAR(10)) AS latest FROM (VALUES ${values}) AS v(i, a, b)`;
   });
   const got = await all(`${selects.join(' UNION ALL ')} ORDER BY k, i`);
   // Aged at least the JS age on the day, and not a year more (the SQL takes the years as a literal).
@@ -375,9 +376,11 @@ async function dateDisagreements(all: (sql: string) => Promise<Record<string, un
   durations.forEach((d) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
     dates.forEach(([a]) => {
-      const g = got[n++] as { shifted: string };
+      const g = got[n++] as { shifted: string; latest: string };
       const want = shift(a, duration, d.sign as 1 | -1);
       if (g.shifted !== want) out.push(`${a} ${d.sign > 0 ? '+' : '-'} ${d.months} months ${d.days} days: JS ${want}, SQL ${g.shifted}`);
+      const latest = latestStartFor(a, duration);
+      if (g.latest !== latest) out.push(`latest start for ${d.months} months ${d.days} days by ${a}: JS ${latest}, SQL ${g.latest}`);
     });
   });
   dates.forEach(([a, b], i) => {

@@ -1,6 +1,12 @@
-// stableDose on its own, one trial per duration (so its outcome and missing entries are compared,
-// not a criterion's merged ones): seeded dose histories around each duration's window, on which the
-// SQL of both engines agrees with the JS engine on the outcome and the missing entries.
+// stableDose counts its window forward, as takenFor does: a dose set on d has been taken unchanged
+// for a duration D by the reference date R when d + D <= R (calendar months clamped at month ends).
+// At a month end that differs from R - D: screening 2026-05-31, a dose set on 2026-02-28 has been
+// taken for more than 3 months (NCT04946669 I5: 3 months and 1 day from it end on 2026-05-29). A
+// boundary table at month ends and leap days, in the JS engine, DuckDB and PostgreSQL; a property
+// that stableDose and takenFor agree on a course with one unchanged dose; and seeded dose histories
+// around both ways of counting, on which the SQL of both engines agrees with the JS engine on the
+// outcome and the missing entries.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
 import type { Trial } from '../../src/criteria/load-trial.js';
@@ -24,6 +30,60 @@ const M3 = { months: 3 };
 const M1D3 = { months: 1, days: 3 };
 const DURATIONS: Duration[] = [I5, M3, M1D3, { weeks: 4 }, { years: 1, months: 1, days: 1 }];
 const trials: Trial[] = DURATIONS.map(stableDoseTrial);
+
+type Outcome = 'met' | 'not_met';
+/**
+ * [for, screening, the current dose set on, set by the course's start or by a change, outcome].
+ * A row marked "was" had the other outcome counted back from screening (on R - D, given).
+ */
+const BOUNDARY: [Duration, string, string, 'start' | 'change', Outcome][] = [
+  // I5, more than 3 months: 3 months and 1 day from the dose's date end on or before screening.
+  [I5, '2026-05-31', '2026-02-27', 'change', 'met'],
+  [I5, '2026-05-31', '2026-02-28', 'change', 'met'], // was not met (R - D = 2026-02-27)
+  [I5, '2026-05-31', '2026-03-01', 'change', 'not_met'],
+  [I5, '2026-05-31', '2026-02-28', 'start', 'met'], // was not met
+  [I5, '2026-05-31', '2026-03-01', 'start', 'not_met'],
+  [I5, '2026-05-29', '2026-02-28', 'change', 'met'], // was not met (R - D = 2026-02-27)
+  [I5, '2026-05-29', '2026-03-01', 'change', 'not_met'],
+  [I5, '2026-06-01', '2026-02-28', 'change', 'met'],
+  [I5, '2026-06-01', '2026-03-01', 'change', 'not_met'],
+  [I5, '2026-02-28', '2025-11-27', 'change', 'met'],
+  [I5, '2026-02-28', '2025-11-28', 'change', 'not_met'],
+  [I5, '2026-03-01', '2025-11-30', 'change', 'met'],
+  [I5, '2026-03-01', '2025-12-01', 'change', 'not_met'],
+  [I5, '2028-02-29', '2027-11-28', 'change', 'met'],
+  [I5, '2028-02-29', '2027-11-29', 'change', 'not_met'],
+  [I5, '2028-05-31', '2028-02-29', 'change', 'met'], // was not met (R - D = 2028-02-28)
+  [I5, '2028-05-31', '2028-03-01', 'change', 'not_met'],
+  [I5, '2027-05-31', '2027-02-28', 'change', 'met'], // was not met (R - D = 2027-02-27)
+  [I5, '2027-05-31', '2027-03-01', 'change', 'not_met'],
+  [I5, '2026-11-16', '2026-08-15', 'change', 'met'],
+  [I5, '2026-11-16', '2026-08-16', 'change', 'not_met'],
+  // 3 months: 3 months from the 30th of November end on the last of February.
+  [M3, '2026-02-28', '2025-11-30', 'change', 'met'], // was not met (R - D = 2025-11-28)
+  [M3, '2026-02-28', '2025-11-30', 'start', 'met'], // was not met
+  [M3, '2026-02-28', '2025-12-01', 'change', 'not_met'],
+  [M3, '2028-02-29', '2027-11-30', 'change', 'met'], // was not met (R - D = 2027-11-29)
+  [M3, '2028-02-29', '2027-12-01', 'change', 'not_met'],
+  [M3, '2026-05-31', '2026-02-28', 'change', 'met'],
+  [M3, '2026-05-31', '2026-03-01', 'change', 'not_met'],
+  // 1 month and 3 days: a month from 2026-01-28 ends on 2026-02-28 (clamped), 3 days later on 2026-03-03.
+  [M1D3, '2026-03-02', '2026-01-27', 'change', 'met'],
+  [M1D3, '2026-03-02', '2026-01-28', 'change', 'not_met'], // was met (R - D = 2026-01-30)
+  [M1D3, '2026-03-02', '2026-01-30', 'start', 'not_met'], // was met
+  [M1D3, '2028-03-02', '2028-01-28', 'change', 'met'],
+  [M1D3, '2028-03-02', '2028-01-29', 'change', 'not_met'], // was met (R - D = 2028-01-30)
+  // ... but 3 days before 2028-03-03 is 29 February, the month's last day: all of January fits.
+  [M1D3, '2028-03-03', '2028-01-31', 'change', 'met'],
+  [M1D3, '2028-03-03', '2028-02-01', 'change', 'not_met'],
+];
+
+/** An ongoing methotrexate course whose current dose was set on `date`, at its start or by a change from an earlier dose. */
+function boundaryPatient([, screening, date, setBy]: (typeof BOUNDARY)[number], k: number): PatientRecord {
+  const doses = setBy === 'start' ? [{ date, dose: 20, unit: 'mg/week' }] : [{ date: '2025-01-01', dose: 15, unit: 'mg/week' }, { date, dose: 20, unit: 'mg/week' }];
+  const patient = { id: `B${k}`, referenceDates: { screening }, medications: [{ drug: 'methotrexate', start: doses[0]?.date, ongoing: true, doses }] };
+  return parsePatientData(patient, `B${k}`, dict).record;
+}
 
 /**
  * Seeded courses whose start and doses fall on either side of each duration's first day, counted
@@ -55,9 +115,15 @@ function doseHistories(): PatientRecord[] {
   return out;
 }
 
-const rows = doseHistories();
+const boundaryRows = BOUNDARY.map(boundaryPatient);
+const histories = doseHistories();
+const rows = [...boundaryRows, ...histories];
 const compiled = trials.map((t) => compileRules(t, dict));
 const js = compiled.map((c) => rows.map((r) => screenOutcomes(c, r, r.referenceDates ?? {})));
+
+test.each(BOUNDARY.map(([d, ref, date, setBy, outcome], k) => ({ duration: formatDuration(d), ref, date, setBy, outcome, k, t: DURATIONS.indexOf(d) })))('for $duration by $ref, a dose set on $date (at the $setBy): $outcome', ({ outcome, k, t }) => {
+  expect(js[t]?.[k]?.criteria[0]?.outcome).toBe(outcome);
+});
 
 // A dose entry without an amount cannot be compared: which amount to collect (the SQL names the same).
 test.each([
@@ -73,14 +139,51 @@ test.each([
 });
 
 test('the dose histories reach every outcome and every kind of missing entry, for every duration', () => {
-  for (const [t, of] of js.entries()) {
+  for (const [t, results] of js.entries()) {
+    const of = results.slice(boundaryRows.length);
     expect([...new Set(of.map((r) => r.criteria[0]?.outcome))].sort(), flow(DURATIONS[t] as Duration)).toEqual(['met', 'not_met', 'unknown']);
     const needs = new Set(of.flatMap((r) => r.missing.map((m) => `${m.field.replace(/\[\d+\]/, '[]')}${'need' in m && m.need ? ` ${m.need.kind}` : ''}`)));
     expect([...needs].sort()).toEqual(['medications[].doses', 'medications[].doses doseAmount', 'medications[].doses doseOn', 'medications[].doses sameUnit', 'medications[].start', 'medications[].stop', 'referenceDates.screening']);
   }
 });
 
-/** Every disagreement of the SQL with the JS engine (outcome, missing entries). */
+test('property: on a course with one unchanged dose, stableDose and takenFor agree (any duration, month ends, leap days)', () => {
+  const pairs = new Map<string, [CompiledTrial, CompiledTrial]>();
+  const pairFor = (d: Duration): [CompiledTrial, CompiledTrial] => {
+    const key = flow(d);
+    let pair = pairs.get(key);
+    if (!pair) {
+      const takenFor = oneCriterionTrial('TF', `taken for ${formatDuration(d)}`, onAMedication(`{ kind: takenFor, atLeast: ${key}, before: screening }`));
+      pairs.set(key, (pair = [compileRules(stableDoseTrial(d, 0), dict), compileRules(takenFor, dict)]));
+    }
+    return pair;
+  };
+  const day = fc.integer({ min: toDayNumber('2020-01-01'), max: toDayNumber('2030-12-31') }).map(fromDayNumber);
+  const monthEnd = fc.constantFrom('2026-02-28', '2026-03-01', '2026-05-31', '2026-05-30', '2027-02-28', '2028-02-29', '2024-02-29', '2026-03-31', '2026-04-30', '2026-12-31');
+  const duration = fc
+    .record({ years: fc.integer({ min: 0, max: 1 }), months: fc.integer({ min: 0, max: 14 }), weeks: fc.integer({ min: 0, max: 5 }), days: fc.integer({ min: 0, max: 40 }) })
+    .map((d) => Object.fromEntries(Object.entries(d).filter(([, v]) => v > 0)) as Duration)
+    .filter((d) => Object.keys(d).length > 0);
+  // The start a few days either side of the screening date less the duration (where counting
+  // forward and back part), or anywhere within a year and a half of it.
+  const offset = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -550, max: 550 }));
+  const end = fc.constantFrom('ongoing', 'unrecorded', 'stopped the day before', 'stopped that day', 'stopped the day after');
+  fc.assert(
+    fc.property(fc.oneof(day, monthEnd), duration, offset, end, (ref, d, o, e) => {
+      const start = fromDayNumber(toDayNumber(shift(ref, d, -1)) + o);
+      const stop = { 'stopped the day before': -1, 'stopped that day': 0, 'stopped the day after': 1 }[e as string];
+      const stopDate = stop === undefined ? undefined : fromDayNumber(toDayNumber(ref) + stop);
+      const ends = e === 'ongoing' ? { ongoing: true } : stopDate && stopDate >= start ? { stop: stopDate } : {};
+      const patient = { id: 'P', referenceDates: { screening: ref }, medications: [{ drug: 'methotrexate', start, ...ends, doses: [{ date: start, dose: 15, unit: 'mg/week' }] }] };
+      const record = parsePatientData(patient, 'P', dict).record;
+      const [stable, taken] = pairFor(d).map((c) => screenOutcomes(c, record, { screening: ref }).criteria[0]?.outcome);
+      expect(stable, `stableDose vs takenFor for ${flow(d)} by ${ref}, started ${start}, ${e}`).toBe(taken);
+    }),
+    { seed: 1130, numRuns: 1000 },
+  );
+});
+
+/** Every disagreement of the SQL with the JS engine (outcome, missing entries) and with the boundary table. */
 async function disagreements(dialect: Dialect, all: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string[]> {
   const problems: string[] = [];
   for (const [t, trial] of trials.entries()) {
@@ -93,6 +196,9 @@ async function disagreements(dialect: Dialect, all: (sql: string) => Promise<Rec
       const jsOutcome = (want.outcomes as Record<string, string>).X1;
       if (jsOutcome !== g.X1) problems.push(`${where} X1: JS "${jsOutcome}", SQL "${String(g.X1)}"`);
       if (want.missing.join(';') !== (g.missing ?? '')) problems.push(`${where} missing: JS "${want.missing.join(';')}", SQL "${String(g.missing)}"`);
+    });
+    BOUNDARY.forEach((row, k) => {
+      if (row[0] === DURATIONS[t] && got[k]?.X1 !== row[4]) problems.push(`boundary row ${k} (${flow(row[0])} by ${row[1]}, dose from ${row[2]}): want ${row[4]}, SQL ${String(got[k]?.X1)}`);
     });
   }
   return problems.slice(0, 10);
@@ -110,7 +216,7 @@ describe.each([
     await db?.close();
   });
 
-  test('each duration: the SQL agrees with the JS engine on the outcome and the missing entries', async () => {
+  test('each duration: the SQL agrees with the JS engine on the outcome and the missing entries, and with the boundary table', async () => {
     expect(await disagreements(dialect, (sql) => (db as NonNullable<typeof db>).all(sql))).toEqual([]);
   }, 60_000);
 });

@@ -61,6 +61,8 @@ type Ctx = {
   dict: Dictionary;
   index: CodeIndex;
   asOf: string | undefined;
+  /** The calendar date of Bundle.timestamp (when the bundle was assembled), when it is a valid instant. */
+  exported?: string | undefined;
   notes: ImportNote[];
   medications: Map<string, R4.Medication>;
 };
@@ -176,11 +178,13 @@ type Entry = { resource: R4.Resource; fullUrl: string | undefined; index: number
 
 function bundleResources(bundle: unknown, ctx: Ctx): Entry[] {
   if (bundle === null || typeof bundle !== 'object' || Array.isArray(bundle)) throw new PatientDataError([{ location: '$', message: 'expected a FHIR Bundle (a JSON object)' }]);
-  const b = bundle as { resourceType?: unknown; entry?: unknown; type?: unknown; link?: unknown };
+  const b = bundle as { resourceType?: unknown; entry?: unknown; type?: unknown; link?: unknown; timestamp?: unknown };
   if (b.resourceType !== 'Bundle') {
     const got = typeof b.resourceType === 'string' ? `a ${b.resourceType.slice(0, 40)} resource` : 'no resourceType';
     throw new PatientDataError([{ location: '$.resourceType', message: `expected a FHIR Bundle, got ${got}` }]);
   }
+  // An instant has a time and a zone; anything less is not a reliable export time.
+  if (typeof b.timestamp === 'string' && b.timestamp.length > 10) ctx.exported = dateOf(b.timestamp);
   if (b.type === 'history') throw new PatientDataError([{ location: '$.type', message: 'a history bundle holds past versions of each resource; export the current resources (a collection or searchset)' }]);
   if (Array.isArray(b.link) && b.link.some((l: unknown) => (l as { relation?: unknown } | null)?.relation === 'next')) {
     ctx.notes.push({ resource: 'Bundle', message: 'one page of a search (it links to a next page): the bundle may be incomplete; export every page' });
@@ -647,7 +651,7 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
   const clinical = clinicalCode === 'unreadable' ? undefined : clinicalCode;
   if (clinicalCode === 'unreadable') note(`clinical status ${conceptText(c.clinicalStatus) ?? 'given'} is not one coding in ${CLINICAL_SYSTEM}: read as not given`);
   if (target.kind === 'evidence') {
-    return note(`on the record${clinical ? ` (${clinical})` : ''}${onset.date ? ` since ${onset.date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
+    return note(`on the record${clinical ? ` (${clinical} at export)` : ''}${onset.date ? ` since ${onset.date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
   }
   if (target.kind === 'enumValue' && target.path === 'diagnosis.subtype') {
     subtypes.push({ value: target.value, ref, ...(code ? { code } : {}), ...(onset.date ? { date: onset.date } : { lacking: { ...onset, ...(recorded ? { recorded } : {}) } }) });
@@ -660,20 +664,23 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
     // Present at screening only if something places it then: a full onset (checked above), an onset
     // year or month wholly before the date, or the entry made by then. A condition known only from
     // an entry made later may have begun after screening.
-    const lastDay = onset.partial ? lastPossibleDay(onset.partial) : undefined;
-    const placed = !ctx.asOf || onset.date !== undefined || (lastDay !== undefined && compareDates(lastDay, ctx.asOf) <= 0) || (recorded !== undefined && compareDates(recorded, ctx.asOf) <= 0);
+    const byScreening = (d: string | undefined) => ctx.asOf !== undefined && d !== undefined && compareDates(d, ctx.asOf) <= 0;
+    const placed = !ctx.asOf || onset.date !== undefined || byScreening(onset.partial && lastPossibleDay(onset.partial)) || byScreening(recorded);
     if (clinical && ACTIVE_CLINICAL.has(clinical) && !placed) note(`${clinical}, ${onset.partial ? `onset "${onset.partial}"` : 'no onset date'}${recorded ? `, recorded ${recorded}` : ''}: nothing places it on or before the screening date ${ctx.asOf}; whether it was present then is for a person`);
     else if (clinical && ACTIVE_CLINICAL.has(clinical)) record.active = true;
     else if (clinical && ENDED_CLINICAL.has(clinical)) {
       const resolved = conditionDate(c, 'abatement');
       const day = resolved.date ?? firstPossibleDay(resolved.partial);
+      // The clinical status is the one at export. Without a full resolution date it says nothing of
+      // the screening date, unless the resolution (a year or month wholly before) or the export is not after it.
+      const before = resolved.date !== undefined || byScreening(resolved.partial && lastPossibleDay(resolved.partial));
       // Resolved after the screening date: it had not resolved then.
       if (ctx.asOf && day && compareDates(day, ctx.asOf) > 0) note(`${clinical} ${resolved.date ? `on ${resolved.date}` : `in "${resolved.partial}"`}, after the screening date ${ctx.asOf}: whether it was active then is for a person`);
-      else {
+      else if (before || byScreening(ctx.exported)) {
         record.active = false;
         if (resolved.date) record.resolvedDate = resolved.date;
-        else note(unknownDate(resolved, 'the resolution date'));
-      }
+        else note(`${unknownDate(resolved, 'the resolution date')}${before ? '' : `; ${clinical} at export on ${ctx.exported}, not after the screening date`}`);
+      } else note(`${resolved.had}, and ${clinical} is its status at export${ctx.exported ? ` on ${ctx.exported}` : ' (no Bundle.timestamp says when)'}: whether it was active on the screening date${ctx.asOf ? ` ${ctx.asOf}` : ' (not given)'} is unknown — record the resolution date`);
     } else note('no clinical status: whether it is present now is unknown');
     records.get('malignancies')?.push(record);
     refs.get('malignancies')?.push(ref);

@@ -144,3 +144,31 @@ describe('screen <bundle.json> --trial X', () => {
     expect(importer.length).toBeLessThan(40_000);
   });
 });
+
+// What a bundle does not say decides nothing: each case imported through the real bin, the imported
+// list put into a hand-written eligible patient, and that patient screened through the real bin.
+describe('screen import fhir, then screen: the imported values decide only what they support', () => {
+  const patient = { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' };
+  const importBin = (bundle: Record<string, unknown>) => {
+    const r = runBin(['import', 'fhir', '-', '--as-of', '2026-11-16'], { stdin: JSON.stringify(bundle) });
+    expect(r.code).toBe(0);
+    return { patient: JSON.parse(r.stdout) as Record<string, any>, summary: r.stderr };
+  };
+  const screenBin = (example: string, trial: string, change: Record<string, unknown>) => {
+    const file = { ...JSON.parse(readFileSync(`${ROOT}examples/${example}.json`, 'utf8')), ...change };
+    const r = runBin(['-', '--trial', trial, '--format', 'json'], { stdin: JSON.stringify(file) });
+    const report = JSON.parse(r.stdout);
+    return { code: r.code, verdict: report.verdict, outcome: (id: string) => report.criteria.find((c: { id: string }) => c.id === id)?.outcome, missing: report.missing.map((m: { field: string }) => m.field) as string[] };
+  };
+
+  test('a cancer "resolved" at an export after the screening date, with no abatement date: whether it was active then stays unknown, and NCT04946669 E3 with it', () => {
+    const cancer = { resourceType: 'Condition', id: 'ca', clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '363346000' }] }, subject: { reference: 'Patient/p1' }, onsetDateTime: '2018-01-01' };
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', timestamp: '2026-12-01T09:00:00Z', entry: [{ resource: patient }, { resource: cancer }] });
+    expect(imported.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
+    expect(summary).toContain('no abatement date, and resolved is its status at export on 2026-12-01: whether it was active on the screening date 2026-11-16 is unknown — record the resolution date [Condition/ca]');
+    // Before, "active": false made E3 a question about a cancer no longer present; answered no, the patient was ELIGIBLE (exit 0).
+    const s = screenBin('nct04946669-eligible', 'NCT04946669', { malignancies: imported.malignancies, reviews: { NCT04946669: { 'E3-malignancy': { decision: 'no', by: 'Dr A (PI)', date: '2026-11-16' } } } });
+    expect([s.code, s.verdict, s.outcome('E3')]).toEqual([3, 'undetermined', 'unknown']);
+    expect(s.missing).toContain('malignancies[0].active');
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { importFhirBundle } from '../../src/fhir/import-bundle.js';
 import { formatImportSummary } from '../../src/fhir/import-summary.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { criteriaSet, screenExample } from '../helpers/screening.js';
+import { criteriaSet, example, screenExample } from '../helpers/screening.js';
 
 const LOINC = 'http://loinc.org';
 const SCT = 'http://snomed.info/sct';
@@ -19,8 +19,8 @@ const medRequest = (id: string, rxnorm: string, start: string, extra: Record<str
   dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start } } }, doseAndRate: [{ doseQuantity: q(20, 'mg') }] }], ...extra,
 });
 
-function imported(resources: Record<string, unknown>[], asOf?: string) {
-  const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p', birthDate: '1970-01-01', gender: 'female' } }, ...resources.map((resource) => ({ resource }))] };
+function imported(resources: Record<string, unknown>[], asOf?: string, bundleExtra: Record<string, unknown> = {}) {
+  const bundle = { resourceType: 'Bundle', type: 'collection', ...bundleExtra, entry: [{ resource: { resourceType: 'Patient', id: 'p', birthDate: '1970-01-01', gender: 'female' } }, ...resources.map((resource) => ({ resource }))] };
   return importFhirBundle(bundle, criteriaSet.dictionary, asOf ? { asOf } : {});
 }
 
@@ -53,6 +53,8 @@ describe('what each resource fills, and what stays unknown with a note', () => {
     { rule: 'two different myositis diagnoses stay for a person', resources: [condition('dm', '396230008'), condition('pm', '31384009')], path: 'diagnosis', value: undefined, note: /different myositis diagnoses \(dm, pm\)/ },
     { rule: 'ICD-10-CM inclusion body myositis', resources: [{ ...condition('ibm', 'x'), code: code('http://hl7.org/fhir/sid/icd-10-cm', 'G72.41') }], path: 'diagnosis.subtype', value: 'ibm' },
     { rule: 'interstitial lung disease is evidence, never the answer', resources: [condition('ild', '233703007', { clinicalStatus: status('active') })], path: 'history', value: undefined, note: /history.ildUncontrolledOrRapid is for a person to decide/ },
+    // The status is the one at export: a person deciding about tuberculosis at screening is told so.
+    { rule: 'resolved tuberculosis is evidence, its status the one at export', resources: [condition('tb', '56717001', { clinicalStatus: status('resolved') })], path: 'infection', value: undefined, note: /^on the record \(resolved at export\) since 2024-02-03: infection.tbRisk and infection.activeTbTreatedWithin3Years are for a person to decide$/ },
     { rule: 'a resolved basal cell carcinoma', resources: [condition('bcc', '254701007', { clinicalStatus: status('resolved'), abatementDateTime: '2025-01-05' })], path: 'malignancies[0]', value: { type: 'basalCellSkin', diagnosisDate: '2024-02-03', active: false, resolvedDate: '2025-01-05' } },
     { rule: 'an active malignancy', resources: [condition('ca', '363346000', { clinicalStatus: status('active') })], path: 'malignancies[0]', value: { type: 'other', diagnosisDate: '2024-02-03', active: true } },
     { rule: 'a completed EMG', resources: [{ resourceType: 'Procedure', id: 'emg', status: 'completed', code: code(SCT, '42803009'), performedDateTime: '2026-10-01T10:00:00Z' }], path: 'procedures', value: [{ type: 'emg', date: '2026-10-01' }], note: /showsActiveDisease is for a person/ },
@@ -253,6 +255,14 @@ function screened(trialId: string, r: ReturnType<typeof imported>, confirm: stri
   return { verdict: result.verdict, outcome: (id: string) => result.criteria.find((c) => c.id === id)?.outcome };
 }
 const messages = (r: ReturnType<typeof imported>) => r.notes.map((n) => `${n.resource}: ${n.message}`);
+/** NCT04946669's eligible example with the imported malignancy list (and the investigator's E3 decision, if any). */
+function withImportedCancer(r: ReturnType<typeof imported>, decision?: 'yes' | 'no') {
+  const patient = example('nct04946669-eligible');
+  patient.malignancies = r.patient.malignancies;
+  if (decision) patient.reviews = { NCT04946669: { 'E3-malignancy': { decision, by: 'Dr A (PI)', date: '2026-11-16' } } };
+  const result = screenExample('NCT04946669', patient);
+  return { e3: result.criteria.find((c) => c.id === 'E3')?.outcome, verdict: result.verdict };
+}
 
 describe('Condition dates: never the date recorded, never a partial date completed', () => {
   test('a resolved cancer with onset "2010", abatement "2011" and recorded 2024: both dates unknown, noted; E7 and E12 open, not failed', () => {
@@ -267,12 +277,12 @@ describe('Condition dates: never the date recorded, never a partial date complet
     expect(s.verdict).not.toBe('ineligible');
   });
 
-  test('a resolved cancer with no dates but the one recorded, the abatement as text', () => {
+  test('a resolved cancer with no dates but the one recorded, the abatement as text: neither date, nor whether it was active at screening', () => {
     const r = imported([resolvedCancer('ca2', { abatementString: 'years ago', recordedDate: '2024-03-01' })]);
-    expect(r.patient.malignancies).toEqual([{ type: 'other', active: false }]);
+    expect(r.patient.malignancies).toEqual([{ type: 'other' }]);
     expect(messages(r)).toEqual(expect.arrayContaining([
       'Condition/ca2: no onset date; recorded 2024-03-01: the diagnosis date is left unknown — record it',
-      'Condition/ca2: abatement given as text ("years ago"): the resolution date is left unknown — record it',
+      'Condition/ca2: abatement given as text ("years ago"), and resolved is its status at export (no Bundle.timestamp says when): whether it was active on the screening date (not given) is unknown — record the resolution date',
     ]));
   });
 
@@ -322,6 +332,45 @@ describe('Condition dates: never the date recorded, never a partial date complet
     expect(r.patient.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
     expect(messages(r)).toContain(`Condition/ca: resolved ${when}, after the screening date 2026-11-16: whether it was active then is for a person`);
     expect(screened('IM101-611', r, ['malignancies']).outcome('E12')).toBe('unknown');
+  });
+
+  // clinicalStatus is the status at export: without a resolution date it says nothing of the
+  // screening date, unless the export (Bundle.timestamp, an instant) is not after it.
+  test.each([
+    { rule: 'no abatement date, no Bundle.timestamp', dates: {}, active: undefined, note: 'no abatement date, and resolved is its status at export (no Bundle.timestamp says when): whether it was active on the screening date 2026-11-16 is unknown — record the resolution date' },
+    { rule: 'no abatement date, exported after the screening date', dates: {}, timestamp: '2026-12-01T09:00:00Z', active: undefined, note: 'no abatement date, and resolved is its status at export on 2026-12-01: whether it was active on the screening date 2026-11-16 is unknown — record the resolution date' },
+    { rule: 'no abatement date, exported the day after as written', dates: {}, timestamp: '2026-11-17T00:30:00+01:00', active: undefined, note: /status at export on 2026-11-17: whether it was active/ },
+    { rule: 'no abatement date, a timestamp that is not an instant (no time)', dates: {}, timestamp: '2026-11-10', active: undefined, note: /no Bundle.timestamp says when/ },
+    { rule: 'no abatement date, exported on the screening date (boundary)', dates: {}, timestamp: '2026-11-16T23:00:00-05:00', active: false, note: 'no abatement date: the resolution date is left unknown — record it; resolved at export on 2026-11-16, not after the screening date' },
+    { rule: 'no abatement date, exported before the screening date', dates: {}, timestamp: '2026-11-10T08:00:00Z', active: false },
+    { rule: 'in remission, no abatement date', dates: {}, status: 'remission', active: undefined, note: /^no abatement date, and remission is its status at export/ },
+    { rule: 'inactive, an abatement period without an end', dates: { abatementPeriod: { start: '2019-01-01' } }, status: 'inactive', active: undefined, note: /^abatement period without an end, and inactive is its status at export/ },
+    { rule: 'abatement as text', dates: { abatementString: 'last year' }, active: undefined, note: /^abatement given as text \("last year"\), and resolved is its status/ },
+    { rule: 'abatement "2026-11", which may be after the screening date', dates: { abatementDateTime: '2026-11' }, active: undefined, note: /^abatement "2026-11" is only a year and month, and resolved is its status at export/ },
+    { rule: 'abatement "2026-11", exported before the screening date', dates: { abatementDateTime: '2026-11' }, timestamp: '2026-11-10T08:00:00Z', active: false },
+    { rule: 'abatement "2026-10", wholly before the screening date', dates: { abatementDateTime: '2026-10' }, active: false, note: 'abatement "2026-10" is only a year and month: the resolution date is left unknown — record it' },
+    { rule: 'abatement on the screening date (boundary)', dates: { abatementDateTime: '2026-11-16' }, timestamp: '2026-12-01T09:00:00Z', active: false, resolvedDate: '2026-11-16' },
+  ] as { rule: string; dates: Record<string, unknown>; status?: string; timestamp?: string; active?: boolean; resolvedDate?: string; note?: string | RegExp }[])('a resolved cancer, $rule: active $active', ({ dates, status, timestamp, active, resolvedDate, note }) => {
+    const cancer = resolvedCancer('ca', { onsetDateTime: '2018-01-01', ...dates, ...(status ? { clinicalStatus: { coding: [{ system: CLINICAL, code: status }] } } : {}) });
+    const r = imported([condition('dm', '396230008'), cancer], '2026-11-16', timestamp ? { timestamp } : {});
+    expect(r.patient.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01', ...(active !== undefined ? { active } : {}), ...(resolvedDate ? { resolvedDate } : {}) }]);
+    const caNotes = messages(r).filter((m) => m.startsWith('Condition/ca: ')).map((m) => m.slice('Condition/ca: '.length));
+    if (typeof note === 'string') expect(caNotes).toContain(note);
+    else if (note) expect(caNotes.some((m) => note.test(m)), caNotes.join('\n')).toBe(true);
+    // NCT04946669 E3: a cancer no longer present goes to the investigator; one whose presence at screening is unknown stays unknown.
+    expect(withImportedCancer(r).e3).toBe(active === false ? 'needs_review' : 'unknown');
+  });
+
+  test('a resolved cancer with no abatement date and no screening date: active unknown, the screening date named', () => {
+    const r = imported([resolvedCancer('ca', { onsetDateTime: '2018-01-01' })], undefined, { timestamp: '2026-11-10T08:00:00Z' });
+    expect(r.patient.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
+    expect(messages(r)).toContain('Condition/ca: no abatement date, and resolved is its status at export on 2026-11-10: whether it was active on the screening date (not given) is unknown — record the resolution date');
+  });
+
+  test('a cancer resolved a week after screening, exported later with no abatement date: NCT04946669 E3 open, not cleared by an investigator\'s "no longer present" decision', () => {
+    const r = imported([resolvedCancer('ca', { onsetDateTime: '2018-01-01' })], '2026-11-16', { timestamp: '2026-12-01T09:00:00Z' });
+    // Before, active: false made E3 a question about a cancer "no longer present"; answered no, the patient was eligible.
+    expect(withImportedCancer(r, 'no')).toEqual({ e3: 'unknown', verdict: 'undetermined' });
   });
 
   test.each([

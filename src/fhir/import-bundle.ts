@@ -302,9 +302,13 @@ function subjectOf(r: R4.Resource): Subject {
   const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
   const out: Subject = { given: true, ...(typeof display === 'string' ? { display } : {}) };
   if (typeof reference === 'string') out.reference = reference.replace(/\/_history\/[^/]*$/, '');
-  if (typeof identifier?.value === 'string') out.identifier = { ...(typeof identifier.system === 'string' ? { system: identifier.system } : {}), value: identifier.value };
+  const system = systemOf(identifier?.system);
+  if (typeof identifier?.value === 'string') out.identifier = { ...(system ? { system } : {}), value: identifier.value };
   return out;
 }
+
+/** An identifier's system; an empty string is none (it names no namespace to compare in). */
+const systemOf = (s: unknown) => (typeof s === 'string' && s !== '' ? s : undefined);
 
 /** An http(s) URL with its scheme and host in lower case (RFC 3986: they are case-insensitive), or undefined. */
 function normalUrl(u: string): string | undefined {
@@ -341,10 +345,11 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     const url = normalUrl(ref);
     return ref === patient.fullUrl || (id !== undefined && ref === `Patient/${id}`) || (url !== undefined && url === server);
   };
-  const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string');
+  const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string').map((i) => ({ system: systemOf(i.system), value: i.value }));
   /** An identifier the Patient's own can be compared with: one of theirs in its system (or without a system on either side). */
-  const comparable = (x: { system?: string; value: string }) => own.some((i) => typeof i.system !== 'string' || x.system === undefined || i.system === x.system);
-  const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && (typeof i.system !== 'string' || x.system === undefined || i.system === x.system));
+  const inSystem = (x: { system?: string | undefined }) => (i: { system?: string | undefined }) => !i.system || !x.system || i.system === x.system;
+  const comparable = (x: { system?: string; value: string }) => own.some(inSystem(x));
+  const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && inSystem(x)(i));
   const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
     const s = subjectOf(e.resource);

@@ -171,4 +171,20 @@ describe('screen import fhir, then screen: the imported values decide only what 
     expect([s.code, s.verdict, s.outcome('E3')]).toEqual([3, 'undetermined', 'unknown']);
     expect(s.missing).toContain('malignancies[0].active');
   });
+
+  const MRN = 'urn:oid:1.2.3.4.mrn';
+  const rituximab = (subject: Record<string, unknown>) => ({ resourceType: 'MedicationStatement', id: 'rtx', status: 'completed', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '121191' }] }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject });
+  const withRituximabOf = (imported: Record<string, any>) => {
+    const eligible = JSON.parse(readFileSync(`${ROOT}examples/im101-611-eligible.json`, 'utf8'));
+    return screenBin('im101-611-eligible', 'IM101-611', { medications: [...eligible.medications, ...imported.medications] });
+  };
+
+  test('a rituximab course about MRN-999 under an empty identifier system, beside the Patient\'s reference, is set aside: IM101-611 stays eligible', () => {
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { ...patient, identifier: [{ system: MRN, value: 'MRN-001' }] } }, { resource: rituximab({ reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }) }] });
+    expect(imported.medications).toEqual([]);
+    expect(summary).toContain('about another patient (identifier MRN-999), not Patient/p1, though its reference is Patient/p1: not used [MedicationStatement/rtx]');
+    // Before, "" counted as a system the Patient does not list, so MRN-999 could not be compared and the course was used: INELIGIBLE (exit 1).
+    const s = withRituximabOf(imported);
+    expect([s.code, s.verdict]).toEqual([0, 'eligible']);
+  });
 });

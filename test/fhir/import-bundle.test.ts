@@ -443,6 +443,10 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     { rule: 'the same value in another system', subject: { identifier: { system: 'urn:other', value: 'MRN-001' } }, used: false, note: 'names its patient only by identifier (urn:other|MRN-001), and Patient/p1 has no identifier in that system to match it: not used' },
     // An identifier in a system the Patient does not list says nothing against a reference that names the Patient.
     { rule: 'the Patient\'s reference and an identifier in another system', subject: { reference: 'Patient/p1', identifier: { system: 'http://enterprise.example/empi', value: 'E-999' } }, used: true },
+    // An empty system is no system: the rule for an identifier without one applies.
+    { rule: 'the Patient\'s reference and another value with an empty system', subject: { reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }, used: false, note: 'about another patient (identifier MRN-999), not Patient/p1, though its reference is Patient/p1: not used' },
+    { rule: 'another value with an empty system', subject: { identifier: { system: '', value: 'MRN-999' } }, used: false, note: 'about another patient (identifier MRN-999), not Patient/p1: not used' },
+    { rule: 'the Patient\'s value with an empty system', subject: { identifier: { system: '', value: 'MRN-001' } }, used: true },
     { rule: 'a name only', subject: { display: 'Jane Doe' }, used: false, note: 'names its patient only by name ("Jane Doe"), not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
     { rule: 'an empty subject', subject: {}, used: false, note: 'names its patient by nothing, not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
   ])('$rule: used $used', ({ subject, used, note }) => {
@@ -462,6 +466,22 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     for (const reference of ['Patient/p1', 'http://ehr.example.org/fhir/Patient/p1', 'http://ehr.example.org/fhir/Patient/p1/_history/2']) {
       expect(importFhirBundle(bundle({ reference }), criteriaSet.dictionary, { asOf: '2026-11-16' }).patient.medications, reference).toHaveLength(1);
     }
+  });
+
+  test.each([
+    { rule: 'the Patient\'s reference and another value in a system', subject: { reference: 'Patient/p1', identifier: { system: MRN, value: 'MRN-999' } }, used: false, note: 'about another patient (identifier urn:oid:1.2.3.4.mrn|MRN-999), not Patient/p1, though its reference is Patient/p1: not used' },
+    { rule: 'the Patient\'s value in a system', subject: { identifier: { system: MRN, value: 'MRN-001' } }, used: true },
+  ])('a Patient identifier with an empty system is one without a system: $rule, used $used', ({ subject, used, note }) => {
+    const bundle = { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female', identifier: [{ system: '', value: 'MRN-001' }] } }, { resource: ckOf(subject) }] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
+    if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
+  });
+
+  test('a CK about MRN-999 under an empty system, beside the Patient\'s reference, is set aside; IM101-611 I4 is not met by it', () => {
+    const r = withIdentifiers(condition('dm', '396230008'), ownCk, ckOf({ reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }));
+    expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
+    expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
   });
 
   test('a Patient with no identifier cannot be matched by one; its reference still names it', () => {

@@ -289,19 +289,29 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter((e) => !drop.has(e));
 }
 
-type Subject = { given: boolean; reference?: string; identifier?: { system?: string; value: string }; display?: string };
+type Subject = { given: boolean; reference?: string; relative?: string; identifier?: { system?: string; value: string }; display?: string };
+
+/** The service base of a RESTful http(s) fullUrl: `[base]/[type]/[id]`, perhaps with `/_history/[version]`. */
+const RESTFUL_URL = /^(https?:\/\/.*\/)[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(\/_history\/[A-Za-z0-9\-.]{1,64})?$/i;
 
 /**
  * How a resource names the patient it is about (`subject`, or `patient`): by reference (a version
  * of it, `Patient/p1/_history/3`, is the same patient) and by identifier, either or both; `given`
- * when it names one at all.
+ * when it names one at all. A relative `[type]/[id]` in an entry whose fullUrl is on a server is
+ * on that server (R4 Bundle, resolving references in bundles); in one with a urn:uuid fullUrl, or
+ * none, it has no base and stays as written.
  */
-function subjectOf(r: R4.Resource): Subject {
+function subjectOf(r: R4.Resource, fullUrl: string | undefined): Subject {
   const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
   if (s === null || typeof s !== 'object') return { given: false };
   const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
   const out: Subject = { given: true, ...(typeof display === 'string' ? { display } : {}) };
+  const base = fullUrl === undefined ? undefined : RESTFUL_URL.exec(fullUrl)?.[1];
   if (typeof reference === 'string') out.reference = reference.replace(/\/_history\/[^/]*$/, '');
+  if (base && out.reference && /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(out.reference)) {
+    out.relative = out.reference;
+    out.reference = base + out.reference;
+  }
   const system = systemOf(identifier?.system);
   if (typeof identifier?.value === 'string') out.identifier = { ...(system ? { system } : {}), value: identifier.value };
   return out;
@@ -333,7 +343,7 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   const patient = patients[0];
   if (!patient) {
     const key = (s: Subject) => s.reference ?? (s.identifier ? `identifier ${identifierText(s.identifier)}` : undefined);
-    const subjects = new Set(entries.map((e) => key(subjectOf(e.resource))).filter((k) => k !== undefined));
+    const subjects = new Set(entries.map((e) => key(subjectOf(e.resource, e.fullUrl))).filter((k) => k !== undefined));
     if (subjects.size > 1) throw new PatientDataError([{ location: '$.entry', message: `no Patient resource, and the resources are about ${subjects.size} different patients; import one patient's bundle at a time` }]);
     return entries;
   }
@@ -352,7 +362,7 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && inSystem(x)(i));
   const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
-    const s = subjectOf(e.resource);
+    const s = subjectOf(e.resource, e.fullUrl);
     // A subject that gives both a reference and an identifier must name the Patient by both, where
     // the identifier can be compared at all: one in a system the Patient does not list (an
     // enterprise index beside the MRN) says nothing against a reference that names the Patient.
@@ -360,13 +370,14 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     const idOk = s.identifier === undefined || isOwnIdentifier(s.identifier) || (s.reference !== undefined && refOk && !comparable(s.identifier));
     if (!s.given || ((s.reference !== undefined || s.identifier) && refOk && idOk)) return true;
     const ref = s.reference?.slice(0, 80);
+    const shown = s.relative ? `${s.relative} read against its fullUrl: ${ref}` : ref;
     const message = ref !== undefined && !refOk
       ? normalUrl(ref) && !server
-        ? `names its patient by a server address (${ref}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
-        : `about another patient (${ref}), not ${normalUrl(ref) ? patient.fullUrl : who}: not used`
+        ? `names its patient by a server address (${shown}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
+        : `about another patient (${shown}), not ${normalUrl(ref) ? patient.fullUrl : who}: not used`
       : s.identifier
         ? comparable(s.identifier)
-          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${ref}` : ''}: not used`
+          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${shown}` : ''}: not used`
           : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier ${own.length ? 'in that system ' : ''}to match it: not used`
         : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
     ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });

@@ -154,8 +154,10 @@ describe('screen import fhir, then screen: the imported values decide only what 
     expect(r.code).toBe(0);
     return { patient: JSON.parse(r.stdout) as Record<string, any>, summary: r.stderr };
   };
-  const screenBin = (example: string, trial: string, change: Record<string, unknown>) => {
-    const file = { ...JSON.parse(readFileSync(`${ROOT}examples/${example}.json`, 'utf8')), ...change };
+  /** The example screened through the real bin, with the values `change` gives for it put in place. */
+  const screenBin = (example: string, trial: string, change: (file: Record<string, any>) => Record<string, unknown>) => {
+    const original = JSON.parse(readFileSync(`${ROOT}examples/${example}.json`, 'utf8'));
+    const file = { ...original, ...change(original) };
     const r = runBin(['-', '--trial', trial, '--format', 'json'], { stdin: JSON.stringify(file) });
     const report = JSON.parse(r.stdout);
     return { code: r.code, verdict: report.verdict, outcome: (id: string) => report.criteria.find((c: { id: string }) => c.id === id)?.outcome, missing: report.missing.map((m: { field: string }) => m.field) as string[] };
@@ -167,23 +169,32 @@ describe('screen import fhir, then screen: the imported values decide only what 
     expect(imported.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
     expect(summary).toContain('no abatement date, and resolved is its status at export on 2026-12-01: whether it was active on the screening date 2026-11-16 is unknown — record the resolution date [Condition/ca]');
     // Before, "active": false made E3 a question about a cancer no longer present; answered no, the patient was ELIGIBLE (exit 0).
-    const s = screenBin('nct04946669-eligible', 'NCT04946669', { malignancies: imported.malignancies, reviews: { NCT04946669: { 'E3-malignancy': { decision: 'no', by: 'Dr A (PI)', date: '2026-11-16' } } } });
+    const s = screenBin('nct04946669-eligible', 'NCT04946669', () => ({ malignancies: imported.malignancies, reviews: { NCT04946669: { 'E3-malignancy': { decision: 'no', by: 'Dr A (PI)', date: '2026-11-16' } } } }));
     expect([s.code, s.verdict, s.outcome('E3')]).toEqual([3, 'undetermined', 'unknown']);
     expect(s.missing).toContain('malignancies[0].active');
   });
 
   const MRN = 'urn:oid:1.2.3.4.mrn';
   const rituximab = (subject: Record<string, unknown>) => ({ resourceType: 'MedicationStatement', id: 'rtx', status: 'completed', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '121191' }] }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject });
-  const withRituximabOf = (imported: Record<string, any>) => {
-    const eligible = JSON.parse(readFileSync(`${ROOT}examples/im101-611-eligible.json`, 'utf8'));
-    return screenBin('im101-611-eligible', 'IM101-611', { medications: [...eligible.medications, ...imported.medications] });
-  };
+  const withRituximabOf = (imported: Record<string, any>) => screenBin('im101-611-eligible', 'IM101-611', (eligible) => ({ medications: [...eligible.medications, ...imported.medications] }));
 
   test('a rituximab course about MRN-999 under an empty identifier system, beside the Patient\'s reference, is set aside: IM101-611 stays eligible', () => {
     const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { ...patient, identifier: [{ system: MRN, value: 'MRN-001' }] } }, { resource: rituximab({ reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }) }] });
     expect(imported.medications).toEqual([]);
     expect(summary).toContain('about another patient (identifier MRN-999), not Patient/p1, though its reference is Patient/p1: not used [MedicationStatement/rtx]');
     // Before, "" counted as a system the Patient does not list, so MRN-999 could not be compared and the course was used: INELIGIBLE (exit 1).
+    const s = withRituximabOf(imported);
+    expect([s.code, s.verdict]).toEqual([0, 'eligible']);
+  });
+
+  test('a rituximab course in an entry on another server, naming a relative Patient/p1, is that server\'s patient: set aside, IM101-611 stays eligible', () => {
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [
+      { fullUrl: 'https://ehr.example/fhir/Patient/p1', resource: patient },
+      { fullUrl: 'https://other.example/fhir/MedicationStatement/rtx', resource: rituximab({ reference: 'Patient/p1' }) },
+    ] });
+    expect(imported.medications).toEqual([]);
+    expect(summary).toContain('about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not https://ehr.example/fhir/Patient/p1: not used [MedicationStatement/rtx]');
+    // Before, Patient/p1 was read against the Patient resource: another hospital's rituximab course made the patient INELIGIBLE (exit 1).
     const s = withRituximabOf(imported);
     expect([s.code, s.verdict]).toEqual([0, 'eligible']);
   });

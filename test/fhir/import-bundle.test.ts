@@ -227,6 +227,8 @@ describe('never guessing: what cannot be read faithfully stays unknown, with a n
   test.each([
     { bundle: { resourceType: 'Bundle', type: 'history', entry: [] }, error: /\$\.type: a history bundle holds past versions/ },
     { bundle: { resourceType: 'Bundle', entry: [{ resource: ck({ subject: { reference: 'Patient/a' } }) }, { resource: ck({ id: 'x', subject: { reference: 'Patient/b' } }) }] }, error: /no Patient resource, and the resources are about 2 different patients/ },
+    // The same relative Patient/a in entries on two servers names two records.
+    { bundle: { resourceType: 'Bundle', entry: [{ fullUrl: 'https://a.example/fhir/Observation/ck', resource: ck({ subject: { reference: 'Patient/a' } }) }, { fullUrl: 'https://b.example/fhir/Observation/x', resource: ck({ id: 'x', subject: { reference: 'Patient/a' } }) }] }, error: /no Patient resource, and the resources are about 2 different patients/ },
   ])('D7/D8 refused: $error', ({ bundle, error }) => {
     expect(() => importFhirBundle(bundle, criteriaSet.dictionary)).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ location: expect.stringMatching(/^\$/) })] }));
     try {
@@ -482,6 +484,30 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     const r = withIdentifiers(condition('dm', '396230008'), ownCk, ckOf({ reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }));
     expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
     expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  // R4 Bundle, resolving references in bundles: a relative [type]/[id] is read against the base of
+  // the fullUrl of the entry that holds it; with a urn:uuid fullUrl, or none, it has no base.
+  const EHR = 'https://ehr.example/fhir/';
+  test.each([
+    { rule: 'an entry on another server: its Patient/p1 is that server\'s', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry under another base on the same host', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://ehr.example/fhir2/Observation/9', used: false },
+    { rule: 'an entry on the Patient\'s server', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/9`, used: true },
+    { rule: 'an entry on the Patient\'s server, its host in capitals', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://EHR.example/fhir/Observation/9', used: true },
+    { rule: 'an entry on the Patient\'s server, a versioned fullUrl', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/9/_history/2`, used: true },
+    { rule: 'an entry with a urn:uuid fullUrl: no base, as written', patientUrl: `${EHR}Patient/p1`, entryUrl: 'urn:uuid:00000000-0000-4000-8000-000000000009', used: true },
+    { rule: 'an entry with no fullUrl: no base, as written', patientUrl: `${EHR}Patient/p1`, entryUrl: undefined, used: true },
+    { rule: 'both urn:uuid, as today', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: 'urn:uuid:00000000-0000-4000-8000-000000000009', used: true },
+    { rule: 'an entry on a server, the Patient with a urn:uuid: not checkable', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: `${EHR}Observation/9`, used: false, note: `names its patient by a server address (Patient/p1 read against its fullUrl: ${EHR}Patient/p1), and Patient/p1 has none in the bundle (its fullUrl is not an http(s) address) to match it: not used` },
+  ])('a relative Patient/p1 in $rule: used $used', ({ patientUrl, entryUrl, used, note }) => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { fullUrl: patientUrl, resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { ...(entryUrl ? { fullUrl: entryUrl } : {}), resource: ckOf({ reference: 'Patient/p1' }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
+    if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
+    if (!used) expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
   });
 
   test('a Patient with no identifier cannot be matched by one; its reference still names it', () => {

@@ -291,26 +291,53 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
 
 type Subject = { given: boolean; reference?: string; relative?: string; identifier?: { system?: string; value: string }; display?: string };
 
-/** The service base of a RESTful http(s) fullUrl: `[base]/[type]/[id]`, perhaps with `/_history/[version]`. */
-const RESTFUL_URL = /^(https?:\/\/.*\/)[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(\/_history\/[A-Za-z0-9\-.]{1,64})?$/i;
+const HTTP = /^https?:\/\//i;
+const RELATIVE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
 
 /**
- * How a resource names the patient it is about (`subject`, or `patient`): by reference (a version
- * of it, `Patient/p1/_history/3`, is the same patient) and by identifier, either or both; `given`
- * when it names one at all. A relative `[type]/[id]` in an entry whose fullUrl is on a server is
- * on that server (R4 Bundle, resolving references in bundles); in one with a urn:uuid fullUrl, or
- * none, it has no base and stays as written.
+ * A fullUrl or reference as compared: an http(s) URL with its scheme and host in lower case and a
+ * default port left out (RFC 3986), its query and fragment dropped, the path as written; any of
+ * them without a trailing `/` or a version (`/_history/3`), which name no other resource.
+ */
+function identity(u: string): string {
+  let s = u;
+  if (HTTP.test(u)) {
+    try {
+      const url = new URL(u);
+      s = url.origin + url.pathname;
+    } catch {}
+  }
+  return s.replace(/\/+$/, '').replace(/\/_history\/[^/]*$/, '');
+}
+
+/** The service base of an http(s) fullUrl `[base]/[type]/[id]`, read as an identity (R4 Bundle, resolving references in bundles). */
+function baseOf(fullUrl: string | undefined): string | undefined {
+  const m = fullUrl !== undefined && HTTP.test(fullUrl) ? /^(https?:\/\/.+\/)([^/]+\/[^/]+)$/.exec(identity(fullUrl)) : null;
+  return m && RELATIVE.test(m[2] as string) ? m[1] : undefined;
+}
+
+/**
+ * A reference read from the entry that holds it: a relative `[type]/[id]` is on the server of the
+ * entry's fullUrl; in an entry with a urn:uuid fullUrl, or none, it has no base and stays as written.
+ */
+function resolve(reference: string, fullUrl: string | undefined): string {
+  const ref = identity(reference);
+  const base = RELATIVE.test(ref) ? baseOf(fullUrl) : undefined;
+  return base ? base + ref : ref;
+}
+
+/**
+ * How a resource names the patient it is about (`subject`, or `patient`): by reference, read
+ * against its entry (`resolve`), and by identifier, either or both; `given` when it names one at all.
  */
 function subjectOf(r: R4.Resource, fullUrl: string | undefined): Subject {
   const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
   if (s === null || typeof s !== 'object') return { given: false };
   const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
   const out: Subject = { given: true, ...(typeof display === 'string' ? { display } : {}) };
-  const base = fullUrl === undefined ? undefined : RESTFUL_URL.exec(fullUrl)?.[1];
-  if (typeof reference === 'string') out.reference = reference.replace(/\/_history\/[^/]*$/, '');
-  if (base && out.reference && /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(out.reference)) {
-    out.relative = out.reference;
-    out.reference = base + out.reference;
+  if (typeof reference === 'string') {
+    out.reference = resolve(reference, fullUrl);
+    if (out.reference !== identity(reference)) out.relative = identity(reference);
   }
   const system = systemOf(identifier?.system);
   if (typeof identifier?.value === 'string') out.identifier = { ...(system ? { system } : {}), value: identifier.value };
@@ -319,16 +346,6 @@ function subjectOf(r: R4.Resource, fullUrl: string | undefined): Subject {
 
 /** An identifier's system; an empty string is none (it names no namespace to compare in). */
 const systemOf = (s: unknown) => (typeof s === 'string' && s !== '' ? s : undefined);
-
-/** An http(s) URL with its scheme and host in lower case (RFC 3986: they are case-insensitive), or undefined. */
-function normalUrl(u: string): string | undefined {
-  if (!/^https?:\/\//i.test(u)) return undefined;
-  try {
-    return new URL(u).href;
-  } catch {
-    return undefined;
-  }
-}
 
 const identifierText = (i: { system?: string; value: string }) => `${i.system ? `${i.system}|` : ''}${i.value}`.slice(0, 80);
 
@@ -350,11 +367,10 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   const id = patient.resource.id;
   // A server address names the Patient only through the Patient's own server address (its fullUrl):
   // a URL on another server, or any URL when the fullUrl is a urn:uuid or absent, is not checkable.
-  const server = patient.fullUrl !== undefined ? normalUrl(patient.fullUrl) : undefined;
-  const isThePatient = (ref: string) => {
-    const url = normalUrl(ref);
-    return ref === patient.fullUrl || (id !== undefined && ref === `Patient/${id}`) || (url !== undefined && url === server);
-  };
+  // Its fullUrl is read as the references are: a version, a trailing `/` or the host's case make no other patient.
+  const self = patient.fullUrl === undefined ? undefined : identity(patient.fullUrl);
+  const server = self !== undefined && HTTP.test(self) ? self : undefined;
+  const isThePatient = (ref: string) => ref === self || (id !== undefined && ref === `Patient/${id}`);
   const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string').map((i) => ({ system: systemOf(i.system), value: i.value }));
   /** An identifier the Patient's own can be compared with: one of theirs in its system (or without a system on either side). */
   const inSystem = (x: { system?: string | undefined }) => (i: { system?: string | undefined }) => !i.system || !x.system || i.system === x.system;
@@ -372,9 +388,9 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     const ref = s.reference?.slice(0, 80);
     const shown = s.relative ? `${s.relative} read against its fullUrl: ${ref}` : ref;
     const message = ref !== undefined && !refOk
-      ? normalUrl(ref) && !server
+      ? HTTP.test(ref) && !server
         ? `names its patient by a server address (${shown}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
-        : `about another patient (${shown}), not ${normalUrl(ref) ? patient.fullUrl : who}: not used`
+        : `about another patient (${shown}), not ${HTTP.test(ref) ? server : who}: not used`
       : s.identifier
         ? comparable(s.identifier)
           ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${shown}` : ''}: not used`

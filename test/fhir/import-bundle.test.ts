@@ -498,6 +498,12 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     { rule: 'an entry with a urn:uuid fullUrl: no base, as written', patientUrl: `${EHR}Patient/p1`, entryUrl: 'urn:uuid:00000000-0000-4000-8000-000000000009', used: true },
     { rule: 'an entry with no fullUrl: no base, as written', patientUrl: `${EHR}Patient/p1`, entryUrl: undefined, used: true },
     { rule: 'both urn:uuid, as today', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: 'urn:uuid:00000000-0000-4000-8000-000000000009', used: true },
+    // The Patient's own fullUrl is read the same way as the entry's: its version, a trailing slash and the host's case say nothing of who it is; the path's case does.
+    { rule: 'an entry on the Patient\'s server, both fullUrls versioned', patientUrl: `${EHR}Patient/p1/_history/1`, entryUrl: `${EHR}Observation/9/_history/1`, used: true },
+    { rule: 'an entry on the Patient\'s server, the Patient\'s fullUrl ending in /', patientUrl: `${EHR}Patient/p1/`, entryUrl: `${EHR}Observation/9`, used: true },
+    { rule: 'an entry on the Patient\'s server, the Patient\'s host in capitals and port 443', patientUrl: 'https://EHR.Example:443/fhir/Patient/p1/_history/4', entryUrl: `${EHR}Observation/9`, used: true },
+    { rule: 'an entry on the Patient\'s server, the Patient\'s path in capitals', patientUrl: 'https://ehr.example/FHIR/Patient/p1/_history/1', entryUrl: `${EHR}Observation/9`, used: false },
+    { rule: 'an entry on another server, the Patient\'s fullUrl versioned', patientUrl: `${EHR}Patient/p1/_history/1`, entryUrl: 'https://other.example/fhir/Observation/9', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
     { rule: 'an entry on a server, the Patient with a urn:uuid: not checkable', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: `${EHR}Observation/9`, used: false, note: `names its patient by a server address (Patient/p1 read against its fullUrl: ${EHR}Patient/p1), and Patient/p1 has none in the bundle (its fullUrl is not an http(s) address) to match it: not used` },
   ])('a relative Patient/p1 in $rule: used $used', ({ patientUrl, entryUrl, used, note }) => {
     const bundle = { resourceType: 'Bundle', entry: [
@@ -508,6 +514,20 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
     if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
     if (!used) expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  test.each([
+    { rule: 'its server address', reference: `${EHR}Patient/p1`, used: true },
+    { rule: 'its server address, versioned', reference: `${EHR}Patient/p1/_history/1`, used: true },
+    { rule: 'its server address ending in /', reference: `${EHR}Patient/p1/`, used: true },
+    { rule: 'another patient on its server', reference: `${EHR}Patient/p2`, used: false },
+  ])('the Patient at a versioned fullUrl, an entry with no fullUrl naming $rule: used $used', ({ reference, used }) => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { fullUrl: `${EHR}Patient/p1/_history/1`, resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { resource: condition('dm', '396230008', { subject: { reference } }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'diagnosis.subtype')).toEqual(used ? 'dm' : undefined);
   });
 
   test('a Patient with no identifier cannot be matched by one; its reference still names it', () => {

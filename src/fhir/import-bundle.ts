@@ -289,7 +289,7 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter((e) => !drop.has(e));
 }
 
-type Subject = { given: boolean; reference?: string; relative?: string; identifier?: { system?: string; value: string }; display?: string };
+type Subject = { given: boolean; reference?: string; relative?: string; unplaced?: boolean; identifier?: { system?: string; value: string }; display?: string };
 
 const HTTP = /^https?:\/\//i;
 const RELATIVE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
@@ -310,20 +310,26 @@ function identity(u: string): string {
   return s.replace(/\/+$/, '').replace(/\/_history\/[^/]*$/, '');
 }
 
-/** The service base of an http(s) fullUrl `[base]/[type]/[id]`, read as an identity (R4 Bundle, resolving references in bundles). */
-function baseOf(fullUrl: string | undefined): string | undefined {
-  const m = fullUrl !== undefined && HTTP.test(fullUrl) ? /^(https?:\/\/.+\/)([^/]+\/[^/]+)$/.exec(identity(fullUrl)) : null;
-  return m && RELATIVE.test(m[2] as string) ? m[1] : undefined;
+/**
+ * The service base of an http(s) fullUrl `[base]/[type]/[id]`, read as an identity (R4 Bundle,
+ * resolving references in bundles); null when it is an http(s) URL of no such shape (an id longer
+ * than 64 characters, no type), undefined when it is no http(s) URL.
+ */
+function baseOf(fullUrl: string | undefined): string | null | undefined {
+  if (fullUrl === undefined || !HTTP.test(fullUrl)) return undefined;
+  const m = /^(https?:\/\/.+\/)([^/]+\/[^/]+)$/.exec(identity(fullUrl));
+  return m && RELATIVE.test(m[2] as string) ? (m[1] as string) : null;
 }
 
 /**
  * A reference read from the entry that holds it: a relative `[type]/[id]` is on the server of the
- * entry's fullUrl; in an entry with a urn:uuid fullUrl, or none, it has no base and stays as written.
+ * entry's fullUrl; in an entry with a urn:uuid fullUrl, or none, it has no base and stays as written;
+ * in one whose http(s) fullUrl has no base, it names no known server: undefined.
  */
-function resolve(reference: string, fullUrl: string | undefined): string {
+function resolve(reference: string, fullUrl: string | undefined): string | undefined {
   const ref = identity(reference);
   const base = RELATIVE.test(ref) ? baseOf(fullUrl) : undefined;
-  return base ? base + ref : ref;
+  return base === null ? undefined : (base ?? '') + ref;
 }
 
 /**
@@ -336,8 +342,9 @@ function subjectOf(r: R4.Resource, fullUrl: string | undefined): Subject {
   const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
   const out: Subject = { given: true, ...(typeof display === 'string' ? { display } : {}) };
   if (typeof reference === 'string') {
-    out.reference = resolve(reference, fullUrl);
-    if (out.reference !== identity(reference)) out.relative = identity(reference);
+    const read = resolve(reference, fullUrl);
+    out.reference = read ?? identity(reference);
+    if (read !== identity(reference)) Object.assign(out, { relative: identity(reference), unplaced: !read });
   }
   const system = systemOf(identifier?.system);
   if (typeof identifier?.value === 'string') out.identifier = { ...(system ? { system } : {}), value: identifier.value };
@@ -382,20 +389,22 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     // A subject that gives both a reference and an identifier must name the Patient by both, where
     // the identifier can be compared at all: one in a system the Patient does not list (an
     // enterprise index beside the MRN) says nothing against a reference that names the Patient.
-    const refOk = s.reference === undefined || isThePatient(s.reference);
+    const refOk = s.reference === undefined || (!s.unplaced && isThePatient(s.reference));
     const idOk = s.identifier === undefined || isOwnIdentifier(s.identifier) || (s.reference !== undefined && refOk && !comparable(s.identifier));
     if (!s.given || ((s.reference !== undefined || s.identifier) && refOk && idOk)) return true;
     const ref = s.reference?.slice(0, 80);
     const shown = s.relative ? `${s.relative} read against its fullUrl: ${ref}` : ref;
-    const message = ref !== undefined && !refOk
-      ? HTTP.test(ref) && !server
-        ? `names its patient by a server address (${shown}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
-        : `about another patient (${shown}), not ${HTTP.test(ref) ? server : who}: not used`
-      : s.identifier
-        ? comparable(s.identifier)
-          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${shown}` : ''}: not used`
-          : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier ${own.length ? 'in that system ' : ''}to match it: not used`
-        : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
+    const message = s.unplaced
+      ? `names its patient by ${ref} in an entry whose fullUrl (${e.fullUrl?.slice(0, 80)}) is not [base]/[type]/[id]: on which server, and so whether it is ${who}, is unknown; not used`
+      : ref !== undefined && !refOk
+        ? HTTP.test(ref) && !server
+          ? `names its patient by a server address (${shown}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
+          : `about another patient (${shown}), not ${HTTP.test(ref) ? server : who}: not used`
+        : s.identifier
+          ? comparable(s.identifier)
+            ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${shown}` : ''}: not used`
+            : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier ${own.length ? 'in that system ' : ''}to match it: not used`
+          : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
     ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });
     return false;
   });

@@ -504,6 +504,16 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     { rule: 'an entry on the Patient\'s server, the Patient\'s host in capitals and port 443', patientUrl: 'https://EHR.Example:443/fhir/Patient/p1/_history/4', entryUrl: `${EHR}Observation/9`, used: true },
     { rule: 'an entry on the Patient\'s server, the Patient\'s path in capitals', patientUrl: 'https://ehr.example/FHIR/Patient/p1/_history/1', entryUrl: `${EHR}Observation/9`, used: false },
     { rule: 'an entry on another server, the Patient\'s fullUrl versioned', patientUrl: `${EHR}Patient/p1/_history/1`, entryUrl: 'https://other.example/fhir/Observation/9', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    // An entry's fullUrl is read as an identity before its base is taken: a trailing /, a query or a fragment does not hide its server.
+    { rule: 'an entry on another server, its fullUrl ending in /', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9/', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry on another server, its fullUrl with a query', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9?_format=json', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry on another server, its fullUrl with a fragment', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9#x', used: false },
+    { rule: 'an entry on another server at its root', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/Observation/9', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry on the Patient\'s server, its fullUrl with a query', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/9?_format=json`, used: true },
+    // An http(s) fullUrl that is not [base]/[type]/[id] gives no server to read a relative reference against.
+    { rule: 'an entry on another server, an id longer than 64 characters', patientUrl: `${EHR}Patient/p1`, entryUrl: `https://other.example/fhir/Observation/${'a'.repeat(65)}`, used: false, note: 'names its patient by Patient/p1 in an entry whose fullUrl (https://other.example/fhir/Observation/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa) is not [base]/[type]/[id]: on which server, and so whether it is Patient/p1, is unknown; not used' },
+    { rule: 'an entry on the Patient\'s server, an id longer than 64 characters', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/${'a'.repeat(65)}`, used: false },
+    { rule: 'an entry whose fullUrl has no type', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/9', used: false },
     { rule: 'an entry on a server, the Patient with a urn:uuid: not checkable', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: `${EHR}Observation/9`, used: false, note: `names its patient by a server address (Patient/p1 read against its fullUrl: ${EHR}Patient/p1), and Patient/p1 has none in the bundle (its fullUrl is not an http(s) address) to match it: not used` },
   ])('a relative Patient/p1 in $rule: used $used', ({ patientUrl, entryUrl, used, note }) => {
     const bundle = { resourceType: 'Bundle', entry: [
@@ -514,6 +524,14 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
     if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
     if (!used) expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  test('an entry whose fullUrl is not [base]/[type]/[id] is still read when it names the Patient by server address', () => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { fullUrl: `${EHR}Patient/p1`, resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { fullUrl: `https://other.example/fhir/Observation/${'a'.repeat(65)}`, resource: ckOf({ reference: `${EHR}Patient/p1` }) },
+    ] };
+    expect(at(importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' }).patient, 'labs.ck.value')).toBe(6000);
   });
 
   test.each([

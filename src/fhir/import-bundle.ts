@@ -64,17 +64,16 @@ type Ctx = {
   /** The calendar date of Bundle.timestamp (when the bundle was assembled), when it is a valid instant. */
   exported?: string | undefined;
   notes: ImportNote[];
-  medications: Map<string, R4.Medication>;
+  /** The bundle's Medications, each with its identity (`identityOf`). */
+  medications: [string, R4.Medication][];
 };
 
 export function importFhirBundle(bundle: unknown, dict: Dictionary, options: ImportOptions = {}): ImportResult {
-  const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: new Map() };
+  const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: [] };
   const resources = aboutOnePatient(currentVersions(wellFormed(r4Only(bundleResources(bundle, ctx)), ctx), ctx), ctx);
-  for (const { resource, fullUrl } of resources) {
-    if (resource.resourceType !== 'Medication') continue;
-    const med = resource as R4.Medication;
-    if (med.id) ctx.medications.set(`Medication/${med.id}`, med);
-    if (fullUrl) ctx.medications.set(fullUrl, med);
+  for (const e of resources) {
+    const key = identityOf(e);
+    if (e.resource.resourceType === 'Medication' && key) ctx.medications.push([key, e.resource as R4.Medication]);
   }
   const patients = resources.filter((r) => r.resource.resourceType === 'Patient');
 
@@ -96,10 +95,10 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   const medEntries: MedEntry[] = [];
   const skippedTypes = new Map<string, number>();
 
-  for (const { resource } of resources) {
+  for (const { resource, fullUrl } of resources) {
     const ref = `${resource.resourceType}/${resource.id ?? '?'}`;
     try {
-      importResource(resource, ref);
+      importResource(resource, ref, fullUrl);
     } catch (e) {
       // The shape guards should make this unreachable; if not, the resource is left out, said so.
       if (e instanceof PatientDataError) throw e;
@@ -107,7 +106,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
     }
   }
 
-  function importResource(resource: R4.Resource, ref: string) {
+  function importResource(resource: R4.Resource, ref: string, fullUrl: string | undefined) {
     switch (resource.resourceType) {
       case 'Observation':
         importObservation(resource as R4.Observation, ref, ctx, fieldValues);
@@ -117,7 +116,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
         break;
       case 'MedicationRequest':
       case 'MedicationStatement': {
-        const entry = medicationEntry(resource as R4.MedicationRequest | R4.MedicationStatement, ref, ctx);
+        const entry = medicationEntry(resource as R4.MedicationRequest | R4.MedicationStatement, ref, ctx, fullUrl);
         if (entry) medEntries.push(entry);
         break;
       }
@@ -126,7 +125,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
         break;
       case 'MedicationAdministration':
       case 'MedicationDispense':
-        drugGivenElsewhere(resource as R4.MedicationAdministration | R4.MedicationDispense, ref, ctx);
+        drugGivenElsewhere(resource as R4.MedicationAdministration | R4.MedicationDispense, ref, ctx, fullUrl);
         break;
       case 'OperationOutcome':
         ctx.notes.push({ resource: ref, message: 'the server reported a problem with the export: the bundle may be incomplete' });
@@ -250,20 +249,20 @@ function wellFormed(entries: Entry[], ctx: Ctx): Entry[] {
 const versionNumber = (r: R4.Resource) => (r.meta?.versionId !== undefined && /^\d+$/.test(r.meta.versionId) ? Number(r.meta.versionId) : undefined);
 
 /**
- * One resource per type and id. Copies that are the same are one; otherwise the newest by
+ * One resource per identity (base, type and id). Copies that are the same are one; otherwise the newest by
  * meta.versionId (or meta.lastUpdated) is used and the others listed; copies that differ with
  * nothing to say which is current contradict each other and none is used.
  */
 function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   const byId = new Map<string, Entry[]>();
   for (const e of entries) {
-    if (!e.resource.id) continue;
-    const key = `${e.resource.resourceType}/${e.resource.id}`;
-    byId.set(key, [...(byId.get(key) ?? []), e]);
+    const key = identityOf(e);
+    if (key) byId.set(key, [...(byId.get(key) ?? []), e]);
   }
   const drop = new Set<Entry>();
-  for (const [ref, copies] of byId) {
+  for (const copies of byId.values()) {
     if (copies.length < 2) continue;
+    const ref = `${copies[0]?.resource.resourceType}/${copies[0]?.resource.id ?? '?'}`;
     const distinct = new Set(copies.map((c) => JSON.stringify(c.resource)));
     if (distinct.size === 1) {
       copies.slice(1).forEach((c) => drop.add(c));
@@ -309,6 +308,9 @@ function identity(u: string): string {
   }
   return s.replace(/\/+$/, '').replace(/\/_history\/[^/]*$/, '');
 }
+
+/** Who a resource is in the bundle: its fullUrl as an identity (base, type and id; a urn:uuid as is), or, with none, its type and id. */
+const identityOf = (e: Entry) => (e.fullUrl !== undefined ? identity(e.fullUrl) : e.resource.id && `${e.resource.resourceType}/${e.resource.id}`);
 
 /**
  * The service base of an http(s) fullUrl `[base]/[type]/[id]`, read as an identity (R4 Bundle,
@@ -833,13 +835,19 @@ const REQUEST_IGNORED = new Set(['cancelled', 'entered-in-error', 'draft']);
 const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order']);
 const STATEMENT_IGNORED = new Set(['entered-in-error', 'intended', 'not-taken']);
 
-/** The medication's concept: its own code, or the referenced Medication's code and ingredients. */
-function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R4.MedicationAdministration | R4.MedicationDispense, ctx: Ctx): R4.CodeableConcept[] {
+/**
+ * The medication's concept: its own code, or the referenced Medication's code and ingredients;
+ * undefined when the reference, read against the entry that holds it as a subject is, names no
+ * single Medication in the bundle (none, or, written with no base, one on each of several servers).
+ */
+function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R4.MedicationAdministration | R4.MedicationDispense, ctx: Ctx, fullUrl: string | undefined): R4.CodeableConcept[] | undefined {
   if (m.medicationCodeableConcept) return [m.medicationCodeableConcept];
   const reference = m.medicationReference?.reference;
-  const med = reference ? ctx.medications.get(reference) : undefined;
-  if (!med) return [];
-  return [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
+  if (typeof reference !== 'string') return [];
+  const key = resolve(reference, fullUrl);
+  const found = ctx.medications.filter(([k, med]) => key !== undefined && (k === key || `Medication/${med.id}` === key));
+  const med = found.length === 1 ? found[0]?.[1] : undefined;
+  return med && [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
 }
 
 /**
@@ -848,8 +856,8 @@ function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R
  * and date, so that a person can check the list holds it (a rituximab infusion must not vanish
  * into a count). These types are not shape-checked, so every element is read defensively.
  */
-function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispense, ref: string, ctx: Ctx) {
-  const concepts = medicationConcepts(m, ctx).filter((cc) => cc !== null && typeof cc === 'object');
+function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispense, ref: string, ctx: Ctx, fullUrl: string | undefined) {
+  const concepts = (medicationConcepts(m, ctx, fullUrl) ?? []).filter((cc) => cc !== null && typeof cc === 'object');
   const text = concepts.map((cc) => (Array.isArray(cc.coding) && cc.coding[0] !== null && typeof cc.coding[0] === 'object' ? codingText(cc.coding[0]) : cc.text)).find((t) => typeof t === 'string');
   const display = (m.medicationReference as { display?: unknown } | undefined)?.display;
   const code = text ?? (typeof display === 'string' ? display : undefined);
@@ -862,13 +870,14 @@ function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispen
   ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : partial ? ` on "${raw.slice(0, 30)}"` : ''}${details ? ` (${details})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
 }
 
-function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx): MedEntry | undefined {
-  const concepts = medicationConcepts(m, ctx);
-  const code = concepts.map(conceptText).find((t) => t) ?? m.medicationReference?.display;
+function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx, fullUrl: string | undefined): MedEntry | undefined {
+  const concepts = medicationConcepts(m, ctx, fullUrl);
+  const code = concepts?.map(conceptText).find((t) => t) ?? m.medicationReference?.display;
   const note = (message: string) => {
     ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
     return undefined;
   };
+  if (!concepts) return note(`medicationReference ${m.medicationReference?.reference?.slice(0, 80)} matches no single Medication in the bundle: the drug is unknown; not imported`);
   const targets = concepts.map((cc) => targetOf(cc, ctx, ref)).filter((t): t is CodeTarget => t !== undefined);
   const drugs = new Set(targets.flatMap((t) => (t.kind === 'recordValue' && t.records === 'medications' ? [t.value] : [])));
   if (drugs.size === 0) return note('not an RxNorm ingredient the dictionary binds (a clinical-drug code needs mapping to its ingredient by a person)');

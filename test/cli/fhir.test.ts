@@ -198,4 +198,20 @@ describe('screen import fhir, then screen: the imported values decide only what 
     const s = withRituximabOf(imported);
     expect([s.code, s.verdict]).toEqual([0, 'eligible']);
   });
+
+  test('a Medication/m1 named from an entry on the Patient\'s server is that server\'s, not another server\'s newer Medication/m1: the course is methotrexate, and IM101-611 stays eligible', () => {
+    const EHR = 'https://ehr.example/fhir/';
+    const medication = (base: string, versionId: string, rxnorm: string) => ({ fullUrl: `${base}Medication/m1`, resource: { resourceType: 'Medication', id: 'm1', meta: { versionId }, code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }] } } });
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [
+      { fullUrl: `${EHR}Patient/p1`, resource: patient },
+      medication(EHR, '1', '6851'),
+      medication('https://other.example/fhir/', '2', '121191'),
+      { fullUrl: `${EHR}MedicationStatement/mtx`, resource: { resourceType: 'MedicationStatement', id: 'mtx', status: 'completed', medicationReference: { reference: 'Medication/m1' }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject: { reference: 'Patient/p1' } } },
+    ] });
+    expect(imported.medications).toEqual([{ drug: 'methotrexate', start: '2026-09-01', stop: '2026-09-15' }]);
+    expect(summary).not.toContain('versions of this resource');
+    // Before, Medication/m1 was looked up by id: the other server's newer rituximab replaced it, and the patient was INELIGIBLE (exit 1).
+    const s = withRituximabOf(imported);
+    expect([s.code, s.verdict, s.outcome('E3')]).toEqual([0, 'eligible', 'not_met']);
+  });
 });

@@ -558,6 +558,57 @@ describe('one patient: a subject given by identifier must be one of the Patient\
   });
 });
 
+// A resource is who it is on its server: base, type and id (a urn:uuid as is). Another server's
+// Observation/9 or Medication/m1 is another resource, and a reference is read against the entry that holds it.
+describe('one resource per server: the same type and id on another server is another resource', () => {
+  const EHR = 'https://ehr.example/fhir/';
+  const OTHER = 'https://other.example/fhir/';
+  const patient = { fullUrl: `${EHR}Patient/p1`, resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } };
+  const bundleOf = (...entry: Record<string, unknown>[]) => importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [patient, ...entry] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
+  const ckAt = (fullUrl: string | undefined, id: string, value: number, date: string, versionId?: string) => ({
+    ...(fullUrl ? { fullUrl } : {}),
+    resource: ck({ id, ...(versionId ? { meta: { versionId } } : {}), effectiveDateTime: date, valueQuantity: q(value, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject: { reference: 'Patient/p1' } }),
+  });
+
+  test.each([
+    // Before, the other server's Observation/9 (versionId 2) replaced ours as its newer version, was then set aside as another patient's, and the older CK (300) was used.
+    { rule: 'another server\'s newer version of Observation/9 does not replace ours', other: ckAt(`${OTHER}Observation/9`, '9', 6000, '2026-11-12', '2'), value: 420, note: `Observation/9: about another patient (Patient/p1 read against its fullUrl: ${OTHER}Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'a newer version of Observation/9 on our server does', other: ckAt(`${EHR}Observation/9/_history/2`, '9', 500, '2026-11-12', '2'), value: 500, note: 'Observation/9: 2 versions of this resource: the newest is used' },
+    { rule: 'an older version of Observation/9 on our server does not', other: ckAt(`${EHR}Observation/9`, '9', 500, '2026-11-12', '0'), value: 420, note: 'Observation/9: 2 versions of this resource: the newest is used' },
+  ])('$rule', ({ other, value, note }) => {
+    const r = bundleOf(ckAt(`${EHR}Observation/old`, 'old', 300, '2026-01-01'), ckAt(`${EHR}Observation/9`, '9', 420, '2026-11-01', '1'), other);
+    expect(at(r.patient, 'labs.ck.value')).toBe(value);
+    expect(messages(r)).toContain(note);
+  });
+
+  const medication = (fullUrl: string, rxnorm: string, versionId: string) => ({ fullUrl, resource: { resourceType: 'Medication', id: 'm1', meta: { versionId }, code: code(RX, rxnorm) } });
+  const METHOTREXATE = medication(`${EHR}Medication/m1`, '6851', '1');
+  const RITUXIMAB = medication(`${OTHER}Medication/m1`, '121191', '2');
+  const statementAt = (fullUrl: string | undefined, reference: string) => ({
+    ...(fullUrl ? { fullUrl } : {}),
+    resource: { resourceType: 'MedicationStatement', id: 's1', status: 'completed', medicationReference: { reference }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject: { reference: 'Patient/p1' } },
+  });
+  const UNKNOWN_DRUG = 'MedicationStatement/s1: medicationReference Medication/m1 matches no single Medication in the bundle: the drug is unknown; not imported';
+  test.each([
+    // Before, Medication/m1 was looked up by id: the other server's rituximab replaced our methotrexate, and IM101-611 E3 (rituximab within 6 months) was met: INELIGIBLE.
+    { rule: 'Medication/m1 in an entry on our server is ours', entries: [METHOTREXATE, RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'listed the other way round', entries: [RITUXIMAB, METHOTREXATE, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'versioned, on our server', entries: [METHOTREXATE, RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1/_history/3')], drug: 'methotrexate' },
+    { rule: 'the other server\'s, by its address', entries: [METHOTREXATE, RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, `${OTHER}Medication/m1`)], drug: 'rituximab' },
+    { rule: 'ours by its address, the host in capitals', entries: [METHOTREXATE, RITUXIMAB, statementAt(undefined, 'https://EHR.example/fhir/Medication/m1')], drug: 'methotrexate' },
+    { rule: 'Medication/m1 only on the other server', entries: [RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: undefined, note: UNKNOWN_DRUG },
+    // With no base, a relative reference names any Medication of that id: with one on each server, it names none for certain.
+    { rule: 'Medication/m1 in an entry with no fullUrl, one on each server', entries: [METHOTREXATE, RITUXIMAB, statementAt(undefined, 'Medication/m1')], drug: undefined, note: UNKNOWN_DRUG },
+    { rule: 'Medication/m1 in an entry with no fullUrl, one in the bundle', entries: [METHOTREXATE, statementAt(undefined, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'a urn:uuid', entries: [medication('urn:uuid:00000000-0000-4000-8000-0000000000a1', '6851', '1'), RITUXIMAB, statementAt(undefined, 'urn:uuid:00000000-0000-4000-8000-0000000000a1')], drug: 'methotrexate' },
+  ])('$rule: $drug', ({ entries, drug, note }) => {
+    const r = bundleOf(...entries);
+    expect(at(r.patient, 'medications[0].drug')).toBe(drug);
+    if (note) expect(messages(r)).toContain(note);
+    expect(screened('IM101-611', r, ['medications']).outcome('E3')).toBe(drug === 'rituximab' ? 'met' : 'not_met');
+  });
+});
+
 describe('serology: a result that contradicts itself stays unknown; every result considered is listed', () => {
   const INTERP = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
   const interp = (c: string) => ({ interpretation: [{ coding: [{ system: INTERP, code: c }] }] });

@@ -63,6 +63,8 @@ type Ctx = {
   asOf: string | undefined;
   /** The calendar date of Bundle.timestamp (when the bundle was assembled), when it is a valid instant. */
   exported?: string | undefined;
+  /** Why the export date is unknown, for a note: no Bundle.timestamp, or one that is not an instant. */
+  unstamped?: string;
   notes: ImportNote[];
   /** The bundle's Medications, each with its identity (`identityOf`). */
   medications: [string, R4.Medication][];
@@ -96,7 +98,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   const skippedTypes = new Map<string, number>();
 
   for (const { resource, fullUrl } of resources) {
-    const ref = `${resource.resourceType}/${resource.id ?? '?'}`;
+    const ref = refOf(resource);
     try {
       importResource(resource, ref, fullUrl);
     } catch (e) {
@@ -174,6 +176,8 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
 }
 
 type Entry = { resource: R4.Resource; fullUrl: string | undefined; index: number };
+/** How the notes name a resource: its type and id. */
+const refOf = (r: R4.Resource) => `${r.resourceType}/${r.id ?? '?'}`;
 
 function bundleResources(bundle: unknown, ctx: Ctx): Entry[] {
   if (bundle === null || typeof bundle !== 'object' || Array.isArray(bundle)) throw new PatientDataError([{ location: '$', message: 'expected a FHIR Bundle (a JSON object)' }]);
@@ -184,6 +188,7 @@ function bundleResources(bundle: unknown, ctx: Ctx): Entry[] {
   }
   // An instant has a time and a zone; anything less is not a reliable export time.
   if (typeof b.timestamp === 'string' && b.timestamp.length > 10) ctx.exported = dateOf(b.timestamp);
+  ctx.unstamped = b.timestamp === undefined ? 'no Bundle.timestamp says when' : `Bundle.timestamp ${JSON.stringify(b.timestamp).slice(0, 40)} is not a valid instant`;
   if (b.type === 'history') throw new PatientDataError([{ location: '$.type', message: 'a history bundle holds past versions of each resource; export the current resources (a collection or searchset)' }]);
   if (Array.isArray(b.link) && b.link.some((l: unknown) => (l as { relation?: unknown } | null)?.relation === 'next')) {
     ctx.notes.push({ resource: 'Bundle', message: 'one page of a search (it links to a next page): the bundle may be incomplete; export every page' });
@@ -240,7 +245,7 @@ function wellFormed(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter(({ resource, index }) => {
     if (!MAPPED.has(resource.resourceType)) return true;
     const problem = shapeProblem(resource as unknown as Record<string, unknown>, `$.entry[${index}].resource`);
-    if (problem) ctx.notes.push({ resource: `${resource.resourceType}/${resource.id ?? '?'}`, message: `${problem} has the wrong type; not used` });
+    if (problem) ctx.notes.push({ resource: refOf(resource), message: `${problem} has the wrong type; not used` });
     return !problem;
   });
 }
@@ -262,7 +267,7 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   const drop = new Set<Entry>();
   for (const copies of byId.values()) {
     if (copies.length < 2) continue;
-    const ref = `${copies[0]?.resource.resourceType}/${copies[0]?.resource.id ?? '?'}`;
+    const ref = refOf((copies[0] as Entry).resource);
     const distinct = new Set(copies.map((c) => JSON.stringify(c.resource)));
     if (distinct.size === 1) {
       copies.slice(1).forEach((c) => drop.add(c));
@@ -310,7 +315,7 @@ function identity(u: string): string {
 }
 
 /** Who a resource is in the bundle: its fullUrl as an identity (base, type and id; a urn:uuid as is), or, with none, its type and id. */
-const identityOf = (e: Entry) => (e.fullUrl !== undefined ? identity(e.fullUrl) : e.resource.id && `${e.resource.resourceType}/${e.resource.id}`);
+const identityOf = (e: Entry) => (e.fullUrl !== undefined ? identity(e.fullUrl) : e.resource.id && refOf(e.resource));
 
 /**
  * The service base of an http(s) fullUrl `[base]/[type]/[id]`, read as an identity (R4 Bundle,
@@ -374,9 +379,9 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     return entries;
   }
   const id = patient.resource.id;
-  // A server address names the Patient only through the Patient's own server address (its fullUrl):
-  // a URL on another server, or any URL when the fullUrl is a urn:uuid or absent, is not checkable.
-  // Its fullUrl is read as the references are: a version, a trailing `/` or the host's case make no other patient.
+  // A server address names the Patient only through the Patient's own fullUrl, read as references
+  // are (a version, a trailing `/` or the host's case make no other patient): a URL on another
+  // server, or any URL when the fullUrl is a urn:uuid or absent, is not checkable.
   const self = patient.fullUrl === undefined ? undefined : identity(patient.fullUrl);
   const server = self !== undefined && HTTP.test(self) ? self : undefined;
   const isThePatient = (ref: string) => ref === self || (id !== undefined && ref === `Patient/${id}`);
@@ -394,22 +399,27 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
     const refOk = s.reference === undefined || (!s.unplaced && isThePatient(s.reference));
     const idOk = s.identifier === undefined || isOwnIdentifier(s.identifier) || (s.reference !== undefined && refOk && !comparable(s.identifier));
     if (!s.given || ((s.reference !== undefined || s.identifier) && refOk && idOk)) return true;
-    const ref = s.reference?.slice(0, 80);
-    const shown = s.relative ? `${s.relative} read against its fullUrl: ${ref}` : ref;
-    const message = s.unplaced
-      ? `names its patient by ${ref} in an entry whose fullUrl (${e.fullUrl?.slice(0, 80)}) is not [base]/[type]/[id]: on which server, and so whether it is ${who}, is unknown; not used`
-      : ref !== undefined && !refOk
-        ? HTTP.test(ref) && !server
-          ? `names its patient by a server address (${shown}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
-          : `about another patient (${shown}), not ${HTTP.test(ref) ? server : who}: not used`
-        : s.identifier
-          ? comparable(s.identifier)
-            ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${shown}` : ''}: not used`
-            : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier ${own.length ? 'in that system ' : ''}to match it: not used`
-          : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
-    ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });
+    ctx.notes.push({ resource: refOf(e.resource), message: whyNot(s, refOk, e.fullUrl) });
     return false;
   });
+
+  /** Why a subject is not taken to be the Patient, saying no more than it shows. */
+  function whyNot(s: Subject, refOk: boolean, fullUrl: string | undefined): string {
+    const ref = s.reference?.slice(0, 80);
+    const shown = s.relative ? `${s.relative} read against its fullUrl: ${ref}` : ref;
+    const though = ref !== undefined ? `, though its reference is ${shown}` : '';
+    const x = s.identifier;
+    if (s.unplaced) return `names its patient by ${ref}, relative to a fullUrl (${fullUrl?.slice(0, 80)}) that is not [base]/[type]/[id]: whether it is ${who} is unknown; not used`;
+    if (ref !== undefined && !refOk) {
+      if (HTTP.test(ref) && !server) return `names its patient by a server address (${shown}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`;
+      return `about another patient (${shown}), not ${HTTP.test(ref) ? server : who}: not used`;
+    }
+    if (!x) return `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
+    // Another value in a system both give is another patient's; compared only through a missing system, it is not known to be.
+    if (own.some((i) => i.system !== undefined && i.system === x.system)) return `about another patient (identifier ${identifierText(x)}), not ${who}${though}: not used`;
+    if (comparable(x)) return `its identifier ${identifierText(x)} is none of ${who}'s, but ${x.system ? `${who} has one with` : 'gives'} no system to compare them in: whether it is ${who} is unknown${though}; not used`;
+    return `names its patient only by identifier (${identifierText(x)}), and ${who} has no identifier ${own.length ? 'in that system ' : ''}to match it: not used`;
+  }
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown) {
@@ -723,7 +733,7 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
         record.active = false;
         if (resolved.date) record.resolvedDate = resolved.date;
         else note(`${unknownDate(resolved, 'the resolution date')}${before ? '' : `; ${clinical} at export on ${ctx.exported}, not after the screening date`}`);
-      } else note(`${resolved.had}, and ${clinical} is its status at export${ctx.exported ? ` on ${ctx.exported}` : ' (no Bundle.timestamp says when)'}: whether it was active on the screening date${ctx.asOf ? ` ${ctx.asOf}` : ' (not given)'} is unknown — record the resolution date`);
+      } else note(`${resolved.had}, and ${clinical} is its status at export${ctx.exported ? ` on ${ctx.exported}` : ` (${ctx.unstamped})`}: whether it was active on the screening date${ctx.asOf ? ` ${ctx.asOf}` : ' (not given)'} is unknown — record the resolution date`);
     } else note('no clinical status: whether it is present now is unknown');
     records.get('malignancies')?.push(record);
     refs.get('malignancies')?.push(ref);
@@ -845,7 +855,7 @@ function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R
   const reference = m.medicationReference?.reference;
   if (typeof reference !== 'string') return [];
   const key = resolve(reference, fullUrl);
-  const found = ctx.medications.filter(([k, med]) => key !== undefined && (k === key || `Medication/${med.id}` === key));
+  const found = ctx.medications.filter(([k, med]) => k === key || `Medication/${med.id}` === key);
   const med = found.length === 1 ? found[0]?.[1] : undefined;
   return med && [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
 }

@@ -181,7 +181,7 @@ describe('screen import fhir, then screen: the imported values decide only what 
   test('a rituximab course about MRN-999 under an empty identifier system, beside the Patient\'s reference, is set aside: IM101-611 stays eligible', () => {
     const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { ...patient, identifier: [{ system: MRN, value: 'MRN-001' }] } }, { resource: rituximab({ reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }) }] });
     expect(imported.medications).toEqual([]);
-    expect(summary).toContain('about another patient (identifier MRN-999), not Patient/p1, though its reference is Patient/p1: not used [MedicationStatement/rtx]');
+    expect(summary).toContain('its identifier MRN-999 is none of Patient/p1\'s, but gives no system to compare them in: whether it is Patient/p1 is unknown, though its reference is Patient/p1; not used [MedicationStatement/rtx]');
     // Before, "" counted as a system the Patient does not list, so MRN-999 could not be compared and the course was used: INELIGIBLE (exit 1).
     const s = withRituximabOf(imported);
     expect([s.code, s.verdict]).toEqual([0, 'eligible']);

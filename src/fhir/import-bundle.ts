@@ -479,10 +479,17 @@ function sameTarget(a: CodeTarget, b: CodeTarget): boolean {
   return a.kind === 'evidence' && b.kind === 'evidence' && a.paths.join() === b.paths.join();
 }
 
+/** A note on a resource, with its code when it has one; undefined, for `return note(...)`. */
+const noteOn = (ctx: Ctx, ref: string, code: string | undefined) => (message: string): undefined => {
+  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
+  return undefined;
+};
+const NO_FIELD = 'no dictionary field is bound to this code';
+
 /** Whether a record is dated after the screening date (noted); `shown` names a partial date by what was given. */
 function afterAsOf(date: string | undefined, ctx: Ctx, ref: string, code: string | undefined, shown = `dated ${date}`): boolean {
   if (!ctx.asOf || !date || compareDates(date, ctx.asOf) <= 0) return false;
-  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `${shown}, after the screening date ${ctx.asOf}; not used` });
+  noteOn(ctx, ref, code)(`${shown}, after the screening date ${ctx.asOf}; not used`);
   return true;
 }
 
@@ -502,25 +509,13 @@ const FINAL_OBSERVATION = new Set(['final', 'amended', 'corrected']);
 function importObservation(o: R4.Observation, ref: string, ctx: Ctx, values: Map<string, Result[]>) {
   const target = targetOf(o.code, ctx, ref);
   const code = conceptText(o.code);
-  if (!target) {
-    if (o.code?.coding?.some((c) => ctx.index.has(codeKey(c.system, c.code)))) return;
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: 'no dictionary field is bound to this code' });
-    return;
-  }
-  if (target.kind !== 'field') {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: 'this code names a diagnosis or drug, not an observation result; not imported' });
-    return;
-  }
-  if (!FINAL_OBSERVATION.has(o.status)) {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `status ${o.status ?? 'not given'}: not a final result; not used` });
-    return;
-  }
+  const note = noteOn(ctx, ref, code);
+  if (!target) return o.code?.coding?.some((c) => ctx.index.has(codeKey(c.system, c.code))) ? undefined : note(NO_FIELD);
+  if (target.kind !== 'field') return note('this code names a diagnosis or drug, not an observation result; not imported');
+  if (!FINAL_OBSERVATION.has(o.status)) return note(`status ${o.status ?? 'not given'}: not a final result; not used`);
   const rawDate = o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.effectiveInstant;
   const date = dateOf(rawDate);
-  if (!date) {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `${dateProblem(rawDate, 'effective date') ?? 'no effective date'}: not used` });
-    return;
-  }
+  if (!date) return note(`${dateProblem(rawDate, 'effective date') ?? 'no effective date'}: not used`);
   if (afterAsOf(date, ctx, ref, code)) return;
   // Kept even when it cannot be read: the latest result decides, and an unreadable one leaves the field unknown.
   const value = observationValue(o, target.def, ref, code, ctx, date);
@@ -536,10 +531,7 @@ function unitOf(q: R4.Quantity | undefined): string | undefined {
 
 /** The field's value from the observation, in the patient file's input form, or undefined (noted). */
 function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: string | undefined, ctx: Ctx, date: string): unknown {
-  const note = (message: string) => {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
-    return undefined;
-  };
+  const note = noteOn(ctx, ref, code);
   if (def.type === 'boolean') {
     // Read only when every statement of the result is one read here and they all agree.
     const said = serologyStatements(o);
@@ -686,9 +678,9 @@ function statusCode(cc: R4.CodeableConcept | undefined, system: string, known: S
 function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subtype[], records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
   const target = targetOf(c.code, ctx, ref);
   const code = conceptText(c.code);
-  const note = (message: string) => ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
+  const note = noteOn(ctx, ref, code);
   if (!target) {
-    if (!c.code?.coding?.some((x) => ctx.index.has(codeKey(x.system, x.code)))) note('no dictionary field is bound to this code');
+    if (!c.code?.coding?.some((x) => ctx.index.has(codeKey(x.system, x.code)))) note(NO_FIELD);
     return;
   }
   const verification = statusCode(c.verificationStatus, VERIFICATION_SYSTEM, VERIFICATION_CODES);
@@ -814,9 +806,9 @@ function pickSubtype(subtypes: Subtype[], ctx: Ctx): { value: string; date?: str
 function importProcedure(p: R4.Procedure, ref: string, ctx: Ctx, records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
   const target = targetOf(p.code, ctx, ref);
   const code = conceptText(p.code);
-  const note = (message: string) => ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
+  const note = noteOn(ctx, ref, code);
   if (target?.kind !== 'recordValue' || target.records !== 'procedures') {
-    if (!target) note('no dictionary field is bound to this code');
+    if (!target) note(NO_FIELD);
     else note('this code does not name a procedure; not imported');
     return;
   }
@@ -877,16 +869,13 @@ function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispen
   // A date that is not a full one is named as given, never dropped.
   const partial = !date && typeof raw === 'string';
   const details = [partial ? 'not a full date' : '', typeof m.status === 'string' ? `status ${m.status.slice(0, 20)}` : ''].filter((d) => d).join('; ');
-  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : partial ? ` on "${raw.slice(0, 30)}"` : ''}${details ? ` (${details})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
+  noteOn(ctx, ref, code)(`a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : partial ? ` on "${raw.slice(0, 30)}"` : ''}${details ? ` (${details})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it`);
 }
 
 function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx, fullUrl: string | undefined): MedEntry | undefined {
   const concepts = medicationConcepts(m, ctx, fullUrl);
   const code = concepts?.map(conceptText).find((t) => t) ?? m.medicationReference?.display;
-  const note = (message: string) => {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
-    return undefined;
-  };
+  const note = noteOn(ctx, ref, code);
   if (!concepts) return note(`medicationReference ${m.medicationReference?.reference?.slice(0, 80)} matches no single Medication in the bundle: the drug is unknown; not imported`);
   const targets = concepts.map((cc) => targetOf(cc, ctx, ref)).filter((t): t is CodeTarget => t !== undefined);
   const drugs = new Set(targets.flatMap((t) => (t.kind === 'recordValue' && t.records === 'medications' ? [t.value] : [])));

@@ -66,15 +66,19 @@ type Ctx = {
   /** Why the export date is unknown, for a note: no Bundle.timestamp, or one that is not an instant. */
   unstamped?: string;
   notes: ImportNote[];
-  /** The bundle's Medications, each with its identity (`identityOf`). */
+  /** The bundle's Medications, each with its address (`addressOf`). */
   medications: [string, R4.Medication][];
+  /** The servers the bundle's http(s) fullUrls are on (`serverOf`): with more than one, a resource is who it is on its server. */
+  servers: Set<string>;
 };
 
 export function importFhirBundle(bundle: unknown, dict: Dictionary, options: ImportOptions = {}): ImportResult {
-  const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: [] };
-  const resources = aboutOnePatient(currentVersions(wellFormed(r4Only(bundleResources(bundle, ctx)), ctx), ctx), ctx);
+  const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: [], servers: new Set() };
+  const entries = bundleResources(bundle, ctx);
+  for (const { fullUrl } of entries) if (fullUrl !== undefined && HTTP.test(fullUrl)) ctx.servers.add(baseOf(fullUrl) ?? identity(fullUrl));
+  const resources = aboutOnePatient(currentVersions(wellFormed(r4Only(entries), ctx), ctx), ctx);
   for (const e of resources) {
-    const key = identityOf(e);
+    const key = addressOf(e);
     if (e.resource.resourceType === 'Medication' && key) ctx.medications.push([key, e.resource as R4.Medication]);
   }
   const patients = resources.filter((r) => r.resource.resourceType === 'Patient');
@@ -254,14 +258,14 @@ function wellFormed(entries: Entry[], ctx: Ctx): Entry[] {
 const versionNumber = (r: R4.Resource) => (r.meta?.versionId !== undefined && /^\d+$/.test(r.meta.versionId) ? Number(r.meta.versionId) : undefined);
 
 /**
- * One resource per identity (base, type and id). Copies that are the same are one; otherwise the newest by
+ * One resource per identity (`identityOf`: type and id, and on several servers the base). Copies that are the same are one; otherwise the newest by
  * meta.versionId (or meta.lastUpdated) is used and the others listed; copies that differ with
  * nothing to say which is current contradict each other and none is used.
  */
 function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   const byId = new Map<string, Entry[]>();
   for (const e of entries) {
-    const key = identityOf(e);
+    const key = identityOf(e, ctx);
     if (key) byId.set(key, [...(byId.get(key) ?? []), e]);
   }
   const drop = new Set<Entry>();
@@ -293,10 +297,14 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter((e) => !drop.has(e));
 }
 
-type Subject = { given: boolean; reference?: string; relative?: string; unplaced?: boolean; identifier?: { system?: string; value: string }; display?: string };
+type Subject = { given: boolean; reference?: string; shown?: string; unplaced?: boolean; identifier?: { system?: string; value: string }; display?: string };
 
 const HTTP = /^https?:\/\//i;
-const RELATIVE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+/**
+ * A relative reference `[type]/[id]`. Any id is read, not only the spec's (at most 64 of
+ * A-Z a-z 0-9 - .): EHRs send longer ones and ones with `_`, and a real id must not lose its server.
+ */
+const RELATIVE = /^[A-Z][A-Za-z]+\/[^/]+$/;
 
 /**
  * A fullUrl or reference as compared: an http(s) URL with its scheme and host in lower case and a
@@ -314,8 +322,17 @@ function identity(u: string): string {
   return s.replace(/\/+$/, '').replace(/\/_history\/[^/]*$/, '');
 }
 
-/** Who a resource is in the bundle: its fullUrl as an identity (base, type and id; a urn:uuid as is), or, with none, its type and id. */
-const identityOf = (e: Entry) => (e.fullUrl !== undefined ? identity(e.fullUrl) : e.resource.id && refOf(e.resource));
+/** True when the bundle's entries are on several servers (http(s) fullUrls with different bases): only then does a base tell two resources apart. */
+const severalServers = (ctx: Ctx) => ctx.servers.size > 1;
+
+/** Where a reference finds an entry: its fullUrl as an identity (base, type and id; a urn:uuid as is), or, with none, its type and id. */
+const addressOf = (e: Entry) => (e.fullUrl !== undefined ? identity(e.fullUrl) : e.resource.id && refOf(e.resource));
+
+/**
+ * Who a resource is in the bundle: with its entries on one server (or none), its type and id, as on
+ * that server, whatever its fullUrl; on several, its address (`addressOf`).
+ */
+const identityOf = (e: Entry, ctx: Ctx) => (severalServers(ctx) ? addressOf(e) : e.resource.id && refOf(e.resource));
 
 /**
  * The service base of an http(s) fullUrl `[base]/[type]/[id]`, read as an identity (R4 Bundle,
@@ -329,29 +346,37 @@ function baseOf(fullUrl: string | undefined): string | null | undefined {
 }
 
 /**
- * A reference read from the entry that holds it: a relative `[type]/[id]` is on the server of the
- * entry's fullUrl; in an entry with a urn:uuid fullUrl, or none, it has no base and stays as written;
- * in one whose http(s) fullUrl has no base, it names no known server: undefined.
+ * A reference as it is compared, read from the entry that holds it. With the bundle on one server
+ * (or none), by type and id when it is relative or an address on that server, as that server reads
+ * it, else (a urn:uuid, an address elsewhere) as an identity. On several, a relative `[type]/[id]` is
+ * on the server of its entry's fullUrl; in an entry with a urn:uuid fullUrl, or none, it has no base
+ * and stays as written; in one whose http(s) fullUrl has no base, it names no known server: undefined.
  */
-function resolve(reference: string, fullUrl: string | undefined): string | undefined {
+function readRef(reference: string, fullUrl: string | undefined, ctx: Ctx): string | undefined {
   const ref = identity(reference);
-  const base = RELATIVE.test(ref) ? baseOf(fullUrl) : undefined;
-  return base === null ? undefined : (base ?? '') + ref;
+  if (severalServers(ctx)) {
+    const base = RELATIVE.test(ref) ? baseOf(fullUrl) : undefined;
+    return base === null ? undefined : (base ?? '') + ref;
+  }
+  const base = baseOf(ref);
+  return base && ctx.servers.has(base) ? ref.slice(base.length) : ref;
 }
 
 /**
  * How a resource names the patient it is about (`subject`, or `patient`): by reference, read
- * against its entry (`resolve`), and by identifier, either or both; `given` when it names one at all.
+ * as the bundle's references are (`readRef`), and by identifier, either or both; `given` when it names one at all.
  */
-function subjectOf(r: R4.Resource, fullUrl: string | undefined): Subject {
+function subjectOf(r: R4.Resource, fullUrl: string | undefined, ctx: Ctx): Subject {
   const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
   if (s === null || typeof s !== 'object') return { given: false };
   const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
   const out: Subject = { given: true, ...(typeof display === 'string' ? { display } : {}) };
   if (typeof reference === 'string') {
-    const read = resolve(reference, fullUrl);
-    out.reference = read ?? identity(reference);
-    if (read !== identity(reference)) Object.assign(out, { relative: identity(reference), unplaced: !read });
+    const written = identity(reference);
+    const read = readRef(reference, fullUrl, ctx);
+    out.reference = read ?? written;
+    out.shown = severalServers(ctx) && read !== undefined && read !== written ? `${written.slice(0, 80)} read against its fullUrl: ${read.slice(0, 80)}` : written.slice(0, 80);
+    if (read === undefined) out.unplaced = true;
   }
   const system = systemOf(identifier?.system);
   if (typeof identifier?.value === 'string') out.identifier = { ...(system ? { system } : {}), value: identifier.value };
@@ -374,7 +399,7 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   const patient = patients[0];
   if (!patient) {
     const key = (s: Subject) => s.reference ?? (s.identifier ? `identifier ${identifierText(s.identifier)}` : undefined);
-    const subjects = new Set(entries.map((e) => key(subjectOf(e.resource, e.fullUrl))).filter((k) => k !== undefined));
+    const subjects = new Set(entries.map((e) => key(subjectOf(e.resource, e.fullUrl, ctx))).filter((k) => k !== undefined));
     if (subjects.size > 1) throw new PatientDataError([{ location: '$.entry', message: `no Patient resource, and the resources are about ${subjects.size} different patients; import one patient's bundle at a time` }]);
     return entries;
   }
@@ -392,7 +417,7 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && inSystem(x)(i));
   const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
-    const s = subjectOf(e.resource, e.fullUrl);
+    const s = subjectOf(e.resource, e.fullUrl, ctx);
     // A subject that gives both a reference and an identifier must name the Patient by both, where
     // the identifier can be compared at all: one in a system the Patient does not list (an
     // enterprise index beside the MRN) says nothing against a reference that names the Patient.
@@ -406,7 +431,7 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   /** Why a subject is not taken to be the Patient, saying no more than it shows. */
   function whyNot(s: Subject, refOk: boolean, fullUrl: string | undefined): string {
     const ref = s.reference?.slice(0, 80);
-    const shown = s.relative ? `${s.relative} read against its fullUrl: ${ref}` : ref;
+    const shown = s.shown;
     const though = ref !== undefined ? `, though its reference is ${shown}` : '';
     const x = s.identifier;
     if (s.unplaced) return `names its patient by ${ref}, relative to a fullUrl (${fullUrl?.slice(0, 80)}) that is not [base]/[type]/[id]: whether it is ${who} is unknown; not used`;
@@ -838,15 +863,18 @@ const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'fille
 const STATEMENT_IGNORED = new Set(['entered-in-error', 'intended', 'not-taken']);
 
 /**
- * The medication's concept: its own code, or the referenced Medication's code and ingredients;
- * undefined when the reference, read against the entry that holds it as a subject is, names no
- * single Medication in the bundle (none, or, written with no base, one on each of several servers).
+ * The medication's concept: its own code, or the referenced Medication's code and ingredients (a
+ * contained one, `#med`, is not read); undefined when the reference, read as a subject's is
+ * (`readRef`), names no single Medication in the bundle (none, or, written with no base in a bundle
+ * on several servers, one on each).
  */
 function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R4.MedicationAdministration | R4.MedicationDispense, ctx: Ctx, fullUrl: string | undefined): R4.CodeableConcept[] | undefined {
   if (m.medicationCodeableConcept) return [m.medicationCodeableConcept];
   const reference = m.medicationReference?.reference;
   if (typeof reference !== 'string') return [];
-  const key = resolve(reference, fullUrl);
+  // A contained Medication (`#med`) is not read.
+  if (reference.startsWith('#')) return [];
+  const key = readRef(reference, fullUrl, ctx);
   const found = ctx.medications.filter(([k, med]) => k === key || `Medication/${med.id}` === key);
   const med = found.length === 1 ? found[0]?.[1] : undefined;
   return med && [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];

@@ -199,6 +199,22 @@ describe('screen import fhir, then screen: the imported values decide only what 
     expect([s.code, s.verdict]).toEqual([0, 'eligible']);
   });
 
+  test('an Epic-style export on one server (the Patient with no fullUrl, a 70-character id with _, the Medication with a urn:uuid) is read whole', () => {
+    const EHR = 'https://ehr.example/fhir/';
+    const id = `e${'Ab_9'.repeat(17)}x`;
+    const ck = { resourceType: 'Observation', id, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '2157-6' }] }, effectiveDateTime: '2026-11-10', valueQuantity: { value: 900, unit: 'U/L', system: 'http://unitsofmeasure.org', code: 'U/L' }, referenceRange: [{ high: { value: 170, unit: 'U/L', system: 'http://unitsofmeasure.org', code: 'U/L' } }], subject: { reference: 'Patient/p1' } };
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [
+      { resource: patient },
+      { fullUrl: `${EHR}Observation/${id}`, resource: ck },
+      { fullUrl: 'urn:uuid:00000000-0000-4000-8000-0000000000a1', resource: { resourceType: 'Medication', id: 'm1', code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '6851' }] } } },
+      { fullUrl: `${EHR}MedicationStatement/mtx`, resource: { resourceType: 'MedicationStatement', id: 'mtx', status: 'completed', medicationReference: { reference: 'Medication/m1' }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject: { reference: 'Patient/p1' } } },
+    ] });
+    // Before, the long id gave its entry no server (Patient/p1 set aside), and the Patient and the Medication, with no server address, matched nothing on ehr.example.
+    expect(imported.labs).toEqual({ ck: { value: 900, unit: 'U/L', uln: 170, date: '2026-11-10' } });
+    expect(imported.medications).toEqual([{ drug: 'methotrexate', start: '2026-09-01', stop: '2026-09-15' }]);
+    expect(summary).not.toMatch(/not used|matches no single/);
+  });
+
   test('a Medication/m1 named from an entry on the Patient\'s server is that server\'s, not another server\'s newer Medication/m1: the course is methotrexate, and IM101-611 stays eligible', () => {
     const EHR = 'https://ehr.example/fhir/';
     const medication = (base: string, versionId: string, rxnorm: string) => ({ fullUrl: `${base}Medication/m1`, resource: { resourceType: 'Medication', id: 'm1', meta: { versionId }, code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }] } } });

@@ -517,20 +517,51 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     { rule: 'an entry on another server, its fullUrl with a fragment', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9#x', used: false },
     { rule: 'an entry on another server at its root', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/Observation/9', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/Patient/p1), not ${EHR}Patient/p1: not used` },
     { rule: 'an entry on the Patient\'s server, its fullUrl with a query', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/9?_format=json`, used: true },
-    // An http(s) fullUrl that is not [base]/[type]/[id] gives no server to read a relative reference against.
-    { rule: 'an entry on another server, an id longer than 64 characters', patientUrl: `${EHR}Patient/p1`, entryUrl: `https://other.example/fhir/Observation/${'a'.repeat(65)}`, used: false, note: 'names its patient by Patient/p1, relative to a fullUrl (https://other.example/fhir/Observation/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa) that is not [base]/[type]/[id]: whether it is Patient/p1 is unknown; not used' },
-    { rule: 'an entry on the Patient\'s server, an id longer than 64 characters', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/${'a'.repeat(65)}`, used: false },
-    { rule: 'an entry whose fullUrl has no type', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/9', used: false },
-    { rule: 'an entry on a server, the Patient with a urn:uuid: not checkable', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: `${EHR}Observation/9`, used: false, note: `names its patient by a server address (Patient/p1 read against its fullUrl: ${EHR}Patient/p1), and Patient/p1 has none in the bundle (its fullUrl is not an http(s) address) to match it: not used` },
+    // Any id has a server, not only one of the spec's syntax: EHRs send ids longer than 64 characters, or with `_`.
+    { rule: 'an entry on another server, an id longer than 64 characters', patientUrl: `${EHR}Patient/p1`, entryUrl: `https://other.example/fhir/Observation/${'a'.repeat(65)}`, used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry on the Patient\'s server, an id longer than 64 characters', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/${'a'.repeat(65)}`, used: true },
+    { rule: 'an entry on the Patient\'s server, an id with _', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/ck_x`, used: true },
+    // An http(s) fullUrl that is not [base]/[type]/[id], beside another server, gives no server to read a relative reference against.
+    { rule: 'an entry whose fullUrl has no type', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/9', used: false, note: 'names its patient by Patient/p1, relative to a fullUrl (https://other.example/fhir/9) that is not [base]/[type]/[id]: whether it is Patient/p1 is unknown; not used' },
+    // With every entry on one server, the Patient is ours whatever its fullUrl: no other server's Patient/p1 is in the bundle.
+    { rule: 'an entry on a server, the Patient with a urn:uuid', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: `${EHR}Observation/9`, used: true },
+    { rule: 'an entry on a server, the Patient with no fullUrl', patientUrl: undefined, entryUrl: `${EHR}Observation/9`, used: true },
   ])('a relative Patient/p1 in $rule: used $used', ({ patientUrl, entryUrl, used, note }) => {
     const bundle = { resourceType: 'Bundle', entry: [
-      { fullUrl: patientUrl, resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { ...(patientUrl ? { fullUrl: patientUrl } : {}), resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
       { ...(entryUrl ? { fullUrl: entryUrl } : {}), resource: ckOf({ reference: 'Patient/p1' }) },
     ] };
     const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
     expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
     if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
     if (!used) expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  // Only with entries on two servers does a base say whose Patient/p1 it is: then a Patient with no
+  // server address cannot be matched by one read against an entry's server.
+  test.each([
+    { rule: 'the Patient with a urn:uuid', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001' },
+    { rule: 'the Patient with no fullUrl', patientUrl: undefined },
+  ])('entries on two servers, $rule: a relative Patient/p1 on either is not taken as the Patient', ({ patientUrl }) => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { ...(patientUrl ? { fullUrl: patientUrl } : {}), resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { fullUrl: `${EHR}Observation/ck-x`, resource: ckOf({ reference: 'Patient/p1' }) },
+      { fullUrl: 'https://other.example/fhir/Condition/dm', resource: condition('dm', '396230008', { subject: { reference: 'Patient/p1' } }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'labs.ck.value')).toBeUndefined();
+    expect(at(r.patient, 'diagnosis.subtype')).toBeUndefined();
+    expect(messages(r)).toContain(`Observation/ck-x: names its patient by a server address (Patient/p1 read against its fullUrl: ${EHR}Patient/p1), and Patient/p1 has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`);
+  });
+
+  test('no Patient, entries on one server with and without fullUrls: one patient, not refused', () => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { fullUrl: `${EHR}Observation/ck-x`, resource: ckOf({ reference: 'Patient/p1' }) },
+      { resource: condition('dm', '396230008', { subject: { reference: 'Patient/p1' } }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'labs.ck.value')).toBe(6000);
+    expect(at(r.patient, 'diagnosis.subtype')).toBe('dm');
   });
 
   test('an entry whose fullUrl is not [base]/[type]/[id] is still read when it names the Patient by server address', () => {
@@ -582,13 +613,16 @@ describe('one resource per server: the same type and id on another server is ano
     { rule: 'another server\'s newer version of Observation/9 does not replace ours', other: ckAt(`${OTHER}Observation/9`, '9', 6000, '2026-11-12', '2'), value: 420, note: `Observation/9: about another patient (Patient/p1 read against its fullUrl: ${OTHER}Patient/p1), not ${EHR}Patient/p1: not used` },
     { rule: 'a newer version of Observation/9 on our server does', other: ckAt(`${EHR}Observation/9/_history/2`, '9', 500, '2026-11-12', '2'), value: 500, note: 'Observation/9: 2 versions of this resource: the newest is used' },
     { rule: 'an older version of Observation/9 on our server does not', other: ckAt(`${EHR}Observation/9`, '9', 500, '2026-11-12', '0'), value: 420, note: 'Observation/9: 2 versions of this resource: the newest is used' },
+    // With every entry on one server, copies are versions of one resource whatever their fullUrls.
+    { rule: 'on one server, a newer copy of Observation/9 with no fullUrl does', other: ckAt(undefined, '9', 500, '2026-11-12', '2'), value: 500, note: 'Observation/9: 2 versions of this resource: the newest is used' },
+    { rule: 'on one server, a newer copy of Observation/9 with a urn:uuid does', other: ckAt('urn:uuid:00000000-0000-4000-8000-0000000000c9', '9', 500, '2026-11-12', '2'), value: 500, note: 'Observation/9: 2 versions of this resource: the newest is used' },
   ])('$rule', ({ other, value, note }) => {
     const r = bundleOf(ckAt(`${EHR}Observation/old`, 'old', 300, '2026-01-01'), ckAt(`${EHR}Observation/9`, '9', 420, '2026-11-01', '1'), other);
     expect(at(r.patient, 'labs.ck.value')).toBe(value);
     expect(messages(r)).toContain(note);
   });
 
-  const medication = (fullUrl: string, rxnorm: string, versionId: string) => ({ fullUrl, resource: { resourceType: 'Medication', id: 'm1', meta: { versionId }, code: code(RX, rxnorm) } });
+  const medication = (fullUrl: string | undefined, rxnorm: string, versionId: string) => ({ ...(fullUrl ? { fullUrl } : {}), resource: { resourceType: 'Medication', id: 'm1', meta: { versionId }, code: code(RX, rxnorm) } });
   const METHOTREXATE = medication(`${EHR}Medication/m1`, '6851', '1');
   const RITUXIMAB = medication(`${OTHER}Medication/m1`, '121191', '2');
   const statementAt = (fullUrl: string | undefined, reference: string) => ({
@@ -608,11 +642,27 @@ describe('one resource per server: the same type and id on another server is ano
     { rule: 'Medication/m1 in an entry with no fullUrl, one on each server', entries: [METHOTREXATE, RITUXIMAB, statementAt(undefined, 'Medication/m1')], drug: undefined, note: UNKNOWN_DRUG },
     { rule: 'Medication/m1 in an entry with no fullUrl, one in the bundle', entries: [METHOTREXATE, statementAt(undefined, 'Medication/m1')], drug: 'methotrexate' },
     { rule: 'a urn:uuid', entries: [medication('urn:uuid:00000000-0000-4000-8000-0000000000a1', '6851', '1'), RITUXIMAB, statementAt(undefined, 'urn:uuid:00000000-0000-4000-8000-0000000000a1')], drug: 'methotrexate' },
+    // With every entry on one server, Medication/m1 is found by type and id whatever its fullUrl, as that server finds it.
+    { rule: 'on one server, the Medication with no fullUrl', entries: [medication(undefined, '6851', '1'), statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'on one server, the Medication with a urn:uuid', entries: [medication('urn:uuid:00000000-0000-4000-8000-0000000000a1', '6851', '1'), statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'on one server, the Medication with no fullUrl, named by our address', entries: [medication(undefined, '6851', '1'), statementAt(`${EHR}MedicationStatement/s1`, `${EHR}Medication/m1`)], drug: 'methotrexate' },
+    // On two servers, a Medication with no server address is not the one our server's entry names.
+    { rule: 'on two servers, the Medication with no fullUrl', entries: [medication(undefined, '6851', '1'), RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: undefined, note: UNKNOWN_DRUG },
   ])('$rule: $drug', ({ entries, drug, note }) => {
     const r = bundleOf(...entries);
     expect(at(r.patient, 'medications[0].drug')).toBe(drug);
     if (note) expect(messages(r)).toContain(note);
     expect(screened('IM101-611', r, ['medications']).outcome('E3')).toBe(drug === 'rituximab' ? 'met' : 'not_met');
+  });
+
+  test('a contained Medication (#med) is not said to match no Medication in the bundle', () => {
+    const statement = statementAt(`${EHR}MedicationStatement/s1`, '#med');
+    Object.assign(statement.resource, { contained: [{ resourceType: 'Medication', id: 'med', code: code(RX, '6851') }] });
+    const r = bundleOf(statement);
+    // Contained resources are not read: the drug stays unknown, but no Medication of the bundle was looked for.
+    expect(at(r.patient, 'medications[0].drug')).toBeUndefined();
+    expect(messages(r).filter((m) => m.startsWith('MedicationStatement/s1:'))).toHaveLength(1);
+    expect(messages(r).join('\n')).not.toContain('matches no single Medication');
   });
 });
 

@@ -174,7 +174,7 @@ function describeKind(t: Trace): string {
     case 'takenFor': {
       const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;
-      return `${medDates(t)}; rule: started by ${d.since} (${d.atLeast} before the ${d.before} date ${d.date}) and still taken`;
+      return `${medDates(t)}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
     }
     case 'stableDose': {
       const d = detailOf(t);
@@ -187,7 +187,7 @@ function describeKind(t: Trace): string {
           : d.unitMismatchOn
             ? `dose from ${d.unitMismatchOn} is written in another unit, so it cannot be compared`
             : doses || 'dose history not recorded';
-      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} before the ${d.before} date ${d.date})`;
+      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} from then are reached by the ${d.before} date ${d.date})`;
     }
     case 'lastDoseWithin': {
       const d = detailOf(t);

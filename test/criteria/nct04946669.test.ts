@@ -100,6 +100,15 @@ describe('NCT04946669', () => {
   ])('I5 %s', (_n, date, outcome) => {
     expect(check('I5', (p) => { p.medications[1].doses.push({ date, dose: 25, unit: 'mg/week' }); }).outcome).toBe(outcome);
   });
+  // Counted forward from the dose's date, as takenFor counts I3's 3 months: 3 months and 1 day from 2026-02-28
+  // end on 2026-05-29, so by a screening on 2026-05-31 the dose has been stable for more than 3 months.
+  test.each([
+    ['dose set on 2026-02-28, screening 2026-05-31: more than 3 months', '2026-05-31', '2026-02-28', 'met'],
+    ['dose set on 2026-03-01, screening 2026-05-31: the investigator is asked for an earlier stable period', '2026-05-31', '2026-03-01', 'needs_review'],
+    ['dose set on 2028-02-29, screening 2028-05-31', '2028-05-31', '2028-02-29', 'met'],
+  ])('I5 %s', (_n, screening, date, outcome) => {
+    expect(check('I5', (p) => { p.referenceDates.screening = screening; p.medications[1].doses.push({ date, dose: 25, unit: 'mg/week' }); }).outcome).toBe(outcome);
+  });
 
   test('I6 a previous biologic needs the investigator to confirm the washout', () => {
     expect(check('I6', (p) => { p.medications.push({ drug: 'rituximab', start: '2025-01-01', stop: '2025-02-01' }); }).outcome).toBe('needs_review');

@@ -2,10 +2,8 @@
 // throwaway PostgreSQL server, agrees with the JS engine on every criterion outcome, verdict and
 // failed / unknown / review list, for every example patient and a seeded random population.
 // A disagreement names the row (example file or random patient), the trial and the criterion.
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
 import { collectFieldRefs } from '../../src/criteria/field-refs.js';
@@ -15,15 +13,15 @@ import { anyListCompleteSince, getPath, type PatientRecord } from '../../src/eng
 import { fromDayNumber, toDayNumber } from '../../src/engine/dates.js';
 import { DUCKDB, POSTGRES } from '../../src/sql/dialect.js';
 import { openDuckDb } from '../../src/sql/duckdb.js';
-import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../../src/sql/layout.js';
+import type { TableRows } from '../../src/sql/layout.js';
 import { compileTrial } from '../../src/sql/query.js';
 import { decodeMissing } from '../../src/sql/missing.js';
 import { missingText } from '../../src/report/missing-words.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { startPostgres } from '../../scripts/pg-cluster.mjs';
 import { fullPatient, removablePaths } from '../helpers/arbitrary-patient.js';
 import { ROOT, criteriaSet, example, trial } from '../helpers/screening.js';
 import { prng } from '../helpers/prng.js';
+import { laidOut, loadedPostgres } from './one-criterion.js';
 
 const dict = criteriaSet.dictionary;
 const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
@@ -230,9 +228,7 @@ beforeAll(() => {
   const layable = base.filter((r) => !anyListCompleteSince(r.record));
   expect(base.length - layable.length).toBeLessThan(3);
   rows = [...layable, ...incompleteLists(layable)];
-  const layout = layoutTables(dict);
-  tables = new Map();
-  rows.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.record.referenceDates ?? {}, tables));
+  tables = laidOut(rows.map((r) => r.record));
   for (const id of TRIALS) {
     const t = trial(id);
     const compiled = compileRules(t, dict);
@@ -331,46 +327,33 @@ describe('DuckDB', () => {
 });
 
 describe('PostgreSQL', () => {
-  let server: ReturnType<typeof startPostgres>;
-  let client: pg.Client;
+  let db: Awaited<ReturnType<typeof loadedPostgres>>;
   beforeAll(async () => {
-    server = startPostgres();
-    client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
-    await client.connect();
-    await client.query(createTablesSql(dict, POSTGRES));
-    // Loaded as a site would: COPY from CSV files.
-    for (const t of layoutTables(dict)) {
-      const data = tables.get(t.name);
-      if (!data?.length) continue;
-      const file = join(server.dir, `${t.name}.csv`);
-      writeFileSync(file, rowsToCsv(data), { mode: 0o644 });
-      await client.query(`COPY ${quoteIdent(t.name)} FROM '${file}' WITH (FORMAT csv)`);
-    }
-    await client.query('ANALYZE');
+    db = await loadedPostgres(tables);
   }, 60_000);
   afterAll(async () => {
-    await client?.end();
-    server?.stop();
+    await db?.close();
   });
 
   // PostgreSQL plans the largest query (NCT04946669) in about a second on a quiet 2-core machine;
   // the limit leaves room for a busy one.
   test.each(TRIALS)('%s: every criterion outcome, verdict and id list agrees with the JS engine', async (id) => {
-    const got = (await client.query(compileTrial(trial(id), dict, POSTGRES).sql)).rows;
+    const got = await db.all(compileTrial(trial(id), dict, POSTGRES).sql);
     expect(disagreements(id, got)).toEqual([]);
   }, 90_000);
 
   test('calendar arithmetic agrees with dates.ts to the day', async () => {
-    expect(await dateDisagreements(async (sql) => (await client.query(sql)).rows)).toEqual([]);
+    expect(await dateDisagreements((sql) => db.all(sql))).toEqual([]);
   });
 });
 
-import { ageInYears, shift } from '../../src/engine/dates.js';
-import { agedSql, shiftSql } from '../../src/sql/kit.js';
+import { ageInYears, latestStartFor, shift } from '../../src/engine/dates.js';
+import { agedSql, latestStartSql, shiftSql } from '../../src/sql/kit.js';
 
 /**
- * shift() and ageInYears() against their SQL on random dates and month ends around leap days:
- * one SELECT per duration (the SQL takes the duration as a literal) over a VALUES list of dates.
+ * shift(), latestStartFor() and ageInYears() against their SQL on random dates and month ends
+ * around leap days: one SELECT per duration (the SQL takes the duration as a literal) over a VALUES
+ * list of dates.
  */
 async function dateDisagreements(all: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string[]> {
   const day = fc.integer({ min: toDayNumber('1900-01-01'), max: toDayNumber('2100-12-31') }).map(fromDayNumber);
@@ -382,7 +365,7 @@ async function dateDisagreements(all: (sql: string) => Promise<Record<string, un
   const values = dates.map(([a, b], i) => `(${i}, CAST('${a}' AS DATE), CAST('${b}' AS DATE))`).join(', ');
   const selects = durations.map((d, k) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
-    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted FROM (VALUES ${values}) AS v(i, a, b)`;
+    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted, CAST(${latestStartSql('v.a', duration)} AS VARCHAR(10)) AS latest FROM (VALUES ${values}) AS v(i, a, b)`;
   });
   const got = await all(`${selects.join(' UNION ALL ')} ORDER BY k, i`);
   // Aged at least the JS age on the day, and not a year more (the SQL takes the years as a literal).
@@ -393,9 +376,11 @@ async function dateDisagreements(all: (sql: string) => Promise<Record<string, un
   durations.forEach((d) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
     dates.forEach(([a]) => {
-      const g = got[n++] as { shifted: string };
+      const g = got[n++] as { shifted: string; latest: string };
       const want = shift(a, duration, d.sign as 1 | -1);
       if (g.shifted !== want) out.push(`${a} ${d.sign > 0 ? '+' : '-'} ${d.months} months ${d.days} days: JS ${want}, SQL ${g.shifted}`);
+      const latest = latestStartFor(a, duration);
+      if (g.latest !== latest) out.push(`latest start for ${d.months} months ${d.days} days by ${a}: JS ${latest}, SQL ${g.latest}`);
     });
   });
   dates.forEach(([a, b], i) => {

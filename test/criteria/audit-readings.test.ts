@@ -409,6 +409,34 @@ describe('9. NCT02347891: the listing\'s antibody list, and the antibodies it do
   });
 });
 
+describe('9b. IM101-611 I6: a stopped course the record cannot tie to IIM is asked about, never failed silently', () => {
+  // Randomization 2026-12-01 (the 12 weeks start on 2026-09-08); prednisone + methotrexate stable.
+  const prednisolone = (start: string, stop: string) => ({ drug: 'prednisolone', class: 'corticosteroid', start, stop, doses: [{ date: start, dose: 30, unit: 'mg/day' }] });
+  test.each([
+    ['a 5-day prednisolone course 6 weeks before randomization (the audit patient)', prednisolone('2026-10-15', '2026-10-19'), 'needs_review', ['I6-stopped-course']],
+    ['the same course ending on the first day of the 12 weeks', prednisolone('2026-09-04', '2026-09-08'), 'needs_review', ['I6-stopped-course']],
+    ['the same course ending the day before the 12 weeks', prednisolone('2026-09-03', '2026-09-07'), 'met', []],
+    ['a course still taken at randomization is not asked about (it is background)', { ...prednisolone('2026-01-01', '2026-10-19'), stop: undefined, ongoing: true }, 'met', []],
+  ])('%s', (_n, course, outcome, open) => {
+    const r = im('I6', (p) => { p.medications.push(course); });
+    expect(r.outcome).toBe(outcome);
+    expect(openIds(r)).toEqual(open);
+  });
+  test('a switch the record shows fails without the question (methotrexate replaced by mycophenolate 7 weeks before)', () => {
+    const r = im('I6', (p) => {
+      p.medications[1] = { drug: 'methotrexate', start: '2024-09-01', stop: '2026-10-12', doses: [{ date: '2024-09-01', dose: 20, unit: 'mg/week' }] };
+      p.medications.push({ drug: 'mycophenolateMofetil', start: '2026-10-13', ongoing: true, doses: [{ date: '2026-10-13', dose: 2000, unit: 'mg/day' }] });
+    });
+    expect(r.outcome).toBe('not_met');
+    expect(openIds(r)).toEqual([]);
+  });
+  test('while the rest of I6 is unknown the question waits', () => {
+    const r = im('I6', (p) => { p.medications.push(prednisolone('2026-10-15', '2026-10-19')); delete p.medications[1].doses; });
+    expect(r.outcome).toBe('unknown');
+    expect(openIds(r)).toEqual([]);
+  });
+});
+
 describe('10. the Sontheimer calculator states what it does not check', () => {
   test('NCT04946669 I1 CADM asks the investigator about the 2002 exclusions', () => {
     const r = aba('I1', (p) => {

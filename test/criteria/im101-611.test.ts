@@ -90,6 +90,8 @@ table('I3', [
   ['VAS in mm is converted: PGA 19 mm = 1.9 cm is below 2 cm', (p) => void (p.assessments = { mmt8: { score: 130, max: 150 }, pga: { value: 19, unit: 'mm' }, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 }, (p.labs = {})), 'not_met'],
 ]);
 
+const answer = (id: string, decision: 'yes' | 'no') => (p: any) => void (p.reviews['IM101-611'][id] = { decision, by: 'Dr A', date: '2026-11-20' });
+
 table('I4', [
   ['active rash', noop, 'met'],
   ['no rash, CK 1001/200 (> 5 × ULN)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 1001)), 'met'],
@@ -134,6 +136,8 @@ const med = (drug: string, start: string, doses: [string, number][], extra: Reco
   doses: doses.map(([date, dose]) => ({ date, dose, unit: 'mg' })),
 });
 
+/** A short prednisolone course (e.g. for asthma) on top of the stable background; the record does not say what it was for. */
+const burst = (start: string, stop: string) => (p: any) => void p.medications.push({ drug: 'prednisolone', start, stop, doses: [{ date: start, dose: 30, unit: 'mg/day' }] });
 table('I6', [
   ['prednisone + methotrexate, long stable', noop, 'met'],
   ['corticosteroid alone', (p) => void p.medications.splice(1, 1), 'met'],
@@ -147,9 +151,22 @@ table('I6', [
   ['dose history missing', (p) => void delete p.medications[0].doses, 'unknown'],
   ['a later dose without a unit cannot be compared: unknown, not a change', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 10 }), 'unknown'],
   ['a later dose in another unit: unknown', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 70, unit: 'mg/week' }), 'unknown'],
-  ['methotrexate stopped 2 weeks before randomization: the medications changed', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-11-17')), 'not_met'],
-  ['methotrexate stopped exactly 12 weeks before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-08')), 'not_met'],
+  // The record does not say what a stopped course was for: whether it was a medication for IIM is asked.
+  ['methotrexate stopped 2 weeks before randomization: was it for IIM? investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-11-17')), 'needs_review'],
+  ['methotrexate stopped exactly 12 weeks before randomization: investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-08')), 'needs_review'],
   ['methotrexate stopped 12 weeks and 1 day before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-07')), 'met'],
+  ['a 5-day prednisolone course stopped 6 weeks before randomization: investigator', burst('2026-10-15', '2026-10-19'), 'needs_review'],
+  ['a prednisolone course stopped on the first day of the 12 weeks: investigator', burst('2026-09-04', '2026-09-08'), 'needs_review'],
+  ['a prednisolone course stopped the day before the 12 weeks', burst('2026-09-03', '2026-09-07'), 'met'],
+  ['a prednisolone course stopped the day before randomization: investigator', burst('2026-11-26', '2026-11-30'), 'needs_review'],
+  ['the stopped course was not for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-stopped-course', 'yes')(p)), 'met'],
+  ['the stopped course was for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-stopped-course', 'no')(p)), 'not_met'],
+  // A change of the IIM regimen that the record shows still fails, whatever the stopped course was for.
+  ['a stopped course, and the prednisone dose changed 4 weeks minus 1 day before', (p) => void (burst('2026-10-15', '2026-10-19')(p), (p.medications[0].doses[1].date = '2026-11-04')), 'not_met'],
+  ['methotrexate replaced by mycophenolate mofetil 7 weeks before randomization', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]]))), 'not_met'],
+  ['prednisone replaced by prednisolone 7 weeks before randomization', (p) => void (p.medications[0] = med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' }), p.medications.push(med('prednisolone', '2026-10-13', [['2026-10-13', 10]]))), 'not_met'],
+  ['prednisone stopped 7 weeks before randomization and nothing taken at randomization', (p) => void (p.medications = [med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' })]), 'not_met'],
+  ['a stopped course, the rest of I6 unknown (dose history missing): data first', (p) => void (burst('2026-10-15', '2026-10-19')(p), delete p.medications[0].doses), 'unknown'],
   ['methotrexate with a last dose recorded on the randomization date: is it continued? investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-12-01')), 'needs_review'],
   ['methotrexate with a planned last dose after randomization: investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2027-01-01')), 'needs_review'],
   ['mycophenolic acid instead of mofetil: the investigator decides', (p) => void (p.medications[1] = med('mycophenolicAcid', '2024-01-01', [['2024-01-01', 720]])), 'needs_review'],

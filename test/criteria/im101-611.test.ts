@@ -90,6 +90,12 @@ table('I3', [
   ['VAS in mm is converted: PGA 19 mm = 1.9 cm is below 2 cm', (p) => void (p.assessments = { mmt8: { score: 130, max: 150 }, pga: { value: 19, unit: 'mm' }, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 }, (p.labs = {})), 'not_met'],
 ]);
 
+/** No rash, a CK below 5 × ULN: only a procedure (or the committee) can show current activity. */
+const skinBiopsy = (date: string, showsActiveDisease: boolean | undefined) => (p: any) => {
+  p.assessments.activeRash = false;
+  p.labs.ck.value = 300;
+  p.procedures = [{ type: 'skinBiopsy', date, ...(showsActiveDisease === undefined ? {} : { showsActiveDisease }) }];
+};
 const answer = (id: string, decision: 'yes' | 'no') => (p: any) => void (p.reviews['IM101-611'][id] = { decision, by: 'Dr A', date: '2026-11-20' });
 
 table('I4', [
@@ -99,7 +105,14 @@ table('I4', [
   ['no rash, MRI 3 months before consent (boundary)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'mri', date: '2026-08-16', showsActiveDisease: true }])), 'met'],
   ['no rash, MRI 3 months and 1 day before consent', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'mri', date: '2026-08-15', showsActiveDisease: true }])), 'needs_review'],
   ['no rash, recent EMG not showing active disease', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'emg', date: '2026-10-01', showsActiveDisease: false }])), 'needs_review'],
-  ['no rash, a skin biopsy does not count', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'skinBiopsy', date: '2026-10-01', showsActiveDisease: true }])), 'needs_review'],
+  // "a recent ... biopsy" does not say muscle biopsy: a skin biopsy goes to the investigator (I4-skin-biopsy), the committee beside it.
+  ['no rash, a recent skin biopsy showing active disease: investigator or committee', skinBiopsy('2026-10-01', true), 'needs_review'],
+  ['no rash, skin biopsy 3 months before consent (boundary), counted as ii by the investigator', (p) => void (skinBiopsy('2026-08-16', true)(p), answer('I4-skin-biopsy', 'yes')(p)), 'met'],
+  ['no rash, skin biopsy 3 months and 1 day before consent, answered yes: too old for ii', (p) => void (skinBiopsy('2026-08-15', true)(p), answer('I4-skin-biopsy', 'yes')(p)), 'needs_review'],
+  ['no rash, recent skin biopsy not showing active disease, answered yes: not ii', (p) => void (skinBiopsy('2026-10-01', false)(p), answer('I4-skin-biopsy', 'yes')(p)), 'needs_review'],
+  ['no rash, recent skin biopsy, whether it shows active disease not recorded: data first', skinBiopsy('2026-10-01', undefined), 'unknown'],
+  ['no rash, skin biopsy not item ii (investigator), committee confirmed', (p) => void (skinBiopsy('2026-10-01', true)(p), answer('I4-skin-biopsy', 'no')(p), answer('I4-adjudication', 'yes')(p)), 'met'],
+  ['no rash, skin biopsy not item ii (investigator), committee declined', (p) => void (skinBiopsy('2026-10-01', true)(p), answer('I4-skin-biopsy', 'no')(p), answer('I4-adjudication', 'no')(p)), 'not_met'],
   ['rash unknown, CK low: data first', (p) => void (delete p.assessments.activeRash, (p.labs.ck.value = 300)), 'unknown'],
   ['no rash, CK 7.5 × ULN but from 2019: not evidence of current activity', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.date = '2019-01-01')), 'unknown'],
   ['no rash, CK 7.5 × ULN dated 3 months before consent (boundary)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.date = '2026-08-16')), 'met'],
@@ -138,6 +151,7 @@ const med = (drug: string, start: string, doses: [string, number][], extra: Reco
 
 /** A short prednisolone course (e.g. for asthma) on top of the stable background; the record does not say what it was for. */
 const burst = (start: string, stop: string) => (p: any) => void p.medications.push({ drug: 'prednisolone', start, stop, doses: [{ date: start, dose: 30, unit: 'mg/day' }] });
+
 table('I6', [
   ['prednisone + methotrexate, long stable', noop, 'met'],
   ['corticosteroid alone', (p) => void p.medications.splice(1, 1), 'met'],

@@ -53,7 +53,7 @@ describe('NCT02347891', () => {
   // "any myositis-specific autoantibody (Jo-1, ..., p140)": examples or a closed list is not said, so a
   // myositis-specific antibody outside the parenthesis is one question (I3-msa-not-listed), asked only
   // when nothing else meets I3; anti-TIF1-γ is asked both ways ("p140" may name it, or the list is open).
-  const decided = (answers: Record<string, 'yes' | 'no'>) =>
+  const decided = (answers: Record<string, string>) =>
     Object.fromEntries(Object.entries(answers).map(([id, decision]) => [id, { decision, by: 'Dr B', date: '2026-11-16' }]));
   test.each([
     ['anti-MDA5 only, ANA negative', ['mda5'], 0, {}, 'needs_review', ['I3-msa-not-listed']],

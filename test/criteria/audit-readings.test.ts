@@ -47,26 +47,31 @@ describe('1. IM101-611 I4 (iii): the CK of the screening period counts', () => {
   });
 });
 
-describe('1b. IM101-611 I4 (ii): "a recent ... biopsy" does not say muscle biopsy', () => {
+describe('1b. IM101-611 I4 (ii): "a recent ... biopsy" is a muscle biopsy; a skin biopsy is evidence for the committee', () => {
   // Consent 2026-11-16: "recent" is from 2026-08-16. No rash and a CK of 1.5 × ULN, so only ii or the committee.
   const skin = (date: string, showsActiveDisease?: boolean) => (p: any) => {
     noRashOrProcedure(p);
     p.labs.ck.value = 300;
     p.procedures = [{ type: 'skinBiopsy', date, ...(showsActiveDisease === undefined ? {} : { showsActiveDisease }) }];
   };
+  const decided = (id: string, decision: 'yes' | 'no') => (p: any) => void (p.reviews['IM101-611'][id] = { decision, by: 'Dr A', date: '2026-11-20' });
   test.each([
-    ['a skin biopsy showing active disease on the first day of the window (the audit patient\'s kind)', skin('2026-08-16', true), 'needs_review', ['I4-skin-biopsy', 'I4-adjudication']],
-    ['the same skin biopsy a day earlier: not recent, the committee alone', skin('2026-08-15', true), 'needs_review', ['I4-adjudication']],
-    ['a recent skin biopsy not showing active disease: the committee alone', skin('2026-10-01', false), 'needs_review', ['I4-adjudication']],
-    ['a recent skin biopsy, its finding not recorded: collected first, the committee still listed', skin('2026-10-01'), 'unknown', ['I4-adjudication']],
+    ['a skin biopsy showing active disease on the first day of the window (the audit patient\'s kind)', skin('2026-08-16', true), 'needs_review', ['I4-adjudication']],
+    ['the same skin biopsy a day earlier', skin('2026-08-15', true), 'needs_review', ['I4-adjudication']],
+    ['a recent skin biopsy not showing active disease', skin('2026-10-01', false), 'needs_review', ['I4-adjudication']],
+    ['a recent skin biopsy, its finding not recorded: nothing to collect for it, the committee decides', skin('2026-10-01'), 'needs_review', ['I4-adjudication']],
     ['a recent muscle biopsy showing active disease: item ii, nothing to ask', (p: any) => { skin('2026-10-01', true)(p); p.procedures[0].type = 'muscleBiopsy'; }, 'met', []],
+    // A reading of "biopsy" recorded under the question this branch once had decides nothing: the committee's "no" stands.
+    ['a skin biopsy read as item ii by an investigator, the committee declined: not met', (p: any) => { skin('2026-10-01', true)(p); decided('I4-skin-biopsy', 'yes')(p); decided('I4-adjudication', 'no')(p); }, 'not_met', []],
   ])('%s', (_n, patch, outcome, open) => {
     const r = im('I4', patch);
     expect(r.outcome).toBe(outcome);
     expect(openIds(r)).toEqual(open);
   });
-  test('the unrecorded finding is named as the data to collect', () => {
-    expect(im('I4', skin('2026-10-01')).missing).toContainEqual({ field: 'procedures[0].showsActiveDisease' });
+  test('the committee\'s "no" is in the report', () => {
+    const r = im('I4', (p: any) => { skin('2026-10-01', true)(p); decided('I4-adjudication', 'no')(p); });
+    expect(r.review).toContainEqual(expect.objectContaining({ id: 'I4-adjudication', status: 'rejected' }));
+    expect(r.missing).toEqual([]);
   });
 });
 

@@ -437,24 +437,33 @@ describe('9. NCT02347891: the listing\'s antibody list, and the antibodies it do
   });
 });
 
-describe('9b. IM101-611 I6: a stopped course the record cannot tie to IIM is asked about, never failed silently', () => {
+describe('9b. IM101-611 I6: a course started or stopped in the 12 weeks that the record cannot tie to IIM is asked about, never failed silently', () => {
   // Randomization 2026-12-01 (the 12 weeks start on 2026-09-08); prednisone + methotrexate stable.
-  const prednisolone = (start: string, stop: string) => ({ drug: 'prednisolone', class: 'corticosteroid', start, stop, doses: [{ date: start, dose: 30, unit: 'mg/day' }] });
+  const prednisolone = (start: string, stop?: string) => ({ drug: 'prednisolone', class: 'corticosteroid', start, ...(stop ? { stop } : { ongoing: true }), doses: [{ date: start, dose: 30, unit: 'mg/day' }] });
   test.each([
     ['a 5-day prednisolone course 6 weeks before randomization (the audit patient)', prednisolone('2026-10-15', '2026-10-19'), 'needs_review', ['I6-stopped-course']],
     ['the same course ending on the first day of the 12 weeks', prednisolone('2026-09-04', '2026-09-08'), 'needs_review', ['I6-stopped-course']],
     ['the same course ending the day before the 12 weeks', prednisolone('2026-09-03', '2026-09-07'), 'met', []],
-    ['a course still taken at randomization is not asked about (it is background)', { ...prednisolone('2026-01-01', '2026-10-19'), stop: undefined, ongoing: true }, 'met', []],
+    ['a course started 3 days before randomization and still taken then', prednisolone('2026-11-28'), 'needs_review', ['I6-stopped-course']],
+    ['a course ending the day after randomization', prednisolone('2026-11-26', '2026-12-02'), 'needs_review', ['I6-stopped-course']],
+    ['a course started on the first day of the 12 weeks is background: nothing to ask', prednisolone('2026-09-08'), 'met', []],
+    ['a course started the day after is asked about', prednisolone('2026-09-09'), 'needs_review', ['I6-stopped-course']],
   ])('%s', (_n, course, outcome, open) => {
     const r = im('I6', (p) => { p.medications.push(course); });
     expect(r.outcome).toBe(outcome);
     expect(openIds(r)).toEqual(open);
   });
-  test('a switch the record shows fails without the question (methotrexate replaced by mycophenolate 7 weeks before)', () => {
-    const r = im('I6', (p) => {
-      p.medications[1] = { drug: 'methotrexate', start: '2024-09-01', stop: '2026-10-12', doses: [{ date: '2024-09-01', dose: 20, unit: 'mg/week' }] };
-      p.medications.push({ drug: 'mycophenolateMofetil', start: '2026-10-13', ongoing: true, doses: [{ date: '2026-10-13', dose: 2000, unit: 'mg/day' }] });
-    });
+  test('the question says it covers started and stopped courses and points to where they are named', () => {
+    const q = im('I6', (p) => { p.medications.push(prednisolone('2026-11-28')); }).review.find((x) => x.id === 'I6-stopped-course')?.question;
+    expect(q).toMatch(/started or stopped in the 12 weeks/);
+    expect(q).toMatch(/\(screen --explain shows which\)/);
+  });
+  test.each([
+    ['a dose of the background changed 4 weeks minus 1 day before, beside a new course', (p: any) => { p.medications.push(prednisolone('2026-11-28')); p.medications[0].doses[1].date = '2026-11-04'; }],
+    ['nothing taken through the 12 weeks: only a course started in them', (p: any) => { p.medications = [prednisolone('2026-10-13')]; }],
+    ['nothing taken at randomization: prednisone stopped 7 weeks before (review case B)', (p: any) => { p.medications = [{ ...p.medications[0], ongoing: undefined, stop: '2026-10-15' }]; }],
+  ])('fails whatever the course was for, without the question: %s', (_n, patch) => {
+    const r = im('I6', patch);
     expect(r.outcome).toBe('not_met');
     expect(openIds(r)).toEqual([]);
   });

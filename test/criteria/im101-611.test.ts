@@ -155,14 +155,16 @@ table('I6', [
   ['immunosuppressant alone', (p) => void p.medications.splice(0, 1), 'met'],
   ['nothing current', (p) => void (p.medications = []), 'not_met'],
   ['methotrexate started exactly 12 weeks before randomization', (p) => void (p.medications[1] = med('methotrexate', '2026-09-08', [['2026-09-08', 15]])), 'met'],
-  ['methotrexate started 12 weeks minus 1 day before', (p) => void (p.medications[1] = med('methotrexate', '2026-09-09', [['2026-09-09', 15]])), 'not_met'],
+  // Started in the 12 weeks: the record does not say it is for IIM (with prednisone through the 12 weeks as background).
+  ['methotrexate started 12 weeks minus 1 day before: was it for IIM? investigator', (p) => void (p.medications[1] = med('methotrexate', '2026-09-09', [['2026-09-09', 15]])), 'needs_review'],
+  ['methotrexate alone, started 12 weeks minus 1 day before: no background either way', (p) => void (p.medications = [med('methotrexate', '2026-09-09', [['2026-09-09', 15]])]), 'not_met'],
   ['prednisone dose changed exactly 4 weeks before', (p) => void (p.medications[0].doses[1].date = '2026-11-03'), 'met'],
   ['prednisone dose changed 4 weeks minus 1 day before', (p) => void (p.medications[0].doses[1].date = '2026-11-04'), 'not_met'],
   ['a new entry with the same dose is not a change', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 10, unit: 'mg/day' }), 'met'],
   ['dose history missing', (p) => void delete p.medications[0].doses, 'unknown'],
   ['a later dose without a unit cannot be compared: unknown, not a change', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 10 }), 'unknown'],
   ['a later dose in another unit: unknown', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 70, unit: 'mg/week' }), 'unknown'],
-  // The record does not say what a stopped course was for: whether it was a medication for IIM is asked.
+  // The record does not say what a course started or stopped in the 12 weeks was for: whether it was a medication for IIM is asked.
   ['methotrexate stopped 2 weeks before randomization: was it for IIM? investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-11-17')), 'needs_review'],
   ['methotrexate stopped exactly 12 weeks before randomization: investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-08')), 'needs_review'],
   ['methotrexate stopped 12 weeks and 1 day before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-07')), 'met'],
@@ -172,10 +174,19 @@ table('I6', [
   ['a prednisolone course stopped the day before randomization: investigator', burst('2026-11-26', '2026-11-30'), 'needs_review'],
   ['the stopped course was not for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-stopped-course', 'yes')(p)), 'met'],
   ['the stopped course was for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-stopped-course', 'no')(p)), 'not_met'],
-  // A change of the IIM regimen that the record shows still fails, whatever the stopped course was for.
+  ['a prednisolone course started 3 days before randomization and still taken (review case E): investigator', (p) => void p.medications.push(med('prednisolone', '2026-11-28', [['2026-11-28', 40]])), 'needs_review'],
+  ['the same course, not for IIM (investigator)', (p) => void (p.medications.push(med('prednisolone', '2026-11-28', [['2026-11-28', 40]])), answer('I6-stopped-course', 'yes')(p)), 'met'],
+  ['a prednisolone course ending the day after randomization (review case F2): investigator', burst('2026-11-26', '2026-12-02'), 'needs_review'],
+  ['a second immunosuppressant (mycophenolate) started 7 weeks before: investigator, not a silent combination', (p) => void p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), 'needs_review'],
+  ['cyclophosphamide started 7 weeks before on top of the background: investigator', (p) => void p.medications.push(med('cyclophosphamide', '2026-10-13', [['2026-10-13', 500]])), 'needs_review'],
+  ['a course started with no start date, its dose changed 3 weeks before: background or new course? data first', (p) => void p.medications.push({ drug: 'prednisolone', ongoing: true, doses: [{ date: '2025-01-10', dose: 10, unit: 'mg' }, { date: '2026-11-10', dose: 40, unit: 'mg' }] }), 'unknown'],
+  // What fails whatever a course was for still fails without the question.
   ['a stopped course, and the prednisone dose changed 4 weeks minus 1 day before', (p) => void (burst('2026-10-15', '2026-10-19')(p), (p.medications[0].doses[1].date = '2026-11-04')), 'not_met'],
-  ['methotrexate replaced by mycophenolate mofetil 7 weeks before randomization', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]]))), 'not_met'],
-  ['prednisone replaced by prednisolone 7 weeks before randomization', (p) => void (p.medications[0] = med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' }), p.medications.push(med('prednisolone', '2026-10-13', [['2026-10-13', 10]]))), 'not_met'],
+  ['methotrexate alone, replaced by mycophenolate mofetil 7 weeks before randomization: no background either way', (p) => void (p.medications = [med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])]), 'not_met'],
+  // Beside prednisone through the 12 weeks, a switch is asked about: if neither drug was for IIM, prednisone alone is the background.
+  ['methotrexate replaced by mycophenolate mofetil 7 weeks before randomization (review case A2): investigator', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]]))), 'needs_review'],
+  ['the same switch, for IIM (investigator)', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), answer('I6-stopped-course', 'no')(p)), 'not_met'],
+  ['prednisone replaced by prednisolone 7 weeks before randomization (review case K): investigator', (p) => void (p.medications[0] = med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' }), p.medications.push(med('prednisolone', '2026-10-13', [['2026-10-13', 10]]))), 'needs_review'],
   ['prednisone stopped 7 weeks before randomization and nothing taken at randomization', (p) => void (p.medications = [med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' })]), 'not_met'],
   ['a stopped course, the rest of I6 unknown (dose history missing): data first', (p) => void (burst('2026-10-15', '2026-10-19')(p), delete p.medications[0].doses), 'unknown'],
   ['methotrexate with a last dose recorded on the randomization date: is it continued? investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-12-01')), 'needs_review'],

@@ -183,8 +183,8 @@ function doseHistories(): Row[] {
 /**
  * Patients at the readings a clinical audit disputed, whose questions random patients seldom reach:
  * myositis-specific antibodies the NCT02347891 listing does not name (with ANA around 1:80), a
- * skin biopsy around IM101-611 I4's 3-month window, and a course stopped around I6's 12 weeks
- * beside a stable background, each question answered yes, no or not at all.
+ * skin biopsy around IM101-611 I4's 3-month window, and a course started or stopped around I6's
+ * 12 weeks beside a stable background, each question answered yes, no or not at all.
  */
 function auditReadings(): Row[] {
   return aimed(AUDIT_ROWS, { seed: 2347, samples: 8, prng: 611 }, (patient, k, _random, pick) => {
@@ -194,7 +194,9 @@ function auditReadings(): Row[] {
     patient.labs = { ...patient.labs, ck: { value: 300, unit: 'U/L', uln: 200, date: '2026-11-10' } };
     patient.procedures = [{ type: pick(['skinBiopsy', 'skinBiopsy', 'muscleBiopsy']), date: pick(['2026-08-15', '2026-08-16', '2026-10-01']), showsActiveDisease: pick([true, true, false, undefined]) }];
     const background = { drug: 'prednisone', class: 'corticosteroid', start: '2025-01-10', ongoing: true, doses: [{ date: '2025-01-10', dose: 10, unit: 'mg/day' }] };
-    const stopped = { drug: pick(['prednisolone', 'methotrexate']), start: '2026-09-01', stop: pick(['2026-09-07', '2026-09-08', '2026-10-19', '2026-11-30', undefined]), doses: [{ date: '2026-09-01', dose: 30, unit: 'mg/day' }] };
+    // A course stopped around the 12 weeks, or started around their first day and still taken (or ending after randomization).
+    const [start, stop] = pick([['2026-09-01', pick(['2026-09-07', '2026-09-08', '2026-10-19', '2026-11-30', undefined])], [pick(['2026-09-08', '2026-09-09', '2026-11-28']), 'ongoing'], ['2026-11-26', '2026-12-02']] as const);
+    const stopped = { drug: pick(['prednisolone', 'methotrexate']), start, ...(stop === 'ongoing' ? { ongoing: true } : { stop }), doses: [{ date: start, dose: 30, unit: 'mg/day' }] };
     patient.medications = pick([[background, stopped], [background, stopped], [background]]);
     const answer = () => pick([undefined, { decision: 'yes', by: 'Dr A', date: '2026-11-16' }, { decision: 'no', by: 'Dr A', date: '2026-11-16' }]);
     const answers = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, answer()]).filter(([, a]) => a));

@@ -83,6 +83,11 @@ describe('NCT02347891', () => {
     expect(r.outcome).toBe(outcome);
     expect(r.review.filter((x) => x.status === 'open').map((x) => x.id)).toEqual(open);
   });
+  test('I3-msa-not-listed says where the antibodies are named: the default report does not list them', () => {
+    const q = check('I3', (p) => { p.antibodies = { positive: ['mda5'], anaTiter: 0 }; }).review.find((x) => x.id === 'I3-msa-not-listed')?.question;
+    expect(q).toMatch(/\(screen --explain shows which\)/);
+    expect(q).not.toMatch(/evidence names/);
+  });
   test('I3 with anti-MDA5 and the ANA titre not recorded: the ANA is collected before the question is asked', () => {
     const r = check('I3', (p) => { p.antibodies = { positive: ['mda5'] }; });
     expect(r.outcome).toBe('unknown');

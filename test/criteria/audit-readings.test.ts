@@ -439,6 +439,7 @@ describe('9. NCT02347891: the listing\'s antibody list, and the antibodies it do
 
 describe('9b. IM101-611 I6: a course started or stopped in the 12 weeks that the record cannot tie to IIM is asked about, never failed silently', () => {
   // Randomization 2026-12-01 (the 12 weeks start on 2026-09-08); prednisone + methotrexate stable.
+  const answerNotForIim = (p: any) => { p.reviews['IM101-611']['I6-stopped-course'] = { decision: 'yes', by: 'Dr A', date: '2026-11-16' }; };
   const prednisolone = (start: string, stop?: string) => ({ drug: 'prednisolone', class: 'corticosteroid', start, ...(stop ? { stop } : { ongoing: true }), doses: [{ date: start, dose: 30, unit: 'mg/day' }] });
   test.each([
     ['a 5-day prednisolone course 6 weeks before randomization (the audit patient)', prednisolone('2026-10-15', '2026-10-19'), 'needs_review', ['I6-stopped-course']],
@@ -453,15 +454,22 @@ describe('9b. IM101-611 I6: a course started or stopped in the 12 weeks that the
     expect(r.outcome).toBe(outcome);
     expect(openIds(r)).toEqual(open);
   });
-  test('the question says it covers started and stopped courses and points to where they are named', () => {
+  test('the question says it covers stopped courses and started ones still taken, and points to where they are named', () => {
     const q = im('I6', (p) => { p.medications.push(prednisolone('2026-11-28')); }).review.find((x) => x.id === 'I6-stopped-course')?.question;
-    expect(q).toMatch(/started or stopped in the 12 weeks/);
+    expect(q).toMatch(/stopped in the 12 weeks before randomization, or\s+started in them and is still taken at randomization/);
     expect(q).toMatch(/\(screen --explain shows which\)/);
   });
   test.each([
     ['a dose of the background changed 4 weeks minus 1 day before, beside a new course', (p: any) => { p.medications.push(prednisolone('2026-11-28')); p.medications[0].doses[1].date = '2026-11-04'; }],
     ['nothing taken through the 12 weeks: only a course started in them', (p: any) => { p.medications = [prednisolone('2026-10-13')]; }],
     ['nothing taken at randomization: prednisone stopped 7 weeks before (review case B)', (p: any) => { p.medications = [{ ...p.medications[0], ongoing: undefined, stop: '2026-10-15' }]; }],
+    // Taken at randomization, a course started in the 12 weeks is held to the allowed list, the ban on combinations and the azathioprine rule (re-review).
+    ...(['cyclophosphamide', 'tofacitinib'] as const).map((drug): [string, (p: any) => void] => [
+      `${drug} started 2026-10-01 and still taken, beside prednisone, answered "not for IIM"`,
+      (p) => { p.medications = [p.medications[0], { drug, start: '2026-10-01', ongoing: true, doses: [{ date: '2026-10-01', dose: 10, unit: 'mg' }] }]; answerNotForIim(p); },
+    ]),
+    ['azathioprine started 2026-10-01 and still taken beside methotrexate + prednisone, answered "not for IIM": two immunosuppressants', (p: any) => { p.medications.push({ drug: 'azathioprine', start: '2026-10-01', ongoing: true, doses: [{ date: '2026-10-01', dose: 100, unit: 'mg/day' }] }); answerNotForIim(p); }],
+    ['methotrexate replaced by azathioprine 2026-10-15 (review case A), answered "not for IIM": azathioprine under 24 weeks', (p: any) => { p.medications[1] = { ...p.medications[1], ongoing: undefined, stop: '2026-10-15' }; p.medications.push({ drug: 'azathioprine', start: '2026-10-15', ongoing: true, doses: [{ date: '2026-10-15', dose: 100, unit: 'mg/day' }] }); answerNotForIim(p); }],
   ])('fails whatever the course was for, without the question: %s', (_n, patch) => {
     const r = im('I6', patch);
     expect(r.outcome).toBe('not_met');

@@ -184,7 +184,8 @@ function doseHistories(): Row[] {
  * Patients at the readings a clinical audit disputed, whose questions random patients seldom reach:
  * myositis-specific antibodies the NCT02347891 listing does not name (with ANA around 1:80), a
  * skin biopsy around IM101-611 I4's 3-month window, and a course started or stopped around I6's
- * 12 weeks beside a stable background, each question answered yes, no or not at all.
+ * 12 weeks beside a stable background (with or without methotrexate), each question answered yes,
+ * no or not at all.
  */
 function auditReadings(): Row[] {
   return aimed(AUDIT_ROWS, { seed: 2347, samples: 8, prng: 611 }, (patient, k, _random, pick) => {
@@ -196,8 +197,10 @@ function auditReadings(): Row[] {
     const background = { drug: 'prednisone', class: 'corticosteroid', start: '2025-01-10', ongoing: true, doses: [{ date: '2025-01-10', dose: 10, unit: 'mg/day' }] };
     // A course stopped around the 12 weeks, or started around their first day and still taken (or ending after randomization).
     const [start, stop] = pick([['2026-09-01', pick(['2026-09-07', '2026-09-08', '2026-10-19', '2026-11-30', undefined])], [pick(['2026-09-08', '2026-09-09', '2026-11-28']), 'ongoing'], ['2026-11-26', '2026-12-02']] as const);
-    const stopped = { drug: pick(['prednisolone', 'methotrexate']), start, ...(stop === 'ongoing' ? { ongoing: true } : { stop }), doses: [{ date: start, dose: 30, unit: 'mg/day' }] };
-    patient.medications = pick([[background, stopped], [background, stopped], [background]]);
+    // (cyclophosphamide is outside the allowed five; azathioprine under 24 weeks, or beside methotrexate, fails whatever it is for.)
+    const stopped = { drug: pick(['prednisolone', 'methotrexate', 'azathioprine', 'cyclophosphamide']), start, ...(stop === 'ongoing' ? { ongoing: true } : { stop }), doses: [{ date: start, dose: 30, unit: 'mg/day' }] };
+    const methotrexate = { drug: 'methotrexate', class: 'immunosuppressant', start: '2024-09-01', ongoing: true, doses: [{ date: '2024-09-01', dose: 20, unit: 'mg/week' }] };
+    patient.medications = pick([[background, stopped], [background, methotrexate, stopped], [background]]);
     const answer = () => pick([undefined, { decision: 'yes', by: 'Dr A', date: '2026-11-16' }, { decision: 'no', by: 'Dr A', date: '2026-11-16' }]);
     const answers = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, answer()]).filter(([, a]) => a));
     // (I4-skin-biopsy is no longer a question: a decision recorded under it must decide nothing, in SQL as in JS.)

@@ -5,7 +5,8 @@ import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, ScreeningResult } from '../engine/result.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
-import { criterionStatus, decisionMeaning, traceLines, type TraceLine } from './describe.js';
+import { criterionStatus, decidingReviewIds, decisionMeaning, traceLines, type TraceLine } from './describe.js';
+import { andList } from './fact-words.js';
 import { collectSteps, openItemsNote, reviewSteps } from './next-steps.js';
 import { reasonsOf } from './reason.js';
 import { reasonWords } from './reason-words.js';
@@ -141,13 +142,24 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
   };
 }
 
-/** "I5 (I5-investigator): investigator: active disease … — Dr A (PI), 2026-11-16: "note"", one per recorded decision, criteria in report order. */
+/**
+ * "I5 (I5-investigator): investigator: active disease … — Dr A (PI), 2026-11-16: "note"", one per
+ * recorded decision, criteria in report order. A decision off the deciding path of every criterion
+ * that reads it (the part the trace leaves out as not changing the result) says it is not used, so
+ * its meaning is never read as settling a criterion.
+ */
 export function recordedDecisions(result: ScreeningResult): string[] {
+  const deciding = result.criteria.map((c) => decidingReviewIds(c.trace));
   const seen = new Set<string>();
   return result.criteria.flatMap((c) =>
     c.review
       .filter((r) => r.status !== 'open' && !seen.has(r.id) && seen.add(r.id))
-      .map((r) => `${c.id} (${r.id}): ${decisionMeaning({ by: r.by, decision: r.status === 'confirmed' ? 'yes' : 'no', yesMeans: r.yesMeans, noMeans: r.noMeans })} — ${r.decidedBy ?? 'who not recorded'}, ${r.decidedOn ?? 'date not recorded'}${r.note ? `: "${r.note}"` : ''}`),
+      .map((r) => {
+        const readers = result.criteria.filter((x) => x.review.some((y) => y.id === r.id && y.status !== 'open'));
+        const used = result.criteria.some((x, i) => readers.includes(x) && deciding[i]?.has(r.id));
+        const unused = used ? '' : `, not used (it does not change the result of ${andList(readers.map((x) => x.id))})`;
+        return `${c.id} (${r.id})${unused}: ${decisionMeaning({ by: r.by, decision: r.status === 'confirmed' ? 'yes' : 'no', yesMeans: r.yesMeans, noMeans: r.noMeans })} — ${r.decidedBy ?? 'who not recorded'}, ${r.decidedOn ?? 'date not recorded'}${r.note ? `: "${r.note}"` : ''}`;
+      }),
   );
 }
 

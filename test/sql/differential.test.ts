@@ -29,6 +29,7 @@ const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
 const RANDOM_ROWS = 1450;
 const TARGETED_ROWS = 250;
 const DOSE_ROWS = 60;
+const AUDIT_ROWS = 150;
 
 type Row = { name: string; record: PatientRecord };
 type Expected = { verdict: string; failed: string; unknown: string; review: string; missing: string; outcomes: Record<string, string> };
@@ -180,6 +181,38 @@ function doseHistories(): Row[] {
 }
 
 /**
+ * Patients at the readings a clinical audit disputed, whose questions random patients seldom reach:
+ * myositis-specific antibodies the NCT02347891 listing does not name (with ANA around 1:80), a
+ * skin biopsy around IM101-611 I4's 3-month window, and a course started or stopped around I6's
+ * 12 weeks beside a stable background (with or without methotrexate), each question answered yes,
+ * no or not at all.
+ */
+function auditReadings(): Row[] {
+  return aimed(AUDIT_ROWS, { seed: 2347, samples: 8, prng: 611 }, (patient, k, _random, pick) => {
+    patient.referenceDates = { screening: '2026-11-16', consent: '2026-11-16', randomization: '2026-12-01' };
+    patient.antibodies = { positive: pick([['mda5'], ['tif1g'], ['hmgcr', 'sae'], ['mda5', 'jo1'], ['ssa'], []]), anaTiter: pick([0, 80, 160, undefined]) };
+    patient.assessments = { ...patient.assessments, activeRash: pick([false, false, undefined]) };
+    patient.labs = { ...patient.labs, ck: { value: 300, unit: 'U/L', uln: 200, date: '2026-11-10' } };
+    patient.procedures = [{ type: pick(['skinBiopsy', 'skinBiopsy', 'muscleBiopsy']), date: pick(['2026-08-15', '2026-08-16', '2026-10-01']), showsActiveDisease: pick([true, true, false, undefined]) }];
+    const background = { drug: 'prednisone', class: 'corticosteroid', start: '2025-01-10', ongoing: true, doses: [{ date: '2025-01-10', dose: 10, unit: 'mg/day' }] };
+    // A course stopped around the 12 weeks, or started around their first day and still taken (or ending after randomization).
+    const [start, stop] = pick([['2026-09-01', pick(['2026-09-07', '2026-09-08', '2026-10-19', '2026-11-30', undefined])], [pick(['2026-09-08', '2026-09-09', '2026-11-28']), 'ongoing'], ['2026-11-26', '2026-12-02']] as const);
+    // (cyclophosphamide is outside the allowed five; azathioprine under 24 weeks, or beside methotrexate, fails whatever it is for.)
+    const stopped = { drug: pick(['prednisolone', 'methotrexate', 'azathioprine', 'cyclophosphamide']), start, ...(stop === 'ongoing' ? { ongoing: true } : { stop }), doses: [{ date: start, dose: 30, unit: 'mg/day' }] };
+    const methotrexate = { drug: 'methotrexate', class: 'immunosuppressant', start: '2024-09-01', ongoing: true, doses: [{ date: '2024-09-01', dose: 20, unit: 'mg/week' }] };
+    patient.medications = pick([[background, stopped], [background, methotrexate, stopped], [background]]);
+    const answer = () => pick([undefined, { decision: 'yes', by: 'Dr A', date: '2026-11-16' }, { decision: 'no', by: 'Dr A', date: '2026-11-16' }]);
+    const answers = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, answer()]).filter(([, a]) => a));
+    // (I4-skin-biopsy is no longer a question: a decision recorded under it must decide nothing, in SQL as in JS.)
+    patient.reviews = {
+      'IM101-611': answers(['I4-skin-biopsy', 'I4-adjudication', 'I6-stopped-course']),
+      NCT02347891: answers(['I3-msa-not-listed', 'I3-p140-tif1g']),
+    };
+    return `targeted patient #${k} (audit readings)`;
+  });
+}
+
+/**
  * One patient per state of the five Bohan and Peter items (each true, false or not recorded: 3^5),
  * so the SQL's lookup of the calculator's outcome by state meets every entry, unrecorded items
  * included (read as false, an unknown would turn into a decision).
@@ -221,7 +254,7 @@ let tables: TableRows;
 
 beforeAll(() => {
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
-  const base = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates()];
+  const base = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates(), ...auditReadings()];
   // (A list complete only since a date has no place in the layout: its flag is FALSE there, which
   // decides less than the JS engine, and screen batch screens such patients with the JS engine;
   // test/sql/cli.test.ts compares those. Here, every patient but those.)
@@ -267,6 +300,17 @@ test('the population is large and mixed: every outcome of every trial occurs', (
     expect([...verdicts].sort()).toEqual(['eligible', 'ineligible', 'undetermined'].filter((v) => id !== 'NCT04946669' || v !== 'eligible' || verdicts.has(v)));
     const outcomes = new Set((expected.get(id) as Expected[]).flatMap((e) => Object.values(e.outcomes)));
     expect([...outcomes].sort()).toEqual(['met', 'needs_review', 'not_met', 'unknown']);
+  }
+});
+
+test('the audit-reading patients list each of their questions as open, and reach every outcome of the criteria they ask about', () => {
+  const at = (id: string) => (expected.get(id) as Expected[]).filter((_e, i) => rows[i]?.name.endsWith('(audit readings)'));
+  const open = (id: string, review: string) => at(id).filter((e) => e.review.split(';').includes(review)).length;
+  for (const [id, review] of [['NCT02347891', 'I3-msa-not-listed'], ['NCT02347891', 'I3-p140-tif1g'], ['IM101-611', 'I4-adjudication'], ['IM101-611', 'I6-stopped-course']] as const) {
+    expect(open(id, review), review).toBeGreaterThan(3);
+  }
+  for (const [id, criterion] of [['NCT02347891', 'I3'], ['IM101-611', 'I4'], ['IM101-611', 'I6']] as const) {
+    expect([...new Set(at(id).map((e) => e.outcomes[criterion]))].sort(), `${id} ${criterion}`).toEqual(['met', 'needs_review', 'not_met', 'unknown']);
   }
 });
 

@@ -101,9 +101,43 @@ describe('NCT02347891', () => {
     ['IVIG not tolerated, given exactly 3 months', (p: any) => {
       p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-10', outcome: 'intolerance' }];
     }, 'met'],
-    ['IVIG not tolerated, under 3 months', (p: any) => {
+    // A course of infusions acts between doses: one stopped less than 3 months after its first dose, the
+    // first at least 3 months before screening (2026-11-16), goes to the investigator (I4-infusion-course).
+    ['IVIG not tolerated, last dose a day short of 3 months after the first: investigator', (p: any) => {
       p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-09', outcome: 'intolerance' }];
+    }, 'needs_review'],
+    ['rituximab failed, two infusions two weeks apart: investigator', (p: any) => {
+      p.medications = [{ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }];
+    }, 'needs_review'],
+    ['rituximab, investigator: 3 months of treatment', (p: any) => {
+      p.medications = [{ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }];
+      p.reviews.NCT02347891['I4-infusion-course'] = { decision: 'yes', by: 'Dr A', date: '2026-11-16' };
+    }, 'met'],
+    ['rituximab, investigator: less than 3 months of treatment', (p: any) => {
+      p.medications = [{ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }];
+      p.reviews.NCT02347891['I4-infusion-course'] = { decision: 'no', by: 'Dr A', date: '2026-11-16' };
     }, 'not_met'],
+    ['rituximab, first dose exactly 3 months before screening: investigator', (p: any) => {
+      p.medications = [{ drug: 'rituximab', start: '2026-08-16', stop: '2026-08-30', outcome: 'failure' }];
+    }, 'needs_review'],
+    ['rituximab, first dose 3 months minus a day before screening: not yet 3 months', (p: any) => {
+      p.medications = [{ drug: 'rituximab', start: '2026-08-17', stop: '2026-08-31', outcome: 'failure' }];
+    }, 'not_met'],
+    ['rituximab that worked, two infusions', (p: any) => {
+      p.medications = [{ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'response' }];
+    }, 'not_met'],
+    ['cyclophosphamide failed, 3 monthly pulses (2 months first to last): investigator', (p: any) => {
+      p.medications = [{ drug: 'cyclophosphamide', start: '2025-03-01', stop: '2025-05-01', outcome: 'failure' }];
+    }, 'needs_review'],
+    ['azathioprine (not an infusion) stopped after 2 months', (p: any) => {
+      p.medications = [{ drug: 'azathioprine', start: '2025-03-01', stop: '2025-05-01', outcome: 'failure' }];
+    }, 'not_met'],
+    ['tocilizumab (not in the listing) stopped after 2 weeks', (p: any) => {
+      p.medications = [{ drug: 'tocilizumab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }];
+    }, 'not_met'],
+    ['rituximab failed, last dose not recorded', (p: any) => {
+      p.medications = [{ drug: 'rituximab', start: '2025-09-01', outcome: 'failure' }];
+    }, 'unknown'],
     // A last dose still to come (the screening date is 2026-11-16): 46 days of prednisone so far, not 3 months.
     ['prednisone from 2026-10-01, last dose planned for 2027-03-01', (p: any) => {
       p.medications = [{ drug: 'prednisone', start: '2026-10-01', stop: '2027-03-01', outcome: 'failure', doses: [{ date: '2026-10-01', dose: 60, unit: 'mg/day' }] }];

@@ -17,6 +17,7 @@ import { flagDates, type ScreenFlags } from './screen-command.js';
 import { checkReportFlags } from './report-output.js';
 import { screenAndReport } from './screen-pipeline.js';
 import { commandAsInvoked } from './invoked-as.js';
+import { localDate, pad } from './generated-at.js';
 
 export type InteractiveFlags = ScreenFlags & { interactive?: boolean; save?: string };
 
@@ -26,14 +27,6 @@ export const EXIT_INTERRUPTED = 130;
 /** What tests replace: the prompts and the clock. */
 export type InteractiveDeps = { prompter?: Prompter; now?: Date };
 
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-/** The local calendar date: a coordinator's "today". */
-export function localDate(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 export function defaultSaveName(trialId: string, patientId: string | undefined, now: Date): string {
   const stamp = `${localDate(now).replaceAll('-', '')}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
@@ -126,5 +119,5 @@ export async function runInteractive(patientArg: string | undefined, flags: Inte
     return EXIT_INTERRUPTED;
   }
   // The report of what was just saved, from memory: the same text the file now holds.
-  return screenAndReport({ text: saved, name: savePath, bytes: saved }, [trial], set.dictionary, { ranked: false, flagDates: dates, trialIds: loaded.trialIds, report: flags }, io);
+  return screenAndReport({ text: saved, name: savePath, bytes: saved }, [trial], set.dictionary, { ranked: false, flagDates: dates, trialIds: loaded.trialIds, report: flags, now: () => now }, io);
 }

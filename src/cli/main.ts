@@ -70,7 +70,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void, argv?: 
     .option('--consent <date>', 'informed consent date; overrides referenceDates.consent', onlyOnce('--consent'))
     .option('--randomization <date>', 'randomization date; overrides referenceDates.randomization', onlyOnce('--randomization'))
     .option('--criteria-dir <dir>', 'use criteria files from this directory instead of the built-in ones')
-    .option('--generated-at <time>', 'generation time in json/html/md/pdf reports (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
+    .option('--generated-at <time>', 'generation time in json/html/md/pdf reports, and its date the "today" a later screening date is warned against (YYYY-MM-DD[THH:MM:SSZ]); default SOURCE_DATE_EPOCH, else now')
     .option('--screener <name>', 'who screened the patient, printed on the html/md/pdf record')
     .option('-o, --out <file>', 'write the report to this file (pdf: needed when standard output is a terminal)')
     .option('--brief', 'text report with only the criteria that fail or are open')

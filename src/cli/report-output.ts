@@ -8,7 +8,7 @@ import type { ScreeningResult } from '../engine/result.js';
 import { UsageError } from '../errors.js';
 import { defaultFormat, formatByName, outExtensionWarning, type ReportFormat } from '../report/formats.js';
 import { toolInfo } from '../version.js';
-import { resolveGeneratedAt } from './generated-at.js';
+import { resolveGeneratedAt, runDate } from './generated-at.js';
 import { sha256Hex } from './input-hash.js';
 import { useColor, type CliIo } from './io.js';
 
@@ -50,13 +50,15 @@ export type ReportInput = {
   dictionary: Dictionary;
   /** Several trials: the ranked summary and the multi-trial JSON shape. */
   multi: boolean;
+  /** The run's date ("today", runDate), for a screening date after it; else taken from the flags. */
+  today?: string;
 };
 
 export async function writeReport(r: ReportInput, flags: ReportFlags, io: CliIo): Promise<void> {
   const format = reportFormat(flags.format);
   const formatter = await format.load();
   const stamp = format.stamped
-    ? { tool: toolInfo(), generatedAt: resolveGeneratedAt(flags.generatedAt, io.env), input: { name: r.input.name, sha256: 'sha256' in r.input ? r.input.sha256 : sha256Hex(r.input.bytes) } }
+    ? { tool: toolInfo(), generatedAt: resolveGeneratedAt(flags.generatedAt, io.env), today: r.today ?? runDate(flags.generatedAt, io.env), input: { name: r.input.name, sha256: 'sha256' in r.input ? r.input.sha256 : sha256Hex(r.input.bytes) } }
     : undefined;
   const output = await formatter(r.results, {
     multi: r.multi,

@@ -33,6 +33,7 @@ export const LINT_RULES = {
   'record-scope': { severity: 'error', description: 'A record quantifier or medication operator is used where it cannot apply.' },
   'duplicate-id': { severity: 'error', description: 'Two criteria have the same id.' },
   'duplicate-review-id': { severity: 'error', description: 'Two review items share an id, so one decision would answer both.' },
+  'retired-review': { severity: 'error', description: 'A retired review id (`retiredReviews`) is asked again, or names a replacement that is not a review item of the trial.' },
   'duplicate-trial-id': { severity: 'error', description: 'Two trial files have the same trial id (or, linting a criteria directory, a trial id is not its file name), so reports would be matched to the wrong trial.' },
   'duplicate-definition': { severity: 'error', description: 'A trial file redefines a shared definition.' },
   'definition-cycle': { severity: 'error', description: 'Definitions refer to each other in a cycle.' },

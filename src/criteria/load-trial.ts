@@ -16,6 +16,8 @@ export type Trial = {
   meta: TrialFile['trial'];
   criteria: Criterion[];
   definitions: Definitions;
+  /** Review ids an earlier version asked, with why they were retired and what replaces them. */
+  retiredReviews: TrialFile['retiredReviews'];
   /** SHA-256 for the audit trail: of the criteria file's bytes (loaded from a directory, of the file then fields.yaml and definitions.yaml: criteria-dir.ts). */
   sha256: string;
   file: string;
@@ -59,11 +61,13 @@ export function parseTrial(text: string, file: string, dict: Dictionary, shared?
     checker.check(c.rule, ['criteria', i, 'rule'], undefined);
   });
   checker.checkCycles(['definitions']);
+  checker.checkRetired(data.retiredReviews);
   if (problems.length) throw new CriteriaError(problems);
   return {
     meta: data.trial,
     criteria: data.criteria,
     definitions,
+    retiredReviews: data.retiredReviews,
     sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
     file,
   };
@@ -91,7 +95,7 @@ class Checker {
     return new Map([...this.reviewIds].map(([id, path]) => [id, `${file} ${path}`]));
   }
 
-  private fail(path: (string | number)[], message: string, code: RuleCode | 'definition-cycle') {
+  private fail(path: (string | number)[], message: string, code: RuleCode | 'definition-cycle' | 'retired-review') {
     const at = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
     this.problems.push({ location: locate(this.src, path), message: `${at}: ${message}`, code });
   }
@@ -140,6 +144,20 @@ class Checker {
       if ((node.kind === 'exists' || node.kind === 'forAll' || node.kind === 'count') && this.dict.fields.get(node.records)?.type !== 'records') return false;
       return true;
     }, [], rootScope);
+  }
+
+  /**
+   * A retired review id is never asked again (an old decision would answer the new question), and
+   * what replaces it is a review item of this trial.
+   */
+  checkRetired(retired: TrialFile['retiredReviews']): void {
+    const live = (id: string) => this.reviewIds.has(id) || this.sharedReviewIds.has(id);
+    for (const [id, r] of Object.entries(retired)) {
+      if (live(id)) this.fail(['retiredReviews', id], `review id "${id}" is retired but still asked: a decision recorded for the old question would answer the new one`, 'retired-review');
+      r.replacedBy.forEach((next, i) => {
+        if (!live(next)) this.fail(['retiredReviews', id, 'replacedBy', i], `"${next}" is not a review item of this trial`, 'retired-review');
+      });
+    }
   }
 
   /** Definitions may use each other, but never in a cycle. */

@@ -24,6 +24,15 @@ export const Definition = z.strictObject({
   rule: Condition,
 });
 
+/**
+ * A review id no longer asked, kept so a decision recorded under it is named as retired (and what to
+ * record instead), never taken for a typo or carried over to another question.
+ */
+export const RetiredReview = z.strictObject({
+  why: z.string().min(1).describe('Why the question was retired, and why its recorded answers are not carried over.'),
+  replacedBy: z.array(z.string().min(1)).min(1).describe('The review ids of this trial to record the decision under instead.'),
+});
+
 export const TrialFile = z.strictObject({
   trial: z.strictObject({
     id: notReserved(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/)),
@@ -37,6 +46,10 @@ export const TrialFile = z.strictObject({
     completenessNote: z.string().optional(),
   }),
   definitions: z.record(notReserved(z.string()), Definition).default({}),
+  retiredReviews: z
+    .record(notReserved(z.string().regex(/^[A-Za-z0-9_.-]+$/)), RetiredReview)
+    .default({})
+    .describe('Review ids asked by an earlier version: a decision still recorded under one is warned about with what to record instead.'),
   criteria: z.array(Criterion).min(1),
 });
 export type TrialFile = z.infer<typeof TrialFile>;

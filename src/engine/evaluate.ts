@@ -97,7 +97,8 @@ export function screenPatient(trial: Trial, dict: Dictionary, patient: PatientRe
     criteria,
     missing,
     // Each criterion already lists only the open questions that matter now (see evaluateCriterion).
-    review: criteria.flatMap((c) => c.review.filter((r) => r.status === 'open')),
+    // A question of a definition several criteria use is one decision: listed once, under the first.
+    review: criteria.flatMap((c) => c.review.filter((r) => r.status === 'open')).filter((r, i, all) => all.findIndex((x) => x.id === r.id) === i),
     counts,
   };
 }
@@ -190,7 +191,7 @@ export function screenOutcomes(compiled: CompiledTrial, patient: PatientRecord, 
     // Only an open criterion's fields are worth collecting (as in its trace, and in the SQL query).
     if (outcome === 'unknown') for (const m of env.missing) if (!missing.some((x) => sameMissing(x, m))) missing.push(m);
     if ((outcome === 'needs_review' && asks.needsReview) || (outcome === 'unknown' && asks.unknown)) {
-      for (const r of explainCriterion(criterion, node, env).review) if (r.status === 'open') review.push(r.id);
+      for (const r of explainCriterion(criterion, node, env).review) if (r.status === 'open' && !review.includes(r.id)) review.push(r.id);
     }
   }
   return { verdict: decideVerdict(criteria), criteria, missing, review };

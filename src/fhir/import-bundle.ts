@@ -61,18 +61,25 @@ type Ctx = {
   dict: Dictionary;
   index: CodeIndex;
   asOf: string | undefined;
+  /** The calendar date of Bundle.timestamp (when the bundle was assembled), when it is a valid instant. */
+  exported?: string | undefined;
+  /** Why the export date is unknown, for a note: no Bundle.timestamp, or one that is not an instant. */
+  unstamped?: string;
   notes: ImportNote[];
-  medications: Map<string, R4.Medication>;
+  /** The bundle's Medications, each with its address (`addressOf`). */
+  medications: [string, R4.Medication][];
+  /** The servers the bundle's http(s) fullUrls are on (`serverOf`): with more than one, a resource is who it is on its server. */
+  servers: Set<string>;
 };
 
 export function importFhirBundle(bundle: unknown, dict: Dictionary, options: ImportOptions = {}): ImportResult {
-  const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: new Map() };
-  const resources = aboutOnePatient(currentVersions(wellFormed(r4Only(bundleResources(bundle, ctx)), ctx), ctx), ctx);
-  for (const { resource, fullUrl } of resources) {
-    if (resource.resourceType !== 'Medication') continue;
-    const med = resource as R4.Medication;
-    if (med.id) ctx.medications.set(`Medication/${med.id}`, med);
-    if (fullUrl) ctx.medications.set(fullUrl, med);
+  const ctx: Ctx = { dict, index: buildCodeIndex(dict), asOf: options.asOf, notes: [], medications: [], servers: new Set() };
+  const entries = bundleResources(bundle, ctx);
+  for (const { fullUrl } of entries) if (fullUrl !== undefined && HTTP.test(fullUrl)) ctx.servers.add(baseOf(fullUrl) ?? identity(fullUrl));
+  const resources = aboutOnePatient(currentVersions(wellFormed(r4Only(entries), ctx), ctx), ctx);
+  for (const e of resources) {
+    const key = addressOf(e);
+    if (e.resource.resourceType === 'Medication' && key) ctx.medications.push([key, e.resource as R4.Medication]);
   }
   const patients = resources.filter((r) => r.resource.resourceType === 'Patient');
 
@@ -94,10 +101,10 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
   const medEntries: MedEntry[] = [];
   const skippedTypes = new Map<string, number>();
 
-  for (const { resource } of resources) {
-    const ref = `${resource.resourceType}/${resource.id ?? '?'}`;
+  for (const { resource, fullUrl } of resources) {
+    const ref = refOf(resource);
     try {
-      importResource(resource, ref);
+      importResource(resource, ref, fullUrl);
     } catch (e) {
       // The shape guards should make this unreachable; if not, the resource is left out, said so.
       if (e instanceof PatientDataError) throw e;
@@ -105,7 +112,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
     }
   }
 
-  function importResource(resource: R4.Resource, ref: string) {
+  function importResource(resource: R4.Resource, ref: string, fullUrl: string | undefined) {
     switch (resource.resourceType) {
       case 'Observation':
         importObservation(resource as R4.Observation, ref, ctx, fieldValues);
@@ -115,7 +122,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
         break;
       case 'MedicationRequest':
       case 'MedicationStatement': {
-        const entry = medicationEntry(resource as R4.MedicationRequest | R4.MedicationStatement, ref, ctx);
+        const entry = medicationEntry(resource as R4.MedicationRequest | R4.MedicationStatement, ref, ctx, fullUrl);
         if (entry) medEntries.push(entry);
         break;
       }
@@ -124,7 +131,7 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
         break;
       case 'MedicationAdministration':
       case 'MedicationDispense':
-        drugGivenElsewhere(resource as R4.MedicationAdministration | R4.MedicationDispense, ref, ctx);
+        drugGivenElsewhere(resource as R4.MedicationAdministration | R4.MedicationDispense, ref, ctx, fullUrl);
         break;
       case 'OperationOutcome':
         ctx.notes.push({ resource: ref, message: 'the server reported a problem with the export: the bundle may be incomplete' });
@@ -173,14 +180,19 @@ export function importFhirBundle(bundle: unknown, dict: Dictionary, options: Imp
 }
 
 type Entry = { resource: R4.Resource; fullUrl: string | undefined; index: number };
+/** How the notes name a resource: its type and id. */
+const refOf = (r: R4.Resource) => `${r.resourceType}/${r.id ?? '?'}`;
 
 function bundleResources(bundle: unknown, ctx: Ctx): Entry[] {
   if (bundle === null || typeof bundle !== 'object' || Array.isArray(bundle)) throw new PatientDataError([{ location: '$', message: 'expected a FHIR Bundle (a JSON object)' }]);
-  const b = bundle as { resourceType?: unknown; entry?: unknown; type?: unknown; link?: unknown };
+  const b = bundle as { resourceType?: unknown; entry?: unknown; type?: unknown; link?: unknown; timestamp?: unknown };
   if (b.resourceType !== 'Bundle') {
     const got = typeof b.resourceType === 'string' ? `a ${b.resourceType.slice(0, 40)} resource` : 'no resourceType';
     throw new PatientDataError([{ location: '$.resourceType', message: `expected a FHIR Bundle, got ${got}` }]);
   }
+  // An instant has a time and a zone; anything less is not a reliable export time.
+  if (typeof b.timestamp === 'string' && b.timestamp.length > 10) ctx.exported = dateOf(b.timestamp);
+  ctx.unstamped = b.timestamp === undefined ? 'no Bundle.timestamp says when' : `Bundle.timestamp ${JSON.stringify(b.timestamp).slice(0, 40)} is not a valid instant`;
   if (b.type === 'history') throw new PatientDataError([{ location: '$.type', message: 'a history bundle holds past versions of each resource; export the current resources (a collection or searchset)' }]);
   if (Array.isArray(b.link) && b.link.some((l: unknown) => (l as { relation?: unknown } | null)?.relation === 'next')) {
     ctx.notes.push({ resource: 'Bundle', message: 'one page of a search (it links to a next page): the bundle may be incomplete; export every page' });
@@ -237,7 +249,7 @@ function wellFormed(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter(({ resource, index }) => {
     if (!MAPPED.has(resource.resourceType)) return true;
     const problem = shapeProblem(resource as unknown as Record<string, unknown>, `$.entry[${index}].resource`);
-    if (problem) ctx.notes.push({ resource: `${resource.resourceType}/${resource.id ?? '?'}`, message: `${problem} has the wrong type; not used` });
+    if (problem) ctx.notes.push({ resource: refOf(resource), message: `${problem} has the wrong type; not used` });
     return !problem;
   });
 }
@@ -246,20 +258,20 @@ function wellFormed(entries: Entry[], ctx: Ctx): Entry[] {
 const versionNumber = (r: R4.Resource) => (r.meta?.versionId !== undefined && /^\d+$/.test(r.meta.versionId) ? Number(r.meta.versionId) : undefined);
 
 /**
- * One resource per type and id. Copies that are the same are one; otherwise the newest by
+ * One resource per identity (`identityOf`: type and id, and on several servers the base). Copies that are the same are one; otherwise the newest by
  * meta.versionId (or meta.lastUpdated) is used and the others listed; copies that differ with
  * nothing to say which is current contradict each other and none is used.
  */
 function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   const byId = new Map<string, Entry[]>();
   for (const e of entries) {
-    if (!e.resource.id) continue;
-    const key = `${e.resource.resourceType}/${e.resource.id}`;
-    byId.set(key, [...(byId.get(key) ?? []), e]);
+    const key = identityOf(e, ctx);
+    if (key) byId.set(key, [...(byId.get(key) ?? []), e]);
   }
   const drop = new Set<Entry>();
-  for (const [ref, copies] of byId) {
+  for (const copies of byId.values()) {
     if (copies.length < 2) continue;
+    const ref = refOf((copies[0] as Entry).resource);
     const distinct = new Set(copies.map((c) => JSON.stringify(c.resource)));
     if (distinct.size === 1) {
       copies.slice(1).forEach((c) => drop.add(c));
@@ -285,32 +297,94 @@ function currentVersions(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter((e) => !drop.has(e));
 }
 
-type Subject = { given: boolean; reference?: string; identifier?: { system?: string; value: string }; display?: string };
+type Subject = { given: boolean; reference?: string; shown?: string; unplaced?: boolean; identifier?: { system?: string; value: string }; display?: string };
+
+const HTTP = /^https?:\/\//i;
+/**
+ * A relative reference `[type]/[id]`. Any id is read, not only the spec's (at most 64 of
+ * A-Z a-z 0-9 - .): EHRs send longer ones and ones with `_`, and a real id must not lose its server.
+ */
+const RELATIVE = /^[A-Z][A-Za-z]+\/[^/]+$/;
 
 /**
- * How a resource names the patient it is about (`subject`, or `patient`): by reference (a version
- * of it, `Patient/p1/_history/3`, is the same patient) and by identifier, either or both; `given`
- * when it names one at all.
+ * A fullUrl or reference as compared: an http(s) URL with its scheme and host in lower case and a
+ * default port left out (RFC 3986), its query and fragment dropped, the path as written; any of
+ * them without a trailing `/` or a version (`/_history/3`), which name no other resource.
  */
-function subjectOf(r: R4.Resource): Subject {
+function identity(u: string): string {
+  let s = u;
+  if (HTTP.test(u)) {
+    try {
+      const url = new URL(u);
+      s = url.origin + url.pathname;
+    } catch {}
+  }
+  return s.replace(/\/+$/, '').replace(/\/_history\/[^/]*$/, '');
+}
+
+/** True when the bundle's entries are on several servers (http(s) fullUrls with different bases): only then does a base tell two resources apart. */
+const severalServers = (ctx: Ctx) => ctx.servers.size > 1;
+
+/** Where a reference finds an entry: its fullUrl as an identity (base, type and id; a urn:uuid as is), or, with none, its type and id. */
+const addressOf = (e: Entry) => (e.fullUrl !== undefined ? identity(e.fullUrl) : e.resource.id && refOf(e.resource));
+
+/**
+ * Who a resource is in the bundle: with its entries on one server (or none), its type and id, as on
+ * that server, whatever its fullUrl; on several, its address (`addressOf`).
+ */
+const identityOf = (e: Entry, ctx: Ctx) => (severalServers(ctx) ? addressOf(e) : e.resource.id && refOf(e.resource));
+
+/**
+ * The service base of an http(s) fullUrl `[base]/[type]/[id]`, read as an identity (R4 Bundle,
+ * resolving references in bundles); null when it is an http(s) URL of no such shape (an id longer
+ * than 64 characters, no type), undefined when it is no http(s) URL.
+ */
+function baseOf(fullUrl: string | undefined): string | null | undefined {
+  if (fullUrl === undefined || !HTTP.test(fullUrl)) return undefined;
+  const m = /^(https?:\/\/.+\/)([^/]+\/[^/]+)$/.exec(identity(fullUrl));
+  return m && RELATIVE.test(m[2] as string) ? (m[1] as string) : null;
+}
+
+/**
+ * A reference as it is compared, read from the entry that holds it. With the bundle on one server
+ * (or none), by type and id when it is relative or an address on that server, as that server reads
+ * it, else (a urn:uuid, an address elsewhere) as an identity. On several, a relative `[type]/[id]` is
+ * on the server of its entry's fullUrl; in an entry with a urn:uuid fullUrl, or none, it has no base
+ * and stays as written; in one whose http(s) fullUrl has no base, it names no known server: undefined.
+ */
+function readRef(reference: string, fullUrl: string | undefined, ctx: Ctx): string | undefined {
+  const ref = identity(reference);
+  if (severalServers(ctx)) {
+    const base = RELATIVE.test(ref) ? baseOf(fullUrl) : undefined;
+    return base === null ? undefined : (base ?? '') + ref;
+  }
+  const base = baseOf(ref);
+  return base && ctx.servers.has(base) ? ref.slice(base.length) : ref;
+}
+
+/**
+ * How a resource names the patient it is about (`subject`, or `patient`): by reference, read
+ * as the bundle's references are (`readRef`), and by identifier, either or both; `given` when it names one at all.
+ */
+function subjectOf(r: R4.Resource, fullUrl: string | undefined, ctx: Ctx): Subject {
   const s = (r as { subject?: unknown }).subject ?? (r as { patient?: unknown }).patient;
   if (s === null || typeof s !== 'object') return { given: false };
   const { reference, identifier, display } = s as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } | null; display?: unknown };
   const out: Subject = { given: true, ...(typeof display === 'string' ? { display } : {}) };
-  if (typeof reference === 'string') out.reference = reference.replace(/\/_history\/[^/]*$/, '');
-  if (typeof identifier?.value === 'string') out.identifier = { ...(typeof identifier.system === 'string' ? { system: identifier.system } : {}), value: identifier.value };
+  if (typeof reference === 'string') {
+    const written = identity(reference);
+    const read = readRef(reference, fullUrl, ctx);
+    out.reference = read ?? written;
+    out.shown = severalServers(ctx) && read !== undefined && read !== written ? `${written.slice(0, 80)} read against its fullUrl: ${read.slice(0, 80)}` : written.slice(0, 80);
+    if (read === undefined) out.unplaced = true;
+  }
+  const system = systemOf(identifier?.system);
+  if (typeof identifier?.value === 'string') out.identifier = { ...(system ? { system } : {}), value: identifier.value };
   return out;
 }
 
-/** An http(s) URL with its scheme and host in lower case (RFC 3986: they are case-insensitive), or undefined. */
-function normalUrl(u: string): string | undefined {
-  if (!/^https?:\/\//i.test(u)) return undefined;
-  try {
-    return new URL(u).href;
-  } catch {
-    return undefined;
-  }
-}
+/** An identifier's system; an empty string is none (it names no namespace to compare in). */
+const systemOf = (s: unknown) => (typeof s === 'string' && s !== '' ? s : undefined);
 
 const identifierText = (i: { system?: string; value: string }) => `${i.system ? `${i.system}|` : ''}${i.value}`.slice(0, 80);
 
@@ -325,44 +399,52 @@ function aboutOnePatient(entries: Entry[], ctx: Ctx): Entry[] {
   const patient = patients[0];
   if (!patient) {
     const key = (s: Subject) => s.reference ?? (s.identifier ? `identifier ${identifierText(s.identifier)}` : undefined);
-    const subjects = new Set(entries.map((e) => key(subjectOf(e.resource))).filter((k) => k !== undefined));
+    const subjects = new Set(entries.map((e) => key(subjectOf(e.resource, e.fullUrl, ctx))).filter((k) => k !== undefined));
     if (subjects.size > 1) throw new PatientDataError([{ location: '$.entry', message: `no Patient resource, and the resources are about ${subjects.size} different patients; import one patient's bundle at a time` }]);
     return entries;
   }
   const id = patient.resource.id;
-  // A server address names the Patient only through the Patient's own server address (its fullUrl):
-  // a URL on another server, or any URL when the fullUrl is a urn:uuid or absent, is not checkable.
-  const server = patient.fullUrl !== undefined ? normalUrl(patient.fullUrl) : undefined;
-  const isThePatient = (ref: string) => {
-    const url = normalUrl(ref);
-    return ref === patient.fullUrl || (id !== undefined && ref === `Patient/${id}`) || (url !== undefined && url === server);
-  };
-  const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string');
+  // A server address names the Patient only through the Patient's own fullUrl, read as references
+  // are (a version, a trailing `/` or the host's case make no other patient): a URL on another
+  // server, or any URL when the fullUrl is a urn:uuid or absent, is not checkable.
+  const self = patient.fullUrl === undefined ? undefined : identity(patient.fullUrl);
+  const server = self !== undefined && HTTP.test(self) ? self : undefined;
+  const isThePatient = (ref: string) => ref === self || (id !== undefined && ref === `Patient/${id}`);
+  const own = ((patient.resource as R4.Patient).identifier ?? []).filter((i) => typeof i?.value === 'string').map((i) => ({ system: systemOf(i.system), value: i.value }));
   /** An identifier the Patient's own can be compared with: one of theirs in its system (or without a system on either side). */
-  const comparable = (x: { system?: string; value: string }) => own.some((i) => typeof i.system !== 'string' || x.system === undefined || i.system === x.system);
-  const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && (typeof i.system !== 'string' || x.system === undefined || i.system === x.system));
+  const inSystem = (x: { system?: string | undefined }) => (i: { system?: string | undefined }) => !i.system || !x.system || i.system === x.system;
+  const comparable = (x: { system?: string; value: string }) => own.some(inSystem(x));
+  const isOwnIdentifier = (x: { system?: string; value: string }) => own.some((i) => i.value === x.value && inSystem(x)(i));
   const who = `Patient/${id ?? '?'}`;
   return entries.filter((e) => {
-    const s = subjectOf(e.resource);
+    const s = subjectOf(e.resource, e.fullUrl, ctx);
     // A subject that gives both a reference and an identifier must name the Patient by both, where
     // the identifier can be compared at all: one in a system the Patient does not list (an
     // enterprise index beside the MRN) says nothing against a reference that names the Patient.
-    const refOk = s.reference === undefined || isThePatient(s.reference);
+    const refOk = s.reference === undefined || (!s.unplaced && isThePatient(s.reference));
     const idOk = s.identifier === undefined || isOwnIdentifier(s.identifier) || (s.reference !== undefined && refOk && !comparable(s.identifier));
     if (!s.given || ((s.reference !== undefined || s.identifier) && refOk && idOk)) return true;
-    const ref = s.reference?.slice(0, 80);
-    const message = ref !== undefined && !refOk
-      ? normalUrl(ref) && !server
-        ? `names its patient by a server address (${ref}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`
-        : `about another patient (${ref}), not ${normalUrl(ref) ? patient.fullUrl : who}: not used`
-      : s.identifier
-        ? comparable(s.identifier)
-          ? `about another patient (identifier ${identifierText(s.identifier)}), not ${who}${ref !== undefined ? `, though its reference is ${ref}` : ''}: not used`
-          : `names its patient only by identifier (${identifierText(s.identifier)}), and ${who} has no identifier ${own.length ? 'in that system ' : ''}to match it: not used`
-        : `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
-    ctx.notes.push({ resource: `${e.resource.resourceType}/${e.resource.id ?? '?'}`, message });
+    ctx.notes.push({ resource: refOf(e.resource), message: whyNot(s, refOk, e.fullUrl) });
     return false;
   });
+
+  /** Why a subject is not taken to be the Patient, saying no more than it shows. */
+  function whyNot(s: Subject, refOk: boolean, fullUrl: string | undefined): string {
+    const ref = s.reference?.slice(0, 80);
+    const shown = s.shown;
+    const though = ref !== undefined ? `, though its reference is ${shown}` : '';
+    const x = s.identifier;
+    if (s.unplaced) return `names its patient by ${ref}, relative to a fullUrl (${fullUrl?.slice(0, 80)}) that is not [base]/[type]/[id]: whether it is ${who} is unknown; not used`;
+    if (ref !== undefined && !refOk) {
+      if (HTTP.test(ref) && !server) return `names its patient by a server address (${shown}), and ${who} has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`;
+      return `about another patient (${shown}), not ${HTTP.test(ref) ? server : who}: not used`;
+    }
+    if (!x) return `names its patient ${s.display !== undefined ? `only by name ("${s.display.slice(0, 40)}")` : 'by nothing'}, not by reference or identifier: whether it is ${who} is unknown; not used`;
+    // Another value in a system both give is another patient's; compared only through a missing system, it is not known to be.
+    if (own.some((i) => i.system !== undefined && i.system === x.system)) return `about another patient (identifier ${identifierText(x)}), not ${who}${though}: not used`;
+    if (comparable(x)) return `its identifier ${identifierText(x)} is none of ${who}'s, but ${x.system ? `${who} has one with` : 'gives'} no system to compare them in: whether it is ${who} is unknown${though}; not used`;
+    return `names its patient only by identifier (${identifierText(x)}), and ${who} has no identifier ${own.length ? 'in that system ' : ''}to match it: not used`;
+  }
 }
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown) {
@@ -422,10 +504,17 @@ function sameTarget(a: CodeTarget, b: CodeTarget): boolean {
   return a.kind === 'evidence' && b.kind === 'evidence' && a.paths.join() === b.paths.join();
 }
 
+/** A note on a resource, with its code when it has one; undefined, for `return note(...)`. */
+const noteOn = (ctx: Ctx, ref: string, code: string | undefined) => (message: string): undefined => {
+  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
+  return undefined;
+};
+const NO_FIELD = 'no dictionary field is bound to this code';
+
 /** Whether a record is dated after the screening date (noted); `shown` names a partial date by what was given. */
 function afterAsOf(date: string | undefined, ctx: Ctx, ref: string, code: string | undefined, shown = `dated ${date}`): boolean {
   if (!ctx.asOf || !date || compareDates(date, ctx.asOf) <= 0) return false;
-  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `${shown}, after the screening date ${ctx.asOf}; not used` });
+  noteOn(ctx, ref, code)(`${shown}, after the screening date ${ctx.asOf}; not used`);
   return true;
 }
 
@@ -445,25 +534,13 @@ const FINAL_OBSERVATION = new Set(['final', 'amended', 'corrected']);
 function importObservation(o: R4.Observation, ref: string, ctx: Ctx, values: Map<string, Result[]>) {
   const target = targetOf(o.code, ctx, ref);
   const code = conceptText(o.code);
-  if (!target) {
-    if (o.code?.coding?.some((c) => ctx.index.has(codeKey(c.system, c.code)))) return;
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: 'no dictionary field is bound to this code' });
-    return;
-  }
-  if (target.kind !== 'field') {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: 'this code names a diagnosis or drug, not an observation result; not imported' });
-    return;
-  }
-  if (!FINAL_OBSERVATION.has(o.status)) {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `status ${o.status ?? 'not given'}: not a final result; not used` });
-    return;
-  }
+  const note = noteOn(ctx, ref, code);
+  if (!target) return o.code?.coding?.some((c) => ctx.index.has(codeKey(c.system, c.code))) ? undefined : note(NO_FIELD);
+  if (target.kind !== 'field') return note('this code names a diagnosis or drug, not an observation result; not imported');
+  if (!FINAL_OBSERVATION.has(o.status)) return note(`status ${o.status ?? 'not given'}: not a final result; not used`);
   const rawDate = o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.effectiveInstant;
   const date = dateOf(rawDate);
-  if (!date) {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `${dateProblem(rawDate, 'effective date') ?? 'no effective date'}: not used` });
-    return;
-  }
+  if (!date) return note(`${dateProblem(rawDate, 'effective date') ?? 'no effective date'}: not used`);
   if (afterAsOf(date, ctx, ref, code)) return;
   // Kept even when it cannot be read: the latest result decides, and an unreadable one leaves the field unknown.
   const value = observationValue(o, target.def, ref, code, ctx, date);
@@ -479,10 +556,7 @@ function unitOf(q: R4.Quantity | undefined): string | undefined {
 
 /** The field's value from the observation, in the patient file's input form, or undefined (noted). */
 function observationValue(o: R4.Observation, def: FieldDef, ref: string, code: string | undefined, ctx: Ctx, date: string): unknown {
-  const note = (message: string) => {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
-    return undefined;
-  };
+  const note = noteOn(ctx, ref, code);
   if (def.type === 'boolean') {
     // Read only when every statement of the result is one read here and they all agree.
     const said = serologyStatements(o);
@@ -629,9 +703,9 @@ function statusCode(cc: R4.CodeableConcept | undefined, system: string, known: S
 function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subtype[], records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
   const target = targetOf(c.code, ctx, ref);
   const code = conceptText(c.code);
-  const note = (message: string) => ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
+  const note = noteOn(ctx, ref, code);
   if (!target) {
-    if (!c.code?.coding?.some((x) => ctx.index.has(codeKey(x.system, x.code)))) note('no dictionary field is bound to this code');
+    if (!c.code?.coding?.some((x) => ctx.index.has(codeKey(x.system, x.code)))) note(NO_FIELD);
     return;
   }
   const verification = statusCode(c.verificationStatus, VERIFICATION_SYSTEM, VERIFICATION_CODES);
@@ -647,7 +721,7 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
   const clinical = clinicalCode === 'unreadable' ? undefined : clinicalCode;
   if (clinicalCode === 'unreadable') note(`clinical status ${conceptText(c.clinicalStatus) ?? 'given'} is not one coding in ${CLINICAL_SYSTEM}: read as not given`);
   if (target.kind === 'evidence') {
-    return note(`on the record${clinical ? ` (${clinical})` : ''}${onset.date ? ` since ${onset.date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
+    return note(`on the record${clinical ? ` (${clinical} at export)` : ''}${onset.date ? ` since ${onset.date}` : ''}: ${target.paths.join(' and ')} ${target.paths.length > 1 ? 'are' : 'is'} for a person to decide`);
   }
   if (target.kind === 'enumValue' && target.path === 'diagnosis.subtype') {
     subtypes.push({ value: target.value, ref, ...(code ? { code } : {}), ...(onset.date ? { date: onset.date } : { lacking: { ...onset, ...(recorded ? { recorded } : {}) } }) });
@@ -660,20 +734,23 @@ function importCondition(c: R4.Condition, ref: string, ctx: Ctx, subtypes: Subty
     // Present at screening only if something places it then: a full onset (checked above), an onset
     // year or month wholly before the date, or the entry made by then. A condition known only from
     // an entry made later may have begun after screening.
-    const lastDay = onset.partial ? lastPossibleDay(onset.partial) : undefined;
-    const placed = !ctx.asOf || onset.date !== undefined || (lastDay !== undefined && compareDates(lastDay, ctx.asOf) <= 0) || (recorded !== undefined && compareDates(recorded, ctx.asOf) <= 0);
+    const byScreening = (d: string | undefined) => ctx.asOf !== undefined && d !== undefined && compareDates(d, ctx.asOf) <= 0;
+    const placed = !ctx.asOf || onset.date !== undefined || byScreening(onset.partial && lastPossibleDay(onset.partial)) || byScreening(recorded);
     if (clinical && ACTIVE_CLINICAL.has(clinical) && !placed) note(`${clinical}, ${onset.partial ? `onset "${onset.partial}"` : 'no onset date'}${recorded ? `, recorded ${recorded}` : ''}: nothing places it on or before the screening date ${ctx.asOf}; whether it was present then is for a person`);
     else if (clinical && ACTIVE_CLINICAL.has(clinical)) record.active = true;
     else if (clinical && ENDED_CLINICAL.has(clinical)) {
       const resolved = conditionDate(c, 'abatement');
       const day = resolved.date ?? firstPossibleDay(resolved.partial);
+      // The clinical status is the one at export. Without a full resolution date it says nothing of
+      // the screening date, unless the resolution (a year or month wholly before) or the export is not after it.
+      const before = resolved.date !== undefined || byScreening(resolved.partial && lastPossibleDay(resolved.partial));
       // Resolved after the screening date: it had not resolved then.
       if (ctx.asOf && day && compareDates(day, ctx.asOf) > 0) note(`${clinical} ${resolved.date ? `on ${resolved.date}` : `in "${resolved.partial}"`}, after the screening date ${ctx.asOf}: whether it was active then is for a person`);
-      else {
+      else if (before || byScreening(ctx.exported)) {
         record.active = false;
         if (resolved.date) record.resolvedDate = resolved.date;
-        else note(unknownDate(resolved, 'the resolution date'));
-      }
+        else note(`${unknownDate(resolved, 'the resolution date')}${before ? '' : `; ${clinical} at export on ${ctx.exported}, not after the screening date`}`);
+      } else note(`${resolved.had}, and ${clinical} is its status at export${ctx.exported ? ` on ${ctx.exported}` : ` (${ctx.unstamped})`}: whether it was active on the screening date${ctx.asOf ? ` ${ctx.asOf}` : ' (not given)'} is unknown — record the resolution date`);
     } else note('no clinical status: whether it is present now is unknown');
     records.get('malignancies')?.push(record);
     refs.get('malignancies')?.push(ref);
@@ -754,9 +831,9 @@ function pickSubtype(subtypes: Subtype[], ctx: Ctx): { value: string; date?: str
 function importProcedure(p: R4.Procedure, ref: string, ctx: Ctx, records: Map<string, Record<string, unknown>[]>, refs: Map<string, string[]>) {
   const target = targetOf(p.code, ctx, ref);
   const code = conceptText(p.code);
-  const note = (message: string) => ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
+  const note = noteOn(ctx, ref, code);
   if (target?.kind !== 'recordValue' || target.records !== 'procedures') {
-    if (!target) note('no dictionary field is bound to this code');
+    if (!target) note(NO_FIELD);
     else note('this code does not name a procedure; not imported');
     return;
   }
@@ -785,13 +862,22 @@ const REQUEST_IGNORED = new Set(['cancelled', 'entered-in-error', 'draft']);
 const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order']);
 const STATEMENT_IGNORED = new Set(['entered-in-error', 'intended', 'not-taken']);
 
-/** The medication's concept: its own code, or the referenced Medication's code and ingredients. */
-function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R4.MedicationAdministration | R4.MedicationDispense, ctx: Ctx): R4.CodeableConcept[] {
+/**
+ * The medication's concept: its own code, or the referenced Medication's code and ingredients (a
+ * contained one, `#med`, is not read); undefined when the reference, read as a subject's is
+ * (`readRef`), names no single Medication in the bundle (none, or, written with no base in a bundle
+ * on several servers, one on each).
+ */
+function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R4.MedicationAdministration | R4.MedicationDispense, ctx: Ctx, fullUrl: string | undefined): R4.CodeableConcept[] | undefined {
   if (m.medicationCodeableConcept) return [m.medicationCodeableConcept];
   const reference = m.medicationReference?.reference;
-  const med = reference ? ctx.medications.get(reference) : undefined;
-  if (!med) return [];
-  return [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
+  if (typeof reference !== 'string') return [];
+  // A contained Medication (`#med`) is not read.
+  if (reference.startsWith('#')) return [];
+  const key = readRef(reference, fullUrl, ctx);
+  const found = ctx.medications.filter(([k, med]) => k === key || `Medication/${med.id}` === key);
+  const med = found.length === 1 ? found[0]?.[1] : undefined;
+  return med && [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
 }
 
 /**
@@ -800,8 +886,8 @@ function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R
  * and date, so that a person can check the list holds it (a rituximab infusion must not vanish
  * into a count). These types are not shape-checked, so every element is read defensively.
  */
-function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispense, ref: string, ctx: Ctx) {
-  const concepts = medicationConcepts(m, ctx).filter((cc) => cc !== null && typeof cc === 'object');
+function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispense, ref: string, ctx: Ctx, fullUrl: string | undefined) {
+  const concepts = (medicationConcepts(m, ctx, fullUrl) ?? []).filter((cc) => cc !== null && typeof cc === 'object');
   const text = concepts.map((cc) => (Array.isArray(cc.coding) && cc.coding[0] !== null && typeof cc.coding[0] === 'object' ? codingText(cc.coding[0]) : cc.text)).find((t) => typeof t === 'string');
   const display = (m.medicationReference as { display?: unknown } | undefined)?.display;
   const code = text ?? (typeof display === 'string' ? display : undefined);
@@ -811,16 +897,14 @@ function drugGivenElsewhere(m: R4.MedicationAdministration | R4.MedicationDispen
   // A date that is not a full one is named as given, never dropped.
   const partial = !date && typeof raw === 'string';
   const details = [partial ? 'not a full date' : '', typeof m.status === 'string' ? `status ${m.status.slice(0, 20)}` : ''].filter((d) => d).join('; ');
-  ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message: `a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : partial ? ` on "${raw.slice(0, 30)}"` : ''}${details ? ` (${details})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it` });
+  noteOn(ctx, ref, code)(`a drug ${given ? 'given' : 'dispensed'}${date ? ` on ${date}` : partial ? ` on "${raw.slice(0, 30)}"` : ''}${details ? ` (${details})` : ''}: ${given ? 'administrations' : 'dispensings'} are not read for screening; check that the medication list holds it`);
 }
 
-function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx): MedEntry | undefined {
-  const concepts = medicationConcepts(m, ctx);
-  const code = concepts.map(conceptText).find((t) => t) ?? m.medicationReference?.display;
-  const note = (message: string) => {
-    ctx.notes.push({ resource: ref, ...(code ? { code } : {}), message });
-    return undefined;
-  };
+function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: string, ctx: Ctx, fullUrl: string | undefined): MedEntry | undefined {
+  const concepts = medicationConcepts(m, ctx, fullUrl);
+  const code = concepts?.map(conceptText).find((t) => t) ?? m.medicationReference?.display;
+  const note = noteOn(ctx, ref, code);
+  if (!concepts) return note(`medicationReference ${m.medicationReference?.reference?.slice(0, 80)} matches no single Medication in the bundle: the drug is unknown; not imported`);
   const targets = concepts.map((cc) => targetOf(cc, ctx, ref)).filter((t): t is CodeTarget => t !== undefined);
   const drugs = new Set(targets.flatMap((t) => (t.kind === 'recordValue' && t.records === 'medications' ? [t.value] : [])));
   if (drugs.size === 0) return note('not an RxNorm ingredient the dictionary binds (a clinical-drug code needs mapping to its ingredient by a person)');

@@ -174,7 +174,7 @@ function describeKind(t: Trace): string {
     case 'takenFor': {
       const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;
-      return `${medDates(t)}; rule: started by ${d.since} (${d.atLeast} before the ${d.before} date ${d.date}) and still taken`;
+      return `${medDates(t)}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
     }
     case 'stableDose': {
       const d = detailOf(t);
@@ -187,7 +187,7 @@ function describeKind(t: Trace): string {
           : d.unitMismatchOn
             ? `dose from ${d.unitMismatchOn} is written in another unit, so it cannot be compared`
             : doses || 'dose history not recorded';
-      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} before the ${d.before} date ${d.date})`;
+      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} from then are reached by the ${d.before} date ${d.date})`;
     }
     case 'lastDoseWithin': {
       const d = detailOf(t);
@@ -290,17 +290,7 @@ export type TraceLine = { depth: number; outcome: Outcome; text: string };
  */
 export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0): TraceLine[] {
   const lines: TraceLine[] = [{ depth, outcome: t.outcome, text: describeNode(t) }];
-  let children = t.children ?? [];
-  if (t.kind === 'ref' && children.length === 1) {
-    // Show a definition's own operator children directly under its description.
-    const inner = children[0] as Trace;
-    children = inner.children && ['any', 'all'].includes(inner.kind) ? inner.children : [inner];
-  }
-  if (t.kind === 'item' && t.detail?.applies === 'not_met' && t.outcome === 'met') children = [];
-  // Records not entered yet matter only while they leave the answer open.
-  if (t.outcome === 'met' || t.outcome === 'not_met') children = children.filter((c) => c.kind !== 'unrecorded');
-  let shown = children;
-  if (!options.full) shown = decisiveChildren(t, children);
+  const { children, shown } = traceChildren(t, options.full === true);
   for (const c of shown) lines.push(...traceLines(c, options, depth + 1));
   // One collapsed line per outcome among the hidden parts, each with its own mark: a "✔ (+1 more)"
   // must never hide a ✘.
@@ -314,6 +304,30 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
     lines.push({ depth: depth + 1, outcome, text });
   }
   return lines;
+}
+
+/** A node's parts as the trace lists them, and those it shows: every one (`full`), else those that decide it. */
+function traceChildren(t: Trace, full: boolean): { children: Trace[]; shown: Trace[] } {
+  let children = t.children ?? [];
+  if (t.kind === 'ref' && children.length === 1) {
+    // Show a definition's own operator children directly under its description.
+    const inner = children[0] as Trace;
+    children = inner.children && ['any', 'all'].includes(inner.kind) ? inner.children : [inner];
+  }
+  if (t.kind === 'item' && t.detail?.applies === 'not_met' && t.outcome === 'met') children = [];
+  // Records not entered yet matter only while they leave the answer open.
+  if (t.outcome === 'met' || t.outcome === 'not_met') children = children.filter((c) => c.kind !== 'unrecorded');
+  return { children, shown: full ? children : decisiveChildren(t, children) };
+}
+
+/**
+ * The review ids on the trace's deciding path (what traceLines shows without `full`): a recorded
+ * decision not among them does not change the criterion's result.
+ */
+export function decidingReviewIds(t: Trace, out = new Set<string>()): Set<string> {
+  if (t.kind === 'review' && typeof t.detail?.id === 'string') out.add(t.detail.id);
+  for (const c of traceChildren(t, false).shown) decidingReviewIds(c, out);
+  return out;
 }
 
 const HIDDEN_WORDS: Record<Outcome, string> = { met: 'met', not_met: 'not met', unknown: 'unknown', needs_review: 'needing review' };

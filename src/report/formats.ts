@@ -19,6 +19,8 @@ export type ReportStamp = {
   tool: { name: string; version: string };
   /** ISO 8601 UTC time (--generated-at, SOURCE_DATE_EPOCH, else the clock). */
   generatedAt: string;
+  /** The date of the run as a coordinator reads "today" (cli/generated-at.ts runDate): a screening date after it is said on the record. */
+  today?: string;
   /** The patient file as read: its name and the SHA-256 of its bytes. */
   input: { name: string; sha256: string };
 };

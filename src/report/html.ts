@@ -83,6 +83,7 @@ function trialSection(p: PrintableTrial): string {
   out.push(`<p class="meta"><strong>Reference dates:</strong> ${p.referenceDates.map((d) => `${e(d.name)} ${e(d.date)}${d.source ? ` (${e(d.source)})` : ''}`).join('; ')}</p>`);
   out.push(`<div class="verdict ${e(p.verdict)}"><strong>${e(p.verdictText.replace(/ \(.*$/, ''))}</strong> ${e(p.verdictText.replace(/^[^(]*/, ''))}</div>`);
   if (p.partialWarning) out.push(`<p class="warning">${e(p.partialWarning)}</p>`);
+  if (p.aheadWarning) out.push(`<p class="warning">${e(p.aheadWarning)}</p>`);
   for (const s of p.sections) {
     out.push(`<h2>${e(s.title)}</h2>`);
     out.push('<table class="criteria"><thead><tr><th>Id</th><th>Criterion, deciding facts and protocol text</th><th>Effect</th></tr></thead><tbody>');

@@ -16,6 +16,7 @@ function trialSection(p: PrintableTrial): string {
   out.push(`**Reference dates:** ${p.referenceDates.map((d) => `${d.name} ${e(d.date)}${d.source ? ` (${e(d.source)})` : ''}`).join('; ')}`, '');
   out.push(`> **${e(p.verdictText)}**`, '');
   if (p.partialWarning) out.push(`> ${e(p.partialWarning)}`, '');
+  if (p.aheadWarning) out.push(`> ${e(p.aheadWarning)}`, '');
   for (const s of p.sections) {
     out.push(`## ${s.title}`, '');
     for (const c of s.criteria) {

@@ -98,6 +98,7 @@ function trialPages(doc: Doc, p: PrintableTrial): void {
   para(doc, p.verdictText, 10.5, { font: 'Helvetica-Bold', x: MARGIN + 6, width: width - 12, color: verdictColor });
   doc.y = boxTop + boxHeight + 2;
   if (p.partialWarning) para(doc, p.partialWarning, 8, { color: COLORS.unknown });
+  if (p.aheadWarning) para(doc, p.aheadWarning, 8, { color: COLORS.unknown });
   for (const s of p.sections) {
     heading(doc, s.title);
     for (const c of s.criteria) criterionRow(doc, c);

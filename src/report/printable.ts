@@ -1,10 +1,12 @@
 // The content of the printable screening checklist (HTML and Markdown), as plain strings built from
 // describe.ts, so both formats say exactly the same things and only differ in markup and escaping.
+import { compareDates } from '../engine/dates.js';
 import type { ReferenceDateSource } from '../engine/reference-dates.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, ScreeningResult } from '../engine/result.js';
 import type { Dictionary } from '../criteria/dictionary-model.js';
-import { criterionStatus, decisionMeaning, traceLines, type TraceLine } from './describe.js';
+import { criterionStatus, decidingReviewIds, decisionMeaning, traceLines, type TraceLine } from './describe.js';
+import { andList } from './fact-words.js';
 import { collectSteps, openItemsNote, reviewSteps } from './next-steps.js';
 import { reasonsOf } from './reason.js';
 import { reasonWords } from './reason-words.js';
@@ -14,6 +16,8 @@ export type PrintableOptions = {
   tool: { name: string; version: string };
   /** ISO 8601 UTC time printed in the audit footer; fixed by the caller for reproducible output. */
   generatedAt: string;
+  /** The date of the run ("today"): a screening date after it is said on the record. */
+  today?: string;
   /** Per result, where each reference date came from. */
   referenceDateSources?: Partial<Record<string, ReferenceDateSource>>[];
   /** --full: an appendix with every node of every evidence tree. */
@@ -47,6 +51,8 @@ export type PrintableTrial = {
   patientId: string;
   criteriaLine: string;
   partialWarning?: string;
+  /** The screening date is after the date of the record: screened ahead, on the values recorded so far. */
+  aheadWarning?: string;
   referenceDates: { name: string; date: string; source: string }[];
   verdict: ScreeningResult['verdict'];
   verdictText: string;
@@ -100,11 +106,17 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
     }))
     .filter((s) => s.criteria.length > 0);
   const provisional = result.verdict === 'undetermined';
+  const screening = result.referenceDates.screening;
+  const ahead =
+    options.today !== undefined && screening !== undefined && compareDates(screening, options.today) > 0
+      ? `Screened ahead: the screening date ${screening} is after the day this record was made (${options.today}). Ages, windows and durations are reckoned on ${screening} from the values recorded by ${options.today}; screen again on the day if any may change by then.`
+      : undefined;
   return {
     heading: `${t.id} (${t.nct}) — ${t.title}`,
     patientId: result.patientId ?? '(no id in the patient file)',
     criteriaLine: `criteria version ${t.version}${t.completeness === 'partial' ? ' (partial encoding)' : ''}`,
     ...(t.completeness === 'partial' ? { partialWarning: `Only part of this trial's criteria is encoded: ${t.completenessNote ?? 'check the full protocol.'}` } : {}),
+    ...(ahead ? { aheadWarning: ahead } : {}),
     referenceDates: (['screening', 'consent', 'randomization'] as const).map((name) => ({
       name,
       date: result.referenceDates[name] ?? 'not given',
@@ -130,13 +142,24 @@ export function printableTrial(result: ScreeningResult, options: PrintableOption
   };
 }
 
-/** "I5 (I5-investigator): investigator: active disease … — Dr A (PI), 2026-11-16: "note"", one per recorded decision, criteria in report order. */
+/**
+ * "I5 (I5-investigator): investigator: active disease … — Dr A (PI), 2026-11-16: "note"", one per
+ * recorded decision, criteria in report order. A decision off the deciding path of every criterion
+ * that reads it (the part the trace leaves out as not changing the result) says it is not used, so
+ * its meaning is never read as settling a criterion.
+ */
 export function recordedDecisions(result: ScreeningResult): string[] {
+  const deciding = result.criteria.map((c) => decidingReviewIds(c.trace));
   const seen = new Set<string>();
   return result.criteria.flatMap((c) =>
     c.review
       .filter((r) => r.status !== 'open' && !seen.has(r.id) && seen.add(r.id))
-      .map((r) => `${c.id} (${r.id}): ${decisionMeaning({ by: r.by, decision: r.status === 'confirmed' ? 'yes' : 'no', yesMeans: r.yesMeans, noMeans: r.noMeans })} — ${r.decidedBy ?? 'who not recorded'}, ${r.decidedOn ?? 'date not recorded'}${r.note ? `: "${r.note}"` : ''}`),
+      .map((r) => {
+        const readers = result.criteria.filter((x) => x.review.some((y) => y.id === r.id && y.status !== 'open'));
+        const used = result.criteria.some((x, i) => readers.includes(x) && deciding[i]?.has(r.id));
+        const unused = used ? '' : `, not used (it does not change the result of ${andList(readers.map((x) => x.id))})`;
+        return `${c.id} (${r.id})${unused}: ${decisionMeaning({ by: r.by, decision: r.status === 'confirmed' ? 'yes' : 'no', yesMeans: r.yesMeans, noMeans: r.noMeans })} — ${r.decidedBy ?? 'who not recorded'}, ${r.decidedOn ?? 'date not recorded'}${r.note ? `: "${r.note}"` : ''}`;
+      }),
   );
 }
 

@@ -26,7 +26,14 @@ export function rankResults(results: ScreeningResult[]): RankedTrial[] {
         title: c.title,
         outcome: c.outcome,
         missing: c.missing,
-        review: r.review.filter((x) => x.criterion === c.id).map((x) => x.question),
+        // Every question the criterion waits for: one several criteria share (a definition's) is
+        // written out where the screening lists it first, and pointed to from the others.
+        review: c.review
+          .filter((x) => x.status === 'open')
+          .map((x) => {
+            const first = r.review.find((y) => y.id === x.id)?.criterion ?? c.id;
+            return first === c.id ? x.question : `see ${first} (${x.id})`;
+          }),
       }));
     const failing = r.criteria.find((c) => c.effect === 'fails');
     return {

@@ -1,7 +1,7 @@
 // Shared pieces of compiled nodes: field readers resolved at compile time, leaf nodes whose
 // evaluate and explain run the same code, and trace building. Pure.
 import { recordItemField, type Dictionary } from '../criteria/dictionary-model.js';
-import { shift, type Duration } from '../engine/dates.js';
+import { latestStartFor, shift, type Duration } from '../engine/dates.js';
 import { getPath } from '../engine/patient-record.js';
 import type { Outcome } from '../engine/logic.js';
 import { sameMissing, type Fact, type Missing, type Trace, type TraceKind, type TraceOf } from '../engine/result.js';
@@ -108,6 +108,15 @@ export function combined<K extends TraceKind>(kind: K, outcome: Outcome, childre
  */
 export function windowStart(duration: Duration): (ref: string) => string {
   return lastOf((ref) => shift(ref, duration, -1));
+}
+
+/**
+ * The latest start from which `duration`, counted forward, is complete by the reference date
+ * (latestStartFor), remembered per reference date as windowStart is: how long a drug, or its
+ * current dose, has been taken (takenFor, stableDose), counted as an interval from a start is.
+ */
+export function latestStart(duration: Duration): (ref: string) => string {
+  return lastOf((ref) => latestStartFor(ref, duration));
 }
 
 /** `f` remembering its answer for the last reference date asked (a batch asks the same date row after row). */

@@ -2,10 +2,10 @@
 import { compareDates, formatDuration } from '../engine/dates.js';
 import { takenOn } from '../engine/medication.js';
 import type { Fact } from '../engine/result.js';
-import { REF_PATH, windowStart } from './kit.js';
+import { latestStart, REF_PATH } from './kit.js';
 import { checkMedicationScope, medicationLeaf, readMedication , type WithoutReferenceDate } from './medication-kinds.js';
 import type { Duration, ReferenceDateName, RuleKind, SqlContext } from './types.js';
-import { DOSES_SUFFIX, NOT_MET, dateText, lit, q, ROW, shiftSql, takenOnSql, UNKNOWN } from '../sql/kit.js';
+import { DOSES_SUFFIX, NOT_MET, dateText, latestStartSql, lit, q, ROW, takenOnSql, UNKNOWN } from '../sql/kit.js';
 
 export type StableDose = { kind: 'stableDose'; note?: string | undefined; for: Duration; before: ReferenceDateName };
 /** What a stableDose rule's trace records: the window, and what decided it. */
@@ -18,7 +18,9 @@ export const stableDose: RuleKind<StableDose> = {
   check: checkMedicationScope,
   reads: (n, cx) => readMedication(n.before, cx),
   compile(n, cx) {
-    const windowFrom = windowStart(n.for);
+    // The window's first day is the latest day from which `for`, counted forward, is complete by the
+    // reference date, as takenFor counts: a dose in effect then and unchanged since has been taken for it.
+    const windowFrom = latestStart(n.for);
     const forText = formatDuration(n.for);
     return medicationLeaf('stableDose', n.note, n.before, cx, (env, { med, ref, base }, x) => {
       const since = windowFrom(ref);
@@ -59,9 +61,11 @@ export const stableDose: RuleKind<StableDose> = {
         if (x) (x.facts.push(doseFact(change)), (x.detail = { ...detail, changedOn: change.date }));
         return 'not_met';
       }
+      // The amount to collect: the current dose's when it lacks one (nothing can be compared with
+      // it), else the first entry's in the window without one; the SQL names the same.
       const unknownAmount = inWindow.find((d) => d.dose === undefined || current.dose === undefined);
       if (unknownAmount) {
-        env.missing.push({ field: `${base()}.doses`, need: { kind: 'doseAmount', date: unknownAmount.dose === undefined ? unknownAmount.date : current.date } });
+        env.missing.push({ field: `${base()}.doses`, need: { kind: 'doseAmount', date: current.dose === undefined ? current.date : unknownAmount.date } });
         return 'unknown';
       }
       const stillTaking = takenOn(med, ref);
@@ -86,7 +90,7 @@ export const stableDose: RuleKind<StableDose> = {
 function stableDoseTables(n: StableDose, cx: SqlContext) {
   const { alias: m, records } = cx.medication();
   const ref = cx.refCol(n.before);
-  const since = shiftSql(ref, n.for, -1);
+  const since = latestStartSql(ref, n.for);
   const start = `${m}.${q('start')}`;
   const t = cx.memo(n, () => {
     const doses = q(`${records}${DOSES_SUFFIX}`);

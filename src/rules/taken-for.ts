@@ -1,8 +1,8 @@
 // `takenFor`: started at least a duration before a reference date and still taken on it.
-import { compareDates, formatDuration, latestStartFor, shift } from '../engine/dates.js';
+import { compareDates, formatDuration, shift } from '../engine/dates.js';
 import { and, fromBoolean } from '../engine/logic.js';
 import { takenOn } from '../engine/medication.js';
-import { lastOf } from './kit.js';
+import { latestStart } from './kit.js';
 import type { Duration, ReferenceDateName, RuleKind, SqlContext } from './types.js';
 import { and as andSql, q, shiftSql, takenOnSql, tri, UNKNOWN } from '../sql/kit.js';
 import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedication, unrecordedSpanSql, type WithoutReferenceDate } from './medication-kinds.js';
@@ -17,8 +17,8 @@ export const takenFor: RuleKind<TakenFor> = {
   check: checkMedicationScope,
   reads: (n, cx) => readMedication(n.before, cx),
   compile(n, cx) {
-    // Counted forward from the start (latestStartFor), as the duration of a stopped course is.
-    const since = lastOf((ref) => latestStartFor(ref, n.atLeast));
+    // Counted forward from the start (latestStart), as the duration of a stopped course is.
+    const since = latestStart(n.atLeast);
     const atLeast = formatDuration(n.atLeast);
     return medicationLeaf('takenFor', n.note, n.before, cx, (env, m, x) => {
       const start = since(m.ref);

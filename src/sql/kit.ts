@@ -65,6 +65,22 @@ export function shiftSql(date: string, d: Duration, sign: 1 | -1): string {
 }
 
 /**
+ * The latest start from which `d` is complete by `ref` (latestStartFor in dates.ts): the last day s
+ * with s + d <= ref. s + d is s shifted by the months, then the days, so s + months <= ref - days;
+ * the latest such s is (ref - days) - months, except that when ref - days is a month's last day
+ * every day of the month `months` before fits (2026-02-28 - 3 months is 2025-11-28, but 3 months
+ * from 2025-11-30 end on 2026-02-28 too). The second term is that month's last day then (the first
+ * of the next month, shifted, less a day), and never later than the first term otherwise.
+ */
+export function latestStartSql(ref: string, d: Duration): string {
+  const months = (d.years ?? 0) * 12 + (d.months ?? 0);
+  const days = (d.weeks ?? 0) * 7 + (d.days ?? 0);
+  const end = days ? `(${ref} - ${days})` : ref;
+  if (!months) return end;
+  return `GREATEST(${shiftSql(end, { months }, -1)}, (${shiftSql(`(${end} + 1)`, { months }, -1)} - 1))`;
+}
+
+/**
  * Aged at least `years` whole years on `on` (ageInYears(birth, on) >= years): the birthday that
  * many years on is not after `on`, a 29 February birthday falling on 28 February in a common year
  * as the month shift clamps it. No date parts: DuckDB's EXTRACT fills a cache of dates for every

@@ -152,8 +152,9 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect, o
           `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${fails[i]} THEN ${lit(c.id)} END)`))} AS failed`,
           `${idList(trial.criteria.map((c, i) => `(CASE WHEN ${outcome(i)} = ${UNKNOWN} THEN ${lit(c.id)} END)`))} AS unknown`,
         ]),
-    // Open review items that can still change the result, criterion by criterion, each once.
-    `${idList(reviewCols.map((r) => `(CASE WHEN ${r.live} THEN ${lit(r.id)} END)`))} AS review`,
+    // Open review items that can still change the result, criterion by criterion, each once: a
+    // question of a definition several criteria use is listed under the first where it is live.
+    `${idList(reviewCols.map((r, k) => `(CASE WHEN ${[`(${r.live})`, ...reviewCols.slice(0, k).filter((x) => x.id === r.id).map((x) => `NOT COALESCE(${x.live}, FALSE)`)].join(' AND ')} THEN ${lit(r.id)} END)`))} AS review`,
     // What to collect (batch's `missing` cell): the unknown criteria's tokens in order, each once.
     // Made only where a criterion is unknown: a third of the rows or more have none, and removing
     // repeats is quadratic in the tokens (40 a row on average in NCT04946669).

@@ -144,3 +144,90 @@ describe('screen <bundle.json> --trial X', () => {
     expect(importer.length).toBeLessThan(40_000);
   });
 });
+
+// What a bundle does not say decides nothing: each case imported through the real bin, the imported
+// list put into a hand-written eligible patient, and that patient screened through the real bin.
+describe('screen import fhir, then screen: the imported values decide only what they support', () => {
+  const patient = { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' };
+  const importBin = (bundle: Record<string, unknown>) => {
+    const r = runBin(['import', 'fhir', '-', '--as-of', '2026-11-16'], { stdin: JSON.stringify(bundle) });
+    expect(r.code).toBe(0);
+    return { patient: JSON.parse(r.stdout) as Record<string, any>, summary: r.stderr };
+  };
+  /** The example screened through the real bin, with the values `change` gives for it put in place. */
+  const screenBin = (example: string, trial: string, change: (file: Record<string, any>) => Record<string, unknown>) => {
+    const original = JSON.parse(readFileSync(`${ROOT}examples/${example}.json`, 'utf8'));
+    const file = { ...original, ...change(original) };
+    const r = runBin(['-', '--trial', trial, '--format', 'json'], { stdin: JSON.stringify(file) });
+    const report = JSON.parse(r.stdout);
+    return { code: r.code, verdict: report.verdict, outcome: (id: string) => report.criteria.find((c: { id: string }) => c.id === id)?.outcome, missing: report.missing.map((m: { field: string }) => m.field) as string[] };
+  };
+
+  test('a cancer "resolved" at an export after the screening date, with no abatement date: whether it was active then stays unknown, and NCT04946669 E3 with it', () => {
+    const cancer = { resourceType: 'Condition', id: 'ca', clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '363346000' }] }, subject: { reference: 'Patient/p1' }, onsetDateTime: '2018-01-01' };
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', timestamp: '2026-12-01T09:00:00Z', entry: [{ resource: patient }, { resource: cancer }] });
+    expect(imported.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
+    expect(summary).toContain('no abatement date, and resolved is its status at export on 2026-12-01: whether it was active on the screening date 2026-11-16 is unknown — record the resolution date [Condition/ca]');
+    // Before, "active": false made E3 a question about a cancer no longer present; answered no, the patient was ELIGIBLE (exit 0).
+    const s = screenBin('nct04946669-eligible', 'NCT04946669', () => ({ malignancies: imported.malignancies, reviews: { NCT04946669: { 'E3-malignancy': { decision: 'no', by: 'Dr A (PI)', date: '2026-11-16' } } } }));
+    expect([s.code, s.verdict, s.outcome('E3')]).toEqual([3, 'undetermined', 'unknown']);
+    expect(s.missing).toContain('malignancies[0].active');
+  });
+
+  const MRN = 'urn:oid:1.2.3.4.mrn';
+  const rituximab = (subject: Record<string, unknown>) => ({ resourceType: 'MedicationStatement', id: 'rtx', status: 'completed', medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '121191' }] }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject });
+  const withRituximabOf = (imported: Record<string, any>) => screenBin('im101-611-eligible', 'IM101-611', (eligible) => ({ medications: [...eligible.medications, ...imported.medications] }));
+
+  test('a rituximab course about MRN-999 under an empty identifier system, beside the Patient\'s reference, is set aside: IM101-611 stays eligible', () => {
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { ...patient, identifier: [{ system: MRN, value: 'MRN-001' }] } }, { resource: rituximab({ reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }) }] });
+    expect(imported.medications).toEqual([]);
+    expect(summary).toContain('its identifier MRN-999 is none of Patient/p1\'s, but gives no system to compare them in: whether it is Patient/p1 is unknown, though its reference is Patient/p1; not used [MedicationStatement/rtx]');
+    // Before, "" counted as a system the Patient does not list, so MRN-999 could not be compared and the course was used: INELIGIBLE (exit 1).
+    const s = withRituximabOf(imported);
+    expect([s.code, s.verdict]).toEqual([0, 'eligible']);
+  });
+
+  test('a rituximab course in an entry on another server, naming a relative Patient/p1, is that server\'s patient: set aside, IM101-611 stays eligible', () => {
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [
+      { fullUrl: 'https://ehr.example/fhir/Patient/p1', resource: patient },
+      { fullUrl: 'https://other.example/fhir/MedicationStatement/rtx', resource: rituximab({ reference: 'Patient/p1' }) },
+    ] });
+    expect(imported.medications).toEqual([]);
+    expect(summary).toContain('about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not https://ehr.example/fhir/Patient/p1: not used [MedicationStatement/rtx]');
+    // Before, Patient/p1 was read against the Patient resource: another hospital's rituximab course made the patient INELIGIBLE (exit 1).
+    const s = withRituximabOf(imported);
+    expect([s.code, s.verdict]).toEqual([0, 'eligible']);
+  });
+
+  test('an Epic-style export on one server (the Patient with no fullUrl, a 70-character id with _, the Medication with a urn:uuid) is read whole', () => {
+    const EHR = 'https://ehr.example/fhir/';
+    const id = `e${'Ab_9'.repeat(17)}x`;
+    const ck = { resourceType: 'Observation', id, status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '2157-6' }] }, effectiveDateTime: '2026-11-10', valueQuantity: { value: 900, unit: 'U/L', system: 'http://unitsofmeasure.org', code: 'U/L' }, referenceRange: [{ high: { value: 170, unit: 'U/L', system: 'http://unitsofmeasure.org', code: 'U/L' } }], subject: { reference: 'Patient/p1' } };
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [
+      { resource: patient },
+      { fullUrl: `${EHR}Observation/${id}`, resource: ck },
+      { fullUrl: 'urn:uuid:00000000-0000-4000-8000-0000000000a1', resource: { resourceType: 'Medication', id: 'm1', code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '6851' }] } } },
+      { fullUrl: `${EHR}MedicationStatement/mtx`, resource: { resourceType: 'MedicationStatement', id: 'mtx', status: 'completed', medicationReference: { reference: 'Medication/m1' }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject: { reference: 'Patient/p1' } } },
+    ] });
+    // Before, the long id gave its entry no server (Patient/p1 set aside), and the Patient and the Medication, with no server address, matched nothing on ehr.example.
+    expect(imported.labs).toEqual({ ck: { value: 900, unit: 'U/L', uln: 170, date: '2026-11-10' } });
+    expect(imported.medications).toEqual([{ drug: 'methotrexate', start: '2026-09-01', stop: '2026-09-15' }]);
+    expect(summary).not.toMatch(/not used|matches no single/);
+  });
+
+  test('a Medication/m1 named from an entry on the Patient\'s server is that server\'s, not another server\'s newer Medication/m1: the course is methotrexate, and IM101-611 stays eligible', () => {
+    const EHR = 'https://ehr.example/fhir/';
+    const medication = (base: string, versionId: string, rxnorm: string) => ({ fullUrl: `${base}Medication/m1`, resource: { resourceType: 'Medication', id: 'm1', meta: { versionId }, code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }] } } });
+    const { patient: imported, summary } = importBin({ resourceType: 'Bundle', type: 'collection', entry: [
+      { fullUrl: `${EHR}Patient/p1`, resource: patient },
+      medication(EHR, '1', '6851'),
+      medication('https://other.example/fhir/', '2', '121191'),
+      { fullUrl: `${EHR}MedicationStatement/mtx`, resource: { resourceType: 'MedicationStatement', id: 'mtx', status: 'completed', medicationReference: { reference: 'Medication/m1' }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject: { reference: 'Patient/p1' } } },
+    ] });
+    expect(imported.medications).toEqual([{ drug: 'methotrexate', start: '2026-09-01', stop: '2026-09-15' }]);
+    expect(summary).not.toContain('versions of this resource');
+    // Before, Medication/m1 was looked up by id: the other server's newer rituximab replaced it, and the patient was INELIGIBLE (exit 1).
+    const s = withRituximabOf(imported);
+    expect([s.code, s.verdict, s.outcome('E3')]).toEqual([0, 'eligible', 'not_met']);
+  });
+});

@@ -1,6 +1,9 @@
 // End-to-end: every example keeps its verdict for its own trial, and --all / repeated --trial
 // rank trials and set the exit code (0 any eligible, 3 none eligible but some open, 1 none).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -92,6 +95,33 @@ describe('screening across trials', () => {
     expect(summary).toMatch(/1\. NCT04946669 \(NCT04946669\): ELIGIBLE/);
     expect(summary).toMatch(/2\. NCT02347891 \(NCT02347891\) \[partial encoding\]: UNDETERMINED — 2 open criteria/);
     expect(summary).toContain('decide: Have the remaining inclusion criteria');
+  });
+
+  // The eligible NCT04946669 example with tofacitinib in place of methotrexate: whether it counts
+  // (I3-rituximab-ivig) is one decision for I3 and I5, listed once among the open items, under I3.
+  test.each([
+    ['no decision recorded', {}, ['see I3 (I3-rituximab-ivig)', 'If the investigator counts']],
+    ['its stable dose confirmed: I5 waits only for the shared question', { 'I5-etcetera-stable-dose': { decision: 'yes', by: 'Dr A', date: '2026-11-16' } }, ['see I3 (I3-rituximab-ivig)']],
+  ])('an open criterion always says what it waits for, a question shared with an earlier criterion pointed to (%s)', async (_n, reviews, i5) => {
+    const p = JSON.parse(readFileSync(`${root}examples/nct04946669-eligible.json`, 'utf8'));
+    p.medications[1] = { drug: 'tofacitinib', start: '2025-06-15', ongoing: true, outcome: 'failure', doses: [{ date: '2025-06-15', dose: 10, unit: 'mg/day' }] };
+    p.reviews = { NCT04946669: reviews };
+    const dir = mkdtempSync(join(tmpdir(), 'rank-'));
+    try {
+      const file = join(dir, 'p.json');
+      writeFileSync(file, JSON.stringify(p));
+      const json = JSON.parse((await screen(file, '--all', '--format', 'json')).stdout);
+      const at = json.ranking.findIndex((x: { trial: string }) => x.trial === 'NCT04946669');
+      const items = json.ranking[at].openItems as { criterion: string; outcome: string; review: string[] }[];
+      const counted = json.reports[at].review.find((x: { id: string }) => x.id === 'I3-rituximab-ivig').question;
+      expect(items.find((o) => o.criterion === 'I3')?.review[0]).toBe(counted);
+      expect(items.find((o) => o.criterion === 'I5')?.review.map((q) => q.slice(0, 26))).toEqual(i5);
+      for (const o of items) if (o.outcome === 'needs_review') expect(o.review.length, o.criterion).toBeGreaterThan(0);
+      const summary = (await screen(file, '--all', '--brief')).stdout;
+      expect(summary).toMatch(/- I5 Prior immunosuppressant at a stable dose > 3 months — needs review\n {11}decide: see I3 \(I3-rituximab-ivig\)\n/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('exit 1 when every trial named is ineligible, with the first failing criterion and its evidence', async () => {

@@ -1,7 +1,8 @@
 // The default text report is a checklist at the chart: short, one line per criterion with the
 // deciding facts, marks that show the effect on eligibility, and lines that fit 100 columns.
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { runInProcess } from './run-cli-env.js';
+import { ROOT, runInProcess } from './run-cli-env.js';
 
 const screen = (file: string, extra: string[] = []) => runInProcess([`examples/${file}.json`, '--trial', file.startsWith('im101') ? 'IM101-611' : file.startsWith('nct02347891') ? 'NCT02347891' : 'NCT04946669', ...extra]);
 
@@ -79,4 +80,36 @@ test('--brief keeps only what fails or is open, with its facts, and counts the r
   const r = await screen('im101-611-ineligible-weakness', ['--brief']);
   expect(r.stdout).toContain('Inclusion criteria: 6 of 7 pass, and:\n✘ I3 Demonstrable muscle weakness (MMT-8 and 3 of 6 measures) — FAILS\n    MMT-8 total 140/150, needs ≤ 135 points\n');
   expect(r.stdout).toContain('Exclusion criteria: 12 of 12 pass\n');
+});
+
+// The clinical audit's NCT04946669 exclusion patients, screened end to end from standard input.
+describe('NCT04946669 exclusions the audit disputed', () => {
+  const eligible = JSON.parse(readFileSync(`${ROOT}examples/nct04946669-eligible.json`, 'utf8'));
+  const screenPatient = (change: (p: any) => void, extra: string[] = []) => {
+    const p = structuredClone(eligible);
+    change(p);
+    return runInProcess(['-', '--trial', 'NCT04946669', ...extra], {}, JSON.stringify(p));
+  };
+
+  test('AST 2.5 × ULN with CK 15 × ULN goes to the investigator, not straight to ineligible', async () => {
+    const r = await screenPatient((p) => { p.labs.ast.value = 100; p.labs.ck = { value: 3000, unit: 'U/L', uln: 200, date: '2026-11-10' }; });
+    expect(r.code).toBe(3);
+    expect(r.stdout.split('\n')[0]).toBe('Verdict: UNDETERMINED (needs review: E3)');
+    expect(r.stdout).toContain('E3-transaminase-liver');
+  });
+
+  const overlap = (p: any) => {
+    p.diagnosis.subtype = 'overlap';
+    p.reviews = { NCT04946669: { 'I1-chart-diagnosis': { decision: 'yes', by: 'Dr A', date: '2026-11-16' } } };
+  };
+  test.each([[[]], [['--explain']], [['--brief']], [['--format', 'md']], [['--format', 'html']]])(
+    'overlap myositis with "no other rheumatic disease" in the history is excluded by E1, and no line says "no" (%j)',
+    async (extra) => {
+      const r = await screenPatient(overlap, extra);
+      expect(r.code).toBe(1);
+      if (extra.length === 0) expect(r.stdout.split('\n')[0]).toBe('Verdict: INELIGIBLE (fails E1)');
+      expect(r.stdout).toContain('Overlap myositis');
+      expect(r.stdout).not.toMatch(/Other rheumatic immune disease: no/);
+    },
+  );
 });

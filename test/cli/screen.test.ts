@@ -1,7 +1,10 @@
 // End-to-end: every example through the real CLI, report shapes, and error handling.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../helpers/screening.js';
 import { runBin, runInProcess } from './run-cli.js';
 
@@ -166,6 +169,97 @@ test('mistyped review keys are warned about with a suggestion (the review stays 
   expect(r.stderr).toContain('warning: <stdin> $.reviews["IM101-611"]["I5-investigatr"]: not a review item of IM101-611 (did you mean "I5-investigator"?): ignored');
   expect(r.stderr).toContain('warning: <stdin> $.reviews["IM101-6111"]: no trial "IM101-6111" (did you mean "IM101-611"?): these decisions are not used');
   expect(r.code).toBe(3);
+});
+
+describe('NCT04946669: whether a biologic, immune globulin or JAK inhibitor counts is asked once, for I3 and I5', () => {
+  // The eligible example with tofacitinib in place of methotrexate, on file.
+  const dir = mkdtempSync(join(tmpdir(), 'screen-etc-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const patient = (reviews?: Record<string, unknown>) => {
+    const p = JSON.parse(readFileSync(`${ROOT}examples/nct04946669-eligible.json`, 'utf8'));
+    p.medications[1] = { drug: 'tofacitinib', start: '2025-06-15', ongoing: true, outcome: 'failure', doses: [{ date: '2025-06-15', dose: 10, unit: 'mg/day' }] };
+    if (reviews) p.reviews = { NCT04946669: reviews };
+    const file = join(dir, `p${readdirSync(dir).length}.json`);
+    writeFileSync(file, JSON.stringify(p));
+    return file;
+  };
+  const COUNTED = 'Does the investigator count it as an immunosuppressive therapy of the record?';
+  const occurrences = (text: string, s: string) => text.replace(/\s+/g, ' ').split(s).length - 1;
+
+  test('the open review items name the question once: JSON, text and batch (JS and DuckDB)', async () => {
+    const file = patient();
+    const json = JSON.parse((await runInProcess([file, '-t', 'NCT04946669', '--format', 'json'])).stdout);
+    expect(json.review.map((r: { id: string }) => r.id)).toEqual(['I3-rituximab-ivig', 'I3-combined-3-months', 'I5-etcetera-stable-dose', 'I6-washout']);
+    expect(json.review.filter((r: { question: string }) => r.question.replace(/\s+/g, ' ').includes(COUNTED))).toHaveLength(1);
+    const text = await runInProcess([file, '-t', 'NCT04946669']);
+    expect(text.code).toBe(3);
+    expect(occurrences(text.stdout, COUNTED)).toBe(1);
+    for (const engine of ['js', 'duckdb']) {
+      const batch = await runInProcess(['batch', file, '-t', 'NCT04946669', '--format', 'ndjson', '--engine', engine]);
+      expect(JSON.parse(batch.stdout.trim()).review, engine).toEqual(json.review.map((r: { id: string }) => r.id));
+    }
+  });
+
+  test('a recorded decision that changes no result is printed as not used, and no format says it meets I5: text --full, md, html, pdf, json', async () => {
+    // Tofacitinib not counted, yet "at a stable dose" recorded: I5 fails on the first decision alone.
+    const file = patient({ 'I3-rituximab-ivig': { decision: 'no', by: 'Dr A', date: '2026-11-16' }, 'I5-etcetera-stable-dose': { decision: 'yes', by: 'Dr A', date: '2026-11-16' } });
+    const words = (s: string) => s.replace(/\s+/g, ' ');
+    const line = 'I5 (I5-etcetera-stable-dose), not used (it does not change the result of I5): investigator: at a stable dose for more than 3 months (meets I5 only if the therapy is counted: I3-rituximab-ivig) — Dr A, 2026-11-16';
+    const pdf = join(dir, 'record.pdf');
+    expect((await runInProcess([file, '-t', 'NCT04946669', '--format', 'pdf', '--out', pdf])).code).toBe(1);
+    const printed = {
+      md: (await runInProcess([file, '-t', 'NCT04946669', '--format', 'md'])).stdout,
+      html: (await runInProcess([file, '-t', 'NCT04946669', '--format', 'html'])).stdout,
+      pdf: spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout,
+    };
+    for (const [format, out] of Object.entries(printed)) {
+      expect(words(out), format).toContain('INELIGIBLE');
+      expect(words(out), format).toContain(line);
+      // The decision that did decide is not marked.
+      expect(words(out), format).toContain('I3 (I3-rituximab-ivig): investigator: not counted');
+    }
+    const text = await runInProcess([file, '-t', 'NCT04946669', '--full']);
+    expect(text.stdout).toContain('Verdict: INELIGIBLE (fails I3, I5)');
+    expect(words(text.stdout)).toContain('investigator: at a stable dose for more than 3 months (meets I5 only if the therapy is counted: I3-rituximab-ivig) (answered "yes"');
+    expect(text.stdout).not.toMatch(/I5 met\b/);
+    const json = JSON.parse((await runInProcess([file, '-t', 'NCT04946669', '--format', 'json'])).stdout);
+    const i5 = json.criteria.find((c: { id: string }) => c.id === 'I5');
+    expect(i5.outcome).toBe('not_met');
+    expect(i5.review.find((r: { id: string }) => r.id === 'I5-etcetera-stable-dose').yesMeans).toBe('at a stable dose for more than 3 months (meets I5 only if the therapy is counted: I3-rituximab-ivig)');
+  });
+
+  test('a decision recorded under the retired I5-rituximab-ivig is named as retired, with what to record instead, never matched to another id', async () => {
+    const file = patient({ 'I5-rituximab-ivig': { decision: 'no', by: 'Dr A', date: '2026-11-16' } });
+    const r = await runInProcess([file, '-t', 'NCT04946669', '--format', 'json']);
+    expect(r.stderr).toContain(`warning: ${file} $.reviews.NCT04946669["I5-rituximab-ivig"]: a retired review item of NCT04946669, not used:`);
+    expect(r.stderr).toContain('Ask the investigator again and record the decisions under "I3-rituximab-ivig" and "I5-etcetera-stable-dose".');
+    // The version that retired it (not the last that asked it), which does not change when criteriaVersion is bumped.
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain('A decision recorded under it before criteria version 2026-12-02.2 answered two questions at once');
+    expect(r.stderr).not.toContain('did you mean');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).review.map((x: { id: string }) => x.id)).toContain('I5-etcetera-stable-dose');
+  });
+});
+
+// A near miss of a retired review id (case, a letter) gets the retirement message, never a live id
+// whose question the old answer would be read as answering; a near miss of a live id keeps its "did you mean".
+test.each([
+  ['i5-rituximab-ivig', 'retired'],
+  ['I5-rituximab-IVIG', 'retired'],
+  ['I5-rituximab-ivg', 'retired'],
+  // as close to the retired id as to I3-rituximab-ivig: the retired one wins
+  ['I4-rituximab-ivig', 'retired'],
+  ['I3-rituximab-ivg', 'I3-rituximab-ivig'],
+  ['I5-etcetera-stable-dos', 'I5-etcetera-stable-dose'],
+])('NCT04946669: a decision recorded under "%s" is warned about as near %s', async (id, near) => {
+  const p = JSON.parse(readFileSync(`${ROOT}examples/nct04946669-eligible.json`, 'utf8'));
+  p.reviews = { NCT04946669: { [id]: { decision: 'yes', by: 'Dr A', date: '2026-11-16' } } };
+  const r = await runInProcess(['-', '-t', 'NCT04946669', '--brief'], { stdin: JSON.stringify(p) });
+  const warning = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+  expect(warning).toHaveLength(1);
+  const at = `$.reviews.NCT04946669["${id}"]: not a review item of NCT04946669`;
+  expect(warning[0]).toContain(near === 'retired' ? `${at} (did you mean the retired "I5-rituximab-ivig"?), not used: ` : `${at} (did you mean "${near}"?): ignored`);
+  if (near === 'retired') expect(warning[0]).toMatch(/Ask the investigator again and record the decisions under "I3-rituximab-ivig" and "I5-etcetera-stable-dose"\.$/);
 });
 
 test('dates after the screening date given with --as-of are warned about', async () => {

@@ -26,7 +26,7 @@ describe('screen template', () => {
     expect(used.recordItems.get('medications')).toEqual(['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses']);
     expect(used.recordItems.get('procedures')).toEqual(['type', 'date', 'showsActiveDisease']);
     expect(used.referenceDates).toEqual(['screening', 'consent', 'randomization']);
-    expect(used.reviews.map((r) => r.id)).toEqual(['I2-juvenile-age-18', 'I4-adjudication', 'I5-investigator', 'I6-mycophenolic-acid', 'I6-antimalarial', 'I6-background-ending', 'E7-skin-or-in-situ', 'P1-protocol']);
+    expect(used.reviews.map((r) => r.id)).toEqual(['I2-juvenile-age-18', 'I4-adjudication', 'I5-investigator', 'I6-mycophenolic-acid', 'I6-antimalarial', 'I6-stopped-course', 'I6-background-ending', 'E7-skin-or-in-situ', 'P1-protocol']);
   });
 
   test('CSV header: every column is understood by screen batch; an empty row screens as undetermined', async () => {

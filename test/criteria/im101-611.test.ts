@@ -90,6 +90,14 @@ table('I3', [
   ['VAS in mm is converted: PGA 19 mm = 1.9 cm is below 2 cm', (p) => void (p.assessments = { mmt8: { score: 130, max: 150 }, pga: { value: 19, unit: 'mm' }, sga: 1, haqDi: 0.5, extramuscularGlobal: 0 }, (p.labs = {})), 'not_met'],
 ]);
 
+/** No rash, a CK below 5 × ULN: only a procedure (or the committee) can show current activity. */
+const skinBiopsy = (date: string, showsActiveDisease: boolean | undefined) => (p: any) => {
+  p.assessments.activeRash = false;
+  p.labs.ck.value = 300;
+  p.procedures = [{ type: 'skinBiopsy', date, ...(showsActiveDisease === undefined ? {} : { showsActiveDisease }) }];
+};
+const answer = (id: string, decision: 'yes' | 'no') => (p: any) => void (p.reviews['IM101-611'][id] = { decision, by: 'Dr A', date: '2026-11-20' });
+
 table('I4', [
   ['active rash', noop, 'met'],
   ['no rash, CK 1001/200 (> 5 × ULN)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 1001)), 'met'],
@@ -97,7 +105,11 @@ table('I4', [
   ['no rash, MRI 3 months before consent (boundary)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'mri', date: '2026-08-16', showsActiveDisease: true }])), 'met'],
   ['no rash, MRI 3 months and 1 day before consent', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'mri', date: '2026-08-15', showsActiveDisease: true }])), 'needs_review'],
   ['no rash, recent EMG not showing active disease', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'emg', date: '2026-10-01', showsActiveDisease: false }])), 'needs_review'],
-  ['no rash, a skin biopsy does not count', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.value = 300), (p.procedures = [{ type: 'skinBiopsy', date: '2026-10-01', showsActiveDisease: true }])), 'needs_review'],
+  // "a recent ... biopsy" is read as a muscle biopsy: a recent skin biopsy showing active disease is evidence for the committee.
+  ['no rash, a recent skin biopsy showing active disease: the committee decides', skinBiopsy('2026-10-01', true), 'needs_review'],
+  ['no rash, skin biopsy 3 months before consent (boundary), committee confirmed', (p) => void (skinBiopsy('2026-08-16', true)(p), answer('I4-adjudication', 'yes')(p)), 'met'],
+  ['no rash, recent skin biopsy showing active disease, committee declined', (p) => void (skinBiopsy('2026-10-01', true)(p), answer('I4-adjudication', 'no')(p)), 'not_met'],
+  ['no rash, recent skin biopsy, whether it shows active disease not recorded: the committee, nothing to collect', skinBiopsy('2026-10-01', undefined), 'needs_review'],
   ['rash unknown, CK low: data first', (p) => void (delete p.assessments.activeRash, (p.labs.ck.value = 300)), 'unknown'],
   ['no rash, CK 7.5 × ULN but from 2019: not evidence of current activity', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.date = '2019-01-01')), 'unknown'],
   ['no rash, CK 7.5 × ULN dated 3 months before consent (boundary)', (p) => void ((p.assessments.activeRash = false), (p.labs.ck.date = '2026-08-16')), 'met'],
@@ -134,22 +146,55 @@ const med = (drug: string, start: string, doses: [string, number][], extra: Reco
   doses: doses.map(([date, dose]) => ({ date, dose, unit: 'mg' })),
 });
 
+/** A short prednisolone course (e.g. for asthma) on top of the stable background; the record does not say what it was for. */
+const burst = (start: string, stop: string) => (p: any) => void p.medications.push({ drug: 'prednisolone', start, stop, doses: [{ date: start, dose: 30, unit: 'mg/day' }] });
+
 table('I6', [
   ['prednisone + methotrexate, long stable', noop, 'met'],
   ['corticosteroid alone', (p) => void p.medications.splice(1, 1), 'met'],
   ['immunosuppressant alone', (p) => void p.medications.splice(0, 1), 'met'],
   ['nothing current', (p) => void (p.medications = []), 'not_met'],
   ['methotrexate started exactly 12 weeks before randomization', (p) => void (p.medications[1] = med('methotrexate', '2026-09-08', [['2026-09-08', 15]])), 'met'],
-  ['methotrexate started 12 weeks minus 1 day before', (p) => void (p.medications[1] = med('methotrexate', '2026-09-09', [['2026-09-09', 15]])), 'not_met'],
+  // Started in the 12 weeks: the record does not say it is for IIM (with prednisone through the 12 weeks as background).
+  ['methotrexate started 12 weeks minus 1 day before: was it for IIM? investigator', (p) => void (p.medications[1] = med('methotrexate', '2026-09-09', [['2026-09-09', 15]])), 'needs_review'],
+  ['methotrexate alone, started 12 weeks minus 1 day before: no background either way', (p) => void (p.medications = [med('methotrexate', '2026-09-09', [['2026-09-09', 15]])]), 'not_met'],
   ['prednisone dose changed exactly 4 weeks before', (p) => void (p.medications[0].doses[1].date = '2026-11-03'), 'met'],
   ['prednisone dose changed 4 weeks minus 1 day before', (p) => void (p.medications[0].doses[1].date = '2026-11-04'), 'not_met'],
   ['a new entry with the same dose is not a change', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 10, unit: 'mg/day' }), 'met'],
   ['dose history missing', (p) => void delete p.medications[0].doses, 'unknown'],
   ['a later dose without a unit cannot be compared: unknown, not a change', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 10 }), 'unknown'],
   ['a later dose in another unit: unknown', (p) => void p.medications[0].doses.push({ date: '2026-11-20', dose: 70, unit: 'mg/week' }), 'unknown'],
-  ['methotrexate stopped 2 weeks before randomization: the medications changed', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-11-17')), 'not_met'],
-  ['methotrexate stopped exactly 12 weeks before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-08')), 'not_met'],
+  // The record does not say what a course started or stopped in the 12 weeks was for: whether it was a medication for IIM is asked.
+  ['methotrexate stopped 2 weeks before randomization: was it for IIM? investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-11-17')), 'needs_review'],
+  ['methotrexate stopped exactly 12 weeks before randomization: investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-08')), 'needs_review'],
   ['methotrexate stopped 12 weeks and 1 day before randomization', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-09-07')), 'met'],
+  ['a 5-day prednisolone course stopped 6 weeks before randomization: investigator', burst('2026-10-15', '2026-10-19'), 'needs_review'],
+  ['a prednisolone course stopped on the first day of the 12 weeks: investigator', burst('2026-09-04', '2026-09-08'), 'needs_review'],
+  ['a prednisolone course stopped the day before the 12 weeks', burst('2026-09-03', '2026-09-07'), 'met'],
+  ['a prednisolone course stopped the day before randomization: investigator', burst('2026-11-26', '2026-11-30'), 'needs_review'],
+  ['the stopped course was not for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-stopped-course', 'yes')(p)), 'met'],
+  ['the stopped course was for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-stopped-course', 'no')(p)), 'not_met'],
+  ['a prednisolone course started 3 days before randomization and still taken (review case E): investigator', (p) => void p.medications.push(med('prednisolone', '2026-11-28', [['2026-11-28', 40]])), 'needs_review'],
+  ['the same course, not for IIM (investigator)', (p) => void (p.medications.push(med('prednisolone', '2026-11-28', [['2026-11-28', 40]])), answer('I6-stopped-course', 'yes')(p)), 'met'],
+  ['a prednisolone course ending the day after randomization (review case F2): investigator', burst('2026-11-26', '2026-12-02'), 'needs_review'],
+  // Taken at randomization, a course started in the 12 weeks meets the allowed list, the ban on combinations and the azathioprine rule whatever it is for.
+  ['mycophenolate mofetil started 7 weeks before beside prednisone alone: investigator', (p) => void (p.medications.splice(1, 1), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]]))), 'needs_review'],
+  ['a second immunosuppressant (mycophenolate) started 7 weeks before and still taken: a combination', (p) => void p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), 'not_met'],
+  ['the same, answered not for IIM: still a combination', (p) => void (p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
+  ['a second immunosuppressant stopped before randomization is no combination: investigator', (p) => void p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]], { stop: '2026-11-30' })), 'needs_review'],
+  ['cyclophosphamide started 7 weeks before beside prednisone alone, answered not for IIM: not allowed', (p) => void (p.medications.splice(1, 1), p.medications.push(med('cyclophosphamide', '2026-10-13', [['2026-10-13', 500]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
+  ['tofacitinib started 7 weeks before beside prednisone alone, answered not for IIM: not allowed', (p) => void (p.medications.splice(1, 1), p.medications.push(med('tofacitinib', '2026-10-13', [['2026-10-13', 10]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
+  ['azathioprine started 7 weeks before beside prednisone alone, answered not for IIM: not 24 weeks', (p) => void (p.medications.splice(1, 1), p.medications.push(med('azathioprine', '2026-10-13', [['2026-10-13', 100]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
+  ['a course started with no start date, its dose changed 3 weeks before: background or new course? data first', (p) => void p.medications.push({ drug: 'prednisolone', ongoing: true, doses: [{ date: '2025-01-10', dose: 10, unit: 'mg' }, { date: '2026-11-10', dose: 40, unit: 'mg' }] }), 'unknown'],
+  // What fails whatever a course was for still fails without the question.
+  ['a stopped course, and the prednisone dose changed 4 weeks minus 1 day before', (p) => void (burst('2026-10-15', '2026-10-19')(p), (p.medications[0].doses[1].date = '2026-11-04')), 'not_met'],
+  ['methotrexate alone, replaced by mycophenolate mofetil 7 weeks before randomization: no background either way', (p) => void (p.medications = [med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])]), 'not_met'],
+  // Beside prednisone through the 12 weeks, a switch is asked about: if neither drug was for IIM, prednisone alone is the background.
+  ['methotrexate replaced by mycophenolate mofetil 7 weeks before randomization (review case A2): investigator', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]]))), 'needs_review'],
+  ['the same switch, for IIM (investigator)', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), answer('I6-stopped-course', 'no')(p)), 'not_met'],
+  ['prednisone replaced by prednisolone 7 weeks before randomization (review case K): investigator', (p) => void (p.medications[0] = med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' }), p.medications.push(med('prednisolone', '2026-10-13', [['2026-10-13', 10]]))), 'needs_review'],
+  ['prednisone stopped 7 weeks before randomization and nothing taken at randomization', (p) => void (p.medications = [med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' })]), 'not_met'],
+  ['a stopped course, the rest of I6 unknown (dose history missing): data first', (p) => void (burst('2026-10-15', '2026-10-19')(p), delete p.medications[0].doses), 'unknown'],
   ['methotrexate with a last dose recorded on the randomization date: is it continued? investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2026-12-01')), 'needs_review'],
   ['methotrexate with a planned last dose after randomization: investigator', (p) => void (delete p.medications[1].ongoing, (p.medications[1].stop = '2027-01-01')), 'needs_review'],
   ['mycophenolic acid instead of mofetil: the investigator decides', (p) => void (p.medications[1] = med('mycophenolicAcid', '2024-01-01', [['2024-01-01', 720]])), 'needs_review'],

@@ -100,16 +100,42 @@ describe('NCT04946669', () => {
   ])('I5 %s', (_n, date, outcome) => {
     expect(check('I5', (p) => { p.medications[1].doses.push({ date, dose: 25, unit: 'mg/week' }); }).outcome).toBe(outcome);
   });
+  // Counted forward from the dose's date, as takenFor counts I3's 3 months: 3 months and 1 day from 2026-02-28
+  // end on 2026-05-29, so by a screening on 2026-05-31 the dose has been stable for more than 3 months.
+  test.each([
+    ['dose set on 2026-02-28, screening 2026-05-31: more than 3 months', '2026-05-31', '2026-02-28', 'met'],
+    ['dose set on 2026-03-01, screening 2026-05-31: the investigator is asked for an earlier stable period', '2026-05-31', '2026-03-01', 'needs_review'],
+    ['dose set on 2028-02-29, screening 2028-05-31', '2028-05-31', '2028-02-29', 'met'],
+  ])('I5 %s', (_n, screening, date, outcome) => {
+    expect(check('I5', (p) => { p.referenceDates.screening = screening; p.medications[1].doses.push({ date, dose: 25, unit: 'mg/week' }); }).outcome).toBe(outcome);
+  });
 
   test('I6 a previous biologic needs the investigator to confirm the washout', () => {
     expect(check('I6', (p) => { p.medications.push({ drug: 'rituximab', start: '2025-01-01', stop: '2025-02-01' }); }).outcome).toBe('needs_review');
   });
 
+  // ALT and AST are also muscle enzymes: a rise above 2 × ULN excludes as a liver lesion only when CK and aldolase
+  // from the same 3 months are known and not raised (≤ ULN); either raised sends it to the investigator; neither
+  // recorded leaves E3 unknown. The example has ALT 60/45 and AST 70/40 (2026-11-10), no CK or aldolase.
+  const lab = (value: number, uln: number, date = '2026-11-10') => ({ value, unit: 'U/L', uln, date });
+  const decided = (decision: 'yes' | 'no') => ({ NCT04946669: { 'E3-transaminase-liver': { decision, by: 'Dr A', date: '2026-11-16' } } });
   test.each([
-    ['ALT exactly 2 × ULN', 90, 'not_met'],
-    ['ALT just over 2 × ULN', 90.1, 'met'],
-  ])('E3 %s', (_n, value, outcome) => {
-    expect(check('E3', (p) => { p.labs.alt.value = value; }).outcome).toBe(outcome);
+    ['ALT exactly 2 × ULN: no CK needed', (p: any) => { p.labs.alt.value = 90; }, 'not_met'],
+    ['ALT just over 2 × ULN, CK and aldolase exactly at the ULN', (p: any) => { p.labs.alt.value = 90.1; p.labs.ck = lab(200, 200); p.labs.aldolase = lab(7.6, 7.6); }, 'met'],
+    ['ALT just over 2 × ULN, CK just over the ULN', (p: any) => { p.labs.alt.value = 90.1; p.labs.ck = lab(200.1, 200); p.labs.aldolase = lab(7.6, 7.6); }, 'needs_review'],
+    ['ALT just over 2 × ULN, aldolase just over the ULN', (p: any) => { p.labs.alt.value = 90.1; p.labs.ck = lab(200, 200); p.labs.aldolase = lab(7.7, 7.6); }, 'needs_review'],
+    ['AST 100/40 with CK 3000/200 (the audit patient)', (p: any) => { p.labs.ast = lab(100, 40); p.labs.ck = lab(3000, 200); }, 'needs_review'],
+    ['AST 100/40, CK raised: the investigator calls it a liver lesion', (p: any) => { p.labs.ast = lab(100, 40); p.labs.ck = lab(3000, 200); p.reviews = decided('yes'); }, 'met'],
+    ['AST 100/40, CK raised: the investigator says not a liver lesion', (p: any) => { p.labs.ast = lab(100, 40); p.labs.ck = lab(3000, 200); p.reviews = decided('no'); }, 'not_met'],
+    ['ALT over 2 × ULN, no CK or aldolase', (p: any) => { p.labs.alt.value = 91; }, 'unknown'],
+    ['ALT over 2 × ULN, CK normal, aldolase not recorded', (p: any) => { p.labs.alt.value = 91; p.labs.ck = lab(150, 200); }, 'unknown'],
+    ['ALT over 2 × ULN, CK normal but 3 months and a day before screening, aldolase normal', (p: any) => { p.labs.alt.value = 91; p.labs.ck = lab(150, 200, '2026-08-15'); p.labs.aldolase = lab(5, 7.6); }, 'unknown'],
+    ['ALT over 2 × ULN, CK normal on the first day of the 3 months, aldolase normal', (p: any) => { p.labs.alt.value = 91; p.labs.ck = lab(150, 200, '2026-08-16'); p.labs.aldolase = lab(5, 7.6); }, 'met'],
+  ])('E3 %s', (_n, patch, outcome) => {
+    expect(check('E3', patch).outcome).toBe(outcome);
+  });
+  test('E3 a transaminase over 2 × ULN without CK or aldolase asks for both', () => {
+    expect(check('E3', (p) => { p.labs.alt.value = 91; }).missing.map((m) => m.field).sort()).toEqual(['labs.aldolase.value', 'labs.ck.value']);
   });
   test('E3 exactly 2 × ULN in µkat/L stays exact after conversion (1.56 / 0.78)', () => {
     expect(check('E3', (p) => { p.labs.alt = { value: 1.56, unit: 'µkat/L', uln: 0.78, date: p.labs.alt.date }; }).outcome).toBe('not_met');
@@ -118,12 +144,45 @@ describe('NCT04946669', () => {
     expect(check('E3', (p) => { p.labs.alt.date = '2020-01-01'; }).outcome).toBe('unknown');
     expect(check('E3', (p) => { delete p.labs.alt.date; }).outcome).toBe('unknown');
   });
-  test('E3 AST over 2 × ULN excludes too', () => {
-    expect(check('E3', (p) => { p.labs.ast.value = 81; }).outcome).toBe('met');
+
+  test.each(['statin', 'zidovudine', 'penicillamine', 'hydroxychloroquine'])('E2 a recorded %s is for the investigator', (drug) => {
+    expect(check('E2', (p) => { p.medications.push({ drug, start: '2024-01-01', ongoing: true }); }).outcome).toBe('needs_review');
+  });
+  const e2Decided = (id: string, decision: 'yes' | 'no') => ({ NCT04946669: { [id]: { decision, by: 'Dr A', date: '2026-11-16' } } });
+  test.each([
+    ['an antimalarial recorded as other (chloroquine)', (p: any) => { p.medications.push({ drug: 'other', otherName: 'chloroquine', class: 'antimalarial', start: '2024-01-01', ongoing: true }); }, 'needs_review'],
+    ['hydroxychloroquine, investigator: no antimalarial myopathy', (p: any) => {
+      p.medications.push({ drug: 'hydroxychloroquine', start: '2024-01-01', ongoing: true }); p.reviews = e2Decided('E2-antimalarial-myopathy', 'no');
+    }, 'not_met'],
+    ['hydroxychloroquine, investigator: antimalarial myopathy', (p: any) => {
+      p.medications.push({ drug: 'hydroxychloroquine', start: '2024-01-01', ongoing: true }); p.reviews = e2Decided('E2-antimalarial-myopathy', 'yes');
+    }, 'met'],
+    // A decision recorded about a statin was not asked about hydroxychloroquine, so it does not clear it.
+    ['statin and hydroxychloroquine, only the statin decided', (p: any) => {
+      p.medications.push({ drug: 'statin', start: '2024-01-01', ongoing: true }, { drug: 'hydroxychloroquine', start: '2024-01-01', ongoing: true });
+      p.reviews = e2Decided('E2-statin-myopathy', 'no');
+    }, 'needs_review'],
+    // Glucocorticoids are not asked per course (steroid myopathy goes through history.otherMyopathyCause).
+    ['only glucocorticoid and methotrexate courses', (_p: any) => {}, 'not_met'],
+    ['a glucocorticoid course, other cause of myopathy recorded', (p: any) => { p.history.otherMyopathyCause = true; }, 'met'],
+  ])('E2 %s', (_n, patch, outcome) => {
+    expect(check('E2', patch).outcome).toBe(outcome);
   });
 
-  test.each(['statin', 'zidovudine', 'penicillamine'])('E2 a recorded %s is for the investigator', (drug) => {
-    expect(check('E2', (p) => { p.medications.push({ drug, start: '2024-01-01', ongoing: true }); }).outcome).toBe('needs_review');
+  // Overlap myositis is myositis with another connective tissue disease: E1 whatever the history field says.
+  test.each([
+    ['chart diagnosis overlap, history says no other rheumatic disease', (p: any) => { p.diagnosis.subtype = 'overlap'; }, 'met'],
+    ['chart diagnosis overlap, history not recorded', (p: any) => { p.diagnosis.subtype = 'overlap'; delete p.history.otherRheumaticDisease; }, 'met'],
+    ['chart diagnosis dm, history says no', (_p: any) => {}, 'not_met'],
+    ['chart diagnosis antisynthetase, history says no', (p: any) => { p.diagnosis.subtype = 'antisynthetase'; }, 'not_met'],
+    ['no chart diagnosis, history says no: the diagnosis is not asked for', (p: any) => { delete p.diagnosis.subtype; }, 'not_met'],
+    ['chart diagnosis dm, history says yes', (p: any) => { p.history.otherRheumaticDisease = true; }, 'met'],
+    ['chart diagnosis dm, history not recorded', (p: any) => { delete p.history.otherRheumaticDisease; }, 'unknown'],
+  ])('E1 %s', (_n, patch, outcome) => {
+    expect(check('E1', patch).outcome).toBe(outcome);
+  });
+  test('E1 with no chart diagnosis and no history answer asks only for the history answer', () => {
+    expect(check('E1', (p) => { delete p.diagnosis.subtype; delete p.history.otherRheumaticDisease; }).missing.map((m) => m.field)).toEqual(['history.otherRheumaticDisease']);
   });
 
   test.each([

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { importFhirBundle } from '../../src/fhir/import-bundle.js';
 import { formatImportSummary } from '../../src/fhir/import-summary.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { criteriaSet, screenExample } from '../helpers/screening.js';
+import { criteriaSet, example, screenExample } from '../helpers/screening.js';
 
 const LOINC = 'http://loinc.org';
 const SCT = 'http://snomed.info/sct';
@@ -19,8 +19,8 @@ const medRequest = (id: string, rxnorm: string, start: string, extra: Record<str
   dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', boundsPeriod: { start } } }, doseAndRate: [{ doseQuantity: q(20, 'mg') }] }], ...extra,
 });
 
-function imported(resources: Record<string, unknown>[], asOf?: string) {
-  const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p', birthDate: '1970-01-01', gender: 'female' } }, ...resources.map((resource) => ({ resource }))] };
+function imported(resources: Record<string, unknown>[], asOf?: string, bundleExtra: Record<string, unknown> = {}) {
+  const bundle = { resourceType: 'Bundle', type: 'collection', ...bundleExtra, entry: [{ resource: { resourceType: 'Patient', id: 'p', birthDate: '1970-01-01', gender: 'female' } }, ...resources.map((resource) => ({ resource }))] };
   return importFhirBundle(bundle, criteriaSet.dictionary, asOf ? { asOf } : {});
 }
 
@@ -53,6 +53,8 @@ describe('what each resource fills, and what stays unknown with a note', () => {
     { rule: 'two different myositis diagnoses stay for a person', resources: [condition('dm', '396230008'), condition('pm', '31384009')], path: 'diagnosis', value: undefined, note: /different myositis diagnoses \(dm, pm\)/ },
     { rule: 'ICD-10-CM inclusion body myositis', resources: [{ ...condition('ibm', 'x'), code: code('http://hl7.org/fhir/sid/icd-10-cm', 'G72.41') }], path: 'diagnosis.subtype', value: 'ibm' },
     { rule: 'interstitial lung disease is evidence, never the answer', resources: [condition('ild', '233703007', { clinicalStatus: status('active') })], path: 'history', value: undefined, note: /history.ildUncontrolledOrRapid is for a person to decide/ },
+    // The status is the one at export: a person deciding about tuberculosis at screening is told so.
+    { rule: 'resolved tuberculosis is evidence, its status the one at export', resources: [condition('tb', '56717001', { clinicalStatus: status('resolved') })], path: 'infection', value: undefined, note: /^on the record \(resolved at export\) since 2024-02-03: infection.tbRisk and infection.activeTbTreatedWithin3Years are for a person to decide$/ },
     { rule: 'a resolved basal cell carcinoma', resources: [condition('bcc', '254701007', { clinicalStatus: status('resolved'), abatementDateTime: '2025-01-05' })], path: 'malignancies[0]', value: { type: 'basalCellSkin', diagnosisDate: '2024-02-03', active: false, resolvedDate: '2025-01-05' } },
     { rule: 'an active malignancy', resources: [condition('ca', '363346000', { clinicalStatus: status('active') })], path: 'malignancies[0]', value: { type: 'other', diagnosisDate: '2024-02-03', active: true } },
     { rule: 'a completed EMG', resources: [{ resourceType: 'Procedure', id: 'emg', status: 'completed', code: code(SCT, '42803009'), performedDateTime: '2026-10-01T10:00:00Z' }], path: 'procedures', value: [{ type: 'emg', date: '2026-10-01' }], note: /showsActiveDisease is for a person/ },
@@ -225,6 +227,8 @@ describe('never guessing: what cannot be read faithfully stays unknown, with a n
   test.each([
     { bundle: { resourceType: 'Bundle', type: 'history', entry: [] }, error: /\$\.type: a history bundle holds past versions/ },
     { bundle: { resourceType: 'Bundle', entry: [{ resource: ck({ subject: { reference: 'Patient/a' } }) }, { resource: ck({ id: 'x', subject: { reference: 'Patient/b' } }) }] }, error: /no Patient resource, and the resources are about 2 different patients/ },
+    // The same relative Patient/a in entries on two servers names two records.
+    { bundle: { resourceType: 'Bundle', entry: [{ fullUrl: 'https://a.example/fhir/Observation/ck', resource: ck({ subject: { reference: 'Patient/a' } }) }, { fullUrl: 'https://b.example/fhir/Observation/x', resource: ck({ id: 'x', subject: { reference: 'Patient/a' } }) }] }, error: /no Patient resource, and the resources are about 2 different patients/ },
   ])('D7/D8 refused: $error', ({ bundle, error }) => {
     expect(() => importFhirBundle(bundle, criteriaSet.dictionary)).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ location: expect.stringMatching(/^\$/) })] }));
     try {
@@ -253,6 +257,14 @@ function screened(trialId: string, r: ReturnType<typeof imported>, confirm: stri
   return { verdict: result.verdict, outcome: (id: string) => result.criteria.find((c) => c.id === id)?.outcome };
 }
 const messages = (r: ReturnType<typeof imported>) => r.notes.map((n) => `${n.resource}: ${n.message}`);
+/** NCT04946669's eligible example with the imported malignancy list (and the investigator's E3 decision, if any). */
+function withImportedCancer(r: ReturnType<typeof imported>, decision?: 'yes' | 'no') {
+  const patient = example('nct04946669-eligible');
+  patient.malignancies = r.patient.malignancies;
+  if (decision) patient.reviews = { NCT04946669: { 'E3-malignancy': { decision, by: 'Dr A (PI)', date: '2026-11-16' } } };
+  const result = screenExample('NCT04946669', patient);
+  return { e3: result.criteria.find((c) => c.id === 'E3')?.outcome, verdict: result.verdict };
+}
 
 describe('Condition dates: never the date recorded, never a partial date completed', () => {
   test('a resolved cancer with onset "2010", abatement "2011" and recorded 2024: both dates unknown, noted; E7 and E12 open, not failed', () => {
@@ -267,12 +279,12 @@ describe('Condition dates: never the date recorded, never a partial date complet
     expect(s.verdict).not.toBe('ineligible');
   });
 
-  test('a resolved cancer with no dates but the one recorded, the abatement as text', () => {
+  test('a resolved cancer with no dates but the one recorded, the abatement as text: neither date, nor whether it was active at screening', () => {
     const r = imported([resolvedCancer('ca2', { abatementString: 'years ago', recordedDate: '2024-03-01' })]);
-    expect(r.patient.malignancies).toEqual([{ type: 'other', active: false }]);
+    expect(r.patient.malignancies).toEqual([{ type: 'other' }]);
     expect(messages(r)).toEqual(expect.arrayContaining([
       'Condition/ca2: no onset date; recorded 2024-03-01: the diagnosis date is left unknown — record it',
-      'Condition/ca2: abatement given as text ("years ago"): the resolution date is left unknown — record it',
+      'Condition/ca2: abatement given as text ("years ago"), and resolved is its status at export (no Bundle.timestamp says when): whether it was active on the screening date (not given) is unknown — record the resolution date',
     ]));
   });
 
@@ -322,6 +334,48 @@ describe('Condition dates: never the date recorded, never a partial date complet
     expect(r.patient.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
     expect(messages(r)).toContain(`Condition/ca: resolved ${when}, after the screening date 2026-11-16: whether it was active then is for a person`);
     expect(screened('IM101-611', r, ['malignancies']).outcome('E12')).toBe('unknown');
+  });
+
+  // clinicalStatus is the status at export: without a resolution date it says nothing of the
+  // screening date, unless the export (Bundle.timestamp, an instant) is not after it.
+  test.each([
+    { rule: 'no abatement date, no Bundle.timestamp', dates: {}, active: undefined, note: 'no abatement date, and resolved is its status at export (no Bundle.timestamp says when): whether it was active on the screening date 2026-11-16 is unknown — record the resolution date' },
+    { rule: 'no abatement date, exported after the screening date', dates: {}, timestamp: '2026-12-01T09:00:00Z', active: undefined, note: 'no abatement date, and resolved is its status at export on 2026-12-01: whether it was active on the screening date 2026-11-16 is unknown — record the resolution date' },
+    { rule: 'no abatement date, exported the day after as written', dates: {}, timestamp: '2026-11-17T00:30:00+01:00', active: undefined, note: /status at export on 2026-11-17: whether it was active/ },
+    // A Bundle.timestamp that is there but not an instant is named as such, not as missing.
+    { rule: 'no abatement date, a timestamp that is not an instant (no time)', dates: {}, timestamp: '2026-11-10', active: undefined, note: /^no abatement date, and resolved is its status at export \(Bundle.timestamp "2026-11-10" is not a valid instant\): / },
+    { rule: 'no abatement date, a timestamp with no zone', dates: {}, timestamp: '2026-11-10T08:00:00', active: undefined, note: 'no abatement date, and resolved is its status at export (Bundle.timestamp "2026-11-10T08:00:00" is not a valid instant): whether it was active on the screening date 2026-11-16 is unknown — record the resolution date' },
+    { rule: 'no abatement date, a timestamp on an impossible date', dates: {}, timestamp: '2026-02-30T08:00:00Z', active: undefined, note: /\(Bundle.timestamp "2026-02-30T08:00:00Z" is not a valid instant\)/ },
+    { rule: 'no abatement date, exported on the screening date (boundary)', dates: {}, timestamp: '2026-11-16T23:00:00-05:00', active: false, note: 'no abatement date: the resolution date is left unknown — record it; resolved at export on 2026-11-16, not after the screening date' },
+    { rule: 'no abatement date, exported before the screening date', dates: {}, timestamp: '2026-11-10T08:00:00Z', active: false },
+    { rule: 'in remission, no abatement date', dates: {}, status: 'remission', active: undefined, note: /^no abatement date, and remission is its status at export/ },
+    { rule: 'inactive, an abatement period without an end', dates: { abatementPeriod: { start: '2019-01-01' } }, status: 'inactive', active: undefined, note: /^abatement period without an end, and inactive is its status at export/ },
+    { rule: 'abatement as text', dates: { abatementString: 'last year' }, active: undefined, note: /^abatement given as text \("last year"\), and resolved is its status/ },
+    { rule: 'abatement "2026-11", which may be after the screening date', dates: { abatementDateTime: '2026-11' }, active: undefined, note: /^abatement "2026-11" is only a year and month, and resolved is its status at export/ },
+    { rule: 'abatement "2026-11", exported before the screening date', dates: { abatementDateTime: '2026-11' }, timestamp: '2026-11-10T08:00:00Z', active: false },
+    { rule: 'abatement "2026-10", wholly before the screening date', dates: { abatementDateTime: '2026-10' }, active: false, note: 'abatement "2026-10" is only a year and month: the resolution date is left unknown — record it' },
+    { rule: 'abatement on the screening date (boundary)', dates: { abatementDateTime: '2026-11-16' }, timestamp: '2026-12-01T09:00:00Z', active: false, resolvedDate: '2026-11-16' },
+  ] as { rule: string; dates: Record<string, unknown>; status?: string; timestamp?: string; active?: boolean; resolvedDate?: string; note?: string | RegExp }[])('a resolved cancer, $rule: active $active', ({ dates, status, timestamp, active, resolvedDate, note }) => {
+    const cancer = resolvedCancer('ca', { onsetDateTime: '2018-01-01', ...dates, ...(status ? { clinicalStatus: { coding: [{ system: CLINICAL, code: status }] } } : {}) });
+    const r = imported([condition('dm', '396230008'), cancer], '2026-11-16', timestamp ? { timestamp } : {});
+    expect(r.patient.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01', ...(active !== undefined ? { active } : {}), ...(resolvedDate ? { resolvedDate } : {}) }]);
+    const caNotes = messages(r).filter((m) => m.startsWith('Condition/ca: ')).map((m) => m.slice('Condition/ca: '.length));
+    if (typeof note === 'string') expect(caNotes).toContain(note);
+    else if (note) expect(caNotes.some((m) => note.test(m)), caNotes.join('\n')).toBe(true);
+    // NCT04946669 E3: a cancer no longer present goes to the investigator; one whose presence at screening is unknown stays unknown.
+    expect(withImportedCancer(r).e3).toBe(active === false ? 'needs_review' : 'unknown');
+  });
+
+  test('a resolved cancer with no abatement date and no screening date: active unknown, the screening date named', () => {
+    const r = imported([resolvedCancer('ca', { onsetDateTime: '2018-01-01' })], undefined, { timestamp: '2026-11-10T08:00:00Z' });
+    expect(r.patient.malignancies).toEqual([{ type: 'other', diagnosisDate: '2018-01-01' }]);
+    expect(messages(r)).toContain('Condition/ca: no abatement date, and resolved is its status at export on 2026-11-10: whether it was active on the screening date (not given) is unknown — record the resolution date');
+  });
+
+  test('a cancer resolved a week after screening, exported later with no abatement date: NCT04946669 E3 open, not cleared by an investigator\'s "no longer present" decision', () => {
+    const r = imported([resolvedCancer('ca', { onsetDateTime: '2018-01-01' })], '2026-11-16', { timestamp: '2026-12-01T09:00:00Z' });
+    // Before, active: false made E3 a question about a cancer "no longer present"; answered no, the patient was eligible.
+    expect(withImportedCancer(r, 'no')).toEqual({ e3: 'unknown', verdict: 'undetermined' });
   });
 
   test.each([
@@ -394,6 +448,11 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     { rule: 'the same value in another system', subject: { identifier: { system: 'urn:other', value: 'MRN-001' } }, used: false, note: 'names its patient only by identifier (urn:other|MRN-001), and Patient/p1 has no identifier in that system to match it: not used' },
     // An identifier in a system the Patient does not list says nothing against a reference that names the Patient.
     { rule: 'the Patient\'s reference and an identifier in another system', subject: { reference: 'Patient/p1', identifier: { system: 'http://enterprise.example/empi', value: 'E-999' } }, used: true },
+    // An empty system is no system: the rule for an identifier without one applies.
+    // Set aside, but not said to be another patient's: whether MRN-999 is in the Patient's MRN system is not known.
+    { rule: 'the Patient\'s reference and another value with an empty system', subject: { reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }, used: false, note: 'its identifier MRN-999 is none of Patient/p1\'s, but gives no system to compare them in: whether it is Patient/p1 is unknown, though its reference is Patient/p1; not used' },
+    { rule: 'another value with an empty system', subject: { identifier: { system: '', value: 'MRN-999' } }, used: false, note: 'its identifier MRN-999 is none of Patient/p1\'s, but gives no system to compare them in: whether it is Patient/p1 is unknown; not used' },
+    { rule: 'the Patient\'s value with an empty system', subject: { identifier: { system: '', value: 'MRN-001' } }, used: true },
     { rule: 'a name only', subject: { display: 'Jane Doe' }, used: false, note: 'names its patient only by name ("Jane Doe"), not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
     { rule: 'an empty subject', subject: {}, used: false, note: 'names its patient by nothing, not by reference or identifier: whether it is Patient/p1 is unknown; not used' },
   ])('$rule: used $used', ({ subject, used, note }) => {
@@ -415,6 +474,118 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     }
   });
 
+  test.each([
+    // Whether MRN-001, in no system, is in the MRN system is not known: MRN-999 there is not known to be another patient's.
+    { rule: 'the Patient\'s reference and another value in a system', subject: { reference: 'Patient/p1', identifier: { system: MRN, value: 'MRN-999' } }, used: false, note: 'its identifier urn:oid:1.2.3.4.mrn|MRN-999 is none of Patient/p1\'s, but Patient/p1 has one with no system to compare them in: whether it is Patient/p1 is unknown, though its reference is Patient/p1; not used' },
+    { rule: 'the Patient\'s reference and an enterprise identifier', subject: { reference: 'Patient/p1', identifier: { system: 'http://enterprise.example/empi', value: 'E-1' } }, used: false, note: 'its identifier http://enterprise.example/empi|E-1 is none of Patient/p1\'s, but Patient/p1 has one with no system to compare them in: whether it is Patient/p1 is unknown, though its reference is Patient/p1; not used' },
+    { rule: 'another value in a system', subject: { identifier: { system: MRN, value: 'MRN-999' } }, used: false, note: 'its identifier urn:oid:1.2.3.4.mrn|MRN-999 is none of Patient/p1\'s, but Patient/p1 has one with no system to compare them in: whether it is Patient/p1 is unknown; not used' },
+    { rule: 'the Patient\'s value in a system', subject: { identifier: { system: MRN, value: 'MRN-001' } }, used: true },
+  ])('a Patient identifier with an empty system is one without a system: $rule, used $used', ({ subject, used, note }) => {
+    const bundle = { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female', identifier: [{ system: '', value: 'MRN-001' }] } }, { resource: ckOf(subject) }] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
+    if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
+  });
+
+  test('a CK about MRN-999 under an empty system, beside the Patient\'s reference, is set aside; IM101-611 I4 is not met by it', () => {
+    const r = withIdentifiers(condition('dm', '396230008'), ownCk, ckOf({ reference: 'Patient/p1', identifier: { system: '', value: 'MRN-999' } }));
+    expect(r.patient.labs).toEqual({ ck: { value: 420, unit: 'U/L', uln: 170, date: '2026-11-01' } });
+    expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  // R4 Bundle, resolving references in bundles: a relative [type]/[id] is read against the base of
+  // the fullUrl of the entry that holds it; with a urn:uuid fullUrl, or none, it has no base.
+  const EHR = 'https://ehr.example/fhir/';
+  test.each([
+    { rule: 'an entry on another server: its Patient/p1 is that server\'s', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry under another base on the same host', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://ehr.example/fhir2/Observation/9', used: false },
+    { rule: 'an entry on the Patient\'s server', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/9`, used: true },
+    { rule: 'an entry on the Patient\'s server, its host in capitals', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://EHR.example/fhir/Observation/9', used: true },
+    { rule: 'an entry on the Patient\'s server, a versioned fullUrl', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/9/_history/2`, used: true },
+    { rule: 'an entry with a urn:uuid fullUrl: no base, as written', patientUrl: `${EHR}Patient/p1`, entryUrl: 'urn:uuid:00000000-0000-4000-8000-000000000009', used: true },
+    { rule: 'an entry with no fullUrl: no base, as written', patientUrl: `${EHR}Patient/p1`, entryUrl: undefined, used: true },
+    { rule: 'both urn:uuid, as today', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: 'urn:uuid:00000000-0000-4000-8000-000000000009', used: true },
+    // The Patient's own fullUrl is read the same way as the entry's: its version, a trailing slash and the host's case say nothing of who it is; the path's case does.
+    { rule: 'an entry on the Patient\'s server, both fullUrls versioned', patientUrl: `${EHR}Patient/p1/_history/1`, entryUrl: `${EHR}Observation/9/_history/1`, used: true },
+    { rule: 'an entry on the Patient\'s server, the Patient\'s fullUrl ending in /', patientUrl: `${EHR}Patient/p1/`, entryUrl: `${EHR}Observation/9`, used: true },
+    { rule: 'an entry on the Patient\'s server, the Patient\'s host in capitals and port 443', patientUrl: 'https://EHR.Example:443/fhir/Patient/p1/_history/4', entryUrl: `${EHR}Observation/9`, used: true },
+    { rule: 'an entry on the Patient\'s server, the Patient\'s path in capitals', patientUrl: 'https://ehr.example/FHIR/Patient/p1/_history/1', entryUrl: `${EHR}Observation/9`, used: false },
+    { rule: 'an entry on another server, the Patient\'s fullUrl versioned', patientUrl: `${EHR}Patient/p1/_history/1`, entryUrl: 'https://other.example/fhir/Observation/9', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    // An entry's fullUrl is read as an identity before its base is taken: a trailing /, a query or a fragment does not hide its server.
+    { rule: 'an entry on another server, its fullUrl ending in /', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9/', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry on another server, its fullUrl with a query', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9?_format=json', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry on another server, its fullUrl with a fragment', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/Observation/9#x', used: false },
+    { rule: 'an entry on another server at its root', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/Observation/9', used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry on the Patient\'s server, its fullUrl with a query', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/9?_format=json`, used: true },
+    // Any id has a server, not only one of the spec's syntax: EHRs send ids longer than 64 characters, or with `_`.
+    { rule: 'an entry on another server, an id longer than 64 characters', patientUrl: `${EHR}Patient/p1`, entryUrl: `https://other.example/fhir/Observation/${'a'.repeat(65)}`, used: false, note: `about another patient (Patient/p1 read against its fullUrl: https://other.example/fhir/Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'an entry on the Patient\'s server, an id longer than 64 characters', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/${'a'.repeat(65)}`, used: true },
+    { rule: 'an entry on the Patient\'s server, an id with _', patientUrl: `${EHR}Patient/p1`, entryUrl: `${EHR}Observation/ck_x`, used: true },
+    // An http(s) fullUrl that is not [base]/[type]/[id], beside another server, gives no server to read a relative reference against.
+    { rule: 'an entry whose fullUrl has no type', patientUrl: `${EHR}Patient/p1`, entryUrl: 'https://other.example/fhir/9', used: false, note: 'names its patient by Patient/p1, relative to a fullUrl (https://other.example/fhir/9) that is not [base]/[type]/[id]: whether it is Patient/p1 is unknown; not used' },
+    // With every entry on one server, the Patient is ours whatever its fullUrl: no other server's Patient/p1 is in the bundle.
+    { rule: 'an entry on a server, the Patient with a urn:uuid', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', entryUrl: `${EHR}Observation/9`, used: true },
+    { rule: 'an entry on a server, the Patient with no fullUrl', patientUrl: undefined, entryUrl: `${EHR}Observation/9`, used: true },
+  ])('a relative Patient/p1 in $rule: used $used', ({ patientUrl, entryUrl, used, note }) => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { ...(patientUrl ? { fullUrl: patientUrl } : {}), resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { ...(entryUrl ? { fullUrl: entryUrl } : {}), resource: ckOf({ reference: 'Patient/p1' }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'labs.ck.value')).toEqual(used ? 6000 : undefined);
+    if (note) expect(messages(r)).toContain(`Observation/ck-x: ${note}`);
+    if (!used) expect(screened('IM101-611', r).outcome('I4')).toBe('unknown');
+  });
+
+  // Only with entries on two servers does a base say whose Patient/p1 it is: then a Patient with no
+  // server address cannot be matched by one read against an entry's server.
+  test.each([
+    { rule: 'the Patient with a urn:uuid', patientUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001' },
+    { rule: 'the Patient with no fullUrl', patientUrl: undefined },
+  ])('entries on two servers, $rule: a relative Patient/p1 on either is not taken as the Patient', ({ patientUrl }) => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { ...(patientUrl ? { fullUrl: patientUrl } : {}), resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { fullUrl: `${EHR}Observation/ck-x`, resource: ckOf({ reference: 'Patient/p1' }) },
+      { fullUrl: 'https://other.example/fhir/Condition/dm', resource: condition('dm', '396230008', { subject: { reference: 'Patient/p1' } }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'labs.ck.value')).toBeUndefined();
+    expect(at(r.patient, 'diagnosis.subtype')).toBeUndefined();
+    expect(messages(r)).toContain(`Observation/ck-x: names its patient by a server address (Patient/p1 read against its fullUrl: ${EHR}Patient/p1), and Patient/p1 has none in the bundle (its fullUrl is not an http(s) address) to match it: not used`);
+  });
+
+  test('no Patient, entries on one server with and without fullUrls: one patient, not refused', () => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { fullUrl: `${EHR}Observation/ck-x`, resource: ckOf({ reference: 'Patient/p1' }) },
+      { resource: condition('dm', '396230008', { subject: { reference: 'Patient/p1' } }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'labs.ck.value')).toBe(6000);
+    expect(at(r.patient, 'diagnosis.subtype')).toBe('dm');
+  });
+
+  test('an entry whose fullUrl is not [base]/[type]/[id] is still read when it names the Patient by server address', () => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { fullUrl: `${EHR}Patient/p1`, resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { fullUrl: `https://other.example/fhir/Observation/${'a'.repeat(65)}`, resource: ckOf({ reference: `${EHR}Patient/p1` }) },
+    ] };
+    expect(at(importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' }).patient, 'labs.ck.value')).toBe(6000);
+  });
+
+  test.each([
+    { rule: 'its server address', reference: `${EHR}Patient/p1`, used: true },
+    { rule: 'its server address, versioned', reference: `${EHR}Patient/p1/_history/1`, used: true },
+    { rule: 'its server address ending in /', reference: `${EHR}Patient/p1/`, used: true },
+    { rule: 'another patient on its server', reference: `${EHR}Patient/p2`, used: false },
+  ])('the Patient at a versioned fullUrl, an entry with no fullUrl naming $rule: used $used', ({ reference, used }) => {
+    const bundle = { resourceType: 'Bundle', entry: [
+      { fullUrl: `${EHR}Patient/p1/_history/1`, resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } },
+      { resource: condition('dm', '396230008', { subject: { reference } }) },
+    ] };
+    const r = importFhirBundle(bundle, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'diagnosis.subtype')).toEqual(used ? 'dm' : undefined);
+  });
+
   test('a Patient with no identifier cannot be matched by one; its reference still names it', () => {
     const r = imported([ckOf({ identifier: { value: 'MRN-001' } })]);
     expect(r.patient.labs).toBeUndefined();
@@ -422,6 +593,76 @@ describe('one patient: a subject given by identifier must be one of the Patient\
     // Before, every resource giving both was dropped: the identifier cannot be compared, the reference is the Patient's.
     const both = imported([ckOf({ reference: 'Patient/p', identifier: { value: 'MRN-001' } })]);
     expect(at(both.patient, 'labs.ck.value')).toBe(6000);
+  });
+});
+
+// A resource is who it is on its server: base, type and id (a urn:uuid as is). Another server's
+// Observation/9 or Medication/m1 is another resource, and a reference is read against the entry that holds it.
+describe('one resource per server: the same type and id on another server is another resource', () => {
+  const EHR = 'https://ehr.example/fhir/';
+  const OTHER = 'https://other.example/fhir/';
+  const patient = { fullUrl: `${EHR}Patient/p1`, resource: { resourceType: 'Patient', id: 'p1', birthDate: '1975-03-14', gender: 'female' } };
+  const bundleOf = (...entry: Record<string, unknown>[]) => importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [patient, ...entry] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
+  const ckAt = (fullUrl: string | undefined, id: string, value: number, date: string, versionId?: string) => ({
+    ...(fullUrl ? { fullUrl } : {}),
+    resource: ck({ id, ...(versionId ? { meta: { versionId } } : {}), effectiveDateTime: date, valueQuantity: q(value, 'U/L'), referenceRange: [{ high: q(170, 'U/L') }], subject: { reference: 'Patient/p1' } }),
+  });
+
+  test.each([
+    // Before, the other server's Observation/9 (versionId 2) replaced ours as its newer version, was then set aside as another patient's, and the older CK (300) was used.
+    { rule: 'another server\'s newer version of Observation/9 does not replace ours', other: ckAt(`${OTHER}Observation/9`, '9', 6000, '2026-11-12', '2'), value: 420, note: `Observation/9: about another patient (Patient/p1 read against its fullUrl: ${OTHER}Patient/p1), not ${EHR}Patient/p1: not used` },
+    { rule: 'a newer version of Observation/9 on our server does', other: ckAt(`${EHR}Observation/9/_history/2`, '9', 500, '2026-11-12', '2'), value: 500, note: 'Observation/9: 2 versions of this resource: the newest is used' },
+    { rule: 'an older version of Observation/9 on our server does not', other: ckAt(`${EHR}Observation/9`, '9', 500, '2026-11-12', '0'), value: 420, note: 'Observation/9: 2 versions of this resource: the newest is used' },
+    // With every entry on one server, copies are versions of one resource whatever their fullUrls.
+    { rule: 'on one server, a newer copy of Observation/9 with no fullUrl does', other: ckAt(undefined, '9', 500, '2026-11-12', '2'), value: 500, note: 'Observation/9: 2 versions of this resource: the newest is used' },
+    { rule: 'on one server, a newer copy of Observation/9 with a urn:uuid does', other: ckAt('urn:uuid:00000000-0000-4000-8000-0000000000c9', '9', 500, '2026-11-12', '2'), value: 500, note: 'Observation/9: 2 versions of this resource: the newest is used' },
+  ])('$rule', ({ other, value, note }) => {
+    const r = bundleOf(ckAt(`${EHR}Observation/old`, 'old', 300, '2026-01-01'), ckAt(`${EHR}Observation/9`, '9', 420, '2026-11-01', '1'), other);
+    expect(at(r.patient, 'labs.ck.value')).toBe(value);
+    expect(messages(r)).toContain(note);
+  });
+
+  const medication = (fullUrl: string | undefined, rxnorm: string, versionId: string) => ({ ...(fullUrl ? { fullUrl } : {}), resource: { resourceType: 'Medication', id: 'm1', meta: { versionId }, code: code(RX, rxnorm) } });
+  const METHOTREXATE = medication(`${EHR}Medication/m1`, '6851', '1');
+  const RITUXIMAB = medication(`${OTHER}Medication/m1`, '121191', '2');
+  const statementAt = (fullUrl: string | undefined, reference: string) => ({
+    ...(fullUrl ? { fullUrl } : {}),
+    resource: { resourceType: 'MedicationStatement', id: 's1', status: 'completed', medicationReference: { reference }, effectivePeriod: { start: '2026-09-01', end: '2026-09-15' }, subject: { reference: 'Patient/p1' } },
+  });
+  const UNKNOWN_DRUG = 'MedicationStatement/s1: medicationReference Medication/m1 matches no single Medication in the bundle: the drug is unknown; not imported';
+  test.each([
+    // Before, Medication/m1 was looked up by id: the other server's rituximab replaced our methotrexate, and IM101-611 E3 (rituximab within 6 months) was met: INELIGIBLE.
+    { rule: 'Medication/m1 in an entry on our server is ours', entries: [METHOTREXATE, RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'listed the other way round', entries: [RITUXIMAB, METHOTREXATE, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'versioned, on our server', entries: [METHOTREXATE, RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1/_history/3')], drug: 'methotrexate' },
+    { rule: 'the other server\'s, by its address', entries: [METHOTREXATE, RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, `${OTHER}Medication/m1`)], drug: 'rituximab' },
+    { rule: 'ours by its address, the host in capitals', entries: [METHOTREXATE, RITUXIMAB, statementAt(undefined, 'https://EHR.example/fhir/Medication/m1')], drug: 'methotrexate' },
+    { rule: 'Medication/m1 only on the other server', entries: [RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: undefined, note: UNKNOWN_DRUG },
+    // With no base, a relative reference names any Medication of that id: with one on each server, it names none for certain.
+    { rule: 'Medication/m1 in an entry with no fullUrl, one on each server', entries: [METHOTREXATE, RITUXIMAB, statementAt(undefined, 'Medication/m1')], drug: undefined, note: UNKNOWN_DRUG },
+    { rule: 'Medication/m1 in an entry with no fullUrl, one in the bundle', entries: [METHOTREXATE, statementAt(undefined, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'a urn:uuid', entries: [medication('urn:uuid:00000000-0000-4000-8000-0000000000a1', '6851', '1'), RITUXIMAB, statementAt(undefined, 'urn:uuid:00000000-0000-4000-8000-0000000000a1')], drug: 'methotrexate' },
+    // With every entry on one server, Medication/m1 is found by type and id whatever its fullUrl, as that server finds it.
+    { rule: 'on one server, the Medication with no fullUrl', entries: [medication(undefined, '6851', '1'), statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'on one server, the Medication with a urn:uuid', entries: [medication('urn:uuid:00000000-0000-4000-8000-0000000000a1', '6851', '1'), statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: 'methotrexate' },
+    { rule: 'on one server, the Medication with no fullUrl, named by our address', entries: [medication(undefined, '6851', '1'), statementAt(`${EHR}MedicationStatement/s1`, `${EHR}Medication/m1`)], drug: 'methotrexate' },
+    // On two servers, a Medication with no server address is not the one our server's entry names.
+    { rule: 'on two servers, the Medication with no fullUrl', entries: [medication(undefined, '6851', '1'), RITUXIMAB, statementAt(`${EHR}MedicationStatement/s1`, 'Medication/m1')], drug: undefined, note: UNKNOWN_DRUG },
+  ])('$rule: $drug', ({ entries, drug, note }) => {
+    const r = bundleOf(...entries);
+    expect(at(r.patient, 'medications[0].drug')).toBe(drug);
+    if (note) expect(messages(r)).toContain(note);
+    expect(screened('IM101-611', r, ['medications']).outcome('E3')).toBe(drug === 'rituximab' ? 'met' : 'not_met');
+  });
+
+  test('a contained Medication (#med) is not said to match no Medication in the bundle', () => {
+    const statement = statementAt(`${EHR}MedicationStatement/s1`, '#med');
+    Object.assign(statement.resource, { contained: [{ resourceType: 'Medication', id: 'med', code: code(RX, '6851') }] });
+    const r = bundleOf(statement);
+    // Contained resources are not read: the drug stays unknown, but no Medication of the bundle was looked for.
+    expect(at(r.patient, 'medications[0].drug')).toBeUndefined();
+    expect(messages(r).filter((m) => m.startsWith('MedicationStatement/s1:'))).toHaveLength(1);
+    expect(messages(r).join('\n')).not.toContain('matches no single Medication');
   });
 });
 

@@ -224,14 +224,14 @@ describe('a list that every record decides', () => {
   });
 
   test('"each of" names only the records its filter lets through: the others are not said to qualify', () => {
-    // No current immunosuppressant (prednisone is a glucocorticoid, rituximab was stopped): IM101-611 I6's "every current immunosuppressant is one of the five allowed" concerns neither.
+    // No current immunosuppressant (prednisone is a glucocorticoid, rituximab was stopped): IM101-611 I6's "every immunosuppressant taken at randomization ... is one of the five allowed" concerns neither.
     const p = withChanges(example('im101-611-eligible'), (x) => {
       x.medications = [x.medications[0], { drug: 'rituximab', start: '2026-08-01', stop: '2026-08-15' }];
     });
     const r = reasonOf(screenCriterion('IM101-611', 'I6', p));
-    const fact = r.facts.find((f) => f.note === 'every current immunosuppressant is one of the five allowed');
+    const fact = r.facts.find((f) => f.note === 'every immunosuppressant taken at randomization is one of the five allowed');
     expect(fact).toMatchObject({ kind: 'records', value: 0, records: [], notConcerned: ['Prednisone', 'Rituximab'] });
-    expect(factWords(fact!)).toBe('every current immunosuppressant is one of the five allowed: none of 2 recorded medications is one it applies to (Prednisone, Rituximab)');
+    expect(factWords(fact!)).toBe('every immunosuppressant taken at randomization is one of the five allowed: none of 2 recorded medications is one it applies to (Prednisone, Rituximab)');
   });
 
   test('a record failing "each of" says why: its drug, even where the drug is its name', () => {

@@ -36,6 +36,7 @@ function batch(file: string, engine: string) {
   return runs.get(key) as ReturnType<typeof runBin> & { summary: string };
 }
 
+// (Each runs the CLI four times over every trial: 10 s alone, up to 27 s on a loaded machine.)
 test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for byte (%s input, bad rows included)', (format) => {
   let file: string;
   if (format === 'ndjson') {
@@ -49,7 +50,7 @@ test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for 
   expect(js.code).toBe(4);
   expect(js.stdout.split('\n').filter((l) => l.includes(',error,')).length).toBeGreaterThan(0);
   expect(duck).toEqual(js);
-});
+}, 60_000);
 
 // Lists that may lack records: complete: false is the layout's flag FALSE, screened in SQL; a list
 // complete only since a date goes to the JS engine (duckdb-batch.ts). Before either, SQL took such
@@ -81,7 +82,7 @@ test('lists not known complete (complete: false, or complete only since a date):
   const both = ['js', 'duckdb'].map((engine) => runBin(['batch', ...bundles, '--all', '--wide', '--engine', engine, '--as-of', '2026-11-16']));
   expect(both[0]?.stdout).toContain(',undetermined,');
   expect(both[1]).toEqual(both[0]);
-});
+}, 60_000);
 
 // Parquet columns are the CSV header's paths: text columns, or typed ones (numbers, dates, booleans
 // as DuckDB infers them from the CSV), screen exactly as the CSV does, with either engine.
@@ -100,7 +101,7 @@ test('a Parquet file screens byte for byte as the same rows in CSV (text and typ
   expect(want.code).toBe(4);
   expect(batch(join(dir, 'text.parquet'), 'js')).toEqual(want);
   expect(batch(join(dir, 'typed.parquet'), 'duckdb')).toEqual(want);
-});
+}, 60_000);
 
 test('a file that is not Parquet is a located input error (exit 2), not a stack trace', () => {
   const file = join(dir, 'not.parquet');

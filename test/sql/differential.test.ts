@@ -2,10 +2,8 @@
 // throwaway PostgreSQL server, agrees with the JS engine on every criterion outcome, verdict and
 // failed / unknown / review list, for every example patient and a seeded random population.
 // A disagreement names the row (example file or random patient), the trial and the criterion.
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
 import { collectFieldRefs } from '../../src/criteria/field-refs.js';
@@ -15,15 +13,15 @@ import { anyListCompleteSince, getPath, type PatientRecord } from '../../src/eng
 import { fromDayNumber, toDayNumber } from '../../src/engine/dates.js';
 import { DUCKDB, POSTGRES } from '../../src/sql/dialect.js';
 import { openDuckDb } from '../../src/sql/duckdb.js';
-import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../../src/sql/layout.js';
+import type { TableRows } from '../../src/sql/layout.js';
 import { compileTrial } from '../../src/sql/query.js';
 import { decodeMissing } from '../../src/sql/missing.js';
 import { missingText } from '../../src/report/missing-words.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { startPostgres } from '../../scripts/pg-cluster.mjs';
 import { fullPatient, removablePaths } from '../helpers/arbitrary-patient.js';
 import { ROOT, criteriaSet, example, trial } from '../helpers/screening.js';
 import { prng } from '../helpers/prng.js';
+import { laidOut, loadedPostgres } from './one-criterion.js';
 
 const dict = criteriaSet.dictionary;
 const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
@@ -31,6 +29,7 @@ const TRIALS = ['IM101-611', 'NCT04946669', 'NCT02347891'];
 const RANDOM_ROWS = 1450;
 const TARGETED_ROWS = 250;
 const DOSE_ROWS = 60;
+const AUDIT_ROWS = 150;
 
 type Row = { name: string; record: PatientRecord };
 type Expected = { verdict: string; failed: string; unknown: string; review: string; missing: string; outcomes: Record<string, string> };
@@ -182,6 +181,38 @@ function doseHistories(): Row[] {
 }
 
 /**
+ * Patients at the readings a clinical audit disputed, whose questions random patients seldom reach:
+ * myositis-specific antibodies the NCT02347891 listing does not name (with ANA around 1:80), a
+ * skin biopsy around IM101-611 I4's 3-month window, and a course started or stopped around I6's
+ * 12 weeks beside a stable background (with or without methotrexate), each question answered yes,
+ * no or not at all.
+ */
+function auditReadings(): Row[] {
+  return aimed(AUDIT_ROWS, { seed: 2347, samples: 8, prng: 611 }, (patient, k, _random, pick) => {
+    patient.referenceDates = { screening: '2026-11-16', consent: '2026-11-16', randomization: '2026-12-01' };
+    patient.antibodies = { positive: pick([['mda5'], ['tif1g'], ['hmgcr', 'sae'], ['mda5', 'jo1'], ['ssa'], []]), anaTiter: pick([0, 80, 160, undefined]) };
+    patient.assessments = { ...patient.assessments, activeRash: pick([false, false, undefined]) };
+    patient.labs = { ...patient.labs, ck: { value: 300, unit: 'U/L', uln: 200, date: '2026-11-10' } };
+    patient.procedures = [{ type: pick(['skinBiopsy', 'skinBiopsy', 'muscleBiopsy']), date: pick(['2026-08-15', '2026-08-16', '2026-10-01']), showsActiveDisease: pick([true, true, false, undefined]) }];
+    const background = { drug: 'prednisone', class: 'corticosteroid', start: '2025-01-10', ongoing: true, doses: [{ date: '2025-01-10', dose: 10, unit: 'mg/day' }] };
+    // A course stopped around the 12 weeks, or started around their first day and still taken (or ending after randomization).
+    const [start, stop] = pick([['2026-09-01', pick(['2026-09-07', '2026-09-08', '2026-10-19', '2026-11-30', undefined])], [pick(['2026-09-08', '2026-09-09', '2026-11-28']), 'ongoing'], ['2026-11-26', '2026-12-02']] as const);
+    // (cyclophosphamide is outside the allowed five; azathioprine under 24 weeks, or beside methotrexate, fails whatever it is for.)
+    const stopped = { drug: pick(['prednisolone', 'methotrexate', 'azathioprine', 'cyclophosphamide']), start, ...(stop === 'ongoing' ? { ongoing: true } : { stop }), doses: [{ date: start, dose: 30, unit: 'mg/day' }] };
+    const methotrexate = { drug: 'methotrexate', class: 'immunosuppressant', start: '2024-09-01', ongoing: true, doses: [{ date: '2024-09-01', dose: 20, unit: 'mg/week' }] };
+    patient.medications = pick([[background, stopped], [background, methotrexate, stopped], [background]]);
+    const answer = () => pick([undefined, { decision: 'yes', by: 'Dr A', date: '2026-11-16' }, { decision: 'no', by: 'Dr A', date: '2026-11-16' }]);
+    const answers = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, answer()]).filter(([, a]) => a));
+    // (I4-skin-biopsy is no longer a question: a decision recorded under it must decide nothing, in SQL as in JS.)
+    patient.reviews = {
+      'IM101-611': answers(['I4-skin-biopsy', 'I4-adjudication', 'I6-stopped-course']),
+      NCT02347891: answers(['I3-msa-not-listed', 'I3-p140-tif1g']),
+    };
+    return `targeted patient #${k} (audit readings)`;
+  });
+}
+
+/**
  * One patient per state of the five Bohan and Peter items (each true, false or not recorded: 3^5),
  * so the SQL's lookup of the calculator's outcome by state meets every entry, unrecorded items
  * included (read as false, an unknown would turn into a decision).
@@ -223,16 +254,14 @@ let tables: TableRows;
 
 beforeAll(() => {
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
-  const base = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates()];
+  const base = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates(), ...auditReadings()];
   // (A list complete only since a date has no place in the layout: its flag is FALSE there, which
   // decides less than the JS engine, and screen batch screens such patients with the JS engine;
   // test/sql/cli.test.ts compares those. Here, every patient but those.)
   const layable = base.filter((r) => !anyListCompleteSince(r.record));
   expect(base.length - layable.length).toBeLessThan(3);
   rows = [...layable, ...incompleteLists(layable)];
-  const layout = layoutTables(dict);
-  tables = new Map();
-  rows.forEach((r, i) => recordRows(dict, layout, r.record, i + 1, r.record.referenceDates ?? {}, tables));
+  tables = laidOut(rows.map((r) => r.record));
   for (const id of TRIALS) {
     const t = trial(id);
     const compiled = compileRules(t, dict);
@@ -271,6 +300,17 @@ test('the population is large and mixed: every outcome of every trial occurs', (
     expect([...verdicts].sort()).toEqual(['eligible', 'ineligible', 'undetermined'].filter((v) => id !== 'NCT04946669' || v !== 'eligible' || verdicts.has(v)));
     const outcomes = new Set((expected.get(id) as Expected[]).flatMap((e) => Object.values(e.outcomes)));
     expect([...outcomes].sort()).toEqual(['met', 'needs_review', 'not_met', 'unknown']);
+  }
+});
+
+test('the audit-reading patients list each of their questions as open, and reach every outcome of the criteria they ask about', () => {
+  const at = (id: string) => (expected.get(id) as Expected[]).filter((_e, i) => rows[i]?.name.endsWith('(audit readings)'));
+  const open = (id: string, review: string) => at(id).filter((e) => e.review.split(';').includes(review)).length;
+  for (const [id, review] of [['NCT02347891', 'I3-msa-not-listed'], ['NCT02347891', 'I3-p140-tif1g'], ['IM101-611', 'I4-adjudication'], ['IM101-611', 'I6-stopped-course']] as const) {
+    expect(open(id, review), review).toBeGreaterThan(3);
+  }
+  for (const [id, criterion] of [['NCT02347891', 'I3'], ['IM101-611', 'I4'], ['IM101-611', 'I6']] as const) {
+    expect([...new Set(at(id).map((e) => e.outcomes[criterion]))].sort(), `${id} ${criterion}`).toEqual(['met', 'needs_review', 'not_met', 'unknown']);
   }
 });
 
@@ -331,46 +371,33 @@ describe('DuckDB', () => {
 });
 
 describe('PostgreSQL', () => {
-  let server: ReturnType<typeof startPostgres>;
-  let client: pg.Client;
+  let db: Awaited<ReturnType<typeof loadedPostgres>>;
   beforeAll(async () => {
-    server = startPostgres();
-    client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
-    await client.connect();
-    await client.query(createTablesSql(dict, POSTGRES));
-    // Loaded as a site would: COPY from CSV files.
-    for (const t of layoutTables(dict)) {
-      const data = tables.get(t.name);
-      if (!data?.length) continue;
-      const file = join(server.dir, `${t.name}.csv`);
-      writeFileSync(file, rowsToCsv(data), { mode: 0o644 });
-      await client.query(`COPY ${quoteIdent(t.name)} FROM '${file}' WITH (FORMAT csv)`);
-    }
-    await client.query('ANALYZE');
+    db = await loadedPostgres(tables);
   }, 60_000);
   afterAll(async () => {
-    await client?.end();
-    server?.stop();
+    await db?.close();
   });
 
   // PostgreSQL plans the largest query (NCT04946669) in about a second on a quiet 2-core machine;
   // the limit leaves room for a busy one.
   test.each(TRIALS)('%s: every criterion outcome, verdict and id list agrees with the JS engine', async (id) => {
-    const got = (await client.query(compileTrial(trial(id), dict, POSTGRES).sql)).rows;
+    const got = await db.all(compileTrial(trial(id), dict, POSTGRES).sql);
     expect(disagreements(id, got)).toEqual([]);
   }, 90_000);
 
   test('calendar arithmetic agrees with dates.ts to the day', async () => {
-    expect(await dateDisagreements(async (sql) => (await client.query(sql)).rows)).toEqual([]);
+    expect(await dateDisagreements((sql) => db.all(sql))).toEqual([]);
   });
 });
 
-import { ageInYears, shift } from '../../src/engine/dates.js';
-import { agedSql, shiftSql } from '../../src/sql/kit.js';
+import { ageInYears, latestStartFor, shift } from '../../src/engine/dates.js';
+import { agedSql, latestStartSql, shiftSql } from '../../src/sql/kit.js';
 
 /**
- * shift() and ageInYears() against their SQL on random dates and month ends around leap days:
- * one SELECT per duration (the SQL takes the duration as a literal) over a VALUES list of dates.
+ * shift(), latestStartFor() and ageInYears() against their SQL on random dates and month ends
+ * around leap days: one SELECT per duration (the SQL takes the duration as a literal) over a VALUES
+ * list of dates.
  */
 async function dateDisagreements(all: (sql: string) => Promise<Record<string, unknown>[]>): Promise<string[]> {
   const day = fc.integer({ min: toDayNumber('1900-01-01'), max: toDayNumber('2100-12-31') }).map(fromDayNumber);
@@ -382,7 +409,7 @@ async function dateDisagreements(all: (sql: string) => Promise<Record<string, un
   const values = dates.map(([a, b], i) => `(${i}, CAST('${a}' AS DATE), CAST('${b}' AS DATE))`).join(', ');
   const selects = durations.map((d, k) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
-    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted FROM (VALUES ${values}) AS v(i, a, b)`;
+    return `SELECT ${k} AS k, v.i, CAST(${shiftSql('v.a', duration as never, d.sign as 1 | -1)} AS VARCHAR(10)) AS shifted, CAST(${latestStartSql('v.a', duration)} AS VARCHAR(10)) AS latest FROM (VALUES ${values}) AS v(i, a, b)`;
   });
   const got = await all(`${selects.join(' UNION ALL ')} ORDER BY k, i`);
   // Aged at least the JS age on the day, and not a year more (the SQL takes the years as a literal).
@@ -393,9 +420,11 @@ async function dateDisagreements(all: (sql: string) => Promise<Record<string, un
   durations.forEach((d) => {
     const duration = { ...(d.months ? { months: d.months } : {}), ...(d.days ? { days: d.days } : {}) };
     dates.forEach(([a]) => {
-      const g = got[n++] as { shifted: string };
+      const g = got[n++] as { shifted: string; latest: string };
       const want = shift(a, duration, d.sign as 1 | -1);
       if (g.shifted !== want) out.push(`${a} ${d.sign > 0 ? '+' : '-'} ${d.months} months ${d.days} days: JS ${want}, SQL ${g.shifted}`);
+      const latest = latestStartFor(a, duration);
+      if (g.latest !== latest) out.push(`latest start for ${d.months} months ${d.days} days by ${a}: JS ${latest}, SQL ${g.latest}`);
     });
   });
   dates.forEach(([a, b], i) => {

@@ -1,9 +1,15 @@
-// What the one-criterion differential tests share (quantifiers.test.ts, course-pairs.test.ts): a
-// trial of a single rule, and patients laid out and loaded into an embedded DuckDB.
+// What the one-criterion differential tests share (quantifiers.test.ts, course-pairs.test.ts,
+// stable-dose.test.ts): a trial of a single rule, and patients laid out and loaded into an embedded
+// DuckDB or a throwaway PostgreSQL server (as differential.test.ts loads its population).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
 import { parseTrial, type Trial } from '../../src/criteria/load-trial.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
+import { POSTGRES } from '../../src/sql/dialect.js';
 import { openDuckDb } from '../../src/sql/duckdb.js';
-import { layoutTables, recordRows, type TableRows } from '../../src/sql/layout.js';
+import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../../src/sql/layout.js';
+import { startPostgres } from '../../scripts/pg-cluster.mjs';
 import { criteriaSet } from '../helpers/screening.js';
 
 const dict = criteriaSet.dictionary;
@@ -17,13 +23,50 @@ export function oneCriterionTrial(id: string, title: string, rule: string, type:
   );
 }
 
-/** The patients in the layout (row numbers from 1), `adjust`ed before loading, in a new embedded DuckDB. */
-export async function loadedDuckDb(rows: PatientRecord[], adjust?: (tables: TableRows) => void) {
+/** The patients in the layout (row numbers from 1), `adjust`ed. */
+export function laidOut(rows: PatientRecord[], adjust?: (tables: TableRows) => void): TableRows {
   const tables: TableRows = new Map();
   const layout = layoutTables(dict);
   rows.forEach((r, i) => recordRows(dict, layout, r, i + 1, r.referenceDates ?? {}, tables));
   adjust?.(tables);
+  return tables;
+}
+
+/** The patients in the layout (row numbers from 1), `adjust`ed before loading, in a new embedded DuckDB. */
+export async function loadedDuckDb(rows: PatientRecord[], adjust?: (tables: TableRows) => void) {
   const db = await openDuckDb(dict);
-  await db.load(tables);
+  await db.load(laidOut(rows, adjust));
   return db;
+}
+
+/** The tables in a new throwaway PostgreSQL server (scripts/pg-cluster.mjs), loaded as a site would: COPY from CSV files. */
+export async function loadedPostgres(tables: TableRows) {
+  const server = startPostgres();
+  const client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
+  try {
+    await client.connect();
+    await client.query(createTablesSql(dict, POSTGRES));
+    for (const t of layoutTables(dict)) {
+      const data = tables.get(t.name);
+      if (!data?.length) continue;
+      const file = join(server.dir, `${t.name}.csv`);
+      writeFileSync(file, rowsToCsv(data), { mode: 0o644 });
+      await client.query(`COPY ${quoteIdent(t.name)} FROM '${file}' WITH (FORMAT csv)`);
+    }
+    await client.query('ANALYZE');
+  } catch (e) {
+    await client.end().catch(() => {});
+    server.stop();
+    throw e;
+  }
+  return {
+    all: async (sql: string): Promise<Record<string, unknown>[]> => (await client.query(sql)).rows,
+    async close() {
+      try {
+        await client.end();
+      } finally {
+        server.stop();
+      }
+    },
+  };
 }

@@ -18,8 +18,11 @@ export type FieldRefs = {
 
 type DefinitionRules = Record<string, { rule: Condition }>;
 
-/** `ids[i]`, when given, names the criterion whose rule is `conditions[i]` (for review items). */
-export function collectFieldRefs(conditions: readonly Condition[], definitions: DefinitionRules = {}, ids: readonly string[] = []): FieldRefs {
+/**
+ * `ids[i]`, when given, names the criterion whose rule is `conditions[i]` (for review items);
+ * `scope`, the records field the conditions are evaluated over (a quantifier's sub-rule).
+ */
+export function collectFieldRefs(conditions: readonly Condition[], definitions: DefinitionRules = {}, ids: readonly string[] = [], scope?: string): FieldRefs {
   const refs: FieldRefs = { fields: new Set(), recordFields: new Map(), referenceDates: new Set(), reviews: [] };
   const expanded = new Set<string>();
   let criterion: string | undefined;
@@ -68,7 +71,7 @@ export function collectFieldRefs(conditions: readonly Condition[], definitions: 
     }, [], scope);
   conditions.forEach((c, i) => {
     criterion = ids[i];
-    walk(c, undefined);
+    walk(c, scope);
   });
   return refs;
 }

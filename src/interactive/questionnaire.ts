@@ -20,6 +20,7 @@ import {
   acceptedUnits, isUnknownAnswer, parseDateAnswer, parseNumberAnswer, parseTextAnswer, rangeText, UNKNOWN_HINT, validatorFor,
   type DateLimit, type NumberSpec,
 } from './answers.js';
+import { askFirst, type AskFirst } from './ask-first.js';
 
 export type Choice<T> = { name: string; value: T; description?: string };
 
@@ -68,6 +69,8 @@ export type Target =
   | { kind: 'item'; key: string; records: string; index: number; name: string; def: ItemFieldDef; recordsDef: RecordsDef };
 
 const UNKNOWN_CHOICE = 'Unknown / skip';
+/** The parts of a lab result or a scale score, in words. */
+const LOCATION_PARTS: Record<string, string> = { value: 'result', unit: 'unit', uln: 'upper limit of normal', date: 'date of the result', score: 'score', max: 'scale' };
 const NONE = '__none__';
 const UNKNOWN = '__unknown__';
 
@@ -119,6 +122,25 @@ export function orderKey(dict: Dictionary, t: Target): number[] {
   return [section, fieldIndex, t.index, Object.keys(def.item).indexOf(t.name)];
 }
 
+/** The field a target asks about, as the rules read it (a record's item: its list). */
+function fieldOf(t: Target): string {
+  return t.kind === 'item' ? t.records : t.kind === 'refDate' ? t.key : t.path;
+}
+
+/**
+ * Chart order, except that a question another pending answer could make moot waits for it
+ * (askFirst); where every question waits for another, chart order decides.
+ */
+function inAskingOrder(sorted: readonly Target[], first: AskFirst): Target[] {
+  const rest = [...sorted];
+  const out: Target[] = [];
+  while (rest.length > 0) {
+    const free = rest.findIndex((t) => !rest.some((u) => first.get(fieldOf(t))?.has(fieldOf(u))));
+    out.push(...rest.splice(Math.max(free, 0), 1));
+  }
+  return out;
+}
+
 function compareKeys(a: number[], b: number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
@@ -143,6 +165,11 @@ function setAt(data: PatientData, loc: Loc, value: unknown): void {
 
 function locOf(path: string): Loc {
   return path.split('.');
+}
+
+/** The dictionary's question for a field, else its label as one. */
+function questionText(def: { question?: string | undefined; label: string }): string {
+  return def.question ?? `${def.label}?`;
 }
 
 function yesNoChoices(): Choice<boolean | null>[] {
@@ -192,7 +219,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
       const paths = changes.map(([loc]) => `$${loc.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')}`);
       const at = (p: Problem) => p.location.replace(`${o.file} `, '');
       const here = problems.some((p) => paths.some((path) => at(p) === path || at(p).startsWith(`${path}.`) || at(p).startsWith(`${path}[`)));
-      for (const p of problems) say(`  Not saved: ${formatProblem({ ...p, location: at(p) })}.${here ? ' Please answer again.' : ''}`);
+      for (const p of problems) say(`  Not saved: ${pathsInWords(formatProblem({ ...p, location: at(p) }))}.${here ? ' Please answer again.' : ''}`);
       if (!here) say('  Please answer again, or answer unknown to leave it out (the problem is at another field: if no answer here can clear it, correct the file and run the questionnaire again).');
       return false;
     }
@@ -281,7 +308,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
       return p.ok ? p : { ok: false, reason: `type the ULN as a positive number in ${unit}` };
     }));
     if (isUnknownAnswer(rawUln)) {
-      say(`  A result without the lab's upper limit of normal cannot be compared with "× ULN" rules: ${id} is recorded as unknown.`);
+      say(`  A result without the lab's upper limit of normal cannot be compared with "× ULN" rules: ${def.label} is recorded as unknown.`);
       return null;
     }
     const uln = Number(rawUln.trim());
@@ -344,6 +371,28 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     return `${(dict.fields.get(records) as RecordsDef).label} #${index + 1}`;
   };
 
+  /** A patient-file location ("$.medications[0].stop") as the person answering knows it ("Date of last dose of Prednisone"). */
+  const locationWords = (location: string): string => {
+    const keys = [...location.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]/g)].map((m) => (m[1] ?? Number(m[2])));
+    const [first, second, third, fourth] = keys;
+    if (first === 'referenceDates' && typeof second === 'string') return `${second} date`;
+    if (typeof first === 'string' && dict.fields.get(first)?.type === 'records' && typeof second === 'number') {
+      const item = typeof third === 'string' ? recordItemField(dict, first, third) : undefined;
+      const name = itemName(first, second);
+      return item ? `${item.label}${typeof fourth === 'number' ? ` (entry ${fourth + 1})` : ''} of ${name}` : name;
+    }
+    for (let n = keys.length; n > 0; n--) {
+      const path = keys.slice(0, n);
+      const def = path.every((k) => typeof k === 'string') ? dict.fields.get(path.join('.')) : undefined;
+      if (!def) continue;
+      const part = keys[n];
+      return part === undefined ? def.label : `${def.label}, ${LOCATION_PARTS[String(part)] ?? String(part)}`;
+    }
+    return location;
+  };
+  /** Every patient-file location in a message, in words. */
+  const pathsInWords = (text: string): string => text.replaceAll(`${o.file} $`, '$').replace(/\$(?:\.[A-Za-z_$][\w$]*|\[\d+\])+/g, locationWords);
+
   const askItem = async (t: Extract<Target, { kind: 'item' }>): Promise<void> => {
     const label = itemName(t.records, t.index);
     const base: Loc = [t.records, t.index];
@@ -366,7 +415,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     }
     if (t.def.type === 'doseHistory') return askDoses(t, label);
     for (;;) {
-      const value = await askLeaf(t.key, `${label}: ${t.def.label}?`, t.def);
+      const value = await askLeaf(t.key, `${label}: ${questionText(t.def)}`, t.def);
       if (commit([[[...base, t.name], value]])) return;
     }
   };
@@ -398,11 +447,11 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
         const itemDef = def.item[idField] as ItemFieldDef;
         const key = `${path}[${index}].${idField}`;
         for (;;) {
-          const value = await askLeaf(key, `${def.label} #${index + 1}: ${itemDef.label}?`, itemDef);
+          const value = await askLeaf(key, `${def.label} #${index + 1}: ${questionText(itemDef)}`, itemDef);
           if (commit([[[path, index, idField], value]])) break;
         }
         if (getPath(data, path) && (getPath(data, path) as PatientData[])[index]?.[idField] === 'other' && def.item.otherName) {
-          const value = await askLeaf(`${path}[${index}].otherName`, `${def.label} #${index + 1}: name it`, def.item.otherName);
+          const value = await askLeaf(`${path}[${index}].otherName`, `${def.label} #${index + 1}: ${questionText(def.item.otherName)}`, def.item.otherName);
           commit([[[path, index, 'otherName'], value]]);
         }
       }
@@ -478,7 +527,7 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     const current = getPath(data, t.path);
     const now = current === undefined || current === null ? '' : ` (recorded now: ${excerpt(current, 60)})`;
     for (;;) {
-      const value = await askLeaf(t.key, `${t.def.question ?? `${t.def.label}?`}${now}`, t.def);
+      const value = await askLeaf(t.key, `${questionText(t.def)}${now}`, t.def);
       if (commit([[locOf(t.path), value]])) return;
     }
   };
@@ -489,7 +538,9 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
       const t = targetFor(dict, m);
       if (t && !skipped.has(t.key)) targets.set(t.key, t);
     }
-    return [...targets.values()].sort((a, b) => compareKeys(orderKey(dict, a), orderKey(dict, b)));
+    const traces = new Map(result.criteria.map((c) => [c.id, c.trace]));
+    const first = askFirst(trial.criteria.map((c) => ({ rule: c.rule, trace: traces.get(c.id) })), trial.definitions);
+    return inAskingOrder([...targets.values()].sort((a, b) => compareKeys(orderKey(dict, a), orderKey(dict, b))), first);
   };
 
   const sectionTitle = (t: Target): string => {

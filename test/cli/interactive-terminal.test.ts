@@ -15,9 +15,9 @@ const DOWN = '\x1b[B';
 const ENTER = '\r';
 const CTRL_C = '\x03';
 
-function patientDir(edit: (p: Record<string, any>) => void): string {
+function patientDir(edit: (p: Record<string, any>) => void, example = 'im101-611-eligible.json'): string {
   const dir = mkdtempSync(join(tmpdir(), 'screen-pty-'));
-  const p = JSON.parse(readFileSync(join(ROOT, 'examples/im101-611-eligible.json'), 'utf8'));
+  const p = JSON.parse(readFileSync(join(ROOT, 'examples', example), 'utf8'));
   delete p.$schema;
   edit(p);
   writeFileSync(join(dir, 'p.json'), JSON.stringify(p));
@@ -138,4 +138,38 @@ test('on a terminal: a medication list interrupted half-way stays unconfirmed, s
   expect(second.out).toContain('Verdict: ELIGIBLE');
   expect(second.code).toBe(0);
   expect(savedFile(dir).completeness.medications.complete).toBe(true);
+});
+
+// A nurse's run-through: a stopped course's response is a value to collect. Methotrexate was stopped
+// after 5.5 months with prednisone and the IMACS measures improved (no treatment failure), so why it
+// was stopped decides I3: intolerance makes the patient refractory, a response does not.
+test('on a terminal (NCT04946669): a stopped immunosuppressant without its response is asked why it was stopped, and the answer decides I3', async () => {
+  const responderStoppedMethotrexate = (p: Record<string, any>) => {
+    delete p.medications[1].outcome;
+    const measures = (pga: number, mmt8: number, ck: number, date: string) => ({
+      pga, sga: pga, mmt8: { score: mmt8, max: 150 }, haqDi: 1, enzyme: { value: ck, unit: 'U/L', uln: 200, date }, extramuscularGlobal: pga,
+    });
+    p.imacs = { baseline: measures(6, 110, 900, '2025-06-01'), followUp: measures(3, 130, 300, '2026-11-10') };
+  };
+  const question = /Methotrexate:\s+How\s+did\s+the\s+patient\s+respond\s+to\s+this\s+drug\s+\(for\s+a\s+drug\s+stopped:\s+was\s+it\s+stopped\s+for\s+intolerance\)\?/;
+  const args = '--trial NCT04946669 --interactive p.json --save out.json';
+
+  const dir = patientDir(responderStoppedMethotrexate, 'nct04946669-intolerance.json');
+  const before = spawnSync(process.execPath, [BIN, 'p.json', '--trial', 'NCT04946669', '--brief'], { cwd: dir, encoding: 'utf8' });
+  expect(before.stdout).toContain('Verdict: UNDETERMINED (unknown: I3)');
+  // (The choices start on "Unknown / skip", the last: three up is Intolerance, two up Responded.)
+  const intolerance = await onTerminal(dir, args, [[question, [UP, UP, UP, ENTER]]]);
+  // (The answer goes on the next line: the question fills the terminal's 80 columns.)
+  expect(intolerance.out).toMatch(/✔ Methotrexate:\s+How\s+did\s+the\s+patient\s+respond\s+to\s+this\s+drug\s+\(for\s+a\s+drug\s+stopped:\s+was\s+it\s+stopped\s+for\s+intolerance\)\?\s+Intolerance \(side effects\)/);
+  expect(intolerance.out).toContain('1 question asked; saved to out.json.');
+  expect(intolerance.out).toContain('Verdict: ELIGIBLE (every criterion passes)');
+  expect(intolerance.code).toBe(0);
+  expect(savedFile(dir).medications[1].outcome).toBe('intolerance');
+
+  const other = patientDir(responderStoppedMethotrexate, 'nct04946669-intolerance.json');
+  const responded = await onTerminal(other, args, [[question, [UP, UP, ENTER]]]);
+  expect(responded.out).toMatch(/stopped\s+for\s+intolerance\)\?\s+Responded/);
+  expect(responded.out).toContain('Verdict: INELIGIBLE (fails I3)');
+  expect(responded.code).toBe(1);
+  expect(savedFile(other).medications[1].outcome).toBe('response');
 });

@@ -159,8 +159,8 @@ describe('a list that every record decides', () => {
     ]);
     expect(reasonWords(r, 3).parts).toEqual([
       'none of 2 recorded medications matches (Prednisone, Methotrexate)',
-      'Prednisone: Response to this drug: Responded (needs one of Treatment failure (inadequate response), Intolerance (stopped for side effects))',
-      'Methotrexate: Response to this drug: Responded (needs one of Treatment failure (inadequate response), Intolerance (stopped for side effects))',
+      'Prednisone: Response to this drug: Responded (needs one of Treatment failure (inadequate response), Intolerance (side effects))',
+      'Methotrexate: Response to this drug: Responded (needs one of Treatment failure (inadequate response), Intolerance (side effects))',
     ]);
   });
 

@@ -642,3 +642,47 @@ describe('recorded review decisions read as what they mean', () => {
     }
   });
 });
+
+// A biologic or immune globulin course stopped less than 3 months after its first dose (a rituximab
+// cycle: two infusions two weeks apart), the first at least 3 months before screening: the record
+// cannot show how long such treatment lasts, so the investigator judges (I3-infusion-course), then
+// whether it counts at all (I3-rituximab-ivig). Before, it failed I3 and I5 by its dates with no
+// question (a clinical audit's case).
+describe('2d. NCT04946669: a short biologic or immune globulin course is asked about, never failed by its dates', () => {
+  const course = (drug: string, start: string, stop: string) => (p: any) => {
+    p.medications[1] = { drug, start, stop, outcome: 'failure' };
+  };
+  const decide = (decisions: Record<string, 'yes' | 'no'>) => (p: any) => {
+    p.reviews = { NCT04946669: Object.fromEntries(Object.entries(decisions).map(([id, decision]) => [id, { decision, by: 'Dr A', date: '2026-11-16' }])) };
+  };
+  test.each([
+    // [drug, first dose, last dose, decisions, I3 open questions or outcome]
+    ['rituximab', '2025-09-01', '2025-09-15', {}, ['I3-infusion-course', 'I3-rituximab-ivig']],
+    ['ivig', '2026-06-01', '2026-08-01', {}, ['I3-infusion-course', 'I3-rituximab-ivig']],
+    // First dose less than 3 months before screening (2026-11-16): not 3 months of anything yet.
+    ['rituximab', '2026-08-17', '2026-08-31', {}, 'not_met'],
+    // First dose exactly 3 months before screening: asked.
+    ['rituximab', '2026-08-16', '2026-08-30', {}, ['I3-infusion-course', 'I3-rituximab-ivig']],
+    // Last dose 3 months after the first: the dates decide, as before (only whether it counts is asked).
+    ['rituximab', '2025-09-01', '2025-12-01', {}, ['I3-rituximab-ivig']],
+    ['rituximab', '2025-09-01', '2025-09-15', { 'I3-infusion-course': 'no' }, 'not_met'],
+    ['rituximab', '2025-09-01', '2025-09-15', { 'I3-infusion-course': 'yes' }, ['I3-rituximab-ivig']],
+    ['rituximab', '2025-09-01', '2025-09-15', { 'I3-infusion-course': 'yes', 'I3-rituximab-ivig': 'no' }, 'not_met'],
+    // A drug the list names (methotrexate) stopped early is not an infusion course: not asked.
+    ['methotrexate', '2025-09-01', '2025-09-15', {}, 'not_met'],
+  ] as const)('%s from %s to %s, decisions %j: I3 %j', (drug, start, stop, decisions, want) => {
+    const r = aba('I3', (p) => {
+      course(drug, start, stop)(p);
+      decide(decisions)(p);
+    });
+    if (typeof want === 'string') expect(r.outcome).toBe(want);
+    else expect(openIds(r).filter((id) => id === 'I3-infusion-course' || id === 'I3-rituximab-ivig')).toEqual(want);
+  });
+  test('counted for 3 months and as a therapy of the record, I5 asks only its stable dose', () => {
+    const r = aba('I5', (p) => {
+      course('rituximab', '2025-09-01', '2025-09-15')(p);
+      decide({ 'I3-infusion-course': 'yes', 'I3-rituximab-ivig': 'yes' })(p);
+    });
+    expect(openIds(r)).toEqual(['I5-etcetera-stable-dose']);
+  });
+});

@@ -7,16 +7,14 @@
 // In NCT04946669 I3 several of these reach the criterion only merged with another route, so the
 // trial's differential test cannot tell a wrong side or filter here: this one can.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { screenedRow } from '../../src/batch/batch-row.js';
 import type { Trial } from '../../src/criteria/load-trial.js';
 import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
 import { parsePatientData } from '../../src/patient/parse.js';
 import { DUCKDB } from '../../src/sql/dialect.js';
-import { compileTrial } from '../../src/sql/query.js';
 import { criteriaSet } from '../helpers/screening.js';
 import { prng } from '../helpers/prng.js';
-import { loadedDuckDb, oneCriterionTrial } from './one-criterion.js';
+import { disagreements, loadedDuckDb, oneCriterionTrial } from './one-criterion.js';
 
 const dict = criteriaSet.dictionary;
 const UNNAMED = '[other, tofacitinib, baricitinib]';
@@ -85,19 +83,6 @@ test('the patients reach every outcome of every calculation, and every kind of m
 
 test('each calculation, one per trial: DuckDB agrees with the JS engine on the outcome and the missing entries', async () => {
   const problems: string[] = [];
-  for (const t of trials) {
-    const compiled = compileRules(t, dict);
-    const got = await db.all(compileTrial(t, dict, DUCKDB).sql);
-    rows.forEach((r, i) => {
-      const want = screenedRow(i + 1, t.meta, null, screenOutcomes(compiled, r, r.referenceDates ?? {}), [], true);
-      const g = got[i] ?? {};
-      const where = `${t.meta.title}, patient C${i} ${JSON.stringify(r.medications)}`;
-      const pairs: [string, unknown, unknown][] = [
-        ['X1', (want.outcomes as Record<string, string>).X1, g.X1],
-        ['missing', want.missing.join(';'), g.missing],
-      ];
-      for (const [what, js, sql] of pairs) if (js !== sql) problems.push(`${where} ${what}: JS "${String(js)}", SQL "${String(sql)}"`);
-    });
-  }
+  for (const t of trials) problems.push(...(await disagreements(t, rows, DUCKDB, (sql) => db.all(sql), (r, i) => `patient C${i} ${JSON.stringify(r.medications)}`)));
   expect(problems.slice(0, 10)).toEqual([]);
 }, 60_000);

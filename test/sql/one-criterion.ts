@@ -4,9 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { screenedRow } from '../../src/batch/batch-row.js';
 import { parseTrial, type Trial } from '../../src/criteria/load-trial.js';
+import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
-import { POSTGRES } from '../../src/sql/dialect.js';
+import { POSTGRES, type Dialect } from '../../src/sql/dialect.js';
+import { compileTrial } from '../../src/sql/query.js';
 import { openDuckDb } from '../../src/sql/duckdb.js';
 import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../../src/sql/layout.js';
 import { startPostgres } from '../../scripts/pg-cluster.mjs';
@@ -69,4 +72,30 @@ export async function loadedPostgres(tables: TableRows) {
       }
     },
   };
+}
+
+/**
+ * Where the SQL of a one-criterion `trial` (run by `all` in `dialect`) disagrees with the JS engine
+ * on `rows`, one line each, worded by `where`: the criterion's outcome (X1) and the `columns` of
+ * the batch output (as `screen batch` writes them); and SQL rows missing or in excess.
+ */
+export async function disagreements(
+  trial: Trial,
+  rows: PatientRecord[],
+  dialect: Dialect,
+  all: (sql: string) => Promise<Record<string, unknown>[]>,
+  where: (r: PatientRecord, i: number) => string,
+  columns: ('verdict' | 'review' | 'missing')[] = ['missing'],
+): Promise<string[]> {
+  const compiled = compileRules(trial, dict);
+  const got = await all(compileTrial(trial, dict, dialect).sql);
+  const problems = got.length === rows.length ? [] : [`${trial.meta.title}: SQL returned ${got.length} rows for ${rows.length} patients`];
+  rows.forEach((r, i) => {
+    const want = screenedRow(i + 1, trial.meta, null, screenOutcomes(compiled, r, r.referenceDates ?? {}), [], true);
+    const g = got[i] ?? {};
+    const text = (v: string | string[]) => (Array.isArray(v) ? v.join(';') : v);
+    const pairs: [string, unknown, unknown][] = [['X1', (want.outcomes as Record<string, string>).X1, g.X1], ...columns.map((c): [string, unknown, unknown] => [c, text(want[c]), g[c]])];
+    for (const [what, js, sql] of pairs) if (js !== sql) problems.push(`${trial.meta.title}, ${where(r, i)} ${what}: JS "${String(js)}", SQL "${String(sql)}"`);
+  });
+  return problems;
 }

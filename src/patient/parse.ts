@@ -2,7 +2,7 @@
 // path (and line:column for syntax errors); unknown keys are warnings with a suggestion.
 import type * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
-import { ageInYears, compareDates } from '../engine/dates.js';
+import { ageInYears, compareDates, toDayNumber } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
 import { resolveReferenceDates, type ResolvedReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
@@ -110,7 +110,7 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
 /**
  * What validation does after the schema (shared with the fast CSV reader, csv-fast-row.ts): the
  * checks across fields (dates in order, a stated age against the birth date), the drug classes,
- * and the warnings (unknown keys, dates after screening, one course entered twice).
+ * and the warnings (unknown keys, dates after screening, one course entered twice or continued).
  */
 export function checkedRecord(record: PatientRecord, data: unknown, file: string, dict: Dictionary, options: ParseOptions, keys = cached(keyTrees, dict, knownKeyTree)): ParsedPatient {
   // data undefined: built from dictionary paths only (csv-fast-row.ts), so no key can be unknown.
@@ -119,7 +119,7 @@ export function checkedRecord(record: PatientRecord, data: unknown, file: string
   const orderProblems = [...(contradiction ? [contradiction] : []), ...referenceDateOrder(dates, sources, file), ...datesAfterReference(record, dict, dates, file)];
   if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
-  const warnings = [...(data === undefined ? [] : unknownKeys(data, keys, file)), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
+  const warnings = [...(data === undefined ? [] : unknownKeys(data, keys, file)), ...futureDates(record, dict, file, latestAllowed(dates)), ...joinMedicationCourses(record, dict, file)];
   return { record, warnings };
 }
 
@@ -269,59 +269,113 @@ function fillDrugClasses(record: PatientRecord, dict: Dictionary) {
   }
 }
 
-type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose: number; unit?: string }[] };
+type MedDose = { date: string; dose?: number; unit?: string };
+type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: string; ongoing?: boolean; outcome?: string; doses?: MedDose[] };
 
 /**
- * Two records of one drug whose dates overlap describe one course of treatment (entered twice):
- * counted twice they would make a "combination" of immunosuppressants. They are merged into the
- * first (earliest start, latest end, doses combined) with a warning; doses that disagree on a
- * date are an input error, since which one is right cannot be told.
+ * Two records of one drug are joined into one course only when the join bridges no gap and no
+ * change of dose: the same course entered twice (the same start and the same stop, or both
+ * ongoing), or a course continued at the same dose (the later record starts no later than the day
+ * after the earlier one stops and does not end before it; its first dose, dated on its start, is
+ * the earlier record's last dose in amount and unit, and none of the earlier one's is dated after
+ * it: days both records cover are read as one course renewed, not as a second course beside it).
+ * A join keeps the earliest start, the latest end and both dose histories, with a warning; doses
+ * that disagree on a date are an input error, since which one is right cannot be told. Any other
+ * overlap (a later start or an earlier stop inside another record of the drug, or another dose)
+ * may be a second course or a change of dose: both records are kept, with a warning, and the
+ * criteria read each. Records a day or more apart, or adjacent with another dose or none
+ * recorded, are kept as they are.
  */
-function mergeDuplicateMedications(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
+function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
   const warnings: Problem[] = [];
   for (const path of fieldsOf(dict).medications) {
     const list = getPath(record, path);
     if (!Array.isArray(list)) continue;
     const meds = list as MedRecord[];
-    // (null is not recorded, as absent: a patient file may give it for any field.)
-    const identity = (m: MedRecord) => (m.drug == null ? undefined : m.drug === 'other' ? (m.otherName ? `other:${m.otherName.trim().toLowerCase()}` : undefined) : m.drug);
-    const end = (m: MedRecord) => m.stop ?? (m.ongoing === true ? '9999-12-31' : undefined);
-    const overlap = (a: MedRecord, b: MedRecord) => {
-      const ea = end(a);
-      const eb = end(b);
-      return a.start != null && b.start != null && ea != null && eb != null && compareDates(a.start, eb) <= 0 && compareDates(b.start, ea) <= 0;
-    };
-    const kept: MedRecord[] = [];
-    const keptIndex: number[] = [];
-    meds.forEach((m, i) => {
-      const id = identity(m);
-      const k = id === undefined ? -1 : kept.findIndex((o) => identity(o) === id && overlap(o, m));
-      if (k < 0) {
-        kept.push(m);
-        keptIndex.push(i);
-        return;
-      }
-      const into = kept[k] as MedRecord;
-      const at = keptIndex[k] as number;
-      const doses = new Map((into.doses ?? []).map((d) => [d.date, d]));
-      for (const d of m.doses ?? []) {
-        const other = doses.get(d.date);
-        if (other && (other.dose !== d.dose || (other.unit ?? '') !== (d.unit ?? ''))) {
-          throw new PatientDataError([{ location: locationOf(file, [...path.split('.'), i, 'doses']), message: `records the same ${id} course as [${at}] (overlapping dates) but a different dose on ${d.date}; correct one of them` }]);
+    const kept = meds.map((m, i) => ({ m, at: i }));
+    const overlapWarned = new Set<string>();
+    let joined = true;
+    while (joined) {
+      joined = false;
+      for (let a = 0; a < kept.length && !joined; a++) {
+        for (let b = a + 1; b < kept.length && !joined; b++) {
+          const [x, y] = [kept[a] as { m: MedRecord; at: number }, kept[b] as { m: MedRecord; at: number }];
+          const id = courseIdentity(x.m);
+          if (id === undefined || id !== courseIdentity(y.m)) continue;
+          const how = courseJoin(x.m, y.m);
+          if (how === 'apart') continue;
+          if (how === 'overlap') {
+            const key = `${x.at}|${y.at}`;
+            if (!overlapWarned.has(key)) {
+              overlapWarned.add(key);
+              warnings.push({ location: locationOf(file, [...path.split('.'), y.at]), message: `overlaps ${id} of ${jsonPath([...path.split('.'), x.at])} with another start, stop or dose: kept as two records (one course entered twice, a second course or a change of dose cannot be told apart)` });
+            }
+            continue;
+          }
+          joinInto(x.m, y.m, () => locationOf(file, [...path.split('.'), y.at, 'doses']), id, x.at);
+          warnings.push({ location: locationOf(file, [...path.split('.'), y.at]), message: how === 'twice' ? `repeats ${id} of ${jsonPath([...path.split('.'), x.at])} with the same dates: taken as one course of treatment (joined, counted once)` : `continues ${id} of ${jsonPath([...path.split('.'), x.at])} at the same dose (from the day after its stop or earlier): taken as one course of treatment (joined, counted once)` });
+          kept.splice(b, 1);
+          joined = true;
         }
-        doses.set(d.date, d);
       }
-      if (into.doses || m.doses) into.doses = [...doses.values()].sort((x, y) => compareDates(x.date, y.date));
-      if (compareDates(m.start as string, into.start as string) < 0) into.start = m.start as string;
-      if (m.ongoing === true || into.ongoing === true) {
-        into.ongoing = true;
-        delete into.stop;
-      } else if (compareDates(m.stop as string, into.stop as string) > 0) into.stop = m.stop as string;
-      warnings.push({ location: locationOf(file, [...path.split('.'), i]), message: `repeats ${id} of ${jsonPath([...path.split('.'), at])} with overlapping dates: taken as one course of treatment (merged, counted once)` });
-    });
-    if (kept.length !== meds.length) meds.splice(0, meds.length, ...kept);
+    }
+    if (kept.length !== meds.length) meds.splice(0, meds.length, ...kept.map((k) => k.m));
   }
   return warnings;
+}
+
+/** What makes two records the same drug (null is not recorded, as absent: a patient file may give it for any field). */
+function courseIdentity(m: MedRecord): string | undefined {
+  return m.drug == null ? undefined : m.drug === 'other' ? (m.otherName ? `other:${m.otherName.trim().toLowerCase()}` : undefined) : m.drug;
+}
+
+const OPEN_END = '9999-12-31';
+const courseEnd = (m: MedRecord) => m.stop ?? (m.ongoing === true ? OPEN_END : undefined);
+
+/**
+ * How two records of one drug relate: `twice` (the same dates), `continued` (one continues the
+ * other at the same dose, overlapping or from the next day), `overlap` (their dates overlap or
+ * touch otherwise), `apart` (a gap of a day or more between them, or dates not recorded).
+ */
+function courseJoin(a: MedRecord, b: MedRecord): 'twice' | 'continued' | 'overlap' | 'apart' {
+  const [ea, eb] = [courseEnd(a), courseEnd(b)];
+  if (a.start == null || b.start == null || ea == null || eb == null) return 'apart';
+  if (a.start === b.start && ea === eb) return 'twice';
+  const [first, next] = compareDates(a.start, b.start) <= 0 ? [a, b] : [b, a];
+  const firstEnd = courseEnd(first) as string;
+  if (firstEnd === OPEN_END) return 'overlap';
+  // Adjacent: the next record starts no later than the day after the first stops (it may overlap it).
+  const gap = toDayNumber(next.start as string) - toDayNumber(firstEnd);
+  if (gap > 1) return 'apart';
+  const continues = compareDates(courseEnd(next) as string, firstEnd) >= 0 && sameDoseAtJoin(first, next) && !(first.outcome != null && next.outcome != null && first.outcome !== next.outcome);
+  if (continues) return 'continued';
+  return gap <= 0 ? 'overlap' : 'apart';
+}
+
+/** The first record's last dose is the next record's first dose (dated on its start), amount and unit recorded. */
+function sameDoseAtJoin(first: MedRecord, next: MedRecord): boolean {
+  const byDate = (m: MedRecord) => [...(m.doses ?? [])].sort((x, y) => compareDates(x.date, y.date));
+  const last = byDate(first).at(-1);
+  const opening = byDate(next)[0];
+  return last !== undefined && opening !== undefined && opening.date === next.start && compareDates(last.date, opening.date) <= 0 && last.dose != null && last.dose === opening.dose && (last.unit ?? '') === (opening.unit ?? '');
+}
+
+function joinInto(into: MedRecord, m: MedRecord, doseLocation: () => string, id: string, at: number) {
+  const doses = new Map((into.doses ?? []).map((d) => [d.date, d]));
+  for (const d of m.doses ?? []) {
+    const other = doses.get(d.date);
+    if (other && (other.dose !== d.dose || (other.unit ?? '') !== (d.unit ?? ''))) {
+      throw new PatientDataError([{ location: doseLocation(), message: `records the same ${id} course as [${at}] but a different dose on ${d.date}; correct one of them` }]);
+    }
+    doses.set(d.date, d);
+  }
+  if (into.doses || m.doses) into.doses = [...doses.values()].sort((x, y) => compareDates(x.date, y.date));
+  if (compareDates(m.start as string, into.start as string) < 0) into.start = m.start as string;
+  if (m.ongoing === true || into.ongoing === true) {
+    into.ongoing = true;
+    delete into.stop;
+  } else if (compareDates(m.stop as string, into.stop as string) > 0) into.stop = m.stop as string;
+  if (into.outcome == null && m.outcome != null) into.outcome = m.outcome;
 }
 
 function futureDates(record: PatientRecord, dict: Dictionary, file: string, reference: { name: string; date: string } | undefined): Problem[] {

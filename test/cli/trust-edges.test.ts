@@ -171,9 +171,48 @@ describe('7: duplicate records of one drug', () => {
     const t = trial('IM101-611');
     const one = parsePatientData(clone(eligible), 'p', criteriaSet.dictionary);
     const two = parsePatientData(p, 'p', criteriaSet.dictionary);
-    expect(two.warnings.map((w) => `${w.location}: ${w.message}`)).toContain('p $.medications[2]: repeats methotrexate of $.medications[1] with overlapping dates: taken as one course of treatment (merged, counted once)');
+    expect(two.warnings.map((w) => `${w.location}: ${w.message}`)).toContain('p $.medications[2]: repeats methotrexate of $.medications[1] with the same dates: taken as one course of treatment (joined, counted once)');
     const screen = (r: typeof one) => screenPatient(t, criteriaSet.dictionary, r.record, { referenceDates: r.record.referenceDates ?? {} });
     expect(screen(two).criteria.map((c) => [c.id, c.outcome])).toEqual(screen(one).criteria.map((c) => [c.id, c.outcome]));
+  });
+  // Randomization 2026-12-01: the 12 weeks start on 2026-09-08, the 24 weeks on 2026-06-16.
+  test.each([
+    [
+      'a second prednisone record started in the 12 weeks, overlapping the long one: asked, not hidden',
+      (p: any) => void p.medications.push({ drug: 'prednisone', start: '2026-11-01', ongoing: true }),
+      3,
+      [/^Verdict: UNDETERMINED \(needs review: I6\)$/m, /I6-stopped-course/],
+      'warning: p.json $.medications[2]: overlaps prednisone of $.medications[0] with another start, stop or dose: kept as two records',
+    ],
+    [
+      'azathioprine split into two records at the same dose, the next from the day after: one course of 24 weeks',
+      (p: any) => void p.medications.splice(1, 1, { drug: 'azathioprine', start: '2025-01-01', stop: '2026-06-30', doses: [{ date: '2025-01-01', dose: 100, unit: 'mg/day' }] }, { drug: 'azathioprine', start: '2026-07-01', ongoing: true, doses: [{ date: '2026-07-01', dose: 100, unit: 'mg/day' }] }),
+      0,
+      [/^Verdict: ELIGIBLE/m],
+      'warning: p.json $.medications[2]: continues azathioprine of $.medications[1] at the same dose',
+    ],
+    [
+      'the same split with a day between the records: the last record alone, under 24 weeks',
+      (p: any) => void p.medications.splice(1, 1, { drug: 'azathioprine', start: '2025-01-01', stop: '2026-06-30', doses: [{ date: '2025-01-01', dose: 100, unit: 'mg/day' }] }, { drug: 'azathioprine', start: '2026-07-02', ongoing: true, doses: [{ date: '2026-07-02', dose: 100, unit: 'mg/day' }] }),
+      1,
+      [/^Verdict: INELIGIBLE \(fails I6\)$/m],
+      undefined,
+    ],
+  ])('screen on a file: %s', async (_case, change, code, out, warning) => {
+    const p = clone(eligible);
+    change(p);
+    const dir = mkdtempSync(join(tmpdir(), 'ts-one-drug-'));
+    try {
+      const path = join(dir, 'p.json');
+      writeFileSync(path, JSON.stringify(p));
+      const r = await runInProcess([path, '--trial', 'IM101-611']);
+      expect(r.code).toBe(code);
+      for (const re of out) expect(r.stdout).toMatch(re);
+      if (warning) expect(r.stderr).toContain(warning.replace('p.json', path));
+      else expect(r.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   test('doses that disagree on a date are an input error', () => {
     const p = clone(eligible);

@@ -122,3 +122,57 @@ describe('null is not recorded, as absent, everywhere', () => {
     expect((r.record.medications as unknown[]).length).toBe(2);
   });
 });
+
+describe('records of one drug: joined into one course only when the join hides nothing', () => {
+  // An earlier record stopping 2026-06-30 at 100 mg/day, and a later one; joined when the later
+  // starts no later than the day after with the same first dose, dated on its start.
+  const dose = (date: string, amount?: number, unit = 'mg/day') => ({ date, ...(amount === undefined ? {} : { dose: amount }), unit });
+  const earlier = { drug: 'azathioprine', start: '2025-01-01', stop: '2026-06-30', doses: [dose('2025-01-01', 50), dose('2025-03-01', 100)] };
+  const later = (start: string, doses: unknown[] | undefined, extra: Record<string, unknown> = { ongoing: true }) => ({ drug: 'azathioprine', start, ...extra, ...(doses ? { doses } : {}) });
+  const read = (meds: unknown[]) => {
+    const { record, warnings } = parse({ medications: meds });
+    return { meds: record.medications as Record<string, unknown>[], warnings: warnings.map((w) => w.message) };
+  };
+  test.each([
+    // [case, the later record, records after reading, warning starts with]
+    ['starts on the stop day, same dose: one course', later('2026-06-30', [dose('2026-06-30', 100)]), 1, 'continues azathioprine of $.medications[0] at the same dose'],
+    ['starts the day after the stop, same dose: one course', later('2026-07-01', [dose('2026-07-01', 100)]), 1, 'continues azathioprine of $.medications[0] at the same dose'],
+    ['starts 2 days after the stop (1 day without a record): two records', later('2026-07-02', [dose('2026-07-02', 100)]), 2, undefined],
+    ['starts 3 days after the stop: two records', later('2026-07-03', [dose('2026-07-03', 100)]), 2, undefined],
+    ['the day after, another dose: two records', later('2026-07-01', [dose('2026-07-01', 150)]), 2, undefined],
+    ['the day after, another unit: two records', later('2026-07-01', [dose('2026-07-01', 100, 'mg/week')]), 2, undefined],
+    ['the day after, no dose recorded: two records', later('2026-07-01', undefined), 2, undefined],
+    ['the day after, a dose without an amount: two records', later('2026-07-01', [dose('2026-07-01')]), 2, undefined],
+    ['the day after, its first dose dated after its start: two records', later('2026-07-01', [dose('2026-07-15', 100)]), 2, undefined],
+    ['on the stop day, another dose: overlapping, two records', later('2026-06-30', [dose('2026-06-30', 150)]), 2, 'overlaps azathioprine of $.medications[0] with another start, stop or dose: kept as two records'],
+    ['starts inside the earlier one, same dose: one course renewed', later('2026-06-01', [dose('2026-06-01', 100)]), 1, 'continues azathioprine of $.medications[0] at the same dose'],
+    ['starts inside the earlier one, same dose, but ends before it: overlapping, two records', later('2026-06-01', [dose('2026-06-01', 100)], { stop: '2026-06-29' }), 2, 'overlaps azathioprine of $.medications[0]'],
+    ['starts inside the earlier one, which changes its dose after that start: overlapping, two records', later('2025-02-01', [dose('2025-02-01', 50)]), 2, 'overlaps azathioprine of $.medications[0]'],
+    ['starts inside the earlier one, another dose: overlapping, two records', later('2026-06-01', [dose('2026-06-01', 150)]), 2, 'overlaps azathioprine of $.medications[0]'],
+    ['the same dates entered twice: one course', { ...earlier, doses: [dose('2025-03-01', 100)] }, 1, 'repeats azathioprine of $.medications[0] with the same dates'],
+    ['the same start, an earlier stop: overlapping, two records', later('2025-01-01', [dose('2025-01-01', 50)], { stop: '2026-05-01' }), 2, 'overlaps azathioprine of $.medications[0]'],
+  ])('%s', (_case, next, count, warning) => {
+    const r = read([structuredClone(earlier), next]);
+    expect(r.meds).toHaveLength(count);
+    if (warning === undefined) expect(r.warnings).toEqual([]);
+    else expect(r.warnings).toEqual([expect.stringMatching(new RegExp(`^${warning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))]);
+  });
+  test('a joined course keeps the earliest start, the latest end and both dose histories, whichever record is listed first', () => {
+    const r = read([later('2026-07-01', [dose('2026-07-01', 100)]), structuredClone(earlier)]);
+    expect(r.meds).toEqual([{ drug: 'azathioprine', class: 'immunosuppressant', start: '2025-01-01', ongoing: true, doses: [dose('2025-01-01', 50), dose('2025-03-01', 100), dose('2026-07-01', 100)] }]);
+  });
+  test('three records continued at the same dose are one course, in any order', () => {
+    const a = { drug: 'prednisone', start: '2025-01-01', stop: '2025-06-30', doses: [dose('2025-01-01', 10)] };
+    const b = { drug: 'prednisone', start: '2025-07-01', stop: '2025-12-31', doses: [dose('2025-07-01', 10)] };
+    const c = { drug: 'prednisone', start: '2026-01-01', ongoing: true, doses: [dose('2026-01-01', 10)] };
+    for (const order of [[a, b, c], [c, a, b], [b, c, a]]) {
+      const r = read(structuredClone(order));
+      expect(r.meds.map((m) => [m.start, m.stop, m.ongoing])).toEqual([['2025-01-01', undefined, true]]);
+      expect(r.warnings).toHaveLength(2);
+    }
+  });
+  test('a different response recorded on each record is not joined', () => {
+    const r = read([{ ...structuredClone(earlier), outcome: 'intolerance' }, later('2026-07-01', [dose('2026-07-01', 100)], { ongoing: true, outcome: 'response' })]);
+    expect(r.meds).toHaveLength(2);
+  });
+});

@@ -8,8 +8,8 @@ import { criterion, example, screenExample, withChanges } from '../helpers/scree
 const base = example('im101-611-eligible');
 type Row = [string, (p: Record<string, any>) => void, Outcome];
 
-function table(id: string, rows: Row[]) {
-  describe(id, () => {
+function table(id: string, rows: Row[], title = id) {
+  describe(title, () => {
     test.each(rows)('%s', (_name, change, expected) => {
       expect(criterion('IM101-611', id, withChanges(base, change)).outcome).toBe(expected);
     });
@@ -208,6 +208,36 @@ table('I6', [
   ['no randomization date', (p) => void delete p.referenceDates.randomization, 'unknown'],
   ['medication list not recorded', (p) => void delete p.medications, 'unknown'],
 ]);
+
+// Records of one drug (randomization 2026-12-01: 12 weeks before is 2026-09-08, 24 weeks 2026-06-16).
+// Adjacent records at the same dose are one course; any other overlap is two records, and a second
+// record starting or stopping in the 12 weeks goes to the investigator (I6-stopped-course).
+const split = (stop: string, start: string, first: number, next: number | undefined, from = '2026-01-01') => (p: any) =>
+  void p.medications.splice(1, 1, med('azathioprine', from, [[from, first]], { stop }), next === undefined ? { drug: 'azathioprine', start, ongoing: true } : med('azathioprine', start, [[start, next]]));
+/** A second prednisone record (10 mg, as the background's current dose) beside the one taken since 2025-01-10. */
+const secondPrednisone = (start: string, extra: Record<string, unknown> = { ongoing: true }) => (p: any) => void p.medications.push(med('prednisone', start, [[start, 10]], extra));
+table('I6', [
+  ['azathioprine split, the next record on the stop day, same dose: one course of 24 weeks', split('2026-06-30', '2026-06-30', 100, 100), 'met'],
+  ['azathioprine split, the next record the day after the stop, same dose: one course of 24 weeks', split('2026-06-30', '2026-07-01', 100, 100), 'met'],
+  ['azathioprine split with 1 day between the records: the last record is not 24 weeks', split('2026-06-30', '2026-07-02', 100, 100), 'not_met'],
+  ['azathioprine split with 2 days between the records', split('2026-06-30', '2026-07-03', 100, 100), 'not_met'],
+  ['azathioprine split at a dose change: not joined, the last record is not 24 weeks', split('2026-06-30', '2026-07-01', 100, 150), 'not_met'],
+  ['azathioprine split, the next dose not recorded: not joined', split('2026-06-30', '2026-07-01', 100, undefined), 'not_met'],
+  ['azathioprine split, the joined course started exactly 24 weeks before', split('2026-08-31', '2026-09-01', 100, 100, '2026-06-16'), 'met'],
+  ['azathioprine split, the joined course started 24 weeks minus 1 day before', split('2026-08-31', '2026-09-01', 100, 100, '2026-06-17'), 'not_met'],
+  ['a second prednisone record started in the 12 weeks, overlapping the background: investigator', secondPrednisone('2026-11-01'), 'needs_review'],
+  ['the same, started 12 weeks minus 1 day before: investigator', secondPrednisone('2026-09-09'), 'needs_review'],
+  ['the same, started exactly 12 weeks before: through the 12 weeks, its own dose stable', secondPrednisone('2026-09-08'), 'met'],
+  ['the same, started in the 12 weeks, the same course entered twice or not for IIM (investigator)', (p) => void (secondPrednisone('2026-11-01')(p), answer('I6-stopped-course', 'yes')(p)), 'met'],
+  ['the same, started in the 12 weeks, a change of dose for IIM in the 4 weeks (investigator)', (p) => void (secondPrednisone('2026-11-01')(p), answer('I6-stopped-course', 'no')(p)), 'not_met'],
+  ['a second prednisone record stopped in the 12 weeks, inside the background: investigator', secondPrednisone('2025-06-01', { stop: '2026-11-20' }), 'needs_review'],
+  ['prednisone renewed 5 days before the earlier record stops, at the same dose: one course', (p) => void p.medications.splice(0, 1, med('prednisone', '2025-01-10', [['2025-01-10', 40], ['2026-06-01', 10]], { stop: '2026-10-05' }), med('prednisone', '2026-10-01', [['2026-10-01', 10]])), 'met'],
+  ['prednisone renewed 5 days before the earlier record stops, at another dose: investigator', (p) => void p.medications.splice(0, 1, med('prednisone', '2025-01-10', [['2025-01-10', 40], ['2026-06-01', 10]], { stop: '2026-10-05' }), med('prednisone', '2026-10-01', [['2026-10-01', 7.5]])), 'needs_review'],
+  ['a second prednisone record with the same dates: the course entered twice', (p) => void p.medications.push(structuredClone(p.medications[0])), 'met'],
+  ['a second methotrexate record started in the 12 weeks: not a combination, investigator', (p) => void p.medications.push(med('methotrexate', '2026-10-13', [['2026-10-13', 20]])), 'needs_review'],
+  ['a second azathioprine record started 20 weeks before beside one of 2 years: 24 weeks by the first, each dose stable 12 weeks', (p) => void p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]]), med('azathioprine', '2026-07-14', [['2026-07-14', 50]])), 'met'],
+  ['a second azathioprine record started in the 12 weeks: its dose was not stable for 12 weeks', (p) => void p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]]), med('azathioprine', '2026-10-13', [['2026-10-13', 50]])), 'not_met'],
+], 'I6 (records of one drug)');
 
 table('E1', [
   ['dermatomyositis', noop, 'not_met'],

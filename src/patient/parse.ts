@@ -4,6 +4,7 @@ import type * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
 import { ageInYears, compareDates, toDayNumber } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
+import { drugIdentity } from '../engine/medication.js';
 import { resolveReferenceDates, type ResolvedReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { PatientDataError, type Problem } from '../errors.js';
@@ -300,8 +301,8 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
       for (let a = 0; a < kept.length && !joined; a++) {
         for (let b = a + 1; b < kept.length && !joined; b++) {
           const [x, y] = [kept[a] as { m: MedRecord; at: number }, kept[b] as { m: MedRecord; at: number }];
-          const id = courseIdentity(x.m);
-          if (id === undefined || id !== courseIdentity(y.m)) continue;
+          const id = drugIdentity(x.m);
+          if (id === undefined || id !== drugIdentity(y.m)) continue;
           const how = courseJoin(x.m, y.m);
           if (how === 'apart') continue;
           if (how === 'overlap') {
@@ -322,11 +323,6 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
     if (kept.length !== meds.length) meds.splice(0, meds.length, ...kept.map((k) => k.m));
   }
   return warnings;
-}
-
-/** What makes two records the same drug (null is not recorded, as absent: a patient file may give it for any field). */
-function courseIdentity(m: MedRecord): string | undefined {
-  return m.drug == null ? undefined : m.drug === 'other' ? (m.otherName ? `other:${m.otherName.trim().toLowerCase()}` : undefined) : m.drug;
 }
 
 const OPEN_END = '9999-12-31';

@@ -3,7 +3,7 @@
 import { classificationClasses } from '../engine/calculators/bohan-peter.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
-import { factData, factLabel, itemWords } from './fact-words.js';
+import { chainWords, factData, factLabel, itemWords } from './fact-words.js';
 import { detailOf } from './trace-detail.js';
 import { formatAgainst, roundTo, sideFromOutcome } from './precise-number.js';
 
@@ -174,7 +174,7 @@ function describeKind(t: Trace): string {
     case 'takenFor': {
       const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;
-      return `${medDates(t)}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
+      return `${medDates(t)}${d.chain ? `, ${chainWords(d.chain)}` : ''}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
     }
     case 'stableDose': {
       const d = detailOf(t);

@@ -89,3 +89,9 @@ export function factLabel(f: Fact): string {
 export function wordedFact(f: Fact): { field: string; label: string; value: Fact['value']; unit?: string } {
   return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit !== undefined ? { unit: f.unit } : {}) };
 }
+
+/** A takenFor chain (records of one drug without a break between them, src/rules/taken-for.ts): from when, and which records (numbered from 1). */
+export function chainWords(chain: unknown): string {
+  const c = chain as { start?: string; records?: number[] };
+  return `taken without a break since ${c.start ?? '?'} (medication records ${(c.records ?? []).map((i) => `#${i + 1}`).join(', ')} counted together)`;
+}

@@ -147,7 +147,7 @@ function medicationWords(f: ReasonFact, who: string): string {
     case 'ongoing':
       return `${who}${dates}; taken on ${ref}${w.to ? ` ${w.to}` : ''}: ${f.outcome === 'met' ? 'yes' : f.outcome === 'not_met' ? 'no' : 'not known'}`;
     case 'takenFor':
-      return `${who}${dates}; ${ruleWord(f)} started by ${w.from ?? '?'} (${w.length} from then are reached by ${ref}) and still taken`;
+      return `${who}${dates}${f.text ? `, ${f.text}` : ''}; ${ruleWord(f)} started by ${w.from ?? '?'} (${w.length} from then are reached by ${ref}) and still taken`;
     case 'stableDose':
       return `${who}${f.text ?? 'dose unchanged'}; ${ruleWord(f)} no dose change after ${w.from ?? '?'} (${w.length} from then are reached by ${ref})`;
     default:

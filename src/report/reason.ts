@@ -7,7 +7,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
-import { factData, factLabel, itemWords } from './fact-words.js';
+import { chainWords, factData, factLabel, itemWords } from './fact-words.js';
 import { missingPhrase } from './missing-label.js';
 import { missingText, missingWords } from './missing-words.js';
 import { detailOf } from './trace-detail.js';
@@ -363,6 +363,7 @@ function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stab
   const reference = String(d.at ?? d.before ?? '');
   const length = d.within ?? d.atLeast ?? d.for;
   out.window = { reference, ...(typeof length === 'string' ? { length } : {}), ...(typeof (d.from ?? d.since) === 'string' ? { from: String(d.from ?? d.since) } : {}), ...(typeof d.date === 'string' ? { to: d.date } : {}) };
+  if (t.kind === 'takenFor' && d.chain) out.text = chainWords(d.chain);
   if (t.kind === 'stableDose' && typeof d.changedOn === 'string') out.text = `dose changed on ${d.changedOn}`;
   if (t.kind === 'stableDose' && d.startedInWindow) out.text = 'started inside the window';
   if (t.kind === 'lastDoseWithin' && d.notYetStarted) out.text = 'not started by then';

@@ -181,6 +181,8 @@ export type SqlContext = {
   field(name: string): AnyField | undefined;
   /** The medication record in scope: its alias and list (not expressible outside one). */
   medication(): { alias: string; records: string };
+  /** Per medication record in scope, the chain of its drug's records through it (src/sql/chains.ts): the joined table's alias. */
+  chains(): string;
   /** A rule the SQL target cannot express faithfully: its criterion becomes unknown. */
   notExpressible(reason: string): never;
   /** A record quantifier's outcome, from one derived table per node aggregated per patient. */

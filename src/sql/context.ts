@@ -13,6 +13,7 @@ import { CALCULATOR_MISSING_SQL, CALCULATOR_SQL } from './calculators.js';
 import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
 import { completenessPath } from '../engine/patient-record.js';
 import { missingTokenSql } from './missing.js';
+import { chainsTableSql } from './chains.js';
 
 export type SqlCtx = {
   dict: Dictionary;
@@ -341,6 +342,10 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     medication() {
       if (!ctx.item) throw new NotExpressible('a medication rule outside a medication list');
       return { alias: ctx.item.alias, records: ctx.item.records };
+    },
+    chains() {
+      if (!ctx.item) throw new NotExpressible('a medication rule outside a medication list');
+      return sharedJoin(ctx, 'ch', true, chainsTableSql(ctx.dialect, ctx.item.records));
     },
     notExpressible(reason) {
       throw new NotExpressible(reason);

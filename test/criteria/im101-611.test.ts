@@ -211,7 +211,8 @@ table('I6', [
 
 // Records of one drug (randomization 2026-12-01: 12 weeks before is 2026-09-08, 24 weeks 2026-06-16).
 // Adjacent records at the same dose are one course; any other overlap is two records, and a second
-// record starting or stopping in the 12 weeks goes to the investigator (I6-stopped-course).
+// record starting or stopping in the 12 weeks goes to the investigator (I6-stopped-course). The
+// weeks taken are counted across records of the drug without a break between them (takenFor).
 const split = (stop: string, start: string, first: number, next: number | undefined, from = '2026-01-01') => (p: any) =>
   void p.medications.splice(1, 1, med('azathioprine', from, [[from, first]], { stop }), next === undefined ? { drug: 'azathioprine', start, ongoing: true } : med('azathioprine', start, [[start, next]]));
 /** A second prednisone record (10 mg, as the background's current dose) beside the one taken since 2025-01-10. */
@@ -221,8 +222,8 @@ table('I6', [
   ['azathioprine split, the next record the day after the stop, same dose: one course of 24 weeks', split('2026-06-30', '2026-07-01', 100, 100), 'met'],
   ['azathioprine split with 1 day between the records: the last record is not 24 weeks', split('2026-06-30', '2026-07-02', 100, 100), 'not_met'],
   ['azathioprine split with 2 days between the records', split('2026-06-30', '2026-07-03', 100, 100), 'not_met'],
-  ['azathioprine split at a dose change: not joined, the last record is not 24 weeks', split('2026-06-30', '2026-07-01', 100, 150), 'not_met'],
-  ['azathioprine split, the next dose not recorded: not joined', split('2026-06-30', '2026-07-01', 100, undefined), 'not_met'],
+  ['azathioprine split at a dose change (before the 12 weeks): two records, 24 weeks by the chain of them, the current dose stable', split('2026-06-30', '2026-07-01', 100, 150), 'met'],
+  ['azathioprine split, the next dose not recorded: 24 weeks by the chain, its dose to collect', split('2026-06-30', '2026-07-01', 100, undefined), 'unknown'],
   ['azathioprine split, the joined course started exactly 24 weeks before', split('2026-08-31', '2026-09-01', 100, 100, '2026-06-16'), 'met'],
   ['azathioprine split, the joined course started 24 weeks minus 1 day before', split('2026-08-31', '2026-09-01', 100, 100, '2026-06-17'), 'not_met'],
   ['a second prednisone record started in the 12 weeks, overlapping the background: investigator', secondPrednisone('2026-11-01'), 'needs_review'],

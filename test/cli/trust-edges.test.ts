@@ -214,6 +214,23 @@ describe('7: duplicate records of one drug', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  test('screen on a file: methotrexate 15 mg to 2026-10-05, then 20 mg from 2026-10-01, meets NCT04946669 I3 (3 months by the two records)', async () => {
+    const p = clone(example('nct04946669-eligible'));
+    p.medications.splice(1, 1, { drug: 'methotrexate', start: '2026-08-01', stop: '2026-10-05', outcome: 'failure', doses: [{ date: '2026-08-01', dose: 15, unit: 'mg/week' }] }, { drug: 'methotrexate', start: '2026-10-01', ongoing: true, outcome: 'failure', doses: [{ date: '2026-10-01', dose: 20, unit: 'mg/week' }] });
+    const dir = mkdtempSync(join(tmpdir(), 'ts-one-drug-'));
+    try {
+      const path = join(dir, 'p.json');
+      writeFileSync(path, JSON.stringify(p));
+      const r = await runInProcess([path, '--trial', 'NCT04946669', '--explain']);
+      // The 20 mg dose is not 3 months old: I5 asks about an earlier stable dose, as with one record.
+      expect(r.stdout).toMatch(/^Verdict: UNDETERMINED \(needs review: I5\)$/m);
+      expect(r.stdout).toMatch(/^✔ I3 .* — met$/m);
+      expect(r.stdout).toContain('start 2026-10-01, still taking, taken without a break since 2026-08-01 (medication records #2, #3 counted together); rule: started by 2026-08-16');
+      expect(r.code).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   test('doses that disagree on a date are an input error', () => {
     const p = clone(eligible);
     const again = clone(p.medications[1]);

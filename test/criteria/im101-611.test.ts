@@ -235,6 +235,8 @@ table('I6', [
   ['a second prednisone record started in the 12 weeks, overlapping the background: investigator', secondPrednisone('2026-11-01'), 'needs_review'],
   ['the same, started 12 weeks minus 1 day before: investigator', secondPrednisone('2026-09-09'), 'needs_review'],
   ['the same, started exactly 12 weeks before: through the 12 weeks, its own dose stable', secondPrednisone('2026-09-08'), 'met'],
+  ['the same, started in the last 4 weeks: investigator (a course for something else, or a change of dose), not a failed stable dose', secondPrednisone('2026-11-20'), 'needs_review'],
+  ['the same, started in the last 4 weeks, not for IIM (investigator)', (p) => void (secondPrednisone('2026-11-20')(p), answer('I6-stopped-course', 'yes')(p)), 'met'],
   ['the same, started in the 12 weeks, the same course entered twice or not for IIM (investigator)', (p) => void (secondPrednisone('2026-11-01')(p), answer('I6-stopped-course', 'yes')(p)), 'met'],
   ['the same, started in the 12 weeks, a change of dose for IIM in the 4 weeks (investigator)', (p) => void (secondPrednisone('2026-11-01')(p), answer('I6-stopped-course', 'no')(p)), 'not_met'],
   ['a second prednisone record stopped in the 12 weeks, inside the background: investigator', secondPrednisone('2025-06-01', { stop: '2026-11-20' }), 'needs_review'],

@@ -5,15 +5,15 @@
 // of those dates gives the same answer, and the unknown names them. A boundary table in the JS
 // engine, DuckDB and PostgreSQL, and seeded patients with several records of one drug on which the
 // SQL of both engines agrees with the JS engine on the outcome and the missing entries.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { fromDayNumber, shift, toDayNumber, type Duration } from '../../src/engine/dates.js';
 import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { DUCKDB, POSTGRES, type Dialect } from '../../src/sql/dialect.js';
+import type { Dialect } from '../../src/sql/dialect.js';
 import { criteriaSet } from '../helpers/screening.js';
 import { prng } from '../helpers/prng.js';
-import { disagreements, laidOut, loadedDuckDb, loadedPostgres, oneCriterionTrial } from './one-criterion.js';
+import { disagreements, inEachEngine, oneCriterionTrial } from './one-criterion.js';
 
 const dict = criteriaSet.dictionary;
 const takenForTrial = (k: string, atLeast: string, extra = '') => oneCriterionTrial(`TF-${k}`, `taken for ${k}`, `{ kind: exists, records: medications, where: { kind: takenFor, atLeast: ${atLeast}, before: screening${extra} } }`);
@@ -118,7 +118,8 @@ test('the seeded patients reach every outcome, chains of 3 or more records, and 
   expect([...new Set(results.flatMap((r) => r.missing.map((m) => m.field.replace(/\[\d+\]/, '[]'))))].sort()).toEqual(['medications[].start', 'medications[].stop', 'referenceDates.screening']);
   expect(rows.some((r) => Array.isArray(r.medications) && r.medications.length >= 3)).toBe(true);
   // Counted by the chain or by the record alone, the outcome differs for many of them, both ways to unknown.
-  const [chained, alone] = [M3, ALONE].map((t) => rows.map((r) => screenOutcomes(compileRules(t, dict), r, r.referenceDates ?? {}).criteria[0]?.outcome));
+  const outcomes = (t: typeof M3) => rows.map((r) => screenOutcomes(compileRules(t, dict), r, r.referenceDates ?? {}).criteria[0]?.outcome);
+  const [chained, alone] = [outcomes(M3), outcomes(ALONE)];
   const changes = new Set(rows.flatMap((_, i) => (chained[i] === alone[i] ? [] : [`${alone[i]}->${chained[i]}`])));
   expect([...changes].sort()).toEqual(['not_met->met', 'not_met->unknown', 'unknown->met']);
 });
@@ -129,19 +130,4 @@ async function sqlDisagreements(dialect: Dialect, all: (sql: string) => Promise<
   return problems.slice(0, 10);
 }
 
-describe.each([
-  ['DuckDB', DUCKDB, () => loadedDuckDb(rows)],
-  ['PostgreSQL', POSTGRES, () => loadedPostgres(laidOut(rows))],
-] as const)('%s', (_name, dialect, load) => {
-  let db: { all(sql: string): Promise<Record<string, unknown>[]>; close(): unknown } | undefined;
-  beforeAll(async () => {
-    db = await load();
-  }, 60_000);
-  afterAll(async () => {
-    await db?.close();
-  });
-
-  test('the SQL agrees with the JS engine on the outcome and the missing entries (boundary table and seeded chains)', async () => {
-    expect(await sqlDisagreements(dialect, (sql) => (db as NonNullable<typeof db>).all(sql))).toEqual([]);
-  }, 60_000);
-});
+inEachEngine(rows, 'the SQL agrees with the JS engine on the outcome and the missing entries (boundary table and seeded chains)', sqlDisagreements);

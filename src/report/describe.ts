@@ -174,7 +174,7 @@ function describeKind(t: Trace): string {
     case 'takenFor': {
       const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;
-      return `${medDates(t)}${d.chain ? `, ${chainWords(d.chain)}` : ''}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
+      return `${medDates(t)}${d.chainStart ? `, ${chainWords(d.chainStart, d.chainRecords)}` : ''}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
     }
     case 'stableDose': {
       const d = detailOf(t);

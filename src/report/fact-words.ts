@@ -91,7 +91,6 @@ export function wordedFact(f: Fact): { field: string; label: string; value: Fact
 }
 
 /** A takenFor chain (records of one drug without a break between them, src/rules/taken-for.ts): from when, and which records (numbered from 1). */
-export function chainWords(chain: unknown): string {
-  const c = chain as { start?: string; records?: number[] };
-  return `taken without a break since ${c.start ?? '?'} (medication records ${(c.records ?? []).map((i) => `#${i + 1}`).join(', ')} counted together)`;
+export function chainWords(start: unknown, records: unknown): string {
+  return `taken without a break since ${String(start)} (medication records ${String(records).split(',').map((i) => `#${Number(i) + 1}`).join(', ')} counted together)`;
 }

@@ -363,7 +363,7 @@ function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stab
   const reference = String(d.at ?? d.before ?? '');
   const length = d.within ?? d.atLeast ?? d.for;
   out.window = { reference, ...(typeof length === 'string' ? { length } : {}), ...(typeof (d.from ?? d.since) === 'string' ? { from: String(d.from ?? d.since) } : {}), ...(typeof d.date === 'string' ? { to: d.date } : {}) };
-  if (t.kind === 'takenFor' && d.chain) out.text = chainWords(d.chain);
+  if (t.kind === 'takenFor' && d.chainStart) out.text = chainWords(d.chainStart, d.chainRecords);
   if (t.kind === 'stableDose' && typeof d.changedOn === 'string') out.text = `dose changed on ${d.changedOn}`;
   if (t.kind === 'stableDose' && d.startedInWindow) out.text = 'started inside the window';
   if (t.kind === 'lastDoseWithin' && d.notYetStarted) out.text = 'not started by then';

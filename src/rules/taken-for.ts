@@ -13,10 +13,11 @@ import { checkMedicationScope, medicationLeaf, pushUnrecordedSpan, readMedicatio
 /** `chained: false`: this record by itself, not counted with the drug's other records (a record started inside a window is asked about). */
 export type TakenFor = { kind: 'takenFor'; note?: string | undefined; atLeast: Duration; before: ReferenceDateName; chained?: boolean | undefined };
 /**
- * What a takenFor rule's trace records; `chain` when records of the drug before or after this one
- * (by their dates, without a break) make its start earlier: the chain's first day and its records.
+ * What a takenFor rule's trace records; when records of the drug before or after this one (by their
+ * dates, without a break) make its start earlier, the chain's first day and its records' indices
+ * in the list, comma-separated (a report's detail holds scalars).
  */
-export type TakenForDetail = WithoutReferenceDate | { atLeast: string; before: ReferenceDateName; since: string; date: string; chain?: { start: string; records: number[] } };
+export type TakenForDetail = WithoutReferenceDate | { atLeast: string; before: ReferenceDateName; since: string; date: string; chainStart?: string; chainRecords?: string };
 
 export const takenFor: RuleKind<TakenFor> = {
   kind: 'takenFor',
@@ -40,7 +41,7 @@ export const takenFor: RuleKind<TakenFor> = {
       const list = chained ? getPath(env.patient, records) : undefined;
       const id = drugIdentity(m.med as object);
       let long: Outcome;
-      let chain: { start: string; records: number[] } | undefined;
+      let chain: { chainStart: string; chainRecords: string } | undefined;
       if (id === undefined || !Array.isArray(list) || !list.some((o, i) => i !== env.index && drugIdentity((o ?? {}) as object) === id)) {
         long = m.med.start ? fromBoolean(reached(m.med.start)) : 'unknown';
       } else {
@@ -49,10 +50,10 @@ export const takenFor: RuleKind<TakenFor> = {
         // records' unrecorded dates in that longest chain are what decide.
         const { least, most } = courseChain(list, env.index);
         long = least && reached(least.start) ? 'met' : !reached(most.start) ? 'not_met' : 'unknown';
-        if (least && least.start !== m.med.start) chain = { start: least.start as string, records: least.members };
+        if (least && least.start !== m.med.start) chain = { chainStart: least.start as string, chainRecords: least.members.join(',') };
         if (long === 'unknown') for (const i of most.members) if (i !== env.index) pushUnrecordedSpan(env, { med: (list[i] ?? {}) as MedicationRecord, ref: m.ref, base: () => `${records}[${i}]` });
       }
-      if (x) x.detail = { atLeast, before: n.before, since: since(m.ref), date: m.ref, ...(chain && long === 'met' ? { chain } : {}) };
+      if (x) x.detail = { atLeast, before: n.before, since: since(m.ref), date: m.ref, ...(chain && long === 'met' ? chain : {}) };
       return and([long, takenOn(m.med, m.ref)]);
     });
   },

@@ -8,6 +8,7 @@ import { GLUCOCORTICOID_EQUIVALENTS } from '../engine/calculators/prednisone-equ
 import { col, currentDoseTable, memo, recordPath, refCol, sharedJoin, token, type SqlCtx } from './context.js';
 import { MET, MISSING_SEP, NOT_MET, SQL_OPS, UNKNOWN, and, ifUnknown, lit, missingList, numText, shiftSql, takenOnSql, tri, when } from './kit.js';
 import type { ReferenceDateName } from '../rules/types.js';
+import { chainsTableSql } from './chains.js';
 
 type CalcSql = (ctx: SqlCtx, params: Record<string, unknown>) => string;
 
@@ -241,8 +242,11 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
   const months = params.months as number;
   const date = refCol(ctx, (params.at as ReferenceDateName | undefined) ?? 'screening');
   return memo(ctx, params, () => {
-    const end = (x: string) => `(CASE WHEN ${x}.${q('stop')} IS NOT NULL THEN LEAST(${x}.${q('stop')}, ${date}) WHEN ${x}.${q('ongoing')} IS TRUE THEN ${date} END)`;
-    const start = (x: string) => `${x}.${q('start')}`;
+    // A course is the chain of its drug's records with every date recorded (chains.ts, chainedCourse
+    // in the JS), else the record's own dates: c<x>.least_start is NULL when the record is not in one.
+    const chained = (x: string) => `c${x}.${q('least_start')} IS NOT NULL`;
+    const end = (x: string) => `(CASE WHEN ${chained(x)} THEN LEAST(c${x}.${q('least_end')}, ${date}) WHEN ${x}.${q('stop')} IS NOT NULL THEN LEAST(${x}.${q('stop')}, ${date}) WHEN ${x}.${q('ongoing')} IS TRUE THEN ${date} END)`;
+    const start = (x: string) => `COALESCE(c${x}.${q('least_start')}, ${x}.${q('start')})`;
     const reached = shiftSql(`GREATEST(${start('a')}, ${start('b')})`, { months }, 1);
     const minEnd = (x: string) => `COALESCE(${end(x)}, ${start(x)})`;
     const maxEnd = (x: string) => `COALESCE(${end(x)}, ${date})`;
@@ -288,7 +292,9 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     return pairs('ci', paired, lacks, `(a.${q('outcome')} = 'intolerance' OR (a.${q('outcome')} IS NULL AND ${stopped} <> ${NOT_MET})) AND ${sa} <> 'n' AND ${sb} <> 'n'`);
 
     function pairs(prefix: string, outcome: string, lacks: string, where: string): string {
-      return sharedJoin(ctx, prefix, false, `SELECT p.${q(ROW)}, MAX(${outcome}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE ${where} GROUP BY p.${q(ROW)}`);
+      const chains = chainsTableSql(ctx.dialect, 'medications');
+      const chainOf = (x: string) => `LEFT JOIN (${chains}) AS c${x} ON c${x}.${q(ROW)} = ${x}.${q(ROW)} AND c${x}.${q('idx')} = ${x}.${q('idx')}`;
+      return sharedJoin(ctx, prefix, false, `SELECT p.${q(ROW)}, MAX(${outcome}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} ${chainOf('a')} ${chainOf('b')} WHERE ${where} GROUP BY p.${q(ROW)}`);
     }
   });
 }

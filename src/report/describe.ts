@@ -3,7 +3,7 @@
 import { classificationClasses } from '../engine/calculators/bohan-peter.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
-import { chainWords, factData, factLabel, itemWords } from './fact-words.js';
+import { chainWords, stoppedCourseWords, factData, factLabel, itemWords } from './fact-words.js';
 import { detailOf } from './trace-detail.js';
 import { formatAgainst, roundTo, sideFromOutcome } from './precise-number.js';
 
@@ -65,7 +65,7 @@ function describeKind(t: Trace): string {
   // Without its reference date a rule has no window to state: say what is missing instead.
   const noDate = detailOf(t).noReferenceDate;
   if (typeof noDate === 'string') {
-    const about = ['ongoing', 'takenFor', 'stableDose', 'lastDoseWithin'].includes(t.kind) ? medDates(t) : factLine(f);
+    const about = ['ongoing', 'takenFor', 'stoppedCourse', 'stableDose', 'lastDoseWithin'].includes(t.kind) ? medDates(t) : factLine(f);
     return `${about}; no ${noDate} date given, so this cannot be checked`;
   }
   switch (t.kind) {
@@ -175,6 +175,9 @@ function describeKind(t: Trace): string {
       const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;
       return `${medDates(t)}${d.chainStart ? `, ${chainWords(d.chainStart, d.chainRecords)}` : ''}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
+    }
+    case 'stoppedCourse': {
+      return `${medDates(t)}; ${stoppedCourseWords(detailOf(t))}`;
     }
     case 'stableDose': {
       const d = detailOf(t);

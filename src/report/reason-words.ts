@@ -90,6 +90,7 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
       return `${who}${f.label}: ${f.value === null ? NOT_RECORDED : `recorded (${Array.isArray(f.value) ? f.value.join(', ') : String(f.value)})`}`;
     case 'ongoing':
     case 'takenFor':
+    case 'stoppedCourse':
     case 'stableDose':
     case 'lastDoseWithin':
       return medicationWords(f, who);
@@ -148,6 +149,8 @@ function medicationWords(f: ReasonFact, who: string): string {
       return `${who}${dates}; taken on ${ref}${w.to ? ` ${w.to}` : ''}: ${f.outcome === 'met' ? 'yes' : f.outcome === 'not_met' ? 'no' : 'not known'}`;
     case 'takenFor':
       return `${who}${dates}${f.text ? `, ${f.text}` : ''}; ${ruleWord(f)} started by ${w.from ?? '?'} (${w.length} from then are reached by ${ref}) and still taken`;
+    case 'stoppedCourse':
+      return `${who}${dates}; ${f.text ?? ''}`;
     case 'stableDose':
       return `${who}${f.text ?? 'dose unchanged'}; ${ruleWord(f)} no dose change after ${w.from ?? '?'} (${w.length} from then are reached by ${ref})`;
     default:

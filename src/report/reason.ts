@@ -7,7 +7,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
-import { chainWords, factData, factLabel, itemWords } from './fact-words.js';
+import { chainWords, stoppedCourseWords, factData, factLabel, itemWords } from './fact-words.js';
 import { missingPhrase } from './missing-label.js';
 import { missingText, missingWords } from './missing-words.js';
 import { detailOf } from './trace-detail.js';
@@ -291,6 +291,7 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
     }
     case 'ongoing':
     case 'takenFor':
+    case 'stoppedCourse':
     case 'stableDose':
     case 'lastDoseWithin': {
       return medicationFact(t, head);
@@ -354,16 +355,17 @@ function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): Reason
   }
 }
 
-function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin' }>, head: ReasonFact): ReasonFact {
+function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stoppedCourse' | 'stableDose' | 'lastDoseWithin' }>, head: ReasonFact): ReasonFact {
   const d = detailOf(t);
   const start = t.facts.find((f) => 'role' in f && f.role.kind === 'start')?.value;
   const stop = t.facts.find((f) => 'role' in f && f.role.kind === 'lastDose')?.value;
   const ongoing = t.facts.some((f) => 'role' in f && f.role.kind === 'ongoing');
   const out: ReasonFact = { ...head, field: t.facts[0]?.field ?? '', label: 'dates', value: [start ? `start ${start}` : 'start not recorded', stop ? `last dose ${stop}` : ongoing ? 'ongoing' : 'last dose not recorded'] };
   const reference = String(d.at ?? d.before ?? '');
-  const length = d.within ?? d.atLeast ?? d.for;
+  const length = d.within ?? d.atLeast ?? d.for ?? d.duration;
   out.window = { reference, ...(typeof length === 'string' ? { length } : {}), ...(typeof (d.from ?? d.since) === 'string' ? { from: String(d.from ?? d.since) } : {}), ...(typeof d.date === 'string' ? { to: d.date } : {}) };
   if (t.kind === 'takenFor' && d.chainStart) out.text = chainWords(d.chainStart, d.chainRecords);
+  if (t.kind === 'stoppedCourse') out.text = stoppedCourseWords(d);
   if (t.kind === 'stableDose' && typeof d.changedOn === 'string') out.text = `dose changed on ${d.changedOn}`;
   if (t.kind === 'stableDose' && d.startedInWindow) out.text = 'started inside the window';
   if (t.kind === 'lastDoseWithin' && d.notYetStarted) out.text = 'not started by then';

@@ -3,7 +3,7 @@
 // `least_start`/`least_end` over the records whose dates are all recorded (NULL when the record is
 // not one of them; least_end 9999-12-31 while still taken), `most_start` with every unrecorded
 // start read as the earliest and every unrecorded stop as the latest (NULL: it may start any
-// time), and `others_missing`, the unrecorded start/stop of the other records of that longest
+// time), `most_end` likewise (NULL: it may last any time, or is still taken), and `others_missing`, the unrecorded start/stop of the other records of that longest
 // chain, as missing tokens in record order.
 import type { Dialect } from './dialect.js';
 import { MISSING_SEP, lit, q, ROW, when } from './kit.js';
@@ -28,5 +28,5 @@ export function chainsTableSql(dialect: Dialect, records: string): string {
     const numbered = `SELECT x.*, SUM(CASE WHEN x.reach IS NOT NULL AND x.${s} <= x.reach + 1 THEN 0 ELSE 1 END) OVER (${w} ROWS UNBOUNDED PRECEDING) AS isl FROM (${reached}) AS x`;
     return `SELECT x.*, MIN(x.${s}) OVER (PARTITION BY x.r, x.k, x.isl) AS cs, MAX(x.${e}) OVER (PARTITION BY x.r, x.k, x.isl) AS ce FROM (${numbered}) AS x`;
   };
-  return `WITH b AS (${base}), m AS (${islands('ms', 'me', 'b')}), l AS (${islands('ls', 'le', '(SELECT * FROM b WHERE b.known)')}) SELECT m.r AS ${q(ROW)}, m.i AS ${q('idx')}, MIN(l.cs) AS ${q('least_start')}, MIN(l.ce) AS ${q('least_end')}, MIN(CASE WHEN m.cs > ${EARLIEST} THEN m.cs END) AS ${q('most_start')}, ${dialect.joinInOrder('o.own', ['o.i'], MISSING_SEP)} AS ${q('others_missing')} FROM m LEFT JOIN l ON l.r = m.r AND l.i = m.i LEFT JOIN m AS o ON o.r = m.r AND o.k = m.k AND o.isl = m.isl AND o.i <> m.i GROUP BY m.r, m.i`;
+  return `WITH b AS (${base}), m AS (${islands('ms', 'me', 'b')}), l AS (${islands('ls', 'le', '(SELECT * FROM b WHERE b.known)')}) SELECT m.r AS ${q(ROW)}, m.i AS ${q('idx')}, MIN(l.cs) AS ${q('least_start')}, MIN(l.ce) AS ${q('least_end')}, MIN(CASE WHEN m.cs > ${EARLIEST} THEN m.cs END) AS ${q('most_start')}, MIN(CASE WHEN m.ce < ${LATEST} THEN m.ce END) AS ${q('most_end')}, ${dialect.joinInOrder('o.own', ['o.i'], MISSING_SEP)} AS ${q('others_missing')} FROM m LEFT JOIN l ON l.r = m.r AND l.i = m.i LEFT JOIN m AS o ON o.r = m.r AND o.k = m.k AND o.isl = m.isl AND o.i <> m.i GROUP BY m.r, m.i`;
 }

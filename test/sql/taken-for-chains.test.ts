@@ -109,8 +109,39 @@ function chainedCourses(): PatientRecord[] {
   return out;
 }
 
-const rows = [...boundaryRows, ...chainedCourses()];
-const trials = [M3, W24, ALONE];
+// A stopped course (src/rules/stopped-course.ts) is measured on the same chain: from the first
+// record's first dose to the last record's last dose, at least 3 months (LONG) or less (SHORT, the
+// infusion-course review), its first dose 3 months before screening (2026-01-01 to 2026-04-01 is
+// exactly 3 months).
+const stoppedTrial = (k: string, op: string) => oneCriterionTrial(`SC-${k}`, `stopped course ${k}`, `{ kind: exists, records: medications, where: { kind: stoppedCourse, op: '${op}', duration: { months: 3 }, before: screening } }`);
+const LONG = stoppedTrial('long', '>=');
+const SHORT = stoppedTrial('short', '<');
+/** [name, records, LONG's outcome, SHORT's outcome, missing entries when unknown]. */
+const STOPPED: [string, Med[], string, string, string[]][] = [
+  ['two overlapping stopped records, 3.5 months together', [mtx('2026-01-01', '2026-03-01'), mtx('2026-02-15', '2026-04-15')], 'met', 'not_met', []],
+  ['the chain exactly 3 months', [mtx('2026-01-01', '2026-02-15'), mtx('2026-02-16', '2026-04-01')], 'met', 'not_met', []],
+  ['the chain a day short of 3 months', [mtx('2026-01-01', '2026-02-15'), mtx('2026-02-16', '2026-03-31')], 'not_met', 'met', []],
+  ['1 day without between the records', [mtx('2026-01-01', '2026-02-15'), mtx('2026-02-17', '2026-04-15')], 'not_met', 'met', []],
+  ['2 days without between the records', [mtx('2026-01-01', '2026-02-15'), mtx('2026-02-18', '2026-04-15')], 'not_met', 'met', []],
+  ['the middle record\'s stop not recorded', [mtx('2026-01-01', '2026-01-31'), mtx('2026-02-01', undefined), mtx('2026-03-01', '2026-04-15')], 'unknown', 'unknown', ['medications[1].stop']],
+  ['the middle record\'s start not recorded', [mtx('2026-01-01', '2026-01-31'), mtx(undefined, '2026-02-28'), mtx('2026-03-01', '2026-04-15')], 'unknown', 'unknown', ['medications[1].start']],
+  ['the chain still taken', [mtx('2026-01-01', '2026-03-01'), mtx('2026-02-15', 'ongoing')], 'not_met', 'not_met', []],
+  ['the chain\'s first dose after the boundary', [mtx('2026-08-17', '2026-09-30'), mtx('2026-10-01', '2026-11-10')], 'not_met', 'not_met', []],
+  ['one record of 3.5 months', [mtx('2026-01-01', '2026-04-15')], 'met', 'not_met', []],
+  ['one record of 2 months', [mtx('2026-01-01', '2026-03-01')], 'not_met', 'met', []],
+];
+const stoppedRows = STOPPED.map(([, meds], k) => patient(R, meds, `S${k}`));
+
+test.each(STOPPED.map(([name, , long, short, missing], k) => ({ name, long, short, missing, k })))('stopped course by $k: $name: $long, less than 3 months $short', ({ long, short, missing, k }) => {
+  for (const [trial, outcome] of [[LONG, long], [SHORT, short]] as const) {
+    const result = screenOutcomes(compileRules(trial, dict), stoppedRows[k] as PatientRecord, { screening: R });
+    expect(result.criteria[0]?.outcome).toBe(outcome);
+    expect(result.missing.map((m) => m.field)).toEqual(outcome === 'unknown' ? missing : []);
+  }
+});
+
+const rows = [...boundaryRows, ...stoppedRows, ...chainedCourses()];
+const trials = [M3, W24, ALONE, LONG, SHORT];
 
 test('the seeded patients reach every outcome, chains of 3 or more records, and both kinds of missing entry', () => {
   const results = trials.slice(0, 2).flatMap((t) => rows.map((r) => screenOutcomes(compileRules(t, dict), r, r.referenceDates ?? {})));

@@ -231,6 +231,22 @@ describe('7: duplicate records of one drug', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  test('screen on a file: methotrexate stopped, 2026-01-01 to 03-01 and 2026-02-15 to 04-15, is one course of 3.5 months for NCT04946669 I3 and NCT02347891 I4', async () => {
+    const p = clone(example('nct04946669-eligible'));
+    p.medications.splice(1, 1, { drug: 'methotrexate', start: '2026-01-01', stop: '2026-03-01', outcome: 'failure', doses: [{ date: '2026-01-01', dose: 15, unit: 'mg/week' }] }, { drug: 'methotrexate', start: '2026-02-15', stop: '2026-04-15', outcome: 'failure', doses: [{ date: '2026-02-15', dose: 20, unit: 'mg/week' }] });
+    p.medications[0].outcome = 'response';
+    const dir = mkdtempSync(join(tmpdir(), 'ts-one-drug-'));
+    try {
+      const path = join(dir, 'p.json');
+      writeFileSync(path, JSON.stringify(p));
+      const r = await runInProcess([path, '--trial', 'NCT04946669', '--trial', 'NCT02347891', '--explain']);
+      expect(r.stdout).toMatch(/^✔ I3 .* — met$/m);
+      expect(r.stdout).toMatch(/^✔ I4 Refractory IIM .* — met$/m);
+      expect(r.stdout).toContain('start 2026-01-01, last dose 2026-03-01; one course 2026-01-01 to 2026-04-15 (medication records #2, #3 without a break), 104 days from first to last dose; rule: stopped, first dose at least 3 months before the screening date 2026-11-16 and last dose at least 3 months after the first');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   test('doses that disagree on a date are an input error', () => {
     const p = clone(eligible);
     const again = clone(p.medications[1]);

@@ -41,9 +41,46 @@ const CRITERIA: [trial: string, example: string, id: string, outcomes: Record<'m
   ['NCT02347891', 'nct02347891-eligible-reviewed.json', 'I4', { met: 'met', not_met: 'not_met', unknown: 'unknown' }, (p) => void (p.medications[0].outcome = 'response')],
 ];
 
-describe.each(CRITERIA)('%s %s %s', (trial, example, id, outcomes, patch) => {
-  const check = criterionEvaluator(trial, example);
-  test.each(CHAINS)('%s', (_name, meds, taken) => {
-    expect(check(id, (p) => void (patch?.(p), p.medications.splice(1, 1, ...structuredClone(meds)))).outcome).toBe(outcomes[taken]);
+/** Each row of `table` in place of the example's methotrexate, through each criterion. */
+function throughCriteria(title: string, table: typeof CHAINS): void {
+  describe.each(CRITERIA)(`${title}%s %s %s`, (trial, example, id, outcomes, patch) => {
+    const check = criterionEvaluator(trial, example);
+    test.each(table)('%s', (_name, meds, taken) => {
+      expect(check(id, (p) => void (patch?.(p), p.medications.splice(1, 1, ...structuredClone(meds)))).outcome).toBe(outcomes[taken]);
+    });
+  });
+}
+throughCriteria('', CHAINS);
+
+// A stopped course counts by the chain of its records too (src/rules/stopped-course.ts): the first
+// dose of the first record to the last dose of the last, 3 months at least (the infusion-course
+// review only when the whole chain is shorter). Methotrexate only (the example's record 1
+// replaced), all stopped, screening 2026-11-16.
+/** [name, the records, stopped after 3 months: met / not met / unknown]. */
+const STOPPED: [string, Med[], 'met' | 'not_met' | 'unknown'][] = [
+  ['two overlapping stopped records, 3.5 months together', [mtx('2026-01-01', '2026-03-01'), mtx('2026-02-15', '2026-04-15')], 'met'],
+  ['the chain exactly 3 months', [mtx('2026-01-01', '2026-02-15'), mtx('2026-02-16', '2026-04-01')], 'met'],
+  ['the chain a day short of 3 months', [mtx('2026-01-01', '2026-02-15'), mtx('2026-02-16', '2026-03-31')], 'not_met'],
+  ['1 day without between the records', [mtx('2026-01-01', '2026-02-15'), mtx('2026-02-17', '2026-04-15')], 'not_met'],
+  ['2 days without between the records', [mtx('2026-01-01', '2026-02-15'), mtx('2026-02-18', '2026-04-15')], 'not_met'],
+  ['the middle record\'s stop not recorded', [mtx('2026-01-01', '2026-01-31'), mtx('2026-02-01', undefined), mtx('2026-03-01', '2026-04-15')], 'unknown'],
+];
+
+// (The same outcomes: I5 asks about a stopped course's stable dose, I5-earlier-stable-dose.)
+throughCriteria('stopped: ', STOPPED);
+
+// The infusion-course review (I4-infusion-course) asks about a course whose last dose came less than
+// 3 months after its first: the whole chain's, so two overlapping rituximab records of 3.5 months
+// together meet I4 by their dates and are not asked about.
+const rtx = (start: string, stop: string): Med => ({ drug: 'rituximab', outcome: 'failure', start, stop, doses: [{ date: start, dose: (dose += 100), unit: 'mg' }] });
+const INFUSIONS: [string, Med[], string][] = [
+  ['two overlapping rituximab records, 3.5 months together', [rtx('2026-01-01', '2026-03-01'), rtx('2026-02-15', '2026-04-15')], 'met'],
+  ['one rituximab course of 2 months', [rtx('2026-01-01', '2026-03-01')], 'needs_review'],
+  ['two rituximab records with a day without between, each shorter', [rtx('2026-01-01', '2026-02-15'), rtx('2026-02-17', '2026-04-15')], 'needs_review'],
+];
+describe('NCT02347891 I4, infusion courses', () => {
+  const check = criterionEvaluator('NCT02347891', 'nct02347891-eligible-reviewed.json');
+  test.each(INFUSIONS)('%s', (_name, meds, outcome) => {
+    expect(check('I4', (p) => void ((p.medications[0].outcome = 'response'), p.medications.splice(1, 1, ...structuredClone(meds)))).outcome).toBe(outcome);
   });
 });

@@ -59,6 +59,7 @@ const KINDS: Record<string, Kind> = {
   doseQuantity: 'quantity',
   referenceRange: 'objects',
   ingredient: 'objects',
+  contained: 'objects',
   dosageInstruction: 'objects',
   dosage: 'objects',
   doseAndRate: 'objects',

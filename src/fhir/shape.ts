@@ -59,7 +59,6 @@ const KINDS: Record<string, Kind> = {
   doseQuantity: 'quantity',
   referenceRange: 'objects',
   ingredient: 'objects',
-  contained: 'objects',
   dosageInstruction: 'objects',
   dosage: 'objects',
   doseAndRate: 'objects',
@@ -87,6 +86,16 @@ function quantityProblem(v: unknown, path: string): string | undefined {
   if (v.value !== undefined && typeof v.value !== 'number') return `${path}.value`;
   for (const k of ['unit', 'code', 'system', 'comparator']) if (v[k] !== undefined && typeof v[k] !== 'string') return `${path}.${k}`;
   return undefined;
+}
+
+/**
+ * The Medications contained in a resource (read through a `#id` reference), each with its index in
+ * `contained`; other contained resources are not read, so not checked.
+ */
+export function containedMedications(resource: Record<string, unknown>): [Record<string, unknown>, number][] {
+  const contained = resource.contained;
+  if (!Array.isArray(contained)) return [];
+  return contained.flatMap((r, i): [Record<string, unknown>, number][] => (isObject(r) && r.resourceType === 'Medication' ? [[r, i]] : []));
 }
 
 /** The JSON path of the first element of the wrong type in an object the importer reads, if any. */

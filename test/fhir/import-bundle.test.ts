@@ -672,6 +672,33 @@ describe('one resource per server: the same type and id on another server is ano
     expect(screened('IM101-611', r, ['medications']).outcome('E3')).toBe(drug === 'rituximab' ? 'met' : 'not_met');
   });
 
+  // Only contained Medications are read, so only they are shape-checked: a contained Organization's `type` (a list) or a Coverage's `period` is valid R4 the importer never reads.
+  test.each([
+    { rule: 'a prescription with a contained Organization (type: a list) and Coverage (period)', extra: { contained: [{ resourceType: 'Organization', id: 'org', type: [{ text: 'Clinic' }] }, { resourceType: 'Coverage', id: 'cov', status: 'active', period: { start: '2026-01-01' } }, { resourceType: 'Medication', id: 'med', code: code(RX, '121191') }] }, drug: 'rituximab' },
+    { rule: 'contained written as an object (not read)', extra: { contained: { resourceType: 'Medication', id: 'med', code: code(RX, '121191') } }, drug: undefined },
+  ])('$rule: $drug', ({ extra, drug }) => {
+    const request = { fullUrl: `${EHR}MedicationRequest/r1`, resource: { resourceType: 'MedicationRequest', id: 'r1', status: 'active', intent: 'order', authoredOn: '2026-09-01', medicationReference: { reference: '#med' }, subject: { reference: 'Patient/p1' }, ...extra } };
+    const r = bundleOf(request);
+    expect(at(r.patient, 'medications[0].drug')).toBe(drug);
+    expect(messages(r).join('\n')).not.toContain('wrong type');
+  });
+
+  test('a Patient with a contained Organization (type: a list) is read', () => {
+    const r = importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ ...patient, resource: { ...patient.resource, contained: [{ resourceType: 'Organization', id: 'org', type: [{ text: 'Clinic' }] }] } }] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'demographics.birthDate')).toBe('1975-03-14');
+  });
+
+  test.each([
+    { rule: 'a contained Medication', contained: [{ resourceType: 'Medication', id: 'med', code: code(RX, '121191') }], says: 'MedicationAdministration/a1: a drug given on 2026-10-01' },
+    // Administrations are not shape-checked: a contained list of the wrong shape is read as none, and the infusion is still named, by its display.
+    { rule: 'contained an object', contained: {}, says: 'MedicationAdministration/a1: a drug given on 2026-10-01' },
+    { rule: 'a contained Medication with a null ingredient', contained: [{ resourceType: 'Medication', id: 'med', ingredient: [null] }], says: 'MedicationAdministration/a1: a drug given on 2026-10-01' },
+  ])('an infusion given (MedicationAdministration) naming $rule is named with its date', ({ contained, says }) => {
+    const r = bundleOf({ fullUrl: `${EHR}MedicationAdministration/a1`, resource: { resourceType: 'MedicationAdministration', id: 'a1', status: 'completed', contained, medicationReference: { reference: '#med', display: 'rituximab infusion' }, effectiveDateTime: '2026-10-01', subject: { reference: 'Patient/p1' } } });
+    expect(messages(r).join('\n')).toContain(says);
+    expect(messages(r).join('\n')).not.toContain('could not be read');
+  });
+
   test('a contained Medication of the wrong shape: the resource is skipped with the path of what is wrong', () => {
     const r = bundleOf(containing('#med', { resourceType: 'Medication', id: 'med', code: { coding: { system: RX, code: '121191' } } }));
     expect(at(r.patient, 'medications[0].drug')).toBeUndefined();

@@ -8,7 +8,7 @@ import type { FieldDef } from '../criteria/dictionary-schema.js';
 import { compareDates, daysInMonth, isValidIsoDate, shift } from '../engine/dates.js';
 import { PatientDataError } from '../errors.js';
 import { buildCodeIndex, codeKey, systemName, type CodeIndex, type CodeTarget } from './code-index.js';
-import { containedMedications, shapeProblem } from './shape.js';
+import { shapeProblem } from './shape.js';
 
 /** One line of the import summary: which resource, which code, and why it was not (fully) used. */
 export type ImportNote = { resource: string; code?: string; message: string };
@@ -248,9 +248,7 @@ function r4Only(entries: Entry[]): Entry[] {
 function wellFormed(entries: Entry[], ctx: Ctx): Entry[] {
   return entries.filter(({ resource, index }) => {
     if (!MAPPED.has(resource.resourceType)) return true;
-    const path = `$.entry[${index}].resource`;
-    const node = resource as unknown as Record<string, unknown>;
-    const problem = shapeProblem(node, path) ?? containedMedications(node).map(([med, i]) => shapeProblem(med, `${path}.contained[${i}]`)).find((p) => p);
+    const problem = shapeProblem(resource as unknown as Record<string, unknown>, `$.entry[${index}].resource`);
     if (problem) ctx.notes.push({ resource: refOf(resource), message: `${problem} has the wrong type; not used` });
     return !problem;
   });
@@ -876,7 +874,7 @@ function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R
   if (typeof reference !== 'string') return [];
   // `#med`: the Medication contained in this resource with that id.
   // (Administrations and dispensings are not shape-checked: a contained Medication of the wrong shape is none.)
-  const found = reference.startsWith('#') ? containedMedications(m as unknown as Record<string, unknown>).filter(([med]) => `#${med.id}` === reference && !shapeProblem(med, '')).map(([med]) => med as unknown as R4.Medication) : bundleMedications(readRef(reference, fullUrl, ctx), ctx);
+  const found = reference.startsWith('#') ? (Array.isArray(m.contained) ? m.contained : []).filter((r): r is R4.Medication => r?.resourceType === 'Medication' && `#${r.id}` === reference && !shapeProblem(r as unknown as Record<string, unknown>, '')) : bundleMedications(readRef(reference, fullUrl, ctx), ctx);
   const med = found.length === 1 ? found[0] : undefined;
   return med && [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
 }

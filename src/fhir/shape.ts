@@ -88,19 +88,14 @@ function quantityProblem(v: unknown, path: string): string | undefined {
   return undefined;
 }
 
-/**
- * The Medications contained in a resource (read through a `#id` reference), each with its index in
- * `contained`; other contained resources are not read, so not checked.
- */
-export function containedMedications(resource: Record<string, unknown>): [Record<string, unknown>, number][] {
-  const contained = resource.contained;
-  if (!Array.isArray(contained)) return [];
-  return contained.flatMap((r, i): [Record<string, unknown>, number][] => (isObject(r) && r.resourceType === 'Medication' ? [[r, i]] : []));
-}
-
 /** The JSON path of the first element of the wrong type in an object the importer reads, if any. */
 export function shapeProblem(node: Record<string, unknown>, path: string): string | undefined {
   for (const [key, v] of Object.entries(node)) {
+    // Of contained resources only Medications are read (through `#id`), so only they are checked.
+    if (key === 'contained' && Array.isArray(v)) {
+      const problem = v.map((x, i) => (x?.resourceType === 'Medication' ? shapeProblem(x, `${path}.contained[${i}]`) : undefined)).find((p) => p);
+      if (problem) return problem;
+    }
     const kind = KINDS[key];
     if (!kind || v === undefined) continue;
     const at = `${path}.${key}`;

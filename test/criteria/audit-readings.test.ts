@@ -4,6 +4,8 @@ import { describe, expect, test } from 'vitest';
 import type { ScreeningResult, Trace } from '../../src/engine/result.js';
 import { decisionMeaning, describeNode } from '../../src/report/describe.js';
 import { recordedDecisions } from '../../src/report/printable.js';
+import { reasonOf } from '../../src/report/reason.js';
+import { reasonWords } from '../../src/report/reason-words.js';
 import { trial } from '../helpers/screening.js';
 import { criterionEvaluator } from './helpers.js';
 
@@ -731,5 +733,33 @@ describe('2e. NCT04946669: a short cyclophosphamide pulse course is asked about;
     const q = aba('I3', course('2025-09-01', '2025-11-01', pulses('g', monthly))).review.find((x) => x.id === 'I3-cyclophosphamide-course')?.question ?? '';
     expect(q).toMatch(/dose history does not show daily doses \(mg\/day\)/);
     expect(q).toMatch(/taken orally every day, its\s+dates are the time it was taken/);
+  });
+});
+
+// While the short-course question (I3-infusion-course) is open, the questions that follow it must not
+// state that the therapy was given for 3 months; once the investigator has counted such a course, I5's
+// line says what was checked (the decisions), not the condition that asked them ("needs < 3 months apart").
+describe('2f. NCT04946669: the questions after a short course presume nothing, and its passing line names the decisions', () => {
+  const rituximabCycle = (p: any) => {
+    p.medications[1] = { drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' };
+  };
+  test('I3-rituximab-ivig and I5-etcetera-stable-dose do not say the therapy was given for at least 3 months', () => {
+    const questions = [aba('I3', rituximabCycle), aba('I5', rituximabCycle)].flatMap((r) => r.review.filter((x) => x.status === 'open'));
+    expect(questions.map((x) => x.id)).toEqual(['I3-infusion-course', 'I3-rituximab-ivig', 'I3-combined-3-months', 'I3-infusion-course', 'I3-rituximab-ivig', 'I5-etcetera-stable-dose']);
+    for (const x of questions.filter((q) => q.id === 'I3-rituximab-ivig' || q.id === 'I5-etcetera-stable-dose')) {
+      expect(x.question, x.id).not.toMatch(/given for\s+at least 3 months/);
+      expect(x.question, x.id).toMatch(/I3-infusion-course/);
+    }
+  });
+  test('I5 passed through the decisions: its line says the decisions, never "needs < 3 months apart"', () => {
+    const r = aba('I5', (p) => {
+      rituximabCycle(p);
+      p.reviews = { NCT04946669: Object.fromEntries(['I3-infusion-course', 'I3-rituximab-ivig', 'I5-etcetera-stable-dose'].map((id) => [id, { decision: 'yes', by: 'Dr A', date: '2026-11-16' }])) };
+    });
+    expect(r.outcome).toBe('met');
+    const { parts } = reasonWords(reasonOf(r), 2);
+    expect(parts.join(' | ')).not.toMatch(/< 3 months apart/);
+    expect(parts[0]).toBe('at a stable dose for more than 3 months (meets I5 only if the therapy is counted: I3-rituximab-ivig) (Dr A)');
+    expect(reasonOf(r).facts.filter((f) => f.kind === 'review').map((f) => f.field)).toEqual(['reviews.NCT04946669.I5-etcetera-stable-dose', 'reviews.NCT04946669.I3-rituximab-ivig', 'reviews.NCT04946669.I3-infusion-course']);
   });
 });

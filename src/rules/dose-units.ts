@@ -22,6 +22,9 @@ export const doseUnits: RuleKind<DoseUnits> = {
     }),
   check(n, cx) {
     checkMedicationScope(n, cx);
+    // (Outside a medication record there is no dose history to check the units against.)
+    const scope = cx.scope ? cx.dict.fields.get(cx.scope) : undefined;
+    if (scope?.type !== 'records' || scope.kindOf !== 'medication') return;
     const def = cx.field(['units'], 'doses');
     if (!def || !cx.expectType(['units'], 'doses', def, ['doseHistory']) || def.type !== 'doseHistory') return;
     for (const [i, u] of n.units.entries()) if (def.units && !def.units.includes(u)) cx.report('unit-mismatch', ['units', i], `"${u}" is not a dose unit of the dictionary (${def.units.join(', ')})`);

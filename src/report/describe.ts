@@ -143,7 +143,9 @@ function describeKind(t: Trace): string {
       return `${dates || 'dates not recorded'}${gap}; rule: ${d.absolute ? 'the two dates ' : ''}${op(d.op)} ${d.duration} apart${d.boundary ? ` (boundary ${d.boundary})` : ''}`;
     }
     case 'known': {
-      return f && f.value !== null ? `${factLabel(f)} recorded: ${factValue(f)}` : `${f ? factLabel(f) : 'value'} not recorded`;
+      // (A field of choices by its value's label: the fact keeps the code.)
+      const shown = detailOf(t).shown;
+      return f && f.value !== null ? `${factLabel(f)} recorded: ${typeof shown === 'string' ? shown : factValue(f)}` : `${f ? factLabel(f) : 'value'} not recorded`;
     }
     case 'exists':
     case 'forAll':

@@ -113,3 +113,31 @@ describe('NCT04946669 exclusions the audit disputed', () => {
     },
   );
 });
+
+// A nurse's run-through: facts read "methotrexate (intolerance, …)", "yes, with prednisone", "other
+// (recorded prednisone equivalent)" and "Myositis diagnosis recorded: dm" where the criteria files
+// have labels. Human-facing reports show the labels; the JSON report keeps the codes as data.
+describe('drugs and choices by their labels from the criteria files', () => {
+  const patient = JSON.parse(readFileSync(`${ROOT}examples/nct04946669-intolerance.json`, 'utf8'));
+  patient.medications[1].drug = 'mycophenolateMofetil';
+  patient.medications.push({ drug: 'other', class: 'corticosteroid', start: '2025-01-01', ongoing: true, prednisoneEquivalentMgPerDay: 5 });
+  const screenIt = (extra: string[]) => runInProcess(['-', '--trial', 'NCT04946669', '--as-of', '2026-11-16', '--generated-at', '2026-11-16', ...extra], {}, JSON.stringify(patient));
+
+  test.each([[['--explain']], [['--full']], [['--format', 'md', '--full']], [['--format', 'html', '--full']]])('%j', async (extra) => {
+    const r = await screenIt(extra);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+    expect(text).toContain('Mycophenolate mofetil (intolerance, 2025-06-15 to 2025-12-01) together with a glucocorticoid for ≥ 3 months yes, with Prednisone');
+    expect(text).toContain('Other drug (recorded prednisone equivalent) 5 mg/day');
+    // (Every part of a rule: "is recorded" only with --full.)
+    if (extra.includes('--full')) expect(text).toContain('Myositis diagnosis recorded: Dermatomyositis');
+    expect(text).not.toMatch(/mycophenolateMofetil|with prednisone|recorded: dm\b|\bother \(recorded/);
+  });
+
+  test('the JSON report keeps the codes as its values', async () => {
+    const json = JSON.parse((await screenIt(['--format', 'json'])).stdout);
+    const e1 = json.criteria.find((c: { id: string }) => c.id === 'E1');
+    expect(e1.facts).toContainEqual({ field: 'diagnosis.subtype', label: 'Myositis diagnosis', value: 'dm' });
+    expect(JSON.stringify(e1.trace)).toContain('{"field":"diagnosis.subtype","label":"Myositis diagnosis","value":"dm"}');
+  });
+});

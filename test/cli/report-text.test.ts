@@ -112,6 +112,25 @@ describe('NCT04946669 exclusions the audit disputed', () => {
       expect(r.stdout).not.toMatch(/Other rheumatic immune disease: no/);
     },
   );
+
+  // --full shows every part, the history's field as recorded: said not to change E1, and why.
+  test.each([[['--full']], [['--format', 'md', '--full']]])('overlap myositis, %j: the history\'s "no" is shown as an alternative E1 does not need', async (extra) => {
+    const r = await screenPatient(overlap, extra);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n').filter((l) => l.includes('Other rheumatic immune disease: no'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Other rheumatic immune disease: no; rule: yes — does not change this result: overlap myositis in the chart \(with another connective tissue disease\) is met$/);
+  });
+
+  test('--full: with the history\'s "yes" and no overlap in the chart, E1 says only what it holds', async () => {
+    const r = await screenPatient((p) => { p.history.otherRheumaticDisease = true; }, ['--full']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    const from = lines.findIndex((l) => l.startsWith('✘ E1 '));
+    const e1 = lines.slice(from, from + 1 + lines.slice(from + 1).findIndex((l) => /^[✔✘?⚑] /.test(l)));
+    expect(e1).toContain('        ✔ Other rheumatic immune disease: yes; rule: yes');
+    expect(e1.join('\n')).not.toContain('does not change this result');
+  });
 });
 
 // A nurse's run-through: facts read "methotrexate (intolerance, …)", "yes, with prednisone", "other

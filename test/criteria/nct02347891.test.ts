@@ -101,13 +101,6 @@ describe('NCT02347891', () => {
     ['IVIG not tolerated, given exactly 3 months', (p: any) => {
       p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-10', outcome: 'intolerance' }];
     }, 'met'],
-    ['IVIG given 3 months, why it was stopped not recorded', (p: any) => {
-      p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-10' }];
-    }, 'unknown'],
-    // Stopped for another reason (cost, remission, patient choice): neither failure nor intolerance.
-    ['IVIG given 3 months, stopped for another reason', (p: any) => {
-      p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-10', outcome: 'stoppedOtherReason' }];
-    }, 'not_met'],
     // A course of infusions acts between doses: one stopped less than 3 months after its first dose, the
     // first at least 3 months before screening (2026-11-16), goes to the investigator (I4-infusion-course).
     ['IVIG not tolerated, last dose a day short of 3 months after the first: investigator', (p: any) => {

@@ -28,7 +28,7 @@ const trials: Trial[] = [
   oneCriterionTrial('P-9', 'treatment, named immunosuppressants', `{ kind: calc, calculator: combinedTreatment, params: { months: 3, at: screening, notDrugs: ${UNNAMED} } }`),
 ];
 
-/** Courses of every side, 1 to 3 a patient, some stopped for intolerance (or another reason), dated around 3 months together. */
+/** Courses of every side, 1 to 3 a patient, some stopped for intolerance, dated around 3 months together. */
 function patients(): PatientRecord[] {
   const random = prng(4669);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
@@ -53,8 +53,7 @@ function patients(): PatientRecord[] {
   for (let k = 0; k < 600; k++) {
     const meds = Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
       const start = pick(starts);
-      // (Some stopped for another reason: a recorded response that is not intolerance, never a candidate.)
-      return { ...pick(kinds), ...(start ? { start } : {}), ...pick(ends), ...(random() < 0.5 ? { outcome: 'intolerance' } : k % 3 === 0 ? { outcome: 'stoppedOtherReason' } : {}) };
+      return { ...pick(kinds), ...(start ? { start } : {}), ...pick(ends), ...(random() < 0.5 ? { outcome: 'intolerance' } : {}) };
     });
     const patient = { id: `C${k}`, referenceDates: { screening: '2026-11-16' }, medications: meds };
     out.push(parsePatientData(patient, `C${k}`, dict).record);

@@ -183,11 +183,12 @@ test('on a terminal (NCT04946669): a section re-entered after questions asked ou
   }, 'nct04946669-not-refractory.json');
   // Enter on every question: unknown (yes/no questions start on "Unknown / skip").
   const { code, out } = await onTerminal(dir, '--trial NCT04946669 --interactive p.json --save out.json', [
+    [/Which\s+myositis\s+diagnosis/, [ENTER]],
     [/\(treatment\s+intolerance\)\?/, [ENTER]],
     ...[/item 1:/, /item 2:/, /item 3:/, /item 4:/, /item 5:/, /been\s+excluded\?/, /how\s+many\s+months/, /confirmed\s+by\s+a\s+skin\s+biopsy\?/].map((re): [RegExp, string[]] => [re, [ENTER]]),
   ]);
   expect([...out.matchAll(/— ([^—\r\n]+) —/g)].map((m) => m[1])).toEqual(['Diagnosis', 'Bohan and Peter items', 'Diagnosis (continued)']);
-  expect(out).toContain('9 questions asked; saved to out.json.');
+  expect(out).toContain('10 questions asked; saved to out.json.');
   expect(code).toBe(3);
 });
 

@@ -92,7 +92,7 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
       return `${who}${f.label} ${dates}${f.text ? `: ${f.text} days apart` : ''}, ${needs} ${op(f.threshold?.op ?? '')} ${f.threshold?.value} apart`;
     }
     case 'known':
-      return `${who}${f.label}: ${f.value === null ? NOT_RECORDED : `recorded (${Array.isArray(f.value) ? f.value.join(', ') : String(f.value)})`}`;
+      return `${who}${f.label}: ${f.value === null ? NOT_RECORDED : `recorded (${f.text ?? (Array.isArray(f.value) ? f.value.join(', ') : String(f.value))})`}`;
     case 'ongoing':
     case 'takenFor':
     case 'stableDose':

@@ -61,7 +61,7 @@ export type ReasonFact = {
   notConcerned?: string[];
   /** records: false when the list is not confirmed complete (records may be missing). */
   complete?: boolean;
-  /** A free description: a review's question, a calculator's result, a dose change. */
+  /** A free description: a review's question, a calculator's result, a dose change, a recorded choice's label. */
   text?: string;
 };
 
@@ -295,6 +295,11 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
     case 'dateWithin': {
       const d = detailOf(t);
       return { ...head, window: window(d) };
+    }
+    case 'known': {
+      // A field of choices: the value stays its code, its label is the words.
+      const d = detailOf(t);
+      return typeof d.shown === 'string' ? { ...head, text: d.shown } : head;
     }
     case 'interval': {
       const d = detailOf(t);

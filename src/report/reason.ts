@@ -142,24 +142,13 @@ function collect(t: Trace, sense: Sense, record: string | undefined, fails: bool
     // Below a part that fails every way it could ("any of", none met), a list's records are not
     // explained one by one: each way's facts read alone as a requirement ("needs one of
     // Rituximab, IVIG …" for a drug that could also have been methotrexate).
-    return decisionsFirst(t, decisiveChildren(t, children)).flatMap((c) => collect(c, sense, record, fails && !failsEveryWay(t), whyNot));
+    return decisiveChildren(t, children).flatMap((c) => collect(c, sense, record, fails && !failsEveryWay(t), whyNot));
   }
   const fact = leafFact(t, sense, record);
   // "Rituximab: Drug: Rituximab" says nothing the record's name does not (but "Hydroxychloroquine:
   // Drug: Hydroxychloroquine, needs one of …" says why it does not count).
   if (record && !whyNot && (t.kind === 'in' || t.kind === 'is') && fact.value === record) return [];
   return [fact];
-}
-
-/**
- * A met "all of" holding a recorded decision passed by that decision: its other parts only say why
- * it was asked (a course's last dose "less than 3 months after the first"), so the decision, what
- * was checked, is said first.
- */
-function decisionsFirst(t: Trace, parts: Trace[]): Trace[] {
-  if (t.kind !== 'all' || t.outcome !== 'met') return parts;
-  const decided = parts.filter((c) => c.kind === 'review' && typeof detailOf(c).decision === 'string');
-  return decided.length ? [...decided, ...parts.filter((c) => !decided.includes(c))] : parts;
 }
 
 /** The record items of a list node (not the stand-in for records not entered yet). */

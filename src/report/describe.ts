@@ -196,6 +196,13 @@ function describeKind(t: Trace): string {
       if (!d.from) return `${medDates(t)}; rule: the last dose within ${d.within} before the ${d.before} date`;
       return `${medDates(t)}; window ${d.from} to ${d.date} (${d.within} before the ${d.before} date)${d.notYetStarted ? ' — not started by then' : ''}`;
     }
+    case 'doseUnits': {
+      const d = detailOf(t);
+      const without = d.withoutUnit ? `${d.withoutUnit} dose${d.withoutUnit === 1 ? '' : 's'} without a unit` : '';
+      const given = f && Array.isArray(f.value) && f.value.length ? `in ${f.value.join(', ')}${without ? `, ${without}` : ''}` : without;
+      const shown = f && f.value !== null ? `${factLabel(f)} ${given}` : `${f ? factLabel(f) : 'Dose history'} not recorded`;
+      return `${shown}; rule: every dose in ${String(d.units).replaceAll(', ', ' or ')}`;
+    }
     case 'review': {
       const d = detailOf(t);
       if (d.decision) return `${d.by} review: ${d.question} — ${decisionMeaning(d)} (answered "${d.decision}" by ${d.decidedBy} on ${d.decidedOn}${d.reviewNote ? `: ${d.reviewNote}` : ''})`;

@@ -243,6 +243,12 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
       const d = detailOf(t);
       return { ...head, threshold: { op: t.kind === 'in' ? 'in' : 'includesAny', value: String(d.values) } };
     }
+    case 'doseUnits': {
+      const d = detailOf(t);
+      const out: ReasonFact = { ...head, threshold: { op: 'everyDoseIn', value: String(d.units) } };
+      if (typeof d.withoutUnit === 'number') out.text = `${d.withoutUnit} without a unit`;
+      return out;
+    }
     case 'labUln': {
       const d = detailOf(t);
       const value = t.facts[0];

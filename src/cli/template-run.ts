@@ -95,7 +95,9 @@ export function jsonTemplate(trialIds: readonly string[], used: TrialFields, dic
   }
   if (used.reviews.length) {
     const ids = trialIds.filter((t) => used.reviews.some((r) => r.trial === t));
-    out['#reviews'] = `Record review decisions as "reviews": {${ids.map((t) => `"${t}": {"<review id>": {"decision": "yes" | "no", "by": "name and role", "date": "YYYY-MM-DD"}}`).join(', ')}}. Review ids: ${ids.map((t) => `${ids.length > 1 ? `${t}: ` : ''}${used.reviews.filter((r) => r.trial === t).map((r) => `${r.id} (${r.by}: ${r.question})`).join(' ')}`).join(' ')}`;
+    const decision = '{"<review id>": {"decision": "yes" | "no", "by": "name and role", "date": "YYYY-MM-DD"}}';
+    const idsOf = (t: string) => used.reviews.filter((r) => r.trial === t).map((r) => `${r.id} (${r.by}: ${r.question})`).join(' ');
+    out['#reviews'] = `Record review decisions as "reviews": {${ids.map((t) => `"${t}": ${decision}`).join(', ')}}. ${ids.length > 1 ? ids.map((t) => `${t} review ids: ${idsOf(t)}`).join(' | ') : `Review ids: ${idsOf(ids[0] as string)}`}`;
   }
   return out;
 }

@@ -145,7 +145,7 @@ describe('screen template', () => {
     expect(skeleton.imacs.baseline.pga).toBeNull(); // NCT04946669 only
     expect(skeleton.history.ildUncontrolledOrRapid).toBeNull(); // IM101-611 only
     expect(skeleton['#reviews']).toContain('"IM101-611": {"<review id>"');
-    expect(skeleton['#reviews']).toContain('NCT04946669: I1-');
+    expect(skeleton['#reviews']).toMatch(/\. IM101-611 review ids: I2-.* \| NCT04946669 review ids: I1-/);
     const file = join(dir, 'skeleton-two.json');
     writeFileSync(file, r.stdout);
     const screened = await runCli([file, '--trial', 'IM101-611', '--trial', 'NCT04946669', '--as-of', '2026-11-16']);

@@ -3,13 +3,12 @@
 // never unknown, so a dose history not recorded, empty, or with a dose in another unit or without
 // one is "no" (the criteria then ask the investigator). A table, in the JS engine, DuckDB and
 // PostgreSQL, with the rule alone and under `not` (as NCT02347891 I4 and NCT04946669 I3 use it).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { DUCKDB, POSTGRES, type Dialect } from '../../src/sql/dialect.js';
 import { criteriaSet } from '../helpers/screening.js';
-import { disagreements, laidOut, loadedDuckDb, loadedPostgres, oneCriterionTrial } from './one-criterion.js';
+import { disagreements, inEachEngine, oneCriterionTrial } from './one-criterion.js';
 
 const dict = criteriaSet.dictionary;
 const daily = oneCriterionTrial('DU-1', 'every dose in mg/day', '{ kind: exists, records: medications, where: { kind: doseUnits, units: [mg/day] } }');
@@ -48,20 +47,8 @@ test.each(TABLE.map(([name, , ...outcomes], k) => ({ name, outcomes, k })))('$na
   expect(got.flatMap((r) => r.missing.map((m) => m.field))).toEqual(k === TABLE.length - 1 ? ['medications', 'medications', 'medications'] : []);
 });
 
-describe.each([
-  ['DuckDB', DUCKDB, () => loadedDuckDb(rows)],
-  ['PostgreSQL', POSTGRES, () => loadedPostgres(laidOut(rows))],
-] as [string, Dialect, () => ReturnType<typeof loadedDuckDb>][])('%s', (_name, dialect, load) => {
-  let db: Awaited<ReturnType<typeof loadedDuckDb>>;
-  beforeAll(async () => {
-    db = await load();
-  }, 60_000);
-  afterAll(async () => {
-    await db?.close();
-  });
-  test('agrees with the JS engine on every row: outcome and missing entries', async () => {
-    const problems: string[] = [];
-    for (const t of trials) problems.push(...(await disagreements(t, rows, dialect, (sql) => db.all(sql), (_r, i) => TABLE[i]?.[0] ?? '')));
-    expect(problems).toEqual([]);
-  }, 60_000);
+inEachEngine(rows, 'agrees with the JS engine on every row: outcome and missing entries', async (dialect, all) => {
+  const problems: string[] = [];
+  for (const t of trials) problems.push(...(await disagreements(t, rows, dialect, all, (_r, i) => TABLE[i]?.[0] ?? '')));
+  return problems;
 });

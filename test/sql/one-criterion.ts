@@ -4,11 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
 import { parseTrial, type Trial } from '../../src/criteria/load-trial.js';
 import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
-import { POSTGRES, type Dialect } from '../../src/sql/dialect.js';
+import { DUCKDB, POSTGRES, type Dialect } from '../../src/sql/dialect.js';
 import { compileTrial } from '../../src/sql/query.js';
 import { openDuckDb } from '../../src/sql/duckdb.js';
 import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../../src/sql/layout.js';
@@ -98,4 +99,24 @@ export async function disagreements(
     for (const [what, js, sql] of pairs) if (js !== sql) problems.push(`${trial.meta.title}, ${where(r, i)} ${what}: JS "${String(js)}", SQL "${String(sql)}"`);
   });
   return problems;
+}
+
+/** `rows` loaded once into an embedded DuckDB and a throwaway PostgreSQL server: in each, `check` finds no disagreement. */
+export function inEachEngine(rows: PatientRecord[], title: string, check: (dialect: Dialect, all: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<string[]>): void {
+  describe.each([
+    ['DuckDB', DUCKDB, () => loadedDuckDb(rows)],
+    ['PostgreSQL', POSTGRES, () => loadedPostgres(laidOut(rows))],
+  ] as const)('%s', (_name, dialect, load) => {
+    let db: { all(sql: string): Promise<Record<string, unknown>[]>; close(): unknown } | undefined;
+    beforeAll(async () => {
+      db = await load();
+    }, 60_000);
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    test(title, async () => {
+      expect(await check(dialect, (sql) => (db as NonNullable<typeof db>).all(sql))).toEqual([]);
+    }, 60_000);
+  });
 }

@@ -7,17 +7,17 @@
 // around both ways of counting, on which the SQL of both engines agrees with the JS engine on the
 // outcome and the missing entries.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Trial } from '../../src/criteria/load-trial.js';
 import { formatDuration, fromDayNumber, latestStartFor, shift, toDayNumber, type Duration } from '../../src/engine/dates.js';
 import { compileTrial as compileRules, screenOutcomes, type CompiledTrial } from '../../src/engine/evaluate.js';
 import type { PatientRecord } from '../../src/engine/patient-record.js';
 import { parsePatientData } from '../../src/patient/parse.js';
-import { DUCKDB, POSTGRES, type Dialect } from '../../src/sql/dialect.js';
+import type { Dialect } from '../../src/sql/dialect.js';
 import { compileTrial } from '../../src/sql/query.js';
 import { criteriaSet } from '../helpers/screening.js';
 import { prng } from '../helpers/prng.js';
-import { disagreements, laidOut, loadedDuckDb, loadedPostgres, oneCriterionTrial } from './one-criterion.js';
+import { disagreements, inEachEngine, oneCriterionTrial } from './one-criterion.js';
 
 const dict = criteriaSet.dictionary;
 const flow = (d: Duration) => `{ ${Object.entries(d).map(([k, v]) => `${k}: ${v}`).join(', ')} }`;
@@ -195,19 +195,4 @@ async function sqlDisagreements(dialect: Dialect, all: (sql: string) => Promise<
   return problems.slice(0, 10);
 }
 
-describe.each([
-  ['DuckDB', DUCKDB, () => loadedDuckDb(rows)],
-  ['PostgreSQL', POSTGRES, () => loadedPostgres(laidOut(rows))],
-] as const)('%s', (_name, dialect, load) => {
-  let db: { all(sql: string): Promise<Record<string, unknown>[]>; close(): unknown } | undefined;
-  beforeAll(async () => {
-    db = await load();
-  }, 60_000);
-  afterAll(async () => {
-    await db?.close();
-  });
-
-  test('each duration: the SQL agrees with the JS engine on the outcome and the missing entries, and with the boundary table', async () => {
-    expect(await sqlDisagreements(dialect, (sql) => (db as NonNullable<typeof db>).all(sql))).toEqual([]);
-  }, 60_000);
-});
+inEachEngine(rows, 'each duration: the SQL agrees with the JS engine on the outcome and the missing entries, and with the boundary table', sqlDisagreements);

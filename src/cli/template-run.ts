@@ -103,6 +103,7 @@ export function jsonTemplate(trialIds: readonly string[], used: TrialFields, dic
 }
 
 export async function runTemplate(trialIds: string[], flags: TemplateFlags, io: CliIo): Promise<number> {
+  if (flags.describe && flags.format === 'json') throw new UsageError('--describe is for the CSV header (the JSON skeleton describes each field beside it)');
   const loaded = await pickTrials(trialIds, flags.all, flags.criteriaDir, { some: 'trial ids', one: 'a trial id' });
   const ids = loaded.trials.map((t) => t.meta.id);
   const used = trialsFields(loaded.trials, loaded.dictionary);

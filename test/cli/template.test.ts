@@ -156,6 +156,8 @@ describe('screen template', () => {
     { args: [], says: 'missing a trial id or --all (list trials with: screen trials)' },
     { args: ['IM101-611', 'IM101-611'], says: 'trial IM101-611 is given twice' },
     { args: ['IM101-611', '--all'], says: 'give either trial ids or --all, not both' },
+    // (Before, --describe was silently ignored with --format json.)
+    { args: ['IM101-611', '--format', 'json', '--describe'], says: '--describe is for the CSV header (the JSON skeleton describes each field beside it)' },
   ])('template $args: a one-line usage error', async ({ args, says }) => {
     const r = await runCli(['template', ...args]);
     expect(r.code).toBe(2);

@@ -7,7 +7,7 @@ import { enumLabel, fieldCodesText } from '../criteria/dictionary-model.js';
 import type { FieldDef } from '../criteria/dictionary-schema.js';
 import { trialsFields, type TrialFields } from '../criteria/trial-fields.js';
 import { UsageError } from '../errors.js';
-import { columnsForField, type TemplateColumn } from '../patient/csv-columns.js';
+import { columnsForField, completenessColumn, type TemplateColumn } from '../patient/csv-columns.js';
 import { csvLine } from '../report/csv-cell.js';
 import type { TemplateFlags } from './commands/template.js';
 import type { CliIo } from './io.js';
@@ -24,6 +24,8 @@ export function csvTemplate(used: TrialFields, dict: Dictionary, options: { slot
     const items = used.recordItems.get(path);
     out.push(...columnsForField(dict, path, { ...(items ? { items } : {}), ...options }));
   }
+  // Empty is today's reading (the numbered records are the whole list), so offering them costs nothing.
+  for (const path of used.fields) if (dict.fields.get(path)?.type === 'records') out.push(completenessColumn(dict, path));
   for (const r of used.reviews) {
     out.push({ name: `reviews.${r.trial}.${r.id}.decision`, type: 'enum', allowed: ['yes', 'no'], description: `Review ${r.id} (${r.by}, ${r.trial} criterion ${r.criterion}): ${r.question}` });
     out.push({ name: `reviews.${r.trial}.${r.id}.by`, type: 'string', description: `Review ${r.id}: who decided.` });

@@ -171,3 +171,56 @@ describe('the command line', () => {
     expect(r.stdout + r.stderr).toContain(text);
   });
 });
+
+// A partial EHR export: `completeness.<list>.complete` says a record list may miss records, as a
+// patient file's "completeness" does. Without it a numbered list is taken as complete.
+describe('list completeness columns', () => {
+  const COLUMN = 'completeness.medications.complete';
+  /** The eligible patient (no rituximab, no other biologic) four times, the medication list's completeness cell set. */
+  const rows = (cells: string[]) => [[...table.header, COLUMN], ...cells.map((c, i) => [...(table.rows[0] as string[]).map((v, j) => (table.header[j] === 'id' ? `C-${i + 1}` : v)), c])];
+  const outcomes = (stdout: string) => parseCsvOutput(stdout).map((r) => ({ verdict: r.verdict, E3: r['IM101-611:E3'], E4: r['IM101-611:E4'], asks: (r.missing ?? '').split(';').filter((m) => m.startsWith('completeness.')), errors: r.errors }));
+
+  test('false: E3/E4 unknown, naming completeness.medications to collect; true and empty as before; both engines the same bytes', async () => {
+    const file = writeCsv('completeness.csv', rows(['false', 'true', '', 'FALSE']));
+    const js = await screen(['batch', file, '--trial', 'IM101-611', '--wide', '--engine', 'js']);
+    expect(js.code, js.stderr).toBe(0);
+    const absent = { E3: 'not_met', E4: 'not_met', asks: [], errors: '' };
+    const unsure = { verdict: 'undetermined', E3: 'unknown', E4: 'unknown', asks: ['completeness.medications'], errors: '' };
+    expect(outcomes(js.stdout)).toEqual([unsure, { verdict: 'eligible', ...absent }, { verdict: 'eligible', ...absent }, unsure]);
+    const duckdb = await screen(['batch', file, '--trial', 'IM101-611', '--wide', '--engine', 'duckdb']);
+    expect(duckdb).toEqual(js);
+    // A patient file saying the same screens the same (the JSON form of the column).
+    const single = await screen(['--row', '1', file, '--trial', 'IM101-611', '--format', 'json']);
+    const report = JSON.parse(single.stdout) as { verdict: string; criteria: { id: string; outcome: string }[] };
+    expect([report.verdict, report.criteria.find((c) => c.id === 'E3')?.outcome]).toEqual(['undetermined', 'unknown']);
+  });
+
+  test('a cell that is not true or false is an error row naming the column (exit 4); the other rows are screened', async () => {
+    const r = await screen(['batch', writeCsv('completeness-bad.csv', rows(['maybe', 'true'])), '--trial', 'IM101-611', '--wide']);
+    expect(r.code).toBe(4);
+    expect(outcomes(r.stdout).map((o) => [o.verdict, o.errors])).toEqual([
+      ['error', `${COLUMN}: expected true or false (or yes/no), got "maybe"`],
+      ['eligible', ''],
+    ]);
+  });
+
+  test('a list that is not a record list, or a key the entry does not have, is an unknown column', async () => {
+    for (const column of ['completeness.labs.complete', 'completeness.medications.completed']) {
+      const r = await screen(['batch', writeCsv('completeness-unknown.csv', [[...table.header, column], [...(table.rows[0] as string[]), 'false']]), '--trial', 'IM101-611']);
+      expect(r.code, column).toBe(2);
+      expect(r.stderr).toContain(`unknown column "${column}"`);
+    }
+  });
+
+  test('an .xlsx workbook with TRUE/FALSE cells screens as the CSV does', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Patients');
+    for (const [i, row] of rows(['false', 'true', '']).entries()) ws.addRow(i === 0 ? row : row.map((c, j) => (j === row.length - 1 && c !== '' ? c === 'true' : c)));
+    await wb.xlsx.writeFile(join(dir, 'completeness.xlsx'));
+    const xlsx = screenBin(['batch', 'completeness.xlsx', '--trial', 'IM101-611', '--wide']);
+    expect(xlsx.code, xlsx.stderr).toBe(0);
+    const csv = await screen(['batch', writeCsv('completeness-3.csv', rows(['false', 'true', ''])), '--trial', 'IM101-611', '--wide']);
+    expect(xlsx.stdout).toBe(csv.stdout);
+    expect(outcomes(xlsx.stdout).map((o) => o.E3)).toEqual(['unknown', 'not_met', 'not_met']);
+  });
+});

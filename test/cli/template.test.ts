@@ -37,6 +37,8 @@ describe('screen template', () => {
     expect(header).toContain('medications.2.doses.1.dose');
     expect(header).not.toContain('medications.3.drug');
     expect(header).toContain(`reviews.${TRIAL}.P1-protocol.decision`);
+    // One completeness column per record list the trial reads (an empty cell: today's reading).
+    expect(header.filter((h) => h.startsWith('completeness.'))).toEqual(['completeness.procedures.complete', 'completeness.medications.complete', 'completeness.malignancies.complete']);
     const file = join(dir, 'empty-row.csv');
     writeFileSync(file, `${r.stdout}${header.map(() => '').join(',')}\r\n`);
     const batch = await runCli(['batch', file, '--trial', TRIAL]);
@@ -81,6 +83,11 @@ describe('screen template', () => {
     expect(ck?.allowed).toBe('U/L | µkat/L | ukat/L');
     expect(rows.find((x) => x.column === 'labs.ck.uln')?.unit).toBe('U/L');
     expect(rows.find((x) => x.column === 'antibodies.positive')?.description).toContain('"none" for an empty list');
+    expect(rows.find((x) => x.column === 'completeness.medications.complete')).toMatchObject({
+      type: 'boolean',
+      allowed: 'true | false',
+      description: 'Medications: false when the source may miss records of this list; empty: the numbered records are the whole list.',
+    });
   });
 
   test('--describe and the JSON skeleton show the terminology codes that fill each field from an EHR', async () => {

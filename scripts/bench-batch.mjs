@@ -94,7 +94,7 @@ async function generate(file, rows, seed) {
   const { csvLine } = await import(dist('report/csv-cell.js'));
   const set = openCriteriaDir();
   const trial = loadTrial(set, TRIAL);
-  const header = csvTemplate(TRIAL, trialFields(trial, set.dictionary), set.dictionary, { slots: 4, doseSlots: 2 }).map((c) => c.name);
+  const header = csvTemplate(trialFields(trial, set.dictionary), set.dictionary, { slots: 4, doseSlots: 2 }).map((c) => c.name);
   const make = population(seed);
   const out = createWriteStream(file);
   const write = (s) => (out.write(s) ? undefined : new Promise((ok) => out.once('drain', ok)));

@@ -3,7 +3,7 @@
 // streaming pass and ends with a screen-failure summary.
 import { closeSync, createReadStream, statSync, writeSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { loadCriteria } from '../criteria/load-for-cli.js';
+import { pickTrials } from './pick-trials.js';
 import type { Trial } from '../criteria/load-trial.js';
 import { compileTrial, screenOutcomes, type OutcomeSummary } from '../engine/evaluate.js';
 import type { PatientRecord } from '../engine/patient-record.js';
@@ -33,19 +33,6 @@ import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
 import { closeQuietly, errorCode, fileIdentity, openOutFile, stdinIdentity, writeOutFile } from './batch-out-file.js';
-
-async function pickTrials(flags: BatchFlags): Promise<{ trials: Trial[]; dictionary: import('../criteria/dictionary-model.js').Dictionary; trialIds: string[] }> {
-  const ids = flags.trial ?? [];
-  if (flags.all && ids.length) throw new UsageError('give either --trial or --all, not both');
-  if (!flags.all && ids.length === 0) throw new UsageError('missing --trial <id> or --all (list trials with: screen trials)');
-  const loaded = await loadCriteria(flags.criteriaDir, flags.all ? 'all' : ids);
-  const seen = new Set<string>();
-  for (const t of loaded.trials) {
-    if (seen.has(t.meta.id)) throw new UsageError(`trial ${t.meta.id} is given twice`);
-    seen.add(t.meta.id);
-  }
-  return { trials: loaded.trials, dictionary: loaded.dictionary, trialIds: loaded.trialIds };
-}
 
 /** `raw` is the file stream under the text checks: how far it has read, and closing it. */
 type OpenedInput = { stream: AsyncIterable<Buffer | string>; name: string; raw?: { bytesRead: number; destroy(): void } };
@@ -384,7 +371,7 @@ export async function openRowsInput(args: string[], files: string[] | undefined,
 
 /** `format`: the registry entry --format names (commands/batch.ts looks it up, before any work). */
 export async function runBatch(args: string[], flags: BatchFlags, format: BatchFormat, io: CliIo): Promise<number> {
-  const { trials, dictionary: dict, trialIds } = await pickTrials(flags);
+  const { trials, dictionary: dict, trialIds } = await pickTrials(flags.trial ?? [], flags.all, flags.criteriaDir, { some: '--trial', one: '--trial <id>' });
   const dates = flagDates(flags);
   const files = patientFiles(args, flags);
   const arg = args[0] as string;

@@ -13,6 +13,8 @@ export type CalculatorResult = { outcome: Outcome; facts: Fact[]; missing: Missi
 export type CalculatorContext = {
   get: (path: string) => unknown;
   referenceDate: (name: ReferenceDateName) => string | undefined;
+  /** A medication's drug code -> its label from the criteria files, for the facts reports show (codes stay in the data). */
+  drugLabel?: (code: string) => string;
 };
 export type Calculator<P = any> = {
   description: string;

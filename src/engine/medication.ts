@@ -13,9 +13,13 @@ export function takenOn(med: MedicationRecord, date: string): Outcome {
   return med.ongoing === true ? 'met' : 'unknown';
 }
 
-/** The record as a calculator names it in a fact: its index, drug and `otherName` as recorded (worded in src/report/fact-words.ts). */
-export function drugRef(med: { drug?: unknown; otherName?: unknown }, index: number): DrugRef {
-  return { index, ...(typeof med.drug === 'string' ? { drug: med.drug } : {}), ...(typeof med.otherName === 'string' ? { otherName: med.otherName } : {}) };
+/**
+ * The record as a calculator names it in a fact: its index, drug and `otherName` as recorded, and
+ * the drug's label when `drugLabel` gives one (worded in src/report/fact-words.ts).
+ */
+export function drugRef(med: { drug?: unknown; otherName?: unknown }, index: number, drugLabel?: (code: string) => string): DrugRef {
+  const drug = typeof med.drug === 'string' ? med.drug : undefined;
+  return { index, ...(drug !== undefined ? { drug, ...(drugLabel ? { label: drugLabel(drug) } : {}) } : {}), ...(typeof med.otherName === 'string' ? { otherName: med.otherName } : {}) };
 }
 
 /**

@@ -55,8 +55,11 @@ export type FactRole =
   | { kind: 'intoleranceCourse'; drug: DrugRef; start?: string; end?: string; ongoing?: boolean; partner: 'corticosteroid' | 'immunosuppressant' | 'either'; which?: 'named' | 'unnamed'; stillTaken?: boolean; responseUnknown?: boolean; months: number; partners?: DrugRef[] }
   | { kind: 'combinedCourse'; drug: DrugRef; start?: string; end?: string; ongoing?: boolean; months: number; partners?: DrugRef[] };
 
-/** A medication record as a calculator names it: its index in the list, and its drug and `otherName` as recorded. */
-export type DrugRef = { index: number; drug?: string; otherName?: string };
+/**
+ * A medication record as a calculator names it: its index in the list, and its drug and `otherName`
+ * as recorded (`label`: the drug's label from the criteria files, for reports to show).
+ */
+export type DrugRef = { index: number; drug?: string; label?: string; otherName?: string };
 
 /**
  * What a missing field must hold to settle a rule, when its path alone does not say: data, worded

@@ -864,20 +864,24 @@ const STATEMENT_IGNORED = new Set(['entered-in-error', 'intended', 'not-taken'])
 
 /**
  * The medication's concept: its own code, or the referenced Medication's code and ingredients (a
- * contained one, `#med`, is not read); undefined when the reference, read as a subject's is
- * (`readRef`), names no single Medication in the bundle (none, or, written with no base in a bundle
- * on several servers, one on each).
+ * contained one, `#med`, or one of the bundle); undefined when the reference, read as a subject's
+ * is (`readRef`), names no single Medication (none, or, written with no base in a bundle on
+ * several servers, one on each).
  */
 function medicationConcepts(m: R4.MedicationRequest | R4.MedicationStatement | R4.MedicationAdministration | R4.MedicationDispense, ctx: Ctx, fullUrl: string | undefined): R4.CodeableConcept[] | undefined {
   if (m.medicationCodeableConcept) return [m.medicationCodeableConcept];
   const reference = m.medicationReference?.reference;
   if (typeof reference !== 'string') return [];
-  // A contained Medication (`#med`) is not read.
-  if (reference.startsWith('#')) return [];
-  const key = readRef(reference, fullUrl, ctx);
-  const found = ctx.medications.filter(([k, med]) => k === key || `Medication/${med.id}` === key);
-  const med = found.length === 1 ? found[0]?.[1] : undefined;
+  // `#med`: the Medication contained in this resource with that id.
+  // (Administrations and dispensings are not shape-checked: a contained Medication of the wrong shape is none.)
+  const found = reference.startsWith('#') ? (Array.isArray(m.contained) ? m.contained : []).filter((r): r is R4.Medication => r?.resourceType === 'Medication' && `#${r.id}` === reference && !shapeProblem(r as unknown as Record<string, unknown>, '')) : bundleMedications(readRef(reference, fullUrl, ctx), ctx);
+  const med = found.length === 1 ? found[0] : undefined;
   return med && [...(med.code ? [med.code] : []), ...(med.ingredient ?? []).flatMap((i) => (i.itemCodeableConcept ? [i.itemCodeableConcept] : []))];
+}
+
+/** The bundle's Medications a reference, read by `readRef`, names. */
+function bundleMedications(key: string | undefined, ctx: Ctx): R4.Medication[] {
+  return ctx.medications.filter(([k, med]) => k === key || `Medication/${med.id}` === key).map(([, med]) => med);
 }
 
 /**
@@ -904,7 +908,7 @@ function medicationEntry(m: R4.MedicationRequest | R4.MedicationStatement, ref: 
   const concepts = medicationConcepts(m, ctx, fullUrl);
   const code = concepts?.map(conceptText).find((t) => t) ?? m.medicationReference?.display;
   const note = noteOn(ctx, ref, code);
-  if (!concepts) return note(`medicationReference ${m.medicationReference?.reference?.slice(0, 80)} matches no single Medication in the bundle: the drug is unknown; not imported`);
+  if (!concepts) return note(`medicationReference ${m.medicationReference?.reference?.slice(0, 80)} matches no single Medication ${m.medicationReference?.reference?.startsWith('#') ? 'contained in it' : 'in the bundle'}: the drug is unknown; not imported`);
   const targets = concepts.map((cc) => targetOf(cc, ctx, ref)).filter((t): t is CodeTarget => t !== undefined);
   const drugs = new Set(targets.flatMap((t) => (t.kind === 'recordValue' && t.records === 'medications' ? [t.value] : [])));
   if (drugs.size === 0) return note('not an RxNorm ingredient the dictionary binds (a clinical-drug code needs mapping to its ingredient by a person)');

@@ -91,6 +91,11 @@ function quantityProblem(v: unknown, path: string): string | undefined {
 /** The JSON path of the first element of the wrong type in an object the importer reads, if any. */
 export function shapeProblem(node: Record<string, unknown>, path: string): string | undefined {
   for (const [key, v] of Object.entries(node)) {
+    // Of contained resources only Medications are read (through `#id`), so only they are checked.
+    if (key === 'contained' && Array.isArray(v)) {
+      const problem = v.map((x, i) => (x?.resourceType === 'Medication' ? shapeProblem(x, `${path}.contained[${i}]`) : undefined)).find((p) => p);
+      if (problem) return problem;
+    }
     const kind = KINDS[key];
     if (!kind || v === undefined) continue;
     const at = `${path}.${key}`;

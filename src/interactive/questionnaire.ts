@@ -473,6 +473,9 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   /** "Is this every medication ...?": yes records the list complete; more adds records first. */
   const confirmList = async (path: string, def: RecordsDef): Promise<void> => {
     const key = `${COMPLETENESS_PREFIX}${path}`;
+    // Asked once a session: after the records are added (askRecords) as from the main loop, so a
+    // "Not sure yet" here is not asked again when the list is still unconfirmed.
+    skipped.add(key);
     for (;;) {
       const list = (getPath(data, path) as PatientData[] | null | undefined) ?? [];
       const names = list.map((_, i) => itemName(path, i));
@@ -549,8 +552,12 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
     const id = path.split('.')[0];
     return dict.sections.find((s) => s.id === id)?.title ?? String(id);
   };
+  // A section left for another (a question asked out of chart order) and re-entered later is
+  // said to be continued, not headed again as if new.
+  const headed = new Set<string>();
   const heading = (title: string) => {
-    if (title !== lastSection) say(`\n— ${title} —`);
+    if (title !== lastSection) say(`\n— ${title}${headed.has(title) ? ' (continued)' : ''} —`);
+    headed.add(title);
     lastSection = title;
   };
 

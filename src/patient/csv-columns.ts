@@ -22,6 +22,8 @@ export type ColumnTarget =
   | { kind: 'id' }
   | { kind: 'referenceDate'; name: ReferenceDateName }
   | { kind: 'review'; trial: string; review: string; key: 'decision' | 'by' | 'date' | 'note' }
+  /** `completeness.<records>.<key>`: `complete` is false when the source may miss records of that list. */
+  | { kind: 'completeness'; records: string; key: CompletenessKey; leaf: LeafType }
   /** A top-level field, or one part of it (lab value/unit/uln/date, scale score/max, number unit). */
   | { kind: 'field'; path: string; part?: string; leaf: LeafType }
   /** How many records a repeating field holds (0 writes an empty list). */
@@ -33,6 +35,9 @@ const LAB_PARTS: Record<string, LeafType> = { value: 'number', unit: 'string', u
 const SCALE_PARTS: Record<string, LeafType> = { score: 'number', max: 'number' };
 const DOSE_PARTS: Record<string, LeafType> = { date: 'date', dose: 'number', unit: 'string' };
 const REVIEW_KEYS = ['decision', 'by', 'date', 'note'] as const;
+/** The keys of a list's `completeness` entry (src/patient/schema.ts), each a column of its own. */
+const COMPLETENESS_PARTS = { complete: 'boolean', since: 'date', by: 'string', date: 'date', note: 'string' } as const satisfies Record<string, LeafType>;
+export type CompletenessKey = keyof typeof COMPLETENESS_PARTS;
 const REFERENCE_DATES = ['screening', 'consent', 'randomization'] as const;
 
 function leafOf(def: FieldDef | ItemFieldDef): LeafType | undefined {
@@ -65,6 +70,12 @@ export function resolveColumn(name: string, dict: Dictionary): ColumnTarget | un
   }
   if (parts.length === 4 && parts[0] === 'reviews' && (REVIEW_KEYS as readonly string[]).includes(parts[3] as string) && parts[1] && parts[2]) {
     return { kind: 'review', trial: parts[1], review: parts[2], key: parts[3] as (typeof REVIEW_KEYS)[number] };
+  }
+  if (parts.length >= 3 && parts[0] === 'completeness') {
+    const records = parts.slice(1, -1).join('.');
+    const key = parts[parts.length - 1] as string;
+    if (dict.fields.get(records)?.type !== 'records' || !Object.hasOwn(COMPLETENESS_PARTS, key)) return undefined;
+    return { kind: 'completeness', records, key: key as CompletenessKey, leaf: COMPLETENESS_PARTS[key as CompletenessKey] };
   }
   const whole = dict.fields.get(name);
   if (whole) {
@@ -164,9 +175,18 @@ export function columnsForField(dict: Dictionary, path: string, options: { items
   }
 }
 
+/** The column saying whether a record list is complete (the CSV form of `completeness.<list>.complete`). */
+export function completenessColumn(dict: Dictionary, records: string): TemplateColumn {
+  const label = (dict.fields.get(records) as FieldDef).label;
+  return { name: `completeness.${records}.complete`, type: 'boolean', allowed: ['true', 'false'], description: `${label}: false when the source may miss records of this list; empty: the numbered records are the whole list.` };
+}
+
 /** Every column name pattern, for "did you mean" on unknown header names (records use index 1). */
 export function knownColumnNames(dict: Dictionary): string[] {
   const names = ['id', 'referenceDates.screening', 'referenceDates.consent', 'referenceDates.randomization'];
-  for (const path of dict.fields.keys()) for (const c of columnsForField(dict, path, { slots: 1, doseSlots: 1 })) names.push(c.name);
+  for (const [path, def] of dict.fields) {
+    for (const c of columnsForField(dict, path, { slots: 1, doseSlots: 1 })) names.push(c.name);
+    if (def.type === 'records') names.push(completenessColumn(dict, path).name);
+  }
   return names;
 }

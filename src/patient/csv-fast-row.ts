@@ -177,6 +177,9 @@ function compile(header: Header, dict: Dictionary): Plan {
         columns.push(column(at, 'review', { trial: t.trial, review: t.review, key: t.key, read }));
         return;
       }
+      case 'completeness':
+        // Rare, and it changes what the engine makes of every absent record: the full route.
+        return defer();
       case 'field': {
         const def = dict.fields.get(t.path);
         if (!def) return defer();

@@ -18,6 +18,8 @@ export function patientToCells(data: Record<string, unknown>, dict: Dictionary):
   for (const [trial, byId] of Object.entries(reviews ?? {})) {
     for (const [id, decision] of Object.entries(byId)) for (const [k, v] of Object.entries(decision)) out.set(`reviews.${trial}.${id}.${k}`, cell(v));
   }
+  const completeness = data.completeness as Record<string, Record<string, unknown> | null> | undefined;
+  for (const [list, entry] of Object.entries(completeness ?? {})) for (const [k, v] of Object.entries(entry ?? {})) out.set(`completeness.${list}.${k}`, cell(v));
   for (const [path, def] of dict.fields) {
     let v: unknown = data;
     for (const k of path.split('.')) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined;

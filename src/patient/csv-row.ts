@@ -99,7 +99,7 @@ export function csvRowToData(header: CsvHeader, cells: string[]): { data: Record
     const cell = raw === undefined ? '' : raw.trim();
     if (cell === '') return;
     const column = header.names[i] as string;
-    const leaf: LeafType = target.kind === 'field' || target.kind === 'item' || target.kind === 'dose' ? target.leaf : target.kind === 'count' ? 'count' : 'string';
+    const leaf: LeafType = target.kind === 'field' || target.kind === 'item' || target.kind === 'dose' || target.kind === 'completeness' ? target.leaf : target.kind === 'count' ? 'count' : 'string';
     const converted = convert(cell, leaf);
     if ('error' in converted) {
       problems.push({ location: column, message: converted.error });
@@ -115,6 +115,10 @@ export function csvRowToData(header: CsvHeader, cells: string[]): { data: Record
         return;
       case 'review':
         setPath(data, ['reviews', target.trial, target.review, target.key], value);
+        return;
+      case 'completeness':
+        // The list's path is one key of `completeness`, dots and all.
+        setPath(data, ['completeness', target.records, target.key], value);
         return;
       case 'field': {
         if (target.part === undefined) {

@@ -3,7 +3,7 @@
 import { classificationClasses } from '../engine/calculators/bohan-peter.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
-import { chainWords, stoppedCourseWords, factData, factLabel, itemWords } from './fact-words.js';
+import { andList, chainWords, stoppedCourseWords, factData, factLabel, itemWords } from './fact-words.js';
 import { detailOf } from './trace-detail.js';
 import { formatAgainst, roundTo, sideFromOutcome } from './precise-number.js';
 
@@ -143,7 +143,9 @@ function describeKind(t: Trace): string {
       return `${dates || 'dates not recorded'}${gap}; rule: ${d.absolute ? 'the two dates ' : ''}${op(d.op)} ${d.duration} apart${d.boundary ? ` (boundary ${d.boundary})` : ''}`;
     }
     case 'known': {
-      return f && f.value !== null ? `${factLabel(f)} recorded: ${factValue(f)}` : `${f ? factLabel(f) : 'value'} not recorded`;
+      // (A field of choices by its value's label: the fact keeps the code.)
+      const shown = detailOf(t).shown;
+      return f && f.value !== null ? `${factLabel(f)} recorded: ${typeof shown === 'string' ? shown : factValue(f)}` : `${f ? factLabel(f) : 'value'} not recorded`;
     }
     case 'exists':
     case 'forAll':
@@ -196,6 +198,13 @@ function describeKind(t: Trace): string {
       const d = detailOf(t);
       if (!d.from) return `${medDates(t)}; rule: the last dose within ${d.within} before the ${d.before} date`;
       return `${medDates(t)}; window ${d.from} to ${d.date} (${d.within} before the ${d.before} date)${d.notYetStarted ? ' — not started by then' : ''}`;
+    }
+    case 'doseUnits': {
+      const d = detailOf(t);
+      const without = d.withoutUnit ? `${d.withoutUnit} dose${d.withoutUnit === 1 ? '' : 's'} without a unit` : '';
+      const given = f && Array.isArray(f.value) && f.value.length ? `in ${f.value.join(', ')}${without ? `, ${without}` : ''}` : without;
+      const shown = f && f.value !== null ? `${factLabel(f)} ${given}` : `${f ? factLabel(f) : 'Dose history'} not recorded`;
+      return `${shown}; rule: every dose in ${String(d.units).replaceAll(', ', ' or ')}`;
     }
     case 'review': {
       const d = detailOf(t);
@@ -292,9 +301,16 @@ export type TraceLine = { depth: number; outcome: Outcome; text: string };
  * parts), with a count of what was left out; `full` shows every node.
  */
 export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0): TraceLine[] {
-  const lines: TraceLine[] = [{ depth, outcome: t.outcome, text: describeNode(t) }];
+  return linesOf(t, options, depth);
+}
+
+/** `aside`: what the line adds after the node's description (why a part shown does not decide). */
+function linesOf(t: Trace, options: { full?: boolean }, depth: number, aside?: string): TraceLine[] {
+  const lines: TraceLine[] = [{ depth, outcome: t.outcome, text: aside ? `${describeNode(t)} — ${aside}` : describeNode(t) }];
   const { children, shown } = traceChildren(t, options.full === true);
-  for (const c of shown) lines.push(...traceLines(c, options, depth + 1));
+  // (Only a criterion's own alternatives: deeper, --full would repeat it on most lines.)
+  const unneeded = depth === 0 ? alternativesNotTaken(t, children) : new Map<Trace, string>();
+  for (const c of shown) lines.push(...linesOf(c, options, depth + 1, unneeded.get(c)));
   // One collapsed line per outcome among the hidden parts, each with its own mark: a "✔ (+1 more)"
   // must never hide a ✘.
   const hiddenByOutcome = new Map<Outcome, number>();
@@ -307,6 +323,22 @@ export function traceLines(t: Trace, options: { full?: boolean } = {}, depth = 0
     lines.push({ depth: depth + 1, outcome, text });
   }
   return lines;
+}
+
+/**
+ * In a met "any of", its single-line parts that are not met, each with why it does not change the
+ * result: the met parts, by their notes. --full shows them as recorded, and "Other rheumatic immune
+ * disease: no" under an E1 met by overlap myositis in the chart read as contradicting it.
+ */
+function alternativesNotTaken(t: Trace, children: Trace[]): Map<Trace, string> {
+  const out = new Map<Trace, string>();
+  const decisive = decisiveChildren(t, children);
+  // (Records that do not match are not alternatives: a list says which of them match.)
+  if (t.outcome !== 'met' || t.kind === 'exists' || decisive.length === children.length || !decisive.every((c) => c.outcome === 'met')) return out;
+  const notes = decisive.map((c) => c.note).filter((n): n is string => n !== undefined);
+  const met = notes.length === decisive.length ? `${andList(notes)} ${notes.length === 1 ? 'is' : 'are'} met` : decisive.length === 1 ? 'another part is met' : 'other parts are met';
+  for (const c of children) if (!decisive.includes(c) && c.outcome !== 'met' && !c.children?.length) out.set(c, `does not change this result: ${met}`);
+  return out;
 }
 
 /** A node's parts as the trace lists them, and those it shows: every one (`full`), else those that decide it. */

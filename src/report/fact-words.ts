@@ -52,9 +52,9 @@ function courseWords(c: { start?: string; end?: string; ongoing?: boolean }): st
   return `${c.start ?? '?'} to ${c.end ?? '?'}`;
 }
 
-/** A medication record in a calculator's fact: its drug as recorded ("other": its name), else its number ("#3"). */
+/** A medication record in a calculator's fact: its drug by its label ("other": its name), else its number ("#3"). */
 export function drugWords(d: DrugRef): string {
-  return d.drug === 'other' && d.otherName ? d.otherName : (d.drug ?? `#${d.index + 1}`);
+  return d.drug === 'other' && d.otherName ? d.otherName : (d.label ?? d.drug ?? `#${d.index + 1}`);
 }
 
 /** A list record by its name (`label`: the value's label from the criteria files), "Other (Tacrolimus)", or its number when it has none. */

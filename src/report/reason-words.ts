@@ -65,6 +65,11 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
       const value = f.value === null ? NOT_RECORDED : Array.isArray(f.value) ? (f.value.length ? shortList(f.value) : EMPTY_LIST) : String(f.value);
       return `${who}${f.label}: ${value}${rule ? ` (${needs} ${opWord(f.threshold?.op ?? '')}${shortValues(String(f.threshold?.value ?? ''))})` : ''}`;
     }
+    case 'doseUnits': {
+      const units = Array.isArray(f.value) ? f.value.join(', ') : String(f.value);
+      const value = f.value === null ? NOT_RECORDED : [units && `in ${units}`, f.text].filter(Boolean).join(', ');
+      return `${who}${f.label}: ${value}${rule ? ` (${needs} every dose in ${String(f.threshold?.value ?? '').replaceAll(', ', ' or ')})` : ''}`;
+    }
     case 'labUln': {
       const times = f.threshold?.timesUln ?? NaN;
       const need = `${needs} ${op(f.threshold?.op ?? '')} ${roundTo(times, 12)} × ULN`;
@@ -87,7 +92,7 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
       return `${who}${f.label} ${dates}${f.text ? `: ${f.text} days apart` : ''}, ${needs} ${op(f.threshold?.op ?? '')} ${f.threshold?.value} apart`;
     }
     case 'known':
-      return `${who}${f.label}: ${f.value === null ? NOT_RECORDED : `recorded (${Array.isArray(f.value) ? f.value.join(', ') : String(f.value)})`}`;
+      return `${who}${f.label}: ${f.value === null ? NOT_RECORDED : `recorded (${f.text ?? (Array.isArray(f.value) ? f.value.join(', ') : String(f.value))})`}`;
     case 'ongoing':
     case 'takenFor':
     case 'stoppedCourse':

@@ -61,7 +61,7 @@ export type ReasonFact = {
   notConcerned?: string[];
   /** records: false when the list is not confirmed complete (records may be missing). */
   complete?: boolean;
-  /** A free description: a review's question, a calculator's result, a dose change. */
+  /** A free description: a review's question, a calculator's result, a dose change, a recorded choice's label. */
   text?: string;
 };
 
@@ -243,6 +243,12 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
       const d = detailOf(t);
       return { ...head, threshold: { op: t.kind === 'in' ? 'in' : 'includesAny', value: String(d.values) } };
     }
+    case 'doseUnits': {
+      const d = detailOf(t);
+      const out: ReasonFact = { ...head, threshold: { op: 'everyDoseIn', value: String(d.units) } };
+      if (typeof d.withoutUnit === 'number') out.text = `${d.withoutUnit} without a unit`;
+      return out;
+    }
     case 'labUln': {
       const d = detailOf(t);
       const value = t.facts[0];
@@ -278,6 +284,11 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
     case 'dateWithin': {
       const d = detailOf(t);
       return { ...head, window: window(d) };
+    }
+    case 'known': {
+      // A field of choices: the value stays its code, its label is the words.
+      const d = detailOf(t);
+      return typeof d.shown === 'string' ? { ...head, text: d.shown } : head;
     }
     case 'interval': {
       const d = detailOf(t);

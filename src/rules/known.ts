@@ -1,13 +1,17 @@
 // `known`: the field is recorded, whatever its value.
 import { fromBoolean } from '../engine/logic.js';
 import type { Fact } from '../engine/result.js';
+import { enumDisplay } from './enum-kinds.js';
 import { fact, fieldReader, leaf } from './kit.js';
 import type { RuleKind } from './types.js';
 import { bool } from '../sql/kit.js';
 
 export type Known = { kind: 'known'; note?: string | undefined; field: string };
-/** A known rule's trace records its fact only. */
-export type KnownDetail = never;
+/**
+ * A known rule's trace records its fact (the value as recorded: a code for a field of choices) and,
+ * for a field of choices, `shown`: the value's label from the criteria files, for reports to show.
+ */
+export type KnownDetail = { shown: string };
 
 function display(v: unknown): Fact['value'] {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
@@ -22,10 +26,13 @@ export const known: RuleKind<Known> = {
   reads: (n, cx) => cx.field(n.field),
   compile(n, cx) {
     const r = fieldReader(cx.dict, cx.scope, n.field);
+    const label = enumDisplay(cx.dict, cx.scope, n.field);
     return leaf('known', n.note, (env, x) => {
       const value = r.read(env);
       const isKnown = value !== undefined && value !== null;
       if (x) x.facts.push(isKnown ? fact(r.path(env), r, display(value)) : { field: r.path(env), label: r.label, value: null });
+      const shown = typeof value === 'string' ? label(value) : Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.map(label).join(', ') : undefined;
+      if (x && shown !== undefined && shown !== (Array.isArray(value) ? value.join(', ') : value)) x.detail = { shown };
       return fromBoolean(isKnown);
     });
   },

@@ -10,6 +10,7 @@ import { calc, type Calc, type CalcDetail } from './calc.js';
 import { compare, type Compare, type CompareDetail } from './compare.js';
 import { count, type Count } from './count.js';
 import { dateWithin, type DateWithin, type DateWithinDetail } from './date-within.js';
+import { doseUnits, type DoseUnits, type DoseUnitsDetail } from './dose-units.js';
 import { exists, type Exists } from './exists.js';
 import { forAll, type ForAll } from './for-all.js';
 import { includesAny, type IncludesAny, type IncludesAnyDetail } from './includes-any.js';
@@ -32,7 +33,7 @@ import type { Child, CompiledNode, Definitions, RuleKind } from './types.js';
 /** One rule of the language: a node of a criterion's condition tree. */
 export type Condition =
   | All | AnyOf | Not | AtLeast | Compare | Is | In | IncludesAny | LabUln | Age | DateWithin | Interval | Known
-  | Exists | ForAll | Count | Ongoing | TakenFor | StoppedCourse | StableDose | LastDoseWithin | Review | Ref | Calc;
+  | Exists | ForAll | Count | Ongoing | TakenFor | StoppedCourse | StableDose | LastDoseWithin | DoseUnits | Review | Ref | Calc;
 
 /**
  * The detail each kind's trace node carries (declared in its module), plus the two nodes a list
@@ -43,7 +44,7 @@ export type TraceDetails = {
   all: never; any: never; not: never; atLeast: AtLeastDetail; compare: CompareDetail; is: IsDetail; in: InDetail;
   includesAny: IncludesAnyDetail; labUln: LabUlnDetail; age: AgeDetail; dateWithin: DateWithinDetail; interval: IntervalDetail;
   known: KnownDetail; exists: QuantifierDetail; forAll: QuantifierDetail; count: QuantifierDetail; ongoing: OngoingDetail;
-  takenFor: TakenForDetail; stoppedCourse: StoppedCourseDetail; stableDose: StableDoseDetail; lastDoseWithin: LastDoseWithinDetail; review: ReviewDetail;
+  takenFor: TakenForDetail; stoppedCourse: StoppedCourseDetail; stableDose: StableDoseDetail; lastDoseWithin: LastDoseWithinDetail; doseUnits: DoseUnitsDetail; review: ReviewDetail;
   ref: RefDetail; calc: CalcDetail; item: ItemDetail; unrecorded: UnrecordedDetail;
 };
 
@@ -51,7 +52,7 @@ type Registry = { [K in Condition['kind']]: RuleKind<Extract<Condition, { kind: 
 
 export const RULES: Registry = {
   all, any, not, atLeast, compare, is, in: inValues, includesAny, labUln, age, dateWithin, interval, known,
-  exists, forAll, count, ongoing, takenFor, stoppedCourse, stableDose, lastDoseWithin, review, ref, calc,
+  exists, forAll, count, ongoing, takenFor, stoppedCourse, stableDose, lastDoseWithin, doseUnits, review, ref, calc,
 };
 
 export const RULE_KINDS = Object.keys(RULES) as Condition['kind'][];

@@ -217,6 +217,11 @@ function positions(header: Header, dict: Dictionary): Positions | undefined {
         group.keys.set(t.key, at);
         break;
       }
+      case 'completeness':
+        // The layout has no per-list completeness: a row saying anything here is read by the JS
+        // path (an empty cell, today's "the numbered records are the whole list", stays in SQL).
+        p.defer.push(at);
+        break;
       case 'field': {
         const def = dict.fields.get(t.path);
         if (!def) p.defer.push(at);

@@ -30,7 +30,15 @@ function toCsv(patients: Record<string, unknown>[]): string {
   return [csvLine(header), ...rows.map((r) => csvLine(r))].join('');
 }
 
-async function singleVerdicts(file: string) {
+/** `screen` on one patient file, run once per file (the round-trip tests below compare every example with it four times). */
+const singles = new Map<string, ReturnType<typeof screenSingle>>();
+function singleVerdicts(file: string) {
+  let r = singles.get(file);
+  if (!r) singles.set(file, (r = screenSingle(file)));
+  return r;
+}
+
+async function screenSingle(file: string) {
   const r = await runCli([file, '--trial', TRIAL, '--format', 'json']);
   const report = JSON.parse(r.stdout) as { verdict: string; criteria: { id: string; outcome: string }[]; missing: { field: string }[]; review: { id: string }[] };
   return { verdict: report.verdict, outcomes: Object.fromEntries(report.criteria.map((c) => [c.id, c.outcome])), missing: report.missing.map(missingText), review: report.review.map((x) => x.id) };

@@ -141,7 +141,8 @@ describe('screen <bundle.json> --trial X', () => {
     // Only the importer: the imported patient is checked by the start-up bundle's parser and zod,
     // not by a second copy compiled again for every bundle screened.
     expect(importer).not.toContain('_zod');
-    expect(importer.length).toBeLessThan(40_000);
+    // About 40 kB of our own code: a second copy of a library would add hundreds.
+    expect(importer.length).toBeLessThan(45_000);
   });
 });
 

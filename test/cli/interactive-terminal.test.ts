@@ -173,3 +173,45 @@ test('on a terminal (NCT04946669): a stopped immunosuppressant without its respo
   expect(responded.code).toBe(1);
   expect(savedFile(other).medications[1].outcome).toBe('response');
 });
+
+// A nurse's run-through: the questions that can make the months of skin disease moot (Bohan and
+// Peter) are asked between two Diagnosis questions, and "— Diagnosis —" was printed again as if new.
+test('on a terminal (NCT04946669): a section re-entered after questions asked out of chart order is headed "continued"', async () => {
+  const dir = patientDir((p) => {
+    delete p.diagnosis;
+    delete p.bohanPeter;
+  }, 'nct04946669-not-refractory.json');
+  // Enter on every question: unknown (yes/no questions start on "Unknown / skip").
+  const { code, out } = await onTerminal(dir, '--trial NCT04946669 --interactive p.json --save out.json', [
+    [/Which\s+myositis\s+diagnosis/, [ENTER]],
+    [/\(treatment\s+intolerance\)\?/, [ENTER]],
+    ...[/item 1:/, /item 2:/, /item 3:/, /item 4:/, /item 5:/, /been\s+excluded\?/, /how\s+many\s+months/, /confirmed\s+by\s+a\s+skin\s+biopsy\?/].map((re): [RegExp, string[]] => [re, [ENTER]]),
+  ]);
+  expect([...out.matchAll(/— ([^—\r\n]+) —/g)].map((m) => m[1])).toEqual(['Diagnosis', 'Bohan and Peter items', 'Diagnosis (continued)']);
+  expect(out).toContain('10 questions asked; saved to out.json.');
+  expect(code).toBe(3);
+});
+
+// A nurse's run-through: "Not sure yet" on the medication list's confirmation was asked a second
+// time straight after (the main loop found the list still unconfirmed, as it was told to leave it).
+test('on a terminal: "Not sure yet" on the medication list\'s confirmation is asked once a session', async () => {
+  const dir = patientDir((p) => delete p.medications);
+  const { code, out } = await onTerminal(dir, '--trial IM101-611 --interactive p.json --save out.json', [
+    [/Record every corticosteroid/, [ENTER]], // Add a record
+    [/Medications #1: Drug\?/, [DOWN, ENTER]], // Prednisone
+    [/Prednisone: Start date\?/, ['2025-01-10', ENTER]],
+    [/Prednisone: is it still being taken\?/, [DOWN, ENTER]], // Still taking
+    [/Dose 1: date this dose started/, ['2025-01-10', ENTER]],
+    [/Dose 1: amount/, ['10', ENTER]],
+    [/Dose 1: unit/, [DOWN, ENTER]], // mg/day
+    [/Did the dose of Prednisone change/, [DOWN, ENTER]], // No
+    [/Another medications record to add\?/, [DOWN, ENTER]], // No more
+    [/Is this every corticosteroid, immunosuppressant, biologic/, [ENTER]], // Not sure yet
+    [/circulating B cells/, [ENTER]], // (rituximab may be missing from an unconfirmed list) unknown
+  ]);
+  expect(out.match(/Medications entered: Prednisone\./g)).toHaveLength(1);
+  expect(out.match(/✔ Is this every corticosteroid/g)).toHaveLength(1);
+  expect(out).toContain('11 questions asked; saved to out.json.');
+  expect(code).toBe(3);
+  expect(savedFile(dir).completeness).toEqual({ medications: { complete: false } });
+});

@@ -112,4 +112,52 @@ describe('NCT04946669 exclusions the audit disputed', () => {
       expect(r.stdout).not.toMatch(/Other rheumatic immune disease: no/);
     },
   );
+
+  // --full shows every part, the history's field as recorded: said not to change E1, and why.
+  test.each([[['--full']], [['--format', 'md', '--full']]])('overlap myositis, %j: the history\'s "no" is shown as an alternative E1 does not need', async (extra) => {
+    const r = await screenPatient(overlap, extra);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n').filter((l) => l.includes('Other rheumatic immune disease: no'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Other rheumatic immune disease: no; rule: yes — does not change this result: overlap myositis in the chart \(with another connective tissue disease\) is met$/);
+  });
+
+  test('--full: with the history\'s "yes" and no overlap in the chart, E1 says only what it holds', async () => {
+    const r = await screenPatient((p) => { p.history.otherRheumaticDisease = true; }, ['--full']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    const from = lines.findIndex((l) => l.startsWith('✘ E1 '));
+    const e1 = lines.slice(from, from + 1 + lines.slice(from + 1).findIndex((l) => /^[✔✘?⚑] /.test(l)));
+    expect(e1).toContain('        ✔ Other rheumatic immune disease: yes; rule: yes');
+    // The overlap part, not met, is said not to change the result; nothing else is.
+    expect(e1.filter((l) => l.includes('does not change this result'))).toEqual([expect.stringMatching(/^ +✘ overlap myositis in the chart .* — does not change this result: another part is met$/)]);
+  });
+});
+
+// A nurse's run-through: facts read "methotrexate (intolerance, …)", "yes, with prednisone", "other
+// (recorded prednisone equivalent)" and "Myositis diagnosis recorded: dm" where the criteria files
+// have labels. Human-facing reports show the labels; the JSON report keeps the codes as data.
+describe('drugs and choices by their labels from the criteria files', () => {
+  const patient = JSON.parse(readFileSync(`${ROOT}examples/nct04946669-intolerance.json`, 'utf8'));
+  patient.medications[1].drug = 'mycophenolateMofetil';
+  patient.medications.push({ drug: 'other', class: 'corticosteroid', start: '2025-01-01', ongoing: true, prednisoneEquivalentMgPerDay: 5 });
+  const screenIt = (extra: string[]) => runInProcess(['-', '--trial', 'NCT04946669', '--as-of', '2026-11-16', '--generated-at', '2026-11-16', ...extra], {}, JSON.stringify(patient));
+
+  test.each([[['--explain']], [['--full']], [['--format', 'md', '--full']], [['--format', 'html', '--full']]])('%j', async (extra) => {
+    const r = await screenIt(extra);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+    expect(text).toContain('Mycophenolate mofetil (intolerance, 2025-06-15 to 2025-12-01) together with a glucocorticoid for ≥ 3 months yes, with Prednisone');
+    expect(text).toContain('Other drug (recorded prednisone equivalent) 5 mg/day');
+    // (Every part of a rule: "is recorded" only with --full.)
+    if (extra.includes('--full')) expect(text).toContain('Myositis diagnosis recorded: Dermatomyositis');
+    expect(text).not.toMatch(/mycophenolateMofetil|with prednisone|recorded: dm\b|\bother \(recorded/);
+  });
+
+  test('the JSON report keeps the codes as its values', async () => {
+    const json = JSON.parse((await screenIt(['--format', 'json'])).stdout);
+    const i1 = json.criteria.find((c: { id: string }) => c.id === 'I1');
+    expect(i1.facts).toContainEqual({ field: 'diagnosis.subtype', label: 'Myositis diagnosis', value: 'dm' });
+    expect(JSON.stringify(i1.trace)).toContain('{"field":"diagnosis.subtype","label":"Myositis diagnosis","value":"dm"}');
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openCriteriaDir, loadTrial } from '../../src/criteria/criteria-dir.js';
-import { trialFields } from '../../src/criteria/trial-fields.js';
+import { trialFields, trialsFields } from '../../src/criteria/trial-fields.js';
 import { resolveColumn } from '../../src/patient/csv-columns.js';
 import { csvTemplate } from '../../src/cli/template-run.js';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
@@ -37,6 +37,8 @@ describe('screen template', () => {
     expect(header).toContain('medications.2.doses.1.dose');
     expect(header).not.toContain('medications.3.drug');
     expect(header).toContain(`reviews.${TRIAL}.P1-protocol.decision`);
+    // One completeness column per record list the trial reads (an empty cell: today's reading).
+    expect(header.filter((h) => h.startsWith('completeness.'))).toEqual(['completeness.procedures.complete', 'completeness.medications.complete', 'completeness.malignancies.complete']);
     const file = join(dir, 'empty-row.csv');
     writeFileSync(file, `${r.stdout}${header.map(() => '').join(',')}\r\n`);
     const batch = await runCli(['batch', file, '--trial', TRIAL]);
@@ -48,10 +50,12 @@ describe('screen template', () => {
   // What a rule reads (its kind's `reads`) decides the template's columns: a field the engine uses
   // but the rule does not declare would be missing from every site's spreadsheet, and its patients
   // would come out undetermined (the stated age did, until the age rule declared it).
-  test.each(['IM101-611', 'NCT02347891', 'NCT04946669'])('%s: every example, in only the columns its template asks for, screens in batch exactly as with every column', async (id) => {
-    const used = trialFields(loadTrial(set, id), set.dictionary);
+  // Several trials: one template for a file screened against all of them.
+  test.each([['IM101-611'], ['NCT02347891'], ['NCT04946669'], ['IM101-611', 'NCT02347891', 'NCT04946669']].map((ids) => ({ ids, name: ids.join(' + ') })))('$name: every example, in only the columns its template asks for, screens in batch exactly as with every column', async ({ ids }) => {
+    const used = trialsFields(ids.map((id) => loadTrial(set, id)), set.dictionary);
+    const id = ids.join('+');
     // The template's own columns, with room for every record and dose the examples hold.
-    const asked = new Set(csvTemplate(id, used, set.dictionary, { slots: 50, doseSlots: 50 }).map((c) => c.name));
+    const asked = new Set(csvTemplate(used, set.dictionary, { slots: 50, doseSlots: 50 }).map((c) => c.name));
     const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort().map((f) => example(f.replace(/\.json$/, '')));
     const table = patientsToTable(examples, set.dictionary);
     const keep = table.header.map((name) => asked.has(name));
@@ -64,10 +68,10 @@ describe('screen template', () => {
     };
     const only = <T,>(xs: T[]) => xs.filter((_, i) => keep[i]);
     // Each example's own reference dates (no --as-of, so a date a rule reads must be a column too).
-    const screen = async (file: string) => (await runCli(['batch', file, '--trial', id, '--wide'])).stdout;
+    const screen = async (file: string) => (await runCli(['batch', file, ...ids.flatMap((t) => ['--trial', t]), '--wide'])).stdout;
     const all = await screen(write(`${id}-all.csv`, table.header, table.rows));
     const rows = parseCsvOutput(all);
-    expect(rows.length).toBe(examples.length);
+    expect(rows.length).toBe(examples.length * ids.length);
     expect(rows.filter((r) => r.verdict === 'error')).toEqual([]);
     expect(await screen(write(`${id}-asked.csv`, only(table.header), table.rows.map(only)))).toBe(all);
   });
@@ -79,6 +83,11 @@ describe('screen template', () => {
     expect(ck?.allowed).toBe('U/L | µkat/L | ukat/L');
     expect(rows.find((x) => x.column === 'labs.ck.uln')?.unit).toBe('U/L');
     expect(rows.find((x) => x.column === 'antibodies.positive')?.description).toContain('"none" for an empty list');
+    expect(rows.find((x) => x.column === 'completeness.medications.complete')).toMatchObject({
+      type: 'boolean',
+      allowed: 'true | false',
+      description: 'Medications: false when the source may miss records of this list; empty: the numbered records are the whole list.',
+    });
   });
 
   test('--describe and the JSON skeleton show the terminology codes that fill each field from an EHR', async () => {
@@ -117,6 +126,49 @@ describe('screen template', () => {
     for (const f of ['imacs.baseline.pga', 'imacs.followUp.enzyme', 'demographics.weightKg', 'bohanPeter.rash', 'diagnosis.sontheimerSkinMonths', 'medications']) expect(used.fields).toContain(f);
     expect(used.recordItems.get('medications')).toEqual(expect.arrayContaining(['drug', 'start', 'doses', 'prednisoneEquivalentMgPerDay']));
     expect(used.reviews.every((r) => r.criterion !== '')).toBe(true);
+  });
+
+  test('several trials: what any of them reads, once, in dictionary order, and each trial\'s review columns', async () => {
+    const ids = ['NCT04946669', 'IM101-611'];
+    const header = (await runCli(['template', ...ids])).stdout.trimEnd().split(',');
+    const alone = ids.map(async (t) => (await runCli(['template', t])).stdout.trimEnd().split(','));
+    const [a, b] = await Promise.all(alone);
+    expect(new Set(header)).toEqual(new Set([...(a ?? []), ...(b ?? [])]));
+    expect(header.length).toBe(new Set(header).size);
+    const fields = header.filter((h) => !h.startsWith('reviews.'));
+    // Dictionary order: each trial's own header is in that order, so the union keeps both orders.
+    for (const own of [a, b]) expect(fields.filter((h) => own?.includes(h))).toEqual(own?.filter((h) => !h.startsWith('reviews.')));
+    expect(header).toContain('reviews.IM101-611.I6-stopped-course.decision');
+    expect(header).toContain('reviews.NCT04946669.I3-rituximab-ivig.decision');
+    expect((await runCli(['template', '--all'])).stdout).toBe((await runCli(['template', 'IM101-611', 'NCT02347891', 'NCT04946669'])).stdout);
+    const described = parseCsvOutput((await runCli(['template', ...ids, '--describe'])).stdout);
+    expect(described.find((r) => r.column === 'reviews.NCT04946669.I3-rituximab-ivig.decision')?.description).toMatch(/^Review I3-rituximab-ivig \(investigator, NCT04946669 criterion I3\)/);
+  });
+
+  test('several trials, JSON: one skeleton with every field any reads; review ids named per trial', async () => {
+    const r = await runCli(['template', 'IM101-611', 'NCT04946669', '--format', 'json']);
+    const skeleton = JSON.parse(r.stdout);
+    expect(skeleton['#template']).toMatch(/^Patient file for IM101-611, NCT04946669\./);
+    expect(skeleton.imacs.baseline.pga).toBeNull(); // NCT04946669 only
+    expect(skeleton.history.ildUncontrolledOrRapid).toBeNull(); // IM101-611 only
+    expect(skeleton['#reviews']).toContain('"IM101-611": {"<review id>"');
+    expect(skeleton['#reviews']).toMatch(/\. IM101-611 review ids: I2-.* \| NCT04946669 review ids: I1-/);
+    const file = join(dir, 'skeleton-two.json');
+    writeFileSync(file, r.stdout);
+    const screened = await runCli([file, '--trial', 'IM101-611', '--trial', 'NCT04946669', '--as-of', '2026-11-16']);
+    expect(screened.stderr).toBe('');
+  });
+
+  test.each([
+    { args: [], says: 'missing a trial id or --all (list trials with: screen trials)' },
+    { args: ['IM101-611', 'IM101-611'], says: 'trial IM101-611 is given twice' },
+    { args: ['IM101-611', '--all'], says: 'give either trial ids or --all, not both' },
+    // (Before, --describe was silently ignored with --format json.)
+    { args: ['IM101-611', '--format', 'json', '--describe'], says: '--describe is for the CSV header (the JSON skeleton describes each field beside it)' },
+  ])('template $args: a one-line usage error', async ({ args, says }) => {
+    const r = await runCli(['template', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`screen: ${says}\n`);
   });
 
   test('unknown trial is a one-line usage error', async () => {

@@ -686,3 +686,66 @@ describe('2d. NCT04946669: a short biologic or immune globulin course is asked a
     expect(openIds(r)).toEqual(['I5-etcetera-stable-dose']);
   });
 });
+
+// Cyclophosphamide is named in the record's list, so its courses are measured first to last dose;
+// intravenous pulses (monthly: 3 pulses span 2 months) act between doses, so a stopped course whose
+// first dose was at least 3 months before screening but whose last came less than 3 months after it
+// goes to the investigator (I3-cyclophosphamide-course, for I3 and I5), unless every recorded dose is
+// in mg/day (oral, taken daily: its dates are the time it was taken). Before, it failed I3 and I5
+// with no question.
+describe('2e. NCT04946669: a short cyclophosphamide pulse course is asked about; oral daily cyclophosphamide is judged by its dates', () => {
+  const pulses = (unit: string, dates: string[]) => dates.map((date) => ({ date, dose: unit === 'g' ? 1 : 750, unit }));
+  const course = (start: string, stop: string, doses?: unknown[]) => (p: any) => {
+    p.medications[1] = { drug: 'cyclophosphamide', start, stop, outcome: 'failure', ...(doses ? { doses } : {}) };
+  };
+  const decide = (decisions: Record<string, 'yes' | 'no'>) => (p: any) => {
+    p.reviews = { NCT04946669: Object.fromEntries(Object.entries(decisions).map(([id, decision]) => [id, { decision, by: 'Dr A', date: '2026-11-16' }])) };
+  };
+  const monthly = ['2025-09-01', '2025-10-01', '2025-11-01'];
+  test.each([
+    // [case, first dose, last dose, doses, decisions, I3 and I5 outcomes, whether I3-cyclophosphamide-course is listed open in I3 and I5]
+    ['3 monthly pulses in g', '2025-09-01', '2025-11-01', pulses('g', monthly), {}, ['needs_review', 'needs_review'], [true, true]],
+    ['3 monthly pulses in mg/m²', '2025-09-01', '2025-11-01', pulses('mg/m²', monthly), {}, ['needs_review', 'needs_review'], [true, true]],
+    // (I5 also needs the dose history for its stable dose: unknown until given, and asks for it first.)
+    ['no dose history (oral or IV cannot be told)', '2025-09-01', '2025-11-01', undefined, {}, ['needs_review', 'unknown'], [true, false]],
+    ['oral, daily doses in mg/day for 2 months', '2025-09-01', '2025-11-01', [{ date: '2025-09-01', dose: 100, unit: 'mg/day' }], {}, ['not_met', 'not_met'], [false, false]],
+    // First dose exactly 3 months before screening (2026-11-16): asked; a day later: not 3 months of anything yet.
+    ['pulses, the first exactly 3 months before screening', '2026-08-16', '2026-10-16', pulses('g', ['2026-08-16', '2026-09-16', '2026-10-16']), {}, ['needs_review', 'needs_review'], [true, true]],
+    ['pulses, the first 3 months less a day before screening', '2026-08-17', '2026-10-17', pulses('g', ['2026-08-17', '2026-09-17', '2026-10-17']), {}, ['not_met', 'not_met'], [false, false]],
+    // Last dose 3 months after the first: the dates decide, as for any named immunosuppressant.
+    ['4 monthly pulses, 3 months first to last', '2025-09-01', '2025-12-01', pulses('g', [...monthly, '2025-12-01']), {}, ['met', 'needs_review'], [false, false]],
+    ['pulses, investigator: less than 3 months of treatment', '2025-09-01', '2025-11-01', pulses('g', monthly), { 'I3-cyclophosphamide-course': 'no' }, ['not_met', 'not_met'], [false, false]],
+    // Counted as 3 months, the combined 3 months with the glucocorticoid and the stable dose are still asked.
+    ['pulses, investigator: 3 months of treatment', '2025-09-01', '2025-11-01', pulses('g', monthly), { 'I3-cyclophosphamide-course': 'yes' }, ['needs_review', 'needs_review'], [false, false]],
+    ['pulses, 3 months of treatment, given together, an earlier stable dose', '2025-09-01', '2025-11-01', pulses('g', monthly), { 'I3-cyclophosphamide-course': 'yes', 'I3-combined-3-months': 'yes', 'I5-earlier-stable-dose': 'yes' }, ['met', 'met'], [false, false]],
+  ] as const)('%s (%s to %s)', (_name, start, stop, doses, decisions, outcomes, asked) => {
+    const patch = (p: any) => {
+      course(start, stop, doses as unknown[] | undefined)(p);
+      decide(decisions)(p);
+    };
+    const [i3, i5] = [aba('I3', patch), aba('I5', patch)];
+    expect([i3.outcome, i5.outcome]).toEqual(outcomes);
+    expect([i3, i5].map((r) => openIds(r).includes('I3-cyclophosphamide-course'))).toEqual(asked);
+  });
+  test('the question says what the record shows and what an oral daily course would mean', () => {
+    const q = aba('I3', course('2025-09-01', '2025-11-01', pulses('g', monthly))).review.find((x) => x.id === 'I3-cyclophosphamide-course')?.question ?? '';
+    expect(q).toMatch(/dose history does not show daily doses \(mg\/day\)/);
+    expect(q).toMatch(/taken orally every day, its\s+dates are the time it was taken/);
+  });
+});
+
+// While the short-course question (I3-infusion-course) is open, the questions that follow it must not
+// state that the therapy was given for 3 months.
+describe('2f. NCT04946669: the questions after a short course presume nothing', () => {
+  const rituximabCycle = (p: any) => {
+    p.medications[1] = { drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' };
+  };
+  test('I3-rituximab-ivig and I5-etcetera-stable-dose do not say the therapy was given for at least 3 months', () => {
+    const questions = [aba('I3', rituximabCycle), aba('I5', rituximabCycle)].flatMap((r) => r.review.filter((x) => x.status === 'open'));
+    expect(questions.map((x) => x.id)).toEqual(['I3-infusion-course', 'I3-rituximab-ivig', 'I3-combined-3-months', 'I3-infusion-course', 'I3-rituximab-ivig', 'I5-etcetera-stable-dose']);
+    for (const x of questions.filter((q) => q.id === 'I3-rituximab-ivig' || q.id === 'I5-etcetera-stable-dose')) {
+      expect(x.question, x.id).not.toMatch(/given for\s+at least 3 months/);
+      expect(x.question, x.id).toMatch(/I3-infusion-course/);
+    }
+  });
+});

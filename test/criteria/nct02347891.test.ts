@@ -95,20 +95,18 @@ describe('NCT02347891', () => {
     expect(r.review.filter((x) => x.status === 'open')).toEqual([]);
   });
 
+  /** A patient whose medication list is this one course. */
+  const only = (course: Record<string, unknown>) => (p: any) => {
+    p.medications = [course];
+  };
   test.each([
     ['prednisone failed after > 3 months', () => {}, 'met'],
     ['responders only', (p: any) => { p.medications.forEach((m: any) => (m.outcome = 'response')); }, 'not_met'],
-    ['IVIG not tolerated, given exactly 3 months', (p: any) => {
-      p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-10', outcome: 'intolerance' }];
-    }, 'met'],
+    ['IVIG not tolerated, given exactly 3 months', only({ drug: 'ivig', start: '2025-01-10', stop: '2025-04-10', outcome: 'intolerance' }), 'met'],
     // A course of infusions acts between doses: one stopped less than 3 months after its first dose, the
     // first at least 3 months before screening (2026-11-16), goes to the investigator (I4-infusion-course).
-    ['IVIG not tolerated, last dose a day short of 3 months after the first: investigator', (p: any) => {
-      p.medications = [{ drug: 'ivig', start: '2025-01-10', stop: '2025-04-09', outcome: 'intolerance' }];
-    }, 'needs_review'],
-    ['rituximab failed, two infusions two weeks apart: investigator', (p: any) => {
-      p.medications = [{ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }];
-    }, 'needs_review'],
+    ['IVIG not tolerated, last dose a day short of 3 months after the first: investigator', only({ drug: 'ivig', start: '2025-01-10', stop: '2025-04-09', outcome: 'intolerance' }), 'needs_review'],
+    ['rituximab failed, two infusions two weeks apart: investigator', only({ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }), 'needs_review'],
     ['rituximab, investigator: 3 months of treatment', (p: any) => {
       p.medications = [{ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }];
       p.reviews.NCT02347891['I4-infusion-course'] = { decision: 'yes', by: 'Dr A', date: '2026-11-16' };
@@ -117,34 +115,16 @@ describe('NCT02347891', () => {
       p.medications = [{ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }];
       p.reviews.NCT02347891['I4-infusion-course'] = { decision: 'no', by: 'Dr A', date: '2026-11-16' };
     }, 'not_met'],
-    ['rituximab, first dose exactly 3 months before screening: investigator', (p: any) => {
-      p.medications = [{ drug: 'rituximab', start: '2026-08-16', stop: '2026-08-30', outcome: 'failure' }];
-    }, 'needs_review'],
-    ['rituximab, first dose 3 months minus a day before screening: not yet 3 months', (p: any) => {
-      p.medications = [{ drug: 'rituximab', start: '2026-08-17', stop: '2026-08-31', outcome: 'failure' }];
-    }, 'not_met'],
-    ['rituximab that worked, two infusions', (p: any) => {
-      p.medications = [{ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'response' }];
-    }, 'not_met'],
-    ['cyclophosphamide failed, 3 monthly pulses (2 months first to last): investigator', (p: any) => {
-      p.medications = [{ drug: 'cyclophosphamide', start: '2025-03-01', stop: '2025-05-01', outcome: 'failure' }];
-    }, 'needs_review'],
-    ['azathioprine (not an infusion) stopped after 2 months', (p: any) => {
-      p.medications = [{ drug: 'azathioprine', start: '2025-03-01', stop: '2025-05-01', outcome: 'failure' }];
-    }, 'not_met'],
-    ['tocilizumab (not in the listing) stopped after 2 weeks', (p: any) => {
-      p.medications = [{ drug: 'tocilizumab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }];
-    }, 'not_met'],
-    ['rituximab failed, last dose not recorded', (p: any) => {
-      p.medications = [{ drug: 'rituximab', start: '2025-09-01', outcome: 'failure' }];
-    }, 'unknown'],
+    ['rituximab, first dose exactly 3 months before screening: investigator', only({ drug: 'rituximab', start: '2026-08-16', stop: '2026-08-30', outcome: 'failure' }), 'needs_review'],
+    ['rituximab, first dose 3 months minus a day before screening: not yet 3 months', only({ drug: 'rituximab', start: '2026-08-17', stop: '2026-08-31', outcome: 'failure' }), 'not_met'],
+    ['rituximab that worked, two infusions', only({ drug: 'rituximab', start: '2025-09-01', stop: '2025-09-15', outcome: 'response' }), 'not_met'],
+    ['cyclophosphamide failed, 3 monthly pulses (2 months first to last): investigator', only({ drug: 'cyclophosphamide', start: '2025-03-01', stop: '2025-05-01', outcome: 'failure' }), 'needs_review'],
+    ['azathioprine (not an infusion) stopped after 2 months', only({ drug: 'azathioprine', start: '2025-03-01', stop: '2025-05-01', outcome: 'failure' }), 'not_met'],
+    ['tocilizumab (not in the listing) stopped after 2 weeks', only({ drug: 'tocilizumab', start: '2025-09-01', stop: '2025-09-15', outcome: 'failure' }), 'not_met'],
+    ['rituximab failed, last dose not recorded', only({ drug: 'rituximab', start: '2025-09-01', outcome: 'failure' }), 'unknown'],
     // A last dose still to come (the screening date is 2026-11-16): 46 days of prednisone so far, not 3 months.
-    ['prednisone from 2026-10-01, last dose planned for 2027-03-01', (p: any) => {
-      p.medications = [{ drug: 'prednisone', start: '2026-10-01', stop: '2027-03-01', outcome: 'failure', doses: [{ date: '2026-10-01', dose: 60, unit: 'mg/day' }] }];
-    }, 'not_met'],
-    ['prednisone from 2026-08-16, last dose planned for 2027-03-01: 3 months reached on the screening date', (p: any) => {
-      p.medications = [{ drug: 'prednisone', start: '2026-08-16', stop: '2027-03-01', outcome: 'failure', doses: [{ date: '2026-08-16', dose: 60, unit: 'mg/day' }] }];
-    }, 'met'],
+    ['prednisone from 2026-10-01, last dose planned for 2027-03-01', only({ drug: 'prednisone', start: '2026-10-01', stop: '2027-03-01', outcome: 'failure', doses: [{ date: '2026-10-01', dose: 60, unit: 'mg/day' }] }), 'not_met'],
+    ['prednisone from 2026-08-16, last dose planned for 2027-03-01: 3 months reached on the screening date', only({ drug: 'prednisone', start: '2026-08-16', stop: '2027-03-01', outcome: 'failure', doses: [{ date: '2026-08-16', dose: 60, unit: 'mg/day' }] }), 'met'],
     // A month end: 3 months from 2025-11-30 end on 2026-02-28, whether the course goes on or stops then.
     ['month end, still taken: prednisone since 2025-11-30, screening 2026-02-28', (p: any) => {
       p.referenceDates.screening = '2026-02-28';
@@ -158,9 +138,7 @@ describe('NCT02347891', () => {
       p.referenceDates.screening = '2026-02-28';
       p.medications = [{ drug: 'prednisone', start: '2025-12-01', ongoing: true, outcome: 'failure', doses: [{ date: '2025-12-01', dose: 60, unit: 'mg/day' }] }];
     }, 'not_met'],
-    ['tofacitinib is not in the listed agents', (p: any) => {
-      p.medications = [{ drug: 'tofacitinib', start: '2025-01-10', stop: '2025-12-01', outcome: 'failure' }];
-    }, 'not_met'],
+    ['tofacitinib is not in the listed agents', only({ drug: 'tofacitinib', start: '2025-01-10', stop: '2025-12-01', outcome: 'failure' }), 'not_met'],
   ])('I4 %s', (_n, patch, outcome) => {
     expect(check('I4', patch).outcome).toBe(outcome);
   });

@@ -175,14 +175,16 @@ describe('NCT04946669', () => {
     ['chart diagnosis overlap, history not recorded', (p: any) => { p.diagnosis.subtype = 'overlap'; delete p.history.otherRheumaticDisease; }, 'met'],
     ['chart diagnosis dm, history says no', (_p: any) => {}, 'not_met'],
     ['chart diagnosis antisynthetase, history says no', (p: any) => { p.diagnosis.subtype = 'antisynthetase'; }, 'not_met'],
-    ['no chart diagnosis, history says no: the diagnosis is not asked for', (p: any) => { delete p.diagnosis.subtype; }, 'not_met'],
+    // Before, E1 was not met here and met once "overlap" was filled in (a monotonicity property test found it): missing is unknown.
+    ['no chart diagnosis, history says no: unknown (it could be overlap)', (p: any) => { delete p.diagnosis.subtype; }, 'unknown'],
+    ['no chart diagnosis, history says yes', (p: any) => { delete p.diagnosis.subtype; p.history.otherRheumaticDisease = true; }, 'met'],
     ['chart diagnosis dm, history says yes', (p: any) => { p.history.otherRheumaticDisease = true; }, 'met'],
     ['chart diagnosis dm, history not recorded', (p: any) => { delete p.history.otherRheumaticDisease; }, 'unknown'],
   ])('E1 %s', (_n, patch, outcome) => {
     expect(check('E1', patch).outcome).toBe(outcome);
   });
-  test('E1 with no chart diagnosis and no history answer asks only for the history answer', () => {
-    expect(check('E1', (p) => { delete p.diagnosis.subtype; delete p.history.otherRheumaticDisease; }).missing.map((m) => m.field)).toEqual(['history.otherRheumaticDisease']);
+  test('E1 with no chart diagnosis and no history answer asks for both', () => {
+    expect(check('E1', (p) => { delete p.diagnosis.subtype; delete p.history.otherRheumaticDisease; }).missing.map((m) => m.field)).toEqual(['history.otherRheumaticDisease', 'diagnosis.subtype']);
   });
 
   test.each([

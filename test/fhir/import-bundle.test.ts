@@ -655,14 +655,54 @@ describe('one resource per server: the same type and id on another server is ano
     expect(screened('IM101-611', r, ['medications']).outcome('E3')).toBe(drug === 'rituximab' ? 'met' : 'not_met');
   });
 
-  test('a contained Medication (#med) is not said to match no Medication in the bundle', () => {
-    const statement = statementAt(`${EHR}MedicationStatement/s1`, '#med');
-    Object.assign(statement.resource, { contained: [{ resourceType: 'Medication', id: 'med', code: code(RX, '6851') }] });
-    const r = bundleOf(statement);
-    // Contained resources are not read: the drug stays unknown, but no Medication of the bundle was looked for.
+  // Before, a contained Medication was not read: the drug was dropped with a note calling it "not an RxNorm ingredient the dictionary binds".
+  const containing = (reference: string, ...contained: Record<string, unknown>[]) => { const s = statementAt(`${EHR}MedicationStatement/s1`, reference); return { ...s, resource: { ...s.resource, contained } }; };
+  const CONTAINED_UNKNOWN = 'MedicationStatement/s1: medicationReference #med matches no single Medication contained in it: the drug is unknown; not imported';
+  test.each([
+    { rule: 'a contained Medication (#med) is read', entries: [containing('#med', { resourceType: 'Medication', id: 'med', code: code(RX, '121191') })], drug: 'rituximab' },
+    { rule: 'by its ingredient', entries: [containing('#med', { resourceType: 'Medication', id: 'med', ingredient: [{ itemCodeableConcept: code(RX, '6851') }] })], drug: 'methotrexate' },
+    { rule: 'not the bundle\'s Medication of the same id', entries: [medication(`${EHR}Medication/med`, '121191', '1'), containing('#med', { resourceType: 'Medication', id: 'med', code: code(RX, '6851') })], drug: 'methotrexate' },
+    { rule: 'another contained id', entries: [containing('#med', { resourceType: 'Medication', id: 'other', code: code(RX, '121191') })], drug: undefined, note: CONTAINED_UNKNOWN },
+    { rule: 'a contained resource of another type', entries: [containing('#med', { resourceType: 'Substance', id: 'med', code: code(RX, '121191') })], drug: undefined, note: CONTAINED_UNKNOWN },
+    { rule: 'two contained Medications of that id', entries: [containing('#med', { resourceType: 'Medication', id: 'med', code: code(RX, '121191') }, { resourceType: 'Medication', id: 'med', code: code(RX, '6851') })], drug: undefined, note: CONTAINED_UNKNOWN },
+  ])('$rule: $drug', ({ entries, drug, note }) => {
+    const r = bundleOf(...entries);
+    expect(at(r.patient, 'medications[0].drug')).toBe(drug);
+    if (note) expect(messages(r)).toContain(note);
+    expect(screened('IM101-611', r, ['medications']).outcome('E3')).toBe(drug === 'rituximab' ? 'met' : 'not_met');
+  });
+
+  // Only contained Medications are read, so only they are shape-checked: a contained Organization's `type` (a list) or a Coverage's `period` is valid R4 the importer never reads.
+  test.each([
+    { rule: 'a prescription with a contained Organization (type: a list) and Coverage (period)', extra: { contained: [{ resourceType: 'Organization', id: 'org', type: [{ text: 'Clinic' }] }, { resourceType: 'Coverage', id: 'cov', status: 'active', period: { start: '2026-01-01' } }, { resourceType: 'Medication', id: 'med', code: code(RX, '121191') }] }, drug: 'rituximab' },
+    { rule: 'contained written as an object (not read)', extra: { contained: { resourceType: 'Medication', id: 'med', code: code(RX, '121191') } }, drug: undefined },
+  ])('$rule: $drug', ({ extra, drug }) => {
+    const request = { fullUrl: `${EHR}MedicationRequest/r1`, resource: { resourceType: 'MedicationRequest', id: 'r1', status: 'active', intent: 'order', authoredOn: '2026-09-01', medicationReference: { reference: '#med' }, subject: { reference: 'Patient/p1' }, ...extra } };
+    const r = bundleOf(request);
+    expect(at(r.patient, 'medications[0].drug')).toBe(drug);
+    expect(messages(r).join('\n')).not.toContain('wrong type');
+  });
+
+  test('a Patient with a contained Organization (type: a list) is read', () => {
+    const r = importFhirBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ ...patient, resource: { ...patient.resource, contained: [{ resourceType: 'Organization', id: 'org', type: [{ text: 'Clinic' }] }] } }] }, criteriaSet.dictionary, { asOf: '2026-11-16' });
+    expect(at(r.patient, 'demographics.birthDate')).toBe('1975-03-14');
+  });
+
+  test.each([
+    { rule: 'a contained Medication', contained: [{ resourceType: 'Medication', id: 'med', code: code(RX, '121191') }], says: 'MedicationAdministration/a1: a drug given on 2026-10-01' },
+    // Administrations are not shape-checked: a contained list of the wrong shape is read as none, and the infusion is still named, by its display.
+    { rule: 'contained an object', contained: {}, says: 'MedicationAdministration/a1: a drug given on 2026-10-01' },
+    { rule: 'a contained Medication with a null ingredient', contained: [{ resourceType: 'Medication', id: 'med', ingredient: [null] }], says: 'MedicationAdministration/a1: a drug given on 2026-10-01' },
+  ])('an infusion given (MedicationAdministration) naming $rule is named with its date', ({ contained, says }) => {
+    const r = bundleOf({ fullUrl: `${EHR}MedicationAdministration/a1`, resource: { resourceType: 'MedicationAdministration', id: 'a1', status: 'completed', contained, medicationReference: { reference: '#med', display: 'rituximab infusion' }, effectiveDateTime: '2026-10-01', subject: { reference: 'Patient/p1' } } });
+    expect(messages(r).join('\n')).toContain(says);
+    expect(messages(r).join('\n')).not.toContain('could not be read');
+  });
+
+  test('a contained Medication of the wrong shape: the resource is skipped with the path of what is wrong', () => {
+    const r = bundleOf(containing('#med', { resourceType: 'Medication', id: 'med', code: { coding: { system: RX, code: '121191' } } }));
     expect(at(r.patient, 'medications[0].drug')).toBeUndefined();
-    expect(messages(r).filter((m) => m.startsWith('MedicationStatement/s1:'))).toHaveLength(1);
-    expect(messages(r).join('\n')).not.toContain('matches no single Medication');
+    expect(messages(r).join('\n')).toContain('$.entry[1].resource.contained[0].code.coding');
   });
 });
 

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { BOHAN_PETER_ITEMS } from '../../src/engine/calculators/bohan-peter.js';
 import { SONTHEIMER_ITEMS } from '../../src/engine/calculators/sontheimer-cadm.js';
-import { enumLabel } from '../../src/criteria/dictionary-model.js';
+import { enumLabel, recordItemField } from '../../src/criteria/dictionary-model.js';
 import type { Fact, FactRole, Trace } from '../../src/engine/result.js';
 import { factValue } from '../../src/report/describe.js';
 import { itemWords, roleWords, wordedFact } from '../../src/report/fact-words.js';
@@ -38,6 +38,10 @@ describe('roleWords: each role in words', () => {
     [{ kind: 'intoleranceCourse', drug: { index: 0, drug: 'prednisone' }, start: '2025-06-01', ongoing: true, partner: 'immunosuppressant', which: 'named', months: 3 }, 'prednisone (intolerance, from 2025-06-01, still taken) together with an immunosuppressant (not one the investigator decides about) for ≥ 3 months'],
     [{ kind: 'intoleranceCourse', drug: { index: 0, drug: 'prednisone' }, start: '2025-06-01', ongoing: true, partner: 'immunosuppressant', which: 'unnamed', months: 3 }, 'prednisone (intolerance, from 2025-06-01, still taken) together with an immunosuppressive therapy the investigator decides about for ≥ 3 months'],
     [{ kind: 'intoleranceCourse', drug: { index: 2 }, start: '2025-07-01', end: '2025-12-01', partner: 'either', months: 3 }, '#3 (intolerance, 2025-07-01 to 2025-12-01, its class not recorded) together with a glucocorticoid or an immunosuppressant for ≥ 3 months'],
+    // A drug by its label from the criteria files where the engine gives one (a nurse read "mycophenolateMofetil").
+    [{ kind: 'intoleranceCourse', drug: { index: 1, drug: 'mycophenolateMofetil', label: 'Mycophenolate mofetil' }, start: '2025-06-15', end: '2025-12-01', partner: 'corticosteroid', months: 3 }, 'Mycophenolate mofetil (intolerance, 2025-06-15 to 2025-12-01) together with a glucocorticoid for ≥ 3 months'],
+    [{ kind: 'prednisoneDose', drug: { index: 3, drug: 'other', label: 'Other drug' }, from: 'recorded' }, 'Other drug (recorded prednisone equivalent)'],
+    [{ kind: 'prednisoneDose', drug: { index: 3, drug: 'other', label: 'Other drug', otherName: 'Budesonide' }, from: 'recorded' }, 'Budesonide (recorded prednisone equivalent)'],
   ])('%j', (role, want) => expect(roleWords(role)).toBe(want));
 });
 
@@ -46,6 +50,7 @@ describe('an intolerance course: its outcome in words', () => {
   test.each<[Fact['value'], FactRole, string]>([
     [true, { ...role, partners: [{ index: 0, drug: 'prednisone' }] }, 'yes, with prednisone'],
     [true, { ...role, partners: [{ index: 0, drug: 'other', otherName: 'Budesonide' }, { index: 3 }] }, 'yes, with Budesonide and #4'],
+    [true, { ...role, partners: [{ index: 0, drug: 'prednisone', label: 'Prednisone' }] }, 'yes, with Prednisone'],
     [null, role, 'not known (data missing)'],
     [false, role, 'no'],
     // Still taken: not intolerance ("side effects that require discontinuation"), said so.
@@ -97,6 +102,12 @@ describe('the engine labels a fact only with a name from the criteria files', ()
     for (const c of screenExample(trialId, patient).criteria) {
       for (const f of facts(c.trace)) {
         if ('label' in f) expect(names, `${c.id} ${f.field}`).toContain(f.label);
+        // A calculator's drugs carry their labels from the criteria files, beside their codes.
+        if ('role' in f && 'drug' in f.role) {
+          for (const d of [f.role.drug, ...('partners' in f.role ? (f.role.partners ?? []) : [])]) {
+            if (d.drug !== undefined) expect(d.label, `${c.id} ${f.field} drug ${d.drug}`).toBe(enumLabel((recordItemField(dict, 'medications', 'drug') as { values: Record<string, string> }).values, d.drug));
+          }
+        }
         for (const s of strings(f.value)) expect(recorded.has(s) || isDate(s) || valueLabels.has(s), `${c.id} ${f.field} value ${s}`).toBe(true);
       }
       for (const t of nodes(c.trace)) {

@@ -31,6 +31,7 @@ const TARGETED_ROWS = 250;
 const DOSE_ROWS = 60;
 const AUDIT_ROWS = 150;
 const ONE_DRUG_ROWS = 80;
+const COURSE_ROWS = 90;
 
 type Row = { name: string; record: PatientRecord };
 type Expected = { verdict: string; failed: string; unknown: string; review: string; missing: string; outcomes: Record<string, string> };
@@ -245,6 +246,46 @@ function recordsOfOneDrug(): Row[] {
 }
 
 /**
+ * Patients with a stopped course of a drug often given as infusions or pulses (cyclophosphamide,
+ * rituximab, IVIG), its first dose 3 months before screening, a day less or long before, its last
+ * 2 weeks, 2 months, 3 months less a day or 3 months after the first; its doses daily (mg/day), per
+ * pulse, a pulse then daily, without a unit, none or not recorded; beside a glucocorticoid, each
+ * question answered yes, no or not at all. NCT02347891 I4 and NCT04946669 I3 and I5 ask about such a
+ * course (I4-infusion-course, I3-infusion-course, I3-cyclophosphamide-course) unless its doses are
+ * those of a drug taken daily, which random patients seldom reach.
+ */
+function shortCourses(): Row[] {
+  return aimed(COURSE_ROWS, { seed: 2025, samples: 8, prng: 1202 }, (patient, k, _random, pick) => {
+    patient.referenceDates = { screening: '2026-11-16' };
+    const start = pick(['2025-09-01', '2026-08-16', '2026-08-17']);
+    const stop = pick([shift(start, { days: 14 }, 1), shift(start, { months: 2 }, 1), shift(shift(start, { months: 3 }, 1), { days: 1 }, -1), shift(start, { months: 3 }, 1)]);
+    const later = shift(start, { days: 14 }, 1);
+    const doses = pick([
+      [{ date: start, dose: 100, unit: 'mg/day' }],
+      [{ date: start, dose: 100, unit: 'mg/day' }, { date: later, dose: 150, unit: 'mg/day' }],
+      [{ date: start, dose: 1, unit: 'g' }, { date: later, dose: 1, unit: 'g' }],
+      [{ date: start, dose: 750, unit: 'mg/m²' }],
+      [{ date: start, dose: 1, unit: 'g' }, { date: later, dose: 100, unit: 'mg/day' }],
+      [{ date: start, dose: 100 }],
+      [],
+      undefined,
+    ]);
+    const drug = pick(['cyclophosphamide', 'cyclophosphamide', 'cyclophosphamide', 'rituximab', 'ivig']);
+    const course = { drug, start, stop, ...(doses ? { doses } : {}), ...pick([{ outcome: 'failure' }, { outcome: 'intolerance' }, { outcome: 'response' }, {}]) };
+    // (The glucocorticoid NCT04946669 I3 needs beside it; not failed, so NCT02347891 I4 rests on the course.)
+    const background = { drug: 'prednisone', class: 'corticosteroid', start: '2025-06-01', ongoing: true, outcome: 'response', doses: [{ date: '2025-06-01', dose: 30, unit: 'mg/day' }] };
+    patient.medications = [background, course];
+    const answer = () => pick([undefined, undefined, { decision: 'yes', by: 'Dr A', date: '2026-11-16' }, { decision: 'no', by: 'Dr A', date: '2026-11-16' }]);
+    const answers = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, answer()]).filter(([, a]) => a));
+    patient.reviews = {
+      NCT02347891: answers(['I4-infusion-course']),
+      NCT04946669: answers(['I3-cyclophosphamide-course', 'I3-infusion-course', 'I3-rituximab-ivig', 'I3-combined-3-months', 'I5-earlier-stable-dose', 'I5-etcetera-stable-dose']),
+    };
+    return `targeted patient #${k} (short course of ${drug})`;
+  });
+}
+
+/**
  * One patient per state of the five Bohan and Peter items (each true, false or not recorded: 3^5),
  * so the SQL's lookup of the calculator's outcome by state meets every entry, unrecorded items
  * included (read as false, an unknown would turn into a decision).
@@ -286,7 +327,7 @@ let tables: TableRows;
 
 beforeAll(() => {
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
-  const base = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates(), ...auditReadings(), ...recordsOfOneDrug()];
+  const base = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates(), ...auditReadings(), ...recordsOfOneDrug(), ...shortCourses()];
   // (A list complete only since a date has no place in the layout: its flag is FALSE there, which
   // decides less than the JS engine, and screen batch screens such patients with the JS engine;
   // test/sql/cli.test.ts compares those. Here, every patient but those.)
@@ -355,6 +396,17 @@ test('the records-of-one-drug patients are joined into one course and kept as tw
   });
   expect([...new Set(ofDrug)].sort()).toEqual([1, 2]);
   expect([...new Set(mine.map(({ e }) => e.outcomes.I6))].sort()).toEqual(expect.arrayContaining(['met', 'needs_review', 'not_met']));
+});
+
+test('the short-course patients list each short-course question as open, and reach every outcome of the criteria that ask them', () => {
+  const at = (id: string) => (expected.get(id) as Expected[]).filter((_e, i) => /\(short course of /.test(rows[i]?.name ?? ''));
+  const open = (id: string, review: string) => at(id).filter((e) => e.review.split(';').includes(review)).length;
+  for (const [id, review] of [['NCT02347891', 'I4-infusion-course'], ['NCT04946669', 'I3-cyclophosphamide-course'], ['NCT04946669', 'I3-infusion-course']] as const) {
+    expect(open(id, review), review).toBeGreaterThan(3);
+  }
+  for (const [id, criterion] of [['NCT02347891', 'I4'], ['NCT04946669', 'I3'], ['NCT04946669', 'I5']] as const) {
+    expect([...new Set(at(id).map((e) => e.outcomes[criterion]))].sort(), `${id} ${criterion}`).toEqual(['met', 'needs_review', 'not_met', 'unknown']);
+  }
 });
 
 test('the targeted patients reach every outcome of combinedIntolerance, combinedTreatment and both deflazacort readings', () => {

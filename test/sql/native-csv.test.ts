@@ -29,6 +29,9 @@ beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   db = await instance.connect();
   for (const m of ACCEPT_MACROS) await db.run(m);
+  // As the native path sets it for its whole run (native-batch.ts): with the IN-list rewriting,
+  // DuckDB took about a second to plan each batch's staging statement (a few hundred columns).
+  await db.run("SET GLOBAL disabled_optimizers = 'in_clause'");
 });
 afterAll(() => {
   db.closeSync();
@@ -160,7 +163,8 @@ test('what SQL accepts, JS accepts with no warning but the dates after screening
         expect(got, t.name).toEqual(want);
       }
     }),
-    { seed: 16, numRuns: 6 },
+    // (Eight runs: the examples with a list completeness entry are always the JS path's.)
+    { seed: 16, numRuns: 8 },
   );
   // Neither side may be empty, or the property says nothing.
   expect(accepted).toBeGreaterThan(50);
@@ -247,7 +251,8 @@ test.each([
 
 test('LF, a byte order mark, empty lines before the header and at the end: native, the same bytes as --engine js (--wide)', async () => {
   const file = write('plain.csv', `\uFEFF\n\n${lines([header, ...base])}\n\n\n`);
-  expect((await nativeShare(file, ',')).sql).toBeGreaterThan(base.length / 2);
+  // (The share for the trial compared below: each trial more is about a second of DuckDB planning.)
+  expect((await nativeShare(file, ',', {}, ['IM101-611'])).sql).toBeGreaterThan(base.length / 2);
   await sameBothWays(file, ['--trial', 'IM101-611', '--wide']);
 }, 60_000);
 
@@ -351,7 +356,7 @@ test.each([
   ['bar', '|'],
 ])('a %s-separated file: native, most rows screened in SQL, the same bytes as --engine js', async (name, delimiter) => {
   const file = write(`${name}.csv`, `${[header, ...base].map((r) => r.join(delimiter)).join('\n')}\n`);
-  const share = await nativeShare(file, delimiter);
+  const share = await nativeShare(file, delimiter, {}, ['IM101-611']);
   expect(share.sql + share.js).toBe(base.length);
   expect(share.sql).toBeGreaterThan(base.length / 2);
   await sameBothWays(file);

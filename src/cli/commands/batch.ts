@@ -32,7 +32,7 @@ export type BatchFlags = {
 const HELP = `
 Input: patient JSON files (a.json b.json …: one patient each, one row each, numbered in the order
 given), CSV (one patient per row, column names are data-dictionary paths; get a header with
-"screen template <trial> --format csv"; comma, semicolon, tab or | separated, told apart from the
+"screen template <trial> --format csv", for several trials "screen template A B" or "--all"; comma, semicolon, tab or | separated, told apart from the
 header line, or --delimiter), an .xlsx workbook (the first sheet, or --sheet NAME), a Parquet file
 (columns named like the CSV header), or NDJSON (one patient JSON object per line). A column that
 is not a data-dictionary path stops the batch before any row is screened (--ignore-unknown-columns

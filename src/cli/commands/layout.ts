@@ -14,7 +14,8 @@ directory; it appears whole at the end, or not at all):
   patients.csv, medications.csv, …   one file per table of the layout, no header row
   load.sql                           creates the tables and loads the files (--dialect)
   problems.csv                       every row refused (not laid out) and every warning
-Then load it and run a trial's query (docs/sql.md):
+Then load it and run a trial's query (docs/sql.md), with DuckDB's or PostgreSQL's own command-line
+tool (installed separately: "screen batch --engine duckdb" screens a file without it):
   duckdb screen.db < DIR/load.sql && screen sql --trial IM101-611 | duckdb screen.db
   psql mydb -f DIR/load.sql && screen sql --trial IM101-611 --dialect postgres | PGOPTIONS='-c jit=off' psql mydb --csv
 load.sql names the files as --out-dir was given: run it from the same directory (or give an

@@ -124,7 +124,7 @@ function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.i
     list.forEach((other, j) => {
       if (j === i || other.class !== partnerClass) return;
       const o = overlapAtLeast(mine, courses[j] as { start?: string; end?: string }, params.months, date);
-      if (o === 'met') partners.push(drugRef(other, j));
+      if (o === 'met') partners.push(drugRef(other, j, ctx.drugLabel));
       if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
       if (o === 'unknown') {
         for (const [n, m] of [[i, med], [j, other]] as const) {
@@ -135,7 +135,7 @@ function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.i
     });
     // true (with the partners), false, or null when the dates that would decide are missing: worded in src/report/fact-words.ts.
     const value = best === 'met' ? true : best === 'unknown' ? null : false;
-    facts.push({ field: `medications[${i}]`, role: role(drugRef(med, i), med, partnerClass, best === 'met' ? partners : undefined), value });
+    facts.push({ field: `medications[${i}]`, role: role(drugRef(med, i, ctx.drugLabel), med, partnerClass, best === 'met' ? partners : undefined), value });
     if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
   });
   return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: base };
@@ -197,7 +197,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
         const c: Outcome = immuno ? counts(immuno) : filter ? 'unknown' : 'met';
         const overlap = overlapAtLeast(mine, courses[j] as { start?: string; end?: string }, params.months, date);
         const o = and([intolerant, stopped, valid, c, overlap]);
-        if (o === 'met') partners.push(drugRef(other, j));
+        if (o === 'met') partners.push(drugRef(other, j, ctx.drugLabel));
         if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
         if (o !== 'unknown') return;
         if (overlap === 'unknown') {
@@ -217,7 +217,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       const partner = si === 'steroid' ? 'immunosuppressant' : si === 'immuno' ? 'corticosteroid' : 'either';
       considered++;
       if (stopped === 'not_met') stillTaken++;
-      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i), ...recorded(med), ...(intolerant === 'unknown' ? { responseUnknown: true } : {}), ...(stopped === 'not_met' ? { stillTaken: true } : {}), partner, ...(which ? { which } : {}), months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
+      facts.push({ field: `medications[${i}]`, role: { kind: 'intoleranceCourse', drug: drugRef(med, i, ctx.drugLabel), ...recorded(med), ...(intolerant === 'unknown' ? { responseUnknown: true } : {}), ...(stopped === 'not_met' ? { stillTaken: true } : {}), partner, ...(which ? { which } : {}), months: params.months, ...(best === 'met' ? { partners } : {}) }, value });
       if (best === 'met' || (best === 'unknown' && outcome === 'not_met')) outcome = best;
     });
     return { outcome, facts, missing: outcome === 'unknown' ? [...missing].map((field) => ({ field })) : [], detail: { ...base, considered, stillTaken } };

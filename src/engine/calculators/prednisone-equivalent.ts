@@ -139,7 +139,7 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
         const dose = source.mgPerDay;
         const role = {
           kind: 'prednisoneDose' as const,
-          drug: drugRef(med, i),
+          drug: drugRef(med, i, ctx.drugLabel),
           from: source.from === 'table' ? ('table' as const) : ('recorded' as const),
           ...(source.from === 'table' && med.drug !== 'prednisone' ? { drugMgPerDay: source.drugMgPerDay } : {}),
           ...(on === 'unknown' ? { ifStillTaken: true as const } : {}),

@@ -88,7 +88,13 @@ export type RecordName = { key: string; value: string; otherName?: string };
  * record's index and its name as data, so a report can say "of Methotrexate (medications #2)"
  * without the patient file (src/report/missing-label.ts words it).
  */
-export type MissingRecord = { list: string; index: number; name?: RecordName };
+export type MissingRecord = {
+  list: string;
+  index: number;
+  name?: RecordName;
+  /** The file's other records the reader joined into this one (one course entered twice or continued): their indexes. */
+  joinedWith?: number[];
+};
 
 /** A missing value across a screening: which criteria it would settle, and its record when inside a list. */
 export type MissingEntry = Missing & { record?: MissingRecord; criteria: string[] };

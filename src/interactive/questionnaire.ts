@@ -14,6 +14,7 @@ import { resolveReferenceDates } from '../engine/reference-dates.js';
 import type { Missing, ReferenceDates, ReviewItem, ScreeningResult } from '../engine/result.js';
 import { formatProblem, isScreenError, type Problem } from '../errors.js';
 import { parsePatientData } from '../patient/parse.js';
+import { inFileNumbering } from '../patient/record-origins.js';
 import { criterionStatus, traceLines } from '../report/describe.js';
 import { excerpt } from '../errors.js';
 import {
@@ -188,9 +189,10 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   let lastSection: string | undefined;
 
   const evaluate = (d: PatientData = data): ScreeningResult => {
-    const { record } = parsePatientData(d, o.file, dict, { referenceDates: o.flagDates });
+    const { record, origins } = parsePatientData(d, o.file, dict, { referenceDates: o.flagDates });
     const { dates } = resolveReferenceDates(record.referenceDates, o.flagDates);
-    return screenPatient(trial, dict, record, { referenceDates: dates });
+    // Answers are written into `data`, the file's records: missing paths must name them (not the joined list's).
+    return inFileNumbering(screenPatient(trial, dict, record, { referenceDates: dates }), origins);
   };
   const screeningDate = (): string | undefined => o.flagDates.screening ?? (getPath(data, 'referenceDates.screening') as string | undefined) ?? undefined;
   const pastLimits = (): DateLimit[] => {

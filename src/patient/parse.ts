@@ -13,8 +13,13 @@ import { findJsonTextProblem, MAX_JSON_DEPTH } from '../util/json-checks.js';
 import { issueMessage } from '../util/zod-issue-message.js';
 import { suggest } from '../util/did-you-mean.js';
 import { knownKeyTree, patientSchema } from './schema.js';
+import type { RecordOrigins } from './record-origins.js';
 
-export type ParsedPatient = { record: PatientRecord; warnings: Problem[] };
+/**
+ * `origins`, only when records were joined: for each list, the file positions each kept record
+ * came from (results are renumbered to them: record-origins.ts).
+ */
+export type ParsedPatient = { record: PatientRecord; warnings: Problem[]; origins?: RecordOrigins };
 
 /** Per dictionary, built on first use: the full schema (for many rows) and the known-key tree. */
 const fullSchemas = new WeakMap<Dictionary, z.ZodMiniType>();
@@ -120,8 +125,9 @@ export function checkedRecord(record: PatientRecord, data: unknown, file: string
   const orderProblems = [...(contradiction ? [contradiction] : []), ...referenceDateOrder(dates, sources, file), ...datesAfterReference(record, dict, dates, file)];
   if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
-  const warnings = [...(data === undefined ? [] : unknownKeys(data, keys, file)), ...futureDates(record, dict, file, latestAllowed(dates)), ...joinMedicationCourses(record, dict, file)];
-  return { record, warnings };
+  const origins: Record<string, number[][]> = {};
+  const warnings = [...(data === undefined ? [] : unknownKeys(data, keys, file)), ...futureDates(record, dict, file, latestAllowed(dates)), ...joinMedicationCourses(record, dict, file, origins)];
+  return Object.keys(origins).length ? { record, warnings, origins } : { record, warnings };
 }
 
 /** The fields each check across fields reads, found once per dictionary (in dictionary order). */
@@ -287,7 +293,7 @@ type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: str
  * criteria read each. Records a day or more apart, or adjacent with another dose or none
  * recorded, are kept as they are.
  */
-function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
+function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: string, origins: Record<string, number[][]>): Problem[] {
   const warnings: Problem[] = [];
   for (const path of fieldsOf(dict).medications) {
     const list = getPath(record, path);
@@ -295,6 +301,8 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
     const meds = list as MedRecord[];
     const kept = meds.map((m, i) => ({ m, at: i }));
     const overlapWarned = new Set<string>();
+    // The file positions a kept record has taken in (by its own position), for `origins`.
+    const joinedFrom = new Map<number, number[]>();
     let joined = true;
     while (joined) {
       joined = false;
@@ -315,12 +323,16 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
           }
           joinInto(x.m, y.m, () => locationOf(file, [...path.split('.'), y.at, 'doses']), id, x.at);
           warnings.push({ location: locationOf(file, [...path.split('.'), y.at]), message: how === 'twice' ? `repeats ${id} of ${jsonPath([...path.split('.'), x.at])} with the same dates: taken as one course of treatment (joined, counted once)` : `continues ${id} of ${jsonPath([...path.split('.'), x.at])} at the same dose (from the day after its stop or earlier): taken as one course of treatment (joined, counted once)` });
+          joinedFrom.set(x.at, [...(joinedFrom.get(x.at) ?? [x.at]), ...(joinedFrom.get(y.at) ?? [y.at])]);
           kept.splice(b, 1);
           joined = true;
         }
       }
     }
-    if (kept.length !== meds.length) meds.splice(0, meds.length, ...kept.map((k) => k.m));
+    if (kept.length !== meds.length) {
+      origins[path] = kept.map((k) => (joinedFrom.get(k.at) ?? [k.at]).sort((i, j) => i - j));
+      meds.splice(0, meds.length, ...kept.map((k) => k.m));
+    }
   }
   return warnings;
 }

@@ -75,7 +75,12 @@ export type Need =
   /** Every dose in the same unit (doses in different units cannot be compared). */
   | { kind: 'sameUnit' }
   /** The amount of the dose taken from this date. */
-  | { kind: 'doseAmount'; date: string };
+  | { kind: 'doseAmount'; date: string }
+  /**
+   * The drug's total daily dose on this date: another record of the drug is taken that day too
+   * (the same course entered twice, or doses taken together).
+   */
+  | { kind: 'dailyTotal'; date: string };
 
 /** A value to collect: the patient-file path, and what it must hold when the path alone does not say. */
 export type Missing = { field: string; need?: Need };

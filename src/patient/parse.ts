@@ -288,9 +288,10 @@ type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: str
  * it: days both records cover are read as one course renewed, not as a second course beside it).
  * A join keeps the earliest start, the latest end and both dose histories, with a warning; doses
  * that disagree on a date are an input error, since which one is right cannot be told. Any other
- * overlap (a later start or an earlier stop inside another record of the drug, or another dose)
- * may be a second course or a change of dose: both records are kept, with a warning, and the
- * criteria read each. Records a day or more apart, or adjacent with another dose or none
+ * overlap (a later start or an earlier stop inside another record of the drug, one start with
+ * two ends, or another dose) may be a second course or a change of dose: both records are kept,
+ * with a warning, and the criteria read each. The records are compared in an order of their own
+ * (start, end, content), so the result never depends on the order the file lists them in. Records a day or more apart, or adjacent with another dose or none
  * recorded, are kept as they are.
  */
 function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: string, origins: Record<string, number[][]>): Problem[] {
@@ -299,7 +300,9 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
     const list = getPath(record, path);
     if (!Array.isArray(list)) continue;
     const meds = list as MedRecord[];
-    const kept = meds.map((m, i) => ({ m, at: i }));
+    // Compared in a fixed order (start, then end, then the whole record), so which records are
+    // joined, and into what, never depends on the order the file lists them in.
+    const kept = meds.map((m, i) => ({ m, at: i })).sort((x, y) => courseOrder(x.m, y.m));
     const overlapWarned = new Set<string>();
     // The file positions a kept record has taken in (by its own position), for `origins`.
     const joinedFrom = new Map<number, number[]>();
@@ -313,23 +316,30 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
           if (id === undefined || id !== drugIdentity(y.m)) continue;
           const how = courseJoin(x.m, y.m);
           if (how === 'apart') continue;
+          // A warning on the one listed later, naming the one listed first (the file's order).
+          const [listedFirst, listedNext] = x.at < y.at ? [x.at, y.at] : [y.at, x.at];
           if (how === 'overlap') {
-            const key = `${x.at}|${y.at}`;
+            const key = `${listedFirst}|${listedNext}`;
             if (!overlapWarned.has(key)) {
               overlapWarned.add(key);
-              warnings.push({ location: locationOf(file, [...path.split('.'), y.at]), message: `overlaps ${id} of ${jsonPath([...path.split('.'), x.at])} with another start, stop or dose: kept as two records (one course entered twice, a second course or a change of dose cannot be told apart)` });
+              warnings.push({ location: locationOf(file, [...path.split('.'), listedNext]), message: `overlaps ${id} of ${jsonPath([...path.split('.'), listedFirst])} with another start, stop or dose: kept as two records (one course entered twice, a second course or a change of dose cannot be told apart)` });
             }
             continue;
           }
           joinInto(x.m, y.m, () => locationOf(file, [...path.split('.'), y.at, 'doses']), id, x.at);
-          warnings.push({ location: locationOf(file, [...path.split('.'), y.at]), message: how === 'twice' ? `repeats ${id} of ${jsonPath([...path.split('.'), x.at])} with the same dates: taken as one course of treatment (joined, counted once)` : `continues ${id} of ${jsonPath([...path.split('.'), x.at])} at the same dose (from the day after its stop or earlier): taken as one course of treatment (joined, counted once)` });
+          // (A continuation's warning is on the record that continues the other.)
+          const [named, on] = how === 'twice' ? [listedFirst, listedNext] : [x.at, y.at];
+          warnings.push({ location: locationOf(file, [...path.split('.'), on]), message: how === 'twice' ? `repeats ${id} of ${jsonPath([...path.split('.'), named])} with the same dates: taken as one course of treatment (joined, counted once)` : `continues ${id} of ${jsonPath([...path.split('.'), named])} at the same dose (from the day after its stop or earlier): taken as one course of treatment (joined, counted once)` });
           joinedFrom.set(x.at, [...(joinedFrom.get(x.at) ?? [x.at]), ...(joinedFrom.get(y.at) ?? [y.at])]);
           kept.splice(b, 1);
+          kept.sort((u, v) => courseOrder(u.m, v.m));
           joined = true;
         }
       }
     }
     if (kept.length !== meds.length) {
+      // (In the file's order again: list order is the file's, each kept record at its place.)
+      kept.sort((x, y) => x.at - y.at);
       origins[path] = kept.map((k) => (joinedFrom.get(k.at) ?? [k.at]).sort((i, j) => i - j));
       meds.splice(0, meds.length, ...kept.map((k) => k.m));
     }
@@ -340,6 +350,15 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
 const OPEN_END = '9999-12-31';
 const courseEnd = (m: MedRecord) => m.stop ?? (m.ongoing === true ? OPEN_END : undefined);
 
+/** Records by start, then end (an unrecorded date first), then their whole content: a total order of distinct records. */
+function courseOrder(a: MedRecord, b: MedRecord): number {
+  // (null is not recorded, as absent: a patient file may give it for any field.)
+  const by = (x: string | null | undefined, y: string | null | undefined) => (x == null ? (y == null ? 0 : -1) : y == null ? 1 : compareDates(x, y));
+  const key = (m: MedRecord) => JSON.stringify(m, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1))) : v));
+  const [ka, kb] = [key(a), key(b)];
+  return by(a.start, b.start) || by(courseEnd(a), courseEnd(b)) || (ka < kb ? -1 : ka > kb ? 1 : 0);
+}
+
 /**
  * How two records of one drug relate: `twice` (the same dates), `continued` (one continues the
  * other at the same dose, overlapping or from the next day), `overlap` (their dates overlap or
@@ -348,14 +367,18 @@ const courseEnd = (m: MedRecord) => m.stop ?? (m.ongoing === true ? OPEN_END : u
 function courseJoin(a: MedRecord, b: MedRecord): 'twice' | 'continued' | 'overlap' | 'apart' {
   const [ea, eb] = [courseEnd(a), courseEnd(b)];
   if (a.start == null || b.start == null || ea == null || eb == null) return 'apart';
-  if (a.start === b.start && ea === eb) return 'twice';
-  const [first, next] = compareDates(a.start, b.start) <= 0 ? [a, b] : [b, a];
+  // Outcomes that disagree are two courses' (or one to correct): never joined.
+  const outcomesAgree = !(a.outcome != null && b.outcome != null && a.outcome !== b.outcome);
+  if (a.start === b.start && ea === eb) return outcomesAgree ? 'twice' : 'overlap';
+  // One start and two ends: neither continues the other (which one is listed first says nothing).
+  if (a.start === b.start) return 'overlap';
+  const [first, next] = compareDates(a.start, b.start) < 0 ? [a, b] : [b, a];
   const firstEnd = courseEnd(first) as string;
   if (firstEnd === OPEN_END) return 'overlap';
   // Adjacent: the next record starts no later than the day after the first stops (it may overlap it).
   const gap = toDayNumber(next.start as string) - toDayNumber(firstEnd);
   if (gap > 1) return 'apart';
-  const continues = compareDates(courseEnd(next) as string, firstEnd) >= 0 && sameDoseAtJoin(first, next) && !(first.outcome != null && next.outcome != null && first.outcome !== next.outcome);
+  const continues = compareDates(courseEnd(next) as string, firstEnd) >= 0 && sameDoseAtJoin(first, next) && outcomesAgree;
   if (continues) return 'continued';
   return gap <= 0 ? 'overlap' : 'apart';
 }

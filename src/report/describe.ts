@@ -281,7 +281,10 @@ function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
     case 'prednisoneEquivalentPerKg': {
       const range = d.totalHighMgPerDay === undefined ? '' : d.totalHighMgPerDay === null ? ' or more (a dose is not recorded)' : ` to ${num(d.totalHighMgPerDay)}`;
       const perKg = d.totalMgPerDay === undefined ? '' : ` → ${num(d.totalMgPerDay)}${range} mg/day = ${num(d.perKg)}${range ? '+' : ''} mg/kg/day`;
-      return `Prednisone-equivalent dose on the ${d.at} date${d.date ? ` ${d.date}` : ''} (${inputs || 'no current glucocorticoid'})${perKg}; rule: ${op(d.op)} ${num(d.mgPerKgPerDay)} mg/kg/day${d.limitMgPerDay !== undefined ? ` (${op(d.op)} ${num(d.limitMgPerDay)} mg/day)` : ''}${d.deflazacortRatio !== undefined ? `; deflazacort read at ${num(d.deflazacortRatio)} mg per mg of prednisone` : ''}`;
+      // Records of one drug taken that day: the same course entered twice, or doses taken together.
+      const records = typeof d.sameDrugRecords === 'string' ? d.sameDrugRecords.split(',').map((i) => `#${Number(i) + 1}`) : [];
+      const same = records.length ? `; medication records ${andList(records)} are one drug taken that day, the same course entered twice or doses taken together (not recorded which): counted from one record's dose to their sum` : '';
+      return `Prednisone-equivalent dose on the ${d.at} date${d.date ? ` ${d.date}` : ''} (${inputs || 'no current glucocorticoid'})${perKg}${same}; rule: ${op(d.op)} ${num(d.mgPerKgPerDay)} mg/kg/day${d.limitMgPerDay !== undefined ? ` (${op(d.op)} ${num(d.limitMgPerDay)} mg/day)` : ''}${d.deflazacortRatio !== undefined ? `; deflazacort read at ${num(d.deflazacortRatio)} mg per mg of prednisone` : ''}`;
     }
     default:
       return `${d.description}${inputs ? `: ${inputs}` : ''}`;

@@ -16,6 +16,9 @@ export function needWords(need: Need): string {
       return 'every dose in the same unit';
     case 'doseAmount':
       return `amount of the dose from ${need.date}`;
+    case 'dailyTotal':
+      // (Another record of the drug is taken that day: the same course entered twice, or doses taken together.)
+      return `total daily dose of the drug on ${need.date}, with its other records taken that day`;
   }
 }
 

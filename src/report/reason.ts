@@ -7,7 +7,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
-import { chainWords, stoppedCourseWords, factData, factLabel, itemWords } from './fact-words.js';
+import { andList, chainWords, stoppedCourseWords, factData, factLabel, itemWords } from './fact-words.js';
 import { missingPhrase } from './missing-label.js';
 import { missingText, missingWords } from './missing-words.js';
 import { detailOf } from './trace-detail.js';
@@ -346,7 +346,9 @@ function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): Reason
       if (total !== null && typeof d.limitMgPerDay === 'number') out.side = sideFromOutcome(t.outcome, String(d.op), total, d.limitMgPerDay);
       if (typeof d.mgPerKgPerDay === 'number') out.text = `${d.mgPerKgPerDay} mg/kg/day`;
       if (typeof d.date === 'string') out.date = d.date;
-      if (d.totalHighMgPerDay !== undefined) out.text = `${out.text ?? ''}; up to ${d.totalHighMgPerDay ?? 'more'} mg/day if every drug not known to be stopped is still taken`;
+      // The high end: records of one drug taken that day read as doses taken together, and every drug not known to be stopped as still taken.
+      const together = typeof d.sameDrugRecords === 'string' ? `the records of one drug taken that day (${andList(d.sameDrugRecords.split(',').map((i) => `#${Number(i) + 1}`))}) are doses taken together, not one course entered twice` : '';
+      if (d.totalHighMgPerDay !== undefined) out.text = `${out.text ?? ''}; up to ${d.totalHighMgPerDay ?? 'more'} mg/day if ${[together, 'every drug not known to be stopped is still taken'].filter(Boolean).join(', and ')}`;
       return out;
     }
     case 'imacsImprovement':

@@ -23,6 +23,7 @@ const Need = z
     z.strictObject({ kind: z.literal('doseOn'), date: z.string() }).describe('The dose taken on this date.'),
     z.strictObject({ kind: z.literal('sameUnit') }).describe('Every dose in the same unit.'),
     z.strictObject({ kind: z.literal('doseAmount'), date: z.string() }).describe('The amount of the dose taken from this date.'),
+    z.strictObject({ kind: z.literal('dailyTotal'), date: z.string() }).describe("The drug's total daily dose on this date (another record of the drug is taken that day too)."),
   ])
   .describe('What the value must hold, when the field alone does not say.');
 // The schema and the engine's type describe the same data.

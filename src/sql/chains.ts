@@ -12,12 +12,22 @@ import { missingTokenSql } from './missing.js';
 const EARLIEST = "DATE '0001-01-01'";
 const LATEST = "DATE '9999-12-31'";
 
+/**
+ * drugIdentity (src/engine/medication.ts) of the medication row `d`: the drug, or "other" by its
+ * name (case and outer spaces aside); a record whose drug is not recorded is a drug of its own
+ * ('#' and its index).
+ */
+export function drugKeySql(d: string): string {
+  const col = (c: string) => `${d}.${q(c)}`;
+  const identity = `(CASE WHEN ${col('drug')} IS NULL THEN NULL WHEN ${col('drug')} <> 'other' THEN ${col('drug')} WHEN ${col('otherName')} IS NULL OR ${col('otherName')} = '' THEN NULL ELSE 'other:' || lower(trim(${col('otherName')})) END)`;
+  return `COALESCE(${identity}, '#' || CAST(${col('idx')} AS VARCHAR))`;
+}
+
 export function chainsTableSql(dialect: Dialect, records: string): string {
   const col = (x: string, c: string) => `${x}.${q(c)}`;
   const d = 'd';
-  // drugIdentity: the drug, or "other" by its name (case and outer spaces aside); a record whose drug is not recorded is a chain of its own.
-  const identity = `(CASE WHEN ${col(d, 'drug')} IS NULL THEN NULL WHEN ${col(d, 'drug')} <> 'other' THEN ${col(d, 'drug')} WHEN ${col(d, 'otherName')} IS NULL OR ${col(d, 'otherName')} = '' THEN NULL ELSE 'other:' || lower(trim(${col(d, 'otherName')})) END)`;
-  const key = `COALESCE(${identity}, '#' || CAST(${col(d, 'idx')} AS VARCHAR))`;
+  // A record whose drug is not recorded is a chain of its own.
+  const key = drugKeySql(d);
   const path = (field: string) => missingTokenSql(`(${lit(`${records}[`)} || CAST(${col(d, 'idx')} AS VARCHAR) || ${lit(`].${field}`)})`);
   const own = dialect.joinTokens([when(`${col(d, 'start')} IS NULL`, path('start')), when(`${col(d, 'stop')} IS NULL AND ${col(d, 'ongoing')} IS NOT TRUE`, path('stop'))], MISSING_SEP);
   const base = `SELECT ${col(d, ROW)} AS r, ${col(d, 'idx')} AS i, ${key} AS k, ${col(d, 'start')} AS ls, COALESCE(${col(d, 'stop')}, ${LATEST}) AS le, (${col(d, 'start')} IS NOT NULL AND (${col(d, 'stop')} IS NOT NULL OR ${col(d, 'ongoing')} IS TRUE)) AS known, COALESCE(${col(d, 'start')}, ${EARLIEST}) AS ms, COALESCE(${col(d, 'stop')}, ${LATEST}) AS me, ${own} AS own FROM ${q(records)} AS ${d} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${col(d, ROW)}`;

@@ -192,6 +192,13 @@ describe('7: duplicate records of one drug', () => {
       'warning: p.json $.medications[2]: continues azathioprine of $.medications[1] at the same dose',
     ],
     [
+      'azathioprine since 2025 and a second azathioprine record at the same dose from 2026-10-01: asked, not failed',
+      (p: any) => void p.medications.splice(1, 1, { drug: 'azathioprine', start: '2025-01-01', ongoing: true, doses: [{ date: '2025-01-01', dose: 100, unit: 'mg/day' }] }, { drug: 'azathioprine', start: '2026-10-01', ongoing: true, doses: [{ date: '2026-10-01', dose: 100, unit: 'mg/day' }] }),
+      3,
+      [/^Verdict: UNDETERMINED \(needs review: I6\)$/m, /I6-stopped-course/, /\(azathioprine: for the 12 weeks\)/],
+      'warning: p.json $.medications[2]: overlaps azathioprine of $.medications[1] with another start, stop or dose: kept as two records',
+    ],
+    [
       'the same split with a day between the records: the last record alone, under 24 weeks',
       (p: any) => void p.medications.splice(1, 1, { drug: 'azathioprine', start: '2025-01-01', stop: '2026-06-30', doses: [{ date: '2025-01-01', dose: 100, unit: 'mg/day' }] }, { drug: 'azathioprine', start: '2026-07-02', ongoing: true, doses: [{ date: '2026-07-02', dose: 100, unit: 'mg/day' }] }),
       1,
@@ -243,6 +250,30 @@ describe('7: duplicate records of one drug', () => {
       expect(r.stdout).toMatch(/^✔ I3 .* — met$/m);
       expect(r.stdout).toMatch(/^✔ I4 Refractory IIM .* — met$/m);
       expect(r.stdout).toContain('start 2026-01-01, last dose 2026-03-01; one course 2026-01-01 to 2026-04-15 (medication records #2, #3 without a break), 104 days from first to last dose; rule: stopped, first dose at least 3 months before the screening date 2026-11-16 and last dose at least 3 months after the first');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('screen on a file: two ongoing prednisone records of 40 mg/day at 60 kg leave NCT04946669 I4 unknown (40 or 80 mg/day), in either order', async () => {
+    const p = clone(example('nct04946669-eligible'));
+    p.demographics.weightKg = 60;
+    const a = { drug: 'prednisone', start: '2025-06-01', ongoing: true, outcome: 'failure', doses: [{ date: '2025-06-01', dose: 40, unit: 'mg/day' }] };
+    const b = { drug: 'prednisone', start: '2026-05-01', ongoing: true, outcome: 'failure', doses: [{ date: '2026-05-01', dose: 40, unit: 'mg/day' }] };
+    const dir = mkdtempSync(join(tmpdir(), 'ts-one-drug-'));
+    try {
+      for (const pair of [[a, b], [b, a]]) {
+        // (The example's own prednisone record replaced by the two.)
+        const q = { ...clone(p), medications: [...clone(pair), ...clone(p.medications.filter((m: any) => m.drug !== 'prednisone'))] };
+        const path = join(dir, 'p.json');
+        writeFileSync(path, JSON.stringify(q));
+        const r = await runInProcess([path, '--trial', 'NCT04946669', '--explain']);
+        expect(r.stdout).toMatch(/^Verdict: UNDETERMINED \(unknown: I4\)$/m);
+        expect(r.stdout).toContain('(body weight 60 kg, Prednisone 40 mg/day, Prednisone 40 mg/day) → 40 to 80 mg/day = 0.667+ mg/kg/day; medication records #1 and #2 are one drug taken that day, the same course entered twice or doses taken together (not recorded which)');
+        // What to collect names both records (the page wraps lines).
+        const plain = (await runInProcess([path, '--trial', 'NCT04946669'])).stdout.replace(/\s+/g, ' ');
+        expect(plain).toContain('- Dose history of Prednisone (medications #1): total daily dose of the drug on 2026-11-16, with its other records taken that day [Medications] — for I4');
+        expect(plain).toContain('- Dose history of Prednisone (medications #2): total daily dose of the drug on 2026-11-16, with its other records taken that day [Medications] — for I4');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

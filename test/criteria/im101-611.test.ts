@@ -215,6 +215,9 @@ table('I6', [
 // weeks taken are counted across records of the drug without a break between them (takenFor).
 const split = (stop: string, start: string, first: number, next: number | undefined, from = '2026-01-01') => (p: any) =>
   void p.medications.splice(1, 1, med('azathioprine', from, [[from, first]], { stop }), next === undefined ? { drug: 'azathioprine', start, ongoing: true } : med('azathioprine', start, [[start, next]]));
+/** Azathioprine 100 mg since 2024-01-01 in place of methotrexate, and a second azathioprine record. */
+const secondAzathioprine = (start: string, dose: number, extra: Record<string, unknown> = { ongoing: true }) => (p: any) =>
+  void p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]]), med('azathioprine', start, [[start, dose]], extra));
 /** A second prednisone record (10 mg, as the background's current dose) beside the one taken since 2025-01-10. */
 const secondPrednisone = (start: string, extra: Record<string, unknown> = { ongoing: true }) => (p: any) => void p.medications.push(med('prednisone', start, [[start, 10]], extra));
 table('I6', [
@@ -245,7 +248,20 @@ table('I6', [
   ['a second prednisone record with the same dates: the course entered twice', (p) => void p.medications.push(structuredClone(p.medications[0])), 'met'],
   ['a second methotrexate record started in the 12 weeks: not a combination, investigator', (p) => void p.medications.push(med('methotrexate', '2026-10-13', [['2026-10-13', 20]])), 'needs_review'],
   ['a second azathioprine record started 20 weeks before beside one of 2 years: 24 weeks by the first, each dose stable 12 weeks', (p) => void p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]]), med('azathioprine', '2026-07-14', [['2026-07-14', 50]])), 'met'],
-  ['a second azathioprine record started in the 12 weeks: its dose was not stable for 12 weeks', (p) => void p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]]), med('azathioprine', '2026-10-13', [['2026-10-13', 50]])), 'not_met'],
+  // A second azathioprine record started in the 12 weeks beside one taken through them at one dose
+  // (the review's case): entered twice, a second course or a change of dose, which the record does
+  // not say, so I6-stopped-course asks (of azathioprine: no change in the 12 weeks).
+  ['a second azathioprine record started in the 12 weeks, another dose: investigator', secondAzathioprine('2026-10-13', 50), 'needs_review'],
+  ['a second azathioprine record started in the 12 weeks, the same dose: investigator', secondAzathioprine('2026-10-01', 100), 'needs_review'],
+  ['the same, started 12 weeks minus 1 day before: investigator', secondAzathioprine('2026-09-09', 100), 'needs_review'],
+  ['the same, started exactly 12 weeks before: its own dose stable 12 weeks', secondAzathioprine('2026-09-08', 100), 'met'],
+  ['the same, answered the same course or no change in the 12 weeks (investigator)', (p) => void (secondAzathioprine('2026-10-01', 100)(p), answer('I6-stopped-course', 'yes')(p)), 'met'],
+  ['the same, answered a change of the medications for IIM (investigator)', (p) => void (secondAzathioprine('2026-10-01', 100)(p), answer('I6-stopped-course', 'no')(p)), 'not_met'],
+  ['the same, the dose of the earlier record changed in the 12 weeks: not stable whatever the answer', (p) => void (secondAzathioprine('2026-10-01', 100)(p), p.medications[1].doses.push({ date: '2026-09-09', dose: 150, unit: 'mg' }), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
+  ['a second azathioprine record started and stopped in the 12 weeks: investigator', secondAzathioprine('2026-10-01', 100, { stop: '2026-11-01' }), 'needs_review'],
+  ['azathioprine 100 mg to 2026-09-30, then 150 mg: a dose change in the 12 weeks, whatever the answer', (p) => void (p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]], { stop: '2026-09-30' }), med('azathioprine', '2026-10-01', [['2026-10-01', 150]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
+  ['a second methotrexate record at another dose started in the 12 weeks: investigator', (p) => void p.medications.push(med('methotrexate', '2026-10-01', [['2026-10-01', 10]])), 'needs_review'],
+  ['a second methotrexate record started and stopped in the 12 weeks: investigator', (p) => void p.medications.push(med('methotrexate', '2026-10-01', [['2026-10-01', 20]], { stop: '2026-11-01' })), 'needs_review'],
 ], 'I6 (records of one drug)');
 
 table('E1', [

@@ -1,13 +1,14 @@
 // Record numbers as the patient file has them. The reader joins two records of one drug that are
 // one course (parse.ts) and the engine numbers records by the list it is given; every consumer of
 // results (reports, batch rows, the questionnaire) renumbers them here first, so a record named
-// in any output is the file's record: a joined one by its first position in the file.
+// in any output is the file's record: a joined one by the record it was kept as (whose fields it carries).
 import type { OutcomeSummary } from '../engine/evaluate.js';
 import type { DrugRef, Fact, Missing, MissingEntry, ScreeningResult, Trace } from '../engine/result.js';
 
 /**
  * For each list whose records the reader joined: for each record it kept, the positions in the
- * file of the records it stands for (ascending; several when joined).
+ * file of the records it stands for: the one it was kept as first (it carries that record's
+ * fields, so a result names it), then the others it took in, ascending.
  */
 export type RecordOrigins = Readonly<Record<string, readonly (readonly number[])[]>>;
 

@@ -27,6 +27,9 @@ describe('the reader says where each kept record came from, only when it joined 
     ['entered three times', [pred, pred, pred], { medications: [[0, 1, 2]] }],
     ['continued at the same dose from the next day', [mtx, azaFirst, azaNext], { medications: [[0], [1, 2]] }],
     ['overlapping at another dose: both kept', [azaFirst, azaOther], undefined],
+    // Numbered by the record kept (the earlier one, whose fields the course carries), not the first in the file.
+    ['continued, the continuation listed first', [azaNext, mtx, azaFirst], { medications: [[1], [2, 0]] }],
+    ['continued, its response given on the continuation only', [{ ...azaNext, outcome: 'failure' }, azaFirst], { medications: [[1, 0]] }],
   ])('%s', (_, medications, origins) => {
     const parsed = parsePatientData({ id: 'P', referenceDates: SCREENING, medications: structuredClone(medications) }, 'p', dict);
     expect(parsed.origins).toEqual(origins);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { csvLine } from '../../src/report/csv-cell.js';
+import { ReportSchema } from '../../src/report/report-schema.js';
 import { clone, criteriaSet, example } from '../helpers/screening.js';
 import { jsonReferenceProblems, textReferenceProblems } from '../helpers/record-references.js';
 import { runInProcess } from './run-cli.js';
@@ -70,6 +71,14 @@ describe('screen <file>: record numbers are the file\'s after a join', () => {
     const json = JSON.parse((await runInProcess([file('joined.json', p), '--trial', 'IM101-611', '--format', 'json'])).stdout);
     expect(json.missing.map((m: { field: string }) => m.field)).toEqual(expect.arrayContaining(['medications[0].stop', 'medications[1].doses']));
     expect(jsonReferenceProblems(json, p.medications, dict)).toEqual([]);
+    // Each fact of the joined prednisone says which file records it stands for (its value may be #3's).
+    type JsonFact = { field?: string; joinedWith?: number[] };
+    const facts: JsonFact[] = json.criteria.flatMap((c: { facts: JsonFact[]; reason: { facts: JsonFact[] } }) => [...c.facts, ...c.reason.facts]);
+    const ofRecord = (i: number) => facts.filter((f) => f.field?.startsWith(`medications[${i}]`));
+    expect(ofRecord(1).length).toBeGreaterThan(0);
+    expect(ofRecord(1).map((f) => f.joinedWith)).toEqual(ofRecord(1).map(() => [2]));
+    expect(ofRecord(0).filter((f) => f.joinedWith)).toEqual([]);
+    expect(ReportSchema.safeParse(json).success).toBe(true);
   });
 });
 

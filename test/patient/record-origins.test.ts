@@ -88,6 +88,9 @@ describe('inFileNumbering: every record reference names the file\'s record', () 
     expect(taken.detail).toMatchObject({ chainRecords: '0,2' });
     expect(calc.facts.map((f) => [f.field, 'role' in f && 'drug' in f.role ? f.role.drug.index : null])).toEqual([['medications[0].doses', 0], ['medications[2]', 2]]);
     expect(calc.facts[1]).toMatchObject({ role: { partners: [{ index: 0 }] } });
+    // A fact of the joined prednisone may hold a value of either file record: it says it is joined.
+    expect(calc.facts.map((f) => f.joinedWith)).toEqual([[1], undefined]);
+    expect(taken.facts[0]?.joinedWith).toBeUndefined();
     expect(c.missing).toEqual([{ field: 'medications[2].stop' }, { field: 'medications[0].outcome' }]);
     expect(r.missing.map((m) => [m.field, m.record?.index, m.record?.joinedWith])).toEqual([['medications[2].stop', 2, undefined], ['medications[0].outcome', 0, [1]], ['labs.ck', undefined, undefined]]);
     expect(r.missing.map((m) => missingLabel(m, dict))).toEqual([

@@ -397,11 +397,15 @@ function differ(x: unknown, y: unknown): boolean {
   return x != null && y != null && JSON.stringify(x) !== JSON.stringify(y);
 }
 
-/** A join combines a record's dates and doses; every other field of the dictionary's item must agree. */
-const COMBINED = new Set(['start', 'stop', 'ongoing', 'doses']);
+/**
+ * The fields of a medication record a join combines (its dates and doses): every other field of
+ * the dictionary's item must agree, and is the whole course's (the questionnaire writes it into
+ * each record joined).
+ */
+export const COURSE_DATES: ReadonlySet<string> = new Set(['start', 'stop', 'ongoing', 'doses']);
 function agreeingFields(dict: Dictionary, path: string): string[] {
   const def = dict.fields.get(path);
-  return def?.type === 'records' ? Object.keys(def.item).filter((k) => !COMBINED.has(k)) : [];
+  return def?.type === 'records' ? Object.keys(def.item).filter((k) => !COURSE_DATES.has(k)) : [];
 }
 
 /** The first record's last dose is the next record's first dose (dated on its start), amount and unit recorded. */

@@ -62,7 +62,7 @@ describe('screen <file>: record numbers are the file\'s after a join', () => {
     expect(jsonReferenceProblems(report, p.medications, dict)).toEqual([]);
   });
 
-  test('a joined record is named by its first file position, with the records joined into it', async () => {
+  test('a joined record is named by the record it was kept as, with the records joined into it', async () => {
     const p = joinedWithoutDoses();
     const text = await runInProcess([file('joined.json', p), '--trial', 'IM101-611', '--no-color']);
     expect(text.stdout.replace(/\n\s+/g, ' ')).toContain('Dose history of Prednisone (medications #2, joined with #3)');

@@ -11,6 +11,8 @@ export type FieldFact = {
   label: string;
   value: string | number | boolean | null | string[];
   unit?: string;
+  /** The file's other records joined into the record `field` names (its value may come from one of them): their indexes (src/patient/record-origins.ts). */
+  joinedWith?: number[];
 };
 
 /**
@@ -22,6 +24,8 @@ export type RoleFact = {
   role: FactRole;
   value: string | number | boolean | null | string[];
   unit?: string;
+  /** As FieldFact's. */
+  joinedWith?: number[];
 };
 
 export type FactRole =

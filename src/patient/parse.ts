@@ -280,18 +280,21 @@ type MedDose = { date: string; dose?: number; unit?: string };
 type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: string; ongoing?: boolean; outcome?: string; doses?: MedDose[] };
 
 /**
- * Two records of one drug are joined into one course only when the join bridges no gap and no
- * change of dose: the same course entered twice (the same start and the same stop, or both
- * ongoing), or a course continued at the same dose (the later record starts no later than the day
- * after the earlier one stops and does not end before it; its first dose, dated on its start, is
- * the earlier record's last dose in amount and unit, and none of the earlier one's is dated after
- * it: days both records cover are read as one course renewed, not as a second course beside it).
- * A join keeps the earliest start, the latest end and both dose histories, with a warning; doses
- * that disagree on a date are an input error, since which one is right cannot be told. Any other
- * overlap (a later start or an earlier stop inside another record of the drug, one start with
- * two ends, or another dose) may be a second course or a change of dose: both records are kept,
- * with a warning, and the criteria read each. The records are compared in an order of their own
- * (start, end, content), so the result never depends on the order the file lists them in. Records a day or more apart, or adjacent with another dose or none
+ * Two records of one drug are joined into one course only when the join bridges no gap, no change
+ * of dose and no disagreement: the same course entered twice (the same start and the same stop,
+ * or both ongoing), or a course continued at the same dose (the later record starts on the earlier
+ * one's stop day or the day after; its first dose, dated on its start, is the earlier record's last
+ * dose in amount and unit, and none of the earlier one's is dated after it). Every other field
+ * (the dictionary's, beside the dates and doses a join combines: class, outcome, the
+ * prednisone-equivalent dose...) must agree where both records give it; one left empty is filled
+ * from the other. A join keeps the earliest start, the latest end and both dose histories, with a
+ * warning, and is numbered by the record it was kept as (`origins`: the one whose fields it
+ * carries); doses that disagree on a date are an input error, since which one is right cannot be
+ * told. Any other overlap (days both records cover, one start with two ends, another dose, a
+ * field that differs) may be a second course or a change of dose: both records are kept, with a
+ * warning, and the criteria read each (and count records without a break together). The records
+ * are compared in an order of their own (start, end, content), so the result never depends on the
+ * order the file lists them in. Records a day or more apart, or adjacent with another dose or none
  * recorded, are kept as they are.
  */
 function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: string, origins: Record<string, number[][]>): Problem[] {
@@ -300,6 +303,7 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
     const list = getPath(record, path);
     if (!Array.isArray(list)) continue;
     const meds = list as MedRecord[];
+    const fields = agreeingFields(dict, path);
     // Compared in a fixed order (start, then end, then the whole record), so which records are
     // joined, and into what, never depends on the order the file lists them in.
     const kept = meds.map((m, i) => ({ m, at: i })).sort((x, y) => courseOrder(x.m, y.m));
@@ -314,7 +318,7 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
           const [x, y] = [kept[a] as { m: MedRecord; at: number }, kept[b] as { m: MedRecord; at: number }];
           const id = drugIdentity(x.m);
           if (id === undefined || id !== drugIdentity(y.m)) continue;
-          const how = courseJoin(x.m, y.m);
+          const { how, differs } = courseJoin(x.m, y.m, fields);
           if (how === 'apart') continue;
           // A warning on the one listed later, naming the one listed first (the file's order).
           const [listedFirst, listedNext] = x.at < y.at ? [x.at, y.at] : [y.at, x.at];
@@ -322,14 +326,15 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
             const key = `${listedFirst}|${listedNext}`;
             if (!overlapWarned.has(key)) {
               overlapWarned.add(key);
-              warnings.push({ location: locationOf(file, [...path.split('.'), listedNext]), message: `overlaps ${id} of ${jsonPath([...path.split('.'), listedFirst])} with another start, stop or dose: kept as two records (one course entered twice, a second course or a change of dose cannot be told apart)` });
+              const named = jsonPath([...path.split('.'), listedFirst]);
+              warnings.push({ location: locationOf(file, [...path.split('.'), listedNext]), message: differs === undefined ? `overlaps ${id} of ${named} with another start, stop or dose: kept as two records (one course entered twice, a second course or a change of dose cannot be told apart)` : `meets ${id} of ${named} in its dates and dose but records another ${differs}: kept as two records (two courses, or one to correct)` });
             }
             continue;
           }
-          joinInto(x.m, y.m, () => locationOf(file, [...path.split('.'), y.at, 'doses']), id, x.at);
+          joinInto(x.m, y.m, fields, () => locationOf(file, [...path.split('.'), y.at, 'doses']), id, x.at);
           // (A continuation's warning is on the record that continues the other.)
           const [named, on] = how === 'twice' ? [listedFirst, listedNext] : [x.at, y.at];
-          warnings.push({ location: locationOf(file, [...path.split('.'), on]), message: how === 'twice' ? `repeats ${id} of ${jsonPath([...path.split('.'), named])} with the same dates: taken as one course of treatment (joined, counted once)` : `continues ${id} of ${jsonPath([...path.split('.'), named])} at the same dose (from the day after its stop or earlier): taken as one course of treatment (joined, counted once)` });
+          warnings.push({ location: locationOf(file, [...path.split('.'), on]), message: how === 'twice' ? `repeats ${id} of ${jsonPath([...path.split('.'), named])} with the same dates: taken as one course of treatment (joined, counted once)` : `continues ${id} of ${jsonPath([...path.split('.'), named])} at the same dose (from its stop day or the day after): taken as one course of treatment (joined, counted once)` });
           joinedFrom.set(x.at, [...(joinedFrom.get(x.at) ?? [x.at]), ...(joinedFrom.get(y.at) ?? [y.at])]);
           kept.splice(b, 1);
           kept.sort((u, v) => courseOrder(u.m, v.m));
@@ -340,7 +345,8 @@ function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: st
     if (kept.length !== meds.length) {
       // (In the file's order again: list order is the file's, each kept record at its place.)
       kept.sort((x, y) => x.at - y.at);
-      origins[path] = kept.map((k) => (joinedFrom.get(k.at) ?? [k.at]).sort((i, j) => i - j));
+      // The record kept first (it carries the joined record's fields), then the others it took in.
+      origins[path] = kept.map((k) => [k.at, ...(joinedFrom.get(k.at) ?? []).filter((i) => i !== k.at).sort((i, j) => i - j)]);
       meds.splice(0, meds.length, ...kept.map((k) => k.m));
     }
   }
@@ -360,27 +366,46 @@ function courseOrder(a: MedRecord, b: MedRecord): number {
 }
 
 /**
- * How two records of one drug relate: `twice` (the same dates), `continued` (one continues the
- * other at the same dose, overlapping or from the next day), `overlap` (their dates overlap or
- * touch otherwise), `apart` (a gap of a day or more between them, or dates not recorded).
+ * How two records of one drug relate: `twice` (the same dates), `continued` (the later one
+ * continues the other at the same dose from its stop day or the day after), `overlap` (their dates
+ * overlap or touch otherwise, or they would be joined but a field differs: `differs` names it),
+ * `apart` (a gap of a day or more between them, or dates not recorded).
  */
-function courseJoin(a: MedRecord, b: MedRecord): 'twice' | 'continued' | 'overlap' | 'apart' {
+function courseJoin(a: MedRecord, b: MedRecord, fields: readonly string[]): { how: 'twice' | 'continued' | 'overlap' | 'apart'; differs?: string } {
   const [ea, eb] = [courseEnd(a), courseEnd(b)];
-  if (a.start == null || b.start == null || ea == null || eb == null) return 'apart';
-  // Outcomes that disagree are two courses' (or one to correct): never joined.
-  const outcomesAgree = !(a.outcome != null && b.outcome != null && a.outcome !== b.outcome);
-  if (a.start === b.start && ea === eb) return outcomesAgree ? 'twice' : 'overlap';
+  if (a.start == null || b.start == null || ea == null || eb == null) return { how: 'apart' };
+  // Fields that disagree (outcomes, classes, prednisone-equivalent doses) are two courses' (or one to correct): never joined.
+  const differs = fields.find((f) => differ(a[f as keyof MedRecord], b[f as keyof MedRecord]));
+  const joinable = (how: 'twice' | 'continued') => (differs === undefined ? { how } : { how: 'overlap' as const, differs });
+  if (a.start === b.start && ea === eb) return joinable('twice');
   // One start and two ends: neither continues the other (which one is listed first says nothing).
-  if (a.start === b.start) return 'overlap';
+  if (a.start === b.start) return { how: 'overlap' };
   const [first, next] = compareDates(a.start, b.start) < 0 ? [a, b] : [b, a];
   const firstEnd = courseEnd(first) as string;
-  if (firstEnd === OPEN_END) return 'overlap';
-  // Adjacent: the next record starts no later than the day after the first stops (it may overlap it).
+  if (firstEnd === OPEN_END) return { how: 'overlap' };
+  // Continued: the next record starts on the first one's stop day or the day after. Days both
+  // take otherwise may be both doses at once: two records.
   const gap = toDayNumber(next.start as string) - toDayNumber(firstEnd);
-  if (gap > 1) return 'apart';
-  const continues = compareDates(courseEnd(next) as string, firstEnd) >= 0 && sameDoseAtJoin(first, next) && outcomesAgree;
-  if (continues) return 'continued';
-  return gap <= 0 ? 'overlap' : 'apart';
+  if (gap < 0) return { how: 'overlap' };
+  if (gap > 1) return { how: 'apart' };
+  if (compareDates(courseEnd(next) as string, firstEnd) >= 0 && sameDoseAtJoin(first, next)) return joinable('continued');
+  return { how: gap === 0 ? 'overlap' : 'apart' };
+}
+
+/** Both recorded and not the same (null is not recorded, as absent). */
+function differ(x: unknown, y: unknown): boolean {
+  return x != null && y != null && JSON.stringify(x) !== JSON.stringify(y);
+}
+
+/**
+ * The fields of a medication record a join combines (its dates and doses): every other field of
+ * the dictionary's item must agree, and is the whole course's (the questionnaire writes it into
+ * each record joined).
+ */
+export const COURSE_DATES: ReadonlySet<string> = new Set(['start', 'stop', 'ongoing', 'doses']);
+function agreeingFields(dict: Dictionary, path: string): string[] {
+  const def = dict.fields.get(path);
+  return def?.type === 'records' ? Object.keys(def.item).filter((k) => !COURSE_DATES.has(k)) : [];
 }
 
 /** The first record's last dose is the next record's first dose (dated on its start), amount and unit recorded. */
@@ -391,7 +416,7 @@ function sameDoseAtJoin(first: MedRecord, next: MedRecord): boolean {
   return last !== undefined && opening !== undefined && opening.date === next.start && compareDates(last.date, opening.date) <= 0 && last.dose != null && last.dose === opening.dose && (last.unit ?? '') === (opening.unit ?? '');
 }
 
-function joinInto(into: MedRecord, m: MedRecord, doseLocation: () => string, id: string, at: number) {
+function joinInto(into: MedRecord, m: MedRecord, fields: readonly string[], doseLocation: () => string, id: string, at: number) {
   const doses = new Map((into.doses ?? []).map((d) => [d.date, d]));
   for (const d of m.doses ?? []) {
     const other = doses.get(d.date);
@@ -406,7 +431,9 @@ function joinInto(into: MedRecord, m: MedRecord, doseLocation: () => string, id:
     into.ongoing = true;
     delete into.stop;
   } else if (compareDates(m.stop as string, into.stop as string) > 0) into.stop = m.stop as string;
-  if (into.outcome == null && m.outcome != null) into.outcome = m.outcome;
+  // (The fields agree where both give them: one left empty is filled from the other.)
+  const [to, from] = [into as Record<string, unknown>, m as Record<string, unknown>];
+  for (const f of fields) if (to[f] == null && from[f] != null) to[f] = from[f];
 }
 
 function futureDates(record: PatientRecord, dict: Dictionary, file: string, reference: { name: string; date: string } | undefined): Problem[] {

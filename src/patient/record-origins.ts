@@ -1,13 +1,14 @@
 // Record numbers as the patient file has them. The reader joins two records of one drug that are
 // one course (parse.ts) and the engine numbers records by the list it is given; every consumer of
 // results (reports, batch rows, the questionnaire) renumbers them here first, so a record named
-// in any output is the file's record: a joined one by its first position in the file.
+// in any output is the file's record: a joined one by the record it was kept as (whose fields it carries).
 import type { OutcomeSummary } from '../engine/evaluate.js';
 import type { DrugRef, Fact, Missing, MissingEntry, ScreeningResult, Trace } from '../engine/result.js';
 
 /**
  * For each list whose records the reader joined: for each record it kept, the positions in the
- * file of the records it stands for (ascending; several when joined).
+ * file of the records it stands for: the one it was kept as first (it carries that record's
+ * fields, so a result names it), then the others it took in, ascending.
  */
 export type RecordOrigins = Readonly<Record<string, readonly (readonly number[])[]>>;
 
@@ -32,16 +33,19 @@ function positionsOf(o: RecordOrigins, list: string, index: number): readonly nu
 
 const filePosition = (o: RecordOrigins, list: string, index: number): number => positionsOf(o, list, index)[0] ?? index;
 
+/** A record's path: its list and index (`medications`, `1` of `medications[1].stop`). */
+const RECORD_PATH = /^([A-Za-z_$][\w$.]*)\[(\d+)\]/;
+
 /** `medications[1].stop` -> `medications[2].stop` when the file's record #3 is the list's #2. */
 export function filePath(path: string, o: RecordOrigins): string {
-  const m = /^([A-Za-z_$][\w$.]*)\[(\d+)\]/.exec(path);
+  const m = RECORD_PATH.exec(path);
   if (!m) return path;
   const [whole, list = '', at = '0'] = m;
   return `${list}[${filePosition(o, list, Number(at))}]${path.slice(whole.length)}`;
 }
 
 /** The list a path's record belongs to (`medications` of `medications[1].stop`). */
-const listOf = (path: string): string | undefined => /^([A-Za-z_$][\w$.]*)\[\d+\]/.exec(path)?.[1];
+const listOf = (path: string): string | undefined => RECORD_PATH.exec(path)?.[1];
 
 function missingIn<M extends Missing>(m: M, o: RecordOrigins): M {
   return { ...m, field: filePath(m.field, o) };
@@ -58,20 +62,28 @@ function drugIn(d: DrugRef, o: RecordOrigins, list: string | undefined): DrugRef
   return list === undefined ? d : { ...d, index: filePosition(o, list, d.index) };
 }
 
+/** The file's other records joined into the one a path names (its value may be theirs), when any. */
+function joinedWithOf(path: string, o: RecordOrigins): { joinedWith?: number[] } {
+  const m = RECORD_PATH.exec(path);
+  const others = m ? positionsOf(o, m[1] ?? '', Number(m[2])).slice(1) : [];
+  return others.length ? { joinedWith: [...others] } : {};
+}
+
 function factIn(f: Fact, o: RecordOrigins): Fact {
   const field = filePath(f.field, o);
-  if (!('role' in f)) return { ...f, field };
+  const at = { field, ...joinedWithOf(f.field, o) };
+  if (!('role' in f)) return { ...f, ...at };
   const role = f.role;
   // A calculator's drugs are records of the list its fact's path names.
   const list = listOf(f.field);
   switch (role.kind) {
     case 'prednisoneDose':
-      return { ...f, field, role: { ...role, drug: drugIn(role.drug, o, list) } };
+      return { ...f, ...at, role: { ...role, drug: drugIn(role.drug, o, list) } };
     case 'intoleranceCourse':
     case 'combinedCourse':
-      return { ...f, field, role: { ...role, drug: drugIn(role.drug, o, list), ...(role.partners ? { partners: role.partners.map((p) => drugIn(p, o, list)) } : {}) } };
+      return { ...f, ...at, role: { ...role, drug: drugIn(role.drug, o, list), ...(role.partners ? { partners: role.partners.map((p) => drugIn(p, o, list)) } : {}) } };
     default:
-      return { ...f, field };
+      return { ...f, ...at };
   }
 }
 

@@ -86,8 +86,8 @@ export function factLabel(f: Fact): string {
 }
 
 /** The fact as reports publish it: `{ field, label, value, unit? }`, its role in words. */
-export function wordedFact(f: Fact): { field: string; label: string; value: Fact['value']; unit?: string } {
-  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit !== undefined ? { unit: f.unit } : {}) };
+export function wordedFact(f: Fact): { field: string; label: string; value: Fact['value']; unit?: string; joinedWith?: number[] } {
+  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit !== undefined ? { unit: f.unit } : {}), ...(f.joinedWith ? { joinedWith: f.joinedWith } : {}) };
 }
 
 /** A stoppedCourse's course and rule: its first and last dose when more than the record (numbered from 1), and what it needs. */

@@ -40,6 +40,8 @@ export type ReasonFact = {
   /** How the protocol describes this part, when the criteria file says. */
   note?: string;
   field?: string;
+  /** The file's other records joined into the one `field` names (its value may be theirs). */
+  joinedWith?: number[];
   label: string;
   /** null: not recorded. */
   value: string | number | boolean | string[] | null;
@@ -217,9 +219,9 @@ function itemParts(t: ItemTrace): Trace[] {
   return check && where && t.detail?.applies === 'met' ? [check] : children.filter((c) => c.outcome === t.outcome || !check);
 }
 
-function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {
+function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit' | 'joinedWith'> {
   if (!f) return { label: 'value', value: null };
-  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit ? { unit: f.unit } : {}) };
+  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit ? { unit: f.unit } : {}), ...(f.joinedWith ? { joinedWith: f.joinedWith } : {}) };
 }
 
 function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFact {
@@ -373,7 +375,8 @@ function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stop
   const start = t.facts.find((f) => 'role' in f && f.role.kind === 'start')?.value;
   const stop = t.facts.find((f) => 'role' in f && f.role.kind === 'lastDose')?.value;
   const ongoing = t.facts.some((f) => 'role' in f && f.role.kind === 'ongoing');
-  const out: ReasonFact = { ...head, field: t.facts[0]?.field ?? '', label: 'dates', value: [start ? `start ${start}` : 'start not recorded', stop ? `last dose ${stop}` : ongoing ? 'ongoing' : 'last dose not recorded'] };
+  const joined = t.facts[0]?.joinedWith;
+  const out: ReasonFact = { ...head, field: t.facts[0]?.field ?? '', ...(joined ? { joinedWith: joined } : {}), label: 'dates', value: [start ? `start ${start}` : 'start not recorded', stop ? `last dose ${stop}` : ongoing ? 'ongoing' : 'last dose not recorded'] };
   const reference = String(d.at ?? d.before ?? '');
   const length = d.within ?? d.atLeast ?? d.for ?? d.duration;
   out.window = { reference, ...(typeof length === 'string' ? { length } : {}), ...(typeof (d.from ?? d.since) === 'string' ? { from: String(d.from ?? d.since) } : {}), ...(typeof d.date === 'string' ? { to: d.date } : {}) };

@@ -10,6 +10,7 @@ const DateSources = z.record(z.string(), z.enum(['patient file', 'command line']
 
 export const FactSchema = z.strictObject({
   field: z.string().describe('Patient-file path of the value (records as medications[0].start).'),
+  joinedWith: z.array(z.number().int().nonnegative()).optional().describe('When the record the field names was joined by the reader with other records of the file (one course entered twice or continued at the same dose): their positions, 0-based like the path. The value may come from one of them (the earliest start, the latest stop, their doses combined).'),
   label: z.string(),
   value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).describe('null: not recorded.'),
   unit: z.string().optional(),
@@ -57,6 +58,7 @@ export const ReasonFactSchema = z.strictObject({
   record: z.string().optional().describe('The list item (a drug, a malignancy) the fact is about.'),
   note: z.string().optional().describe('How the protocol describes this part.'),
   field: z.string().optional().describe('Patient-file path of the value.'),
+  joinedWith: z.array(z.number().int().nonnegative()).optional().describe('When the record the field names was joined by the reader with other records of the file (one course entered twice or continued at the same dose): their positions, 0-based like the path. The value may come from one of them (the earliest start, the latest stop, their doses combined).'),
   label: z.string(),
   value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).describe('null: not recorded.'),
   unit: z.string().optional(),

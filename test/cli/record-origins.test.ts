@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { csvLine } from '../../src/report/csv-cell.js';
+import { ReportSchema } from '../../src/report/report-schema.js';
 import { clone, criteriaSet, example } from '../helpers/screening.js';
 import { jsonReferenceProblems, textReferenceProblems } from '../helpers/record-references.js';
 import { runInProcess } from './run-cli.js';
@@ -61,7 +62,7 @@ describe('screen <file>: record numbers are the file\'s after a join', () => {
     expect(jsonReferenceProblems(report, p.medications, dict)).toEqual([]);
   });
 
-  test('a joined record is named by its first file position, with the records joined into it', async () => {
+  test('a joined record is named by the record it was kept as, with the records joined into it', async () => {
     const p = joinedWithoutDoses();
     const text = await runInProcess([file('joined.json', p), '--trial', 'IM101-611', '--no-color']);
     expect(text.stdout.replace(/\n\s+/g, ' ')).toContain('Dose history of Prednisone (medications #2, joined with #3)');
@@ -70,6 +71,38 @@ describe('screen <file>: record numbers are the file\'s after a join', () => {
     const json = JSON.parse((await runInProcess([file('joined.json', p), '--trial', 'IM101-611', '--format', 'json'])).stdout);
     expect(json.missing.map((m: { field: string }) => m.field)).toEqual(expect.arrayContaining(['medications[0].stop', 'medications[1].doses']));
     expect(jsonReferenceProblems(json, p.medications, dict)).toEqual([]);
+    // Each fact of the joined prednisone says which file records it stands for (its value may be #3's).
+    type JsonFact = { field?: string; joinedWith?: number[] };
+    const facts: JsonFact[] = json.criteria.flatMap((c: { facts: JsonFact[]; reason: { facts: JsonFact[] } }) => [...c.facts, ...c.reason.facts]);
+    const ofRecord = (i: number) => facts.filter((f) => f.field?.startsWith(`medications[${i}]`));
+    expect(ofRecord(1).length).toBeGreaterThan(0);
+    expect(ofRecord(1).map((f) => f.joinedWith)).toEqual(ofRecord(1).map(() => [2]));
+    expect(ofRecord(0).filter((f) => f.joinedWith)).toEqual([]);
+    expect(ReportSchema.safeParse(json).success).toBe(true);
+  });
+});
+
+describe('screen <file>: a join never decides I4 (NCT04946669, 60 kg, prednisone 40 mg/day) with a value of another record', () => {
+  const dose = (date: string, amount: number) => ({ date, dose: amount, unit: 'mg/day' });
+  const budesonide = (start: string, end: Record<string, unknown>, equivalent: number) => ({ drug: 'other', otherName: 'Budesonide', start, ...end, doses: [dose(start, 9)], class: 'corticosteroid', prednisoneEquivalentMgPerDay: equivalent });
+  const prednisone = (start: string, end: Record<string, unknown>) => ({ drug: 'prednisone', start, ...end, doses: [dose(start, 40)], outcome: 'failure' });
+  const methotrexate = { drug: 'methotrexate', start: '2025-06-15', ongoing: true, doses: [{ date: '2025-06-15', dose: 20, unit: 'mg/week' }], outcome: 'failure' };
+  test.each([
+    // Budesonide at 70 mg/day prednisone-equivalent now, at 10 until the day before (the review's
+    // s7f): joined, it was read at 10 (10 + 40 < 60: ELIGIBLE); 70 + 40 is 1 mg/kg or more.
+    ['budesonide now at a 70 mg equivalent, before at 10', [budesonide('2026-04-01', { ongoing: true }, 70), prednisone('2025-06-01', { ongoing: true }), methotrexate, budesonide('2026-01-01', { stop: '2026-03-31' }, 10)], 'INELIGIBLE (fails I4)', 'another prednisoneEquivalentMgPerDay'],
+    // Two prednisone records of 40 mg, both taken for five months (the review's ab_pr_cont_overlap):
+    // joined, read as 40 mg (ELIGIBLE); it may be 80 mg/day, as with the first one still ongoing.
+    ['prednisone 40 mg to the screening date, a second 40 mg record from five months before', [prednisone('2025-06-01', { stop: '2026-11-16' }), prednisone('2026-06-01', { ongoing: true }), methotrexate], 'UNDETERMINED (unknown: I4)', 'overlaps prednisone of $.medications[0] with another start, stop or dose'],
+    ['the same, the first still ongoing', [prednisone('2025-06-01', { ongoing: true }), prednisone('2026-06-01', { ongoing: true }), methotrexate], 'UNDETERMINED (unknown: I4)', 'overlaps prednisone of $.medications[0]'],
+    ['prednisone 40 mg continued from the day after its stop: one course', [prednisone('2025-06-01', { stop: '2026-05-31' }), prednisone('2026-06-01', { ongoing: true }), methotrexate], 'ELIGIBLE', 'continues prednisone of $.medications[0] at the same dose'],
+  ])('%s', async (_case, medications, verdict, warning) => {
+    const p = clone(example('nct04946669-eligible'));
+    delete p.$schema;
+    p.medications = medications;
+    const r = await runInProcess([file('i4.json', p), '--trial', 'NCT04946669', '--no-color']);
+    expect(r.stdout).toContain(`Verdict: ${verdict}`);
+    expect(r.stderr).toContain(warning);
   });
 });
 

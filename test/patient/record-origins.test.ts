@@ -27,6 +27,9 @@ describe('the reader says where each kept record came from, only when it joined 
     ['entered three times', [pred, pred, pred], { medications: [[0, 1, 2]] }],
     ['continued at the same dose from the next day', [mtx, azaFirst, azaNext], { medications: [[0], [1, 2]] }],
     ['overlapping at another dose: both kept', [azaFirst, azaOther], undefined],
+    // Numbered by the record kept (the earlier one, whose fields the course carries), not the first in the file.
+    ['continued, the continuation listed first', [azaNext, mtx, azaFirst], { medications: [[1], [2, 0]] }],
+    ['continued, its response given on the continuation only', [{ ...azaNext, outcome: 'failure' }, azaFirst], { medications: [[1, 0]] }],
   ])('%s', (_, medications, origins) => {
     const parsed = parsePatientData({ id: 'P', referenceDates: SCREENING, medications: structuredClone(medications) }, 'p', dict);
     expect(parsed.origins).toEqual(origins);
@@ -85,6 +88,9 @@ describe('inFileNumbering: every record reference names the file\'s record', () 
     expect(taken.detail).toMatchObject({ chainRecords: '0,2' });
     expect(calc.facts.map((f) => [f.field, 'role' in f && 'drug' in f.role ? f.role.drug.index : null])).toEqual([['medications[0].doses', 0], ['medications[2]', 2]]);
     expect(calc.facts[1]).toMatchObject({ role: { partners: [{ index: 0 }] } });
+    // A fact of the joined prednisone may hold a value of either file record: it says it is joined.
+    expect(calc.facts.map((f) => f.joinedWith)).toEqual([[1], undefined]);
+    expect(taken.facts[0]?.joinedWith).toBeUndefined();
     expect(c.missing).toEqual([{ field: 'medications[2].stop' }, { field: 'medications[0].outcome' }]);
     expect(r.missing.map((m) => [m.field, m.record?.index, m.record?.joinedWith])).toEqual([['medications[2].stop', 2, undefined], ['medications[0].outcome', 0, [1]], ['labs.ck', undefined, undefined]]);
     expect(r.missing.map((m) => missingLabel(m, dict))).toEqual([

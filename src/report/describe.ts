@@ -192,7 +192,7 @@ function describeKind(t: Trace): string {
           : d.unitMismatchOn
             ? `dose from ${d.unitMismatchOn} is written in another unit, so it cannot be compared`
             : doses || 'dose history not recorded';
-      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} from then are reached by the ${d.before} date ${d.date})`;
+      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.readFrom ? `its start ${d.readFrom} (inside the window from ${d.since}: ` : `${d.since} (`}${d.for} from then are reached by the ${d.before} date ${d.date})`;
     }
     case 'lastDoseWithin': {
       const d = detailOf(t);

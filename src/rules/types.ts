@@ -191,8 +191,8 @@ export type SqlContext = {
   memo<T>(key: object, make: () => T): T;
   /** A derived table joined at this level on the row (and, per record, the record index): its alias. */
   join(prefix: string, perRecord: boolean, render: () => string): string;
-  /** Per record of `records`: the latest dose on or before `date`, as a derived table. */
-  currentDoseTable(records: string, date: string): string;
+  /** Per record of `records`: the latest dose on or before `date`, as a derived table (`record`: the record joined under that alias, for a date that reads it). */
+  currentDoseTable(records: string, date: string, record?: string): string;
   /** The recorded decision column of a review item (NULL: not decided). */
   review(id: string): string;
   /** A definition's rule, expanded here (cycles refused). */

@@ -178,10 +178,10 @@ describe('7: duplicate records of one drug', () => {
   // Randomization 2026-12-01: the 12 weeks start on 2026-09-08, the 24 weeks on 2026-06-16.
   test.each([
     [
-      'a second prednisone record started in the 12 weeks, overlapping the long one: asked, not hidden',
+      'a second prednisone record started in the 12 weeks, overlapping the long one, no dose recorded: asked, and its dose history to collect',
       (p: any) => void p.medications.push({ drug: 'prednisone', start: '2026-11-01', ongoing: true }),
       3,
-      [/^Verdict: UNDETERMINED \(needs review: I6\)$/m, /I6-stopped-course/],
+      [/^Verdict: UNDETERMINED \(unknown: I6\)$/m, /Dose history of Prednisone \(medications #3\)/],
       'warning: p.json $.medications[2]: overlaps prednisone of $.medications[0] with another start, stop or dose: kept as two records',
     ],
     [
@@ -195,7 +195,7 @@ describe('7: duplicate records of one drug', () => {
       'azathioprine since 2025 and a second azathioprine record at the same dose from 2026-10-01: asked, not failed',
       (p: any) => void p.medications.splice(1, 1, { drug: 'azathioprine', start: '2025-01-01', ongoing: true, doses: [{ date: '2025-01-01', dose: 100, unit: 'mg/day' }] }, { drug: 'azathioprine', start: '2026-10-01', ongoing: true, doses: [{ date: '2026-10-01', dose: 100, unit: 'mg/day' }] }),
       3,
-      [/^Verdict: UNDETERMINED \(needs review: I6\)$/m, /I6-stopped-course/, /\(azathioprine: for the 12 weeks\)/],
+      [/^Verdict: UNDETERMINED \(needs review: I6\)$/m, /I6-same-medications/, /\(azathioprine: for the 12 weeks\)/],
       'warning: p.json $.medications[2]: overlaps azathioprine of $.medications[1] with another start, stop or dose: kept as two records',
     ],
     [

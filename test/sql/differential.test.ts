@@ -207,7 +207,7 @@ function auditReadings(): Row[] {
     const answers = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, answer()]).filter(([, a]) => a));
     // (I4-skin-biopsy is no longer a question: a decision recorded under it must decide nothing, in SQL as in JS.)
     patient.reviews = {
-      'IM101-611': answers(['I4-skin-biopsy', 'I4-adjudication', 'I6-stopped-course']),
+      'IM101-611': answers(['I4-skin-biopsy', 'I4-adjudication', 'I6-same-medications']),
       NCT02347891: answers(['I3-msa-not-listed', 'I3-p140-tif1g']),
     };
     return `targeted patient #${k} (audit readings)`;
@@ -240,7 +240,7 @@ function recordsOfOneDrug(): Row[] {
     }
     if (drug !== 'prednisone' && k % 3 === 0) meds.push({ drug: 'prednisone', start: '2025-01-10', ongoing: true, doses: dose('2025-01-10', 10) });
     patient.medications = meds;
-    patient.reviews = { 'IM101-611': pick([{}, { 'I6-stopped-course': { decision: pick(['yes', 'no']), by: 'Dr A', date: '2026-11-16' } }]) };
+    patient.reviews = { 'IM101-611': pick([{}, { 'I6-same-medications': { decision: pick(['yes', 'no']), by: 'Dr A', date: '2026-11-16' } }]) };
     return `targeted patient #${k} (records of one drug)`;
   });
 }
@@ -379,7 +379,7 @@ test('the population is large and mixed: every outcome of every trial occurs', (
 test('the audit-reading patients list each of their questions as open, and reach every outcome of the criteria they ask about', () => {
   const at = (id: string) => (expected.get(id) as Expected[]).filter((_e, i) => rows[i]?.name.endsWith('(audit readings)'));
   const open = (id: string, review: string) => at(id).filter((e) => e.review.split(';').includes(review)).length;
-  for (const [id, review] of [['NCT02347891', 'I3-msa-not-listed'], ['NCT02347891', 'I3-p140-tif1g'], ['IM101-611', 'I4-adjudication'], ['IM101-611', 'I6-stopped-course']] as const) {
+  for (const [id, review] of [['NCT02347891', 'I3-msa-not-listed'], ['NCT02347891', 'I3-p140-tif1g'], ['IM101-611', 'I4-adjudication'], ['IM101-611', 'I6-same-medications']] as const) {
     expect(open(id, review), review).toBeGreaterThan(3);
   }
   for (const [id, criterion] of [['NCT02347891', 'I3'], ['IM101-611', 'I4'], ['IM101-611', 'I6']] as const) {

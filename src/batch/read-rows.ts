@@ -195,26 +195,33 @@ export async function* csvParseRecords(input: AsyncIterable<string>, delimiter: 
 export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dict: Dictionary, options: ParseOptions = {}): AsyncGenerator<InputItem> {
   const lines = createInterface({ input: Readable.from(input), crlfDelay: Infinity });
   let lineNo = 0;
-  for await (const raw of lines) {
-    lineNo += 1;
-    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (line.trim() === '') continue;
-    let data: unknown;
-    try {
-      data = parsePatientJson(line, '');
-    } catch (e) {
-      if (!(e instanceof PatientDataError)) throw e;
-      yield { row: lineNo, ok: false, patientId: null, problems: e.problems.map(trimLocation) };
-      continue;
+  try {
+    for await (const raw of lines) {
+      lineNo += 1;
+      const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (line.trim() === '') continue;
+      let data: unknown;
+      try {
+        data = parsePatientJson(line, '');
+      } catch (e) {
+        if (!(e instanceof PatientDataError)) throw e;
+        yield { row: lineNo, ok: false, patientId: null, problems: e.problems.map(trimLocation) };
+        continue;
+      }
+      const id = patientIdOf(data);
+      try {
+        const parsed = parsePatientData(data, '', dict, options);
+        yield { row: lineNo, ok: true, parsed: { ...parsed, warnings: parsed.warnings.map(trimLocation) } };
+      } catch (e) {
+        if (!(e instanceof PatientDataError)) throw e;
+        yield { row: lineNo, ok: false, patientId: id, problems: e.problems.map(trimLocation) };
+      }
     }
-    const id = patientIdOf(data);
-    try {
-      const parsed = parsePatientData(data, '', dict, options);
-      yield { row: lineNo, ok: true, parsed: { ...parsed, warnings: parsed.warnings.map(trimLocation) } };
-    } catch (e) {
-      if (!(e instanceof PatientDataError)) throw e;
-      yield { row: lineNo, ok: false, patientId: id, problems: e.problems.map(trimLocation) };
-    }
+  } finally {
+    // Left early (--row has its row, the output closed), readline closes the file under it, and the
+    // stream then reports a premature close on the interface when no one listens any more: expected,
+    // not an error. (A read error while the loop runs ends the loop with it, as before.)
+    lines.on('error', () => undefined);
   }
 }
 

@@ -77,3 +77,15 @@ test('the real bin: a semicolon-separated row with --delimiter, several trials, 
   expect(over.code).toBe(2);
   expect(over.stderr).toMatch(/is the same file as the patient file/);
 });
+
+test('an NDJSON file\'s row: screened, the file left early without an unhandled premature-close error (the process\'s own exit)', () => {
+  const ndjson = join(dir, 'clinic.ndjson');
+  writeFileSync(ndjson, names.map((n) => `${JSON.stringify(example(n))}\n`).join(''));
+  for (const [row, name] of [[1, names[0]], [3, names[2]], [4, names[3]]] as const) {
+    const r = runBin([ndjson, '--row', String(row), '--trial', 'IM101-611', '--format', 'json', '--generated-at', '2026-12-01']);
+    const fromFile = runBin([`examples/${name}.json`, '--trial', 'IM101-611', '--format', 'json', '--generated-at', '2026-12-01']);
+    expect(r.stderr).not.toMatch(/ERR_STREAM_PREMATURE_CLOSE|\n\s+at /);
+    expect(r.code, r.stderr).toBe(fromFile.code);
+    expect(outcomes(r.stdout)).toEqual(outcomes(fromFile.stdout));
+  }
+});

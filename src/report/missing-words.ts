@@ -17,8 +17,7 @@ export function needWords(need: Need): string {
     case 'doseAmount':
       return `amount of the dose from ${need.date}`;
     case 'dailyTotal':
-      // (Another record of the drug is taken that day: the same course entered twice, or doses taken together.)
-      return `total daily dose of the drug on ${need.date}, with its other records taken that day`;
+      return `overlaps another record of the drug on ${need.date}: one course entered twice (remove the copy) or taken together (one record with the day's total, the other stopped)`;
   }
 }
 

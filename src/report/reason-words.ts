@@ -173,7 +173,11 @@ function inSentence(label: string): string {
 export function reasonWords(r: Reason, max = 2, title = '', dated = false): { parts: string[]; hidden: number } {
   if (r.effect === 'open') {
     const parts: string[] = [];
-    if (r.missing.length) parts.push(`no data: ${shortList(r.missing.map((m) => m.label), max + 1)}`);
+    // (A daily total is not missing data: the records are there, and overlap; what they mean is to settle.)
+    const absent = r.missing.filter((m) => m.need?.kind !== 'dailyTotal');
+    const unsettled = r.missing.filter((m) => m.need?.kind === 'dailyTotal');
+    if (absent.length) parts.push(`no data: ${shortList(absent.map((m) => m.label), max + 1)}`);
+    if (unsettled.length) parts.push(`to settle: ${shortList(unsettled.map((m) => m.label), max + 1)}`);
     const open = r.reviews.filter((x) => x.status === 'open');
     if (open.length) parts.push(`waiting for ${shortList([...new Set(open.map((x) => (x.by === 'protocol' ? 'the check against the full protocol' : `the ${x.by} to decide`)))])}`);
     if (!parts.length) parts.push('open');

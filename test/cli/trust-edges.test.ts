@@ -271,8 +271,19 @@ describe('7: duplicate records of one drug', () => {
         expect(r.stdout).toContain('(body weight 60 kg, Prednisone 40 mg/day, Prednisone 40 mg/day) → 40 to 80 mg/day = 0.667+ mg/kg/day; medication records #1 and #2 are one drug taken that day, the same course entered twice or doses taken together (not recorded which)');
         // What to collect names both records (the page wraps lines).
         const plain = (await runInProcess([path, '--trial', 'NCT04946669'])).stdout.replace(/\s+/g, ' ');
-        expect(plain).toContain('- Dose history of Prednisone (medications #1): total daily dose of the drug on 2026-11-16, with its other records taken that day [Medications] — for I4');
-        expect(plain).toContain('- Dose history of Prednisone (medications #2): total daily dose of the drug on 2026-11-16, with its other records taken that day [Medications] — for I4');
+        expect(plain).toContain('- Dose history of Prednisone (medications #1): overlaps another record of the drug on 2026-11-16: one course entered twice (remove the copy) or taken together (one record with the day\'s total, the other stopped) [Medications] — for I4');
+        expect(plain).toContain('- Dose history of Prednisone (medications #2): overlaps another record of the drug on 2026-11-16: one course entered twice (remove the copy) or taken together (one record with the day\'s total, the other stopped) [Medications] — for I4');
+        // The records are there: the criterion's line says what is to settle, not "no data".
+        expect(plain).toMatch(/I4 .*to settle: Dose history of Prednisone \(medications #[12]\)/);
+        expect(plain).not.toMatch(/I4 [^\n]*no data: Dose history of Prednisone/);
+      }
+      // Doing what it says decides I4: the copy removed, or one record with the day's total and the other stopped.
+      const only = { ...clone(p), medications: [clone(a), ...clone(p.medications.filter((m: any) => m.drug !== 'prednisone'))] };
+      const stopped = { ...clone(p), medications: [{ ...clone(a), doses: [...a.doses, { date: '2026-11-01', dose: 80, unit: 'mg/day' }] }, { ...clone(b), ongoing: undefined, stop: '2026-10-31' }, ...clone(p.medications.filter((m: any) => m.drug !== 'prednisone'))] };
+      for (const [q, verdict] of [[only, /^Verdict: ELIGIBLE/m], [stopped, /^Verdict: INELIGIBLE \(fails I4\)/m]] as const) {
+        const path = join(dir, 'settled.json');
+        writeFileSync(path, JSON.stringify(q));
+        expect((await runInProcess([path, '--trial', 'NCT04946669'])).stdout).toMatch(verdict);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ type Med = Record<string, unknown>;
 /** A glucocorticoid record from `start`, still taken unless `extra` says otherwise, at `dose` mg/day. */
 const gc = (drug: string, start: string, dose: number, extra: Med = { ongoing: true }): Med => ({ drug, start, ...extra, doses: [{ date: start, dose, unit: 'mg/day' }] });
 const pred = (start: string, dose: number, extra?: Med) => gc('prednisone', start, dose, extra);
-const daily = (i: number) => `medications[${i}].doses (total daily dose of the drug on ${S}, with its other records taken that day)`;
+const daily = (i: number) => `medications[${i}].doses (overlaps another record of the drug on ${S}: one course entered twice (remove the copy) or taken together (one record with the day's total, the other stopped))`;
 
 /** [case, records, outcome, missing entries as the batch column words them]. */
 const TABLE: [string, Med[], string, string[]][] = [
@@ -41,7 +41,7 @@ const TABLE: [string, Med[], string, string[]][] = [
   ['prednisone 40 and methylprednisolone 15.9 mg: two drugs, added (59.875)', [pred('2025-06-01', 40), gc('methylprednisolone', '2026-05-01', 15.9)], 'met', []],
   ['three prednisone records of 20 mg: 20 to 60', [pred('2025-06-01', 20), pred('2026-02-01', 20), pred('2026-05-01', 20)], 'unknown', [daily(0), daily(1), daily(2)]],
   ['two prednisone records and methylprednisolone 8 mg (10): 35 to 55 with it', [pred('2025-06-01', 25), pred('2026-05-01', 20), gc('methylprednisolone', '2026-03-01', 8)], 'met', []],
-  ['"other" steroids of one name, recorded equivalents 30 and 30', [{ drug: 'other', otherName: 'Budesonide', class: 'corticosteroid', start: '2025-06-01', ongoing: true, prednisoneEquivalentMgPerDay: 30 }, { drug: 'other', otherName: ' budesonide', class: 'corticosteroid', start: '2026-05-01', ongoing: true, prednisoneEquivalentMgPerDay: 30 }], 'unknown', [`medications[0].prednisoneEquivalentMgPerDay (total daily dose of the drug on ${S}, with its other records taken that day)`, `medications[1].prednisoneEquivalentMgPerDay (total daily dose of the drug on ${S}, with its other records taken that day)`]],
+  ['"other" steroids of one name, recorded equivalents 30 and 30', [{ drug: 'other', otherName: 'Budesonide', class: 'corticosteroid', start: '2025-06-01', ongoing: true, prednisoneEquivalentMgPerDay: 30 }, { drug: 'other', otherName: ' budesonide', class: 'corticosteroid', start: '2026-05-01', ongoing: true, prednisoneEquivalentMgPerDay: 30 }], 'unknown', [`medications[0].prednisoneEquivalentMgPerDay (overlaps another record of the drug on ${S}: one course entered twice (remove the copy) or taken together (one record with the day's total, the other stopped))`, `medications[1].prednisoneEquivalentMgPerDay (overlaps another record of the drug on ${S}: one course entered twice (remove the copy) or taken together (one record with the day's total, the other stopped))`]],
   ['"other" steroids of two names, 30 and 30: added', [{ drug: 'other', otherName: 'Budesonide', class: 'corticosteroid', start: '2025-06-01', ongoing: true, prednisoneEquivalentMgPerDay: 30 }, { drug: 'other', otherName: 'Cortisone', class: 'corticosteroid', start: '2026-05-01', ongoing: true, prednisoneEquivalentMgPerDay: 30 }], 'not_met', []],
   ['one record continued at its dose: joined by the reader, 40 mg', [pred('2025-06-01', 40, { stop: '2026-04-30' }), pred('2026-05-01', 40)], 'met', []],
 ];
@@ -51,7 +51,7 @@ const compiled = compileRules(BELOW_1, dict);
 test.each(TABLE.map(([name, , outcome, missing], k) => ({ name, outcome, missing, k })))('$name: $outcome', ({ outcome, missing, k }) => {
   const result = screenOutcomes(compiled, rows[k] as PatientRecord, { screening: S });
   expect(result.criteria[0]?.outcome).toBe(outcome);
-  expect(result.missing.map((m) => (m.need ? `${m.field} (total daily dose of the drug on ${m.need.kind === 'dailyTotal' ? m.need.date : '?'}, with its other records taken that day)` : m.field))).toEqual(missing);
+  expect(result.missing.map((m) => (m.need ? `${m.field} (overlaps another record of the drug on ${m.need.kind === 'dailyTotal' ? m.need.date : '?'}: one course entered twice (remove the copy) or taken together (one record with the day's total, the other stopped))` : m.field))).toEqual(missing);
 });
 
 inEachEngine(rows, 'the SQL agrees with the JS engine on the outcome and the missing entries', async (dialect, all) => disagreements(BELOW_1, rows, dialect, all, (r) => JSON.stringify(r.medications)));

@@ -26,6 +26,7 @@ import { screenPatient } from './engine/evaluate.js';
 import { resolveReferenceDates } from './engine/reference-dates.js';
 import type { ReferenceDates, ScreeningResult } from './engine/result.js';
 import { parsePatientData } from './patient/parse.js';
+import { inFileNumbering } from './patient/record-origins.js';
 
 /**
  * Screen one patient (a parsed JSON object) against one trial using the built-in criteria (or
@@ -34,7 +35,7 @@ import { parsePatientData } from './patient/parse.js';
 export function screen(options: { trial: string; patient: unknown; referenceDates?: ReferenceDates; criteriaDir?: string }): ScreeningResult & { warnings: import('./errors.js').Problem[] } {
   const set = openCriteriaDir(options.criteriaDir);
   const trial = loadTrial(set, options.trial);
-  const { record, warnings } = parsePatientData(options.patient, 'patient', set.dictionary, { referenceDates: options.referenceDates ?? {} });
+  const { record, warnings, origins } = parsePatientData(options.patient, 'patient', set.dictionary, { referenceDates: options.referenceDates ?? {} });
   const { dates } = resolveReferenceDates(record.referenceDates, options.referenceDates ?? {});
-  return { ...screenPatient(trial, set.dictionary, record, { referenceDates: dates }), warnings };
+  return { ...inFileNumbering(screenPatient(trial, set.dictionary, record, { referenceDates: dates }), origins), warnings };
 }

@@ -211,7 +211,7 @@ export async function* readNdjsonRows(input: AsyncIterable<Buffer | string>, dic
       const id = patientIdOf(data);
       try {
         const parsed = parsePatientData(data, '', dict, options);
-        yield { row: lineNo, ok: true, parsed: { record: parsed.record, warnings: parsed.warnings.map(trimLocation) } };
+        yield { row: lineNo, ok: true, parsed: { ...parsed, warnings: parsed.warnings.map(trimLocation) } };
       } catch (e) {
         if (!(e instanceof PatientDataError)) throw e;
         yield { row: lineNo, ok: false, patientId: id, problems: e.problems.map(trimLocation) };

@@ -32,6 +32,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import { EXIT_ROW_ERRORS, type BatchFlags } from './commands/batch.js';
 import { flagDates } from './screen-command.js';
 import { reviewKeyWarnings } from '../patient/review-keys.js';
+import { inFileNumbering } from '../patient/record-origins.js';
 import { closeQuietly, errorCode, fileIdentity, openOutFile, stdinIdentity, writeOutFile } from './batch-out-file.js';
 
 /** `raw` is the file stream under the text checks: how far it has read, and closing it. */
@@ -443,9 +444,12 @@ export async function runBatch(args: string[], flags: BatchFlags, format: BatchF
   type Pending = { item: InputItem; warnings: Problem[]; patientId: string | null; record?: PatientRecord; referenceDates?: ReferenceDates };
   let pending: Pending[] = [];
   // One result per trial, in `trials` order (the JS engine's outcomes, or the SQL query's).
-  const writeScreened = async (p: { item: { row: number }; warnings: Problem[]; patientId: string | null }, results: OutcomeSummary[]) => {
-    for (const [k, result] of results.entries()) {
+  // (Missing paths renumbered to the row's own records: the reader may have joined two into one.)
+  const writeScreened = async (p: { item: InputItem; warnings: Problem[]; patientId: string | null }, results: OutcomeSummary[]) => {
+    const origins = p.item.ok ? p.item.parsed.origins : undefined;
+    for (const [k, engineResult] of results.entries()) {
       const meta = (trials[k] as Trial).meta;
+      const result = inFileNumbering(engineResult, origins);
       summary.screened(meta.id, result);
       await sink.write(writer.row(screenedRow(p.item.row, meta, p.patientId, result, p.warnings, flags.wide === true)));
     }

@@ -12,6 +12,7 @@ import { overallExit } from '../report/ranking.js';
 import { EXIT, type CliIo } from './io.js';
 import { parsePatientInput } from './read-patient.js';
 import { locationOf, type ParsedPatient } from '../patient/parse.js';
+import { inFileNumbering } from '../patient/record-origins.js';
 import { writeReport, type ReportFlags } from './report-output.js';
 import { runDate } from './generated-at.js';
 import { compareDates, toDayNumber } from '../engine/dates.js';
@@ -39,14 +40,15 @@ export async function screenAndReport(
   given?: ParsedPatient,
 ): Promise<number> {
   // A FHIR Bundle is imported on the fly (the importer is loaded only then).
-  const { record, warnings } = given ?? (await parsePatientInput(input as { text: string; name: string }, dict, o.flagDates, io));
+  const { record, warnings, origins } = given ?? (await parsePatientInput(input as { text: string; name: string }, dict, o.flagDates, io));
   for (const w of [...warnings, ...reviewKeyWarnings(record, input.name, trials, o.trialIds)]) io.stderr.write(`warning: ${formatProblem(w)}\n`);
   const { dates: referenceDates, sources } = resolveReferenceDates(record.referenceDates, o.flagDates);
   // One "today" for the warning and the printed record.
   const today = runDate(o.report.generatedAt, io.env, o.now);
   const ahead = screeningAhead(referenceDates, sources, today, 'path' in input ? `${input.name} referenceDates.screening` : locationOf(input.name, ['referenceDates', 'screening']));
   if (ahead) io.stderr.write(`warning: ${formatProblem(ahead)}\n`);
-  const results = trials.map((trial) => screenPatient(trial, dict, record, { referenceDates }));
+  // Records named as the file numbers them (the reader may have joined two into one).
+  const results = trials.map((trial) => inFileNumbering(screenPatient(trial, dict, record, { referenceDates }), origins));
   await writeReport({ results, sources, input, dictionary: dict, multi: o.ranked, today }, o.report, io);
   // One trial: its verdict; several: whether any trial is open to the patient.
   return o.ranked ? overallExit(results.map((r) => r.verdict)) : EXIT[(results[0] as (typeof results)[0]).verdict];

@@ -11,6 +11,8 @@ export type FieldFact = {
   label: string;
   value: string | number | boolean | null | string[];
   unit?: string;
+  /** The file's other records joined into the record `field` names (its value may come from one of them): their indexes (src/patient/record-origins.ts). */
+  joinedWith?: number[];
 };
 
 /**
@@ -22,6 +24,8 @@ export type RoleFact = {
   role: FactRole;
   value: string | number | boolean | null | string[];
   unit?: string;
+  /** As FieldFact's. */
+  joinedWith?: number[];
 };
 
 export type FactRole =
@@ -75,7 +79,12 @@ export type Need =
   /** Every dose in the same unit (doses in different units cannot be compared). */
   | { kind: 'sameUnit' }
   /** The amount of the dose taken from this date. */
-  | { kind: 'doseAmount'; date: string };
+  | { kind: 'doseAmount'; date: string }
+  /**
+   * The drug's total daily dose on this date: another record of the drug is taken that day too
+   * (the same course entered twice, or doses taken together).
+   */
+  | { kind: 'dailyTotal'; date: string };
 
 /** A value to collect: the patient-file path, and what it must hold when the path alone does not say. */
 export type Missing = { field: string; need?: Need };
@@ -88,7 +97,13 @@ export type RecordName = { key: string; value: string; otherName?: string };
  * record's index and its name as data, so a report can say "of Methotrexate (medications #2)"
  * without the patient file (src/report/missing-label.ts words it).
  */
-export type MissingRecord = { list: string; index: number; name?: RecordName };
+export type MissingRecord = {
+  list: string;
+  index: number;
+  name?: RecordName;
+  /** The file's other records the reader joined into this one (one course entered twice or continued): their indexes. */
+  joinedWith?: number[];
+};
 
 /** A missing value across a screening: which criteria it would settle, and its record when inside a list. */
 export type MissingEntry = Missing & { record?: MissingRecord; criteria: string[] };

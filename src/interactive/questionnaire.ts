@@ -11,9 +11,11 @@ import { REFERENCE_DATES, type ReferenceDateName } from '../rules/types.js';
 import { screenPatient } from '../engine/evaluate.js';
 import { COMPLETENESS_PREFIX, getPath } from '../engine/patient-record.js';
 import { resolveReferenceDates } from '../engine/reference-dates.js';
+import { compareDates } from '../engine/dates.js';
 import type { Missing, ReferenceDates, ReviewItem, ScreeningResult } from '../engine/result.js';
 import { formatProblem, isScreenError, type Problem } from '../errors.js';
-import { parsePatientData } from '../patient/parse.js';
+import { COURSE_DATES, parsePatientData } from '../patient/parse.js';
+import { inFileNumbering } from '../patient/record-origins.js';
 import { criterionStatus, traceLines } from '../report/describe.js';
 import { excerpt } from '../errors.js';
 import {
@@ -188,9 +190,34 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   let lastSection: string | undefined;
 
   const evaluate = (d: PatientData = data): ScreeningResult => {
-    const { record } = parsePatientData(d, o.file, dict, { referenceDates: o.flagDates });
+    const { record, origins } = parsePatientData(d, o.file, dict, { referenceDates: o.flagDates });
     const { dates } = resolveReferenceDates(record.referenceDates, o.flagDates);
-    return screenPatient(trial, dict, record, { referenceDates: dates });
+    // Answers are written into `data`, the file's records: missing paths must name them (not the joined list's).
+    return inFileNumbering(screenPatient(trial, dict, record, { referenceDates: dates }), origins);
+  };
+  /**
+   * The file records the reader joined into one course with record `index` of `records` (one entered
+   * twice or continued: parse.ts), the one kept first; `[index]` alone when none. An answer about
+   * the course is written where the re-read finds it: a field of the whole course into each, a
+   * dated value into the one whose dates cover its date (recordOn).
+   */
+  const courseOf = (records: string, index: number): number[] => {
+    const { origins } = parsePatientData(data, o.file, dict, { referenceDates: o.flagDates });
+    const course = origins && Object.hasOwn(origins, records) ? origins[records]?.find((c) => c.includes(index)) : undefined;
+    return course ? [...course] : [index];
+  };
+  /**
+   * Of a course's file records, the one taken on `date` (the later started, when two are), else
+   * the kept one; `until: false`: the last one started by `date` (where a last dose on it goes).
+   */
+  const recordOn = (records: string, course: number[], date: string, until = true): number => {
+    const list = (getPath(data, records) as PatientData[] | undefined) ?? [];
+    const covering = course.filter((i) => {
+      const r = list[i] ?? {};
+      return typeof r.start === 'string' && compareDates(r.start, date) <= 0 && (!until || r.ongoing === true || (typeof r.stop === 'string' && compareDates(r.stop, date) >= 0));
+    });
+    const start = (i: number) => String(list[i]?.start);
+    return covering.sort((i, j) => compareDates(start(j), start(i)))[0] ?? (course[0] as number);
   };
   const screeningDate = (): string | undefined => o.flagDates.screening ?? (getPath(data, 'referenceDates.screening') as string | undefined) ?? undefined;
   const pastLimits = (): DateLimit[] => {
@@ -327,12 +354,16 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
   const askDoses = async (t: Extract<Target, { kind: 'item' }>, itemLabel: string): Promise<void> => {
     const base: Loc = [t.records, t.index];
     const med = (getPath(data, t.records) as PatientData[])[t.index] ?? {};
+    // (A course joined from several records: their doses are its history, each written into the record taken on its date.)
+    const course = courseOf(t.records, t.index);
+    const dosesOf = (i: number) => ((getPath(data, t.records) as PatientData[])[i]?.doses as { date: string }[] | null | undefined) ?? [];
+    const courseDoses = () => course.flatMap(dosesOf);
     const start = typeof med.start === 'string' ? med.start : undefined;
-    const existing = Array.isArray(med.doses) ? (med.doses as { date: string }[]) : [];
+    const existing = courseDoses();
     say(`  Dose history of ${itemLabel}: each dose with the date it started${start && existing.length === 0 ? ` (the first on the start date, ${start})` : ''}.`);
     for (let n = existing.length; ; n++) {
       const id = `${t.key}[${n}]`;
-      const taken = ((getPath(data, t.records) as PatientData[])[t.index]?.doses as { date: string }[] | null | undefined) ?? [];
+      const taken = courseDoses();
       const usedDates = new Set(taken.map((d) => d.date));
       const notBefore = start ? [{ date: start, what: 'the start date' }] : [];
       const raw = await input(`${id}.date`, `Dose ${n + 1}: date this dose started (YYYY-MM-DD; ${UNKNOWN_HINT})`, (r) => {
@@ -352,7 +383,8 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
           ? await select<string | null>(`${id}.unit`, `Dose ${n + 1}: unit`, [...units.map((u) => ({ name: u, value: u as string | null })), { name: UNKNOWN_CHOICE, value: null }], { value: null })
           : await input(`${id}.unit`, `Dose ${n + 1}: unit (${UNKNOWN_HINT})`, validatorFor((r) => parseTextAnswer(r, 40))).then((r) => (isUnknownAnswer(r) ? null : r.trim()));
       const entry = { date: raw.trim(), ...(typeof dose === 'number' ? { dose } : {}), ...(unit ? { unit } : {}) };
-      if (!commit([[[...base, 'doses'], [...taken, entry]]])) continue;
+      const into = recordOn(t.records, course, entry.date);
+      if (!commit([[[t.records, into, 'doses'], [...dosesOf(into), entry]]])) continue;
       const more = await select(`${t.key}:more`, `Did the dose of ${itemLabel} change after ${entry.date}?`, [
         { name: 'Yes: add the next dose', value: true },
         { name: 'No: that is the current dose', value: false },
@@ -405,18 +437,24 @@ export async function runQuestionnaire(o: QuestionnaireOptions): Promise<Questio
           { name: 'Stopped: give the date of the last dose', value: 'stopped' },
           { name: UNKNOWN_CHOICE, value: null },
         ], { value: null });
-        if (status === 'ongoing' && commit([[[...base, 'ongoing'], true], [[...base, 'stop'], undefined]])) return;
+        // (Of a joined course: the record taken last, or on the date of the last dose.)
+        const course = courseOf(t.records, t.index);
+        const last: Loc = [t.records, recordOn(t.records, course, o.today, false)];
+        if (status === 'ongoing' && commit([[[...last, 'ongoing'], true], [[...last, 'stop'], undefined]])) return;
         if (status === null && commit([[[...base, 'ongoing'], null]])) return;
         if (status === 'stopped') {
           const stop = await askDate(`${t.key}.date`, `${label}: date of the last dose`, [{ date: o.today, what: 'today' }], start ? [{ date: start, what: 'the start date' }] : []);
-          if (commit([[[...base, 'ongoing'], stop === null ? null : false], [[...base, 'stop'], stop]])) return;
+          const at: Loc = stop === null ? base : [t.records, recordOn(t.records, course, stop, false)];
+          if (commit([[[...at, 'ongoing'], stop === null ? null : false], [[...at, 'stop'], stop]])) return;
         }
       }
     }
     if (t.def.type === 'doseHistory') return askDoses(t, label);
+    // A field of the whole course (its class, response...) goes into each record joined into it.
+    const into = t.recordsDef.kindOf === 'medication' && !COURSE_DATES.has(t.name) ? courseOf(t.records, t.index) : [t.index];
     for (;;) {
       const value = await askLeaf(t.key, `${label}: ${questionText(t.def)}`, t.def);
-      if (commit([[[...base, t.name], value]])) return;
+      if (commit(into.map((i): [Loc, unknown] => [[t.records, i, t.name], value]))) return;
     }
   };
 

@@ -296,7 +296,7 @@ export function parseCsvRow(header: CsvHeader, rawCells: string[], dict: Diction
   const fast = fastCsvRow(header, rawCells, dict, options);
   if (!fast) return validatedCsvRow(header, rawCells, dict, options);
   const { parsed, indexMaps } = fast;
-  return { ok: true, parsed: indexMaps ? { record: parsed.record, warnings: parsed.warnings.map((p) => columnProblem(p, indexMaps, dict)) } : parsed };
+  return { ok: true, parsed: indexMaps ? { ...parsed, warnings: parsed.warnings.map((p) => columnProblem(p, indexMaps, dict)) } : parsed };
 }
 
 /** The full route: cells to a patient object, validated by the patient schema (parse.ts). */
@@ -311,7 +311,7 @@ export function validatedCsvRow(header: CsvHeader, rawCells: string[], dict: Dic
   try {
     const parsed = parsePatientData(data, '', dict, options);
     if (problems.length) return { ok: false, problems };
-    return { ok: true, parsed: { record: parsed.record, warnings: parsed.warnings.map(relocate) } };
+    return { ok: true, parsed: { ...parsed, warnings: parsed.warnings.map(relocate) } };
   } catch (e) {
     if (e instanceof PatientDataError) return { ok: false, problems: [...problems, ...e.problems.map(relocate)] };
     throw e;

@@ -2,8 +2,9 @@
 // path (and line:column for syntax errors); unknown keys are warnings with a suggestion.
 import type * as z from 'zod/mini';
 import type { Dictionary } from '../criteria/dictionary-model.js';
-import { ageInYears, compareDates } from '../engine/dates.js';
+import { ageInYears, compareDates, toDayNumber } from '../engine/dates.js';
 import { getPath, type PatientRecord } from '../engine/patient-record.js';
+import { drugIdentity } from '../engine/medication.js';
 import { resolveReferenceDates, type ResolvedReferenceDates } from '../engine/reference-dates.js';
 import type { ReferenceDates } from '../engine/result.js';
 import { PatientDataError, type Problem } from '../errors.js';
@@ -12,8 +13,13 @@ import { findJsonTextProblem, MAX_JSON_DEPTH } from '../util/json-checks.js';
 import { issueMessage } from '../util/zod-issue-message.js';
 import { suggest } from '../util/did-you-mean.js';
 import { knownKeyTree, patientSchema } from './schema.js';
+import type { RecordOrigins } from './record-origins.js';
 
-export type ParsedPatient = { record: PatientRecord; warnings: Problem[] };
+/**
+ * `origins`, only when records were joined: for each list, the file positions each kept record
+ * came from (results are renumbered to them: record-origins.ts).
+ */
+export type ParsedPatient = { record: PatientRecord; warnings: Problem[]; origins?: RecordOrigins };
 
 /** Per dictionary, built on first use: the full schema (for many rows) and the known-key tree. */
 const fullSchemas = new WeakMap<Dictionary, z.ZodMiniType>();
@@ -110,7 +116,7 @@ export function parsePatientData(data: unknown, file: string, dict: Dictionary, 
 /**
  * What validation does after the schema (shared with the fast CSV reader, csv-fast-row.ts): the
  * checks across fields (dates in order, a stated age against the birth date), the drug classes,
- * and the warnings (unknown keys, dates after screening, one course entered twice).
+ * and the warnings (unknown keys, dates after screening, one course entered twice or continued).
  */
 export function checkedRecord(record: PatientRecord, data: unknown, file: string, dict: Dictionary, options: ParseOptions, keys = cached(keyTrees, dict, knownKeyTree)): ParsedPatient {
   // data undefined: built from dictionary paths only (csv-fast-row.ts), so no key can be unknown.
@@ -119,8 +125,9 @@ export function checkedRecord(record: PatientRecord, data: unknown, file: string
   const orderProblems = [...(contradiction ? [contradiction] : []), ...referenceDateOrder(dates, sources, file), ...datesAfterReference(record, dict, dates, file)];
   if (orderProblems.length) throw new PatientDataError(orderProblems);
   fillDrugClasses(record, dict);
-  const warnings = [...(data === undefined ? [] : unknownKeys(data, keys, file)), ...futureDates(record, dict, file, latestAllowed(dates)), ...mergeDuplicateMedications(record, dict, file)];
-  return { record, warnings };
+  const origins: Record<string, number[][]> = {};
+  const warnings = [...(data === undefined ? [] : unknownKeys(data, keys, file)), ...futureDates(record, dict, file, latestAllowed(dates)), ...joinMedicationCourses(record, dict, file, origins)];
+  return Object.keys(origins).length ? { record, warnings, origins } : { record, warnings };
 }
 
 /** The fields each check across fields reads, found once per dictionary (in dictionary order). */
@@ -269,59 +276,164 @@ function fillDrugClasses(record: PatientRecord, dict: Dictionary) {
   }
 }
 
-type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: string; ongoing?: boolean; doses?: { date: string; dose: number; unit?: string }[] };
+type MedDose = { date: string; dose?: number; unit?: string };
+type MedRecord = { drug?: string; otherName?: string; start?: string; stop?: string; ongoing?: boolean; outcome?: string; doses?: MedDose[] };
 
 /**
- * Two records of one drug whose dates overlap describe one course of treatment (entered twice):
- * counted twice they would make a "combination" of immunosuppressants. They are merged into the
- * first (earliest start, latest end, doses combined) with a warning; doses that disagree on a
- * date are an input error, since which one is right cannot be told.
+ * Two records of one drug are joined into one course only when the join bridges no gap, no change
+ * of dose and no disagreement: the same course entered twice (the same start and the same stop,
+ * or both ongoing), or a course continued at the same dose (the later record starts on the earlier
+ * one's stop day or the day after; its first dose, dated on its start, is the earlier record's last
+ * dose in amount and unit, and none of the earlier one's is dated after it). Every other field
+ * (the dictionary's, beside the dates and doses a join combines: class, outcome, the
+ * prednisone-equivalent dose...) must agree where both records give it; one left empty is filled
+ * from the other. A join keeps the earliest start, the latest end and both dose histories, with a
+ * warning, and is numbered by the record it was kept as (`origins`: the one whose fields it
+ * carries); doses that disagree on a date are an input error, since which one is right cannot be
+ * told. Any other overlap (days both records cover, one start with two ends, another dose, a
+ * field that differs) may be a second course or a change of dose: both records are kept, with a
+ * warning, and the criteria read each (and count records without a break together). The records
+ * are compared in an order of their own (start, end, content), so the result never depends on the
+ * order the file lists them in. Records a day or more apart, or adjacent with another dose or none
+ * recorded, are kept as they are.
  */
-function mergeDuplicateMedications(record: PatientRecord, dict: Dictionary, file: string): Problem[] {
+function joinMedicationCourses(record: PatientRecord, dict: Dictionary, file: string, origins: Record<string, number[][]>): Problem[] {
   const warnings: Problem[] = [];
   for (const path of fieldsOf(dict).medications) {
     const list = getPath(record, path);
     if (!Array.isArray(list)) continue;
     const meds = list as MedRecord[];
-    // (null is not recorded, as absent: a patient file may give it for any field.)
-    const identity = (m: MedRecord) => (m.drug == null ? undefined : m.drug === 'other' ? (m.otherName ? `other:${m.otherName.trim().toLowerCase()}` : undefined) : m.drug);
-    const end = (m: MedRecord) => m.stop ?? (m.ongoing === true ? '9999-12-31' : undefined);
-    const overlap = (a: MedRecord, b: MedRecord) => {
-      const ea = end(a);
-      const eb = end(b);
-      return a.start != null && b.start != null && ea != null && eb != null && compareDates(a.start, eb) <= 0 && compareDates(b.start, ea) <= 0;
-    };
-    const kept: MedRecord[] = [];
-    const keptIndex: number[] = [];
-    meds.forEach((m, i) => {
-      const id = identity(m);
-      const k = id === undefined ? -1 : kept.findIndex((o) => identity(o) === id && overlap(o, m));
-      if (k < 0) {
-        kept.push(m);
-        keptIndex.push(i);
-        return;
-      }
-      const into = kept[k] as MedRecord;
-      const at = keptIndex[k] as number;
-      const doses = new Map((into.doses ?? []).map((d) => [d.date, d]));
-      for (const d of m.doses ?? []) {
-        const other = doses.get(d.date);
-        if (other && (other.dose !== d.dose || (other.unit ?? '') !== (d.unit ?? ''))) {
-          throw new PatientDataError([{ location: locationOf(file, [...path.split('.'), i, 'doses']), message: `records the same ${id} course as [${at}] (overlapping dates) but a different dose on ${d.date}; correct one of them` }]);
+    const fields = agreeingFields(dict, path);
+    // Compared in a fixed order (start, then end, then the whole record), so which records are
+    // joined, and into what, never depends on the order the file lists them in.
+    const kept = meds.map((m, i) => ({ m, at: i })).sort((x, y) => courseOrder(x.m, y.m));
+    const overlapWarned = new Set<string>();
+    // The file positions a kept record has taken in (by its own position), for `origins`.
+    const joinedFrom = new Map<number, number[]>();
+    let joined = true;
+    while (joined) {
+      joined = false;
+      for (let a = 0; a < kept.length && !joined; a++) {
+        for (let b = a + 1; b < kept.length && !joined; b++) {
+          const [x, y] = [kept[a] as { m: MedRecord; at: number }, kept[b] as { m: MedRecord; at: number }];
+          const id = drugIdentity(x.m);
+          if (id === undefined || id !== drugIdentity(y.m)) continue;
+          const { how, differs } = courseJoin(x.m, y.m, fields);
+          if (how === 'apart') continue;
+          // A warning on the one listed later, naming the one listed first (the file's order).
+          const [listedFirst, listedNext] = x.at < y.at ? [x.at, y.at] : [y.at, x.at];
+          if (how === 'overlap') {
+            const key = `${listedFirst}|${listedNext}`;
+            if (!overlapWarned.has(key)) {
+              overlapWarned.add(key);
+              const named = jsonPath([...path.split('.'), listedFirst]);
+              warnings.push({ location: locationOf(file, [...path.split('.'), listedNext]), message: differs === undefined ? `overlaps ${id} of ${named} with another start, stop or dose: kept as two records (one course entered twice, a second course or a change of dose cannot be told apart)` : `meets ${id} of ${named} in its dates and dose but records another ${differs}: kept as two records (two courses, or one to correct)` });
+            }
+            continue;
+          }
+          joinInto(x.m, y.m, fields, () => locationOf(file, [...path.split('.'), y.at, 'doses']), id, x.at);
+          // (A continuation's warning is on the record that continues the other.)
+          const [named, on] = how === 'twice' ? [listedFirst, listedNext] : [x.at, y.at];
+          warnings.push({ location: locationOf(file, [...path.split('.'), on]), message: how === 'twice' ? `repeats ${id} of ${jsonPath([...path.split('.'), named])} with the same dates: taken as one course of treatment (joined, counted once)` : `continues ${id} of ${jsonPath([...path.split('.'), named])} at the same dose (from its stop day or the day after): taken as one course of treatment (joined, counted once)` });
+          joinedFrom.set(x.at, [...(joinedFrom.get(x.at) ?? [x.at]), ...(joinedFrom.get(y.at) ?? [y.at])]);
+          kept.splice(b, 1);
+          kept.sort((u, v) => courseOrder(u.m, v.m));
+          joined = true;
         }
-        doses.set(d.date, d);
       }
-      if (into.doses || m.doses) into.doses = [...doses.values()].sort((x, y) => compareDates(x.date, y.date));
-      if (compareDates(m.start as string, into.start as string) < 0) into.start = m.start as string;
-      if (m.ongoing === true || into.ongoing === true) {
-        into.ongoing = true;
-        delete into.stop;
-      } else if (compareDates(m.stop as string, into.stop as string) > 0) into.stop = m.stop as string;
-      warnings.push({ location: locationOf(file, [...path.split('.'), i]), message: `repeats ${id} of ${jsonPath([...path.split('.'), at])} with overlapping dates: taken as one course of treatment (merged, counted once)` });
-    });
-    if (kept.length !== meds.length) meds.splice(0, meds.length, ...kept);
+    }
+    if (kept.length !== meds.length) {
+      // (In the file's order again: list order is the file's, each kept record at its place.)
+      kept.sort((x, y) => x.at - y.at);
+      // The record kept first (it carries the joined record's fields), then the others it took in.
+      origins[path] = kept.map((k) => [k.at, ...(joinedFrom.get(k.at) ?? []).filter((i) => i !== k.at).sort((i, j) => i - j)]);
+      meds.splice(0, meds.length, ...kept.map((k) => k.m));
+    }
   }
   return warnings;
+}
+
+const OPEN_END = '9999-12-31';
+const courseEnd = (m: MedRecord) => m.stop ?? (m.ongoing === true ? OPEN_END : undefined);
+
+/** Records by start, then end (an unrecorded date first), then their whole content: a total order of distinct records. */
+function courseOrder(a: MedRecord, b: MedRecord): number {
+  // (null is not recorded, as absent: a patient file may give it for any field.)
+  const by = (x: string | null | undefined, y: string | null | undefined) => (x == null ? (y == null ? 0 : -1) : y == null ? 1 : compareDates(x, y));
+  const key = (m: MedRecord) => JSON.stringify(m, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1))) : v));
+  const [ka, kb] = [key(a), key(b)];
+  return by(a.start, b.start) || by(courseEnd(a), courseEnd(b)) || (ka < kb ? -1 : ka > kb ? 1 : 0);
+}
+
+/**
+ * How two records of one drug relate: `twice` (the same dates), `continued` (the later one
+ * continues the other at the same dose from its stop day or the day after), `overlap` (their dates
+ * overlap or touch otherwise, or they would be joined but a field differs: `differs` names it),
+ * `apart` (a gap of a day or more between them, or dates not recorded).
+ */
+function courseJoin(a: MedRecord, b: MedRecord, fields: readonly string[]): { how: 'twice' | 'continued' | 'overlap' | 'apart'; differs?: string } {
+  const [ea, eb] = [courseEnd(a), courseEnd(b)];
+  if (a.start == null || b.start == null || ea == null || eb == null) return { how: 'apart' };
+  // Fields that disagree (outcomes, classes, prednisone-equivalent doses) are two courses' (or one to correct): never joined.
+  const differs = fields.find((f) => differ(a[f as keyof MedRecord], b[f as keyof MedRecord]));
+  const joinable = (how: 'twice' | 'continued') => (differs === undefined ? { how } : { how: 'overlap' as const, differs });
+  if (a.start === b.start && ea === eb) return joinable('twice');
+  // One start and two ends: neither continues the other (which one is listed first says nothing).
+  if (a.start === b.start) return { how: 'overlap' };
+  const [first, next] = compareDates(a.start, b.start) < 0 ? [a, b] : [b, a];
+  const firstEnd = courseEnd(first) as string;
+  if (firstEnd === OPEN_END) return { how: 'overlap' };
+  // Continued: the next record starts on the first one's stop day or the day after. Days both
+  // take otherwise may be both doses at once: two records.
+  const gap = toDayNumber(next.start as string) - toDayNumber(firstEnd);
+  if (gap < 0) return { how: 'overlap' };
+  if (gap > 1) return { how: 'apart' };
+  if (compareDates(courseEnd(next) as string, firstEnd) >= 0 && sameDoseAtJoin(first, next)) return joinable('continued');
+  return { how: gap === 0 ? 'overlap' : 'apart' };
+}
+
+/** Both recorded and not the same (null is not recorded, as absent). */
+function differ(x: unknown, y: unknown): boolean {
+  return x != null && y != null && JSON.stringify(x) !== JSON.stringify(y);
+}
+
+/**
+ * The fields of a medication record a join combines (its dates and doses): every other field of
+ * the dictionary's item must agree, and is the whole course's (the questionnaire writes it into
+ * each record joined).
+ */
+export const COURSE_DATES: ReadonlySet<string> = new Set(['start', 'stop', 'ongoing', 'doses']);
+function agreeingFields(dict: Dictionary, path: string): string[] {
+  const def = dict.fields.get(path);
+  return def?.type === 'records' ? Object.keys(def.item).filter((k) => !COURSE_DATES.has(k)) : [];
+}
+
+/** The first record's last dose is the next record's first dose (dated on its start), amount and unit recorded. */
+function sameDoseAtJoin(first: MedRecord, next: MedRecord): boolean {
+  const byDate = (m: MedRecord) => [...(m.doses ?? [])].sort((x, y) => compareDates(x.date, y.date));
+  const last = byDate(first).at(-1);
+  const opening = byDate(next)[0];
+  return last !== undefined && opening !== undefined && opening.date === next.start && compareDates(last.date, opening.date) <= 0 && last.dose != null && last.dose === opening.dose && (last.unit ?? '') === (opening.unit ?? '');
+}
+
+function joinInto(into: MedRecord, m: MedRecord, fields: readonly string[], doseLocation: () => string, id: string, at: number) {
+  const doses = new Map((into.doses ?? []).map((d) => [d.date, d]));
+  for (const d of m.doses ?? []) {
+    const other = doses.get(d.date);
+    if (other && (other.dose !== d.dose || (other.unit ?? '') !== (d.unit ?? ''))) {
+      throw new PatientDataError([{ location: doseLocation(), message: `records the same ${id} course as [${at}] but a different dose on ${d.date}; correct one of them` }]);
+    }
+    doses.set(d.date, d);
+  }
+  if (into.doses || m.doses) into.doses = [...doses.values()].sort((x, y) => compareDates(x.date, y.date));
+  if (compareDates(m.start as string, into.start as string) < 0) into.start = m.start as string;
+  if (m.ongoing === true || into.ongoing === true) {
+    into.ongoing = true;
+    delete into.stop;
+  } else if (compareDates(m.stop as string, into.stop as string) > 0) into.stop = m.stop as string;
+  // (The fields agree where both give them: one left empty is filled from the other.)
+  const [to, from] = [into as Record<string, unknown>, m as Record<string, unknown>];
+  for (const f of fields) if (to[f] == null && from[f] != null) to[f] = from[f];
 }
 
 function futureDates(record: PatientRecord, dict: Dictionary, file: string, reference: { name: string; date: string } | undefined): Problem[] {

@@ -3,7 +3,7 @@
 import { classificationClasses } from '../engine/calculators/bohan-peter.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Trace, Verdict } from '../engine/result.js';
-import { andList, factData, factLabel, itemWords } from './fact-words.js';
+import { andList, chainWords, stoppedCourseWords, factData, factLabel, itemWords } from './fact-words.js';
 import { detailOf } from './trace-detail.js';
 import { formatAgainst, roundTo, sideFromOutcome } from './precise-number.js';
 
@@ -65,7 +65,7 @@ function describeKind(t: Trace): string {
   // Without its reference date a rule has no window to state: say what is missing instead.
   const noDate = detailOf(t).noReferenceDate;
   if (typeof noDate === 'string') {
-    const about = ['ongoing', 'takenFor', 'stableDose', 'lastDoseWithin'].includes(t.kind) ? medDates(t) : factLine(f);
+    const about = ['ongoing', 'takenFor', 'stoppedCourse', 'stableDose', 'lastDoseWithin'].includes(t.kind) ? medDates(t) : factLine(f);
     return `${about}; no ${noDate} date given, so this cannot be checked`;
   }
   switch (t.kind) {
@@ -176,7 +176,10 @@ function describeKind(t: Trace): string {
     case 'takenFor': {
       const d = detailOf(t);
       if (!d.since) return `${medDates(t)}; rule: ${d.atLeast} before the ${d.before} date`;
-      return `${medDates(t)}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
+      return `${medDates(t)}${d.chainStart ? `, ${chainWords(d.chainStart, d.chainRecords)}` : ''}; rule: started by ${d.since} (${d.atLeast} from then are reached by the ${d.before} date ${d.date}) and still taken`;
+    }
+    case 'stoppedCourse': {
+      return `${medDates(t)}; ${stoppedCourseWords(detailOf(t))}`;
     }
     case 'stableDose': {
       const d = detailOf(t);
@@ -189,7 +192,7 @@ function describeKind(t: Trace): string {
           : d.unitMismatchOn
             ? `dose from ${d.unitMismatchOn} is written in another unit, so it cannot be compared`
             : doses || 'dose history not recorded';
-      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.since} (${d.for} from then are reached by the ${d.before} date ${d.date})`;
+      return `${what}${(d.changedOn || d.unitMismatchOn) && doses ? ` (${doses})` : ''}; rule: no dose change after ${d.readFrom ? `its start ${d.readFrom} (inside the window from ${d.since}: ` : `${d.since} (`}${d.for} from then are reached by the ${d.before} date ${d.date})`;
     }
     case 'lastDoseWithin': {
       const d = detailOf(t);
@@ -278,7 +281,10 @@ function describeCalc(t: Extract<Trace, { kind: 'calc' }>): string {
     case 'prednisoneEquivalentPerKg': {
       const range = d.totalHighMgPerDay === undefined ? '' : d.totalHighMgPerDay === null ? ' or more (a dose is not recorded)' : ` to ${num(d.totalHighMgPerDay)}`;
       const perKg = d.totalMgPerDay === undefined ? '' : ` → ${num(d.totalMgPerDay)}${range} mg/day = ${num(d.perKg)}${range ? '+' : ''} mg/kg/day`;
-      return `Prednisone-equivalent dose on the ${d.at} date${d.date ? ` ${d.date}` : ''} (${inputs || 'no current glucocorticoid'})${perKg}; rule: ${op(d.op)} ${num(d.mgPerKgPerDay)} mg/kg/day${d.limitMgPerDay !== undefined ? ` (${op(d.op)} ${num(d.limitMgPerDay)} mg/day)` : ''}${d.deflazacortRatio !== undefined ? `; deflazacort read at ${num(d.deflazacortRatio)} mg per mg of prednisone` : ''}`;
+      // Records of one drug taken that day: the same course entered twice, or doses taken together.
+      const records = typeof d.sameDrugRecords === 'string' ? d.sameDrugRecords.split(',').map((i) => `#${Number(i) + 1}`) : [];
+      const same = records.length ? `; medication records ${andList(records)} are one drug taken that day, the same course entered twice or doses taken together (not recorded which): counted from one record's dose to their sum` : '';
+      return `Prednisone-equivalent dose on the ${d.at} date${d.date ? ` ${d.date}` : ''} (${inputs || 'no current glucocorticoid'})${perKg}${same}; rule: ${op(d.op)} ${num(d.mgPerKgPerDay)} mg/kg/day${d.limitMgPerDay !== undefined ? ` (${op(d.op)} ${num(d.limitMgPerDay)} mg/day)` : ''}${d.deflazacortRatio !== undefined ? `; deflazacort read at ${num(d.deflazacortRatio)} mg per mg of prednisone` : ''}`;
     }
     default:
       return `${d.description}${inputs ? `: ${inputs}` : ''}`;

@@ -86,6 +86,20 @@ export function factLabel(f: Fact): string {
 }
 
 /** The fact as reports publish it: `{ field, label, value, unit? }`, its role in words. */
-export function wordedFact(f: Fact): { field: string; label: string; value: Fact['value']; unit?: string } {
-  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit !== undefined ? { unit: f.unit } : {}) };
+export function wordedFact(f: Fact): { field: string; label: string; value: Fact['value']; unit?: string; joinedWith?: number[] } {
+  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit !== undefined ? { unit: f.unit } : {}), ...(f.joinedWith ? { joinedWith: f.joinedWith } : {}) };
+}
+
+/** A stoppedCourse's course and rule: its first and last dose when more than the record (numbered from 1), and what it needs. */
+export function stoppedCourseWords(d: Record<string, unknown>): string {
+  const chain = typeof d.chainStart === 'string' ? `one course ${d.chainStart} to ${String(d.chainEnd ?? '?')} (medication records ${String(d.chainRecords).split(',').map((i) => `#${Number(i) + 1}`).join(', ')} without a break)` : '';
+  const days = typeof d.elapsedDays === 'number' ? `${d.elapsedDays} days from first to last dose` : '';
+  const course = chain || days ? `${[chain, days].filter(Boolean).join(', ')}; ` : '';
+  if (typeof d.date !== 'string') return `${course}rule: stopped, last dose ${d.op === '<' ? 'less than' : 'at least'} ${String(d.duration)} after the first`;
+  return `${course}rule: stopped, first dose at least ${String(d.duration)} before the ${String(d.before)} date ${d.date} and last dose ${d.op === '<' ? 'less than' : 'at least'} ${String(d.duration)} after the first`;
+}
+
+/** A takenFor chain (records of one drug without a break between them, src/rules/taken-for.ts): from when, and which records (numbered from 1). */
+export function chainWords(start: unknown, records: unknown): string {
+  return `taken without a break since ${String(start)} (medication records ${String(records).split(',').map((i) => `#${Number(i) + 1}`).join(', ')} counted together)`;
 }

@@ -28,7 +28,8 @@ export function missingLabel(m: Missing & { record?: MissingRecord }, dict?: Dic
     const { list, index } = m.record;
     const field = path.slice(path.lastIndexOf('.') + 1);
     const what = field === 'stop' ? 'date of last dose (or "ongoing": true)' : label(dict, field, list);
-    return `${what} of ${recordWords(dict, list, m.record.name, index)} (${label(dict, list).toLowerCase()} #${index + 1})`;
+    const joined = m.record.joinedWith?.length ? `, joined with ${m.record.joinedWith.map((i) => `#${i + 1}`).join(', ')}` : '';
+    return `${what} of ${recordWords(dict, list, m.record.name, index)} (${label(dict, list).toLowerCase()} #${index + 1}${joined})`;
   }
   const direct = dict?.fields.get(path);
   if (direct) return direct.label;

@@ -16,6 +16,8 @@ export function needWords(need: Need): string {
       return 'every dose in the same unit';
     case 'doseAmount':
       return `amount of the dose from ${need.date}`;
+    case 'dailyTotal':
+      return `overlaps another record of the drug on ${need.date}: one course entered twice (remove the copy) or taken together (one record with the day's total, the other stopped)`;
   }
 }
 

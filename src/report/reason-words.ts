@@ -95,6 +95,7 @@ export function factWords(f: ReasonFact, rule = true, title = '', dated = false)
       return `${who}${f.label}: ${f.value === null ? NOT_RECORDED : `recorded (${f.text ?? (Array.isArray(f.value) ? f.value.join(', ') : String(f.value))})`}`;
     case 'ongoing':
     case 'takenFor':
+    case 'stoppedCourse':
     case 'stableDose':
     case 'lastDoseWithin':
       return medicationWords(f, who);
@@ -152,7 +153,9 @@ function medicationWords(f: ReasonFact, who: string): string {
     case 'ongoing':
       return `${who}${dates}; taken on ${ref}${w.to ? ` ${w.to}` : ''}: ${f.outcome === 'met' ? 'yes' : f.outcome === 'not_met' ? 'no' : 'not known'}`;
     case 'takenFor':
-      return `${who}${dates}; ${ruleWord(f)} started by ${w.from ?? '?'} (${w.length} from then are reached by ${ref}) and still taken`;
+      return `${who}${dates}${f.text ? `, ${f.text}` : ''}; ${ruleWord(f)} started by ${w.from ?? '?'} (${w.length} from then are reached by ${ref}) and still taken`;
+    case 'stoppedCourse':
+      return `${who}${dates}; ${f.text ?? ''}`;
     case 'stableDose':
       return `${who}${f.text ?? 'dose unchanged'}; ${ruleWord(f)} no dose change after ${w.from ?? '?'} (${w.length} from then are reached by ${ref})`;
     default:
@@ -170,7 +173,11 @@ function inSentence(label: string): string {
 export function reasonWords(r: Reason, max = 2, title = '', dated = false): { parts: string[]; hidden: number } {
   if (r.effect === 'open') {
     const parts: string[] = [];
-    if (r.missing.length) parts.push(`no data: ${shortList(r.missing.map((m) => m.label), max + 1)}`);
+    // (A daily total is not missing data: the records are there, and overlap; what they mean is to settle.)
+    const absent = r.missing.filter((m) => m.need?.kind !== 'dailyTotal');
+    const unsettled = r.missing.filter((m) => m.need?.kind === 'dailyTotal');
+    if (absent.length) parts.push(`no data: ${shortList(absent.map((m) => m.label), max + 1)}`);
+    if (unsettled.length) parts.push(`to settle: ${shortList(unsettled.map((m) => m.label), max + 1)}`);
     const open = r.reviews.filter((x) => x.status === 'open');
     if (open.length) parts.push(`waiting for ${shortList([...new Set(open.map((x) => (x.by === 'protocol' ? 'the check against the full protocol' : `the ${x.by} to decide`)))])}`);
     if (!parts.length) parts.push('open');

@@ -7,7 +7,7 @@ import type { Dictionary } from '../criteria/dictionary-model.js';
 import type { Outcome } from '../engine/logic.js';
 import type { CriterionResult, Fact, Missing, ScreeningResult, Trace } from '../engine/result.js';
 import { decisionMeaning, decisiveChildren, describeNode } from './describe.js';
-import { factData, factLabel, itemWords } from './fact-words.js';
+import { andList, chainWords, stoppedCourseWords, factData, factLabel, itemWords } from './fact-words.js';
 import { missingPhrase } from './missing-label.js';
 import { missingText, missingWords } from './missing-words.js';
 import { detailOf } from './trace-detail.js';
@@ -40,6 +40,8 @@ export type ReasonFact = {
   /** How the protocol describes this part, when the criteria file says. */
   note?: string;
   field?: string;
+  /** The file's other records joined into the one `field` names (its value may be theirs). */
+  joinedWith?: number[];
   label: string;
   /** null: not recorded. */
   value: string | number | boolean | string[] | null;
@@ -217,9 +219,9 @@ function itemParts(t: ItemTrace): Trace[] {
   return check && where && t.detail?.applies === 'met' ? [check] : children.filter((c) => c.outcome === t.outcome || !check);
 }
 
-function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit'> {
+function fieldOf(f: Fact | undefined): Pick<ReasonFact, 'field' | 'label' | 'value' | 'unit' | 'joinedWith'> {
   if (!f) return { label: 'value', value: null };
-  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit ? { unit: f.unit } : {}) };
+  return { field: f.field, label: factLabel(f), value: factData(f), ...(f.unit ? { unit: f.unit } : {}), ...(f.joinedWith ? { joinedWith: f.joinedWith } : {}) };
 }
 
 function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFact {
@@ -302,6 +304,7 @@ function leafFact(t: Trace, sense: Sense, record: string | undefined): ReasonFac
     }
     case 'ongoing':
     case 'takenFor':
+    case 'stoppedCourse':
     case 'stableDose':
     case 'lastDoseWithin': {
       return medicationFact(t, head);
@@ -345,7 +348,9 @@ function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): Reason
       if (total !== null && typeof d.limitMgPerDay === 'number') out.side = sideFromOutcome(t.outcome, String(d.op), total, d.limitMgPerDay);
       if (typeof d.mgPerKgPerDay === 'number') out.text = `${d.mgPerKgPerDay} mg/kg/day`;
       if (typeof d.date === 'string') out.date = d.date;
-      if (d.totalHighMgPerDay !== undefined) out.text = `${out.text ?? ''}; up to ${d.totalHighMgPerDay ?? 'more'} mg/day if every drug not known to be stopped is still taken`;
+      // The high end: records of one drug taken that day read as doses taken together, and every drug not known to be stopped as still taken.
+      const together = typeof d.sameDrugRecords === 'string' ? `the records of one drug taken that day (${andList(d.sameDrugRecords.split(',').map((i) => `#${Number(i) + 1}`))}) are doses taken together, not one course entered twice` : '';
+      if (d.totalHighMgPerDay !== undefined) out.text = `${out.text ?? ''}; up to ${d.totalHighMgPerDay ?? 'more'} mg/day if ${[together, 'every drug not known to be stopped is still taken'].filter(Boolean).join(', and ')}`;
       return out;
     }
     case 'imacsImprovement':
@@ -365,15 +370,18 @@ function calcFact(t: Extract<Trace, { kind: 'calc' }>, head: ReasonFact): Reason
   }
 }
 
-function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin' }>, head: ReasonFact): ReasonFact {
+function medicationFact(t: Extract<Trace, { kind: 'ongoing' | 'takenFor' | 'stoppedCourse' | 'stableDose' | 'lastDoseWithin' }>, head: ReasonFact): ReasonFact {
   const d = detailOf(t);
   const start = t.facts.find((f) => 'role' in f && f.role.kind === 'start')?.value;
   const stop = t.facts.find((f) => 'role' in f && f.role.kind === 'lastDose')?.value;
   const ongoing = t.facts.some((f) => 'role' in f && f.role.kind === 'ongoing');
-  const out: ReasonFact = { ...head, field: t.facts[0]?.field ?? '', label: 'dates', value: [start ? `start ${start}` : 'start not recorded', stop ? `last dose ${stop}` : ongoing ? 'ongoing' : 'last dose not recorded'] };
+  const joined = t.facts[0]?.joinedWith;
+  const out: ReasonFact = { ...head, field: t.facts[0]?.field ?? '', ...(joined ? { joinedWith: joined } : {}), label: 'dates', value: [start ? `start ${start}` : 'start not recorded', stop ? `last dose ${stop}` : ongoing ? 'ongoing' : 'last dose not recorded'] };
   const reference = String(d.at ?? d.before ?? '');
-  const length = d.within ?? d.atLeast ?? d.for;
+  const length = d.within ?? d.atLeast ?? d.for ?? d.duration;
   out.window = { reference, ...(typeof length === 'string' ? { length } : {}), ...(typeof (d.from ?? d.since) === 'string' ? { from: String(d.from ?? d.since) } : {}), ...(typeof d.date === 'string' ? { to: d.date } : {}) };
+  if (t.kind === 'takenFor' && d.chainStart) out.text = chainWords(d.chainStart, d.chainRecords);
+  if (t.kind === 'stoppedCourse') out.text = stoppedCourseWords(d);
   if (t.kind === 'stableDose' && typeof d.changedOn === 'string') out.text = `dose changed on ${d.changedOn}`;
   if (t.kind === 'stableDose' && d.startedInWindow) out.text = 'started inside the window';
   if (t.kind === 'lastDoseWithin' && d.notYetStarted) out.text = 'not started by then';

@@ -10,6 +10,7 @@ const DateSources = z.record(z.string(), z.enum(['patient file', 'command line']
 
 export const FactSchema = z.strictObject({
   field: z.string().describe('Patient-file path of the value (records as medications[0].start).'),
+  joinedWith: z.array(z.number().int().nonnegative()).optional().describe('When the record the field names was joined by the reader with other records of the file (one course entered twice or continued at the same dose): their positions, 0-based like the path. The value may come from one of them (the earliest start, the latest stop, their doses combined).'),
   label: z.string(),
   value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).describe('null: not recorded.'),
   unit: z.string().optional(),
@@ -23,6 +24,7 @@ const Need = z
     z.strictObject({ kind: z.literal('doseOn'), date: z.string() }).describe('The dose taken on this date.'),
     z.strictObject({ kind: z.literal('sameUnit') }).describe('Every dose in the same unit.'),
     z.strictObject({ kind: z.literal('doseAmount'), date: z.string() }).describe('The amount of the dose taken from this date.'),
+    z.strictObject({ kind: z.literal('dailyTotal'), date: z.string() }).describe("The drug's total daily dose on this date (another record of the drug is taken that day too)."),
   ])
   .describe('What the value must hold, when the field alone does not say.');
 // The schema and the engine's type describe the same data.
@@ -56,6 +58,7 @@ export const ReasonFactSchema = z.strictObject({
   record: z.string().optional().describe('The list item (a drug, a malignancy) the fact is about.'),
   note: z.string().optional().describe('How the protocol describes this part.'),
   field: z.string().optional().describe('Patient-file path of the value.'),
+  joinedWith: z.array(z.number().int().nonnegative()).optional().describe('When the record the field names was joined by the reader with other records of the file (one course entered twice or continued at the same dose): their positions, 0-based like the path. The value may come from one of them (the earliest start, the latest stop, their doses combined).'),
   label: z.string(),
   value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).describe('null: not recorded.'),
   unit: z.string().optional(),

@@ -1,4 +1,4 @@
-// What ongoing, takenFor, stableDose and lastDoseWithin share: they read the medication record in
+// What ongoing, takenFor, stoppedCourse, stableDose and lastDoseWithin share: they read the medication record in
 // scope (start, stop or "ongoing", doses) against a reference date.
 import type { Fact } from '../engine/result.js';
 import type { Outcome } from '../engine/logic.js';
@@ -24,7 +24,7 @@ export function readMedication(refName: ReferenceDateName, cx: ReadContext): voi
 }
 
 /** A medication leaf: base facts and the reference date handled here, the decision in `decide`. */
-export function medicationLeaf<K extends 'ongoing' | 'takenFor' | 'stableDose' | 'lastDoseWithin'>(kind: K, note: string | undefined, refName: ReferenceDateName, cx: CompileContext, decide: (env: Env, m: MedicationScope, x: Explaining<K> | null) => Outcome): CompiledNode {
+export function medicationLeaf<K extends 'ongoing' | 'takenFor' | 'stoppedCourse' | 'stableDose' | 'lastDoseWithin'>(kind: K, note: string | undefined, refName: ReferenceDateName, cx: CompileContext, decide: (env: Env, m: MedicationScope, x: Explaining<K> | null) => Outcome): CompiledNode {
   const records = cx.scope ?? '';
   return leaf(kind, note, (env, x) => {
     const med = (env.item ?? {}) as Medication;

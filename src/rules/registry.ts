@@ -25,6 +25,7 @@ import { ongoing, type Ongoing, type OngoingDetail } from './ongoing.js';
 import { ref, type Ref, type RefDetail } from './ref.js';
 import { review, type Review, type ReviewDetail } from './review.js';
 import { stableDose, type StableDose, type StableDoseDetail } from './stable-dose.js';
+import { stoppedCourse, type StoppedCourse, type StoppedCourseDetail } from './stopped-course.js';
 import { takenFor, type TakenFor, type TakenForDetail } from './taken-for.js';
 import type { ItemDetail, QuantifierDetail, UnrecordedDetail } from './quantifier.js';
 import type { Child, CompiledNode, Definitions, RuleKind } from './types.js';
@@ -32,7 +33,7 @@ import type { Child, CompiledNode, Definitions, RuleKind } from './types.js';
 /** One rule of the language: a node of a criterion's condition tree. */
 export type Condition =
   | All | AnyOf | Not | AtLeast | Compare | Is | In | IncludesAny | LabUln | Age | DateWithin | Interval | Known
-  | Exists | ForAll | Count | Ongoing | TakenFor | StableDose | LastDoseWithin | DoseUnits | Review | Ref | Calc;
+  | Exists | ForAll | Count | Ongoing | TakenFor | StoppedCourse | StableDose | LastDoseWithin | DoseUnits | Review | Ref | Calc;
 
 /**
  * The detail each kind's trace node carries (declared in its module), plus the two nodes a list
@@ -43,7 +44,7 @@ export type TraceDetails = {
   all: never; any: never; not: never; atLeast: AtLeastDetail; compare: CompareDetail; is: IsDetail; in: InDetail;
   includesAny: IncludesAnyDetail; labUln: LabUlnDetail; age: AgeDetail; dateWithin: DateWithinDetail; interval: IntervalDetail;
   known: KnownDetail; exists: QuantifierDetail; forAll: QuantifierDetail; count: QuantifierDetail; ongoing: OngoingDetail;
-  takenFor: TakenForDetail; stableDose: StableDoseDetail; lastDoseWithin: LastDoseWithinDetail; doseUnits: DoseUnitsDetail; review: ReviewDetail;
+  takenFor: TakenForDetail; stoppedCourse: StoppedCourseDetail; stableDose: StableDoseDetail; lastDoseWithin: LastDoseWithinDetail; doseUnits: DoseUnitsDetail; review: ReviewDetail;
   ref: RefDetail; calc: CalcDetail; item: ItemDetail; unrecorded: UnrecordedDetail;
 };
 
@@ -51,7 +52,7 @@ type Registry = { [K in Condition['kind']]: RuleKind<Extract<Condition, { kind: 
 
 export const RULES: Registry = {
   all, any, not, atLeast, compare, is, in: inValues, includesAny, labUln, age, dateWithin, interval, known,
-  exists, forAll, count, ongoing, takenFor, stableDose, lastDoseWithin, doseUnits, review, ref, calc,
+  exists, forAll, count, ongoing, takenFor, stoppedCourse, stableDose, lastDoseWithin, doseUnits, review, ref, calc,
 };
 
 export const RULE_KINDS = Object.keys(RULES) as Condition['kind'][];

@@ -181,6 +181,8 @@ export type SqlContext = {
   field(name: string): AnyField | undefined;
   /** The medication record in scope: its alias and list (not expressible outside one). */
   medication(): { alias: string; records: string };
+  /** Per medication record in scope, the chain of its drug's records through it (src/sql/chains.ts): the joined table's alias. */
+  chains(): string;
   /** A rule the SQL target cannot express faithfully: its criterion becomes unknown. */
   notExpressible(reason: string): never;
   /** A record quantifier's outcome, from one derived table per node aggregated per patient. */
@@ -189,8 +191,8 @@ export type SqlContext = {
   memo<T>(key: object, make: () => T): T;
   /** A derived table joined at this level on the row (and, per record, the record index): its alias. */
   join(prefix: string, perRecord: boolean, render: () => string): string;
-  /** Per record of `records`: the latest dose on or before `date`, as a derived table. */
-  currentDoseTable(records: string, date: string): string;
+  /** Per record of `records`: the latest dose on or before `date`, as a derived table (`record`: the record joined under that alias, for a date that reads it). */
+  currentDoseTable(records: string, date: string, record?: string): string;
   /** The recorded decision column of a review item (NULL: not decided). */
   review(id: string): string;
   /** A definition's rule, expanded here (cycles refused). */

@@ -6,8 +6,9 @@ import { IMACS_DOI, IMACS_MEASURES, imacsImprovementCalculator, type ImacsRule }
 import { ROW, quoteIdent as q } from './layout.js';
 import { GLUCOCORTICOID_EQUIVALENTS } from '../engine/calculators/prednisone-equivalent.js';
 import { col, currentDoseTable, memo, recordPath, refCol, sharedJoin, token, type SqlCtx } from './context.js';
-import { MET, MISSING_SEP, NOT_MET, SQL_OPS, UNKNOWN, and, ifUnknown, lit, missingList, numText, shiftSql, takenOnSql, tri, when } from './kit.js';
+import { MET, MISSING_SEP, NOT_MET, SQL_OPS, UNKNOWN, and, dateText, ifUnknown, lit, missingList, numText, shiftSql, takenOnSql, tri, when } from './kit.js';
 import type { ReferenceDateName } from '../rules/types.js';
+import { chainsTableSql, drugKeySql } from './chains.js';
 
 type CalcSql = (ctx: SqlCtx, params: Record<string, unknown>) => string;
 
@@ -173,7 +174,7 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
     // The dose history in mg/day converted with the glucocorticoid table (toPrednisoneMg).
     const equivalent = `(CASE ${c(m, 'drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
     const taken = takenOnSql(m, date);
-    const records = `SELECT ${c(m, ROW)}, ${c(m, 'idx')}, ${c(m, 'class')}, ${c(m, 'drug')}, ${c(m, 'start')}, ${c(m, 'prednisoneEquivalentMgPerDay')} AS summary, ${c(cur, 'dose')} AS cdose, ${c(cur, 'unit')} AS cunit, ${equivalent} AS eq, ${taken} AS taken FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}${fence}`;
+    const records = `SELECT ${c(m, ROW)}, ${c(m, 'idx')}, ${c(m, 'class')}, ${c(m, 'drug')}, ${drugKeySql(m)} AS k, ${dateText(date)} AS ref_date, ${c(m, 'start')}, ${c(m, 'prednisoneEquivalentMgPerDay')} AS summary, ${c(cur, 'dose')} AS cdose, ${c(cur, 'unit')} AS cunit, ${equivalent} AS eq, ${taken} AS taken FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}${fence}`;
     // A rule may read deflazacort at its own ratio (params.deflazacortRatio, toPrednisoneMg).
     const ratio = params.deflazacortRatio as number | undefined;
     const deflazacort = ratio === undefined ? '' : `WHEN a.cunit = 'mg/day' AND ${c('a', 'drug')} = 'deflazacort' THEN ${exact(`a.cdose / ${ratio}`)} `;
@@ -184,11 +185,17 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
     // recorded equivalent.
     const dose = `(CASE WHEN b.eq IS NOT NULL THEN b.fd ELSE b.summary END)`;
     const dosed = `SELECT b.*, ${dose} AS dose FROM (${converted}) AS b${fence}`;
+    // Records of one drug maybe taken on the date (n > 1): the same course entered twice or doses
+    // taken together; the drug counts from the smallest dose (gmin, on its first record; 0 when none
+    // is certainly taken) to their sum, and each record's total for that day is asked for.
+    const w = `PARTITION BY g.${q(ROW)}, g.k`;
+    const grouped = `SELECT g.*, SUM(CASE WHEN g.steroid THEN 1 ELSE 0 END) OVER (${w}) AS n, (CASE WHEN MAX(CASE WHEN g.steroid AND g.taken = ${MET} THEN 1 ELSE 0 END) OVER (${w}) = 1 THEN MIN(CASE WHEN g.steroid THEN COALESCE(g.dose, 0) END) OVER (${w}) ELSE 0 END) AS gmin, ROW_NUMBER() OVER (${w} ORDER BY g.${q('idx')}) AS rn FROM (${dosed}) AS g${fence}`;
     // What the record lacks, in the JS calculator's order: its class; for a steroid maybe taken,
     // the unrecorded end of its course and its dose (a dose history for a drug in the table).
     const path = (field: string) => token(recordPath('medications', m, field));
-    const lacks = `(CASE WHEN ${c(m, 'class')} IS NULL THEN ${path('class')} WHEN ${m}.steroid THEN ${missingList(ctx.dialect, [when(`${m}.taken = ${UNKNOWN}`, `(CASE WHEN ${c(m, 'start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${m}.dose IS NULL`, `(CASE WHEN ${m}.eq IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`)])} END)`;
-    const perMed = `SELECT ${c(m, ROW)}, ${c(m, 'idx')} AS ix, (CASE WHEN ${c(m, 'class')} IS NULL THEN 1 WHEN ${m}.steroid AND ${m}.dose IS NULL THEN 1 ELSE 0 END) AS open_high, (CASE WHEN ${m}.steroid AND ${m}.taken = ${MET} THEN ${m}.dose ELSE 0 END) AS low, (CASE WHEN ${m}.steroid THEN ${m}.dose ELSE 0 END) AS high, ${lacks} AS lacks FROM (${dosed}) AS ${m}`;
+    const lacks = `(CASE WHEN ${c(m, 'class')} IS NULL THEN ${path('class')} WHEN ${m}.steroid THEN ${missingList(ctx.dialect, [when(`${m}.taken = ${UNKNOWN}`, `(CASE WHEN ${c(m, 'start')} IS NOT NULL THEN ${path('stop')} ELSE ${path('start')} END)`), when(`${m}.dose IS NULL`, `(CASE WHEN ${m}.eq IS NOT NULL THEN ${path('doses')} ELSE ${path('prednisoneEquivalentMgPerDay')} END)`), when(`${m}.n > 1 AND ${m}.dose IS NOT NULL`, `(CASE WHEN ${m}.eq IS NOT NULL THEN ${token(recordPath('medications', m, 'doses'), { kind: 'dailyTotal', date: `${m}.ref_date` })} ELSE ${token(recordPath('medications', m, 'prednisoneEquivalentMgPerDay'), { kind: 'dailyTotal', date: `${m}.ref_date` })} END)`)])} END)`;
+    const low = `(CASE WHEN ${m}.n > 1 THEN (CASE WHEN ${m}.rn = 1 THEN COALESCE(${m}.gmin, 0) ELSE 0 END) WHEN ${m}.steroid AND ${m}.taken = ${MET} THEN ${m}.dose ELSE 0 END)`;
+    const perMed = `SELECT ${c(m, ROW)}, ${c(m, 'idx')} AS ix, (CASE WHEN ${c(m, 'class')} IS NULL THEN 1 WHEN ${m}.steroid AND ${m}.dose IS NULL THEN 1 ELSE 0 END) AS open_high, ${low} AS low, (CASE WHEN ${m}.steroid THEN ${m}.dose ELSE 0 END) AS high, ${lacks} AS lacks FROM (${grouped}) AS ${m}`;
     return sharedJoin(ctx, 'pe', false, `SELECT t.${q(ROW)}, MAX(t.open_high) AS open_high, SUM(t.low) AS low, SUM(t.high) AS high, ${ctx.dialect.joinInOrder('t.lacks', ['t.ix'], MISSING_SEP)} AS m FROM (${perMed}) AS t GROUP BY t.${q(ROW)}`);
   });
 }
@@ -241,8 +248,11 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
   const months = params.months as number;
   const date = refCol(ctx, (params.at as ReferenceDateName | undefined) ?? 'screening');
   return memo(ctx, params, () => {
-    const end = (x: string) => `(CASE WHEN ${x}.${q('stop')} IS NOT NULL THEN LEAST(${x}.${q('stop')}, ${date}) WHEN ${x}.${q('ongoing')} IS TRUE THEN ${date} END)`;
-    const start = (x: string) => `${x}.${q('start')}`;
+    // A course is the chain of its drug's records with every date recorded (chains.ts, chainedCourse
+    // in the JS), else the record's own dates: c<x>.least_start is NULL when the record is not in one.
+    const chained = (x: string) => `c${x}.${q('least_start')} IS NOT NULL`;
+    const end = (x: string) => `(CASE WHEN ${chained(x)} THEN LEAST(c${x}.${q('least_end')}, ${date}) WHEN ${x}.${q('stop')} IS NOT NULL THEN LEAST(${x}.${q('stop')}, ${date}) WHEN ${x}.${q('ongoing')} IS TRUE THEN ${date} END)`;
+    const start = (x: string) => `COALESCE(c${x}.${q('least_start')}, ${x}.${q('start')})`;
     const reached = shiftSql(`GREATEST(${start('a')}, ${start('b')})`, { months }, 1);
     const minEnd = (x: string) => `COALESCE(${end(x)}, ${start(x)})`;
     const maxEnd = (x: string) => `COALESCE(${end(x)}, ${date})`;
@@ -288,7 +298,9 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     return pairs('ci', paired, lacks, `(a.${q('outcome')} = 'intolerance' OR (a.${q('outcome')} IS NULL AND ${stopped} <> ${NOT_MET})) AND ${sa} <> 'n' AND ${sb} <> 'n'`);
 
     function pairs(prefix: string, outcome: string, lacks: string, where: string): string {
-      return sharedJoin(ctx, prefix, false, `SELECT p.${q(ROW)}, MAX(${outcome}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} WHERE ${where} GROUP BY p.${q(ROW)}`);
+      const chains = chainsTableSql(ctx.dialect, 'medications');
+      const chainOf = (x: string) => `LEFT JOIN (${chains}) AS c${x} ON c${x}.${q(ROW)} = ${x}.${q(ROW)} AND c${x}.${q('idx')} = ${x}.${q('idx')}`;
+      return sharedJoin(ctx, prefix, false, `SELECT p.${q(ROW)}, MAX(${outcome}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} ${chainOf('a')} ${chainOf('b')} WHERE ${where} GROUP BY p.${q(ROW)}`);
     }
   });
 }

@@ -10,9 +10,10 @@ import type { Condition, RecordsSql, ReferenceDateName, SqlContext } from '../ru
 import type { Dialect } from './dialect.js';
 import { DOSES_SUFFIX, REF_COLUMNS, ROW, quoteIdent as q } from './layout.js';
 import { CALCULATOR_MISSING_SQL, CALCULATOR_SQL } from './calculators.js';
-import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList } from './kit.js';
+import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList, recordJoin } from './kit.js';
 import { completenessPath } from '../engine/patient-record.js';
 import { missingTokenSql } from './missing.js';
+import { chainsTableSql } from './chains.js';
 
 export type SqlCtx = {
   dict: Dictionary;
@@ -157,10 +158,11 @@ export const rowKey = (ctx: SqlCtx): string => `${ctx.p}.${q(ROW)}`;
  * Per record: the latest dose on or before `date` (a patient-level expression; ties go to the
  * later dose in the list, as the JS engine's stable sort), as a derived table (dose, unit).
  */
-export function currentDoseTable(records: string, date: string): string {
+export function currentDoseTable(records: string, date: string, record?: string): string {
   const d = q(`${records}${DOSES_SUFFIX}`);
-  return `SELECT z.${q(ROW)}, z.${q('idx')}, z.${q('pos')}, z.${q('date')}, z.${q('dose')}, z.${q('unit')} FROM (SELECT d.${q(ROW)}, d.${q('idx')}, d.${q('pos')}, d.${q('date')}, d.${q('dose')}, d.${q('unit')}, ROW_NUMBER() OVER (PARTITION BY d.${q(ROW)}, d.${q('idx')} ORDER BY d.${q('date')} DESC, d.${q('pos')} DESC) AS rk FROM ${d} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)} WHERE d.${q('date')} <= ${date}) AS z WHERE z.rk = 1`;
+  return `SELECT z.${q(ROW)}, z.${q('idx')}, z.${q('pos')}, z.${q('date')}, z.${q('dose')}, z.${q('unit')} FROM (SELECT d.${q(ROW)}, d.${q('idx')}, d.${q('pos')}, d.${q('date')}, d.${q('dose')}, d.${q('unit')}, ROW_NUMBER() OVER (PARTITION BY d.${q(ROW)}, d.${q('idx')} ORDER BY d.${q('date')} DESC, d.${q('pos')} DESC) AS rk FROM ${d} AS d JOIN ${q('patients')} AS p ON p.${q(ROW)} = d.${q(ROW)}${record ? recordJoin(records, record) : ''} WHERE d.${q('date')} <= ${date}) AS z WHERE z.rk = 1`;
 }
+
 
 export function addJoin(ctx: SqlCtx, prefix: string, perRecord: boolean, render: () => string): string {
   const a = alias(ctx, prefix);
@@ -341,6 +343,10 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     medication() {
       if (!ctx.item) throw new NotExpressible('a medication rule outside a medication list');
       return { alias: ctx.item.alias, records: ctx.item.records };
+    },
+    chains() {
+      if (!ctx.item) throw new NotExpressible('a medication rule outside a medication list');
+      return sharedJoin(ctx, 'ch', true, chainsTableSql(ctx.dialect, ctx.item.records));
     },
     notExpressible(reason) {
       throw new NotExpressible(reason);

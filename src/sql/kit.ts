@@ -13,7 +13,7 @@
 // Every leaf guards its NULL inputs first, so a NULL never falls through a CASE into a decision.
 import type { Duration } from '../rules/types.js';
 import type { Dialect } from './dialect.js';
-import { quoteIdent as q } from './layout.js';
+import { ROW, quoteIdent as q } from './layout.js';
 
 export const NOT_MET = 0;
 export const UNKNOWN = 12;
@@ -106,3 +106,8 @@ export function countRange(op: string, n: number, low: string, high: string): [s
 }
 
 export { DOSES_SUFFIX, ROW, quoteIdent as q } from './layout.js';
+
+/** The record a dose row belongs to, joined under the alias (a date the dose is read on may be the record's). */
+export function recordJoin(records: string, alias: string): string {
+  return ` LEFT JOIN ${q(records)} AS ${alias} ON ${alias}.${q(ROW)} = d.${q(ROW)} AND ${alias}.${q('idx')} = d.${q('idx')}`;
+}

@@ -45,6 +45,7 @@ const NEED_SHAPES: { [K in Need['kind']]: Omit<Extract<Need, { kind: K }>, 'kind
   doseOn: [{ date: '' }],
   sameUnit: [{}],
   doseAmount: [{ date: '' }],
+  dailyTotal: [{ date: '' }],
 };
 
 type Reader = { pattern: RegExp; names: string[]; make(values: string[]): Missing };

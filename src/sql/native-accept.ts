@@ -605,7 +605,7 @@ function planWith(header: Header, dict: Dictionary, flags: ReferenceDates, revie
         rowErrors.push(...doseErrors);
         const drug = val(item('drug'));
         if (classes.size && item('class') !== undefined) never(`${val(item('class'))} <> (CASE ${drug} ${[...classes].map(([d, c]) => `WHEN ${lit(d)} THEN ${lit(c)}`).join(' ')} END)`);
-        // Two records of one drug may be one course entered twice (merged with a warning): JS's.
+        // Two records of one drug may be one course (joined) or overlap (kept, with a warning), and takenFor counts across them (chains.ts): JS's.
         for (const n2 of slots.slice(k + 1)) if (item('drug') !== undefined && itemAt(n2, 'drug') !== undefined) never(`${drug} = ${val(itemAt(n2, 'drug'))}`);
       }
       const values = table.columns.slice(2).map((col) => {

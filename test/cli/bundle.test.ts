@@ -16,7 +16,9 @@ const MAIN = `${ROOT}dist/bundle/screen.cjs`;
 
 test('dist/bundle/screen.cjs carries none of the lazily loaded libraries', () => {
   const bundle = readFileSync(MAIN, 'utf8');
-  expect(bundle.length).toBeLessThan(250_000);
+  // (258.8 kB with chains of records and file record numbers; start-up measured 1.01-1.03x the
+  // 246.9 kB build before them, within noise. A lazily loaded library is 50 kB or more.)
+  expect(bundle.length).toBeLessThan(265_000);
   expect(bundle).not.toContain('YAMLParseError'); // yaml
   expect(bundle).not.toContain('ZodDiscriminatedUnion'); // full zod (classic)
   expect(bundle).not.toContain('CSV_INVALID_CLOSING_QUOTE'); // csv-parse

@@ -39,6 +39,8 @@ const EXAMPLES: [file: string, trial: string, exit: number][] = [
   ['nct04946669-intolerance', 'NCT04946669', 0],
   ['nct04946669-boundary-alt', 'NCT04946669', 0],
   ['nct04946669-boundary-dose', 'NCT04946669', 1],
+  // Methotrexate 15 mg/week to 2026-09-30, then 20 mg/week from 2026-10-01: I3 met by the two records; I5 asks about an earlier stable dose.
+  ['nct04946669-methotrexate-two-records', 'NCT04946669', 3],
   ['nct04946669-not-refractory', 'NCT04946669', 1],
   ['nct04946669-excluded-rheumatic', 'NCT04946669', 1],
   ['nct04946669-excluded-myopathy', 'NCT04946669', 1],

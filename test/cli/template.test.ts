@@ -26,7 +26,7 @@ describe('screen template', () => {
     expect(used.recordItems.get('medications')).toEqual(['drug', 'otherName', 'class', 'start', 'stop', 'ongoing', 'doses']);
     expect(used.recordItems.get('procedures')).toEqual(['type', 'date', 'showsActiveDisease']);
     expect(used.referenceDates).toEqual(['screening', 'consent', 'randomization']);
-    expect(used.reviews.map((r) => r.id)).toEqual(['I2-juvenile-age-18', 'I4-adjudication', 'I5-investigator', 'I6-mycophenolic-acid', 'I6-antimalarial', 'I6-stopped-course', 'I6-background-ending', 'E7-skin-or-in-situ', 'P1-protocol']);
+    expect(used.reviews.map((r) => r.id)).toEqual(['I2-juvenile-age-18', 'I4-adjudication', 'I5-investigator', 'I6-mycophenolic-acid', 'I6-antimalarial', 'I6-same-medications', 'I6-background-ending', 'E7-skin-or-in-situ', 'P1-protocol']);
   });
 
   test('CSV header: every column is understood by screen batch; an empty row screens as undetermined', async () => {
@@ -138,7 +138,7 @@ describe('screen template', () => {
     const fields = header.filter((h) => !h.startsWith('reviews.'));
     // Dictionary order: each trial's own header is in that order, so the union keeps both orders.
     for (const own of [a, b]) expect(fields.filter((h) => own?.includes(h))).toEqual(own?.filter((h) => !h.startsWith('reviews.')));
-    expect(header).toContain('reviews.IM101-611.I6-stopped-course.decision');
+    expect(header).toContain('reviews.IM101-611.I6-same-medications.decision');
     expect(header).toContain('reviews.NCT04946669.I3-rituximab-ivig.decision');
     expect((await runCli(['template', '--all'])).stdout).toBe((await runCli(['template', 'IM101-611', 'NCT02347891', 'NCT04946669'])).stdout);
     const described = parseCsvOutput((await runCli(['template', ...ids, '--describe'])).stdout);

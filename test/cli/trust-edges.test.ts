@@ -171,9 +171,123 @@ describe('7: duplicate records of one drug', () => {
     const t = trial('IM101-611');
     const one = parsePatientData(clone(eligible), 'p', criteriaSet.dictionary);
     const two = parsePatientData(p, 'p', criteriaSet.dictionary);
-    expect(two.warnings.map((w) => `${w.location}: ${w.message}`)).toContain('p $.medications[2]: repeats methotrexate of $.medications[1] with overlapping dates: taken as one course of treatment (merged, counted once)');
+    expect(two.warnings.map((w) => `${w.location}: ${w.message}`)).toContain('p $.medications[2]: repeats methotrexate of $.medications[1] with the same dates: taken as one course of treatment (joined, counted once)');
     const screen = (r: typeof one) => screenPatient(t, criteriaSet.dictionary, r.record, { referenceDates: r.record.referenceDates ?? {} });
     expect(screen(two).criteria.map((c) => [c.id, c.outcome])).toEqual(screen(one).criteria.map((c) => [c.id, c.outcome]));
+  });
+  // Randomization 2026-12-01: the 12 weeks start on 2026-09-08, the 24 weeks on 2026-06-16.
+  test.each([
+    [
+      'a second prednisone record started in the 12 weeks, overlapping the long one, no dose recorded: asked, and its dose history to collect',
+      (p: any) => void p.medications.push({ drug: 'prednisone', start: '2026-11-01', ongoing: true }),
+      3,
+      [/^Verdict: UNDETERMINED \(unknown: I6\)$/m, /Dose history of Prednisone \(medications #3\)/],
+      'warning: p.json $.medications[2]: overlaps prednisone of $.medications[0] with another start, stop or dose: kept as two records',
+    ],
+    [
+      'azathioprine split into two records at the same dose, the next from the day after: one course of 24 weeks',
+      (p: any) => void p.medications.splice(1, 1, { drug: 'azathioprine', start: '2025-01-01', stop: '2026-06-30', doses: [{ date: '2025-01-01', dose: 100, unit: 'mg/day' }] }, { drug: 'azathioprine', start: '2026-07-01', ongoing: true, doses: [{ date: '2026-07-01', dose: 100, unit: 'mg/day' }] }),
+      0,
+      [/^Verdict: ELIGIBLE/m],
+      'warning: p.json $.medications[2]: continues azathioprine of $.medications[1] at the same dose',
+    ],
+    [
+      'azathioprine since 2025 and a second azathioprine record at the same dose from 2026-10-01: asked, not failed',
+      (p: any) => void p.medications.splice(1, 1, { drug: 'azathioprine', start: '2025-01-01', ongoing: true, doses: [{ date: '2025-01-01', dose: 100, unit: 'mg/day' }] }, { drug: 'azathioprine', start: '2026-10-01', ongoing: true, doses: [{ date: '2026-10-01', dose: 100, unit: 'mg/day' }] }),
+      3,
+      [/^Verdict: UNDETERMINED \(needs review: I6\)$/m, /I6-same-medications/, /\(azathioprine: for the 12 weeks\)/],
+      'warning: p.json $.medications[2]: overlaps azathioprine of $.medications[1] with another start, stop or dose: kept as two records',
+    ],
+    [
+      'the same split with a day between the records: the last record alone, under 24 weeks',
+      (p: any) => void p.medications.splice(1, 1, { drug: 'azathioprine', start: '2025-01-01', stop: '2026-06-30', doses: [{ date: '2025-01-01', dose: 100, unit: 'mg/day' }] }, { drug: 'azathioprine', start: '2026-07-02', ongoing: true, doses: [{ date: '2026-07-02', dose: 100, unit: 'mg/day' }] }),
+      1,
+      [/^Verdict: INELIGIBLE \(fails I6\)$/m],
+      undefined,
+    ],
+  ])('screen on a file: %s', async (_case, change, code, out, warning) => {
+    const p = clone(eligible);
+    change(p);
+    const dir = mkdtempSync(join(tmpdir(), 'ts-one-drug-'));
+    try {
+      const path = join(dir, 'p.json');
+      writeFileSync(path, JSON.stringify(p));
+      const r = await runInProcess([path, '--trial', 'IM101-611']);
+      expect(r.code).toBe(code);
+      for (const re of out) expect(r.stdout).toMatch(re);
+      if (warning) expect(r.stderr).toContain(warning.replace('p.json', path));
+      else expect(r.stderr).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('screen on a file: methotrexate 15 mg to 2026-10-05, then 20 mg from 2026-10-01, meets NCT04946669 I3 (3 months by the two records)', async () => {
+    const p = clone(example('nct04946669-eligible'));
+    p.medications.splice(1, 1, { drug: 'methotrexate', start: '2026-08-01', stop: '2026-10-05', outcome: 'failure', doses: [{ date: '2026-08-01', dose: 15, unit: 'mg/week' }] }, { drug: 'methotrexate', start: '2026-10-01', ongoing: true, outcome: 'failure', doses: [{ date: '2026-10-01', dose: 20, unit: 'mg/week' }] });
+    const dir = mkdtempSync(join(tmpdir(), 'ts-one-drug-'));
+    try {
+      const path = join(dir, 'p.json');
+      writeFileSync(path, JSON.stringify(p));
+      const r = await runInProcess([path, '--trial', 'NCT04946669', '--explain']);
+      // The 20 mg dose is not 3 months old: I5 asks about an earlier stable dose, as with one record.
+      expect(r.stdout).toMatch(/^Verdict: UNDETERMINED \(needs review: I5\)$/m);
+      expect(r.stdout).toMatch(/^✔ I3 .* — met$/m);
+      expect(r.stdout).toContain('start 2026-10-01, still taking, taken without a break since 2026-08-01 (medication records #2, #3 counted together); rule: started by 2026-08-16');
+      expect(r.code).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('screen on a file: methotrexate stopped, 2026-01-01 to 03-01 and 2026-02-15 to 04-15, is one course of 3.5 months for NCT04946669 I3 and NCT02347891 I4', async () => {
+    const p = clone(example('nct04946669-eligible'));
+    p.medications.splice(1, 1, { drug: 'methotrexate', start: '2026-01-01', stop: '2026-03-01', outcome: 'failure', doses: [{ date: '2026-01-01', dose: 15, unit: 'mg/week' }] }, { drug: 'methotrexate', start: '2026-02-15', stop: '2026-04-15', outcome: 'failure', doses: [{ date: '2026-02-15', dose: 20, unit: 'mg/week' }] });
+    p.medications[0].outcome = 'response';
+    const dir = mkdtempSync(join(tmpdir(), 'ts-one-drug-'));
+    try {
+      const path = join(dir, 'p.json');
+      writeFileSync(path, JSON.stringify(p));
+      const r = await runInProcess([path, '--trial', 'NCT04946669', '--trial', 'NCT02347891', '--explain']);
+      expect(r.stdout).toMatch(/^✔ I3 .* — met$/m);
+      expect(r.stdout).toMatch(/^✔ I4 Refractory IIM .* — met$/m);
+      expect(r.stdout).toContain('start 2026-01-01, last dose 2026-03-01; one course 2026-01-01 to 2026-04-15 (medication records #2, #3 without a break), 104 days from first to last dose; rule: stopped, first dose at least 3 months before the screening date 2026-11-16 and last dose at least 3 months after the first');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('screen on a file: two ongoing prednisone records of 40 mg/day at 60 kg leave NCT04946669 I4 unknown (40 or 80 mg/day), in either order', async () => {
+    const p = clone(example('nct04946669-eligible'));
+    p.demographics.weightKg = 60;
+    const a = { drug: 'prednisone', start: '2025-06-01', ongoing: true, outcome: 'failure', doses: [{ date: '2025-06-01', dose: 40, unit: 'mg/day' }] };
+    const b = { drug: 'prednisone', start: '2026-05-01', ongoing: true, outcome: 'failure', doses: [{ date: '2026-05-01', dose: 40, unit: 'mg/day' }] };
+    const dir = mkdtempSync(join(tmpdir(), 'ts-one-drug-'));
+    try {
+      for (const pair of [[a, b], [b, a]]) {
+        // (The example's own prednisone record replaced by the two.)
+        const q = { ...clone(p), medications: [...clone(pair), ...clone(p.medications.filter((m: any) => m.drug !== 'prednisone'))] };
+        const path = join(dir, 'p.json');
+        writeFileSync(path, JSON.stringify(q));
+        const r = await runInProcess([path, '--trial', 'NCT04946669', '--explain']);
+        expect(r.stdout).toMatch(/^Verdict: UNDETERMINED \(unknown: I4\)$/m);
+        expect(r.stdout).toContain('(body weight 60 kg, Prednisone 40 mg/day, Prednisone 40 mg/day) → 40 to 80 mg/day = 0.667+ mg/kg/day; medication records #1 and #2 are one drug taken that day, the same course entered twice or doses taken together (not recorded which)');
+        // What to collect names both records (the page wraps lines).
+        const plain = (await runInProcess([path, '--trial', 'NCT04946669'])).stdout.replace(/\s+/g, ' ');
+        expect(plain).toContain('- Dose history of Prednisone (medications #1): overlaps another record of the drug on 2026-11-16: one course entered twice (remove the copy) or taken together (one record with the day\'s total, the other stopped) [Medications] — for I4');
+        expect(plain).toContain('- Dose history of Prednisone (medications #2): overlaps another record of the drug on 2026-11-16: one course entered twice (remove the copy) or taken together (one record with the day\'s total, the other stopped) [Medications] — for I4');
+        // The records are there: the criterion's line says what is to settle, not "no data".
+        expect(plain).toMatch(/I4 .*to settle: Dose history of Prednisone \(medications #[12]\)/);
+        expect(plain).not.toMatch(/I4 [^\n]*no data: Dose history of Prednisone/);
+      }
+      // Doing what it says decides I4: the copy removed, or one record with the day's total and the other stopped.
+      const only = { ...clone(p), medications: [clone(a), ...clone(p.medications.filter((m: any) => m.drug !== 'prednisone'))] };
+      const stopped = { ...clone(p), medications: [{ ...clone(a), doses: [...a.doses, { date: '2026-11-01', dose: 80, unit: 'mg/day' }] }, { ...clone(b), ongoing: undefined, stop: '2026-10-31' }, ...clone(p.medications.filter((m: any) => m.drug !== 'prednisone'))] };
+      for (const [q, verdict] of [[only, /^Verdict: ELIGIBLE/m], [stopped, /^Verdict: INELIGIBLE \(fails I4\)/m]] as const) {
+        const path = join(dir, 'settled.json');
+        writeFileSync(path, JSON.stringify(q));
+        expect((await runInProcess([path, '--trial', 'NCT04946669'])).stdout).toMatch(verdict);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   test('doses that disagree on a date are an input error', () => {
     const p = clone(eligible);

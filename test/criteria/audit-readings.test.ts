@@ -521,23 +521,23 @@ describe('9. NCT02347891: the listing\'s antibody list, and the antibodies it do
 
 describe('9b. IM101-611 I6: a course started or stopped in the 12 weeks that the record cannot tie to IIM is asked about, never failed silently', () => {
   // Randomization 2026-12-01 (the 12 weeks start on 2026-09-08); prednisone + methotrexate stable.
-  const answerNotForIim = (p: any) => { p.reviews['IM101-611']['I6-stopped-course'] = { decision: 'yes', by: 'Dr A', date: '2026-11-16' }; };
+  const answerNotForIim = (p: any) => { p.reviews['IM101-611']['I6-same-medications'] = { decision: 'yes', by: 'Dr A', date: '2026-11-16' }; };
   const prednisolone = (start: string, stop?: string) => ({ drug: 'prednisolone', class: 'corticosteroid', start, ...(stop ? { stop } : { ongoing: true }), doses: [{ date: start, dose: 30, unit: 'mg/day' }] });
   test.each([
-    ['a 5-day prednisolone course 6 weeks before randomization (the audit patient)', prednisolone('2026-10-15', '2026-10-19'), 'needs_review', ['I6-stopped-course']],
-    ['the same course ending on the first day of the 12 weeks', prednisolone('2026-09-04', '2026-09-08'), 'needs_review', ['I6-stopped-course']],
+    ['a 5-day prednisolone course 6 weeks before randomization (the audit patient)', prednisolone('2026-10-15', '2026-10-19'), 'needs_review', ['I6-same-medications']],
+    ['the same course ending on the first day of the 12 weeks', prednisolone('2026-09-04', '2026-09-08'), 'needs_review', ['I6-same-medications']],
     ['the same course ending the day before the 12 weeks', prednisolone('2026-09-03', '2026-09-07'), 'met', []],
-    ['a course started 3 days before randomization and still taken then', prednisolone('2026-11-28'), 'needs_review', ['I6-stopped-course']],
-    ['a course ending the day after randomization', prednisolone('2026-11-26', '2026-12-02'), 'needs_review', ['I6-stopped-course']],
+    ['a course started 3 days before randomization and still taken then', prednisolone('2026-11-28'), 'needs_review', ['I6-same-medications']],
+    ['a course ending the day after randomization', prednisolone('2026-11-26', '2026-12-02'), 'needs_review', ['I6-same-medications']],
     ['a course started on the first day of the 12 weeks is background: nothing to ask', prednisolone('2026-09-08'), 'met', []],
-    ['a course started the day after is asked about', prednisolone('2026-09-09'), 'needs_review', ['I6-stopped-course']],
+    ['a course started the day after is asked about', prednisolone('2026-09-09'), 'needs_review', ['I6-same-medications']],
   ])('%s', (_n, course, outcome, open) => {
     const r = im('I6', (p) => { p.medications.push(course); });
     expect(r.outcome).toBe(outcome);
     expect(openIds(r)).toEqual(open);
   });
   test('the question says it covers stopped courses and started ones still taken, and points to where they are named', () => {
-    const q = im('I6', (p) => { p.medications.push(prednisolone('2026-11-28')); }).review.find((x) => x.id === 'I6-stopped-course')?.question;
+    const q = im('I6', (p) => { p.medications.push(prednisolone('2026-11-28')); }).review.find((x) => x.id === 'I6-same-medications')?.question;
     expect(q).toMatch(/stopped in the 12 weeks before randomization, or\s+started in them and is still taken at randomization/);
     expect(q).toMatch(/\(screen --explain shows which\)/);
   });

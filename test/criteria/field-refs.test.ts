@@ -49,7 +49,7 @@ describe('collectFieldRefs', () => {
     for (const f of refs.fields) expect(set.dictionary.fields.has(f), f).toBe(true);
     expect(refs.fields).toContain('labs.aldolase'); // only through the shared definition
     expect([...refs.referenceDates].sort()).toEqual(['consent', 'randomization', 'screening']);
-    expect(refs.reviews.map((r) => r.id)).toEqual(['I2-juvenile-age-18', 'I4-adjudication', 'I5-investigator', 'I6-mycophenolic-acid', 'I6-antimalarial', 'I6-stopped-course', 'I6-background-ending', 'E7-skin-or-in-situ', 'P1-protocol']);
+    expect(refs.reviews.map((r) => r.id)).toEqual(['I2-juvenile-age-18', 'I4-adjudication', 'I5-investigator', 'I6-mycophenolic-acid', 'I6-antimalarial', 'I6-same-medications', 'I6-background-ending', 'E7-skin-or-in-situ', 'P1-protocol']);
     expect([...(refs.recordFields.get('malignancies') ?? [])].sort()).toEqual(['active', 'cured', 'diagnosisDate', 'metastatic', 'resolvedDate', 'type']);
   });
 });

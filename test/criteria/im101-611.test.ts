@@ -8,8 +8,8 @@ import { criterion, example, screenExample, withChanges } from '../helpers/scree
 const base = example('im101-611-eligible');
 type Row = [string, (p: Record<string, any>) => void, Outcome];
 
-function table(id: string, rows: Row[]) {
-  describe(id, () => {
+function table(id: string, rows: Row[], title = id) {
+  describe(title, () => {
     test.each(rows)('%s', (_name, change, expected) => {
       expect(criterion('IM101-611', id, withChanges(base, change)).outcome).toBe(expected);
     });
@@ -172,26 +172,26 @@ table('I6', [
   ['a prednisolone course stopped on the first day of the 12 weeks: investigator', burst('2026-09-04', '2026-09-08'), 'needs_review'],
   ['a prednisolone course stopped the day before the 12 weeks', burst('2026-09-03', '2026-09-07'), 'met'],
   ['a prednisolone course stopped the day before randomization: investigator', burst('2026-11-26', '2026-11-30'), 'needs_review'],
-  ['the stopped course was not for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-stopped-course', 'yes')(p)), 'met'],
-  ['the stopped course was for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-stopped-course', 'no')(p)), 'not_met'],
+  ['the stopped course was not for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-same-medications', 'yes')(p)), 'met'],
+  ['the stopped course was for IIM (investigator)', (p) => void (burst('2026-10-15', '2026-10-19')(p), answer('I6-same-medications', 'no')(p)), 'not_met'],
   ['a prednisolone course started 3 days before randomization and still taken (review case E): investigator', (p) => void p.medications.push(med('prednisolone', '2026-11-28', [['2026-11-28', 40]])), 'needs_review'],
-  ['the same course, not for IIM (investigator)', (p) => void (p.medications.push(med('prednisolone', '2026-11-28', [['2026-11-28', 40]])), answer('I6-stopped-course', 'yes')(p)), 'met'],
+  ['the same course, not for IIM (investigator)', (p) => void (p.medications.push(med('prednisolone', '2026-11-28', [['2026-11-28', 40]])), answer('I6-same-medications', 'yes')(p)), 'met'],
   ['a prednisolone course ending the day after randomization (review case F2): investigator', burst('2026-11-26', '2026-12-02'), 'needs_review'],
   // Taken at randomization, a course started in the 12 weeks meets the allowed list, the ban on combinations and the azathioprine rule whatever it is for.
   ['mycophenolate mofetil started 7 weeks before beside prednisone alone: investigator', (p) => void (p.medications.splice(1, 1), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]]))), 'needs_review'],
   ['a second immunosuppressant (mycophenolate) started 7 weeks before and still taken: a combination', (p) => void p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), 'not_met'],
-  ['the same, answered not for IIM: still a combination', (p) => void (p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
+  ['the same, answered not for IIM: still a combination', (p) => void (p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), answer('I6-same-medications', 'yes')(p)), 'not_met'],
   ['a second immunosuppressant stopped before randomization is no combination: investigator', (p) => void p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]], { stop: '2026-11-30' })), 'needs_review'],
-  ['cyclophosphamide started 7 weeks before beside prednisone alone, answered not for IIM: not allowed', (p) => void (p.medications.splice(1, 1), p.medications.push(med('cyclophosphamide', '2026-10-13', [['2026-10-13', 500]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
-  ['tofacitinib started 7 weeks before beside prednisone alone, answered not for IIM: not allowed', (p) => void (p.medications.splice(1, 1), p.medications.push(med('tofacitinib', '2026-10-13', [['2026-10-13', 10]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
-  ['azathioprine started 7 weeks before beside prednisone alone, answered not for IIM: not 24 weeks', (p) => void (p.medications.splice(1, 1), p.medications.push(med('azathioprine', '2026-10-13', [['2026-10-13', 100]])), answer('I6-stopped-course', 'yes')(p)), 'not_met'],
+  ['cyclophosphamide started 7 weeks before beside prednisone alone, answered not for IIM: not allowed', (p) => void (p.medications.splice(1, 1), p.medications.push(med('cyclophosphamide', '2026-10-13', [['2026-10-13', 500]])), answer('I6-same-medications', 'yes')(p)), 'not_met'],
+  ['tofacitinib started 7 weeks before beside prednisone alone, answered not for IIM: not allowed', (p) => void (p.medications.splice(1, 1), p.medications.push(med('tofacitinib', '2026-10-13', [['2026-10-13', 10]])), answer('I6-same-medications', 'yes')(p)), 'not_met'],
+  ['azathioprine started 7 weeks before beside prednisone alone, answered not for IIM: not 24 weeks', (p) => void (p.medications.splice(1, 1), p.medications.push(med('azathioprine', '2026-10-13', [['2026-10-13', 100]])), answer('I6-same-medications', 'yes')(p)), 'not_met'],
   ['a course started with no start date, its dose changed 3 weeks before: background or new course? data first', (p) => void p.medications.push({ drug: 'prednisolone', ongoing: true, doses: [{ date: '2025-01-10', dose: 10, unit: 'mg' }, { date: '2026-11-10', dose: 40, unit: 'mg' }] }), 'unknown'],
   // What fails whatever a course was for still fails without the question.
   ['a stopped course, and the prednisone dose changed 4 weeks minus 1 day before', (p) => void (burst('2026-10-15', '2026-10-19')(p), (p.medications[0].doses[1].date = '2026-11-04')), 'not_met'],
   ['methotrexate alone, replaced by mycophenolate mofetil 7 weeks before randomization: no background either way', (p) => void (p.medications = [med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])]), 'not_met'],
   // Beside prednisone through the 12 weeks, a switch is asked about: if neither drug was for IIM, prednisone alone is the background.
   ['methotrexate replaced by mycophenolate mofetil 7 weeks before randomization (review case A2): investigator', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]]))), 'needs_review'],
-  ['the same switch, for IIM (investigator)', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), answer('I6-stopped-course', 'no')(p)), 'not_met'],
+  ['the same switch, for IIM (investigator)', (p) => void (p.medications[1] = med('methotrexate', '2024-09-01', [['2024-09-01', 15]], { stop: '2026-10-12' }), p.medications.push(med('mycophenolateMofetil', '2026-10-13', [['2026-10-13', 1000]])), answer('I6-same-medications', 'no')(p)), 'not_met'],
   ['prednisone replaced by prednisolone 7 weeks before randomization (review case K): investigator', (p) => void (p.medications[0] = med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' }), p.medications.push(med('prednisolone', '2026-10-13', [['2026-10-13', 10]]))), 'needs_review'],
   ['prednisone stopped 7 weeks before randomization and nothing taken at randomization', (p) => void (p.medications = [med('prednisone', '2025-01-10', [['2025-01-10', 10]], { stop: '2026-10-12' })]), 'not_met'],
   ['a stopped course, the rest of I6 unknown (dose history missing): data first', (p) => void (burst('2026-10-15', '2026-10-19')(p), delete p.medications[0].doses), 'unknown'],
@@ -208,6 +208,76 @@ table('I6', [
   ['no randomization date', (p) => void delete p.referenceDates.randomization, 'unknown'],
   ['medication list not recorded', (p) => void delete p.medications, 'unknown'],
 ]);
+
+// Records of one drug (randomization 2026-12-01: 12 weeks before is 2026-09-08, 24 weeks 2026-06-16).
+// Adjacent records at the same dose are one course; any other overlap is two records, and a second
+// record starting or stopping in the 12 weeks goes to the investigator (I6-same-medications). The
+// weeks taken are counted across records of the drug without a break between them (takenFor).
+const split = (stop: string, start: string, first: number, next: number | undefined, from = '2026-01-01') => (p: any) =>
+  void p.medications.splice(1, 1, med('azathioprine', from, [[from, first]], { stop }), next === undefined ? { drug: 'azathioprine', start, ongoing: true } : med('azathioprine', start, [[start, next]]));
+/** Azathioprine 100 mg since 2024-01-01 in place of methotrexate, and a second azathioprine record. */
+const secondAzathioprine = (start: string, dose: number, extra: Record<string, unknown> = { ongoing: true }) => (p: any) =>
+  void p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]]), med('azathioprine', start, [[start, dose]], extra));
+/** A second prednisone record (10 mg, as the background's current dose) beside the one taken since 2025-01-10. */
+const secondPrednisone = (start: string, extra: Record<string, unknown> = { ongoing: true }) => (p: any) => void p.medications.push(med('prednisone', start, [[start, 10]], extra));
+table('I6', [
+  ['azathioprine split, the next record on the stop day, same dose: one course of 24 weeks', split('2026-06-30', '2026-06-30', 100, 100), 'met'],
+  ['azathioprine split, the next record the day after the stop, same dose: one course of 24 weeks', split('2026-06-30', '2026-07-01', 100, 100), 'met'],
+  ['azathioprine split with 1 day between the records: the last record is not 24 weeks', split('2026-06-30', '2026-07-02', 100, 100), 'not_met'],
+  ['azathioprine split with 2 days between the records', split('2026-06-30', '2026-07-03', 100, 100), 'not_met'],
+  ['azathioprine split at a dose change (before the 12 weeks): two records, 24 weeks by the chain of them, the current dose stable', split('2026-06-30', '2026-07-01', 100, 150), 'met'],
+  ['azathioprine split, the next dose not recorded: 24 weeks by the chain, its dose to collect', split('2026-06-30', '2026-07-01', 100, undefined), 'unknown'],
+  ['azathioprine 150 mg overlapping the 100 mg record by 10 days: 24 weeks by the chain', (p) => void p.medications.splice(1, 1, med('azathioprine', '2026-01-01', [['2026-01-01', 100]], { stop: '2026-07-10' }), med('azathioprine', '2026-07-01', [['2026-07-01', 150]])), 'met'],
+  ['azathioprine in 3 records without a break, the first from exactly 24 weeks before', (p) => void p.medications.splice(1, 1, med('azathioprine', '2026-06-16', [['2026-06-16', 50]], { stop: '2026-07-15' }), med('azathioprine', '2026-07-16', [['2026-07-16', 100]], { stop: '2026-08-15' }), med('azathioprine', '2026-08-16', [['2026-08-16', 150]])), 'met'],
+  ['the same, the first from 24 weeks minus 1 day before', (p) => void p.medications.splice(1, 1, med('azathioprine', '2026-06-17', [['2026-06-17', 50]], { stop: '2026-07-15' }), med('azathioprine', '2026-07-16', [['2026-07-16', 100]], { stop: '2026-08-15' }), med('azathioprine', '2026-08-16', [['2026-08-16', 150]])), 'not_met'],
+  ['azathioprine split at a dose change, the earlier stop not recorded: the link is unknown', (p) => void p.medications.splice(1, 1, med('azathioprine', '2026-01-01', [['2026-01-01', 100]], {}), med('azathioprine', '2026-07-01', [['2026-07-01', 150]])), 'unknown'],
+  ['azathioprine split at a dose change, the earlier start not recorded: the link is unknown', (p) => void p.medications.splice(1, 1, { drug: 'azathioprine', stop: '2026-06-30' }, med('azathioprine', '2026-07-01', [['2026-07-01', 150]])), 'unknown'],
+  ['methotrexate to 2026-06-30, then azathioprine: different drugs are never chained', (p) => void p.medications.splice(1, 1, med('methotrexate', '2026-01-01', [['2026-01-01', 20]], { stop: '2026-06-30' }), med('azathioprine', '2026-07-01', [['2026-07-01', 150]])), 'not_met'],
+  ['azathioprine split, the joined course started exactly 24 weeks before', split('2026-08-31', '2026-09-01', 100, 100, '2026-06-16'), 'met'],
+  ['azathioprine split, the joined course started 24 weeks minus 1 day before', split('2026-08-31', '2026-09-01', 100, 100, '2026-06-17'), 'not_met'],
+  ['a second prednisone record started in the 12 weeks, overlapping the background: investigator', secondPrednisone('2026-11-01'), 'needs_review'],
+  ['the same, started 12 weeks minus 1 day before: investigator', secondPrednisone('2026-09-09'), 'needs_review'],
+  ['the same, started exactly 12 weeks before: through the 12 weeks, its own dose stable', secondPrednisone('2026-09-08'), 'met'],
+  ['the same, started in the last 4 weeks: investigator (a course for something else, or a change of dose), not a failed stable dose', secondPrednisone('2026-11-20'), 'needs_review'],
+  ['the same, started in the last 4 weeks, not for IIM (investigator)', (p) => void (secondPrednisone('2026-11-20')(p), answer('I6-same-medications', 'yes')(p)), 'met'],
+  ['the same, started in the 12 weeks, the same course entered twice or not for IIM (investigator)', (p) => void (secondPrednisone('2026-11-01')(p), answer('I6-same-medications', 'yes')(p)), 'met'],
+  ['the same, started in the 12 weeks, a change of dose for IIM in the 4 weeks (investigator)', (p) => void (secondPrednisone('2026-11-01')(p), answer('I6-same-medications', 'no')(p)), 'not_met'],
+  ['a second prednisone record stopped in the 12 weeks, inside the background: investigator', secondPrednisone('2025-06-01', { stop: '2026-11-20' }), 'needs_review'],
+  // (5 days both records cover may be both doses at once: two records, not one course renewed.)
+  ['prednisone renewed 5 days before the earlier record stops, at the same dose: investigator', (p) => void p.medications.splice(0, 1, med('prednisone', '2025-01-10', [['2025-01-10', 40], ['2026-06-01', 10]], { stop: '2026-10-05' }), med('prednisone', '2026-10-01', [['2026-10-01', 10]])), 'needs_review'],
+  ['prednisone renewed the day after the earlier record stops, at the same dose: one course', (p) => void p.medications.splice(0, 1, med('prednisone', '2025-01-10', [['2025-01-10', 40], ['2026-06-01', 10]], { stop: '2026-09-30' }), med('prednisone', '2026-10-01', [['2026-10-01', 10]])), 'met'],
+  ['prednisone renewed on the day the earlier record stops, at the same dose: one course', (p) => void p.medications.splice(0, 1, med('prednisone', '2025-01-10', [['2025-01-10', 40], ['2026-06-01', 10]], { stop: '2026-10-01' }), med('prednisone', '2026-10-01', [['2026-10-01', 10]])), 'met'],
+  ['prednisone renewed 5 days before the earlier record stops, at another dose: investigator', (p) => void p.medications.splice(0, 1, med('prednisone', '2025-01-10', [['2025-01-10', 40], ['2026-06-01', 10]], { stop: '2026-10-05' }), med('prednisone', '2026-10-01', [['2026-10-01', 7.5]])), 'needs_review'],
+  ['a second prednisone record with the same dates: the course entered twice', (p) => void p.medications.push(structuredClone(p.medications[0])), 'met'],
+  ['a second methotrexate record started in the 12 weeks: not a combination, investigator', (p) => void p.medications.push(med('methotrexate', '2026-10-13', [['2026-10-13', 20]])), 'needs_review'],
+  ['a second azathioprine record started 20 weeks before beside one of 2 years: 24 weeks by the first, each dose stable 12 weeks', (p) => void p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]]), med('azathioprine', '2026-07-14', [['2026-07-14', 50]])), 'met'],
+  // A second azathioprine record started in the 12 weeks beside one taken through them at one dose
+  // (the review's case): entered twice, a second course or a change of dose, which the record does
+  // not say, so I6-same-medications asks (of azathioprine: no change in the 12 weeks).
+  ['a second azathioprine record started in the 12 weeks, another dose: investigator', secondAzathioprine('2026-10-13', 50), 'needs_review'],
+  ['a second azathioprine record started in the 12 weeks, the same dose: investigator', secondAzathioprine('2026-10-01', 100), 'needs_review'],
+  ['the same, started 12 weeks minus 1 day before: investigator', secondAzathioprine('2026-09-09', 100), 'needs_review'],
+  ['the same, started exactly 12 weeks before: its own dose stable 12 weeks', secondAzathioprine('2026-09-08', 100), 'met'],
+  ['the same, answered the same course or no change in the 12 weeks (investigator)', (p) => void (secondAzathioprine('2026-10-01', 100)(p), answer('I6-same-medications', 'yes')(p)), 'met'],
+  ['the same, answered a change of the medications for IIM (investigator)', (p) => void (secondAzathioprine('2026-10-01', 100)(p), answer('I6-same-medications', 'no')(p)), 'not_met'],
+  ['the same, the dose of the earlier record changed in the 12 weeks: not stable whatever the answer', (p) => void (secondAzathioprine('2026-10-01', 100)(p), p.medications[1].doses.push({ date: '2026-09-09', dose: 150, unit: 'mg' }), answer('I6-same-medications', 'yes')(p)), 'not_met'],
+  ['a second azathioprine record started and stopped in the 12 weeks: investigator', secondAzathioprine('2026-10-01', 100, { stop: '2026-11-01' }), 'needs_review'],
+  ['azathioprine 100 mg to 2026-09-30, then 150 mg: a dose change in the 12 weeks, whatever the answer', (p) => void (p.medications.splice(1, 1, med('azathioprine', '2024-01-01', [['2024-01-01', 100]], { stop: '2026-09-30' }), med('azathioprine', '2026-10-01', [['2026-10-01', 150]])), answer('I6-same-medications', 'yes')(p)), 'not_met'],
+  ['a second methotrexate record at another dose started in the 12 weeks: investigator', (p) => void p.medications.push(med('methotrexate', '2026-10-01', [['2026-10-01', 10]])), 'needs_review'],
+  ['a second methotrexate record started and stopped in the 12 weeks: investigator', (p) => void p.medications.push(med('methotrexate', '2026-10-01', [['2026-10-01', 20]], { stop: '2026-11-01' })), 'needs_review'],
+  // Every record of a background drug taken at randomization whose chain reaches 12 weeks is read
+  // for its own dose history (a change in the 4 weeks fails, whatever the answer) and its last dose.
+  ['a second methotrexate record from 2026-10-01 at 25, 30 mg from 2026-11-20, beside the one since 2024: a change in the 4 weeks, whatever the answer', (p) => void (p.medications.push(med('methotrexate', '2026-10-01', [['2026-10-01', 25], ['2026-11-20', 30]])), answer('I6-same-medications', 'yes')(p)), 'not_met'],
+  ['methotrexate to 2026-09-30, then 25 mg, 30 mg from 2026-11-20: a change in the 4 weeks, whatever the answer', (p) => void (p.medications.splice(1, 1, med('methotrexate', '2024-09-01', [['2024-09-01', 20]], { stop: '2026-09-30' }), med('methotrexate', '2026-10-01', [['2026-10-01', 25], ['2026-11-20', 30]])), answer('I6-same-medications', 'yes')(p)), 'not_met'],
+  ['the same, 30 mg from 2026-11-03 (the 4 weeks\' first day): stable', (p) => void (p.medications.splice(1, 1, med('methotrexate', '2024-09-01', [['2024-09-01', 20]], { stop: '2026-09-30' }), med('methotrexate', '2026-10-01', [['2026-10-01', 25], ['2026-11-03', 30]])), answer('I6-same-medications', 'yes')(p)), 'met'],
+  ['a second methotrexate record started in the 4 weeks at the same dose, unchanged: investigator, not a failed stable dose', (p) => void p.medications.push(med('methotrexate', '2026-11-10', [['2026-11-10', 20]])), 'needs_review'],
+  ['the same, answered the same course entered twice (investigator)', (p) => void (p.medications.push(med('methotrexate', '2026-11-10', [['2026-11-10', 20]])), answer('I6-same-medications', 'yes')(p)), 'met'],
+  ['the same, its dose changed after its start: a change in the 4 weeks, whatever the answer', (p) => void (p.medications.push(med('methotrexate', '2026-11-10', [['2026-11-10', 20], ['2026-11-20', 25]])), answer('I6-same-medications', 'yes')(p)), 'not_met'],
+  ['the same, its first dose recorded after its start: the dose from its start to collect', (p) => void (p.medications.push(med('methotrexate', '2026-11-10', [['2026-11-15', 20]])), answer('I6-same-medications', 'yes')(p)), 'unknown'],
+  ['methotrexate to 2026-09-30, then 25 mg to 2026-12-10 (after randomization), answered: the investigator decides whether the background continues', (p) => void (p.medications.splice(1, 1, med('methotrexate', '2024-09-01', [['2024-09-01', 20]], { stop: '2026-09-30' }), med('methotrexate', '2026-10-01', [['2026-10-01', 25]], { stop: '2026-12-10' })), answer('I6-same-medications', 'yes')(p)), 'needs_review'],
+  ['the same, answered that the background ends (investigator)', (p) => void (p.medications.splice(1, 1, med('methotrexate', '2024-09-01', [['2024-09-01', 20]], { stop: '2026-09-30' }), med('methotrexate', '2026-10-01', [['2026-10-01', 25]], { stop: '2026-12-10' })), answer('I6-same-medications', 'yes')(p), answer('I6-background-ending', 'no')(p)), 'not_met'],
+  ['a decision recorded under the retired I6-stopped-course is not used: the new question stays open', (p) => void (p.medications.push(med('methotrexate', '2026-10-13', [['2026-10-13', 20]])), answer('I6-stopped-course', 'yes')(p)), 'needs_review'],
+], 'I6 (records of one drug)');
 
 table('E1', [
   ['dermatomyositis', noop, 'not_met'],

@@ -352,7 +352,7 @@ describe('interactive sessions (IM101-611)', () => {
       ['medications[0].start', '2026-10-15'],
       ['medications[0].start', '2024-09-01'],
       // prednisone stopped in the 12 weeks before randomization: was it for IIM? (left open here)
-      ['reviews.I6-stopped-course', null],
+      ['reviews.I6-same-medications', null],
     ]);
     expect(s.asked.slice(0, 2)).toEqual(['medications[0].start', 'medications[0].start']);
     expect(s.stderr() + s.stdout()).toContain('Not saved: Date of last dose of Prednisone: "2026-10-01" is before the start date.');

@@ -122,3 +122,76 @@ describe('null is not recorded, as absent, everywhere', () => {
     expect((r.record.medications as unknown[]).length).toBe(2);
   });
 });
+
+describe('records of one drug: joined into one course only when the join hides nothing', () => {
+  // An earlier record stopping 2026-06-30 at 100 mg/day, and a later one; joined when the later
+  // starts no later than the day after with the same first dose, dated on its start.
+  const dose = (date: string, amount?: number, unit = 'mg/day') => ({ date, ...(amount === undefined ? {} : { dose: amount }), unit });
+  const earlier = { drug: 'azathioprine', start: '2025-01-01', stop: '2026-06-30', outcome: 'intolerance', doses: [dose('2025-01-01', 50), dose('2025-03-01', 100)] };
+  const later = (start: string, doses: unknown[] | undefined, extra: Record<string, unknown> = { ongoing: true }) => ({ drug: 'azathioprine', start, ...extra, ...(doses ? { doses } : {}) });
+  const read = (meds: unknown[]) => {
+    const { record, warnings } = parse({ medications: meds });
+    return { meds: record.medications as Record<string, unknown>[], warnings: warnings.map((w) => w.message) };
+  };
+  test.each([
+    // [case, the later record, records after reading, warning starts with]
+    ['starts on the stop day, same dose: one course', later('2026-06-30', [dose('2026-06-30', 100)]), 1, 'continues azathioprine of $.medications[0] at the same dose'],
+    ['starts the day after the stop, same dose: one course', later('2026-07-01', [dose('2026-07-01', 100)]), 1, 'continues azathioprine of $.medications[0] at the same dose'],
+    ['starts 2 days after the stop (1 day without a record): two records', later('2026-07-02', [dose('2026-07-02', 100)]), 2, undefined],
+    ['starts 3 days after the stop: two records', later('2026-07-03', [dose('2026-07-03', 100)]), 2, undefined],
+    ['the day after, another dose: two records', later('2026-07-01', [dose('2026-07-01', 150)]), 2, undefined],
+    ['the day after, another unit: two records', later('2026-07-01', [dose('2026-07-01', 100, 'mg/week')]), 2, undefined],
+    ['the day after, no dose recorded: two records', later('2026-07-01', undefined), 2, undefined],
+    ['the day after, a dose without an amount: two records', later('2026-07-01', [dose('2026-07-01')]), 2, undefined],
+    ['the day after, its first dose dated after its start: two records', later('2026-07-01', [dose('2026-07-15', 100)]), 2, undefined],
+    ['on the stop day, another dose: overlapping, two records', later('2026-06-30', [dose('2026-06-30', 150)]), 2, 'overlaps azathioprine of $.medications[0] with another start, stop or dose: kept as two records'],
+    // (Days both records cover may be both doses at once: never read as one course renewed.)
+    ['starts inside the earlier one, same dose: overlapping, two records', later('2026-06-01', [dose('2026-06-01', 100)]), 2, 'overlaps azathioprine of $.medications[0] with another start, stop or dose'],
+    ['starts the day before the stop, same dose: overlapping, two records', later('2026-06-29', [dose('2026-06-29', 100)]), 2, 'overlaps azathioprine of $.medications[0] with another start, stop or dose'],
+    ['the day after, same dose, another response: two records', later('2026-07-01', [dose('2026-07-01', 100)], { ongoing: true, outcome: 'failure' }), 2, 'meets azathioprine of $.medications[0] in its dates and dose but records another outcome: kept as two records'],
+    ['starts inside the earlier one, same dose, but ends before it: overlapping, two records', later('2026-06-01', [dose('2026-06-01', 100)], { stop: '2026-06-29' }), 2, 'overlaps azathioprine of $.medications[0]'],
+    ['starts inside the earlier one, which changes its dose after that start: overlapping, two records', later('2025-02-01', [dose('2025-02-01', 50)]), 2, 'overlaps azathioprine of $.medications[0]'],
+    ['starts inside the earlier one, another dose: overlapping, two records', later('2026-06-01', [dose('2026-06-01', 150)]), 2, 'overlaps azathioprine of $.medications[0]'],
+    ['the same dates entered twice: one course', { ...earlier, doses: [dose('2025-03-01', 100)] }, 1, 'repeats azathioprine of $.medications[0] with the same dates'],
+    ['the same start, an earlier stop: overlapping, two records', later('2025-01-01', [dose('2025-01-01', 50)], { stop: '2026-05-01' }), 2, 'overlaps azathioprine of $.medications[0]'],
+  ])('%s', (_case, next, count, warning) => {
+    const r = read([structuredClone(earlier), next]);
+    expect(r.meds).toHaveLength(count);
+    if (warning === undefined) expect(r.warnings).toEqual([]);
+    else expect(r.warnings).toEqual([expect.stringMatching(new RegExp(`^${warning.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))]);
+  });
+  test('a joined course keeps the earliest start, the latest end and both dose histories, whichever record is listed first', () => {
+    const r = read([later('2026-07-01', [dose('2026-07-01', 100)]), structuredClone(earlier)]);
+    expect(r.meds).toEqual([{ drug: 'azathioprine', class: 'immunosuppressant', outcome: 'intolerance', start: '2025-01-01', ongoing: true, doses: [dose('2025-01-01', 50), dose('2025-03-01', 100), dose('2026-07-01', 100)] }]);
+  });
+  test('three records continued at the same dose are one course, in any order', () => {
+    const a = { drug: 'prednisone', start: '2025-01-01', stop: '2025-06-30', doses: [dose('2025-01-01', 10)] };
+    const b = { drug: 'prednisone', start: '2025-07-01', stop: '2025-12-31', doses: [dose('2025-07-01', 10)] };
+    const c = { drug: 'prednisone', start: '2026-01-01', ongoing: true, doses: [dose('2026-01-01', 10)] };
+    for (const order of [[a, b, c], [c, a, b], [b, c, a]]) {
+      const r = read(structuredClone(order));
+      expect(r.meds.map((m) => [m.start, m.stop, m.ongoing])).toEqual([['2025-01-01', undefined, true]]);
+      expect(r.warnings).toHaveLength(2);
+    }
+  });
+  test('a field one record leaves empty is filled from the other; one both give differently keeps them two', () => {
+    // Budesonide ("other": its class and prednisone equivalent are the file's): 10 mg/day
+    // equivalent until 2026-03-31, then recorded at 70 from the next day at the same 9 mg.
+    const budesonide = (start: string, end: Record<string, unknown>, more: Record<string, unknown>) => ({ drug: 'other', otherName: 'Budesonide', start, ...end, doses: [dose(start, 9)], ...more });
+    const before = budesonide('2026-01-01', { stop: '2026-03-31' }, { class: 'corticosteroid', prednisoneEquivalentMgPerDay: 10 });
+    const joined = read([budesonide('2026-04-01', { ongoing: true }, { outcome: 'failure' }), structuredClone(before)]);
+    expect(joined.meds).toEqual([{ drug: 'other', otherName: 'Budesonide', start: '2026-01-01', ongoing: true, doses: [dose('2026-01-01', 9), dose('2026-04-01', 9)], class: 'corticosteroid', prednisoneEquivalentMgPerDay: 10, outcome: 'failure' }]);
+    const kept = read([budesonide('2026-04-01', { ongoing: true }, { class: 'corticosteroid', prednisoneEquivalentMgPerDay: 70 }), structuredClone(before)]);
+    expect(kept.meds.map((m) => m.prednisoneEquivalentMgPerDay)).toEqual([70, 10]);
+    expect(kept.warnings).toEqual([expect.stringMatching(/^meets other:budesonide of \$\.medications\[0\] in its dates and dose but records another prednisoneEquivalentMgPerDay: kept as two records/)]);
+    const reclassed = read([budesonide('2026-04-01', { ongoing: true }, { class: 'immunosuppressant' }), structuredClone(before)]);
+    expect(reclassed.warnings).toEqual([expect.stringMatching(/ but records another class: kept as two records/)]);
+    // The name is compared as written (a drug named in other words is not the file's to read as one).
+    const renamed = read([budesonide('2026-04-01', { ongoing: true }, { otherName: 'budesonide' }), structuredClone(before)]);
+    expect(renamed.meds).toHaveLength(2);
+  });
+  test('a different response recorded on each record is not joined', () => {
+    const r = read([{ ...structuredClone(earlier), outcome: 'intolerance' }, later('2026-07-01', [dose('2026-07-01', 100)], { ongoing: true, outcome: 'response' })]);
+    expect(r.meds).toHaveLength(2);
+  });
+});

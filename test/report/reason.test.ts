@@ -93,7 +93,7 @@ describe('reason: the deciding facts', () => {
     // NCT04946669 I5: methotrexate stopped after 169 days ("Date of last dose: recorded" is only the guard).
     const r = reasonOf(screenCriterion('NCT04946669', 'I5', example('nct04946669-intolerance')));
     const words = r.facts.map((f) => factWords(f));
-    expect(words[0]).toBe('Methotrexate: Start date to Date of last dose 2025-06-15 to 2025-12-01: 169 days apart, needs ≥ 3 months apart');
+    expect(words[0]).toBe('Methotrexate: start 2025-06-15, last dose 2025-12-01; 169 days from first to last dose; rule: stopped, first dose at least 3 months before the screening date 2026-11-16 and last dose at least 3 months after the first');
     expect(words.some((w) => /: recorded/.test(w))).toBe(false);
   });
 

@@ -30,6 +30,7 @@ const RANDOM_ROWS = 1450;
 const TARGETED_ROWS = 250;
 const DOSE_ROWS = 60;
 const AUDIT_ROWS = 150;
+const ONE_DRUG_ROWS = 80;
 const COURSE_ROWS = 90;
 
 type Row = { name: string; record: PatientRecord };
@@ -206,10 +207,41 @@ function auditReadings(): Row[] {
     const answers = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, answer()]).filter(([, a]) => a));
     // (I4-skin-biopsy is no longer a question: a decision recorded under it must decide nothing, in SQL as in JS.)
     patient.reviews = {
-      'IM101-611': answers(['I4-skin-biopsy', 'I4-adjudication', 'I6-stopped-course']),
+      'IM101-611': answers(['I4-skin-biopsy', 'I4-adjudication', 'I6-same-medications']),
       NCT02347891: answers(['I3-msa-not-listed', 'I3-p140-tif1g']),
     };
     return `targeted patient #${k} (audit readings)`;
+  });
+}
+
+/**
+ * Two records of one drug around IM101-611 I6's windows (randomization 2026-12-01): split at a
+ * stop with the next record on the stop day, the day after or two days after, at the same dose,
+ * another or none (joined into one course only at the same dose); or a second record overlapping
+ * a long course, starting around the 12 weeks' first day or stopping in them (kept as two records).
+ */
+function recordsOfOneDrug(): Row[] {
+  return aimed(ONE_DRUG_ROWS, { seed: 611, samples: 6, prng: 2471 }, (patient, k, _random, pick) => {
+    patient.referenceDates = { screening: '2026-11-16', consent: '2026-11-16', randomization: '2026-12-01' };
+    const drug = pick(['prednisone', 'azathioprine', 'methotrexate']);
+    const unit = drug === 'methotrexate' ? 'mg/week' : 'mg/day';
+    const dose = (date: string, amount: number | undefined) => [{ date, ...(amount === undefined ? {} : { dose: amount }), unit }];
+    const first = pick(['2025-01-01', '2026-06-16', '2026-06-17']);
+    const meds: Record<string, unknown>[] = [];
+    if (k % 2 === 0) {
+      const stop = pick(['2026-06-30', '2026-08-31', '2026-10-01']);
+      const next = fromDayNumber(toDayNumber(stop) + pick([0, 1, 1, 2]));
+      meds.push({ drug, start: first, stop, doses: dose(first, 100) });
+      meds.push({ drug, start: next, ...pick([{ ongoing: true }, { stop: '2026-12-31' }]), ...pick([{ doses: dose(next, 100) }, { doses: dose(next, 100) }, { doses: dose(next, 150) }, {}]) });
+    } else {
+      meds.push({ drug, start: first, ongoing: true, doses: dose(first, 100) });
+      const start = pick(['2026-09-07', '2026-09-08', '2026-09-09', '2026-11-01', first]);
+      meds.push({ drug, start, ...pick([{ ongoing: true }, { stop: '2026-11-20' }, { stop: '2026-09-08' }]), ...pick([{ doses: dose(start, 100) }, { doses: dose(start, 50) }, {}]) });
+    }
+    if (drug !== 'prednisone' && k % 3 === 0) meds.push({ drug: 'prednisone', start: '2025-01-10', ongoing: true, doses: dose('2025-01-10', 10) });
+    patient.medications = meds;
+    patient.reviews = { 'IM101-611': pick([{}, { 'I6-same-medications': { decision: pick(['yes', 'no']), by: 'Dr A', date: '2026-11-16' } }]) };
+    return `targeted patient #${k} (records of one drug)`;
   });
 }
 
@@ -295,7 +327,7 @@ let tables: TableRows;
 
 beforeAll(() => {
   const examples = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort();
-  const base = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates(), ...auditReadings(), ...shortCourses()];
+  const base = [...examples.map((f) => ({ name: `examples/${f}`, record: parsePatientData(example(f.replace(/\.json$/, '')), '', dict).record })), ...population(), ...targeted(), ...doseHistories(), ...bohanPeterStates(), ...auditReadings(), ...recordsOfOneDrug(), ...shortCourses()];
   // (A list complete only since a date has no place in the layout: its flag is FALSE there, which
   // decides less than the JS engine, and screen batch screens such patients with the JS engine;
   // test/sql/cli.test.ts compares those. Here, every patient but those.)
@@ -347,12 +379,23 @@ test('the population is large and mixed: every outcome of every trial occurs', (
 test('the audit-reading patients list each of their questions as open, and reach every outcome of the criteria they ask about', () => {
   const at = (id: string) => (expected.get(id) as Expected[]).filter((_e, i) => rows[i]?.name.endsWith('(audit readings)'));
   const open = (id: string, review: string) => at(id).filter((e) => e.review.split(';').includes(review)).length;
-  for (const [id, review] of [['NCT02347891', 'I3-msa-not-listed'], ['NCT02347891', 'I3-p140-tif1g'], ['IM101-611', 'I4-adjudication'], ['IM101-611', 'I6-stopped-course']] as const) {
+  for (const [id, review] of [['NCT02347891', 'I3-msa-not-listed'], ['NCT02347891', 'I3-p140-tif1g'], ['IM101-611', 'I4-adjudication'], ['IM101-611', 'I6-same-medications']] as const) {
     expect(open(id, review), review).toBeGreaterThan(3);
   }
   for (const [id, criterion] of [['NCT02347891', 'I3'], ['IM101-611', 'I4'], ['IM101-611', 'I6']] as const) {
     expect([...new Set(at(id).map((e) => e.outcomes[criterion]))].sort(), `${id} ${criterion}`).toEqual(['met', 'needs_review', 'not_met', 'unknown']);
   }
+});
+
+test('the records-of-one-drug patients are joined into one course and kept as two, and reach I6 met, not met and review', () => {
+  const mine = rows.map((r, i) => ({ r, e: (expected.get('IM101-611') as Expected[])[i] as Expected })).filter(({ r }) => r.name.endsWith('(records of one drug)'));
+  // Records of the drug the patient was built around (the first), after reading: 1 when joined, 2 when kept.
+  const ofDrug = mine.map(({ r }) => {
+    const meds = r.record.medications as { drug?: string }[];
+    return meds.filter((m) => m.drug === meds[0]?.drug).length;
+  });
+  expect([...new Set(ofDrug)].sort()).toEqual([1, 2]);
+  expect([...new Set(mine.map(({ e }) => e.outcomes.I6))].sort()).toEqual(expect.arrayContaining(['met', 'needs_review', 'not_met']));
 });
 
 test('the short-course patients list each short-course question as open, and reach every outcome of the criteria that ask them', () => {

@@ -308,7 +308,7 @@ test('dates of past events after the latest reference date, and a stop or a dose
     [{ ...refs('', '2026-11-20', '2026-11-20'), 'diagnosis.date': '2026-11-21' }, true],
     [{ ...refs('2026-11-16', '2026-11-20', ''), 'diagnosis.date': '2026-11-18', 'demographics.birthDate': '1970-01-01' }, true],
     [{ ...refs('', '', ''), 'diagnosis.date': '2099-01-01' }, true],
-    // With another warning (one course entered twice), or a problem: JS's.
+    // With another warning (two records of one drug overlapping), or a problem: JS's.
     [{ ...visit, 'medications.1.drug': 'prednisone', 'medications.1.start': '2026-11-01', 'medications.1.ongoing': 'yes', 'medications.2.drug': 'prednisone', 'medications.2.start': '2026-11-20', 'medications.2.stop': '2026-11-25' }, false],
     [{ ...visit, 'demographics.birthDate': '2026-11-17' }, false],
     [{ ...visit, 'malignancies.1.type': 'other', 'malignancies.1.diagnosisDate': '2026-11-20', 'malignancies.1.resolvedDate': '2026-11-19' }, false],
@@ -335,7 +335,7 @@ test('dates of past events after the latest reference date, and a stop or a dose
     'diagnosis.date: 2026-12-02 is after the randomization date 2026-12-01 | medications.1.start: 2026-12-03 is after the randomization date 2026-12-01',
     'diagnosis.date: 2026-11-21 is after the consent date 2026-11-20,',
     'diagnosis.date: 2026-11-18 is after the screening date 2026-11-16,',
-    'medications.2.start: 2026-11-20 is after the screening date 2026-11-16 | medications.2: repeats prednisone',
+    'medications.2.start: 2026-11-20 is after the screening date 2026-11-16 | medications.2: overlaps prednisone',
     'F12,IM101-611,error,complete,,,,,,"medications.1.stop: ""2026-11-18"" is before the start date"',
     'F13,IM101-611,error,complete,,,,,,"medications.2.stop: ""2025-05-14"" is before the start date"',
     'F14,IM101-611,error,complete,,,,,,"medications.1.doses.2.date: ""2025-05-01"" is before the start date"',

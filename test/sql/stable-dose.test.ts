@@ -196,3 +196,42 @@ async function sqlDisagreements(dialect: Dialect, all: (sql: string) => Promise<
 }
 
 inEachEngine(rows, 'each duration: the SQL agrees with the JS engine on the outcome and the missing entries, and with the boundary table', sqlDisagreements);
+
+// fromStart (IM101-611 I6, every record of a background drug): a record started inside the window is
+// read from its start, a change of its own dose after it failing; started before it, as without.
+// Screening 2026-12-01: 4 weeks from 2026-11-03 are reached by it.
+const FROM_START: [string, Record<string, unknown>, string, unknown[]][] = [
+  ['started before the window, unchanged', { start: '2024-09-01', ongoing: true, doses: [{ date: '2024-09-01', dose: 20, unit: 'mg/week' }] }, 'met', []],
+  ['started before the window, changed in it', { start: '2024-09-01', ongoing: true, doses: [{ date: '2024-09-01', dose: 20, unit: 'mg/week' }, { date: '2026-11-20', dose: 25, unit: 'mg/week' }] }, 'not_met', []],
+  ['started on the window\'s first day', { start: '2026-11-03', ongoing: true, doses: [{ date: '2026-11-03', dose: 20, unit: 'mg/week' }] }, 'met', []],
+  ['started the day after, unchanged', { start: '2026-11-04', ongoing: true, doses: [{ date: '2026-11-04', dose: 20, unit: 'mg/week' }] }, 'met', []],
+  ['started in the window, changed after its start', { start: '2026-11-10', ongoing: true, doses: [{ date: '2026-11-10', dose: 25, unit: 'mg/week' }, { date: '2026-11-20', dose: 30, unit: 'mg/week' }] }, 'not_met', []],
+  ['started in the window, changed on the screening date', { start: '2026-11-10', ongoing: true, doses: [{ date: '2026-11-10', dose: 25, unit: 'mg/week' }, { date: '2026-12-01', dose: 30, unit: 'mg/week' }] }, 'not_met', []],
+  ['started in the window, its first dose dated after its start', { start: '2026-11-10', ongoing: true, doses: [{ date: '2026-11-15', dose: 25, unit: 'mg/week' }] }, 'unknown', [{ field: 'medications[0].doses', need: { kind: 'doseOn', date: '2026-11-10' } }]],
+  ['started in the window, no doses', { start: '2026-11-10', ongoing: true }, 'unknown', [{ field: 'medications[0].doses' }]],
+  ['started in the window, a later entry without an amount', { start: '2026-11-10', ongoing: true, doses: [{ date: '2026-11-10', dose: 25, unit: 'mg/week' }, { date: '2026-11-20', unit: 'mg/week' }] }, 'unknown', [{ field: 'medications[0].doses', need: { kind: 'doseAmount', date: '2026-11-20' } }]],
+  ['started in the window, a later entry in another unit', { start: '2026-11-10', ongoing: true, doses: [{ date: '2026-11-10', dose: 25, unit: 'mg/week' }, { date: '2026-11-20', dose: 25, unit: 'mg' }] }, 'unknown', [{ field: 'medications[0].doses', need: { kind: 'sameUnit' } }]],
+  ['started in the window, stopped before the screening date', { start: '2026-11-10', stop: '2026-11-30', doses: [{ date: '2026-11-10', dose: 25, unit: 'mg/week' }] }, 'not_met', []],
+  ['started on the screening date', { start: '2026-12-01', ongoing: true, doses: [{ date: '2026-12-01', dose: 25, unit: 'mg/week' }] }, 'met', []],
+  ['start not recorded', { ongoing: true, doses: [{ date: '2026-11-10', dose: 25, unit: 'mg/week' }] }, 'unknown', [{ field: 'medications[0].start' }]],
+];
+const fromStartTrials = [{ weeks: 4 }, M3].map((d, k) => oneCriterionTrial(`SDS-${k}`, `stable dose for ${formatDuration(d)} read from a start inside`, onAMedication(`{ kind: stableDose, for: ${flow(d)}, before: screening, fromStart: true }`)));
+const fromStartRows = FROM_START.map(([, med], k) => parsePatientData({ id: `S${k}`, referenceDates: { screening: '2026-12-01' }, medications: [{ drug: 'methotrexate', ...med }] }, `S${k}`, dict).record);
+
+test.each(FROM_START.map(([name, , outcome, missing], k) => ({ name, outcome, missing, k })))('fromStart, 4 weeks by 2026-12-01: $name: $outcome', ({ outcome, missing, k }) => {
+  const result = screenOutcomes(compileRules(fromStartTrials[0] as Trial, dict), fromStartRows[k] as PatientRecord, { screening: '2026-12-01' });
+  expect(result.criteria[0]?.outcome).toBe(outcome);
+  expect(result.missing).toEqual(missing);
+});
+
+test('without fromStart, a record started inside the window fails', () => {
+  const plain = compileRules(stableDoseTrial({ weeks: 4 }, 9), dict);
+  expect(screenOutcomes(plain, fromStartRows[3] as PatientRecord, { screening: '2026-12-01' }).criteria[0]?.outcome).toBe('not_met');
+});
+
+const fromStartAll = [...fromStartRows, ...histories];
+inEachEngine(fromStartAll, 'fromStart: the SQL agrees with the JS engine on the outcome and the missing entries (the table and the dose histories)', async (dialect, all) => {
+  const problems: string[] = [];
+  for (const trial of fromStartTrials) problems.push(...(await disagreements(trial, fromStartAll, dialect, all, (r) => `screening ${r.referenceDates?.screening ?? '-'}, ${JSON.stringify(r.medications)}`)));
+  return problems.slice(0, 10);
+});

@@ -10,7 +10,7 @@
 import * as z from 'zod/mini';
 import type { Calculator, CalculatorContext, CalculatorResult } from '../calculators.js';
 import { compareDates, shift } from '../dates.js';
-import { drugRef } from '../medication.js';
+import { courseChain, drugRef } from '../medication.js';
 import { and, type Outcome } from '../logic.js';
 import type { DrugRef, Fact, FactRole } from '../result.js';
 import { atParamDate, paramProblems } from './completions.js';
@@ -66,6 +66,19 @@ function course(med: Med, date: string): { start?: string; end?: string } {
   return { ...(med.start ? { start: med.start } : {}), ...(end ? { end } : {}) };
 }
 
+/**
+ * The days the drug of record `i` was taken up to `date` without a break: the chain of its records
+ * whose dates are all recorded (courseChain's `least`: a change of dose written as a new record is
+ * one time on the drug), else the record's own course. Only certain links are followed: a pair met
+ * through them is met; where an unrecorded date might link more, the rule asks a person
+ * (combinedTreatment) or the dates are named as for one course.
+ */
+function chainedCourse(list: readonly Med[], i: number, date: string): { start?: string; end?: string } {
+  const { least } = courseChain(list, i);
+  if (!least || least.members.length < 2) return course(list[i] as Med, date);
+  return { start: least.start as string, end: least.end === null || compareDates(least.end, date) > 0 ? date : least.end };
+}
+
 /** Do two courses overlap for at least `months`? Unknown dates are bounded: start ≤ end ≤ `date`. */
 export function overlapAtLeast(a: { start?: string; end?: string }, b: { start?: string; end?: string }, months: number, date: string): Outcome {
   if (!a.start || !b.start) return 'unknown';
@@ -101,15 +114,16 @@ function pairedCourses(ctx: CalculatorContext, params: { months: number; at: z.i
   const facts: Fact[] = [];
   const missing = new Set<string>();
   let outcome = 'not_met' as Outcome;
+  const courses = list.map((_, i) => chainedCourse(list, i, date));
   list.forEach((med, i) => {
     const partnerClass = considered(med);
     if (!partnerClass) return;
-    const mine = course(med, date);
+    const mine = courses[i] as { start?: string; end?: string };
     const partners: DrugRef[] = [];
     let best = 'not_met' as Outcome;
     list.forEach((other, j) => {
       if (j === i || other.class !== partnerClass) return;
-      const o = overlapAtLeast(mine, course(other, date), params.months, date);
+      const o = overlapAtLeast(mine, courses[j] as { start?: string; end?: string }, params.months, date);
       if (o === 'met') partners.push(drugRef(other, j, ctx.drugLabel));
       if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;
       if (o === 'unknown') {
@@ -153,6 +167,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
     /** Courses recorded as intolerance taken here, and those of them still taken on the date (not counted). */
     let considered = 0;
     let stillTaken = 0;
+    const courses = list.map((_, i) => chainedCourse(list, i, date));
     list.forEach((med, i) => {
       const si = side(med);
       // Its response not recorded: a course stopped by the date may have been stopped for intolerance
@@ -161,7 +176,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
       if (intolerant === 'not_met' || si === 'neither') return;
       // An immunosuppressant this calculation does not take is not reported under it ("no" would read as ruled out).
       if (si === 'immuno' && counts(med) === 'not_met') return;
-      const mine = course(med, date);
+      const mine = courses[i] as { start?: string; end?: string };
       // Intolerance is "side effects that require discontinuation of the drug": it counts for a
       // course stopped by the date; one still taken then does not count, and one whose end is not
       // recorded is unknown (its last dose to collect, named with the dates below).
@@ -180,7 +195,7 @@ export const combinedIntoleranceCalculator: Calculator<z.infer<ReturnType<typeof
         const k = si === 'immuno' ? i : sj === 'immuno' ? j : si === 'unknown' && sj === 'steroid' ? i : sj === 'unknown' && si === 'steroid' ? j : undefined;
         const immuno = k === undefined ? undefined : (list[k] as Med);
         const c: Outcome = immuno ? counts(immuno) : filter ? 'unknown' : 'met';
-        const overlap = overlapAtLeast(mine, course(other, date), params.months, date);
+        const overlap = overlapAtLeast(mine, courses[j] as { start?: string; end?: string }, params.months, date);
         const o = and([intolerant, stopped, valid, c, overlap]);
         if (o === 'met') partners.push(drugRef(other, j, ctx.drugLabel));
         if (o === 'met' || (o === 'unknown' && best === 'not_met')) best = o;

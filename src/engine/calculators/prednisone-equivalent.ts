@@ -6,7 +6,7 @@
 // published ratios.
 import * as z from 'zod/mini';
 import type { Calculator } from '../calculators.js';
-import { drugRef, takenOn } from '../medication.js';
+import { drugIdentity, drugRef, takenOn } from '../medication.js';
 import { compareDates } from '../dates.js';
 import type { Outcome } from '../logic.js';
 import type { Fact, Missing } from '../result.js';
@@ -118,6 +118,20 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
 
     let low = 0;
     let high = 0;
+    // Records of one glucocorticoid taken on the date (the patient reader keeps two that overlap
+    // unless they are the same dates, or one continues the other at its dose) are the same course
+    // entered twice or doses taken together, which the record does not say: that drug's daily dose
+    // is read from the smallest record's (one course; 0 when none is certainly taken) to their sum
+    // (doses together), and its total is asked for when that range decides nothing. Different
+    // glucocorticoids are added.
+    const takenBy = new Map<string, number[]>();
+    (meds as Med[]).forEach((med, i) => {
+      if (med.class === 'corticosteroid' && takenOn(med, date) !== 'not_met') takenBy.set(drugIdentity(med) ?? `#${i}`, [...(takenBy.get(drugIdentity(med) ?? `#${i}`) ?? []), i]);
+    });
+    const sameDrug = new Set([...takenBy.values()].filter((is) => is.length > 1).flat());
+    // Per drug with several records maybe taken: the smallest dose (0 for one not recorded), and whether one is certainly taken.
+    const sameDrugLow = new Map<string, number>();
+    const sameDrugTaken = new Set<string>();
     (meds as Med[]).forEach((med, i) => {
       const path = `medications[${i}]`;
       if (med.class === undefined || med.class === null) {
@@ -131,12 +145,16 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
       if (on === 'not_met') return;
       if (on === 'unknown') missing.push({ field: med.start ? `${path}.stop` : `${path}.start` });
       const source = prednisoneEquivalentDose(med, date, params.deflazacortRatio);
+      const key = drugIdentity(med) ?? `#${i}`;
+      if (sameDrug.has(i)) sameDrugLow.set(key, Math.min(sameDrugLow.get(key) ?? Infinity, source?.mgPerDay ?? 0));
+      if (sameDrug.has(i) && on === 'met') sameDrugTaken.add(key);
       if (source === undefined) {
         // A dose history in mg/day for a drug in the table is what to collect; otherwise the equivalent.
         missing.push({ field: inTable(med.drug) ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay` });
         high = Infinity;
       } else {
         const dose = source.mgPerDay;
+        if (sameDrug.has(i)) missing.push({ field: source.from === 'table' ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`, need: { kind: 'dailyTotal', date } });
         const role = {
           kind: 'prednisoneDose' as const,
           drug: drugRef(med, i, ctx.drugLabel),
@@ -145,10 +163,11 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
           ...(on === 'unknown' ? { ifStillTaken: true as const } : {}),
         };
         facts.push({ field: source.from === 'table' ? `${path}.doses` : `${path}.prednisoneEquivalentMgPerDay`, role, value: dose, unit: 'mg/day' });
-        if (on === 'met') low += dose;
+        if (on === 'met' && !sameDrug.has(i)) low += dose;
         high += dose;
       }
     });
+    for (const [key, dose] of sameDrugLow) if (sameDrugTaken.has(key)) low += dose;
     const outcome = compareDoseRange(low, high, weight, params.op, params.mgPerKgPerDay);
     return {
       outcome,
@@ -158,6 +177,8 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
         ...base,
         totalMgPerDay: exact(low),
         ...(high !== low ? { totalHighMgPerDay: high === Infinity ? null : exact(high) } : {}),
+        // (A scalar: the JSON report's detail holds no objects.)
+        ...(sameDrug.size ? { sameDrugRecords: [...sameDrug].sort((a, b) => a - b).join(',') } : {}),
         perKg: Number((low / weight).toFixed(3)),
         limitMgPerDay: exact(params.mgPerKgPerDay * weight),
       },

@@ -16,7 +16,7 @@ describe('prednisoneEquivalentPerKg', () => {
     [60, [pred(59.9)], 'met'],
     [60, [pred(60)], 'not_met'], // exactly 1 mg/kg/day
     [68, [pred(67.99)], 'met'],
-    [60, [pred(40), pred(20)], 'not_met'], // the sum counts
+    [60, [pred(40), { ...pred(20), drug: 'prednisolone' }], 'not_met'], // the sum of two glucocorticoids counts
     [60, [pred(80, { ongoing: false, stop: '2026-11-15' })], 'met'], // stopped before screening
     [60, [], 'met'], // no glucocorticoid: 0 mg/kg/day
     [60, [{ drug: 'methotrexate', class: 'immunosuppressant', start: '2026-01-01', ongoing: true }], 'met'],
@@ -67,7 +67,7 @@ describe('prednisoneEquivalentPerKg', () => {
   });
   test('an unknown stop date with a dose already over the limit is still decided', () => {
     expect(run(60, [pred(70, { ongoing: undefined })]).outcome).toBe('unknown');
-    expect(run(60, [pred(70), pred(5, { ongoing: undefined })]).outcome).toBe('not_met');
+    expect(run(60, [pred(70), pred(5, { ongoing: undefined, drug: 'prednisolone' })]).outcome).toBe('not_met');
   });
   test('weight, date and medication list are required', () => {
     expect(run(undefined, [pred(10)]).missing).toEqual([{ field: 'demographics.weightKg' }]);

@@ -93,7 +93,8 @@ function traceIn(t: Trace, o: RecordOrigins, list: string | undefined): Trace {
   const out = { ...t, facts: t.facts.map((f) => factIn(f, o)), missing: t.missing.map((m) => missingIn(m, o)) } as Trace;
   if (out.kind === 'item' && out.detail) out.detail = { ...out.detail, index: filePosition(o, out.detail.list, out.detail.index) };
   if ((out.kind === 'takenFor' || out.kind === 'stoppedCourse') && out.detail && 'chainRecords' in out.detail && out.detail.chainRecords !== undefined && scope !== undefined) {
-    const chain = out.detail.chainRecords.split(',').map((i) => filePosition(o, scope, Number(i))).sort((i, j) => i - j);
+    // (Every file record in the chain, those joined into one of its records too.)
+    const chain = out.detail.chainRecords.split(',').flatMap((i) => positionsOf(o, scope, Number(i))).sort((i, j) => i - j);
     out.detail = { ...out.detail, chainRecords: chain.join(',') };
   }
   if (t.children) out.children = t.children.map((c) => traceIn(c, o, scope));

@@ -85,7 +85,8 @@ describe('inFileNumbering: every record reference names the file\'s record', () 
     expect(item.detail?.index).toBe(2);
     expect(taken.facts.map((f) => f.field)).toEqual(['medications[2].start']);
     expect(taken.missing).toEqual([{ field: 'medications[2].stop' }]);
-    expect(taken.detail).toMatchObject({ chainRecords: '0,2' });
+    // The chain names every file record in it, the one joined into its first record too.
+    expect(taken.detail).toMatchObject({ chainRecords: '0,1,2' });
     expect(calc.facts.map((f) => [f.field, 'role' in f && 'drug' in f.role ? f.role.drug.index : null])).toEqual([['medications[0].doses', 0], ['medications[2]', 2]]);
     expect(calc.facts[1]).toMatchObject({ role: { partners: [{ index: 0 }] } });
     // A fact of the joined prednisone may hold a value of either file record: it says it is joined.

@@ -361,8 +361,12 @@ function courseOrder(a: MedRecord, b: MedRecord): number {
   // (null is not recorded, as absent: a patient file may give it for any field.)
   const by = (x: string | null | undefined, y: string | null | undefined) => (x == null ? (y == null ? 0 : -1) : y == null ? 1 : compareDates(x, y));
   const key = (m: MedRecord) => JSON.stringify(m, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1))) : v));
-  const [ka, kb] = [key(a), key(b)];
-  return by(a.start, b.start) || by(courseEnd(a), courseEnd(b)) || (ka < kb ? -1 : ka > kb ? 1 : 0);
+  // (The whole record only when the dates tie: every patient's list is sorted on the batch path.)
+  const whole = () => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+  return by(a.start, b.start) || by(courseEnd(a), courseEnd(b)) || whole();
 }
 
 /**

@@ -124,9 +124,11 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
     // is read from the smallest record's (one course; 0 when none is certainly taken) to their sum
     // (doses together), and its total is asked for when that range decides nothing. Different
     // glucocorticoids are added.
+    /** The drug a record is (a record whose drug is not recorded: itself). */
+    const drugOf = (med: Med, i: number) => drugIdentity(med) ?? `#${i}`;
     const takenBy = new Map<string, number[]>();
     (meds as Med[]).forEach((med, i) => {
-      if (med.class === 'corticosteroid' && takenOn(med, date) !== 'not_met') takenBy.set(drugIdentity(med) ?? `#${i}`, [...(takenBy.get(drugIdentity(med) ?? `#${i}`) ?? []), i]);
+      if (med.class === 'corticosteroid' && takenOn(med, date) !== 'not_met') takenBy.set(drugOf(med, i), [...(takenBy.get(drugOf(med, i)) ?? []), i]);
     });
     const sameDrug = new Set([...takenBy.values()].filter((is) => is.length > 1).flat());
     // Per drug with several records maybe taken: the smallest dose (0 for one not recorded), and whether one is certainly taken.
@@ -145,7 +147,7 @@ export const prednisoneEquivalentPerKgCalculator: Calculator<z.infer<ReturnType<
       if (on === 'not_met') return;
       if (on === 'unknown') missing.push({ field: med.start ? `${path}.stop` : `${path}.start` });
       const source = prednisoneEquivalentDose(med, date, params.deflazacortRatio);
-      const key = drugIdentity(med) ?? `#${i}`;
+      const key = drugOf(med, i);
       if (sameDrug.has(i)) sameDrugLow.set(key, Math.min(sameDrugLow.get(key) ?? Infinity, source?.mgPerDay ?? 0));
       if (sameDrug.has(i) && on === 'met') sameDrugTaken.add(key);
       if (source === undefined) {

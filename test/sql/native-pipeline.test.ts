@@ -92,7 +92,10 @@ test('ranges of 12 rows read out a row at a time, every trial: the same rows, in
 }, 120_000);
 
 test('a progress line on a terminal: how far into the file the rows written reach', async () => {
-  const file = write('progress.csv', `${lines([header, ...Array.from({ length: 1000 }, (_, k) => base.map((r) => [`${r[0]}-${k}`, ...r.slice(1)])).flat()])}\n`);
+  // (Completeness cells left empty: every row SQL's, none screened again by the JS engine, which
+  // would only take time.)
+  const complete = header.flatMap((h, i) => (h.startsWith('completeness.') ? [i] : []));
+  const file = write('progress.csv', `${lines([header, ...Array.from({ length: 1000 }, (_, k) => base.map((r) => [`${r[0]}-${k}`, ...r.slice(1)].map((c, i) => (complete.includes(i) ? '' : c)))).flat()])}\n`);
   expect(await native(file)).toBe(true);
   const out = join(dir, 'progress-out.csv');
   const r = await runCli(['batch', file, '--engine', 'duckdb', '--trial', 'IM101-611', '--out', out], { ttyStderr: true });

@@ -20,11 +20,18 @@ export default function setup(project: TestProject) {
   // As root the server runs as the `postgres` user, who must reach its directory inside this one.
   chmodSync(run, 0o755);
   project.provide('postgresRun', run);
-  return () => {
+  const stopAll = () => {
     try {
       for (const entry of readdirSync(run, { withFileTypes: true })) if (entry.isDirectory() && entry.name.startsWith('trial-screen-pg-')) stopPostgres(join(run, entry.name));
     } finally {
       rmSync(run, { recursive: true, force: true });
     }
+  };
+  // Ctrl-C: vitest exits without running teardowns, and the server (started by pg_ctl in a session
+  // of its own) does not get the signal: stopped on the way out (stopPostgres is synchronous).
+  process.once('exit', stopAll);
+  return () => {
+    process.off('exit', stopAll);
+    stopAll();
   };
 }

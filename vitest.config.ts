@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
+    // One PostgreSQL server for the run, started by the first test that needs it, each such test
+    // in a database of its own (test/helpers/postgres.ts); stopped and removed after the run.
+    globalSetup: ['test/global-setup.ts'],
     // Test files in a worker share its module cache instead of each re-importing the code under
     // test (zod, the criteria, the engine): that import was most of the time of the unit-test
     // files. Safe because no test mocks modules, stubs globals or changes process.env or the

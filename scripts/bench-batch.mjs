@@ -1,6 +1,9 @@
 // `npm run bench`: batch throughput and memory on a synthetic, seeded IM101-611 population,
 // against a bare parse of the same file and against json-rules-engine. Not part of the test suite.
-// Usage: node scripts/bench-batch.mjs [--rows 100000,1000000] [--seed 611] [--jre-rows 20000] [--pg-rows 100000] [--baseline DIR]
+// Usage: node scripts/bench-batch.mjs [--rows 100000,1000000] [--seed 611] [--jre-rows 20000] [--pg-rows 100000] [--baseline DIR] [--smoke]
+// --smoke: a check that every part runs (test/cli/bench-scripts.test.ts), not a measurement: every
+// measurement but the first runs in this process instead of a child of its own (so peak RSS and
+// CPU are not each one's), which spares a node start and the modules' loading for each.
 // --baseline DIR: a built checkout of an earlier commit; its batch and engine are measured in the
 // same run (through its own copy of this script), so speed-ups are ratios measured side by side.
 import { spawnSync } from 'node:child_process';
@@ -110,6 +113,8 @@ async function generate(file, rows, seed) {
 }
 
 // --- child processes: one measurement each, so peak RSS belongs to that measurement -----------
+// (--smoke runs all but the first in the parent: see measure.)
+/** One measurement: { seconds, count, maxRssMb } (and `load` for the SQL modes). */
 async function child(mode, file, n) {
   const started = performance.now();
   let count = 0;
@@ -154,7 +159,7 @@ async function child(mode, file, n) {
   }
   let seconds = (performance.now() - started) / 1000;
   if (mode === 'jre' || mode === 'ours' || mode === 'evaluate') ({ count, seconds } = await compareEngines(mode, file, Number(n)));
-  process.stdout.write(JSON.stringify({ seconds, count, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  return { seconds, count, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** The normalised layout of the file's rows as CSV files (one per table), written once and cached. */
@@ -249,7 +254,7 @@ async function sqlOverLayout(mode, file, n) {
     }
   }
   if (count < n * 0.95) throw new Error(`${mode}: ${count} rows screened of ${n}`);
-  process.stdout.write(JSON.stringify({ seconds: query, load, count, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  return { seconds: query, load, count, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /**
@@ -345,7 +350,17 @@ async function toParquet(file) {
   db.closeSync();
 }
 
-function measure(mode, file, n = '', dir = root) {
+let measured = 0;
+
+async function measure(mode, file, n = '', dir = root) {
+  // --smoke: every measurement but the first in this process (one node start, each module loaded
+  // once), the first in a child as in a real run (so that the child's protocol is run too).
+  if (process.argv.includes('--smoke') && dir === root && measured++ > 0) {
+    const before = process.cpuUsage();
+    const result = await child(mode, file, n);
+    const cpu = process.cpuUsage(before);
+    return { ...result, cpu: (cpu.user + cpu.system) / 1e6 };
+  }
   const script = join(dir, 'scripts/bench-batch.mjs');
   // CPU time (user + system) of the child, from GNU time when the machine has it: on a shared
   // machine wall time swings with the load, CPU time much less.
@@ -363,7 +378,7 @@ function measure(mode, file, n = '', dir = root) {
 
 async function main() {
   if (process.argv.includes('--help')) return void process.stdout.write(`${readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\nimport ')[0].split('\n').slice(2).map((l) => l.slice(3)).join('\n')}\n`);
-  if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4], process.argv[5]);
+  if (process.argv[2] === '--child') return void process.stdout.write(JSON.stringify(await child(process.argv[3], process.argv[4], process.argv[5])));
   if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('run npm run build first');
   const sizes = String(arg('--rows', '100000')).split(',').map(Number);
   const seed = Number(arg('--seed', '611'));
@@ -377,9 +392,9 @@ async function main() {
     const file = join(dir, `im101-611-${rows}-seed${seed}.csv`);
     if (!existsSync(file)) await generate(file, rows, seed);
     const mb = statSync(file).size / 1e6;
-    const parse = measure('parse', file);
-    const papa = measure('papaparse', file);
-    const batch = measure('batch', file, rows);
+    const parse = await measure('parse', file);
+    const papa = await measure('papaparse', file);
+    const batch = await measure('batch', file, rows);
     const line = (name, r, unit = 'rows/s') => console.log(`  ${name.padEnd(28)} ${String((rows / r.seconds).toFixed(0)).padStart(7)} ${unit}, ${r.seconds.toFixed(1)} s${r.cpu !== undefined ? ` (CPU ${r.cpu.toFixed(1)} s)` : ''}, peak RSS ${r.maxRssMb.toFixed(0)} MB`);
     const cpuRatio = (before, after) => (before.cpu !== undefined && after.cpu !== undefined ? `, CPU time ${(before.cpu / after.cpu).toFixed(2)}x` : '');
     console.log(`\n${rows} rows (${mb.toFixed(0)} MB CSV)`);
@@ -387,18 +402,18 @@ async function main() {
     line('bare papaparse:', papa);
     line('screen batch:', batch, 'patients/s');
     // The baseline's JS batch, measured once and used for every ratio below.
-    const before = baseline ? measure('batch', file, rows, baseline) : undefined;
+    const before = baseline ? await measure('batch', file, rows, baseline) : undefined;
     if (before) {
       line('screen batch (baseline):', before, 'patients/s');
       console.log(`  batch speed-up over baseline: ${(before.seconds / batch.seconds).toFixed(2)}x wall${cpuRatio(before, batch)} (target >= 5x)`);
     }
     console.log(`  batch time / bare csv-parse: ${(batch.seconds / parse.seconds).toFixed(2)}x; / bare papaparse: ${(batch.seconds / papa.seconds).toFixed(2)}x`);
     // The SQL target (docs/sql.md), side by side with the JS path above.
-    const duckBatch = measure('duckdb-batch', file, rows);
+    const duckBatch = await measure('duckdb-batch', file, rows);
     if (!existsSync(`${file}.parquet`)) await toParquet(file);
-    const duckParquet = measure('duckdb-batch-parquet', `${file}`, rows);
-    const scan = measure('duckdb-scan', file, rows);
-    const duckQuery = measure('duckdb-query', file, rows);
+    const duckParquet = await measure('duckdb-batch-parquet', `${file}`, rows);
+    const scan = await measure('duckdb-scan', file, rows);
+    const duckQuery = await measure('duckdb-query', file, rows);
     line('batch --engine duckdb:', duckBatch, 'patients/s');
     line('batch --engine duckdb, Parquet:', duckParquet, 'patients/s');
     line('DuckDB bare scan of the CSV:', scan);
@@ -409,15 +424,15 @@ async function main() {
       console.log(`  against the baseline's JS batch (${(rows / before.seconds).toFixed(0)} patients/s): --engine duckdb ${(before.seconds / duckBatch.seconds).toFixed(2)}x, with Parquet input ${(before.seconds / duckParquet.seconds).toFixed(2)}x, DuckDB query on the layout ${(before.seconds / duckQuery.seconds).toFixed(1)}x (target >= 20x)`);
     }
     if (rows <= Number(arg('--pg-rows', '100000'))) {
-      const pgr = measure('postgres', file, rows);
+      const pgr = await measure('postgres', file, rows);
       line('PostgreSQL query on the layout:', pgr, 'patients/s');
       console.log(`    (loading the layout by COPY + ANALYZE: ${pgr.load.toFixed(1)} s); PostgreSQL query / JS batch speed: ${(batch.seconds / pgr.seconds).toFixed(2)}x; PostgreSQL query time / DuckDB query time: ${(pgr.seconds / duckQuery.seconds).toFixed(2)}x`);
     }
     if (rows === sizes[0]) {
       const n = Math.min(jreRows, rows);
-      const evaluate = measure('evaluate', file, n);
-      const ours = measure('ours', file, n);
-      const jre = measure('jre', file, n);
+      const evaluate = await measure('evaluate', file, n);
+      const ours = await measure('ours', file, n);
+      const jre = await measure('jre', file, n);
       const rate = (r) => `${(n / r.seconds).toFixed(0)} patients/s`;
       console.log(`  engines only, same ${n} parsed patients:`);
       console.log(`    trial-screen evaluate (19 criteria, verdicts + missing + open reviews): ${rate(evaluate)}`);
@@ -425,7 +440,7 @@ async function main() {
       console.log(`    json-rules-engine     (9 of 19 criteria, verdict events only):       ${rate(jre)}`);
       console.log(`    evaluate / json-rules-engine speed: ${(jre.seconds / evaluate.seconds).toFixed(2)}x; explain / json-rules-engine: ${(jre.seconds / ours.seconds).toFixed(2)}x`);
       if (baseline) {
-        const before = measure('ours', file, n, baseline);
+        const before = await measure('ours', file, n, baseline);
         console.log(`    baseline engine (full traces):                                        ${rate(before)}`);
         console.log(`    engine speed-up over baseline: evaluate ${(before.seconds / evaluate.seconds).toFixed(2)}x (target >= 5x), explain ${(before.seconds / ours.seconds).toFixed(2)}x`);
       }

@@ -1,2 +1,3 @@
 export function postgresBin(): string;
-export function startPostgres(): { host: string; port: number; user: string; dir: string; stop(): void };
+export function startPostgres(options?: { parent?: string }): { host: string; port: number; user: string; dir: string; stop(): void };
+export function stopPostgres(dir: string): void;

@@ -22,20 +22,28 @@ function userId(name) {
   return { uid: Number(passwd[2]), gid: Number(passwd[3]) };
 }
 
-/**
- * Start a server; returns { host, port, user, dir, stop() }. `host` is the socket directory,
- * which is also where COPY can read files from (the server runs as the directory's owner).
- */
-export function startPostgres() {
+/** Run a PostgreSQL program; as root, as the `postgres` user (initdb and the server refuse root). */
+function runner() {
+  if (process.getuid?.() !== 0) return (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const exe = (name) => {
   const bin = postgresBin();
-  const exe = (name) => (bin ? join(bin, name) : name);
-  const dir = mkdtempSync(join(tmpdir(), 'trial-screen-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  let run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (asRoot) {
+  return bin ? join(bin, name) : name;
+};
+
+/**
+ * Start a server in a new directory (in `parent`, else the system's temporary directory); returns
+ * { host, port, user, dir, stop() }. `host` is the socket directory, which is also where COPY can
+ * read files from (the server runs as the directory's owner).
+ */
+export function startPostgres({ parent = tmpdir() } = {}) {
+  const dir = mkdtempSync(join(parent, 'trial-screen-pg-'));
+  const run = runner();
+  if (process.getuid?.() === 0) {
     const { uid, gid } = userId('postgres');
     chownSync(dir, uid, gid);
-    run = (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   }
   chmodSync(dir, 0o755);
   const data = join(dir, 'data');
@@ -48,17 +56,14 @@ export function startPostgres() {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`cannot start PostgreSQL (${exe('initdb')}): ${e.stderr?.toString().trim() || e.message}`);
   }
-  return {
-    host: dir,
-    port,
-    user: 'postgres',
-    dir,
-    stop() {
-      try {
-        run(exe('pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-  };
+  return { host: dir, port, user: 'postgres', dir, stop: () => stopPostgres(dir) };
+}
+
+/** Stop the server startPostgres started in `dir` (if it still runs) and delete the directory. */
+export function stopPostgres(dir) {
+  try {
+    if (existsSync(join(dir, 'data', 'postmaster.pid'))) runner()(exe('pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

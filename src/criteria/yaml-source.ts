@@ -26,6 +26,10 @@ export function parseYaml(text: string, file: string): YamlSource {
     const message = firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '');
     problems.push({ location: where, message: /Maximum call stack/.test(message) ? TOO_DEEP : message });
   }
+  // Recursion that ran out of stack fails at many nodes, how many depending on the stack the caller
+  // has left (38 inside a test runner, one from the bin): one mistake, one line, the first.
+  const deep = problems.find((p) => p.message === TOO_DEEP);
+  if (deep) throw new CriteriaError([deep]);
   if (problems.length) throw new CriteriaError(problems);
   return { file, doc, lines };
 }

@@ -9,6 +9,7 @@ import { col, currentDoseTable, memo, recordPath, refCol, sharedJoin, token, typ
 import { MET, MISSING_SEP, NOT_MET, SQL_OPS, UNKNOWN, and, dateText, ifUnknown, lit, missingList, numText, shiftSql, takenOnSql, tri, when } from './kit.js';
 import type { ReferenceDateName } from '../rules/types.js';
 import { chainsTableSql, drugKeySql } from './chains.js';
+import { sharedTable } from './shared-tables.js';
 
 type CalcSql = (ctx: SqlCtx, params: Record<string, unknown>) => string;
 
@@ -102,7 +103,7 @@ const imacsImprovement: CalcSql = (ctx, params) => {
     const measured = `SELECT p.${q(ROW)}${values.join('')} FROM ${q('patients')} AS p${fence}`;
     const stated = `SELECT u.${q(ROW)}${states.map((x, i) => `, ${x} AS s${i}`).join('')} FROM (${measured}) AS u${fence}`;
     const keyed = `SELECT t.${q(ROW)}, ${key} AS k FROM (${stated}) AS t${fence}`;
-    return sharedJoin(ctx, 'im', false, `SELECT k.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (${keyed}) AS k`);
+    return sharedJoin(ctx, 'im', false, `SELECT k.${q(ROW)}, (CASE WHEN ${inList(met)} THEN ${MET} WHEN ${inList(notMet)} THEN ${NOT_MET} ELSE ${UNKNOWN} END) AS o FROM (${sharedTable(ctx.tables, keyed)}) AS k`);
   });
   return `${j}.o`;
 };
@@ -174,12 +175,12 @@ function prednisoneTable(ctx: SqlCtx, params: Record<string, unknown>): string {
     // The dose history in mg/day converted with the glucocorticoid table (toPrednisoneMg).
     const equivalent = `(CASE ${c(m, 'drug')} ${Object.entries(GLUCOCORTICOID_EQUIVALENTS).map(([drug, mg]) => `WHEN ${lit(drug)} THEN CAST(${mg} AS ${ctx.dialect.types.double})`).join(' ')} END)`;
     const taken = takenOnSql(m, date);
-    const records = `SELECT ${c(m, ROW)}, ${c(m, 'idx')}, ${c(m, 'class')}, ${c(m, 'drug')}, ${drugKeySql(m)} AS k, ${dateText(date)} AS ref_date, ${c(m, 'start')}, ${c(m, 'prednisoneEquivalentMgPerDay')} AS summary, ${c(cur, 'dose')} AS cdose, ${c(cur, 'unit')} AS cunit, ${equivalent} AS eq, ${taken} AS taken FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${currentDoseTable('medications', date)}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}${fence}`;
+    const records = `SELECT ${c(m, ROW)}, ${c(m, 'idx')}, ${c(m, 'class')}, ${c(m, 'drug')}, ${drugKeySql(m)} AS k, ${dateText(date)} AS ref_date, ${c(m, 'start')}, ${c(m, 'prednisoneEquivalentMgPerDay')} AS summary, ${c(cur, 'dose')} AS cdose, ${c(cur, 'unit')} AS cunit, ${equivalent} AS eq, ${taken} AS taken FROM ${q('medications')} AS ${m} JOIN ${q('patients')} AS p ON p.${q(ROW)} = ${m}.${q(ROW)} LEFT JOIN (${sharedTable(ctx.tables, currentDoseTable('medications', date))}) AS ${cur} ON ${cur}.${q(ROW)} = ${m}.${q(ROW)} AND ${cur}.${q('idx')} = ${m}.${q('idx')}${fence}`;
     // A rule may read deflazacort at its own ratio (params.deflazacortRatio, toPrednisoneMg).
     const ratio = params.deflazacortRatio as number | undefined;
     const deflazacort = ratio === undefined ? '' : `WHEN a.cunit = 'mg/day' AND ${c('a', 'drug')} = 'deflazacort' THEN ${exact(`a.cdose / ${ratio}`)} `;
     const fromDoses = `(CASE ${deflazacort}WHEN a.cunit = 'mg/day' AND a.eq IS NOT NULL THEN ${exact('a.cdose * 5 / a.eq')} END)`;
-    const converted = `SELECT a.*, ${fromDoses} AS fd, (${c('a', 'class')} = 'corticosteroid' AND a.taken <> ${NOT_MET}) AS steroid FROM (${records}) AS a${fence}`;
+    const converted = `SELECT a.*, ${fromDoses} AS fd, (${c('a', 'class')} = 'corticosteroid' AND a.taken <> ${NOT_MET}) AS steroid FROM (${sharedTable(ctx.tables, records)}) AS a${fence}`;
     // A drug in the table (eq known) is converted from its dose history only, its hand-typed
     // equivalent ignored (prednisoneEquivalentDose); only a steroid outside the table uses the
     // recorded equivalent.
@@ -298,7 +299,7 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     return pairs('ci', paired, lacks, `(a.${q('outcome')} = 'intolerance' OR (a.${q('outcome')} IS NULL AND ${stopped} <> ${NOT_MET})) AND ${sa} <> 'n' AND ${sb} <> 'n'`);
 
     function pairs(prefix: string, outcome: string, lacks: string, where: string): string {
-      const chains = chainsTableSql(ctx.dialect, 'medications');
+      const chains = sharedTable(ctx.tables, chainsTableSql(ctx.dialect, 'medications'));
       const chainOf = (x: string) => `LEFT JOIN (${chains}) AS c${x} ON c${x}.${q(ROW)} = ${x}.${q(ROW)} AND c${x}.${q('idx')} = ${x}.${q('idx')}`;
       return sharedJoin(ctx, prefix, false, `SELECT p.${q(ROW)}, MAX(${outcome}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} ${chainOf('a')} ${chainOf('b')} WHERE ${where} GROUP BY p.${q(ROW)}`);
     }

@@ -14,6 +14,7 @@ import { MISSING_SEP, REVIEW, UNKNOWN, ifUnknown, isOpen, lit, missingList, reco
 import { completenessPath } from '../engine/patient-record.js';
 import { missingTokenSql } from './missing.js';
 import { chainsTableSql } from './chains.js';
+import { sharedTable, type SharedTables } from './shared-tables.js';
 
 export type SqlCtx = {
   dict: Dictionary;
@@ -35,12 +36,16 @@ export type SqlCtx = {
   memo: WeakMap<object, unknown>;
   /** Review id -> column of the pivoted decisions (alias rv). */
   reviewColumns: Map<string, string>;
+  /** The pivoted decisions: one row per patient, one column (reviewColumns) per review item. */
+  reviewPivot: string;
   /** Record list -> the one derived table its quantifiers share. */
   groups: Map<string, RecordGroup>;
   /** Outcome codes, each a named column of the query's layers (inside a quantifier, its list's). */
   layers: Layers;
   /** The caller already keeps this node's missing tokens only while it is unknown (a criterion's root). */
   callerGates?: boolean;
+  /** Every derived table of the query, each computed once however many levels read it (shared-tables.ts). */
+  tables: SharedTables;
 };
 
 /**
@@ -97,7 +102,7 @@ export type Join = { alias: string; perRecord: boolean; render: () => string };
 
 /** FROM clause of a level: the base table and its joins. */
 export function fromClause(base: string, ctx: SqlCtx): string {
-  return [base, ...ctx.joins.map((j) => `LEFT JOIN (${j.render()}) AS ${j.alias} ON ${j.alias}.${q(ROW)} = ${ctx.item ? ctx.item.alias : ctx.p}.${q(ROW)}${j.perRecord ? ` AND ${j.alias}.${q('idx')} = ${ctx.item?.alias}.${q('idx')}` : ''}`)].join('\n  ');
+  return [base, ...ctx.joins.map((j) => `LEFT JOIN (${sharedTable(ctx.tables, j.render())}) AS ${j.alias} ON ${j.alias}.${q(ROW)} = ${ctx.item ? ctx.item.alias : ctx.p}.${q(ROW)}${j.perRecord ? ` AND ${j.alias}.${q('idx')} = ${ctx.item?.alias}.${q('idx')}` : ''}`)].join('\n  ');
 }
 
 /**
@@ -105,11 +110,9 @@ export function fromClause(base: string, ctx: SqlCtx): string {
  * (pivoting the decisions and joining them to every record cost a list that reads none).
  */
 export function patientJoin(ctx: SqlCtx, child: string, a: string, reviews: boolean): string {
-  return `${q(child)} AS ${a} JOIN ${q('patients')} AS ${ctx.p} ON ${ctx.p}.${q(ROW)} = ${a}.${q(ROW)}${reviews ? ` LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = ${a}.${q(ROW)}` : ''}`;
+  return `${q(child)} AS ${a} JOIN ${q('patients')} AS ${ctx.p} ON ${ctx.p}.${q(ROW)} = ${a}.${q(ROW)}${reviews ? ` LEFT JOIN (${sharedTable(ctx.tables, ctx.reviewPivot)}) AS rv ON rv.${q(ROW)} = ${a}.${q(ROW)}` : ''}`;
 }
 
-/** Placeholder for the pivoted review decisions, filled in when the query is assembled. */
-export const REVIEW_PIVOT = '/*reviews*/';
 
 export function memo<T>(ctx: SqlCtx, key: object, make: () => T): T {
   let v = ctx.memo.get(key) as T | undefined;
@@ -359,7 +362,7 @@ function sqlContext(ctx: SqlCtx): SqlContext {
     },
     memo: (key, make) => memo(ctx, key, make),
     join: (prefix, perRecord, render) => addJoin(ctx, prefix, perRecord, render),
-    currentDoseTable,
+    currentDoseTable: (records, date, record) => sharedTable(ctx.tables, currentDoseTable(records, date, record)),
     review(id) {
       const column = ctx.reviewColumns.get(id);
       if (!column) throw new Error(`review ${id} is not in the decisions pivot`);

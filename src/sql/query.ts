@@ -5,9 +5,10 @@ import type { Trial } from '../criteria/load-trial.js';
 import type { Condition } from '../criteria/rule-schema.js';
 import { childrenOf } from '../rules/registry.js';
 import type { Dialect } from './dialect.js';
-import { LAYER, NotExpressible, REVIEW_PIVOT, fromClause, itemCode, layerColumn, layerSelect, missingSql, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
+import { LAYER, NotExpressible, fromClause, itemCode, layerColumn, layerSelect, missingSql, newLayers, quantifierOf, rowKey, toSql, type SqlCtx } from './context.js';
 import { MET, MISSING_SEP, NOT_MET, REVIEW, UNKNOWN, isOpen, lit } from './kit.js';
 import { REVIEWS, ROW, quoteIdent as q } from './layout.js';
+import { sharedTable, withSharedTables } from './shared-tables.js';
 import { OUTCOMES, type Outcome } from '../engine/logic.js';
 import type { Verdict } from '../engine/result.js';
 
@@ -120,7 +121,9 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect, o
     for (const k of children(c, trial)) collect(k);
   };
   for (const c of trial.criteria) collect(c.rule);
-  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns, groups: new Map(), layers: newLayers() };
+  // Recorded review decisions, one column per review item of this trial (NULL: not decided).
+  const reviewPivot = `SELECT ${q(ROW)}${[...reviewColumns].map(([id, column]) => `, MAX(CASE WHEN ${q('trial')} = ${lit(trial.meta.id)} AND ${q('review_id')} = ${lit(id)} THEN ${q('decision')} END) AS ${q(column)}`).join('')} FROM ${q(REVIEWS)} GROUP BY ${q(ROW)}`;
+  const ctx: SqlCtx = { dict, trial, dialect, p: 'p', expanding: [], aliases: { n: 0 }, joins: [], memo: new WeakMap(), reviewColumns, reviewPivot, tables: new Map(), groups: new Map(), layers: newLayers() };
   const code = (sql: string): string => layerColumn(ctx.layers, sql);
   const outcomes: string[] = [];
   const reviewCols: { criterion: string; id: string; live: string }[] = [];
@@ -168,12 +171,10 @@ export function compileTrial(trial: Trial, dict: Dictionary, dialect: Dialect, o
     '-- Reads the normalised layout of docs/sql.md: "patients" plus one table per record list, its doses and "reviews".',
     ...notExpressible.map((n) => `-- ${n.criterion} cannot be expressed in SQL (${n.reason}): it is always unknown here.`),
   ];
-  // Recorded review decisions, one column per review item of this trial (NULL: not decided).
-  const pivot = `(SELECT ${q(ROW)}${[...reviewColumns].map(([id, column]) => `, MAX(CASE WHEN ${q('trial')} = ${lit(trial.meta.id)} AND ${q('review_id')} = ${lit(id)} THEN ${q('decision')} END) AS ${q(column)}`).join('')} FROM ${q(REVIEWS)} GROUP BY ${q(ROW)})`;
-  const from = fromClause(`${q('patients')} AS p LEFT JOIN ${REVIEW_PIVOT} AS rv ON rv.${q(ROW)} = p.${q(ROW)}`, ctx);
+  const from = fromClause(`${q('patients')} AS p LEFT JOIN (${sharedTable(ctx.tables, reviewPivot)}) AS rv ON rv.${q(ROW)} = p.${q(ROW)}`, ctx);
   let body = layerSelect(ctx.layers, `${rowKey(ctx)} AS ${ROW_ALIAS}, p.${q('patient_id')} AS patient_id`, from, dialect.fence, '\n  ');
   body = `SELECT\n  ${select.join(',\n  ')}\nFROM (\n  ${body}${dialect.fence}\n) AS ${LAYER}${options.pack ? '' : `\nORDER BY ${LAYER}.${ROW_ALIAS}`}`;
-  const sql = `${header.join('\n')}\n${body.replaceAll(REVIEW_PIVOT, pivot)}`;
+  const sql = `${header.join('\n')}\n${withSharedTables(body, ctx.tables)}`;
   return { sql, notExpressible };
 }
 

@@ -1,7 +1,8 @@
 // `screen layout`: the examples (and a bad row) laid out as load files, loaded by the load.sql it
-// writes into DuckDB and, with the real psql, into a throwaway PostgreSQL server; every trial's
-// query (screen sql) then gives each row the outcomes, verdict and ids `screen batch --engine js`
-// gives it. And what it refuses: a directory not empty, a file, a write that fails (nothing left).
+// writes into DuckDB and, with the real psql, into a new database of the run's PostgreSQL server;
+// every trial's query (screen sql) then gives each row the outcomes, verdict and ids
+// `screen batch --engine js` gives it. And what it refuses: a directory not empty, a file, a write
+// that fails (nothing left).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +10,10 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { postgresBin, startPostgres } from '../../scripts/pg-cluster.mjs';
+import { postgresBin } from '../../scripts/pg-cluster.mjs';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { csvLine } from '../../src/report/csv-cell.js';
+import { freshDatabase, type PostgresDatabase } from '../helpers/postgres.js';
 import { ROOT, criteriaSet, example, trial as trialOf } from '../helpers/screening.js';
 import { parseCsvOutput } from '../helpers/run-cli.js';
 import { runBin, runInProcess } from '../cli/run-cli.js';
@@ -152,35 +154,43 @@ describe('load.sql is one transaction, and loads empty tables', () => {
 
 describe('PostgreSQL: load.sql run by psql, then the queries', () => {
   const out = join(dir, 'postgres');
-  let server: ReturnType<typeof startPostgres>;
-  let client: pg.Client;
-  beforeAll(async () => {
-    expect((await layout(out, ['--dialect', 'postgres'])).code).toBe(4);
-    server = startPostgres();
-    const psql = spawnSync(join(postgresBin(), 'psql'), ['-X', '-q', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', 'postgres', '-f', join(out, 'load.sql')], { encoding: 'utf8' });
-    expect(psql.status, psql.stderr).toBe(0);
-    client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
-    await client.connect();
-  }, 60_000);
+  const psqlLoad = (db: PostgresDatabase) => spawnSync(join(postgresBin(), 'psql'), ['-X', '-q', '-h', db.host, '-p', String(db.port), '-U', db.user, '-d', db.database, '-f', join(out, 'load.sql')], { encoding: 'utf8' });
+  /** The layout loaded by psql into a new database, and a client on it; awaited by each test, so that a failure (PostgreSQL not starting) fails each, with its reason. */
+  let loaded: Promise<{ db: PostgresDatabase; client: pg.Client }>;
+  beforeAll(() => {
+    loaded = (async () => {
+      expect((await layout(out, ['--dialect', 'postgres'])).code).toBe(4);
+      const db = await freshDatabase();
+      const psql = psqlLoad(db);
+      expect(psql.status, psql.stderr).toBe(0);
+      const client = new pg.Client({ host: db.host, port: db.port, user: db.user, database: db.database });
+      await client.connect();
+      return { db, client };
+    })();
+    loaded.catch(() => {});
+  });
   afterAll(async () => {
+    const { db, client } = (await loaded.catch(() => undefined)) ?? {};
     await client?.end();
-    server?.stop();
+    await db?.drop();
   });
 
   test('run again as documented (psql -f, no flags), it stops at the first error and loads nothing more', async () => {
+    const { db, client } = await loaded;
     const before = (await client.query('SELECT count(*)::int AS n FROM patients')).rows[0].n;
-    const again = spawnSync(join(postgresBin(), 'psql'), ['-X', '-q', '-h', server.host, '-p', String(server.port), '-U', server.user, '-d', 'postgres', '-f', join(out, 'load.sql')], { encoding: 'utf8' });
+    const again = psqlLoad(db);
     expect(again.status).not.toBe(0);
     expect(again.stderr).toMatch(/already exists/);
     expect((await client.query('SELECT count(*)::int AS n FROM patients')).rows[0].n).toBe(before);
-  });
+  }, 60_000);
 
   test.each(TRIALS)('%s: every row as screen batch gives it', async (trial) => {
+    const { client } = await loaded;
     const query = await runInProcess(['sql', '--trial', trial, '--dialect', 'postgres']);
     const { rows } = await client.query(query.stdout);
     expect(rows).toHaveLength(patients.length);
     expect(fromSql(trial, rows)).toEqual(expected.get(trial));
-  });
+  }, 60_000);
 });
 
 describe('what screen layout refuses', () => {

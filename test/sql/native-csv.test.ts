@@ -394,7 +394,8 @@ test('the range file types a cell only where its form makes the type certain: da
   const plan = nativePlan(resolveHeader(header, dict, 'test').header, dict, {}, { trials, trialIds: TRIALS });
   if (!plan) throw new Error('no plan');
   expect(plan.cellTypes.filter((t) => t !== 'VARCHAR').length).toBeGreaterThan(20);
-  for (const value of [...NASTY, ...rows.flat()]) {
+  // (Each value once: the examples' cells repeat, each value was checked in every column again.)
+  for (const value of new Set([...NASTY, ...rows.flat()])) {
     plan.cellTypes.forEach((type, at) => {
       if (type === 'VARCHAR' || value === '' || !plan.cells(header.map((_, i) => (i === at ? value : '')))) return;
       if (type === 'DATE') expect(isValidIsoDate(value), value).toBe(true);

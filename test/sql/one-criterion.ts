@@ -1,10 +1,10 @@
 // What the one-criterion differential tests share (quantifiers.test.ts, course-pairs.test.ts,
 // stable-dose.test.ts): a trial of a single rule, and patients laid out and loaded into an embedded
-// DuckDB or a throwaway PostgreSQL server (as differential.test.ts loads its population).
-import { writeFileSync } from 'node:fs';
+// DuckDB or a new database of the run's PostgreSQL server (as differential.test.ts loads its population).
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { screenedRow } from '../../src/batch/batch-row.js';
 import { parseTrial, type Trial } from '../../src/criteria/load-trial.js';
 import { compileTrial as compileRules, screenOutcomes } from '../../src/engine/evaluate.js';
@@ -13,7 +13,7 @@ import { DUCKDB, POSTGRES, type Dialect } from '../../src/sql/dialect.js';
 import { compileTrial } from '../../src/sql/query.js';
 import { openDuckDb } from '../../src/sql/duckdb.js';
 import { createTablesSql, layoutTables, quoteIdent, recordRows, rowsToCsv, type TableRows } from '../../src/sql/layout.js';
-import { startPostgres } from '../../scripts/pg-cluster.mjs';
+import { freshDatabase } from '../helpers/postgres.js';
 import { criteriaSet } from '../helpers/screening.js';
 
 const dict = criteriaSet.dictionary;
@@ -43,35 +43,41 @@ export async function loadedDuckDb(rows: PatientRecord[], adjust?: (tables: Tabl
   return db;
 }
 
-/** The tables in a new throwaway PostgreSQL server (scripts/pg-cluster.mjs), loaded as a site would: COPY from CSV files. */
+/** The tables in a new database of the run's PostgreSQL server (test/helpers/postgres.ts), loaded as a site would: COPY from CSV files. */
 export async function loadedPostgres(tables: TableRows) {
-  const server = startPostgres();
-  const client = new pg.Client({ host: server.host, port: server.port, user: server.user, database: 'postgres' });
+  const db = await freshDatabase();
+  const client = new pg.Client({ host: db.host, port: db.port, user: db.user, database: db.database });
+  const close = async () => {
+    try {
+      await client.end();
+    } finally {
+      await db.drop();
+    }
+  };
   try {
     await client.connect();
     await client.query(createTablesSql(dict, POSTGRES));
     for (const t of layoutTables(dict)) {
       const data = tables.get(t.name);
       if (!data?.length) continue;
-      const file = join(server.dir, `${t.name}.csv`);
+      // In the server's directory, which it reads (its own user's); named by the database, as
+      // another test file may load its tables at the same time.
+      const file = join(db.dir, `${db.database}-${t.name}.csv`);
       writeFileSync(file, rowsToCsv(data), { mode: 0o644 });
-      await client.query(`COPY ${quoteIdent(t.name)} FROM '${file}' WITH (FORMAT csv)`);
+      try {
+        await client.query(`COPY ${quoteIdent(t.name)} FROM '${file}' WITH (FORMAT csv)`);
+      } finally {
+        rmSync(file);
+      }
     }
     await client.query('ANALYZE');
   } catch (e) {
-    await client.end().catch(() => {});
-    server.stop();
+    await close().catch(() => {});
     throw e;
   }
   return {
     all: async (sql: string): Promise<Record<string, unknown>[]> => (await client.query(sql)).rows,
-    async close() {
-      try {
-        await client.end();
-      } finally {
-        server.stop();
-      }
-    },
+    close,
   };
 }
 
@@ -101,22 +107,23 @@ export async function disagreements(
   return problems;
 }
 
-/** `rows` loaded once into an embedded DuckDB and a throwaway PostgreSQL server: in each, `check` finds no disagreement. */
+/**
+ * `rows` loaded once into an embedded DuckDB and a new PostgreSQL database: in each, `check` finds
+ * no disagreement. Loaded in the test itself: a database that cannot be had (PostgreSQL not
+ * starting) fails the test, with the reason, rather than leaving it unrun.
+ */
 export function inEachEngine(rows: PatientRecord[], title: string, check: (dialect: Dialect, all: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<string[]>): void {
   describe.each([
     ['DuckDB', DUCKDB, () => loadedDuckDb(rows)],
     ['PostgreSQL', POSTGRES, () => loadedPostgres(laidOut(rows))],
   ] as const)('%s', (_name, dialect, load) => {
-    let db: { all(sql: string): Promise<Record<string, unknown>[]>; close(): unknown } | undefined;
-    beforeAll(async () => {
-      db = await load();
-    }, 60_000);
-    afterAll(async () => {
-      await db?.close();
-    });
-
     test(title, async () => {
-      expect(await check(dialect, (sql) => (db as NonNullable<typeof db>).all(sql))).toEqual([]);
-    }, 60_000);
+      const db = await load();
+      try {
+        expect(await check(dialect, (sql) => db.all(sql))).toEqual([]);
+      } finally {
+        await db.close();
+      }
+    }, 120_000);
   });
 }

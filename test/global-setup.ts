@@ -1,0 +1,37 @@
+// One PostgreSQL server for the whole vitest run (vitest.config.ts names this file as globalSetup).
+// Here only a directory is made for it: the first test that needs PostgreSQL starts the server in
+// it (test/helpers/postgres.ts), so a run without such a test starts none; after the run, tests
+// passed or not, whatever server was started there is stopped and the directory removed.
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { stopPostgres } from '../scripts/pg-cluster.mjs';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The directory the run's PostgreSQL server is started in (test/helpers/postgres.ts). */
+    postgresRun: string;
+  }
+}
+
+export default function setup(project: TestProject) {
+  const run = mkdtempSync(join(tmpdir(), 'trial-screen-pg-run-'));
+  // As root the server runs as the `postgres` user, who must reach its directory inside this one.
+  chmodSync(run, 0o755);
+  project.provide('postgresRun', run);
+  const stopAll = () => {
+    try {
+      for (const entry of readdirSync(run, { withFileTypes: true })) if (entry.isDirectory() && entry.name.startsWith('trial-screen-pg-')) stopPostgres(join(run, entry.name));
+    } finally {
+      rmSync(run, { recursive: true, force: true });
+    }
+  };
+  // Ctrl-C: vitest exits without running teardowns, and the server (started by pg_ctl in a session
+  // of its own) does not get the signal: stopped on the way out (stopPostgres is synchronous).
+  process.once('exit', stopAll);
+  return () => {
+    process.off('exit', stopAll);
+    stopAll();
+  };
+}

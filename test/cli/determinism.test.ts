@@ -5,7 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { runBin } from './run-cli.js';
 import { ROOT } from '../helpers/screening.js';
 
-const ZONES = ['UTC', 'Pacific/Kiritimati', 'America/Adak'];
+// UTC+14 and UTC-10 (-9 in summer): the same instant is a different date in the two for all but
+// at most an hour a day, so a date taken from the clock or the zone differs between them. One run
+// in each: two processes, so output that varies from run to run (an unordered walk, the time of
+// the run) shows too.
+const ZONES = ['Pacific/Kiritimati', 'America/Adak'];
 const CASES: [string, string[], Record<string, string>][] = [
   ['json with SOURCE_DATE_EPOCH', ['examples/im101-611-boundary.json', '-t', 'IM101-611', '-f', 'json'], { SOURCE_DATE_EPOCH: '1795000000' }],
   ['pdf with --generated-at', ['examples/im101-611-needs-adjudication.json', '-t', 'IM101-611', '-f', 'pdf', '--generated-at', '2026-11-25T10:00:00Z'], {}],
@@ -17,7 +21,7 @@ const CASES: [string, string[], Record<string, string>][] = [
 
 describe.each(CASES)('%s', (_name, args, env) => {
   test('is byte-identical across time zones and runs', () => {
-    const outputs = ZONES.flatMap((TZ) => [runBin(args, { env: { ...env, TZ } }), runBin(args, { env: { ...env, TZ } })]);
+    const outputs = ZONES.map((TZ) => runBin(args, { env: { ...env, TZ } }));
     for (const o of outputs) expect(o.stderr).toBe('');
     const first = outputs[0]?.stdout ?? '';
     expect(first.length).toBeGreaterThan(100);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { openCriteriaDir } from '../../src/criteria/criteria-dir.js';
 import { parsePatientText } from '../../src/patient/parse.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/screen.js');
@@ -122,8 +123,8 @@ test('on a terminal: a medication list interrupted half-way stays unconfirmed, s
   expect(saved.completeness).toEqual({ medications: { complete: false } });
 
   // File mode on the interrupted file: prednisone alone would pass I6, but the list is not confirmed.
-  const report = spawnSync(process.execPath, [BIN, 'out.json', '--trial', 'IM101-611', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
-  expect(report.status).toBe(3);
+  const report = await runCli(['out.json', '--trial', 'IM101-611', '--format', 'json'], { cwd: dir });
+  expect(report.code).toBe(3);
   const json = JSON.parse(report.stdout);
   const outcome = (id: string) => json.criteria.find((c: { id: string }) => c.id === id).outcome;
   for (const id of ['I6', 'E2', 'E3', 'E4']) expect(outcome(id), id).toBe('unknown');
@@ -155,7 +156,7 @@ test('on a terminal (NCT04946669): a stopped immunosuppressant without its respo
   const args = '--trial NCT04946669 --interactive p.json --save out.json';
 
   const dir = patientDir(responderStoppedMethotrexate, 'nct04946669-intolerance.json');
-  const before = spawnSync(process.execPath, [BIN, 'p.json', '--trial', 'NCT04946669', '--brief'], { cwd: dir, encoding: 'utf8' });
+  const before = await runCli(['p.json', '--trial', 'NCT04946669', '--brief'], { cwd: dir });
   expect(before.stdout).toContain('Verdict: UNDETERMINED (unknown: I3)');
   // (The choices start on "Unknown / skip", the last: three up is Intolerance, two up Responded.)
   const intolerance = await onTerminal(dir, args, [[question, [UP, UP, UP, ENTER]]]);

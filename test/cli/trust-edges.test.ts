@@ -313,8 +313,8 @@ describe('10, 11: bounded work', () => {
     [['/dev/zero', '--trial', 'IM101-611'], /\/dev\/zero: is larger than 5 MB/],
     [['lint', '/dev/zero'], /\/dev\/zero: is larger than 5 MB/],
     [['batch', '/dev/zero', '--input-format', 'csv', '--trial', 'IM101-611'], /\/dev\/zero:1: contains a NUL byte/],
-  ])('%j stops at the byte cap', (args, message) => {
-    const r = runBin(args);
+  ])('%j stops at the byte cap', async (args, message) => {
+    const r = await runInProcess(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
@@ -468,9 +468,12 @@ describe('14, 15: outputs never destroy the input; write errors are errors', () 
 describe('a batch --out file is whole or not there', () => {
   const head = 'id,labs.ck.value,labs.ck.unit,labs.ck.uln';
   const ok = `${head}\nA,100,U/L,200\nB,300,U/L,200\n`;
-  // 20,000 rows are screened and written before the line after them stops the run (exit 2).
   const many = Array.from({ length: 20_000 }, (_, i) => `P${i},100,U/L,200`).join('\n');
-  const stops = Buffer.from(`${head}\n${many}\nB,1\u00000,U/L,200\n`);
+  // The text is checked a read (256 KB) at a time: the 250-odd rows of the first read (ids of
+  // 1,000 characters) are screened and written to the temporary file (about 270 KB, in writes of
+  // 64 KB) before the read that holds the line after them stops the run (exit 2).
+  const longId = 'x'.repeat(1000);
+  const stops = Buffer.from(`${head}\n${Array.from({ length: 300 }, (_, i) => `P${i}${longId},100,U/L,200`).join('\n')}\nB,1\u00000,U/L,200\n`);
   const fresh = () => mkdtempSync(join(tmp, 'out-'));
   test('a run stopped by an input error mid-file leaves the file that was there, and makes none where there was none', async () => {
     const dir = fresh();
@@ -479,8 +482,10 @@ describe('a batch --out file is whole or not there', () => {
     writeFileSync(kept, 'the previous run\n');
     const r = await runInProcess(['batch', input, '--trial', 'IM101-611', '--out', kept]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/stops\.csv:20002: contains a NUL byte/);
+    expect(r.stderr).toMatch(/stops\.csv:302: contains a NUL byte/);
     expect(readFileSync(kept, 'utf8')).toBe('the previous run\n');
+    // (The premise: rows were written before the run stopped, as standard output shows.)
+    expect((await runInProcess(['batch', input, '--trial', 'IM101-611'])).stdout.length).toBeGreaterThan(200 * 1024);
     const none = join(dir, 'none.csv');
     expect((await runInProcess(['batch', input, '--trial', 'IM101-611', '--out', none])).code).toBe(2);
     // No output file, and no temporary one left beside it.

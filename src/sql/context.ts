@@ -113,7 +113,6 @@ export function patientJoin(ctx: SqlCtx, child: string, a: string, reviews: bool
   return `${q(child)} AS ${a} JOIN ${q('patients')} AS ${ctx.p} ON ${ctx.p}.${q(ROW)} = ${a}.${q(ROW)}${reviews ? ` LEFT JOIN (${sharedTable(ctx.tables, ctx.reviewPivot)}) AS rv ON rv.${q(ROW)} = ${a}.${q(ROW)}` : ''}`;
 }
 
-
 export function memo<T>(ctx: SqlCtx, key: object, make: () => T): T {
   let v = ctx.memo.get(key) as T | undefined;
   if (v === undefined) {

@@ -16,7 +16,14 @@ declare module 'vitest' {
 }
 
 export default function setup(project: TestProject) {
-  const run = mkdtempSync(join(tmpdir(), 'trial-screen-pg-run-'));
+  // Every temporary file of the run (the tests' own directories, the CLI's, DuckDB's, the
+  // PostgreSQL server's) in one directory removed after the run: tests make theirs with
+  // mkdtemp(tmpdir()) and most left them behind (about 90 directories a run). Set before the
+  // workers start, so they and the processes they spawn inherit it.
+  const temp = mkdtempSync(join(tmpdir(), 'trial-screen-tests-'));
+  chmodSync(temp, 0o755);
+  process.env.TMPDIR = temp;
+  const run = mkdtempSync(join(temp, 'trial-screen-pg-run-'));
   // As root the server runs as the `postgres` user, who must reach its directory inside this one.
   chmodSync(run, 0o755);
   project.provide('postgresRun', run);
@@ -24,7 +31,7 @@ export default function setup(project: TestProject) {
     try {
       for (const entry of readdirSync(run, { withFileTypes: true })) if (entry.isDirectory() && entry.name.startsWith('trial-screen-pg-')) stopPostgres(join(run, entry.name));
     } finally {
-      rmSync(run, { recursive: true, force: true });
+      rmSync(temp, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     }
   };
   // Ctrl-C: vitest exits without running teardowns, and the server (started by pg_ctl in a session

@@ -1,7 +1,8 @@
-// One PostgreSQL server for the whole vitest run (vitest.config.ts names this file as globalSetup).
-// Here only a directory is made for it: the first test that needs PostgreSQL starts the server in
-// it (test/helpers/postgres.ts), so a run without such a test starts none; after the run, tests
-// passed or not, whatever server was started there is stopped and the directory removed.
+// The run's temporary directory and its one PostgreSQL server (vitest.config.ts names this file as
+// globalSetup). Here only directories are made: TMPDIR for every temporary file of the run, and in
+// it one for the server, which the first test that needs PostgreSQL starts there
+// (test/helpers/postgres.ts), so a run without such a test starts none. After the run, tests passed
+// or not (or on Ctrl-C), whatever server was started is stopped and the directory removed.
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

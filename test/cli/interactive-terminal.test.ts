@@ -49,7 +49,7 @@ async function onTerminal(dir: string, args: string, steps: [RegExp, string[]][]
     await waitFor(re);
     for (const k of keys) {
       child.stdin.write(k);
-      await new Promise((r) => setTimeout(r, 60));
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
   const code = await exited;

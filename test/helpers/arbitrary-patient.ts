@@ -124,13 +124,16 @@ export function removablePaths(patient: Record<string, any>, dict: Dictionary): 
   return out;
 }
 
-export function without(patient: Record<string, any>, path: string[]): Record<string, any> {
+/** A copy of the patient without the pieces at `paths` (those there): copied once, not once per path. */
+export function withoutAll(patient: Record<string, any>, paths: string[][]): Record<string, any> {
   const copy = structuredClone(patient);
-  let node: any = copy;
-  for (const k of path.slice(0, -1)) {
-    node = node?.[k];
-    if (node === undefined) return copy;
+  for (const path of paths) {
+    let node: any = copy;
+    for (const k of path.slice(0, -1)) {
+      node = node?.[k];
+      if (node === undefined) break;
+    }
+    if (node && typeof node === 'object') delete node[path[path.length - 1] as string];
   }
-  if (node && typeof node === 'object') delete node[path[path.length - 1] as string];
   return copy;
 }

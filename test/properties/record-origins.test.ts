@@ -11,7 +11,7 @@ import { PatientDataError } from '../../src/errors.js';
 import { parsePatientData } from '../../src/patient/parse.js';
 import { inFileNumbering } from '../../src/patient/record-origins.js';
 import { toJsonReport } from '../../src/report/json.js';
-import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
+import { fullPatient, removablePaths, withoutAll } from '../helpers/arbitrary-patient.js';
 import { jsonReferenceProblems } from '../helpers/record-references.js';
 import { criteriaSet, trial } from '../helpers/screening.js';
 
@@ -51,7 +51,7 @@ describe('a medication record entered twice changes no outcome and no record nam
     const cases = fullPatient(dict)
       .chain((p) => fc.tuple(fc.constant(p), fc.subarray(removablePaths(p, dict), { maxLength: 10 }), fc.nat(), fc.nat()))
       .map(([full, removals, r, j]) => {
-        const patient = removals.reduce(without, full);
+        const patient = withoutAll(full, removals);
         const n = Array.isArray(patient.medications) ? patient.medications.length : 0;
         return { patient, r: n ? r % n : 0, at: j % (n + 1) };
       })

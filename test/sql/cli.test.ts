@@ -1,5 +1,9 @@
-// End to end through the real bin: `screen batch --engine duckdb` writes the same bytes (rows,
-// summary, exit code) as `--engine js`, bad rows included; `screen sql` prints queries that run.
+// End to end through the CLI: `screen batch --engine duckdb` writes the same bytes (rows, summary,
+// exit code) as `--engine js`, bad rows included; `screen sql` prints queries that run. Run
+// in-process (run(argv, io), as bin/screen.js calls it: a process costs a start and a cold compile
+// of every trial), and through the real bin once for each of its lazily loaded bundles in play
+// here: the Parquet reader with the DuckDB screener, an error thrown from one (not Parquet), the
+// SQL compiler, and a usage error.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +12,7 @@ import { expect, test } from 'vitest';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { csvLine } from '../../src/report/csv-cell.js';
 import { ROOT, criteriaSet, example } from '../helpers/screening.js';
-import { runBin, runInProcess } from '../cli/run-cli.js';
+import { runBin, runInProcess, type CliResult } from '../cli/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'trial-screen-sql-cli-'));
 const names = readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.json')).sort().map((f) => f.replace(/\.json$/, ''));
@@ -24,20 +28,24 @@ function examplesCsv(): string {
   return file;
 }
 
-/** `screen batch` of a file (or of patient files): output, stderr, exit code and the --summary file (each run once). */
-const runs = new Map<string, ReturnType<typeof runBin> & { summary: string }>();
-function batch(file: string | string[], engine: string) {
-  const key = `${file} ${engine}`;
+/**
+ * `screen batch` of a file (or of patient files): output, stderr, exit code and the --summary file
+ * (each run once), in-process unless `bin` (the real bin, in a process of its own).
+ */
+const runs = new Map<string, CliResult & { summary: string }>();
+async function batch(file: string | string[], engine: string, how: 'in-process' | 'bin' = 'in-process') {
+  const key = `${file} ${engine} ${how}`;
   const done = runs.get(key);
   if (done) return done;
   const summary = join(dir, `summary-${engine}.json`);
-  const r = runBin(['batch', ...[file].flat(), '--all', '--wide', '--engine', engine, '--summary', summary, '--as-of', '2026-11-16']);
+  const args = ['batch', ...[file].flat(), '--all', '--wide', '--engine', engine, '--summary', summary, '--as-of', '2026-11-16'];
+  const r = how === 'bin' ? runBin(args) : await runInProcess(args);
   runs.set(key, { ...r, summary: readFileSync(summary, 'utf8') });
-  return runs.get(key) as ReturnType<typeof runBin> & { summary: string };
+  return runs.get(key) as CliResult & { summary: string };
 }
 
-// (Each runs the CLI four times over every trial: 10 s alone, up to 27 s on a loaded machine.)
-test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for byte (%s input, bad rows included)', (format) => {
+// (Each screens every trial twice, DuckDB planning the three queries once: about 2 s.)
+test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for byte (%s input, bad rows included)', async (format) => {
   let file: string;
   if (format === 'ndjson') {
     const lines = patients.map((p) => JSON.stringify(p));
@@ -45,8 +53,8 @@ test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for 
     file = join(dir, 'in.ndjson');
     writeFileSync(file, `${lines.join('\n')}\n`);
   } else file = examplesCsv();
-  const js = batch(file, 'js');
-  const duck = batch(file, 'duckdb');
+  const js = await batch(file, 'js');
+  const duck = await batch(file, 'duckdb');
   expect(js.code).toBe(4);
   expect(js.stdout.split('\n').filter((l) => l.includes(',error,')).length).toBeGreaterThan(0);
   expect(duck).toEqual(js);
@@ -57,7 +65,7 @@ test.each(['ndjson', 'csv'])('batch --engine duckdb equals --engine js byte for 
 // a list as complete and decided from records that may exist: the eligible example with
 // medications not known complete came out eligible, not undetermined; every imported FHIR bundle
 // lost its unknowns.
-test('lists not known complete (complete: false, or complete only since a date): --engine duckdb equals --engine js byte for byte', () => {
+test('lists not known complete (complete: false, or complete only since a date): --engine duckdb equals --engine js byte for byte', async () => {
   const dict = criteriaSet.dictionary;
   const lists = [...dict.fields].filter(([, d]) => d.type === 'records');
   const variants = patients.flatMap((p, i) => [
@@ -77,9 +85,9 @@ test('lists not known complete (complete: false, or complete only since a date):
     return file;
   });
   const bundles = readdirSync(`${ROOT}test/fixtures/fhir`).map((f) => `test/fixtures/fhir/${f}`);
-  const js = batch([...files, ...bundles], 'js');
+  const js = await batch([...files, ...bundles], 'js');
   expect(js.code, js.stderr).toBe(0);
-  expect(batch([...files, ...bundles], 'duckdb')).toEqual(js);
+  expect(await batch([...files, ...bundles], 'duckdb')).toEqual(js);
   // The entries change outcomes (the comparison above is not of rows SQL decides alike either way).
   const verdict = (id: string) => js.stdout.split('\n').find((l) => l.split(',')[1] === id && l.split(',')[2] === 'IM101-611')?.split(',')[3];
   expect(verdict(example('im101-611-eligible').id as string)).toBe('eligible');
@@ -104,10 +112,11 @@ test('a Parquet file screens byte for byte as the same rows in CSV (text and typ
   const types = (await db.runAndReadAll(`SELECT DISTINCT column_type FROM (DESCRIBE SELECT * FROM '${join(dir, 'typed.parquet')}')`)).getRowObjectsJS().map((r) => r.column_type);
   db.closeSync();
   expect(types).toEqual(expect.arrayContaining(['VARCHAR', 'DOUBLE', 'DATE', 'BOOLEAN']));
-  const want = batch(csv, 'js');
+  const want = await batch(csv, 'js');
   expect(want.code).toBe(4);
-  expect(batch(join(dir, 'text.parquet'), 'js')).toEqual(want);
-  expect(batch(join(dir, 'typed.parquet'), 'duckdb')).toEqual(want);
+  expect(await batch(join(dir, 'text.parquet'), 'js')).toEqual(want);
+  // The real bin: the Parquet reader and the DuckDB screener are lazily loaded bundles of its own.
+  expect(await batch(join(dir, 'typed.parquet'), 'duckdb', 'bin')).toEqual(want);
 }, 60_000);
 
 test('a file that is not Parquet is a located input error (exit 2), not a stack trace', () => {
@@ -120,11 +129,16 @@ test('a file that is not Parquet is a located input error (exit 2), not a stack 
 });
 
 /** `screen sql --schema`, run once for the three trials' queries (the layout is the same for each). */
-let layout: ReturnType<typeof runBin> | undefined;
-test.each(['IM101-611', 'NCT04946669', 'NCT02347891'])('screen sql --trial %s prints a query that runs on the layout of screen sql --schema', async (trial) => {
-  layout ??= runBin(['sql', '--schema']);
-  const schema = layout;
-  const query = runBin(['sql', '--trial', trial]);
+let layout: Promise<CliResult> | undefined;
+// (One trial's query printed by the real bin, the compiler a lazily loaded bundle of its own.)
+test.each([
+  ['IM101-611', 'in-process'],
+  ['NCT04946669', 'in-process'],
+  ['NCT02347891', 'bin'],
+] as const)('screen sql --trial %s (%s) prints a query that runs on the layout of screen sql --schema', async (trial, how) => {
+  layout ??= runInProcess(['sql', '--schema']);
+  const schema = await layout;
+  const query = how === 'bin' ? runBin(['sql', '--trial', trial]) : await runInProcess(['sql', '--trial', trial]);
   expect([schema.code, query.code, schema.stderr, query.stderr]).toEqual([0, 0, '', '']);
   const db = await (await DuckDBInstance.create(':memory:')).connect();
   await db.run(schema.stdout);

@@ -12,7 +12,7 @@ import { collectFieldRefs } from '../../src/criteria/field-refs.js';
 import { resolveHeader } from '../../src/batch/read-rows.js';
 import { patientsToTable } from '../../src/patient/csv-flatten.js';
 import { MAIN_THREAD_NICENESS, openNativeCsv, rangeSize, type NativeRow } from '../../src/sql/native-batch.js';
-import { fullPatient, removablePaths, without } from '../helpers/arbitrary-patient.js';
+import { fullPatient, removablePaths, withoutAll } from '../helpers/arbitrary-patient.js';
 import { ROOT, trial } from '../helpers/screening.js';
 import { runInProcess } from '../cli/run-cli.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -34,12 +34,13 @@ const generated = () =>
     let k = 0;
     const next = () => random[k++ % random.length] as number;
     const patients = Array.from({ length: 2000 }, (_, i) => {
-      let p = bases[i % bases.length] as Record<string, any>;
+      const p = bases[i % bases.length] as Record<string, any>;
       const paths = removablePaths(p, dict);
-      for (let r = next() % 12; r > 0; r--) p = without(p, paths[next() % paths.length] as string[]);
+      const removed: string[][] = [];
+      for (let r = next() % 12; r > 0; r--) removed.push(paths[next() % paths.length] as string[]);
       // A stated age beside a date of birth is left to JS (which checks they agree): most rows state one of them only.
-      if (next() % 5 !== 0) p = without(p, ['demographics', next() % 2 ? 'ageYears' : 'birthDate']);
-      return { ...p, id: `GEN-${i % 1950}` };
+      if (next() % 5 !== 0) removed.push(['demographics', next() % 2 ? 'ageYears' : 'birthDate']);
+      return { ...withoutAll(p, removed), id: `GEN-${i % 1950}` };
     });
     const t = patientsToTable(patients, dict);
     // Numbers as a spreadsheet writes them: the generator's tiny doubles (5e-324) in exponent form are

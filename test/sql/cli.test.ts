@@ -32,6 +32,9 @@ function examplesCsv(): string {
  * `screen batch` of a file (or of patient files): output, stderr, exit code and the --summary file
  * (each run once), in-process unless `bin` (the real bin, in a process of its own).
  */
+/** The CLI in-process (run(argv, io)) or through the real bin, in a process of its own. */
+const cli = async (args: string[], how: 'in-process' | 'bin'): Promise<CliResult> => (how === 'bin' ? runBin(args) : runInProcess(args));
+
 const runs = new Map<string, CliResult & { summary: string }>();
 async function batch(file: string | string[], engine: string, how: 'in-process' | 'bin' = 'in-process') {
   const key = `${file} ${engine} ${how}`;
@@ -39,7 +42,7 @@ async function batch(file: string | string[], engine: string, how: 'in-process' 
   if (done) return done;
   const summary = join(dir, `summary-${engine}.json`);
   const args = ['batch', ...[file].flat(), '--all', '--wide', '--engine', engine, '--summary', summary, '--as-of', '2026-11-16'];
-  const r = how === 'bin' ? runBin(args) : await runInProcess(args);
+  const r = await cli(args, how);
   runs.set(key, { ...r, summary: readFileSync(summary, 'utf8') });
   return runs.get(key) as CliResult & { summary: string };
 }
@@ -138,7 +141,7 @@ test.each([
 ] as const)('screen sql --trial %s (%s) prints a query that runs on the layout of screen sql --schema', async (trial, how) => {
   layout ??= runInProcess(['sql', '--schema']);
   const schema = await layout;
-  const query = how === 'bin' ? runBin(['sql', '--trial', trial]) : await runInProcess(['sql', '--trial', trial]);
+  const query = await cli(['sql', '--trial', trial], how);
   expect([schema.code, query.code, schema.stderr, query.stderr]).toEqual([0, 0, '', '']);
   const db = await (await DuckDBInstance.create(':memory:')).connect();
   await db.run(schema.stdout);

@@ -106,7 +106,8 @@ test('lists not known complete (complete: false, or complete only since a date):
 // as DuckDB infers them from the CSV), screen exactly as the CSV does, with either engine.
 test('a Parquet file screens byte for byte as the same rows in CSV (text and typed columns, both engines, bad rows included)', async () => {
   const csv = examplesCsv();
-  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
   const scan = (types: string) => `read_csv('${csv}', header = true, delim = ',', quote = '"', escape = '"'${types})`;
   await db.run(`COPY (SELECT * FROM ${scan(', all_varchar = true')}) TO '${join(dir, 'text.parquet')}' (FORMAT parquet)`);
   // Review decisions (yes/no) stay text: DuckDB would infer yes/no as BOOLEAN, which reads back as true/false.
@@ -114,6 +115,7 @@ test('a Parquet file screens byte for byte as the same rows in CSV (text and typ
   await db.run(`COPY (SELECT * FROM ${scan(`, types = {${decisions.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`)}) TO '${join(dir, 'typed.parquet')}' (FORMAT parquet)`);
   const types = (await db.runAndReadAll(`SELECT DISTINCT column_type FROM (DESCRIBE SELECT * FROM '${join(dir, 'typed.parquet')}')`)).getRowObjectsJS().map((r) => r.column_type);
   db.closeSync();
+  instance.closeSync();
   expect(types).toEqual(expect.arrayContaining(['VARCHAR', 'DOUBLE', 'DATE', 'BOOLEAN']));
   const want = await batch(csv, 'js');
   expect(want.code).toBe(4);
@@ -143,11 +145,16 @@ test.each([
   const schema = await layout;
   const query = await cli(['sql', '--trial', trial], how);
   expect([schema.code, query.code, schema.stderr, query.stderr]).toEqual([0, 0, '', '']);
-  const db = await (await DuckDBInstance.create(':memory:')).connect();
-  await db.run(schema.stdout);
-  const result = await db.runAndReadAll(query.stdout);
-  expect(result.columnNames().slice(0, 7)).toEqual(['row_no', 'patient_id', 'trial', 'verdict', 'failed', 'unknown', 'review']);
-  db.closeSync();
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    await db.run(schema.stdout);
+    const result = await db.runAndReadAll(query.stdout);
+    expect(result.columnNames().slice(0, 7)).toEqual(['row_no', 'patient_id', 'trial', 'verdict', 'failed', 'unknown', 'review']);
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
 });
 
 test('screen sql without --trial or --schema is a usage error', () => {

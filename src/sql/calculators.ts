@@ -278,9 +278,9 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     //
     // In layers, each a SELECT over the one before, so that every piece is written (and planned and
     // computed) once per pair: the sides and the overlap (w, over the pairs), which side is the
-    // immunosuppressive therapy (x), its drug and class (y), whether it counts and the pair's outcome
-    // (z); nested inline, the sides alone were written 60 times over and the two tables of
-    // NCT04946669 were half of its query's text.
+    // immunosuppressive therapy (x), its drug and class (y), whether it counts (z), the pair's
+    // outcome (outcome); nested inline, the sides alone were written 60 times over and the two
+    // tables of NCT04946669 were half of its query's text.
     const also = (params.alsoClasses as string[] | undefined) ?? [];
     const not = params.notDrugs as string[] | undefined;
     const only = params.onlyDrugs as string[] | undefined;
@@ -294,7 +294,7 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     // A course's field and its record's path (its index a column of the layers).
     const fields = ['idx', 'drug', 'outcome'] as const;
     const f = (x: 'a' | 'b', field: (typeof fields)[number] | 'start_null' | 'stop_open') => `${x}_${field}`;
-    const path = (x: 'a' | 'b', field: string) => token(recordPath('medications', 'w', field, f(x, 'idx')));
+    const path = (x: 'a' | 'b', field: string) => token(recordPath('medications', 'w', field, q(f(x, 'idx'))));
     const w = [
       `p.${q(ROW)} AS ${q(ROW)}`,
       ...(['a', 'b'] as const).flatMap((x) => [
@@ -319,7 +319,8 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     const y = [`${immuno('drug')} AS k_drug`, `${immuno('class')} AS k_class`];
     const drugCounts = !filtered ? MET : `(CASE WHEN w.k_drug IS NULL THEN ${UNKNOWN} WHEN w.k_drug ${only ? '' : 'NOT '}IN (${(only ?? not ?? []).map(lit).join(', ')}) THEN ${MET} ELSE ${NOT_MET} END)`;
     const counts = `(CASE WHEN NOT (w.k_on_a OR w.k_on_b) THEN ${filtered ? UNKNOWN : MET}${also.length ? ` WHEN w.k_class IN (${also.map(lit).join(', ')}) THEN ${MET}` : ''} ELSE ${drugCounts} END)`;
-    const z = [`${counts} AS k_counts`, `LEAST(w.k_intolerant, w.k_stopped, w.k_valid, ${counts}, w.k_pair) AS k_paired`];
+    const z = [`${counts} AS k_counts`];
+    const outcome = [`LEAST(w.k_intolerant, w.k_stopped, w.k_valid, w.k_counts, w.k_pair) AS k_paired`];
     // What an undecided pair lacks, in the JS order: the ends (if the overlap is undecided), each
     // class not recorded (as its drug, or the class of an "other" drug), the drug that decides.
     const ends = (c: 'a' | 'b') => [when(`w.${f(c, 'start_null')}`, path(c, 'start')), when(`w.${f(c, 'stop_open')}`, path(c, 'stop'))];
@@ -329,9 +330,11 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     const lacks = ctx.dialect.joinInOrder(ifUnknown('w.k_paired', missingList(ctx.dialect, lacking)), [`w.${f('a', 'idx')}`, `w.${f('b', 'idx')}`], MISSING_SEP);
     const pairsSql = `SELECT ${w.join(', ')} ${pairsFrom}`;
     // (The candidates: a course stopped for intolerance, or possibly, with a side each.)
-    const candidates = `SELECT * FROM (${pairsSql}) AS w WHERE (w.a_outcome = 'intolerance' OR (w.a_outcome IS NULL AND w.k_stopped <> ${NOT_MET})) AND w.sa <> 'n' AND w.sb <> 'n'`;
-    const layer = (from: string, columns: string[]) => `SELECT w.*, ${columns.join(', ')} FROM (${from}) AS w`;
-    const decided = layer(layer(layer(candidates, x), y), z);
+    // (PostgreSQL would pull the layers up into one select and copy the expressions back: the fence keeps them apart.)
+    const fence = ctx.dialect.fence;
+    const candidates = `SELECT * FROM (${pairsSql}) AS w WHERE (w.a_outcome = 'intolerance' OR (w.a_outcome IS NULL AND w.k_stopped <> ${NOT_MET})) AND w.sa <> 'n' AND w.sb <> 'n'${fence}`;
+    const layer = (from: string, columns: string[]) => `SELECT w.*, ${columns.join(', ')} FROM (${from}) AS w${fence}`;
+    const decided = layer(layer(layer(layer(candidates, x), y), z), outcome);
     return sharedJoin(ctx, 'ci', false, `SELECT w.${q(ROW)}, MAX(w.k_paired) AS o, ${lacks} AS m FROM (${decided}) AS w GROUP BY w.${q(ROW)}`);
   });
 }

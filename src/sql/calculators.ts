@@ -259,50 +259,83 @@ function pairsTable(ctx: SqlCtx, params: Record<string, unknown>, pairing: Pairi
     const maxEnd = (x: string) => `COALESCE(${end(x)}, ${date})`;
     const pair = `(CASE WHEN ${start('a')} IS NULL OR ${start('b')} IS NULL THEN ${UNKNOWN} WHEN ${reached} <= LEAST(${minEnd('a')}, ${minEnd('b')}) THEN ${MET} WHEN ${reached} > LEAST(${maxEnd('a')}, ${maxEnd('b')}) THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
     const cls = (x: string, c: string) => `${x}.${q('class')} = '${c}'`;
-    // An undecided pair names both courses' unrecorded ends, pair by pair (as the JS calculator).
-    const ends = (x: string) => [when(`${x}.${q('start')} IS NULL`, token(recordPath('medications', x, 'start'))), when(`${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE`, token(recordPath('medications', x, 'stop')))];
+    // Every ordered pair of a patient's two courses, each with its chain (if any).
+    const chains = sharedTable(ctx.tables, chainsTableSql(ctx.dialect, 'medications'));
+    const chainOf = (x: string) => `LEFT JOIN (${chains}) AS c${x} ON c${x}.${q(ROW)} = ${x}.${q(ROW)} AND c${x}.${q('idx')} = ${x}.${q('idx')}`;
+    const pairsFrom = `FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} ${chainOf('a')} ${chainOf('b')}`;
     if (pairing === 'treatment') {
+      // An undecided pair names both courses' unrecorded ends, pair by pair (as the JS calculator).
+      const ends = (x: string) => [when(`${x}.${q('start')} IS NULL`, token(recordPath('medications', x, 'start'))), when(`${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE`, token(recordPath('medications', x, 'stop')))];
       // Course a, a named immunosuppressant, with b, a glucocorticoid.
       const not = (params.notDrugs as string[] | undefined) ?? [];
       const considered = `${cls('a', 'immunosuppressant')} AND a.${q('drug')} IS NOT NULL${not.length ? ` AND a.${q('drug')} NOT IN (${not.map(lit).join(', ')})` : ''} AND ${cls('b', 'corticosteroid')}`;
       const lacks = ctx.dialect.joinInOrder(ifUnknown(pair, missingList(ctx.dialect, [...ends('a'), ...ends('b')])), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
-      return pairs('ct', pair, lacks, considered);
+      return sharedJoin(ctx, 'ct', false, `SELECT p.${q(ROW)}, MAX(${pair}) AS o, ${lacks} AS m ${pairsFrom} WHERE ${considered} GROUP BY p.${q(ROW)}`);
     }
     // combinedIntolerance (its JS evaluate): course a stopped for intolerance, b any other; each on
     // a side, 's' the glucocorticoid, 'i' the immunosuppressive therapy (class immunosuppressant or
     // one of alsoClasses), 'u' no class recorded (either), 'n' neither (no pair).
+    //
+    // In layers, each a SELECT over the one before, so that every piece is written (and planned and
+    // computed) once per pair: the sides and the overlap (w, over the pairs), which side is the
+    // immunosuppressive therapy (x), its drug and class (y), whether it counts (z), the pair's
+    // outcome (outcome); nested inline, the sides alone were written 60 times over and the two
+    // tables of NCT04946669 were half of its query's text.
     const also = (params.alsoClasses as string[] | undefined) ?? [];
     const not = params.notDrugs as string[] | undefined;
     const only = params.onlyDrugs as string[] | undefined;
     const filtered = only !== undefined || (not?.length ?? 0) > 0;
     const immunoClasses = ['immunosuppressant', ...also].map(lit).join(', ');
     const side = (x: string) => `(CASE WHEN ${x}.${q('class')} IS NULL THEN 'u' WHEN ${cls(x, 'corticosteroid')} THEN 's' WHEN ${x}.${q('class')} IN (${immunoClasses}) THEN 'i' ELSE 'n' END)`;
-    const [sa, sb] = [side('a'), side('b')];
-    const valid = `(CASE WHEN ${sa} = 'u' OR ${sb} = 'u' THEN ${UNKNOWN} WHEN ${sa} <> ${sb} THEN ${MET} ELSE ${NOT_MET} END)`;
-    // The course on the immunosuppressive side, as the JS picks it (none when both classes are missing).
-    const onA = `(${sa} = 'i' OR (${sb} <> 'i' AND ${sa} = 'u' AND ${sb} = 's'))`;
-    const onB = `(NOT ${onA} AND (${sb} = 'i' OR (${sb} = 'u' AND ${sa} = 's')))`;
-    const immuno = (field: string) => `(CASE WHEN ${onA} THEN a.${q(field)} WHEN ${onB} THEN b.${q(field)} END)`;
-    const drugCounts = !filtered ? MET : `(CASE WHEN ${immuno('drug')} IS NULL THEN ${UNKNOWN} WHEN ${immuno('drug')} ${only ? '' : 'NOT '}IN (${(only ?? not ?? []).map(lit).join(', ')}) THEN ${MET} ELSE ${NOT_MET} END)`;
-    const counts = `(CASE WHEN NOT (${onA} OR ${onB}) THEN ${filtered ? UNKNOWN : MET}${also.length ? ` WHEN ${immuno('class')} IN (${also.map(lit).join(', ')}) THEN ${MET}` : ''} ELSE ${drugCounts} END)`;
     // Stopped by the date (intolerance means the drug was stopped); still taken: not counted.
     const stopped = `(CASE WHEN a.${q('stop')} IS NOT NULL THEN (CASE WHEN a.${q('stop')} <= ${date} THEN ${MET} ELSE ${NOT_MET} END) WHEN a.${q('ongoing')} IS TRUE THEN ${NOT_MET} ELSE ${UNKNOWN} END)`;
     // The response not recorded: possibly intolerance (a course stopped by the date; others are no candidate).
     const intolerant = `(CASE WHEN a.${q('outcome')} IS NULL THEN ${UNKNOWN} ELSE ${MET} END)`;
-    const paired = `LEAST(${intolerant}, ${stopped}, ${valid}, ${counts}, ${pair})`;
+    // A course's field and its record's path (its index a column of the layers).
+    const fields = ['idx', 'drug', 'outcome'] as const;
+    const f = (x: 'a' | 'b', field: (typeof fields)[number] | 'start_null' | 'stop_open') => `${x}_${field}`;
+    const path = (x: 'a' | 'b', field: string) => token(recordPath('medications', 'w', field, q(f(x, 'idx'))));
+    const w = [
+      `p.${q(ROW)} AS ${q(ROW)}`,
+      ...(['a', 'b'] as const).flatMap((x) => [
+        ...fields.map((k) => `${x}.${q(k)} AS ${f(x, k)}`),
+        `${x}.${q('start')} IS NULL AS ${f(x, 'start_null')}`,
+        `(${x}.${q('stop')} IS NULL AND ${x}.${q('ongoing')} IS NOT TRUE) AS ${f(x, 'stop_open')}`,
+      ]),
+      `a.${q('class')} AS a_class`,
+      `b.${q('class')} AS b_class`,
+      `${side('a')} AS sa`,
+      `${side('b')} AS sb`,
+      `${pair} AS k_pair`,
+      `${stopped} AS k_stopped`,
+      `${intolerant} AS k_intolerant`,
+    ];
+    // The course on the immunosuppressive side, as the JS picks it (none when both classes are missing).
+    const onA = `(w.sa = 'i' OR (w.sb <> 'i' AND w.sa = 'u' AND w.sb = 's'))`;
+    const onB = `(NOT ${onA} AND (w.sb = 'i' OR (w.sb = 'u' AND w.sa = 's')))`;
+    const valid = `(CASE WHEN w.sa = 'u' OR w.sb = 'u' THEN ${UNKNOWN} WHEN w.sa <> w.sb THEN ${MET} ELSE ${NOT_MET} END)`;
+    const x = [`${onA} AS k_on_a`, `${onB} AS k_on_b`, `${valid} AS k_valid`];
+    const immuno = (field: string) => `(CASE WHEN w.k_on_a THEN w.a_${field} WHEN w.k_on_b THEN w.b_${field} END)`;
+    const y = [`${immuno('drug')} AS k_drug`, `${immuno('class')} AS k_class`];
+    const drugCounts = !filtered ? MET : `(CASE WHEN w.k_drug IS NULL THEN ${UNKNOWN} WHEN w.k_drug ${only ? '' : 'NOT '}IN (${(only ?? not ?? []).map(lit).join(', ')}) THEN ${MET} ELSE ${NOT_MET} END)`;
+    const counts = `(CASE WHEN NOT (w.k_on_a OR w.k_on_b) THEN ${filtered ? UNKNOWN : MET}${also.length ? ` WHEN w.k_class IN (${also.map(lit).join(', ')}) THEN ${MET}` : ''} ELSE ${drugCounts} END)`;
+    const z = [`${counts} AS k_counts`];
+    const outcome = [`LEAST(w.k_intolerant, w.k_stopped, w.k_valid, w.k_counts, w.k_pair) AS k_paired`];
     // What an undecided pair lacks, in the JS order: the ends (if the overlap is undecided), each
     // class not recorded (as its drug, or the class of an "other" drug), the drug that decides.
-    const classLack = (x: string) => when(`${side(x)} = 'u'`, `(CASE WHEN ${x}.${q('drug')} IS NULL THEN ${token(recordPath('medications', x, 'drug'))} ELSE ${token(recordPath('medications', x, 'class'))} END)`);
-    const drugToken = `(CASE WHEN ${onA} THEN ${token(recordPath('medications', 'a', 'drug'))} ELSE ${token(recordPath('medications', 'b', 'drug'))} END)`;
-    const lacking = [...[...ends('a'), ...ends('b')].map((e) => when(`${pair} = ${UNKNOWN}`, e)), when(`${stopped} = ${UNKNOWN}`, token(recordPath('medications', 'a', 'stop'))), when(`a.${q('outcome')} IS NULL`, token(recordPath('medications', 'a', 'outcome'))), classLack('a'), classLack('b'), when(`${counts} = ${UNKNOWN} AND (${onA} OR ${onB}) AND ${immuno('drug')} IS NULL`, drugToken)];
-    const lacks = ctx.dialect.joinInOrder(ifUnknown(paired, missingList(ctx.dialect, lacking)), [`a.${q('idx')}`, `b.${q('idx')}`], MISSING_SEP);
-    return pairs('ci', paired, lacks, `(a.${q('outcome')} = 'intolerance' OR (a.${q('outcome')} IS NULL AND ${stopped} <> ${NOT_MET})) AND ${sa} <> 'n' AND ${sb} <> 'n'`);
-
-    function pairs(prefix: string, outcome: string, lacks: string, where: string): string {
-      const chains = sharedTable(ctx.tables, chainsTableSql(ctx.dialect, 'medications'));
-      const chainOf = (x: string) => `LEFT JOIN (${chains}) AS c${x} ON c${x}.${q(ROW)} = ${x}.${q(ROW)} AND c${x}.${q('idx')} = ${x}.${q('idx')}`;
-      return sharedJoin(ctx, prefix, false, `SELECT p.${q(ROW)}, MAX(${outcome}) AS o, ${lacks} AS m FROM ${q('patients')} AS p JOIN ${q('medications')} AS a ON a.${q(ROW)} = p.${q(ROW)} JOIN ${q('medications')} AS b ON b.${q(ROW)} = a.${q(ROW)} AND b.${q('idx')} <> a.${q('idx')} ${chainOf('a')} ${chainOf('b')} WHERE ${where} GROUP BY p.${q(ROW)}`);
-    }
+    const ends = (c: 'a' | 'b') => [when(`w.${f(c, 'start_null')}`, path(c, 'start')), when(`w.${f(c, 'stop_open')}`, path(c, 'stop'))];
+    const classLack = (c: 'a' | 'b') => when(`w.s${c} = 'u'`, `(CASE WHEN w.${f(c, 'drug')} IS NULL THEN ${path(c, 'drug')} ELSE ${path(c, 'class')} END)`);
+    const drugToken = `(CASE WHEN w.k_on_a THEN ${path('a', 'drug')} ELSE ${path('b', 'drug')} END)`;
+    const lacking = [...[...ends('a'), ...ends('b')].map((e) => when(`w.k_pair = ${UNKNOWN}`, e)), when(`w.k_stopped = ${UNKNOWN}`, path('a', 'stop')), when(`w.a_outcome IS NULL`, path('a', 'outcome')), classLack('a'), classLack('b'), when(`w.k_counts = ${UNKNOWN} AND (w.k_on_a OR w.k_on_b) AND w.k_drug IS NULL`, drugToken)];
+    const lacks = ctx.dialect.joinInOrder(ifUnknown('w.k_paired', missingList(ctx.dialect, lacking)), [`w.${f('a', 'idx')}`, `w.${f('b', 'idx')}`], MISSING_SEP);
+    const pairsSql = `SELECT ${w.join(', ')} ${pairsFrom}`;
+    // (The candidates: a course stopped for intolerance, or possibly, with a side each.)
+    // (PostgreSQL would pull the layers up into one select and copy the expressions back: the fence keeps them apart.)
+    const fence = ctx.dialect.fence;
+    const candidates = `SELECT * FROM (${pairsSql}) AS w WHERE (w.a_outcome = 'intolerance' OR (w.a_outcome IS NULL AND w.k_stopped <> ${NOT_MET})) AND w.sa <> 'n' AND w.sb <> 'n'${fence}`;
+    const layer = (from: string, columns: string[]) => `SELECT w.*, ${columns.join(', ')} FROM (${from}) AS w${fence}`;
+    const decided = layer(layer(layer(layer(candidates, x), y), z), outcome);
+    return sharedJoin(ctx, 'ci', false, `SELECT w.${q(ROW)}, MAX(w.k_paired) AS o, ${lacks} AS m FROM (${decided}) AS w GROUP BY w.${q(ROW)}`);
   });
 }
 

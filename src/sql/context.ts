@@ -137,8 +137,8 @@ export function col(ctx: SqlCtx, field: string, part?: string): string {
 }
 
 /** A list record's path with a field (`medications[2].stop`), as SQL text; `alias` is the record's row. */
-export function recordPath(records: string, alias: string, field: string): string {
-  return `(${lit(`${records}[`)} || CAST(${alias}.${q('idx')} AS VARCHAR) || ${lit(`].${field}`)})`;
+export function recordPath(records: string, alias: string, field: string, idx = q('idx')): string {
+  return `(${lit(`${records}[`)} || CAST(${alias}.${idx} AS VARCHAR) || ${lit(`].${field}`)})`;
 }
 
 /** A field's patient-file path as SQL text (inside a record quantifier, a bare name is the record's). */
